@@ -1,0 +1,249 @@
+// NDArray: the immutable n-d array every API takes and returns. Concrete arrays own a
+// typed array that is never handed out; tracers (trace/) are NDArrays too, so
+// `x instanceof NDArray` holds inside transformed functions.
+import { ShapedArray } from "./aval.js";
+import type { DType, TypedArray } from "./dtype.js";
+import { ArgumentError, JaxtsError } from "./errors.js";
+import { sizeOf } from "./shape.js";
+
+export type Operand = NDArray | number;
+export type NestedArray = number | boolean | NestedArray[];
+
+export interface ReduceOptions {
+  readonly axis?: number | readonly number[] | null;
+  readonly keepdims?: boolean;
+}
+
+/** The numpy functions behind NDArray's fluent methods; installed by numpy/ at load time
+ * (array.ts must not import numpy/, which imports the trace machinery built on NDArray). */
+export interface ArrayMethods {
+  add(a: Operand, b: Operand): NDArray;
+  subtract(a: Operand, b: Operand): NDArray;
+  multiply(a: Operand, b: Operand): NDArray;
+  divide(a: Operand, b: Operand): NDArray;
+  power(a: Operand, b: Operand): NDArray;
+  negative(a: Operand): NDArray;
+  exp(a: Operand): NDArray;
+  log(a: Operand): NDArray;
+  sin(a: Operand): NDArray;
+  cos(a: Operand): NDArray;
+  tanh(a: Operand): NDArray;
+  sqrt(a: Operand): NDArray;
+  abs(a: Operand): NDArray;
+  square(a: Operand): NDArray;
+  matmul(a: Operand, b: Operand): NDArray;
+  sum(a: Operand, opts?: ReduceOptions): NDArray;
+  mean(a: Operand, opts?: ReduceOptions): NDArray;
+  max(a: Operand, opts?: ReduceOptions): NDArray;
+  min(a: Operand, opts?: ReduceOptions): NDArray;
+  argmax(a: Operand, opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray;
+  reshape(a: Operand, shape: readonly number[]): NDArray;
+  transpose(a: Operand, axes?: readonly number[]): NDArray;
+  astype(a: Operand, dtype: DType): NDArray;
+  greater(a: Operand, b: Operand): NDArray;
+  greaterEqual(a: Operand, b: Operand): NDArray;
+  less(a: Operand, b: Operand): NDArray;
+  lessEqual(a: Operand, b: Operand): NDArray;
+  equal(a: Operand, b: Operand): NDArray;
+  notEqual(a: Operand, b: Operand): NDArray;
+}
+
+let methods: ArrayMethods | undefined;
+export function installArrayMethods(m: ArrayMethods): void {
+  methods = m;
+}
+function m(): ArrayMethods {
+  if (methods === undefined) throw new JaxtsError("internal: numpy methods are not installed");
+  return methods;
+}
+
+export abstract class NDArray {
+  abstract get aval(): ShapedArray;
+  /** The concrete value behind this array, or a ConcretizationError naming `what` asked for it. */
+  abstract concrete(what: string): ConcreteArray;
+
+  get shape(): readonly number[] {
+    return this.aval.shape;
+  }
+  get dtype(): DType {
+    return this.aval.dtype;
+  }
+  get ndim(): number {
+    return this.aval.shape.length;
+  }
+  get size(): number {
+    return sizeOf(this.aval.shape);
+  }
+  get weakType(): boolean {
+    return this.aval.weakType;
+  }
+
+  item(): number | boolean {
+    const c = this.concrete("item()");
+    if (c.size !== 1) {
+      throw new ArgumentError(`item(): only arrays of size 1 convert to a scalar, got shape [${c.shape.join(", ")}]`);
+    }
+    const v = c.data[0]!;
+    return c.dtype === "bool" ? v !== 0 : v;
+  }
+  toTypedArray(): TypedArray {
+    return this.concrete("toTypedArray()").data.slice();
+  }
+  toArray(): NestedArray {
+    const c = this.concrete("toArray()");
+    const data = c.data;
+    const isBool = c.dtype === "bool";
+    let pos = 0;
+    const build = (dim: number): NestedArray => {
+      if (dim === c.shape.length) {
+        const v = data[pos++]!;
+        return isBool ? v !== 0 : v;
+      }
+      const out: NestedArray[] = [];
+      for (let i = 0; i < c.shape[dim]!; i++) out.push(build(dim + 1));
+      return out;
+    };
+    return build(0);
+  }
+
+  add(o: Operand): NDArray {
+    return m().add(this, o);
+  }
+  sub(o: Operand): NDArray {
+    return m().subtract(this, o);
+  }
+  mul(o: Operand): NDArray {
+    return m().multiply(this, o);
+  }
+  div(o: Operand): NDArray {
+    return m().divide(this, o);
+  }
+  pow(o: Operand): NDArray {
+    return m().power(this, o);
+  }
+  neg(): NDArray {
+    return m().negative(this);
+  }
+  exp(): NDArray {
+    return m().exp(this);
+  }
+  log(): NDArray {
+    return m().log(this);
+  }
+  sin(): NDArray {
+    return m().sin(this);
+  }
+  cos(): NDArray {
+    return m().cos(this);
+  }
+  tanh(): NDArray {
+    return m().tanh(this);
+  }
+  sqrt(): NDArray {
+    return m().sqrt(this);
+  }
+  abs(): NDArray {
+    return m().abs(this);
+  }
+  square(): NDArray {
+    return m().square(this);
+  }
+  matmul(o: Operand): NDArray {
+    return m().matmul(this, o);
+  }
+  sum(opts?: ReduceOptions): NDArray {
+    return m().sum(this, opts);
+  }
+  mean(opts?: ReduceOptions): NDArray {
+    return m().mean(this, opts);
+  }
+  max(opts?: ReduceOptions): NDArray {
+    return m().max(this, opts);
+  }
+  min(opts?: ReduceOptions): NDArray {
+    return m().min(this, opts);
+  }
+  argmax(opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray {
+    return m().argmax(this, opts);
+  }
+  reshape(shape: readonly number[]): NDArray {
+    return m().reshape(this, shape);
+  }
+  transpose(axes?: readonly number[]): NDArray {
+    return m().transpose(this, axes);
+  }
+  get T(): NDArray {
+    return m().transpose(this);
+  }
+  astype(dtype: DType): NDArray {
+    return m().astype(this, dtype);
+  }
+  gt(o: Operand): NDArray {
+    return m().greater(this, o);
+  }
+  ge(o: Operand): NDArray {
+    return m().greaterEqual(this, o);
+  }
+  lt(o: Operand): NDArray {
+    return m().less(this, o);
+  }
+  le(o: Operand): NDArray {
+    return m().lessEqual(this, o);
+  }
+  eq(o: Operand): NDArray {
+    return m().equal(this, o);
+  }
+  ne(o: Operand): NDArray {
+    return m().notEqual(this, o);
+  }
+}
+
+/** An array with a value. `data` is row-major and owned by this array alone: kernels read
+ * it, nothing writes it after construction, and public accessors return copies. */
+export class ConcreteArray extends NDArray {
+  readonly #aval: ShapedArray;
+  constructor(
+    aval: ShapedArray,
+    readonly data: TypedArray,
+  ) {
+    super();
+    this.#aval = aval;
+  }
+  get aval(): ShapedArray {
+    return this.#aval;
+  }
+  concrete(): ConcreteArray {
+    return this;
+  }
+  override toString(): string {
+    return formatArray(this);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `NDArray(${formatArray(this)}, dtype=${this.dtype})`;
+  }
+}
+
+function formatNumber(v: number, dtype: DType): string {
+  if (dtype === "bool") return v !== 0 ? "True" : "False";
+  if (dtype === "int32") return String(v);
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
+  const digits = dtype === "float32" ? 7 : 15;
+  return String(Number(v.toPrecision(digits)));
+}
+
+/** numpy-like text: `[[1. 2.]\n [3. 4.]]`. */
+export function formatArray(a: ConcreteArray): string {
+  const strs = Array.from(a.data, (v) => formatNumber(v, a.dtype));
+  const width = Math.max(0, ...strs.map((s) => s.length));
+  let pos = 0;
+  const build = (dim: number, indent: string): string => {
+    if (dim === a.shape.length) return strs[pos++]!.padStart(width);
+    const parts: string[] = [];
+    for (let i = 0; i < a.shape[dim]!; i++) parts.push(build(dim + 1, `${indent} `));
+    const sep = dim === a.shape.length - 1 ? " " : `\n${"\n".repeat(Math.max(0, a.shape.length - dim - 2))}${indent} `;
+    return `[${parts.join(sep)}]`;
+  };
+  return build(0, "");
+}

@@ -1,0 +1,50 @@
+// Reference kernels of the one-axis gather and scatter_add. Gather clamps indices into
+// range; scatter_add drops out-of-range updates (XLA's behaviour).
+import { allocate } from "../../dtype.js";
+import type { IndexingPrim } from "../../primitives/indexing.js";
+import { sizeOf } from "../../shape.js";
+import type { KernelTable } from "./types.js";
+
+export const indexingKernels: KernelTable<IndexingPrim> = {
+  gather: ([x, idx], [xAval], { axis }, [out]) => {
+    const shape = xAval!.shape;
+    const n = shape[axis]!;
+    const outer = sizeOf(shape.slice(0, axis));
+    const inner = sizeOf(shape.slice(axis + 1));
+    const indices = idx!;
+    const res = allocate(out!.dtype, out!.size);
+    const src = x!;
+    let pos = 0;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < indices.length; j++) {
+        const k = Math.min(Math.max(indices[j]!, 0), n - 1);
+        const start = (o * n + k) * inner;
+        for (let t = 0; t < inner; t++) res[pos++] = src[start + t]!;
+      }
+    }
+    return [res];
+  },
+  scatter_add: ([x, idx, upd], [xAval], { axis }, [out]) => {
+    const shape = xAval!.shape;
+    const n = shape[axis]!;
+    const outer = sizeOf(shape.slice(0, axis));
+    const inner = sizeOf(shape.slice(axis + 1));
+    const indices = idx!;
+    const res = allocate(out!.dtype, out!.size);
+    res.set(x!);
+    const u = upd!;
+    let pos = 0;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < indices.length; j++) {
+        const k = indices[j]!;
+        if (k < 0 || k >= n) {
+          pos += inner;
+          continue;
+        }
+        const start = (o * n + k) * inner;
+        for (let t = 0; t < inner; t++) res[start + t] = res[start + t]! + u[pos++]!;
+      }
+    }
+    return [res];
+  },
+};

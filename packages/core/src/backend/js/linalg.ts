@@ -1,0 +1,45 @@
+// Reference kernel of dot_general: operands are permuted to (batch, M, K) and
+// (batch, K, N), then multiplied row by row (i-k-j order) with a float64 accumulator.
+import type { ShapedArray } from "../../aval.js";
+import { allocate, type TypedArray } from "../../dtype.js";
+import { sizeOf, stridesOf } from "../../shape.js";
+import { copyStrided } from "./strided.js";
+import type { KernelTable } from "./types.js";
+
+function permuted(x: TypedArray, aval: ShapedArray, perm: readonly number[]): TypedArray {
+  if (perm.every((p, i) => p === i)) return x;
+  const strides = stridesOf(aval.shape);
+  const shape = perm.map((p) => aval.shape[p]!);
+  return copyStrided(x, 0, perm.map((p) => strides[p]!), shape, allocate(aval.dtype, aval.size));
+}
+
+export const linalgKernels: KernelTable<"dot_general"> = {
+  dot_general: ([a, b], [la, ra], { dimension_numbers: [[lc, rc], [lb, rb]] }, [out]) => {
+    const lFree = la!.shape.map((_, i) => i).filter((i) => !lc.includes(i) && !lb.includes(i));
+    const rFree = ra!.shape.map((_, i) => i).filter((i) => !rc.includes(i) && !rb.includes(i));
+    const A = permuted(a!, la!, [...lb, ...lFree, ...lc]);
+    const B = permuted(b!, ra!, [...rb, ...rc, ...rFree]);
+    const batch = sizeOf(lb.map((d) => la!.shape[d]!));
+    const M = sizeOf(lFree.map((d) => la!.shape[d]!));
+    const K = sizeOf(lc.map((d) => la!.shape[d]!));
+    const N = sizeOf(rFree.map((d) => ra!.shape[d]!));
+    const res = allocate(out!.dtype, out!.size);
+    const acc = new Float64Array(N);
+    const isInt = out!.dtype === "int32";
+    for (let t = 0; t < batch; t++) {
+      const aBase = t * M * K;
+      const bBase = t * K * N;
+      for (let i = 0; i < M; i++) {
+        acc.fill(0);
+        for (let k = 0; k < K; k++) {
+          const av = A[aBase + i * K + k]!;
+          const row = bBase + k * N;
+          if (isInt) for (let j = 0; j < N; j++) acc[j] = (acc[j]! + Math.imul(av, B[row + j]!)) | 0;
+          else for (let j = 0; j < N; j++) acc[j] = acc[j]! + av * B[row + j]!;
+        }
+        res.set(acc, (t * M + i) * N);
+      }
+    }
+    return [res];
+  },
+};

@@ -1,0 +1,81 @@
+// Reference kernels of reductions and cumulative sums. Float sums accumulate in float64.
+import type { ShapedArray } from "../../aval.js";
+import { allocate, type TypedArray } from "../../dtype.js";
+import type { ReducePrim } from "../../primitives/reduce.js";
+import { reductionIndex } from "./strided.js";
+import type { KernelTable } from "./types.js";
+
+type Combine = (acc: number, x: number) => number;
+
+function reduceWith(init: number, combine: Combine) {
+  return ([x]: readonly TypedArray[], [inAval]: readonly ShapedArray[], { axes }: { readonly axes: readonly number[] }, [out]: readonly ShapedArray[]): TypedArray[] => {
+    const map = reductionIndex(inAval!.shape, axes);
+    const acc = new Float64Array(out!.size).fill(init);
+    const src = x!;
+    for (let i = 0; i < src.length; i++) acc[map[i]!] = combine(acc[map[i]!]!, src[i]!);
+    const res = allocate(out!.dtype, out!.size);
+    res.set(acc);
+    return [res];
+  };
+}
+
+const maxOf: Combine = (a, x) => (x > a || Number.isNaN(x) ? x : a);
+const minOf: Combine = (a, x) => (x < a || Number.isNaN(x) ? x : a);
+
+function argReduce(better: (x: number, best: number) => boolean) {
+  return ([x]: readonly TypedArray[], [inAval]: readonly ShapedArray[], { axes }: { readonly axes: readonly number[] }, [out]: readonly ShapedArray[]): TypedArray[] => {
+    const shape = inAval!.shape;
+    const axis = axes[0]!;
+    const n = shape[axis]!;
+    const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+    const res = allocate(out!.dtype, out!.size);
+    const src = x!;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        let best = src[o * n * inner + j]!;
+        let bi = 0;
+        for (let k = 1; k < n && !Number.isNaN(best); k++) {
+          const v = src[(o * n + k) * inner + j]!;
+          if (better(v, best)) {
+            best = v;
+            bi = k;
+          }
+        }
+        res[o * inner + j] = bi;
+      }
+    }
+    return [res];
+  };
+}
+
+export const reduceKernels: KernelTable<ReducePrim> = {
+  reduce_sum: reduceWith(0, (a, x) => a + x),
+  reduce_prod: reduceWith(1, (a, x) => a * x),
+  reduce_max: reduceWith(Number.NEGATIVE_INFINITY, maxOf),
+  reduce_min: reduceWith(Number.POSITIVE_INFINITY, minOf),
+  reduce_and: reduceWith(1, (a, x) => (a && x ? 1 : 0)),
+  reduce_or: reduceWith(0, (a, x) => (a || x ? 1 : 0)),
+  argmax: argReduce((v, best) => v > best || Number.isNaN(v)),
+  argmin: argReduce((v, best) => v < best || Number.isNaN(v)),
+  cumsum: ([x], [inAval], { axis, reverse }, [out]) => {
+    const shape = inAval!.shape;
+    const n = shape[axis]!;
+    const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+    const res = allocate(out!.dtype, out!.size);
+    const src = x!;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        let acc = 0;
+        for (let t = 0; t < n; t++) {
+          const k = reverse ? n - 1 - t : t;
+          const i = (o * n + k) * inner + j;
+          acc += src[i]!;
+          res[i] = acc;
+        }
+      }
+    }
+    return [res];
+  },
+};

@@ -1,0 +1,93 @@
+// Turning JS values into arrays: scalars (weakly typed numbers), nested lists, typed
+// arrays. Creation functions that fill shapes are in numpy/creation.ts, built on primitives.
+import { ConcreteArray, NDArray, type NestedArray } from "./array.js";
+import { ShapedArray } from "./aval.js";
+import { defaultFloat } from "./config.js";
+import { allocate, castScalar, checkDType, type DType, dtypeOfTypedArray, type TypedArray } from "./dtype.js";
+import { ArgumentError, ShapeError } from "./errors.js";
+
+export function scalar(v: number | boolean, dtype?: DType, weakType = false): ConcreteArray {
+  const d = dtype ?? (typeof v === "boolean" ? "bool" : defaultFloat());
+  const data = allocate(d, 1);
+  data[0] = castScalar(v, d);
+  return new ConcreteArray(new ShapedArray([], d, weakType), data);
+}
+
+function describe(x: unknown): string {
+  if (x === null) return "null";
+  if (Array.isArray(x)) return "a JS array";
+  if (typeof x === "object") return `an object (${x.constructor?.name ?? "Object"})`;
+  return `${typeof x} ${String(x)}`;
+}
+
+/** An NDArray for an operand position: arrays pass through, JS numbers become weakly
+ * typed scalars of the default float dtype, booleans bool scalars. */
+export function asArray(x: unknown, where: string): NDArray {
+  if (x instanceof NDArray) return x;
+  if (typeof x === "number") return scalar(x, defaultFloat(), true);
+  if (typeof x === "boolean") return scalar(x, "bool");
+  throw new ArgumentError(`${where}: expected an NDArray or a number, got ${describe(x)}`);
+}
+
+export type ArrayData = NestedArray | TypedArray | NDArray;
+
+function isTypedArray(x: unknown): x is TypedArray {
+  return x instanceof Float32Array || x instanceof Float64Array || x instanceof Int32Array || x instanceof Uint8Array;
+}
+
+/** The shape of a nested list, or a ShapeError naming the ragged position. */
+function nestedShape(data: NestedArray, path: string): number[] {
+  if (!Array.isArray(data)) {
+    if (typeof data !== "number" && typeof data !== "boolean") {
+      throw new ArgumentError(`array: elements must be numbers or booleans, got ${describe(data)} at ${path || "the top"}`);
+    }
+    return [];
+  }
+  if (data.length === 0) return [0];
+  const first = nestedShape(data[0]!, `${path}[0]`);
+  for (let i = 1; i < data.length; i++) {
+    const s = nestedShape(data[i]!, `${path}[${i}]`);
+    if (s.length !== first.length || s.some((d, k) => d !== first[k])) {
+      throw new ShapeError(
+        `array: ragged nested list: element ${path}[${i}] has shape [${s.join(", ")}] but ${path}[0] has shape [${first.join(", ")}]`,
+      );
+    }
+  }
+  return [data.length, ...first];
+}
+
+function allBoolean(data: NestedArray): boolean {
+  return Array.isArray(data) ? data.every(allBoolean) : typeof data === "boolean";
+}
+
+/** `array(data, { dtype })`: from a number, boolean, nested JS array, typed array or NDArray. */
+export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): NDArray {
+  const dtype = opts.dtype === undefined ? undefined : checkDType(opts.dtype, "array");
+  if (data instanceof NDArray) {
+    if (dtype === undefined || dtype === data.dtype) return data;
+    const c = data.concrete("array(x, { dtype })");
+    const out = allocate(dtype, c.size);
+    for (let i = 0; i < c.size; i++) out[i] = castScalar(c.data[i]!, dtype);
+    return new ConcreteArray(new ShapedArray(c.shape, dtype), out);
+  }
+  if (isTypedArray(data)) {
+    const d = dtype ?? dtypeOfTypedArray(data);
+    const out = allocate(d, data.length);
+    for (let i = 0; i < data.length; i++) out[i] = castScalar(data[i]!, d);
+    return new ConcreteArray(new ShapedArray([data.length], d), out);
+  }
+  if (data === null || data === undefined || (typeof data !== "object" && typeof data !== "number" && typeof data !== "boolean")) {
+    throw new ArgumentError(`array: expected a number, boolean, nested array or typed array, got ${describe(data)}`);
+  }
+  const shape = nestedShape(data, "");
+  const d = dtype ?? (allBoolean(data) && !shape.includes(0) ? "bool" : defaultFloat());
+  const flat: (number | boolean)[] = [];
+  const collect = (x: NestedArray): void => {
+    if (Array.isArray(x)) for (const c of x) collect(c);
+    else flat.push(x);
+  };
+  collect(data);
+  const out = allocate(d, flat.length);
+  for (let i = 0; i < flat.length; i++) out[i] = castScalar(flat[i]!, d);
+  return new ConcreteArray(new ShapedArray(shape, d), out);
+}

@@ -1,0 +1,14 @@
+// The extension surface for @jaxts/transforms: traces, tracers, bind, rule signatures.
+// Users do not need these; transformations are built from them.
+export { Trace, Tracer, bind, bind1, currentTrace, withTrace, checkNotLeaked, concretizationError } from "./trace/core.js";
+export { EvalTrace, evalTrace } from "./trace/eval-trace.js";
+export { JaxprTrace, JaxprTracer, traceToJaxpr, hoistConsts } from "./trace/jaxpr-trace.js";
+export { abstractEval, abstractEvalRules } from "./primitives/index.js";
+export type { PrimitiveName, PrimitiveParams, ParamsOf, NoParams, CustomJvpRule, CustomFwd, CustomBwd, SavePolicy } from "./primitives/params.js";
+export { noParams } from "./primitives/params.js";
+export { higherOrderPrims, type HigherOrderPrim } from "./primitives/misc.js";
+export { binaryShape } from "./primitives/elementwise.js";
+export { broadcastShapes, normalizeAxes, normalizeAxis, sizeOf, stridesOf, fmtShape } from "./shape.js";
+export { sameShape } from "./aval.js";
+export { defaultFloat } from "./config.js";
+export { isDType, checkDType, allocate } from "./dtype.js";

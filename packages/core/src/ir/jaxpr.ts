@@ -1,0 +1,144 @@
+// The IR at the centre of jaxts: immutable records in the shape of JAX's jaxprs.
+// Only Vars carry identity; everything else is plain data.
+import type { NDArray } from "../array.js";
+import type { ShapedArray } from "../aval.js";
+import type { ParamsOf, PrimitiveName } from "../primitives/params.js";
+
+export class Var {
+  constructor(readonly aval: ShapedArray) {}
+}
+
+export class Literal {
+  constructor(
+    readonly value: number,
+    readonly aval: ShapedArray,
+  ) {}
+}
+
+export type Atom = Var | Literal;
+
+export class Eqn<P extends PrimitiveName = PrimitiveName> {
+  constructor(
+    readonly primitive: P,
+    readonly inputs: readonly Atom[],
+    readonly params: ParamsOf<P>,
+    readonly outVars: readonly Var[],
+  ) {}
+}
+
+export class Jaxpr {
+  constructor(
+    readonly constVars: readonly Var[],
+    readonly inVars: readonly Var[],
+    readonly eqns: readonly Eqn[],
+    readonly outs: readonly Atom[],
+  ) {}
+  get inAvals(): ShapedArray[] {
+    return this.inVars.map((v) => v.aval);
+  }
+  get outAvals(): ShapedArray[] {
+    return this.outs.map((v) => v.aval);
+  }
+}
+
+/** A jaxpr together with the values of its constVars. `String(closed)` prints JAX's text form. */
+export class ClosedJaxpr {
+  constructor(
+    readonly jaxpr: Jaxpr,
+    readonly consts: readonly NDArray[],
+  ) {}
+  get inAvals(): ShapedArray[] {
+    return this.jaxpr.inAvals;
+  }
+  get outAvals(): ShapedArray[] {
+    return this.jaxpr.outAvals;
+  }
+  toString(): string {
+    return printJaxpr(this.jaxpr);
+  }
+}
+
+// ---- printing, in JAX's layout ----
+
+function varName(i: number): string {
+  // a..z, then ba..bz, ca.. as JAX does (no leading 'a' digit).
+  const letters = "abcdefghijklmnopqrstuvwxyz";
+  let s = "";
+  let n = i;
+  do {
+    s = letters[n % 26] + s;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return s;
+}
+
+export function formatLiteralValue(value: number, aval: ShapedArray): string {
+  if (aval.dtype === "bool") return value !== 0 ? "True" : "False";
+  if (aval.dtype === "int32") return String(value);
+  if (Number.isNaN(value)) return "nan";
+  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+  return Number.isInteger(value) ? value.toFixed(1) : String(value);
+}
+
+class Namer {
+  readonly #names = new Map<Var, string>();
+  #next = 0;
+  constructor(private readonly used: ReadonlySet<Var>) {}
+  bind(v: Var): string {
+    if (!this.used.has(v)) return "_";
+    return this.declare(v);
+  }
+  declare(v: Var): string {
+    const n = varName(this.#next++);
+    this.#names.set(v, n);
+    return n;
+  }
+  atom(a: Atom): string {
+    if (a instanceof Literal) return `${formatLiteralValue(a.value, a.aval)}:${a.aval.str()}`;
+    return this.#names.get(a) ?? "?";
+  }
+}
+
+function formatParam(v: unknown, indent: string): string {
+  if (v === null || v === undefined) return "None";
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "number" || typeof v === "string") return String(v);
+  if (typeof v === "function") return v.name ? v.name : "<function>";
+  if (v instanceof Jaxpr) return printJaxpr(v, `${indent}  `);
+  if (Array.isArray(v)) {
+    const items = v.map((x) => formatParam(x, indent));
+    return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
+  }
+  if (typeof v === "object" && "str" in v && typeof v.str === "function") return String(v.str());
+  return String(v);
+}
+
+function usedVars(jaxpr: Jaxpr): Set<Var> {
+  const used = new Set<Var>([...jaxpr.constVars, ...jaxpr.inVars]);
+  for (const e of jaxpr.eqns) for (const a of e.inputs) if (a instanceof Var) used.add(a);
+  for (const a of jaxpr.outs) if (a instanceof Var) used.add(a);
+  return used;
+}
+
+export function printJaxpr(jaxpr: Jaxpr, indent = ""): string {
+  const namer = new Namer(usedVars(jaxpr));
+  const decl = (v: Var): string => `${namer.declare(v)}:${v.aval.str()}`;
+  const consts = jaxpr.constVars.map(decl).join(" ");
+  const ins = jaxpr.inVars.map(decl).join(" ");
+  const lines = [`{ lambda ${consts}; ${ins}. let`];
+  for (const e of jaxpr.eqns) {
+    const outs = e.outVars.map((v) => {
+      const n = namer.bind(v);
+      return n === "_" ? `_:${v.aval.str()}` : `${n}:${v.aval.str()}`;
+    });
+    const entries = Object.entries(e.params as Record<string, unknown>);
+    const params = entries.length
+      ? `[${entries.map(([k, val]) => `${k}=${formatParam(val, `${indent}    `)}`).join(" ")}]`
+      : "";
+    const args = e.inputs.map((a) => namer.atom(a)).join(" ");
+    lines.push(`${indent}    ${outs.join(" ")} = ${e.primitive}${params}${args ? ` ${args}` : ""}`);
+  }
+  const outs = jaxpr.outs.map((a) => namer.atom(a));
+  lines.push(`${indent}  in (${outs.join(", ")}${outs.length === 1 ? "," : ""}) }`);
+  return lines.join("\n");
+}

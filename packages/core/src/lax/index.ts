@@ -1,0 +1,193 @@
+// jax.lax for TypeScript: one thin wrapper per primitive (operands checked, JS numbers
+// turned into weak scalars of the other operand's dtype), and nothing else.
+import type { NDArray, Operand } from "../array.js";
+import { asArray, scalar } from "../creation.js";
+import { type DType, checkDType } from "../dtype.js";
+import { ArgumentError } from "../errors.js";
+import { normalizeAxes, normalizeAxis } from "../shape.js";
+import { type Axes, noParams, type PrimitiveName } from "../primitives/params.js";
+import { bind, bind1 } from "../trace/core.js";
+
+type UnaryPrim =
+  | "neg" | "sign" | "floor" | "ceil" | "round" | "is_finite" | "not" | "exp" | "log" | "expm1" | "log1p"
+  | "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "tanh" | "logistic" | "sqrt"
+  | "rsqrt" | "abs" | "erf" | "erf_inv" | "square" | "stop_gradient";
+type BinaryPrim =
+  | "add" | "sub" | "mul" | "div" | "rem" | "pow" | "max" | "min" | "atan2" | "and" | "or" | "xor"
+  | "shift_right_logical" | "shift_left" | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+
+const unary = (p: UnaryPrim) => (x: Operand): NDArray => bind1(p, [asArray(x, p)], noParams);
+
+/** Both operands as arrays; a JS number takes the other operand's dtype (weakly). */
+export function binaryOperands(where: string, x: Operand, y: Operand): [NDArray, NDArray] {
+  if (typeof x === "number" && typeof y !== "number") return [scalar(x, asArray(y, where).dtype, true), asArray(y, where)];
+  if (typeof y === "number" && typeof x !== "number") return [asArray(x, where), scalar(y, asArray(x, where).dtype, true)];
+  return [asArray(x, where), asArray(y, where)];
+}
+
+const binary =
+  (p: BinaryPrim) =>
+  (x: Operand, y: Operand): NDArray =>
+    bind1(p, binaryOperands(p, x, y), noParams);
+
+export const neg = unary("neg");
+export const sign = unary("sign");
+export const floor = unary("floor");
+export const ceil = unary("ceil");
+export const round = unary("round");
+export const isFinite = unary("is_finite");
+export const not = unary("not");
+export const exp = unary("exp");
+export const log = unary("log");
+export const expm1 = unary("expm1");
+export const log1p = unary("log1p");
+export const sin = unary("sin");
+export const cos = unary("cos");
+export const tan = unary("tan");
+export const asin = unary("asin");
+export const acos = unary("acos");
+export const atan = unary("atan");
+export const sinh = unary("sinh");
+export const cosh = unary("cosh");
+export const tanh = unary("tanh");
+export const logistic = unary("logistic");
+export const sqrt = unary("sqrt");
+export const rsqrt = unary("rsqrt");
+export const abs = unary("abs");
+export const erf = unary("erf");
+export const erfInv = unary("erf_inv");
+export const square = unary("square");
+/** The identity whose derivative is zero. */
+export const stopGradient = unary("stop_gradient");
+
+export function integerPow(x: Operand, y: number): NDArray {
+  if (!Number.isInteger(y)) throw new ArgumentError(`integer_pow: the exponent must be an integer, got ${y}`);
+  return bind1("integer_pow", [asArray(x, "integer_pow")], { y });
+}
+
+export const add = binary("add");
+export const sub = binary("sub");
+export const mul = binary("mul");
+export const div = binary("div");
+export const rem = binary("rem");
+export const pow = binary("pow");
+export const max = binary("max");
+export const min = binary("min");
+export const atan2 = binary("atan2");
+export const bitwiseAnd = binary("and");
+export const bitwiseOr = binary("or");
+export const bitwiseXor = binary("xor");
+export const shiftRightLogical = binary("shift_right_logical");
+export const shiftLeft = binary("shift_left");
+export const eq = binary("eq");
+export const ne = binary("ne");
+export const lt = binary("lt");
+export const le = binary("le");
+export const gt = binary("gt");
+export const ge = binary("ge");
+
+/** `select(pred, onTrue, onFalse)`: elementwise choice (the primitive is select_n(pred, onFalse, onTrue)). */
+export function select(pred: NDArray, onTrue: Operand, onFalse: Operand): NDArray {
+  const [f, t] = binaryOperands("select", onFalse, onTrue);
+  return bind1("select_n", [asArray(pred, "select"), f, t], noParams);
+}
+
+export function convertElementType(x: Operand, dtype: DType, weakType = false): NDArray {
+  const d = checkDType(dtype, "convert_element_type");
+  const a = asArray(x, "convert_element_type");
+  if (a.dtype === d && a.weakType === weakType) return a;
+  return bind1("convert_element_type", [a], { new_dtype: d, weak_type: weakType });
+}
+
+type ReducePrim = "reduce_sum" | "reduce_max" | "reduce_min" | "reduce_prod" | "reduce_and" | "reduce_or";
+const reducer =
+  (p: ReducePrim) =>
+  (x: Operand, axes?: number | Axes): NDArray => {
+    const a = asArray(x, p);
+    return bind1(p, [a], { axes: normalizeAxes(axes, a.ndim, p) });
+  };
+export const reduceSum = reducer("reduce_sum");
+export const reduceMax = reducer("reduce_max");
+export const reduceMin = reducer("reduce_min");
+export const reduceProd = reducer("reduce_prod");
+export const reduceAnd = reducer("reduce_and");
+export const reduceOr = reducer("reduce_or");
+
+export function argmax(x: Operand, axis: number, indexDtype: DType = "int32"): NDArray {
+  const a = asArray(x, "argmax");
+  return bind1("argmax", [a], { axes: [normalizeAxis(axis, a.ndim, "argmax")], index_dtype: indexDtype });
+}
+export function argmin(x: Operand, axis: number, indexDtype: DType = "int32"): NDArray {
+  const a = asArray(x, "argmin");
+  return bind1("argmin", [a], { axes: [normalizeAxis(axis, a.ndim, "argmin")], index_dtype: indexDtype });
+}
+export function cumsum(x: Operand, axis = 0, reverse = false): NDArray {
+  const a = asArray(x, "cumsum");
+  return bind1("cumsum", [a], { axis: normalizeAxis(axis, a.ndim, "cumsum"), reverse });
+}
+
+export function broadcastInDim(x: Operand, shape: readonly number[], broadcastDimensions: Axes): NDArray {
+  return bind1("broadcast_in_dim", [asArray(x, "broadcast_in_dim")], { shape: [...shape], broadcast_dimensions: [...broadcastDimensions] });
+}
+export function reshape(x: Operand, newSizes: readonly number[]): NDArray {
+  return bind1("reshape", [asArray(x, "reshape")], { new_sizes: [...newSizes] });
+}
+export function transpose(x: Operand, permutation: Axes): NDArray {
+  return bind1("transpose", [asArray(x, "transpose")], { permutation: [...permutation] });
+}
+export function squeeze(x: Operand, dimensions: Axes): NDArray {
+  return bind1("squeeze", [asArray(x, "squeeze")], { dimensions: [...dimensions] });
+}
+export function rev(x: Operand, dimensions: Axes): NDArray {
+  return bind1("rev", [asArray(x, "rev")], { dimensions: [...dimensions] });
+}
+export function concatenate(xs: readonly Operand[], dimension: number): NDArray {
+  if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("concatenate: expected a non-empty list of arrays");
+  return bind("concatenate", xs.map((x) => asArray(x, "concatenate")), { dimension })[0]!;
+}
+export function pad(x: Operand, paddingValue: Operand, paddingConfig: readonly (readonly [number, number, number])[]): NDArray {
+  const [a, v] = binaryOperands("pad", x, paddingValue);
+  return bind1("pad", [a, v], { padding_config: paddingConfig.map((c) => [c[0], c[1], c[2]] as const) });
+}
+export function slice(x: Operand, startIndices: readonly number[], limitIndices: readonly number[], strides: readonly number[] | null = null): NDArray {
+  return bind1("slice", [asArray(x, "slice")], {
+    start_indices: [...startIndices],
+    limit_indices: [...limitIndices],
+    strides: strides === null ? null : [...strides],
+  });
+}
+/** One-axis gather: out = x.shape[:axis] + indices.shape + x.shape[axis+1:]; indices clamp. */
+export function gather(x: Operand, indices: NDArray, opts: { readonly axis?: number } = {}): NDArray {
+  const a = asArray(x, "gather");
+  return bind1("gather", [a, asArray(indices, "gather")], { axis: normalizeAxis(opts.axis ?? 0, a.ndim, "gather") });
+}
+/** Adds `updates` into `x` at `indices` along `axis` (out-of-range updates are dropped). */
+export function scatterAdd(x: Operand, indices: NDArray, updates: Operand, opts: { readonly axis?: number } = {}): NDArray {
+  const [a, u] = binaryOperands("scatter_add", x, updates);
+  return bind1("scatter_add", [a, asArray(indices, "scatter_add"), u], { axis: normalizeAxis(opts.axis ?? 0, a.ndim, "scatter_add") });
+}
+export type DotDimensionNumbers = readonly [readonly [Axes, Axes], readonly [Axes, Axes]];
+export function dotGeneral(lhs: Operand, rhs: Operand, dimensionNumbers: DotDimensionNumbers): NDArray {
+  const [[lc, rc], [lb, rb]] = dimensionNumbers;
+  return bind1("dot_general", binaryOperands("dot_general", lhs, rhs), {
+    dimension_numbers: [
+      [[...lc], [...rc]],
+      [[...lb], [...rb]],
+    ],
+  });
+}
+export function iota(dtype: DType, shape: readonly number[], dimension = 0): NDArray {
+  return bind1("iota", [], { dtype: checkDType(dtype, "iota"), shape: [...shape], dimension });
+}
+/** Sort every operand along `dimension` by the first. */
+export function sort(operands: readonly NDArray[], opts: { readonly dimension?: number } = {}): NDArray[] {
+  const first = operands[0];
+  if (first === undefined) throw new ArgumentError("sort: needs at least one operand");
+  return bind("sort", operands, { dimension: normalizeAxis(opts.dimension ?? -1, first.ndim, "sort"), num_keys: 1 });
+}
+export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray): [NDArray, NDArray] {
+  const [y0, y1] = bind("threefry2x32", [k0, k1, x0, x1], noParams);
+  return [y0!, y1!];
+}
+
+export type { PrimitiveName };

@@ -1,0 +1,88 @@
+// jax.nn for TypeScript: activations and normalisers, stable in value and derivative.
+import type { NDArray, Operand } from "../array.js";
+import { asArray } from "../creation.js";
+import { defaultFloat } from "../config.js";
+import type { DType } from "../dtype.js";
+import { ArgumentError } from "../errors.js";
+import * as lax from "../lax/index.js";
+import * as np from "../numpy/index.js";
+import { toFloat } from "../numpy/promote.js";
+import { normalizeAxes } from "../shape.js";
+
+/** max(x, 0); the derivative at 0 is 0, as in JAX. */
+export const relu = (x: Operand): NDArray => {
+  const a = asArray(x, "relu");
+  return lax.select(lax.gt(a, 0), a, lax.mul(a, 0));
+};
+
+export const sigmoid = (x: Operand): NDArray => lax.logistic(toFloat(x, "sigmoid"));
+
+/** log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)): no overflow for large |x|. */
+export const softplus = (x: Operand): NDArray => {
+  const a = toFloat(x, "softplus");
+  return lax.add(relu(a), lax.log1p(lax.exp(lax.neg(lax.abs(a)))));
+};
+
+export const logSigmoid = (x: Operand): NDArray => lax.neg(softplus(lax.neg(toFloat(x, "logSigmoid"))));
+export const silu = (x: Operand): NDArray => {
+  const a = toFloat(x, "silu");
+  return lax.mul(a, lax.logistic(a));
+};
+export const swish = silu;
+export const tanh = (x: Operand): NDArray => lax.tanh(toFloat(x, "tanh"));
+
+/** GELU: the tanh approximation by default, the exact erf form with `{ approximate: false }`. */
+export function gelu(x: Operand, opts: { readonly approximate?: boolean } = {}): NDArray {
+  const a = toFloat(x, "gelu");
+  if (opts.approximate === false) {
+    return lax.mul(lax.mul(a, 0.5), lax.add(lax.erf(lax.mul(a, Math.SQRT1_2)), 1));
+  }
+  const inner = lax.mul(lax.add(a, lax.mul(lax.integerPow(a, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+  return lax.mul(lax.mul(a, 0.5), lax.add(lax.tanh(inner), 1));
+}
+
+export const elu = (x: Operand, alpha = 1): NDArray => {
+  const a = toFloat(x, "elu");
+  return lax.select(lax.gt(a, 0), a, lax.mul(lax.expm1(lax.min(a, 0)), alpha));
+};
+export const leakyRelu = (x: Operand, negativeSlope = 0.01): NDArray => {
+  const a = toFloat(x, "leakyRelu");
+  return lax.select(lax.ge(a, 0), a, lax.mul(a, negativeSlope));
+};
+
+export const logsumexp = np.logsumexp;
+
+function axisOf(axis: number | readonly number[] | undefined, ndim: number, where: string): number[] {
+  return normalizeAxes(axis ?? -1, ndim, where);
+}
+
+/** softmax along `axis` (default -1), shifted by the (non-differentiated) max. */
+export function softmax(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
+  const a = toFloat(x, "softmax");
+  const axes = axisOf(opts.axis, a.ndim, "softmax");
+  const shifted = np.subtract(a, lax.stopGradient(np.max(a, { axis: axes, keepdims: true })));
+  const e = lax.exp(shifted);
+  return np.divide(e, np.sum(e, { axis: axes, keepdims: true }));
+}
+
+export function logSoftmax(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
+  const a = toFloat(x, "logSoftmax");
+  const axes = axisOf(opts.axis, a.ndim, "logSoftmax");
+  const shifted = np.subtract(a, lax.stopGradient(np.max(a, { axis: axes, keepdims: true })));
+  return np.subtract(shifted, np.log(np.sum(lax.exp(shifted), { axis: axes, keepdims: true })));
+}
+
+/** oneHot(labels, numClasses): a new last axis with 1 at each label (default float dtype). */
+export function oneHot(x: Operand, numClasses: number, opts: { readonly dtype?: DType } = {}): NDArray {
+  if (!Number.isInteger(numClasses) || numClasses < 0) throw new ArgumentError(`oneHot: numClasses must be a non-negative integer, got ${numClasses}`);
+  const labels = np.expandDims(asArray(x, "oneHot"), -1);
+  return np.astype(np.equal(labels, lax.iota("int32", [numClasses], 0)), opts.dtype ?? defaultFloat());
+}
+
+export function standardize(x: Operand, opts: { readonly axis?: number | readonly number[]; readonly epsilon?: number } = {}): NDArray {
+  const a = toFloat(x, "standardize");
+  const axes = axisOf(opts.axis, a.ndim, "standardize");
+  const mean = np.mean(a, { axis: axes, keepdims: true });
+  const v = np.variance(a, { axis: axes, keepdims: true });
+  return np.divide(np.subtract(a, mean), lax.sqrt(lax.add(v, opts.epsilon ?? 1e-5)));
+}

@@ -1,0 +1,75 @@
+// jax.numpy for TypeScript: broadcasting, promotion and numpy's names, all written in
+// terms of lax primitives (so every transformation handles them).
+import { installArrayMethods, type Operand } from "../array.js";
+import { checkDType, type DType } from "../dtype.js";
+import * as lax from "../lax/index.js";
+import { asArray } from "../creation.js";
+import * as ew from "./elementwise.js";
+import { matmul } from "./linalg.js";
+import * as red from "./reductions.js";
+import { reshape, transpose } from "./shape.js";
+
+export * from "./creation.js";
+export * from "./elementwise.js";
+export * from "./indexing.js";
+export * from "./linalg.js";
+export {
+  all,
+  amax,
+  amin,
+  any,
+  argmax,
+  argmin,
+  cumsum,
+  logsumexp,
+  max,
+  mean,
+  min,
+  prod,
+  std,
+  sum,
+  variance,
+  variance as var,
+} from "./reductions.js";
+export * from "./shape.js";
+export { allclose, argsort, isclose, sort } from "./sorting.js";
+export { array, asArray as asarray } from "../creation.js";
+export { resultType } from "./promote.js";
+
+export function astype(x: Operand, dtype: DType): NDArray {
+  return lax.convertElementType(asArray(x, "astype"), checkDType(dtype, "astype"));
+}
+
+installArrayMethods({
+  add: ew.add,
+  subtract: ew.subtract,
+  multiply: ew.multiply,
+  divide: ew.divide,
+  power: ew.power,
+  negative: ew.negative,
+  exp: ew.exp,
+  log: ew.log,
+  sin: ew.sin,
+  cos: ew.cos,
+  tanh: ew.tanh,
+  sqrt: ew.sqrt,
+  abs: ew.abs,
+  square: ew.square,
+  matmul,
+  sum: red.sum,
+  mean: red.mean,
+  max: red.max,
+  min: red.min,
+  argmax: red.argmax,
+  reshape,
+  transpose,
+  astype,
+  greater: ew.greater,
+  greaterEqual: ew.greaterEqual,
+  less: ew.less,
+  lessEqual: ew.lessEqual,
+  equal: ew.equal,
+  notEqual: ew.notEqual,
+});
+
+import type { NDArray } from "../array.js";

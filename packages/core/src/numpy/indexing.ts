@@ -1,0 +1,96 @@
+// Indexing: take, takeAlongAxis, static slices, and functional updates `at(x, i).set/add`.
+import { NDArray, type Operand } from "../array.js";
+import { array, asArray } from "../creation.js";
+import { ArgumentError, DTypeError } from "../errors.js";
+import * as lax from "../lax/index.js";
+import { fmtShape, normalizeAxis } from "../shape.js";
+import { promoteArgs } from "./promote.js";
+import { broadcastTo, ravel, reshape } from "./shape.js";
+
+export type IndexLike = NDArray | number | readonly number[];
+
+function indexArray(idx: IndexLike, where: string): NDArray {
+  const a = idx instanceof NDArray ? idx : array(idx as number | number[], { dtype: "int32" });
+  if (a.dtype === "bool" || a.dtype === "float32" || a.dtype === "float64") {
+    throw new DTypeError(`${where}: indices must be integers, got ${a.dtype}`);
+  }
+  return a;
+}
+
+/** Negative indices count from the end, as in numpy. */
+function wrap(idx: NDArray, n: number): NDArray {
+  return lax.select(lax.lt(idx, 0), lax.add(idx, n), idx);
+}
+
+/** take(x, indices, { axis }): without an axis x is flattened first. Indices clamp into range. */
+export function take(x: Operand, indices: IndexLike, opts: { readonly axis?: number } = {}): NDArray {
+  let a = asArray(x, "take");
+  if (opts.axis === undefined) a = ravel(a);
+  const axis = normalizeAxis(opts.axis ?? 0, a.ndim, "take");
+  const idx = indexArray(indices, "take");
+  return lax.gather(a, wrap(idx, a.shape[axis]!), { axis });
+}
+
+/** takeAlongAxis(x, indices, axis): out[..., i, ...] = x[..., indices[..., i, ...], ...]. */
+export function takeAlongAxis(x: Operand, indices: IndexLike, axis: number): NDArray {
+  const a = asArray(x, "takeAlongAxis");
+  const idx = indexArray(indices, "takeAlongAxis");
+  const ax = normalizeAxis(axis, a.ndim, "takeAlongAxis");
+  if (idx.ndim !== a.ndim) throw new ArgumentError(`takeAlongAxis: indices of rank ${idx.ndim} for an array of rank ${a.ndim}`);
+  const shape = a.shape.map((d, i) => (i === ax ? idx.shape[i]! : Math.max(d, idx.shape[i]!)));
+  const bi = broadcastTo(wrap(idx, a.shape[ax]!), shape);
+  // flat index into a = Σ_i coord_i · stride_i, with coord_ax taken from the indices
+  const strides = a.shape.map((_, i) => a.shape.slice(i + 1).reduce((p, d) => p * d, 1));
+  let flat: NDArray = lax.mul(lax.convertElementType(bi, "int32"), strides[ax]!);
+  for (let i = 0; i < a.ndim; i++) {
+    if (i === ax) continue;
+    if (a.shape[i] !== shape[i] && a.shape[i] !== 1) {
+      throw new ArgumentError(`takeAlongAxis: shapes ${fmtShape(a.shape)} and ${fmtShape(idx.shape)} do not broadcast outside axis ${ax}`);
+    }
+    const coord = lax.iota("int32", shape, i);
+    flat = lax.add(flat, lax.mul(a.shape[i] === 1 ? lax.mul(coord, 0) : coord, strides[i]!));
+  }
+  return lax.gather(ravel(a), flat, { axis: 0 });
+}
+
+/** Static slice: starts and limits per axis (negative counts from the end), optional strides. */
+export function slice(x: Operand, starts: readonly number[], limits: readonly number[], opts: { readonly strides?: readonly number[] } = {}): NDArray {
+  const a = asArray(x, "slice");
+  if (starts.length !== a.ndim || limits.length !== a.ndim) {
+    throw new ArgumentError(`slice: expected ${a.ndim} starts and limits for shape ${fmtShape(a.shape)}, got ${starts.length} and ${limits.length}`);
+  }
+  const norm = (v: number, d: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
+  const s = starts.map((v, i) => norm(v, a.shape[i]!));
+  const l = limits.map((v, i) => Math.max(norm(v, a.shape[i]!), s[i]!));
+  return lax.slice(a, s, l, opts.strides ?? null);
+}
+
+/** Functional updates: `at(x, i).set(v)` and `.add(v)` return new arrays, along axis 0. */
+export function at(x: Operand, index: IndexLike) {
+  const a = asArray(x, "at");
+  if (a.ndim === 0) throw new ArgumentError("at: cannot index a rank-0 array");
+  const idx = wrap(indexArray(index, "at"), a.shape[0]!);
+  const updShape = [...idx.shape, ...a.shape.slice(1)];
+  const updates = (v: Operand): NDArray => broadcastTo(promoteArgs("at", [a, v])[1]!, updShape).astype(a.dtype);
+  return {
+    add(v: Operand): NDArray {
+      return lax.scatterAdd(a, idx, updates(v), { axis: 0 });
+    },
+    /** Writes `v`; where an index repeats, the written values are averaged. */
+    set(v: Operand): NDArray {
+      const ones = lax.broadcastInDim(lax.convertElementType(1, a.dtype === "bool" ? "int32" : a.dtype), updShape, []);
+      const zeros = lax.broadcastInDim(lax.convertElementType(0, ones.dtype), a.shape, []);
+      const count = lax.scatterAdd(zeros, idx, ones, { axis: 0 });
+      const upd = updates(v);
+      const vals = lax.scatterAdd(lax.broadcastInDim(lax.convertElementType(0, a.dtype), a.shape, []), idx, upd, { axis: 0 });
+      const hit = lax.gt(count, 0);
+      const mean = a.dtype === "bool" || a.dtype === "int32" ? vals : lax.div(vals, lax.max(count, 1));
+      return lax.select(hit, mean, a);
+    },
+    get(): NDArray {
+      return lax.gather(a, idx, { axis: 0 });
+    },
+  };
+}
+
+export { reshape };

@@ -1,0 +1,149 @@
+// Products: matmul (numpy's batch broadcasting), dot, outer, einsum — all dot_general.
+import type { NDArray, Operand } from "../array.js";
+import { ArgumentError, ShapeError } from "../errors.js";
+import * as lax from "../lax/index.js";
+import { broadcastShapes, fmtShape } from "../shape.js";
+import { broadcastTo, promoteArgs } from "./promote.js";
+import { reshape, transpose } from "./shape.js";
+
+const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);
+
+function operands(where: string, x: Operand, y: Operand): [NDArray, NDArray] {
+  const [a, b] = promoteArgs(where, [x, y]);
+  if (a!.dtype === "bool") return [lax.convertElementType(a!, "int32"), lax.convertElementType(b!, "int32")];
+  return [a!, b!];
+}
+
+export function matmul(x: Operand, y: Operand): NDArray {
+  const [a0, b0] = [typeof x === "number" ? null : x, typeof y === "number" ? null : y];
+  if (a0 === null || b0 === null || a0.ndim === 0 || b0.ndim === 0) {
+    throw new ShapeError("matmul: operands must be arrays of rank ≥ 1 (use multiply for scalars)");
+  }
+  let [a, b] = [a0.ndim === 1 ? reshape(a0, [1, a0.shape[0]!]) : a0, b0.ndim === 1 ? reshape(b0, [b0.shape[0]!, 1]) : b0];
+  [a, b] = operands("matmul", a, b);
+  const k = a.shape[a.ndim - 1]!;
+  if (k !== b.shape[b.ndim - 2]) {
+    throw new ShapeError(`matmul: the contracted dimensions of ${fmtShape(a0.shape)} and ${fmtShape(b0.shape)} differ (${k} vs ${b.shape[b.ndim - 2]})`);
+  }
+  let out: NDArray;
+  if (b.ndim === 2) {
+    out = lax.dotGeneral(a, b, [[[a.ndim - 1], [0]], [[], []]]);
+  } else {
+    const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const aa = broadcastTo(a, [...batch, ...a.shape.slice(-2)]);
+    const bb = broadcastTo(b, [...batch, ...b.shape.slice(-2)]);
+    const nb = batch.length;
+    out = lax.dotGeneral(aa, bb, [[[nb + 1], [nb]], [range(nb), range(nb)]]);
+  }
+  const shape = [...out.shape];
+  if (b0.ndim === 1) shape.pop();
+  if (a0.ndim === 1) shape.splice(shape.length - (b0.ndim === 1 ? 1 : 2), 1);
+  return shape.length === out.ndim ? out : reshape(out, shape);
+}
+
+/** numpy's dot: inner product, matrix product, or contraction of a's last axis with b's second-to-last. */
+export function dot(x: Operand, y: Operand): NDArray {
+  const [a, b] = operands("dot", x, y);
+  if (a.ndim === 0 || b.ndim === 0) return lax.mul(a, b);
+  const ca = a.ndim - 1;
+  const cb = b.ndim === 1 ? 0 : b.ndim - 2;
+  if (a.shape[ca] !== b.shape[cb]) throw new ShapeError(`dot: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} are not aligned`);
+  return lax.dotGeneral(a, b, [[[ca], [cb]], [[], []]]);
+}
+
+export const vdot = (x: Operand, y: Operand): NDArray => dot(reshape(promoteArgs("vdot", [x])[0]!, [-1]), reshape(promoteArgs("vdot", [y])[0]!, [-1]));
+export const inner = (x: Operand, y: Operand): NDArray => {
+  const [a, b] = operands("inner", x, y);
+  if (a.ndim === 0 || b.ndim === 0) return lax.mul(a, b);
+  return lax.dotGeneral(a, b, [[[a.ndim - 1], [b.ndim - 1]], [[], []]]);
+};
+
+export function outer(x: Operand, y: Operand): NDArray {
+  const [a, b] = operands("outer", x, y);
+  const [fa, fb] = [reshape(a, [a.size, 1]), reshape(b, [1, b.size])];
+  return lax.dotGeneral(fa, fb, [[[1], [0]], [[], []]]);
+}
+
+// ---- einsum ----
+
+interface Spec {
+  readonly inputs: string[];
+  readonly output: string;
+}
+
+function parseEinsum(subscripts: string, n: number): Spec {
+  const s = subscripts.replace(/\s+/g, "");
+  const [lhs, rhs] = s.includes("->") ? s.split("->") : [s, undefined];
+  const inputs = lhs!.split(",");
+  if (inputs.length !== n) throw new ArgumentError(`einsum: "${subscripts}" names ${inputs.length} operands, got ${n}`);
+  for (const t of [...inputs, rhs ?? ""]) {
+    if (!/^[a-zA-Z]*$/.test(t)) throw new ArgumentError(`einsum: subscripts must be letters (no ellipsis), got "${subscripts}"`);
+  }
+  let output = rhs;
+  if (output === undefined) {
+    const counts = new Map<string, number>();
+    for (const c of inputs.join("")) counts.set(c, (counts.get(c) ?? 0) + 1);
+    output = [...counts].filter(([, k]) => k === 1).map(([c]) => c).sort().join("");
+  }
+  return { inputs, output };
+}
+
+/** Take the diagonal for a letter repeated within one operand. */
+function diagonalize(x: NDArray, labels: string): [NDArray, string] {
+  for (let i = 0; i < labels.length; i++) {
+    const j = labels.indexOf(labels[i]!, i + 1);
+    if (j < 0) continue;
+    const n = x.shape[i]!;
+    if (x.shape[j] !== n) throw new ShapeError(`einsum: repeated subscript "${labels[i]}" has sizes ${n} and ${x.shape[j]}`);
+    const eye = lax.eq(lax.iota("int32", [n, n], 0), lax.iota("int32", [n, n], 1));
+    const mask = lax.broadcastInDim(eye, x.shape, [i, j]);
+    const masked = lax.select(mask, x, lax.convertElementType(0, x.dtype));
+    const summed = lax.reduceSum(masked, [j]);
+    return diagonalize(summed, labels.slice(0, j) + labels.slice(j + 1));
+  }
+  return [x, labels];
+}
+
+/** Sum out letters that appear nowhere else. */
+function sumUnused(x: NDArray, labels: string, keep: string): [NDArray, string] {
+  const drop = [...labels].map((c, i) => (keep.includes(c) ? -1 : i)).filter((i) => i >= 0);
+  if (drop.length === 0) return [x, labels];
+  return [lax.reduceSum(x, drop), [...labels].filter((_, i) => !drop.includes(i)).join("")];
+}
+
+export function einsum(subscripts: string, ...xs: Operand[]): NDArray {
+  const { inputs, output } = parseEinsum(subscripts, xs.length);
+  const arrays = promoteArgs("einsum", xs);
+  const sizes = new Map<string, number>();
+  let terms = arrays.map((a, k): [NDArray, string] => {
+    const labels = inputs[k]!;
+    if (labels.length !== a.ndim) throw new ShapeError(`einsum: operand ${k} has rank ${a.ndim} but subscripts "${labels}"`);
+    [...labels].forEach((c, i) => {
+      const d = a.shape[i]!;
+      if (sizes.has(c) && sizes.get(c) !== d) throw new ShapeError(`einsum: subscript "${c}" has sizes ${sizes.get(c)} and ${d}`);
+      sizes.set(c, d);
+    });
+    return diagonalize(a, labels);
+  });
+  for (const c of output) if (!sizes.has(c)) throw new ArgumentError(`einsum: output subscript "${c}" appears in no input`);
+  const othersOf = (k: number) => output + terms.filter((_, j) => j !== k).map((t) => t[1]).join("");
+  terms = terms.map((t, k) => sumUnused(t[0], t[1], othersOf(k)));
+  let [acc, labels] = terms[0]!;
+  for (let k = 1; k < terms.length; k++) {
+    const [b, bl] = terms[k]!;
+    const rest = output + terms.slice(k + 1).map((t) => t[1]).join("");
+    const shared = [...labels].filter((c) => bl.includes(c));
+    const batch = shared.filter((c) => rest.includes(c));
+    const contract = shared.filter((c) => !rest.includes(c));
+    const idx = (ls: string, cs: string[]) => cs.map((c) => ls.indexOf(c));
+    acc = lax.dotGeneral(acc, b, [
+      [idx(labels, contract), idx(bl, contract)],
+      [idx(labels, batch), idx(bl, batch)],
+    ]);
+    const free = (ls: string) => [...ls].filter((c) => !shared.includes(c)).join("");
+    labels = batch.join("") + free(labels) + free(bl);
+    [acc, labels] = sumUnused(acc, labels, rest);
+  }
+  [acc, labels] = sumUnused(acc, labels, output);
+  return transpose(acc, [...output].map((c) => labels.indexOf(c)));
+}

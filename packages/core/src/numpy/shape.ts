@@ -1,0 +1,155 @@
+// Shape manipulation: reshape, transpose, expand/squeeze, broadcast, join and split, flip, tile.
+import type { NDArray, Operand } from "../array.js";
+import { asArray } from "../creation.js";
+import { ArgumentError, ShapeError } from "../errors.js";
+import * as lax from "../lax/index.js";
+import { broadcastShapes, checkShape, fmtShape, normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
+import { broadcastTo as bcast, castTo, resultType } from "./promote.js";
+
+/** reshape(x, shape) with at most one -1 inferred. */
+export function reshape(x: Operand, shape: readonly number[] | number): NDArray {
+  const a = asArray(x, "reshape");
+  const s = typeof shape === "number" ? [shape] : [...shape];
+  const unknown = s.filter((d) => d === -1).length;
+  if (unknown > 1 || s.some((d) => !Number.isInteger(d) || d < -1)) {
+    throw new ShapeError(`reshape: invalid target shape ${fmtShape(s)} (only one -1 allowed)`);
+  }
+  if (unknown === 1) {
+    const known = sizeOf(s.filter((d) => d !== -1));
+    if (known === 0 || a.size % known !== 0) {
+      throw new ShapeError(`reshape: cannot reshape an array of shape ${fmtShape(a.shape)} (size ${a.size}) into shape ${fmtShape(s)}`);
+    }
+    s[s.indexOf(-1)] = a.size / known;
+  }
+  if (sizeOf(s) !== a.size) throw new ShapeError(`reshape: cannot reshape an array of shape ${fmtShape(a.shape)} (size ${a.size}) into shape ${fmtShape(s)}`);
+  return s.join() === a.shape.join() ? a : lax.reshape(a, s);
+}
+
+export const ravel = (x: Operand): NDArray => reshape(x, [-1]);
+
+export function transpose(x: Operand, axes?: readonly number[]): NDArray {
+  const a = asArray(x, "transpose");
+  const perm = axes === undefined ? a.shape.map((_, i) => a.ndim - 1 - i) : axes.map((ax) => normalizeAxis(ax, a.ndim, "transpose"));
+  if (perm.length !== a.ndim || new Set(perm).size !== perm.length) {
+    throw new ArgumentError(`transpose: axes (${axes?.join(", ")}) are not a permutation of the ${a.ndim} axes of ${fmtShape(a.shape)}`);
+  }
+  return perm.every((p, i) => p === i) ? a : lax.transpose(a, perm);
+}
+
+export function swapaxes(x: Operand, axis1: number, axis2: number): NDArray {
+  const a = asArray(x, "swapaxes");
+  const i = normalizeAxis(axis1, a.ndim, "swapaxes");
+  const j = normalizeAxis(axis2, a.ndim, "swapaxes");
+  const perm = a.shape.map((_, k) => (k === i ? j : k === j ? i : k));
+  return transpose(a, perm);
+}
+
+export function moveaxis(x: Operand, source: number, destination: number): NDArray {
+  const a = asArray(x, "moveaxis");
+  const s = normalizeAxis(source, a.ndim, "moveaxis");
+  const d = normalizeAxis(destination, a.ndim, "moveaxis");
+  const perm = a.shape.map((_, i) => i).filter((i) => i !== s);
+  perm.splice(d, 0, s);
+  return transpose(a, perm);
+}
+
+export function expandDims(x: Operand, axis: number | readonly number[]): NDArray {
+  const a = asArray(x, "expandDims");
+  const list = typeof axis === "number" ? [axis] : [...axis];
+  const outRank = a.ndim + list.length;
+  const axes = normalizeAxes(list, outRank, "expandDims");
+  const shape: number[] = [];
+  let k = 0;
+  for (let i = 0; i < outRank; i++) shape.push(axes.includes(i) ? 1 : a.shape[k++]!);
+  return lax.reshape(a, shape);
+}
+
+export function squeeze(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
+  const a = asArray(x, "squeeze");
+  const axes =
+    opts.axis === undefined ? a.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normalizeAxes(opts.axis, a.ndim, "squeeze");
+  return axes.length === 0 ? a : lax.squeeze(a, axes);
+}
+
+export function broadcastTo(x: Operand, shape: readonly number[]): NDArray {
+  const a = asArray(x, "broadcastTo");
+  const s = checkShape(shape, "broadcastTo");
+  const b = broadcastShapes("broadcastTo", a.shape, s);
+  if (b.join() !== s.join()) throw new ShapeError(`broadcastTo: cannot broadcast an array of shape ${fmtShape(a.shape)} to ${fmtShape(s)}`);
+  return bcast(a, s);
+}
+
+export function broadcastArrays(...xs: Operand[]): NDArray[] {
+  const arrays = xs.map((x) => asArray(x, "broadcastArrays"));
+  const shape = broadcastShapes("broadcastArrays", ...arrays.map((a) => a.shape));
+  return arrays.map((a) => bcast(a, shape));
+}
+
+export function concatenate(xs: readonly Operand[], opts: { readonly axis?: number } = {}): NDArray {
+  if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("concatenate: expected a non-empty list of arrays");
+  const t = resultType(...xs);
+  const arrays = xs.map((x) => castTo(x, t, "concatenate"));
+  if (arrays.some((a) => a.ndim === 0)) throw new ShapeError("concatenate: zero-dimensional arrays cannot be concatenated");
+  const axis = normalizeAxis(opts.axis ?? 0, arrays[0]!.ndim, "concatenate");
+  return arrays.length === 1 ? arrays[0]! : lax.concatenate(arrays, axis);
+}
+
+export function stack(xs: readonly Operand[], opts: { readonly axis?: number } = {}): NDArray {
+  if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("stack: expected a non-empty list of arrays");
+  const arrays = xs.map((x) => asArray(x, "stack"));
+  const first = arrays[0]!;
+  for (const a of arrays) {
+    if (a.shape.join() !== first.shape.join()) throw new ShapeError(`stack: all arrays must have the same shape, got ${fmtShape(first.shape)} and ${fmtShape(a.shape)}`);
+  }
+  const axis = normalizeAxis(opts.axis ?? 0, first.ndim + 1, "stack");
+  return concatenate(arrays.map((a) => expandDims(a, axis)), { axis });
+}
+
+/** split(x, sections | indices, { axis }) → list of arrays. */
+export function split(x: Operand, indicesOrSections: number | readonly number[], opts: { readonly axis?: number } = {}): NDArray[] {
+  const a = asArray(x, "split");
+  const axis = normalizeAxis(opts.axis ?? 0, a.ndim, "split");
+  const n = a.shape[axis]!;
+  let cuts: number[];
+  if (typeof indicesOrSections === "number") {
+    if (!Number.isInteger(indicesOrSections) || indicesOrSections <= 0 || n % indicesOrSections !== 0) {
+      throw new ShapeError(`split: an axis of size ${n} cannot be split into ${indicesOrSections} equal sections`);
+    }
+    const step = n / indicesOrSections;
+    cuts = Array.from({ length: indicesOrSections - 1 }, (_, i) => (i + 1) * step);
+  } else cuts = indicesOrSections.map((c) => Math.min(Math.max(c < 0 ? c + n : c, 0), n));
+  const bounds = [0, ...cuts, n];
+  return bounds.slice(0, -1).map((lo, i) => {
+    const hi = Math.max(lo, bounds[i + 1]!);
+    const starts = a.shape.map((_, k) => (k === axis ? lo : 0));
+    const limits = a.shape.map((d, k) => (k === axis ? hi : d));
+    return lax.slice(a, starts, limits);
+  });
+}
+
+export function flip(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
+  const a = asArray(x, "flip");
+  return lax.rev(a, normalizeAxes(opts.axis, a.ndim, "flip"));
+}
+
+export function tile(x: Operand, reps: number | readonly number[]): NDArray {
+  let a = asArray(x, "tile");
+  const r = typeof reps === "number" ? [reps] : [...reps];
+  if (r.some((k) => !Number.isInteger(k) || k < 0)) throw new ArgumentError(`tile: repetitions must be non-negative integers, got ${fmtShape(r)}`);
+  const rank = Math.max(a.ndim, r.length);
+  const reps2 = [...new Array<number>(rank - r.length).fill(1), ...r];
+  a = lax.reshape(a, [...new Array<number>(rank - a.ndim).fill(1), ...a.shape]);
+  // broadcast to (r0, d0, r1, d1, ...) then merge pairs
+  const inter = a.shape.flatMap((d, i) => [reps2[i]!, d]);
+  const b = lax.broadcastInDim(a, inter, a.shape.map((_, i) => 2 * i + 1));
+  return lax.reshape(b, a.shape.map((d, i) => d * reps2[i]!));
+}
+
+export function repeat(x: Operand, repeats: number, opts: { readonly axis?: number } = {}): NDArray {
+  let a = asArray(x, "repeat");
+  if (opts.axis === undefined) a = ravel(a);
+  const axis = normalizeAxis(opts.axis ?? 0, a.ndim, "repeat");
+  const inter = [...a.shape.slice(0, axis + 1), repeats, ...a.shape.slice(axis + 1)];
+  const b = lax.broadcastInDim(a, inter, a.shape.map((_, i) => (i <= axis ? i : i + 1)));
+  return lax.reshape(b, a.shape.map((d, i) => (i === axis ? d * repeats : d)));
+}

@@ -1,0 +1,27 @@
+// The full table of abstract-evaluation rules, one per primitive (a missing one is a
+// compile error), and `abstractEval`, the composition every trace uses.
+import type { ShapedArray } from "../aval.js";
+import { elementwiseAbstractEval } from "./elementwise.js";
+import { indexingAbstractEval } from "./indexing.js";
+import { linalgAbstractEval } from "./linalg.js";
+import { miscAbstractEval } from "./misc.js";
+import type { ParamsOf, PrimitiveName } from "./params.js";
+import { reduceAbstractEval } from "./reduce.js";
+import { shapeAbstractEval } from "./shape.js";
+import type { AbstractEvalTable } from "./types.js";
+
+export const abstractEvalRules: AbstractEvalTable<PrimitiveName> = {
+  ...elementwiseAbstractEval,
+  ...reduceAbstractEval,
+  ...shapeAbstractEval,
+  ...indexingAbstractEval,
+  ...linalgAbstractEval,
+  ...miscAbstractEval,
+};
+
+export function abstractEval<P extends PrimitiveName>(prim: P, avals: readonly ShapedArray[], params: ParamsOf<P>): ShapedArray[] {
+  const rule: AbstractEvalTable<P>[P] = abstractEvalRules[prim];
+  return rule(avals, params);
+}
+
+export * from "./params.js";

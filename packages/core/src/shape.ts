@@ -1,0 +1,62 @@
+// Shape algebra: sizes, strides, broadcasting, axis normalisation.
+import { AxisError, ArgumentError, ShapeError } from "./errors.js";
+
+export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+export function stridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+export const fmtShape = (s: readonly number[]): string => `[${s.join(", ")}]`;
+
+/** numpy broadcasting of several shapes; `where` names the operation in the error. */
+export function broadcastShapes(where: string, ...shapes: readonly (readonly number[])[]): number[] {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(rank).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const o = rank - s.length + i;
+      const d = s[i]!;
+      if (out[o] === 1) out[o] = d;
+      else if (d !== 1 && d !== out[o]) {
+        throw new ShapeError(`${where}: shapes ${shapes.map(fmtShape).join(" and ")} cannot be broadcast together`);
+      }
+    }
+  }
+  return out;
+}
+
+export function normalizeAxis(axis: number, ndim: number, where: string): number {
+  if (!Number.isInteger(axis)) throw new AxisError(`${where}: axis must be an integer, got ${axis}`);
+  if (axis < -ndim || axis >= ndim) {
+    throw new AxisError(`${where}: axis ${axis} is out of bounds for an array of rank ${ndim}`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** Normalise an `axis` option (number, list or undefined = all axes) to sorted unique axes. */
+export function normalizeAxes(axis: number | readonly number[] | undefined | null, ndim: number, where: string): number[] {
+  if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === "number" ? [axis] : [...axis];
+  const out = list.map((a) => normalizeAxis(a, ndim, where));
+  if (new Set(out).size !== out.length) throw new AxisError(`${where}: repeated axis in ${fmtShape(list)}`);
+  return out.sort((a, b) => a - b);
+}
+
+export function checkShape(shape: unknown, where: string): number[] {
+  if (typeof shape === "number") shape = [shape];
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ArgumentError(`${where}: a shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  return [...(shape as number[])];
+}
+
+export function isPermutation(perm: readonly number[], n: number): boolean {
+  return perm.length === n && new Set(perm).size === n && perm.every((p) => Number.isInteger(p) && p >= 0 && p < n);
+}

@@ -1,0 +1,82 @@
+// The staging trace: records every primitive applied to its tracers as an equation,
+// building a jaxpr. Values from outside (concrete arrays, tracers of enclosing
+// transformations) become constants; rank-0 concrete values become literals.
+import { ConcreteArray, type NDArray } from "../array.js";
+import type { ShapedArray } from "../aval.js";
+import { type Atom, Eqn, Jaxpr, Literal, Var } from "../ir/jaxpr.js";
+import { abstractEval } from "../primitives/index.js";
+import type { ParamsOf, PrimitiveName } from "../primitives/params.js";
+import { concretizationError, currentTrace, Trace, Tracer, withTrace } from "./core.js";
+
+export class JaxprTracer extends Tracer {
+  constructor(
+    readonly trace: JaxprTrace,
+    readonly aval: ShapedArray,
+    readonly v: Var,
+    readonly producer?: string,
+  ) {
+    super();
+  }
+  concrete(what: string): ConcreteArray {
+    throw concretizationError(what, this.aval, this.trace.transform, this.producer);
+  }
+}
+
+export class JaxprTrace extends Trace {
+  readonly eqns: Eqn[] = [];
+  readonly #consts = new Map<NDArray, Var>();
+
+  newArg(aval: ShapedArray): JaxprTracer {
+    return new JaxprTracer(this, aval, new Var(aval));
+  }
+
+  atom(x: NDArray): Atom {
+    if (x instanceof JaxprTracer && x.trace === this) return x.v;
+    if (x instanceof ConcreteArray && x.ndim === 0) return new Literal(x.data[0]!, x.aval);
+    let v = this.#consts.get(x);
+    if (v === undefined) {
+      v = new Var(x.aval);
+      this.#consts.set(x, v);
+    }
+    return v;
+  }
+
+  processPrimitive<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
+    const inputs = args.map((a) => this.atom(a));
+    const outAvals = abstractEval(prim, args.map((a) => a.aval), params);
+    const outs = outAvals.map((av) => new JaxprTracer(this, av, new Var(av), prim));
+    this.eqns.push(new Eqn(prim, inputs, params, outs.map((o) => o.v)));
+    return outs;
+  }
+
+  /** Close the trace: a jaxpr over `ins` returning `outs`, with the captured constants. */
+  finalize(ins: readonly JaxprTracer[], outs: readonly NDArray[]): { jaxpr: Jaxpr; consts: NDArray[] } {
+    const outAtoms = outs.map((o) => this.atom(o));
+    this.active = false;
+    const consts = [...this.#consts.keys()];
+    const constVars = [...this.#consts.values()];
+    return { jaxpr: new Jaxpr(constVars, ins.map((t) => t.v), [...this.eqns], outAtoms), consts };
+  }
+}
+
+/** Trace a flat function of arrays to a jaxpr over abstract inputs of the given avals. */
+export function traceToJaxpr(
+  f: (args: readonly NDArray[]) => readonly NDArray[],
+  inAvals: readonly ShapedArray[],
+  transform: string,
+): { jaxpr: Jaxpr; consts: NDArray[] } {
+  const trace = new JaxprTrace(currentTrace(), transform);
+  const ins = inAvals.map((a) => trace.newArg(a));
+  try {
+    const outs = withTrace(trace, () => f(ins));
+    return trace.finalize(ins, outs);
+  } finally {
+    trace.active = false;
+  }
+}
+
+/** Move a jaxpr's constants to the front of its inputs, so tracers among them flow
+ * through the operands of a higher-order primitive rather than hiding in its params. */
+export function hoistConsts(jaxpr: Jaxpr): Jaxpr {
+  return new Jaxpr([], [...jaxpr.constVars, ...jaxpr.inVars], jaxpr.eqns, jaxpr.outs);
+}
