@@ -80,14 +80,17 @@ export interface TypeInfo {
   readonly weakType: boolean;
 }
 
-export function promoteTypes(a: TypeInfo, b: TypeInfo, defaultFloat: DType): TypeInfo {
+/** The join of two types. `_defaultFloat` is kept for callers; weak floats already carry theirs. */
+export function promoteTypes(a: TypeInfo, b: TypeInfo, _defaultFloat?: DType): TypeInfo {
   if (a.weakType === b.weakType) {
     const d = rank[a.dtype] >= rank[b.dtype] ? a.dtype : b.dtype;
     return { dtype: d, weakType: a.weakType };
   }
   const [weak, strong] = a.weakType ? [a, b] : [b, a];
   if (kind(weak.dtype) <= kind(strong.dtype)) return { dtype: strong.dtype, weakType: false };
-  return { dtype: weak.dtype === "int32" ? "int32" : defaultFloat, weakType: true };
+  // The weak value already carries its dtype (JS numbers get the default float when they
+  // are made arrays); keeping it makes promotion associative, and never narrows a weak float64.
+  return { dtype: weak.dtype, weakType: true };
 }
 
 export function resultTypeOf(infos: readonly TypeInfo[], defaultFloat: DType): TypeInfo {

@@ -22,9 +22,10 @@ const numericUnary =
   (x: Operand): NDArray =>
     op(asArray(x, name));
 
-export const add = binary("add", lax.add);
+// On bools numpy's add is logical or and multiply logical and (jnp.add does the same).
+export const add = binary("add", (a, b) => (a.dtype === "bool" ? lax.bitwiseOr(a, b) : lax.add(a, b)));
 export const subtract = binary("subtract", lax.sub);
-export const multiply = binary("multiply", lax.mul);
+export const multiply = binary("multiply", (a, b) => (a.dtype === "bool" ? lax.bitwiseAnd(a, b) : lax.mul(a, b)));
 export const divide = binary("divide", lax.div, "float");
 export const maximum = binary("maximum", lax.max);
 export const minimum = binary("minimum", lax.min);

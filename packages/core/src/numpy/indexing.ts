@@ -1,10 +1,10 @@
 // Indexing: take, takeAlongAxis, static slices, and functional updates `at(x, i).set/add`.
 import { NDArray, type Operand } from "../array.js";
 import { array, asArray } from "../creation.js";
-import { ArgumentError, DTypeError } from "../errors.js";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { fmtShape, normalizeAxis } from "../shape.js";
-import { promoteArgs } from "./promote.js";
+import { castTo, resultTypeIn } from "./promote.js";
 import { broadcastTo, ravel, reshape } from "./shape.js";
 
 export type IndexLike = NDArray | number | readonly number[];
@@ -37,16 +37,18 @@ export function takeAlongAxis(x: Operand, indices: IndexLike, axis: number): NDA
   const idx = indexArray(indices, "takeAlongAxis");
   const ax = normalizeAxis(axis, a.ndim, "takeAlongAxis");
   if (idx.ndim !== a.ndim) throw new ArgumentError(`takeAlongAxis: indices of rank ${idx.ndim} for an array of rank ${a.ndim}`);
-  const shape = a.shape.map((d, i) => (i === ax ? idx.shape[i]! : Math.max(d, idx.shape[i]!)));
+  const shape = a.shape.map((d, i) => {
+    const k = idx.shape[i]!;
+    if (i === ax || d === 1) return k;
+    if (k === 1 || k === d) return d;
+    throw new ShapeError(`takeAlongAxis: shapes ${fmtShape(a.shape)} and ${fmtShape(idx.shape)} do not broadcast outside axis ${ax}`);
+  });
   const bi = broadcastTo(wrap(idx, a.shape[ax]!), shape);
   // flat index into a = Σ_i coord_i · stride_i, with coord_ax taken from the indices
   const strides = a.shape.map((_, i) => a.shape.slice(i + 1).reduce((p, d) => p * d, 1));
   let flat: NDArray = lax.mul(lax.convertElementType(bi, "int32"), strides[ax]!);
   for (let i = 0; i < a.ndim; i++) {
     if (i === ax) continue;
-    if (a.shape[i] !== shape[i] && a.shape[i] !== 1) {
-      throw new ArgumentError(`takeAlongAxis: shapes ${fmtShape(a.shape)} and ${fmtShape(idx.shape)} do not broadcast outside axis ${ax}`);
-    }
     const coord = lax.iota("int32", shape, i);
     flat = lax.add(flat, lax.mul(a.shape[i] === 1 ? lax.mul(coord, 0) : coord, strides[i]!));
   }
@@ -71,7 +73,8 @@ export function at(x: Operand, index: IndexLike) {
   if (a.ndim === 0) throw new ArgumentError("at: cannot index a rank-0 array");
   const idx = wrap(indexArray(index, "at"), a.shape[0]!);
   const updShape = [...idx.shape, ...a.shape.slice(1)];
-  const updates = (v: Operand): NDArray => broadcastTo(promoteArgs("at", [a, v])[1]!, updShape).astype(a.dtype);
+  // Updates take the array's dtype (as JAX's scatter does); only their shape broadcasts.
+  const updates = (v: Operand): NDArray => broadcastTo(castTo(v, resultTypeIn("at", [a, v]), "at"), updShape).astype(a.dtype);
   return {
     add(v: Operand): NDArray {
       return lax.scatterAdd(a, idx, updates(v), { axis: 0 });

@@ -3,13 +3,13 @@ import type { NDArray, Operand } from "../array.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes, fmtShape } from "../shape.js";
-import { broadcastTo, promoteArgs } from "./promote.js";
+import { broadcastTo, promoteDTypes } from "./promote.js";
 import { reshape, transpose } from "./shape.js";
 
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);
 
 function operands(where: string, x: Operand, y: Operand): [NDArray, NDArray] {
-  const [a, b] = promoteArgs(where, [x, y]);
+  const [a, b] = promoteDTypes(where, [x, y]);
   if (a!.dtype === "bool") return [lax.convertElementType(a!, "int32"), lax.convertElementType(b!, "int32")];
   return [a!, b!];
 }
@@ -51,7 +51,7 @@ export function dot(x: Operand, y: Operand): NDArray {
   return lax.dotGeneral(a, b, [[[ca], [cb]], [[], []]]);
 }
 
-export const vdot = (x: Operand, y: Operand): NDArray => dot(reshape(promoteArgs("vdot", [x])[0]!, [-1]), reshape(promoteArgs("vdot", [y])[0]!, [-1]));
+export const vdot = (x: Operand, y: Operand): NDArray => dot(reshape(x, [-1]), reshape(y, [-1]));
 export const inner = (x: Operand, y: Operand): NDArray => {
   const [a, b] = operands("inner", x, y);
   if (a.ndim === 0 || b.ndim === 0) return lax.mul(a, b);
@@ -113,7 +113,7 @@ function sumUnused(x: NDArray, labels: string, keep: string): [NDArray, string] 
 
 export function einsum(subscripts: string, ...xs: Operand[]): NDArray {
   const { inputs, output } = parseEinsum(subscripts, xs.length);
-  const arrays = promoteArgs("einsum", xs);
+  const arrays = promoteDTypes("einsum", xs);
   const sizes = new Map<string, number>();
   let terms = arrays.map((a, k): [NDArray, string] => {
     const labels = inputs[k]!;

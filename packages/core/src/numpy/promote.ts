@@ -5,17 +5,25 @@ import { sameShape } from "../aval.js";
 import { defaultFloat } from "../config.js";
 import { asArray, scalar } from "../creation.js";
 import { type DType, isFloat, promoteTypes, type TypeInfo } from "../dtype.js";
+import { ArgumentError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes } from "../shape.js";
 
-function typeInfo(x: Operand): TypeInfo {
+function typeInfo(x: Operand, where: string): TypeInfo {
   if (typeof x === "number") return { dtype: Number.isInteger(x) ? "int32" : defaultFloat(), weakType: true };
   if (typeof x === "boolean") return { dtype: "bool", weakType: false };
-  return { dtype: x.dtype, weakType: x.weakType };
+  const a = asArray(x, where);
+  return { dtype: a.dtype, weakType: a.weakType };
 }
 
 export function resultType(...xs: Operand[]): TypeInfo {
-  return xs.map(typeInfo).reduce((a, b) => promoteTypes(a, b, defaultFloat()));
+  return resultTypeIn("resultType", xs);
+}
+
+/** resultType, naming `where` when an operand is not an array or a number. */
+export function resultTypeIn(where: string, xs: readonly Operand[]): TypeInfo {
+  if (xs.length === 0) throw new ArgumentError(`${where}: needs at least one operand`);
+  return xs.map((x) => typeInfo(x, where)).reduce((a, b) => promoteTypes(a, b, defaultFloat()));
 }
 
 export function castTo(x: Operand, t: TypeInfo, where: string): NDArray {
@@ -31,11 +39,16 @@ export function broadcastTo(x: NDArray, shape: readonly number[], keepScalar = f
   return lax.broadcastInDim(x, shape, x.shape.map((_, i) => i + offset));
 }
 
+/** Promote operands to one dtype, keeping their shapes (for contractions such as matmul). */
+export function promoteDTypes(where: string, xs: readonly Operand[], minDType?: "float"): NDArray[] {
+  let t = resultTypeIn(where, xs);
+  if (minDType === "float" && !isFloat(t.dtype)) t = { dtype: defaultFloat(), weakType: t.weakType };
+  return xs.map((x) => castTo(x, t, where));
+}
+
 /** Promote operands to one dtype and broadcast them to one shape (scalars kept rank 0). */
 export function promoteArgs(where: string, xs: readonly Operand[], minDType?: "float"): NDArray[] {
-  let t = resultType(...xs);
-  if (minDType === "float" && !isFloat(t.dtype)) t = { dtype: defaultFloat(), weakType: t.weakType };
-  const arrays = xs.map((x) => castTo(x, t, where));
+  const arrays = promoteDTypes(where, xs, minDType);
   const shape = broadcastShapes(where, ...arrays.map((a) => a.shape));
   return arrays.map((a) => broadcastTo(a, shape, true));
 }
@@ -46,5 +59,5 @@ export function toFloat(x: Operand, where: string): NDArray {
   return isFloat(a.dtype) ? a : lax.convertElementType(a, defaultFloat(), a.weakType);
 }
 
-export const dtypeOf = (x: Operand): DType => typeInfo(x).dtype;
+export const dtypeOf = (x: Operand): DType => typeInfo(x, "dtypeOf").dtype;
 export { NDArray };

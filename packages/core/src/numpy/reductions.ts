@@ -81,15 +81,18 @@ function broadcastBack(x: NDArray, shape: readonly number[]): NDArray {
 }
 
 function argReduce(name: "argmax" | "argmin", x: Operand, opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray {
-  let a = asArray(x, name);
+  const input = asArray(x, name);
+  let a = input;
   let axis: number;
   if (opts?.axis === undefined) {
     a = lax.reshape(a, [a.size]);
     axis = 0;
   } else axis = normalizeAxis(opts.axis, a.ndim, name);
-  if (a.shape[axis] === 0) throw new ShapeError(`${name}: attempt to get ${name} of an empty sequence (shape ${fmtShape(a.shape)})`);
+  if (a.shape[axis] === 0) throw new ShapeError(`${name}: attempt to get ${name} of an empty sequence (shape ${fmtShape(input.shape)})`);
   const out = name === "argmax" ? lax.argmax(a, axis) : lax.argmin(a, axis);
-  return opts?.keepdims ? lax.reshape(out, a.shape.map((d, i) => (i === axis ? 1 : d))) : out;
+  if (!opts?.keepdims) return out;
+  // keepdims keeps the input's rank: every reduced axis (all of them without `axis`) becomes 1.
+  return lax.reshape(out, input.shape.map((d, i) => (opts.axis === undefined || i === axis ? 1 : d)));
 }
 export const argmax = (x: Operand, opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray => argReduce("argmax", x, opts);
 export const argmin = (x: Operand, opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray => argReduce("argmin", x, opts);

@@ -4,7 +4,7 @@ import { asArray } from "../creation.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes, checkShape, fmtShape, normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
-import { broadcastTo as bcast, castTo, resultType } from "./promote.js";
+import { broadcastTo as bcast, castTo, resultTypeIn } from "./promote.js";
 
 /** reshape(x, shape) with at most one -1 inferred. */
 export function reshape(x: Operand, shape: readonly number[] | number): NDArray {
@@ -87,7 +87,7 @@ export function broadcastArrays(...xs: Operand[]): NDArray[] {
 
 export function concatenate(xs: readonly Operand[], opts: { readonly axis?: number } = {}): NDArray {
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("concatenate: expected a non-empty list of arrays");
-  const t = resultType(...xs);
+  const t = resultTypeIn("concatenate", xs);
   const arrays = xs.map((x) => castTo(x, t, "concatenate"));
   if (arrays.some((a) => a.ndim === 0)) throw new ShapeError("concatenate: zero-dimensional arrays cannot be concatenated");
   const axis = normalizeAxis(opts.axis ?? 0, arrays[0]!.ndim, "concatenate");

@@ -80,7 +80,12 @@ export const elementwiseAbstractEval: AbstractEvalTable<ElementwisePrim> = {
   ...table(unaryFloatPrims, (p) => unaryRule(p, isFloat, "a floating-point")),
   ...table(unaryNumericPrims, (p) => unaryRule(p, notBool, "a numeric")),
   ...table(arithmeticPrims, (p) =>
-    p === "pow" || p === "atan2" ? binaryRule(p, isFloat, "floating-point") : binaryRule(p, notBool, "numeric"),
+    p === "pow" || p === "atan2"
+      ? binaryRule(p, isFloat, "floating-point")
+      : // max and min order bools too (False < True), as lax.max_p accepts any dtype.
+        p === "max" || p === "min"
+        ? binaryRule(p, any, "any")
+        : binaryRule(p, notBool, "numeric"),
   ),
   ...table(bitwisePrims, (p) => binaryRule(p, intOrBool, "a boolean or integer")),
   ...table(shiftPrims, (p) => binaryRule(p, (d) => d === "int32", "an int32")),

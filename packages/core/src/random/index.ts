@@ -42,7 +42,8 @@ function threefry(k: NDArray, count: NDArray): NDArray {
   return n % 2 === 1 ? lax.slice(out, [0], [n]) : out;
 }
 
-export function split(k: PRNGKey, num = 2): PRNGKey[] | NDArray {
+/** `num` new keys from one (JAX returns them stacked; a list destructures the same way). */
+export function split(k: PRNGKey, num = 2): PRNGKey[] {
   const kk = checkKey(k, "random.split");
   if (!Number.isInteger(num) || num < 1) throw new ArgumentError(`random.split: num must be a positive integer, got ${num}`);
   const keys = lax.reshape(threefry(kk, lax.iota("int32", [2 * num], 0)), [num, 2]);

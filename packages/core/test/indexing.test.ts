@@ -1,0 +1,213 @@
+// Indexing: static slices with strides, take, takeAlongAxis and the functional updates
+// np.at(x, i).set / .add / .get, against index-by-index references.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { array, DTypeError, np } from "@jaxts/core";
+import {
+  axisArb,
+  dataArb,
+  expectExact,
+  fromFn,
+  get,
+  getBroadcast,
+  type Ref,
+  refArb,
+  runs,
+  shapeArb,
+  smallInt,
+  toND,
+} from "./helpers/reference.js";
+
+const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
+const intRef = (opts = {}) => refArb(opts, smallInt);
+const idxND = (r: Ref) => toND(r, "int32");
+
+describe("slice", () => {
+  const sliceArb = intRef().chain((x) =>
+    fc.tuple(
+      fc.constant(x),
+      fc.tuple(
+        ...x.shape.map((d) =>
+          fc.tuple(fc.integer({ min: -d - 2, max: d + 2 }), fc.integer({ min: -d - 2, max: d + 2 }), fc.integer({ min: 1, max: 3 })),
+        ),
+      ),
+      fc.boolean(),
+    ),
+  );
+
+  it("takes starts..limits by strides per axis; negative bounds count from the end and clamp", () => {
+    fc.assert(
+      fc.property(sliceArb, ([x, spec, withStrides]) => {
+        const clamp = (v: number, d: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
+        const starts = spec.map(([s]) => s);
+        const limits = spec.map(([, l]) => l);
+        const strides = spec.map(([, , st]) => (withStrides ? st : 1));
+        const s = starts.map((v, i) => clamp(v, x.shape[i]!));
+        const l = limits.map((v, i) => Math.max(clamp(v, x.shape[i]!), s[i]!));
+        const shape = s.map((lo, i) => Math.ceil((l[i]! - lo) / strides[i]!));
+        const expected = fromFn(shape, (idx) => get(x, idx.map((c, i) => s[i]! + c * strides[i]!)));
+        const got = withStrides ? np.slice(toND(x), starts, limits, { strides }) : np.slice(toND(x), starts, limits);
+        expectExact(got, expected);
+      }),
+      runs,
+    );
+  });
+
+  it("needs one start and one limit per axis", () => {
+    expect(() => np.slice(np.zeros([2, 3]), [0], [1])).toThrow(/slice.*\[2, 3\]/);
+  });
+});
+
+describe("take", () => {
+  const takeArb = shapeArb({ minRank: 1, maxRank: 3, minDim: 1 })
+    .chain((s) => dataArb(s, smallInt))
+    .chain((x) =>
+      fc.option(axisArb(x.shape.length), { nil: undefined }).chain((axis) => {
+        const n = axis === undefined ? x.data.length : x.shape[norm(axis, x.shape.length)]!;
+        return fc.tuple(fc.constant(x), fc.constant(axis), refArb({ maxRank: 2, maxDim: 3 }, fc.integer({ min: -n, max: n - 1 })));
+      }),
+    );
+
+  it("gathers along an axis (the flattened array without one); negative indices wrap", () => {
+    fc.assert(
+      fc.property(takeArb, ([x, axis, ind]) => {
+        const wrap = (i: number, n: number) => (i < 0 ? i + n : i);
+        if (axis === undefined) {
+          const got = np.take(toND(x), idxND(ind));
+          expectExact(got, { shape: ind.shape, data: ind.data.map((i) => x.data[wrap(i, x.data.length)]!) });
+          return;
+        }
+        const ax = norm(axis, x.shape.length);
+        const shape = [...x.shape.slice(0, ax), ...ind.shape, ...x.shape.slice(ax + 1)];
+        const expected = fromFn(shape, (idx) => {
+          const k = get(ind, idx.slice(ax, ax + ind.shape.length));
+          return get(x, [...idx.slice(0, ax), wrap(k, x.shape[ax]!), ...idx.slice(ax + ind.shape.length)]);
+        });
+        expectExact(np.take(toND(x), idxND(ind), { axis }), expected);
+      }),
+      runs,
+    );
+  });
+
+  it("accepts a JS number or list of indices, and rejects float indices with a DTypeError", () => {
+    const x = array([10, 20, 30], { dtype: "int32" });
+    expect(np.take(x, 1).item()).toBe(20);
+    expect(np.take(x, [2, -1, 0]).toArray()).toEqual([30, 30, 10]);
+    expect(() => np.take(x, array([0.5]))).toThrow(DTypeError);
+  });
+});
+
+describe("takeAlongAxis", () => {
+  // x and the indices broadcast against each other outside `axis` (either may have 1s there).
+  const arb = shapeArb({ minRank: 1, maxRank: 3, maxDim: 3 }).chain((full) =>
+    axisArb(full.length).chain((axis) => {
+      const ax = norm(axis, full.length);
+      return fc
+        .tuple(
+          fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }),
+          fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 0, max: 3 }),
+        )
+        .chain(([xOnes, iOnes, n, m]) => {
+          const xs = full.map((d, i) => (i === ax ? n : xOnes[i] ? 1 : d));
+          const is = full.map((d, i) => (i === ax ? m : iOnes[i] && !xOnes[i] ? 1 : d));
+          return fc.tuple(dataArb(xs, smallInt), dataArb(is, fc.integer({ min: -n, max: n - 1 })), fc.constant(axis));
+        });
+    }),
+  );
+
+  it("picks x[..., indices[..., i, ...], ...] along the axis, broadcasting the other axes", () => {
+    fc.assert(
+      fc.property(arb, ([x, ind, axis]) => {
+        const ax = norm(axis, x.shape.length);
+        const shape = x.shape.map((d, i) => (i === ax ? ind.shape[i]! : d === 1 ? ind.shape[i]! : d));
+        const expected = fromFn(shape, (idx) => {
+          const k = getBroadcast(ind, idx);
+          const kk = k < 0 ? k + x.shape[ax]! : k;
+          return getBroadcast(
+            x,
+            idx.map((c, i) => (i === ax ? kk : c)),
+          );
+        });
+        expectExact(np.takeAlongAxis(toND(x), idxND(ind), axis), expected);
+      }),
+      runs,
+    );
+  });
+
+  it("undoes argsort: takeAlongAxis(x, argsort(x)) is sort(x)", () => {
+    const x = array([[3, 1, 2], [0, -1, 5]], { dtype: "float64" });
+    expect(np.takeAlongAxis(x, np.argsort(x, { axis: 1 }), 1).toArray()).toEqual(np.sort(x, { axis: 1 }).toArray());
+  });
+});
+
+describe("np.at(x, i) functional updates", () => {
+  const atArb = shapeArb({ minRank: 1, maxRank: 3, minDim: 1, maxDim: 4 })
+    .chain((s) => dataArb(s, smallInt))
+    .chain((x) => {
+      const n = x.shape[0]!;
+      const rest = x.shape.slice(1);
+      return fc.oneof(
+        // a single (maybe negative) index
+        fc.tuple(fc.constant(x), fc.integer({ min: -n, max: n - 1 }).map((i): number | number[] => i), fc.boolean()),
+        // a list of distinct indices
+        fc.tuple(fc.constant(x), fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: n }).map((l): number | number[] => l), fc.boolean()),
+      ).chain(([xx, index, scalarUpdate]) => {
+        const updShape = [...(typeof index === "number" ? [] : [index.length]), ...rest];
+        return fc.tuple(fc.constant(xx), fc.constant(index), scalarUpdate ? smallInt.map((v): Ref | number => v) : dataArb(updShape, smallInt));
+      });
+    });
+
+  function updateRef(x: Ref, index: number | number[], v: Ref | number, op: (old: number, u: number) => number): Ref {
+    const n = x.shape[0]!;
+    const list = typeof index === "number" ? [index] : index;
+    const data = [...x.data];
+    const row = x.data.length / Math.max(n, 1);
+    list.forEach((i, j) => {
+      const r = i < 0 ? i + n : i;
+      for (let t = 0; t < row; t++) {
+        const u = typeof v === "number" ? v : v.data[(typeof index === "number" ? 0 : j) * row + t]!;
+        data[r * row + t] = op(data[r * row + t]!, u);
+      }
+    });
+    return { shape: x.shape, data };
+  }
+  const upd = (v: Ref | number) => (typeof v === "number" ? v : toND(v));
+
+  it(".set(v) writes rows (v a number or an array of the indexed shape) and leaves x unchanged", () => {
+    fc.assert(
+      fc.property(atArb, ([x, index, v]) => {
+        const xa = toND(x);
+        expectExact(np.at(xa, index).set(upd(v)), updateRef(x, index, v, (_, u) => u));
+        expectExact(xa, x);
+      }),
+      runs,
+    );
+  });
+
+  it(".add(v) adds into rows, accumulating repeated indices", () => {
+    fc.assert(
+      fc.property(atArb, ([x, index, v]) => {
+        expectExact(np.at(toND(x), index).add(upd(v)), updateRef(x, index, v, (old, u) => old + u));
+      }),
+      runs,
+    );
+    const got = np.at(array([0, 0, 0], { dtype: "int32" }), [1, 1, 2]).add(1);
+    expect(got.toArray()).toEqual([0, 2, 1]);
+  });
+
+  it(".get() reads the indexed rows", () => {
+    const x = array([[1, 2], [3, 4], [5, 6]], { dtype: "int32" });
+    expect(np.at(x, -1).get().toArray()).toEqual([5, 6]);
+    expect(np.at(x, [2, 0]).get().toArray()).toEqual([[5, 6], [1, 2]]);
+  });
+
+  it("updates take the array's dtype", () => {
+    const x = array([1, 2, 3], { dtype: "int32" });
+    const r = np.at(x, 0).set(7);
+    expect(r.dtype).toBe("int32");
+    expect(r.toArray()).toEqual([7, 2, 3]);
+    expect(np.at(array([1, 2], { dtype: "float32" }), 1).add(0.5).toArray()).toEqual([1, 2.5]);
+  });
+});
