@@ -4,7 +4,7 @@ export { Trace, Tracer, bind, bind1, currentTrace, withTrace, checkNotLeaked, co
 export { EvalTrace, evalTrace } from "./trace/eval-trace.js";
 export { JaxprTrace, JaxprTracer, traceToJaxpr, hoistConsts } from "./trace/jaxpr-trace.js";
 export { abstractEval, abstractEvalRules } from "./primitives/index.js";
-export type { PrimitiveName, PrimitiveParams, ParamsOf, NoParams, CustomJvpRule, CustomFwd, CustomBwd, SavePolicy } from "./primitives/params.js";
+export type { PrimitiveName, PrimitiveParams, ParamsOf, NoParams, CustomJvpRule, CustomFwd, CustomBwd, CustomLinFwd, SavePolicy } from "./primitives/params.js";
 export { noParams } from "./primitives/params.js";
 export { higherOrderPrims, type HigherOrderPrim } from "./primitives/misc.js";
 export { binaryShape } from "./primitives/elementwise.js";

@@ -16,6 +16,9 @@ export type CustomFwd = (primals: readonly NDArray[]) => [NDArray[], NDArray[]];
 /** `customVjp`'s backward: residuals and output cotangents in, one cotangent per primal out. */
 export type CustomBwd = (residuals: readonly NDArray[], cts: readonly NDArray[]) => NDArray[];
 
+/** Forward evaluation of a custom_lin: residuals and linear inputs in, outputs out. */
+export type CustomLinFwd = (residuals: readonly NDArray[], tangents: readonly NDArray[]) => NDArray[];
+
 export type SavePolicy = "nothing_saveable" | "dots_saveable" | "everything_saveable";
 
 export interface PrimitiveParams {
@@ -122,11 +125,15 @@ export interface PrimitiveParams {
     readonly bwd: CustomBwd;
     readonly num_consts: number;
   };
-  /** The linear part of a custom_vjp_call under linearize: (residuals..., tangents...) -> tangents. */
+  /** A linear map given by closures: (residuals..., linear inputs...) -> outputs. It is
+   * how customVjp and checkpoint appear in linearized jaxprs: `bwd` is its transpose,
+   * `fwd` (if any) evaluates it forward. */
   custom_lin: {
-    readonly bwd: CustomBwd;
+    readonly name: string;
     readonly num_res: number;
     readonly out_avals: readonly ShapedArray[];
+    readonly fwd: CustomLinFwd | null;
+    readonly bwd: CustomBwd;
   };
   checkpoint: {
     readonly jaxpr: Jaxpr;

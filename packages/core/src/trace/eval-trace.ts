@@ -22,10 +22,13 @@ const higherOrderImpls: HigherOrderImpls = {
   custom_vjp_call: (args, p) => evalJaxprFlat(p.call_jaxpr, [], args),
   checkpoint: (args, p) => evalJaxprFlat(p.jaxpr, [], args),
   pjit: (args, p) => evalJaxprFlat(p.jaxpr, [], args),
-  custom_lin: () => {
-    throw new NotDifferentiableError(
-      "custom_lin: forward-mode differentiation (jvp, jacfwd) of a customVjp function is not supported; use customJvp",
-    );
+  custom_lin: (args, p) => {
+    if (p.fwd === null) {
+      throw new NotDifferentiableError(
+        `${p.name}: forward-mode differentiation (jvp, jacfwd) of a customVjp function is not supported; use customJvp`,
+      );
+    }
+    return p.fwd(args.slice(0, p.num_res), args.slice(p.num_res));
   },
 };
 

@@ -1,0 +1,211 @@
+// The public differentiation API over pytrees: jvp, linearize, vjp, vjpWithAux, grad,
+// valueAndGrad and linearTranspose, all built on jvpFlat, linearizeFlat and backwardPass.
+import {
+  ArgumentError,
+  currentTrace,
+  DTypeError,
+  evalJaxprFlat,
+  flattenArgs,
+  fmtShape,
+  isFloat,
+  lax,
+  type NDArray,
+  sameShape,
+  scalar,
+  ShapeError,
+  tree,
+  TreeStructureError,
+  withTrace,
+} from "@jaxts/core";
+import type { AnyFn, GradOptions, GradResult, GradsOf, LooseArgs, ValueOf } from "./types.js";
+import { expectPair, flattenOutputs, selectArgs, splitAux } from "./args.js";
+import { backwardPass } from "./backward-pass.js";
+import { jvpFlat } from "./jvp.js";
+import { type Linearized, linearizeFlat, PartialEvalTrace } from "./linearize.js";
+import { instantiate, type Tangent, Zero } from "./zero.js";
+
+type Fn = AnyFn;
+type ArgsOf<F extends AnyFn> = LooseArgs<F>;
+
+/** Check that `given` (tangents or cotangents) matches arrays of `avals` leaf by leaf. */
+function matchLeaves(where: string, what: string, given: unknown, def: tree.TreeDef, avals: readonly NDArray["aval"][]): NDArray[] {
+  const [leaves, gdef] = flattenArgs([given], where);
+  const want = tree.unflatten(def, avals.map(() => 0));
+  tree.assertSameStructure(tree.structure([want]), gdef, where, ["expected", `given ${what}`]);
+  return leaves.map((l, i) => {
+    const a = avals[i]!;
+    if (!sameShape(l.shape, a.shape)) {
+      throw new ShapeError(`${where}: ${what} leaf ${i} has shape ${fmtShape(l.shape)}, expected ${fmtShape(a.shape)}`);
+    }
+    if (l.dtype === a.dtype) return l;
+    if (l.weakType || (isFloat(l.dtype) && isFloat(a.dtype))) return lax.convertElementType(l, a.dtype);
+    throw new DTypeError(`${where}: ${what} leaf ${i} has dtype ${l.dtype}, expected ${a.dtype}`);
+  });
+}
+
+/** jvp(f, primals, tangents) → [primalsOut, tangentsOut]: forward-mode derivative. */
+export function jvp<F extends Fn>(f: F, primals: ArgsOf<F>, tangents: readonly unknown[]): [ReturnType<F>, ReturnType<F>] {
+  if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new ArgumentError("jvp: primals and tangents must be arrays (one entry per argument)");
+  const [flat, inDef] = flattenArgs(primals, "jvp");
+  const flatT = matchLeaves("jvp", "tangents", [...tangents], tree.structure([...primals]), flat.map((p) => p.aval));
+  void inDef;
+  let outDef: tree.TreeDef | undefined;
+  const [outs, outT] = jvpFlat(
+    (xs) => {
+      const [o, def] = flattenOutputs(f(...(tree.unflatten(tree.structure([...primals]), xs) as unknown[])), "jvp");
+      outDef = def;
+      return o;
+    },
+    flat,
+    flatT,
+  );
+  return [tree.unflatten(outDef!, outs) as ReturnType<F>, tree.unflatten(outDef!, outT.map(instantiate)) as ReturnType<F>];
+}
+
+function linearizeTree(where: string, f: Fn, primals: readonly unknown[], hasAux: boolean) {
+  const [flat, inDef] = flattenArgs(primals, where);
+  let outDef: tree.TreeDef | undefined;
+  let nOut = 0;
+  let aux: ReturnType<typeof splitAux> | undefined;
+  const lin = linearizeFlat(
+    (xs) => {
+      let out = f(...(tree.unflatten(inDef, xs) as unknown[]));
+      if (hasAux) {
+        const [o, a] = expectPair(out, where);
+        out = o;
+        aux = splitAux(a);
+      }
+      const [o, def] = flattenOutputs(out, where);
+      outDef = def;
+      nOut = o.length;
+      return [...o, ...(aux?.arrays ?? [])];
+    },
+    flat,
+    where,
+  );
+  return { lin, inDef, outDef: outDef!, nOut, flat, auxValue: aux?.rebuild(lin.primalsOut.slice(nOut)) };
+}
+
+/** Backward pass from flat output cotangents (aux outputs get none). */
+function pullBack(lin: Linearized, cts: readonly Tangent[], consume: boolean): Tangent[] {
+  const all = lin.primalsOut.map((o, i) => cts[i] ?? new Zero(o.aval));
+  const live = all.filter((_, i) => !lin.outZero[i]);
+  return backwardPass(lin.jaxpr, consume ? lin.residuals : [...lin.residuals], live, { consumeResiduals: consume });
+}
+
+function makeVjpFn(where: string, r: ReturnType<typeof linearizeTree>) {
+  const outAvals = r.lin.primalsOut.slice(0, r.nOut).map((o) => o.aval);
+  return (ct: unknown): unknown[] => {
+    const cts = matchLeaves(`${where} function`, "cotangent", ct, r.outDef, outAvals);
+    const inCts = pullBack(r.lin, cts, false).map(instantiate);
+    return tree.unflatten(r.inDef, inCts) as unknown[];
+  };
+}
+
+/** vjp(f, ...primals) → [out, vjpFn]; vjpFn(ct) returns one cotangent per primal, and may be called many times. */
+export function vjp<F extends Fn>(f: F, ...primals: ArgsOf<F>): [ReturnType<F>, (ct: unknown) => unknown[]] {
+  const r = linearizeTree("vjp", f, primals, false);
+  return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)) as ReturnType<F>, makeVjpFn("vjp", r)];
+}
+
+/** vjpWithAux(f, ...primals) for f returning [out, aux] → [out, vjpFn, aux]. */
+export function vjpWithAux<F extends Fn>(f: F, ...primals: ArgsOf<F>): [unknown, (ct: unknown) => unknown[], unknown] {
+  const r = linearizeTree("vjpWithAux", f, primals, true);
+  return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)), makeVjpFn("vjpWithAux", r), r.auxValue];
+}
+
+/** linearize(f, ...primals) → [out, jvpFn]; jvpFn(...tangents) evaluates the linear map. */
+export function linearize<F extends Fn>(f: F, ...primals: ArgsOf<F>): [ReturnType<F>, (...tangents: unknown[]) => ReturnType<F>] {
+  const r = linearizeTree("linearize", f, primals, false);
+  const inAvals = r.flat.map((p) => p.aval);
+  const jvpFn = (...tangents: unknown[]): ReturnType<F> => {
+    const ts = matchLeaves("linearize jvpFn", "tangents", tangents, r.inDef, inAvals);
+    const live = evalLinear(r.lin, ts);
+    return tree.unflatten(r.outDef, live.slice(0, r.nOut)) as ReturnType<F>;
+  };
+  return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)) as ReturnType<F>, jvpFn];
+}
+
+function evalLinear(lin: Linearized, tangents: readonly NDArray[]): NDArray[] {
+  const live = evalJaxprFlat(lin.jaxpr, lin.residuals, tangents);
+  let k = 0;
+  return lin.primalsOut.map((o, i) => (lin.outZero[i] ? instantiate(new Zero(o.aval)) : live[k++]!));
+}
+
+function valueAndGradImpl(where: string, f: Fn, opts: GradOptions, args: readonly unknown[]): [NDArray, unknown, unknown] {
+  const sel = selectArgs(where, args, opts.argnums ?? 0, true);
+  let aux: ReturnType<typeof splitAux> | undefined;
+  const lin = linearizeFlat(
+    (leaves) => {
+      let out = f(...sel.rebuild(leaves));
+      if (opts.hasAux) {
+        const [o, a] = expectPair(out, where);
+        out = o;
+        aux = splitAux(a);
+      }
+      const [outs, def] = flattenOutputs(out, where);
+      if (outs.length !== 1 || def.node.kind !== "leaf") {
+        throw new ArgumentError(`${where}: the function must return a single scalar array, got a pytree ${def}`);
+      }
+      return [outs[0]!, ...(aux?.arrays ?? [])];
+    },
+    sel.leaves,
+    where,
+  );
+  const value = lin.primalsOut[0]!;
+  if (value.ndim !== 0) {
+    throw new ShapeError(`${where}: the function must return a scalar (shape []), got shape ${fmtShape(value.shape)}; use vjp or jacrev for non-scalar outputs`);
+  }
+  if (!isFloat(value.dtype)) throw new DTypeError(`${where}: the function must return a float scalar, got dtype ${value.dtype}`);
+  const auxValue = aux?.rebuild(lin.primalsOut.slice(1));
+  const ct = scalar(1, value.dtype);
+  const grads = pullBack(lin, [ct], true).map(instantiate);
+  return [value, sel.unflattenLike(grads), auxValue];
+}
+
+/** grad(f, { argnums, hasAux }) → (...args) => gradient of a scalar-valued f (with aux: [g, aux]). */
+export function grad<F extends Fn, const O extends GradOptions = {}>(f: F, opts?: O): (...args: ArgsOf<F>) => GradResult<F, O> {
+  const o: GradOptions = opts ?? {};
+  return (...args) => {
+    const [, g, aux] = valueAndGradImpl("grad", f, o, args);
+    return (o.hasAux ? [g, aux] : g) as GradResult<F, O>;
+  };
+}
+
+/** valueAndGrad(f, opts) → (...args) => [value, g], or with hasAux [[value, aux], g]. */
+export function valueAndGrad<F extends Fn, const O extends GradOptions = {}>(
+  f: F,
+  opts?: O,
+): (...args: ArgsOf<F>) => [ValueOf<F, O>, GradsOf<F, O>] {
+  const o: GradOptions = opts ?? {};
+  return (...args) => {
+    const [value, g, aux] = valueAndGradImpl("valueAndGrad", f, o, args);
+    return [(o.hasAux ? [value, aux] : value) as ValueOf<F, O>, g as GradsOf<F, O>];
+  };
+}
+
+/** The transpose of a linear f, traced at the shapes of `primals`: ct → one cotangent per primal. */
+export function linearTranspose<F extends Fn>(f: F, ...primals: ArgsOf<F>): (ct: unknown) => unknown[] {
+  const [flat, inDef] = flattenArgs(primals, "linearTranspose");
+  const pe = new PartialEvalTrace(currentTrace(), "linearTranspose");
+  let outDef: tree.TreeDef | undefined;
+  let traced;
+  try {
+    const ins = flat.map((p) => pe.newArg(p.aval));
+    const outs = withTrace(pe, () => {
+      const [o, def] = flattenOutputs(f(...(tree.unflatten(inDef, ins) as unknown[])), "linearTranspose");
+      outDef = def;
+      return o;
+    });
+    traced = { outs, ...pe.finalize(ins, outs) };
+  } finally {
+    pe.active = false;
+  }
+  const { jaxpr, consts, outs } = traced;
+  return (ct: unknown): unknown[] => {
+    const cts = matchLeaves("linearTranspose function", "cotangent", ct, outDef!, outs.map((o) => o.aval));
+    const inCts = backwardPass(jaxpr, [...consts], cts).map(instantiate);
+    return tree.unflatten(inDef, inCts) as unknown[];
+  };
+}
+

@@ -1,0 +1,103 @@
+// Shared argument handling of the differentiation API: which arguments are differentiated
+// (argnums), flattening them to arrays, and checking that they can be differentiated.
+import {
+  ArgumentError,
+  DTypeError,
+  flattenArgs,
+  isFloat,
+  leafToArray,
+  type NDArray,
+  NotDifferentiableError,
+  NDArray as NDArrayClass,
+  tree,
+} from "@jaxts/core";
+
+export type Argnums = number | readonly number[];
+
+export interface DiffArgs {
+  /** The differentiated leaves, flattened across the selected arguments. */
+  readonly leaves: NDArray[];
+  /** Rebuild the full argument list with new differentiated leaves. */
+  readonly rebuild: (leaves: readonly NDArray[]) => unknown[];
+  /** Put per-leaf results back into the selected arguments' structure (tuple for an argnums array). */
+  readonly unflattenLike: (leaves: readonly unknown[]) => unknown;
+}
+
+export function selectArgs(where: string, args: readonly unknown[], argnums: Argnums, requireFloat: boolean): DiffArgs {
+  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
+  for (const n of nums) {
+    if (!Number.isInteger(n) || n < -args.length || n >= args.length) {
+      throw new ArgumentError(`${where}: argnums ${n} is out of range for a call with ${args.length} positional argument(s)`);
+    }
+  }
+  const positions = nums.map((n) => (n < 0 ? n + args.length : n));
+  const defs: tree.TreeDef[] = [];
+  const leaves: NDArray[] = [];
+  positions.forEach((p) => {
+    const [ls, def] = flattenArgs([args[p]], `${where} (argument ${p})`);
+    ls.forEach((l, k) => {
+      if (requireFloat && !isFloat(l.dtype)) {
+        throw new NotDifferentiableError(
+          `${where}: argument ${p}${ls.length > 1 ? ` (leaf ${k})` : ""} has dtype ${l.dtype}; differentiation requires float32 or float64 inputs ` +
+            "(convert with astype, or leave the argument out of argnums)",
+        );
+      }
+    });
+    defs.push(def);
+    leaves.push(...ls);
+  });
+  const counts = defs.map((d) => d.numLeaves);
+  const split = <T>(xs: readonly T[]): T[][] => {
+    let i = 0;
+    return counts.map((c) => xs.slice(i, (i += c)));
+  };
+  return {
+    leaves,
+    rebuild: (newLeaves) => {
+      const out = [...args];
+      split(newLeaves).forEach((ls, k) => {
+        out[positions[k]!] = (tree.unflatten(defs[k]!, ls) as unknown[])[0];
+      });
+      return out;
+    },
+    unflattenLike: (xs) => {
+      const parts = split(xs).map((ls, k) => (tree.unflatten(defs[k]!, ls) as unknown[])[0]);
+      return typeof argnums === "number" ? parts[0] : parts;
+    },
+  };
+}
+
+/** Flatten an output pytree to arrays (numbers allowed), remembering its structure. */
+export function flattenOutputs(out: unknown, where: string): [NDArray[], tree.TreeDef] {
+  const [leaves, def] = tree.flatten(out);
+  return [leaves.map((l, i) => leafToArray(l, `${where} (output leaf ${i})`)), def];
+}
+
+/** Aux outputs: array leaves travel through the transformation; anything else is kept as is. */
+export interface AuxSplit {
+  readonly arrays: NDArray[];
+  readonly rebuild: (arrays: readonly NDArray[]) => unknown;
+}
+export function splitAux(aux: unknown): AuxSplit {
+  const [leaves, def] = tree.flatten(aux);
+  const isArr = leaves.map((l) => l instanceof NDArrayClass);
+  return {
+    arrays: leaves.filter((l): l is NDArray => l instanceof NDArrayClass),
+    rebuild: (arrays) => {
+      let i = 0;
+      return tree.unflatten(
+        def,
+        leaves.map((l, k) => (isArr[k] ? arrays[i++] : l)),
+      );
+    },
+  };
+}
+
+export function expectPair(out: unknown, where: string): [unknown, unknown] {
+  if (!Array.isArray(out) || out.length !== 2) {
+    throw new ArgumentError(`${where}: with hasAux the function must return a pair [output, aux], got ${Array.isArray(out) ? `an array of length ${out.length}` : typeof out}`);
+  }
+  return [out[0], out[1]];
+}
+
+export { DTypeError };

@@ -1,0 +1,136 @@
+// checkpoint (rematerialisation): the body's intermediates are not kept for the backward
+// pass; its linearization is staged as one custom_lin whose transpose re-linearizes the
+// body from its inputs. "dots_saveable" keeps only dot_general results from the forward.
+import {
+  ArgumentError,
+  bind,
+  currentTrace,
+  type Eqn,
+  flattenArgs,
+  hoistConsts,
+  isFloat,
+  type Jaxpr,
+  Literal,
+  literalArray,
+  type NDArray,
+  type ParamsOf,
+  type SavePolicy,
+  traceToJaxpr,
+  tree,
+  type Var,
+  withTrace,
+  bindEqn,
+  leafToArray,
+} from "@jaxts/core";
+import { jaxprFn, jvpTangents, vjpCotangents } from "./jaxpr-ad.js";
+import { JvpTrace, jvpFlat } from "./jvp.js";
+import { jvpRules } from "./jvp-rules/index.js";
+import { instantiate, type Tangent, Zero } from "./zero.js";
+
+export const checkpointPolicies = {
+  /** Save nothing: every intermediate is recomputed on the backward pass. */
+  nothingSaveable: "nothing_saveable",
+  /** Save only the results of matrix products (dot_general); recompute the rest. */
+  dotsSaveable: "dots_saveable",
+  /** Save everything (the same as no checkpoint). */
+  everythingSaveable: "everything_saveable",
+} as const satisfies Record<string, SavePolicy>;
+
+const policies: readonly SavePolicy[] = Object.values(checkpointPolicies);
+
+/** Evaluate a body, substituting saved results for some equations. Under a JvpTrace the
+ * saved equations still get their tangents from the JVP rule, but not their primal work. */
+function evalWithSaved(jaxpr: Jaxpr, args: readonly NDArray[], saved: ReadonlyMap<Eqn, NDArray[]>, record?: Map<Eqn, NDArray[]>): NDArray[] {
+  const env = new Map<Var, NDArray>();
+  const read = (a: Var | Literal): NDArray => (a instanceof Literal ? literalArray(a) : env.get(a)!);
+  jaxpr.inVars.forEach((v, i) => env.set(v, args[i]!));
+  for (const eqn of jaxpr.eqns) {
+    const inputs = eqn.inputs.map(read);
+    const s = saved.get(eqn);
+    let outs: NDArray[];
+    if (s === undefined) {
+      outs = bindEqn(eqn, inputs);
+      if (record !== undefined && eqn.primitive === "dot_general") record.set(eqn, outs);
+    } else {
+      const trace = currentTrace();
+      if (trace instanceof JvpTrace) {
+        const unpacked = inputs.map((x) => trace.unpack(x));
+        const rule = jvpRules.dot_general;
+        // The rule's primal output is dead; under partial evaluation only its tangent part is staged.
+        const [, tangents] = withTrace(trace.parent!, () =>
+          rule(
+            unpacked.map((u) => u[0]),
+            unpacked.map((u) => u[1]),
+            eqn.params as ParamsOf<"dot_general">,
+          ),
+        );
+        outs = s.map((p, i) => trace.pack(p, tangents[i]!));
+      } else outs = s;
+    }
+    eqn.outVars.forEach((v, i) => env.set(v, outs[i]!));
+  }
+  return jaxpr.outs.map(read);
+}
+
+export function checkpointJvp(
+  primals: readonly NDArray[],
+  tangents: readonly Tangent[],
+  params: ParamsOf<"checkpoint">,
+): [NDArray[], Tangent[]] {
+  const { jaxpr, policy } = params;
+  const body = jaxprFn(jaxpr);
+  let outs: NDArray[];
+  let savedEqns: Eqn[] = [];
+  let savedValues: NDArray[] = [];
+  if (policy === "everything_saveable") {
+    return jvpFlat(body, primals, tangents, "checkpoint");
+  } else if (policy === "dots_saveable") {
+    const record = new Map<Eqn, NDArray[]>();
+    outs = evalWithSaved(jaxpr, primals, new Map(), record);
+    savedEqns = [...record.keys()];
+    savedValues = [...record.values()].map((v) => v[0]!);
+  } else {
+    outs = bind("checkpoint", primals, params);
+  }
+  const nPrimals = primals.length;
+  const withSaved = (res: readonly NDArray[]) => {
+    const saved = new Map<Eqn, NDArray[]>(savedEqns.map((e, i) => [e, [res[nPrimals + i]!]]));
+    return (args: readonly NDArray[]) => evalWithSaved(jaxpr, args, saved);
+  };
+  const res = [...primals, ...savedValues];
+  const outTangents = bind("custom_lin", [...res, ...tangents.map(instantiate)], {
+    name: "checkpoint",
+    num_res: res.length,
+    out_avals: outs.map((o) => o.aval),
+    fwd: (r, ts) => jvpTangents(savedEqns.length ? withSaved(r) : body, r.slice(0, nPrimals), ts),
+    bwd: (r, cts) => vjpCotangents(savedEqns.length ? withSaved(r) : body, r.slice(0, nPrimals), cts),
+  });
+  return [outs, outTangents.map((t, i) => (isFloat(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
+}
+
+export interface CheckpointOptions {
+  readonly policy?: SavePolicy;
+}
+
+/** `checkpoint(f)`: f whose intermediates are recomputed on the backward pass instead of stored. */
+export function checkpoint<A extends unknown[], R>(f: (...args: A) => R, opts: CheckpointOptions = {}): (...args: A) => R {
+  const policy = opts.policy ?? "nothing_saveable";
+  if (!policies.includes(policy)) {
+    throw new ArgumentError(`checkpoint: unknown policy ${JSON.stringify(policy)}; expected one of ${policies.join(", ")}`);
+  }
+  return (...args: A): R => {
+    const [flat, inDef] = flattenArgs(args, "checkpoint");
+    let outDef: tree.TreeDef | undefined;
+    const { jaxpr, consts } = traceToJaxpr(
+      (xs) => {
+        const [outs, def] = tree.flatten(f(...(tree.unflatten(inDef, xs) as A)));
+        outDef = def;
+        return outs.map((o, i) => leafToArray(o, `checkpoint (output leaf ${i})`));
+      },
+      flat.map((a) => a.aval),
+      "checkpoint",
+    );
+    const outs = bind("checkpoint", [...consts, ...flat], { jaxpr: hoistConsts(jaxpr), policy, num_consts: consts.length });
+    return tree.unflatten(outDef!, outs) as R;
+  };
+}

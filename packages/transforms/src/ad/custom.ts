@@ -1,0 +1,129 @@
+// customJvp and customVjp: functions whose derivative rule the user supplies. The
+// primal function is traced once to a jaxpr (closure constants hoisted to operands)
+// and bound as a higher-order primitive carrying the rule.
+import {
+  ArgumentError,
+  bind,
+  flattenArgs,
+  fmtShape,
+  hoistConsts,
+  type NDArray,
+  sameShape,
+  ShapeError,
+  traceToJaxpr,
+  tree,
+  TreeStructureError,
+} from "@jaxts/core";
+import { flattenOutputs } from "./args.js";
+import type { AnyFn, LooseArgs } from "./types.js";
+
+function traceFlat(where: string, f: AnyFn, args: readonly unknown[]) {
+  const [flat, inDef] = flattenArgs(args, where);
+  let outDef: tree.TreeDef | undefined;
+  const { jaxpr, consts } = traceToJaxpr(
+    (xs) => {
+      const [outs, def] = flattenOutputs(f(...(tree.unflatten(inDef, xs) as unknown[])), where);
+      outDef = def;
+      return outs;
+    },
+    flat.map((a) => a.aval),
+    where,
+  );
+  return { flat, inDef, outDef: outDef!, jaxpr: hoistConsts(jaxpr), consts };
+}
+
+function checkLike(where: string, what: string, got: readonly NDArray[], want: readonly NDArray["aval"][]): void {
+  if (got.length !== want.length) throw new ShapeError(`${where}: ${what} has ${got.length} leaves, expected ${want.length}`);
+  got.forEach((g, i) => {
+    if (!sameShape(g.shape, want[i]!.shape)) {
+      throw new ShapeError(`${where}: ${what} leaf ${i} has shape ${fmtShape(g.shape)}, expected ${fmtShape(want[i]!.shape)}`);
+    }
+  });
+}
+
+/**
+ * customJvp(f, jvpRule): f whose forward-mode derivative is `jvpRule(primals, tangents) → [out, tangentOut]`
+ * (primals and tangents are arrays with one entry per argument). grad uses the rule too.
+ */
+export function customJvp<F extends AnyFn>(
+  f: F,
+  jvpRule: (primals: unknown[], tangents: unknown[]) => [unknown, unknown],
+): (...args: LooseArgs<F>) => ReturnType<F> {
+  if (typeof jvpRule !== "function") throw new ArgumentError("customJvp: jvpRule must be a function (primals, tangents) => [out, tangentOut]");
+  return (...args) => {
+    const t = traceFlat("customJvp", f, args);
+    const outAvals = t.jaxpr.outAvals;
+    const outs = bind("custom_jvp_call", [...t.consts, ...t.flat], {
+      call_jaxpr: t.jaxpr,
+      num_consts: t.consts.length,
+      jvp: (primals, tangents) => {
+        const p = tree.unflatten(t.inDef, primals) as unknown[];
+        const ts = tree.unflatten(t.inDef, tangents) as unknown[];
+        const result = jvpRule(p, ts);
+        if (!Array.isArray(result) || result.length !== 2) throw new ArgumentError("customJvp: the jvp rule must return a pair [out, tangentOut]");
+        const [o, odef] = flattenOutputs(result[0], "customJvp rule (primal output)");
+        const [to, tdef] = flattenOutputs(result[1], "customJvp rule (tangent output)");
+        tree.assertSameStructure(t.outDef, odef, "customJvp", ["function's output", "rule's primal output"]);
+        tree.assertSameStructure(t.outDef, tdef, "customJvp", ["function's output", "rule's tangent output"]);
+        checkLike("customJvp", "the rule's primal output", o, outAvals);
+        checkLike("customJvp", "the rule's tangent output", to, outAvals);
+        return [o, to.map((x, i) => (x.dtype === outAvals[i]!.dtype ? x : x.astype(outAvals[i]!.dtype)))];
+      },
+    });
+    return tree.unflatten(t.outDef, outs) as ReturnType<F>;
+  };
+}
+
+/**
+ * customVjp(f, fwd, bwd): f whose reverse-mode derivative is given by
+ * `fwd(...args) → [out, residuals]` and `bwd(residuals, ct) → cotangents` (one per argument).
+ */
+export function customVjp<F extends AnyFn>(
+  f: F,
+  fwd: (...args: LooseArgs<F>) => [unknown, unknown],
+  bwd: (residuals: never, ct: never) => unknown[],
+): (...args: LooseArgs<F>) => ReturnType<F> {
+  if (typeof fwd !== "function" || typeof bwd !== "function") throw new ArgumentError("customVjp: fwd and bwd must be functions");
+  return (...args) => {
+    const t = traceFlat("customVjp", f, args);
+    const outAvals = t.jaxpr.outAvals;
+    const argDefs = args.map((a) => tree.structure(a));
+    const argAvals = t.flat.map((x) => x.aval);
+    let resDef: tree.TreeDef | undefined;
+    const outs = bind("custom_vjp_call", [...t.consts, ...t.flat], {
+      call_jaxpr: t.jaxpr,
+      num_consts: t.consts.length,
+      fwd: (primals) => {
+        const result = fwd(...(tree.unflatten(t.inDef, primals) as LooseArgs<F>));
+        if (!Array.isArray(result) || result.length !== 2) throw new ArgumentError("customVjp: fwd must return a pair [out, residuals]");
+        const [o, odef] = flattenOutputs(result[0], "customVjp fwd (output)");
+        tree.assertSameStructure(t.outDef, odef, "customVjp", ["function's output", "fwd's output"]);
+        checkLike("customVjp", "fwd's output", o, outAvals);
+        const [res, rdef] = flattenOutputs(result[1], "customVjp fwd (residuals)");
+        resDef = rdef;
+        return [o, res];
+      },
+      bwd: (residuals, cts) => {
+        const res = tree.unflatten(resDef!, residuals) as never;
+        const ct = tree.unflatten(t.outDef, cts) as never;
+        const result = bwd(res, ct);
+        if (!Array.isArray(result) || result.length !== args.length) {
+          throw new ShapeError(
+            `customVjp: bwd must return an array with one cotangent per argument (${args.length}), got ${Array.isArray(result) ? `${result.length}` : typeof result}`,
+          );
+        }
+        const flatCts: NDArray[] = [];
+        result.forEach((c, i) => {
+          const [leaves, def] = flattenOutputs(c, `customVjp bwd (cotangent ${i})`);
+          if (!def.equals(argDefs[i]!)) {
+            throw new TreeStructureError(`customVjp: bwd's cotangent ${i} has structure ${def}, but argument ${i} has structure ${argDefs[i]}`);
+          }
+          flatCts.push(...leaves);
+        });
+        checkLike("customVjp", "bwd's cotangents", flatCts, argAvals);
+        return flatCts;
+      },
+    });
+    return tree.unflatten(t.outDef, outs) as ReturnType<F>;
+  };
+}

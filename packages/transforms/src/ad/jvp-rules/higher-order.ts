@@ -1,0 +1,43 @@
+// JVP rules of the primitives that carry functions: custom rules, checkpoint, custom_lin, pjit.
+import { bind, isFloat, type NDArray, NotDifferentiableError } from "@jaxts/core";
+import { checkpointJvp } from "../checkpoint.js";
+import { jaxprFn } from "../jaxpr-ad.js";
+import { jvpFlat } from "../jvp.js";
+import { instantiate, isZero, Zero } from "../zero.js";
+import type { JvpTable } from "./types.js";
+
+export const higherOrderJvpRules: JvpTable<"custom_jvp_call" | "custom_vjp_call" | "custom_lin" | "checkpoint" | "pjit"> = {
+  custom_jvp_call: (primals, tangents, { jvp, num_consts }) => {
+    const [outs, outTangents] = jvp(primals.slice(num_consts), tangents.slice(num_consts).map(instantiate));
+    return [outs, outTangents.map((t, i) => (isFloat(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
+  },
+  custom_vjp_call: (primals, tangents, { fwd, bwd, num_consts }) => {
+    if (tangents.slice(0, num_consts).some((t) => !isZero(t))) {
+      throw new NotDifferentiableError(
+        "customVjp: the function closes over a value that is being differentiated; pass that value as an argument instead",
+      );
+    }
+    const [outs, res] = fwd(primals.slice(num_consts));
+    const linTangents = tangents.slice(num_consts).map(instantiate);
+    const outTangents = bind("custom_lin", [...res, ...linTangents], {
+      name: "customVjp",
+      num_res: res.length,
+      out_avals: outs.map((o) => o.aval),
+      fwd: null,
+      bwd,
+    });
+    return [outs, outTangents.map((t, i) => (isFloat(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
+  },
+  custom_lin: (primals, tangents, params) => {
+    if (tangents.slice(0, params.num_res).some((t) => !isZero(t))) {
+      throw new NotDifferentiableError(`${params.name}: differentiating a linearized function with respect to its residuals is not supported`);
+    }
+    const outs = bind("custom_lin", primals, params);
+    const outTangents = bind("custom_lin", [...primals.slice(0, params.num_res), ...tangents.slice(params.num_res).map(instantiate)], params);
+    return [outs, outTangents];
+  },
+  checkpoint: checkpointJvp,
+  pjit: (primals, tangents, { jaxpr }) => jvpFlat(jaxprFn(jaxpr), primals, tangents, "jit"),
+};
+
+export type { NDArray };

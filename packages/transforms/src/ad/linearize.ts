@@ -1,0 +1,61 @@
+// Reverse mode, step one: linearize = JVP + partial evaluation. Tangent inputs are the
+// unknowns of a PartialEvalTrace; every operation whose inputs are all known (the primal
+// computation) runs at once under the parent trace, so primals stay concrete, and the
+// tangent computation is staged as a linear jaxpr whose constants are the residuals.
+import {
+  bind,
+  currentTrace,
+  type Jaxpr,
+  JaxprTrace,
+  JaxprTracer,
+  type NDArray,
+  type ParamsOf,
+  type PrimitiveName,
+  withTrace,
+} from "@jaxts/core";
+import { jvpFlat } from "./jvp.js";
+import { isZero, type Tangent, Zero } from "./zero.js";
+
+/** Which primitive produced each known value (for savedResiduals' report). */
+export const knownProducers = new WeakMap<NDArray, string>();
+
+export class PartialEvalTrace extends JaxprTrace {
+  override processPrimitive<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
+    const unknown = args.some((a) => a instanceof JaxprTracer && a.trace === this);
+    if (unknown) return super.processPrimitive(prim, args, params);
+    const outs = withTrace(this.parent!, () => bind(prim, args, params));
+    for (const o of outs) knownProducers.set(o, prim);
+    return outs;
+  }
+}
+
+export interface Linearized {
+  readonly primalsOut: NDArray[];
+  /** Linear jaxpr: constVars are residuals, inVars one tangent per primal input, outs the non-zero tangents. */
+  readonly jaxpr: Jaxpr;
+  readonly residuals: NDArray[];
+  /** For each output: is its tangent symbolically zero (absent from the jaxpr's outs)? */
+  readonly outZero: readonly boolean[];
+  readonly outAvals: NDArray["aval"][];
+}
+
+const differentiable = (x: NDArray): boolean => x.dtype === "float32" || x.dtype === "float64";
+
+export function linearizeFlat(
+  f: (args: readonly NDArray[]) => readonly NDArray[],
+  primals: readonly NDArray[],
+  transform = "linearize",
+): Linearized {
+  const pe = new PartialEvalTrace(currentTrace(), transform);
+  try {
+    const tanIns = primals.map((p) => pe.newArg(p.aval));
+    const tangents: Tangent[] = primals.map((p, i) => (differentiable(p) ? tanIns[i]! : new Zero(p.aval)));
+    const [outs, outTangents] = withTrace(pe, () => jvpFlat(f, primals, tangents, transform));
+    const outZero = outTangents.map(isZero);
+    const live = outTangents.filter((t): t is NDArray => !isZero(t));
+    const { jaxpr, consts } = pe.finalize(tanIns, live);
+    return { primalsOut: outs, jaxpr, residuals: consts, outZero, outAvals: outs.map((o) => o.aval) };
+  } finally {
+    pe.active = false;
+  }
+}

@@ -1,0 +1,34 @@
+// What a function saves for its backward pass (JAX's print_saved_residuals): the
+// constants of its linearized jaxpr, with where each came from.
+import { flattenArgs, type NDArray, tree } from "@jaxts/core";
+import { flattenOutputs } from "./args.js";
+import { knownProducers, linearizeFlat } from "./linearize.js";
+import type { AnyFn, LooseArgs } from "./types.js";
+
+export interface SavedResidual {
+  /** e.g. "f32[3]" */
+  readonly aval: string;
+  readonly bytes: number;
+  /** "argument 0", "output of sin", ... */
+  readonly source: string;
+}
+
+const bytesPer = { float32: 4, float64: 8, int32: 4, bool: 1 } as const;
+
+export function savedResiduals<F extends AnyFn>(f: F, ...args: LooseArgs<F>): SavedResidual[] {
+  const [flat, inDef] = flattenArgs(args, "savedResiduals");
+  const lin = linearizeFlat((xs) => flattenOutputs(f(...(tree.unflatten(inDef, xs) as unknown[])), "savedResiduals")[0], flat, "savedResiduals");
+  return lin.residuals.map((r: NDArray) => {
+    const arg = flat.indexOf(r);
+    const producer = knownProducers.get(r);
+    const source = arg >= 0 ? `argument leaf ${arg}` : producer ? `output of ${producer}` : "a constant";
+    return { aval: r.aval.str(), bytes: r.size * bytesPer[r.dtype], source };
+  });
+}
+
+/** One line per residual, like jax.ad_checkpoint.print_saved_residuals; returned, not printed. */
+export function printSavedResiduals<F extends AnyFn>(f: F, ...args: LooseArgs<F>): string {
+  return savedResiduals(f, ...args)
+    .map((r) => `${r.aval} ${r.source}`)
+    .join("\n");
+}

@@ -1,0 +1,17 @@
+// @jaxts/transforms: every transformation of the IR — differentiation (jvp, linearize,
+// vjp, grad, jacobians, custom rules, checkpoint) and the machinery they share.
+export { grad, jvp, linearize, linearTranspose, valueAndGrad, vjp, vjpWithAux } from "./ad/api.js";
+export { checkpoint, checkpointPolicies, type CheckpointOptions } from "./ad/checkpoint.js";
+export { customJvp, customVjp } from "./ad/custom.js";
+export { hessian, jacfwd, jacrev } from "./ad/jac.js";
+export { savedResiduals, printSavedResiduals, type SavedResidual } from "./ad/residuals.js";
+export type { AnyFn, GradOf, GradOptions, GradResult, GradsOf, Loosen } from "./ad/types.js";
+export { JvpTrace, JvpTracer, jvpFlat } from "./ad/jvp.js";
+export { linearizeFlat, PartialEvalTrace, type Linearized } from "./ad/linearize.js";
+export { backwardPass } from "./ad/backward-pass.js";
+export { Zero, type Tangent } from "./ad/zero.js";
+export { jvpRules } from "./ad/jvp-rules/index.js";
+export { transposeRules, type LinearPrim } from "./ad/transpose-rules.js";
+import { lax } from "@jaxts/core";
+/** The identity whose derivative is zero (re-exported from lax). */
+export const stopGradient = lax.stopGradient;
