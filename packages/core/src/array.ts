@@ -4,6 +4,7 @@
 import { ShapedArray } from "./aval.js";
 import type { DType, TypedArray } from "./dtype.js";
 import { ArgumentError, JaxtsError } from "./errors.js";
+import { alignDecimals, formatElement, formatScalar } from "./format.js";
 import { sizeOf } from "./shape.js";
 
 export type Operand = NDArray | number;
@@ -223,19 +224,12 @@ export class ConcreteArray extends NDArray {
   }
 }
 
-function formatNumber(v: number, dtype: DType): string {
-  if (dtype === "bool") return v !== 0 ? "True" : "False";
-  if (dtype === "int32") return String(v);
-  if (Number.isNaN(v)) return "nan";
-  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
-  const digits = dtype === "float32" ? 7 : 15;
-  return String(Number(v.toPrecision(digits)));
-}
-
-/** numpy-like text: `[[1. 2.]\n [3. 4.]]`. */
+/** numpy-like text: `[[1. 2.]\n [3. 4.]]`; a 0-d array prints as its scalar, an empty one as `[]`. */
 export function formatArray(a: ConcreteArray): string {
-  const strs = Array.from(a.data, (v) => formatNumber(v, a.dtype));
+  if (a.shape.length === 0) return formatScalar(a.data[0]!, a.dtype);
+  if (a.size === 0) return "[]";
+  const cells = Array.from(a.data, (v) => formatElement(v, a.dtype));
+  const strs = a.dtype === "float32" || a.dtype === "float64" ? alignDecimals(cells) : cells;
   const width = Math.max(0, ...strs.map((s) => s.length));
   let pos = 0;
   const build = (dim: number, indent: string): string => {

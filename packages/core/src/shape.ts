@@ -43,6 +43,9 @@ export function normalizeAxis(axis: number, ndim: number, where: string): number
 /** Normalise an `axis` option (number, list or undefined = all axes) to sorted unique axes. */
 export function normalizeAxes(axis: number | readonly number[] | undefined | null, ndim: number, where: string): number[] {
   if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof axis !== "number" && !Array.isArray(axis)) {
+    throw new ArgumentError(`${where}: axis must be a number or a list of numbers, got ${describeValue(axis)}`);
+  }
   const list = typeof axis === "number" ? [axis] : [...axis];
   const out = list.map((a) => normalizeAxis(a, ndim, where));
   if (new Set(out).size !== out.length) throw new AxisError(`${where}: repeated axis in ${fmtShape(list)}`);
@@ -55,6 +58,23 @@ export function checkShape(shape: unknown, where: string): number[] {
     throw new ArgumentError(`${where}: a shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
   }
   return [...(shape as number[])];
+}
+
+/** A list of integers for a static argument (`what` names it in the error). */
+export function checkIntList(x: unknown, where: string, what: string): number[] {
+  if (!Array.isArray(x) || !x.every((d) => Number.isInteger(d))) {
+    throw new ArgumentError(`${where}: ${what} must be a list of integers, got ${describeValue(x)}`);
+  }
+  return [...(x as number[])];
+}
+
+/** A short description of a JS value for error messages. */
+export function describeValue(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (Array.isArray(x)) return `[${x.map((v) => (typeof v === "number" ? String(v) : typeof v)).join(", ")}]`;
+  if (typeof x === "object") return `an object (${x.constructor?.name ?? "Object"})`;
+  if (typeof x === "symbol" || typeof x === "function") return typeof x;
+  return `${typeof x} ${String(x)}`;
 }
 
 export function isPermutation(perm: readonly number[], n: number): boolean {

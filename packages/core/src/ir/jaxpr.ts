@@ -2,6 +2,7 @@
 // Only Vars carry identity; everything else is plain data.
 import type { NDArray } from "../array.js";
 import type { ShapedArray } from "../aval.js";
+import { pythonFloatRepr, shortestFloat } from "../format.js";
 import type { ParamsOf, PrimitiveName } from "../primitives/params.js";
 
 export class Var {
@@ -77,8 +78,9 @@ export function formatLiteralValue(value: number, aval: ShapedArray): string {
   if (aval.dtype === "int32") return String(value);
   if (Number.isNaN(value)) return "nan";
   if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
-  return Number.isInteger(value) ? value.toFixed(1) : String(value);
+  return pythonFloatRepr(shortestFloat(value, aval.dtype));
 }
+
 
 class Namer {
   readonly #names = new Map<Var, string>();

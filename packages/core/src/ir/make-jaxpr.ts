@@ -19,8 +19,11 @@ export function leafToArray(l: unknown, where: string): NDArray {
   throw new ArgumentError(`${where}: pytree leaves must be NDArrays or numbers, got ${l === null ? "null" : typeof l}`);
 }
 
+/** The arguments of `f`, where a JS number may stand for an NDArray (it becomes a weak scalar). */
+export type ArgsOrNumbers<A extends unknown[]> = { [K in keyof A]: A[K] extends NDArray ? A[K] | number : A[K] };
+
 export function makeJaxpr<A extends unknown[]>(f: (...args: A) => PyTree) {
-  return (...args: A): ClosedJaxpr => {
+  return (...args: ArgsOrNumbers<A>): ClosedJaxpr => {
     const [flatArgs, inDef] = flattenArgs(args, "makeJaxpr");
     const inAvals: ShapedArray[] = flatArgs.map((a) => a.aval);
     const { jaxpr, consts } = traceToJaxpr(

@@ -4,7 +4,7 @@ import type { NDArray, Operand } from "../array.js";
 import { asArray, scalar } from "../creation.js";
 import { type DType, checkDType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
-import { normalizeAxes, normalizeAxis } from "../shape.js";
+import { checkIntList, normalizeAxes, normalizeAxis } from "../shape.js";
 import { type Axes, noParams, type PrimitiveName } from "../primitives/params.js";
 import { bind, bind1 } from "../trace/core.js";
 
@@ -115,11 +115,11 @@ export const reduceOr = reducer("reduce_or");
 
 export function argmax(x: Operand, axis: number, indexDtype: DType = "int32"): NDArray {
   const a = asArray(x, "argmax");
-  return bind1("argmax", [a], { axes: [normalizeAxis(axis, a.ndim, "argmax")], index_dtype: indexDtype });
+  return bind1("argmax", [a], { axes: [normalizeAxis(axis, a.ndim, "argmax")], index_dtype: checkDType(indexDtype, "argmax") });
 }
 export function argmin(x: Operand, axis: number, indexDtype: DType = "int32"): NDArray {
   const a = asArray(x, "argmin");
-  return bind1("argmin", [a], { axes: [normalizeAxis(axis, a.ndim, "argmin")], index_dtype: indexDtype });
+  return bind1("argmin", [a], { axes: [normalizeAxis(axis, a.ndim, "argmin")], index_dtype: checkDType(indexDtype, "argmin") });
 }
 export function cumsum(x: Operand, axis = 0, reverse = false): NDArray {
   const a = asArray(x, "cumsum");
@@ -127,19 +127,23 @@ export function cumsum(x: Operand, axis = 0, reverse = false): NDArray {
 }
 
 export function broadcastInDim(x: Operand, shape: readonly number[], broadcastDimensions: Axes): NDArray {
-  return bind1("broadcast_in_dim", [asArray(x, "broadcast_in_dim")], { shape: [...shape], broadcast_dimensions: [...broadcastDimensions] });
+  const where = "broadcast_in_dim";
+  return bind1(where, [asArray(x, where)], {
+    shape: checkIntList(shape, where, "shape"),
+    broadcast_dimensions: checkIntList(broadcastDimensions, where, "broadcast_dimensions"),
+  });
 }
 export function reshape(x: Operand, newSizes: readonly number[]): NDArray {
-  return bind1("reshape", [asArray(x, "reshape")], { new_sizes: [...newSizes] });
+  return bind1("reshape", [asArray(x, "reshape")], { new_sizes: checkIntList(newSizes, "reshape", "new_sizes") });
 }
 export function transpose(x: Operand, permutation: Axes): NDArray {
-  return bind1("transpose", [asArray(x, "transpose")], { permutation: [...permutation] });
+  return bind1("transpose", [asArray(x, "transpose")], { permutation: checkIntList(permutation, "transpose", "permutation") });
 }
 export function squeeze(x: Operand, dimensions: Axes): NDArray {
-  return bind1("squeeze", [asArray(x, "squeeze")], { dimensions: [...dimensions] });
+  return bind1("squeeze", [asArray(x, "squeeze")], { dimensions: checkIntList(dimensions, "squeeze", "dimensions") });
 }
 export function rev(x: Operand, dimensions: Axes): NDArray {
-  return bind1("rev", [asArray(x, "rev")], { dimensions: [...dimensions] });
+  return bind1("rev", [asArray(x, "rev")], { dimensions: checkIntList(dimensions, "rev", "dimensions") });
 }
 export function concatenate(xs: readonly Operand[], dimension: number): NDArray {
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("concatenate: expected a non-empty list of arrays");
@@ -147,13 +151,19 @@ export function concatenate(xs: readonly Operand[], dimension: number): NDArray 
 }
 export function pad(x: Operand, paddingValue: Operand, paddingConfig: readonly (readonly [number, number, number])[]): NDArray {
   const [a, v] = binaryOperands("pad", x, paddingValue);
-  return bind1("pad", [a, v], { padding_config: paddingConfig.map((c) => [c[0], c[1], c[2]] as const) });
+  if (!Array.isArray(paddingConfig)) throw new ArgumentError("pad: padding_config must be a list of (low, high, interior) triples");
+  const config = paddingConfig.map((c) => {
+    const triple = checkIntList(c, "pad", "each padding_config entry");
+    if (triple.length !== 3) throw new ArgumentError(`pad: each padding_config entry must be (low, high, interior), got [${triple.join(", ")}]`);
+    return [triple[0]!, triple[1]!, triple[2]!] as const;
+  });
+  return bind1("pad", [a, v], { padding_config: config });
 }
 export function slice(x: Operand, startIndices: readonly number[], limitIndices: readonly number[], strides: readonly number[] | null = null): NDArray {
   return bind1("slice", [asArray(x, "slice")], {
-    start_indices: [...startIndices],
-    limit_indices: [...limitIndices],
-    strides: strides === null ? null : [...strides],
+    start_indices: checkIntList(startIndices, "slice", "start_indices"),
+    limit_indices: checkIntList(limitIndices, "slice", "limit_indices"),
+    strides: strides === null ? null : checkIntList(strides, "slice", "strides"),
   });
 }
 /** One-axis gather: out = x.shape[:axis] + indices.shape + x.shape[axis+1:]; indices clamp. */
@@ -168,25 +178,31 @@ export function scatterAdd(x: Operand, indices: NDArray, updates: Operand, opts:
 }
 export type DotDimensionNumbers = readonly [readonly [Axes, Axes], readonly [Axes, Axes]];
 export function dotGeneral(lhs: Operand, rhs: Operand, dimensionNumbers: DotDimensionNumbers): NDArray {
+  const where = "dot_general";
+  const bad = () => new ArgumentError(`${where}: dimension_numbers must be ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))`);
+  if (!Array.isArray(dimensionNumbers) || !dimensionNumbers.every((p) => Array.isArray(p) && p.length === 2)) throw bad();
   const [[lc, rc], [lb, rb]] = dimensionNumbers;
-  return bind1("dot_general", binaryOperands("dot_general", lhs, rhs), {
+  const list = (l: Axes) => checkIntList(l, where, "each dimension_numbers entry");
+  return bind1(where, binaryOperands(where, lhs, rhs), {
     dimension_numbers: [
-      [[...lc], [...rc]],
-      [[...lb], [...rb]],
+      [list(lc), list(rc)],
+      [list(lb), list(rb)],
     ],
   });
 }
 export function iota(dtype: DType, shape: readonly number[], dimension = 0): NDArray {
-  return bind1("iota", [], { dtype: checkDType(dtype, "iota"), shape: [...shape], dimension });
+  return bind1("iota", [], { dtype: checkDType(dtype, "iota"), shape: checkIntList(shape, "iota", "shape"), dimension });
 }
 /** Sort every operand along `dimension` by the first. */
 export function sort(operands: readonly NDArray[], opts: { readonly dimension?: number } = {}): NDArray[] {
-  const first = operands[0];
-  if (first === undefined) throw new ArgumentError("sort: needs at least one operand");
-  return bind("sort", operands, { dimension: normalizeAxis(opts.dimension ?? -1, first.ndim, "sort"), num_keys: 1 });
+  if (!Array.isArray(operands) || operands.length === 0) throw new ArgumentError("sort: expected a non-empty list of operands");
+  const arrays = operands.map((x) => asArray(x, "sort"));
+  const dimension = normalizeAxis(opts.dimension ?? -1, arrays[0]!.ndim, "sort");
+  return bind("sort", arrays, { dimension, num_keys: 1 });
 }
 export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray): [NDArray, NDArray] {
-  const [y0, y1] = bind("threefry2x32", [k0, k1, x0, x1], noParams);
+  const args = [k0, k1, x0, x1].map((x) => asArray(x, "threefry2x32"));
+  const [y0, y1] = bind("threefry2x32", args, noParams);
   return [y0!, y1!];
 }
 

@@ -17,10 +17,15 @@ export const relu = (x: Operand): NDArray => {
 
 export const sigmoid = (x: Operand): NDArray => lax.logistic(toFloat(x, "sigmoid"));
 
-/** log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)): no overflow for large |x|. */
+/** log(1 + exp(x)), as x + log1p(exp(-x)) for x > 0 and log1p(exp(x)) otherwise. Each
+ * branch sees only its own side's inputs, so neither value nor derivative overflows. */
 export const softplus = (x: Operand): NDArray => {
   const a = toFloat(x, "softplus");
-  return lax.add(relu(a), lax.log1p(lax.exp(lax.neg(lax.abs(a)))));
+  const positive = lax.gt(a, 0);
+  const zero = lax.mul(a, 0);
+  const pos = lax.select(positive, a, zero);
+  const neg = lax.select(positive, zero, a);
+  return lax.select(positive, lax.add(pos, lax.log1p(lax.exp(lax.neg(pos)))), lax.log1p(lax.exp(neg)));
 };
 
 export const logSigmoid = (x: Operand): NDArray => lax.neg(softplus(lax.neg(toFloat(x, "logSigmoid"))));
@@ -56,11 +61,18 @@ function axisOf(axis: number | readonly number[] | undefined, ndim: number, wher
   return normalizeAxes(axis ?? -1, ndim, where);
 }
 
+/** The max over `axes`, kept as size-1 axes and not differentiated; -inf over an empty
+ * axis (JAX's `initial=-inf`), so softmax of an empty array is empty rather than an error. */
+function shiftOf(a: NDArray, axes: readonly number[]): NDArray {
+  const m = lax.reshape(lax.reduceMax(a, axes), a.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+  return lax.stopGradient(m);
+}
+
 /** softmax along `axis` (default -1), shifted by the (non-differentiated) max. */
 export function softmax(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
   const a = toFloat(x, "softmax");
   const axes = axisOf(opts.axis, a.ndim, "softmax");
-  const shifted = np.subtract(a, lax.stopGradient(np.max(a, { axis: axes, keepdims: true })));
+  const shifted = np.subtract(a, shiftOf(a, axes));
   const e = lax.exp(shifted);
   return np.divide(e, np.sum(e, { axis: axes, keepdims: true }));
 }
@@ -68,7 +80,7 @@ export function softmax(x: Operand, opts: { readonly axis?: number | readonly nu
 export function logSoftmax(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
   const a = toFloat(x, "logSoftmax");
   const axes = axisOf(opts.axis, a.ndim, "logSoftmax");
-  const shifted = np.subtract(a, lax.stopGradient(np.max(a, { axis: axes, keepdims: true })));
+  const shifted = np.subtract(a, shiftOf(a, axes));
   return np.subtract(shifted, np.log(np.sum(lax.exp(shifted), { axis: axes, keepdims: true })));
 }
 

@@ -42,25 +42,26 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): N
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
   for (const v of [lo, hi, step]) if (typeof v !== "number" || !Number.isFinite(v)) throw new ArgumentError(`arange: arguments must be finite numbers, got ${v}`);
   if (step === 0) throw new ArgumentError("arange: step must not be zero");
-  const d = dtype ?? ([lo, hi, step].every(Number.isInteger) ? "int32" : defaultFloat());
+  const d = dtype !== undefined ? checkDType(dtype, "arange") : [lo, hi, step].every(Number.isInteger) ? "int32" : defaultFloat();
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   return fromValues(Array.from({ length: n }, (_, i) => lo + i * step), d);
 }
 
 export function linspace(start: number, stop: number, num = 50, opts: { readonly endpoint?: boolean; readonly dtype?: DType } = {}): NDArray {
   if (!Number.isInteger(num) || num < 0) throw new ArgumentError(`linspace: num must be a non-negative integer, got ${num}`);
+  if (typeof start !== "number" || typeof stop !== "number") throw new ArgumentError(`linspace: start and stop must be numbers, got ${typeof start} and ${typeof stop}`);
   const endpoint = opts.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
   const values = Array.from({ length: num }, (_, i) => (endpoint && i === num - 1 && num > 1 ? stop : start + i * step));
-  return fromValues(values, opts.dtype ?? defaultFloat());
+  return fromValues(values, opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "linspace"));
 }
 
 export function eye(n: number, m?: number, opts: { readonly k?: number; readonly dtype?: DType } = {}): NDArray {
   const cols = m ?? n;
   checkShape([n, cols], "eye");
   const k = opts.k ?? 0;
-  const d = opts.dtype ?? defaultFloat();
+  const d = opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "eye");
   const data = allocate(d, n * cols);
   for (let i = 0; i < n; i++) if (i + k >= 0 && i + k < cols) data[i * cols + i + k] = 1;
   return new ConcreteArray(new ShapedArray([n, cols], d), data);

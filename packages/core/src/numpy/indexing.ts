@@ -3,7 +3,7 @@ import { NDArray, type Operand } from "../array.js";
 import { array, asArray } from "../creation.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
-import { fmtShape, normalizeAxis } from "../shape.js";
+import { checkIntList, fmtShape, normalizeAxis } from "../shape.js";
 import { castTo, resultTypeIn } from "./promote.js";
 import { broadcastTo, ravel, reshape } from "./shape.js";
 
@@ -58,6 +58,8 @@ export function takeAlongAxis(x: Operand, indices: IndexLike, axis: number): NDA
 /** Static slice: starts and limits per axis (negative counts from the end), optional strides. */
 export function slice(x: Operand, starts: readonly number[], limits: readonly number[], opts: { readonly strides?: readonly number[] } = {}): NDArray {
   const a = asArray(x, "slice");
+  checkIntList(starts, "slice", "starts");
+  checkIntList(limits, "slice", "limits");
   if (starts.length !== a.ndim || limits.length !== a.ndim) {
     throw new ArgumentError(`slice: expected ${a.ndim} starts and limits for shape ${fmtShape(a.shape)}, got ${starts.length} and ${limits.length}`);
   }

@@ -1,5 +1,6 @@
 // Products: matmul (numpy's batch broadcasting), dot, outer, einsum — all dot_general.
 import type { NDArray, Operand } from "../array.js";
+import { asArray } from "../creation.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes, fmtShape } from "../shape.js";
@@ -15,9 +16,9 @@ function operands(where: string, x: Operand, y: Operand): [NDArray, NDArray] {
 }
 
 export function matmul(x: Operand, y: Operand): NDArray {
-  const [a0, b0] = [typeof x === "number" ? null : x, typeof y === "number" ? null : y];
-  if (a0 === null || b0 === null || a0.ndim === 0 || b0.ndim === 0) {
-    throw new ShapeError("matmul: operands must be arrays of rank ≥ 1 (use multiply for scalars)");
+  const [a0, b0] = [asArray(x, "matmul"), asArray(y, "matmul")];
+  if (a0.ndim === 0 || b0.ndim === 0) {
+    throw new ShapeError(`matmul: operands must be arrays of rank ≥ 1 (use multiply for scalars), got shapes ${fmtShape(a0.shape)} and ${fmtShape(b0.shape)}`);
   }
   let [a, b] = [a0.ndim === 1 ? reshape(a0, [1, a0.shape[0]!]) : a0, b0.ndim === 1 ? reshape(b0, [b0.shape[0]!, 1]) : b0];
   [a, b] = operands("matmul", a, b);
@@ -72,6 +73,7 @@ interface Spec {
 }
 
 function parseEinsum(subscripts: string, n: number): Spec {
+  if (typeof subscripts !== "string") throw new ArgumentError(`einsum: the first argument must be a subscripts string such as "ij,jk->ik", got ${typeof subscripts}`);
   const s = subscripts.replace(/\s+/g, "");
   const [lhs, rhs] = s.includes("->") ? s.split("->") : [s, undefined];
   const inputs = lhs!.split(",");

@@ -3,13 +3,13 @@ import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
-import { broadcastShapes, checkShape, fmtShape, normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
+import { broadcastShapes, checkIntList, checkShape, describeValue, fmtShape, normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
 import { broadcastTo as bcast, castTo, resultTypeIn } from "./promote.js";
 
 /** reshape(x, shape) with at most one -1 inferred. */
 export function reshape(x: Operand, shape: readonly number[] | number): NDArray {
   const a = asArray(x, "reshape");
-  const s = typeof shape === "number" ? [shape] : [...shape];
+  const s = typeof shape === "number" ? [shape] : checkIntList(shape, "reshape", "the new shape");
   const unknown = s.filter((d) => d === -1).length;
   if (unknown > 1 || s.some((d) => !Number.isInteger(d) || d < -1)) {
     throw new ShapeError(`reshape: invalid target shape ${fmtShape(s)} (only one -1 allowed)`);
@@ -25,10 +25,11 @@ export function reshape(x: Operand, shape: readonly number[] | number): NDArray 
   return s.join() === a.shape.join() ? a : lax.reshape(a, s);
 }
 
-export const ravel = (x: Operand): NDArray => reshape(x, [-1]);
+export const ravel = (x: Operand): NDArray => reshape(asArray(x, "ravel"), [-1]);
 
 export function transpose(x: Operand, axes?: readonly number[]): NDArray {
   const a = asArray(x, "transpose");
+  if (axes !== undefined) checkIntList(axes, "transpose", "axes");
   const perm = axes === undefined ? a.shape.map((_, i) => a.ndim - 1 - i) : axes.map((ax) => normalizeAxis(ax, a.ndim, "transpose"));
   if (perm.length !== a.ndim || new Set(perm).size !== perm.length) {
     throw new ArgumentError(`transpose: axes (${axes?.join(", ")}) are not a permutation of the ${a.ndim} axes of ${fmtShape(a.shape)}`);
@@ -55,7 +56,7 @@ export function moveaxis(x: Operand, source: number, destination: number): NDArr
 
 export function expandDims(x: Operand, axis: number | readonly number[]): NDArray {
   const a = asArray(x, "expandDims");
-  const list = typeof axis === "number" ? [axis] : [...axis];
+  const list = typeof axis === "number" ? [axis] : checkIntList(axis, "expandDims", "axis");
   const outRank = a.ndim + list.length;
   const axes = normalizeAxes(list, outRank, "expandDims");
   const shape: number[] = [];
@@ -117,7 +118,7 @@ export function split(x: Operand, indicesOrSections: number | readonly number[],
     }
     const step = n / indicesOrSections;
     cuts = Array.from({ length: indicesOrSections - 1 }, (_, i) => (i + 1) * step);
-  } else cuts = indicesOrSections.map((c) => Math.min(Math.max(c < 0 ? c + n : c, 0), n));
+  } else cuts = checkIntList(indicesOrSections, "split", "indices_or_sections").map((c) => Math.min(Math.max(c < 0 ? c + n : c, 0), n));
   const bounds = [0, ...cuts, n];
   return bounds.slice(0, -1).map((lo, i) => {
     const hi = Math.max(lo, bounds[i + 1]!);
@@ -134,7 +135,7 @@ export function flip(x: Operand, opts: { readonly axis?: number | readonly numbe
 
 export function tile(x: Operand, reps: number | readonly number[]): NDArray {
   let a = asArray(x, "tile");
-  const r = typeof reps === "number" ? [reps] : [...reps];
+  const r = typeof reps === "number" ? [reps] : checkIntList(reps, "tile", "reps");
   if (r.some((k) => !Number.isInteger(k) || k < 0)) throw new ArgumentError(`tile: repetitions must be non-negative integers, got ${fmtShape(r)}`);
   const rank = Math.max(a.ndim, r.length);
   const reps2 = [...new Array<number>(rank - r.length).fill(1), ...r];
@@ -147,6 +148,7 @@ export function tile(x: Operand, reps: number | readonly number[]): NDArray {
 
 export function repeat(x: Operand, repeats: number, opts: { readonly axis?: number } = {}): NDArray {
   let a = asArray(x, "repeat");
+  if (!Number.isInteger(repeats) || repeats < 0) throw new ArgumentError(`repeat: repeats must be a non-negative integer, got ${describeValue(repeats)}`);
   if (opts.axis === undefined) a = ravel(a);
   const axis = normalizeAxis(opts.axis ?? 0, a.ndim, "repeat");
   const inter = [...a.shape.slice(0, axis + 1), repeats, ...a.shape.slice(axis + 1)];

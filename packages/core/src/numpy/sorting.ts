@@ -32,7 +32,8 @@ export function isclose(x: Operand, y: Operand, opts: { readonly rtol?: number; 
 }
 
 export function allclose(x: Operand, y: Operand, opts: { readonly rtol?: number; readonly atol?: number; readonly equalNan?: boolean } = {}): NDArray {
-  return all(isclose(x, y, opts));
+  const [a, b] = promoteArgs("allclose", [x, y], "float");
+  return all(isclose(a!, b!, opts));
 }
 
 export { less };

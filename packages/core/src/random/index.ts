@@ -139,8 +139,10 @@ export function randint(k: PRNGKey, shape: readonly number[], minval: number, ma
 /** A random permutation of arange(n), or of x's first axis. */
 export function permutation(k: PRNGKey, x: number | NDArray): NDArray {
   const kk = checkKey(k, "random.permutation");
-  const n = typeof x === "number" ? x : (x.shape[0] ?? 0);
-  if (typeof x === "number" && (!Number.isInteger(x) || x < 0)) throw new ArgumentError(`random.permutation: n must be a non-negative integer, got ${x}`);
+  if (typeof x === "number" ? !Number.isInteger(x) || x < 0 : !(x instanceof NDArray) || x.ndim === 0) {
+    throw new ArgumentError(`random.permutation: expected a non-negative integer or an array of rank ≥ 1, got ${x instanceof NDArray ? x.aval.str() : String(x)}`);
+  }
+  const n = typeof x === "number" ? x : x.shape[0]!;
   const words = bits(kk, [n]);
   const sortKey = u32ToFloat(words, "float64");
   const perm = lax.sort([sortKey, lax.iota("int32", [n], 0)], { dimension: 0 })[1]!;

@@ -1,0 +1,164 @@
+// jax.random semantics: functional keys, JAX's threefry bits (known-answer vectors), and
+// the distributions' statistics within generous (≥ 5σ) bounds.
+import { describe, expect, it } from "vitest";
+import { array, ArgumentError, lax, type NDArray, np, random } from "@jaxts/core";
+
+const values = (x: NDArray): number[] => Array.from(x.toTypedArray(), Number);
+const u32 = (x: NDArray): number[] => values(x).map((v) => v >>> 0);
+const i32 = (v: number): NDArray => array([v | 0], { dtype: "int32" });
+
+function moments(xs: readonly number[]): { mean: number; variance: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length;
+  return { mean, variance };
+}
+
+describe("keys", () => {
+  it("key(seed) is an int32[2] holding the seed's two 32-bit words, as in JAX", () => {
+    const k = random.key(0);
+    expect([k.dtype, k.shape]).toEqual(["int32", [2]]);
+    expect(k.toArray()).toEqual([0, 0]);
+    expect(random.key(42).toArray()).toEqual([0, 42]);
+  });
+
+  it("split(key(0)) equals JAX's [[4146024105, 967050713], [2718843009, 1272950319]] (uint32)", () => {
+    const [a, b] = random.split(random.key(0));
+    expect(u32(a!)).toEqual([4146024105, 967050713]);
+    expect(u32(b!)).toEqual([2718843009, 1272950319]);
+    // stored as int32, so the large words read as negative numbers
+    expect(a!.toArray()).toEqual([4146024105 | 0, 967050713]);
+  });
+
+  it("split(key, n) gives n distinct keys that all differ from the parent", () => {
+    const k = random.key(7);
+    const keys = random.split(k, 5);
+    expect(keys.length).toBe(5);
+    const seen = new Set([...keys, k].map((x) => values(x).join(",")));
+    expect(seen.size).toBe(6);
+    // splitting is deterministic
+    expect(random.split(k, 5).map(values)).toEqual(keys.map(values));
+  });
+
+  it("foldIn gives a new key per datum, deterministically", () => {
+    const k = random.key(3);
+    const a = random.foldIn(k, 1);
+    const b = random.foldIn(k, 2);
+    expect(values(a)).not.toEqual(values(b));
+    expect(values(a)).not.toEqual(values(k));
+    expect(values(random.foldIn(k, 1))).toEqual(values(a));
+  });
+
+  it("rejects something that is not a key with an ArgumentError", () => {
+    expect(() => random.uniform(np.zeros([3]), [2])).toThrow(ArgumentError);
+    expect(() => random.split(np.zeros([2]))).toThrow(/PRNG key/);
+    expect(() => random.key(0.5)).toThrow(ArgumentError);
+  });
+});
+
+describe("threefry2x32", () => {
+  it("matches the Random123 known-answer vector", () => {
+    // key (0x13198a2e, 0x03707344), counts (0x243f6a88, 0x85a308d3) → (0xc4923a9c, 0x483df7a0)
+    const [y0, y1] = lax.threefry2x32(i32(0x13198a2e), i32(0x03707344), i32(0x243f6a88), i32(0x85a308d3));
+    expect(u32(y0)).toEqual([0xc4923a9c]);
+    expect(u32(y1)).toEqual([0x483df7a0]);
+  });
+
+  it("matches the all-zero and all-ones known-answer vectors", () => {
+    const z = lax.threefry2x32(i32(0), i32(0), i32(0), i32(0));
+    expect(z.map(u32)).toEqual([[0x6b200159], [0x99ba4efe]]);
+    const f = lax.threefry2x32(i32(-1), i32(-1), i32(-1), i32(-1));
+    expect(f.map(u32)).toEqual([[0x1cb996fc], [0xbb002be7]]);
+  });
+});
+
+describe("determinism", () => {
+  it("the same key gives the same numbers; different keys give different numbers", () => {
+    const [k1, k2] = random.split(random.key(1));
+    expect(values(random.uniform(k1!, [5]))).toEqual(values(random.uniform(k1!, [5])));
+    expect(values(random.normal(k1!, [5]))).toEqual(values(random.normal(k1!, [5])));
+    expect(values(random.uniform(k1!, [5]))).not.toEqual(values(random.uniform(k2!, [5])));
+  });
+
+  it("a sample of shape [2, 3] is the sample of shape [6] reshaped", () => {
+    const k = random.key(5);
+    expect(values(random.uniform(k, [2, 3]))).toEqual(values(random.uniform(k, [6])));
+    expect(random.uniform(k, [2, 3]).shape).toEqual([2, 3]);
+    expect(random.uniform(k).shape).toEqual([]);
+    expect(random.uniform(k, [0, 3]).shape).toEqual([0, 3]);
+  });
+});
+
+describe("distributions", () => {
+  const N = 10000;
+
+  it("uniform lies in [minval, maxval) with mean (a+b)/2 and variance (b-a)²/12", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const x = random.uniform(random.key(11), [N], { minval: 2, maxval: 5, dtype });
+      expect(x.dtype).toBe(dtype);
+      const xs = values(x);
+      expect(Math.min(...xs)).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...xs)).toBeLessThan(5);
+      const { mean, variance } = moments(xs);
+      expect(Math.abs(mean - 3.5)).toBeLessThan(0.045); // σ_mean ≈ 0.0087
+      expect(Math.abs(variance - 0.75)).toBeLessThan(0.035); // σ_var ≈ 0.0067
+    }
+  });
+
+  it("uniform defaults to [0, 1) in the default float dtype", () => {
+    const x = random.uniform(random.key(2), [1000]);
+    expect(x.dtype).toBe("float32");
+    const xs = values(x);
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...xs)).toBeLessThan(1);
+  });
+
+  it("normal has mean ≈ 0 and variance ≈ 1 over 10000 samples", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const x = random.normal(random.key(12), [N], dtype);
+      expect(x.dtype).toBe(dtype);
+      const xs = values(x);
+      expect(xs.every(Number.isFinite)).toBe(true);
+      const { mean, variance } = moments(xs);
+      expect(Math.abs(mean)).toBeLessThan(0.05); // σ_mean = 0.01
+      expect(Math.abs(variance - 1)).toBeLessThan(0.075); // σ_var ≈ 0.014
+      // about 68% within one standard deviation
+      const within = xs.filter((v) => Math.abs(v) < 1).length / N;
+      expect(Math.abs(within - 0.6827)).toBeLessThan(0.025);
+    }
+  });
+
+  it("bernoulli(p) is a bool array that is true at rate p", () => {
+    const x = random.bernoulli(random.key(13), 0.3, [N]);
+    expect([x.dtype, x.shape]).toEqual(["bool", [N]]);
+    const rate = values(x).filter((v) => v !== 0).length / N;
+    expect(Math.abs(rate - 0.3)).toBeLessThan(0.025); // σ ≈ 0.0046
+  });
+
+  it("categorical samples classes with the softmax of the logits as frequencies", () => {
+    const p = [0.2, 0.3, 0.5];
+    const logits = np.broadcastTo(np.log(array(p, { dtype: "float64" })), [N, 3]);
+    const x = random.categorical(random.key(14), logits);
+    expect([x.dtype, x.shape]).toEqual(["int32", [N]]);
+    const counts = [0, 0, 0];
+    for (const v of values(x)) counts[v]!++;
+    counts.forEach((c, i) => expect(Math.abs(c / N - p[i]!)).toBeLessThan(0.025));
+  });
+
+  it("permutation(key, n) is a permutation of 0..n-1, different for different keys", () => {
+    const p = random.permutation(random.key(15), 50);
+    expect(p.dtype).toBe("int32");
+    expect([...values(p)].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    const q = random.permutation(random.key(16), 50);
+    expect(values(q)).not.toEqual(values(p));
+    expect(values(random.permutation(random.key(15), 50))).toEqual(values(p));
+  });
+
+  it("permutation(key, x) shuffles the rows of x", () => {
+    const x = array([[0, 0], [1, 1], [2, 2], [3, 3]], { dtype: "int32" });
+    const y = random.permutation(random.key(17), x);
+    expect(y.shape).toEqual([4, 2]);
+    const rows = y.toArray() as number[][];
+    expect(rows.every(([a, b]) => a === b)).toBe(true);
+    expect(rows.map(([a]) => a).sort()).toEqual([0, 1, 2, 3]);
+  });
+});
