@@ -1,7 +1,7 @@
 // NDArray: the immutable n-d array every API takes and returns. Concrete arrays own a
 // typed array that is never handed out; tracers (trace/) are NDArrays too, so
 // `x instanceof NDArray` holds inside transformed functions.
-import { ShapedArray } from "./aval.js";
+import type { ShapedArray } from "./aval.js";
 import type { DType, TypedArray } from "./dtype.js";
 import { ArgumentError, JaxtsError } from "./errors.js";
 import { alignDecimals, formatElement, formatScalar } from "./format.js";

@@ -166,6 +166,15 @@ describe("unary elementwise functions", () => {
     ["square", np.square, (x) => x * x],
     ["sign", np.sign, Math.sign],
     ["arctan", np.arctan, Math.atan],
+    ["expm1", np.expm1, Math.expm1],
+    ["log1p", np.log1p, Math.log1p],
+    ["log", np.log, Math.log],
+    ["tan", np.tan, Math.tan],
+    ["sinh", np.sinh, Math.sinh],
+    ["cosh", np.cosh, Math.cosh],
+    ["arcsin", np.arcsin, Math.asin],
+    ["arccos", np.arccos, Math.acos],
+    ["cos", np.cos, Math.cos],
   ];
   for (const [name, fn, ref] of floatUnary) {
     it(`${name} keeps the shape and matches Math in float64`, () => {
@@ -190,5 +199,44 @@ describe("unary elementwise functions", () => {
     expect(np.abs(i).dtype).toBe("int32");
     expect(np.negative(i).dtype).toBe("int32");
     expect(np.square(i).toArray()).toEqual([1, 4, 9]);
+  });
+});
+
+describe("other elementwise functions", () => {
+  const pairArb = broadcastableShapesArb(2).chain(([a, b]) => fc.tuple(dataArb(a!), dataArb(b!)));
+
+  it("arctan2 and power broadcast and match Math in float64", () => {
+    fc.assert(
+      fc.property(pairArb, ([a, b]) => {
+        expectClose(np.arctan2(toND(a), toND(b)), binaryRef(a, b, Math.atan2, "float64")!, 1e-15);
+        const base = { shape: a.shape, data: a.data.map(Math.abs) };
+        expectClose(np.power(toND(base), toND(b)), binaryRef(base, b, (x, y) => x ** y, "float64")!, 1e-12);
+      }),
+      runs,
+    );
+  });
+
+  it("power with an integer JS exponent is exact and works for negative bases", () => {
+    expect(np.power(np.array([-2, 3], { dtype: "int32" }), 3).toArray()).toEqual([-8, 27]);
+    expect(np.power(np.array([-2], { dtype: "float64" }), 2).toArray()).toEqual([4]);
+    expect(np.power(np.array([2], { dtype: "int32" }), -1).toArray()).toEqual([0.5]);
+  });
+
+  it("clip bounds from below and above (either may be omitted)", () => {
+    fc.assert(
+      fc.property(broadcastableShapesArb(1).chain(([s]) => dataArb(s!)), (r) => {
+        const x = toND(r);
+        expectClose(np.clip(x, -1, 2), { shape: r.shape, data: r.data.map((v) => Math.min(Math.max(v, -1), 2)) }, 0);
+        expectClose(np.clip(x, null, 0), { shape: r.shape, data: r.data.map((v) => Math.min(v, 0)) }, 0);
+      }),
+      runs,
+    );
+  });
+
+  it("isnan and isfinite", () => {
+    const x = np.array([1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY], { dtype: "float64" });
+    expect(np.isnan(x).toArray()).toEqual([false, true, false, false]);
+    expect(np.isfinite(x).toArray()).toEqual([true, false, false, false]);
+    expect(np.isfinite(np.arange(2)).toArray()).toEqual([true, true]);
   });
 });

@@ -9,10 +9,10 @@ import * as np from "../numpy/index.js";
 import { toFloat } from "../numpy/promote.js";
 import { normalizeAxes } from "../shape.js";
 
-/** max(x, 0); the derivative at 0 is 0, as in JAX. */
+/** max(x, 0); the derivative at 0 is 0, as in JAX. Negative inputs give +0 (not -0), NaN stays NaN. */
 export const relu = (x: Operand): NDArray => {
   const a = asArray(x, "relu");
-  return lax.select(lax.gt(a, 0), a, lax.mul(a, 0));
+  return lax.select(lax.le(a, 0), 0, a);
 };
 
 export const sigmoid = (x: Operand): NDArray => lax.logistic(toFloat(x, "sigmoid"));

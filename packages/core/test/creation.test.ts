@@ -1,0 +1,132 @@
+// Creation functions with numpy's positional forms: array, zeros, ones, full, arange,
+// linspace, eye, zerosLike, onesLike (from @jaxts/core and np alike).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import * as core from "@jaxts/core";
+import { arange, array, eye, full, linspace, np, ones, onesLike, zeros, zerosLike } from "@jaxts/core";
+import { runs, shapeArb } from "./helpers/reference.js";
+
+describe("array()", () => {
+  it("takes numbers, booleans and nested lists; numbers get the default float", () => {
+    expect([array(3).dtype, array(3).shape]).toEqual(["float32", []]);
+    expect(array(true).dtype).toBe("bool");
+    expect(array([[1, 2], [3, 4]]).shape).toEqual([2, 2]);
+    expect(array([true, false]).dtype).toBe("bool");
+    expect([array([]).shape, array([]).dtype]).toEqual([[0], "float32"]);
+  });
+
+  it("takes typed arrays with their dtype", () => {
+    expect(array(new Float64Array([1, 2])).dtype).toBe("float64");
+    expect(array(new Float32Array([1, 2])).dtype).toBe("float32");
+    expect(array(new Int32Array([1, 2])).dtype).toBe("int32");
+    expect(array(new Uint8Array([1, 0])).toArray()).toEqual([true, false]);
+  });
+
+  it("casts to an explicit dtype: ints truncate, bools test non-zero, float32 rounds", () => {
+    expect(array([1.7, -1.7, 2], { dtype: "int32" }).toArray()).toEqual([1, -1, 2]);
+    expect(array([0, 2, -0.5], { dtype: "bool" }).toArray()).toEqual([false, true, true]);
+    expect(array([0.1], { dtype: "float32" }).toTypedArray()[0]).toBe(Math.fround(0.1));
+    expect(array([0.1], { dtype: "float64" }).item()).toBe(0.1);
+    expect(array([true, false], { dtype: "float32" }).toArray()).toEqual([1, 0]);
+  });
+});
+
+describe("zeros, ones, full", () => {
+  it("fill a shape (a list or a single length) with the default float or the dtype given", () => {
+    fc.assert(
+      fc.property(shapeArb(), fc.constantFrom(undefined, "float32", "float64", "int32", "bool" as const), (shape, dtype) => {
+        const n = shape.reduce((a, b) => a * b, 1);
+        const d = dtype ?? "float32";
+        for (const [x, v] of [
+          [zeros(shape, dtype), 0],
+          [ones(shape, dtype), 1],
+          [full(shape, 1, dtype), 1],
+        ] as const) {
+          expect([x.shape, x.dtype]).toEqual([shape, d]);
+          expect(Array.from(x.toTypedArray(), Number)).toEqual(new Array<number>(n).fill(v));
+        }
+      }),
+      runs,
+    );
+    expect(zeros(3).shape).toEqual([3]);
+  });
+
+  it("full takes the value's kind for booleans and casts to the dtype given", () => {
+    expect(full([2], true).toArray()).toEqual([true, true]);
+    expect(full([2], 7.9, "int32").toArray()).toEqual([7, 7]);
+    expect(full([], 2.5).item()).toBe(2.5);
+  });
+
+  it("zerosLike and onesLike keep shape and dtype", () => {
+    const x = array([[1, 2, 3]], { dtype: "int32" });
+    expect([zerosLike(x).shape, zerosLike(x).dtype, zerosLike(x).toArray()]).toEqual([[1, 3], "int32", [[0, 0, 0]]]);
+    expect(onesLike(array([true])).toArray()).toEqual([true]);
+    expect(onesLike(x, "float64").dtype).toBe("float64");
+  });
+});
+
+describe("arange", () => {
+  it("arange(stop), arange(start, stop), arange(start, stop, step)", () => {
+    expect(arange(5).toArray()).toEqual([0, 1, 2, 3, 4]);
+    expect(arange(2, 5).toArray()).toEqual([2, 3, 4]);
+    expect(arange(0, 10, 2).toArray()).toEqual([0, 2, 4, 6, 8]);
+    expect(arange(5, 0, -2).toArray()).toEqual([5, 3, 1]);
+    expect(arange(3, 1).toArray()).toEqual([]);
+  });
+
+  it("is int32 for integer arguments and the default float otherwise", () => {
+    expect(arange(3).dtype).toBe("int32");
+    expect(arange(0, 1, 0.25).dtype).toBe("float32");
+    expect(arange(0, 1, 0.25).toArray()).toEqual([0, 0.25, 0.5, 0.75]);
+    expect(arange(0, 3, 1, "float64").dtype).toBe("float64");
+  });
+
+  it("has ceil((stop - start) / step) elements start + i·step", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -10, max: 10 }), fc.integer({ min: -10, max: 10 }), fc.integer({ min: -4, max: 4 }).filter((s) => s !== 0), (a, b, s) => {
+        const n = Math.max(0, Math.ceil((b - a) / s));
+        expect(arange(a, b, s).toArray()).toEqual(Array.from({ length: n }, (_, i) => a + i * s));
+      }),
+      runs,
+    );
+  });
+});
+
+describe("linspace and eye", () => {
+  it("linspace(a, b, n) includes both ends", () => {
+    expect(linspace(0, 1, 5).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(linspace(2, 3, 1).toArray()).toEqual([2]);
+    expect(linspace(2, 3, 0).shape).toEqual([0]);
+    expect(linspace(0, 1, 5).dtype).toBe("float32");
+    expect(linspace(0, 1).shape).toEqual([50]);
+  });
+
+  it("linspace values are evenly spaced from start to exactly stop", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -5, max: 5 }), fc.integer({ min: -5, max: 5 }), fc.integer({ min: 2, max: 9 }), (a, b, n) => {
+        const x = linspace(a, b, n, { dtype: "float64" }).toArray() as number[];
+        expect(x.length).toBe(n);
+        expect(x[0]).toBe(a);
+        expect(x[n - 1]).toBe(b);
+        x.forEach((v, i) => expect(v).toBeCloseTo(a + ((b - a) * i) / (n - 1), 12));
+      }),
+      runs,
+    );
+  });
+
+  it("eye(n) is the identity, eye(n, m) rectangular, k shifts the diagonal", () => {
+    expect(eye(2).toArray()).toEqual([[1, 0], [0, 1]]);
+    expect(eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(eye(3, 3, { k: 1 }).toArray()).toEqual([[0, 1, 0], [0, 0, 1], [0, 0, 0]]);
+    expect(eye(2).dtype).toBe("float32");
+    expect(eye(0).shape).toEqual([0, 0]);
+  });
+});
+
+describe("exports", () => {
+  it("are the same functions from @jaxts/core and from np", () => {
+    for (const name of ["array", "zeros", "ones", "full", "arange", "linspace", "eye", "zerosLike", "onesLike"] as const) {
+      expect((np as Record<string, unknown>)[name], name).toBe((core as Record<string, unknown>)[name]);
+    }
+  });
+});
