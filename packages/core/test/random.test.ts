@@ -48,6 +48,15 @@ describe("keys", () => {
     expect(values(random.foldIn(k, 1))).toEqual(values(a));
   });
 
+  it("foldIn folds in the datum as a uint32, as JAX does", () => {
+    const k = random.key(3);
+    expect(values(random.foldIn(k, -1))).toEqual(values(random.foldIn(k, 2 ** 32 - 1)));
+    expect(values(random.foldIn(k, 2 ** 32 + 5))).toEqual(values(random.foldIn(k, 5)));
+    // fold_in(key, d) = threefry_2x32(key, [0, d])
+    const [y0, y1] = lax.threefry2x32(i32(0), i32(3), i32(0), i32(5));
+    expect(values(random.foldIn(k, 5))).toEqual([...values(y0), ...values(y1)]);
+  });
+
   it("rejects something that is not a key with an ArgumentError", () => {
     expect(() => random.uniform(np.zeros([3]), [2])).toThrow(ArgumentError);
     expect(() => random.split(np.zeros([2]))).toThrow(/PRNG key/);

@@ -75,22 +75,25 @@ export function at(x: Operand, index: IndexLike) {
   if (a.ndim === 0) throw new ArgumentError("at: cannot index a rank-0 array");
   const idx = wrap(indexArray(index, "at"), a.shape[0]!);
   const updShape = [...idx.shape, ...a.shape.slice(1)];
+  // Bools are scattered as int32 counts and turned back into bools (add is logical or,
+  // as np.add on bools), so a repeated index can never store a 2 in a bool array.
+  const work = a.dtype === "bool" ? "int32" : a.dtype;
+  const finish = (r: NDArray): NDArray => (a.dtype === "bool" ? lax.ne(r, 0) : r);
   // Updates take the array's dtype (as JAX's scatter does); only their shape broadcasts.
-  const updates = (v: Operand): NDArray => broadcastTo(castTo(v, resultTypeIn("at", [a, v]), "at"), updShape).astype(a.dtype);
+  const updates = (v: Operand): NDArray =>
+    lax.convertElementType(broadcastTo(castTo(v, resultTypeIn("at", [a, v]), "at"), updShape).astype(a.dtype), work);
+  const zerosOf = (shape: readonly number[]): NDArray => lax.broadcastInDim(lax.convertElementType(0, work), shape, []);
   return {
     add(v: Operand): NDArray {
-      return lax.scatterAdd(a, idx, updates(v), { axis: 0 });
+      return finish(lax.scatterAdd(lax.convertElementType(a, work), idx, updates(v), { axis: 0 }));
     },
-    /** Writes `v`; where an index repeats, the written values are averaged. */
+    /** Writes `v`; where an index repeats, the written values are averaged (JAX leaves that case unspecified). */
     set(v: Operand): NDArray {
-      const ones = lax.broadcastInDim(lax.convertElementType(1, a.dtype === "bool" ? "int32" : a.dtype), updShape, []);
-      const zeros = lax.broadcastInDim(lax.convertElementType(0, ones.dtype), a.shape, []);
-      const count = lax.scatterAdd(zeros, idx, ones, { axis: 0 });
-      const upd = updates(v);
-      const vals = lax.scatterAdd(lax.broadcastInDim(lax.convertElementType(0, a.dtype), a.shape, []), idx, upd, { axis: 0 });
-      const hit = lax.gt(count, 0);
-      const mean = a.dtype === "bool" || a.dtype === "int32" ? vals : lax.div(vals, lax.max(count, 1));
-      return lax.select(hit, mean, a);
+      const ones = lax.broadcastInDim(lax.convertElementType(1, work), updShape, []);
+      const count = lax.scatterAdd(zerosOf(a.shape), idx, ones, { axis: 0 });
+      const vals = lax.scatterAdd(zerosOf(a.shape), idx, updates(v), { axis: 0 });
+      const mean = finish(lax.div(vals, lax.max(count, 1)));
+      return lax.select(lax.gt(count, 0), mean, a);
     },
     get(): NDArray {
       return lax.gather(a, idx, { axis: 0 });

@@ -22,6 +22,7 @@ export const indexingAbstractEval: AbstractEvalTable<IndexingPrim> = {
     checkAxes("scatter_add", [axis], x!.ndim);
     if (idx!.dtype !== "int32") throw new DTypeError(`scatter_add: indices must be int32, got ${idx!.str()}`);
     if (upd!.dtype !== x!.dtype) throw new DTypeError(`scatter_add: updates ${upd!.str()} must have the operand's dtype ${x!.dtype}`);
+    if (x!.dtype === "bool") throw new DTypeError(`scatter_add: expected a numeric operand, got ${x!.str()}`);
     const want = gatherShape(x!.shape, idx!.shape, axis);
     if (want.length !== upd!.ndim || want.some((d, i) => d !== upd!.shape[i])) {
       throw new ShapeError(`scatter_add: updates must have shape ${fmtShape(want)}, got ${fmtShape(upd!.shape)}`);

@@ -53,7 +53,8 @@ export function split(k: PRNGKey, num = 2): PRNGKey[] {
 export function foldIn(k: PRNGKey, data: number): PRNGKey {
   const kk = checkKey(k, "random.foldIn");
   if (!Number.isInteger(data)) throw new ArgumentError(`random.foldIn: data must be an integer, got ${data}`);
-  return threefry(kk, np.array([Math.floor(data / 2 ** 32) | 0, data | 0], { dtype: "int32" }));
+  // JAX folds in `uint32(data)`: the words are [0, data mod 2^32].
+  return threefry(kk, np.array([0, data | 0], { dtype: "int32" }));
 }
 
 /** Raw uint32 bits (as int32) of the given shape. */
