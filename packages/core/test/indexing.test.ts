@@ -206,14 +206,14 @@ describe("np.at(x, i) functional updates", () => {
   it(".set with a repeated index writes a value that was given (not their sum), for every dtype", () => {
     expect(np.at(array([0, 0, 0], { dtype: "int32" }), [1, 1]).set(5).toArray()).toEqual([0, 5, 0]);
     expect(np.at(array([0, 0, 0], { dtype: "float64" }), [2, 2]).set(array([4, 4], { dtype: "float64" })).toArray()).toEqual([0, 0, 4]);
-    const b = np.at(array([false, false, true]), [0, 0]).set(true);
+    const b = np.at(array([false, false, true]), [0, 0]).set(array(true));
     expect(b.toArray()).toEqual([true, false, true]);
     expect(Array.from(b.toTypedArray())).toEqual([1, 0, 1]);
     expect(np.sum(b).item()).toBe(2);
   });
 
   it("on bool arrays, .add is logical or and the result stays a bool array", () => {
-    const b = np.at(array([false, false, true]), [0, 0, 2]).add(true);
+    const b = np.at(array([false, false, true]), [0, 0, 2]).add(array(true));
     expect(b.dtype).toBe("bool");
     expect(Array.from(b.toTypedArray())).toEqual([1, 0, 1]);
   });

@@ -166,7 +166,7 @@ describe("einsum", () => {
     return { shape: outShape, data: acc };
   }
 
-  const specs = ["ii", "ii->i", "ij->ji", "ij->", "ij", "ji", "ijk->kji", "i,i->", "i,i", "i,j->ij", "ij,jk->ik", "ij,jk", "ij,ij->ij", "bij,bjk->bik", "ij,jk,kl->il", "ij,j->i", "iij->j"];
+  const specs = ["ii", "ii->i", "ij->ji", "ij->", "ij", "ji", "ijk->kji", "i,i->", "i,i", "i,j->ij", "ij,jk->ik", "ij,jk", "ij,ij->ij", "bij,bjk->bik", "ij,jk,kl->il", "ij,j->i", "iij->j", "i,i,i->", "ij,ij->", "ii,i->i", "ij,kl->ijkl", "ijk,ikl->jl", "ab,bc,cd,de->ae"];
   for (const spec of specs) {
     it(`"${spec}" matches the brute-force sum`, () => {
       const ins = spec.split("->")[0]!.split(",");
