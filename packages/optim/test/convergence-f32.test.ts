@@ -1,0 +1,4 @@
+// Convergence of every optimizer on Optax's test objectives in float32 (table in convergence.ts).
+import { describeConvergence } from "./convergence.js";
+
+describeConvergence("float32");
