@@ -96,9 +96,12 @@ export const elementwiseAbstractEval: AbstractEvalTable<ElementwisePrim> = {
     const [pred, f, t] = [avals[0]!, avals[1]!, avals[2]!];
     if (pred.dtype !== "bool") throw new DTypeError(`select_n: the predicate must be bool, got ${pred.str()}`);
     if (f.dtype !== t.dtype) throw new DTypeError(`select_n: cases must have the same dtype, got ${f.str()} and ${t.str()}`);
-    const shape = binaryShape("select_n", f, t);
-    if (pred.ndim !== 0 && !sameShape(pred.shape, shape)) {
-      throw new ShapeError(`select_n: predicate shape ${fmtShape(pred.shape)} must be [] or the cases' shape ${fmtShape(shape)}`);
+    // Every operand has the output's shape or is rank 0 (broadcast).
+    const shape = [pred, f, t].find((a) => a.ndim > 0)?.shape ?? [];
+    for (const a of [pred, f, t]) {
+      if (a.ndim !== 0 && !sameShape(a.shape, shape)) {
+        throw new ShapeError(`select_n: operand shapes must be equal or rank 0, got ${fmtShape(pred.shape)}, ${fmtShape(f.shape)} and ${fmtShape(t.shape)}`);
+      }
     }
     return [new ShapedArray(shape, f.dtype, f.weakType && t.weakType)];
   },

@@ -3,6 +3,7 @@
 import {
   ArgumentError,
   currentTrace,
+  type Jaxpr,
   DTypeError,
   evalJaxprFlat,
   flattenArgs,
@@ -14,10 +15,9 @@ import {
   scalar,
   ShapeError,
   tree,
-  TreeStructureError,
   withTrace,
 } from "@jaxts/core";
-import type { AnyFn, GradOptions, GradResult, GradsOf, LooseArgs, ValueOf } from "./types.js";
+import { type AnyFn, type GradOptions, type GradResult, type GradsOf, type LooseArgs, type ValueOf, call } from "./types.js";
 import { expectPair, flattenOutputs, selectArgs, splitAux } from "./args.js";
 import { backwardPass } from "./backward-pass.js";
 import { jvpFlat } from "./jvp.js";
@@ -52,7 +52,7 @@ export function jvp<F extends Fn>(f: F, primals: ArgsOf<F>, tangents: readonly u
   let outDef: tree.TreeDef | undefined;
   const [outs, outT] = jvpFlat(
     (xs) => {
-      const [o, def] = flattenOutputs(f(...(tree.unflatten(tree.structure([...primals]), xs) as unknown[])), "jvp");
+      const [o, def] = flattenOutputs(call(f, tree.unflatten(tree.structure([...primals]), xs) as unknown[]), "jvp");
       outDef = def;
       return o;
     },
@@ -69,7 +69,7 @@ function linearizeTree(where: string, f: Fn, primals: readonly unknown[], hasAux
   let aux: ReturnType<typeof splitAux> | undefined;
   const lin = linearizeFlat(
     (xs) => {
-      let out = f(...(tree.unflatten(inDef, xs) as unknown[]));
+      let out = call(f, tree.unflatten(inDef, xs) as unknown[]);
       if (hasAux) {
         const [o, a] = expectPair(out, where);
         out = o;
@@ -137,7 +137,7 @@ function valueAndGradImpl(where: string, f: Fn, opts: GradOptions, args: readonl
   let aux: ReturnType<typeof splitAux> | undefined;
   const lin = linearizeFlat(
     (leaves) => {
-      let out = f(...sel.rebuild(leaves));
+      let out = call(f, sel.rebuild(leaves));
       if (opts.hasAux) {
         const [o, a] = expectPair(out, where);
         out = o;
@@ -189,11 +189,11 @@ export function linearTranspose<F extends Fn>(f: F, ...primals: ArgsOf<F>): (ct:
   const [flat, inDef] = flattenArgs(primals, "linearTranspose");
   const pe = new PartialEvalTrace(currentTrace(), "linearTranspose");
   let outDef: tree.TreeDef | undefined;
-  let traced;
+  let traced: { outs: NDArray[]; jaxpr: Jaxpr; consts: NDArray[] };
   try {
     const ins = flat.map((p) => pe.newArg(p.aval));
     const outs = withTrace(pe, () => {
-      const [o, def] = flattenOutputs(f(...(tree.unflatten(inDef, ins) as unknown[])), "linearTranspose");
+      const [o, def] = flattenOutputs(call(f, tree.unflatten(inDef, ins) as unknown[]), "linearTranspose");
       outDef = def;
       return o;
     });

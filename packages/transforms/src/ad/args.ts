@@ -47,10 +47,8 @@ export function selectArgs(where: string, args: readonly unknown[], argnums: Arg
     leaves.push(...ls);
   });
   const counts = defs.map((d) => d.numLeaves);
-  const split = <T>(xs: readonly T[]): T[][] => {
-    let i = 0;
-    return counts.map((c) => xs.slice(i, (i += c)));
-  };
+  const offsets = counts.map((_, k) => counts.slice(0, k).reduce((a, b) => a + b, 0));
+  const split = <T>(xs: readonly T[]): T[][] => counts.map((c, k) => xs.slice(offsets[k], offsets[k]! + c));
   return {
     leaves,
     rebuild: (newLeaves) => {

@@ -15,14 +15,14 @@ import {
   TreeStructureError,
 } from "@jaxts/core";
 import { flattenOutputs } from "./args.js";
-import type { AnyFn, LooseArgs } from "./types.js";
+import { type AnyFn, type LooseArgs, call } from "./types.js";
 
 function traceFlat(where: string, f: AnyFn, args: readonly unknown[]) {
   const [flat, inDef] = flattenArgs(args, where);
   let outDef: tree.TreeDef | undefined;
   const { jaxpr, consts } = traceToJaxpr(
     (xs) => {
-      const [outs, def] = flattenOutputs(f(...(tree.unflatten(inDef, xs) as unknown[])), where);
+      const [outs, def] = flattenOutputs(call(f, tree.unflatten(inDef, xs) as unknown[]), where);
       outDef = def;
       return outs;
     },
@@ -80,7 +80,7 @@ export function customJvp<F extends AnyFn>(
  */
 export function customVjp<F extends AnyFn>(
   f: F,
-  fwd: (...args: LooseArgs<F>) => [unknown, unknown],
+  fwd: (...args: Parameters<F>) => [unknown, unknown],
   bwd: (residuals: never, ct: never) => unknown[],
 ): (...args: LooseArgs<F>) => ReturnType<F> {
   if (typeof fwd !== "function" || typeof bwd !== "function") throw new ArgumentError("customVjp: fwd and bwd must be functions");
@@ -94,7 +94,7 @@ export function customVjp<F extends AnyFn>(
       call_jaxpr: t.jaxpr,
       num_consts: t.consts.length,
       fwd: (primals) => {
-        const result = fwd(...(tree.unflatten(t.inDef, primals) as LooseArgs<F>));
+        const result = fwd(...(tree.unflatten(t.inDef, primals) as Parameters<F>));
         if (!Array.isArray(result) || result.length !== 2) throw new ArgumentError("customVjp: fwd must return a pair [out, residuals]");
         const [o, odef] = flattenOutputs(result[0], "customVjp fwd (output)");
         tree.assertSameStructure(t.outDef, odef, "customVjp", ["function's output", "fwd's output"]);

@@ -4,7 +4,7 @@ import { evalJaxprFlat, eye, lax, type NDArray, np, tree } from "@jaxts/core";
 import { expectPair, flattenOutputs, selectArgs, splitAux } from "./args.js";
 import { backwardPass } from "./backward-pass.js";
 import { type Linearized, linearizeFlat } from "./linearize.js";
-import type { AnyFn, GradOptions, LooseArgs } from "./types.js";
+import { type AnyFn, type GradOptions, type LooseArgs, call } from "./types.js";
 import { instantiate, type Tangent, Zero } from "./zero.js";
 
 /** The e-th standard basis vector of an array of `aval`. */
@@ -21,7 +21,7 @@ function linearizeSelected(where: string, f: AnyFn, opts: GradOptions, args: rea
   let nOut = 0;
   const lin = linearizeFlat(
     (leaves) => {
-      let out = f(...sel.rebuild(leaves));
+      let out = call(f, sel.rebuild(leaves));
       if (opts.hasAux) {
         const [o, a] = expectPair(out, where);
         out = o;

@@ -3,7 +3,7 @@
 import { flattenArgs, type NDArray, tree } from "@jaxts/core";
 import { flattenOutputs } from "./args.js";
 import { knownProducers, linearizeFlat } from "./linearize.js";
-import type { AnyFn, LooseArgs } from "./types.js";
+import { type AnyFn, type LooseArgs, call } from "./types.js";
 
 export interface SavedResidual {
   /** e.g. "f32[3]" */
@@ -17,7 +17,7 @@ const bytesPer = { float32: 4, float64: 8, int32: 4, bool: 1 } as const;
 
 export function savedResiduals<F extends AnyFn>(f: F, ...args: LooseArgs<F>): SavedResidual[] {
   const [flat, inDef] = flattenArgs(args, "savedResiduals");
-  const lin = linearizeFlat((xs) => flattenOutputs(f(...(tree.unflatten(inDef, xs) as unknown[])), "savedResiduals")[0], flat, "savedResiduals");
+  const lin = linearizeFlat((xs) => flattenOutputs(call(f, tree.unflatten(inDef, xs) as unknown[]), "savedResiduals")[0], flat, "savedResiduals");
   return lin.residuals.map((r: NDArray) => {
     const arg = flat.indexOf(r);
     const producer = knownProducers.get(r);

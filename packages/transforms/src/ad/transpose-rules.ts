@@ -13,7 +13,7 @@ import {
   ShapeError,
   sameShape,
 } from "@jaxts/core";
-import { instantiate, isZero, type Tangent, Zero, zerosOf } from "./zero.js";
+import { instantiate, type Tangent, Zero, zerosOf } from "./zero.js";
 
 /** A linear operand whose value is unknown: only its aval is. */
 export class UndefinedPrimal {

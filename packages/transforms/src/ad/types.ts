@@ -2,8 +2,8 @@
 // expected, and gradients have the structure of the differentiated arguments.
 import type { NDArray } from "@jaxts/core";
 
-// biome-ignore lint/suspicious/noExplicitAny: `any[]` in a constraint position is what lets every function type match
-export type AnyFn = (...args: any[]) => unknown;
+/** Any function: `never[]` parameters accept every parameter list (contravariance). */
+export type AnyFn = (...args: never[]) => unknown;
 
 /** A parameter type as callers may pass it: NDArray leaves also accept JS numbers. */
 export type Loosen<T> = T extends NDArray
@@ -46,3 +46,8 @@ export type GradResult<F extends AnyFn, O extends GradOptions> = O["hasAux"] ext
 export type AuxOf<F extends AnyFn> = ReturnType<F> extends readonly [unknown, infer X] ? X : unknown;
 
 export type ValueOf<F extends AnyFn, O extends GradOptions> = O["hasAux"] extends true ? [NDArray, AuxOf<F>] : NDArray;
+
+/** Call a function of unknown parameter types with runtime-checked arguments (the one cast). */
+export function call(f: AnyFn, args: readonly unknown[]): unknown {
+  return (f as unknown as (...a: readonly unknown[]) => unknown)(...args);
+}

@@ -30,7 +30,14 @@ const one = (x: NDArray): NDArray => lax.convertElementType(1, x.dtype, true);
 /** x with zeros replaced by ones (keeps log(x) finite where its coefficient vanishes). */
 const replaceZero = (x: NDArray): NDArray => lax.select(lax.eq(x, 0), one(x), x);
 
-export const elementwiseJvpRules = {
+type ElementwisePrim =
+  | Unary
+  | "integer_pow" | "neg" | "stop_gradient" | "sign" | "floor" | "ceil" | "round" | "is_finite" | "not"
+  | "and" | "or" | "xor" | "shift_right_logical" | "shift_left" | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
+  | "add" | "sub" | "mul" | "div" | "rem" | "pow" | "max" | "min" | "atan2" | "select_n" | "convert_element_type"
+;
+
+export const elementwiseJvpRules: JvpTable<ElementwisePrim> = {
   exp: deriv("exp", (_x, y) => y),
   log: deriv("log", (x) => lax.div(1, x)),
   expm1: deriv("expm1", (_x, y) => lax.add(y, 1)),
@@ -120,9 +127,4 @@ export const elementwiseJvpRules = {
     if (!floatToFloat || isZero(t)) return [[out], [new Zero(out.aval)]];
     return [[out], [bind1("convert_element_type", [t], params)]];
   },
-} satisfies JvpTable<
-  | Unary
-  | "integer_pow" | "neg" | "stop_gradient" | "sign" | "floor" | "ceil" | "round" | "is_finite" | "not"
-  | "and" | "or" | "xor" | "shift_right_logical" | "shift_left" | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
-  | "add" | "sub" | "mul" | "div" | "rem" | "pow" | "max" | "min" | "atan2" | "select_n" | "convert_element_type"
->;
+};

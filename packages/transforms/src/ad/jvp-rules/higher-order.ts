@@ -29,7 +29,10 @@ export const higherOrderJvpRules: JvpTable<"custom_jvp_call" | "custom_vjp_call"
     return [outs, outTangents.map((t, i) => (isFloat(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
   },
   custom_lin: (primals, tangents, params) => {
-    if (tangents.slice(0, params.num_res).some((t) => !isZero(t))) {
+    const { fwd, num_res } = params;
+    // With a forward map (checkpoint), differentiate through it: residuals may carry tangents.
+    if (fwd !== null) return jvpFlat((xs) => fwd(xs.slice(0, num_res), xs.slice(num_res)), primals, tangents, params.name);
+    if (tangents.slice(0, num_res).some((t) => !isZero(t))) {
       throw new NotDifferentiableError(`${params.name}: differentiating a linearized function with respect to its residuals is not supported`);
     }
     const outs = bind("custom_lin", primals, params);

@@ -1,5 +1,6 @@
 // JVP rules of reductions, data movement, indexing, dot_general and sort.
 import { bind, bind1, lax, type NDArray, np } from "@jaxts/core";
+import { jvpFlat } from "../jvp.js";
 import { instantiate, isZero, type Tangent, Zero } from "../zero.js";
 import { type JvpTable, linearInFirstJvp, linearJvp, sumContributions, zeroJvp } from "./types.js";
 
@@ -19,24 +20,37 @@ const chooserJvp =
     return [[y], [lax.div(lax.reduceSum(lax.mul(t as NDArray, where), params.axes), counts)]];
   };
 
-export const structuralJvpRules = {
+type StructuralPrim =
+  | "reduce_sum" | "reduce_max" | "reduce_min" | "reduce_prod" | "reduce_and" | "reduce_or" | "argmax" | "argmin" | "cumsum"
+  | "broadcast_in_dim" | "reshape" | "transpose" | "squeeze" | "rev" | "slice" | "concatenate" | "pad"
+  | "gather" | "scatter_add" | "dot_general" | "sort" | "iota" | "threefry2x32"
+;
+
+/** Product over the leading axis as a balanced tree of elementwise multiplications. */
+function treeProduct(v: NDArray): NDArray {
+  const [n, ...rest] = v.shape;
+  if (n === 0) return lax.broadcastInDim(lax.convertElementType(1, v.dtype), rest, []);
+  if (n === 1) return lax.reshape(v, rest);
+  const h = Math.floor(n! / 2);
+  const part = (lo: number, hi: number) => treeProduct(lax.slice(v, [lo, ...rest.map(() => 0)], [hi, ...rest]));
+  return lax.mul(part(0, h), part(h, n!));
+}
+
+export const structuralJvpRules: JvpTable<StructuralPrim> = {
   reduce_sum: linearJvp("reduce_sum"),
   reduce_max: chooserJvp("reduce_max"),
   reduce_min: chooserJvp("reduce_min"),
-  // d prod = Σ_i t_i Π_{j≠i} x_j, with the product of the others computed safely at zeros.
+  // The tangent of a product comes from differentiating it as a balanced tree of
+  // multiplications: exact at zeros, and again differentiable to any order.
   reduce_prod: ([x], [t], params) => {
-    const { axes } = params;
     const y = bind1("reduce_prod", [x!], params);
-    const isZeroX = lax.eq(x!, 0);
-    const safe = lax.select(isZeroX, 1, x!);
-    const nonzeroProd = lax.reduceProd(safe, axes);
-    const zerosCount = lax.reduceSum(lax.convertElementType(isZeroX, "int32"), axes);
-    const others = lax.select(
-      isZeroX,
-      expandReduced(lax.select(lax.eq(zerosCount, 1), nonzeroProd, lax.mul(nonzeroProd, 0)), x!.shape, axes),
-      lax.div(expandReduced(y, x!.shape, axes), safe),
-    );
-    return [[y], [lax.reduceSum(lax.mul(t as NDArray, others), axes)]];
+    const { axes } = params;
+    const kept = x!.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const n = axes.reduce((p, a) => p * x!.shape[a]!, 1);
+    const rest = kept.map((i) => x!.shape[i]!);
+    const flatten = (v: NDArray) => lax.reshape(lax.transpose(v, [...axes, ...kept]), [n, ...rest]);
+    const [, [tOut]] = jvpFlat(([v]) => [treeProduct(v!)], [flatten(x!)], [flatten(t as NDArray)], "reduce_prod");
+    return [[y], [tOut!]];
   },
   reduce_and: zeroJvp("reduce_and"),
   reduce_or: zeroJvp("reduce_or"),
@@ -73,8 +87,4 @@ export const structuralJvpRules = {
   },
   iota: zeroJvp("iota"),
   threefry2x32: zeroJvp("threefry2x32"),
-} satisfies JvpTable<
-  | "reduce_sum" | "reduce_max" | "reduce_min" | "reduce_prod" | "reduce_and" | "reduce_or" | "argmax" | "argmin" | "cumsum"
-  | "broadcast_in_dim" | "reshape" | "transpose" | "squeeze" | "rev" | "slice" | "concatenate" | "pad"
-  | "gather" | "scatter_add" | "dot_general" | "sort" | "iota" | "threefry2x32"
->;
+};

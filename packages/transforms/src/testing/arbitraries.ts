@@ -1,0 +1,60 @@
+// fast-check arbitraries for property-based tests of array functions and their gradients.
+import { array, type DType, type NDArray } from "@jaxts/core";
+import fc from "fast-check";
+
+export interface ShapeArbOptions {
+  readonly minRank?: number;
+  readonly maxRank?: number;
+  readonly minDim?: number;
+  readonly maxDim?: number;
+}
+
+/** Shapes of rank minRank..maxRank (default 0..3) with dims minDim..maxDim (default 1..4). */
+export function shapeArb(opts: ShapeArbOptions = {}): fc.Arbitrary<number[]> {
+  return fc.array(fc.integer({ min: opts.minDim ?? 1, max: opts.maxDim ?? 4 }), { minLength: opts.minRank ?? 0, maxLength: opts.maxRank ?? 3 });
+}
+
+export interface ArrayArbOptions {
+  /** A fixed shape, or an arbitrary of shapes (default shapeArb()). */
+  readonly shape?: readonly number[] | fc.Arbitrary<number[]>;
+  readonly dtype?: DType;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** NDArrays of the given (or random) shape with values in [min, max] (default [-2, 2]). */
+export function arrayArb(opts: ArrayArbOptions = {}): fc.Arbitrary<NDArray> {
+  const dtype = opts.dtype ?? "float64";
+  const min = opts.min ?? -2;
+  const max = opts.max ?? 2;
+  const shapes = opts.shape === undefined ? shapeArb() : Array.isArray(opts.shape) ? fc.constant([...opts.shape]) : (opts.shape as fc.Arbitrary<number[]>);
+  const value =
+    dtype === "int32"
+      ? fc.integer({ min: Math.ceil(min), max: Math.floor(max) })
+      : dtype === "bool"
+        ? fc.boolean().map((b) => (b ? 1 : 0))
+        : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+  return shapes.chain((shape) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return fc.array(value, { minLength: n, maxLength: n }).map((vals) => {
+      const flat = array(dtype === "bool" ? vals.map((v) => v !== 0) : vals, { dtype });
+      return shape.length === 1 && shape[0] === n ? flat : flat.reshape(shape);
+    });
+  });
+}
+
+export interface PytreeArbOptions {
+  readonly maxDepth?: number;
+  readonly maxChildren?: number;
+}
+
+/** Pytrees (nested arrays and objects) whose leaves come from `leaf` (default arrayArb()). */
+export function pytreeArb(leaf: fc.Arbitrary<unknown> = arrayArb(), opts: PytreeArbOptions = {}): fc.Arbitrary<unknown> {
+  const maxChildren = opts.maxChildren ?? 3;
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.oneof({ depthSize: "small", maxDepth: opts.maxDepth ?? 3, withCrossShrink: true }, leaf, tie("list"), tie("dict")),
+    list: fc.array(tie("tree"), { maxLength: maxChildren }),
+    dict: fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }).filter((k) => k !== "__proto__"), tie("tree"), { maxKeys: maxChildren }),
+  }));
+  return tree;
+}

@@ -1,0 +1,152 @@
+// checkGrads: compare forward- and reverse-mode derivatives of f with central finite
+// differences in float64 along random directions, at orders 1 to 3 (as jax.test_util).
+import { array, flattenArgs, isFloat, JaxtsError, lax, NDArray, np, tree } from "@jaxts/core";
+
+const isArr = (x: unknown): x is NDArray => x instanceof NDArray;
+import { jvp, vjp } from "../ad/api.js";
+import { type AnyFn, call } from "../ad/types.js";
+
+/** Raised when a derivative disagrees with finite differences. */
+export class GradientCheckError extends JaxtsError {}
+
+export interface CheckGradsOptions {
+  readonly order?: 1 | 2 | 3;
+  readonly modes?: readonly ("fwd" | "rev")[];
+  readonly eps?: number;
+  readonly atol?: number;
+  readonly rtol?: number;
+  /** Seed of the random directions (deterministic by default). */
+  readonly seed?: number;
+}
+
+/** Deterministic normal samples (mulberry32 + Box–Muller) for directions. */
+function normals(seed: number): () => number {
+  let s = seed >>> 0;
+  const uniform = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(uniform() + 1e-300)) * Math.cos(2 * Math.PI * uniform());
+}
+
+const f64 = (x: NDArray): NDArray => (isFloat(x.dtype) && x.dtype !== "float64" ? lax.convertElementType(x, "float64") : x);
+const toFloat64Tree = (t: unknown): unknown => tree.map((l) => (typeof l === "number" ? array(l, { dtype: "float64" }) : isArr(l) ? f64(l) : l), t);
+
+function randomLike(x: NDArray, rnd: () => number): NDArray {
+  if (!isFloat(x.dtype)) return np.zerosLike(x);
+  const data = new Float64Array(x.size);
+  for (let i = 0; i < data.length; i++) data[i] = rnd();
+  return array(data, { dtype: "float64" }).reshape(x.shape);
+}
+
+function leavesOf(t: unknown): NDArray[] {
+  return flattenArgs([t], "checkGrads")[0];
+}
+
+function vdot(a: readonly NDArray[], b: readonly NDArray[]): number {
+  let s = 0;
+  a.forEach((x, i) => {
+    if (x.size) s += np.sum(np.multiply(f64(x), f64(b[i]!))).item() as number;
+  });
+  return s;
+}
+
+interface Tolerance {
+  readonly atol: number;
+  readonly rtol: number;
+}
+
+function compare(where: string, got: readonly NDArray[], want: readonly NDArray[], tol: Tolerance): void {
+  got.forEach((g, i) => {
+    const gv = f64(g).toTypedArray();
+    const wv = f64(want[i]!).toTypedArray();
+    let worst = -1;
+    let worstExcess = 0;
+    for (let k = 0; k < gv.length; k++) {
+      const a = gv[k]!;
+      const b = wv[k]!;
+      const excess = Math.abs(a - b) - (tol.atol + tol.rtol * Math.abs(b));
+      if (Number.isNaN(a) !== Number.isNaN(b) || excess > worstExcess) {
+        worstExcess = Number.isNaN(excess) ? Number.POSITIVE_INFINITY : excess;
+        worst = k;
+      }
+    }
+    if (worst >= 0) {
+      throw new GradientCheckError(
+        `checkGrads: ${where}, output leaf ${i}: derivative ${gv[worst]} vs finite difference ${wv[worst]} at element ${worst} ` +
+          `(atol ${tol.atol}, rtol ${tol.rtol}); derivative ${JSON.stringify(Array.from(gv).slice(0, 8))}, numeric ${JSON.stringify(Array.from(wv).slice(0, 8))}`,
+      );
+    }
+  });
+}
+
+function scale(t: readonly unknown[], s: number, args: readonly unknown[]): unknown[] {
+  return args.map((a, i) => tree.map((x: unknown, d: unknown) => (isArr(x) ? np.add(x, np.multiply(d as NDArray, s)) : x), a, t[i]));
+}
+
+/** Central difference of f at args along direction t (one entry per argument). */
+function numericalJvp(f: AnyFn, args: readonly unknown[], t: readonly unknown[], eps: number): NDArray[] {
+  const plus = leavesOf(call(f, scale(t, eps, args)));
+  const minus = leavesOf(call(f, scale(t, -eps, args)));
+  return plus.map((p, i) => np.divide(np.subtract(f64(p), f64(minus[i]!)), 2 * eps));
+}
+
+function defaultTolerance(outs: readonly NDArray[]): Tolerance {
+  const lowPrecision = outs.some((o) => o.dtype === "float32");
+  return lowPrecision ? { atol: 2e-3, rtol: 2e-3 } : { atol: 1e-5, rtol: 1e-5 };
+}
+
+function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: CheckGradsOptions, rnd: () => number, label: string): void {
+  const eps = opts.eps ?? 1e-4;
+  const modes = opts.modes ?? ["fwd", "rev"];
+  const outLeaves = leavesOf(call(f, args));
+  const tol0 = defaultTolerance(outLeaves);
+  const tol = { atol: opts.atol ?? tol0.atol, rtol: opts.rtol ?? tol0.rtol };
+  args.forEach((arg, i) => {
+    if (!leavesOf(arg).some((l) => isFloat(l.dtype))) return;
+    // Perturb one argument at a time so a failure names it.
+    const t = args.map((a, k) => tree.map((l: unknown) => (isArr(l) ? (k === i ? randomLike(l, rnd) : np.zerosLike(l)) : l), a));
+    const numeric = numericalJvp(f, args, t, eps);
+    const where = (mode: string) => `argument ${i}, mode ${mode}, order ${order}${label}`;
+    if (modes.includes("fwd")) {
+      const [, tangentOut] = jvp(f, args as never, t);
+      compare(where("fwd"), leavesOf(tangentOut), numeric, tol);
+      if (order > 1) {
+        const fJvp = (...xs: unknown[]) => jvp(f, xs as never, t)[1];
+        checkOrder(fJvp, args, order - 1, opts, rnd, `${label} (of the order-${order} fwd derivative)`);
+      }
+    }
+    if (modes.includes("rev")) {
+      const [out, vjpFn] = vjp(f, ...(args as never[]));
+      const ct = tree.map((l: unknown) => (isArr(l) ? randomLike(l, rnd) : l), out);
+      const cts = vjpFn(ct);
+      const lhs = vdot(leavesOf(cts[i]), leavesOf(t[i]));
+      const rhs = vdot(leavesOf(ct), numeric);
+      const err = Math.abs(lhs - rhs);
+      if (!(err <= tol.atol + tol.rtol * Math.abs(rhs))) {
+        throw new GradientCheckError(
+          `checkGrads: ${where("rev")}: ⟨vjp(ct), t⟩ = ${lhs} but ⟨ct, jvp(t)⟩ = ${rhs} by finite differences (atol ${tol.atol}, rtol ${tol.rtol})`,
+        );
+      }
+      if (order > 1) {
+        const fVjp = (...xs: unknown[]) => vjp(f, ...(xs as never[]))[1](ct);
+        checkOrder(fVjp, args, order - 1, opts, rnd, `${label} (of the order-${order} rev derivative)`);
+      }
+    }
+  });
+}
+
+/**
+ * checkGrads(f, args, { order, modes, eps, atol, rtol }): throws a GradientCheckError naming the
+ * argument, the mode, the order, both values and the worst element when a derivative of f
+ * disagrees with central finite differences computed in float64.
+ */
+export function checkGrads(f: AnyFn, args: readonly unknown[], opts: CheckGradsOptions = {}): void {
+  const order = opts.order ?? 2;
+  const rnd = normals(opts.seed ?? 0x5eed);
+  const args64 = args.map(toFloat64Tree);
+  checkOrder(f, args64, order, opts, rnd, "");
+}
