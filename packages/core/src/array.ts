@@ -58,6 +58,12 @@ function m(): ArrayMethods {
   return methods;
 }
 
+/** The live buffer of a concrete array, for kernels inside @jaxts/core only (never exported
+ * from the package: handing it out would let callers mutate an immutable array). */
+export function bufferOf(c: ConcreteArray): TypedArray {
+  return readBuffer(c);
+}
+
 export abstract class NDArray {
   abstract get aval(): ShapedArray;
   /** The concrete value behind this array, or a ConcretizationError naming `what` asked for it. */
@@ -84,15 +90,15 @@ export abstract class NDArray {
     if (c.size !== 1) {
       throw new ArgumentError(`item(): only arrays of size 1 convert to a scalar, got shape [${c.shape.join(", ")}]`);
     }
-    const v = c.data[0]!;
+    const v = bufferOf(c)[0]!;
     return c.dtype === "bool" ? v !== 0 : v;
   }
   toTypedArray(): TypedArray {
-    return this.concrete("toTypedArray()").data.slice();
+    return bufferOf(this.concrete("toTypedArray()")).slice();
   }
   toArray(): NestedArray {
     const c = this.concrete("toArray()");
-    const data = c.data;
+    const data = bufferOf(c);
     const isBool = c.dtype === "bool";
     let pos = 0;
     const build = (dim: number): NestedArray => {
@@ -199,16 +205,21 @@ export abstract class NDArray {
   }
 }
 
-/** An array with a value. `data` is row-major and owned by this array alone: kernels read
- * it, nothing writes it after construction, and public accessors return copies. */
+let readBuffer: (c: ConcreteArray) => TypedArray;
+
+/** An array with a value. Its row-major buffer is private to this array (and to arrays
+ * that share it as a pure re-view, like reshape): kernels read it through `bufferOf`,
+ * nothing writes it after construction, and public accessors return copies. */
 export class ConcreteArray extends NDArray {
   readonly #aval: ShapedArray;
-  constructor(
-    aval: ShapedArray,
-    readonly data: TypedArray,
-  ) {
+  readonly #data: TypedArray;
+  static {
+    readBuffer = (c) => c.#data;
+  }
+  constructor(aval: ShapedArray, data: TypedArray) {
     super();
     this.#aval = aval;
+    this.#data = data;
   }
   get aval(): ShapedArray {
     return this.#aval;
@@ -226,9 +237,9 @@ export class ConcreteArray extends NDArray {
 
 /** numpy-like text: `[[1. 2.]\n [3. 4.]]`; a 0-d array prints as its scalar, an empty one as `[]`. */
 export function formatArray(a: ConcreteArray): string {
-  if (a.shape.length === 0) return formatScalar(a.data[0]!, a.dtype);
+  if (a.shape.length === 0) return formatScalar(bufferOf(a)[0]!, a.dtype);
   if (a.size === 0) return "[]";
-  const cells = Array.from(a.data, (v) => formatElement(v, a.dtype));
+  const cells = Array.from(bufferOf(a), (v) => formatElement(v, a.dtype));
   const strs = a.dtype === "float32" || a.dtype === "float64" ? alignDecimals(cells) : cells;
   const width = Math.max(0, ...strs.map((s) => s.length));
   let pos = 0;

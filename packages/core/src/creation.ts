@@ -1,6 +1,6 @@
 // Turning JS values into arrays: scalars (weakly typed numbers), nested lists, typed
 // arrays. Creation functions that fill shapes are in numpy/creation.ts, built on primitives.
-import { ConcreteArray, NDArray, type NestedArray } from "./array.js";
+import { bufferOf, ConcreteArray, NDArray, type NestedArray } from "./array.js";
 import { ShapedArray } from "./aval.js";
 import { defaultFloat } from "./config.js";
 import { allocate, castScalar, checkDType, type DType, dtypeOfTypedArray, type TypedArray } from "./dtype.js";
@@ -67,7 +67,7 @@ export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): N
     if (dtype === undefined || dtype === data.dtype) return data;
     const c = data.concrete("array(x, { dtype })");
     const out = allocate(dtype, c.size);
-    for (let i = 0; i < c.size; i++) out[i] = castScalar(c.data[i]!, dtype);
+    for (let i = 0; i < c.size; i++) out[i] = castScalar(bufferOf(c)[i]!, dtype);
     return new ConcreteArray(new ShapedArray(c.shape, dtype), out);
   }
   if (isTypedArray(data)) {

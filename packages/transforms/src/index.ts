@@ -4,6 +4,7 @@ export { grad, jvp, linearize, linearTranspose, valueAndGrad, vjp, vjpWithAux } 
 export { checkpoint, checkpointPolicies, type CheckpointOptions } from "./ad/checkpoint.js";
 export { customJvp, customVjp } from "./ad/custom.js";
 export { hessian, jacfwd, jacrev } from "./ad/jac.js";
+export { jit, type JitOptions } from "./jit/jit.js";
 export { savedResiduals, printSavedResiduals, type SavedResidual } from "./ad/residuals.js";
 export type { AnyFn, GradOf, GradOptions, GradResult, GradsOf, Loosen } from "./ad/types.js";
 export { JvpTrace, JvpTracer, jvpFlat } from "./ad/jvp.js";

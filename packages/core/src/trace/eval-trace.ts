@@ -1,6 +1,6 @@
 // The base trace: applies primitives to concrete arrays with the backend's kernels.
 // Higher-order primitives evaluate their sub-jaxprs.
-import { ConcreteArray, type NDArray } from "../array.js";
+import { bufferOf, ConcreteArray, type NDArray } from "../array.js";
 import { ShapedArray } from "../aval.js";
 import { jsKernels, type KernelTable, type FirstOrderPrim } from "../backend/js/index.js";
 import { config } from "../config.js";
@@ -63,7 +63,7 @@ function runKernel<P extends FirstOrderPrim>(prim: P, args: readonly ConcreteArr
   const outAvals = abstractEval(prim, inAvals, params);
   const kernel: KernelTable<P>[P] = kernels[prim];
   const datas = kernel(
-    args.map((a) => a.data),
+    args.map(bufferOf),
     inAvals,
     params,
     outAvals,
@@ -71,7 +71,7 @@ function runKernel<P extends FirstOrderPrim>(prim: P, args: readonly ConcreteArr
   const outs = outAvals.map((av, i) => new ConcreteArray(av, datas[i]!));
   if (config.get().debugNans) {
     for (const o of outs) {
-      if (isFloat(o.dtype) && o.data.some(Number.isNaN)) {
+      if (isFloat(o.dtype) && bufferOf(o).some(Number.isNaN)) {
         throw new FloatingPointError(`debugNans: primitive \`${prim}\` produced a NaN (output ${o.aval.str()})`);
       }
     }

@@ -1,7 +1,7 @@
 // The staging trace: records every primitive applied to its tracers as an equation,
 // building a jaxpr. Values from outside (concrete arrays, tracers of enclosing
 // transformations) become constants; rank-0 concrete values become literals.
-import { ConcreteArray, type NDArray } from "../array.js";
+import { bufferOf, ConcreteArray, type NDArray } from "../array.js";
 import type { ShapedArray } from "../aval.js";
 import { type Atom, Eqn, Jaxpr, Literal, Var } from "../ir/jaxpr.js";
 import { abstractEval } from "../primitives/index.js";
@@ -32,7 +32,7 @@ export class JaxprTrace extends Trace {
 
   atom(x: NDArray): Atom {
     if (x instanceof JaxprTracer && x.trace === this) return x.v;
-    if (x instanceof ConcreteArray && x.ndim === 0) return new Literal(x.data[0]!, x.aval);
+    if (x instanceof ConcreteArray && x.ndim === 0) return new Literal(bufferOf(x)[0]!, x.aval);
     let v = this.#consts.get(x);
     if (v === undefined) {
       v = new Var(x.aval);
