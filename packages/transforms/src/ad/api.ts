@@ -17,8 +17,8 @@ import {
   tree,
   withTrace,
 } from "@jaxts/core";
-import { type AnyFn, type GradOptions, type GradResult, type GradsOf, type LooseArgs, type ValueOf, call } from "./types.js";
-import { expectPair, flattenOutputs, selectArgs, splitAux } from "./args.js";
+import { type AnyFn, type GradOptions, type GradResult, type GradsOf, type LooseArgs, type Loosen, type ValueOf, call } from "./types.js";
+import { checkCallable, expectPair, flattenOutputs, selectArgs, splitAux } from "./args.js";
 import { backwardPass } from "./backward-pass.js";
 import { jvpFlat } from "./jvp.js";
 import { type Linearized, linearizeFlat, PartialEvalTrace } from "./linearize.js";
@@ -44,7 +44,8 @@ function matchLeaves(where: string, what: string, given: unknown, def: tree.Tree
 }
 
 /** jvp(f, primals, tangents) → [primalsOut, tangentsOut]: forward-mode derivative. */
-export function jvp<F extends Fn>(f: F, primals: ArgsOf<F>, tangents: readonly unknown[]): [ReturnType<F>, ReturnType<F>] {
+export function jvp<A extends unknown[], R>(f: (...args: A) => R, primals: Loosen<A>, tangents: readonly unknown[]): [R, R] {
+  checkCallable("jvp", f);
   if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new ArgumentError("jvp: primals and tangents must be arrays (one entry per argument)");
   const [flat, inDef] = flattenArgs(primals, "jvp");
   const flatT = matchLeaves("jvp", "tangents", [...tangents], tree.structure([...primals]), flat.map((p) => p.aval));
@@ -59,10 +60,11 @@ export function jvp<F extends Fn>(f: F, primals: ArgsOf<F>, tangents: readonly u
     flat,
     flatT,
   );
-  return [tree.unflatten(outDef!, outs) as ReturnType<F>, tree.unflatten(outDef!, outT.map(instantiate)) as ReturnType<F>];
+  return [tree.unflatten(outDef!, outs) as R, tree.unflatten(outDef!, outT.map(instantiate)) as R];
 }
 
 function linearizeTree(where: string, f: Fn, primals: readonly unknown[], hasAux: boolean) {
+  checkCallable(where, f);
   const [flat, inDef] = flattenArgs(primals, where);
   let outDef: tree.TreeDef | undefined;
   let nOut = 0;
@@ -103,27 +105,27 @@ function makeVjpFn(where: string, r: ReturnType<typeof linearizeTree>) {
 }
 
 /** vjp(f, ...primals) → [out, vjpFn]; vjpFn(ct) returns one cotangent per primal, and may be called many times. */
-export function vjp<F extends Fn>(f: F, ...primals: ArgsOf<F>): [ReturnType<F>, (ct: unknown) => unknown[]] {
+export function vjp<A extends unknown[], R>(f: (...args: A) => R, ...primals: Loosen<A>): [R, (ct: unknown) => unknown[]] {
   const r = linearizeTree("vjp", f, primals, false);
-  return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)) as ReturnType<F>, makeVjpFn("vjp", r)];
+  return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)) as R, makeVjpFn("vjp", r)];
 }
 
 /** vjpWithAux(f, ...primals) for f returning [out, aux] → [out, vjpFn, aux]. */
-export function vjpWithAux<F extends Fn>(f: F, ...primals: ArgsOf<F>): [unknown, (ct: unknown) => unknown[], unknown] {
+export function vjpWithAux<A extends unknown[], R>(f: (...args: A) => R, ...primals: Loosen<A>): [unknown, (ct: unknown) => unknown[], unknown] {
   const r = linearizeTree("vjpWithAux", f, primals, true);
   return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)), makeVjpFn("vjpWithAux", r), r.auxValue];
 }
 
 /** linearize(f, ...primals) → [out, jvpFn]; jvpFn(...tangents) evaluates the linear map. */
-export function linearize<F extends Fn>(f: F, ...primals: ArgsOf<F>): [ReturnType<F>, (...tangents: unknown[]) => ReturnType<F>] {
+export function linearize<A extends unknown[], R>(f: (...args: A) => R, ...primals: Loosen<A>): [R, (...tangents: unknown[]) => R] {
   const r = linearizeTree("linearize", f, primals, false);
   const inAvals = r.flat.map((p) => p.aval);
-  const jvpFn = (...tangents: unknown[]): ReturnType<F> => {
+  const jvpFn = (...tangents: unknown[]): R => {
     const ts = matchLeaves("linearize jvpFn", "tangents", tangents, r.inDef, inAvals);
     const live = evalLinear(r.lin, ts);
-    return tree.unflatten(r.outDef, live.slice(0, r.nOut)) as ReturnType<F>;
+    return tree.unflatten(r.outDef, live.slice(0, r.nOut)) as R;
   };
-  return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)) as ReturnType<F>, jvpFn];
+  return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)) as R, jvpFn];
 }
 
 function evalLinear(lin: Linearized, tangents: readonly NDArray[]): NDArray[] {
@@ -165,6 +167,7 @@ function valueAndGradImpl(where: string, f: Fn, opts: GradOptions, args: readonl
 
 /** grad(f, { argnums, hasAux }) → (...args) => gradient of a scalar-valued f (with aux: [g, aux]). */
 export function grad<F extends Fn, const O extends GradOptions = {}>(f: F, opts?: O): (...args: ArgsOf<F>) => GradResult<F, O> {
+  checkCallable("grad", f);
   const o: GradOptions = opts ?? {};
   return (...args) => {
     const [, g, aux] = valueAndGradImpl("grad", f, o, args);
@@ -177,6 +180,7 @@ export function valueAndGrad<F extends Fn, const O extends GradOptions = {}>(
   f: F,
   opts?: O,
 ): (...args: ArgsOf<F>) => [ValueOf<F, O>, GradsOf<F, O>] {
+  checkCallable("valueAndGrad", f);
   const o: GradOptions = opts ?? {};
   return (...args) => {
     const [value, g, aux] = valueAndGradImpl("valueAndGrad", f, o, args);
@@ -185,7 +189,8 @@ export function valueAndGrad<F extends Fn, const O extends GradOptions = {}>(
 }
 
 /** The transpose of a linear f, traced at the shapes of `primals`: ct → one cotangent per primal. */
-export function linearTranspose<F extends Fn>(f: F, ...primals: ArgsOf<F>): (ct: unknown) => unknown[] {
+export function linearTranspose<A extends unknown[], R>(f: (...args: A) => R, ...primals: Loosen<A>): (ct: unknown) => unknown[] {
+  checkCallable("linearTranspose", f);
   const [flat, inDef] = flattenArgs(primals, "linearTranspose");
   const pe = new PartialEvalTrace(currentTrace(), "linearTranspose");
   let outDef: tree.TreeDef | undefined;

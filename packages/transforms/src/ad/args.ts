@@ -91,6 +91,11 @@ export function splitAux(aux: unknown): AuxSplit {
   };
 }
 
+/** Transformations take functions; say so before a bare TypeError could reach the user. */
+export function checkCallable(where: string, f: unknown): void {
+  if (typeof f !== "function") throw new ArgumentError(`${where}: expected a function to transform, got ${f === null ? "null" : typeof f}`);
+}
+
 export function expectPair(out: unknown, where: string): [unknown, unknown] {
   if (!Array.isArray(out) || out.length !== 2) {
     throw new ArgumentError(`${where}: with hasAux the function must return a pair [output, aux], got ${Array.isArray(out) ? `an array of length ${out.length}` : typeof out}`);

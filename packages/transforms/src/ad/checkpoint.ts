@@ -22,10 +22,11 @@ import {
   bindEqn,
   leafToArray,
 } from "@jaxts/core";
+import { checkCallable } from "./args.js";
 import { jaxprFn, jvpTangents, vjpCotangents } from "./jaxpr-ad.js";
 import { JvpTrace, jvpFlat } from "./jvp.js";
 import { jvpRules } from "./jvp-rules/index.js";
-import { instantiate, type Tangent, Zero } from "./zero.js";
+import { isZero, type Tangent, Zero } from "./zero.js";
 
 export const checkpointPolicies = {
   /** Save nothing: every intermediate is recomputed on the backward pass. */
@@ -98,12 +99,19 @@ export function checkpointJvp(
     return (args: readonly NDArray[]) => evalWithSaved(jaxpr, args, saved);
   };
   const res = [...primals, ...savedValues];
-  const outTangents = bind("custom_lin", [...res, ...tangents.map(instantiate)], {
+  // Inputs with a symbolic-zero tangent (closed-over constants, integers) are left out of
+  // the linear inputs, so no zeros of their size are stored as residuals.
+  const live = tangents.map((t) => !isZero(t));
+  const withZeros = (ts: readonly NDArray[]): Tangent[] => {
+    let k = 0;
+    return tangents.map((t) => (isZero(t) ? t : ts[k++]!));
+  };
+  const outTangents = bind("custom_lin", [...res, ...tangents.filter((t): t is NDArray => !isZero(t))], {
     name: "checkpoint",
     num_res: res.length,
     out_avals: outs.map((o) => o.aval),
-    fwd: (r, ts) => jvpTangents(savedEqns.length ? withSaved(r) : body, r.slice(0, nPrimals), ts),
-    bwd: (r, cts) => vjpCotangents(savedEqns.length ? withSaved(r) : body, r.slice(0, nPrimals), cts),
+    fwd: (r, ts) => jvpTangents(savedEqns.length ? withSaved(r) : body, r.slice(0, nPrimals), withZeros(ts)),
+    bwd: (r, cts) => vjpCotangents(savedEqns.length ? withSaved(r) : body, r.slice(0, nPrimals), cts).filter((_, i) => live[i]),
   });
   return [outs, outTangents.map((t, i) => (isFloat(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
 }
@@ -114,6 +122,7 @@ export interface CheckpointOptions {
 
 /** `checkpoint(f)`: f whose intermediates are recomputed on the backward pass instead of stored. */
 export function checkpoint<A extends unknown[], R>(f: (...args: A) => R, opts: CheckpointOptions = {}): (...args: A) => R {
+  checkCallable("checkpoint", f);
   const policy = opts.policy ?? "nothing_saveable";
   if (!policies.includes(policy)) {
     throw new ArgumentError(`checkpoint: unknown policy ${JSON.stringify(policy)}; expected one of ${policies.join(", ")}`);

@@ -14,7 +14,7 @@ import {
   tree,
   TreeStructureError,
 } from "@jaxts/core";
-import { flattenOutputs } from "./args.js";
+import { checkCallable, flattenOutputs } from "./args.js";
 import { type AnyFn, type LooseArgs, call } from "./types.js";
 
 function traceFlat(where: string, f: AnyFn, args: readonly unknown[]) {
@@ -49,6 +49,7 @@ export function customJvp<F extends AnyFn>(
   f: F,
   jvpRule: (primals: unknown[], tangents: unknown[]) => [unknown, unknown],
 ): (...args: LooseArgs<F>) => ReturnType<F> {
+  checkCallable("customJvp", f);
   if (typeof jvpRule !== "function") throw new ArgumentError("customJvp: jvpRule must be a function (primals, tangents) => [out, tangentOut]");
   return (...args) => {
     const t = traceFlat("customJvp", f, args);
@@ -83,6 +84,7 @@ export function customVjp<F extends AnyFn>(
   fwd: (...args: Parameters<F>) => [unknown, unknown],
   bwd: (residuals: never, ct: never) => unknown[],
 ): (...args: LooseArgs<F>) => ReturnType<F> {
+  checkCallable("customVjp", f);
   if (typeof fwd !== "function" || typeof bwd !== "function") throw new ArgumentError("customVjp: fwd and bwd must be functions");
   return (...args) => {
     const t = traceFlat("customVjp", f, args);

@@ -1,7 +1,7 @@
 // Jacobians and Hessians with JAX's output shapes: for each output leaf, the selected
 // arguments' structure holding arrays of shape out.shape + in.shape.
 import { evalJaxprFlat, eye, lax, type NDArray, np, tree } from "@jaxts/core";
-import { expectPair, flattenOutputs, selectArgs, splitAux } from "./args.js";
+import { checkCallable, expectPair, flattenOutputs, selectArgs, splitAux } from "./args.js";
 import { backwardPass } from "./backward-pass.js";
 import { type Linearized, linearizeFlat } from "./linearize.js";
 import { type AnyFn, type GradOptions, type LooseArgs, call } from "./types.js";
@@ -53,6 +53,7 @@ function forwardLinear(lin: Linearized, tangents: readonly Tangent[]): Tangent[]
 
 /** jacfwd(f, { argnums, hasAux }): Jacobian by pushing forward each input basis vector. */
 export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
+  checkCallable("jacfwd", f);
   return (...args: LooseArgs<F>): unknown => {
     const r = linearizeSelected("jacfwd", f, opts, args);
     const ins = r.sel.leaves;
@@ -72,6 +73,7 @@ export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
 
 /** jacrev(f, { argnums, hasAux }): Jacobian by pulling back each output basis vector. */
 export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
+  checkCallable("jacrev", f);
   return (...args: LooseArgs<F>): unknown => {
     const r = linearizeSelected("jacrev", f, opts, args);
     const ins = r.sel.leaves;

@@ -3,7 +3,7 @@
 import { flattenArgs, type NDArray, tree } from "@jaxts/core";
 import { flattenOutputs } from "./args.js";
 import { knownProducers, linearizeFlat } from "./linearize.js";
-import { type AnyFn, type LooseArgs, call } from "./types.js";
+import { type Loosen, call } from "./types.js";
 
 export interface SavedResidual {
   /** e.g. "f32[3]" */
@@ -15,7 +15,7 @@ export interface SavedResidual {
 
 const bytesPer = { float32: 4, float64: 8, int32: 4, bool: 1 } as const;
 
-export function savedResiduals<F extends AnyFn>(f: F, ...args: LooseArgs<F>): SavedResidual[] {
+export function savedResiduals<A extends unknown[], R>(f: (...args: A) => R, ...args: Loosen<A>): SavedResidual[] {
   const [flat, inDef] = flattenArgs(args, "savedResiduals");
   const lin = linearizeFlat((xs) => flattenOutputs(call(f, tree.unflatten(inDef, xs) as unknown[]), "savedResiduals")[0], flat, "savedResiduals");
   return lin.residuals.map((r: NDArray) => {
@@ -27,7 +27,7 @@ export function savedResiduals<F extends AnyFn>(f: F, ...args: LooseArgs<F>): Sa
 }
 
 /** One line per residual, like jax.ad_checkpoint.print_saved_residuals; returned, not printed. */
-export function printSavedResiduals<F extends AnyFn>(f: F, ...args: LooseArgs<F>): string {
+export function printSavedResiduals<A extends unknown[], R>(f: (...args: A) => R, ...args: Loosen<A>): string {
   return savedResiduals(f, ...args)
     .map((r) => `${r.aval} ${r.source}`)
     .join("\n");

@@ -99,7 +99,12 @@ function defaultTolerance(outs: readonly NDArray[]): Tolerance {
   return lowPrecision ? { atol: 2e-3, rtol: 2e-3 } : { atol: 1e-5, rtol: 1e-5 };
 }
 
-function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: CheckGradsOptions, rnd: () => number, label: string): void {
+/**
+ * Check f's first derivative, then (while `order` > 1) the derivatives of its jvp and vjp.
+ * `outer` lists the modes of the derivatives taken so far, so a failure reports the true
+ * order of the derivative that is wrong: order 1 is f's own derivative.
+ */
+function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: CheckGradsOptions, rnd: () => number, outer: readonly string[]): void {
   const eps = opts.eps ?? 1e-4;
   const modes = opts.modes ?? ["fwd", "rev"];
   const outLeaves = leavesOf(call(f, args));
@@ -110,13 +115,14 @@ function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: Che
     // Perturb one argument at a time so a failure names it.
     const t = args.map((a, k) => tree.map((l: unknown) => (isArr(l) ? (k === i ? randomLike(l, rnd) : np.zerosLike(l)) : l), a));
     const numeric = numericalJvp(f, args, t, eps);
-    const where = (mode: string) => `argument ${i}, mode ${mode}, order ${order}${label}`;
+    const where = (mode: string) =>
+      `argument ${i}, mode ${mode}, order ${outer.length + 1}${outer.length ? ` (${[mode, ...outer].join(" over ")})` : ""}`;
     if (modes.includes("fwd")) {
       const [, tangentOut] = jvp(f, args as never, t);
       compare(where("fwd"), leavesOf(tangentOut), numeric, tol);
       if (order > 1) {
         const fJvp = (...xs: unknown[]) => jvp(f, xs as never, t)[1];
-        checkOrder(fJvp, args, order - 1, opts, rnd, `${label} (of the order-${order} fwd derivative)`);
+        checkOrder(fJvp, args, order - 1, opts, rnd, ["fwd", ...outer]);
       }
     }
     if (modes.includes("rev")) {
@@ -133,7 +139,7 @@ function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: Che
       }
       if (order > 1) {
         const fVjp = (...xs: unknown[]) => vjp(f, ...(xs as never[]))[1](ct);
-        checkOrder(fVjp, args, order - 1, opts, rnd, `${label} (of the order-${order} rev derivative)`);
+        checkOrder(fVjp, args, order - 1, opts, rnd, ["rev", ...outer]);
       }
     }
   });
@@ -148,5 +154,5 @@ export function checkGrads(f: AnyFn, args: readonly unknown[], opts: CheckGradsO
   const order = opts.order ?? 2;
   const rnd = normals(opts.seed ?? 0x5eed);
   const args64 = args.map(toFloat64Tree);
-  checkOrder(f, args64, order, opts, rnd, "");
+  checkOrder(f, args64, order, opts, rnd, []);
 }

@@ -18,13 +18,16 @@ export const higherOrderJvpRules: JvpTable<"custom_jvp_call" | "custom_vjp_call"
       );
     }
     const [outs, res] = fwd(primals.slice(num_consts));
-    const linTangents = tangents.slice(num_consts).map(instantiate);
-    const outTangents = bind("custom_lin", [...res, ...linTangents], {
+    // Only inputs with a non-zero tangent become linear inputs: a materialised zero would
+    // be staged as a residual as large as the input (a closed-over weight matrix, say).
+    const argTangents = tangents.slice(num_consts);
+    const live = argTangents.map((t) => !isZero(t));
+    const outTangents = bind("custom_lin", [...res, ...argTangents.filter((t): t is NDArray => !isZero(t))], {
       name: "customVjp",
       num_res: res.length,
       out_avals: outs.map((o) => o.aval),
       fwd: null,
-      bwd,
+      bwd: (r, cts) => bwd(r, cts).filter((_, i) => live[i]),
     });
     return [outs, outTangents.map((t, i) => (isFloat(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
   },
