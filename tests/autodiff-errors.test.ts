@@ -117,6 +117,17 @@ describe("tracers that escape their transformation", () => {
     expect(e).toBeInstanceOf(TracerLeakError);
     expect(e.message).toContain("jvp");
   });
+
+  it("reading the value of a leaked tracer (item, toArray) is a TracerLeakError too", () => {
+    let leaked: NDArray | undefined;
+    grad((x: NDArray) => {
+      leaked = x;
+      expect(x.item()).toBe(3); // inside grad the primal is concrete
+      return x;
+    })(3);
+    expect(() => leaked!.item()).toThrow(TracerLeakError);
+    expect(() => leaked!.toArray()).toThrow(/escaped/);
+  });
 });
 
 describe("custom rules that break their contract", () => {

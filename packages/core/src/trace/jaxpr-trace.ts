@@ -33,6 +33,11 @@ export class JaxprTrace extends Trace {
   atom(x: NDArray): Atom {
     if (x instanceof JaxprTracer && x.trace === this) return x.v;
     if (x instanceof ConcreteArray && x.ndim === 0) return new Literal(bufferOf(x)[0]!, x.aval);
+    return this.atomAsConst(x);
+  }
+
+  /** `x` as a constant variable of the jaxpr being built (one per distinct value). */
+  atomAsConst(x: NDArray): Atom {
     let v = this.#consts.get(x);
     if (v === undefined) {
       v = new Var(x.aval);

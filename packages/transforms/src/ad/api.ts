@@ -2,6 +2,7 @@
 // valueAndGrad and linearTranspose, all built on jvpFlat, linearizeFlat and backwardPass.
 import {
   ArgumentError,
+  NotDifferentiableError,
   currentTrace,
   type Jaxpr,
   DTypeError,
@@ -19,7 +20,7 @@ import {
 } from "@jaxts/core";
 import { type AnyFn, type GradOptions, type GradResult, type GradsOf, type LooseArgs, type Loosen, type ValueOf, call } from "./types.js";
 import { checkCallable, expectPair, flattenOutputs, selectArgs, splitAux } from "./args.js";
-import { backwardPass } from "./backward-pass.js";
+import { backwardPass, isLinearPrim } from "./backward-pass.js";
 import { jvpFlat } from "./jvp.js";
 import { type Linearized, linearizeFlat, PartialEvalTrace } from "./linearize.js";
 import { instantiate, type Tangent, Zero } from "./zero.js";
@@ -207,6 +208,11 @@ export function linearTranspose<A extends unknown[], R>(f: (...args: A) => R, ..
     pe.active = false;
   }
   const { jaxpr, consts, outs } = traced;
+  for (const eqn of jaxpr.eqns) {
+    if (!isLinearPrim(eqn.primitive)) {
+      throw new NotDifferentiableError(`linearTranspose: the function is not linear in its inputs: it applies \`${eqn.primitive}\` to them`);
+    }
+  }
   return (ct: unknown): unknown[] => {
     const cts = matchLeaves("linearTranspose function", "cotangent", ct, outDef!, outs.map((o) => o.aval));
     const inCts = backwardPass(jaxpr, [...consts], cts).map(instantiate);

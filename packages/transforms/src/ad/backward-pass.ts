@@ -6,7 +6,7 @@ import { type Eqn, type Jaxpr, Literal, literalArray, type NDArray, NotDifferent
 import { type LinearPrim, type TransposeArg, transposeRules, UndefinedPrimal } from "./transpose-rules.js";
 import { addTangents, type Tangent, Zero } from "./zero.js";
 
-function isLinearPrim(p: PrimitiveName): p is LinearPrim {
+export function isLinearPrim(p: PrimitiveName): p is LinearPrim {
   return p in transposeRules;
 }
 

@@ -11,6 +11,7 @@ import {
   Trace,
   Tracer,
   bind,
+  checkNotLeaked,
   withTrace,
 } from "@jaxts/core";
 import { jvpRules } from "./jvp-rules/index.js";
@@ -29,6 +30,7 @@ export class JvpTracer extends Tracer {
   }
   concrete(what: string): ConcreteArray {
     // Eager differentiation keeps primals concrete: `x.item()` works inside grad.
+    checkNotLeaked(this, what);
     return this.primal.concrete(what);
   }
 }

@@ -3,6 +3,7 @@
 // computation) runs at once under the parent trace, so primals stay concrete, and the
 // tangent computation is staged as a linear jaxpr whose constants are the residuals.
 import {
+  type Atom,
   bind,
   currentTrace,
   type Jaxpr,
@@ -20,6 +21,13 @@ import { isZero, type Tangent, Zero } from "./zero.js";
 export const knownProducers = new WeakMap<NDArray, string>();
 
 export class PartialEvalTrace extends JaxprTrace {
+  /** Computed rank-0 values stay residuals (constants), so savedResiduals reports them;
+   * scalars that came from the program text still print as literals. */
+  override atom(x: NDArray): Atom {
+    if (x.ndim === 0 && knownProducers.has(x)) return super.atomAsConst(x);
+    return super.atom(x);
+  }
+
   override processPrimitive<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
     const unknown = args.some((a) => a instanceof JaxprTracer && a.trace === this);
     if (unknown) return super.processPrimitive(prim, args, params);
