@@ -1,0 +1,101 @@
+// The benchmark harness: warm-up, timed rounds, medians, a numerical agreement check and
+// a plain-text table. Benchmarks report ratios side by side; they never assert a speed.
+
+export interface Timing {
+  /** Median wall time of one call, in milliseconds. */
+  readonly median: number;
+  readonly min: number;
+  readonly rounds: number;
+}
+
+export interface TimingOptions {
+  /** Warm-up calls before timing (V8 tiers code up; first-touch page faults). */
+  readonly warmupCalls: number;
+  /** Keep warming up until this much time has passed as well. */
+  readonly warmupMs: number;
+  readonly minRounds: number;
+  readonly maxRounds: number;
+  /** Stop adding rounds past minRounds once this much time has been spent timing. */
+  readonly budgetMs: number;
+}
+
+export const defaultTiming: TimingOptions = { warmupCalls: 2, warmupMs: 150, minRounds: 5, maxRounds: 40, budgetMs: 1000 };
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Times `fn` (one call = one round); the result of the last call is returned for checking. */
+export function time<R>(fn: () => R, opts: TimingOptions = defaultTiming): { timing: Timing; last: R } {
+  let last = fn();
+  const warmStart = performance.now();
+  for (let i = 1; i < opts.warmupCalls || performance.now() - warmStart < opts.warmupMs; i++) last = fn();
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < opts.minRounds || (samples.length < opts.maxRounds && performance.now() - start < opts.budgetMs)) {
+    const t0 = performance.now();
+    last = fn();
+    samples.push(performance.now() - t0);
+  }
+  return { timing: { median: median(samples), min: Math.min(...samples), rounds: samples.length }, last };
+}
+
+/** The outputs of one call, flattened to plain number arrays (read back from either library). */
+export type Outputs = readonly ArrayLike<number>[];
+
+/**
+ * Normwise relative difference max|a−b| / max|b| of each output (each scaled by its own
+ * largest magnitude, so a sum of 1e6 terms and a 1e6-element array are judged alike).
+ * A NaN anywhere or a length mismatch gives Infinity.
+ */
+export function relativeErrors(a: Outputs, b: Outputs): number[] {
+  if (a.length !== b.length) return [Number.POSITIVE_INFINITY];
+  return b.map((y, k) => {
+    const x = a[k]!;
+    if (x.length !== y.length) return Number.POSITIVE_INFINITY;
+    let diff = 0;
+    let scale = 0;
+    let nan = false;
+    for (let i = 0; i < x.length; i++) {
+      const d = Math.abs(x[i]! - y[i]!);
+      if (Number.isNaN(d)) nan = true;
+      else if (d > diff) diff = d;
+      scale = Math.max(scale, Math.abs(y[i]!));
+    }
+    return nan ? Number.POSITIVE_INFINITY : diff / Math.max(scale, Number.MIN_VALUE);
+  });
+}
+
+export const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+export const fmtRatio = (r: number): string => (r >= 10 ? r.toFixed(0) : r >= 1 ? r.toFixed(1) : r.toFixed(2));
+export const fmtErr = (e: number): string => (e === 0 ? "0" : e.toExponential(0));
+
+/** A table with a header row; columns after the first are right-aligned. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** Deterministic float32 samples from N(0, 1) (mulberry32 + Box–Muller), shared by both libraries. */
+export function normalData(n: number, seed: number, scale = 1): Float32Array {
+  let s = seed >>> 0;
+  const uniform = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(uniform()));
+    const th = 2 * Math.PI * uniform();
+    out[i] = scale * r * Math.cos(th);
+    if (i + 1 < n) out[i + 1] = scale * r * Math.sin(th);
+  }
+  return out;
+}
