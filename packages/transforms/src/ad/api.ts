@@ -6,7 +6,6 @@ import {
   currentTrace,
   type Jaxpr,
   DTypeError,
-  evalJaxprFlat,
   flattenArgs,
   fmtShape,
   isFloat,
@@ -19,11 +18,12 @@ import {
   withTrace,
 } from "@jaxts/core";
 import { type AnyFn, type GradOptions, type GradResult, type GradsOf, type LooseArgs, type Loosen, type ValueOf, call } from "./types.js";
-import { checkCallable, expectPair, flattenOutputs, selectArgs, splitAux } from "./args.js";
+import { checkCallable, flattenOutputs, selectArgs, } from "./args.js";
 import { backwardPass, isLinearPrim } from "./backward-pass.js";
+import { evalLinearized, linearizeCall, pullBack } from "./linearize-call.js";
 import { jvpFlat } from "./jvp.js";
-import { type Linearized, linearizeFlat, PartialEvalTrace } from "./linearize.js";
-import { instantiate, type Tangent, Zero } from "./zero.js";
+import { PartialEvalTrace } from "./linearize.js";
+import { instantiate, } from "./zero.js";
 
 type Fn = AnyFn;
 type ArgsOf<F extends AnyFn> = LooseArgs<F>;
@@ -67,33 +67,8 @@ export function jvp<A extends unknown[], R>(f: (...args: A) => R, primals: Loose
 function linearizeTree(where: string, f: Fn, primals: readonly unknown[], hasAux: boolean) {
   checkCallable(where, f);
   const [flat, inDef] = flattenArgs(primals, where);
-  let outDef: tree.TreeDef | undefined;
-  let nOut = 0;
-  let aux: ReturnType<typeof splitAux> | undefined;
-  const lin = linearizeFlat(
-    (xs) => {
-      let out = call(f, tree.unflatten(inDef, xs) as unknown[]);
-      if (hasAux) {
-        const [o, a] = expectPair(out, where);
-        out = o;
-        aux = splitAux(a);
-      }
-      const [o, def] = flattenOutputs(out, where);
-      outDef = def;
-      nOut = o.length;
-      return [...o, ...(aux?.arrays ?? [])];
-    },
-    flat,
-    where,
-  );
-  return { lin, inDef, outDef: outDef!, nOut, flat, auxValue: aux?.rebuild(lin.primalsOut.slice(nOut)) };
-}
-
-/** Backward pass from flat output cotangents (aux outputs get none). */
-function pullBack(lin: Linearized, cts: readonly Tangent[], consume: boolean): Tangent[] {
-  const all = lin.primalsOut.map((o, i) => cts[i] ?? new Zero(o.aval));
-  const live = all.filter((_, i) => !lin.outZero[i]);
-  return backwardPass(lin.jaxpr, consume ? lin.residuals : [...lin.residuals], live, { consumeResiduals: consume });
+  const r = linearizeCall(where, f, flat, (xs) => tree.unflatten(inDef, xs) as unknown[], hasAux);
+  return { ...r, inDef, flat, auxValue: r.aux };
 }
 
 function makeVjpFn(where: string, r: ReturnType<typeof linearizeTree>) {
@@ -123,47 +98,26 @@ export function linearize<A extends unknown[], R>(f: (...args: A) => R, ...prima
   const inAvals = r.flat.map((p) => p.aval);
   const jvpFn = (...tangents: unknown[]): R => {
     const ts = matchLeaves("linearize jvpFn", "tangents", tangents, r.inDef, inAvals);
-    const live = evalLinear(r.lin, ts);
+    const live = evalLinearized(r.lin, ts).map(instantiate);
     return tree.unflatten(r.outDef, live.slice(0, r.nOut)) as R;
   };
   return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)) as R, jvpFn];
 }
 
-function evalLinear(lin: Linearized, tangents: readonly NDArray[]): NDArray[] {
-  const live = evalJaxprFlat(lin.jaxpr, lin.residuals, tangents);
-  let k = 0;
-  return lin.primalsOut.map((o, i) => (lin.outZero[i] ? instantiate(new Zero(o.aval)) : live[k++]!));
-}
-
 function valueAndGradImpl(where: string, f: Fn, opts: GradOptions, args: readonly unknown[]): [NDArray, unknown, unknown] {
   const sel = selectArgs(where, args, opts.argnums ?? 0, true);
-  let aux: ReturnType<typeof splitAux> | undefined;
-  const lin = linearizeFlat(
-    (leaves) => {
-      let out = call(f, sel.rebuild(leaves));
-      if (opts.hasAux) {
-        const [o, a] = expectPair(out, where);
-        out = o;
-        aux = splitAux(a);
-      }
-      const [outs, def] = flattenOutputs(out, where);
-      if (outs.length !== 1 || def.node.kind !== "leaf") {
-        throw new ArgumentError(`${where}: the function must return a single scalar array, got a pytree ${def}`);
-      }
-      return [outs[0]!, ...(aux?.arrays ?? [])];
-    },
-    sel.leaves,
-    where,
-  );
+  const { lin, outDef, nOut, aux } = linearizeCall(where, f, sel.leaves, sel.rebuild, opts.hasAux === true);
+  if (nOut !== 1 || outDef.node.kind !== "leaf") {
+    throw new ArgumentError(`${where}: the function must return a single scalar array, got a pytree ${outDef}`);
+  }
   const value = lin.primalsOut[0]!;
   if (value.ndim !== 0) {
     throw new ShapeError(`${where}: the function must return a scalar (shape []), got shape ${fmtShape(value.shape)}; use vjp or jacrev for non-scalar outputs`);
   }
   if (!isFloat(value.dtype)) throw new DTypeError(`${where}: the function must return a float scalar, got dtype ${value.dtype}`);
-  const auxValue = aux?.rebuild(lin.primalsOut.slice(1));
   const ct = scalar(1, value.dtype);
   const grads = pullBack(lin, [ct], true).map(instantiate);
-  return [value, sel.unflattenLike(grads), auxValue];
+  return [value, sel.unflattenLike(grads), aux];
 }
 
 /** grad(f, { argnums, hasAux }) → (...args) => gradient of a scalar-valued f (with aux: [g, aux]). */

@@ -1,11 +1,10 @@
 // Jacobians and Hessians with JAX's output shapes: for each output leaf, the selected
 // arguments' structure holding arrays of shape out.shape + in.shape.
-import { evalJaxprFlat, eye, lax, type NDArray, np, tree } from "@jaxts/core";
-import { checkCallable, expectPair, flattenOutputs, selectArgs, splitAux } from "./args.js";
-import { backwardPass } from "./backward-pass.js";
-import { type Linearized, linearizeFlat } from "./linearize.js";
-import { type AnyFn, type GradOptions, type LooseArgs, call } from "./types.js";
-import { instantiate, type Tangent, Zero } from "./zero.js";
+import { eye, lax, type NDArray, np, tree } from "@jaxts/core";
+import { checkCallable, selectArgs, } from "./args.js";
+import { evalLinearized, linearizeCall, pullBack } from "./linearize-call.js";
+import type { AnyFn, GradOptions, LooseArgs, } from "./types.js";
+import { instantiate, Zero } from "./zero.js";
 
 /** The e-th standard basis vector of an array of `aval`. */
 function basisVectors(aval: NDArray["aval"]): NDArray[] {
@@ -16,26 +15,7 @@ function basisVectors(aval: NDArray["aval"]): NDArray[] {
 
 function linearizeSelected(where: string, f: AnyFn, opts: GradOptions, args: readonly unknown[]) {
   const sel = selectArgs(where, args, opts.argnums ?? 0, true);
-  let outDef: tree.TreeDef | undefined;
-  let aux: ReturnType<typeof splitAux> | undefined;
-  let nOut = 0;
-  const lin = linearizeFlat(
-    (leaves) => {
-      let out = call(f, sel.rebuild(leaves));
-      if (opts.hasAux) {
-        const [o, a] = expectPair(out, where);
-        out = o;
-        aux = splitAux(a);
-      }
-      const [outs, def] = flattenOutputs(out, where);
-      outDef = def;
-      nOut = outs.length;
-      return [...outs, ...(aux?.arrays ?? [])];
-    },
-    sel.leaves,
-    where,
-  );
-  return { sel, lin, outDef: outDef!, nOut, aux: aux?.rebuild(lin.primalsOut.slice(nOut)) };
+  return { sel, ...linearizeCall(where, f, sel.leaves, sel.rebuild, opts.hasAux === true) };
 }
 
 /** Assemble jac[i][j] (output leaf i, input leaf j) into the output/argument pytrees. */
@@ -43,12 +23,6 @@ function assemble(r: ReturnType<typeof linearizeSelected>, blocks: NDArray[][], 
   const perOut = blocks.map((row) => r.sel.unflattenLike(row));
   const jac = tree.unflatten(r.outDef, perOut);
   return hasAux ? [jac, r.aux] : jac;
-}
-
-function forwardLinear(lin: Linearized, tangents: readonly Tangent[]): Tangent[] {
-  const live = evalJaxprFlat(lin.jaxpr, lin.residuals, tangents.map(instantiate));
-  let k = 0;
-  return lin.primalsOut.map((o, i) => (lin.outZero[i] ? new Zero(o.aval) : live[k++]!));
 }
 
 /** jacfwd(f, { argnums, hasAux }): Jacobian by pushing forward each input basis vector. */
@@ -60,7 +34,7 @@ export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
     const outs = r.lin.primalsOut.slice(0, r.nOut);
     const blocks: NDArray[][] = outs.map(() => []);
     ins.forEach((x, j) => {
-      const columns = basisVectors(x.aval).map((b) => forwardLinear(r.lin, ins.map((y, k) => (k === j ? b : new Zero(y.aval)))));
+      const columns = basisVectors(x.aval).map((b) => evalLinearized(r.lin, ins.map((y, k) => (k === j ? b : new Zero(y.aval)))));
       outs.forEach((o, i) => {
         const cols = columns.map((c) => instantiate(c[i]!));
         const stacked = cols.length ? np.stack(cols, { axis: -1 }) : np.zeros([...o.shape, 0], o.dtype);
@@ -80,8 +54,7 @@ export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
     const outs = r.lin.primalsOut.slice(0, r.nOut);
     const blocks = outs.map((o, i) => {
       const rows = basisVectors(o.aval).map((b) => {
-        const cts = r.lin.primalsOut.map((p, k) => (k === i ? b : new Zero(p.aval)));
-        return backwardPass(r.lin.jaxpr, [...r.lin.residuals], cts.filter((_, k) => !r.lin.outZero[k]));
+        return pullBack(r.lin, r.lin.primalsOut.map((p, k) => (k === i ? b : new Zero(p.aval))), false);
       });
       return ins.map((x, j) => {
         const parts = rows.map((row) => instantiate(row[j]!));
