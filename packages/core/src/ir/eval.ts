@@ -18,6 +18,24 @@ export function bindEqn<P extends PrimitiveName>(eqn: Eqn<P>, args: readonly NDA
   return bind(eqn.primitive, args, eqn.params);
 }
 
+const deadCache = new WeakMap<Jaxpr, Var[][]>();
+
+/** For each equation, the variables whose last use it is (outputs of the jaxpr never die). */
+function deadAfter(jaxpr: Jaxpr): Var[][] {
+  let dead = deadCache.get(jaxpr);
+  if (dead !== undefined) return dead;
+  const last = new Map<Var, number>();
+  jaxpr.eqns.forEach((eqn, k) => {
+    for (const a of eqn.inputs) if (!(a instanceof Literal)) last.set(a, k);
+    for (const v of eqn.outVars) if (!last.has(v)) last.set(v, k);
+  });
+  for (const a of jaxpr.outs) if (!(a instanceof Literal)) last.delete(a);
+  dead = jaxpr.eqns.map(() => []);
+  for (const [v, k] of last) dead[k]!.push(v);
+  deadCache.set(jaxpr, dead);
+  return dead;
+}
+
 export function evalJaxprFlat(jaxpr: Jaxpr, consts: readonly NDArray[], args: readonly NDArray[]): NDArray[] {
   if (args.length !== jaxpr.inVars.length || consts.length !== jaxpr.constVars.length) {
     throw new ArgumentError(
@@ -28,10 +46,13 @@ export function evalJaxprFlat(jaxpr: Jaxpr, consts: readonly NDArray[], args: re
   const read = (a: Atom): NDArray => (a instanceof Literal ? literalArray(a) : env.get(a)!);
   jaxpr.constVars.forEach((v, i) => env.set(v, consts[i]!));
   jaxpr.inVars.forEach((v, i) => env.set(v, args[i]!));
-  for (const eqn of jaxpr.eqns) {
+  const dead = deadAfter(jaxpr);
+  jaxpr.eqns.forEach((eqn, k) => {
     const outs = bindEqn(eqn, eqn.inputs.map(read));
     eqn.outVars.forEach((v, i) => env.set(v, outs[i]!));
-  }
+    // Drop every value right after its last use, so intermediates do not pile up.
+    for (const v of dead[k]!) env.delete(v);
+  });
   return jaxpr.outs.map(read);
 }
 

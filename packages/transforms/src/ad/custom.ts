@@ -4,6 +4,8 @@
 import {
   ArgumentError,
   bind,
+  type CustomBwd,
+  type CustomFwd,
   flattenArgs,
   fmtShape,
   hoistConsts,
@@ -75,6 +77,51 @@ export function customJvp<F extends AnyFn>(
   };
 }
 
+interface CallShape {
+  readonly inDef: tree.TreeDef;
+  readonly outDef: tree.TreeDef;
+  readonly outAvals: readonly NDArray["aval"][];
+  readonly argDefs: readonly tree.TreeDef[];
+  readonly argAvals: readonly NDArray["aval"][];
+}
+
+/** The flat fwd/bwd closures of one customVjp call. They see only the call's structure,
+ * never its arguments, so the primal inputs are not kept alive until the backward pass. */
+function customVjpRules(fwd: AnyFn, bwd: AnyFn, shape: CallShape): { fwd: CustomFwd; bwd: CustomBwd } {
+  const { inDef, outDef, outAvals, argDefs, argAvals } = shape;
+  let resDef: tree.TreeDef | undefined;
+  return {
+    fwd: (primals) => {
+      const result = call(fwd, tree.unflatten(inDef, primals) as unknown[]);
+      if (!Array.isArray(result) || result.length !== 2) throw new ArgumentError("customVjp: fwd must return a pair [out, residuals]");
+      const [o, odef] = flattenOutputs(result[0], "customVjp fwd (output)");
+      tree.assertSameStructure(outDef, odef, "customVjp", ["function's output", "fwd's output"]);
+      checkLike("customVjp", "fwd's output", o, outAvals);
+      const [res, rdef] = flattenOutputs(result[1], "customVjp fwd (residuals)");
+      resDef = rdef;
+      return [o, res];
+    },
+    bwd: (residuals, cts) => {
+      const result = call(bwd, [tree.unflatten(resDef!, residuals), tree.unflatten(outDef, cts)]);
+      if (!Array.isArray(result) || result.length !== argDefs.length) {
+        throw new ShapeError(
+          `customVjp: bwd must return an array with one cotangent per argument (${argDefs.length}), got ${Array.isArray(result) ? `${result.length}` : typeof result}`,
+        );
+      }
+      const flatCts: NDArray[] = [];
+      result.forEach((c, i) => {
+        const [leaves, def] = flattenOutputs(c, `customVjp bwd (cotangent ${i})`);
+        if (!def.equals(argDefs[i]!)) {
+          throw new TreeStructureError(`customVjp: bwd's cotangent ${i} has structure ${def}, but argument ${i} has structure ${argDefs[i]}`);
+        }
+        flatCts.push(...leaves);
+      });
+      checkLike("customVjp", "bwd's cotangents", flatCts, argAvals);
+      return flatCts;
+    },
+  };
+}
+
 /**
  * customVjp(f, fwd, bwd): f whose reverse-mode derivative is given by
  * `fwd(...args) → [out, residuals]` and `bwd(residuals, ct) → cotangents` (one per argument).
@@ -88,44 +135,14 @@ export function customVjp<F extends AnyFn>(
   if (typeof fwd !== "function" || typeof bwd !== "function") throw new ArgumentError("customVjp: fwd and bwd must be functions");
   return (...args) => {
     const t = traceFlat("customVjp", f, args);
-    const outAvals = t.jaxpr.outAvals;
-    const argDefs = args.map((a) => tree.structure(a));
-    const argAvals = t.flat.map((x) => x.aval);
-    let resDef: tree.TreeDef | undefined;
-    const outs = bind("custom_vjp_call", [...t.consts, ...t.flat], {
-      call_jaxpr: t.jaxpr,
-      num_consts: t.consts.length,
-      fwd: (primals) => {
-        const result = fwd(...(tree.unflatten(t.inDef, primals) as Parameters<F>));
-        if (!Array.isArray(result) || result.length !== 2) throw new ArgumentError("customVjp: fwd must return a pair [out, residuals]");
-        const [o, odef] = flattenOutputs(result[0], "customVjp fwd (output)");
-        tree.assertSameStructure(t.outDef, odef, "customVjp", ["function's output", "fwd's output"]);
-        checkLike("customVjp", "fwd's output", o, outAvals);
-        const [res, rdef] = flattenOutputs(result[1], "customVjp fwd (residuals)");
-        resDef = rdef;
-        return [o, res];
-      },
-      bwd: (residuals, cts) => {
-        const res = tree.unflatten(resDef!, residuals) as never;
-        const ct = tree.unflatten(t.outDef, cts) as never;
-        const result = bwd(res, ct);
-        if (!Array.isArray(result) || result.length !== args.length) {
-          throw new ShapeError(
-            `customVjp: bwd must return an array with one cotangent per argument (${args.length}), got ${Array.isArray(result) ? `${result.length}` : typeof result}`,
-          );
-        }
-        const flatCts: NDArray[] = [];
-        result.forEach((c, i) => {
-          const [leaves, def] = flattenOutputs(c, `customVjp bwd (cotangent ${i})`);
-          if (!def.equals(argDefs[i]!)) {
-            throw new TreeStructureError(`customVjp: bwd's cotangent ${i} has structure ${def}, but argument ${i} has structure ${argDefs[i]}`);
-          }
-          flatCts.push(...leaves);
-        });
-        checkLike("customVjp", "bwd's cotangents", flatCts, argAvals);
-        return flatCts;
-      },
+    const rules = customVjpRules(fwd, bwd, {
+      inDef: t.inDef,
+      outDef: t.outDef,
+      outAvals: t.jaxpr.outAvals,
+      argDefs: args.map((a) => tree.structure(a)),
+      argAvals: t.flat.map((x) => x.aval),
     });
+    const outs = bind("custom_vjp_call", [...t.consts, ...t.flat], { call_jaxpr: t.jaxpr, num_consts: t.consts.length, ...rules });
     return tree.unflatten(t.outDef, outs) as ReturnType<F>;
   };
 }

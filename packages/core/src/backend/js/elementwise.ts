@@ -3,34 +3,29 @@
 // for + - * / sqrt, and int32 results wrap as XLA's do (Int32Array stores ToInt32).
 import { allocate, type TypedArray } from "../../dtype.js";
 import type { ElementwisePrim } from "../../primitives/elementwise.js";
+import { type Binary, binaryLoop, type Unary, unaryLoop } from "./loops.js";
 import type { KernelTable, SimpleKernel } from "./types.js";
 
-type Unary = (x: number) => number;
-type Binary = (a: number, b: number) => number;
-
-const unary =
-  (f: Unary, intF: Unary = f): SimpleKernel =>
-  ([x], inAvals, _p, [out]) => {
-    const src = x!;
-    const res = allocate(out!.dtype, src.length);
-    const g = inAvals[0]!.dtype === "int32" ? intF : f;
-    for (let i = 0; i < src.length; i++) res[i] = g(src[i]!);
+const unary = (f: Unary, intF: Unary = f): SimpleKernel => {
+  const floatLoop = unaryLoop(f);
+  const intLoop = intF === f ? floatLoop : unaryLoop(intF);
+  return ([x], inAvals, _p, [out]) => {
+    const res = allocate(out!.dtype, x!.length);
+    (inAvals[0]!.dtype === "int32" ? intLoop : floatLoop)(x!, res);
     return [res];
   };
+};
 
-const binary =
-  (f: Binary, intF: Binary = f): SimpleKernel =>
-  ([a, b], inAvals, _p, [out]) => {
-    const x = a!;
-    const y = b!;
-    const n = out!.size;
-    const res = allocate(out!.dtype, n);
-    const g = inAvals[0]!.dtype === "int32" ? intF : f;
-    const sx = inAvals[0]!.ndim === 0 ? 0 : 1;
-    const sy = inAvals[1]!.ndim === 0 ? 0 : 1;
-    for (let i = 0; i < n; i++) res[i] = g(x[i * sx]!, y[i * sy]!);
+const binary = (f: Binary, intF: Binary = f): SimpleKernel => {
+  const floatLoop = binaryLoop(f);
+  const intLoop = intF === f ? floatLoop : binaryLoop(intF);
+  return ([x, y], inAvals, _p, [out]) => {
+    const res = allocate(out!.dtype, out!.size);
+    const loop = inAvals[0]!.dtype === "int32" ? intLoop : floatLoop;
+    loop(x!, y!, inAvals[0]!.ndim === 0 ? 0 : 1, inAvals[1]!.ndim === 0 ? 0 : 1, res);
     return [res];
   };
+};
 
 // Abramowitz–Stegun 7.1.26 is too coarse for float64; use a series / continued fraction.
 function erf(x: number): number {

@@ -31,11 +31,31 @@ export const linalgKernels: KernelTable<"dot_general"> = {
       const bBase = t * K * N;
       for (let i = 0; i < M; i++) {
         acc.fill(0);
-        for (let k = 0; k < K; k++) {
-          const av = A[aBase + i * K + k]!;
-          const row = bBase + k * N;
-          if (isInt) for (let j = 0; j < N; j++) acc[j] = (acc[j]! + Math.imul(av, B[row + j]!)) | 0;
-          else for (let j = 0; j < N; j++) acc[j] = acc[j]! + av * B[row + j]!;
+        if (isInt) {
+          for (let k = 0; k < K; k++) {
+            const av = A[aBase + i * K + k]!;
+            const row = bBase + k * N;
+            for (let j = 0; j < N; j++) acc[j] = (acc[j]! + Math.imul(av, B[row + j]!)) | 0;
+          }
+        } else {
+          // Four rows of B per pass over the accumulator: a quarter of the loads and stores.
+          let k = 0;
+          for (; k + 4 <= K; k += 4) {
+            const a0 = A[aBase + i * K + k]!;
+            const a1 = A[aBase + i * K + k + 1]!;
+            const a2 = A[aBase + i * K + k + 2]!;
+            const a3 = A[aBase + i * K + k + 3]!;
+            const r0 = bBase + k * N;
+            const r1 = r0 + N;
+            const r2 = r1 + N;
+            const r3 = r2 + N;
+            for (let j = 0; j < N; j++) acc[j] = acc[j]! + a0 * B[r0 + j]! + a1 * B[r1 + j]! + a2 * B[r2 + j]! + a3 * B[r3 + j]!;
+          }
+          for (; k < K; k++) {
+            const av = A[aBase + i * K + k]!;
+            const row = bBase + k * N;
+            for (let j = 0; j < N; j++) acc[j] = acc[j]! + av * B[row + j]!;
+          }
         }
         res.set(acc, (t * M + i) * N);
       }

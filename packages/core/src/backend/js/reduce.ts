@@ -2,19 +2,37 @@
 import type { ShapedArray } from "../../aval.js";
 import { allocate, type TypedArray } from "../../dtype.js";
 import type { ReducePrim } from "../../primitives/reduce.js";
-import { reductionIndex } from "./strided.js";
+import { stridesOf } from "../../shape.js";
+import { columnReduceLoop, rowReduceLoop } from "./loops.js";
+import { copyStrided } from "./strided.js";
 import type { KernelTable } from "./types.js";
 
 type Combine = (acc: number, x: number) => number;
 
+/** A reduction with its own specialised loops: contiguous rows when the reduced axes are
+ * trailing, column accumulation when they are leading, otherwise a transpose first. */
 function reduceWith(init: number, combine: Combine) {
+  const rows = rowReduceLoop(combine, init);
+  const columns = columnReduceLoop(combine);
   return ([x]: readonly TypedArray[], [inAval]: readonly ShapedArray[], { axes }: { readonly axes: readonly number[] }, [out]: readonly ShapedArray[]): TypedArray[] => {
-    const map = reductionIndex(inAval!.shape, axes);
-    const acc = new Float64Array(out!.size).fill(init);
-    const src = x!;
-    for (let i = 0; i < src.length; i++) acc[map[i]!] = combine(acc[map[i]!]!, src[i]!);
+    const shape = inAval!.shape;
+    const nd = shape.length;
+    const sorted = [...axes].sort((a, b) => a - b);
+    const n = sorted.reduce((p, a) => p * shape[a]!, 1);
     const res = allocate(out!.dtype, out!.size);
-    res.set(acc);
+    if (sorted.every((a, i) => a === nd - sorted.length + i)) {
+      rows(x!, out!.size, n, res);
+    } else if (sorted.every((a, i) => a === i)) {
+      const acc = new Float64Array(out!.size).fill(init);
+      columns(x!, n, out!.size, acc);
+      res.set(acc);
+    } else {
+      const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+      const perm = [...kept, ...sorted];
+      const strides = stridesOf(shape);
+      const moved = copyStrided(x!, 0, perm.map((p) => strides[p]!), perm.map((p) => shape[p]!), allocate(inAval!.dtype, x!.length));
+      rows(moved, out!.size, n, res);
+    }
     return [res];
   };
 }

@@ -1,6 +1,6 @@
-// Index helpers for the reference kernels: strided copies and reduction maps.
+// Index helper for the reference kernels: strided copies (transpose, broadcast, slice, rev).
 import type { TypedArray } from "../../dtype.js";
-import { sizeOf, stridesOf } from "../../shape.js";
+import { sizeOf } from "../../shape.js";
 
 /** out[i] = src[offset + Σ idx_d · strides_d] over the multi-index of `shape`, row-major. */
 export function copyStrided(
@@ -33,28 +33,4 @@ export function copyStrided(
     }
   }
   return out;
-}
-
-/** For each input element (row-major), the flat index of the output it reduces into. */
-export function reductionIndex(shape: readonly number[], axes: readonly number[]): Int32Array {
-  const keptStrides = new Array<number>(shape.length).fill(0);
-  const outShape = shape.filter((_, i) => !axes.includes(i));
-  const outStrides = stridesOf(outShape);
-  let k = 0;
-  for (let i = 0; i < shape.length; i++) if (!axes.includes(i)) keptStrides[i] = outStrides[k++]!;
-  const map = new Int32Array(sizeOf(shape));
-  const n = shape.length;
-  const idx = new Array<number>(n).fill(0);
-  let cur = 0;
-  for (let i = 0; i < map.length; i++) {
-    map[i] = cur;
-    for (let d = n - 1; d >= 0; d--) {
-      idx[d]!++;
-      cur += keptStrides[d]!;
-      if (idx[d]! < shape[d]!) break;
-      cur -= keptStrides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-  }
-  return map;
 }
