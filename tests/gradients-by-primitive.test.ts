@@ -1,7 +1,7 @@
 // Every primitive's forward and reverse derivatives agree with central finite differences
 // in float64, at orders 1 and 2, over random shapes (rank 0 and broadcast shapes included).
-import { config, lax, type NDArray, np, nn } from "@jaxts/core";
-import { checkpoint, customJvp, customVjp, grad } from "@jaxts/transforms";
+import { config, lax, type NDArray, np, nn, random } from "@jaxts/core";
+import { checkpoint, customJvp, customVjp, grad, jit } from "@jaxts/transforms";
 import { arrayArb, checkGrads, shapeArb } from "@jaxts/transforms/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -106,6 +106,19 @@ describe("elementwise binary primitives with broadcasting", () => {
 describe("selection, comparison and conversion", () => {
   it("select_n (np.where) differentiates each branch", () =>
     check((x, y) => np.where(np.greater(x, 0), np.multiply(x, y), np.sin(y)), shape.chain((s) => fc.tuple(awayFromZero(0.1, 2, s), vals(-2, 2, s)))));
+  it("boolean, bitwise and integer primitives (is_finite, not, and, or, xor, shifts, iota, reduce_and/or) carry no derivative", () =>
+    check((x) => {
+      const finite = lax.isFinite(x);
+      const mask = lax.bitwiseOr(lax.bitwiseAnd(finite, lax.not(lax.gt(x, 5))), lax.bitwiseXor(finite, finite));
+      const ints = lax.shiftLeft(lax.shiftRightLogical(lax.iota("int32", [x.size + 1], 0), 1), 1);
+      const scale = np.astype(np.sum(ints), "float64");
+      const all = np.where(lax.reduceAnd(mask), 1, 0);
+      const any = np.where(lax.reduceOr(mask), 2, 0);
+      return np.add(np.where(mask, np.multiply(x, x), 0), np.add(scale, np.add(all, any)));
+    }, one(vals(-2, 2))));
+  it("threefry-based random numbers are constants for differentiation", () =>
+    check((x) => np.multiply(x, random.uniform(random.key(3), x.shape, { dtype: "float64" })), one(vals(-2, 2))));
+  it("pjit (jit) differentiates as its body", () => check(jit((x: NDArray) => np.sin(np.multiply(x, x))), one(vals(-2, 2))));
   it("comparisons feed only the selection", () => check((x) => np.where(np.lessEqual(x, 0.5), np.square(x), np.exp(x)), one(awayFromZero(0.6, 2))));
 });
 
