@@ -8,6 +8,7 @@ import {
   type AddDecayedWeightsState,
   addDecayedWeights,
   type LearningRateState,
+  type ScaleByAdamOptions,
   type ScaleByAdamState,
   type ScaleByLionState,
   type ScaleByRssState,
@@ -69,14 +70,8 @@ export function sgd(learningRate: ScalarOrSchedule, opts: SgdOptions = {}): Grad
   return namedChain("sgd", momentum, lr("sgd", learningRate));
 }
 
-export interface AdamOptions {
-  readonly b1?: Hyper;
-  readonly b2?: Hyper;
-  readonly eps?: Hyper;
-  readonly epsRoot?: Hyper;
-  readonly muDtype?: DType;
-  readonly nesterov?: boolean;
-}
+/** adam's options are scaleByAdam's. */
+export type AdamOptions = ScaleByAdamOptions;
 
 export type AdamState = readonly [ScaleByAdamState, LearningRateState];
 
