@@ -259,3 +259,23 @@ describe("config.debugNans", () => {
     expectError(() => config.set({ backend: "gpu" as "js" }), ArgumentError, "backend");
   });
 });
+
+describe("optional arguments must come in an options object", () => {
+  const x = core.array([
+    [1, 2],
+    [3, 4],
+  ]);
+  it("a positional axis (numpy habit) is an ArgumentError, not a silently ignored argument", () => {
+    expectError(() => core.np.sum(x, 1 as never), ArgumentError, "options object such as { axis: 1 }, got number 1");
+    expectError(() => x.mean(0 as never), ArgumentError, "mean");
+    expectError(() => core.np.concatenate([x, x], 1 as never), ArgumentError, "concatenate");
+    expectError(() => core.nn.softmax(x, -1 as never), ArgumentError, "softmax");
+  });
+  it("null options are an ArgumentError", () => {
+    expectError(() => core.np.max(x, null as never), ArgumentError, "got null");
+    expectError(() => core.np.sort(x, null as never), ArgumentError, "sort");
+  });
+  it("an options object still works", () => {
+    expect(core.np.sum(x, { axis: 1 }).toArray()).toEqual([3, 7]);
+  });
+});
