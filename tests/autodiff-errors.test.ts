@@ -304,3 +304,14 @@ describe("every error is a JaxtsError", () => {
     expect(e.message.length).toBeGreaterThan(20);
   });
 });
+
+describe("options of the transformations", () => {
+  it("grad(f, 1) — a positional argnums — is an ArgumentError instead of differentiating argument 0", () => {
+    const f = (a: NDArray, b: NDArray) => a.mul(b);
+    expect(() => grad(f, 1 as never)).toThrow(ArgumentError);
+    expect(() => grad(f, 1 as never)).toThrow(/grad: optional arguments go in an options object such as \{ argnums: 1 \}, got number 1/);
+    expect(() => valueAndGrad(f, [1] as never)).toThrow(/got an array/);
+    expect(() => jacrev(f, 0 as never)).toThrow(ArgumentError);
+    expect(() => checkpoint(f, "dots_saveable" as never)).toThrow(/policy/);
+  });
+});

@@ -8,7 +8,7 @@ export type { PrimitiveName, PrimitiveParams, ParamsOf, NoParams, CustomJvpRule,
 export { noParams } from "./primitives/params.js";
 export { higherOrderPrims, type HigherOrderPrim } from "./primitives/misc.js";
 export { binaryShape } from "./primitives/elementwise.js";
-export { broadcastShapes, normalizeAxes, normalizeAxis, sizeOf, stridesOf, fmtShape } from "./shape.js";
+export { broadcastShapes, checkOptions, normalizeAxes, normalizeAxis, sizeOf, stridesOf, fmtShape } from "./shape.js";
 export { sameShape } from "./aval.js";
 export { defaultFloat } from "./config.js";
 export { isDType, checkDType, allocate } from "./dtype.js";

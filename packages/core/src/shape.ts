@@ -83,10 +83,10 @@ export function isPermutation(perm: readonly number[], n: number): boolean {
 
 /** Optional arguments come in one options object: reject anything else (a positional axis
  * such as `np.sum(x, 1)` would otherwise be silently ignored). */
-export function checkOptions(opts: unknown, where: string): void {
+export function checkOptions(opts: unknown, where: string, example = "{ axis: 1 }"): void {
   if (opts === undefined) return;
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
     const got = opts === null ? "null" : Array.isArray(opts) ? "an array" : `${typeof opts} ${String(opts)}`;
-    throw new ArgumentError(`${where}: optional arguments go in an options object such as { axis: 1 }, got ${got}`);
+    throw new ArgumentError(`${where}: optional arguments go in an options object such as ${example}, got ${got}`);
   }
 }

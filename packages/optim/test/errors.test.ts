@@ -112,3 +112,11 @@ describe("errors", () => {
     for (const w of words) expect((caught as Error).message).toMatch(w);
   });
 });
+
+describe("options come in an options object", () => {
+  it("a positional hyperparameter (sgd(0.1, 0.9)) is an ArgumentError, not a silently ignored momentum", () => {
+    expect(() => sgd(0.1, 0.9 as never)).toThrow(ArgumentError);
+    expect(() => sgd(0.1, 0.9 as never)).toThrow(/sgd: optional arguments go in an options object/);
+    expect(() => adam(0.1, null as never)).toThrow(/adam: .*got null/);
+  });
+});

@@ -1,7 +1,7 @@
 // Jacobians and Hessians with JAX's output shapes: for each output leaf, the selected
 // arguments' structure holding arrays of shape out.shape + in.shape.
-import { eye, lax, type NDArray, np, tree } from "@jaxts/core";
-import { checkCallable, selectArgs, } from "./args.js";
+import { checkOptions, eye, lax, type NDArray, np, tree } from "@jaxts/core";
+import { checkCallable, selectArgs } from "./args.js";
 import { evalLinearized, linearizeCall, pullBack } from "./linearize-call.js";
 import type { AnyFn, GradOptions, LooseArgs, } from "./types.js";
 import { instantiate, Zero } from "./zero.js";
@@ -27,6 +27,7 @@ function assemble(r: ReturnType<typeof linearizeSelected>, blocks: NDArray[][], 
 
 /** jacfwd(f, { argnums, hasAux }): Jacobian by pushing forward each input basis vector. */
 export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
+  checkOptions(opts, "jacfwd", "{ argnums: 1 }");
   checkCallable("jacfwd", f);
   return (...args: LooseArgs<F>): unknown => {
     const r = linearizeSelected("jacfwd", f, opts, args);
@@ -47,6 +48,7 @@ export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
 
 /** jacrev(f, { argnums, hasAux }): Jacobian by pulling back each output basis vector. */
 export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
+  checkOptions(opts, "jacrev", "{ argnums: 1 }");
   checkCallable("jacrev", f);
   return (...args: LooseArgs<F>): unknown => {
     const r = linearizeSelected("jacrev", f, opts, args);
