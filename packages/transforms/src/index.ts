@@ -5,6 +5,9 @@ export { checkpoint, checkpointPolicies, type CheckpointOptions } from "./ad/che
 export { customJvp, customVjp } from "./ad/custom.js";
 export { hessian, jacfwd, jacrev } from "./ad/jac.js";
 export { jit, type JitOptions } from "./jit/jit.js";
+export { vmap, type AxisSpec, type VmapOptions } from "./batching/vmap.js";
+export { BatchTrace, BatchTracer, vmapFlat } from "./batching/batch-trace.js";
+export { batchRules } from "./batching/rules.js";
 export { savedResiduals, printSavedResiduals, type SavedResidual } from "./ad/residuals.js";
 export type { AnyFn, GradOf, GradOptions, GradResult, GradsOf, Loosen } from "./ad/types.js";
 export { JvpTrace, JvpTracer, jvpFlat } from "./ad/jvp.js";
