@@ -3,14 +3,13 @@
 import { checkOptions, eye, lax, type NDArray, np, tree } from "@jaxts/core";
 import { checkCallable, selectArgs } from "./args.js";
 import { evalLinearized, linearizeCall, pullBack } from "./linearize-call.js";
-import type { AnyFn, GradOptions, LooseArgs, } from "./types.js";
+import { vmapFlat } from "../batching/batch-trace.js";
+import type { AnyFn, GradOptions, LooseArgs } from "./types.js";
 import { instantiate, Zero } from "./zero.js";
 
-/** The e-th standard basis vector of an array of `aval`. */
-function basisVectors(aval: NDArray["aval"]): NDArray[] {
-  const n = aval.size;
-  const identity = eye(n, n, { dtype: aval.dtype });
-  return Array.from({ length: n }, (_, e) => lax.reshape(lax.slice(identity, [e, 0], [e + 1, n]), aval.shape));
+/** All standard basis vectors of an array of `aval`, stacked: shape [size, ...aval.shape]. */
+function basis(aval: NDArray["aval"]): NDArray {
+  return lax.reshape(eye(aval.size, aval.size, { dtype: aval.dtype }), [aval.size, ...aval.shape]);
 }
 
 function linearizeSelected(where: string, f: AnyFn, opts: GradOptions, args: readonly unknown[]) {
@@ -25,7 +24,8 @@ function assemble(r: ReturnType<typeof linearizeSelected>, blocks: NDArray[][], 
   return hasAux ? [jac, r.aux] : jac;
 }
 
-/** jacfwd(f, { argnums, hasAux }): Jacobian by pushing forward each input basis vector. */
+/** jacfwd(f, { argnums, hasAux }): Jacobian by pushing forward every input basis vector at
+ * once (the linearized map vmapped over the basis). */
 export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
   checkOptions(opts, "jacfwd", "{ argnums: 1 }");
   checkCallable("jacfwd", f);
@@ -35,18 +35,22 @@ export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
     const outs = r.lin.primalsOut.slice(0, r.nOut);
     const blocks: NDArray[][] = outs.map(() => []);
     ins.forEach((x, j) => {
-      const columns = basisVectors(x.aval).map((b) => evalLinearized(r.lin, ins.map((y, k) => (k === j ? b : new Zero(y.aval)))));
+      // columns[i]: [x.size, ...outs[i].shape], one pushed-forward basis vector per row
+      const columns =
+        x.size === 0
+          ? outs.map((o) => np.zeros([0, ...o.shape], o.dtype))
+          : vmapFlat(([b]) => evalLinearized(r.lin, ins.map((y, k) => (k === j ? b! : new Zero(y.aval)))).slice(0, r.nOut).map(instantiate), [basis(x.aval)], [0], x.size);
       outs.forEach((o, i) => {
-        const cols = columns.map((c) => instantiate(c[i]!));
-        const stacked = cols.length ? np.stack(cols, { axis: -1 }) : np.zeros([...o.shape, 0], o.dtype);
-        blocks[i]!.push(lax.reshape(stacked, [...o.shape, ...x.shape]));
+        const moved = np.moveaxis(columns[i]!, 0, -1);
+        blocks[i]!.push(lax.reshape(moved, [...o.shape, ...x.shape]));
       });
     });
     return assemble(r, blocks, opts.hasAux === true);
   };
 }
 
-/** jacrev(f, { argnums, hasAux }): Jacobian by pulling back each output basis vector. */
+/** jacrev(f, { argnums, hasAux }): Jacobian by pulling back every output basis vector at
+ * once (the backward pass vmapped over the basis). */
 export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
   checkOptions(opts, "jacrev", "{ argnums: 1 }");
   checkCallable("jacrev", f);
@@ -55,14 +59,12 @@ export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
     const ins = r.sel.leaves;
     const outs = r.lin.primalsOut.slice(0, r.nOut);
     const blocks = outs.map((o, i) => {
-      const rows = basisVectors(o.aval).map((b) => {
-        return pullBack(r.lin, r.lin.primalsOut.map((p, k) => (k === i ? b : new Zero(p.aval))), false);
-      });
-      return ins.map((x, j) => {
-        const parts = rows.map((row) => instantiate(row[j]!));
-        const stacked = parts.length ? np.stack(parts, { axis: 0 }) : np.zeros([0, ...x.shape], x.dtype);
-        return lax.reshape(stacked, [...o.shape, ...x.shape]);
-      });
+      // rows[j]: [o.size, ...ins[j].shape], one pulled-back basis vector per row
+      const rows =
+        o.size === 0
+          ? ins.map((x) => np.zeros([0, ...x.shape], x.dtype))
+          : vmapFlat(([b]) => pullBack(r.lin, r.lin.primalsOut.map((p, k) => (k === i ? b! : new Zero(p.aval))), false).map(instantiate), [basis(o.aval)], [0], o.size);
+      return ins.map((x, j) => lax.reshape(rows[j]!, [...o.shape, ...x.shape]));
     });
     return assemble(r, blocks, opts.hasAux === true);
   };
