@@ -3,6 +3,7 @@
 // trace. The table is typed over every primitive; rare cases (batched indices of a
 // scatter, a batched padding value) fall back to a loop over the batch.
 import {
+  abstractEval,
   bind,
   hoistConsts,
   lax,
@@ -32,6 +33,12 @@ type Table<Ps extends PrimitiveName> = { readonly [P in Ps]: BatchRule<P> };
 /** Apply the primitive to each batch element and stack the results (always correct). */
 function loopRule<P extends PrimitiveName>(prim: P): BatchRule<P> {
   return (vals, dims, params, size) => {
+    if (size === 0) {
+      // An empty batch: the output shapes come from the shape rule of one (sliced) element.
+      const avals = vals.map((v, i) => (dims[i] === null ? v.aval : new ShapedArray(v.shape.filter((_, k) => k !== dims[i]), v.dtype, v.weakType)));
+      const outs = abstractEval(prim, avals, params).map((a) => lax.broadcastInDim(lax.convertElementType(0, a.dtype), [0, ...a.shape], []));
+      return [outs, outs.map(() => 0)];
+    }
     const perElement: NDArray[][] = [];
     for (let b = 0; b < size; b++) {
       const args = vals.map((v, i) => {

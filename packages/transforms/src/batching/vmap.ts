@@ -25,7 +25,7 @@ export interface VmapOptions {
 /** The axis of every leaf of `t` (flattening order), read from the prefix `spec`. */
 function expandPrefix(spec: AxisSpec | undefined, t: unknown, where: string, path: string): BatchDim[] {
   if (spec === undefined || spec === null || typeof spec === "number") {
-    const axis = spec ?? null;
+    const axis = spec === undefined ? null : spec;
     return tree.leaves(t).map(() => axis);
   }
   if (Array.isArray(spec)) {
@@ -59,7 +59,7 @@ export function vmap<F extends AnyFn>(f: F, opts: VmapOptions = {}): (...args: L
   checkOptions(opts, "vmap", "{ inAxes: [0, null] }");
   const name = `vmap(${f.name || "fn"})`;
   return ((...args: unknown[]) => {
-    const inAxes = opts.inAxes ?? 0;
+    const inAxes = opts.inAxes === undefined ? 0 : opts.inAxes;
     if (Array.isArray(inAxes) && inAxes.length !== args.length) {
       throw new ArgumentError(`${name}: inAxes has ${inAxes.length} entries for ${args.length} positional argument(s)`);
     }
@@ -98,7 +98,7 @@ export function vmap<F extends AnyFn>(f: F, opts: VmapOptions = {}): (...args: L
       dims,
       batch,
     );
-    const outDims = expandPrefix(opts.outAxes ?? 0, tree.unflatten(outDef!, results.map(() => 0)), name, "");
+    const outDims = expandPrefix(opts.outAxes === undefined ? 0 : opts.outAxes, tree.unflatten(outDef!, results.map(() => 0)), name, "");
     const outs = results.map(([v, d], i) => {
       const want = outDims[i]!;
       if (want === null) {
