@@ -83,7 +83,7 @@ export function isPermutation(perm: readonly number[], n: number): boolean {
 
 /** Optional arguments come in one options object: reject anything else (a positional axis
  * such as `np.sum(x, 1)` would otherwise be silently ignored). */
-export function checkOptions(opts: unknown, where: string, example = "{ axis: 1 }"): void {
+export function checkOptionsObject(opts: unknown, where: string, example = "{ axis: 1 }"): void {
   if (opts === undefined) return;
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
     const got = opts === null ? "null" : Array.isArray(opts) ? "an array" : `${typeof opts} ${String(opts)}`;

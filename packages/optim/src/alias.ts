@@ -1,6 +1,6 @@
 // The public optimizers (optax's alias.py): each a thin chain of building blocks, with
 // Optax 0.2.8's defaults. Learning rates are numbers, scalar arrays or schedules.
-import { checkOptions, type DType } from "@jaxts/core";
+import { checkOptionsObject, type DType } from "@jaxts/core";
 import { type EmptyState, type GradientTransformation, identity, namedChain, type ScalarOrSchedule } from "./base.js";
 import { clipByBlockRms } from "./clipping.js";
 import { scaleByFactoredRms } from "./factorized.js";
@@ -47,7 +47,7 @@ export interface SgdOptions {
  * (`u ← -α(g + μm)` with `nesterov`).
  *
  * @example
- * import { array, type NDArray, np, checkOptions } from "@jaxts/core";
+ * import { array, type NDArray, np, checkOptionsObject } from "@jaxts/core";
  * import { grad } from "@jaxts/transforms";
  * import { applyUpdates, sgd } from "@jaxts/optim";
  *
@@ -62,7 +62,7 @@ export interface SgdOptions {
  * }
  */
 export function sgd(learningRate: ScalarOrSchedule, opts: SgdOptions = {}): GradientTransformation<readonly unknown[]> {
-  checkOptions(opts, "sgd", "{ name: value }");
+  checkOptionsObject(opts, "sgd", "{ name: value }");
   checkOptionalHyper("sgd", "momentum", opts.momentum);
   const momentum =
     opts.momentum === undefined
@@ -96,7 +96,7 @@ export type AdamState = readonly [ScaleByAdamState, LearningRateState];
  * }
  */
 export function adam(learningRate: ScalarOrSchedule, opts: AdamOptions = {}): GradientTransformation<AdamState> {
-  checkOptions(opts, "adam", "{ name: value }");
+  checkOptionsObject(opts, "adam", "{ name: value }");
   return namedChain("adam", scaleByAdam(opts), lr("adam", learningRate));
 }
 
@@ -130,7 +130,7 @@ export type AdamwState = readonly [ScaleByAdamState, DecayState, LearningRateSta
  * }
  */
 export function adamw(learningRate: ScalarOrSchedule, opts: AdamwOptions = {}): GradientTransformation<AdamwState> {
-  checkOptions(opts, "adamw", "{ name: value }");
+  checkOptionsObject(opts, "adamw", "{ name: value }");
   const { weightDecay = 1e-4, mask, ...adamOpts } = opts;
   return namedChain("adamw", scaleByAdam(adamOpts), addDecayedWeights(weightDecay, mask === undefined ? {} : { mask }), lr("adamw", learningRate));
 }
@@ -168,7 +168,7 @@ export interface RmspropOptions {
  * }
  */
 export function rmsprop(learningRate: ScalarOrSchedule, opts: RmspropOptions = {}): GradientTransformation<readonly unknown[]> {
-  checkOptions(opts, "rmsprop", "{ name: value }");
+  checkOptionsObject(opts, "rmsprop", "{ name: value }");
   const { centered = false, momentum, nesterov = false, ...rmsOpts } = opts;
   checkOptionalHyper("rmsprop", "momentum", momentum);
   const rescale = centered ? scaleByStddev(rmsOpts) : scaleByRms(rmsOpts);
@@ -197,7 +197,7 @@ export type AdagradState = readonly [ScaleByRssState, LearningRateState];
  * }
  */
 export function adagrad(learningRate: ScalarOrSchedule, opts: { readonly initialAccumulatorValue?: Hyper; readonly eps?: Hyper } = {}): GradientTransformation<AdagradState> {
-  checkOptions(opts, "adagrad", "{ name: value }");
+  checkOptionsObject(opts, "adagrad", "{ name: value }");
   return namedChain("adagrad", scaleByRss(opts), lr("adagrad", learningRate));
 }
 
@@ -240,7 +240,7 @@ export interface AdafactorOptions {
  * }
  */
 export function adafactor(learningRate?: ScalarOrSchedule | null, opts: AdafactorOptions = {}): GradientTransformation<readonly unknown[]> {
-  checkOptions(opts, "adafactor", "{ name: value }");
+  checkOptionsObject(opts, "adafactor", "{ name: value }");
   const {
     minDimSizeToFactor = 128,
     decayRate = 0.8,
@@ -303,7 +303,7 @@ export type LionState = readonly [ScaleByLionState, DecayState, LearningRateStat
  * }
  */
 export function lion(learningRate: ScalarOrSchedule, opts: LionOptions = {}): GradientTransformation<LionState> {
-  checkOptions(opts, "lion", "{ name: value }");
+  checkOptionsObject(opts, "lion", "{ name: value }");
   const { b1 = 0.9, b2 = 0.99, muDtype, weightDecay = 1e-3, mask } = opts;
   return namedChain(
     "lion",
@@ -344,7 +344,7 @@ export type LambState = readonly [ScaleByAdamState, DecayState, EmptyState, Lear
  * }
  */
 export function lamb(learningRate: ScalarOrSchedule, opts: LambOptions = {}): GradientTransformation<LambState> {
-  checkOptions(opts, "lamb", "{ name: value }");
+  checkOptionsObject(opts, "lamb", "{ name: value }");
   const { b1 = 0.9, b2 = 0.999, eps = 1e-6, epsRoot = 0, weightDecay = 0, mask } = opts;
   return namedChain(
     "lamb",

@@ -1,7 +1,7 @@
 // The building blocks optimizers are chained from (optax's transform.py and transforms/):
 // one factory per transformation, each returning { init, update } closures over its
 // hyperparameters, with a readonly state type named after it.
-import { type DType, lax, type NDArray, np, checkOptions } from "@jaxts/core";
+import { type DType, lax, type NDArray, np, checkOptionsObject } from "@jaxts/core";
 import { type EmptyState, emptyState, type GradientTransformation, requireParams, type ScalarOrSchedule, transformation } from "./base.js";
 import type { Schedule } from "./schedules.js";
 import {
@@ -89,7 +89,7 @@ export type LearningRateState = ScaleByScheduleState | EmptyState;
  * const myAdam = chain(scaleByAdam(), scaleByLearningRate(schedules.cosineDecay(1e-3, 1000)));
  */
 export function scaleByLearningRate(learningRate: ScalarOrSchedule, opts: { readonly flipSign?: boolean } = {}): GradientTransformation<LearningRateState> {
-  checkOptions(opts, "scaleByLearningRate", "{ name: value }");
+  checkOptionsObject(opts, "scaleByLearningRate", "{ name: value }");
   checkLearningRate("scaleByLearningRate", learningRate);
   const m = opts.flipSign === false ? 1 : -1;
   if (typeof learningRate === "function") {
@@ -163,7 +163,7 @@ export interface TraceState {
  * [u, state] = tx.update(g, state); // u.w = [1.9]
  */
 export function trace(decay: Hyper, opts: { readonly nesterov?: boolean; readonly accumulatorDtype?: DType } = {}): GradientTransformation<TraceState> {
-  checkOptions(opts, "trace", "{ name: value }");
+  checkOptionsObject(opts, "trace", "{ name: value }");
   checkHyper("trace", "decay", decay);
   checkFloatDtype("trace", "accumulatorDtype", opts.accumulatorDtype);
   const step = (g: NDArray, t: NDArray): NDArray => np.add(g, np.multiply(hyperLike(decay, t), t));
@@ -199,7 +199,7 @@ export interface EmaState {
  * [u, state] = tx.update(g, state); // u.w = [0.19]
  */
 export function ema(decay: Hyper, opts: { readonly debias?: boolean; readonly accumulatorDtype?: DType } = {}): GradientTransformation<EmaState> {
-  checkOptions(opts, "ema", "{ name: value }");
+  checkOptionsObject(opts, "ema", "{ name: value }");
   checkHyper("ema", "decay", decay);
   checkFloatDtype("ema", "accumulatorDtype", opts.accumulatorDtype);
   return transformation(
@@ -243,7 +243,7 @@ export interface ScaleByAdamOptions {
  * const [u] = tx.update(g, tx.init(g)); // first step: ≈ sign(g) = [1, -1]
  */
 export function scaleByAdam(opts: ScaleByAdamOptions = {}): GradientTransformation<ScaleByAdamState> {
-  checkOptions(opts, "scaleByAdam", "{ name: value }");
+  checkOptionsObject(opts, "scaleByAdam", "{ name: value }");
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, muDtype, nesterov = false } = opts;
   for (const [name, v] of [["b1", b1], ["b2", b2], ["eps", eps], ["epsRoot", epsRoot]] as const) checkHyper("scaleByAdam", name, v);
   checkFloatDtype("scaleByAdam", "muDtype", muDtype);
@@ -299,7 +299,7 @@ const rootInverse = (n: NDArray, eps: Hyper, epsInSqrt: boolean): NDArray =>
  * const [u] = tx.update(g, tx.init(g)); // 2 / √(0.01·4 + 1e-8) ≈ [10]
  */
 export function scaleByRms(opts: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> {
-  checkOptions(opts, "scaleByRms", "{ name: value }");
+  checkOptionsObject(opts, "scaleByRms", "{ name: value }");
   const { decay = 0.9, eps = 1e-8, initialScale = 0, epsInSqrt = true, biasCorrection: debias = false } = opts;
   for (const [name, v] of [["decay", decay], ["eps", eps], ["initialScale", initialScale]] as const) checkHyper("scaleByRms", name, v);
   return transformation(
@@ -337,7 +337,7 @@ export interface ScaleByStddevState {
  * const [u] = tx.update(g, tx.init(g)); // v - m² = 2 - 1: u ≈ [2]
  */
 export function scaleByStddev(opts: ScaleByRmsOptions = {}): GradientTransformation<ScaleByStddevState> {
-  checkOptions(opts, "scaleByStddev", "{ name: value }");
+  checkOptionsObject(opts, "scaleByStddev", "{ name: value }");
   const { decay = 0.9, eps = 1e-8, initialScale = 0, epsInSqrt = true, biasCorrection: debias = false } = opts;
   for (const [name, v] of [["decay", decay], ["eps", eps], ["initialScale", initialScale]] as const) checkHyper("scaleByStddev", name, v);
   return transformation(
@@ -376,7 +376,7 @@ export interface ScaleByRssState {
  * const [u] = tx.update(g, tx.init(g)); // g / √(g² + 1e-7) ≈ [1, -1]
  */
 export function scaleByRss(opts: { readonly initialAccumulatorValue?: Hyper; readonly eps?: Hyper } = {}): GradientTransformation<ScaleByRssState> {
-  checkOptions(opts, "scaleByRss", "{ name: value }");
+  checkOptionsObject(opts, "scaleByRss", "{ name: value }");
   const { initialAccumulatorValue = 0.1, eps = 1e-7 } = opts;
   checkHyper("scaleByRss", "initialAccumulatorValue", initialAccumulatorValue);
   checkHyper("scaleByRss", "eps", eps);
@@ -412,7 +412,7 @@ export interface ScaleByLionState {
  * const [u] = tx.update(g, tx.init(g)); // sign(0.1·g) = [1, -1, 0]
  */
 export function scaleByLion(opts: { readonly b1?: Hyper; readonly b2?: Hyper; readonly muDtype?: DType } = {}): GradientTransformation<ScaleByLionState> {
-  checkOptions(opts, "scaleByLion", "{ name: value }");
+  checkOptionsObject(opts, "scaleByLion", "{ name: value }");
   const { b1 = 0.9, b2 = 0.99, muDtype } = opts;
   checkHyper("scaleByLion", "b1", b1);
   checkHyper("scaleByLion", "b2", b2);
@@ -441,7 +441,7 @@ export function scaleByLion(opts: { readonly b1?: Hyper; readonly b2?: Hyper; re
  * const [u] = scaleByTrustRatio().update({ w: array([0, 1]) }, {}, params); // ‖p‖/‖u‖ = 5: u.w = [0, 5]
  */
 export function scaleByTrustRatio(opts: { readonly minNorm?: Hyper; readonly trustCoefficient?: Hyper; readonly eps?: Hyper } = {}): GradientTransformation<EmptyState> {
-  checkOptions(opts, "scaleByTrustRatio", "{ name: value }");
+  checkOptionsObject(opts, "scaleByTrustRatio", "{ name: value }");
   const { minNorm = 0, trustCoefficient = 1, eps = 0 } = opts;
   for (const [name, v] of [["minNorm", minNorm], ["trustCoefficient", trustCoefficient], ["eps", eps]] as const) checkHyper("scaleByTrustRatio", name, v);
   return transformation("scaleByTrustRatio", emptyState, (updates, state, params) => {
@@ -473,7 +473,7 @@ export function scaleByTrustRatio(opts: { readonly minNorm?: Hyper; readonly tru
  * const [u] = scaleByParamBlockRms().update({ w: array([1, 1]) }, {}, params); // rms = √12.5 ≈ 3.54
  */
 export function scaleByParamBlockRms(opts: { readonly minScale?: Hyper } = {}): GradientTransformation<EmptyState> {
-  checkOptions(opts, "scaleByParamBlockRms", "{ name: value }");
+  checkOptionsObject(opts, "scaleByParamBlockRms", "{ name: value }");
   const { minScale = 1e-3 } = opts;
   checkHyper("scaleByParamBlockRms", "minScale", minScale);
   return transformation("scaleByParamBlockRms", emptyState, (updates, state, params) => {

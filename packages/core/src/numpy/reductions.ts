@@ -4,7 +4,7 @@ import { asArray } from "../creation.js";
 import { type DType, isFloat } from "../dtype.js";
 import { ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
-import { fmtShape, normalizeAxes, normalizeAxis, checkOptions } from "../shape.js";
+import { fmtShape, normalizeAxes, normalizeAxis, checkOptionsObject } from "../shape.js";
 import { toFloat } from "./promote.js";
 
 export interface SumOptions extends ReduceOptions {
@@ -31,25 +31,25 @@ function reduceBy(
 }
 
 export function sum(x: Operand, opts?: SumOptions): NDArray {
-  checkOptions(opts, "sum");
+  checkOptionsObject(opts, "sum");
   let a = asArray(x, "sum");
   const d = opts?.dtype ?? (a.dtype === "bool" ? "int32" : a.dtype);
   if (a.dtype !== d) a = lax.convertElementType(a, d);
   return reduceBy("sum", lax.reduceSum, a, opts);
 }
 export function prod(x: Operand, opts?: SumOptions): NDArray {
-  checkOptions(opts, "prod");
+  checkOptionsObject(opts, "prod");
   let a = asArray(x, "prod");
   const d = opts?.dtype ?? (a.dtype === "bool" ? "int32" : a.dtype);
   if (a.dtype !== d) a = lax.convertElementType(a, d);
   return reduceBy("prod", lax.reduceProd, a, opts);
 }
 export const max = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptions(opts, "max");
+  checkOptionsObject(opts, "max");
   return reduceBy("max", lax.reduceMax, asArray(x, "max"), opts, true);
 };
 export const min = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptions(opts, "min");
+  checkOptionsObject(opts, "min");
   return reduceBy("min", lax.reduceMin, asArray(x, "min"), opts, true);
 };
 export const amax = max;
@@ -60,11 +60,11 @@ const toBoolArray = (x: Operand, name: string): NDArray => {
   return a.dtype === "bool" ? a : lax.ne(a, 0);
 };
 export const all = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptions(opts, "all");
+  checkOptionsObject(opts, "all");
   return reduceBy("all", lax.reduceAnd, toBoolArray(x, "all"), opts);
 };
 export const any = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptions(opts, "any");
+  checkOptionsObject(opts, "any");
   return reduceBy("any", lax.reduceOr, toBoolArray(x, "any"), opts);
 };
 
@@ -73,7 +73,7 @@ function count(shape: readonly number[], axes: readonly number[]): number {
 }
 
 export function mean(x: Operand, opts?: ReduceOptions): NDArray {
-  checkOptions(opts, "mean");
+  checkOptionsObject(opts, "mean");
   const a = toFloat(x, "mean");
   const axes = normalizeAxes(opts?.axis, a.ndim, "mean");
   return lax.div(sum(a, opts), count(a.shape, axes));
@@ -83,7 +83,7 @@ export interface VarOptions extends ReduceOptions {
   readonly ddof?: number;
 }
 export function variance(x: Operand, opts?: VarOptions): NDArray {
-  checkOptions(opts, "variance");
+  checkOptionsObject(opts, "variance");
   const a = toFloat(x, "var");
   const axes = normalizeAxes(opts?.axis, a.ndim, "var");
   const centered = lax.sub(a, broadcastBack(mean(a, { axis: axes, keepdims: true }), a.shape));
@@ -91,7 +91,7 @@ export function variance(x: Operand, opts?: VarOptions): NDArray {
   return lax.div(sum(lax.square(centered), { axis: axes, keepdims: opts?.keepdims ?? false }), n);
 }
 export const std = (x: Operand, opts?: VarOptions): NDArray => {
-  checkOptions(opts, "std");
+  checkOptionsObject(opts, "std");
   return lax.sqrt(variance(x, opts));
 };
 
@@ -114,17 +114,17 @@ function argReduce(name: "argmax" | "argmin", x: Operand, opts?: { readonly axis
   return lax.reshape(out, input.shape.map((d, i) => (opts.axis === undefined || i === axis ? 1 : d)));
 }
 export const argmax = (x: Operand, opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray => {
-  checkOptions(opts, "argmax");
+  checkOptionsObject(opts, "argmax");
   return argReduce("argmax", x, opts);
 };
 export const argmin = (x: Operand, opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray => {
-  checkOptions(opts, "argmin");
+  checkOptionsObject(opts, "argmin");
   return argReduce("argmin", x, opts);
 };
 
 /** log(sum(exp(x))) computed stably: the max is subtracted (and not differentiated). */
 export function logsumexp(x: Operand, opts?: ReduceOptions): NDArray {
-  checkOptions(opts, "logsumexp");
+  checkOptionsObject(opts, "logsumexp");
   const a = toFloat(x, "logsumexp");
   const axes = normalizeAxes(opts?.axis, a.ndim, "logsumexp");
   const m = lax.stopGradient(lax.reduceMax(a, axes));
@@ -136,7 +136,7 @@ export function logsumexp(x: Operand, opts?: ReduceOptions): NDArray {
 
 /** Cumulative sum; without an axis the array is flattened first (numpy). */
 export function cumsum(x: Operand, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptions(opts, "cumsum");
+  checkOptionsObject(opts, "cumsum");
   let a = asArray(x, "cumsum");
   if (a.dtype === "bool") a = lax.convertElementType(a, "int32");
   if (opts.axis === undefined) return lax.cumsum(lax.reshape(a, [a.size]), 0);

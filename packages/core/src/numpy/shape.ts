@@ -3,7 +3,7 @@ import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
-import { broadcastShapes, checkIntList, checkShape, describeValue, fmtShape, normalizeAxes, normalizeAxis, sizeOf, checkOptions } from "../shape.js";
+import { broadcastShapes, checkIntList, checkShape, describeValue, fmtShape, normalizeAxes, normalizeAxis, sizeOf, checkOptionsObject } from "../shape.js";
 import { broadcastTo as bcast, castTo, resultTypeIn } from "./promote.js";
 
 /** reshape(x, shape) with at most one -1 inferred. */
@@ -66,7 +66,7 @@ export function expandDims(x: Operand, axis: number | readonly number[]): NDArra
 }
 
 export function squeeze(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
-  checkOptions(opts, "squeeze");
+  checkOptionsObject(opts, "squeeze");
   const a = asArray(x, "squeeze");
   const axes =
     opts.axis === undefined ? a.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normalizeAxes(opts.axis, a.ndim, "squeeze");
@@ -88,7 +88,7 @@ export function broadcastArrays(...xs: Operand[]): NDArray[] {
 }
 
 export function concatenate(xs: readonly Operand[], opts: { readonly axis?: number } = {}): NDArray {
-  checkOptions(opts, "concatenate");
+  checkOptionsObject(opts, "concatenate");
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("concatenate: expected a non-empty list of arrays");
   const t = resultTypeIn("concatenate", xs);
   const arrays = xs.map((x) => castTo(x, t, "concatenate"));
@@ -98,7 +98,7 @@ export function concatenate(xs: readonly Operand[], opts: { readonly axis?: numb
 }
 
 export function stack(xs: readonly Operand[], opts: { readonly axis?: number } = {}): NDArray {
-  checkOptions(opts, "stack");
+  checkOptionsObject(opts, "stack");
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("stack: expected a non-empty list of arrays");
   const arrays = xs.map((x) => asArray(x, "stack"));
   const first = arrays[0]!;
@@ -111,7 +111,7 @@ export function stack(xs: readonly Operand[], opts: { readonly axis?: number } =
 
 /** split(x, sections | indices, { axis }) → list of arrays. */
 export function split(x: Operand, indicesOrSections: number | readonly number[], opts: { readonly axis?: number } = {}): NDArray[] {
-  checkOptions(opts, "split");
+  checkOptionsObject(opts, "split");
   const a = asArray(x, "split");
   const axis = normalizeAxis(opts.axis ?? 0, a.ndim, "split");
   const n = a.shape[axis]!;
@@ -133,7 +133,7 @@ export function split(x: Operand, indicesOrSections: number | readonly number[],
 }
 
 export function flip(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
-  checkOptions(opts, "flip");
+  checkOptionsObject(opts, "flip");
   const a = asArray(x, "flip");
   return lax.rev(a, normalizeAxes(opts.axis, a.ndim, "flip"));
 }
@@ -152,7 +152,7 @@ export function tile(x: Operand, reps: number | readonly number[]): NDArray {
 }
 
 export function repeat(x: Operand, repeats: number, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptions(opts, "repeat");
+  checkOptionsObject(opts, "repeat");
   let a = asArray(x, "repeat");
   if (!Number.isInteger(repeats) || repeats < 0) throw new ArgumentError(`repeat: repeats must be a non-negative integer, got ${describeValue(repeats)}`);
   if (opts.axis === undefined) a = ravel(a);

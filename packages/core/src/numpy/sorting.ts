@@ -2,14 +2,14 @@
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import * as lax from "../lax/index.js";
-import { normalizeAxis, checkOptions } from "../shape.js";
+import { normalizeAxis, checkOptionsObject } from "../shape.js";
 import { abs, isnan, less, lessEqual, logicalAnd, logicalOr, subtract } from "./elementwise.js";
 import { promoteArgs } from "./promote.js";
 import { all } from "./reductions.js";
 import { ravel } from "./shape.js";
 
 export function sort(x: Operand, opts: { readonly axis?: number | null } = {}): NDArray {
-  checkOptions(opts, "sort");
+  checkOptionsObject(opts, "sort");
   let a = asArray(x, "sort");
   if (opts.axis === null) a = ravel(a);
   if (a.ndim === 0) return a;
@@ -17,7 +17,7 @@ export function sort(x: Operand, opts: { readonly axis?: number | null } = {}): 
 }
 
 export function argsort(x: Operand, opts: { readonly axis?: number | null } = {}): NDArray {
-  checkOptions(opts, "argsort");
+  checkOptionsObject(opts, "argsort");
   let a = asArray(x, "argsort");
   if (opts.axis === null) a = ravel(a);
   const axis = normalizeAxis(opts.axis ?? -1, a.ndim, "argsort");
@@ -26,7 +26,7 @@ export function argsort(x: Operand, opts: { readonly axis?: number | null } = {}
 
 /** |a - b| <= atol + rtol·|b| everywhere (NaNs equal only with equalNan). */
 export function isclose(x: Operand, y: Operand, opts: { readonly rtol?: number; readonly atol?: number; readonly equalNan?: boolean } = {}): NDArray {
-  checkOptions(opts, "isclose");
+  checkOptionsObject(opts, "isclose");
   const [a, b] = promoteArgs("isclose", [x, y], "float");
   const close = lessEqual(abs(subtract(a!, b!)), lax.add(lax.mul(abs(b!), opts.rtol ?? 1e-5), opts.atol ?? 1e-8));
   const exact = lax.eq(a!, b!);
@@ -35,7 +35,7 @@ export function isclose(x: Operand, y: Operand, opts: { readonly rtol?: number; 
 }
 
 export function allclose(x: Operand, y: Operand, opts: { readonly rtol?: number; readonly atol?: number; readonly equalNan?: boolean } = {}): NDArray {
-  checkOptions(opts, "allclose");
+  checkOptionsObject(opts, "allclose");
   const [a, b] = promoteArgs("allclose", [x, y], "float");
   return all(isclose(a!, b!, opts));
 }

@@ -9,7 +9,7 @@ import { checkDType, type DType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
-import { checkShape, normalizeAxis, checkOptions } from "../shape.js";
+import { checkShape, normalizeAxis, checkOptionsObject } from "../shape.js";
 
 /** A raw PRNG key: an int32 array of shape [2] (two uint32 words). */
 export type PRNGKey = NDArray;
@@ -126,7 +126,7 @@ export function gumbel(k: PRNGKey, shape: readonly number[] = [], dtype?: DType)
 
 /** Samples class indices from unnormalised log-probabilities along `axis` (Gumbel-max). */
 export function categorical(k: PRNGKey, logits: NDArray, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptions(opts, "categorical");
+  checkOptionsObject(opts, "categorical");
   const l = asArray(logits, "random.categorical");
   const axis = normalizeAxis(opts.axis ?? -1, l.ndim, "random.categorical");
   const g = gumbel(checkKey(k, "random.categorical"), l.shape, l.dtype === "float64" ? "float64" : undefined);

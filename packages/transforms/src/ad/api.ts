@@ -16,7 +16,7 @@ import {
   ShapeError,
   tree,
   withTrace,
-  checkOptions,
+  checkOptionsObject,
 } from "@jaxts/core";
 import { type AnyFn, type GradOptions, type GradResult, type GradsOf, type LooseArgs, type Loosen, type ValueOf, call } from "./types.js";
 import { checkCallable, flattenOutputs, selectArgs, } from "./args.js";
@@ -123,7 +123,7 @@ function valueAndGradImpl(where: string, f: Fn, opts: GradOptions, args: readonl
 
 /** grad(f, { argnums, hasAux }) → (...args) => gradient of a scalar-valued f (with aux: [g, aux]). */
 export function grad<F extends Fn, const O extends GradOptions = {}>(f: F, opts?: O): (...args: ArgsOf<F>) => GradResult<F, O> {
-  checkOptions(opts, "grad", "{ argnums: 1 }");
+  checkOptionsObject(opts, "grad", "{ argnums: 1 }");
   checkCallable("grad", f);
   const o: GradOptions = opts ?? {};
   return (...args) => {
@@ -137,7 +137,7 @@ export function valueAndGrad<F extends Fn, const O extends GradOptions = {}>(
   f: F,
   opts?: O,
 ): (...args: ArgsOf<F>) => [ValueOf<F, O>, GradsOf<F, O>] {
-  checkOptions(opts, "valueAndGrad", "{ argnums: 1 }");
+  checkOptionsObject(opts, "valueAndGrad", "{ argnums: 1 }");
   checkCallable("valueAndGrad", f);
   const o: GradOptions = opts ?? {};
   return (...args) => {

@@ -1,6 +1,6 @@
 // Jacobians and Hessians with JAX's output shapes: for each output leaf, the selected
 // arguments' structure holding arrays of shape out.shape + in.shape.
-import { checkOptions, eye, lax, type NDArray, np, tree } from "@jaxts/core";
+import { checkOptionsObject, eye, lax, type NDArray, np, tree } from "@jaxts/core";
 import { checkCallable, selectArgs } from "./args.js";
 import { evalLinearized, linearizeCall, pullBack } from "./linearize-call.js";
 import { vmapFlat } from "../batching/batch-trace.js";
@@ -27,7 +27,7 @@ function assemble(r: ReturnType<typeof linearizeSelected>, blocks: NDArray[][], 
 /** jacfwd(f, { argnums, hasAux }): Jacobian by pushing forward every input basis vector at
  * once (the linearized map vmapped over the basis). */
 export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
-  checkOptions(opts, "jacfwd", "{ argnums: 1 }");
+  checkOptionsObject(opts, "jacfwd", "{ argnums: 1 }");
   checkCallable("jacfwd", f);
   return (...args: LooseArgs<F>): unknown => {
     const r = linearizeSelected("jacfwd", f, opts, args);
@@ -52,7 +52,7 @@ export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
 /** jacrev(f, { argnums, hasAux }): Jacobian by pulling back every output basis vector at
  * once (the backward pass vmapped over the basis). */
 export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
-  checkOptions(opts, "jacrev", "{ argnums: 1 }");
+  checkOptionsObject(opts, "jacrev", "{ argnums: 1 }");
   checkCallable("jacrev", f);
   return (...args: LooseArgs<F>): unknown => {
     const r = linearizeSelected("jacrev", f, opts, args);

@@ -12,7 +12,7 @@ import {
   Tracer,
   traceToJaxpr,
   tree,
-  checkOptions,
+  checkOptionsObject,
 } from "@jaxts/core";
 import { flattenOutputs } from "../ad/args.js";
 import { type AnyFn, call, type LooseArgs } from "../ad/types.js";
@@ -37,7 +37,7 @@ function staticKey(v: unknown, where: string): string {
 
 /** `jit(f, { staticArgnums })`: f staged once per signature and replayed from the cache. */
 export function jit<F extends AnyFn>(f: F, opts: JitOptions = {}): (...args: LooseArgs<F>) => ReturnType<F> {
-  checkOptions(opts, "jit", "{ staticArgnums: 1 }");
+  checkOptionsObject(opts, "jit", "{ staticArgnums: 1 }");
   const statics = typeof opts.staticArgnums === "number" ? [opts.staticArgnums] : [...(opts.staticArgnums ?? [])];
   const name = f.name || "fn";
   const cache = new Map<string, Staged>();
