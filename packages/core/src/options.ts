@@ -139,7 +139,7 @@ export function nearestKey(given: string, known: readonly string[]): string | un
  * undefined), every own key must be known, and every given value of the declared kind.
  * Returns the options (an empty object when none were given).
  */
-export function checkOptions<T extends object>(opts: T | undefined, where: string, spec: OptionSpec<T>): T {
+export function checkOptions<T extends object>(opts: T | undefined, where: string, spec: NoInfer<OptionSpec<T>>): T {
   if (opts === undefined) return {} as T;
   const known = Object.keys(spec);
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {

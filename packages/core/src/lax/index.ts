@@ -4,6 +4,7 @@ import type { NDArray, Operand } from "../array.js";
 import { asArray, scalar } from "../creation.js";
 import { type DType, checkDType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
+import { checkOptions } from "../options.js";
 import { checkIntList, normalizeAxes, normalizeAxis } from "../shape.js";
 import { type Axes, noParams, type PrimitiveName } from "../primitives/params.js";
 import { bind, bind1 } from "../trace/core.js";
@@ -168,11 +169,13 @@ export function slice(x: Operand, startIndices: readonly number[], limitIndices:
 }
 /** One-axis gather: out = x.shape[:axis] + indices.shape + x.shape[axis+1:]; indices clamp. */
 export function gather(x: Operand, indices: NDArray, opts: { readonly axis?: number } = {}): NDArray {
+  checkOptions(opts, "gather", { axis: "integer" });
   const a = asArray(x, "gather");
   return bind1("gather", [a, asArray(indices, "gather")], { axis: normalizeAxis(opts.axis ?? 0, a.ndim, "gather") });
 }
 /** Adds `updates` into `x` at `indices` along `axis` (out-of-range updates are dropped). */
 export function scatterAdd(x: Operand, indices: NDArray, updates: Operand, opts: { readonly axis?: number } = {}): NDArray {
+  checkOptions(opts, "scatterAdd", { axis: "integer" });
   const [a, u] = binaryOperands("scatter_add", x, updates);
   return bind1("scatter_add", [a, asArray(indices, "scatter_add"), u], { axis: normalizeAxis(opts.axis ?? 0, a.ndim, "scatter_add") });
 }
@@ -195,6 +198,7 @@ export function iota(dtype: DType, shape: readonly number[], dimension = 0): NDA
 }
 /** Sort every operand along `dimension` by the first. */
 export function sort(operands: readonly NDArray[], opts: { readonly dimension?: number } = {}): NDArray[] {
+  checkOptions(opts, "lax.sort", { dimension: "integer" });
   if (!Array.isArray(operands) || operands.length === 0) throw new ArgumentError("sort: expected a non-empty list of operands");
   const arrays = operands.map((x) => asArray(x, "sort"));
   const dimension = normalizeAxis(opts.dimension ?? -1, arrays[0]!.ndim, "sort");

@@ -3,7 +3,8 @@ import { NDArray, type Operand } from "../array.js";
 import { array, asArray } from "../creation.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
-import { checkIntList, fmtShape, normalizeAxis, checkOptionsObject } from "../shape.js";
+import { checkIntList, fmtShape, normalizeAxis } from "../shape.js";
+import { checkOptions } from "../options.js";
 import { castTo, resultTypeIn } from "./promote.js";
 import { broadcastTo, ravel, reshape } from "./shape.js";
 
@@ -24,7 +25,7 @@ function wrap(idx: NDArray, n: number): NDArray {
 
 /** take(x, indices, { axis }): without an axis x is flattened first. Indices clamp into range. */
 export function take(x: Operand, indices: IndexLike, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "take");
+  checkOptions(opts, "take", { axis: "integer" });
   let a = asArray(x, "take");
   if (opts.axis === undefined) a = ravel(a);
   const axis = normalizeAxis(opts.axis ?? 0, a.ndim, "take");
@@ -58,7 +59,7 @@ export function takeAlongAxis(x: Operand, indices: IndexLike, axis: number): NDA
 
 /** Static slice: starts and limits per axis (negative counts from the end), optional strides. */
 export function slice(x: Operand, starts: readonly number[], limits: readonly number[], opts: { readonly strides?: readonly number[] } = {}): NDArray {
-  checkOptionsObject(opts, "slice");
+  checkOptions(opts, "slice", { strides: "integerList" });
   const a = asArray(x, "slice");
   checkIntList(starts, "slice", "starts");
   checkIntList(limits, "slice", "limits");

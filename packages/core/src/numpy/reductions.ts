@@ -4,12 +4,25 @@ import { asArray } from "../creation.js";
 import { type DType, isFloat } from "../dtype.js";
 import { ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
-import { fmtShape, normalizeAxes, normalizeAxis, checkOptionsObject } from "../shape.js";
+import { checkOptions, type OptionSpec } from "../options.js";
+import { fmtShape, normalizeAxes, normalizeAxis } from "../shape.js";
 import { toFloat } from "./promote.js";
 
 export interface SumOptions extends ReduceOptions {
   readonly dtype?: DType;
 }
+export interface VarOptions extends ReduceOptions {
+  readonly ddof?: number;
+}
+export interface ArgReduceOptions {
+  readonly axis?: number;
+  readonly keepdims?: boolean;
+}
+
+const REDUCE: OptionSpec<ReduceOptions> = { axis: "axes", keepdims: "boolean" };
+const SUM: OptionSpec<SumOptions> = { ...REDUCE, dtype: "dtype" };
+const VAR: OptionSpec<VarOptions> = { ...REDUCE, ddof: "integer" };
+const ARG_REDUCE: OptionSpec<ArgReduceOptions> = { axis: "integer", keepdims: "boolean" };
 
 function keep(out: NDArray, inShape: readonly number[], axes: readonly number[], keepdims: boolean | undefined): NDArray {
   if (!keepdims) return out;
@@ -31,25 +44,25 @@ function reduceBy(
 }
 
 export function sum(x: Operand, opts?: SumOptions): NDArray {
-  checkOptionsObject(opts, "sum");
+  checkOptions(opts, "sum", SUM);
   let a = asArray(x, "sum");
   const d = opts?.dtype ?? (a.dtype === "bool" ? "int32" : a.dtype);
   if (a.dtype !== d) a = lax.convertElementType(a, d);
   return reduceBy("sum", lax.reduceSum, a, opts);
 }
 export function prod(x: Operand, opts?: SumOptions): NDArray {
-  checkOptionsObject(opts, "prod");
+  checkOptions(opts, "prod", SUM);
   let a = asArray(x, "prod");
   const d = opts?.dtype ?? (a.dtype === "bool" ? "int32" : a.dtype);
   if (a.dtype !== d) a = lax.convertElementType(a, d);
   return reduceBy("prod", lax.reduceProd, a, opts);
 }
 export const max = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptionsObject(opts, "max");
+  checkOptions(opts, "max", REDUCE);
   return reduceBy("max", lax.reduceMax, asArray(x, "max"), opts, true);
 };
 export const min = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptionsObject(opts, "min");
+  checkOptions(opts, "min", REDUCE);
   return reduceBy("min", lax.reduceMin, asArray(x, "min"), opts, true);
 };
 export const amax = max;
@@ -60,11 +73,11 @@ const toBoolArray = (x: Operand, name: string): NDArray => {
   return a.dtype === "bool" ? a : lax.ne(a, 0);
 };
 export const all = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptionsObject(opts, "all");
+  checkOptions(opts, "all", REDUCE);
   return reduceBy("all", lax.reduceAnd, toBoolArray(x, "all"), opts);
 };
 export const any = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptionsObject(opts, "any");
+  checkOptions(opts, "any", REDUCE);
   return reduceBy("any", lax.reduceOr, toBoolArray(x, "any"), opts);
 };
 
@@ -73,17 +86,14 @@ function count(shape: readonly number[], axes: readonly number[]): number {
 }
 
 export function mean(x: Operand, opts?: ReduceOptions): NDArray {
-  checkOptionsObject(opts, "mean");
+  checkOptions(opts, "mean", REDUCE);
   const a = toFloat(x, "mean");
   const axes = normalizeAxes(opts?.axis, a.ndim, "mean");
   return lax.div(sum(a, opts), count(a.shape, axes));
 }
 
-export interface VarOptions extends ReduceOptions {
-  readonly ddof?: number;
-}
 export function variance(x: Operand, opts?: VarOptions): NDArray {
-  checkOptionsObject(opts, "variance");
+  checkOptions(opts, "variance", VAR);
   const a = toFloat(x, "var");
   const axes = normalizeAxes(opts?.axis, a.ndim, "var");
   const centered = lax.sub(a, broadcastBack(mean(a, { axis: axes, keepdims: true }), a.shape));
@@ -91,7 +101,7 @@ export function variance(x: Operand, opts?: VarOptions): NDArray {
   return lax.div(sum(lax.square(centered), { axis: axes, keepdims: opts?.keepdims ?? false }), n);
 }
 export const std = (x: Operand, opts?: VarOptions): NDArray => {
-  checkOptionsObject(opts, "std");
+  checkOptions(opts, "std", VAR);
   return lax.sqrt(variance(x, opts));
 };
 
@@ -99,7 +109,7 @@ function broadcastBack(x: NDArray, shape: readonly number[]): NDArray {
   return x.shape.join() === shape.join() ? x : lax.broadcastInDim(x, shape, shape.map((_, i) => i));
 }
 
-function argReduce(name: "argmax" | "argmin", x: Operand, opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray {
+function argReduce(name: "argmax" | "argmin", x: Operand, opts?: ArgReduceOptions): NDArray {
   const input = asArray(x, name);
   let a = input;
   let axis: number;
@@ -113,18 +123,18 @@ function argReduce(name: "argmax" | "argmin", x: Operand, opts?: { readonly axis
   // keepdims keeps the input's rank: every reduced axis (all of them without `axis`) becomes 1.
   return lax.reshape(out, input.shape.map((d, i) => (opts.axis === undefined || i === axis ? 1 : d)));
 }
-export const argmax = (x: Operand, opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray => {
-  checkOptionsObject(opts, "argmax");
+export const argmax = (x: Operand, opts?: ArgReduceOptions): NDArray => {
+  checkOptions(opts, "argmax", ARG_REDUCE);
   return argReduce("argmax", x, opts);
 };
-export const argmin = (x: Operand, opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray => {
-  checkOptionsObject(opts, "argmin");
+export const argmin = (x: Operand, opts?: ArgReduceOptions): NDArray => {
+  checkOptions(opts, "argmin", ARG_REDUCE);
   return argReduce("argmin", x, opts);
 };
 
 /** log(sum(exp(x))) computed stably: the max is subtracted (and not differentiated). */
 export function logsumexp(x: Operand, opts?: ReduceOptions): NDArray {
-  checkOptionsObject(opts, "logsumexp");
+  checkOptions(opts, "logsumexp", REDUCE);
   const a = toFloat(x, "logsumexp");
   const axes = normalizeAxes(opts?.axis, a.ndim, "logsumexp");
   const m = lax.stopGradient(lax.reduceMax(a, axes));
@@ -136,7 +146,7 @@ export function logsumexp(x: Operand, opts?: ReduceOptions): NDArray {
 
 /** Cumulative sum; without an axis the array is flattened first (numpy). */
 export function cumsum(x: Operand, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "cumsum");
+  checkOptions(opts, "cumsum", { axis: "integer" });
   let a = asArray(x, "cumsum");
   if (a.dtype === "bool") a = lax.convertElementType(a, "int32");
   if (opts.axis === undefined) return lax.cumsum(lax.reshape(a, [a.size]), 0);

@@ -2,14 +2,15 @@
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import * as lax from "../lax/index.js";
-import { normalizeAxis, checkOptionsObject } from "../shape.js";
+import { normalizeAxis } from "../shape.js";
+import { checkOptions } from "../options.js";
 import { abs, isnan, less, lessEqual, logicalAnd, logicalOr, subtract } from "./elementwise.js";
 import { promoteArgs } from "./promote.js";
 import { all } from "./reductions.js";
 import { ravel } from "./shape.js";
 
 export function sort(x: Operand, opts: { readonly axis?: number | null } = {}): NDArray {
-  checkOptionsObject(opts, "sort");
+  checkOptions(opts, "sort", { axis: "integerOrNull" });
   let a = asArray(x, "sort");
   if (opts.axis === null) a = ravel(a);
   if (a.ndim === 0) return a;
@@ -17,7 +18,7 @@ export function sort(x: Operand, opts: { readonly axis?: number | null } = {}): 
 }
 
 export function argsort(x: Operand, opts: { readonly axis?: number | null } = {}): NDArray {
-  checkOptionsObject(opts, "argsort");
+  checkOptions(opts, "argsort", { axis: "integerOrNull" });
   let a = asArray(x, "argsort");
   if (opts.axis === null) a = ravel(a);
   const axis = normalizeAxis(opts.axis ?? -1, a.ndim, "argsort");
@@ -25,8 +26,15 @@ export function argsort(x: Operand, opts: { readonly axis?: number | null } = {}
 }
 
 /** |a - b| <= atol + rtol·|b| everywhere (NaNs equal only with equalNan). */
-export function isclose(x: Operand, y: Operand, opts: { readonly rtol?: number; readonly atol?: number; readonly equalNan?: boolean } = {}): NDArray {
-  checkOptionsObject(opts, "isclose");
+export interface CloseOptions {
+  readonly rtol?: number;
+  readonly atol?: number;
+  readonly equalNan?: boolean;
+}
+const CLOSE = { rtol: "number", atol: "number", equalNan: "boolean" } as const;
+
+export function isclose(x: Operand, y: Operand, opts: CloseOptions = {}): NDArray {
+  checkOptions(opts, "isclose", CLOSE);
   const [a, b] = promoteArgs("isclose", [x, y], "float");
   const close = lessEqual(abs(subtract(a!, b!)), lax.add(lax.mul(abs(b!), opts.rtol ?? 1e-5), opts.atol ?? 1e-8));
   const exact = lax.eq(a!, b!);
@@ -34,8 +42,8 @@ export function isclose(x: Operand, y: Operand, opts: { readonly rtol?: number; 
   return opts.equalNan ? logicalOr(res, logicalAnd(isnan(a!), isnan(b!))) : res;
 }
 
-export function allclose(x: Operand, y: Operand, opts: { readonly rtol?: number; readonly atol?: number; readonly equalNan?: boolean } = {}): NDArray {
-  checkOptionsObject(opts, "allclose");
+export function allclose(x: Operand, y: Operand, opts: CloseOptions = {}): NDArray {
+  checkOptions(opts, "allclose", CLOSE);
   const [a, b] = promoteArgs("allclose", [x, y], "float");
   return all(isclose(a!, b!, opts));
 }
