@@ -49,9 +49,9 @@ describe("jit", () => {
       return x.mul(2);
     });
     const text = String(makeJaxpr((x: NDArray) => f(x).add(1))(array([1, 2])));
-    expect(text).toContain("pjit[jaxpr={ lambda ; a:f32[2]. let");
+    expect(text).toContain("b:f32[2] = pjit[\n      jaxpr={ lambda ; c:f32[2]. let");
     expect(text).toContain("name=double");
-    expect(text).toContain("mul a 2.0:f32[]");
+    expect(text).toContain("mul c 2.0:f32[]");
   });
 
   it("composes with grad in both orders", () => {

@@ -13,3 +13,7 @@ export { broadcastShapes, checkOptionsObject, normalizeAxes, normalizeAxis, size
 export { sameShape } from "./aval.js";
 export { defaultFloat } from "./config.js";
 export { isDType, checkDType, allocate } from "./dtype.js";
+export { joinBranchConsts } from "./lax/control.js";
+export { stackedAval, unstackedAval } from "./primitives/control.js";
+export type { ControlFlowPrim } from "./primitives/misc.js";
+export { checkCallArgs } from "./primitives/misc.js";

@@ -84,14 +84,17 @@ export function formatLiteralValue(value: number, aval: ShapedArray): string {
 
 class Namer {
   readonly #names = new Map<Var, string>();
-  #next = 0;
-  constructor(private readonly used: ReadonlySet<Var>) {}
+  /** Shared with the namers of nested jaxprs, so names continue across them as in JAX. */
+  constructor(
+    private readonly used: ReadonlySet<Var>,
+    private readonly counter: { next: number },
+  ) {}
   bind(v: Var): string {
     if (!this.used.has(v)) return "_";
     return this.declare(v);
   }
   declare(v: Var): string {
-    const n = varName(this.#next++);
+    const n = varName(this.counter.next++);
     this.#names.set(v, n);
     return n;
   }
@@ -101,14 +104,21 @@ class Namer {
   }
 }
 
-function formatParam(v: unknown, indent: string): string {
+const holdsJaxpr = (v: unknown): boolean => v instanceof Jaxpr || (Array.isArray(v) && v.some((x) => x instanceof Jaxpr));
+
+function formatParam(v: unknown, indent: string, counter: { next: number }): string {
   if (v === null || v === undefined) return "None";
   if (typeof v === "boolean") return v ? "True" : "False";
   if (typeof v === "number" || typeof v === "string") return String(v);
   if (typeof v === "function") return v.name ? v.name : "<function>";
-  if (v instanceof Jaxpr) return printJaxpr(v, `${indent}  `);
+  if (v instanceof Jaxpr) return printJaxprWith(v, indent, counter);
   if (Array.isArray(v)) {
-    const items = v.map((x) => formatParam(x, indent));
+    if (holdsJaxpr(v)) {
+      // A tuple of jaxprs (cond's branches) prints one per line, as JAX does.
+      const items = v.map((x) => `${indent}  ${formatParam(x, `${indent}  `, counter)}`);
+      return `(\n${items.join("\n")}\n${indent})`;
+    }
+    const items = v.map((x) => formatParam(x, indent, counter));
     return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
   }
   if (typeof v === "object" && "str" in v && typeof v.str === "function") return String(v.str());
@@ -123,21 +133,30 @@ function usedVars(jaxpr: Jaxpr): Set<Var> {
 }
 
 export function printJaxpr(jaxpr: Jaxpr, indent = ""): string {
-  const namer = new Namer(usedVars(jaxpr));
+  return printJaxprWith(jaxpr, indent, { next: 0 });
+}
+
+function printJaxprWith(jaxpr: Jaxpr, indent: string, counter: { next: number }): string {
+  const namer = new Namer(usedVars(jaxpr), counter);
   const decl = (v: Var): string => `${namer.declare(v)}:${v.aval.str()}`;
   const consts = jaxpr.constVars.map(decl).join(" ");
   const ins = jaxpr.inVars.map(decl).join(" ");
   const lines = [`{ lambda ${consts}; ${ins}. let`];
   for (const e of jaxpr.eqns) {
+    const args = e.inputs.map((a) => namer.atom(a)).join(" ");
     const outs = e.outVars.map((v) => {
       const n = namer.bind(v);
       return n === "_" ? `_:${v.aval.str()}` : `${n}:${v.aval.str()}`;
     });
     const entries = Object.entries(e.params as Record<string, unknown>);
-    const params = entries.length
-      ? `[${entries.map(([k, val]) => `${k}=${formatParam(val, `${indent}    `)}`).join(" ")}]`
-      : "";
-    const args = e.inputs.map((a) => namer.atom(a)).join(" ");
+    // Params holding sub-jaxprs go one per line (JAX's layout); others stay inline.
+    const multiline = entries.some(([, val]) => holdsJaxpr(val));
+    const inner = `${indent}      `;
+    const params = !entries.length
+      ? ""
+      : multiline
+        ? `[\n${entries.map(([k, val]) => `${inner}${k}=${formatParam(val, inner, counter)}`).join("\n")}\n${indent}    ]`
+        : `[${entries.map(([k, val]) => `${k}=${formatParam(val, `${indent}    `, counter)}`).join(" ")}]`;
     lines.push(`${indent}    ${outs.join(" ")} = ${e.primitive}${params}${args ? ` ${args}` : ""}`);
   }
   const outs = jaxpr.outs.map((a) => namer.atom(a));

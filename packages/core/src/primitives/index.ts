@@ -4,6 +4,7 @@ import type { ShapedArray } from "../aval.js";
 import { elementwiseAbstractEval } from "./elementwise.js";
 import { indexingAbstractEval } from "./indexing.js";
 import { linalgAbstractEval } from "./linalg.js";
+import { controlAbstractEval } from "./control.js";
 import { miscAbstractEval } from "./misc.js";
 import type { ParamsOf, PrimitiveName } from "./params.js";
 import { reduceAbstractEval } from "./reduce.js";
@@ -17,6 +18,7 @@ export const abstractEvalRules: AbstractEvalTable<PrimitiveName> = {
   ...indexingAbstractEval,
   ...linalgAbstractEval,
   ...miscAbstractEval,
+  ...controlAbstractEval,
 };
 
 export function abstractEval<P extends PrimitiveName>(prim: P, avals: readonly ShapedArray[], params: ParamsOf<P>): ShapedArray[] {

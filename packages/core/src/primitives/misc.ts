@@ -8,10 +8,11 @@ import type { AbstractEvalTable } from "./types.js";
 import type { Jaxpr } from "../ir/jaxpr.js";
 
 export type MiscPrim = "iota" | "sort" | "threefry2x32";
-export type HigherOrderPrim = "custom_jvp_call" | "custom_vjp_call" | "custom_lin" | "checkpoint" | "pjit";
-export const higherOrderPrims: readonly HigherOrderPrim[] = ["custom_jvp_call", "custom_vjp_call", "custom_lin", "checkpoint", "pjit"];
+export type ControlFlowPrim = "cond" | "while" | "scan";
+export type HigherOrderPrim = "custom_jvp_call" | "custom_vjp_call" | "custom_lin" | "checkpoint" | "pjit" | ControlFlowPrim;
+export const higherOrderPrims: readonly HigherOrderPrim[] = ["custom_jvp_call", "custom_vjp_call", "custom_lin", "checkpoint", "pjit", "cond", "while", "scan"];
 
-function checkCallArgs(prim: string, jaxpr: Jaxpr, avals: readonly ShapedArray[]): ShapedArray[] {
+export function checkCallArgs(prim: string, jaxpr: Jaxpr, avals: readonly ShapedArray[]): ShapedArray[] {
   const want = jaxpr.inAvals;
   if (want.length !== avals.length || want.some((w, i) => !w.equals(avals[i]!))) {
     throw new ShapeError(`${prim}: arguments (${avals.map((a) => a.str()).join(", ")}) do not match the jaxpr's (${want.map((a) => a.str()).join(", ")})`);
@@ -19,7 +20,7 @@ function checkCallArgs(prim: string, jaxpr: Jaxpr, avals: readonly ShapedArray[]
   return jaxpr.outAvals;
 }
 
-export const miscAbstractEval: AbstractEvalTable<MiscPrim | HigherOrderPrim> = {
+export const miscAbstractEval: AbstractEvalTable<MiscPrim | Exclude<HigherOrderPrim, ControlFlowPrim>> = {
   iota: (_, { dtype, shape, dimension }) => {
     if (dimension < 0 || dimension >= shape.length) throw new ArgumentError(`iota: dimension ${dimension} out of range for shape ${fmtShape(shape)}`);
     return [new ShapedArray(shape, dtype)];

@@ -141,6 +141,26 @@ export interface PrimitiveParams {
     readonly num_consts: number;
   };
   pjit: { readonly jaxpr: Jaxpr; readonly name: string; readonly num_consts: number };
+  // structured control flow (JAX's names; params in JAX's printed order)
+  /** cond(index, ...operands): runs `branches[index]` on the operands (index clamped). */
+  cond: { readonly branches: readonly Jaxpr[] };
+  /** while(cond_consts..., body_consts..., carry...): iterate body while cond holds. */
+  while: {
+    readonly body_jaxpr: Jaxpr;
+    readonly body_nconsts: number;
+    readonly cond_jaxpr: Jaxpr;
+    readonly cond_nconsts: number;
+  };
+  /** scan(consts..., carry..., xs...): body (consts, carry, x) -> (carry, y) over axis 0 of xs;
+   * outputs the final carry and the stacked ys. */
+  scan: {
+    readonly jaxpr: Jaxpr;
+    readonly length: number;
+    readonly num_carry: number;
+    readonly num_consts: number;
+    readonly reverse: boolean;
+    readonly unroll: number;
+  };
 }
 
 export type PrimitiveName = keyof PrimitiveParams;

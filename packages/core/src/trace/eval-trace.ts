@@ -7,6 +7,7 @@ import { config } from "../config.js";
 import { isFloat } from "../dtype.js";
 import { JaxtsError, NotDifferentiableError, TracerLeakError } from "../errors.js";
 import { evalJaxprFlat } from "../ir/eval.js";
+import { condImpl, scanImpl, whileImpl } from "../ir/control-eval.js";
 import { abstractEval } from "../primitives/index.js";
 import type { HigherOrderPrim } from "../primitives/misc.js";
 import type { ParamsOf, PrimitiveName } from "../primitives/params.js";
@@ -22,6 +23,9 @@ const higherOrderImpls: HigherOrderImpls = {
   custom_vjp_call: (args, p) => evalJaxprFlat(p.call_jaxpr, [], args),
   checkpoint: (args, p) => evalJaxprFlat(p.jaxpr, [], args),
   pjit: (args, p) => evalJaxprFlat(p.jaxpr, [], args),
+  cond: condImpl,
+  while: whileImpl,
+  scan: scanImpl,
   custom_lin: (args, p) => {
     if (p.fwd === null) {
       throw new NotDifferentiableError(

@@ -15,6 +15,7 @@ import {
   withTrace,
 } from "@jaxts/core";
 import { jvpFlat } from "./jvp.js";
+import { isControlFlow, partialEvalControl } from "./partial-eval.js";
 import { isZero, type Tangent, Zero } from "./zero.js";
 
 /** Which primitive produced each known value (for savedResiduals' report). */
@@ -28,9 +29,22 @@ export class PartialEvalTrace extends JaxprTrace {
     return super.atom(x);
   }
 
+  isUnknown(x: NDArray): boolean {
+    return x instanceof JaxprTracer && x.trace === this;
+  }
+
+  /** Stage an equation on unknown inputs (known ones become residuals). */
+  stage<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
+    return super.processPrimitive(prim, args, params);
+  }
+
   override processPrimitive<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
-    const unknown = args.some((a) => a instanceof JaxprTracer && a.trace === this);
-    if (unknown) return super.processPrimitive(prim, args, params);
+    const unknown = args.some((a) => this.isUnknown(a));
+    if (unknown) {
+      // Control flow is split into a known loop/branch run now and an unknown one staged.
+      if (isControlFlow(prim)) return partialEvalControl(this, prim, args, params as ParamsOf<typeof prim>);
+      return super.processPrimitive(prim, args, params);
+    }
     const outs = withTrace(this.parent!, () => bind(prim, args, params));
     for (const o of outs) knownProducers.set(o, prim);
     return outs;

@@ -14,6 +14,7 @@ import {
   sameShape,
 } from "@jaxts/core";
 import { instantiate, type Tangent, Zero, zerosOf } from "./zero.js";
+import { condTranspose, scanTranspose } from "./control-transpose.js";
 
 /** A linear operand whose value is unknown: only its aval is. */
 export class UndefinedPrimal {
@@ -27,7 +28,7 @@ export type TransposeRule<P extends PrimitiveName> = (cts: readonly Tangent[], a
 export type LinearPrim =
   | "neg" | "add" | "sub" | "mul" | "div" | "convert_element_type" | "reduce_sum" | "cumsum" | "broadcast_in_dim"
   | "reshape" | "transpose" | "squeeze" | "rev" | "slice" | "concatenate" | "pad" | "gather" | "scatter_add"
-  | "dot_general" | "select_n" | "custom_lin";
+  | "dot_general" | "select_n" | "custom_lin" | "scan" | "cond";
 
 const ct0 = (cts: readonly Tangent[]): NDArray => instantiate(cts[0]!);
 
@@ -214,6 +215,8 @@ export const transposeRules: { readonly [P in LinearPrim]: TransposeRule<P> } = 
       }),
     ];
   },
+  scan: (cts, args, params) => scanTranspose(cts, args, params),
+  cond: (cts, args, params) => condTranspose(cts, args, params),
 };
 
 function callBwd(bwd: CustomBwd, res: readonly NDArray[], cts: readonly NDArray[], _name: string): NDArray[] {

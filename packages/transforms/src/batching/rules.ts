@@ -20,6 +20,7 @@ import {
   type CustomLinFwd,
 } from "@jaxts/core";
 import { type BatchDim, batchAtFront, moveAxis, vmapFlat } from "./batch-trace.js";
+import { condBatch, scanBatch, whileBatch } from "./control.js";
 
 export type BatchRule<P extends PrimitiveName> = (
   vals: readonly NDArray[],
@@ -245,4 +246,7 @@ export const batchRules: Table<PrimitiveName> = {
     const outs = bind("pjit", [...consts, ...allAtFront(vals, dims, size)], { ...params, jaxpr, num_consts: consts.length + params.num_consts });
     return [outs, outs.map(() => 0)];
   },
+  cond: (vals, dims, params, size) => condBatch(vals, dims, params, size),
+  while: (vals, dims, params, size) => whileBatch(vals, dims, params, size),
+  scan: (vals, dims, params, size) => scanBatch(vals, dims, params, size),
 };

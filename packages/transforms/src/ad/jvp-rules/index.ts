@@ -1,5 +1,6 @@
 // The JVP rule table: one rule per primitive, checked exhaustive by its type.
 import type { PrimitiveName } from "@jaxts/core";
+import { controlJvpRules } from "./control.js";
 import { elementwiseJvpRules } from "./elementwise.js";
 import { higherOrderJvpRules } from "./higher-order.js";
 import { structuralJvpRules } from "./structural.js";
@@ -9,4 +10,5 @@ export const jvpRules: JvpTable<PrimitiveName> = {
   ...elementwiseJvpRules,
   ...structuralJvpRules,
   ...higherOrderJvpRules,
+  ...controlJvpRules,
 };

@@ -1,0 +1,50 @@
+// Eager evaluation of the structured control-flow primitives: `cond` runs one branch, the
+// loops run their (already traced) body jaxpr once per iteration — never the user's
+// function again.
+import { bufferOf, ConcreteArray, type NDArray } from "../array.js";
+import { allocate } from "../dtype.js";
+import type { ParamsOf } from "../primitives/params.js";
+import { stackedAval } from "../primitives/control.js";
+import { ShapedArray } from "../aval.js";
+import { evalJaxprFlat } from "./eval.js";
+
+const scalarValue = (x: NDArray, what: string): number => bufferOf(x.concrete(what))[0]!;
+
+export function condImpl(args: readonly NDArray[], { branches }: ParamsOf<"cond">): NDArray[] {
+  const i = Math.min(Math.max(scalarValue(args[0]!, "cond"), 0), branches.length - 1);
+  return evalJaxprFlat(branches[i]!, [], args.slice(1));
+}
+
+export function whileImpl(args: readonly NDArray[], p: ParamsOf<"while">): NDArray[] {
+  const condConsts = args.slice(0, p.cond_nconsts);
+  const bodyConsts = args.slice(p.cond_nconsts, p.cond_nconsts + p.body_nconsts);
+  let carry = args.slice(p.cond_nconsts + p.body_nconsts);
+  while (scalarValue(evalJaxprFlat(p.cond_jaxpr, [], [...condConsts, ...carry])[0]!, "whileLoop") !== 0) {
+    carry = evalJaxprFlat(p.body_jaxpr, [], [...bodyConsts, ...carry]);
+  }
+  return [...carry];
+}
+
+/** Row `i` (along axis 0) of a concrete array, as a new array. */
+function row(x: NDArray, i: number): ConcreteArray {
+  const c = x.concrete("scan");
+  const inner = new ShapedArray(c.shape.slice(1), c.dtype, c.weakType);
+  const n = inner.size;
+  return new ConcreteArray(inner, bufferOf(c).slice(i * n, (i + 1) * n));
+}
+
+export function scanImpl(args: readonly NDArray[], p: ParamsOf<"scan">): NDArray[] {
+  const { jaxpr, length, num_carry, num_consts, reverse } = p;
+  const consts = args.slice(0, num_consts);
+  let carry = args.slice(num_consts, num_consts + num_carry);
+  const xs = args.slice(num_consts + num_carry);
+  const yAvals = jaxpr.outAvals.slice(num_carry);
+  const ys = yAvals.map((a) => allocate(a.dtype, a.size * length));
+  for (let k = 0; k < length; k++) {
+    const i = reverse ? length - 1 - k : k;
+    const outs = evalJaxprFlat(jaxpr, [], [...consts, ...carry, ...xs.map((x) => row(x, i))]);
+    carry = outs.slice(0, num_carry);
+    outs.slice(num_carry).forEach((y, j) => ys[j]!.set(bufferOf(y.concrete("scan")), i * yAvals[j]!.size));
+  }
+  return [...carry, ...ys.map((data, j) => new ConcreteArray(stackedAval(yAvals[j]!, length), data))];
+}
