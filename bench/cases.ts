@@ -3,7 +3,7 @@
 // JS inside the timed call, so both libraries are timed to "result in a typed array".
 // Each case also has a float64 reference in plain JS (from the same float32 inputs), so the
 // report can say which library is more accurate when they differ.
-import { array, type NDArray, nn, np } from "@jaxts/core";
+import { array, lax, type NDArray, nn, np } from "@jaxts/core";
 import { jit, valueAndGrad } from "@jaxts/transforms";
 import { normalData, type Outputs } from "./harness.js";
 import { readTensors, type TF } from "./tfjs.js";
@@ -257,6 +257,58 @@ const reduceAxis = (axis: 0 | 1): BenchCase => ({
   },
 });
 
+// (f) a recurrence of 10,000 steps as one scan: h ← tanh(0.9·h + x_t), y_t = Σh. jaxts stages
+// one body (not 10,000 copies) and loops over it; tfjs has no scan, so its side is a JS loop.
+const T = 10_000;
+const H = 16;
+const seqData = normalData(T * H, 51);
+const scanJ = (xs: NDArray): NDArray[] => {
+  const [h, ys] = lax.scan((h: NDArray, x: NDArray) => {
+    const hn = np.tanh(h.mul(0.9).add(x));
+    return [hn, np.sum(hn)] as const;
+  }, np.zeros([H]), xs);
+  return [h, ys];
+};
+const scan10k: BenchCase = {
+  name: "f-scan-10k",
+  what: `scan of ${T} steps, h ← tanh(0.9h + x), carry f32[${H}], y = Σh`,
+  tolerance: [1e-4, 1e-4],
+  jaxts: (mode) => jaxtsSide(mode, scanJ, f32(seqData, [T, H])),
+  tfjs: (tf) => {
+    const xs = tf.tensor2d(seqData, [T, H], "float32");
+    const rows = tf.unstack(xs);
+    return {
+      run: () =>
+        readTensors(() => {
+          let h = tf.zeros([H]);
+          const ys = [];
+          for (const x of rows) {
+            h = tf.tanh(tf.add(tf.mul(h, 0.9), x));
+            ys.push(tf.sum(h));
+          }
+          return [h, tf.stack(ys)];
+        }),
+      dispose: () => {
+        xs.dispose();
+        for (const r of rows) r.dispose();
+      },
+    };
+  },
+  reference: () => {
+    const h = new Float64Array(H);
+    const ys = new Float64Array(T);
+    for (let t = 0; t < T; t++) {
+      let s = 0;
+      for (let j = 0; j < H; j++) {
+        h[j] = Math.tanh(0.9 * h[j]! + seqData[t * H + j]!);
+        s += h[j]!;
+      }
+      ys[t] = s;
+    }
+    return [h, ys];
+  },
+};
+
 export const cases: readonly BenchCase[] = [
   elementwise,
   elementwiseSum,
@@ -266,4 +318,5 @@ export const cases: readonly BenchCase[] = [
   mlp,
   reduceAxis(0),
   reduceAxis(1),
+  scan10k,
 ];

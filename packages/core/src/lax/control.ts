@@ -16,8 +16,20 @@ import { add, convertElementType, lt, max, min, ne } from "./index.js";
 
 type Fn = (...args: never[]) => unknown;
 
+/** The form a pytree given as a value takes inside a traced function: its JS numbers and
+ * booleans become NDArrays, and nothing is readonly. */
+export type Traced<T> = T extends NDArray | number | boolean
+  ? NDArray
+  : T extends null | undefined
+    ? T
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: Traced<T[K]> }
+      : T extends object
+        ? { -readonly [K in keyof T]: Traced<T[K]> }
+        : T;
+
 /** A user function traced to a jaxpr whose leading inputs are the constants it captured. */
-interface Traced {
+interface TracedFn {
   readonly jaxpr: Jaxpr;
   readonly consts: readonly NDArray[];
   readonly outDef: tree.TreeDef;
@@ -32,7 +44,7 @@ function call(f: Fn, args: readonly unknown[]): unknown {
 }
 
 /** Trace `f(...args)` where the flat inputs `avals` fill the argument pytree `inDef`. */
-function traceFn(f: Fn, inDef: tree.TreeDef, avals: readonly ShapedArray[], where: string): Traced {
+function traceFn(f: Fn, inDef: tree.TreeDef, avals: readonly ShapedArray[], where: string): TracedFn {
   let outDef: tree.TreeDef | undefined;
   const { jaxpr, consts } = traceToJaxpr(
     (xs) => {
@@ -88,8 +100,8 @@ function traceLoopBody(
   init: NDArray[],
   initDef: tree.TreeDef,
   names: readonly string[],
-  trace: (carry: readonly NDArray[]) => { traced: Traced; carryOut: readonly ShapedArray[]; carryDef: tree.TreeDef },
-): { carry: NDArray[]; traced: Traced } {
+  trace: (carry: readonly NDArray[]) => { traced: TracedFn; carryOut: readonly ShapedArray[]; carryDef: tree.TreeDef },
+): { carry: NDArray[]; traced: TracedFn } {
   let carry = init;
   for (let attempt = 0; ; attempt++) {
     const { traced, carryOut, carryDef } = trace(carry);
@@ -167,7 +179,7 @@ export { switch_ as switch };
 
 /** `whileLoop(condFn, bodyFn, init)`: `while (condFn(carry)) carry = bodyFn(carry)`.
  * Forward-mode differentiable; for reverse mode use `scan` or `forLoop` with static bounds. */
-export function whileLoop<C>(condFn: (carry: C) => unknown, bodyFn: (carry: C) => C, init: C): C {
+export function whileLoop<const I>(condFn: (carry: NoInfer<Traced<I>>) => NDArray | boolean, bodyFn: (carry: NoInfer<Traced<I>>) => unknown, init: I): Traced<I> {
   checkFn("whileLoop", condFn, "condFn");
   checkFn("whileLoop", bodyFn, "bodyFn");
   const [init0, initDef] = flattenArrays(init, "whileLoop init");
@@ -188,7 +200,7 @@ export function whileLoop<C>(condFn: (carry: C) => unknown, bodyFn: (carry: C) =
     cond_jaxpr: condT.jaxpr,
     cond_nconsts: condT.consts.length,
   });
-  return tree.unflatten(initDef, outs) as C;
+  return tree.unflatten(initDef, outs) as Traced<I>;
 }
 
 export interface ScanOptions {
@@ -205,7 +217,12 @@ export interface ScanOptions {
  * `f(carry, x) → [carry, y]` runs over the leading axis of every leaf of `xs` and the ys are
  * stacked along a new leading axis. `xs` may be null when `length` is given.
  */
-export function scan<C, X, Y>(f: (carry: C, x: X) => readonly [C, Y], init: C, xs: X | null, opts: ScanOptions = {}): [C, Y] {
+export function scan<const I, const X, Y>(
+  f: (carry: NoInfer<Traced<I>>, x: NoInfer<Traced<X>>) => readonly [unknown, Y],
+  init: I,
+  xs: X,
+  opts: ScanOptions = {},
+): [Traced<I>, Traced<Y>] {
   checkFn("scan", f, "f");
   const o = checkOptions(opts, "scan", { length: "integer", reverse: "boolean", unroll: "any" });
   const [init0, initDef] = flattenArrays(init, "scan init");
@@ -234,7 +251,7 @@ export function scan<C, X, Y>(f: (carry: C, x: X) => readonly [C, Y], init: C, x
     reverse: o.reverse ?? false,
     unroll,
   });
-  return [tree.unflatten(initDef, outs.slice(0, carry.length)) as C, tree.unflatten(yDef!, outs.slice(carry.length)) as Y];
+  return [tree.unflatten(initDef, outs.slice(0, carry.length)) as Traced<I>, tree.unflatten(yDef!, outs.slice(carry.length)) as Traced<Y>];
 }
 
 function scanLength(xs: readonly NDArray[], given: number | undefined): number {
@@ -281,31 +298,30 @@ function staticBound(x: unknown, which: string): number | null {
  * i = lower … upper − 1. With static bounds it is a `scan` (reverse-differentiable), with
  * traced bounds a `whileLoop`.
  */
-export function forLoop<C>(lower: NDArray | number, upper: NDArray | number, bodyFn: (i: NDArray, carry: C) => C, init: C): C {
+export function forLoop<const I>(lower: NDArray | number, upper: NDArray | number, bodyFn: (i: NDArray, carry: NoInfer<Traced<I>>) => unknown, init: I): Traced<I> {
   checkFn("forLoop", bodyFn, "bodyFn");
   const lo = staticBound(lower, "lower");
   const hi = staticBound(upper, "upper");
+  const start = convertElementType(lower, "int32");
   if (lo !== null && hi !== null) {
-    const start = convertElementType(lower, "int32");
-    const step = ([i, c]: [NDArray, C]): [[NDArray, C], null] => [[add(i, 1), bodyFn(i, c)], null];
-    const [[, out]] = scan(step, [start, init] as [NDArray, C], null, {
+    const step = ([i, c]: [NDArray, unknown]) => [[add(i, 1), bodyFn(i, c as Traced<I>)], null] as const;
+    const [[, out]] = scan(step, [start, init] as [NDArray, unknown], null, {
       length: Math.max(hi - lo, 0),
     });
-    return out;
+    return out as Traced<I>;
   }
-  const start = convertElementType(lower, "int32");
   const stop = convertElementType(upper, "int32");
   const [, , out] = whileLoop(
-    ([i, n]: [NDArray, NDArray, C]) => lt(i, n),
-    ([i, n, c]: [NDArray, NDArray, C]) => [add(i, 1), n, bodyFn(i, c)] as [NDArray, NDArray, C],
-    [start, stop, init] as [NDArray, NDArray, C],
+    ([i, n]: [NDArray, NDArray, unknown]) => lt(i, n),
+    ([i, n, c]: [NDArray, NDArray, unknown]) => [add(i, 1), n, bodyFn(i, c as Traced<I>)],
+    [start, stop, init] as [NDArray, NDArray, unknown],
   );
-  return out;
+  return out as Traced<I>;
 }
 
 /** `map(f, xs)`: `f` applied to every slice of `xs` along its leading axis, results stacked
  * (a scan without a carry: one body, not a JS loop). */
-export function map<X, Y>(f: (x: X) => Y, xs: X): Y {
+export function map<const X, Y>(f: (x: NoInfer<Traced<X>>) => Y, xs: X): Traced<Y> {
   checkFn("map", f, "f");
-  return scan((_: null, x: X) => [null, f(x)] as const, null, xs)[1];
+  return scan((_: null, x: Traced<X>) => [null, f(x)] as const, null, xs)[1];
 }

@@ -109,7 +109,10 @@ export const whileBatch: BatchRule<"while"> = (vals, dims, params, size) => {
   for (;;) {
     cond = batchJaxprMasked(cond_jaxpr, size, [...ccB, ...carryB], [false]);
     // A batched predicate means members stop at different times: every carry is batched.
-    if (cond.outBatched[0]) carryB = carryB.map(() => true);
+    if (cond.outBatched[0] && !carryB.every(Boolean)) {
+      carryB = carryB.map(() => true);
+      continue;
+    }
     body = batchJaxprMasked(body_jaxpr, size, [...bcB, ...carryB], carryB);
     const next = or(carryB, body.outBatched);
     if (sameFlags(next, carryB)) break;
