@@ -206,7 +206,7 @@ describe("arguments of the transformations", () => {
   it("jvp with a tangent of the wrong shape is a ShapeError naming both shapes", () => {
     const e = thrown(() => jvp(sumSin, [x3], [array([1, 2])]));
     expect(e).toBeInstanceOf(ShapeError);
-    expect(e.message).toMatch(/^jvp: tangents leaf 0 has shape \[2\], expected \[3\]/);
+    expect(e.message).toMatch(/^jvp: tangents\[0\] has shape \[2\] \(f32\[2\]\), but the corresponding primal is f32\[3\]/);
   });
 
   it("jvp with the wrong number of tangents is a TreeStructureError", () => {
@@ -221,11 +221,38 @@ describe("arguments of the transformations", () => {
     expect(e.message).toContain("int32");
   });
 
+  it("jvp with a float64 tangent for a float32 primal is a DTypeError naming the argument and both avals", () => {
+    const e = thrown(() => jvp((a: NDArray, b: { w: NDArray }) => np.add(a, b.w), [x3, { w: x3 }], [x3, { w: array([1, 2, 3], { dtype: "float64" }) }]));
+    expect(e).toBeInstanceOf(DTypeError);
+    expect(e.message).toMatch(/^jvp: tangents\[1\]\.w has dtype float64 \(f64\[3\]\), but the corresponding primal is f32\[3\]/);
+  });
+
+  it("vjpFn with a float64 cotangent for a float32 output is a DTypeError naming both avals", () => {
+    const [, vjpFn] = vjp((a: NDArray) => np.sin(a), x3);
+    const e = thrown(() => vjpFn(array([1, 2, 3], { dtype: "float64" })));
+    expect(e).toBeInstanceOf(DTypeError);
+    expect(e.message).toMatch(/^vjp function: cotangent has dtype float64 \(f64\[3\]\), but the corresponding primal output is f32\[3\]/);
+  });
+
+  it("vjpFn with a cotangent of the wrong shape in a pytree output names the leaf's path", () => {
+    const [, vjpFn] = vjp((a: NDArray) => ({ out: np.sin(a) }), x3);
+    const e = thrown(() => vjpFn({ out: array([1, 2]) }));
+    expect(e).toBeInstanceOf(ShapeError);
+    expect(e.message).toContain("cotangent.out has shape [2] (f32[2]), but the corresponding primal output is f32[3]");
+  });
+
+  it("a JS number tangent or cotangent takes the primal's dtype (it has none of its own)", () => {
+    const [, t] = jvp((a: NDArray) => np.multiply(a, 2), [array(1, { dtype: "float64" })], [1]);
+    expect((t as NDArray).dtype).toBe("float64");
+    const [, vjpFn] = vjp((a: NDArray) => np.multiply(a, 2), array(1, { dtype: "float64" }));
+    expect((vjpFn(1)[0] as NDArray).item()).toBe(2);
+  });
+
   it("vjpFn with a cotangent of the wrong shape is a ShapeError", () => {
     const [, vjpFn] = vjp(sumSin, x3);
     const e = thrown(() => vjpFn(array([1, 2])));
     expect(e).toBeInstanceOf(ShapeError);
-    expect(e.message).toMatch(/cotangent leaf 0 has shape \[2\], expected \[\]/);
+    expect(e.message).toMatch(/cotangent has shape \[2\] \(f32\[2\]\), but the corresponding primal output is f32\[\]/);
   });
 
   it("linearize's jvpFn checks its tangents the same way", () => {

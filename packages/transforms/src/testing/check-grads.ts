@@ -39,7 +39,8 @@ function randomLike(x: NDArray, rnd: () => number): NDArray {
   if (!isFloat(x.dtype)) return np.zerosLike(x);
   const data = new Float64Array(x.size);
   for (let i = 0; i < data.length; i++) data[i] = rnd();
-  return array(data, { dtype: "float64" }).reshape(x.shape);
+  // In x's own dtype: a float64 cotangent for a float32 output is an error, as in JAX.
+  return array(data, { dtype: x.dtype }).reshape(x.shape);
 }
 
 function leavesOf(t: unknown): NDArray[] {
