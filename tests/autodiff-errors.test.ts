@@ -268,6 +268,25 @@ describe("arguments of the transformations", () => {
     }
   });
 
+  it("argnums 1.5 is an ArgumentError saying argnums must be an integer, not out of range", () => {
+    for (const t of [() => grad(sumSin, { argnums: 1.5 }), () => valueAndGrad(sumSin, { argnums: [0, 0.5] }), () => hessian(sumSin, { argnums: Number.NaN })]) {
+      const e = thrown(t);
+      expect(e).toBeInstanceOf(ArgumentError);
+      expect(e.message).toContain("`argnums` must be an integer or a list of integers");
+      expect(e.message).not.toContain("out of range");
+    }
+  });
+
+  it("a repeated argnum (also as a negative index) is an ArgumentError, not a silently zero gradient", () => {
+    const f2 = (a: NDArray, b: NDArray) => np.sum(np.multiply(a, b));
+    for (const argnums of [[0, 0], [1, -1]]) {
+      const e = thrown(() => grad(f2, { argnums })(x3, x3));
+      expect(e).toBeInstanceOf(ArgumentError);
+      expect(e.message).toMatch(/^grad: argnums \[-?\d, -?\d\] selects argument \d more than once/);
+    }
+    expect(() => jacrev(f2, { argnums: [1, 1] })(x3, x3)).toThrow(/selects argument 1 more than once/);
+  });
+
   it("hasAux with a function that does not return a pair is an ArgumentError", () => {
     const cases = [() => grad(sumSin, { hasAux: true })(x3), () => valueAndGrad((x: NDArray) => [sumSin(x)], { hasAux: true })(x3)];
     for (const t of cases) {
@@ -336,7 +355,7 @@ describe("options of the transformations", () => {
   it("grad(f, 1) — a positional argnums — is an ArgumentError instead of differentiating argument 0", () => {
     const f = (a: NDArray, b: NDArray) => a.mul(b);
     expect(() => grad(f, 1 as never)).toThrow(ArgumentError);
-    expect(() => grad(f, 1 as never)).toThrow(/grad: optional arguments go in an options object such as \{ argnums: 1 \}, got number 1/);
+    expect(() => grad(f, 1 as never)).toThrow(/grad: optional arguments go in an options object such as \{ argnums: … \}, got number 1/);
     expect(() => valueAndGrad(f, [1] as never)).toThrow(/got an array/);
     expect(() => jacrev(f, 0 as never)).toThrow(ArgumentError);
     expect(() => checkpoint(f, "dots_saveable" as never)).toThrow(/policy/);

@@ -1,6 +1,6 @@
 // Adafactor's factored second-moment estimate (optax's factorized.py): for a matrix-like
 // parameter, row and column means of g² stand in for the full second moment.
-import { lax, type NDArray, np, tree, checkOptionsObject } from "@jaxts/core";
+import { lax, type NDArray, np, tree, checkOptions } from "@jaxts/core";
 import { type GradientTransformation, requireParams, transformation } from "./base.js";
 import { checkHyper, flattenTogether, mapArrays, safeIncrement, zeroCount } from "./tree-util.js";
 
@@ -49,7 +49,7 @@ const without = (shape: readonly number[], axis: number): number[] => shape.filt
  * const [u] = tx.update({ m: array([[1, 1, 1], [2, 2, 2]]) }, state, params);
  */
 export function scaleByFactoredRms(opts: ScaleByFactoredRmsOptions = {}): GradientTransformation<FactoredState> {
-  checkOptionsObject(opts, "scaleByFactoredRms", "{ name: value }");
+  checkOptions(opts, "scaleByFactoredRms", { factored: "boolean", decayRate: "number", stepOffset: "number", minDimSizeToFactor: "number", epsilon: "number" });
   const { factored = true, decayRate = 0.8, stepOffset = 0, minDimSizeToFactor = 128, epsilon = 1e-30 } = opts;
   for (const [name, v] of [["decayRate", decayRate], ["stepOffset", stepOffset], ["minDimSizeToFactor", minDimSizeToFactor], ["epsilon", epsilon]] as const) {
     checkHyper("scaleByFactoredRms", name, v);

@@ -1,6 +1,6 @@
 // Loss functions (optax's losses): elementwise regression losses and numerically stable
 // classification losses written with logSoftmax / logSigmoid / logsumexp.
-import { ArgumentError, asArray, DTypeError, isFloat, type NDArray, nn, np, type Operand, ShapeError, checkOptionsObject } from "@jaxts/core";
+import { ArgumentError, asArray, DTypeError, isFloat, type NDArray, nn, np, type Operand, ShapeError, checkOptions } from "@jaxts/core";
 
 function floatArray(x: Operand, where: string, name: string): NDArray {
   const a = asArray(x, where);
@@ -56,7 +56,7 @@ export function l2Loss(predictions: Operand, targets?: Operand): NDArray {
  * huberLoss(array([0.5, 3]), array([0, 0]), { delta: 2 }).toArray(); // [0.125, 4]
  */
 export function huberLoss(predictions: Operand, targets?: Operand, opts: { readonly delta?: number } = {}): NDArray {
-  checkOptionsObject(opts, "huberLoss", "{ name: value }");
+  checkOptions(opts, "huberLoss", { delta: "number" });
   const delta = opts.delta ?? 1;
   if (!Number.isFinite(delta) || delta < 0) throw new ArgumentError(`huberLoss: delta must be a non-negative finite number, got ${delta}`);
   const abs = np.abs(errors("huberLoss", predictions, targets));
@@ -77,7 +77,7 @@ export function huberLoss(predictions: Operand, targets?: Operand, opts: { reado
  * softmaxCrossEntropy(logits, array([[1, 0, 0], [0, 1, 0]])).toArray(); // [0.2761, 2.9518]
  */
 export function softmaxCrossEntropy(logits: Operand, labels: Operand, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "softmaxCrossEntropy", "{ name: value }");
+  checkOptions(opts, "softmaxCrossEntropy", { axis: "integer" });
   const l = floatArray(logits, "softmaxCrossEntropy", "logits");
   const axis = opts.axis ?? -1;
   return np.negative(np.sum(np.multiply(labels, nn.logSoftmax(l, { axis })), { axis }));
@@ -95,7 +95,7 @@ export function softmaxCrossEntropy(logits: Operand, labels: Operand, opts: { re
  * softmaxCrossEntropyWithIntegerLabels(logits, array([0, 1], { dtype: "int32" })).toArray(); // [0.2761, 2.9518]
  */
 export function softmaxCrossEntropyWithIntegerLabels(logits: Operand, labels: Operand, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "softmaxCrossEntropyWithIntegerLabels", "{ name: value }");
+  checkOptions(opts, "softmaxCrossEntropyWithIntegerLabels", { axis: "integer" });
   const where = "softmaxCrossEntropyWithIntegerLabels";
   const l = floatArray(logits, where, "logits");
   const y = asArray(labels, where);

@@ -16,9 +16,9 @@ import {
   ShapeError,
   tree,
   withTrace,
-  checkOptionsObject,
+  checkOptions,
 } from "@jaxts/core";
-import { type AnyFn, type GradOptions, type GradResult, type GradsOf, type LooseArgs, type Loosen, type ValueOf, call } from "./types.js";
+import { type AnyFn, type GradOptions, type GradResult, type GradsOf, gradOptionSpec, type LooseArgs, type Loosen, type ValueOf, call } from "./types.js";
 import { checkCallable, flattenOutputs, selectArgs, } from "./args.js";
 import { backwardPass, isLinearPrim } from "./backward-pass.js";
 import { evalLinearized, linearizeCall, pullBack } from "./linearize-call.js";
@@ -133,9 +133,8 @@ function valueAndGradImpl(where: string, f: Fn, opts: GradOptions, args: readonl
 
 /** grad(f, { argnums, hasAux }) → (...args) => gradient of a scalar-valued f (with aux: [g, aux]). */
 export function grad<F extends Fn, const O extends GradOptions = {}>(f: F, opts?: O): (...args: ArgsOf<F>) => GradResult<F, O> {
-  checkOptionsObject(opts, "grad", "{ argnums: 1 }");
   checkCallable("grad", f);
-  const o: GradOptions = opts ?? {};
+  const o: GradOptions = checkOptions<GradOptions>(opts, "grad", gradOptionSpec);
   return (...args) => {
     const [, g, aux] = valueAndGradImpl("grad", f, o, args);
     return (o.hasAux ? [g, aux] : g) as GradResult<F, O>;
@@ -147,9 +146,8 @@ export function valueAndGrad<F extends Fn, const O extends GradOptions = {}>(
   f: F,
   opts?: O,
 ): (...args: ArgsOf<F>) => [ValueOf<F, O>, GradsOf<F, O>] {
-  checkOptionsObject(opts, "valueAndGrad", "{ argnums: 1 }");
   checkCallable("valueAndGrad", f);
-  const o: GradOptions = opts ?? {};
+  const o: GradOptions = checkOptions<GradOptions>(opts, "valueAndGrad", gradOptionSpec);
   return (...args) => {
     const [value, g, aux] = valueAndGradImpl("valueAndGrad", f, o, args);
     return [(o.hasAux ? [value, aux] : value) as ValueOf<F, O>, g as GradsOf<F, O>];
