@@ -248,6 +248,18 @@ describe("arguments of the transformations", () => {
     expect((vjpFn(1)[0] as NDArray).item()).toBe(2);
   });
 
+  it("jvp gives an integer primal a zero tangent (JAX's float0), agreeing with linearize", () => {
+    const n = array(3, { dtype: "int32" });
+    const [, t] = jvp((a: NDArray) => a.mul(a), [n], [array(1, { dtype: "int32" })]);
+    expect((t as NDArray).dtype).toBe("int32");
+    expect((t as NDArray).item()).toBe(0);
+    const mixed = (a: NDArray, b: NDArray) => np.multiply(a.astype("float32"), b);
+    const [, t2] = jvp(mixed, [n, array(2)], [array(1, { dtype: "int32" }), array(1)]);
+    const [, jvpFn] = linearize(mixed, n, array(2));
+    expect((t2 as NDArray).item()).toBe(3);
+    expect((jvpFn(array(1, { dtype: "int32" }), array(1)) as NDArray).item()).toBe(3);
+  });
+
   it("vjpFn with a cotangent of the wrong shape is a ShapeError", () => {
     const [, vjpFn] = vjp(sumSin, x3);
     const e = thrown(() => vjpFn(array([1, 2])));

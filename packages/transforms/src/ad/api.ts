@@ -24,7 +24,7 @@ import { backwardPass, isLinearPrim } from "./backward-pass.js";
 import { evalLinearized, linearizeCall, pullBack } from "./linearize-call.js";
 import { jvpFlat } from "./jvp.js";
 import { PartialEvalTrace } from "./linearize.js";
-import { instantiate, } from "./zero.js";
+import { instantiate, type Tangent, Zero } from "./zero.js";
 
 type Fn = AnyFn;
 type ArgsOf<F extends AnyFn> = LooseArgs<F>;
@@ -60,7 +60,10 @@ export function jvp<A extends unknown[], R>(f: (...args: A) => R, primals: Loose
   checkCallable("jvp", f);
   if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new ArgumentError("jvp: primals and tangents must be arrays (one entry per argument)");
   const [flat, inDef] = flattenArgs(primals, "jvp");
-  const flatT = matchLeaves("jvp", "tangents", "primal", [...tangents], tree.structure([...primals]), flat.map((p) => p.aval));
+  const given = matchLeaves("jvp", "tangents", "primal", [...tangents], tree.structure([...primals]), flat.map((p) => p.aval));
+  // Integer and boolean primals have zero tangents (JAX's float0), as in grad and linearize:
+  // an int tangent pushed through x*x would give a derivative no other mode agrees with.
+  const flatT: Tangent[] = given.map((t, i) => (isFloat(flat[i]!.dtype) ? t : new Zero(flat[i]!.aval)));
   void inDef;
   let outDef: tree.TreeDef | undefined;
   const [outs, outT] = jvpFlat(
