@@ -31,8 +31,8 @@ type ArgsOf<F extends AnyFn> = LooseArgs<F>;
 
 /**
  * Check that `given` (tangents or cotangents) matches arrays of `avals` leaf by leaf: the same
- * structure, shape and dtype, as JAX requires (its TypeError/ValueError). Only a JS number or
- * another weakly typed scalar adopts the expected dtype; a float64 cotangent for a float32
+ * structure, shape and dtype, as JAX requires (its TypeError/ValueError). Only a JS number (or
+ * another weakly typed value) adopts the expected dtype; a float64 cotangent for a float32
  * output is an error, not a silent cast. `what` names the value (e.g. "tangents"), `of`
  * what it must match (e.g. "primal").
  */

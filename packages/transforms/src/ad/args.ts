@@ -35,8 +35,8 @@ export function selectArgs(where: string, args: readonly unknown[], argnums: Arg
     }
   }
   const positions = nums.map((n) => (n < 0 ? n + args.length : n));
-  // A repeated argument would be differentiated twice with one copy's gradient lost
-  // (JAX silently returns zeros for the first copy): an error instead.
+  // A repeated argument has no one gradient to report (rebuilding the call keeps only the
+  // last copy, so the first would silently get zeros): an error instead.
   const repeated = positions.find((p, k) => positions.indexOf(p) !== k);
   if (repeated !== undefined) {
     throw new ArgumentError(`${where}: argnums [${nums.join(", ")}] selects argument ${repeated} more than once; list each argument once`);
