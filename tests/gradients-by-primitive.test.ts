@@ -4,7 +4,7 @@
 // rule that makes a constant without its operand's dtype (a bare literal takes the default
 // float) fails here instead of raising a dtype mismatch in user code.
 import { config, lax, type NDArray, np, nn, random } from "@jaxts/core";
-import { checkpoint, customJvp, customVjp, grad, jit, jvp, vjp, vmap } from "@jaxts/transforms";
+import { checkpoint, customJvp, customVjp, grad, hessian, jacfwd, jacrev, jit, jvp, linearize, vjp, vmap } from "@jaxts/transforms";
 import { arrayArb, type CheckGradsOptions, checkGrads, shapeArb } from "@jaxts/transforms/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -248,6 +248,21 @@ describe("derivatives at kinks and in float64 under the float32 default", () => 
       const [, back] = vjp((a: NDArray) => f(a, y), x);
       expect((back(f64([1, 1, 1]))[0] as NDArray).toArray()).toEqual(want);
     }
+  });
+  it("jacfwd, jacrev, hessian, linearize and vmap∘grad of float64 functions stay float64 under the float32 default", () => {
+    const x = f64([0.5, -1, 2]);
+    const y = f64([1, -2, 1]);
+    const g = (a: NDArray) => np.sum(np.multiply(np.maximum(a, y), np.sin(np.minimum(a, 1))));
+    const results = [
+      jacfwd(g)(x),
+      jacrev(g)(x),
+      hessian(g)(x),
+      linearize(g, x)[1](f64([1, 0, 0])),
+      vmap(grad((a: NDArray) => np.sum(np.abs(np.maximum(a, 0)))))(np.reshape(x, [3, 1])),
+    ] as NDArray[];
+    for (const r of results) expect(r.dtype).toBe("float64");
+    const [fwd, rev] = [results[0]!.toTypedArray(), results[1]!.toTypedArray()];
+    fwd.forEach((v, i) => expect(v).toBeCloseTo(rev[i]!, 12));
   });
   it("a tie in max/min splits the derivative evenly between the operands, as JAX", () => {
     const [gx, gy] = grad((a: NDArray, b: NDArray) => np.maximum(a, b), { argnums: [0, 1] })(2, 2) as NDArray[];
