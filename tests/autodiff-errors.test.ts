@@ -206,7 +206,7 @@ describe("arguments of the transformations", () => {
   it("jvp with a tangent of the wrong shape is a ShapeError naming both shapes", () => {
     const e = thrown(() => jvp(sumSin, [x3], [array([1, 2])]));
     expect(e).toBeInstanceOf(ShapeError);
-    expect(e.message).toMatch(/^jvp: tangents leaf 0 has shape \[2\], expected \[3\]/);
+    expect(e.message).toMatch(/^jvp: tangents\[0\] has shape \[2\] \(f32\[2\]\), but the corresponding primal is f32\[3\]/);
   });
 
   it("jvp with the wrong number of tangents is a TreeStructureError", () => {
@@ -221,11 +221,50 @@ describe("arguments of the transformations", () => {
     expect(e.message).toContain("int32");
   });
 
+  it("jvp with a float64 tangent for a float32 primal is a DTypeError naming the argument and both avals", () => {
+    const e = thrown(() => jvp((a: NDArray, b: { w: NDArray }) => np.add(a, b.w), [x3, { w: x3 }], [x3, { w: array([1, 2, 3], { dtype: "float64" }) }]));
+    expect(e).toBeInstanceOf(DTypeError);
+    expect(e.message).toMatch(/^jvp: tangents\[1\]\.w has dtype float64 \(f64\[3\]\), but the corresponding primal is f32\[3\]/);
+  });
+
+  it("vjpFn with a float64 cotangent for a float32 output is a DTypeError naming both avals", () => {
+    const [, vjpFn] = vjp((a: NDArray) => np.sin(a), x3);
+    const e = thrown(() => vjpFn(array([1, 2, 3], { dtype: "float64" })));
+    expect(e).toBeInstanceOf(DTypeError);
+    expect(e.message).toMatch(/^vjp function: cotangent has dtype float64 \(f64\[3\]\), but the corresponding primal output is f32\[3\]/);
+  });
+
+  it("vjpFn with a cotangent of the wrong shape in a pytree output names the leaf's path", () => {
+    const [, vjpFn] = vjp((a: NDArray) => ({ out: np.sin(a) }), x3);
+    const e = thrown(() => vjpFn({ out: array([1, 2]) }));
+    expect(e).toBeInstanceOf(ShapeError);
+    expect(e.message).toContain("cotangent.out has shape [2] (f32[2]), but the corresponding primal output is f32[3]");
+  });
+
+  it("a JS number tangent or cotangent takes the primal's dtype (it has none of its own)", () => {
+    const [, t] = jvp((a: NDArray) => np.multiply(a, 2), [array(1, { dtype: "float64" })], [1]);
+    expect((t as NDArray).dtype).toBe("float64");
+    const [, vjpFn] = vjp((a: NDArray) => np.multiply(a, 2), array(1, { dtype: "float64" }));
+    expect((vjpFn(1)[0] as NDArray).item()).toBe(2);
+  });
+
+  it("jvp gives an integer primal a zero tangent (JAX's float0), agreeing with linearize", () => {
+    const n = array(3, { dtype: "int32" });
+    const [, t] = jvp((a: NDArray) => a.mul(a), [n], [array(1, { dtype: "int32" })]);
+    expect((t as NDArray).dtype).toBe("int32");
+    expect((t as NDArray).item()).toBe(0);
+    const mixed = (a: NDArray, b: NDArray) => np.multiply(a.astype("float32"), b);
+    const [, t2] = jvp(mixed, [n, array(2)], [array(1, { dtype: "int32" }), array(1)]);
+    const [, jvpFn] = linearize(mixed, n, array(2));
+    expect((t2 as NDArray).item()).toBe(3);
+    expect((jvpFn(array(1, { dtype: "int32" }), array(1)) as NDArray).item()).toBe(3);
+  });
+
   it("vjpFn with a cotangent of the wrong shape is a ShapeError", () => {
     const [, vjpFn] = vjp(sumSin, x3);
     const e = thrown(() => vjpFn(array([1, 2])));
     expect(e).toBeInstanceOf(ShapeError);
-    expect(e.message).toMatch(/cotangent leaf 0 has shape \[2\], expected \[\]/);
+    expect(e.message).toMatch(/cotangent has shape \[2\] \(f32\[2\]\), but the corresponding primal output is f32\[\]/);
   });
 
   it("linearize's jvpFn checks its tangents the same way", () => {
@@ -239,6 +278,25 @@ describe("arguments of the transformations", () => {
       expect(e).toBeInstanceOf(ArgumentError);
       expect(e.message).toMatch(/argnums -?\d is out of range for a call with 1 positional argument/);
     }
+  });
+
+  it("argnums 1.5 is an ArgumentError saying argnums must be an integer, not out of range", () => {
+    for (const t of [() => grad(sumSin, { argnums: 1.5 }), () => valueAndGrad(sumSin, { argnums: [0, 0.5] }), () => hessian(sumSin, { argnums: Number.NaN })]) {
+      const e = thrown(t);
+      expect(e).toBeInstanceOf(ArgumentError);
+      expect(e.message).toContain("`argnums` must be an integer or a list of integers");
+      expect(e.message).not.toContain("out of range");
+    }
+  });
+
+  it("a repeated argnum (also as a negative index) is an ArgumentError, not a silently zero gradient", () => {
+    const f2 = (a: NDArray, b: NDArray) => np.sum(np.multiply(a, b));
+    for (const argnums of [[0, 0], [1, -1]]) {
+      const e = thrown(() => grad(f2, { argnums })(x3, x3));
+      expect(e).toBeInstanceOf(ArgumentError);
+      expect(e.message).toMatch(/^grad: argnums \[-?\d, -?\d\] selects argument \d more than once/);
+    }
+    expect(() => jacrev(f2, { argnums: [1, 1] })(x3, x3)).toThrow(/selects argument 1 more than once/);
   });
 
   it("hasAux with a function that does not return a pair is an ArgumentError", () => {
@@ -309,7 +367,7 @@ describe("options of the transformations", () => {
   it("grad(f, 1) — a positional argnums — is an ArgumentError instead of differentiating argument 0", () => {
     const f = (a: NDArray, b: NDArray) => a.mul(b);
     expect(() => grad(f, 1 as never)).toThrow(ArgumentError);
-    expect(() => grad(f, 1 as never)).toThrow(/grad: optional arguments go in an options object such as \{ argnums: 1 \}, got number 1/);
+    expect(() => grad(f, 1 as never)).toThrow(/grad: optional arguments go in an options object such as \{ argnums: … \}, got number 1/);
     expect(() => valueAndGrad(f, [1] as never)).toThrow(/got an array/);
     expect(() => jacrev(f, 0 as never)).toThrow(ArgumentError);
     expect(() => checkpoint(f, "dots_saveable" as never)).toThrow(/policy/);

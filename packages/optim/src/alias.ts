@@ -1,6 +1,6 @@
 // The public optimizers (optax's alias.py): each a thin chain of building blocks, with
 // Optax 0.2.8's defaults. Learning rates are numbers, scalar arrays or schedules.
-import { checkOptionsObject, type DType } from "@jaxts/core";
+import { checkOptions, type DType } from "@jaxts/core";
 import { type EmptyState, type GradientTransformation, identity, namedChain, type ScalarOrSchedule } from "./base.js";
 import { clipByBlockRms } from "./clipping.js";
 import { scaleByFactoredRms } from "./factorized.js";
@@ -12,6 +12,7 @@ import {
   type ScaleByAdamState,
   type ScaleByLionState,
   type ScaleByRssState,
+  adamSpec,
   ema,
   scale,
   scaleByAdam,
@@ -47,7 +48,7 @@ export interface SgdOptions {
  * (`u ← -α(g + μm)` with `nesterov`).
  *
  * @example
- * import { array, type NDArray, np, checkOptionsObject } from "@jaxts/core";
+ * import { array, type NDArray, np } from "@jaxts/core";
  * import { grad } from "@jaxts/transforms";
  * import { applyUpdates, sgd } from "@jaxts/optim";
  *
@@ -62,7 +63,7 @@ export interface SgdOptions {
  * }
  */
 export function sgd(learningRate: ScalarOrSchedule, opts: SgdOptions = {}): GradientTransformation<readonly unknown[]> {
-  checkOptionsObject(opts, "sgd", "{ name: value }");
+  checkOptions(opts, "sgd", { momentum: "any", nesterov: "boolean", accumulatorDtype: "dtype" });
   checkOptionalHyper("sgd", "momentum", opts.momentum);
   const momentum =
     opts.momentum === undefined
@@ -96,7 +97,7 @@ export type AdamState = readonly [ScaleByAdamState, LearningRateState];
  * }
  */
 export function adam(learningRate: ScalarOrSchedule, opts: AdamOptions = {}): GradientTransformation<AdamState> {
-  checkOptionsObject(opts, "adam", "{ name: value }");
+  checkOptions(opts, "adam", adamSpec);
   return namedChain("adam", scaleByAdam(opts), lr("adam", learningRate));
 }
 
@@ -130,7 +131,7 @@ export type AdamwState = readonly [ScaleByAdamState, DecayState, LearningRateSta
  * }
  */
 export function adamw(learningRate: ScalarOrSchedule, opts: AdamwOptions = {}): GradientTransformation<AdamwState> {
-  checkOptionsObject(opts, "adamw", "{ name: value }");
+  checkOptions(opts, "adamw", { ...adamSpec, weightDecay: "any", mask: "any" });
   const { weightDecay = 1e-4, mask, ...adamOpts } = opts;
   return namedChain("adamw", scaleByAdam(adamOpts), addDecayedWeights(weightDecay, mask === undefined ? {} : { mask }), lr("adamw", learningRate));
 }
@@ -168,7 +169,7 @@ export interface RmspropOptions {
  * }
  */
 export function rmsprop(learningRate: ScalarOrSchedule, opts: RmspropOptions = {}): GradientTransformation<readonly unknown[]> {
-  checkOptionsObject(opts, "rmsprop", "{ name: value }");
+  checkOptions(opts, "rmsprop", { decay: "any", eps: "any", initialScale: "any", epsInSqrt: "boolean", centered: "boolean", momentum: "any", nesterov: "boolean", biasCorrection: "boolean" });
   const { centered = false, momentum, nesterov = false, ...rmsOpts } = opts;
   checkOptionalHyper("rmsprop", "momentum", momentum);
   const rescale = centered ? scaleByStddev(rmsOpts) : scaleByRms(rmsOpts);
@@ -197,7 +198,7 @@ export type AdagradState = readonly [ScaleByRssState, LearningRateState];
  * }
  */
 export function adagrad(learningRate: ScalarOrSchedule, opts: { readonly initialAccumulatorValue?: Hyper; readonly eps?: Hyper } = {}): GradientTransformation<AdagradState> {
-  checkOptionsObject(opts, "adagrad", "{ name: value }");
+  checkOptions(opts, "adagrad", { initialAccumulatorValue: "any", eps: "any" });
   return namedChain("adagrad", scaleByRss(opts), lr("adagrad", learningRate));
 }
 
@@ -240,7 +241,7 @@ export interface AdafactorOptions {
  * }
  */
 export function adafactor(learningRate?: ScalarOrSchedule | null, opts: AdafactorOptions = {}): GradientTransformation<readonly unknown[]> {
-  checkOptionsObject(opts, "adafactor", "{ name: value }");
+  checkOptions(opts, "adafactor", { minDimSizeToFactor: "number", decayRate: "number", decayOffset: "number", multiplyByParameterScale: "boolean", clippingThreshold: "any", momentum: "any", dtypeMomentum: "dtype", weightDecayRate: "any", eps: "number", factored: "boolean", weightDecayMask: "any" });
   const {
     minDimSizeToFactor = 128,
     decayRate = 0.8,
@@ -303,7 +304,7 @@ export type LionState = readonly [ScaleByLionState, DecayState, LearningRateStat
  * }
  */
 export function lion(learningRate: ScalarOrSchedule, opts: LionOptions = {}): GradientTransformation<LionState> {
-  checkOptionsObject(opts, "lion", "{ name: value }");
+  checkOptions(opts, "lion", { b1: "any", b2: "any", muDtype: "dtype", weightDecay: "any", mask: "any" });
   const { b1 = 0.9, b2 = 0.99, muDtype, weightDecay = 1e-3, mask } = opts;
   return namedChain(
     "lion",
@@ -344,7 +345,7 @@ export type LambState = readonly [ScaleByAdamState, DecayState, EmptyState, Lear
  * }
  */
 export function lamb(learningRate: ScalarOrSchedule, opts: LambOptions = {}): GradientTransformation<LambState> {
-  checkOptionsObject(opts, "lamb", "{ name: value }");
+  checkOptions(opts, "lamb", { b1: "any", b2: "any", eps: "any", epsRoot: "any", weightDecay: "any", mask: "any" });
   const { b1 = 0.9, b2 = 0.999, eps = 1e-6, epsRoot = 0, weightDecay = 0, mask } = opts;
   return namedChain(
     "lamb",

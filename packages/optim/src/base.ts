@@ -1,8 +1,8 @@
 // The GradientTransformation contract, chain and applyUpdates (optax's base.py, combine.py
 // and update.py): a transformation is a pair of pure functions over pytrees of arrays.
-import { ArgumentError, asArray, type NDArray, np, TreeStructureError, tree } from "@jaxts/core";
+import { ArgumentError, asArray, JaxtsError, type NDArray, np, TreeStructureError, tree } from "@jaxts/core";
 import type { Schedule } from "./schedules.js";
-import { describe } from "./tree-util.js";
+import { atLeaf, checkSameShapes, describe, prefixError } from "./tree-util.js";
 
 /**
  * An optimizer, or one stage of one: `init(params)` builds the state, `update(updates,
@@ -36,12 +36,17 @@ export function transformation<S>(
     update<U>(updates: U, state: S, params?: U): [U, S] {
       if (params !== undefined && params !== null) {
         tree.assertSameStructure(tree.structure(updates), tree.structure(params), `${name}.update`, ["updates", "params"]);
+        checkSameShapes(`${name}.update`, params, "params", updates, "updates");
       }
       try {
         const [u, s] = update(updates, state, params);
         return [u as U, s];
       } catch (e) {
-        throw e instanceof TreeStructureError ? stateMismatch(name, e) : e;
+        if (e instanceof TreeStructureError) {
+          const mismatch = stateMismatch(name, e);
+          if (mismatch !== e) throw mismatch;
+        }
+        throw insideUpdate(name, e);
       }
     },
   };
@@ -58,6 +63,23 @@ function stateMismatch(name: string, e: TaggedError): TreeStructureError {
   const inner = tag ?? { name, detail: e.message.replace(/^tree\.map: the first and tree #\d+ trees/, "the updates and the state") };
   const where = inner.name === name ? `${name}.update` : `${name}.update (in ${inner.name}.update)`;
   const err: TaggedError = new TreeStructureError(`${where}: ${inner.detail}; was the state made by init for params of this structure?`);
+  err[innermost] = inner;
+  return err;
+}
+
+type Tagged = JaxtsError & { [innermost]?: { readonly name: string; readonly detail: string } };
+
+/** An error raised inside an update (a shape mismatch at a leaf, say) names the
+ * transformation the user called and, when it differs, the inner one that failed:
+ * `adam.update (in scaleByAdam.update): params.w: add: shapes …`. The class is kept. */
+function insideUpdate(name: string, e: unknown): unknown {
+  if (!(e instanceof JaxtsError)) return e;
+  const tagged = e as Tagged;
+  const own = `${name}.update: `;
+  const inner = tagged[innermost] ?? { name, detail: e.message.startsWith(own) ? e.message.slice(own.length) : e.message };
+  const where = inner.name === name ? `${name}.update` : `${name}.update (in ${inner.name}.update)`;
+  const Cls = e.constructor as new (message: string) => JaxtsError;
+  const err: Tagged = new Cls(`${where}: ${inner.detail}`);
   err[innermost] = inner;
   return err;
 }
@@ -148,12 +170,21 @@ export function chain<const T extends readonly GradientTransformation<unknown>[]
  */
 export function applyUpdates<P>(params: P, updates: P): P {
   tree.assertSameStructure(tree.structure(params), tree.structure(updates), "applyUpdates", ["params", "updates"]);
-  return tree.map(
-    (p: unknown, u: unknown) => {
-      const pa = asArray(p, "applyUpdates");
-      return np.astype(np.add(pa, asArray(u, "applyUpdates")), pa.dtype);
-    },
-    params,
-    updates,
-  ) as P;
+  // An update of another shape would broadcast the parameter to a new shape: refuse it.
+  checkSameShapes("applyUpdates", params, "params", updates, "updates");
+  const paths = tree.leafPaths(params);
+  let i = 0;
+  try {
+    return tree.map(
+      (p: unknown, u: unknown) =>
+        atLeaf(paths[i++], () => {
+          const pa = asArray(p, "applyUpdates");
+          return np.astype(np.add(pa, asArray(u, "applyUpdates")), pa.dtype);
+        }),
+      params,
+      updates,
+    ) as P;
+  } catch (e) {
+    throw prefixError(e, "applyUpdates");
+  }
 }

@@ -1,8 +1,8 @@
 // Adafactor's factored second-moment estimate (optax's factorized.py): for a matrix-like
 // parameter, row and column means of g² stand in for the full second moment.
-import { lax, type NDArray, np, tree, checkOptionsObject } from "@jaxts/core";
+import { lax, type NDArray, np, tree, checkOptions } from "@jaxts/core";
 import { type GradientTransformation, requireParams, transformation } from "./base.js";
-import { checkHyper, flattenTogether, mapArrays, safeIncrement, zeroCount } from "./tree-util.js";
+import { atLeaf, checkHyper, flattenTogether, mapArrays, safeIncrement, zeroCount } from "./tree-util.js";
 
 export interface FactoredState {
   readonly count: NDArray;
@@ -49,7 +49,7 @@ const without = (shape: readonly number[], axis: number): number[] => shape.filt
  * const [u] = tx.update({ m: array([[1, 1, 1], [2, 2, 2]]) }, state, params);
  */
 export function scaleByFactoredRms(opts: ScaleByFactoredRmsOptions = {}): GradientTransformation<FactoredState> {
-  checkOptionsObject(opts, "scaleByFactoredRms", "{ name: value }");
+  checkOptions(opts, "scaleByFactoredRms", { factored: "boolean", decayRate: "number", stepOffset: "number", minDimSizeToFactor: "number", epsilon: "number" });
   const { factored = true, decayRate = 0.8, stepOffset = 0, minDimSizeToFactor = 128, epsilon = 1e-30 } = opts;
   for (const [name, v] of [["decayRate", decayRate], ["stepOffset", stepOffset], ["minDimSizeToFactor", minDimSizeToFactor], ["epsilon", epsilon]] as const) {
     checkHyper("scaleByFactoredRms", name, v);
@@ -79,23 +79,26 @@ export function scaleByFactoredRms(opts: ScaleByFactoredRmsOptions = {}): Gradie
       const t = np.add(lax.convertElementType(np.subtract(state.count, stepOffset), "float32"), 1);
       const rate = np.subtract(1, np.power(t, -decayRate));
       const [def, [gs = [], rows = [], cols = [], vs = [], ps = []]] = flattenTogether("scaleByFactoredRms", grads, state.vRow, state.vCol, state.v, params);
-      const results = gs.map((g, i) => {
-        const [vRow, vCol, v, p] = [rows[i]!, cols[i]!, vs[i]!, ps[i]!];
-        const gradSqr = np.add(np.square(g), epsilon);
-        const dims = factoredDims(p.shape, factored, minDimSizeToFactor);
-        if (dims === undefined) {
-          const newV = np.add(np.multiply(rate, v), np.multiply(np.subtract(1, rate), gradSqr));
-          return [np.multiply(g, np.power(newV, -0.5)), placeholder(p), placeholder(p), newV] as const;
-        }
-        const [d1, d0] = dims;
-        const newRow = np.add(np.multiply(rate, vRow), np.multiply(np.subtract(1, rate), np.mean(gradSqr, { axis: d0 })));
-        const newCol = np.add(np.multiply(rate, vCol), np.multiply(np.subtract(1, rate), np.mean(gradSqr, { axis: d1 })));
-        const reducedD1 = d1 > d0 ? d1 - 1 : d1;
-        const rowFactor = np.power(np.divide(newRow, np.mean(newRow, { axis: reducedD1, keepdims: true })), -0.5);
-        const colFactor = np.power(newCol, -0.5);
-        const update = np.multiply(np.multiply(g, np.expandDims(rowFactor, d0)), np.expandDims(colFactor, d1));
-        return [update, newRow, newCol, placeholder(p)] as const;
-      });
+      const paths = tree.leafPaths(grads);
+      const results = gs.map((g, i) =>
+        atLeaf(paths[i], () => {
+          const [vRow, vCol, v, p] = [rows[i]!, cols[i]!, vs[i]!, ps[i]!];
+          const gradSqr = np.add(np.square(g), epsilon);
+          const dims = factoredDims(p.shape, factored, minDimSizeToFactor);
+          if (dims === undefined) {
+            const newV = np.add(np.multiply(rate, v), np.multiply(np.subtract(1, rate), gradSqr));
+            return [np.multiply(g, np.power(newV, -0.5)), placeholder(p), placeholder(p), newV] as const;
+          }
+          const [d1, d0] = dims;
+          const newRow = np.add(np.multiply(rate, vRow), np.multiply(np.subtract(1, rate), np.mean(gradSqr, { axis: d0 })));
+          const newCol = np.add(np.multiply(rate, vCol), np.multiply(np.subtract(1, rate), np.mean(gradSqr, { axis: d1 })));
+          const reducedD1 = d1 > d0 ? d1 - 1 : d1;
+          const rowFactor = np.power(np.divide(newRow, np.mean(newRow, { axis: reducedD1, keepdims: true })), -0.5);
+          const colFactor = np.power(newCol, -0.5);
+          const update = np.multiply(np.multiply(g, np.expandDims(rowFactor, d0)), np.expandDims(colFactor, d1));
+          return [update, newRow, newCol, placeholder(p)] as const;
+        }),
+      );
       const part = (k: 0 | 1 | 2 | 3): unknown => tree.unflatten(def, results.map((r) => r[k]));
       return [part(0), { count: safeIncrement(state.count), vRow: part(1), vCol: part(2), v: part(3) }];
     },

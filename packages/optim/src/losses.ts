@@ -1,6 +1,6 @@
 // Loss functions (optax's losses): elementwise regression losses and numerically stable
 // classification losses written with logSoftmax / logSigmoid / logsumexp.
-import { ArgumentError, asArray, DTypeError, isFloat, type NDArray, nn, np, type Operand, ShapeError, checkOptionsObject } from "@jaxts/core";
+import { ArgumentError, asArray, broadcastShapes, DTypeError, fmtShape, isFloat, type NDArray, nn, np, type Operand, ShapeError, checkOptions } from "@jaxts/core";
 
 function floatArray(x: Operand, where: string, name: string): NDArray {
   const a = asArray(x, where);
@@ -16,6 +16,17 @@ function errors(where: string, predictions: Operand, targets: Operand | undefine
     throw new ShapeError(`${where}: predictions and targets must have the same shape, got [${p.shape.join(", ")}] and [${t.shape.join(", ")}]`);
   }
   return np.subtract(p, t);
+}
+
+/** Labels must broadcast against the logits; the error names the loss and both shapes,
+ * not the multiply inside it. */
+function checkLabelsFit(where: string, logits: NDArray, labels: Operand): void {
+  const y = asArray(labels, where);
+  try {
+    broadcastShapes(where, logits.shape, y.shape);
+  } catch {
+    throw new ShapeError(`${where}: labels of shape ${fmtShape(y.shape)} do not broadcast against logits of shape ${fmtShape(logits.shape)}`);
+  }
 }
 
 /**
@@ -56,7 +67,7 @@ export function l2Loss(predictions: Operand, targets?: Operand): NDArray {
  * huberLoss(array([0.5, 3]), array([0, 0]), { delta: 2 }).toArray(); // [0.125, 4]
  */
 export function huberLoss(predictions: Operand, targets?: Operand, opts: { readonly delta?: number } = {}): NDArray {
-  checkOptionsObject(opts, "huberLoss", "{ name: value }");
+  checkOptions(opts, "huberLoss", { delta: "number" });
   const delta = opts.delta ?? 1;
   if (!Number.isFinite(delta) || delta < 0) throw new ArgumentError(`huberLoss: delta must be a non-negative finite number, got ${delta}`);
   const abs = np.abs(errors("huberLoss", predictions, targets));
@@ -77,8 +88,9 @@ export function huberLoss(predictions: Operand, targets?: Operand, opts: { reado
  * softmaxCrossEntropy(logits, array([[1, 0, 0], [0, 1, 0]])).toArray(); // [0.2761, 2.9518]
  */
 export function softmaxCrossEntropy(logits: Operand, labels: Operand, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "softmaxCrossEntropy", "{ name: value }");
+  checkOptions(opts, "softmaxCrossEntropy", { axis: "integer" });
   const l = floatArray(logits, "softmaxCrossEntropy", "logits");
+  checkLabelsFit("softmaxCrossEntropy", l, labels);
   const axis = opts.axis ?? -1;
   return np.negative(np.sum(np.multiply(labels, nn.logSoftmax(l, { axis })), { axis }));
 }
@@ -95,7 +107,7 @@ export function softmaxCrossEntropy(logits: Operand, labels: Operand, opts: { re
  * softmaxCrossEntropyWithIntegerLabels(logits, array([0, 1], { dtype: "int32" })).toArray(); // [0.2761, 2.9518]
  */
 export function softmaxCrossEntropyWithIntegerLabels(logits: Operand, labels: Operand, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "softmaxCrossEntropyWithIntegerLabels", "{ name: value }");
+  checkOptions(opts, "softmaxCrossEntropyWithIntegerLabels", { axis: "integer" });
   const where = "softmaxCrossEntropyWithIntegerLabels";
   const l = floatArray(logits, where, "logits");
   const y = asArray(labels, where);
@@ -125,6 +137,7 @@ export function softmaxCrossEntropyWithIntegerLabels(logits: Operand, labels: Op
  */
 export function sigmoidBinaryCrossEntropy(logits: Operand, labels: Operand): NDArray {
   const l = floatArray(logits, "sigmoidBinaryCrossEntropy", "logits");
+  checkLabelsFit("sigmoidBinaryCrossEntropy", l, labels);
   const y = np.astype(labels, l.dtype);
   return np.subtract(np.negative(np.multiply(y, nn.logSigmoid(l))), np.multiply(np.subtract(1, y), nn.logSigmoid(np.negative(l))));
 }

@@ -1,6 +1,6 @@
 // Learning-rate (and other hyperparameter) schedules: pure functions of the step count,
 // written with np so that a traced, int32 step works as well as a JS number (Optax 0.2.8).
-import { ArgumentError, config, NDArray, np, checkOptionsObject } from "@jaxts/core";
+import { ArgumentError, config, NDArray, np, checkOptions } from "@jaxts/core";
 
 /** A step: a JS number, or the int32 step counter an optimizer keeps in its state. */
 export type Step = NDArray | number;
@@ -56,7 +56,7 @@ export function constant(value: number): Schedule {
  * lr(200).toString(); // "0.01"
  */
 export function polynomial(initValue: number, endValue: number, power: number, transitionSteps: number, opts: { readonly transitionBegin?: number } = {}): Schedule {
-  checkOptionsObject(opts, "polynomial", "{ name: value }");
+  checkOptions(opts, "polynomial", { transitionBegin: "number" });
   const where = "polynomial";
   checkFinite(where, "initValue", initValue);
   checkFinite(where, "endValue", endValue);
@@ -84,7 +84,7 @@ export function polynomial(initValue: number, endValue: number, power: number, t
  * warmup(500).toString(); // "0.001"
  */
 export function linear(initValue: number, endValue: number, transitionSteps: number, opts: { readonly transitionBegin?: number } = {}): Schedule {
-  checkOptionsObject(opts, "linear", "{ name: value }");
+  checkOptions(opts, "linear", { transitionBegin: "number" });
   return polynomial(initValue, endValue, 1, transitionSteps, opts);
 }
 
@@ -106,6 +106,7 @@ export function exponentialDecay(
   opts: { readonly transitionBegin?: number; readonly staircase?: boolean; readonly endValue?: number } = {},
 ): Schedule {
   const where = "exponentialDecay";
+  checkOptions(opts, where, { transitionBegin: "number", staircase: "boolean", endValue: "number" });
   checkFinite(where, "initValue", initValue);
   checkInteger(where, "transitionSteps", transitionSteps);
   checkFinite(where, "decayRate", decayRate);
@@ -135,7 +136,7 @@ export function exponentialDecay(
  * lr(100).toString(); // "0.1"
  */
 export function cosineDecay(initValue: number, decaySteps: number, opts: { readonly alpha?: number; readonly exponent?: number } = {}): Schedule {
-  checkOptionsObject(opts, "cosineDecay", "{ name: value }");
+  checkOptions(opts, "cosineDecay", { alpha: "number", exponent: "number" });
   const where = "cosineDecay";
   checkFinite(where, "initValue", initValue);
   checkInteger(where, "decaySteps", decaySteps);
@@ -200,6 +201,7 @@ export function warmupCosineDecay(
   opts: { readonly endValue?: number; readonly exponent?: number } = {},
 ): Schedule {
   const where = "warmupCosineDecay";
+  checkOptions(opts, where, { endValue: "number", exponent: "number" });
   checkFinite(where, "peakValue", peakValue);
   checkInteger(where, "warmupSteps", warmupSteps);
   checkInteger(where, "decaySteps", decaySteps);

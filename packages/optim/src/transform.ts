@@ -1,7 +1,7 @@
 // The building blocks optimizers are chained from (optax's transform.py and transforms/):
 // one factory per transformation, each returning { init, update } closures over its
 // hyperparameters, with a readonly state type named after it.
-import { type DType, lax, type NDArray, np, checkOptionsObject } from "@jaxts/core";
+import { type DType, lax, type NDArray, np, checkOptions, type OptionSpec } from "@jaxts/core";
 import { type EmptyState, emptyState, type GradientTransformation, requireParams, type ScalarOrSchedule, transformation } from "./base.js";
 import type { Schedule } from "./schedules.js";
 import {
@@ -89,7 +89,7 @@ export type LearningRateState = ScaleByScheduleState | EmptyState;
  * const myAdam = chain(scaleByAdam(), scaleByLearningRate(schedules.cosineDecay(1e-3, 1000)));
  */
 export function scaleByLearningRate(learningRate: ScalarOrSchedule, opts: { readonly flipSign?: boolean } = {}): GradientTransformation<LearningRateState> {
-  checkOptionsObject(opts, "scaleByLearningRate", "{ name: value }");
+  checkOptions(opts, "scaleByLearningRate", { flipSign: "boolean" });
   checkLearningRate("scaleByLearningRate", learningRate);
   const m = opts.flipSign === false ? 1 : -1;
   if (typeof learningRate === "function") {
@@ -122,6 +122,7 @@ export function addDecayedWeights(
   weightDecay: ScalarOrSchedule = 0,
   opts: { readonly mask?: MaskOrFn | null } = {},
 ): GradientTransformation<AddDecayedWeightsState | MaskedState<AddDecayedWeightsState>> {
+  checkOptions(opts, "addDecayedWeights", { mask: "any" });
   if (typeof weightDecay !== "function") checkHyper("addDecayedWeights", "weightDecay", weightDecay);
   const tx = transformation<AddDecayedWeightsState>(
     "addDecayedWeights",
@@ -163,7 +164,7 @@ export interface TraceState {
  * [u, state] = tx.update(g, state); // u.w = [1.9]
  */
 export function trace(decay: Hyper, opts: { readonly nesterov?: boolean; readonly accumulatorDtype?: DType } = {}): GradientTransformation<TraceState> {
-  checkOptionsObject(opts, "trace", "{ name: value }");
+  checkOptions(opts, "trace", { nesterov: "boolean", accumulatorDtype: "dtype" });
   checkHyper("trace", "decay", decay);
   checkFloatDtype("trace", "accumulatorDtype", opts.accumulatorDtype);
   const step = (g: NDArray, t: NDArray): NDArray => np.add(g, np.multiply(hyperLike(decay, t), t));
@@ -199,7 +200,7 @@ export interface EmaState {
  * [u, state] = tx.update(g, state); // u.w = [0.19]
  */
 export function ema(decay: Hyper, opts: { readonly debias?: boolean; readonly accumulatorDtype?: DType } = {}): GradientTransformation<EmaState> {
-  checkOptionsObject(opts, "ema", "{ name: value }");
+  checkOptions(opts, "ema", { debias: "boolean", accumulatorDtype: "dtype" });
   checkHyper("ema", "decay", decay);
   checkFloatDtype("ema", "accumulatorDtype", opts.accumulatorDtype);
   return transformation(
@@ -229,6 +230,9 @@ export interface ScaleByAdamOptions {
   readonly nesterov?: boolean;
 }
 
+/** The keys scaleByAdam (and adam, adamw) read; hyperparameters are checked by checkHyper. */
+export const adamSpec: OptionSpec<ScaleByAdamOptions> = { b1: "any", b2: "any", eps: "any", epsRoot: "any", muDtype: "dtype", nesterov: "boolean" };
+
 /**
  * Adam's rescaling: `m ← β₁m + (1-β₁)g`, `v ← β₂v + (1-β₂)g²`,
  * `u ← m̂ / (√(v̂ + ε_root) + ε)` with `m̂ = m/(1-β₁^t)`, `v̂ = v/(1-β₂^t)`; with `nesterov`,
@@ -243,7 +247,7 @@ export interface ScaleByAdamOptions {
  * const [u] = tx.update(g, tx.init(g)); // first step: ≈ sign(g) = [1, -1]
  */
 export function scaleByAdam(opts: ScaleByAdamOptions = {}): GradientTransformation<ScaleByAdamState> {
-  checkOptionsObject(opts, "scaleByAdam", "{ name: value }");
+  checkOptions(opts, "scaleByAdam", adamSpec);
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, muDtype, nesterov = false } = opts;
   for (const [name, v] of [["b1", b1], ["b2", b2], ["eps", eps], ["epsRoot", epsRoot]] as const) checkHyper("scaleByAdam", name, v);
   checkFloatDtype("scaleByAdam", "muDtype", muDtype);
@@ -281,6 +285,8 @@ export interface ScaleByRmsOptions {
   readonly biasCorrection?: boolean;
 }
 
+const rmsSpec: OptionSpec<ScaleByRmsOptions> = { decay: "any", eps: "any", initialScale: "any", epsInSqrt: "boolean", biasCorrection: "boolean" };
+
 /** `1/√(n + ε)` or `1/(√n + ε)`. */
 const rootInverse = (n: NDArray, eps: Hyper, epsInSqrt: boolean): NDArray =>
   epsInSqrt ? lax.rsqrt(np.add(n, hyperLike(eps, n))) : np.divide(1, np.add(np.sqrt(n), hyperLike(eps, n)));
@@ -299,7 +305,7 @@ const rootInverse = (n: NDArray, eps: Hyper, epsInSqrt: boolean): NDArray =>
  * const [u] = tx.update(g, tx.init(g)); // 2 / √(0.01·4 + 1e-8) ≈ [10]
  */
 export function scaleByRms(opts: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> {
-  checkOptionsObject(opts, "scaleByRms", "{ name: value }");
+  checkOptions(opts, "scaleByRms", rmsSpec);
   const { decay = 0.9, eps = 1e-8, initialScale = 0, epsInSqrt = true, biasCorrection: debias = false } = opts;
   for (const [name, v] of [["decay", decay], ["eps", eps], ["initialScale", initialScale]] as const) checkHyper("scaleByRms", name, v);
   return transformation(
@@ -337,7 +343,7 @@ export interface ScaleByStddevState {
  * const [u] = tx.update(g, tx.init(g)); // v - m² = 2 - 1: u ≈ [2]
  */
 export function scaleByStddev(opts: ScaleByRmsOptions = {}): GradientTransformation<ScaleByStddevState> {
-  checkOptionsObject(opts, "scaleByStddev", "{ name: value }");
+  checkOptions(opts, "scaleByStddev", rmsSpec);
   const { decay = 0.9, eps = 1e-8, initialScale = 0, epsInSqrt = true, biasCorrection: debias = false } = opts;
   for (const [name, v] of [["decay", decay], ["eps", eps], ["initialScale", initialScale]] as const) checkHyper("scaleByStddev", name, v);
   return transformation(
@@ -376,7 +382,7 @@ export interface ScaleByRssState {
  * const [u] = tx.update(g, tx.init(g)); // g / √(g² + 1e-7) ≈ [1, -1]
  */
 export function scaleByRss(opts: { readonly initialAccumulatorValue?: Hyper; readonly eps?: Hyper } = {}): GradientTransformation<ScaleByRssState> {
-  checkOptionsObject(opts, "scaleByRss", "{ name: value }");
+  checkOptions(opts, "scaleByRss", { initialAccumulatorValue: "any", eps: "any" });
   const { initialAccumulatorValue = 0.1, eps = 1e-7 } = opts;
   checkHyper("scaleByRss", "initialAccumulatorValue", initialAccumulatorValue);
   checkHyper("scaleByRss", "eps", eps);
@@ -412,7 +418,7 @@ export interface ScaleByLionState {
  * const [u] = tx.update(g, tx.init(g)); // sign(0.1·g) = [1, -1, 0]
  */
 export function scaleByLion(opts: { readonly b1?: Hyper; readonly b2?: Hyper; readonly muDtype?: DType } = {}): GradientTransformation<ScaleByLionState> {
-  checkOptionsObject(opts, "scaleByLion", "{ name: value }");
+  checkOptions(opts, "scaleByLion", { b1: "any", b2: "any", muDtype: "dtype" });
   const { b1 = 0.9, b2 = 0.99, muDtype } = opts;
   checkHyper("scaleByLion", "b1", b1);
   checkHyper("scaleByLion", "b2", b2);
@@ -441,7 +447,7 @@ export function scaleByLion(opts: { readonly b1?: Hyper; readonly b2?: Hyper; re
  * const [u] = scaleByTrustRatio().update({ w: array([0, 1]) }, {}, params); // ‖p‖/‖u‖ = 5: u.w = [0, 5]
  */
 export function scaleByTrustRatio(opts: { readonly minNorm?: Hyper; readonly trustCoefficient?: Hyper; readonly eps?: Hyper } = {}): GradientTransformation<EmptyState> {
-  checkOptionsObject(opts, "scaleByTrustRatio", "{ name: value }");
+  checkOptions(opts, "scaleByTrustRatio", { minNorm: "any", trustCoefficient: "any", eps: "any" });
   const { minNorm = 0, trustCoefficient = 1, eps = 0 } = opts;
   for (const [name, v] of [["minNorm", minNorm], ["trustCoefficient", trustCoefficient], ["eps", eps]] as const) checkHyper("scaleByTrustRatio", name, v);
   return transformation("scaleByTrustRatio", emptyState, (updates, state, params) => {
@@ -473,7 +479,7 @@ export function scaleByTrustRatio(opts: { readonly minNorm?: Hyper; readonly tru
  * const [u] = scaleByParamBlockRms().update({ w: array([1, 1]) }, {}, params); // rms = √12.5 ≈ 3.54
  */
 export function scaleByParamBlockRms(opts: { readonly minScale?: Hyper } = {}): GradientTransformation<EmptyState> {
-  checkOptionsObject(opts, "scaleByParamBlockRms", "{ name: value }");
+  checkOptions(opts, "scaleByParamBlockRms", { minScale: "any" });
   const { minScale = 1e-3 } = opts;
   checkHyper("scaleByParamBlockRms", "minScale", minScale);
   return transformation("scaleByParamBlockRms", emptyState, (updates, state, params) => {

@@ -1,16 +1,59 @@
 // Internal numerics over pytrees of arrays: the optax.tree / numerics helpers the
 // transformations are written with. Nothing here reads an array's value back to JS,
 // so every transformation stays traceable (and so jit-able).
-import { ArgumentError, asArray, type DType, isFloat, lax, NDArray, np, type Operand, tree } from "@jaxts/core";
+import { ArgumentError, asArray, type DType, fmtShape, isFloat, JaxtsError, lax, NDArray, np, type Operand, ShapeError, tree } from "@jaxts/core";
 
 /** A numeric hyperparameter: a JS number, or a scalar array (e.g. from injectHyperparams). */
 export type Hyper = number | NDArray;
 
 const INT32_MAX = 2147483647;
 
-/** `f` applied leafwise to arrays (JS-number leaves become arrays); null subtrees pass through. */
+/** How a leaf is named in messages: its path in the params tree (`params.layers[2].W`). */
+export const leafName = (path: string | undefined): string => (path === undefined || path === "(root)" ? "params" : `params${path}`);
+
+/** The same error with `prefix: ` in front, keeping its class (a ShapeError stays a
+ * ShapeError); anything that is not a JaxtsError passes through unchanged. */
+export function prefixError(e: unknown, prefix: string): unknown {
+  if (!(e instanceof JaxtsError)) return e;
+  const Cls = e.constructor as new (message: string) => JaxtsError;
+  return new Cls(`${prefix}: ${e.message}`);
+}
+
+/** Run the work on one leaf; an error it raises names the leaf's path. */
+export function atLeaf<R>(path: string | undefined, work: () => R): R {
+  try {
+    return work();
+  } catch (e) {
+    throw prefixError(e, leafName(path));
+  }
+}
+
+/** `f` applied leafwise to arrays (JS-number leaves become arrays); null subtrees pass through.
+ * An error at a leaf (say, a shape mismatch between the updates and the state) names the
+ * leaf's path, so the user learns which parameter does not fit. */
 export function mapArrays(f: (...xs: NDArray[]) => NDArray, t: unknown, ...rest: unknown[]): unknown {
-  return tree.map((...leaves: unknown[]) => f(...leaves.map((l) => asArray(l, "optim"))), t, ...rest);
+  const paths = tree.leafPaths(t);
+  let i = 0;
+  return tree.map((...leaves: unknown[]) => atLeaf(paths[i++], () => f(...leaves.map((l) => asArray(l, "optim")))), t, ...rest);
+}
+
+const shapeOf = (l: unknown): readonly number[] => (l instanceof NDArray ? l.shape : []);
+
+/** Every leaf of `b` has the shape of the same leaf of `a` (trees of one structure), else a
+ * ShapeError naming the path and both shapes. */
+export function checkSameShapes(where: string, a: unknown, aName: string, b: unknown, bName: string): void {
+  const [as] = tree.flatten(a);
+  const [bs] = tree.flatten(b);
+  const paths = tree.leafPaths(a);
+  as.forEach((l, i) => {
+    const [sa, sb] = [shapeOf(l), shapeOf(bs[i])];
+    if (sa.length !== sb.length || sa.some((d, k) => d !== sb[k])) {
+      const path = paths[i] === "(root)" ? "" : (paths[i] ?? "");
+      throw new ShapeError(
+        `${where}: ${bName}${path} has shape ${fmtShape(sb)} but ${aName}${path} has shape ${fmtShape(sa)}; each must have its parameter's shape`,
+      );
+    }
+  });
 }
 
 /** The leaves of trees of one structure, as arrays, with that structure (checked, naming

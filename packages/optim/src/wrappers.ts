@@ -1,7 +1,7 @@
 // Transformations of transformations (optax's masking, MultiSteps and inject_hyperparams):
 // apply one to part of the tree, accumulate gradients over k steps, expose hyperparameters
 // (and their schedules) in the state.
-import { ArgumentError, config, type DType, isFloat, lax, NDArray, np, tree, TreeStructureError } from "@jaxts/core";
+import { ArgumentError, checkOptions, config, type DType, isFloat, lax, NDArray, np, tree, TreeStructureError } from "@jaxts/core";
 import { type GradientTransformation, transformation } from "./base.js";
 import type { Schedule } from "./schedules.js";
 import { checkFloatDtype, describe, firstFloatDtype, mapArrays, safeIncrement, zeroCount, zerosLikeTree } from "./tree-util.js";
@@ -115,6 +115,7 @@ export function multiSteps<S>(
   everyK: number | ((gradientStep: NDArray) => NDArray | number),
   opts: { readonly useGradMean?: boolean } = {},
 ): MultiSteps<S> {
+  checkOptions(opts, "multiSteps", { useGradMean: "boolean" });
   if (typeof everyK === "number" && (!Number.isInteger(everyK) || everyK < 1)) {
     throw new ArgumentError(`multiSteps: everyK must be a positive integer or a schedule, got ${everyK}`);
   }
@@ -199,6 +200,7 @@ export function injectHyperparams<H extends Readonly<Record<string, unknown>>, S
 ): GradientTransformation<InjectHyperparamsState<S>> {
   if (typeof factory !== "function") throw new ArgumentError(`injectHyperparams: the factory must be a function, got ${describe(factory)}`);
   if (!tree.isPlainObject(hyperparams)) throw new ArgumentError(`injectHyperparams: hyperparams must be a plain object, got ${describe(hyperparams)}`);
+  checkOptions<InjectHyperparamsOptions<K>>(opts, "injectHyperparams", { staticArgs: "any", hyperparamDtype: "dtype" });
   checkFloatDtype("injectHyperparams", "hyperparamDtype", opts.hyperparamDtype);
   const staticNames = new Set<string>(opts.staticArgs ?? []);
   for (const name of staticNames) {

@@ -1,6 +1,6 @@
 // Every error a user of @jaxts/optim can meet: its JaxtsError subclass and the words that
 // say what was expected, what was given, and where.
-import { ArgumentError, array, JaxtsError, TreeStructureError } from "@jaxts/core";
+import { ArgumentError, array, JaxtsError, np, ShapeError, TreeStructureError } from "@jaxts/core";
 import { describe, expect, it } from "vitest";
 import {
   adafactor,
@@ -9,8 +9,10 @@ import {
   addDecayedWeights,
   applyUpdates,
   chain,
+  clipByGlobalNorm,
   injectHyperparams,
   lamb,
+  losses,
   masked,
   multiSteps,
   rmsprop,
@@ -24,6 +26,8 @@ import {
 const v = (x: number[]) => array(x, { dtype: "float64" });
 const params = { dense: { w: v([1, 2]), b: [v([1]), v([2])] } };
 const mismatched = { dense: { w: v([1, 2]), b: v([1]) } };
+const layers = { layers: [{ W: np.ones([3, 4]) }, { W: np.ones([3, 4]) }, { W: np.ones([3, 4]) }] };
+const layerGrads = { layers: [{ W: np.ones([3, 4]) }, { W: np.ones([3, 4]) }, { W: np.ones([4, 3]) }] };
 
 const table: { name: string; run: () => unknown; cls: typeof JaxtsError; words: RegExp[] }[] = [
   {
@@ -95,6 +99,63 @@ const table: { name: string; run: () => unknown; cls: typeof JaxtsError; words: 
     run: () => injectHyperparams(scaleByAdam, { b1: 0.9 }, { staticArgs: ["b3" as "b1"] }),
     cls: ArgumentError,
     words: [/staticArgs names "b3"/, /b1/],
+  },
+  {
+    name: "update with a gradient leaf of another shape than its parameter names the optimizer, the leaf path and both shapes",
+    run: () => {
+      const opt = adam(0.1);
+      return opt.update(layerGrads, opt.init(layers), layers);
+    },
+    cls: ShapeError,
+    words: [/^adam\.update: updates\.layers\[2\]\.W has shape \[4, 3\] but params\.layers\[2\]\.W has shape \[3, 4\]/],
+  },
+  {
+    name: "update without params, against a state made for other shapes, names the optimizer, the failing stage and the leaf path",
+    run: () => {
+      const opt = sgd(0.1, { momentum: 0.9 });
+      return opt.update(layerGrads, opt.init(layers));
+    },
+    cls: ShapeError,
+    words: [/^sgd\.update \(in trace\.update\): params\.layers\[2\]\.W: /, /shapes \[4, 3\] and \[3, 4\]/],
+  },
+  {
+    name: "chained transformations name the chain and the failing stage",
+    run: () => {
+      const opt = chain(clipByGlobalNorm(1), scaleByAdam());
+      return opt.update(layerGrads, opt.init(layers));
+    },
+    cls: ShapeError,
+    words: [/^chain\.update \(in scaleByAdam\.update\): params\.layers\[2\]\.W: /],
+  },
+  {
+    name: "applyUpdates with an update of another shape names the leaf path and both shapes (no broadcasting the parameter)",
+    run: () => applyUpdates(layers, layerGrads),
+    cls: ShapeError,
+    words: [/^applyUpdates: updates\.layers\[2\]\.W has shape \[4, 3\] but params\.layers\[2\]\.W has shape \[3, 4\]/],
+  },
+  {
+    name: "applyUpdates with a broadcastable update of another shape is refused too",
+    run: () => applyUpdates({ w: v([1, 2]) }, { w: v([1]) }),
+    cls: ShapeError,
+    words: [/^applyUpdates: updates\.w has shape \[1\] but params\.w has shape \[2\]/],
+  },
+  {
+    name: "softmaxCrossEntropy with labels that do not fit the logits names the loss and both shapes",
+    run: () => losses.softmaxCrossEntropy(np.ones([2, 3]), np.ones([2, 4])),
+    cls: ShapeError,
+    words: [/^softmaxCrossEntropy: labels of shape \[2, 4\] do not broadcast against logits of shape \[2, 3\]/],
+  },
+  {
+    name: "sigmoidBinaryCrossEntropy with labels that do not fit the logits names the loss and both shapes",
+    run: () => losses.sigmoidBinaryCrossEntropy(np.ones([2, 3]), np.ones([3, 3])),
+    cls: ShapeError,
+    words: [/^sigmoidBinaryCrossEntropy: labels of shape \[3, 3\] do not broadcast against logits of shape \[2, 3\]/],
+  },
+  {
+    name: "squaredError with targets of another shape names the loss",
+    run: () => losses.squaredError(np.ones([3]), np.ones([4])),
+    cls: ShapeError,
+    words: [/^squaredError: predictions and targets must have the same shape, got \[3\] and \[4\]/],
   },
   { name: "injectHyperparams with a non-finite value", run: () => injectHyperparams(scaleByAdam, { b1: Number.NaN }), cls: ArgumentError, words: [/b1 must be a finite number/] },
 ];

@@ -48,9 +48,12 @@ export function gelu(x: Operand, opts: { readonly approximate?: boolean } = {}):
   return lax.mul(lax.mul(a, 0.5), lax.add(lax.tanh(inner), 1));
 }
 
+/** x for x > 0, alpha·expm1(x) otherwise. Written with selects, as jax.nn.elu, so the
+ * derivative at 0 is alpha from the expm1 side (a min(x, 0) would split it at the tie). */
 export const elu = (x: Operand, alpha = 1): NDArray => {
   const a = toFloat(x, "elu");
-  return lax.select(lax.gt(a, 0), a, lax.mul(lax.expm1(lax.min(a, 0)), alpha));
+  const positive = lax.gt(a, 0);
+  return lax.select(positive, a, lax.mul(lax.expm1(lax.select(positive, 0, a)), alpha));
 };
 export const leakyRelu = (x: Operand, negativeSlope = 0.01): NDArray => {
   const a = toFloat(x, "leakyRelu");

@@ -16,32 +16,42 @@ import {
   ShapeError,
   tree,
   withTrace,
-  checkOptionsObject,
+  checkOptions,
 } from "@jaxts/core";
-import { type AnyFn, type GradOptions, type GradResult, type GradsOf, type LooseArgs, type Loosen, type ValueOf, call } from "./types.js";
+import { type AnyFn, type GradOptions, type GradResult, type GradsOf, gradOptionSpec, type LooseArgs, type Loosen, type ValueOf, call } from "./types.js";
 import { checkCallable, flattenOutputs, selectArgs, } from "./args.js";
 import { backwardPass, isLinearPrim } from "./backward-pass.js";
 import { evalLinearized, linearizeCall, pullBack } from "./linearize-call.js";
 import { jvpFlat } from "./jvp.js";
 import { PartialEvalTrace } from "./linearize.js";
-import { instantiate, } from "./zero.js";
+import { instantiate, type Tangent, Zero } from "./zero.js";
 
 type Fn = AnyFn;
 type ArgsOf<F extends AnyFn> = LooseArgs<F>;
 
-/** Check that `given` (tangents or cotangents) matches arrays of `avals` leaf by leaf. */
-function matchLeaves(where: string, what: string, given: unknown, def: tree.TreeDef, avals: readonly NDArray["aval"][]): NDArray[] {
+/**
+ * Check that `given` (tangents or cotangents) matches arrays of `avals` leaf by leaf: the same
+ * structure, shape and dtype, as JAX requires (its TypeError/ValueError). Only a JS number (or
+ * another weakly typed value) adopts the expected dtype; a float64 cotangent for a float32
+ * output is an error, not a silent cast. `what` names the value (e.g. "tangents"), `of`
+ * what it must match (e.g. "primal").
+ */
+function matchLeaves(where: string, what: string, of: string, given: unknown, def: tree.TreeDef, avals: readonly NDArray["aval"][]): NDArray[] {
   const [leaves, gdef] = flattenArgs([given], where);
   const want = tree.unflatten(def, avals.map(() => 0));
   tree.assertSameStructure(tree.structure([want]), gdef, where, ["expected", `given ${what}`]);
+  const paths = tree.leafPaths(given);
   return leaves.map((l, i) => {
     const a = avals[i]!;
+    const name = `${what}${paths[i] === "(root)" ? "" : (paths[i] ?? `leaf ${i}`)}`;
     if (!sameShape(l.shape, a.shape)) {
-      throw new ShapeError(`${where}: ${what} leaf ${i} has shape ${fmtShape(l.shape)}, expected ${fmtShape(a.shape)}`);
+      throw new ShapeError(`${where}: ${name} has shape ${fmtShape(l.shape)} (${l.aval.str()}), but the corresponding ${of} is ${a.str()}; shapes must be equal`);
     }
     if (l.dtype === a.dtype) return l;
-    if (l.weakType || (isFloat(l.dtype) && isFloat(a.dtype))) return lax.convertElementType(l, a.dtype);
-    throw new DTypeError(`${where}: ${what} leaf ${i} has dtype ${l.dtype}, expected ${a.dtype}`);
+    if (l.weakType) return lax.convertElementType(l, a.dtype);
+    throw new DTypeError(
+      `${where}: ${name} has dtype ${l.dtype} (${l.aval.str()}), but the corresponding ${of} is ${a.str()}; dtypes must be equal (convert with astype)`,
+    );
   });
 }
 
@@ -50,7 +60,10 @@ export function jvp<A extends unknown[], R>(f: (...args: A) => R, primals: Loose
   checkCallable("jvp", f);
   if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new ArgumentError("jvp: primals and tangents must be arrays (one entry per argument)");
   const [flat, inDef] = flattenArgs(primals, "jvp");
-  const flatT = matchLeaves("jvp", "tangents", [...tangents], tree.structure([...primals]), flat.map((p) => p.aval));
+  const given = matchLeaves("jvp", "tangents", "primal", [...tangents], tree.structure([...primals]), flat.map((p) => p.aval));
+  // Integer and boolean primals have zero tangents (JAX's float0), as in grad and linearize:
+  // an int tangent pushed through x*x would give a derivative no other mode agrees with.
+  const flatT: Tangent[] = given.map((t, i) => (isFloat(flat[i]!.dtype) ? t : new Zero(flat[i]!.aval)));
   void inDef;
   let outDef: tree.TreeDef | undefined;
   const [outs, outT] = jvpFlat(
@@ -75,7 +88,7 @@ function linearizeTree(where: string, f: Fn, primals: readonly unknown[], hasAux
 function makeVjpFn(where: string, r: ReturnType<typeof linearizeTree>) {
   const outAvals = r.lin.primalsOut.slice(0, r.nOut).map((o) => o.aval);
   return (ct: unknown): unknown[] => {
-    const cts = matchLeaves(`${where} function`, "cotangent", ct, r.outDef, outAvals);
+    const cts = matchLeaves(`${where} function`, "cotangent", "primal output", ct, r.outDef, outAvals);
     const inCts = pullBack(r.lin, cts, false).map(instantiate);
     return tree.unflatten(r.inDef, inCts) as unknown[];
   };
@@ -98,7 +111,7 @@ export function linearize<A extends unknown[], R>(f: (...args: A) => R, ...prima
   const r = linearizeTree("linearize", f, primals, false);
   const inAvals = r.flat.map((p) => p.aval);
   const jvpFn = (...tangents: unknown[]): R => {
-    const ts = matchLeaves("linearize jvpFn", "tangents", tangents, r.inDef, inAvals);
+    const ts = matchLeaves("linearize jvpFn", "tangents", "primal", tangents, r.inDef, inAvals);
     const live = evalLinearized(r.lin, ts).map(instantiate);
     return tree.unflatten(r.outDef, live.slice(0, r.nOut)) as R;
   };
@@ -123,9 +136,8 @@ function valueAndGradImpl(where: string, f: Fn, opts: GradOptions, args: readonl
 
 /** grad(f, { argnums, hasAux }) → (...args) => gradient of a scalar-valued f (with aux: [g, aux]). */
 export function grad<F extends Fn, const O extends GradOptions = {}>(f: F, opts?: O): (...args: ArgsOf<F>) => GradResult<F, O> {
-  checkOptionsObject(opts, "grad", "{ argnums: 1 }");
   checkCallable("grad", f);
-  const o: GradOptions = opts ?? {};
+  const o: GradOptions = checkOptions<GradOptions>(opts, "grad", gradOptionSpec);
   return (...args) => {
     const [, g, aux] = valueAndGradImpl("grad", f, o, args);
     return (o.hasAux ? [g, aux] : g) as GradResult<F, O>;
@@ -137,9 +149,8 @@ export function valueAndGrad<F extends Fn, const O extends GradOptions = {}>(
   f: F,
   opts?: O,
 ): (...args: ArgsOf<F>) => [ValueOf<F, O>, GradsOf<F, O>] {
-  checkOptionsObject(opts, "valueAndGrad", "{ argnums: 1 }");
   checkCallable("valueAndGrad", f);
-  const o: GradOptions = opts ?? {};
+  const o: GradOptions = checkOptions<GradOptions>(opts, "valueAndGrad", gradOptionSpec);
   return (...args) => {
     const [value, g, aux] = valueAndGradImpl("valueAndGrad", f, o, args);
     return [(o.hasAux ? [value, aux] : value) as ValueOf<F, O>, g as GradsOf<F, O>];
@@ -171,7 +182,7 @@ export function linearTranspose<A extends unknown[], R>(f: (...args: A) => R, ..
     }
   }
   return (ct: unknown): unknown[] => {
-    const cts = matchLeaves("linearTranspose function", "cotangent", ct, outDef!, outs.map((o) => o.aval));
+    const cts = matchLeaves("linearTranspose function", "cotangent", "output", ct, outDef!, outs.map((o) => o.aval));
     const inCts = backwardPass(jaxpr, [...consts], cts).map(instantiate);
     return tree.unflatten(inDef, inCts) as unknown[];
   };

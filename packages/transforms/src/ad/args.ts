@@ -24,13 +24,23 @@ export interface DiffArgs {
 }
 
 export function selectArgs(where: string, args: readonly unknown[], argnums: Argnums, requireFloat: boolean): DiffArgs {
-  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
+  const nums = typeof argnums === "number" ? [argnums] : Array.isArray(argnums) ? [...argnums] : [argnums];
   for (const n of nums) {
-    if (!Number.isInteger(n) || n < -args.length || n >= args.length) {
+    if (typeof n !== "number" || !Number.isInteger(n)) {
+      const given = typeof n === "number" ? `${n}, which is not an integer` : typeof n;
+      throw new ArgumentError(`${where}: argnums must be an integer or a list of integers, got ${given}`);
+    }
+    if (n < -args.length || n >= args.length) {
       throw new ArgumentError(`${where}: argnums ${n} is out of range for a call with ${args.length} positional argument(s)`);
     }
   }
   const positions = nums.map((n) => (n < 0 ? n + args.length : n));
+  // A repeated argument has no one gradient to report (rebuilding the call keeps only the
+  // last copy, so the first would silently get zeros): an error instead.
+  const repeated = positions.find((p, k) => positions.indexOf(p) !== k);
+  if (repeated !== undefined) {
+    throw new ArgumentError(`${where}: argnums [${nums.join(", ")}] selects argument ${repeated} more than once; list each argument once`);
+  }
   const defs: tree.TreeDef[] = [];
   const leaves: NDArray[] = [];
   positions.forEach((p) => {

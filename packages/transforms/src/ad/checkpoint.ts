@@ -21,7 +21,7 @@ import {
   withTrace,
   bindEqn,
   leafToArray,
-  checkOptionsObject,
+  checkOptions,
 } from "@jaxts/core";
 import { checkCallable } from "./args.js";
 import { jaxprFn, jvpTangents, vjpCotangents } from "./jaxpr-ad.js";
@@ -123,7 +123,7 @@ export interface CheckpointOptions {
 
 /** `checkpoint(f)`: f whose intermediates are recomputed on the backward pass instead of stored. */
 export function checkpoint<A extends unknown[], R>(f: (...args: A) => R, opts: CheckpointOptions = {}): (...args: A) => R {
-  checkOptionsObject(opts, "checkpoint", '{ policy: "dots_saveable" }');
+  checkOptions<CheckpointOptions>(opts, "checkpoint", { policy: "any" });
   checkCallable("checkpoint", f);
   const policy = opts.policy ?? "nothing_saveable";
   if (!policies.includes(policy)) {

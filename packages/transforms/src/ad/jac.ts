@@ -1,10 +1,10 @@
 // Jacobians and Hessians with JAX's output shapes: for each output leaf, the selected
 // arguments' structure holding arrays of shape out.shape + in.shape.
-import { checkOptionsObject, eye, lax, type NDArray, np, tree } from "@jaxts/core";
+import { checkOptions, eye, lax, type NDArray, np, tree } from "@jaxts/core";
 import { checkCallable, selectArgs } from "./args.js";
 import { evalLinearized, linearizeCall, pullBack } from "./linearize-call.js";
 import { vmapFlat } from "../batching/batch-trace.js";
-import type { AnyFn, GradOptions, LooseArgs } from "./types.js";
+import { type AnyFn, type GradOptions, gradOptionSpec, type LooseArgs } from "./types.js";
 import { instantiate, Zero } from "./zero.js";
 
 /** All standard basis vectors of an array of `aval`, stacked: shape [size, ...aval.shape]. */
@@ -27,7 +27,7 @@ function assemble(r: ReturnType<typeof linearizeSelected>, blocks: NDArray[][], 
 /** jacfwd(f, { argnums, hasAux }): Jacobian by pushing forward every input basis vector at
  * once (the linearized map vmapped over the basis). */
 export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
-  checkOptionsObject(opts, "jacfwd", "{ argnums: 1 }");
+  checkOptions<GradOptions>(opts, "jacfwd", gradOptionSpec);
   checkCallable("jacfwd", f);
   return (...args: LooseArgs<F>): unknown => {
     const r = linearizeSelected("jacfwd", f, opts, args);
@@ -52,7 +52,7 @@ export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
 /** jacrev(f, { argnums, hasAux }): Jacobian by pulling back every output basis vector at
  * once (the backward pass vmapped over the basis). */
 export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
-  checkOptionsObject(opts, "jacrev", "{ argnums: 1 }");
+  checkOptions<GradOptions>(opts, "jacrev", gradOptionSpec);
   checkCallable("jacrev", f);
   return (...args: LooseArgs<F>): unknown => {
     const r = linearizeSelected("jacrev", f, opts, args);
@@ -72,5 +72,6 @@ export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
 
 /** hessian(f, opts) = jacfwd(jacrev(f, opts), opts). */
 export function hessian<F extends AnyFn>(f: F, opts: GradOptions = {}) {
+  checkOptions<GradOptions>(opts, "hessian", gradOptionSpec);
   return jacfwd(jacrev(f, opts) as AnyFn, opts) as (...args: LooseArgs<F>) => unknown;
 }

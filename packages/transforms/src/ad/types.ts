@@ -1,6 +1,6 @@
 // Types of the public transformation API: arguments accept numbers where arrays are
 // expected, and gradients have the structure of the differentiated arguments.
-import type { NDArray } from "@jaxts/core";
+import type { NDArray, OptionSpec } from "@jaxts/core";
 
 /** Any function: `never[]` parameters accept every parameter list (contravariance). */
 export type AnyFn = (...args: never[]) => unknown;
@@ -31,6 +31,9 @@ export interface GradOptions {
   readonly argnums?: number | readonly number[];
   readonly hasAux?: boolean;
 }
+
+/** What grad, valueAndGrad, jacfwd, jacrev and hessian read from their options. */
+export const gradOptionSpec: OptionSpec<GradOptions> = { argnums: "integers", hasAux: "boolean" };
 
 type Selected<A extends readonly unknown[], N> = N extends number
   ? GradOf<A[N]>

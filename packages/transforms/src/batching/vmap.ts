@@ -3,7 +3,7 @@
 import {
   ArgumentError,
   asArray,
-  checkOptionsObject,
+  checkOptions,
   lax,
   NDArray,
   ShapeError,
@@ -56,7 +56,7 @@ function normalize(axis: number, rank: number, where: string, what: string): num
 /** `vmap(f, { inAxes = 0, outAxes = 0 })`: the batched version of f. */
 export function vmap<F extends AnyFn>(f: F, opts: VmapOptions = {}): (...args: LooseArgs<F>) => ReturnType<F> {
   checkCallable("vmap", f);
-  checkOptionsObject(opts, "vmap", "{ inAxes: [0, null] }");
+  checkOptions<VmapOptions>(opts, "vmap", { inAxes: "any", outAxes: "any" });
   const name = `vmap(${f.name || "fn"})`;
   return ((...args: unknown[]) => {
     const inAxes = opts.inAxes === undefined ? 0 : opts.inAxes;

@@ -1,5 +1,5 @@
 // fast-check arbitraries for property-based tests of array functions and their gradients.
-import { array, type DType, type NDArray } from "@jaxts/core";
+import { array, checkOptions, type DType, type NDArray } from "@jaxts/core";
 import fc from "fast-check";
 
 export interface ShapeArbOptions {
@@ -11,6 +11,7 @@ export interface ShapeArbOptions {
 
 /** Shapes of rank minRank..maxRank (default 0..3) with dims minDim..maxDim (default 1..4). */
 export function shapeArb(opts: ShapeArbOptions = {}): fc.Arbitrary<number[]> {
+  checkOptions(opts, "shapeArb", { minRank: "integer", maxRank: "integer", minDim: "integer", maxDim: "integer" });
   return fc.array(fc.integer({ min: opts.minDim ?? 1, max: opts.maxDim ?? 4 }), { minLength: opts.minRank ?? 0, maxLength: opts.maxRank ?? 3 });
 }
 
@@ -24,6 +25,7 @@ export interface ArrayArbOptions {
 
 /** NDArrays of the given (or random) shape with values in [min, max] (default [-2, 2]). */
 export function arrayArb(opts: ArrayArbOptions = {}): fc.Arbitrary<NDArray> {
+  checkOptions(opts, "arrayArb", { shape: "any", dtype: "dtype", min: "number", max: "number" });
   const dtype = opts.dtype ?? "float64";
   const min = opts.min ?? -2;
   const max = opts.max ?? 2;
@@ -50,6 +52,7 @@ export interface PytreeArbOptions {
 
 /** Pytrees (nested arrays and objects) whose leaves come from `leaf` (default arrayArb()). */
 export function pytreeArb(leaf: fc.Arbitrary<unknown> = arrayArb(), opts: PytreeArbOptions = {}): fc.Arbitrary<unknown> {
+  checkOptions(opts, "pytreeArb", { maxDepth: "integer", maxChildren: "integer" });
   const maxChildren = opts.maxChildren ?? 3;
   const { tree } = fc.letrec((tie) => ({
     tree: fc.oneof({ depthSize: "small", maxDepth: opts.maxDepth ?? 3, withCrossShrink: true }, leaf, tie("list"), tie("dict")),

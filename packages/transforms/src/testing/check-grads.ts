@@ -1,6 +1,6 @@
 // checkGrads: compare forward- and reverse-mode derivatives of f with central finite
 // differences in float64 along random directions, at orders 1 to 3 (as jax.test_util).
-import { array, flattenArgs, isFloat, JaxtsError, lax, NDArray, np, tree } from "@jaxts/core";
+import { ArgumentError, array, checkOptions, flattenArgs, isFloat, JaxtsError, lax, NDArray, np, tree } from "@jaxts/core";
 
 const isArr = (x: unknown): x is NDArray => x instanceof NDArray;
 import { jvp, vjp } from "../ad/api.js";
@@ -39,7 +39,8 @@ function randomLike(x: NDArray, rnd: () => number): NDArray {
   if (!isFloat(x.dtype)) return np.zerosLike(x);
   const data = new Float64Array(x.size);
   for (let i = 0; i < data.length; i++) data[i] = rnd();
-  return array(data, { dtype: "float64" }).reshape(x.shape);
+  // In x's own dtype: a float64 cotangent for a float32 output is an error, as in JAX.
+  return array(data, { dtype: x.dtype }).reshape(x.shape);
 }
 
 function leavesOf(t: unknown): NDArray[] {
@@ -151,6 +152,12 @@ function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: Che
  * disagrees with central finite differences computed in float64.
  */
 export function checkGrads(f: AnyFn, args: readonly unknown[], opts: CheckGradsOptions = {}): void {
+  checkOptions(opts, "checkGrads", { order: "integer", modes: "any", eps: "number", atol: "number", rtol: "number", seed: "integer" });
+  if (opts.order !== undefined && (opts.order < 1 || opts.order > 3)) throw new ArgumentError(`checkGrads: order must be 1, 2 or 3, got ${opts.order}`);
+  const modes: unknown = opts.modes;
+  if (modes !== undefined && (!Array.isArray(modes) || !modes.every((m) => m === "fwd" || m === "rev"))) {
+    throw new ArgumentError('checkGrads: modes must be a list of "fwd" and "rev"');
+  }
   const order = opts.order ?? 2;
   const rnd = normals(opts.seed ?? 0x5eed);
   const args64 = args.map(toFloat64Tree);

@@ -26,7 +26,12 @@ const binaryDeriv =
     return [[out], [sumContributions(out.shape, out.aval, parts)]];
   };
 
-const one = (x: NDArray): NDArray => lax.convertElementType(1, x.dtype, true);
+/** A weak rank-0 constant of x's dtype (a bare JS number in select would be the default float). */
+const constant = (v: number, x: NDArray): NDArray => lax.convertElementType(v, x.dtype, true);
+const one = (x: NDArray): NDArray => constant(1, x);
+/** The share of max/min's derivative that goes to x, given the output z and the other operand y. */
+const balancedEq = (x: NDArray, z: NDArray, y: NDArray): NDArray =>
+  lax.div(lax.select(lax.eq(x, z), one(z), constant(0, z)), lax.select(lax.eq(y, z), constant(2, z), one(z)));
 /** x with zeros replaced by ones (keeps log(x) finite where its coefficient vanishes). */
 const replaceZero = (x: NDArray): NDArray => lax.select(lax.eq(x, 0), one(x), x);
 
@@ -54,7 +59,8 @@ export const elementwiseJvpRules: JvpTable<ElementwisePrim> = {
   logistic: deriv("logistic", (_x, y) => lax.mul(y, lax.sub(1, y))),
   sqrt: deriv("sqrt", (_x, y) => lax.div(0.5, y)),
   rsqrt: deriv("rsqrt", (x, y) => lax.mul(lax.div(y, x), -0.5)),
-  abs: deriv("abs", (x) => lax.sign(x)),
+  // As JAX: select(x >= 0, t, -t), so the derivative at 0 is 1 (not sign(0) = 0).
+  abs: ([x], [t]) => [[lax.abs(x!)], [lax.select(lax.ge(x!, 0), t as NDArray, lax.neg(t as NDArray))]],
   erf: deriv("erf", (x) => lax.mul(lax.exp(lax.neg(lax.square(x))), 2 / Math.sqrt(Math.PI))),
   erf_inv: deriv("erf_inv", (_x, y) => lax.mul(lax.exp(lax.square(y)), Math.sqrt(Math.PI) / 2)),
   square: deriv("square", (x) => lax.mul(x, 2)),
@@ -99,17 +105,11 @@ export const elementwiseJvpRules: JvpTable<ElementwisePrim> = {
     },
     (x, _y, o, t) => lax.mul(t, lax.mul(lax.log(replaceZero(x)), o)),
   ),
-  // At ties max/min split the derivative evenly between the operands, as JAX does.
-  max: binaryDeriv(
-    "max",
-    (x, y, _o, t) => lax.mul(t, lax.select(lax.gt(x, y), 1, lax.select(lax.eq(x, y), 0.5, 0))),
-    (x, y, _o, t) => lax.mul(t, lax.select(lax.lt(x, y), 1, lax.select(lax.eq(x, y), 0.5, 0))),
-  ),
-  min: binaryDeriv(
-    "min",
-    (x, y, _o, t) => lax.mul(t, lax.select(lax.lt(x, y), 1, lax.select(lax.eq(x, y), 0.5, 0))),
-    (x, y, _o, t) => lax.mul(t, lax.select(lax.gt(x, y), 1, lax.select(lax.eq(x, y), 0.5, 0))),
-  ),
+  // At ties max/min split the derivative evenly between the operands, as JAX's
+  // _balanced_eq does: ∂max/∂x = (x == out ? 1 : 0) / (y == out ? 2 : 1). Every constant
+  // takes the operands' dtype (a bare literal would be the default float).
+  max: binaryDeriv("max", (x, y, o, t) => lax.mul(t, balancedEq(x, o, y)), (x, y, o, t) => lax.mul(t, balancedEq(y, o, x))),
+  min: binaryDeriv("min", (x, y, o, t) => lax.mul(t, balancedEq(x, o, y)), (x, y, o, t) => lax.mul(t, balancedEq(y, o, x))),
   atan2: binaryDeriv(
     "atan2",
     (x, y, _o, t) => lax.mul(t, lax.div(y, lax.add(lax.square(x), lax.square(y)))),
