@@ -2,7 +2,7 @@
 // turned into weak scalars of the other operand's dtype), and nothing else.
 import type { NDArray, Operand } from "../array.js";
 import { asArray, scalar } from "../creation.js";
-import { type DType, checkDType } from "../dtype.js";
+import { type DType, checkArrayShape, checkDType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import { checkIntList, normalizeAxes, normalizeAxis } from "../shape.js";
 import { type Axes, noParams, type PrimitiveName } from "../primitives/params.js";
@@ -128,8 +128,9 @@ export function cumsum(x: Operand, axis = 0, reverse = false): NDArray {
 
 export function broadcastInDim(x: Operand, shape: readonly number[], broadcastDimensions: Axes): NDArray {
   const where = "broadcast_in_dim";
-  return bind1(where, [asArray(x, where)], {
-    shape: checkIntList(shape, where, "shape"),
+  const a = asArray(x, where);
+  return bind1(where, [a], {
+    shape: checkArrayShape(shape, a.dtype, where),
     broadcast_dimensions: checkIntList(broadcastDimensions, where, "broadcast_dimensions"),
   });
 }
@@ -191,7 +192,8 @@ export function dotGeneral(lhs: Operand, rhs: Operand, dimensionNumbers: DotDime
   });
 }
 export function iota(dtype: DType, shape: readonly number[], dimension = 0): NDArray {
-  return bind1("iota", [], { dtype: checkDType(dtype, "iota"), shape: checkIntList(shape, "iota", "shape"), dimension });
+  const d = checkDType(dtype, "iota");
+  return bind1("iota", [], { dtype: d, shape: checkArrayShape(shape, d, "iota"), dimension });
 }
 /** Sort every operand along `dimension` by the first. */
 export function sort(operands: readonly NDArray[], opts: { readonly dimension?: number } = {}): NDArray[] {

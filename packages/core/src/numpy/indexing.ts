@@ -38,7 +38,7 @@ function checkIndexValue(v: unknown, where: string): number {
 
 function indexArray(idx: IndexLike, where: string): NDArray {
   if (idx instanceof NDArray) {
-    if (idx.dtype !== "int32") throw new DTypeError(`${where}: indices must be integers, got ${idx.aval.str()}`);
+    if (idx.dtype !== "int32") throw new DTypeError(`${where}: indices must be integers, got ${idx.dtype}`);
     return idx;
   }
   if (typeof idx === "number") return array(checkIndexValue(idx, where), { dtype: "int32" });

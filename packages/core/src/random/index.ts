@@ -5,11 +5,11 @@ import { ShapedArray } from "../aval.js";
 import { ConcreteArray } from "../array.js";
 import { defaultFloat } from "../config.js";
 import { asArray } from "../creation.js";
-import { checkDType, type DType } from "../dtype.js";
+import { checkArrayShape, checkDType, type DType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
-import { checkShape, normalizeAxis, checkOptionsObject } from "../shape.js";
+import { normalizeAxis, checkOptionsObject } from "../shape.js";
 
 /** A raw PRNG key: an int32 array of shape [2] (two uint32 words). */
 export type PRNGKey = NDArray;
@@ -60,7 +60,7 @@ export function foldIn(k: PRNGKey, data: number): PRNGKey {
 /** Raw uint32 bits (as int32) of the given shape. */
 export function bits(k: PRNGKey, shape: readonly number[]): NDArray {
   const kk = checkKey(k, "random.bits");
-  const s = checkShape(shape, "random.bits");
+  const s = checkArrayShape(shape, "int32", "random.bits");
   const n = s.reduce((a, b) => a * b, 1);
   return lax.reshape(threefry(kk, lax.iota("int32", [n], 0)), s);
 }
@@ -96,8 +96,8 @@ export function uniform(
   opts: { readonly minval?: Operand; readonly maxval?: Operand; readonly dtype?: DType } = {},
 ): NDArray {
   const kk = checkKey(k, "random.uniform");
-  const s = checkShape(shape, "random.uniform");
   const d = floatDType(opts.dtype, "random.uniform");
+  const s = checkArrayShape(shape, d, "random.uniform");
   const lo = np.astype(asArray(opts.minval ?? 0, "random.uniform"), d);
   const hi = np.astype(asArray(opts.maxval ?? 1, "random.uniform"), d);
   const f = unitFloats(kk, s, d);
