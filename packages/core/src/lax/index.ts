@@ -3,7 +3,7 @@
 import type { NDArray, Operand } from "../array.js";
 import { asArray, scalar } from "../creation.js";
 import { type DType, checkArrayShape, checkDType } from "../dtype.js";
-import { ArgumentError } from "../errors.js";
+import { ArgumentError, DTypeError } from "../errors.js";
 import { checkIntList, normalizeAxes, normalizeAxis } from "../shape.js";
 import { type Axes, noParams, type PrimitiveName } from "../primitives/params.js";
 import { bind, bind1 } from "../trace/core.js";
@@ -62,7 +62,10 @@ export const stopGradient = unary("stop_gradient");
 
 export function integerPow(x: Operand, y: number): NDArray {
   if (!Number.isInteger(y)) throw new ArgumentError(`integer_pow: the exponent must be an integer, got ${y}`);
-  return bind1("integer_pow", [asArray(x, "integer_pow")], { y });
+  const a = asArray(x, "integer_pow");
+  // As JAX's dtype rule: checked when staged, so a traced base errors too.
+  if (y < 0 && a.dtype === "int32") throw new DTypeError(`integer_pow: integers cannot be raised to negative powers, got integer_pow(${a.aval.str()}, ${y})`);
+  return bind1("integer_pow", [a], { y });
 }
 
 export const add = binary("add");

@@ -7,6 +7,7 @@ import { ArgumentError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
 import { toFloat } from "../numpy/promote.js";
+import { checkOptions } from "../options.js";
 import { normalizeAxes, checkOptionsObject } from "../shape.js";
 
 /** max(x, 0); the derivative at 0 is 0, as in JAX. Negative inputs give +0 (not -0), NaN stays NaN. */
@@ -58,8 +59,14 @@ export const leakyRelu = (x: Operand, negativeSlope = 0.01): NDArray => {
 
 export const logsumexp = np.logsumexp;
 
-function axisOf(axis: number | readonly number[] | undefined, ndim: number, where: string): number[] {
-  return normalizeAxes(axis ?? -1, ndim, where);
+/** The axes a normaliser reduces over: the last one by default, every one for `null` (JAX's axis=None). */
+function axisOf(axis: number | readonly number[] | null | undefined, ndim: number, where: string): number[] {
+  return normalizeAxes(axis === undefined ? -1 : axis, ndim, where);
+}
+
+export interface SoftmaxOptions {
+  /** The axis or axes to normalise over: -1 by default, `null` for all of them. */
+  readonly axis?: number | readonly number[] | null;
 }
 
 /** The max over `axes`, kept as size-1 axes and not differentiated; -inf over an empty
@@ -70,8 +77,8 @@ function shiftOf(a: NDArray, axes: readonly number[]): NDArray {
 }
 
 /** softmax along `axis` (default -1), shifted by the (non-differentiated) max. */
-export function softmax(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
-  checkOptionsObject(opts, "softmax");
+export function softmax(x: Operand, opts: SoftmaxOptions = {}): NDArray {
+  checkOptions(opts, "softmax", { axis: "axes" });
   const a = toFloat(x, "softmax");
   const axes = axisOf(opts.axis, a.ndim, "softmax");
   const shifted = np.subtract(a, shiftOf(a, axes));
@@ -79,8 +86,8 @@ export function softmax(x: Operand, opts: { readonly axis?: number | readonly nu
   return np.divide(e, np.sum(e, { axis: axes, keepdims: true }));
 }
 
-export function logSoftmax(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
-  checkOptionsObject(opts, "logSoftmax");
+export function logSoftmax(x: Operand, opts: SoftmaxOptions = {}): NDArray {
+  checkOptions(opts, "logSoftmax", { axis: "axes" });
   const a = toFloat(x, "logSoftmax");
   const axes = axisOf(opts.axis, a.ndim, "logSoftmax");
   const shifted = np.subtract(a, shiftOf(a, axes));
@@ -95,8 +102,8 @@ export function oneHot(x: Operand, numClasses: number, opts: { readonly dtype?: 
   return np.astype(np.equal(labels, lax.iota("int32", [numClasses], 0)), opts.dtype ?? defaultFloat());
 }
 
-export function standardize(x: Operand, opts: { readonly axis?: number | readonly number[]; readonly epsilon?: number } = {}): NDArray {
-  checkOptionsObject(opts, "standardize");
+export function standardize(x: Operand, opts: { readonly axis?: number | readonly number[] | null; readonly epsilon?: number } = {}): NDArray {
+  checkOptions(opts, "standardize", { axis: "axes", epsilon: "number" });
   const a = toFloat(x, "standardize");
   const axes = axisOf(opts.axis, a.ndim, "standardize");
   const mean = np.mean(a, { axis: axes, keepdims: true });
