@@ -189,6 +189,15 @@ describe("distributions", () => {
     expect(values(random.permutation(random.key(15), 50))).toEqual(values(p));
   });
 
+  it("permutation(key, n) sorts arange(n) by the bits of split(key)[1], as JAX's shuffle (one round below 1626)", () => {
+    const k = random.key(21);
+    const sortBits = u32(random.bits(random.split(k)[1]!, [40]));
+    const want = Array.from({ length: 40 }, (_, i) => i).sort((a, b) => sortBits[a]! - sortBits[b]! || a - b);
+    expect(values(random.permutation(k, 40))).toEqual(want);
+    expect(values(random.permutation(k, 1))).toEqual([0]);
+    expect(random.permutation(k, 0).shape).toEqual([0]);
+  });
+
   it("permutation(key, x) shuffles the rows of x", () => {
     const x = array([[0, 0], [1, 1], [2, 2], [3, 3]], { dtype: "int32" });
     const y = random.permutation(random.key(17), x);

@@ -181,9 +181,16 @@ export function permutation(k: PRNGKey, x: number | NDArray): NDArray {
   if (typeof x === "number" ? !Number.isInteger(x) || x < 0 : !(x instanceof NDArray) || x.ndim === 0) {
     throw new ArgumentError(`random.permutation: expected a non-negative integer or an array of rank ≥ 1, got ${x instanceof NDArray ? x.aval.str() : String(x)}`);
   }
-  const n = typeof x === "number" ? x : x.shape[0]!;
-  const words = bits(kk, [n]);
-  const sortKey = u32ToFloat(words, "float64");
-  const perm = lax.sort([sortKey, lax.iota("int32", [n], 0)], { dimension: 0 })[1]!;
+  const n = typeof x === "number" ? checkArrayShape([x], "int32", "random.permutation")[0]! : x.shape[0]!;
+  // JAX's _shuffle: ceil(3 ln n / ln(2^32 - 1)) rounds, each sorting by 32 fresh random bits
+  // of a subkey (split(key) -> [key, subkey]), so that ties are unlikely to bias the result.
+  const rounds = Math.ceil((3 * Math.log(Math.max(1, n))) / Math.log(2 ** 32 - 1));
+  let perm = lax.iota("int32", [n], 0);
+  let current = kk;
+  for (let r = 0; r < rounds; r++) {
+    const [next, sub] = split(current);
+    current = next!;
+    perm = lax.sort([u32ToFloat(bits(sub!, [n]), "float64"), perm], { dimension: 0 })[1]!;
+  }
   return typeof x === "number" ? perm : np.take(x, perm, { axis: 0 });
 }
