@@ -112,6 +112,12 @@ describe("take", () => {
     expect(np.take(array([10, 20, 30]), [2 ** 32]).toArray()).toEqual([Number.NaN]);
   });
 
+  it("np.take accepts a nested JS list of indices and checks every entry", () => {
+    const x = array([10, 20, 30]);
+    expect(np.take(x, [[0, 1], [2, 5]]).toArray()).toEqual([[10, 20], [30, Number.NaN]]);
+    expect(() => np.take(x, [[0, 1], [2, 0.5]])).toThrow(ArgumentError);
+  });
+
   it("np.take fills whole rows along an axis", () => {
     const x = array([[1, 2], [3, 4]]);
     expect(np.take(x, [1, 2], { axis: 0 }).toArray()).toEqual([[3, 4], [Number.NaN, Number.NaN]]);

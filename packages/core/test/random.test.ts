@@ -84,6 +84,10 @@ describe("keys", () => {
     expect(values(random.foldIn(k, 5))).toEqual([...values(y0), ...values(y1)]);
   });
 
+  it("split into more keys than one array holds is a ShapeError naming random.split", () => {
+    expect(() => random.split(random.key(0), 2 ** 31)).toThrow(/random.split: shape \[2147483648, 2\] would need 16 GiB/);
+  });
+
   it("rejects something that is not a key with an ArgumentError", () => {
     expect(() => random.uniform(np.zeros([3]), [2])).toThrow(ArgumentError);
     expect(() => random.split(np.zeros([2]))).toThrow(/PRNG key/);

@@ -7,7 +7,7 @@
 // "clip" clamps. Negative indices in [-n, 0) count from the end everywhere except take's
 // "clip" (as JAX: it clamps them to 0). The gather/scatter_add primitives themselves clamp
 // and drop; the fill is a select on top, so derivatives and batching need no extra rules.
-import { NDArray, type Operand } from "../array.js";
+import { NDArray, type NestedArray, type Operand } from "../array.js";
 import { array, asArray, scalar } from "../creation.js";
 import type { DType } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
@@ -17,7 +17,7 @@ import { checkIntList, checkOptionsObject, describeValue, fmtShape, normalizeAxi
 import { castTo, resultTypeIn } from "./promote.js";
 import { broadcastTo, ravel, reshape } from "./shape.js";
 
-export type IndexLike = NDArray | number | readonly number[];
+export type IndexLike = NDArray | number | readonly number[] | readonly (readonly number[])[];
 
 export type TakeMode = "fill" | "clip" | "wrap";
 export type GetMode = "fill" | "clip";
@@ -43,10 +43,12 @@ function indexArray(idx: IndexLike, where: string): NDArray {
   }
   if (typeof idx === "number") return array(checkIndexValue(idx, where), { dtype: "int32" });
   if (!Array.isArray(idx)) throw new ArgumentError(`${where}: indices must be an int32 NDArray, an integer or a list of integers, got ${describeValue(idx)}`);
-  return array(
-    idx.map((v: unknown) => checkIndexValue(v, where)),
-    { dtype: "int32" },
-  );
+  return array(checkedList(idx, where), { dtype: "int32" });
+}
+
+/** A (possibly nested) JS list of indices with every entry checked by checkIndexValue. */
+function checkedList(list: readonly unknown[], where: string): NestedArray[] {
+  return list.map((v) => (Array.isArray(v) ? checkedList(v, where) : checkIndexValue(v, where)));
 }
 
 /** JAX's default fill for out-of-range reads: NaN, the most negative integer, or true. */

@@ -56,6 +56,7 @@ function blocks(k: NDArray, n: number): [NDArray, NDArray] {
 export function split(k: PRNGKey, num = 2): PRNGKey[] {
   const kk = checkKey(k, "random.split");
   if (!Number.isInteger(num) || num < 1) throw new ArgumentError(`random.split: num must be a positive integer, got ${num}`);
+  checkArrayShape([num, 2], "int32", "random.split");
   const [w0, w1] = blocks(kk, num);
   const keys = lax.concatenate([lax.reshape(w0, [num, 1]), lax.reshape(w1, [num, 1])], 1);
   return Array.from({ length: num }, (_, i) => lax.reshape(lax.slice(keys, [i, 0], [i + 1, 2]), [2]));
