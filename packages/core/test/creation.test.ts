@@ -202,3 +202,17 @@ describe("impossible sizes are ShapeErrors that say how much memory they would n
     tooBig(() => np.broadcastTo(array(1), [2 ** 31]), "2147483648 elements");
   });
 });
+
+describe("creation options are checked", () => {
+  it("eye with a fractional k or an unknown option is an ArgumentError (not a silent all-zero matrix)", () => {
+    expect(() => eye(3, 3, { k: 0.5 })).toThrow(core.ArgumentError);
+    expect(() => eye(3, 3, { kk: 1 } as unknown as { k: number })).toThrow(/did you mean `k`/);
+    expect(eye(2, 2, { k: 1 }).toArray()).toEqual([[0, 1], [0, 0]]);
+  });
+
+  it("linspace rejects unknown options and a non-boolean endpoint", () => {
+    expect(() => linspace(0, 1, 3, { endPoint: false } as unknown as { endpoint: boolean })).toThrow(/did you mean `endpoint`/);
+    expect(() => linspace(0, 1, 3, { endpoint: 0 as unknown as boolean })).toThrow(core.ArgumentError);
+    expect(linspace(0, 1, 2, { endpoint: false }).toArray()).toEqual([0, 0.5]);
+  });
+});

@@ -7,7 +7,8 @@ import { asArray, scalar } from "../creation.js";
 import { allocate, castLiteral, checkArrayShape, checkDType, checkElementCount, type DType } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
-import { checkOptionsObject, describeValue } from "../shape.js";
+import { checkOptions } from "../options.js";
+import { describeValue } from "../shape.js";
 
 /** `shape` filled with `value`; `where` names the public function in errors. */
 function filled(shape: readonly number[] | number, value: number | boolean, dtype: DType | undefined, where: string): NDArray {
@@ -54,7 +55,7 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): N
 }
 
 export function linspace(start: number, stop: number, num = 50, opts: { readonly endpoint?: boolean; readonly dtype?: DType } = {}): NDArray {
-  checkOptionsObject(opts, "linspace");
+  checkOptions(opts, "linspace", { endpoint: "boolean", dtype: "dtype" });
   if (!Number.isInteger(num)) throw new ArgumentError(`linspace: num must be a non-negative integer, got ${describeValue(num)}`);
   if (num < 0) throw new ShapeError(`linspace: num must be non-negative (it is the output's length), got ${num}`);
   if (typeof start !== "number" || typeof stop !== "number") throw new ArgumentError(`linspace: start and stop must be numbers, got ${typeof start} and ${typeof stop}`);
@@ -66,7 +67,7 @@ export function linspace(start: number, stop: number, num = 50, opts: { readonly
 }
 
 export function eye(n: number, m?: number, opts: { readonly k?: number; readonly dtype?: DType } = {}): NDArray {
-  checkOptionsObject(opts, "eye");
+  checkOptions(opts, "eye", { k: "integer", dtype: "dtype" });
   const cols = m ?? n;
   const k = opts.k ?? 0;
   const d = opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "eye");
