@@ -88,6 +88,11 @@ describe("keys", () => {
     expect(() => random.split(random.key(0), 2 ** 31)).toThrow(/random.split: shape \[2147483648, 2\] would need 16 GiB/);
   });
 
+  it("uniform and categorical reject unknown options with a nearest-key hint", () => {
+    expect(() => random.uniform(random.key(0), [2], { minVal: 2 } as unknown as { minval: number })).toThrow(/did you mean `minval`/);
+    expect(() => random.categorical(random.key(0), np.zeros([3]), { axes: 0 } as unknown as { axis: number })).toThrow(/did you mean `axis`/);
+  });
+
   it("rejects something that is not a key with an ArgumentError", () => {
     expect(() => random.uniform(np.zeros([3]), [2])).toThrow(ArgumentError);
     expect(() => random.split(np.zeros([2]))).toThrow(/PRNG key/);

@@ -17,7 +17,8 @@ import { checkArrayShape, checkDType, type DType, INT32_MAX, INT32_MIN } from ".
 import { ArgumentError, OverflowError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
-import { describeValue, normalizeAxis, checkOptionsObject } from "../shape.js";
+import { checkOptions } from "../options.js";
+import { describeValue, normalizeAxis } from "../shape.js";
 
 /** A raw PRNG key: an int32 array of shape [2] (two uint32 words). */
 export type PRNGKey = NDArray;
@@ -107,6 +108,7 @@ export function uniform(
   shape: readonly number[] = [],
   opts: { readonly minval?: Operand; readonly maxval?: Operand; readonly dtype?: DType } = {},
 ): NDArray {
+  checkOptions(opts, "random.uniform", { minval: "any", maxval: "any", dtype: "dtype" });
   const kk = checkKey(k, "random.uniform");
   const d = floatDType(opts.dtype, "random.uniform");
   const s = checkArrayShape(shape, d, "random.uniform");
@@ -138,7 +140,7 @@ export function gumbel(k: PRNGKey, shape: readonly number[] = [], dtype?: DType)
 
 /** Samples class indices from unnormalised log-probabilities along `axis` (Gumbel-max). */
 export function categorical(k: PRNGKey, logits: NDArray, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "categorical");
+  checkOptions(opts, "random.categorical", { axis: "integer" });
   const l = asArray(logits, "random.categorical");
   const axis = normalizeAxis(opts.axis ?? -1, l.ndim, "random.categorical");
   const g = gumbel(checkKey(k, "random.categorical"), l.shape, l.dtype === "float64" ? "float64" : undefined);
