@@ -67,6 +67,12 @@ describe("softmax, logSoftmax, logsumexp, oneHot", () => {
     expect(() => nn.softmax(x, { axes: 0 } as unknown as { axis: number })).toThrow(/did you mean `axis`/);
   });
 
+  it("gelu, oneHot and standardize reject unknown options with a nearest-key hint", () => {
+    expect(() => nn.gelu(1, { aproximate: false } as unknown as { approximate: boolean })).toThrow(/did you mean `approximate`/);
+    expect(() => nn.oneHot(1, 3, { dtyp: "int32" } as unknown as { dtype: "int32" })).toThrow(/did you mean `dtype`/);
+    expect(() => nn.standardize(f64([1, 2]), { eps: 1 } as unknown as { epsilon: number })).toThrow(/unknown option/);
+  });
+
   const axisCase = shapeArb({ minRank: 1, maxRank: 3, minDim: 1 })
     .chain((s) => dataArb(s))
     .chain((r) => fc.tuple(fc.constant(r), axisArb(r.shape.length)));

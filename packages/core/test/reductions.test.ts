@@ -292,6 +292,7 @@ describe("cumsum", () => {
     expect(np.cumsum(array(3, { dtype: "int32" }), { axis: -1 }).toArray()).toEqual([3]);
     expect(np.cumsum(array(2)).toArray()).toEqual([2]);
     expect(() => np.cumsum(5, { axis: 1 })).toThrow(AxisError);
+    expect(() => np.cumsum(5, { axes: 0 } as unknown as { axis: number })).toThrow(/did you mean `axis`/);
   });
 
   it("of bools counts in int32", () => {

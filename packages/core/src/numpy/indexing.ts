@@ -13,7 +13,7 @@ import type { DType } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
-import { checkIntList, checkOptionsObject, describeValue, fmtShape, normalizeAxis } from "../shape.js";
+import { checkIntList, describeValue, fmtShape, normalizeAxis } from "../shape.js";
 import { castTo, resultTypeIn } from "./promote.js";
 import { broadcastTo, ravel, reshape } from "./shape.js";
 
@@ -160,7 +160,7 @@ export function takeAlongAxis(x: Operand, indices: IndexLike, axis: number, opts
 
 /** Static slice: starts and limits per axis (negative counts from the end), optional strides. */
 export function slice(x: Operand, starts: readonly number[], limits: readonly number[], opts: { readonly strides?: readonly number[] } = {}): NDArray {
-  checkOptionsObject(opts, "slice");
+  checkOptions(opts, "slice", { strides: "integerList" });
   const a = asArray(x, "slice");
   checkIntList(starts, "slice", "starts");
   checkIntList(limits, "slice", "limits");

@@ -4,6 +4,7 @@ import { asArray } from "../creation.js";
 import { type DType, isFloat } from "../dtype.js";
 import { ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
+import { checkOptions } from "../options.js";
 import { fmtShape, normalizeAxes, normalizeAxis, checkOptionsObject } from "../shape.js";
 import { toFloat } from "./promote.js";
 
@@ -136,7 +137,7 @@ export function logsumexp(x: Operand, opts?: ReduceOptions): NDArray {
 
 /** Cumulative sum; without an axis the array is flattened first (numpy). */
 export function cumsum(x: Operand, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "cumsum");
+  checkOptions(opts, "cumsum", { axis: "integer" });
   let a = asArray(x, "cumsum");
   if (a.dtype === "bool") a = lax.convertElementType(a, "int32");
   // As jnp.cumsum: without an axis, or for a rank-0 input, the array is flattened first
