@@ -75,7 +75,8 @@ const inRange = (idx: NDArray, n: number): NDArray => lax.bitwiseAnd(lax.ge(idx,
 /** `got` (an array whose axes axis..axis+valid.ndim-1 are the index axes) with the rows of
  * out-of-range indices replaced by the fill value. */
 function fillInvalid(got: NDArray, valid: NDArray, axis: number, fill: NDArray): NDArray {
-  const mask = lax.broadcastInDim(valid, got.shape, valid.shape.map((_, i) => axis + i));
+  const same = valid.ndim === got.ndim && valid.shape.every((d, i) => d === got.shape[i]);
+  const mask = same ? valid : lax.broadcastInDim(valid, got.shape, valid.shape.map((_, i) => axis + i));
   return lax.select(mask, got, fill);
 }
 
@@ -178,8 +179,9 @@ export function slice(x: Operand, starts: readonly number[], limits: readonly nu
  * scatter writes). Two stable sorts, so it also works on traced indices. */
 function lastOccurrence(flat: NDArray): NDArray {
   const m = flat.shape[0]!;
-  const one = lax.broadcastInDim(lax.convertElementType(1, "int32"), [1], []);
-  if (m <= 1) return lax.broadcastInDim(lax.convertElementType(1, "int32"), [m], []);
+  const ones = (n: number) => lax.broadcastInDim(scalar(1, "int32"), [n], []);
+  if (m <= 1) return ones(m);
+  const one = ones(1);
   const [sorted, perm] = lax.sort([flat, lax.iota("int32", [m], 0)], { dimension: 0 });
   const differs = lax.convertElementType(lax.ne(lax.slice(sorted!, [0], [m - 1]), lax.slice(sorted!, [1], [m])), "int32");
   const lastSorted = lax.concatenate([differs, one], 0);
