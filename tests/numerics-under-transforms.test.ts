@@ -1,7 +1,8 @@
-// Out-of-range index modes (fill / clip / drop) and the last-write-wins `at().set` under
-// grad, vmap and jit: the derivative of a filled read is zero at the filled positions, only
-// the winning update of a repeated index receives a cotangent, and transforms agree with eager.
-import { array, type NDArray, np } from "@jaxts/core";
+// Numerics under grad, vmap and jit: out-of-range index modes (fill / clip / drop) and the
+// last-write-wins `at().set` — the derivative of a filled read is zero at the filled
+// positions, only the winning update of a repeated index receives a cotangent — and random
+// numbers, which are the same eagerly, under jit and under vmap.
+import { array, type NDArray, np, random } from "@jaxts/core";
 import { grad, jit, vmap } from "@jaxts/transforms";
 import { describe, expect, it } from "vitest";
 
@@ -31,5 +32,16 @@ describe("indexing modes under transformations", () => {
     const is = np.stack([i, idx([0, 0, -1])]);
     const batched = vmap(f)(xs, is).toArray();
     expect(batched).toEqual([eager, f(np.multiply(x, 2), idx([0, 0, -1])).toArray()]);
+  });
+});
+
+describe("random under jit and vmap", () => {
+  it("jit(random.uniform) and vmap over split keys give the eager (partitionable threefry) numbers", () => {
+    const k = random.key(0);
+    const f = (key: NDArray) => random.uniform(key, [5]);
+    expect(jit(f)(k).toArray()).toEqual(f(k).toArray());
+    const keys = np.stack(random.split(k, 3));
+    const eager = random.split(k, 3).map((kk) => f(kk).toArray());
+    expect(vmap(f)(keys).toArray()).toEqual(eager);
   });
 });
