@@ -3,14 +3,17 @@
 import { bufferOf, ConcreteArray, NDArray, type NestedArray } from "./array.js";
 import { ShapedArray } from "./aval.js";
 import { defaultFloat } from "./config.js";
-import { allocate, castScalar, checkDType, type DType, dtypeOfTypedArray, type TypedArray } from "./dtype.js";
+import { allocate, castLiteral, castScalar, checkDType, type DType, dtypeOfTypedArray, type TypedArray } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { checkOptions } from "./options.js";
 
-export function scalar(v: number | boolean, dtype?: DType, weakType = false): ConcreteArray {
+/** A rank-0 array from a JS literal; a number that does not fit an int32 dtype is an
+ * OverflowError (as JAX's for a Python int), a fraction truncates. */
+export function scalar(v: number | boolean, dtype?: DType, weakType = false, where = "scalar"): ConcreteArray {
+  if (typeof v !== "number" && typeof v !== "boolean") throw new ArgumentError(`${where}: expected a number or a boolean, got ${describe(v)}`);
   const d = dtype ?? (typeof v === "boolean" ? "bool" : defaultFloat());
   const data = allocate(d, 1);
-  data[0] = castScalar(v, d);
+  data[0] = castLiteral(v, d, where);
   return new ConcreteArray(new ShapedArray([], d, weakType), data);
 }
 
@@ -90,6 +93,7 @@ export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): N
   };
   collect(data);
   const out = allocate(d, flat.length);
-  for (let i = 0; i < flat.length; i++) out[i] = castScalar(flat[i]!, d);
+  // JS numbers are literals: one that does not fit int32 is an OverflowError, not wrapped.
+  for (let i = 0; i < flat.length; i++) out[i] = castLiteral(flat[i]!, d, "array");
   return new ConcreteArray(new ShapedArray(shape, d), out);
 }

@@ -1,5 +1,5 @@
 // DTypes, their typed-array storage, and JAX's type promotion with weak types.
-import { DTypeError } from "./errors.js";
+import { ArgumentError, DTypeError, OverflowError, ShapeError } from "./errors.js";
 
 export type DType = "float32" | "float64" | "int32" | "bool";
 export const DTYPES: readonly DType[] = ["bool", "int32", "float32", "float64"];
@@ -34,16 +34,77 @@ export function shortName(d: DType): string {
   }
 }
 
+/** Bytes per element of each dtype's storage. */
+export const itemSize = (d: DType): number => (d === "float64" ? 8 : d === "bool" ? 1 : 4);
+
+/** The most elements one array may hold: int32 indices must reach every element, and
+ * typed arrays beyond this are refused or fail to allocate on common engines. */
+export const MAX_ARRAY_ELEMENTS = 2 ** 31 - 1;
+
+function formatBytes(bytes: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : Number(v.toPrecision(3))} ${units[u]}`;
+}
+
+/** A ShapeError unless `count` elements of `d` fit in one array; says what they would need. */
+export function checkElementCount(count: number, d: DType, where: string, shapeText?: string): void {
+  if (Number.isInteger(count) && count >= 0 && count <= MAX_ARRAY_ELEMENTS) return;
+  const what = shapeText === undefined ? "an array" : `shape ${shapeText}`;
+  if (!(count >= 0)) throw new ShapeError(`${where}: ${what} has a negative size (${count} elements of ${d})`);
+  throw new ShapeError(
+    `${where}: ${what} would need ${formatBytes(count * itemSize(d))} (${count} elements of ${d}); ` +
+      `one array holds at most ${MAX_ARRAY_ELEMENTS} elements`,
+  );
+}
+
+/**
+ * The one check of a requested array shape (creation functions, iota, random): a list of
+ * integers (a single number is a rank-1 shape), none negative, whose product fits one array.
+ * Non-integers are ArgumentErrors; negative or oversized shapes ShapeErrors that say how
+ * much memory they would need.
+ */
+export function checkArrayShape(shape: unknown, d: DType, where: string): number[] {
+  const s = typeof shape === "number" ? [shape] : shape;
+  if (!Array.isArray(s) || !s.every((v) => typeof v === "number" && Number.isInteger(v))) {
+    throw new ArgumentError(`${where}: a shape must be a list of integers, got ${JSON.stringify(shape) ?? String(shape)}`);
+  }
+  const dims = s as number[];
+  const text = `[${dims.join(", ")}]`;
+  const neg = dims.findIndex((v) => v < 0);
+  if (neg >= 0) throw new ShapeError(`${where}: shape ${text} has a negative dimension (${dims[neg]} at axis ${neg})`);
+  checkElementCount(
+    dims.reduce((a, b) => a * b, 1),
+    d,
+    where,
+    text,
+  );
+  return [...dims];
+}
+
+/** A zeroed buffer. Every buffer is allocated here, so the size check above is the only
+ * one needed, and an engine's RangeError (allocation failure) becomes a ShapeError. */
 export function allocate(d: DType, size: number): TypedArray {
-  switch (d) {
-    case "float32":
-      return new Float32Array(size);
-    case "float64":
-      return new Float64Array(size);
-    case "int32":
-      return new Int32Array(size);
-    case "bool":
-      return new Uint8Array(size);
+  checkElementCount(size, d, "allocate");
+  try {
+    switch (d) {
+      case "float32":
+        return new Float32Array(size);
+      case "float64":
+        return new Float64Array(size);
+      case "int32":
+        return new Int32Array(size);
+      case "bool":
+        return new Uint8Array(size);
+    }
+  } catch (e) {
+    if (e instanceof RangeError) throw new ShapeError(`allocate: could not allocate ${formatBytes(size * itemSize(d))} (${size} elements of ${d}): ${e.message}`);
+    throw e;
   }
 }
 
@@ -54,7 +115,20 @@ export function dtypeOfTypedArray(a: TypedArray): DType {
   return "bool";
 }
 
-/** Store a JS number the way the dtype would: rounding, wrapping, truthiness. */
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+/** Float -> int32 as XLA's convert_element_type: truncate toward zero, saturate at the
+ * int32 range (±Infinity included), NaN -> 0. Never wraps modulo 2^32. */
+export function floatToInt32(n: number): number {
+  if (Number.isNaN(n)) return 0;
+  if (n >= INT32_MAX) return INT32_MAX;
+  if (n <= INT32_MIN) return INT32_MIN;
+  return Math.trunc(n);
+}
+
+/** Store a JS number the way the dtype would (astype semantics): rounding, saturating
+ * float -> int casts (see floatToInt32), truthiness. */
 export function castScalar(v: number | boolean, d: DType): number {
   const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
   switch (d) {
@@ -63,10 +137,20 @@ export function castScalar(v: number | boolean, d: DType): number {
     case "float64":
       return n;
     case "int32":
-      return Number.isFinite(n) ? Math.trunc(n) | 0 : 0;
+      return floatToInt32(n);
     case "bool":
       return n !== 0 ? 1 : 0;
   }
+}
+
+/** Store a JS literal (a number written by the user, not an array being cast) in a dtype:
+ * as castScalar, except that a number outside int32's range, or NaN, is an OverflowError,
+ * as JAX raises for a Python int that does not fit. A fraction truncates (numpy's cast). */
+export function castLiteral(v: number | boolean, d: DType, where: string): number {
+  if (d === "int32" && typeof v === "number" && !(v > INT32_MIN - 1 && v < INT32_MAX + 1)) {
+    throw new OverflowError(`${where}: the number ${v} does not fit in int32 (range [${INT32_MIN}, ${INT32_MAX}])`);
+  }
+  return castScalar(v, d);
 }
 
 // Promotion lattice: bool < int32 < float32 < float64, plus weak types. A weak

@@ -20,6 +20,10 @@ export class DTypeError extends JaxtsError {}
 /** A value of the wrong kind: a non-array where an array is needed, a ragged list, a bad option. */
 export class ArgumentError extends JaxtsError {}
 
+/** A number that does not fit the dtype it is stored in (`array(3e9, { dtype: "int32" })`),
+ * as JAX's OverflowError. */
+export class OverflowError extends ArgumentError {}
+
 /** A traced (abstract) value was used where a concrete one is required. */
 export class ConcretizationError extends JaxtsError {}
 

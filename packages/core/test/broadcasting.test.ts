@@ -2,7 +2,7 @@
 // nested-loop reference over random shapes (rank 0 and size-0 dims included) and dtypes.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DType, DTypeError, type NDArray, np, ShapeError } from "@jaxts/core";
+import { type DType, DTypeError, lax, type NDArray, np, ShapeError } from "@jaxts/core";
 import {
   broadcastableShapesArb,
   broadcastShape,
@@ -223,7 +223,19 @@ describe("other elementwise functions", () => {
   it("power with an integer JS exponent is exact and works for negative bases", () => {
     expect(np.power(np.array([-2, 3], { dtype: "int32" }), 3).toArray()).toEqual([-8, 27]);
     expect(np.power(np.array([-2], { dtype: "float64" }), 2).toArray()).toEqual([4]);
-    expect(np.power(np.array([2], { dtype: "int32" }), -1).toArray()).toEqual([0.5]);
+    expect(() => np.power(np.array([2], { dtype: "int32" }), -1)).toThrow(DTypeError);
+  });
+
+  it("np.power(int32 2, -1) is a DTypeError as in JAX (integers to negative integer powers), not 0.5", () => {
+    const two = np.array(2, { dtype: "int32" });
+    expect(() => np.power(two, -1)).toThrow(/power: integers to negative integer powers are not allowed/);
+    expect(() => np.power(2, -3)).toThrow(DTypeError);
+    expect(() => two.pow(-2)).toThrow(DTypeError);
+    expect(() => lax.integerPow(two, -1)).toThrow(/integer_pow: integers cannot be raised to negative powers/);
+    // float bases and non-negative exponents are fine
+    expect(np.power(np.array(2, { dtype: "float32" }), -1).item()).toBe(0.5);
+    expect(np.power(2.5, -1).item()).toBeCloseTo(0.4, 6);
+    expect(np.power(two, 0).item()).toBe(1);
   });
 
   it("clip bounds from below and above (either may be omitted)", () => {

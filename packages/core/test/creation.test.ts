@@ -130,3 +130,89 @@ describe("exports", () => {
     }
   });
 });
+
+describe("casts to int32 saturate and literals that do not fit are errors (JAX)", () => {
+  it("float -> int32 astype saturates at the int32 range and sends NaN to 0 instead of wrapping", () => {
+    const x = array([1e10, -1e10, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 2.9, -2.9, 2147483647.5], { dtype: "float64" });
+    expect(x.astype("int32").toArray()).toEqual([2147483647, -2147483648, 2147483647, -2147483648, 0, 2, -2, 2147483647]);
+    expect(array([1e10, Number.NaN]).astype("int32").toArray()).toEqual([2147483647, 0]);
+    // casting an existing array or typed array has astype semantics too
+    expect(array(new Float64Array([3e9, -3e9]), { dtype: "int32" }).toArray()).toEqual([2147483647, -2147483648]);
+    expect(array(array([3e9]), { dtype: "int32" }).toArray()).toEqual([2147483647]);
+  });
+
+  it("array(3e9, { dtype: 'int32' }) is an OverflowError (a literal that does not fit), not a wrapped value", () => {
+    expect(() => array(3e9, { dtype: "int32" })).toThrow(core.OverflowError);
+    expect(() => array([1, -3e9], { dtype: "int32" })).toThrow(/array: the number -3000000000 does not fit in int32/);
+    expect(() => array(Number.NaN, { dtype: "int32" })).toThrow(core.OverflowError);
+    expect(() => full([2], 2 ** 31, "int32")).toThrow(/full: the number 2147483648 does not fit in int32/);
+    expect(array(2147483647, { dtype: "int32" }).item()).toBe(2147483647);
+    expect(array(-2147483648, { dtype: "int32" }).item()).toBe(-2147483648);
+    expect(new core.OverflowError("x")).toBeInstanceOf(core.JaxtsError);
+  });
+
+  it("an int32 array combined with a JS integer outside int32 is an OverflowError (JAX's weak-type rule)", () => {
+    const x = array([1, 2], { dtype: "int32" });
+    expect(() => np.add(x, 3e9)).toThrow(core.OverflowError);
+    expect(() => np.multiply(x, -(2 ** 31) - 1)).toThrow(core.OverflowError);
+    expect(np.add(x, 2 ** 31 - 3).toArray()).toEqual([2147483646, 2147483647]);
+  });
+
+  it("full with a value that is not a number or a boolean is an ArgumentError, not NaN", () => {
+    const bad = <T>(v: unknown) => v as T;
+    expect(() => full([2], bad("abc"))).toThrow(core.ArgumentError);
+    expect(() => full([2], bad("abc"))).toThrow(/full: the fill value must be a number or a boolean, got string abc/);
+    expect(() => full([2], bad(null), "int32")).toThrow(core.ArgumentError);
+  });
+});
+
+describe("impossible sizes are ShapeErrors that say how much memory they would need", () => {
+  const tooBig = (f: () => unknown, ...parts: (string | RegExp)[]) => {
+    let err: unknown;
+    try {
+      f();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(core.ShapeError);
+    for (const p of parts) expect((err as Error).message).toMatch(p);
+  };
+
+  it("ones / zeros / full of a 2^20 x 2^20 shape name the size in TiB and elements", () => {
+    tooBig(() => ones([2 ** 20, 2 ** 20]), "ones:", "would need 4 TiB (1099511627776 elements of float32)");
+    tooBig(() => zeros([2 ** 20, 2 ** 20], "float64"), "zeros:", "8 TiB");
+    tooBig(() => full([2 ** 16, 2 ** 16], true), "full:", "4 GiB (4294967296 elements of bool)");
+    tooBig(() => zeros([2 ** 31]), "zeros:", "2147483648 elements", "at most 2147483647 elements");
+  });
+
+  it("negative sizes are ShapeErrors: lax.iota, eye, linspace, zeros", () => {
+    tooBig(() => core.lax.iota("int32", [-1]), "iota:", "negative dimension");
+    tooBig(() => eye(-1), "eye:", "negative");
+    tooBig(() => linspace(0, 1, -1), "linspace:", "non-negative");
+    tooBig(() => zeros([3, -2]), "zeros:", "negative dimension");
+  });
+
+  it("arange with 1e12 elements and random with a huge shape are ShapeErrors, not RangeErrors", () => {
+    tooBig(() => arange(0, 1e12), "arange:", "1000000000000 elements of int32");
+    tooBig(() => core.random.uniform(core.random.key(0), [2 ** 40]), "random.uniform:", "TiB");
+    tooBig(() => core.lax.broadcastInDim(1, [2 ** 20, 2 ** 20], []), "broadcast_in_dim:", "4 TiB");
+  });
+
+  it("sizes at the limit are refused before any buffer is allocated", () => {
+    tooBig(() => np.broadcastTo(array(1), [2 ** 31]), "2147483648 elements");
+  });
+});
+
+describe("creation options are checked", () => {
+  it("eye with a fractional k or an unknown option is an ArgumentError (not a silent all-zero matrix)", () => {
+    expect(() => eye(3, 3, { k: 0.5 })).toThrow(core.ArgumentError);
+    expect(() => eye(3, 3, { kk: 1 } as unknown as { k: number })).toThrow(/did you mean `k`/);
+    expect(eye(2, 2, { k: 1 }).toArray()).toEqual([[0, 1], [0, 0]]);
+  });
+
+  it("linspace rejects unknown options and a non-boolean endpoint", () => {
+    expect(() => linspace(0, 1, 3, { endPoint: false } as unknown as { endpoint: boolean })).toThrow(/did you mean `endpoint`/);
+    expect(() => linspace(0, 1, 3, { endpoint: 0 as unknown as boolean })).toThrow(core.ArgumentError);
+    expect(linspace(0, 1, 2, { endpoint: false }).toArray()).toEqual([0, 0.5]);
+  });
+});

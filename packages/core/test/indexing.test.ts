@@ -2,7 +2,7 @@
 // np.at(x, i).set / .add / .get, against index-by-index references.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { array, DTypeError, np } from "@jaxts/core";
+import { ArgumentError, array, DTypeError, np, ShapeError } from "@jaxts/core";
 import {
   axisArb,
   dataArb,
@@ -95,6 +95,48 @@ describe("take", () => {
     expect(np.take(x, [2, -1, 0]).toArray()).toEqual([30, 30, 10]);
     expect(() => np.take(x, array([0.5]))).toThrow(DTypeError);
   });
+
+  it("np.take with a NaN, fractional or infinite JS index is an ArgumentError (not x[0])", () => {
+    const x = array([10, 20, 30]);
+    expect(() => np.take(x, Number.NaN)).toThrow(ArgumentError);
+    expect(() => np.take(x, [0, 1.5])).toThrow(/take: indices must be integers, got number 1.5/);
+    expect(() => np.take(x, Number.POSITIVE_INFINITY)).toThrow(ArgumentError);
+  });
+
+  it("np.take fills out-of-range indices by default: NaN for floats, INT32_MIN for int32, true for bool", () => {
+    expect(np.take(array([10, 20, 30]), [0, 3, -1, -4]).toArray()).toEqual([10, Number.NaN, 30, Number.NaN]);
+    expect(np.take(array([10, 20, 30], { dtype: "int32" }), [3]).toArray()).toEqual([-2147483648]);
+    expect(np.take(array([false, false]), [2]).toArray()).toEqual([true]);
+    expect(np.take(array([10, 20, 30]), [7], { fillValue: -1 }).toArray()).toEqual([-1]);
+    // a JS index beyond int32 is out of range too, not wrapped into range
+    expect(np.take(array([10, 20, 30]), [2 ** 32]).toArray()).toEqual([Number.NaN]);
+  });
+
+  it("np.take accepts a nested JS list of indices and checks every entry", () => {
+    const x = array([10, 20, 30]);
+    expect(np.take(x, [[0, 1], [2, 5]]).toArray()).toEqual([[10, 20], [30, Number.NaN]]);
+    expect(() => np.take(x, [[0, 1], [2, 0.5]])).toThrow(ArgumentError);
+  });
+
+  it("np.take fills whole rows along an axis", () => {
+    const x = array([[1, 2], [3, 4]]);
+    expect(np.take(x, [1, 2], { axis: 0 }).toArray()).toEqual([[3, 4], [Number.NaN, Number.NaN]]);
+    expect(np.take(x, [5, 0], { axis: 1 }).toArray()).toEqual([[Number.NaN, 1], [Number.NaN, 3]]);
+  });
+
+  it("np.take's clip mode clamps (negatives to 0, as JAX) and wrap mode takes indices modulo n", () => {
+    const x = array([10, 20, 30]);
+    expect(np.take(x, [5, -5, -1], { mode: "clip" }).toArray()).toEqual([30, 10, 10]);
+    expect(np.take(x, [4, -4, 6, -1], { mode: "wrap" }).toArray()).toEqual([20, 30, 10, 30]);
+  });
+
+  it("np.take checks its options and refuses to take from an empty axis", () => {
+    expect(() => np.take(array([1]), [0], { mode: "raise" as "fill" })).toThrow(ArgumentError);
+    expect(() => np.take(array([1]), [0], { axes: 0 } as unknown as { axis: number })).toThrow(/did you mean `axis`/);
+    expect(() => np.take(array([1]), [0], { fillValue: "x" as unknown as number })).toThrow(ArgumentError);
+    expect(() => np.take(np.zeros([0]), [0])).toThrow(ShapeError);
+    expect(np.take(np.zeros([0]), []).shape).toEqual([0]);
+  });
 });
 
 describe("takeAlongAxis", () => {
@@ -134,6 +176,15 @@ describe("takeAlongAxis", () => {
       }),
       runs,
     );
+  });
+
+  it("takeAlongAxis fills out-of-range indices (never reads a neighbouring row); clip mode clamps", () => {
+    const x = array([[1, 2], [3, 4]]);
+    const idx = array([[0, 2], [-1, -3]], { dtype: "int32" });
+    expect(np.takeAlongAxis(x, idx, 1).toArray()).toEqual([[1, Number.NaN], [4, Number.NaN]]);
+    expect(np.takeAlongAxis(x, idx, 1, { mode: "clip" }).toArray()).toEqual([[1, 2], [4, 3]]);
+    expect(np.takeAlongAxis(x, idx, 1, { fillValue: 0 }).toArray()).toEqual([[1, 0], [4, 0]]);
+    expect(() => np.takeAlongAxis(x, [0.5, 1], 1)).toThrow(ArgumentError);
   });
 
   it("undoes argsort: takeAlongAxis(x, argsort(x)) is sort(x)", () => {
@@ -210,6 +261,45 @@ describe("np.at(x, i) functional updates", () => {
     expect(b.toArray()).toEqual([true, false, true]);
     expect(Array.from(b.toTypedArray())).toEqual([1, 0, 1]);
     expect(np.sum(b).item()).toBe(2);
+  });
+
+  it("np.at with a NaN or fractional index is an ArgumentError (not index 1)", () => {
+    const x = array([1, 2, 3]);
+    expect(() => np.at(x, 1.5).set(9)).toThrow(ArgumentError);
+    expect(() => np.at(x, Number.NaN).get()).toThrow(/at: indices must be integers/);
+    expect(() => np.at(x, [0, 0.5]).add(1)).toThrow(ArgumentError);
+  });
+
+  it("np.at(x, i).set with a repeated index writes the last of its values, not their mean", () => {
+    const x = array([0, 0, 0]);
+    expect(np.at(x, [1, 1, 0]).set(array([5, 6, 7])).toArray()).toEqual([7, 6, 0]);
+    expect(np.at(x, [2, 0, 2, 2]).set(array([1, 2, 3, 4])).toArray()).toEqual([2, 0, 4]);
+    // -1 and 2 name the same row: the later one wins
+    expect(np.at(x, [-1, 2]).set(array([5, 6])).toArray()).toEqual([0, 0, 6]);
+    expect(np.at(array([[0, 0], [0, 0]], { dtype: "int32" }), [0, 0]).set(array([[1, 2], [3, 4]], { dtype: "int32" })).toArray()).toEqual([
+      [3, 4],
+      [0, 0],
+    ]);
+  });
+
+  it("np.at(x, i).set keeps the sign of a written -0 and writes infinities and NaN exactly", () => {
+    const r = np.at(array([1, 2, 3]), [0, 1, 2]).set(array([-0, Number.POSITIVE_INFINITY, Number.NaN])).toArray() as number[];
+    expect(Object.is(r[0], -0)).toBe(true);
+    expect(r.slice(1)).toEqual([Number.POSITIVE_INFINITY, Number.NaN]);
+  });
+
+  it("np.at out of range: get fills (NaN) by default, set and add drop the update; clip mode clamps both", () => {
+    const x = array([1, 2, 3]);
+    expect(np.at(x, [3, -4, 0]).get().toArray()).toEqual([Number.NaN, Number.NaN, 1]);
+    expect(np.at(x, [3]).get({ mode: "clip" }).toArray()).toEqual([3]);
+    expect(np.at(x, [3]).get({ fillValue: 0 }).toArray()).toEqual([0]);
+    expect(np.at(array([1, 2, 3], { dtype: "int32" }), 5).get().item()).toBe(-2147483648);
+    expect(np.at(x, [3, -4]).set(9).toArray()).toEqual([1, 2, 3]);
+    expect(np.at(x, [3, -4]).add(9).toArray()).toEqual([1, 2, 3]);
+    expect(np.at(x, [3]).set(9, { mode: "clip" }).toArray()).toEqual([1, 2, 9]);
+    expect(np.at(x, [-7]).add(9, { mode: "clip" }).toArray()).toEqual([10, 2, 3]);
+    expect(() => np.at(x, 0).set(1, { mode: "wrap" as "drop" })).toThrow(ArgumentError);
+    expect(() => np.at(x, 0).get({ mod: "clip" } as unknown as { mode: "clip" })).toThrow(/did you mean `mode`/);
   });
 
   it("on bool arrays, .add is logical or and the result stays a bool array", () => {

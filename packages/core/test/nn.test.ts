@@ -55,6 +55,24 @@ describe("elementwise activations", () => {
 });
 
 describe("softmax, logSoftmax, logsumexp, oneHot", () => {
+  it("nn.softmax and logSoftmax with { axis: null } normalise over all axes, as JAX's axis=None", () => {
+    const x = array([[1, 2], [3, 4]], { dtype: "float64" });
+    const total = [1, 2, 3, 4].reduce((s, v) => s + Math.exp(v), 0);
+    const sm = vals(nn.softmax(x, { axis: null }));
+    sm.forEach((v, i) => expect(v).toBeCloseTo(Math.exp(i + 1) / total, 14));
+    vals(nn.logSoftmax(x, { axis: null })).forEach((v, i) => expect(v).toBeCloseTo(i + 1 - Math.log(total), 13));
+    expect(vals(nn.softmax(x, { axis: [0, 1] }))).toEqual(sm);
+    // the default is still the last axis
+    expect(vals(nn.softmax(x)).slice(0, 2).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 14);
+    expect(() => nn.softmax(x, { axes: 0 } as unknown as { axis: number })).toThrow(/did you mean `axis`/);
+  });
+
+  it("gelu, oneHot and standardize reject unknown options with a nearest-key hint", () => {
+    expect(() => nn.gelu(1, { aproximate: false } as unknown as { approximate: boolean })).toThrow(/did you mean `approximate`/);
+    expect(() => nn.oneHot(1, 3, { dtyp: "int32" } as unknown as { dtype: "int32" })).toThrow(/did you mean `dtype`/);
+    expect(() => nn.standardize(f64([1, 2]), { eps: 1 } as unknown as { epsilon: number })).toThrow(/unknown option/);
+  });
+
   const axisCase = shapeArb({ minRank: 1, maxRank: 3, minDim: 1 })
     .chain((s) => dataArb(s))
     .chain((r) => fc.tuple(fc.constant(r), axisArb(r.shape.length)));

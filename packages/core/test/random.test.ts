@@ -1,7 +1,7 @@
 // jax.random semantics: functional keys, JAX's threefry bits (known-answer vectors), and
 // the distributions' statistics within generous (≥ 5σ) bounds.
 import { describe, expect, it } from "vitest";
-import { array, ArgumentError, lax, type NDArray, np, random } from "@jaxts/core";
+import { array, ArgumentError, lax, type NDArray, np, OverflowError, random } from "@jaxts/core";
 
 const values = (x: NDArray): number[] => Array.from(x.toTypedArray(), Number);
 const u32 = (x: NDArray): number[] => values(x).map((v) => v >>> 0);
@@ -21,12 +21,39 @@ describe("keys", () => {
     expect(random.key(42).toArray()).toEqual([0, 42]);
   });
 
-  it("split(key(0)) equals JAX's [[4146024105, 967050713], [2718843009, 1272950319]] (uint32)", () => {
-    const [a, b] = random.split(random.key(0));
-    expect(u32(a!)).toEqual([4146024105, 967050713]);
-    expect(u32(b!)).toEqual([2718843009, 1272950319]);
-    // stored as int32, so the large words read as negative numbers
-    expect(a!.toArray()).toEqual([4146024105 | 0, 967050713]);
+  it("split follows JAX's partitionable threefry (its default since 0.5.0): key i is foldIn(key, i)", () => {
+    // JAX's testPRNGValues: fold_in(key(0), 4) = [2285895361, 433833334] (the same in both schemes)
+    expect(u32(random.foldIn(random.key(0), 4))).toEqual([2285895361, 433833334]);
+    expect(u32(random.split(random.key(0), 5)[4]!)).toEqual([2285895361, 433833334]);
+    // JAX's test_threefry_split_fold_in_symmetry
+    const k = random.key(72);
+    expect(random.split(k, 3).map(u32)).toEqual([0, 1, 2].map((i) => u32(random.foldIn(k, i))));
+  });
+
+  it("uniform(key(0)) and uniform(split(key(0))[1]) are JAX's documented 0.947667 and 0.00729382", () => {
+    // the jax.random module docs, with jax_threefry_partitionable = True
+    expect(random.uniform(random.key(0)).item()).toBeCloseTo(0.947667, 6);
+    expect(random.uniform(random.split(random.key(0))[1]!).item()).toBeCloseTo(0.00729382, 8);
+  });
+
+  it("bits are the XOR of the two words of the threefry block at counter i (partitionable random_bits)", () => {
+    const k = random.key(1701);
+    const [w0, w1] = lax.threefry2x32(array([0, 0, 0], { dtype: "int32" }), array([1701, 1701, 1701], { dtype: "int32" }), array([0, 0, 0], { dtype: "int32" }), array([0, 1, 2], { dtype: "int32" }));
+    const want = values(w0).map((a, i) => (a ^ values(w1)[i]!) >>> 0);
+    expect(u32(random.bits(k, [3]))).toEqual(want);
+    // and not the legacy scheme's [56197195, 4200222568, 961309823] (JAX's testRngRandomBits, partitionable off)
+    expect(u32(random.bits(k, [3]))).not.toEqual([56197195, 4200222568, 961309823]);
+  });
+
+  it("key(2 ** 64) is an OverflowError, not key(0); seeds keep their 64-bit words", () => {
+    expect(() => random.key(2 ** 64)).toThrow(OverflowError);
+    expect(() => random.key(-(2 ** 63) - 2 ** 11)).toThrow(/outside the int64 and uint64 ranges/);
+    expect(u32(random.key(2 ** 63))).toEqual([2 ** 31, 0]);
+    expect(u32(random.key(2 ** 32 + 5))).toEqual([1, 5]);
+    // JAX's test_prng_seeds_and_keys (64-bit seeds): -1 -> [4294967295, 4294967295]
+    expect(u32(random.key(-1))).toEqual([4294967295, 4294967295]);
+    expect(() => random.key(Number.NaN)).toThrow(ArgumentError);
+    expect(() => random.key(1.5)).toThrow(/the seed must be an integer/);
   });
 
   it("split(key, n) gives n distinct keys that all differ from the parent", () => {
@@ -55,6 +82,15 @@ describe("keys", () => {
     // fold_in(key, d) = threefry_2x32(key, [0, d])
     const [y0, y1] = lax.threefry2x32(i32(0), i32(3), i32(0), i32(5));
     expect(values(random.foldIn(k, 5))).toEqual([...values(y0), ...values(y1)]);
+  });
+
+  it("split into more keys than one array holds is a ShapeError naming random.split", () => {
+    expect(() => random.split(random.key(0), 2 ** 31)).toThrow(/random.split: shape \[2147483648, 2\] would need 16 GiB/);
+  });
+
+  it("uniform and categorical reject unknown options with a nearest-key hint", () => {
+    expect(() => random.uniform(random.key(0), [2], { minVal: 2 } as unknown as { minval: number })).toThrow(/did you mean `minval`/);
+    expect(() => random.categorical(random.key(0), np.zeros([3]), { axes: 0 } as unknown as { axis: number })).toThrow(/did you mean `axis`/);
   });
 
   it("rejects something that is not a key with an ArgumentError", () => {
@@ -162,6 +198,15 @@ describe("distributions", () => {
     expect(values(random.permutation(random.key(15), 50))).toEqual(values(p));
   });
 
+  it("permutation(key, n) sorts arange(n) by the bits of split(key)[1], as JAX's shuffle (one round below 1626)", () => {
+    const k = random.key(21);
+    const sortBits = u32(random.bits(random.split(k)[1]!, [40]));
+    const want = Array.from({ length: 40 }, (_, i) => i).sort((a, b) => sortBits[a]! - sortBits[b]! || a - b);
+    expect(values(random.permutation(k, 40))).toEqual(want);
+    expect(values(random.permutation(k, 1))).toEqual([0]);
+    expect(random.permutation(k, 0).shape).toEqual([0]);
+  });
+
   it("permutation(key, x) shuffles the rows of x", () => {
     const x = array([[0, 0], [1, 1], [2, 2], [3, 3]], { dtype: "int32" });
     const y = random.permutation(random.key(17), x);
@@ -169,5 +214,46 @@ describe("distributions", () => {
     const rows = y.toArray() as number[][];
     expect(rows.every(([a, b]) => a === b)).toBe(true);
     expect(rows.map(([a]) => a).sort()).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe("randint", () => {
+  it("reduces two 32-bit draws from split(key) modulo the span with uint32 arithmetic, as JAX", () => {
+    const k = random.key(9);
+    const [k1, k2] = random.split(k);
+    const hi = u32(random.bits(k1!, [50]));
+    const lo = u32(random.bits(k2!, [50]));
+    for (const [a, b] of [[0, 8], [-5, 1000003], [-(2 ** 31), 2 ** 31 - 1]] as const) {
+      const span = BigInt(b - a);
+      const mult = (BigInt(2 ** 16) % span) ** 2n % span;
+      const want = hi.map((h, i) => Number(((((BigInt(h) % span) * mult) % 2n ** 32n + (BigInt(lo[i]!) % span)) % 2n ** 32n) % span) + a);
+      expect(values(random.randint(k, [50], a, b))).toEqual(want);
+    }
+  });
+
+  it("randint with minval > maxval returns minval everywhere, as JAX", () => {
+    expect(values(random.randint(random.key(0), [4], 5, 2))).toEqual([5, 5, 5, 5]);
+    expect(values(random.randint(random.key(0), [3], 7, 7))).toEqual([7, 7, 7]);
+  });
+
+  it("randint(k, [n], 0, 1e10) never returns negatives: maxval clips to the int32 range", () => {
+    const xs = values(random.randint(random.key(3), [2000], 0, 1e10));
+    expect(xs.every((v) => v >= 0 && v <= 2 ** 31 - 1)).toBe(true);
+    // spread over the whole range, not stuck near 0 or wrapped
+    expect(Math.max(...xs)).toBeGreaterThan(2 ** 30);
+    const neg = values(random.randint(random.key(3), [2000], -1e12, 0));
+    expect(neg.every((v) => v >= -(2 ** 31) && v < 0)).toBe(true);
+  });
+
+  it("randint is int32, lies in [minval, maxval) and hits every value", () => {
+    const x = random.randint(random.key(4), [3000], -3, 4);
+    expect(x.dtype).toBe("int32");
+    expect(new Set(values(x))).toEqual(new Set([-3, -2, -1, 0, 1, 2, 3]));
+  });
+
+  it("fractional or non-finite bounds are ArgumentErrors", () => {
+    expect(() => random.randint(random.key(0), [2], 0.5, 3)).toThrow(ArgumentError);
+    expect(() => random.randint(random.key(0), [2], 0, 2.5)).toThrow(/maxval must be an integer, got number 2.5/);
+    expect(() => random.randint(random.key(0), [2], 0, Number.POSITIVE_INFINITY)).toThrow(ArgumentError);
   });
 });

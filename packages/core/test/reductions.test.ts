@@ -287,6 +287,14 @@ describe("cumsum", () => {
     );
   });
 
+  it("np.cumsum(5, { axis: 0 }) is [5]: a rank-0 input is flattened first, as in JAX", () => {
+    expect(np.cumsum(5, { axis: 0 }).toArray()).toEqual([5]);
+    expect(np.cumsum(array(3, { dtype: "int32" }), { axis: -1 }).toArray()).toEqual([3]);
+    expect(np.cumsum(array(2)).toArray()).toEqual([2]);
+    expect(() => np.cumsum(5, { axis: 1 })).toThrow(AxisError);
+    expect(() => np.cumsum(5, { axes: 0 } as unknown as { axis: number })).toThrow(/did you mean `axis`/);
+  });
+
   it("of bools counts in int32", () => {
     const got = np.cumsum(array([true, false, true]));
     expect(got.dtype).toBe("int32");

@@ -97,7 +97,8 @@ export function softmaxCrossEntropy(logits: Operand, labels: Operand, opts: { re
 
 /**
  * Softmax cross entropy against integer class labels: `logsumexp(logits) - logits[label]`
- * along `axis` (the normalizer is subtracted only at the label).
+ * along `axis` (the normalizer is subtracted only at the label). A label outside [-n, n)
+ * gives NaN, as in JAX (negative labels count from the end).
  *
  * @example
  * import { array } from "@jaxts/core";

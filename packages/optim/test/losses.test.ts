@@ -60,6 +60,15 @@ describe("classification losses", () => {
     expectValues(losses.softmaxCrossEntropyWithIntegerLabels(f64(logits), i32([1, 0, 1]), { axis: 0 }), cols);
   });
 
+  it("softmaxCrossEntropyWithIntegerLabels with a label out of range gives NaN (as JAX), not a clamped finite loss", () => {
+    const got = values(losses.softmaxCrossEntropyWithIntegerLabels(f64([[1, 2, 3], [1, 2, 3]]), i32([3, 1])));
+    expect(got[0]).toBeNaN();
+    expect(got[1]).toBeCloseTo(logSumExp([1, 2, 3]) - 2, 12);
+    // -1 counts from the end, as JAX's take_along_axis does
+    expectValues(losses.softmaxCrossEntropyWithIntegerLabels(f64([[1, 2, 3]]), i32([-1])), [logSumExp([1, 2, 3]) - 3]);
+    expect(values(losses.softmaxCrossEntropyWithIntegerLabels(f64([[1, 2, 3]]), i32([-4])))[0]).toBeNaN();
+  });
+
   it("cross entropies stay finite and exact for logits far beyond exp's range", () => {
     expectValues(losses.softmaxCrossEntropy(f64([[1000, 0, -1000]]), f64([[0, 1, 0]])), [1000]);
     expectValues(losses.softmaxCrossEntropyWithIntegerLabels(f64([[1000, 0, -1000]]), i32([0])), [0]);

@@ -2,8 +2,8 @@
 // turned into weak scalars of the other operand's dtype), and nothing else.
 import type { NDArray, Operand } from "../array.js";
 import { asArray, scalar } from "../creation.js";
-import { type DType, checkDType } from "../dtype.js";
-import { ArgumentError } from "../errors.js";
+import { type DType, checkArrayShape, checkDType } from "../dtype.js";
+import { ArgumentError, DTypeError } from "../errors.js";
 import { checkOptions } from "../options.js";
 import { checkIntList, normalizeAxes, normalizeAxis } from "../shape.js";
 import { type Axes, noParams, type PrimitiveName } from "../primitives/params.js";
@@ -63,7 +63,10 @@ export const stopGradient = unary("stop_gradient");
 
 export function integerPow(x: Operand, y: number): NDArray {
   if (!Number.isInteger(y)) throw new ArgumentError(`integer_pow: the exponent must be an integer, got ${y}`);
-  return bind1("integer_pow", [asArray(x, "integer_pow")], { y });
+  const a = asArray(x, "integer_pow");
+  // As JAX's dtype rule: checked when staged, so a traced base errors too.
+  if (y < 0 && a.dtype === "int32") throw new DTypeError(`integer_pow: integers cannot be raised to negative powers, got integer_pow(${a.aval.str()}, ${y})`);
+  return bind1("integer_pow", [a], { y });
 }
 
 export const add = binary("add");
@@ -129,8 +132,9 @@ export function cumsum(x: Operand, axis = 0, reverse = false): NDArray {
 
 export function broadcastInDim(x: Operand, shape: readonly number[], broadcastDimensions: Axes): NDArray {
   const where = "broadcast_in_dim";
-  return bind1(where, [asArray(x, where)], {
-    shape: checkIntList(shape, where, "shape"),
+  const a = asArray(x, where);
+  return bind1(where, [a], {
+    shape: checkArrayShape(shape, a.dtype, where),
     broadcast_dimensions: checkIntList(broadcastDimensions, where, "broadcast_dimensions"),
   });
 }
@@ -194,7 +198,8 @@ export function dotGeneral(lhs: Operand, rhs: Operand, dimensionNumbers: DotDime
   });
 }
 export function iota(dtype: DType, shape: readonly number[], dimension = 0): NDArray {
-  return bind1("iota", [], { dtype: checkDType(dtype, "iota"), shape: checkIntList(shape, "iota", "shape"), dimension });
+  const d = checkDType(dtype, "iota");
+  return bind1("iota", [], { dtype: d, shape: checkArrayShape(shape, d, "iota"), dimension });
 }
 /** Sort every operand along `dimension` by the first. */
 export function sort(operands: readonly NDArray[], opts: { readonly dimension?: number } = {}): NDArray[] {

@@ -62,8 +62,14 @@ export const leakyRelu = (x: Operand, negativeSlope = 0.01): NDArray => {
 
 export const logsumexp = np.logsumexp;
 
-function axisOf(axis: number | readonly number[] | undefined, ndim: number, where: string): number[] {
-  return normalizeAxes(axis ?? -1, ndim, where);
+/** The axes a normaliser reduces over: the last one by default, every one for `null` (JAX's axis=None). */
+function axisOf(axis: number | readonly number[] | null | undefined, ndim: number, where: string): number[] {
+  return normalizeAxes(axis === undefined ? -1 : axis, ndim, where);
+}
+
+export interface SoftmaxOptions {
+  /** The axis or axes to normalise over: -1 by default, `null` for all of them. */
+  readonly axis?: number | readonly number[] | null;
 }
 
 /** The max over `axes`, kept as size-1 axes and not differentiated; -inf over an empty
@@ -74,7 +80,7 @@ function shiftOf(a: NDArray, axes: readonly number[]): NDArray {
 }
 
 /** softmax along `axis` (default -1), shifted by the (non-differentiated) max. */
-export function softmax(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
+export function softmax(x: Operand, opts: SoftmaxOptions = {}): NDArray {
   checkOptions(opts, "softmax", { axis: "axes" });
   const a = toFloat(x, "softmax");
   const axes = axisOf(opts.axis, a.ndim, "softmax");
@@ -83,7 +89,7 @@ export function softmax(x: Operand, opts: { readonly axis?: number | readonly nu
   return np.divide(e, np.sum(e, { axis: axes, keepdims: true }));
 }
 
-export function logSoftmax(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
+export function logSoftmax(x: Operand, opts: SoftmaxOptions = {}): NDArray {
   checkOptions(opts, "logSoftmax", { axis: "axes" });
   const a = toFloat(x, "logSoftmax");
   const axes = axisOf(opts.axis, a.ndim, "logSoftmax");
@@ -99,7 +105,7 @@ export function oneHot(x: Operand, numClasses: number, opts: { readonly dtype?: 
   return np.astype(np.equal(labels, lax.iota("int32", [numClasses], 0)), opts.dtype ?? defaultFloat());
 }
 
-export function standardize(x: Operand, opts: { readonly axis?: number | readonly number[]; readonly epsilon?: number } = {}): NDArray {
+export function standardize(x: Operand, opts: { readonly axis?: number | readonly number[] | null; readonly epsilon?: number } = {}): NDArray {
   checkOptions(opts, "standardize", { axis: "axes", epsilon: "number" });
   const a = toFloat(x, "standardize");
   const axes = axisOf(opts.axis, a.ndim, "standardize");

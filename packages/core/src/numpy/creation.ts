@@ -4,38 +4,44 @@ import { ConcreteArray, type NDArray, type Operand } from "../array.js";
 import { ShapedArray } from "../aval.js";
 import { defaultFloat } from "../config.js";
 import { asArray, scalar } from "../creation.js";
-import { allocate, castScalar, checkDType, type DType } from "../dtype.js";
-import { ArgumentError } from "../errors.js";
+import { allocate, castLiteral, checkArrayShape, checkDType, checkElementCount, type DType } from "../dtype.js";
+import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
-import { checkShape } from "../shape.js";
 import { checkOptions } from "../options.js";
+import { describeValue } from "../shape.js";
 
-export function full(shape: readonly number[] | number, value: number | boolean, dtype?: DType): NDArray {
-  const s = checkShape(shape, "full");
-  const d = dtype === undefined ? (typeof value === "boolean" ? "bool" : defaultFloat()) : checkDType(dtype, "full");
-  return lax.broadcastInDim(scalar(value, d), s, []);
+/** `shape` filled with `value`; `where` names the public function in errors. */
+function filled(shape: readonly number[] | number, value: number | boolean, dtype: DType | undefined, where: string): NDArray {
+  if (typeof value !== "number" && typeof value !== "boolean") {
+    throw new ArgumentError(`${where}: the fill value must be a number or a boolean, got ${describeValue(value)}`);
+  }
+  const d = dtype === undefined ? (typeof value === "boolean" ? "bool" : defaultFloat()) : checkDType(dtype, where);
+  const s = checkArrayShape(shape, d, where);
+  return lax.broadcastInDim(scalar(value, d, false, where), s, []);
 }
-export const zeros = (shape: readonly number[] | number, dtype?: DType): NDArray => full(shape, 0, dtype);
-export const ones = (shape: readonly number[] | number, dtype?: DType): NDArray => full(shape, 1, dtype);
+
+export const full = (shape: readonly number[] | number, value: number | boolean, dtype?: DType): NDArray => filled(shape, value, dtype, "full");
+export const zeros = (shape: readonly number[] | number, dtype?: DType): NDArray => filled(shape, 0, dtype, "zeros");
+export const ones = (shape: readonly number[] | number, dtype?: DType): NDArray => filled(shape, 1, dtype, "ones");
 export const zerosLike = (x: Operand, dtype?: DType): NDArray => {
   const a = asArray(x, "zerosLike");
-  return full(a.shape, 0, dtype ?? a.dtype);
+  return filled(a.shape, 0, dtype ?? a.dtype, "zerosLike");
 };
 export const onesLike = (x: Operand, dtype?: DType): NDArray => {
   const a = asArray(x, "onesLike");
-  return full(a.shape, 1, dtype ?? a.dtype);
+  return filled(a.shape, 1, dtype ?? a.dtype, "onesLike");
 };
 export const fullLike = (x: Operand, value: number | boolean, dtype?: DType): NDArray => {
   const a = asArray(x, "fullLike");
-  return full(a.shape, value, dtype ?? a.dtype);
+  return filled(a.shape, value, dtype ?? a.dtype, "fullLike");
 };
 
-function fromValues(values: readonly number[], dtype: DType): NDArray {
-  const data = allocate(dtype, values.length);
-  values.forEach((v, i) => {
-    data[i] = castScalar(v, dtype);
-  });
-  return new ConcreteArray(new ShapedArray([values.length], dtype), data);
+/** A rank-1 array of `n` values f(0..n-1): the size is checked before anything is built. */
+function fromValues(n: number, f: (i: number) => number, dtype: DType, where: string): NDArray {
+  checkElementCount(n, dtype, where, `[${n}]`);
+  const data = allocate(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = castLiteral(f(i), dtype, where);
+  return new ConcreteArray(new ShapedArray([n], dtype), data);
 }
 
 /** arange(stop) | arange(start, stop, step?, dtype?): int32 when every argument is an integer. */
@@ -45,26 +51,27 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): N
   if (step === 0) throw new ArgumentError("arange: step must not be zero");
   const d = dtype !== undefined ? checkDType(dtype, "arange") : [lo, hi, step].every(Number.isInteger) ? "int32" : defaultFloat();
   const n = Math.max(0, Math.ceil((hi - lo) / step));
-  return fromValues(Array.from({ length: n }, (_, i) => lo + i * step), d);
+  return fromValues(n, (i) => lo + i * step, d, "arange");
 }
 
 export function linspace(start: number, stop: number, num = 50, opts: { readonly endpoint?: boolean; readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "linspace", { endpoint: "boolean", dtype: "dtype" });
-  if (!Number.isInteger(num) || num < 0) throw new ArgumentError(`linspace: num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num)) throw new ArgumentError(`linspace: num must be a non-negative integer, got ${describeValue(num)}`);
+  if (num < 0) throw new ShapeError(`linspace: num must be non-negative (it is the output's length), got ${num}`);
   if (typeof start !== "number" || typeof stop !== "number") throw new ArgumentError(`linspace: start and stop must be numbers, got ${typeof start} and ${typeof stop}`);
   const endpoint = opts.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
-  const values = Array.from({ length: num }, (_, i) => (endpoint && i === num - 1 && num > 1 ? stop : start + i * step));
-  return fromValues(values, opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "linspace"));
+  const value = (i: number) => (endpoint && i === num - 1 && num > 1 ? stop : start + i * step);
+  return fromValues(num, value, opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "linspace"), "linspace");
 }
 
 export function eye(n: number, m?: number, opts: { readonly k?: number; readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "eye", { k: "integer", dtype: "dtype" });
   const cols = m ?? n;
-  checkShape([n, cols], "eye");
   const k = opts.k ?? 0;
   const d = opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "eye");
+  checkArrayShape([n, cols], d, "eye");
   const data = allocate(d, n * cols);
   for (let i = 0; i < n; i++) if (i + k >= 0 && i + k < cols) data[i * cols + i + k] = 1;
   return new ConcreteArray(new ShapedArray([n, cols], d), data);

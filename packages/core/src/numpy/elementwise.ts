@@ -2,6 +2,7 @@
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import { isFloat } from "../dtype.js";
+import { DTypeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes } from "../shape.js";
 import { broadcastTo, promoteArgs, toFloat } from "./promote.js";
@@ -38,12 +39,22 @@ export const remainder = binary("remainder", (a, b) => {
 });
 export const floorDivide = binary("floorDivide", (a, b) => (isFloat(a.dtype) ? lax.floor(lax.div(a, b)) : lax.div(lax.sub(a, remainder(a, b)), b)));
 
-/** x ** y. An integer JS exponent becomes integer_pow (exact, defined for negative x). */
+/** The exponent when it is a JS integer (JAX's power checks for a concrete integer with
+ * operator.index). Arrays, even concrete ones, take the general path, so that eager and jit
+ * agree on the result's dtype. */
+const concreteIntExponent = (y: Operand): number | undefined => (typeof y === "number" && Number.isInteger(y) ? y : undefined);
+
+/** x ** y. A concrete integer exponent becomes integer_pow (exact, defined for negative x);
+ * an integer base with a negative one is a DTypeError, as in JAX (not a silent float). */
 export function power(x: Operand, y: Operand): NDArray {
-  if (typeof y === "number" && Number.isInteger(y) && typeof x !== "number" && Math.abs(y) <= 64) {
+  const e = concreteIntExponent(y);
+  if (e !== undefined) {
     const a = asArray(x, "power");
-    if (y < 0 && !isFloat(a.dtype)) return lax.integerPow(toFloat(a, "power"), y);
-    return y === 1 ? a : lax.integerPow(a, y);
+    const intBase = typeof x === "number" ? Number.isInteger(x) : !isFloat(a.dtype);
+    if (e < 0 && intBase) {
+      throw new DTypeError(`power: integers to negative integer powers are not allowed (base ${typeof x === "number" ? `the integer ${x}` : a.aval.str()}, exponent ${e}); use a float base`);
+    }
+    if (typeof x !== "number" && Math.abs(e) <= 64) return e === 1 ? a : lax.integerPow(a, e);
   }
   const [a, b] = promoteArgs("power", [x, y], "float");
   return lax.pow(a!, b!);

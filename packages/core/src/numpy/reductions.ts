@@ -149,8 +149,10 @@ export function cumsum(x: Operand, opts: { readonly axis?: number } = {}): NDArr
   checkOptions(opts, "cumsum", { axis: "integer" });
   let a = asArray(x, "cumsum");
   if (a.dtype === "bool") a = lax.convertElementType(a, "int32");
-  if (opts.axis === undefined) return lax.cumsum(lax.reshape(a, [a.size]), 0);
-  return lax.cumsum(a, normalizeAxis(opts.axis, a.ndim, "cumsum"));
+  // As jnp.cumsum: without an axis, or for a rank-0 input, the array is flattened first
+  // (so cumsum(5, { axis: 0 }) is [5]).
+  if (opts.axis === undefined || a.ndim === 0) a = lax.reshape(a, [a.size]);
+  return lax.cumsum(a, normalizeAxis(opts.axis ?? 0, a.ndim, "cumsum"));
 }
 
 export const isFloatArray = (x: NDArray): boolean => isFloat(x.dtype);

@@ -1,7 +1,7 @@
 // Reference kernels of the elementwise primitives: plain typed-array loops. Values are
 // computed in float64 and rounded on store, so float32 results are correctly rounded
 // for + - * / sqrt, and int32 results wrap as XLA's do (Int32Array stores ToInt32).
-import { allocate, type TypedArray } from "../../dtype.js";
+import { allocate, floatToInt32, type TypedArray } from "../../dtype.js";
 import type { ElementwisePrim } from "../../primitives/elementwise.js";
 import { type Binary, binaryLoop, type Unary, unaryLoop } from "./loops.js";
 import type { KernelTable, SimpleKernel } from "./types.js";
@@ -182,7 +182,8 @@ export const elementwiseKernels: KernelTable<ElementwisePrim> = {
     if (inAvals[0]!.dtype === out!.dtype) return [src];
     const res: TypedArray = allocate(out!.dtype, src.length);
     if (out!.dtype === "bool") for (let i = 0; i < src.length; i++) res[i] = src[i] !== 0 ? 1 : 0;
-    else if (out!.dtype === "int32") for (let i = 0; i < src.length; i++) res[i] = Number.isNaN(src[i]) ? 0 : Math.trunc(src[i]!);
+    // float -> int32 saturates and sends NaN to 0 (XLA), rather than wrapping modulo 2^32
+    else if (out!.dtype === "int32") for (let i = 0; i < src.length; i++) res[i] = floatToInt32(src[i]!);
     else res.set(src);
     return [res];
   },

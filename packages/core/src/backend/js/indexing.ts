@@ -1,5 +1,7 @@
 // Reference kernels of the one-axis gather and scatter_add. Gather clamps indices into
-// range; scatter_add drops out-of-range updates (XLA's behaviour).
+// range; scatter_add drops out-of-range updates (what XLA does for JAX's
+// "promise_in_bounds"). JAX's user-facing modes (fill for reads, drop or clip for writes)
+// are built on top of these in numpy/indexing.ts.
 import { allocate } from "../../dtype.js";
 import type { IndexingPrim } from "../../primitives/indexing.js";
 import { sizeOf } from "../../shape.js";

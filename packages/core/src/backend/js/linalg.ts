@@ -24,7 +24,7 @@ export const linalgKernels: KernelTable<"dot_general"> = {
     const K = sizeOf(lc.map((d) => la!.shape[d]!));
     const N = sizeOf(rFree.map((d) => ra!.shape[d]!));
     const res = allocate(out!.dtype, out!.size);
-    const acc = new Float64Array(N);
+    const acc = allocate("float64", N) as Float64Array;
     const isInt = out!.dtype === "int32";
     for (let t = 0; t < batch; t++) {
       const aBase = t * M * K;

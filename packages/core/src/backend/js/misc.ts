@@ -65,8 +65,8 @@ export const miscKernels: KernelTable<MiscPrim> = {
   },
   threefry2x32: ([k0, k1, x0, x1], _avals, _p, [out]) => {
     const n = out!.size;
-    const y0 = new Int32Array(n);
-    const y1 = new Int32Array(n);
+    const y0 = allocate("int32", n);
+    const y1 = allocate("int32", n);
     for (let i = 0; i < n; i++) {
       const [a, b] = threefry2x32Block(k0![i]!, k1![i]!, x0![i]!, x1![i]!);
       y0[i] = a;

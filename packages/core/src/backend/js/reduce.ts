@@ -23,7 +23,7 @@ function reduceWith(init: number, combine: Combine) {
     if (sorted.every((a, i) => a === nd - sorted.length + i)) {
       rows(x!, out!.size, n, res);
     } else if (sorted.every((a, i) => a === i)) {
-      const acc = new Float64Array(out!.size).fill(init);
+      const acc = (allocate("float64", out!.size) as Float64Array).fill(init);
       columns(x!, n, out!.size, acc);
       res.set(acc);
     } else {
