@@ -33,7 +33,7 @@ function argPath(path: string): string {
 
 /** An array, number or boolean leaf as an NDArray; anything else an ArgumentError naming `where` and the type. */
 export function leafToArray(l: unknown, where: string, numbers: NumberLeaves = "float"): NDArray {
-  if (typeof l === "number" && numbers === "eager") return scalar(l, Number.isInteger(l) ? "int32" : defaultFloat(), true);
+  if (typeof l === "number") return scalar(l, numbers === "eager" && Number.isInteger(l) ? "int32" : defaultFloat(), true);
   if (l instanceof NDArray || typeof l === "number" || typeof l === "boolean") return asArray(l, where);
   throw new ArgumentError(`${where} must be an NDArray, a number or a boolean, got ${describeLeaf(l)}`);
 }
@@ -77,10 +77,14 @@ function unflattenArgs(def: TreeDef, leaves: readonly NDArray[]): unknown[] {
   return unflatten(def, leaves) as unknown[];
 }
 
-/** Run a closed jaxpr on flat arguments; returns the flat outputs. */
+/** Run a closed jaxpr on flat arguments; returns the flat outputs. A JS number takes the
+ * dtype of the input it is given for (it is weakly typed). */
 export function evalJaxpr(closed: ClosedJaxpr, ...args: (NDArray | number)[]): NDArray[] {
+  const inVars = closed.jaxpr.inVars;
   return evalClosedJaxpr(
     closed,
-    args.map((a, i) => asArray(a, `evalJaxpr (argument ${i})`)),
+    args.map((a, i) =>
+      typeof a === "number" && i < inVars.length ? scalar(a, inVars[i]!.aval.dtype, true) : asArray(a, `evalJaxpr (argument ${i})`),
+    ),
   );
 }
