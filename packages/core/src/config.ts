@@ -17,14 +17,30 @@ const configSpec: OptionSpec<Config> = {
   backend: ["js"],
 };
 
-// Always a frozen object: `get` hands out the current settings without copying on every
-// kernel, and nobody can change them except through `set`, which validates.
+// Always a frozen object, so `get` can hand out the current settings without copying; the
+// copy it hands out is read-only, and a write to it is an ArgumentError pointing at `set`
+// (not a silent change of the library's state, nor a bare TypeError).
 let current: Config = Object.freeze({ defaultFloat: "float32", debugNans: false, backend: "js" });
+let snapshot: Config = readOnly(current);
+
+function readOnly(c: Config): Config {
+  const refuse = (key: string | symbol): never => {
+    throw new ArgumentError(
+      `config.get() returns a read-only snapshot; change ${String(key)} with config.set({ ${String(key)}: … })`,
+    );
+  };
+  return new Proxy(c, {
+    set: (_t, key) => refuse(key),
+    defineProperty: (_t, key) => refuse(key),
+    deleteProperty: (_t, key) => refuse(key),
+    setPrototypeOf: () => refuse("the prototype"),
+  });
+}
 
 export const config = {
   /** The current settings, frozen: change them with `config.set`. */
   get(): Config {
-    return current;
+    return snapshot;
   },
   set(update: Partial<Config>): void {
     const checked = checkOptions(update, "config.set", configSpec);
@@ -36,6 +52,7 @@ export const config = {
       throw new ArgumentError(`config.set: defaultFloat must be "float32" or "float64", got "${d}"`);
     }
     current = Object.freeze(next);
+    snapshot = readOnly(current);
   },
 };
 

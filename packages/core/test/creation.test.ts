@@ -130,3 +130,26 @@ describe("exports", () => {
     }
   });
 });
+
+describe("array() of bad nested lists", () => {
+  it("a 100,000-deep nested list is an ArgumentError, not a stack overflow", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => array(deep as number[])).toThrow(core.ArgumentError);
+    expect(() => array(deep as number[])).toThrow(/deeper than 1000 levels/);
+  });
+
+  it("a cyclic nested list is an ArgumentError naming where it contains itself", () => {
+    const a: unknown[] = [1];
+    a.push(a);
+    expect(() => array(a as number[])).toThrow(core.ArgumentError);
+    expect(() => array(a as number[])).toThrow(/cyclic: \[1\] contains itself/);
+  });
+
+  it("a list nested 500 deep (deep, but sane) still works", () => {
+    let deep: unknown = 2;
+    for (let i = 0; i < 500; i++) deep = [deep];
+    const x = array(deep as number[]);
+    expect([x.ndim, x.size]).toEqual([500, 1]);
+  });
+});
