@@ -42,7 +42,7 @@ describe("config", () => {
 
   it("an option given as undefined keeps its value", () => {
     config.set({ defaultFloat: "float64" });
-    config.set({ defaultFloat: undefined, debugNans: false });
+    config.set({ defaultFloat: undefined, debugNans: false } as unknown as { debugNans: boolean });
     expect(config.get().defaultFloat).toBe("float64");
   });
 });
