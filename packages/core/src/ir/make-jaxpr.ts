@@ -3,6 +3,7 @@ import { NDArray } from "../array.js";
 import type { ShapedArray } from "../aval.js";
 import { defaultFloat } from "../config.js";
 import { asArray, scalar } from "../creation.js";
+import { jsNumberDType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import { traceToJaxpr } from "../trace/jaxpr-trace.js";
 import { flattenWithPaths, type PyTree, type TreeDef, unflatten } from "../tree/index.js";
@@ -11,8 +12,8 @@ import { ClosedJaxpr } from "./jaxpr.js";
 
 /**
  * How a JS number leaf becomes an array. "eager": as a numpy operand does, so a staged
- * function sees what `f(5)` computes with (an integer is a weak int32, anything else a weak
- * default float, as JAX treats Python ints and floats). "float": a weak default float, for
+ * function sees what `f(5)` computes with (jsNumberDType: an int32-sized integer is a weak
+ * int32, anything else a weak default float, as JAX treats Python ints and floats). "float": a weak default float, for
  * arguments that are differentiated (`grad(f)(3)` differentiates at 3.0).
  */
 export type NumberLeaves = "eager" | "float";
@@ -33,7 +34,7 @@ function argPath(path: string): string {
 
 /** An array, number or boolean leaf as an NDArray; anything else an ArgumentError naming `where` and the type. */
 export function leafToArray(l: unknown, where: string, numbers: NumberLeaves = "float"): NDArray {
-  if (typeof l === "number") return scalar(l, numbers === "eager" && Number.isInteger(l) ? "int32" : defaultFloat(), true);
+  if (typeof l === "number") return scalar(l, numbers === "eager" ? jsNumberDType(l, defaultFloat()) : defaultFloat(), true);
   if (l instanceof NDArray || typeof l === "number" || typeof l === "boolean") return asArray(l, where);
   throw new ArgumentError(`${where} must be an NDArray, a number or a boolean, got ${describeLeaf(l)}`);
 }
