@@ -1,5 +1,5 @@
 // jit stages a function once per signature and composes with differentiation.
-import { array, ArgumentError, makeJaxpr, type NDArray, np, tree, TreeStructureError } from "@jaxts/core";
+import { array, ArgumentError, makeJaxpr, type NDArray, nn, np, tree, TreeStructureError } from "@jaxts/core";
 import { grad, jit, valueAndGrad, vjp } from "@jaxts/transforms";
 import { describe, expect, it } from "vitest";
 
@@ -162,6 +162,8 @@ describe("jit agrees with eager evaluation on dtype and weak type", () => {
   // Each argument kind, passed to f eagerly and to jit(f): every output leaf must agree.
   const kinds: readonly [string, unknown][] = [
     ["an integer JS number", 5],
+    ["an integer beyond int32", 3e9],
+    ["-0", -0],
     ["zero", 0],
     ["a negative integer", -3],
     ["a fractional JS number", 2.5],
@@ -185,6 +187,10 @@ describe("jit agrees with eager evaluation on dtype and weak type", () => {
     ["np.add(x, x)", (x) => np.add(x as NDArray, x as NDArray)],
     ["np.greater(x, 1)", (x) => np.greater(x as NDArray, 1)],
     ["np.where(x, x, 0)", (x) => np.where(x as NDArray, x as NDArray, 0)],
+    ["np.negative(x)", (x) => np.negative(x as NDArray)],
+    ["np.sum(x)", (x) => np.sum(x as NDArray)],
+    ["np.reshape(x, [1])", (x) => np.reshape(x as NDArray, [1])],
+    ["nn.relu(x)", (x) => nn.relu(x as NDArray)],
   ];
   const signature = (t: unknown): string[] => tree.leaves(t).map((l) => `${(l as NDArray).dtype}${(l as NDArray).weakType ? " weak" : ""}`);
   for (const [kind, arg] of kinds) {
@@ -215,6 +221,13 @@ describe("jit agrees with eager evaluation on dtype and weak type", () => {
     expect([y.dtype, y.weakType]).toEqual([f(5 as unknown as NDArray).dtype, true]);
     expect(y.dtype).toBe("int32");
     expect(jit(f)(2.5).dtype).toBe("float32");
+    expect(jit(np.negative)(5).dtype).toBe(np.negative(5).dtype);
+  });
+
+  it("a JS integer beyond int32 is a weak float, not a wrapped int32, eagerly and under jit", () => {
+    expect(np.add(3e9, 0).item()).toBe(3e9);
+    expect(jit((x: NDArray) => np.add(x, 0))(3e9).item()).toBe(3e9);
+    expect(Object.is(jit((x: NDArray) => np.multiply(x, 1))(-0).item(), -0)).toBe(true);
   });
 
   it("grad of a jitted function and jit of grad still take integer JS numbers", () => {
