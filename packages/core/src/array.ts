@@ -102,7 +102,11 @@ export abstract class NDArray {
    */
   [Symbol.toPrimitive](hint: string): number | boolean | string {
     if (hint === "string") return this.toString();
-    return this.jsScalar(hint === "number" ? "converting an array to a JS number (`x < y`, `Number(x)`, `+x`)" : "using an array as a JS value (`x + y`, `x == y`)");
+    return this.jsScalar(
+      hint === "number"
+        ? "converting an array to a JS number (`x < y`, `Number(x)`, `+x`)"
+        : "using an array as a JS value (`x + y`, `x == y`; to print it use a template string or String(x))",
+    );
   }
   /** The value of a size-1 array, as `Number(x)` gives it (see Symbol.toPrimitive). */
   valueOf(): number | boolean {
