@@ -143,6 +143,14 @@ describe("jit's cache key is injective", () => {
     expect(Number.isNaN(f(array(1), NaN).item())).toBe(true);
   });
 
+  it("a cyclic or symbol-keyed static argument is an ArgumentError, not a stack overflow", () => {
+    const f = jit((x: NDArray, _s: unknown) => x, { staticArgnums: 1 });
+    const cyclic: unknown[] = [1];
+    cyclic.push(cyclic);
+    expect(() => f(array(1), cyclic)).toThrow(ArgumentError);
+    expect(() => f(array(1), { [Symbol("k")]: 1 })).toThrow(/symbol key/);
+  });
+
   it("pytree keys are escaped: { a, 'b: *, c' } and { 'a: *, b', c } are different signatures", () => {
     let traces = 0;
     const f = jit((t: Record<string, NDArray>) => {
