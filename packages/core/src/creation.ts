@@ -3,7 +3,7 @@
 import { bufferOf, ConcreteArray, NDArray, type NestedArray } from "./array.js";
 import { ShapedArray } from "./aval.js";
 import { defaultFloat } from "./config.js";
-import { allocate, castScalar, checkDType, type DType, dtypeOfTypedArray, jsNumberDType, type TypedArray } from "./dtype.js";
+import { allocate, castScalar, checkDType, type DType, dtypeOfTypedArray, type TypedArray } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 
 export function scalar(v: number | boolean, dtype?: DType, weakType = false): ConcreteArray {
@@ -21,11 +21,10 @@ function describe(x: unknown): string {
 }
 
 /** An NDArray for an operand position: arrays pass through, JS numbers become weakly
- * typed scalars (int32 for int32-sized integers, else the default float: jsNumberDType, the
- * rule numpy's promotion and jit use too, so `f(5)` and `jit(f)(5)` agree), booleans bool scalars. */
+ * typed scalars of the default float dtype, booleans bool scalars. */
 export function asArray(x: unknown, where: string): NDArray {
   if (x instanceof NDArray) return x;
-  if (typeof x === "number") return scalar(x, jsNumberDType(x, defaultFloat()), true);
+  if (typeof x === "number") return scalar(x, defaultFloat(), true);
   if (typeof x === "boolean") return scalar(x, "bool");
   throw new ArgumentError(`${where}: expected an NDArray or a number, got ${describe(x)}`);
 }

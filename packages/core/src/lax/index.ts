@@ -2,8 +2,7 @@
 // turned into weak scalars of the other operand's dtype), and nothing else.
 import type { NDArray, Operand } from "../array.js";
 import { asArray, scalar } from "../creation.js";
-import { defaultFloat } from "../config.js";
-import { type DType, checkDType, jsNumberDType } from "../dtype.js";
+import { type DType, checkDType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import { checkIntList, normalizeAxes, normalizeAxis } from "../shape.js";
 import { type Axes, noParams, type PrimitiveName } from "../primitives/params.js";
@@ -23,10 +22,6 @@ const unary = (p: UnaryPrim) => (x: Operand): NDArray => bind1(p, [asArray(x, p)
 export function binaryOperands(where: string, x: Operand, y: Operand): [NDArray, NDArray] {
   if (typeof x === "number" && typeof y !== "number") return [scalar(x, asArray(y, where).dtype, true), asArray(y, where)];
   if (typeof y === "number" && typeof x !== "number") return [asArray(x, where), scalar(y, asArray(x, where).dtype, true)];
-  if (typeof x === "number" && typeof y === "number" && jsNumberDType(x, defaultFloat()) !== jsNumberDType(y, defaultFloat())) {
-    // two JS numbers, one fractional: both weak floats (an int32 and a float never mix in lax)
-    return [scalar(x, defaultFloat(), true), scalar(y, defaultFloat(), true)];
-  }
   return [asArray(x, where), asArray(y, where)];
 }
 
