@@ -13,8 +13,9 @@ import { ClosedJaxpr } from "./jaxpr.js";
 /**
  * How a JS number leaf becomes an array. "eager": as a numpy operand does, so a staged
  * function sees what `f(5)` computes with (jsNumberDType: an int32-sized integer is a weak
- * int32, anything else a weak default float, as JAX treats Python ints and floats). "float": a weak default float, for
- * arguments that are differentiated (`grad(f)(3)` differentiates at 3.0).
+ * int32, anything else a weak default float, as JAX treats Python ints and floats).
+ * "float": a weak default float, for arguments that are differentiated (`grad(f)(3)`
+ * differentiates at 3.0).
  */
 export type NumberLeaves = "eager" | "float";
 

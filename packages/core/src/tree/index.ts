@@ -11,10 +11,12 @@ type Node =
   | { readonly kind: "array"; readonly children: readonly TreeDef[] }
   | { readonly kind: "object"; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
 /** How a key prints in a structure: identifiers bare, anything else JSON-quoted, so two
  * different structures never print the same (the text doubles as jit's cache key). */
 function keyText(k: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k);
+  return IDENTIFIER.test(k) ? k : JSON.stringify(k);
 }
 
 export class TreeDef {
@@ -54,9 +56,9 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
 }
 
 /** A path inside a pytree as users write it: `.W`, `[2]`, `["a b"]`. */
-export function keyPath(path: string, key: string | number): string {
+function keyPath(path: string, key: string | number): string {
   if (typeof key === "number") return `${path}[${key}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
 /** The sorted string keys of a pytree node; a symbol key is an error (it would be dropped). */
