@@ -1,7 +1,7 @@
 // config.debugNans: the first primitive that produces a NaN throws a FloatingPointError naming
 // it; under jit the call re-runs un-jitted so the error comes from the user's own line.
 import { array, config, FloatingPointError, type NDArray, np } from "@jaxts/core";
-import { grad, jit } from "@jaxts/transforms";
+import { grad, jit, vmap } from "@jaxts/transforms";
 import { afterEach, describe, expect, it } from "vitest";
 
 const caught = (f: () => unknown): Error => {
@@ -53,6 +53,18 @@ describe("config.debugNans", () => {
     // traced once, then run eagerly once: the error's stack goes through the user's function
     expect(calls).toBe(2);
     expect(e.stack).toMatch(/\n\s+at logLoss /);
+  });
+
+  it("a jitted function inside grad or vmap is re-run un-jitted too", () => {
+    config.set({ debugNans: true });
+    const f = jit(function sqrtLoss(x: NDArray) {
+      return np.sum(np.sqrt(x));
+    });
+    for (const run of [() => grad(f)(array([-1, 4])), () => vmap(f)(array([[-1], [4]]))]) {
+      const e = caught(run);
+      expect(e).toBeInstanceOf(FloatingPointError);
+      expect(e.message).toMatch(/primitive `sqrt` produced a NaN.*; found by re-running jit\(sqrtLoss\) un-jitted/);
+    }
   });
 
   it("a jitted call without NaNs runs once from the cache (no re-run)", () => {
