@@ -188,7 +188,7 @@ describe("bad pytrees are clear errors", () => {
       deepArray = [deepArray];
     }
     expect(() => tree.flatten(deepObject)).toThrow(TreeStructureError);
-    expect(() => tree.map((x: unknown) => x, deepArray)).toThrow(/deeper than 1000 levels/);
+    expect(() => tree.map((x: unknown) => x, deepArray)).toThrow(/tree.map: the pytree is nested deeper than 1000 levels/);
   });
 
   it("tree.map with a non-function is an ArgumentError", () => {

@@ -186,9 +186,9 @@ export function map<R = unknown>(f: (...leaves: Leaf[]) => R, t: PyTree, ...rest
   if (typeof f !== "function") {
     throw new ArgumentError(`tree.map: the first argument must be the function to apply, got ${f === null ? "null" : typeof f}`);
   }
-  const [ls, def] = flatten(t);
+  const [ls, , def] = flattenWithPaths(t, "tree.map");
   const others = rest.map((r, k) => {
-    const [rl, rdef] = flatten(r);
+    const [rl, , rdef] = flattenWithPaths(r, "tree.map");
     assertSameStructure(def, rdef, "tree.map", ["first", `tree #${k + 2}`]);
     return rl;
   });
