@@ -55,18 +55,25 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+type Key = string | number;
+
 /** A path inside a pytree as users write it: `.W`, `[2]`, `["a b"]`. */
-function keyPath(path: string, key: string | number): string {
+function keyPath(path: string, key: Key): string {
   if (typeof key === "number") return `${path}[${key}]`;
   return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
+/** The path of a list of keys, `(root)` when empty. */
+function pathText(keys: readonly Key[]): string {
+  return keys.reduce<string>(keyPath, "") || "(root)";
+}
+
 /** The sorted string keys of a pytree node; a symbol key is an error (it would be dropped). */
-function nodeKeys(x: Record<string, unknown>, path: string, where: string): string[] {
+function nodeKeys(x: Record<string, unknown>, at: readonly Key[], where: string): string[] {
   for (const s of Object.getOwnPropertySymbols(x)) {
     if (Object.prototype.propertyIsEnumerable.call(x, s)) {
       throw new TreeStructureError(
-        `${where}: the object at ${path || "(root)"} has a symbol key ${s.toString()}; pytree keys must be strings ` +
+        `${where}: the object at ${pathText(at)} has a symbol key ${s.toString()}; pytree keys must be strings ` +
           "(a symbol-keyed entry would be dropped from the tree)",
       );
     }
@@ -74,35 +81,60 @@ function nodeKeys(x: Record<string, unknown>, path: string, where: string): stri
   return Object.keys(x).sort();
 }
 
+/** Nesting past MAX_TREE_DEPTH: a cycle among the nodes on the current path, or just too deep. */
+function tooDeep(nodes: readonly object[], keys: readonly Key[], where: string): TreeStructureError {
+  const first = new Map<object, number>();
+  for (let j = 0; j < nodes.length; j++) {
+    const i = first.get(nodes[j]!);
+    if (i !== undefined) {
+      return new TreeStructureError(`${where}: the pytree is cyclic: ${pathText(keys.slice(0, j))} refers back to ${pathText(keys.slice(0, i))}`);
+    }
+    first.set(nodes[j]!, j);
+  }
+  return new TreeStructureError(`${where}: the pytree is nested deeper than ${MAX_TREE_DEPTH} levels (at ${pathText(keys.slice(0, 20))}…)`);
+}
+
 /**
- * Walk the nodes of a pytree depth first, calling `leaf` for each leaf with its path. Cycles
- * and nesting deeper than MAX_TREE_DEPTH are TreeStructureErrors naming the path.
+ * Walk the nodes of a pytree depth first, calling `leaf` for each leaf with the keys leading
+ * to it. Cycles and nesting deeper than MAX_TREE_DEPTH are TreeStructureErrors naming the
+ * path (a cycle is found when it passes that depth, so the common case keeps no seen-set and
+ * builds no path strings).
  */
-function walkTree(t: PyTree, where: string, leaf: (x: unknown, path: string) => void): TreeDef {
-  const onPath = new Set<object>();
-  const walk = (x: unknown, path: string, depth: number): TreeDef => {
+function walkTree(t: PyTree, where: string, leaf: (x: unknown, keys: readonly Key[]) => void): TreeDef {
+  const nodes: object[] = [];
+  const keys: Key[] = [];
+  const walk = (x: unknown): TreeDef => {
     if (x === null || x === undefined) return new TreeDef({ kind: "none", value: x });
     const isArray = Array.isArray(x);
     if (!isArray && !isPlainObject(x)) {
-      leaf(x, path || "(root)");
+      leaf(x, keys);
       return leafDef;
     }
-    if (depth >= MAX_TREE_DEPTH) {
-      throw new TreeStructureError(`${where}: the pytree is nested deeper than ${MAX_TREE_DEPTH} levels (at ${path.slice(0, 200)}…)`);
+    if (nodes.length >= MAX_TREE_DEPTH) throw tooDeep([...nodes, x], keys, where);
+    nodes.push(x);
+    let def: TreeDef;
+    if (isArray) {
+      const children: TreeDef[] = [];
+      for (let i = 0; i < x.length; i++) {
+        keys.push(i);
+        children.push(walk(x[i]));
+        keys.pop();
+      }
+      def = new TreeDef({ kind: "array", children });
+    } else {
+      const ks = nodeKeys(x, keys, where);
+      const children: TreeDef[] = [];
+      for (const k of ks) {
+        keys.push(k);
+        children.push(walk(x[k]));
+        keys.pop();
+      }
+      def = new TreeDef({ kind: "object", keys: ks, children });
     }
-    if (onPath.has(x)) {
-      throw new TreeStructureError(`${where}: the pytree is cyclic: ${path || "(root)"} contains itself`);
-    }
-    onPath.add(x);
-    try {
-      if (isArray) return new TreeDef({ kind: "array", children: x.map((c, i) => walk(c, keyPath(path, i), depth + 1)) });
-      const keys = nodeKeys(x, path, where);
-      return new TreeDef({ kind: "object", keys, children: keys.map((k) => walk(x[k], keyPath(path, k), depth + 1)) });
-    } finally {
-      onPath.delete(x);
-    }
+    nodes.pop();
+    return def;
   };
-  return walk(t, "", 0);
+  return walk(t);
 }
 
 export function flatten(t: PyTree): [Leaf[], TreeDef] {
@@ -115,9 +147,9 @@ export function flatten(t: PyTree): [Leaf[], TreeDef] {
 export function flattenWithPaths(t: PyTree, where = "tree.flatten"): [Leaf[], string[], TreeDef] {
   const leaves: Leaf[] = [];
   const paths: string[] = [];
-  const def = walkTree(t, where, (x, p) => {
+  const def = walkTree(t, where, (x, keys) => {
     leaves.push(x);
-    paths.push(p);
+    paths.push(pathText(keys));
   });
   return [leaves, paths, def];
 }
