@@ -6,7 +6,7 @@ import { asArray, scalar } from "../creation.js";
 import { jsNumberDType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import { traceToJaxpr } from "../trace/jaxpr-trace.js";
-import { flattenWithPaths, type PyTree, type TreeDef, unflatten } from "../tree/index.js";
+import { flatten, flattenWithPaths, type PyTree, type TreeDef, unflatten } from "../tree/index.js";
 import { evalClosedJaxpr } from "./eval.js";
 import { ClosedJaxpr } from "./jaxpr.js";
 
@@ -22,9 +22,16 @@ export type NumberLeaves = "eager" | "float";
 /** Flatten pytree arguments into arrays; a leaf that is not an array, number or boolean is
  * an ArgumentError naming its path and type. */
 export function flattenArgs(args: readonly PyTree[], where: string, numbers: NumberLeaves = "float"): [NDArray[], TreeDef] {
-  const [leaves, paths, def] = flattenWithPaths([...args], where);
-  return [leaves.map((l, i) => leafToArray(l, `${where}: argument ${argPath(paths[i]!)}`, numbers)), def];
+  const [leaves, def] = flatten([...args], where);
+  const arrays = leaves.map((l, i) => {
+    if (isArrayLeaf(l)) return leafToArray(l, where, numbers);
+    // the paths are only worked out for the error message (flattening is on jit's hot path)
+    return leafToArray(l, `${where}: argument ${argPath(flattenWithPaths([...args], where)[1][i]!)}`, numbers);
+  });
+  return [arrays, def];
 }
+
+const isArrayLeaf = (l: unknown): boolean => l instanceof NDArray || typeof l === "number" || typeof l === "boolean";
 
 /** `[1].W` (a path into the argument list) as `1 at .W`; `[0]` as `0`. */
 function argPath(path: string): string {
@@ -36,7 +43,7 @@ function argPath(path: string): string {
 /** An array, number or boolean leaf as an NDArray; anything else an ArgumentError naming `where` and the type. */
 export function leafToArray(l: unknown, where: string, numbers: NumberLeaves = "float"): NDArray {
   if (typeof l === "number") return scalar(l, numbers === "eager" ? jsNumberDType(l, defaultFloat()) : defaultFloat(), true);
-  if (l instanceof NDArray || typeof l === "number" || typeof l === "boolean") return asArray(l, where);
+  if (isArrayLeaf(l)) return asArray(l, where);
   throw new ArgumentError(`${where} must be an NDArray, a number or a boolean, got ${describeLeaf(l)}`);
 }
 

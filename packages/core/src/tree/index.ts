@@ -137,9 +137,10 @@ function walkTree(t: PyTree, where: string, leaf: (x: unknown, keys: readonly Ke
   return walk(t);
 }
 
-export function flatten(t: PyTree): [Leaf[], TreeDef] {
+/** The leaves of `t` in order, and its structure. `where` names the caller in errors. */
+export function flatten(t: PyTree, where = "tree.flatten"): [Leaf[], TreeDef] {
   const leaves: Leaf[] = [];
-  const def = walkTree(t, "tree.flatten", (x) => leaves.push(x));
+  const def = walkTree(t, where, (x) => leaves.push(x));
   return [leaves, def];
 }
 
@@ -218,9 +219,9 @@ export function map<R = unknown>(f: (...leaves: Leaf[]) => R, t: PyTree, ...rest
   if (typeof f !== "function") {
     throw new ArgumentError(`tree.map: the first argument must be the function to apply, got ${f === null ? "null" : typeof f}`);
   }
-  const [ls, , def] = flattenWithPaths(t, "tree.map");
+  const [ls, def] = flatten(t, "tree.map");
   const others = rest.map((r, k) => {
-    const [rl, , rdef] = flattenWithPaths(r, "tree.map");
+    const [rl, rdef] = flatten(r, "tree.map");
     assertSameStructure(def, rdef, "tree.map", ["first", `tree #${k + 2}`]);
     return rl;
   });
