@@ -321,7 +321,7 @@ describe("the rewritten IR of a gradient", () => {
   it("makeJaxpr(grad(f)) is a jaxpr over sin, cos and mul", () => {
     config.set({ defaultFloat: "float32" });
     try {
-      const text = String(makeJaxpr(grad(f))(3));
+      const text = String(makeJaxpr(grad(f))(0.5));
       expect(text).toMatch(/^\{ lambda ; a:f32\[\]\. let/);
       for (const prim of ["sin", "cos", "mul"]) expect(text).toMatch(new RegExp(`= ${prim} `));
       expect(text).toMatch(/in \(\w+,\) \}$/);

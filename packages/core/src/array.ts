@@ -93,6 +93,36 @@ export abstract class NDArray {
     const v = bufferOf(c)[0]!;
     return c.dtype === "bool" ? v !== 0 : v;
   }
+  /**
+   * JS conversion. `x > 0`, `Number(x)`, `+x`, `x + 1` and `x == 1` use the value of a size-1
+   * array (a boolean for bool arrays) — also inside eager `grad`, whose primals are concrete.
+   * A staged (abstract) value has no value to give: ConcretizationError, as JAX's `__bool__`
+   * and `__float__` raise, instead of a silent comparison of strings. An array of several
+   * elements has no single value: ArgumentError. `${x}` and `String(x)` print the array.
+   */
+  [Symbol.toPrimitive](hint: string): number | boolean | string {
+    if (hint === "string") return this.toString();
+    return this.jsScalar(
+      hint === "number"
+        ? "converting an array to a JS number (`x < y`, `Number(x)`, `+x`)"
+        : "using an array as a JS value (`x + y`, `x == y`; to print it use a template string or String(x))",
+    );
+  }
+  /** The value of a size-1 array, as `Number(x)` gives it (see Symbol.toPrimitive). */
+  valueOf(): number | boolean {
+    return this.jsScalar("valueOf()");
+  }
+  private jsScalar(what: string): number | boolean {
+    const c = this.concrete(what);
+    if (c.size !== 1) {
+      throw new ArgumentError(
+        `${what}: only an array of size 1 converts to a JS value, got shape [${c.shape.join(", ")}]; ` +
+          "compare elementwise with x.gt(y) / np.greater and reduce with np.any / np.all, or use x.item() on one element",
+      );
+    }
+    const v = bufferOf(c)[0]!;
+    return c.dtype === "bool" ? v !== 0 : v;
+  }
   toTypedArray(): TypedArray {
     return bufferOf(this.concrete("toTypedArray()")).slice();
   }

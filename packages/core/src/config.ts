@@ -1,6 +1,7 @@
 // Global configuration: the default float dtype, NaN debugging, the backend.
 import { checkDType, type DType } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
+import { checkOptions, type OptionSpec } from "./options.js";
 
 export type BackendName = "js";
 
@@ -10,26 +11,50 @@ export interface Config {
   readonly backend: BackendName;
 }
 
-let current: Config = { defaultFloat: "float32", debugNans: false, backend: "js" };
+const configSpec: OptionSpec<Config> = {
+  defaultFloat: "dtype",
+  debugNans: "boolean",
+  backend: ["js"],
+};
+
+// Always a frozen object, so `get` can hand out the current settings without copying; the
+// copy it hands out is read-only, and a write to it is an ArgumentError pointing at `set`
+// (not a silent change of the library's state, nor a bare TypeError).
+let current: Config = Object.freeze({ defaultFloat: "float32", debugNans: false, backend: "js" });
+let snapshot: Config = readOnly(current);
+
+function readOnly(c: Config): Config {
+  const refuse = (key: string | symbol): never => {
+    throw new ArgumentError(
+      `config.get() returns a read-only snapshot; change ${String(key)} with config.set({ ${String(key)}: … })`,
+    );
+  };
+  return new Proxy(c, {
+    set: (_t, key) => refuse(key),
+    defineProperty: (_t, key) => refuse(key),
+    deleteProperty: (_t, key) => refuse(key),
+    setPrototypeOf: () => refuse("the prototype"),
+  });
+}
 
 export const config = {
+  /** The current settings, frozen: change them with `config.set`. */
   get(): Config {
-    return current;
+    return snapshot;
   },
   set(update: Partial<Config>): void {
-    const next = { ...current, ...update };
+    const checked = checkOptions(update, "config.set", configSpec);
+    // An option given as undefined means "not given": keep the current value.
+    const given = Object.fromEntries(Object.entries(checked).filter(([, v]) => v !== undefined));
+    const next: Config = { ...current, ...given };
     const d = checkDType(next.defaultFloat, "config.set(defaultFloat)");
     if (d !== "float32" && d !== "float64") {
       throw new ArgumentError(`config.set: defaultFloat must be "float32" or "float64", got "${d}"`);
     }
-    if (typeof next.debugNans !== "boolean") {
-      throw new ArgumentError(`config.set: debugNans must be a boolean, got ${typeof next.debugNans}`);
-    }
-    if (next.backend !== "js") {
-      throw new ArgumentError(`config.set: unknown backend ${JSON.stringify(next.backend)}; available: "js"`);
-    }
-    current = next;
+    current = Object.freeze(next);
+    snapshot = readOnly(current);
   },
 };
 
 export const defaultFloat = (): DType => current.defaultFloat;
+export const debugNansEnabled = (): boolean => current.debugNans;

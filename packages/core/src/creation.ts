@@ -39,24 +39,32 @@ function isTypedArray(x: unknown): x is TypedArray {
   return x instanceof Float32Array || x instanceof Float64Array || x instanceof Int32Array || x instanceof Uint8Array;
 }
 
-/** The shape of a nested list, or a ShapeError naming the ragged position. */
-function nestedShape(data: NestedArray, path: string): number[] {
+/** Deeper nested lists than this are an error rather than a stack overflow (no real array has this rank). */
+const MAX_NESTING = 1000;
+
+/** The shape of a nested list, or a ShapeError naming the ragged position; a cyclic or
+ * absurdly deep list is an ArgumentError. */
+function nestedShape(data: NestedArray, path: string, onPath = new Set<unknown>()): number[] {
   if (!Array.isArray(data)) {
     if (typeof data !== "number" && typeof data !== "boolean") {
       throw new ArgumentError(`array: elements must be numbers or booleans, got ${describe(data)} at ${path || "the top"}`);
     }
     return [];
   }
+  if (onPath.has(data)) throw new ArgumentError(`array: the nested list is cyclic: ${path || "the top"} contains itself`);
+  if (onPath.size >= MAX_NESTING) throw new ArgumentError(`array: the nested list is nested deeper than ${MAX_NESTING} levels`);
   if (data.length === 0) return [0];
-  const first = nestedShape(data[0]!, `${path}[0]`);
+  onPath.add(data);
+  const first = nestedShape(data[0]!, `${path}[0]`, onPath);
   for (let i = 1; i < data.length; i++) {
-    const s = nestedShape(data[i]!, `${path}[${i}]`);
+    const s = nestedShape(data[i]!, `${path}[${i}]`, onPath);
     if (s.length !== first.length || s.some((d, k) => d !== first[k])) {
       throw new ShapeError(
         `array: ragged nested list: element ${path}[${i}] has shape [${s.join(", ")}] but ${path}[0] has shape [${first.join(", ")}]`,
       );
     }
   }
+  onPath.delete(data);
   return [data.length, ...first];
 }
 

@@ -181,3 +181,14 @@ export function resultTypeOf(infos: readonly TypeInfo[], defaultFloat: DType): T
   if (infos.length === 0) throw new DTypeError("resultType: no operands");
   return infos.reduce((acc, t) => promoteTypes(acc, t, defaultFloat));
 }
+
+/**
+ * The dtype a JS number takes as an operand (weakly typed). An integer that fits int32 is an
+ * int32, as JAX treats a Python int; anything else — fractions, NaN, ±Infinity, -0, and
+ * integers beyond int32 (which JS cannot tell from floats such as 3e9) — the default float,
+ * so no value wraps or loses its sign. One rule for eager numpy and for jit's arguments.
+ */
+export function jsNumberDType(x: number, defaultFloat: DType): DType {
+  const fitsInt32 = Number.isInteger(x) && x >= -2147483648 && x <= 2147483647 && !Object.is(x, -0);
+  return fitsInt32 ? "int32" : defaultFloat;
+}

@@ -7,7 +7,12 @@ const jaxpr = (f: (...xs: NDArray[]) => unknown, ...args: (NDArray | number)[]):
 
 describe("the printed jaxpr", () => {
   it("is JAX's text format for sin(x) * x", () => {
-    expect(jaxpr((x) => np.sin(x).mul(x), 3)).toBe("{ lambda ; a:f32[]. let\n    b:f32[] = sin a\n    c:f32[] = mul b a\n  in (c,) }");
+    expect(jaxpr((x) => np.sin(x).mul(x), 0.5)).toBe("{ lambda ; a:f32[]. let\n    b:f32[] = sin a\n    c:f32[] = mul b a\n  in (c,) }");
+  });
+
+  it("stages an integer JS number as a weak int32 and a fractional one as a weak float, as numpy operands are", () => {
+    expect(jaxpr((x) => x.add(1), 3)).toBe("{ lambda ; a:i32[]. let\n    b:i32[] = add a 1:i32[]\n  in (b,) }");
+    expect(jaxpr((x) => x.add(1), 3.5)).toBe("{ lambda ; a:f32[]. let\n    b:f32[] = add a 1.0:f32[]\n  in (b,) }");
   });
 
   it("prints scalar constants as typed literals", () => {
@@ -60,7 +65,7 @@ describe("the printed jaxpr", () => {
   });
 
   it("prints an input returned unchanged and a literal result", () => {
-    expect(jaxpr((x) => [x, 1.5], 2)).toBe("{ lambda ; a:f32[]. let\n  in (a, 1.5:f32[]) }");
+    expect(jaxpr((x) => [x, 1.5], 2.5)).toBe("{ lambda ; a:f32[]. let\n  in (a, 1.5:f32[]) }");
   });
 
   it("continues variable names after z with ba, bb, ...", () => {
@@ -68,7 +73,7 @@ describe("the printed jaxpr", () => {
       let y = x;
       for (let i = 0; i < 27; i++) y = np.sin(y);
       return y;
-    }, 1);
+    }, 0.5);
     expect(text).toContain("    z:f32[] = sin y\n    ba:f32[] = sin z\n    bb:f32[] = sin ba\n  in (bb,) }");
   });
 });

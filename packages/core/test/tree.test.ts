@@ -2,7 +2,7 @@
 // flatten in sorted order; null and undefined are empty subtrees.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { array, type NDArray, TreeStructureError, tree } from "@jaxts/core";
+import { ArgumentError, array, type NDArray, TreeStructureError, tree } from "@jaxts/core";
 import { runs } from "./helpers/reference.js";
 
 const keyArb = fc.constantFrom("a", "b", "c", "x", "B", "Z", "aa", "1", "2", "10", "w_1");
@@ -131,5 +131,75 @@ describe("tree.map", () => {
   it("names where two trees differ in a TreeStructureError", () => {
     expect(() => tree.map((a: unknown) => a, { a: 1, b: [1, 2] }, { a: 1, b: [1] })).toThrow(TreeStructureError);
     expect(() => tree.map((a: unknown) => a, { a: 1, b: [1, 2] }, { a: 1, b: [1] })).toThrow(/\.b/);
+  });
+});
+
+describe("pytree structures are told apart exactly", () => {
+  it('tree.map treats { "a\\0b": … } and { a, b } as different structures', () => {
+    expect(() => tree.map((x: unknown) => x, { "a\0b": 1 }, { a: 1, b: 2 })).toThrow(TreeStructureError);
+    expect(() => tree.map((x: unknown) => x, { a: 1, b: 2 }, { "a\0b": 1, c: 2 })).toThrow(TreeStructureError);
+    expect(tree.structure({ "a\0b": 1 }).equals(tree.structure({ a: 1, b: 2 }))).toBe(false);
+  });
+
+  it("printed structures escape keys, so different structures never print alike", () => {
+    const one = tree.structure({ a: 1, "b: *, c": 2 });
+    const two = tree.structure({ "a: *, b": 1, c: 2 });
+    expect(String(one)).not.toBe(String(two));
+    expect(String(one)).toBe('{a: *, "b: *, c": *}');
+    expect(String(tree.structure({ "a\0b": 1 }))).not.toBe(String(tree.structure({ a: 1, b: 2 })));
+  });
+
+  it("a leaf path with an odd key is written so it can be read back", () => {
+    expect(tree.leafPaths({ "a b": 1, w: [2] })).toEqual(['["a b"]', ".w[0]"]);
+  });
+});
+
+describe("bad pytrees are clear errors", () => {
+  it("a symbol-keyed entry is a TreeStructureError naming the key, not silently dropped", () => {
+    const params = { w: array(1), [Symbol("bias")]: array(2) };
+    expect(() => tree.flatten(params)).toThrow(TreeStructureError);
+    expect(() => tree.flatten(params)).toThrow(/symbol key Symbol\(bias\)/);
+    expect(() => tree.map((x: unknown) => x, { layer: params })).toThrow(/at \.layer has a symbol key/);
+  });
+
+  it("a non-enumerable symbol (an implementation detail of an object) is ignored", () => {
+    const t = { w: 1 };
+    Object.defineProperty(t, Symbol("hidden"), { value: 2, enumerable: false });
+    expect(tree.leaves(t)).toEqual([1]);
+  });
+
+  it("a cyclic pytree is a TreeStructureError naming the path, not a stack overflow", () => {
+    const t: Record<string, unknown> = { w: 1, layers: [] };
+    (t.layers as unknown[]).push({ next: t });
+    expect(() => tree.flatten(t)).toThrow(TreeStructureError);
+    expect(() => tree.flatten(t)).toThrow(/cyclic: \.layers\[0\]\.next refers back to \(root\)/);
+  });
+
+  it("a shared (non-cyclic) subtree is fine: it appears twice", () => {
+    const shared = { w: 1 };
+    expect(tree.leaves([shared, shared])).toEqual([1, 1]);
+  });
+
+  it("a 100,000-deep pytree is a TreeStructureError, not a stack overflow", () => {
+    let deepObject: unknown = 1;
+    let deepArray: unknown = 1;
+    for (let i = 0; i < 100_000; i++) {
+      deepObject = { d: deepObject };
+      deepArray = [deepArray];
+    }
+    expect(() => tree.flatten(deepObject)).toThrow(TreeStructureError);
+    expect(() => tree.map((x: unknown) => x, deepArray)).toThrow(/tree.map: the pytree is nested deeper than 1000 levels/);
+  });
+
+  it("tree.map with a non-function is an ArgumentError", () => {
+    expect(() => tree.map(42 as unknown as (x: unknown) => unknown, [1])).toThrow(ArgumentError);
+    expect(() => tree.map(42 as unknown as (x: unknown) => unknown, [1])).toThrow(/tree\.map: the first argument must be the function to apply, got number/);
+  });
+
+  it("tree.map over non-array leaves (strings, class instances) is allowed: they are leaves", () => {
+    class P {
+      constructor(readonly v: number) {}
+    }
+    expect(tree.map((x: unknown) => (x instanceof P ? x.v : String(x).length), { s: "abc", p: new P(7) })).toEqual({ p: 7, s: 3 });
   });
 });

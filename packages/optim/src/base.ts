@@ -1,6 +1,6 @@
 // The GradientTransformation contract, chain and applyUpdates (optax's base.py, combine.py
 // and update.py): a transformation is a pair of pure functions over pytrees of arrays.
-import { ArgumentError, asArray, JaxtsError, type NDArray, np, TreeStructureError, tree } from "@jaxts/core";
+import { ArgumentError, asArray, config, JaxtsError, type NDArray, np, TreeStructureError, tree } from "@jaxts/core";
 import type { Schedule } from "./schedules.js";
 import { atLeaf, checkSameShapes, describe, prefixError } from "./tree-util.js";
 
@@ -178,7 +178,10 @@ export function applyUpdates<P>(params: P, updates: P): P {
     return tree.map(
       (p: unknown, u: unknown) =>
         atLeaf(paths[i++], () => {
-          const pa = asArray(p, "applyUpdates");
+          const given = asArray(p, "applyUpdates");
+          // A weakly typed int32 parameter is a JS number (jit passes integers in as int32):
+          // parameters are floats, so it must not truncate the update.
+          const pa = given.weakType && given.dtype === "int32" ? np.astype(given, config.get().defaultFloat) : given;
           return np.astype(np.add(pa, asArray(u, "applyUpdates")), pa.dtype);
         }),
       params,

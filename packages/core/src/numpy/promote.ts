@@ -4,13 +4,13 @@ import { NDArray, type Operand } from "../array.js";
 import { sameShape } from "../aval.js";
 import { defaultFloat } from "../config.js";
 import { asArray, scalar } from "../creation.js";
-import { type DType, isFloat, promoteTypes, type TypeInfo } from "../dtype.js";
+import { type DType, isFloat, jsNumberDType, promoteTypes, type TypeInfo } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes } from "../shape.js";
 
 function typeInfo(x: Operand, where: string): TypeInfo {
-  if (typeof x === "number") return { dtype: Number.isInteger(x) ? "int32" : defaultFloat(), weakType: true };
+  if (typeof x === "number") return { dtype: jsNumberDType(x, defaultFloat()), weakType: true };
   if (typeof x === "boolean") return { dtype: "bool", weakType: false };
   const a = asArray(x, where);
   return { dtype: a.dtype, weakType: a.weakType };

@@ -3,7 +3,7 @@
 import { bufferOf, ConcreteArray, type NDArray } from "../array.js";
 import { ShapedArray } from "../aval.js";
 import { jsKernels, type KernelTable, type FirstOrderPrim } from "../backend/js/index.js";
-import { config } from "../config.js";
+import { debugNansEnabled } from "../config.js";
 import { isFloat } from "../dtype.js";
 import { JaxtsError, NotDifferentiableError, TracerLeakError } from "../errors.js";
 import { evalJaxprFlat } from "../ir/eval.js";
@@ -73,7 +73,7 @@ function runKernel<P extends FirstOrderPrim>(prim: P, args: readonly ConcreteArr
     outAvals,
   );
   const outs = outAvals.map((av, i) => new ConcreteArray(av, datas[i]!));
-  if (config.get().debugNans) {
+  if (debugNansEnabled()) {
     for (const o of outs) {
       if (isFloat(o.dtype) && bufferOf(o).some(Number.isNaN)) {
         throw new FloatingPointError(`debugNans: primitive \`${prim}\` produced a NaN (output ${o.aval.str()})`);

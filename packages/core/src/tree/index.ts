@@ -1,6 +1,6 @@
 // Pytrees: nested JS arrays and plain objects whose leaves are arrays and numbers.
 // Object keys flatten in sorted order; null and undefined are empty subtrees.
-import { TreeStructureError } from "../errors.js";
+import { ArgumentError, TreeStructureError } from "../errors.js";
 
 export type Leaf = unknown;
 export type PyTree = unknown;
@@ -11,6 +11,14 @@ type Node =
   | { readonly kind: "array"; readonly children: readonly TreeDef[] }
   | { readonly kind: "object"; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** How a key prints in a structure: identifiers bare, anything else JSON-quoted, so two
+ * different structures never print the same (the text doubles as jit's cache key). */
+function keyText(k: string): string {
+  return IDENTIFIER.test(k) ? k : JSON.stringify(k);
+}
+
 export class TreeDef {
   readonly numLeaves: number;
   constructor(readonly node: Node) {
@@ -20,6 +28,7 @@ export class TreeDef {
   equals(o: TreeDef): boolean {
     return firstDifference(this, o, "") === undefined;
   }
+  /** A text that is equal for two structures exactly when they are equal (keys escaped). */
   toString(): string {
     const n = this.node;
     switch (n.kind) {
@@ -30,12 +39,15 @@ export class TreeDef {
       case "array":
         return `[${n.children.map(String).join(", ")}]`;
       case "object":
-        return `{${n.keys.map((k, i) => `${k}: ${n.children[i]}`).join(", ")}}`;
+        return `{${n.keys.map((k, i) => `${keyText(k)}: ${n.children[i]}`).join(", ")}}`;
     }
   }
 }
 
 const leafDef = new TreeDef({ kind: "leaf" });
+
+/** Deeper nesting than this is a TreeStructureError rather than a stack overflow. */
+export const MAX_TREE_DEPTH = 1000;
 
 export function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== "object") return false;
@@ -43,20 +55,104 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-export function flatten(t: PyTree): [Leaf[], TreeDef] {
-  const leaves: Leaf[] = [];
+type Key = string | number;
+
+/** A path inside a pytree as users write it: `.W`, `[2]`, `["a b"]`. */
+function keyPath(path: string, key: Key): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+/** The path of a list of keys, `(root)` when empty. */
+function pathText(keys: readonly Key[]): string {
+  return keys.reduce<string>(keyPath, "") || "(root)";
+}
+
+/** The sorted string keys of a pytree node; a symbol key is an error (it would be dropped). */
+function nodeKeys(x: Record<string, unknown>, at: readonly Key[], where: string): string[] {
+  for (const s of Object.getOwnPropertySymbols(x)) {
+    if (Object.prototype.propertyIsEnumerable.call(x, s)) {
+      throw new TreeStructureError(
+        `${where}: the object at ${pathText(at)} has a symbol key ${s.toString()}; pytree keys must be strings ` +
+          "(a symbol-keyed entry would be dropped from the tree)",
+      );
+    }
+  }
+  return Object.keys(x).sort();
+}
+
+/** Nesting past MAX_TREE_DEPTH: a cycle among the nodes on the current path, or just too deep. */
+function tooDeep(nodes: readonly object[], keys: readonly Key[], where: string): TreeStructureError {
+  const first = new Map<object, number>();
+  for (let j = 0; j < nodes.length; j++) {
+    const i = first.get(nodes[j]!);
+    if (i !== undefined) {
+      return new TreeStructureError(`${where}: the pytree is cyclic: ${pathText(keys.slice(0, j))} refers back to ${pathText(keys.slice(0, i))}`);
+    }
+    first.set(nodes[j]!, j);
+  }
+  return new TreeStructureError(`${where}: the pytree is nested deeper than ${MAX_TREE_DEPTH} levels (at ${pathText(keys.slice(0, 20))}…)`);
+}
+
+/**
+ * Walk the nodes of a pytree depth first, calling `leaf` for each leaf with the keys leading
+ * to it. Cycles and nesting deeper than MAX_TREE_DEPTH are TreeStructureErrors naming the
+ * path (a cycle is found when it passes that depth, so the common case keeps no seen-set and
+ * builds no path strings).
+ */
+function walkTree(t: PyTree, where: string, leaf: (x: unknown, keys: readonly Key[]) => void): TreeDef {
+  const nodes: object[] = [];
+  const keys: Key[] = [];
   const walk = (x: unknown): TreeDef => {
     if (x === null || x === undefined) return new TreeDef({ kind: "none", value: x });
-    if (Array.isArray(x)) return new TreeDef({ kind: "array", children: x.map(walk) });
-    if (isPlainObject(x)) {
-      const keys = Object.keys(x).sort();
-      return new TreeDef({ kind: "object", keys, children: keys.map((k) => walk(x[k])) });
+    const isArray = Array.isArray(x);
+    if (!isArray && !isPlainObject(x)) {
+      leaf(x, keys);
+      return leafDef;
     }
-    leaves.push(x);
-    return leafDef;
+    if (nodes.length >= MAX_TREE_DEPTH) throw tooDeep([...nodes, x], keys, where);
+    nodes.push(x);
+    let def: TreeDef;
+    if (isArray) {
+      const children: TreeDef[] = [];
+      for (let i = 0; i < x.length; i++) {
+        keys.push(i);
+        children.push(walk(x[i]));
+        keys.pop();
+      }
+      def = new TreeDef({ kind: "array", children });
+    } else {
+      const ks = nodeKeys(x, keys, where);
+      const children: TreeDef[] = [];
+      for (const k of ks) {
+        keys.push(k);
+        children.push(walk(x[k]));
+        keys.pop();
+      }
+      def = new TreeDef({ kind: "object", keys: ks, children });
+    }
+    nodes.pop();
+    return def;
   };
-  const def = walk(t);
+  return walk(t);
+}
+
+/** The leaves of `t` in order, and its structure. `where` names the caller in errors. */
+export function flatten(t: PyTree, where = "tree.flatten"): [Leaf[], TreeDef] {
+  const leaves: Leaf[] = [];
+  const def = walkTree(t, where, (x) => leaves.push(x));
   return [leaves, def];
+}
+
+/** flatten, also giving each leaf's path (`.W`, `[0].b`, ...), for error messages. */
+export function flattenWithPaths(t: PyTree, where = "tree.flatten"): [Leaf[], string[], TreeDef] {
+  const leaves: Leaf[] = [];
+  const paths: string[] = [];
+  const def = walkTree(t, where, (x, keys) => {
+    leaves.push(x);
+    paths.push(pathText(keys));
+  });
+  return [leaves, paths, def];
 }
 
 export function unflatten(def: TreeDef, leaves: readonly Leaf[]): PyTree {
@@ -96,9 +192,9 @@ function firstDifference(a: TreeDef, b: TreeDef, path: string): string | undefin
     }
   }
   if (x.kind === "object" && y.kind === "object") {
-    if (x.keys.join("\u0000") !== y.keys.join("\u0000")) return path || "(root)";
+    if (x.keys.length !== y.keys.length || x.keys.some((k, i) => k !== y.keys[i])) return path || "(root)";
     for (let i = 0; i < x.children.length; i++) {
-      const d = firstDifference(x.children[i]!, y.children[i]!, `${path}.${x.keys[i]}`);
+      const d = firstDifference(x.children[i]!, y.children[i]!, keyPath(path, x.keys[i]!));
       if (d !== undefined) return d;
     }
   }
@@ -115,22 +211,17 @@ export function assertSameStructure(a: TreeDef, b: TreeDef, where: string, names
 
 /** Paths of every leaf, in flattening order: `.W`, `[0].b`, ... */
 export function leafPaths(t: PyTree): string[] {
-  const paths: string[] = [];
-  const walk = (x: unknown, path: string): void => {
-    if (x === null || x === undefined) return;
-    if (Array.isArray(x)) x.forEach((c, i) => walk(c, `${path}[${i}]`));
-    else if (isPlainObject(x)) for (const k of Object.keys(x).sort()) walk(x[k], `${path}.${k}`);
-    else paths.push(path || "(root)");
-  };
-  walk(t, "");
-  return paths;
+  return flattenWithPaths(t, "tree.leafPaths")[1];
 }
 
 /** Apply `f` leaf-wise over `t` and trees of the same structure. */
 export function map<R = unknown>(f: (...leaves: Leaf[]) => R, t: PyTree, ...rest: PyTree[]): PyTree {
-  const [ls, def] = flatten(t);
+  if (typeof f !== "function") {
+    throw new ArgumentError(`tree.map: the first argument must be the function to apply, got ${f === null ? "null" : typeof f}`);
+  }
+  const [ls, def] = flatten(t, "tree.map");
   const others = rest.map((r, k) => {
-    const [rl, rdef] = flatten(r);
+    const [rl, rdef] = flatten(r, "tree.map");
     assertSameStructure(def, rdef, "tree.map", ["first", `tree #${k + 2}`]);
     return rl;
   });

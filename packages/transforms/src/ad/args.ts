@@ -4,7 +4,9 @@ import {
   ArgumentError,
   DTypeError,
   flattenArgs,
+  defaultFloat,
   isFloat,
+  lax,
   leafToArray,
   type NDArray,
   NotDifferentiableError,
@@ -44,7 +46,10 @@ export function selectArgs(where: string, args: readonly unknown[], argnums: Arg
   const defs: tree.TreeDef[] = [];
   const leaves: NDArray[] = [];
   positions.forEach((p) => {
-    const [ls, def] = flattenArgs([args[p]], `${where} (argument ${p})`);
+    const [raw, def] = flattenArgs([args[p]], `${where} (argument ${p})`);
+    // A weakly typed int32 can only come from a JS number (which may be 3 or 3.0; jit passes
+    // integers in as weak int32, as numpy operands are): differentiate at its float value.
+    const ls = raw.map((l) => (l.weakType && l.dtype === "int32" ? lax.convertElementType(l, defaultFloat(), true) : l));
     ls.forEach((l, k) => {
       if (requireFloat && !isFloat(l.dtype)) {
         throw new NotDifferentiableError(

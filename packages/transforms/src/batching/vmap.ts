@@ -2,7 +2,7 @@
 // computation (not a loop). Axis specs are JAX's: a number, null, or a pytree prefix.
 import {
   ArgumentError,
-  asArray,
+  leafToArray,
   checkOptions,
   lax,
   NDArray,
@@ -70,7 +70,7 @@ export function vmap<F extends AnyFn>(f: F, opts: VmapOptions = {}): (...args: L
     let sizeFrom = "";
     const vals = leaves.map((l, i) => {
       const d = dims[i]!;
-      const v = asArray(l, `${name} (argument leaf ${paths[i]})`);
+      const v = leafToArray(l, `${name}: argument leaf ${paths[i]}`);
       if (d === null) return v;
       const axis = normalize(d, v.ndim, name, `argument leaf ${paths[i]}`);
       dims[i] = axis;

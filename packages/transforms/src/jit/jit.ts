@@ -5,16 +5,20 @@
 import {
   ArgumentError,
   bind,
+  checkOptions,
+  config,
+  FloatingPointError,
   flattenArgs,
   hoistConsts,
   type Jaxpr,
+  leafToArray,
   type NDArray,
+  type OptionSpec,
   Tracer,
   traceToJaxpr,
   tree,
-  checkOptionsObject,
 } from "@jaxts/core";
-import { flattenOutputs } from "../ad/args.js";
+import { checkCallable } from "../ad/args.js";
 import { type AnyFn, call, type LooseArgs } from "../ad/types.js";
 
 export interface JitOptions {
@@ -22,38 +26,63 @@ export interface JitOptions {
   readonly staticArgnums?: number | readonly number[];
 }
 
+const jitSpec: OptionSpec<JitOptions> = { staticArgnums: "integers" };
+
 interface Staged {
   readonly jaxpr: Jaxpr;
   readonly consts: readonly NDArray[];
   readonly outDef: tree.TreeDef;
 }
 
-function staticKey(v: unknown, where: string): string {
-  if (v === null || v === undefined || typeof v === "number" || typeof v === "boolean" || typeof v === "string") return JSON.stringify(v) ?? "undefined";
-  if (Array.isArray(v)) return `[${v.map((x) => staticKey(x, where)).join(",")}]`;
-  if (tree.isPlainObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${staticKey(v[k], where)}`).join(",")}}`;
-  throw new ArgumentError(`${where}: static arguments must be numbers, strings, booleans, null or plain arrays/objects of them, got ${typeof v}`);
+/** The cache key of a static argument: injective over the values allowed (two values get the
+ * same key only when they are the same value: NaN, ±Infinity, -0, null, undefined and the
+ * string "1" all differ from each other and from numbers). */
+function staticKey(v: unknown, where: string, depth = 0): string {
+  if (depth > tree.MAX_TREE_DEPTH) throw new ArgumentError(`${where}: a static argument is nested deeper than ${tree.MAX_TREE_DEPTH} levels (or is cyclic)`);
+  if (v === null) return "null";
+  if (v === undefined) return "undefined";
+  if (typeof v === "number") return `n${Object.is(v, -0) ? "-0" : String(v)}`;
+  if (typeof v === "boolean") return `b${v}`;
+  if (typeof v === "string") return `s${JSON.stringify(v)}`;
+  if (Array.isArray(v)) return `[${v.map((x) => staticKey(x, where, depth + 1)).join(",")}]`;
+  if (tree.isPlainObject(v)) {
+    if (Object.getOwnPropertySymbols(v).length > 0) throw new ArgumentError(`${where}: a static argument has a symbol key; use string keys`);
+    const entries = Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${staticKey(v[k], where, depth + 1)}`);
+    return `{${entries.join(",")}}`;
+  }
+  throw new ArgumentError(
+    `${where}: static arguments must be numbers, strings, booleans, null, undefined or plain arrays/objects of them (compared by value), got ${
+      typeof v === "object" ? `a ${v.constructor?.name ?? "object"}` : typeof v
+    }`,
+  );
+}
+
+/** Where the static arguments are in a call with `n` arguments (negative positions count from the end). */
+function staticPositions(statics: readonly number[], n: number, name: string): number[] {
+  return statics.map((s) => {
+    const p = s < 0 ? s + n : s;
+    if (p < 0 || p >= n) throw new ArgumentError(`jit(${name}): staticArgnums ${s} is out of range for a call with ${n} argument(s)`);
+    return p;
+  });
 }
 
 /** `jit(f, { staticArgnums })`: f staged once per signature and replayed from the cache. */
-export function jit<F extends AnyFn>(f: F, opts: JitOptions = {}): (...args: LooseArgs<F>) => ReturnType<F> {
-  checkOptionsObject(opts, "jit", "{ staticArgnums: 1 }");
-  const statics = typeof opts.staticArgnums === "number" ? [opts.staticArgnums] : [...(opts.staticArgnums ?? [])];
+export function jit<F extends AnyFn>(f: F, opts?: JitOptions): (...args: LooseArgs<F>) => ReturnType<F> {
+  checkCallable("jit", f);
+  const o = checkOptions(opts, "jit", jitSpec);
+  const statics = typeof o.staticArgnums === "number" ? [o.staticArgnums] : [...(o.staticArgnums ?? [])];
   const name = f.name || "fn";
+  const where = `jit(${name})`;
   const cache = new Map<string, Staged>();
   const jitted = (...args: unknown[]): ReturnType<F> => {
-    const positions = statics.map((s) => (s < 0 ? s + args.length : s));
-    for (const p of positions) {
-      if (!Number.isInteger(p) || p < 0 || p >= args.length) {
-        throw new ArgumentError(`jit(${name}): staticArgnums ${p} is out of range for a call with ${args.length} argument(s)`);
-      }
-    }
+    const positions = staticPositions(statics, args.length, name);
     const dynamic = args.map((a, i) => (positions.includes(i) ? null : a));
-    const [flat, inDef] = flattenArgs(dynamic, `jit(${name})`);
+    // Numbers become arrays as numpy operands do, so jit(f)(5) computes what f(5) does.
+    const [flat, inDef] = flattenArgs(dynamic, where, "eager");
     const key = [
       String(inDef),
       flat.map((x) => `${x.aval.str()}${x.weakType ? "w" : ""}`).join(";"),
-      positions.map((p) => staticKey(args[p], `jit(${name})`)).join("|"),
+      positions.map((p) => staticKey(args[p], where)).join("|"),
     ].join("#");
     let staged = cache.get(key);
     if (staged === undefined) {
@@ -62,19 +91,38 @@ export function jit<F extends AnyFn>(f: F, opts: JitOptions = {}): (...args: Loo
         (xs) => {
           const rebuilt = tree.unflatten(inDef, xs) as unknown[];
           const full = args.map((a, i) => (positions.includes(i) ? a : rebuilt[i]));
-          const [outs, def] = flattenOutputs(call(f, full), `jit(${name})`);
+          const [outs, paths, def] = tree.flattenWithPaths(call(f, full), where);
           outDef = def;
-          return outs;
+          return outs.map((l, i) => leafToArray(l, `${where}: output ${paths[i]}`, "eager"));
         },
         flat.map((x) => x.aval),
-        `jit(${name})`,
+        where,
       );
       staged = { jaxpr: hoistConsts(jaxpr), consts, outDef: outDef! };
       // A jaxpr closing over tracers of an enclosing transformation is valid for this call only.
       if (!consts.some((c) => c instanceof Tracer)) cache.set(key, staged);
     }
-    const outs = bind("pjit", [...staged.consts, ...flat], { jaxpr: staged.jaxpr, name, num_consts: staged.consts.length });
+    const s = staged;
+    const run = () => bind("pjit", [...s.consts, ...flat], { jaxpr: s.jaxpr, name, num_consts: s.consts.length });
+    const outs = config.get().debugNans ? runLocatingNans(run, () => call(f, args), where) : run();
     return tree.unflatten(staged.outDef, outs) as ReturnType<F>;
   };
   return jitted as (...args: LooseArgs<F>) => ReturnType<F>;
+}
+
+/** Under debugNans, a NaN inside the staged function re-runs it un-jitted, as JAX does, so
+ * the FloatingPointError is thrown by the user's own operation (its stack shows the line). */
+function runLocatingNans(run: () => NDArray[], eager: () => unknown, where: string): NDArray[] {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof FloatingPointError)) throw e;
+    try {
+      eager();
+    } catch (located) {
+      if (located instanceof FloatingPointError) located.message = `${located.message}; found by re-running ${where} un-jitted`;
+      throw located;
+    }
+    throw e;
+  }
 }
