@@ -9,7 +9,7 @@ export { noParams } from "./primitives/params.js";
 export { higherOrderPrims, type HigherOrderPrim } from "./primitives/misc.js";
 export { binaryShape } from "./primitives/elementwise.js";
 export { checkOptions, nearestKey, type OptionKind, type OptionSpec } from "./options.js";
-export { broadcastShapes, checkOptionsObject, normalizeAxes, normalizeAxis, sizeOf, stridesOf, fmtShape } from "./shape.js";
+export { broadcastShapes, normalizeAxes, normalizeAxis, sizeOf, stridesOf, fmtShape } from "./shape.js";
 export { sameShape } from "./aval.js";
 export { defaultFloat } from "./config.js";
 export { isDType, checkDType, allocate } from "./dtype.js";

@@ -80,13 +80,3 @@ export function describeValue(x: unknown): string {
 export function isPermutation(perm: readonly number[], n: number): boolean {
   return perm.length === n && new Set(perm).size === n && perm.every((p) => Number.isInteger(p) && p >= 0 && p < n);
 }
-
-/** Optional arguments come in one options object: reject anything else (a positional axis
- * such as `np.sum(x, 1)` would otherwise be silently ignored). */
-export function checkOptionsObject(opts: unknown, where: string, example = "{ axis: 1 }"): void {
-  if (opts === undefined) return;
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-    const got = opts === null ? "null" : Array.isArray(opts) ? "an array" : `${typeof opts} ${String(opts)}`;
-    throw new ArgumentError(`${where}: optional arguments go in an options object such as ${example}, got ${got}`);
-  }
-}
