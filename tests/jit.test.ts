@@ -1,5 +1,5 @@
 // jit stages a function once per signature and composes with differentiation.
-import { array, ArgumentError, makeJaxpr, type NDArray, np, tree, TreeStructureError } from "@jaxts/core";
+import { array, ArgumentError, makeJaxpr, type NDArray, nn, np, tree, TreeStructureError } from "@jaxts/core";
 import { adam, applyUpdates, sgd } from "@jaxts/optim";
 import { grad, jit, valueAndGrad, vjp } from "@jaxts/transforms";
 import { describe, expect, it } from "vitest";
@@ -196,6 +196,10 @@ describe("jit agrees with eager evaluation on dtype and weak type", () => {
     ["np.add(x, x)", (x) => np.add(x as NDArray, x as NDArray)],
     ["np.greater(x, 1)", (x) => np.greater(x as NDArray, 1)],
     ["np.where(x, x, 0)", (x) => np.where(x as NDArray, x as NDArray, 0)],
+    ["np.negative(x)", (x) => np.negative(x as NDArray)],
+    ["np.sum(x)", (x) => np.sum(x as NDArray)],
+    ["np.reshape(x, [1])", (x) => np.reshape(x as NDArray, [1])],
+    ["nn.relu(x)", (x) => nn.relu(x as NDArray)],
   ];
   const signature = (t: unknown): string[] => tree.leaves(t).map((l) => `${(l as NDArray).dtype}${(l as NDArray).weakType ? " weak" : ""}`);
   for (const [kind, arg] of kinds) {
@@ -226,6 +230,18 @@ describe("jit agrees with eager evaluation on dtype and weak type", () => {
     expect([y.dtype, y.weakType]).toEqual([f(5 as unknown as NDArray).dtype, true]);
     expect(y.dtype).toBe("int32");
     expect(jit(f)(2.5).dtype).toBe("float32");
+    expect(jit(np.negative)(5).dtype).toBe(np.negative(5).dtype);
+  });
+
+  it("one-operand functions of a JS number give the same dtype and weak type eagerly and under jit", () => {
+    const fns: readonly ((x: NDArray) => NDArray)[] = [np.negative, np.abs, np.square, np.sum, np.mean, np.sin, np.exp, np.cumsum, nn.relu, nn.sigmoid];
+    for (const f of fns) {
+      for (const v of [5, 2.5, -0, 3e9, -7]) {
+        const eager = f(v as unknown as NDArray);
+        const staged = jit(f)(v);
+        expect([staged.dtype, staged.weakType, staged.shape]).toEqual([eager.dtype, eager.weakType, eager.shape]);
+      }
+    }
   });
 
   it("a JS integer beyond int32 is a weak float, not a wrapped int32, eagerly and under jit", () => {

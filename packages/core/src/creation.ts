@@ -3,7 +3,7 @@
 import { bufferOf, ConcreteArray, NDArray, type NestedArray } from "./array.js";
 import { ShapedArray } from "./aval.js";
 import { defaultFloat } from "./config.js";
-import { allocate, castLiteral, castScalar, checkDType, type DType, dtypeOfTypedArray, type TypedArray } from "./dtype.js";
+import { allocate, castLiteral, castScalar, checkDType, type DType, dtypeOfTypedArray, jsNumberDType, type TypedArray } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { checkOptions } from "./options.js";
 
@@ -25,10 +25,11 @@ function describe(x: unknown): string {
 }
 
 /** An NDArray for an operand position: arrays pass through, JS numbers become weakly
- * typed scalars of the default float dtype, booleans bool scalars. */
+ * typed scalars (int32 for int32-sized integers, else the default float: jsNumberDType, the
+ * rule numpy's promotion and jit use too, so `f(5)` and `jit(f)(5)` agree), booleans bool scalars. */
 export function asArray(x: unknown, where: string): NDArray {
   if (x instanceof NDArray) return x;
-  if (typeof x === "number") return scalar(x, defaultFloat(), true);
+  if (typeof x === "number") return scalar(x, jsNumberDType(x, defaultFloat()), true);
   if (typeof x === "boolean") return scalar(x, "bool");
   throw new ArgumentError(`${where}: expected an NDArray or a number, got ${describe(x)}`);
 }

@@ -2,7 +2,8 @@
 // turned into weak scalars of the other operand's dtype), and nothing else.
 import type { NDArray, Operand } from "../array.js";
 import { asArray, scalar } from "../creation.js";
-import { type DType, checkArrayShape, checkDType } from "../dtype.js";
+import { defaultFloat } from "../config.js";
+import { type DType, checkArrayShape, checkDType, jsNumberDType } from "../dtype.js";
 import { ArgumentError, DTypeError } from "../errors.js";
 import { checkOptions } from "../options.js";
 import { checkIntList, normalizeAxes, normalizeAxis } from "../shape.js";
@@ -23,6 +24,10 @@ const unary = (p: UnaryPrim) => (x: Operand): NDArray => bind1(p, [asArray(x, p)
 export function binaryOperands(where: string, x: Operand, y: Operand): [NDArray, NDArray] {
   if (typeof x === "number" && typeof y !== "number") return [scalar(x, asArray(y, where).dtype, true), asArray(y, where)];
   if (typeof y === "number" && typeof x !== "number") return [asArray(x, where), scalar(y, asArray(x, where).dtype, true)];
+  if (typeof x === "number" && typeof y === "number" && jsNumberDType(x, defaultFloat()) !== jsNumberDType(y, defaultFloat())) {
+    // two JS numbers, one fractional: both weak floats (an int32 and a float never mix in lax)
+    return [scalar(x, defaultFloat(), true), scalar(y, defaultFloat(), true)];
+  }
   return [asArray(x, where), asArray(y, where)];
 }
 
