@@ -134,19 +134,21 @@ export class FunctionBuilder {
       this.localNames.push(paramNames[k]);
     });
     this.frames.push({ kind: "function", type, height: 0, label: undefined, unreachable: false, inElse: false });
-    this.i32 = { ...this.ops("i32", I32_OPS), const: (value: number) => this.constI32(value) };
-    this.i64 = { ...this.ops("i64", I64_OPS), const: (value: bigint | number) => this.constI64(value) };
-    this.f32 = { ...this.ops("f32", F32_OPS), const: (value: number) => this.constFloat("f32", value) };
-    this.f64 = { ...this.ops("f64", F64_OPS), const: (value: number) => this.constFloat("f64", value) };
-    this.v128 = { ...this.ops("v128", V128_OPS), const: (shape: V128Shape, lanes: readonly (number | bigint)[]) => this.constV128(shape, lanes) };
-    this.i8x16 = { ...this.ops("i8x16", I8X16_OPS), shuffle: (lanes: readonly number[], ...operands: Operand[]) => this.shuffle(lanes, operands) };
-    this.i16x8 = this.ops("i16x8", I16X8_OPS);
-    this.i32x4 = this.ops("i32x4", I32X4_OPS);
-    this.i64x2 = this.ops("i64x2", I64X2_OPS);
-    this.f32x4 = this.ops("f32x4", F32X4_OPS);
-    this.f64x2 = this.ops("f64x2", F64X2_OPS);
-    this.memory = this.ops("memory", MEMORY_OPS);
-    this.atomic = this.ops("atomic", ATOMIC_OPS);
+    // Namespaces are shared prototypes (built once per table) plus a pointer to this
+    // builder, so starting a function costs a few allocations, not one closure per opcode.
+    this.i32 = bind(NAMESPACES.i32, this);
+    this.i64 = bind(NAMESPACES.i64, this);
+    this.f32 = bind(NAMESPACES.f32, this);
+    this.f64 = bind(NAMESPACES.f64, this);
+    this.v128 = bind(NAMESPACES.v128, this);
+    this.i8x16 = bind(NAMESPACES.i8x16, this);
+    this.i16x8 = bind(NAMESPACES.i16x8, this);
+    this.i32x4 = bind(NAMESPACES.i32x4, this);
+    this.i64x2 = bind(NAMESPACES.i64x2, this);
+    this.f32x4 = bind(NAMESPACES.f32x4, this);
+    this.f64x2 = bind(NAMESPACES.f64x2, this);
+    this.memory = bind(NAMESPACES.memory, this);
+    this.atomic = bind(NAMESPACES.atomic, this);
     this.local = {
       get: (local: Local) => this.localGet(local),
       set: (local: Local, value?: Operand) => this.localSetOrTee("local.set", 0x21, local, value),
@@ -359,26 +361,8 @@ export class FunctionBuilder {
 
   // ---- instruction emission ----
 
-  private ops<T extends OpTable>(ns: string, table: T): Ops<T> {
-    const out: Record<string, unknown> = {};
-    for (const [key, spec] of Object.entries(table)) out[key] = this.methodFor(`${ns}.${key}`, spec);
-    return out as Ops<T>;
-  }
-
-  private methodFor(name: string, spec: OpSpec): PlainMethod | MemMethod | LaneMethod | MemLaneMethod {
-    switch (spec.kind) {
-      case "plain":
-        return (...operands: Operand[]) => this.plain(name, spec, operands);
-      case "mem":
-        return (...args: Operand[] | [...Operand[], MemArg]) => this.memAccess(name, spec, args, undefined);
-      case "lane":
-        return (lane: number, ...operands: Operand[]) => this.laneAccess(name, spec, lane, operands);
-      case "memlane":
-        return (lane: number, ...args: Operand[] | [...Operand[], MemArg]) => this.memAccess(name, spec, args, lane);
-    }
-  }
-
-  private plain(name: string, spec: PlainSpec, operands: readonly Operand[]): this {
+  /** @internal */
+  emitPlain(name: string, spec: PlainSpec, operands: readonly Operand[]): this {
     if (spec.memory) this.module.noteMemoryUse(name);
     this.operands(name, spec.pops, operands);
     this.popExpecting(name, spec.pops);
@@ -387,7 +371,8 @@ export class FunctionBuilder {
     return this;
   }
 
-  private memAccess(name: string, spec: MemSpec | MemLaneSpec, args: readonly (Operand | MemArg)[], lane: number | undefined): this {
+  /** @internal */
+  emitMem(name: string, spec: MemSpec | MemLaneSpec, args: readonly (Operand | MemArg)[], lane: number | undefined): this {
     this.module.noteMemoryUse(name);
     const last = args[args.length - 1];
     const memarg = isMemArg(last) ? last : undefined;
@@ -416,7 +401,8 @@ export class FunctionBuilder {
     return Math.log2(a);
   }
 
-  private laneAccess(name: string, spec: LaneSpec, lane: number, operands: readonly Operand[]): this {
+  /** @internal */
+  emitLane(name: string, spec: LaneSpec, lane: number, operands: readonly Operand[]): this {
     this.checkLane(name, lane, spec.lanes);
     this.operands(name, spec.pops, operands);
     this.popExpecting(name, spec.pops);
@@ -429,7 +415,8 @@ export class FunctionBuilder {
     if (!Number.isInteger(lane) || lane < 0 || lane >= lanes) throw this.error(name, `expects a lane index in [0, ${lanes}), got ${String(lane)}`);
   }
 
-  private shuffle(lanes: readonly number[], operands: readonly Operand[]): this {
+  /** @internal */
+  shuffle(lanes: readonly number[], operands: readonly Operand[]): this {
     const name = "i8x16.shuffle";
     if (lanes.length !== 16 || !lanes.every((l) => Number.isInteger(l) && l >= 0 && l < 32)) {
       throw this.error(name, `expects 16 byte indices in [0, 32), got [${lanes.join(", ")}]`);
@@ -441,7 +428,8 @@ export class FunctionBuilder {
     return this;
   }
 
-  private constI32(value: number): this {
+  /** @internal */
+  constI32(value: number): this {
     if (!Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) {
       throw this.error("i32.const", `expects an integer in [-2^31, 2^32), got ${value}`);
     }
@@ -451,7 +439,8 @@ export class FunctionBuilder {
     return this;
   }
 
-  private constI64(value: bigint | number): this {
+  /** @internal */
+  constI64(value: bigint | number): this {
     if (typeof value === "number" && !Number.isSafeInteger(value)) throw this.error("i64.const", `expects a safe integer or a bigint, got ${value}`);
     const big = BigInt(value);
     if (big < -(1n << 63n) || big >= 1n << 64n) throw this.error("i64.const", `expects a value in [-2^63, 2^64), got ${big}`);
@@ -461,7 +450,8 @@ export class FunctionBuilder {
     return this;
   }
 
-  private constFloat(type: "f32" | "f64", value: number): this {
+  /** @internal */
+  constFloat(type: "f32" | "f64", value: number): this {
     if (typeof value !== "number") throw this.error(`${type}.const`, `expects a number, got ${typeof value}`);
     this.checkOpen(`${type}.const`);
     if (type === "f32") this.code.byte(0x43).f32(value);
@@ -470,7 +460,8 @@ export class FunctionBuilder {
     return this;
   }
 
-  private constV128(shape: V128Shape, lanes: readonly (number | bigint)[]): this {
+  /** @internal */
+  constV128(shape: V128Shape, lanes: readonly (number | bigint)[]): this {
     const n = LANES[shape];
     if (n === undefined) throw this.error("v128.const", `expects a lane shape (${Object.keys(LANES).join(", ")}), got ${String(shape)}`);
     if (lanes.length !== n) throw this.error("v128.const", `${shape} expects ${n} lanes, got ${lanes.length}`);
@@ -684,6 +675,82 @@ export class FunctionBuilder {
     return new WasmAssemblyError(`wasm function '${this.name}': ${instruction} ${message}`);
   }
 }
+
+type NamespaceThis = { readonly b: FunctionBuilder };
+
+/** One method per table entry, calling the builder held by the namespace object. */
+function methodFor(name: string, spec: OpSpec): unknown {
+  switch (spec.kind) {
+    case "plain":
+      return function (this: NamespaceThis, ...operands: Operand[]) {
+        return this.b.emitPlain(name, spec, operands);
+      };
+    case "mem":
+      return function (this: NamespaceThis, ...args: Operand[] | [...Operand[], MemArg]) {
+        return this.b.emitMem(name, spec, args, undefined);
+      };
+    case "lane":
+      return function (this: NamespaceThis, lane: number, ...operands: Operand[]) {
+        return this.b.emitLane(name, spec, lane, operands);
+      };
+    case "memlane":
+      return function (this: NamespaceThis, lane: number, ...args: Operand[] | [...Operand[], MemArg]) {
+        return this.b.emitMem(name, spec, args, lane);
+      };
+  }
+}
+
+function namespace<T extends OpTable, X extends object>(ns: string, table: T, extra: X & ThisType<NamespaceThis>): Ops<T> & X {
+  const proto: Record<string, unknown> = {};
+  Object.assign(proto, extra);
+  for (const [key, spec] of Object.entries(table)) proto[key] = methodFor(`${ns}.${key}`, spec);
+  return proto as Ops<T> & X;
+}
+
+function bind<T extends object>(proto: T, b: FunctionBuilder): T {
+  const ns: unknown = Object.create(proto, { b: { value: b } });
+  return ns as T;
+}
+
+const NAMESPACES = {
+  i32: namespace("i32", I32_OPS, {
+    const(this: NamespaceThis, value: number) {
+      return this.b.constI32(value);
+    },
+  }),
+  i64: namespace("i64", I64_OPS, {
+    const(this: NamespaceThis, value: bigint | number) {
+      return this.b.constI64(value);
+    },
+  }),
+  f32: namespace("f32", F32_OPS, {
+    const(this: NamespaceThis, value: number) {
+      return this.b.constFloat("f32", value);
+    },
+  }),
+  f64: namespace("f64", F64_OPS, {
+    const(this: NamespaceThis, value: number) {
+      return this.b.constFloat("f64", value);
+    },
+  }),
+  v128: namespace("v128", V128_OPS, {
+    const(this: NamespaceThis, shape: V128Shape, lanes: readonly (number | bigint)[]) {
+      return this.b.constV128(shape, lanes);
+    },
+  }),
+  i8x16: namespace("i8x16", I8X16_OPS, {
+    shuffle(this: NamespaceThis, lanes: readonly number[], ...operands: Operand[]) {
+      return this.b.shuffle(lanes, operands);
+    },
+  }),
+  i16x8: namespace("i16x8", I16X8_OPS, {}),
+  i32x4: namespace("i32x4", I32X4_OPS, {}),
+  i64x2: namespace("i64x2", I64X2_OPS, {}),
+  f32x4: namespace("f32x4", F32X4_OPS, {}),
+  f64x2: namespace("f64x2", F64X2_OPS, {}),
+  memory: namespace("memory", MEMORY_OPS, {}),
+  atomic: namespace("atomic", ATOMIC_OPS, {}),
+};
 
 /** A block type argument (a value type, a list of them, or { params, results }), as opposed
  * to an operand (a Local, a number, a callback) or undefined. */
