@@ -113,9 +113,9 @@ describe("every instruction validates", () => {
     });
     m.addFunction("f", { params, results: spec.push, export: true }, (b) => {
       spec.pops.forEach((_, k) => b.local.get(b.param(k)));
-      const method = (b[ns] as unknown as Record<string, (...args: unknown[]) => unknown>)[key]!;
-      if (spec.kind === "lane" || spec.kind === "memlane") method(0);
-      else method();
+      const methods = b[ns] as unknown as Record<string, (...args: unknown[]) => unknown>;
+      if (spec.kind === "lane" || spec.kind === "memlane") methods[key]!(0);
+      else methods[key]!();
     });
     return m.build();
   }
@@ -669,6 +669,17 @@ describe("misuse is a WasmAssemblyError at build time", () => {
     const d = new ModuleBuilder();
     d.addFunction("f", { export: true }, () => undefined);
     expectAsmError(() => d.addFunction("g", { export: "f" }, () => undefined), "'f' is already exported");
+  });
+
+  it("a namespace method called detached from its builder says how to call it", () => {
+    expectAsmError(() => build({}, (b) => {
+      const { const: constant } = b.i32;
+      constant(1);
+    }), "i32.const was called detached", "b.i32.const");
+    expectAsmError(() => build({ params: { v: "v128" } }, (b) => {
+      const { add } = b.f32x4;
+      add();
+    }), "f32x4.add was called detached");
   });
 
   it("a function builder used after its function was built is refused", () => {

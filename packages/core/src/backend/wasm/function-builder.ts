@@ -676,26 +676,33 @@ export class FunctionBuilder {
   }
 }
 
-type NamespaceThis = { readonly b: FunctionBuilder };
+type NamespaceThis = { readonly b: FunctionBuilder } | undefined;
+
+/** The builder behind a namespace method call; a detached method (`const { add } = b.f32x4`)
+ * has none, which deserves a clear message rather than a TypeError. */
+function builderOf(self: NamespaceThis, name: string): FunctionBuilder {
+  if (self?.b === undefined) throw new WasmAssemblyError(`${name} was called detached from its builder: call it as b.${name}(...)`);
+  return self.b;
+}
 
 /** One method per table entry, calling the builder held by the namespace object. */
 function methodFor(name: string, spec: OpSpec): unknown {
   switch (spec.kind) {
     case "plain":
       return function (this: NamespaceThis, ...operands: Operand[]) {
-        return this.b.emitPlain(name, spec, operands);
+        return builderOf(this, name).emitPlain(name, spec, operands);
       };
     case "mem":
       return function (this: NamespaceThis, ...args: Operand[] | [...Operand[], MemArg]) {
-        return this.b.emitMem(name, spec, args, undefined);
+        return builderOf(this, name).emitMem(name, spec, args, undefined);
       };
     case "lane":
       return function (this: NamespaceThis, lane: number, ...operands: Operand[]) {
-        return this.b.emitLane(name, spec, lane, operands);
+        return builderOf(this, name).emitLane(name, spec, lane, operands);
       };
     case "memlane":
       return function (this: NamespaceThis, lane: number, ...args: Operand[] | [...Operand[], MemArg]) {
-        return this.b.emitMem(name, spec, args, lane);
+        return builderOf(this, name).emitMem(name, spec, args, lane);
       };
   }
 }
@@ -715,32 +722,32 @@ function bind<T extends object>(proto: T, b: FunctionBuilder): T {
 const NAMESPACES = {
   i32: namespace("i32", I32_OPS, {
     const(this: NamespaceThis, value: number) {
-      return this.b.constI32(value);
+      return builderOf(this, "i32.const").constI32(value);
     },
   }),
   i64: namespace("i64", I64_OPS, {
     const(this: NamespaceThis, value: bigint | number) {
-      return this.b.constI64(value);
+      return builderOf(this, "i64.const").constI64(value);
     },
   }),
   f32: namespace("f32", F32_OPS, {
     const(this: NamespaceThis, value: number) {
-      return this.b.constFloat("f32", value);
+      return builderOf(this, "f32.const").constFloat("f32", value);
     },
   }),
   f64: namespace("f64", F64_OPS, {
     const(this: NamespaceThis, value: number) {
-      return this.b.constFloat("f64", value);
+      return builderOf(this, "f64.const").constFloat("f64", value);
     },
   }),
   v128: namespace("v128", V128_OPS, {
     const(this: NamespaceThis, shape: V128Shape, lanes: readonly (number | bigint)[]) {
-      return this.b.constV128(shape, lanes);
+      return builderOf(this, "v128.const").constV128(shape, lanes);
     },
   }),
   i8x16: namespace("i8x16", I8X16_OPS, {
     shuffle(this: NamespaceThis, lanes: readonly number[], ...operands: Operand[]) {
-      return this.b.shuffle(lanes, operands);
+      return builderOf(this, "i8x16.shuffle").shuffle(lanes, operands);
     },
   }),
   i16x8: namespace("i16x8", I16X8_OPS, {}),
