@@ -273,6 +273,30 @@ describe("control flow", () => {
     expect(f(64, 0)).toBe(0);
   });
 
+  it("forRange steps by `step`, and its next/exit labels act as continue/break", () => {
+    // sum of i for i = 1, 3, 5, ... < n, skipping multiples of 3, stopping once i > 20
+    const { f } = kernel({ params: { n: "i32" }, results: ["i32"] }, (b, { n }) => {
+      const i = b.newLocal("i32", "i");
+      const acc = b.newLocal("i32", "acc");
+      b.forRange(i, 1, n, ({ exit, next }) => {
+        b.br_if(exit, () => b.i32.gt_u(i, 20));
+        b.br_if(next, () => b.i32.eqz(() => b.i32.rem_u(i, 3)));
+        b.local.set(acc, () => b.i32.add(acc, i));
+      }, 2);
+      b.local.get(acc);
+    });
+    const js = (n: number): number => {
+      let acc = 0;
+      for (let i = 1; i < n; i += 2) {
+        if (i > 20) break;
+        if (i % 3 === 0) continue;
+        acc += i;
+      }
+      return acc;
+    };
+    for (const n of [0, 1, 2, 10, 30, 100]) expect(f(n), `n = ${n}`).toBe(js(n));
+  });
+
   it("a block with a result, br_if carrying a value, and a loop label reached with br", () => {
     // first index i < n with x[i] < 0, else -1 (i32 array at 0)
     const { f, mem } = kernel({ params: { n: "i32" }, results: ["i32"] }, (b, { n }) => {

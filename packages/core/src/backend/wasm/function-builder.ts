@@ -85,7 +85,6 @@ interface Frame {
   readonly height: number;
   readonly label: Label | undefined;
   unreachable: boolean;
-  inElse: boolean;
 }
 
 /** Builds one function body. Obtained from `ModuleBuilder.addFunction`; every method
@@ -133,7 +132,7 @@ export class FunctionBuilder {
       this.localTypes.push(t);
       this.localNames.push(paramNames[k]);
     });
-    this.frames.push({ kind: "function", type, height: 0, label: undefined, unreachable: false, inElse: false });
+    this.frames.push({ kind: "function", type, height: 0, label: undefined, unreachable: false });
     // Namespaces are shared prototypes (built once per table) plus a pointer to this
     // builder, so starting a function costs a few allocations, not one closure per opcode.
     this.i32 = bind(NAMESPACES.i32, this);
@@ -316,19 +315,20 @@ export class FunctionBuilder {
     return this;
   }
 
-  /** A counted loop `for (i = from; i < to; i += step) body` (signed compare, step > 0),
-   * rotated so each iteration costs one compare-and-branch. `to` is evaluated before the
+  /** A counted loop `for (i = from; i < to; i += step) body` (step > 0), rotated so each
+   * iteration costs one compare-and-branch. The compare is unsigned, since counters are
+   * indices or byte addresses (all of a 4 GiB memory works); `to` is evaluated before the
    * first iteration and after each one: pass a Local or a number. */
   forRange(i: Local<"i32">, from: Operand, to: Operand, body: (labels: LoopLabels) => void, step = 1): this {
     if (i.type !== "i32") throw this.error("forRange", `expects an i32 counter, got a ${i.type} local`);
     if (!Number.isInteger(step) || step <= 0) throw this.error("forRange", `expects a positive integer step, got ${step}`);
     this.local.set(i, from);
     return this.block((exit) => {
-      this.br_if(exit, () => this.i32.ge_s(i, to));
+      this.br_if(exit, () => this.i32.ge_u(i, to));
       this.loop((top) => {
         this.block((next) => body({ exit, next }));
         this.local.set(i, () => this.i32.add(i, step));
-        this.br_if(top, () => this.i32.lt_s(i, to));
+        this.br_if(top, () => this.i32.lt_u(i, to));
       });
     });
   }
@@ -416,7 +416,7 @@ export class FunctionBuilder {
   }
 
   /** @internal */
-  shuffle(lanes: readonly number[], operands: readonly Operand[]): this {
+  emitShuffle(lanes: readonly number[], operands: readonly Operand[]): this {
     const name = "i8x16.shuffle";
     if (lanes.length !== 16 || !lanes.every((l) => Number.isInteger(l) && l >= 0 && l < 32)) {
       throw this.error(name, `expects 16 byte indices in [0, 32), got [${lanes.join(", ")}]`);
@@ -429,7 +429,7 @@ export class FunctionBuilder {
   }
 
   /** @internal */
-  constI32(value: number): this {
+  emitConstI32(value: number): this {
     if (!Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) {
       throw this.error("i32.const", `expects an integer in [-2^31, 2^32), got ${value}`);
     }
@@ -440,7 +440,7 @@ export class FunctionBuilder {
   }
 
   /** @internal */
-  constI64(value: bigint | number): this {
+  emitConstI64(value: bigint | number): this {
     if (typeof value === "number" && !Number.isSafeInteger(value)) throw this.error("i64.const", `expects a safe integer or a bigint, got ${value}`);
     const big = BigInt(value);
     if (big < -(1n << 63n) || big >= 1n << 64n) throw this.error("i64.const", `expects a value in [-2^63, 2^64), got ${big}`);
@@ -451,7 +451,7 @@ export class FunctionBuilder {
   }
 
   /** @internal */
-  constFloat(type: "f32" | "f64", value: number): this {
+  emitConstFloat(type: "f32" | "f64", value: number): this {
     if (typeof value !== "number") throw this.error(`${type}.const`, `expects a number, got ${typeof value}`);
     this.checkOpen(`${type}.const`);
     if (type === "f32") this.code.byte(0x43).f32(value);
@@ -461,7 +461,7 @@ export class FunctionBuilder {
   }
 
   /** @internal */
-  constV128(shape: V128Shape, lanes: readonly (number | bigint)[]): this {
+  emitConstV128(shape: V128Shape, lanes: readonly (number | bigint)[]): this {
     const n = LANES[shape];
     if (n === undefined) throw this.error("v128.const", `expects a lane shape (${Object.keys(LANES).join(", ")}), got ${String(shape)}`);
     if (lanes.length !== n) throw this.error("v128.const", `${shape} expects ${n} lanes, got ${lanes.length}`);
@@ -529,7 +529,7 @@ export class FunctionBuilder {
     this.checkOpen(kind);
     this.popExpecting(kind, type.params);
     const label = new Label(kind, this);
-    this.frames.push({ kind, type, height: this.stack.length, label, unreachable: false, inElse: false });
+    this.frames.push({ kind, type, height: this.stack.length, label, unreachable: false });
     this.pushTypes(type.params);
     this.code.byte(opcode);
     this.blockType(type);
@@ -547,7 +547,6 @@ export class FunctionBuilder {
     this.popExpecting("else", frame.type.results);
     this.checkEmpty("else", frame);
     frame.unreachable = false;
-    frame.inElse = true;
     this.pushTypes(frame.type.params);
     this.code.byte(0x05);
   }
@@ -616,9 +615,9 @@ export class FunctionBuilder {
       throw this.error(name, `cannot take the number ${value} as a ${type ?? "value of unknown type"} operand (use v128.const or a splat)`);
     }
     if (typeof value === "bigint" && type !== "i64") throw this.error(name, `cannot take the bigint ${value} as a ${type} operand`);
-    if (type === "i32") this.constI32(Number(value));
-    else if (type === "i64") this.constI64(value);
-    else this.constFloat(type, Number(value));
+    if (type === "i32") this.emitConstI32(Number(value));
+    else if (type === "i64") this.emitConstI64(value);
+    else this.emitConstFloat(type, Number(value));
   }
 
   private popExpecting(name: string, types: readonly ValType[]): void {
@@ -722,32 +721,32 @@ function bind<T extends object>(proto: T, b: FunctionBuilder): T {
 const NAMESPACES = {
   i32: namespace("i32", I32_OPS, {
     const(this: NamespaceThis, value: number) {
-      return builderOf(this, "i32.const").constI32(value);
+      return builderOf(this, "i32.const").emitConstI32(value);
     },
   }),
   i64: namespace("i64", I64_OPS, {
     const(this: NamespaceThis, value: bigint | number) {
-      return builderOf(this, "i64.const").constI64(value);
+      return builderOf(this, "i64.const").emitConstI64(value);
     },
   }),
   f32: namespace("f32", F32_OPS, {
     const(this: NamespaceThis, value: number) {
-      return builderOf(this, "f32.const").constFloat("f32", value);
+      return builderOf(this, "f32.const").emitConstFloat("f32", value);
     },
   }),
   f64: namespace("f64", F64_OPS, {
     const(this: NamespaceThis, value: number) {
-      return builderOf(this, "f64.const").constFloat("f64", value);
+      return builderOf(this, "f64.const").emitConstFloat("f64", value);
     },
   }),
   v128: namespace("v128", V128_OPS, {
     const(this: NamespaceThis, shape: V128Shape, lanes: readonly (number | bigint)[]) {
-      return builderOf(this, "v128.const").constV128(shape, lanes);
+      return builderOf(this, "v128.const").emitConstV128(shape, lanes);
     },
   }),
   i8x16: namespace("i8x16", I8X16_OPS, {
     shuffle(this: NamespaceThis, lanes: readonly number[], ...operands: Operand[]) {
-      return builderOf(this, "i8x16.shuffle").shuffle(lanes, operands);
+      return builderOf(this, "i8x16.shuffle").emitShuffle(lanes, operands);
     },
   }),
   i16x8: namespace("i16x8", I16X8_OPS, {}),
