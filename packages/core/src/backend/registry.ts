@@ -32,8 +32,9 @@ let chosenBy: string = chosen === undefined ? "" : `${ENV_VAR}=${JSON.stringify(
  * loads (after this module) can be chosen by the environment. */
 let active: Backend | null = null;
 
-function defaultBackend(): Backend {
-  const wasm = backends.get("wasm");
+/** The default among `registered`: wasm once a complete wasm backend is there, else js. */
+export function defaultBackendOf(registered: ReadonlyMap<string, Backend>): Backend {
+  const wasm = registered.get("wasm");
   return wasm?.complete === true ? wasm : jsBackend;
 }
 
@@ -48,7 +49,7 @@ function notRegistered(name: string, where: string): ArgumentError {
 
 function resolve(): Backend {
   if (chosen === undefined) {
-    active = defaultBackend();
+    active = defaultBackendOf(backends);
     return active;
   }
   const b = backends.get(chosen);
