@@ -41,9 +41,9 @@ export interface Backend {
    */
   supports<P extends FirstOrderPrim>(prim: P, inAvals: readonly ShapedArray[], params: ParamsOf<P>): boolean;
   /**
-   * Runs `prim`, writing its results into `outputs` (one buffer per out aval, allocated by
-   * `allocate`, never aliasing an input, of unspecified contents: a kernel writes every
-   * element). Inputs are only read. Because a kernel writes into what it is given, the
+   * Runs `prim`, writing its results into `outputs` (one buffer per out aval, of exactly
+   * its size and dtype, allocated by `allocate`, never aliasing an input, of unspecified
+   * contents: a kernel writes every element). Inputs are only read. Because a kernel writes into what it is given, the
    * caller decides buffer lifetime: a reused buffer (a pool, a jit buffer plan) is as good
    * as a fresh one.
    */
@@ -57,7 +57,8 @@ export interface Backend {
   ): void;
   /** A buffer for one value of `aval` (contents unspecified). */
   allocate(aval: ShapedArray): Buffer;
-  /** Host data → a buffer of this backend (identity while `Buffer` is a host typed array). */
+  /** Host data → a buffer of this backend. Identity while `Buffer` is a host typed array,
+   * so eager evaluation does not call it yet; a resident-memory backend would need it. */
   upload(data: TypedArray, aval: ShapedArray): Buffer;
   /** A buffer of this backend → host data (identity while `Buffer` is a host typed array). */
   download(buffer: Buffer, aval: ShapedArray): TypedArray;

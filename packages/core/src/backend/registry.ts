@@ -2,7 +2,9 @@
 // by name; the choice comes from `config.set({ backend })`, else from the JAXTS_BACKEND
 // environment variable (read once, at load, in Node), else the default: `wasm` once a
 // complete wasm backend is registered, `js` until then. A named backend that is not
-// registered is an ArgumentError, never a quiet run on `js`.
+// registered is an ArgumentError, never a quiet run on `js`. A backend registers itself
+// from a module that index.ts imports; the choice resolves at first use, so the order of
+// those imports does not matter.
 import { ArgumentError } from "../errors.js";
 import { nearestKey } from "../options.js";
 import type { Backend } from "./backend.js";
