@@ -5,7 +5,7 @@ import {
   ArgumentError,
   type Backend,
   type BackendName,
-  type Buffer,
+  type BackendBuffer,
   config,
   defaultBackendOf,
   type FirstOrderPrim,
@@ -27,18 +27,18 @@ import { bufferOf, type ConcreteArray } from "../src/array.js";
 
 interface Call {
   readonly prim: FirstOrderPrim;
-  readonly inputs: readonly Buffer[];
+  readonly inputs: readonly BackendBuffer[];
   readonly inAvals: readonly ShapedArray[];
   readonly params: unknown;
   readonly outAvals: readonly ShapedArray[];
-  readonly outputs: readonly Buffer[];
+  readonly outputs: readonly BackendBuffer[];
 }
 
 /** A backend that runs js kernels, for the primitives `accepts` lets through, and records
  * every call and every buffer it allocated. */
 function recordingBackend(name: string, accepts: (prim: FirstOrderPrim, inAvals: readonly ShapedArray[]) => boolean = () => true) {
   const calls: Call[] = [];
-  const allocated = new Set<Buffer>();
+  const allocated = new Set<BackendBuffer>();
   const backend: Backend = {
     name,
     complete: false,
@@ -237,8 +237,8 @@ describe("output buffers", () => {
       expect(seen, p).toContain(p);
     }
     // One dirty buffer per output, reused for every call whose output has its dtype and size.
-    const pool = new Map<string, Buffer>();
-    const dirty = (aval: ShapedArray, i: number): Buffer => {
+    const pool = new Map<string, BackendBuffer>();
+    const dirty = (aval: ShapedArray, i: number): BackendBuffer => {
       const key = `${i}:${aval.dtype}:${aval.size}`;
       const b = pool.get(key) ?? jsBackend.allocate(aval).fill(aval.dtype === "bool" ? 1 : 77);
       pool.set(key, b);
@@ -263,7 +263,7 @@ describe("output buffers", () => {
   });
 });
 
-function rerun(c: Call, outputs: readonly Buffer[]): void {
+function rerun(c: Call, outputs: readonly BackendBuffer[]): void {
   jsBackend.run(c.prim, c.inputs, c.inAvals, c.params as ParamsOf<FirstOrderPrim>, c.outAvals, outputs);
 }
 

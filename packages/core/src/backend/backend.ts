@@ -16,14 +16,14 @@ export type FirstOrderPrim = Exclude<PrimitiveName, HigherOrderPrim>;
  * the `outputs` it is handed. Should arrays ever become resident in backend memory, this
  * alias becomes a handle type and `upload`/`download` carry the copies.
  */
-export type Buffer = TypedArray;
+export type BackendBuffer = TypedArray;
 
 /**
  * A compiled whole program (the jit issue): runs a closed jaxpr from input buffers into
  * output buffers. Not implemented by any backend yet.
  */
 export interface CompiledProgram {
-  run(inputs: readonly Buffer[], outputs: readonly Buffer[]): void;
+  run(inputs: readonly BackendBuffer[], outputs: readonly BackendBuffer[]): void;
 }
 
 export interface Backend {
@@ -49,19 +49,19 @@ export interface Backend {
    */
   run<P extends FirstOrderPrim>(
     prim: P,
-    inputs: readonly Buffer[],
+    inputs: readonly BackendBuffer[],
     inAvals: readonly ShapedArray[],
     params: ParamsOf<P>,
     outAvals: readonly ShapedArray[],
-    outputs: readonly Buffer[],
+    outputs: readonly BackendBuffer[],
   ): void;
   /** A buffer for one value of `aval` (contents unspecified). */
-  allocate(aval: ShapedArray): Buffer;
-  /** Host data → a buffer of this backend. Identity while `Buffer` is a host typed array,
+  allocate(aval: ShapedArray): BackendBuffer;
+  /** Host data → a buffer of this backend. Identity while `BackendBuffer` is a host typed array,
    * so eager evaluation does not call it yet; a resident-memory backend would need it. */
-  upload(data: TypedArray, aval: ShapedArray): Buffer;
-  /** A buffer of this backend → host data (identity while `Buffer` is a host typed array). */
-  download(buffer: Buffer, aval: ShapedArray): TypedArray;
+  upload(data: TypedArray, aval: ShapedArray): BackendBuffer;
+  /** A buffer of this backend → host data (identity while `BackendBuffer` is a host typed array). */
+  download(buffer: BackendBuffer, aval: ShapedArray): TypedArray;
   /** Compiles a whole jaxpr into one program (hook for the jit issue; optional). */
   compile?(jaxpr: ClosedJaxpr): CompiledProgram;
 }

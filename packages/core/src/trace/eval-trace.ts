@@ -2,7 +2,7 @@
 // fallback per call). Higher-order primitives evaluate their sub-jaxprs.
 import { bufferOf, ConcreteArray, type NDArray } from "../array.js";
 import { ShapedArray } from "../aval.js";
-import { type Backend, type Buffer, type FirstOrderPrim, isPureReview } from "../backend/backend.js";
+import { type Backend, type BackendBuffer, type FirstOrderPrim, isPureReview } from "../backend/backend.js";
 import { jsBackend } from "../backend/js/index.js";
 import { activeBackend } from "../backend/registry.js";
 import { debugNansEnabled } from "../config.js";
@@ -73,7 +73,7 @@ export function applyPrimitive<P extends FirstOrderPrim>(prim: P, args: readonly
   // overhead is the whole cost (see PERF-NOTES, "eager overhead").
   const n = args.length;
   const inAvals = new Array<ShapedArray>(n);
-  const inputs = new Array<Buffer>(n);
+  const inputs = new Array<BackendBuffer>(n);
   for (let i = 0; i < n; i++) {
     inAvals[i] = args[i]!.aval;
     inputs[i] = bufferOf(args[i]!);
@@ -85,7 +85,7 @@ export function applyPrimitive<P extends FirstOrderPrim>(prim: P, args: readonly
     outs[0] = new ConcreteArray(outAvals[0]!, inputs[0]!);
   } else {
     const backend = backendFor(prim, inAvals, params);
-    const outputs = new Array<Buffer>(m);
+    const outputs = new Array<BackendBuffer>(m);
     for (let i = 0; i < m; i++) outputs[i] = backend.allocate(outAvals[i]!);
     backend.run(prim, inputs, inAvals, params, outAvals, outputs);
     for (let i = 0; i < m; i++) outs[i] = new ConcreteArray(outAvals[i]!, outputs[i]!);
