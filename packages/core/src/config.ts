@@ -1,9 +1,12 @@
 // Global configuration: the default float dtype, NaN debugging, the backend.
+import { activeBackend, selectBackend } from "./backend/registry.js";
 import { checkDType, type DType } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { checkOptions, type OptionSpec } from "./options.js";
 
-export type BackendName = "js";
+/** "js" (the reference, always present), "wasm" once a wasm backend is registered, or the
+ * name of another registered backend (tests, extensions); config.set checks the name. */
+export type BackendName = "js" | "wasm" | (string & {});
 
 export interface Config {
   readonly defaultFloat: DType;
@@ -14,7 +17,8 @@ export interface Config {
 const configSpec: OptionSpec<Config> = {
   defaultFloat: "dtype",
   debugNans: "boolean",
-  backend: ["js"],
+  // Which names are valid depends on what is registered: selectBackend checks.
+  backend: "string",
 };
 
 // Always a frozen object, so `get` can hand out the current settings without copying; the
@@ -40,6 +44,8 @@ function readOnly(c: Config): Config {
 export const config = {
   /** The current settings, frozen: change them with `config.set`. */
   get(): Config {
+    // The backend shown is the one that runs: the default can change when a backend registers.
+    if (snapshot.backend !== activeBackend().name) setCurrent({ ...current, backend: activeBackend().name });
     return snapshot;
   },
   set(update: Partial<Config>): void {
@@ -51,10 +57,15 @@ export const config = {
     if (d !== "float32" && d !== "float64") {
       throw new ArgumentError(`config.set: defaultFloat must be "float32" or "float64", got "${d}"`);
     }
-    current = Object.freeze(next);
-    snapshot = readOnly(current);
+    if (given.backend !== undefined) selectBackend(next.backend, "config.set(backend)");
+    setCurrent(next);
   },
 };
+
+function setCurrent(next: Config): void {
+  current = Object.freeze(next);
+  snapshot = readOnly(current);
+}
 
 export const defaultFloat = (): DType => current.defaultFloat;
 export const debugNansEnabled = (): boolean => current.debugNans;

@@ -17,3 +17,8 @@ export { joinBranchConsts } from "./lax/control.js";
 export { stackedAval, unstackedAval } from "./primitives/control.js";
 export type { ControlFlowPrim } from "./primitives/misc.js";
 export { checkCallArgs } from "./primitives/misc.js";
+export type { Backend, BackendBuffer, CompiledProgram, FirstOrderPrim } from "./backend/backend.js";
+export { isPureReview } from "./backend/backend.js";
+export { activeBackend, defaultBackendOf, registerBackend, registeredBackends, unregisterBackend } from "./backend/registry.js";
+export { jsBackend, jsKernels } from "./backend/js/index.js";
+export { applyPrimitive } from "./trace/eval-trace.js";

@@ -1,8 +1,10 @@
-// The base trace: applies primitives to concrete arrays with the backend's kernels.
-// Higher-order primitives evaluate their sub-jaxprs.
+// The base trace: applies primitives to concrete arrays on the active backend (js as the
+// fallback per call). Higher-order primitives evaluate their sub-jaxprs.
 import { bufferOf, ConcreteArray, type NDArray } from "../array.js";
 import { ShapedArray } from "../aval.js";
-import { jsKernels, type KernelTable, type FirstOrderPrim } from "../backend/js/index.js";
+import { type Backend, type BackendBuffer, type FirstOrderPrim, isPureReview } from "../backend/backend.js";
+import { jsBackend } from "../backend/js/index.js";
+import { activeBackend } from "../backend/registry.js";
 import { debugNansEnabled } from "../config.js";
 import { isFloat } from "../dtype.js";
 import { JaxtsError, NotDifferentiableError, TracerLeakError } from "../errors.js";
@@ -40,8 +42,6 @@ function isHigherOrder(p: PrimitiveName): p is HigherOrderPrim {
   return p in higherOrderImpls;
 }
 
-const kernels: KernelTable<FirstOrderPrim> = jsKernels;
-
 export class EvalTrace extends Trace {
   constructor() {
     super(null, "eager evaluation");
@@ -53,7 +53,7 @@ export class EvalTrace extends Trace {
       throw new TracerLeakError(`${prim}: got a tracer from ${from} outside of its transformation`);
     });
     if (isHigherOrder(prim)) return runHigherOrder(prim, concrete, params as ParamsOf<typeof prim>);
-    return runKernel(prim as FirstOrderPrim, concrete, params as ParamsOf<FirstOrderPrim>);
+    return applyPrimitive(prim as FirstOrderPrim, concrete, params as ParamsOf<FirstOrderPrim>);
   }
 }
 
@@ -62,17 +62,34 @@ function runHigherOrder<P extends HigherOrderPrim>(prim: P, args: readonly NDArr
   return impl(args, params);
 }
 
-function runKernel<P extends FirstOrderPrim>(prim: P, args: readonly ConcreteArray[], params: ParamsOf<P>): NDArray[] {
-  const inAvals = args.map((a) => a.aval);
+/**
+ * The one place where a first-order primitive's results become arrays: finds the output
+ * avals, shares the input's buffer for a pure re-view, otherwise allocates one buffer per
+ * output on the backend that runs the primitive (the active one if it supports this call,
+ * else js), runs it into them, and wraps them as ConcreteArrays; then the debugNans check.
+ */
+export function applyPrimitive<P extends FirstOrderPrim>(prim: P, args: readonly ConcreteArray[], params: ParamsOf<P>): ConcreteArray[] {
+  // Plain loops, no closures: this runs once per eager primitive, and at small sizes its
+  // overhead is the whole cost (see PERF-NOTES, "eager overhead").
+  const n = args.length;
+  const inAvals = new Array<ShapedArray>(n);
+  const inputs = new Array<BackendBuffer>(n);
+  for (let i = 0; i < n; i++) {
+    inAvals[i] = args[i]!.aval;
+    inputs[i] = bufferOf(args[i]!);
+  }
   const outAvals = abstractEval(prim, inAvals, params);
-  const kernel: KernelTable<P>[P] = kernels[prim];
-  const datas = kernel(
-    args.map(bufferOf),
-    inAvals,
-    params,
-    outAvals,
-  );
-  const outs = outAvals.map((av, i) => new ConcreteArray(av, datas[i]!));
+  const m = outAvals.length;
+  const outs = new Array<ConcreteArray>(m);
+  if (isPureReview(prim, inAvals, params, outAvals)) {
+    outs[0] = new ConcreteArray(outAvals[0]!, inputs[0]!);
+  } else {
+    const backend = backendFor(prim, inAvals, params);
+    const outputs = new Array<BackendBuffer>(m);
+    for (let i = 0; i < m; i++) outputs[i] = backend.allocate(outAvals[i]!);
+    backend.run(prim, inputs, inAvals, params, outAvals, outputs);
+    for (let i = 0; i < m; i++) outs[i] = new ConcreteArray(outAvals[i]!, outputs[i]!);
+  }
   if (debugNansEnabled()) {
     for (const o of outs) {
       if (isFloat(o.dtype) && bufferOf(o).some(Number.isNaN)) {
@@ -81,6 +98,11 @@ function runKernel<P extends FirstOrderPrim>(prim: P, args: readonly ConcreteArr
     }
   }
   return outs;
+}
+
+function backendFor<P extends FirstOrderPrim>(prim: P, inAvals: readonly ShapedArray[], params: ParamsOf<P>): Backend {
+  const active = activeBackend();
+  return active === jsBackend || active.supports(prim, inAvals, params) ? active : jsBackend;
 }
 
 export const evalTrace = new EvalTrace();

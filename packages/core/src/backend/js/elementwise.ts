@@ -1,7 +1,7 @@
 // Reference kernels of the elementwise primitives: plain typed-array loops. Values are
 // computed in float64 and rounded on store, so float32 results are correctly rounded
 // for + - * / sqrt, and int32 results wrap as XLA's do (Int32Array stores ToInt32).
-import { allocate, floatToInt32, type TypedArray } from "../../dtype.js";
+import { floatToInt32 } from "../../dtype.js";
 import type { ElementwisePrim } from "../../primitives/elementwise.js";
 import { type Binary, binaryLoop, type Unary, unaryLoop } from "./loops.js";
 import type { KernelTable, SimpleKernel } from "./types.js";
@@ -9,21 +9,17 @@ import type { KernelTable, SimpleKernel } from "./types.js";
 const unary = (f: Unary, intF: Unary = f): SimpleKernel => {
   const floatLoop = unaryLoop(f);
   const intLoop = intF === f ? floatLoop : unaryLoop(intF);
-  return ([x], inAvals, _p, [out]) => {
-    const res = allocate(out!.dtype, x!.length);
-    (inAvals[0]!.dtype === "int32" ? intLoop : floatLoop)(x!, res);
-    return [res];
+  return ([x], inAvals, _p, _o, [res]) => {
+    (inAvals[0]!.dtype === "int32" ? intLoop : floatLoop)(x!, res!);
   };
 };
 
 const binary = (f: Binary, intF: Binary = f): SimpleKernel => {
   const floatLoop = binaryLoop(f);
   const intLoop = intF === f ? floatLoop : binaryLoop(intF);
-  return ([x, y], inAvals, _p, [out]) => {
-    const res = allocate(out!.dtype, out!.size);
+  return ([x, y], inAvals, _p, _o, [res]) => {
     const loop = inAvals[0]!.dtype === "int32" ? intLoop : floatLoop;
-    loop(x!, y!, inAvals[0]!.ndim === 0 ? 0 : 1, inAvals[1]!.ndim === 0 ? 0 : 1, res);
-    return [res];
+    loop(x!, y!, inAvals[0]!.ndim === 0 ? 0 : 1, inAvals[1]!.ndim === 0 ? 0 : 1, res!);
   };
 };
 
@@ -99,7 +95,8 @@ function intPow(x: number, y: number, isInt: boolean): number {
 }
 
 const logistic = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
-const copyKernel: SimpleKernel = ([x]) => [x!];
+// Eager evaluation shares the input's buffer instead (a pure re-view, see backend.ts).
+const copyKernel: SimpleKernel = ([x], _i, _p, _o, [res]) => res!.set(x!);
 
 export const elementwiseKernels: KernelTable<ElementwisePrim> = {
   neg: unary((x) => -x),
@@ -135,17 +132,15 @@ export const elementwiseKernels: KernelTable<ElementwisePrim> = {
     (x) => x * x,
     (x) => Math.imul(x, x),
   ),
-  integer_pow: ([x], inAvals, p, [out]) => {
-    const { y } = p as { y: number };
+  integer_pow: ([x], inAvals, { y }, _o, [out]) => {
     const src = x!;
-    const res = allocate(out!.dtype, src.length);
+    const res = out!;
     const isInt = inAvals[0]!.dtype === "int32";
     const e = Math.abs(y);
     for (let i = 0; i < src.length; i++) {
       const v = intPow(src[i]!, e, isInt);
       res[i] = y < 0 ? 1 / v : v;
     }
-    return [res];
   },
   stop_gradient: copyKernel,
   add: binary((a, b) => a + b),
@@ -168,24 +163,20 @@ export const elementwiseKernels: KernelTable<ElementwisePrim> = {
   le: binary((a, b) => (a <= b ? 1 : 0)),
   gt: binary((a, b) => (a > b ? 1 : 0)),
   ge: binary((a, b) => (a >= b ? 1 : 0)),
-  select_n: ([pred, f, t], inAvals, _p, [out]) => {
-    const n = out!.size;
-    const res = allocate(out!.dtype, n);
+  select_n: ([pred, f, t], inAvals, _p, _o, [out]) => {
+    const res = out!;
+    const n = res.length;
     const sp = inAvals[0]!.ndim === 0 ? 0 : 1;
     const sf = inAvals[1]!.ndim === 0 ? 0 : 1;
     const st = inAvals[2]!.ndim === 0 ? 0 : 1;
     for (let i = 0; i < n; i++) res[i] = pred![i * sp] ? t![i * st]! : f![i * sf]!;
-    return [res];
   },
-  convert_element_type: ([x], inAvals, _p, [out]) => {
+  convert_element_type: ([x], _i, _p, [out], [res]) => {
     const src = x!;
-    if (inAvals[0]!.dtype === out!.dtype) return [src];
-    const res: TypedArray = allocate(out!.dtype, src.length);
-    if (out!.dtype === "bool") for (let i = 0; i < src.length; i++) res[i] = src[i] !== 0 ? 1 : 0;
+    if (out!.dtype === "bool") for (let i = 0; i < src.length; i++) res![i] = src[i] !== 0 ? 1 : 0;
     // float -> int32 saturates and sends NaN to 0 (XLA), rather than wrapping modulo 2^32
-    else if (out!.dtype === "int32") for (let i = 0; i < src.length; i++) res[i] = floatToInt32(src[i]!);
-    else res.set(src);
-    return [res];
+    else if (out!.dtype === "int32") for (let i = 0; i < src.length; i++) res![i] = floatToInt32(src[i]!);
+    else res!.set(src);
   },
 };
 

@@ -1,12 +1,17 @@
 // The `js` reference backend: one plain typed-array kernel per first-order primitive.
-// Every faster backend is tested against these, primitive by primitive.
+// Every faster backend is tested against these, primitive by primitive, and falls back to
+// them for whatever it does not support.
+import type { ShapedArray } from "../../aval.js";
+import { allocate, type TypedArray } from "../../dtype.js";
+import type { ParamsOf } from "../../primitives/params.js";
+import type { Backend, FirstOrderPrim } from "../backend.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { indexingKernels } from "./indexing.js";
 import { linalgKernels } from "./linalg.js";
 import { miscKernels } from "./misc.js";
 import { reduceKernels } from "./reduce.js";
 import { shapeKernels } from "./shape.js";
-import type { FirstOrderPrim, KernelTable } from "./types.js";
+import type { Kernel, KernelTable } from "./types.js";
 
 export const jsKernels: KernelTable<FirstOrderPrim> = {
   ...elementwiseKernels,
@@ -15,6 +20,29 @@ export const jsKernels: KernelTable<FirstOrderPrim> = {
   ...indexingKernels,
   ...linalgKernels,
   ...miscKernels,
+};
+
+function runJs<P extends FirstOrderPrim>(
+  prim: P,
+  inputs: readonly TypedArray[],
+  inAvals: readonly ShapedArray[],
+  params: ParamsOf<P>,
+  outAvals: readonly ShapedArray[],
+  outputs: readonly TypedArray[],
+): void {
+  const kernel: Kernel<P> = jsKernels[prim];
+  kernel(inputs, inAvals, params, outAvals, outputs);
+}
+
+/** Implements every first-order primitive; its buffers are plain typed arrays. */
+export const jsBackend: Backend = {
+  name: "js",
+  complete: true,
+  supports: () => true,
+  run: runJs,
+  allocate: (aval) => allocate(aval.dtype, aval.size),
+  upload: (data) => data,
+  download: (buffer) => buffer,
 };
 
 export type { FirstOrderPrim, Kernel, KernelTable } from "./types.js";

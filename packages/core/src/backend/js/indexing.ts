@@ -2,19 +2,18 @@
 // range; scatter_add drops out-of-range updates (what XLA does for JAX's
 // "promise_in_bounds"). JAX's user-facing modes (fill for reads, drop or clip for writes)
 // are built on top of these in numpy/indexing.ts.
-import { allocate } from "../../dtype.js";
 import type { IndexingPrim } from "../../primitives/indexing.js";
 import { sizeOf } from "../../shape.js";
 import type { KernelTable } from "./types.js";
 
 export const indexingKernels: KernelTable<IndexingPrim> = {
-  gather: ([x, idx], [xAval], { axis }, [out]) => {
+  gather: ([x, idx], [xAval], { axis }, _o, [out]) => {
     const shape = xAval!.shape;
     const n = shape[axis]!;
     const outer = sizeOf(shape.slice(0, axis));
     const inner = sizeOf(shape.slice(axis + 1));
     const indices = idx!;
-    const res = allocate(out!.dtype, out!.size);
+    const res = out!;
     const src = x!;
     let pos = 0;
     for (let o = 0; o < outer; o++) {
@@ -24,15 +23,14 @@ export const indexingKernels: KernelTable<IndexingPrim> = {
         for (let t = 0; t < inner; t++) res[pos++] = src[start + t]!;
       }
     }
-    return [res];
   },
-  scatter_add: ([x, idx, upd], [xAval], { axis }, [out]) => {
+  scatter_add: ([x, idx, upd], [xAval], { axis }, _o, [out]) => {
     const shape = xAval!.shape;
     const n = shape[axis]!;
     const outer = sizeOf(shape.slice(0, axis));
     const inner = sizeOf(shape.slice(axis + 1));
     const indices = idx!;
-    const res = allocate(out!.dtype, out!.size);
+    const res = out!;
     res.set(x!);
     const u = upd!;
     let pos = 0;
@@ -47,6 +45,5 @@ export const indexingKernels: KernelTable<IndexingPrim> = {
         for (let t = 0; t < inner; t++) res[start + t] = res[start + t]! + u[pos++]!;
       }
     }
-    return [res];
   },
 };

@@ -14,7 +14,7 @@ function permuted(x: TypedArray, aval: ShapedArray, perm: readonly number[]): Ty
 }
 
 export const linalgKernels: KernelTable<"dot_general"> = {
-  dot_general: ([a, b], [la, ra], { dimension_numbers: [[lc, rc], [lb, rb]] }, [out]) => {
+  dot_general: ([a, b], [la, ra], { dimension_numbers: [[lc, rc], [lb, rb]] }, [out], [res]) => {
     const lFree = la!.shape.map((_, i) => i).filter((i) => !lc.includes(i) && !lb.includes(i));
     const rFree = ra!.shape.map((_, i) => i).filter((i) => !rc.includes(i) && !rb.includes(i));
     const A = permuted(a!, la!, [...lb, ...lFree, ...lc]);
@@ -23,7 +23,6 @@ export const linalgKernels: KernelTable<"dot_general"> = {
     const M = sizeOf(lFree.map((d) => la!.shape[d]!));
     const K = sizeOf(lc.map((d) => la!.shape[d]!));
     const N = sizeOf(rFree.map((d) => ra!.shape[d]!));
-    const res = allocate(out!.dtype, out!.size);
     const acc = allocate("float64", N) as Float64Array;
     const isInt = out!.dtype === "int32";
     for (let t = 0; t < batch; t++) {
@@ -57,9 +56,8 @@ export const linalgKernels: KernelTable<"dot_general"> = {
             for (let j = 0; j < N; j++) acc[j] = acc[j]! + av * B[row + j]!;
           }
         }
-        res.set(acc, (t * M + i) * N);
+        res!.set(acc, (t * M + i) * N);
       }
     }
-    return [res];
   },
 };

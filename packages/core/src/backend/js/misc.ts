@@ -1,5 +1,4 @@
 // Reference kernels of iota, sort and the threefry-2x32 block cipher (JAX's PRNG core).
-import { allocate, type TypedArray } from "../../dtype.js";
 import type { MiscPrim } from "../../primitives/misc.js";
 import { sizeOf, stridesOf } from "../../shape.js";
 import type { KernelTable } from "./types.js";
@@ -27,20 +26,18 @@ export function threefry2x32Block(k0: number, k1: number, x0: number, x1: number
 }
 
 export const miscKernels: KernelTable<MiscPrim> = {
-  iota: (_in, _avals, { shape, dimension }, [out]) => {
-    const res = allocate(out!.dtype, out!.size);
+  iota: (_in, _avals, { shape, dimension }, _o, [out]) => {
+    const res = out!;
     const stride = stridesOf(shape)[dimension]!;
     const n = shape[dimension]!;
     for (let i = 0; i < res.length; i++) res[i] = Math.floor(i / stride) % n;
-    return [res];
   },
-  sort: (inputs, avals, { dimension }) => {
+  sort: (inputs, avals, { dimension }, _o, outs) => {
     const shape = avals[0]!.shape;
     const n = shape[dimension]!;
     const inner = sizeOf(shape.slice(dimension + 1));
     const outer = sizeOf(shape.slice(0, dimension));
     const keys = inputs[0]!;
-    const outs: TypedArray[] = inputs.map((x, k) => allocate(avals[k]!.dtype, x.length));
     const perm = Array.from({ length: n }, (_, i) => i);
     // NaNs sort last, as in numpy; the sort is stable.
     const cmp = (base: number) => (i: number, j: number) => {
@@ -61,17 +58,13 @@ export const miscKernels: KernelTable<MiscPrim> = {
         });
       }
     }
-    return outs;
   },
-  threefry2x32: ([k0, k1, x0, x1], _avals, _p, [out]) => {
+  threefry2x32: ([k0, k1, x0, x1], _avals, _p, [out], [y0, y1]) => {
     const n = out!.size;
-    const y0 = allocate("int32", n);
-    const y1 = allocate("int32", n);
     for (let i = 0; i < n; i++) {
       const [a, b] = threefry2x32Block(k0![i]!, k1![i]!, x0![i]!, x1![i]!);
-      y0[i] = a;
-      y1[i] = b;
+      y0![i] = a;
+      y1![i] = b;
     }
-    return [y0, y1];
   },
 };

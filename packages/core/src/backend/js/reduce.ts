@@ -14,26 +14,30 @@ type Combine = (acc: number, x: number) => number;
 function reduceWith(init: number, combine: Combine) {
   const rows = rowReduceLoop(combine, init);
   const columns = columnReduceLoop(combine);
-  return ([x]: readonly TypedArray[], [inAval]: readonly ShapedArray[], { axes }: { readonly axes: readonly number[] }, [out]: readonly ShapedArray[]): TypedArray[] => {
+  return (
+    [x]: readonly TypedArray[],
+    [inAval]: readonly ShapedArray[],
+    { axes }: { readonly axes: readonly number[] },
+    [out]: readonly ShapedArray[],
+    [res]: readonly TypedArray[],
+  ): void => {
     const shape = inAval!.shape;
     const nd = shape.length;
     const sorted = [...axes].sort((a, b) => a - b);
     const n = sorted.reduce((p, a) => p * shape[a]!, 1);
-    const res = allocate(out!.dtype, out!.size);
     if (sorted.every((a, i) => a === nd - sorted.length + i)) {
-      rows(x!, out!.size, n, res);
+      rows(x!, out!.size, n, res!);
     } else if (sorted.every((a, i) => a === i)) {
       const acc = (allocate("float64", out!.size) as Float64Array).fill(init);
       columns(x!, n, out!.size, acc);
-      res.set(acc);
+      res!.set(acc);
     } else {
       const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
       const perm = [...kept, ...sorted];
       const strides = stridesOf(shape);
       const moved = copyStrided(x!, 0, perm.map((p) => strides[p]!), perm.map((p) => shape[p]!), allocate(inAval!.dtype, x!.length));
-      rows(moved, out!.size, n, res);
+      rows(moved, out!.size, n, res!);
     }
-    return [res];
   };
 }
 
@@ -41,13 +45,19 @@ const maxOf: Combine = (a, x) => (x > a || Number.isNaN(x) ? x : a);
 const minOf: Combine = (a, x) => (x < a || Number.isNaN(x) ? x : a);
 
 function argReduce(better: (x: number, best: number) => boolean) {
-  return ([x]: readonly TypedArray[], [inAval]: readonly ShapedArray[], { axes }: { readonly axes: readonly number[] }, [out]: readonly ShapedArray[]): TypedArray[] => {
+  return (
+    [x]: readonly TypedArray[],
+    [inAval]: readonly ShapedArray[],
+    { axes }: { readonly axes: readonly number[] },
+    _o: readonly ShapedArray[],
+    [out]: readonly TypedArray[],
+  ): void => {
     const shape = inAval!.shape;
     const axis = axes[0]!;
     const n = shape[axis]!;
     const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
     const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
-    const res = allocate(out!.dtype, out!.size);
+    const res = out!;
     const src = x!;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
@@ -63,7 +73,6 @@ function argReduce(better: (x: number, best: number) => boolean) {
         res[o * inner + j] = bi;
       }
     }
-    return [res];
   };
 }
 
@@ -76,12 +85,12 @@ export const reduceKernels: KernelTable<ReducePrim> = {
   reduce_or: reduceWith(0, (a, x) => (a || x ? 1 : 0)),
   argmax: argReduce((v, best) => v > best || Number.isNaN(v)),
   argmin: argReduce((v, best) => v < best || Number.isNaN(v)),
-  cumsum: ([x], [inAval], { axis, reverse }, [out]) => {
+  cumsum: ([x], [inAval], { axis, reverse }, _o, [out]) => {
     const shape = inAval!.shape;
     const n = shape[axis]!;
     const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
     const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
-    const res = allocate(out!.dtype, out!.size);
+    const res = out!;
     const src = x!;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
@@ -94,6 +103,5 @@ export const reduceKernels: KernelTable<ReducePrim> = {
         }
       }
     }
-    return [res];
   },
 };

@@ -1,27 +1,27 @@
-// Reference kernels of data-movement primitives. Arrays are immutable, so reshape and
-// squeeze share their input's typed array instead of copying it.
-import { allocate } from "../../dtype.js";
+// Reference kernels of data-movement primitives. Reshape and squeeze are copies here so that
+// `run` is total; eager evaluation shares the input's buffer instead (arrays are immutable:
+// see isPureReview in backend.ts).
 import type { ShapePrim } from "../../primitives/shape.js";
 import { sizeOf, stridesOf } from "../../shape.js";
 import { copyStrided } from "./strided.js";
 import type { KernelTable } from "./types.js";
 
 export const shapeKernels: KernelTable<ShapePrim> = {
-  broadcast_in_dim: ([x], [inAval], { shape, broadcast_dimensions: dims }, [out]) => {
+  broadcast_in_dim: ([x], [inAval], { shape, broadcast_dimensions: dims }, _o, [out]) => {
     const inStrides = stridesOf(inAval!.shape);
     const strides = new Array<number>(shape.length).fill(0);
     dims.forEach((d, i) => {
       strides[d] = inAval!.shape[i] === 1 ? 0 : inStrides[i]!;
     });
-    return [copyStrided(x!, 0, strides, shape, allocate(out!.dtype, out!.size))];
+    copyStrided(x!, 0, strides, shape, out!);
   },
-  reshape: ([x]) => [x!],
-  squeeze: ([x]) => [x!],
-  transpose: ([x], [inAval], { permutation }, [out]) => {
+  reshape: ([x], _i, _p, _o, [out]) => out!.set(x!),
+  squeeze: ([x], _i, _p, _o, [out]) => out!.set(x!),
+  transpose: ([x], [inAval], { permutation }, [outAval], [out]) => {
     const inStrides = stridesOf(inAval!.shape);
-    return [copyStrided(x!, 0, permutation.map((p) => inStrides[p]!), out!.shape, allocate(out!.dtype, out!.size))];
+    copyStrided(x!, 0, permutation.map((p) => inStrides[p]!), outAval!.shape, out!);
   },
-  rev: ([x], [inAval], { dimensions }, [out]) => {
+  rev: ([x], [inAval], { dimensions }, _o, [out]) => {
     const shape = inAval!.shape;
     const strides = stridesOf(shape);
     let offset = 0;
@@ -30,28 +30,26 @@ export const shapeKernels: KernelTable<ShapePrim> = {
       offset += (shape[i]! - 1) * st;
       return -st;
     });
-    return [copyStrided(x!, offset, s, shape, allocate(out!.dtype, out!.size))];
+    copyStrided(x!, offset, s, shape, out!);
   },
-  slice: ([x], [inAval], { start_indices, strides }, [out]) => {
+  slice: ([x], [inAval], { start_indices, strides }, [outAval], [out]) => {
     const inStrides = stridesOf(inAval!.shape);
     const offset = start_indices.reduce((acc, s, i) => acc + s * inStrides[i]!, 0);
     const s = inStrides.map((st, i) => st * (strides?.[i] ?? 1));
-    return [copyStrided(x!, offset, s, out!.shape, allocate(out!.dtype, out!.size))];
+    copyStrided(x!, offset, s, outAval!.shape, out!);
   },
-  concatenate: (inputs, inAvals, { dimension }, [out]) => {
-    const res = allocate(out!.dtype, out!.size);
-    const outer = sizeOf(out!.shape.slice(0, dimension));
-    const outRow = sizeOf(out!.shape.slice(dimension));
+  concatenate: (inputs, inAvals, { dimension }, [outAval], [res]) => {
+    const outer = sizeOf(outAval!.shape.slice(0, dimension));
+    const outRow = sizeOf(outAval!.shape.slice(dimension));
     let colOffset = 0;
     inputs.forEach((src, k) => {
       const row = sizeOf(inAvals[k]!.shape.slice(dimension));
-      for (let o = 0; o < outer; o++) res.set(src.subarray(o * row, (o + 1) * row), o * outRow + colOffset);
+      for (let o = 0; o < outer; o++) res!.set(src.subarray(o * row, (o + 1) * row), o * outRow + colOffset);
       colOffset += row;
     });
-    return [res];
   },
-  pad: ([x, v], [inAval], { padding_config }, [out]) => {
-    const res = allocate(out!.dtype, out!.size).fill(v![0]!);
+  pad: ([x, v], [inAval], { padding_config }, [out], [buf]) => {
+    const res = buf!.fill(v![0]!);
     const inShape = inAval!.shape;
     const outStrides = stridesOf(out!.shape);
     const n = inShape.length;
@@ -73,6 +71,5 @@ export const shapeKernels: KernelTable<ShapePrim> = {
         idx[d] = 0;
       }
     }
-    return [res];
   },
 };
