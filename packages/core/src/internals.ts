@@ -22,3 +22,4 @@ export { isPureReview } from "./backend/backend.js";
 export { activeBackend, defaultBackendOf, registerBackend, registeredBackends, unregisterBackend } from "./backend/registry.js";
 export { jsBackend, jsKernels } from "./backend/js/index.js";
 export { applyPrimitive } from "./trace/eval-trace.js";
+export { wasmBackend, defineWasmKernel, wasmPrimitives, type WasmKernel, arena, Arena } from "./backend/wasm-backend/index.js";

@@ -296,11 +296,11 @@ describe("JAXTS_BACKEND", () => {
   });
 
   it("JAXTS_BACKEND naming an unregistered backend is an ArgumentError at first use that names the variable", async () => {
-    vi.stubEnv("JAXTS_BACKEND", "wasm");
+    vi.stubEnv("JAXTS_BACKEND", "webgpu");
     vi.resetModules();
     const fresh = await import("@jaxts/core");
     expect(() => fresh.np.add(fresh.np.array([1]), 1)).toThrow(fresh.ArgumentError);
-    expect(() => fresh.np.add(fresh.np.array([1]), 1)).toThrow(/JAXTS_BACKEND="wasm": no backend named "wasm" is registered/);
+    expect(() => fresh.np.add(fresh.np.array([1]), 1)).toThrow(/JAXTS_BACKEND="webgpu": no backend named "webgpu" is registered/);
     // an explicit choice overrides the environment
     fresh.config.set({ backend: "js" });
     expect(values(fresh.np.add(fresh.np.array([1]), 1) as NDArray)).toEqual([2]);

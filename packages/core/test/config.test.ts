@@ -35,7 +35,7 @@ describe("config", () => {
   it("config.set checks value kinds and leaves the config unchanged on error", () => {
     expect(() => config.set({ debugNans: "yes" as unknown as boolean })).toThrow(/debugNans` must be a boolean, got the string "yes"/);
     expect(() => config.set({ defaultFloat: "int32" })).toThrow(/float32" or "float64/);
-    expect(() => config.set({ backend: "wasm" as "js" })).toThrow(ArgumentError);
+    expect(() => config.set({ backend: "webgpu" as "js" })).toThrow(ArgumentError);
     expect(() => config.set(5 as unknown as { debugNans: boolean })).toThrow(ArgumentError);
     expect(config.get()).toEqual({ defaultFloat: "float32", debugNans: false, backend: "js" });
   });

@@ -5,6 +5,7 @@ import { ShapedArray } from "../aval.js";
 import { type Backend, type BackendBuffer, type FirstOrderPrim, isPureReview } from "../backend/backend.js";
 import { jsBackend } from "../backend/js/index.js";
 import { activeBackend } from "../backend/registry.js";
+import "../backend/wasm-backend/index.js";
 import { debugNansEnabled } from "../config.js";
 import { isFloat } from "../dtype.js";
 import { JaxtsError, NotDifferentiableError, TracerLeakError } from "../errors.js";

@@ -1,0 +1,47 @@
+// The wasm backend: kernels generated as WebAssembly at run time by the in-tree assembler
+// (../wasm), run over one reused arena. It grows primitive by primitive: each kernel module
+// registers itself with `defineWasmKernel`, and any (primitive, operands) a kernel declines
+// runs on js for that call. It becomes the default (`complete`) only when it covers the suite.
+import type { ShapedArray } from "../../aval.js";
+import { allocate, type TypedArray } from "../../dtype.js";
+import type { ParamsOf } from "../../primitives/params.js";
+import type { Backend, BackendBuffer, FirstOrderPrim } from "../backend.js";
+
+/** One primitive's wasm implementation. */
+export interface WasmKernel<P extends FirstOrderPrim> {
+  /** Whether it handles these operands (dtypes, ranks, sizes where wasm pays). */
+  supports(inAvals: readonly ShapedArray[], params: ParamsOf<P>): boolean;
+  /** Write the results into `outputs` (host buffers of exactly the out avals' sizes). */
+  run(inputs: readonly TypedArray[], inAvals: readonly ShapedArray[], params: ParamsOf<P>, outAvals: readonly ShapedArray[], outputs: readonly TypedArray[]): void;
+}
+
+type KernelTable = { [P in FirstOrderPrim]?: WasmKernel<P> };
+const kernels: KernelTable = {};
+
+/** Register the wasm kernel of `prim` (one per primitive; a second is an internal error). */
+export function defineWasmKernel<P extends FirstOrderPrim>(prim: P, kernel: WasmKernel<P>): void {
+  if (kernels[prim] !== undefined) throw new Error(`internal: wasm kernel for ${prim} defined twice`);
+  (kernels as { [Q in P]?: WasmKernel<Q> })[prim] = kernel;
+}
+
+/** The primitives the wasm backend implements today (for the README and tests). */
+export const wasmPrimitives = (): FirstOrderPrim[] => Object.keys(kernels) as FirstOrderPrim[];
+
+function kernelOf<P extends FirstOrderPrim>(prim: P): WasmKernel<P> | undefined {
+  return kernels[prim] as WasmKernel<P> | undefined;
+}
+
+export const wasmBackend: Backend = {
+  name: "wasm",
+  complete: false,
+  supports(prim, inAvals, params) {
+    const k = kernelOf(prim);
+    return k?.supports(inAvals, params) ?? false;
+  },
+  run(prim, inputs, inAvals, params, outAvals, outputs) {
+    kernelOf(prim)!.run(inputs, inAvals, params, outAvals, outputs);
+  },
+  allocate: (aval: ShapedArray): BackendBuffer => allocate(aval.dtype, aval.size),
+  upload: (data) => data,
+  download: (buffer) => buffer,
+};

@@ -1,0 +1,10 @@
+// Loads the wasm backend and its kernels and registers it (selectable with
+// config.set({ backend: "wasm" }) or JAXTS_BACKEND=wasm; the default once complete).
+import { hasWebAssembly } from "../wasm/js-api.js";
+import { registerBackend } from "../registry.js";
+import { wasmBackend } from "./backend.js";
+
+if (hasWebAssembly) registerBackend(wasmBackend);
+
+export { wasmBackend, defineWasmKernel, wasmPrimitives, type WasmKernel } from "./backend.js";
+export { arena, Arena } from "./arena.js";

@@ -1,0 +1,41 @@
+import { array, config, np, wasmBackend, wasmPrimitives, Arena } from "@jaxts/core";
+import { afterEach, describe, expect, it } from "vitest";
+
+afterEach(() => config.set({ backend: "js" }));
+
+describe("the wasm backend", () => {
+  it("is registered and selectable; what it does not implement runs on js, with the same results", () => {
+    config.set({ backend: "wasm" });
+    expect(config.get().backend).toBe("wasm");
+    const x = array([[1, 2], [3, 4]]);
+    const y = np.sum(np.tanh(x).matmul(x.T), { axis: 0 });
+    config.set({ backend: "js" });
+    const ref = np.sum(np.tanh(x).matmul(x.T), { axis: 0 });
+    expect(y.toArray()).toEqual(ref.toArray());
+  });
+
+  it("is not the default until it covers every primitive", () => {
+    expect(wasmBackend.complete).toBe(false);
+    expect(Array.isArray(wasmPrimitives())).toBe(true);
+  });
+});
+
+describe("the wasm arena", () => {
+  it("copies data in and out and grows past its initial size, 16-byte aligned", () => {
+    const a = new Arena(1);
+    const big = Float32Array.from({ length: 50_000 }, (_, i) => i * 0.5);
+    const at = a.copyIn(new Float64Array([1, 2, 3]));
+    const at2 = a.copyIn(big);
+    expect(at % 16).toBe(0);
+    expect(at2 % 16).toBe(0);
+    expect(a.memory.buffer.byteLength).toBeGreaterThanOrEqual(at2 + big.byteLength);
+    const out = new Float32Array(big.length);
+    a.copyOut(at2, out);
+    expect(out).toEqual(big);
+    const small = new Float64Array(3);
+    a.copyOut(at, small);
+    expect([...small]).toEqual([1, 2, 3]);
+    a.reset();
+    expect(a.reserve(8)).toBe(0);
+  });
+});
