@@ -5,19 +5,20 @@ import { ShapedArray } from "./aval.js";
 import { defaultFloat } from "./config.js";
 import { allocate, castScalar, checkDType, type DType, dtypeOfTypedArray, type TypedArray } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
+import { describeValue } from "./shape.js";
 
 export function scalar(v: number | boolean, dtype?: DType, weakType = false): ConcreteArray {
-  const d = dtype ?? (typeof v === "boolean" ? "bool" : defaultFloat());
+  if (typeof v !== "number" && typeof v !== "boolean") throw new ArgumentError(`scalar: expected a number or a boolean, got ${describe(v)}`);
+  if (typeof weakType !== "boolean") throw new ArgumentError(`scalar: weakType must be a boolean, got ${describe(weakType)}`);
+  const d = dtype === undefined ? (typeof v === "boolean" ? "bool" : defaultFloat()) : checkDType(dtype, "scalar");
   const data = allocate(d, 1);
   data[0] = castScalar(v, d);
   return new ConcreteArray(new ShapedArray([], d, weakType), data);
 }
 
 function describe(x: unknown): string {
-  if (x === null) return "null";
   if (Array.isArray(x)) return "a JS array";
-  if (typeof x === "object") return `an object (${x.constructor?.name ?? "Object"})`;
-  return `${typeof x} ${String(x)}`;
+  return describeValue(x);
 }
 
 /** An NDArray for an operand position: arrays pass through, JS numbers become weakly

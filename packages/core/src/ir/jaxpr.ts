@@ -2,6 +2,7 @@
 // Only Vars carry identity; everything else is plain data.
 import type { NDArray } from "../array.js";
 import type { ShapedArray } from "../aval.js";
+import { ArgumentError } from "../errors.js";
 import { pythonFloatRepr, shortestFloat } from "../format.js";
 import type { ParamsOf, PrimitiveName } from "../primitives/params.js";
 
@@ -123,6 +124,7 @@ function usedVars(jaxpr: Jaxpr): Set<Var> {
 }
 
 export function printJaxpr(jaxpr: Jaxpr, indent = ""): string {
+  if (!(jaxpr instanceof Jaxpr)) throw new ArgumentError("printJaxpr: expected a Jaxpr (such as makeJaxpr(f)(...args).jaxpr)");
   const namer = new Namer(usedVars(jaxpr));
   const decl = (v: Var): string => `${namer.declare(v)}:${v.aval.str()}`;
   const consts = jaxpr.constVars.map(decl).join(" ");

@@ -5,6 +5,7 @@ import { asArray } from "../creation.js";
 import { ArgumentError } from "../errors.js";
 import { traceToJaxpr } from "../trace/jaxpr-trace.js";
 import { flatten, type PyTree, type TreeDef, unflatten } from "../tree/index.js";
+import { describeValue } from "../shape.js";
 import { evalClosedJaxpr } from "./eval.js";
 import { ClosedJaxpr } from "./jaxpr.js";
 
@@ -23,6 +24,7 @@ export function leafToArray(l: unknown, where: string): NDArray {
 export type ArgsOrNumbers<A extends unknown[]> = { [K in keyof A]: A[K] extends NDArray ? A[K] | number : A[K] };
 
 export function makeJaxpr<A extends unknown[]>(f: (...args: A) => PyTree) {
+  if (typeof f !== "function") throw new ArgumentError(`makeJaxpr: expected a function to trace, got ${describeValue(f)}`);
   return (...args: ArgsOrNumbers<A>): ClosedJaxpr => {
     const [flatArgs, inDef] = flattenArgs(args, "makeJaxpr");
     const inAvals: ShapedArray[] = flatArgs.map((a) => a.aval);
@@ -45,6 +47,7 @@ function unflattenArgs(def: TreeDef, leaves: readonly NDArray[]): unknown[] {
 
 /** Run a closed jaxpr on flat arguments; returns the flat outputs. */
 export function evalJaxpr(closed: ClosedJaxpr, ...args: (NDArray | number)[]): NDArray[] {
+  if (!(closed instanceof ClosedJaxpr)) throw new ArgumentError(`evalJaxpr: expected a ClosedJaxpr from makeJaxpr(f)(...args), got ${describeValue(closed)}`);
   return evalClosedJaxpr(
     closed,
     args.map((a, i) => asArray(a, `evalJaxpr (argument ${i})`)),

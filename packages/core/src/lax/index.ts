@@ -4,7 +4,8 @@ import type { NDArray, Operand } from "../array.js";
 import { asArray, scalar } from "../creation.js";
 import { type DType, checkDType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
-import { checkIntList, normalizeAxes, normalizeAxis } from "../shape.js";
+import { checkOptions } from "../options.js";
+import { checkIntList, describeValue, normalizeAxes, normalizeAxis } from "../shape.js";
 import { type Axes, noParams, type PrimitiveName } from "../primitives/params.js";
 import { bind, bind1 } from "../trace/core.js";
 
@@ -61,7 +62,7 @@ export const square = unary("square");
 export const stopGradient = unary("stop_gradient");
 
 export function integerPow(x: Operand, y: number): NDArray {
-  if (!Number.isInteger(y)) throw new ArgumentError(`integer_pow: the exponent must be an integer, got ${y}`);
+  if (!Number.isInteger(y)) throw new ArgumentError(`integer_pow: the exponent must be an integer, got ${describeValue(y)}`);
   return bind1("integer_pow", [asArray(x, "integer_pow")], { y });
 }
 
@@ -197,7 +198,7 @@ export function iota(dtype: DType, shape: readonly number[], dimension = 0): NDA
 export function sort(operands: readonly NDArray[], opts: { readonly dimension?: number } = {}): NDArray[] {
   if (!Array.isArray(operands) || operands.length === 0) throw new ArgumentError("sort: expected a non-empty list of operands");
   const arrays = operands.map((x) => asArray(x, "sort"));
-  const dimension = normalizeAxis(opts.dimension ?? -1, arrays[0]!.ndim, "sort");
+  const dimension = normalizeAxis(checkOptions(opts, "lax.sort", { dimension: "integer" }).dimension ?? -1, arrays[0]!.ndim, "sort");
   return bind("sort", arrays, { dimension, num_keys: 1 });
 }
 export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray): [NDArray, NDArray] {

@@ -6,8 +6,9 @@ import { defaultFloat } from "../config.js";
 import { asArray, scalar } from "../creation.js";
 import { allocate, castScalar, checkDType, type DType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
+import { checkOptions } from "../options.js";
 import * as lax from "../lax/index.js";
-import { checkShape, checkOptionsObject } from "../shape.js";
+import { checkShape, checkOptionsObject, describeValue } from "../shape.js";
 
 export function full(shape: readonly number[] | number, value: number | boolean, dtype?: DType): NDArray {
   const s = checkShape(shape, "full");
@@ -40,7 +41,7 @@ function fromValues(values: readonly number[], dtype: DType): NDArray {
 /** arange(stop) | arange(start, stop, step?, dtype?): int32 when every argument is an integer. */
 export function arange(start: number, stop?: number, step = 1, dtype?: DType): NDArray {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
-  for (const v of [lo, hi, step]) if (typeof v !== "number" || !Number.isFinite(v)) throw new ArgumentError(`arange: arguments must be finite numbers, got ${v}`);
+  for (const v of [lo, hi, step]) if (typeof v !== "number" || !Number.isFinite(v)) throw new ArgumentError(`arange: arguments must be finite numbers, got ${describeValue(v)}`);
   if (step === 0) throw new ArgumentError("arange: step must not be zero");
   const d = dtype !== undefined ? checkDType(dtype, "arange") : [lo, hi, step].every(Number.isInteger) ? "int32" : defaultFloat();
   const n = Math.max(0, Math.ceil((hi - lo) / step));
@@ -49,7 +50,7 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): N
 
 export function linspace(start: number, stop: number, num = 50, opts: { readonly endpoint?: boolean; readonly dtype?: DType } = {}): NDArray {
   checkOptionsObject(opts, "linspace");
-  if (!Number.isInteger(num) || num < 0) throw new ArgumentError(`linspace: num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0) throw new ArgumentError(`linspace: num must be a non-negative integer, got ${describeValue(num)}`);
   if (typeof start !== "number" || typeof stop !== "number") throw new ArgumentError(`linspace: start and stop must be numbers, got ${typeof start} and ${typeof stop}`);
   const endpoint = opts.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
@@ -59,13 +60,14 @@ export function linspace(start: number, stop: number, num = 50, opts: { readonly
 }
 
 export function eye(n: number, m?: number, opts: { readonly k?: number; readonly dtype?: DType } = {}): NDArray {
-  checkOptionsObject(opts, "eye");
+  checkOptions(opts, "eye", { k: "integer", dtype: "dtype" });
   const cols = m ?? n;
   checkShape([n, cols], "eye");
   const k = opts.k ?? 0;
   const d = opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "eye");
   const data = allocate(d, n * cols);
-  for (let i = 0; i < n; i++) if (i + k >= 0 && i + k < cols) data[i * cols + i + k] = 1;
+  // Only the rows that meet the diagonal: eye(2 ** 33, 0) is empty and must not loop 2 ** 33 times.
+  for (let i = Math.max(0, -k); i < Math.min(n, cols - k); i++) data[i * cols + i + k] = 1;
   return new ConcreteArray(new ShapedArray([n, cols], d), data);
 }
 export const identity = (n: number, dtype?: DType): NDArray => eye(n, n, dtype === undefined ? {} : { dtype });

@@ -9,13 +9,13 @@ import { checkDType, type DType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
-import { checkShape, normalizeAxis, checkOptionsObject } from "../shape.js";
+import { checkShape, describeValue, normalizeAxis, checkOptionsObject } from "../shape.js";
 
 /** A raw PRNG key: an int32 array of shape [2] (two uint32 words). */
 export type PRNGKey = NDArray;
 
 export function key(seed: number): PRNGKey {
-  if (!Number.isInteger(seed)) throw new ArgumentError(`random.key: the seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(seed)) throw new ArgumentError(`random.key: the seed must be an integer, got ${describeValue(seed)}`);
   const data = new Int32Array([Math.floor(seed / 2 ** 32) | 0, seed | 0]);
   return new ConcreteArray(new ShapedArray([2], "int32"), data);
 }
@@ -45,14 +45,14 @@ function threefry(k: NDArray, count: NDArray): NDArray {
 /** `num` new keys from one (JAX returns them stacked; a list destructures the same way). */
 export function split(k: PRNGKey, num = 2): PRNGKey[] {
   const kk = checkKey(k, "random.split");
-  if (!Number.isInteger(num) || num < 1) throw new ArgumentError(`random.split: num must be a positive integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 1) throw new ArgumentError(`random.split: num must be a positive integer, got ${describeValue(num)}`);
   const keys = lax.reshape(threefry(kk, lax.iota("int32", [2 * num], 0)), [num, 2]);
   return Array.from({ length: num }, (_, i) => lax.reshape(lax.slice(keys, [i, 0], [i + 1, 2]), [2]));
 }
 
 export function foldIn(k: PRNGKey, data: number): PRNGKey {
   const kk = checkKey(k, "random.foldIn");
-  if (!Number.isInteger(data)) throw new ArgumentError(`random.foldIn: data must be an integer, got ${data}`);
+  if (!Number.isInteger(data)) throw new ArgumentError(`random.foldIn: data must be an integer, got ${describeValue(data)}`);
   // JAX folds in `uint32(data)`: the words are [0, data mod 2^32].
   return threefry(kk, np.array([0, data | 0], { dtype: "int32" }));
 }

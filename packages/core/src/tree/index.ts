@@ -1,6 +1,6 @@
 // Pytrees: nested JS arrays and plain objects whose leaves are arrays and numbers.
 // Object keys flatten in sorted order; null and undefined are empty subtrees.
-import { TreeStructureError } from "../errors.js";
+import { ArgumentError, TreeStructureError } from "../errors.js";
 
 export type Leaf = unknown;
 export type PyTree = unknown;
@@ -18,7 +18,7 @@ export class TreeDef {
       node.kind === "leaf" ? 1 : node.kind === "none" ? 0 : node.children.reduce((n, c) => n + c.numLeaves, 0);
   }
   equals(o: TreeDef): boolean {
-    return firstDifference(this, o, "") === undefined;
+    return o instanceof TreeDef && firstDifference(this, o, "") === undefined;
   }
   toString(): string {
     const n = this.node;
@@ -59,7 +59,20 @@ export function flatten(t: PyTree): [Leaf[], TreeDef] {
   return [leaves, def];
 }
 
+/** Public entry points take TreeDefs from flatten/structure; anything else is a clear error. */
+function checkTreeDef(def: unknown, where: string): void {
+  if (!(def instanceof TreeDef)) throw new ArgumentError(`${where}: expected a TreeDef (from tree.flatten or tree.structure), got ${describe(def)}`);
+}
+
+function describe(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (typeof x === "object") return Array.isArray(x) ? "an array" : "an object";
+  return typeof x;
+}
+
 export function unflatten(def: TreeDef, leaves: readonly Leaf[]): PyTree {
+  checkTreeDef(def, "tree.unflatten");
+  if (!Array.isArray(leaves)) throw new ArgumentError(`tree.unflatten: the leaves must be an array, got ${describe(leaves)}`);
   if (leaves.length !== def.numLeaves) {
     throw new TreeStructureError(`tree.unflatten: the structure ${def} has ${def.numLeaves} leaves, got ${leaves.length}`);
   }
@@ -107,9 +120,14 @@ function firstDifference(a: TreeDef, b: TreeDef, path: string): string | undefin
 
 /** Throw a TreeStructureError naming the path where `b` departs from `a`. */
 export function assertSameStructure(a: TreeDef, b: TreeDef, where: string, names: readonly [string, string] = ["first", "second"]): void {
+  checkTreeDef(a, "tree.assertSameStructure");
+  checkTreeDef(b, "tree.assertSameStructure");
   const d = firstDifference(a, b, "");
   if (d !== undefined) {
-    throw new TreeStructureError(`${where}: the ${names[0]} and ${names[1]} trees differ in structure at ${d}: ${a} vs ${b}`);
+    // `where` and `names` only label the message; odd values must not break the error itself.
+    const w = typeof where === "string" ? where : "tree.assertSameStructure";
+    const [n0, n1] = Array.isArray(names) && typeof names[0] === "string" && typeof names[1] === "string" ? names : ["first", "second"];
+    throw new TreeStructureError(`${w}: the ${n0} and ${n1} trees differ in structure at ${d}: ${a} vs ${b}`);
   }
 }
 
@@ -128,6 +146,7 @@ export function leafPaths(t: PyTree): string[] {
 
 /** Apply `f` leaf-wise over `t` and trees of the same structure. */
 export function map<R = unknown>(f: (...leaves: Leaf[]) => R, t: PyTree, ...rest: PyTree[]): PyTree {
+  if (typeof f !== "function") throw new ArgumentError(`tree.map: the first argument must be a function of the leaves, got ${describe(f)}`);
   const [ls, def] = flatten(t);
   const others = rest.map((r, k) => {
     const [rl, rdef] = flatten(r);

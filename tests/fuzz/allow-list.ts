@@ -1,0 +1,37 @@
+// Known failures the fuzz suite finds in areas other branches of issue 7 are fixing. A listed
+// function may throw the error class its reason starts with ("RangeError: ...") instead of a
+// JaxtsError without failing the suite; every other check (only that class, inputs unchanged,
+// prototypes untouched, grad still works afterwards) still applies. Delete an entry once the
+// fix is merged: the suite then guards the function again.
+const HUGE = "RangeError: a huge or negative size reaches the typed-array allocation (h-num: ShapeError for huge sizes)";
+
+export const ALLOWED_FAILURES: Readonly<Record<string, string>> = {
+  // h-num: huge sizes -> ShapeError saying how much memory it would need
+  "np.full": HUGE,
+  "np.zeros": HUGE,
+  "np.ones": HUGE,
+  "np.fullLike": HUGE,
+  "np.arange": HUGE,
+  "np.linspace": HUGE,
+  "np.eye": HUGE,
+  "np.identity": HUGE,
+  "np.tile": HUGE,
+  "np.repeat": HUGE,
+  "np.broadcastTo": HUGE,
+  "lax.iota": HUGE,
+  "lax.pad": HUGE,
+  "lax.broadcastInDim": HUGE,
+  "random.split": HUGE,
+  "random.bits": HUGE,
+  "random.uniform": HUGE,
+  "random.normal": HUGE,
+  "random.bernoulli": HUGE,
+  "random.gumbel": HUGE,
+  "random.randint": HUGE,
+  full: HUGE,
+  zeros: HUGE,
+  ones: HUGE,
+  arange: HUGE,
+  linspace: HUGE,
+  eye: HUGE,
+};
