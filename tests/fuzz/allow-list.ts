@@ -28,10 +28,15 @@ export const ALLOWED_FAILURES: Readonly<Record<string, string>> = {
   "random.bernoulli": HUGE,
   "random.gumbel": HUGE,
   "random.randint": HUGE,
+  "nn.oneHot": HUGE,
+  "random.permutation": HUGE,
   full: HUGE,
   zeros: HUGE,
   ones: HUGE,
   arange: HUGE,
   linspace: HUGE,
   eye: HUGE,
+  // h-num: indexing modes add options to gather/scatter; `null` options still crash there
+  "lax.gather": "TypeError: null options object (h-num reworks gather/scatter options with the indexing modes)",
+  "lax.scatterAdd": "TypeError: null options object (h-num reworks gather/scatter options with the indexing modes)",
 };

@@ -252,6 +252,7 @@ function hash(s: string): number {
 
 /** Fuzz one function: RUNS calls with arguments from `sig`, exercising what it returns. */
 export function fuzzFunction(name: string, fn: AnyFn, sig: Sig, thisArg?: fc.Arbitrary<unknown>, runs = RUNS): void {
+  if (process.env.FUZZ_TRACE) process.stderr.write(`fuzz ${name}\n`);
   const arb = fc.tuple(thisArg ?? fc.constant(undefined), argsFor(sig), followArb);
   fc.assert(
     fc.property(arb, ([self, args, follow]) => {

@@ -5,6 +5,7 @@ import { ShapedArray } from "./aval.js";
 import { defaultFloat } from "./config.js";
 import { allocate, castScalar, checkDType, type DType, dtypeOfTypedArray, type TypedArray } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
+import { checkOptions } from "./options.js";
 import { describeValue } from "./shape.js";
 
 export function scalar(v: number | boolean, dtype?: DType, weakType = false): ConcreteArray {
@@ -63,6 +64,7 @@ function allBoolean(data: NestedArray): boolean {
 
 /** `array(data, { dtype })`: from a number, boolean, nested JS array, typed array or NDArray. */
 export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): NDArray {
+  checkOptions(opts, "array", { dtype: "dtype" });
   const dtype = opts.dtype === undefined ? undefined : checkDType(opts.dtype, "array");
   if (data instanceof NDArray) {
     if (dtype === undefined || dtype === data.dtype) return data;

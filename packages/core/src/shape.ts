@@ -54,18 +54,19 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
 
 export function checkShape(shape: unknown, where: string): number[] {
   if (typeof shape === "number") shape = [shape];
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+  // Array.from reads a hole as undefined (every() would skip it and let [2, , 3] through).
+  if (!Array.isArray(shape) || !Array.from(shape).every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ArgumentError(`${where}: a shape must be a list of non-negative integers, got ${describeValue(shape)}`);
   }
-  return [...(shape as number[])];
+  return Array.from(shape as number[]);
 }
 
 /** A list of integers for a static argument (`what` names it in the error). */
 export function checkIntList(x: unknown, where: string, what: string): number[] {
-  if (!Array.isArray(x) || !x.every((d) => Number.isInteger(d))) {
+  if (!Array.isArray(x) || !Array.from(x).every((d) => Number.isInteger(d))) {
     throw new ArgumentError(`${where}: ${what} must be a list of integers, got ${describeValue(x)}`);
   }
-  return [...(x as number[])];
+  return Array.from(x as number[]);
 }
 
 /** A short description of a JS value for error messages. Safe for any value: building the

@@ -148,7 +148,7 @@ export function rev(x: Operand, dimensions: Axes): NDArray {
 }
 export function concatenate(xs: readonly Operand[], dimension: number): NDArray {
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("concatenate: expected a non-empty list of arrays");
-  return bind("concatenate", xs.map((x) => asArray(x, "concatenate")), { dimension })[0]!;
+  return bind("concatenate", Array.from(xs, (x) => asArray(x, "concatenate")), { dimension })[0]!;
 }
 export function pad(x: Operand, paddingValue: Operand, paddingConfig: readonly (readonly [number, number, number])[]): NDArray {
   const [a, v] = binaryOperands("pad", x, paddingValue);
@@ -181,7 +181,7 @@ export type DotDimensionNumbers = readonly [readonly [Axes, Axes], readonly [Axe
 export function dotGeneral(lhs: Operand, rhs: Operand, dimensionNumbers: DotDimensionNumbers): NDArray {
   const where = "dot_general";
   const bad = () => new ArgumentError(`${where}: dimension_numbers must be ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))`);
-  if (!Array.isArray(dimensionNumbers) || !dimensionNumbers.every((p) => Array.isArray(p) && p.length === 2)) throw bad();
+  if (!Array.isArray(dimensionNumbers) || dimensionNumbers.length !== 2 || !Array.from(dimensionNumbers).every((p) => Array.isArray(p) && p.length === 2)) throw bad();
   const [[lc, rc], [lb, rb]] = dimensionNumbers;
   const list = (l: Axes) => checkIntList(l, where, "each dimension_numbers entry");
   return bind1(where, binaryOperands(where, lhs, rhs), {
@@ -197,7 +197,7 @@ export function iota(dtype: DType, shape: readonly number[], dimension = 0): NDA
 /** Sort every operand along `dimension` by the first. */
 export function sort(operands: readonly NDArray[], opts: { readonly dimension?: number } = {}): NDArray[] {
   if (!Array.isArray(operands) || operands.length === 0) throw new ArgumentError("sort: expected a non-empty list of operands");
-  const arrays = operands.map((x) => asArray(x, "sort"));
+  const arrays = Array.from(operands, (x) => asArray(x, "sort"));
   const dimension = normalizeAxis(checkOptions(opts, "lax.sort", { dimension: "integer" }).dimension ?? -1, arrays[0]!.ndim, "sort");
   return bind("sort", arrays, { dimension, num_keys: 1 });
 }

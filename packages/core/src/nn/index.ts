@@ -7,7 +7,8 @@ import { ArgumentError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
 import { toFloat } from "../numpy/promote.js";
-import { normalizeAxes, checkOptionsObject } from "../shape.js";
+import { checkOptions } from "../options.js";
+import { describeValue, normalizeAxes, checkOptionsObject } from "../shape.js";
 
 /** max(x, 0); the derivative at 0 is 0, as in JAX. Negative inputs give +0 (not -0), NaN stays NaN. */
 export const relu = (x: Operand): NDArray => {
@@ -89,8 +90,8 @@ export function logSoftmax(x: Operand, opts: { readonly axis?: number | readonly
 
 /** oneHot(labels, numClasses): a new last axis with 1 at each label (default float dtype). */
 export function oneHot(x: Operand, numClasses: number, opts: { readonly dtype?: DType } = {}): NDArray {
-  checkOptionsObject(opts, "oneHot");
-  if (!Number.isInteger(numClasses) || numClasses < 0) throw new ArgumentError(`oneHot: numClasses must be a non-negative integer, got ${numClasses}`);
+  checkOptions(opts, "oneHot", { dtype: "dtype" });
+  if (!Number.isInteger(numClasses) || numClasses < 0) throw new ArgumentError(`oneHot: numClasses must be a non-negative integer, got ${describeValue(numClasses)}`);
   const labels = np.expandDims(asArray(x, "oneHot"), -1);
   return np.astype(np.equal(labels, lax.iota("int32", [numClasses], 0)), opts.dtype ?? defaultFloat());
 }

@@ -7,6 +7,7 @@ import { defaultFloat } from "../config.js";
 import { asArray } from "../creation.js";
 import { checkDType, type DType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
+import { checkOptions } from "../options.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
 import { checkShape, describeValue, normalizeAxis, checkOptionsObject } from "../shape.js";
@@ -95,6 +96,7 @@ export function uniform(
   shape: readonly number[] = [],
   opts: { readonly minval?: Operand; readonly maxval?: Operand; readonly dtype?: DType } = {},
 ): NDArray {
+  checkOptions(opts, "random.uniform", { minval: "any", maxval: "any", dtype: "dtype" });
   const kk = checkKey(k, "random.uniform");
   const s = checkShape(shape, "random.uniform");
   const d = floatDType(opts.dtype, "random.uniform");
