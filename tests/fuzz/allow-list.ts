@@ -39,4 +39,6 @@ export const ALLOWED_FAILURES: Readonly<Record<string, string>> = {
   // h-num: indexing modes add options to gather/scatter; `null` options still crash there
   "lax.gather": "TypeError: null options object (h-num reworks gather/scatter options with the indexing modes)",
   "lax.scatterAdd": "TypeError: null options object (h-num reworks gather/scatter options with the indexing modes)",
+  // h-ad: options of transformations checked with checkOptions
+  jit: "TypeError: an option of the wrong kind, e.g. { staticArgnums: true } (h-ad moves jit's options to checkOptions)",
 };

@@ -14,7 +14,7 @@ import {
   tree,
   checkOptionsObject,
 } from "@jaxts/core";
-import { flattenOutputs } from "../ad/args.js";
+import { checkCallable, flattenOutputs } from "../ad/args.js";
 import { type AnyFn, call, type LooseArgs } from "../ad/types.js";
 
 export interface JitOptions {
@@ -37,6 +37,7 @@ function staticKey(v: unknown, where: string): string {
 
 /** `jit(f, { staticArgnums })`: f staged once per signature and replayed from the cache. */
 export function jit<F extends AnyFn>(f: F, opts: JitOptions = {}): (...args: LooseArgs<F>) => ReturnType<F> {
+  checkCallable("jit", f);
   checkOptionsObject(opts, "jit", "{ staticArgnums: 1 }");
   const statics = typeof opts.staticArgnums === "number" ? [opts.staticArgnums] : [...(opts.staticArgnums ?? [])];
   const name = f.name || "fn";

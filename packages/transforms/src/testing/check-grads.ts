@@ -1,10 +1,11 @@
 // checkGrads: compare forward- and reverse-mode derivatives of f with central finite
 // differences in float64 along random directions, at orders 1 to 3 (as jax.test_util).
-import { array, flattenArgs, isFloat, JaxtsError, lax, NDArray, np, tree } from "@jaxts/core";
+import { ArgumentError, array, flattenArgs, isFloat, JaxtsError, lax, NDArray, np, tree } from "@jaxts/core";
 
 const isArr = (x: unknown): x is NDArray => x instanceof NDArray;
 import { jvp, vjp } from "../ad/api.js";
 import { type AnyFn, call } from "../ad/types.js";
+import { checkCallable } from "../ad/args.js";
 
 /** Raised when a derivative disagrees with finite differences. */
 export class GradientCheckError extends JaxtsError {}
@@ -151,6 +152,8 @@ function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: Che
  * disagrees with central finite differences computed in float64.
  */
 export function checkGrads(f: AnyFn, args: readonly unknown[], opts: CheckGradsOptions = {}): void {
+  checkCallable("checkGrads", f);
+  if (!Array.isArray(args)) throw new ArgumentError("checkGrads: args must be the list of arguments to call f with, such as [x]");
   const order = opts.order ?? 2;
   const rnd = normals(opts.seed ?? 0x5eed);
   const args64 = args.map(toFloat64Tree);
