@@ -115,9 +115,17 @@ function assertHealthy(where: string): void {
   if (np.add(1, 2).item() !== 3) throw new Error(`${where}: np.add(1, 2) is no longer 3 after this call`);
 }
 
+/** Functions print as their name (fast-check would print their whole source). */
+function printable(x: unknown, depth = 0): unknown {
+  if (typeof x === "function") return `<function ${x.name || "anonymous"}>`;
+  if (depth > 4 || x === null || typeof x !== "object" || x instanceof NDArray || !(Array.isArray(x) || Object.getPrototypeOf(x) === Object.prototype)) return x;
+  if (Array.isArray(x)) return Array.from(x, (v) => printable(v, depth + 1));
+  return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, printable(v, depth + 1)]));
+}
+
 function describeArgs(args: readonly unknown[]): string {
   try {
-    return fc.stringify(args);
+    return fc.stringify(printable(args));
   } catch {
     return "(unprintable arguments)";
   }

@@ -1,6 +1,7 @@
 // Learning-rate (and other hyperparameter) schedules: pure functions of the step count,
 // written with np so that a traced, int32 step works as well as a JS number (Optax 0.2.8).
 import { ArgumentError, config, NDArray, np, checkOptionsObject } from "@jaxts/core";
+import { describe } from "./tree-util.js";
 
 /** A step: a JS number, or the int32 step counter an optimizer keeps in its state. */
 export type Step = NDArray | number;
@@ -20,12 +21,12 @@ function floatStep(step: Step, where: string): NDArray {
 
 function checkFinite(where: string, name: string, value: unknown): void {
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ArgumentError(`${where}: ${name} must be a finite number, got ${String(value)}`);
+    throw new ArgumentError(`${where}: ${name} must be a finite number, got ${typeof value === "number" ? value : describe(value)}`);
   }
 }
 
 function checkInteger(where: string, name: string, value: unknown): void {
-  if (typeof value !== "number" || !Number.isInteger(value)) throw new ArgumentError(`${where}: ${name} must be an integer, got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value)) throw new ArgumentError(`${where}: ${name} must be an integer, got ${typeof value === "number" ? value : describe(value)}`);
 }
 
 /**
@@ -226,6 +227,9 @@ export function warmupCosineDecay(
 export function piecewiseConstant(initValue: number, boundariesAndScales: Readonly<Record<number, number>> = {}): Schedule {
   const where = "piecewiseConstant";
   checkFinite(where, "initValue", initValue);
+  if (typeof boundariesAndScales !== "object" || boundariesAndScales === null) {
+    throw new ArgumentError(`${where}: boundariesAndScales must be an object { step: scale }, got ${describe(boundariesAndScales)}`);
+  }
   const entries = Object.entries(boundariesAndScales)
     .map(([b, s]) => [Number(b), s] as const)
     .sort((x, y) => x[0] - y[0]);

@@ -47,7 +47,8 @@ export function flatten(t: PyTree): [Leaf[], TreeDef] {
   const leaves: Leaf[] = [];
   const walk = (x: unknown): TreeDef => {
     if (x === null || x === undefined) return new TreeDef({ kind: "none", value: x });
-    if (Array.isArray(x)) return new TreeDef({ kind: "array", children: x.map(walk) });
+    // Array.from visits holes (as undefined, an empty subtree); map would leave them out.
+    if (Array.isArray(x)) return new TreeDef({ kind: "array", children: Array.from(x, walk) });
     if (isPlainObject(x)) {
       const keys = Object.keys(x).sort();
       return new TreeDef({ kind: "object", keys, children: keys.map((k) => walk(x[k])) });
@@ -136,7 +137,7 @@ export function leafPaths(t: PyTree): string[] {
   const paths: string[] = [];
   const walk = (x: unknown, path: string): void => {
     if (x === null || x === undefined) return;
-    if (Array.isArray(x)) x.forEach((c, i) => walk(c, `${path}[${i}]`));
+    if (Array.isArray(x)) Array.from(x).forEach((c, i) => walk(c, `${path}[${i}]`));
     else if (isPlainObject(x)) for (const k of Object.keys(x).sort()) walk(x[k], `${path}.${k}`);
     else paths.push(path || "(root)");
   };
