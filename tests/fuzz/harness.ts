@@ -4,7 +4,7 @@
 // (no trace state left behind) — then exercise what it returned (functions, `at()` objects,
 // gradient transformations) the same way.
 import { config, JaxtsError, NDArray, np } from "@jaxts/core";
-import { grad } from "@jaxts/transforms";
+import { grad, jit, vmap } from "@jaxts/transforms";
 import fc from "fast-check";
 import { ALLOWED_FAILURES } from "./allow-list.js";
 import { anyArb, KINDS, type Kind, operandArb, pytreeArb } from "./arbitraries.js";
@@ -17,7 +17,7 @@ export const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 /** A call slower than this is treated as a hang. */
 const SLOW_MS = 2000;
 
-export const stats = { calls: 0, thrown: 0, allowed: new Map<string, number>() };
+export const stats = { calls: 0, traced: 0, thrown: 0, allowed: new Map<string, number>() };
 
 // ---------- snapshots of inputs ----------
 
@@ -135,7 +135,9 @@ function describeArgs(args: readonly unknown[]): string {
  * Call `fn(...args)` under the four checks. Returns the result when it returned normally
  * (undefined when it threw a JaxtsError or an allowed failure).
  */
-export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: readonly unknown[]): { ok: boolean; value?: unknown } {
+export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: readonly unknown[], label = name): { ok: boolean; value?: unknown } {
+  // A traced call (label differs) runs a closure over `args`; they are still what is snapshot.
+  const callArgs = label === name ? args : [];
   const inputs = [thisArg, ...args];
   const before = snapshot(inputs);
   stats.calls++;
@@ -144,7 +146,7 @@ export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: rea
   let changedConfig = false;
   const t0 = performance.now();
   try {
-    value = Reflect.apply(fn, thisArg, args);
+    value = Reflect.apply(fn, thisArg, callArgs);
   } catch (e) {
     ok = false;
     stats.thrown++;
@@ -153,7 +155,7 @@ export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: rea
       // An entry tolerates only the error class its reason starts with ("RangeError: ...").
       if (allowed === undefined || !(e instanceof Error) || !allowed.startsWith(`${e.name}:`)) {
         const what = e instanceof Error ? `${e.name}: ${e.message}\n${e.stack?.split("\n").slice(1, 6).join("\n")}` : `a non-Error ${String(e)}`;
-        throw new Error(`${name}(${describeArgs(args)}) threw ${what}`);
+        throw new Error(`${label}(${describeArgs(args)}) threw ${what}`);
       }
       stats.allowed.set(name, (stats.allowed.get(name) ?? 0) + 1);
     }
@@ -166,10 +168,10 @@ export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: rea
   }
   if (changedConfig) throw new Error(`${name} changed the configuration`);
   const ms = performance.now() - t0;
-  if (ms > SLOW_MS) throw new Error(`${name}(${describeArgs(args)}) took ${ms.toFixed(0)} ms (a hang?)`);
+  if (ms > SLOW_MS) throw new Error(`${label}(${describeArgs(args)}) took ${ms.toFixed(0)} ms (a hang?)`);
   const d = diff(before, snapshot(inputs), "args");
-  if (d !== undefined) throw new Error(`${name}(${describeArgs(args)}) mutated its input: ${d}`);
-  assertHealthy(name);
+  if (d !== undefined) throw new Error(`${label}(${describeArgs(args)}) mutated its input: ${d}`);
+  assertHealthy(label);
   return ok ? { ok, value } : { ok };
 }
 
@@ -236,6 +238,39 @@ function exerciseShallow(name: string, result: unknown, follow: readonly unknown
   });
 }
 
+// ---------- calls under a transformation ----------
+
+type Mode = "eager" | "jit" | "vmap";
+
+/** Arrays among `this` and the arguments become tracers: the same call made inside `jit`, or
+ * inside `vmap` over a batch of two copies. Errors raised mid-trace must leave no trace
+ * state behind (checked by the grad after every call). */
+function tracedCall(mode: "jit" | "vmap", name: string, fn: AnyFn, self: unknown, args: readonly unknown[]): void {
+  const all = [self, ...args];
+  const positions = all.flatMap((a, i) => (a instanceof NDArray ? [i] : []));
+  if (positions.length === 0) {
+    checkedCall(name, fn, self, args);
+    return;
+  }
+  const inner = (...tracers: unknown[]): unknown => {
+    const filled = [...all];
+    positions.forEach((p, k) => {
+      filled[p] = tracers[k];
+    });
+    const r = Reflect.apply(fn, filled[0], filled.slice(1));
+    // Only arrays (or lists of them) are valid outputs of a transformed function.
+    return r instanceof NDArray || (Array.isArray(r) && r.every((x) => x instanceof NDArray)) ? r : [];
+  };
+  stats.traced++;
+  const arrays = positions.map((p) => all[p] as NDArray);
+  const run =
+    mode === "jit"
+      ? () => jit(inner)(...arrays)
+      : () => vmap(inner)(...arrays.map((a) => np.stack([a, a])));
+  // The allow-list and messages use the function's own name; the label says how it was called.
+  checkedCall(name, run, undefined, [...all], `${mode}(${name})`);
+}
+
 // ---------- properties ----------
 
 /** Arguments from a signature: mostly the right kinds, sometimes any value, sometimes one
@@ -259,11 +294,13 @@ function hash(s: string): number {
 }
 
 /** Fuzz one function: RUNS calls with arguments from `sig`, exercising what it returns. */
-export function fuzzFunction(name: string, fn: AnyFn, sig: Sig, thisArg?: fc.Arbitrary<unknown>, runs = RUNS): void {
+export function fuzzFunction(name: string, fn: AnyFn, sig: Sig, thisArg?: fc.Arbitrary<unknown>, runs = RUNS, traced = false): void {
   if (process.env.FUZZ_TRACE) process.stderr.write(`fuzz ${name}\n`);
-  const arb = fc.tuple(thisArg ?? fc.constant(undefined), argsFor(sig), followArb);
+  const mode = traced ? fc.constantFrom<Mode>("eager", "eager", "jit", "vmap") : fc.constant<Mode>("eager");
+  const arb = fc.tuple(thisArg ?? fc.constant(undefined), argsFor(sig), followArb, mode);
   fc.assert(
-    fc.property(arb, ([self, args, follow]) => {
+    fc.property(arb, ([self, args, follow, m]) => {
+      if (m !== "eager") return tracedCall(m, name, fn, self, args);
       const r = checkedCall(name, fn, self, args);
       if (r.ok) exercise(name, r.value, follow);
     }),

@@ -69,7 +69,8 @@ describe("fuzz @jaxts/optim: only JaxtsErrors escape, inputs unchanged, grad sti
   for (const [name, fn] of FUNCTIONS) {
     it(name, () => {
       // Factories get twice the runs: each also runs init/update or the schedule it returns.
-      fuzzFunction(name, fn, SIGNATURES[name] ?? OPT, undefined, name.startsWith("losses.") ? RUNS : RUNS * 2);
+      const loss = name.startsWith("losses.");
+      fuzzFunction(name, fn, SIGNATURES[name] ?? OPT, undefined, loss ? RUNS : RUNS * 2, loss);
     });
   }
 });
