@@ -143,7 +143,7 @@ export const shapeArb: fc.Arbitrary<unknown> = fc.oneof(
 export const axisArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: -4, max: 4 }) },
   { weight: 2, arbitrary: fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 3 }) },
-  { weight: 2, arbitrary: fc.constantFrom<unknown>(null, undefined, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, -0, "0", [0, 0], [0.5], [null]) },
+  { weight: 2, arbitrary: fc.constantFrom<unknown>(null, undefined, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 33, -0, "0", [0, 0], [0.5], [null]) },
   { weight: 1, arbitrary: junkArb },
 );
 

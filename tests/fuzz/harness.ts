@@ -139,6 +139,7 @@ export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: rea
   // A traced call (label differs) runs a closure over `args`; they are still what is snapshot.
   const callArgs = label === name ? args : [];
   const inputs = [thisArg, ...args];
+  if (process.env.FUZZ_TRACE === "2") process.stderr.write(`call ${label} ${describeArgs(args)}\n`);
   const before = snapshot(inputs);
   stats.calls++;
   let ok = true;
@@ -152,8 +153,8 @@ export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: rea
     stats.thrown++;
     if (!(e instanceof JaxtsError)) {
       const allowed = ALLOWED_FAILURES[name];
-      // An entry tolerates only the error class its reason starts with ("RangeError: ...").
-      if (allowed === undefined || !(e instanceof Error) || !allowed.startsWith(`${e.name}:`)) {
+      // An entry tolerates only the error classes its reason starts with ("RangeError|TypeError: ...").
+      if (allowed === undefined || !(e instanceof Error) || !allowed.split(":")[0]!.split("|").includes(e.name)) {
         const what = e instanceof Error ? `${e.name}: ${e.message}\n${e.stack?.split("\n").slice(1, 6).join("\n")}` : `a non-Error ${String(e)}`;
         throw new Error(`${label}(${describeArgs(args)}) threw ${what}`);
       }

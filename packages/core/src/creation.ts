@@ -28,7 +28,9 @@ export function asArray(x: unknown, where: string): NDArray {
   if (x instanceof NDArray) return x;
   if (typeof x === "number") return scalar(x, defaultFloat(), true);
   if (typeof x === "boolean") return scalar(x, "bool");
-  throw new ArgumentError(`${where}: expected an NDArray or a number, got ${describe(x)}`);
+  // `where` is the caller's name; a helper exported as-is (lax.binaryOperands) may get anything.
+  const name = typeof where === "string" ? where : "asArray";
+  throw new ArgumentError(`${name}: expected an NDArray or a number, got ${describe(x)}`);
 }
 
 export type ArrayData = NestedArray | TypedArray | NDArray;

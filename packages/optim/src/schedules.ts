@@ -164,12 +164,16 @@ export function cosineDecay(initValue: number, decaySteps: number, opts: { reado
  * lr(50).toString(); // "1"
  */
 export function join(schedules: readonly Schedule[], boundaries: readonly number[]): Schedule {
-  if (!Array.isArray(schedules) || schedules.length === 0 || schedules.some((s) => typeof s !== "function")) {
+  // Dense copies: a hole is then checked (some/forEach skip holes), and later edits to the
+  // caller's lists do not change the schedule.
+  if (!Array.isArray(schedules) || schedules.length === 0 || !Array.from(schedules).every((s) => typeof s === "function")) {
     throw new ArgumentError("join: expected a non-empty list of schedules");
   }
+  schedules = Array.from(schedules);
   if (!Array.isArray(boundaries) || boundaries.length !== schedules.length - 1) {
-    throw new ArgumentError(`join: ${schedules.length} schedules need ${schedules.length - 1} boundaries, got ${Array.isArray(boundaries) ? boundaries.length : String(boundaries)}`);
+    throw new ArgumentError(`join: ${schedules.length} schedules need ${schedules.length - 1} boundaries, got ${Array.isArray(boundaries) ? boundaries.length : describe(boundaries)}`);
   }
+  boundaries = Array.from(boundaries);
   boundaries.forEach((b, i) => checkInteger("join", `boundaries[${i}]`, b));
   return (step) => {
     let output: NDArray | number = schedules[0]!(step);

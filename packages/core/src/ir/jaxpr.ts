@@ -125,6 +125,7 @@ function usedVars(jaxpr: Jaxpr): Set<Var> {
 
 export function printJaxpr(jaxpr: Jaxpr, indent = ""): string {
   if (!(jaxpr instanceof Jaxpr)) throw new ArgumentError("printJaxpr: expected a Jaxpr (such as makeJaxpr(f)(...args).jaxpr)");
+  if (typeof indent !== "string") throw new ArgumentError("printJaxpr: the indent must be a string");
   const namer = new Namer(usedVars(jaxpr));
   const decl = (v: Var): string => `${namer.declare(v)}:${v.aval.str()}`;
   const consts = jaxpr.constVars.map(decl).join(" ");

@@ -144,7 +144,7 @@ export function randint(k: PRNGKey, shape: readonly number[], minval: number, ma
 export function permutation(k: PRNGKey, x: number | NDArray): NDArray {
   const kk = checkKey(k, "random.permutation");
   if (typeof x === "number" ? !Number.isInteger(x) || x < 0 : !(x instanceof NDArray) || x.ndim === 0) {
-    throw new ArgumentError(`random.permutation: expected a non-negative integer or an array of rank ≥ 1, got ${x instanceof NDArray ? x.aval.str() : String(x)}`);
+    throw new ArgumentError(`random.permutation: expected a non-negative integer or an array of rank ≥ 1, got ${x instanceof NDArray ? x.aval.str() : describeValue(x)}`);
   }
   const n = typeof x === "number" ? x : x.shape[0]!;
   const words = bits(kk, [n]);
