@@ -4,7 +4,7 @@
 // (no trace state left behind) — then exercise what it returned (functions, `at()` objects,
 // gradient transformations) the same way.
 import { config, JaxtsError, NDArray, np } from "@jaxts/core";
-import { grad, jit, vmap } from "@jaxts/transforms";
+import { grad, jit, jvp, vmap } from "@jaxts/transforms";
 import fc from "fast-check";
 import { ALLOWED_FAILURES } from "./allow-list.js";
 import { anyArb, KINDS, type Kind, operandArb, pytreeArb } from "./arbitraries.js";
@@ -85,6 +85,30 @@ function diff(a: Snap, b: Snap, path: string): string | undefined {
     }
   }
 }
+
+/** A returned array whose shape is not a list of non-negative integers, whose dtype is not
+ * one of ours, or whose data does not have `size` elements (a silently wrong answer). */
+function malformedArray(x: unknown, depth: number): string | undefined {
+  if (x instanceof NDArray) {
+    const shapeOk = Array.isArray(x.shape) && x.shape.every((d) => Number.isInteger(d) && d >= 0);
+    if (!shapeOk) return `shape [${Array.from(x.shape, String).join(", ")}]`;
+    if (!DTYPE_NAMES.includes(x.dtype)) return `dtype ${String(x.dtype)}`;
+    if (x.size > 1e6) return undefined; // not copied: the check is about small results
+    try {
+      const n = x.toTypedArray().length;
+      return n === x.size ? undefined : `${n} elements for shape [${x.shape.join(", ")}]`;
+    } catch {
+      return undefined; // a tracer (it has no data to check)
+    }
+  }
+  if (depth > 3 || x === null || typeof x !== "object" || !(Array.isArray(x) || Object.getPrototypeOf(x) === Object.prototype)) return undefined;
+  for (const v of Array.isArray(x) ? x : Object.values(x)) {
+    const bad = malformedArray(v, depth + 1);
+    if (bad !== undefined) return bad;
+  }
+  return undefined;
+}
+const DTYPE_NAMES: readonly string[] = ["bool", "int32", "float32", "float64"];
 
 // ---------- global state ----------
 
@@ -170,6 +194,10 @@ export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: rea
   if (changedConfig) throw new Error(`${name} changed the configuration`);
   const ms = performance.now() - t0;
   if (ms > SLOW_MS) throw new Error(`${label}(${describeArgs(args)}) took ${ms.toFixed(0)} ms (a hang?)`);
+  if (ok) {
+    const bad = malformedArray(value, 0);
+    if (bad !== undefined) throw new Error(`${label}(${describeArgs(args)}) returned a malformed array: ${bad}`);
+  }
   const d = diff(before, snapshot(inputs), "args");
   if (d !== undefined) throw new Error(`${label}(${describeArgs(args)}) mutated its input: ${d}`);
   assertHealthy(label);
@@ -241,12 +269,13 @@ function exerciseShallow(name: string, result: unknown, follow: readonly unknown
 
 // ---------- calls under a transformation ----------
 
-type Mode = "eager" | "jit" | "vmap";
+type Mode = "eager" | "jit" | "vmap" | "jvp" | "grad";
 
-/** Arrays among `this` and the arguments become tracers: the same call made inside `jit`, or
- * inside `vmap` over a batch of two copies. Errors raised mid-trace must leave no trace
- * state behind (checked by the grad after every call). */
-function tracedCall(mode: "jit" | "vmap", name: string, fn: AnyFn, self: unknown, args: readonly unknown[]): void {
+/** Arrays among `this` and the arguments become tracers: the same call made inside `jit`,
+ * inside `vmap` over a batch of two copies, under `jvp` (each array its own tangent) or
+ * `grad` (of the sum of a float result). Errors raised mid-trace must leave no trace state
+ * behind (checked by the grad after every call). */
+function tracedCall(mode: Exclude<Mode, "eager">, name: string, fn: AnyFn, self: unknown, args: readonly unknown[]): void {
   const all = [self, ...args];
   const positions = all.flatMap((a, i) => (a instanceof NDArray ? [i] : []));
   if (positions.length === 0) {
@@ -264,10 +293,17 @@ function tracedCall(mode: "jit" | "vmap", name: string, fn: AnyFn, self: unknown
   };
   stats.traced++;
   const arrays = positions.map((p) => all[p] as NDArray);
-  const run =
-    mode === "jit"
-      ? () => jit(inner)(...arrays)
-      : () => vmap(inner)(...arrays.map((a) => np.stack([a, a])));
+  const scalarOut = (...tracers: unknown[]): NDArray => {
+    const r = inner(...tracers);
+    return r instanceof NDArray && (r.dtype === "float32" || r.dtype === "float64") ? np.sum(r) : np.sum(np.zeros([]));
+  };
+  const runs = {
+    jit: () => jit(inner)(...arrays),
+    vmap: () => vmap(inner)(...arrays.map((a) => np.stack([a, a]))),
+    jvp: () => jvp(inner, arrays, arrays),
+    grad: () => (grad(scalarOut) as AnyFn)(...arrays),
+  };
+  const run = runs[mode];
   // The allow-list and messages use the function's own name; the label says how it was called.
   checkedCall(name, run, undefined, [...all], `${mode}(${name})`);
 }
@@ -297,7 +333,7 @@ function hash(s: string): number {
 /** Fuzz one function: RUNS calls with arguments from `sig`, exercising what it returns. */
 export function fuzzFunction(name: string, fn: AnyFn, sig: Sig, thisArg?: fc.Arbitrary<unknown>, runs = RUNS, traced = false): void {
   if (process.env.FUZZ_TRACE) process.stderr.write(`fuzz ${name}\n`);
-  const mode = traced ? fc.constantFrom<Mode>("eager", "eager", "jit", "vmap") : fc.constant<Mode>("eager");
+  const mode = traced ? fc.constantFrom<Mode>("eager", "eager", "jit", "vmap", "jvp", "grad") : fc.constant<Mode>("eager");
   const arb = fc.tuple(thisArg ?? fc.constant(undefined), argsFor(sig), followArb, mode);
   fc.assert(
     fc.property(arb, ([self, args, follow, m]) => {
