@@ -108,6 +108,31 @@ export const junkArb: fc.Arbitrary<unknown> = fc.constantFrom<() => unknown>(
   () => ({ a: 10n }),
 ).map((make) => make());
 
+/** Cyclic and 100,000-deep pytrees and nested lists: fed only to the functions that walk
+ * pytrees (see HOSTILE_TREE_TARGETS in the tests), since every function taking a pytree
+ * fails the same way until tree walking is made iterative and cycle-aware. */
+export const hostileTreeArb: fc.Arbitrary<unknown> = fc.constantFrom<() => unknown>(
+  () => {
+    const cyclic: unknown[] = [1];
+    cyclic.push(cyclic);
+    return cyclic;
+  },
+  () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    return cyclic;
+  },
+  () => deeplyNested(100_000, (inner) => [inner]),
+  () => deeplyNested(100_000, (inner) => ({ a: inner })),
+).map((make) => make());
+
+/** A pytree nested `depth` levels deep (a recursive walk of it overflows the stack). */
+function deeplyNested(depth: number, wrap: (inner: unknown) => unknown): unknown {
+  let t: unknown = 1;
+  for (let i = 0; i < depth; i++) t = wrap(t);
+  return t;
+}
+
 /** Shapes, valid and not: negative, fractional, NaN, infinite, huge, nested, strings. */
 export const shapeArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }) },

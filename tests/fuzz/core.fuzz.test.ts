@@ -6,7 +6,7 @@ import * as core from "@jaxts/core";
 import { array, config, lax, makeJaxpr, NDArray, np, random, tree } from "@jaxts/core";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { anyArb, dtypeArb, junkArb, type Kind, ndarrayArb, numberArb, operandArb, pytreeArb, shapeArb } from "./arbitraries.js";
+import { anyArb, dtypeArb, hostileTreeArb, junkArb, type Kind, ndarrayArb, numberArb, operandArb, pytreeArb, shapeArb } from "./arbitraries.js";
 import { type AnyFn, fuzzFunction, RUNS, type Sig, stats } from "./harness.js";
 
 const keyArb: fc.Arbitrary<unknown> = fc.oneof(
@@ -155,6 +155,29 @@ describe("fuzz NDArray methods", () => {
     });
   }
 });
+
+/** Functions that walk a pytree or a nested list, given cyclic and 100,000-deep ones. */
+const HOSTILE_TREE_TARGETS: readonly [string, AnyFn, Sig][] = [
+  ["tree.flatten", tree.flatten as AnyFn, [hostileTreeArb]],
+  ["tree.leaves", tree.leaves as AnyFn, [hostileTreeArb]],
+  ["tree.structure", tree.structure as AnyFn, [hostileTreeArb]],
+  ["tree.leafPaths", tree.leafPaths as AnyFn, [hostileTreeArb]],
+  ["tree.map", tree.map as AnyFn, ["F", hostileTreeArb]],
+  ["array", array as AnyFn, [hostileTreeArb]],
+  ["np.asarray", np.asarray as AnyFn, [hostileTreeArb]],
+  ["makeJaxpr", makeJaxpr as AnyFn, ["F"]],
+];
+
+describe("fuzz pytree walkers with cyclic and 100,000-deep inputs", () => {
+  for (const [name, fn, sig] of HOSTILE_TREE_TARGETS) {
+    it(name, () => {
+      // makeJaxpr's returned function is then called with the hostile trees too.
+      const target = name === "makeJaxpr" ? (f: unknown) => (makeJaxpr(f as AnyFn) as AnyFn)(...hostile) : fn;
+      fuzzFunction(`${name} (cyclic/deep input)`, target, sig, undefined, 10);
+    });
+  }
+});
+const hostile = fc.sample(hostileTreeArb, { numRuns: 4, seed: 1 });
 
 describe("the fuzz suite covers the API", () => {
   it("enumerates every namespace function and has no stale signature rows", () => {

@@ -31,9 +31,13 @@ type Snap =
 
 const hex = (view: ArrayBufferView): string => Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString("hex");
 
-function snapshot(x: unknown, seen = new Set<object>()): Snap {
+/** Below this depth a value is compared by reference only (a 100,000-deep input must not
+ * overflow the harness's own stack). */
+const SNAPSHOT_DEPTH = 500;
+
+function snapshot(x: unknown, seen = new Set<object>(), depth = 0): Snap {
   if (x === null || (typeof x !== "object" && typeof x !== "function")) return { t: "prim", v: x };
-  if (typeof x === "function") return { t: "ref", v: x };
+  if (typeof x === "function" || depth > SNAPSHOT_DEPTH) return { t: "ref", v: x };
   if (seen.has(x)) return { t: "seen", ref: x };
   seen.add(x);
   if (x instanceof NDArray) {
@@ -42,11 +46,11 @@ function snapshot(x: unknown, seen = new Set<object>()): Snap {
   if (ArrayBuffer.isView(x)) return { t: "typed", ref: x, bytes: hex(x) };
   if (x instanceof Map || x instanceof Set || x instanceof Date || x instanceof RegExp || x instanceof Promise) {
     const inner = x instanceof Map ? [...x.entries()].flat() : x instanceof Set ? [...x] : x instanceof Date ? [x.getTime()] : [String(x)];
-    return { t: "obj", ref: x, proto: Object.getPrototypeOf(x), frozen: Object.isFrozen(x), entries: inner.map((v, i) => [i, snapshot(v, seen)]) };
+    return { t: "obj", ref: x, proto: Object.getPrototypeOf(x), frozen: Object.isFrozen(x), entries: inner.map((v, i) => [i, snapshot(v, seen, depth + 1)]) };
   }
   const entries = Reflect.ownKeys(x).map((k): [PropertyKey, Snap] => {
     const d = Object.getOwnPropertyDescriptor(x, k)!;
-    return [k, "value" in d ? snapshot(d.value, seen) : { t: "ref", v: d.get }];
+    return [k, "value" in d ? snapshot(d.value, seen, depth + 1) : { t: "ref", v: d.get }];
   });
   return { t: "obj", ref: x, proto: Object.getPrototypeOf(x), frozen: Object.isFrozen(x), entries };
 }

@@ -4,7 +4,7 @@
 import * as optim from "@jaxts/optim";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { anyArb, junkArb, numberArb, optionsArb, USER_FNS } from "./arbitraries.js";
+import { anyArb, hostileTreeArb, junkArb, numberArb, optionsArb, USER_FNS } from "./arbitraries.js";
 import { type AnyFn, fuzzFunction, RUNS, type Sig, stats } from "./harness.js";
 
 const opts = fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: optionsArb });
@@ -71,6 +71,18 @@ describe("fuzz @jaxts/optim: only JaxtsErrors escape, inputs unchanged, grad sti
       // Factories get twice the runs: each also runs init/update or the schedule it returns.
       const loss = name.startsWith("losses.");
       fuzzFunction(name, fn, SIGNATURES[name] ?? OPT, undefined, loss ? RUNS : RUNS * 2, loss);
+    });
+  }
+});
+
+describe("fuzz optim with cyclic and 100,000-deep pytrees", () => {
+  const targets: [string, AnyFn][] = [
+    ["applyUpdates", (t) => optim.applyUpdates(t, t)],
+    ["adam.init", (t) => optim.adam(0.1).init(t)],
+  ];
+  for (const [name, fn] of targets) {
+    it(name, () => {
+      fuzzFunction(`${name} (cyclic/deep input)`, fn, [hostileTreeArb], undefined, 10);
     });
   }
 });

@@ -6,7 +6,7 @@ import * as transforms from "@jaxts/transforms";
 import * as testing from "@jaxts/transforms/testing";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { optionsArb } from "./arbitraries.js";
+import { hostileTreeArb, optionsArb } from "./arbitraries.js";
 import { type AnyFn, fuzzFunction, RUNS, type Sig, stats } from "./harness.js";
 
 /** Mostly no options, so that the transformed function is made and then called. */
@@ -52,6 +52,21 @@ describe("fuzz @jaxts/transforms: only JaxtsErrors escape, inputs unchanged, gra
     fuzzFunction("grad(jit(vmap(f)))", (...a: unknown[]) => gjv(...a), ["A"], undefined, RUNS * 2);
     fuzzFunction("jacrev(jacfwd(f))", (...a: unknown[]) => jj(...a), ["A"], undefined, RUNS * 2);
   });
+});
+
+describe("fuzz transformed functions with cyclic and 100,000-deep pytree arguments", () => {
+  const f = (x: unknown) => np.sum(np.sin(x as never));
+  const targets: [string, AnyFn][] = [
+    ["grad()", (t) => (transforms.grad(f) as AnyFn)(t)],
+    ["jit()", (t) => (transforms.jit(f) as AnyFn)(t)],
+    ["vmap()", (t) => (transforms.vmap(f) as AnyFn)(t)],
+    ["vjp", (t) => transforms.vjp(f, t as never)],
+  ];
+  for (const [name, fn] of targets) {
+    it(name, () => {
+      fuzzFunction(`${name} (cyclic/deep input)`, fn, [hostileTreeArb], undefined, 10);
+    });
+  }
 });
 
 describe("the transforms fuzz covers the API", () => {
