@@ -70,3 +70,23 @@ export const ALLOWED_FAILURES: Readonly<Record<string, string>> = {
   injectHyperparams: "TypeError: null options object (h-ad moves optim options to checkOptions)",
   "schedules.exponentialDecay": "TypeError: null options object (h-ad moves optim options to checkOptions)",
 };
+
+/** Functions whose options object does not yet reject unknown keys (they use the older
+ * checkOptionsObject or no check): fuzzUnknownOption tolerates a normal return for these.
+ * h-ad and h-core are moving every options object to checkOptions; delete names as they do. */
+export const UNCHECKED_OPTIONS: ReadonlySet<string> = new Set<string>([
+  // h-ad: options of transformations
+  "grad", "valueAndGrad", "jacfwd", "jacrev", "hessian", "vmap", "jit", "checkpoint", "checkGrads",
+  // h-ad: options of optimizers, transformations, wrappers, schedules and losses
+  "sgd", "adam", "adamw", "rmsprop", "adagrad", "adafactor", "lion", "lamb",
+  "scaleByAdam", "scaleByRms", "scaleByStddev", "scaleByRss", "scaleByLion", "scaleByTrustRatio", "scaleByParamBlockRms",
+  "scaleByFactoredRms", "scaleByLearningRate", "trace", "ema", "addDecayedWeights", "injectHyperparams", "multiSteps",
+  "schedules.linear", "schedules.polynomial", "schedules.exponentialDecay", "schedules.cosineDecay", "losses.huberLoss",
+  "losses.softmaxCrossEntropy", "losses.softmaxCrossEntropyWithIntegerLabels",
+  // h-core: config.set({ debugNaNs: true }) stores the key
+  "config.set",
+  // h-num: options these functions gain or change (indexing modes, softmax axis null, cumsum of scalars)
+  "np.take", "lax.gather", "nn.softmax", "nn.logSoftmax", "np.cumsum",
+  // left for h-num's rework of numpy/indexing.ts (same file as take)
+  "np.slice",
+]);

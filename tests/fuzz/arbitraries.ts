@@ -199,6 +199,9 @@ export const optionsArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: junkArb },
 );
 
+/** An options position that is mostly absent, so that what the call returns gets exercised. */
+export const maybeOptionsArb: fc.Arbitrary<unknown> = fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: optionsArb });
+
 /** Pytrees: arrays, numbers, lists, plain objects, null/undefined, and junk leaves. */
 export const pytreeArb: fc.Arbitrary<unknown> = fc.letrec<{ tree: unknown }>((tie) => ({
   tree: fc.oneof(

@@ -7,7 +7,7 @@ import { array, config, lax, makeJaxpr, NDArray, np, random, tree } from "@jaxts
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { anyArb, dtypeArb, hostileTreeArb, junkArb, type Kind, ndarrayArb, numberArb, operandArb, pytreeArb, shapeArb } from "./arbitraries.js";
-import { type AnyFn, fuzzFunction, RUNS, type Sig, stats } from "./harness.js";
+import { type AnyFn, fuzzFunction, fuzzUnknownOption, RUNS, type Sig, stats } from "./harness.js";
 
 const keyArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 1000 }).map((s) => random.key(s)) },
@@ -178,6 +178,16 @@ describe("fuzz pytree walkers with cyclic and 100,000-deep inputs", () => {
   }
 });
 const hostile = fc.sample(hostileTreeArb, { numRuns: 4, seed: 1 });
+
+describe("an unknown option key is an error, never ignored", () => {
+  for (const [name, fn] of FUNCTIONS) {
+    const sig = SIGNATURES[name] ?? undefined;
+    if (sig === undefined) continue;
+    it(name, () => {
+      fuzzUnknownOption(name, fn, sig);
+    });
+  }
+});
 
 describe("the fuzz suite covers the API", () => {
   it("enumerates every namespace function and has no stale signature rows", () => {

@@ -6,8 +6,8 @@
 import { config, JaxtsError, NDArray, np } from "@jaxts/core";
 import { grad, jit, jvp, vmap } from "@jaxts/transforms";
 import fc from "fast-check";
-import { ALLOWED_FAILURES } from "./allow-list.js";
-import { anyArb, KINDS, type Kind, operandArb, pytreeArb } from "./arbitraries.js";
+import { ALLOWED_FAILURES, UNCHECKED_OPTIONS } from "./allow-list.js";
+import { anyArb, KINDS, type Kind, maybeOptionsArb, operandArb, pytreeArb } from "./arbitraries.js";
 
 export type AnyFn = (...args: unknown[]) => unknown;
 
@@ -326,6 +326,27 @@ export function argsFor(sig: Sig): fc.Arbitrary<unknown[]> {
     return args;
   });
   return fc.oneof({ weight: 2, arbitrary: typed }, { weight: 1, arbitrary: fc.array(anyArb, { maxLength: 4 }) });
+}
+
+/**
+ * An unknown option key is never silently ignored: with arguments of the right kinds and
+ * `{ notAnOption: 1 }` at the options position, the call must throw a JaxtsError (an
+ * ArgumentError naming the key, when the other arguments are fine). Returning normally
+ * means the key was ignored. Functions still doing so are listed in UNCHECKED_OPTIONS.
+ */
+export function fuzzUnknownOption(name: string, fn: AnyFn, sig: Sig, runs = 25): void {
+  const at = sig.findIndex((k) => k === "O" || k === maybeOptionsArb);
+  if (at < 0) return;
+  const before = sig.slice(0, at).map((k) => (typeof k === "string" ? KINDS[k] : k));
+  const arb = fc.tuple(fc.tuple(...before), fc.constantFrom("notAnOption", "axes", "keepDims", "argnum", "beta1", "debugNaNs"));
+  fc.assert(
+    fc.property(arb, ([args, key]) => {
+      const opts = { [key]: 1 };
+      const r = checkedCall(name, fn, undefined, [...args, opts]);
+      if (r.ok && !UNCHECKED_OPTIONS.has(name)) throw new Error(`${name}(${describeArgs(args)}, { ${key}: 1 }) returned normally: the unknown option was ignored`);
+    }),
+    { seed: (SEED ^ hash(`${name}/options`)) | 0, numRuns: runs },
+  );
 }
 
 function hash(s: string): number {

@@ -4,10 +4,10 @@
 import * as optim from "@jaxts/optim";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { anyArb, hostileTreeArb, junkArb, numberArb, optionsArb, USER_FNS } from "./arbitraries.js";
-import { type AnyFn, fuzzFunction, RUNS, type Sig, stats } from "./harness.js";
+import { anyArb, hostileTreeArb, junkArb, maybeOptionsArb, numberArb, optionsArb, USER_FNS } from "./arbitraries.js";
+import { type AnyFn, fuzzFunction, fuzzUnknownOption, RUNS, type Sig, stats } from "./harness.js";
 
-const opts = fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: optionsArb });
+const opts = maybeOptionsArb;
 /** Learning rates and other hyperparameters: numbers, schedules, junk. */
 const lrArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(0.1, 1e-3, 1) },
@@ -83,6 +83,16 @@ describe("fuzz optim with cyclic and 100,000-deep pytrees", () => {
   for (const [name, fn] of targets) {
     it(name, () => {
       fuzzFunction(`${name} (cyclic/deep input)`, fn, [hostileTreeArb], undefined, 10);
+    });
+  }
+});
+
+describe("an unknown option key is an error, never ignored", () => {
+  for (const [name, fn] of FUNCTIONS) {
+    const sig = SIGNATURES[name] ?? OPT;
+    if (sig === undefined) continue;
+    it(name, () => {
+      fuzzUnknownOption(name, fn, sig);
     });
   }
 });

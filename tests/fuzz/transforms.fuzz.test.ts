@@ -4,13 +4,11 @@
 import { np } from "@jaxts/core";
 import * as transforms from "@jaxts/transforms";
 import * as testing from "@jaxts/transforms/testing";
-import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { hostileTreeArb, optionsArb } from "./arbitraries.js";
-import { type AnyFn, fuzzFunction, RUNS, type Sig, stats } from "./harness.js";
+import { hostileTreeArb, maybeOptionsArb } from "./arbitraries.js";
+import { type AnyFn, fuzzFunction, fuzzUnknownOption, RUNS, type Sig, stats } from "./harness.js";
 
-/** Mostly no options, so that the transformed function is made and then called. */
-const opts = fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: optionsArb });
+const opts = maybeOptionsArb;
 const F1: Sig = ["F", opts];
 const PRIMALS: Sig = ["F", "A", "A"];
 
@@ -65,6 +63,16 @@ describe("fuzz transformed functions with cyclic and 100,000-deep pytree argumen
   for (const [name, fn] of targets) {
     it(name, () => {
       fuzzFunction(`${name} (cyclic/deep input)`, fn, [hostileTreeArb], undefined, 10);
+    });
+  }
+});
+
+describe("an unknown option key is an error, never ignored", () => {
+  for (const [name, fn] of FUNCTIONS) {
+    const sig = SIGNATURES[name] ?? F1;
+    if (sig === undefined) continue;
+    it(name, () => {
+      fuzzUnknownOption(name, fn, sig);
     });
   }
 });

@@ -172,3 +172,33 @@ describe("functions check the kind of every argument", () => {
     expect(promoteTypes({ dtype: "int32", weakType: false }, { dtype: "int32", weakType: true })).toEqual({ dtype: "int32", weakType: false });
   });
 });
+
+describe("np, nn and random options objects reject unknown keys and wrong kinds", () => {
+  const x = array([
+    [1, 2],
+    [3, 4],
+  ]);
+
+  it("np.sum(x, { axes: 1 }) is an ArgumentError suggesting `axis`, not a sum of everything", () => {
+    const e = thrown(() => np.sum(x, { axes: 1 } as never));
+    expect(e).toBeInstanceOf(ArgumentError);
+    expect(e.message).toMatch(/sum: unknown option "axes" \(did you mean `axis`\?\)/);
+  });
+
+  it("reductions, sorting, joins and nn functions check their option keys and kinds", () => {
+    expect(thrown(() => np.mean(x, { keepDims: true } as never)).message).toMatch(/did you mean `keepdims`/);
+    expect(thrown(() => np.std(x, { ddof: "1" } as never)).message).toMatch(/option `ddof` must be a number/);
+    expect(thrown(() => np.argmax(x, { axis: [0] } as never)).message).toMatch(/option `axis` must be an integer/);
+    expect(thrown(() => np.sort(x, { axes: 0 } as never))).toBeInstanceOf(ArgumentError);
+    expect(thrown(() => np.concatenate([x, x], { dim: 0 } as never))).toBeInstanceOf(ArgumentError);
+    expect(thrown(() => np.linspace(0, 1, 5, { endPoint: false } as never)).message).toMatch(/did you mean `endpoint`/);
+    expect(thrown(() => nn.gelu(x, { approx: false } as never))).toBeInstanceOf(ArgumentError);
+    expect(thrown(() => random.categorical(random.key(0), x, { axes: 0 } as never))).toBeInstanceOf(ArgumentError);
+  });
+
+  it("the documented options still work", () => {
+    expect(np.sum(x, { axis: 1, keepdims: true }).shape).toEqual([2, 1]);
+    expect(np.std(x, { axis: 0, ddof: 1 }).shape).toEqual([2]);
+    expect(np.linspace(0, 1, 4, { endpoint: false }).toArray()).toEqual([0, 0.25, 0.5, 0.75]);
+  });
+});

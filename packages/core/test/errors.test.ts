@@ -266,7 +266,7 @@ describe("optional arguments must come in an options object", () => {
     [3, 4],
   ]);
   it("a positional axis (numpy habit) is an ArgumentError, not a silently ignored argument", () => {
-    expectError(() => core.np.sum(x, 1 as never), ArgumentError, "options object such as { axis: 1 }, got number 1");
+    expectError(() => core.np.sum(x, 1 as never), ArgumentError, "options object such as { axis: … }, got number 1");
     expectError(() => x.mean(0 as never), ArgumentError, "mean");
     expectError(() => core.np.concatenate([x, x], 1 as never), ArgumentError, "concatenate");
     expectError(() => core.nn.softmax(x, -1 as never), ArgumentError, "softmax");

@@ -39,7 +39,7 @@ export const tanh = (x: Operand): NDArray => lax.tanh(toFloat(x, "tanh"));
 
 /** GELU: the tanh approximation by default, the exact erf form with `{ approximate: false }`. */
 export function gelu(x: Operand, opts: { readonly approximate?: boolean } = {}): NDArray {
-  checkOptionsObject(opts, "gelu");
+  checkOptions(opts, "gelu", { approximate: "boolean" });
   const a = toFloat(x, "gelu");
   if (opts.approximate === false) {
     return lax.mul(lax.mul(a, 0.5), lax.add(lax.erf(lax.mul(a, Math.SQRT1_2)), 1));
@@ -97,7 +97,7 @@ export function oneHot(x: Operand, numClasses: number, opts: { readonly dtype?: 
 }
 
 export function standardize(x: Operand, opts: { readonly axis?: number | readonly number[]; readonly epsilon?: number } = {}): NDArray {
-  checkOptionsObject(opts, "standardize");
+  checkOptions(opts, "standardize", { axis: "integers", epsilon: "number" });
   const a = toFloat(x, "standardize");
   const axes = axisOf(opts.axis, a.ndim, "standardize");
   const mean = np.mean(a, { axis: axes, keepdims: true });

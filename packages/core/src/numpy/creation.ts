@@ -8,7 +8,7 @@ import { allocate, castScalar, checkDType, type DType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import { checkOptions } from "../options.js";
 import * as lax from "../lax/index.js";
-import { checkShape, checkOptionsObject, describeValue } from "../shape.js";
+import { checkShape, describeValue } from "../shape.js";
 
 export function full(shape: readonly number[] | number, value: number | boolean, dtype?: DType): NDArray {
   const s = checkShape(shape, "full");
@@ -49,7 +49,7 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): N
 }
 
 export function linspace(start: number, stop: number, num = 50, opts: { readonly endpoint?: boolean; readonly dtype?: DType } = {}): NDArray {
-  checkOptionsObject(opts, "linspace");
+  checkOptions(opts, "linspace", { endpoint: "boolean", dtype: "dtype" });
   if (!Number.isInteger(num) || num < 0) throw new ArgumentError(`linspace: num must be a non-negative integer, got ${describeValue(num)}`);
   if (typeof start !== "number" || typeof stop !== "number") throw new ArgumentError(`linspace: start and stop must be numbers, got ${typeof start} and ${typeof stop}`);
   const endpoint = opts.endpoint ?? true;

@@ -1,5 +1,6 @@
 // Reductions with numpy's `axis` (number | number[] | null = all) and `keepdims`.
 import type { NDArray, Operand, ReduceOptions } from "../array.js";
+import { checkOptions } from "../options.js";
 import { asArray } from "../creation.js";
 import { type DType, isFloat } from "../dtype.js";
 import { ShapeError } from "../errors.js";
@@ -31,25 +32,25 @@ function reduceBy(
 }
 
 export function sum(x: Operand, opts?: SumOptions): NDArray {
-  checkOptionsObject(opts, "sum");
+  checkOptions(opts, "sum", { axis: "axes", keepdims: "boolean", dtype: "dtype" });
   let a = asArray(x, "sum");
   const d = opts?.dtype ?? (a.dtype === "bool" ? "int32" : a.dtype);
   if (a.dtype !== d) a = lax.convertElementType(a, d);
   return reduceBy("sum", lax.reduceSum, a, opts);
 }
 export function prod(x: Operand, opts?: SumOptions): NDArray {
-  checkOptionsObject(opts, "prod");
+  checkOptions(opts, "prod", { axis: "axes", keepdims: "boolean", dtype: "dtype" });
   let a = asArray(x, "prod");
   const d = opts?.dtype ?? (a.dtype === "bool" ? "int32" : a.dtype);
   if (a.dtype !== d) a = lax.convertElementType(a, d);
   return reduceBy("prod", lax.reduceProd, a, opts);
 }
 export const max = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptionsObject(opts, "max");
+  checkOptions(opts, "max", { axis: "axes", keepdims: "boolean" });
   return reduceBy("max", lax.reduceMax, asArray(x, "max"), opts, true);
 };
 export const min = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptionsObject(opts, "min");
+  checkOptions(opts, "min", { axis: "axes", keepdims: "boolean" });
   return reduceBy("min", lax.reduceMin, asArray(x, "min"), opts, true);
 };
 export const amax = max;
@@ -60,11 +61,11 @@ const toBoolArray = (x: Operand, name: string): NDArray => {
   return a.dtype === "bool" ? a : lax.ne(a, 0);
 };
 export const all = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptionsObject(opts, "all");
+  checkOptions(opts, "all", { axis: "axes", keepdims: "boolean" });
   return reduceBy("all", lax.reduceAnd, toBoolArray(x, "all"), opts);
 };
 export const any = (x: Operand, opts?: ReduceOptions): NDArray => {
-  checkOptionsObject(opts, "any");
+  checkOptions(opts, "any", { axis: "axes", keepdims: "boolean" });
   return reduceBy("any", lax.reduceOr, toBoolArray(x, "any"), opts);
 };
 
@@ -73,7 +74,7 @@ function count(shape: readonly number[], axes: readonly number[]): number {
 }
 
 export function mean(x: Operand, opts?: ReduceOptions): NDArray {
-  checkOptionsObject(opts, "mean");
+  checkOptions(opts, "mean", { axis: "axes", keepdims: "boolean" });
   const a = toFloat(x, "mean");
   const axes = normalizeAxes(opts?.axis, a.ndim, "mean");
   return lax.div(sum(a, opts), count(a.shape, axes));
@@ -83,7 +84,7 @@ export interface VarOptions extends ReduceOptions {
   readonly ddof?: number;
 }
 export function variance(x: Operand, opts?: VarOptions): NDArray {
-  checkOptionsObject(opts, "variance");
+  checkOptions(opts, "variance", { axis: "axes", keepdims: "boolean", ddof: "number" });
   const a = toFloat(x, "var");
   const axes = normalizeAxes(opts?.axis, a.ndim, "var");
   const centered = lax.sub(a, broadcastBack(mean(a, { axis: axes, keepdims: true }), a.shape));
@@ -91,7 +92,7 @@ export function variance(x: Operand, opts?: VarOptions): NDArray {
   return lax.div(sum(lax.square(centered), { axis: axes, keepdims: opts?.keepdims ?? false }), n);
 }
 export const std = (x: Operand, opts?: VarOptions): NDArray => {
-  checkOptionsObject(opts, "std");
+  checkOptions(opts, "std", { axis: "axes", keepdims: "boolean", ddof: "number" });
   return lax.sqrt(variance(x, opts));
 };
 
@@ -114,17 +115,17 @@ function argReduce(name: "argmax" | "argmin", x: Operand, opts?: { readonly axis
   return lax.reshape(out, input.shape.map((d, i) => (opts.axis === undefined || i === axis ? 1 : d)));
 }
 export const argmax = (x: Operand, opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray => {
-  checkOptionsObject(opts, "argmax");
+  checkOptions(opts, "argmax", { axis: "integer", keepdims: "boolean" });
   return argReduce("argmax", x, opts);
 };
 export const argmin = (x: Operand, opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray => {
-  checkOptionsObject(opts, "argmin");
+  checkOptions(opts, "argmin", { axis: "integer", keepdims: "boolean" });
   return argReduce("argmin", x, opts);
 };
 
 /** log(sum(exp(x))) computed stably: the max is subtracted (and not differentiated). */
 export function logsumexp(x: Operand, opts?: ReduceOptions): NDArray {
-  checkOptionsObject(opts, "logsumexp");
+  checkOptions(opts, "logsumexp", { axis: "axes", keepdims: "boolean" });
   const a = toFloat(x, "logsumexp");
   const axes = normalizeAxes(opts?.axis, a.ndim, "logsumexp");
   const m = lax.stopGradient(lax.reduceMax(a, axes));

@@ -1,9 +1,10 @@
 // Shape manipulation: reshape, transpose, expand/squeeze, broadcast, join and split, flip, tile.
 import type { NDArray, Operand } from "../array.js";
+import { checkOptions } from "../options.js";
 import { asArray } from "../creation.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
-import { broadcastShapes, checkIntList, checkShape, describeValue, fmtShape, normalizeAxes, normalizeAxis, sizeOf, checkOptionsObject } from "../shape.js";
+import { broadcastShapes, checkIntList, checkShape, describeValue, fmtShape, normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
 import { broadcastTo as bcast, castTo, resultTypeIn } from "./promote.js";
 
 /** reshape(x, shape) with at most one -1 inferred. */
@@ -66,7 +67,7 @@ export function expandDims(x: Operand, axis: number | readonly number[]): NDArra
 }
 
 export function squeeze(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
-  checkOptionsObject(opts, "squeeze");
+  checkOptions(opts, "squeeze", { axis: "integers" });
   const a = asArray(x, "squeeze");
   const axes =
     opts.axis === undefined ? a.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normalizeAxes(opts.axis, a.ndim, "squeeze");
@@ -88,7 +89,7 @@ export function broadcastArrays(...xs: Operand[]): NDArray[] {
 }
 
 export function concatenate(xs: readonly Operand[], opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "concatenate");
+  checkOptions(opts, "concatenate", { axis: "integer" });
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("concatenate: expected a non-empty list of arrays");
   xs = Array.from(xs); // holes become undefined, so the operand check names them
   const t = resultTypeIn("concatenate", xs);
@@ -99,7 +100,7 @@ export function concatenate(xs: readonly Operand[], opts: { readonly axis?: numb
 }
 
 export function stack(xs: readonly Operand[], opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "stack");
+  checkOptions(opts, "stack", { axis: "integer" });
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("stack: expected a non-empty list of arrays");
   const arrays = Array.from(xs, (x) => asArray(x, "stack"));
   const first = arrays[0]!;
@@ -112,7 +113,7 @@ export function stack(xs: readonly Operand[], opts: { readonly axis?: number } =
 
 /** split(x, sections | indices, { axis }) → list of arrays. */
 export function split(x: Operand, indicesOrSections: number | readonly number[], opts: { readonly axis?: number } = {}): NDArray[] {
-  checkOptionsObject(opts, "split");
+  checkOptions(opts, "split", { axis: "integer" });
   const a = asArray(x, "split");
   const axis = normalizeAxis(opts.axis ?? 0, a.ndim, "split");
   const n = a.shape[axis]!;
@@ -135,7 +136,7 @@ export function split(x: Operand, indicesOrSections: number | readonly number[],
 }
 
 export function flip(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
-  checkOptionsObject(opts, "flip");
+  checkOptions(opts, "flip", { axis: "integers" });
   const a = asArray(x, "flip");
   return lax.rev(a, normalizeAxes(opts.axis, a.ndim, "flip"));
 }
@@ -154,7 +155,7 @@ export function tile(x: Operand, reps: number | readonly number[]): NDArray {
 }
 
 export function repeat(x: Operand, repeats: number, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "repeat");
+  checkOptions(opts, "repeat", { axis: "integer" });
   let a = asArray(x, "repeat");
   if (!Number.isInteger(repeats) || repeats < 0) throw new ArgumentError(`repeat: repeats must be a non-negative integer, got ${describeValue(repeats)}`);
   if (opts.axis === undefined) a = ravel(a);

@@ -1,15 +1,16 @@
 // Sorting and comparisons of whole arrays.
 import type { NDArray, Operand } from "../array.js";
+import { checkOptions } from "../options.js";
 import { asArray } from "../creation.js";
 import * as lax from "../lax/index.js";
-import { normalizeAxis, checkOptionsObject } from "../shape.js";
+import { normalizeAxis } from "../shape.js";
 import { abs, isnan, less, lessEqual, logicalAnd, logicalOr, subtract } from "./elementwise.js";
 import { promoteArgs } from "./promote.js";
 import { all } from "./reductions.js";
 import { ravel } from "./shape.js";
 
 export function sort(x: Operand, opts: { readonly axis?: number | null } = {}): NDArray {
-  checkOptionsObject(opts, "sort");
+  checkOptions(opts, "sort", { axis: "integerOrNull" });
   let a = asArray(x, "sort");
   if (opts.axis === null) a = ravel(a);
   if (a.ndim === 0) return a;
@@ -17,7 +18,7 @@ export function sort(x: Operand, opts: { readonly axis?: number | null } = {}): 
 }
 
 export function argsort(x: Operand, opts: { readonly axis?: number | null } = {}): NDArray {
-  checkOptionsObject(opts, "argsort");
+  checkOptions(opts, "argsort", { axis: "integerOrNull" });
   let a = asArray(x, "argsort");
   if (opts.axis === null) a = ravel(a);
   const axis = normalizeAxis(opts.axis ?? -1, a.ndim, "argsort");
@@ -26,7 +27,7 @@ export function argsort(x: Operand, opts: { readonly axis?: number | null } = {}
 
 /** |a - b| <= atol + rtol·|b| everywhere (NaNs equal only with equalNan). */
 export function isclose(x: Operand, y: Operand, opts: { readonly rtol?: number; readonly atol?: number; readonly equalNan?: boolean } = {}): NDArray {
-  checkOptionsObject(opts, "isclose");
+  checkOptions(opts, "isclose", { rtol: "number", atol: "number", equalNan: "boolean" });
   const [a, b] = promoteArgs("isclose", [x, y], "float");
   const close = lessEqual(abs(subtract(a!, b!)), lax.add(lax.mul(abs(b!), opts.rtol ?? 1e-5), opts.atol ?? 1e-8));
   const exact = lax.eq(a!, b!);
@@ -35,7 +36,7 @@ export function isclose(x: Operand, y: Operand, opts: { readonly rtol?: number; 
 }
 
 export function allclose(x: Operand, y: Operand, opts: { readonly rtol?: number; readonly atol?: number; readonly equalNan?: boolean } = {}): NDArray {
-  checkOptionsObject(opts, "allclose");
+  checkOptions(opts, "allclose", { rtol: "number", atol: "number", equalNan: "boolean" });
   const [a, b] = promoteArgs("allclose", [x, y], "float");
   return all(isclose(a!, b!, opts));
 }

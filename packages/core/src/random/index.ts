@@ -10,7 +10,7 @@ import { ArgumentError } from "../errors.js";
 import { checkOptions } from "../options.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
-import { checkShape, describeValue, normalizeAxis, checkOptionsObject } from "../shape.js";
+import { checkShape, describeValue, normalizeAxis } from "../shape.js";
 
 /** A raw PRNG key: an int32 array of shape [2] (two uint32 words). */
 export type PRNGKey = NDArray;
@@ -128,7 +128,7 @@ export function gumbel(k: PRNGKey, shape: readonly number[] = [], dtype?: DType)
 
 /** Samples class indices from unnormalised log-probabilities along `axis` (Gumbel-max). */
 export function categorical(k: PRNGKey, logits: NDArray, opts: { readonly axis?: number } = {}): NDArray {
-  checkOptionsObject(opts, "categorical");
+  checkOptions(opts, "categorical", { axis: "integer" });
   const l = asArray(logits, "random.categorical");
   const axis = normalizeAxis(opts.axis ?? -1, l.ndim, "random.categorical");
   const g = gumbel(checkKey(k, "random.categorical"), l.shape, l.dtype === "float64" ? "float64" : undefined);
