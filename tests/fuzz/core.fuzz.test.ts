@@ -6,7 +6,7 @@ import * as core from "@jaxts/core";
 import { array, config, lax, makeJaxpr, NDArray, np, random, tree } from "@jaxts/core";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { anyArb, dtypeArb, hostileTreeArb, junkArb, type Kind, ndarrayArb, numberArb, operandArb, pytreeArb, shapeArb } from "./arbitraries.js";
+import { anyArb, axisArb, dtypeArb, hostileTreeArb, junkArb, type Kind, ndarrayArb, numberArb, operandArb, pytreeArb, shapeArb } from "./arbitraries.js";
 import { type AnyFn, fuzzFunction, fuzzUnknownOption, RUNS, type Sig, stats } from "./harness.js";
 
 const keyArb: fc.Arbitrary<unknown> = fc.oneof(
@@ -66,7 +66,7 @@ const SIGNATURES: Readonly<Record<string, Sig>> = {
   "lax.integerPow": ["A", "I"], "lax.select": ["A", "A", "A"], "lax.convertElementType": ["A", "D", bool],
   "lax.reduceSum": ["A", "X"], "lax.reduceMax": ["A", "X"], "lax.reduceMin": ["A", "X"], "lax.reduceProd": ["A", "X"],
   "lax.reduceAnd": ["A", "X"], "lax.reduceOr": ["A", "X"], "lax.argmax": ["A", "I", "D"], "lax.argmin": ["A", "I", "D"],
-  "lax.cumsum": ["A", "I", bool], "lax.broadcastInDim": ["A", "S", "X"], "lax.reshape": ["A", "S"], "lax.transpose": ["A", "X"],
+  "lax.cumsum": ["A", "I", bool], "lax.broadcastInDim": ["A", "S", fc.oneof(fc.constant([]), fc.constant([0]), axisArb)], "lax.reshape": ["A", "S"], "lax.transpose": ["A", "X"],
   "lax.squeeze": ["A", "X"], "lax.rev": ["A", "X"], "lax.concatenate": ["L", "I"], "lax.pad": ["A", "A", padConfigArb],
   "lax.slice": ["A", "S", "S", "S"], "lax.gather": ["A", "A", "O"], "lax.scatterAdd": ["A", "A", "A", "O"],
   "lax.dotGeneral": ["A", "A", dimNumbersArb], "lax.iota": ["D", "S", "I"], "lax.sort": ["L", "O"],

@@ -17,7 +17,8 @@ function failure(run: () => void): string {
   return "(no failure)";
 }
 
-describe("the fuzz harness", () => {
+// Each case ends in a (shrunk) failure; under a loaded machine that can take a few seconds.
+describe("the fuzz harness", { timeout: 30_000 }, () => {
   it("fails on a TypeError escaping from a function", () => {
     const buggy = (x: unknown) => {
       if (x instanceof NDArray && x.size === 0) throw new TypeError("boom");

@@ -86,6 +86,12 @@ describe("huge counts that produce little data do not loop", () => {
     expect(lax.integerPow(array([5], { dtype: "int32" }), 3).item()).toBe(125);
   });
 
+  it("lax.broadcastInDim to a negative size is a ShapeError, not an endless loop", { timeout: 3000 }, () => {
+    const e = thrown(() => lax.broadcastInDim(array(5), [-1, -1], []));
+    expect(e).toBeInstanceOf(ShapeError);
+    expect(e.message).toMatch(/broadcast_in_dim: shape \[-1, -1\] has a negative size/);
+  });
+
   it("np.split of an empty axis into billions of sections is a ShapeError", () => {
     expect(thrown(() => np.split(np.zeros([0]), 2 ** 33))).toBeInstanceOf(ShapeError);
     expect(np.split(np.zeros([0]), 3).map((a) => a.shape)).toEqual([[0], [0], [0]]);
