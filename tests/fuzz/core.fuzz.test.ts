@@ -200,7 +200,7 @@ describe("the fuzz suite covers the API", () => {
 afterAll(() => {
   // With the default settings this file alone makes well over 10,000 checked calls.
   if (RUNS >= 40) expect(stats.calls).toBeGreaterThanOrEqual(10_000);
-  console.log(`core fuzz: ${stats.calls} calls (${stats.traced} under jit/vmap), ${stats.thrown} threw, allowed failures: ${JSON.stringify(Object.fromEntries(stats.allowed))}`);
+  console.log(`core fuzz: ${stats.calls} calls (${stats.traced} on tracers under jit, vmap, jvp or grad), ${stats.thrown} threw, allowed failures: ${JSON.stringify(Object.fromEntries(stats.allowed))}`);
 });
 
 void [junkArb, numberArb, pytreeArb, lax];
