@@ -52,8 +52,8 @@ export function expectTreeClose(got: unknown, want: unknown, opts: { rtol?: numb
   const w = tree.leaves(want);
   expect(g.length).toBe(w.length);
   g.forEach((gl, k) => {
-    const ga = np.asarray(gl as NDArray, "expectTreeClose");
-    const wa = np.asarray(w[k] as NDArray, "expectTreeClose");
+    const ga = np.asarray(gl as NDArray);
+    const wa = np.asarray(w[k] as NDArray);
     expect(ga).toBeInstanceOf(NDArray);
     expect({ leaf: k, shape: ga.shape, dtype: ga.dtype }).toEqual({ leaf: k, shape: wa.shape, dtype: wa.dtype });
     const gv = Array.from(ga.toTypedArray(), Number);

@@ -102,7 +102,8 @@ export abstract class NDArray {
    */
   [Symbol.toPrimitive](hint: string): number | boolean | string {
     if (hint === "string") return this.toString();
-    return this.jsScalar(
+    return jsScalarOf(
+      this,
       hint === "number"
         ? "converting an array to a JS number (`x < y`, `Number(x)`, `+x`)"
         : "using an array as a JS value (`x + y`, `x == y`; to print it use a template string or String(x))",
@@ -110,18 +111,7 @@ export abstract class NDArray {
   }
   /** The value of a size-1 array, as `Number(x)` gives it (see Symbol.toPrimitive). */
   valueOf(): number | boolean {
-    return this.jsScalar("valueOf()");
-  }
-  private jsScalar(what: string): number | boolean {
-    const c = this.concrete(what);
-    if (c.size !== 1) {
-      throw new ArgumentError(
-        `${what}: only an array of size 1 converts to a JS value, got shape [${c.shape.join(", ")}]; ` +
-          "compare elementwise with x.gt(y) / np.greater and reduce with np.any / np.all, or use x.item() on one element",
-      );
-    }
-    const v = bufferOf(c)[0]!;
-    return c.dtype === "bool" ? v !== 0 : v;
+    return jsScalarOf(this, "valueOf()");
   }
   toTypedArray(): TypedArray {
     return bufferOf(this.concrete("toTypedArray()")).slice();
@@ -233,6 +223,19 @@ export abstract class NDArray {
   ne(o: Operand): NDArray {
     return m().notEqual(this, o);
   }
+}
+
+/** The JS value of a size-1 array (a function, not a method, so it is not part of NDArray's surface). */
+function jsScalarOf(x: NDArray, what: string): number | boolean {
+  const c = x.concrete(what);
+  if (c.size !== 1) {
+    throw new ArgumentError(
+      `${what}: only an array of size 1 converts to a JS value, got shape [${c.shape.join(", ")}]; ` +
+        "compare elementwise with x.gt(y) / np.greater and reduce with np.any / np.all, or use x.item() on one element",
+    );
+  }
+  const v = bufferOf(c)[0]!;
+  return c.dtype === "bool" ? v !== 0 : v;
 }
 
 let readBuffer: (c: ConcreteArray) => TypedArray;

@@ -6,22 +6,22 @@ import { defaultFloat } from "./config.js";
 import { allocate, castLiteral, castScalar, checkDType, type DType, dtypeOfTypedArray, jsNumberDType, type TypedArray } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { checkOptions } from "./options.js";
+import { describeValue } from "./shape.js";
 
 /** A rank-0 array from a JS literal; a number that does not fit an int32 dtype is an
  * OverflowError (as JAX's for a Python int), a fraction truncates. */
 export function scalar(v: number | boolean, dtype?: DType, weakType = false, where = "scalar"): ConcreteArray {
   if (typeof v !== "number" && typeof v !== "boolean") throw new ArgumentError(`${where}: expected a number or a boolean, got ${describe(v)}`);
-  const d = dtype ?? (typeof v === "boolean" ? "bool" : defaultFloat());
+  if (typeof weakType !== "boolean") throw new ArgumentError(`${where}: weakType must be a boolean, got ${describe(weakType)}`);
+  const d = dtype === undefined ? (typeof v === "boolean" ? "bool" : defaultFloat()) : checkDType(dtype, where);
   const data = allocate(d, 1);
   data[0] = castLiteral(v, d, where);
   return new ConcreteArray(new ShapedArray([], d, weakType), data);
 }
 
 function describe(x: unknown): string {
-  if (x === null) return "null";
   if (Array.isArray(x)) return "a JS array";
-  if (typeof x === "object") return `an object (${x.constructor?.name ?? "Object"})`;
-  return `${typeof x} ${String(x)}`;
+  return describeValue(x);
 }
 
 /** An NDArray for an operand position: arrays pass through, JS numbers become weakly
@@ -31,7 +31,9 @@ export function asArray(x: unknown, where: string): NDArray {
   if (x instanceof NDArray) return x;
   if (typeof x === "number") return scalar(x, jsNumberDType(x, defaultFloat()), true);
   if (typeof x === "boolean") return scalar(x, "bool");
-  throw new ArgumentError(`${where}: expected an NDArray or a number, got ${describe(x)}`);
+  // `where` is the caller's name; a helper exported as-is (lax.binaryOperands) may get anything.
+  const name = typeof where === "string" ? where : "asArray";
+  throw new ArgumentError(`${name}: expected an NDArray or a number, got ${describe(x)}`);
 }
 
 export type ArrayData = NestedArray | TypedArray | NDArray;

@@ -1,5 +1,6 @@
 // DTypes, their typed-array storage, and JAX's type promotion with weak types.
 import { ArgumentError, DTypeError, OverflowError, ShapeError } from "./errors.js";
+import { describeValue } from "./shape.js";
 
 export type DType = "float32" | "float64" | "int32" | "bool";
 export const DTYPES: readonly DType[] = ["bool", "int32", "float32", "float64"];
@@ -12,7 +13,8 @@ export function isDType(x: unknown): x is DType {
 
 export function checkDType(x: unknown, where: string): DType {
   if (!isDType(x)) {
-    throw new DTypeError(`${where}: unknown dtype ${JSON.stringify(x)}; expected one of ${DTYPES.join(", ")}`);
+    const given = typeof x === "string" ? JSON.stringify(x) : describeValue(x);
+    throw new DTypeError(`${where}: unknown dtype ${given}; expected one of ${DTYPES.join(", ")}`);
   }
   return x;
 }
@@ -72,7 +74,7 @@ export function checkElementCount(count: number, d: DType, where: string, shapeT
 export function checkArrayShape(shape: unknown, d: DType, where: string): number[] {
   const s = typeof shape === "number" ? [shape] : shape;
   if (!Array.isArray(s) || !s.every((v) => typeof v === "number" && Number.isInteger(v))) {
-    throw new ArgumentError(`${where}: a shape must be a list of integers, got ${JSON.stringify(shape) ?? String(shape)}`);
+    throw new ArgumentError(`${where}: a shape must be a list of integers, got ${describeValue(shape)}`);
   }
   const dims = s as number[];
   const text = `[${dims.join(", ")}]`;
@@ -166,6 +168,11 @@ export interface TypeInfo {
 
 /** The join of two types. `_defaultFloat` is kept for callers; weak floats already carry theirs. */
 export function promoteTypes(a: TypeInfo, b: TypeInfo, _defaultFloat?: DType): TypeInfo {
+  for (const t of [a, b]) {
+    if (typeof t !== "object" || t === null || !isDType(t.dtype) || typeof t.weakType !== "boolean") {
+      throw new DTypeError(`promoteTypes: expected { dtype, weakType } (a dtype name and a boolean), got ${describeValue(t)}`);
+    }
+  }
   if (a.weakType === b.weakType) {
     const d = rank[a.dtype] >= rank[b.dtype] ? a.dtype : b.dtype;
     return { dtype: d, weakType: a.weakType };

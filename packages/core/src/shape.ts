@@ -33,7 +33,7 @@ export function broadcastShapes(where: string, ...shapes: readonly (readonly num
 }
 
 export function normalizeAxis(axis: number, ndim: number, where: string): number {
-  if (!Number.isInteger(axis)) throw new AxisError(`${where}: axis must be an integer, got ${axis}`);
+  if (!Number.isInteger(axis)) throw new AxisError(`${where}: axis must be an integer, got ${describeValue(axis)}`);
   if (axis < -ndim || axis >= ndim) {
     throw new AxisError(`${where}: axis ${axis} is out of bounds for an array of rank ${ndim}`);
   }
@@ -54,25 +54,31 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
 
 export function checkShape(shape: unknown, where: string): number[] {
   if (typeof shape === "number") shape = [shape];
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new ArgumentError(`${where}: a shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+  // Array.from reads a hole as undefined (every() would skip it and let [2, , 3] through).
+  if (!Array.isArray(shape) || !Array.from(shape).every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ArgumentError(`${where}: a shape must be a list of non-negative integers, got ${describeValue(shape)}`);
   }
-  return [...(shape as number[])];
+  return Array.from(shape as number[]);
 }
 
 /** A list of integers for a static argument (`what` names it in the error). */
 export function checkIntList(x: unknown, where: string, what: string): number[] {
-  if (!Array.isArray(x) || !x.every((d) => Number.isInteger(d))) {
+  if (!Array.isArray(x) || !Array.from(x).every((d) => Number.isInteger(d))) {
     throw new ArgumentError(`${where}: ${what} must be a list of integers, got ${describeValue(x)}`);
   }
-  return [...(x as number[])];
+  return Array.from(x as number[]);
 }
 
-/** A short description of a JS value for error messages. */
+/** A short description of a JS value for error messages. Safe for any value: building the
+ * message of an error about a bad argument must not itself throw (a symbol, a bigint or an
+ * object without a prototype do not convert with `${x}`). */
 export function describeValue(x: unknown): string {
   if (x === null || x === undefined) return String(x);
-  if (Array.isArray(x)) return `[${x.map((v) => (typeof v === "number" ? String(v) : typeof v)).join(", ")}]`;
-  if (typeof x === "object") return `an object (${x.constructor?.name ?? "Object"})`;
+  if (Array.isArray(x)) return `[${Array.from(x, (v) => (typeof v === "number" ? String(v) : typeof v)).join(", ")}]`;
+  if (typeof x === "object") {
+    const name: unknown = Object.getPrototypeOf(x)?.constructor?.name;
+    return `an object (${typeof name === "string" && name !== "" ? name : "Object"})`;
+  }
   if (typeof x === "symbol" || typeof x === "function") return typeof x;
   return `${typeof x} ${String(x)}`;
 }

@@ -31,15 +31,28 @@ export function transformation<S>(
   init: (params: unknown) => S,
   update: (updates: unknown, state: S, params: unknown) => readonly [unknown, S],
 ): GradientTransformation<S> {
+  // The top-level layout of the states this transformation makes (keys or list length):
+  // a state from elsewhere is then a clear error, not a TypeError deep inside the update.
+  let layout: string | undefined;
   return {
-    init: (params) => init(params),
+    init: (params) => {
+      const s = init(params);
+      layout = layoutOf(s);
+      return s;
+    },
     update<U>(updates: U, state: S, params?: U): [U, S] {
+      const given = layoutOf(state);
+      if (given === undefined || (layout !== undefined && given !== layout)) {
+        const want = layout === undefined ? "" : ` (${layout})`;
+        throw new ArgumentError(`${name}.update: the state must be the one ${name}.init (or the previous update) returned${want}, got ${given ?? describe(state)}`);
+      }
       if (params !== undefined && params !== null) {
         tree.assertSameStructure(tree.structure(updates), tree.structure(params), `${name}.update`, ["updates", "params"]);
         checkSameShapes(`${name}.update`, params, "params", updates, "updates");
       }
       try {
         const [u, s] = update(updates, state, params);
+        layout = layoutOf(s);
         return [u as U, s];
       } catch (e) {
         if (e instanceof TreeStructureError) {
@@ -50,6 +63,12 @@ export function transformation<S>(
       }
     },
   };
+}
+
+function layoutOf(s: unknown): string | undefined {
+  if (Array.isArray(s)) return `a list of ${s.length} states`;
+  if (tree.isPlainObject(s)) return `{ ${Object.keys(s).sort().join(", ")} }`;
+  return undefined;
 }
 
 const innermost = Symbol("innermost transformation");
@@ -93,7 +112,7 @@ export function requireParams(name: string, params: unknown): void {
 
 export const emptyState = (): EmptyState => ({});
 
-function checkTransformation(where: string, tx: unknown, position: number): void {
+export function checkTransformation(where: string, tx: unknown, position: number): void {
   const ok = typeof tx === "object" && tx !== null && typeof (tx as { init?: unknown }).init === "function" && typeof (tx as { update?: unknown }).update === "function";
   if (!ok) throw new ArgumentError(`${where}: argument ${position} must be a GradientTransformation ({ init, update }), got ${describe(tx)}`);
 }

@@ -1,6 +1,7 @@
 // Learning-rate (and other hyperparameter) schedules: pure functions of the step count,
 // written with np so that a traced, int32 step works as well as a JS number (Optax 0.2.8).
 import { ArgumentError, config, NDArray, np, checkOptions } from "@jaxts/core";
+import { describe } from "./tree-util.js";
 
 /** A step: a JS number, or the int32 step counter an optimizer keeps in its state. */
 export type Step = NDArray | number;
@@ -20,12 +21,12 @@ function floatStep(step: Step, where: string): NDArray {
 
 function checkFinite(where: string, name: string, value: unknown): void {
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ArgumentError(`${where}: ${name} must be a finite number, got ${String(value)}`);
+    throw new ArgumentError(`${where}: ${name} must be a finite number, got ${typeof value === "number" ? value : describe(value)}`);
   }
 }
 
 function checkInteger(where: string, name: string, value: unknown): void {
-  if (typeof value !== "number" || !Number.isInteger(value)) throw new ArgumentError(`${where}: ${name} must be an integer, got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value)) throw new ArgumentError(`${where}: ${name} must be an integer, got ${typeof value === "number" ? value : describe(value)}`);
 }
 
 /**
@@ -164,12 +165,16 @@ export function cosineDecay(initValue: number, decaySteps: number, opts: { reado
  * lr(50).toString(); // "1"
  */
 export function join(schedules: readonly Schedule[], boundaries: readonly number[]): Schedule {
-  if (!Array.isArray(schedules) || schedules.length === 0 || schedules.some((s) => typeof s !== "function")) {
+  // Dense copies: a hole is then checked (some/forEach skip holes), and later edits to the
+  // caller's lists do not change the schedule.
+  if (!Array.isArray(schedules) || schedules.length === 0 || !Array.from(schedules).every((s) => typeof s === "function")) {
     throw new ArgumentError("join: expected a non-empty list of schedules");
   }
+  schedules = Array.from(schedules);
   if (!Array.isArray(boundaries) || boundaries.length !== schedules.length - 1) {
-    throw new ArgumentError(`join: ${schedules.length} schedules need ${schedules.length - 1} boundaries, got ${Array.isArray(boundaries) ? boundaries.length : String(boundaries)}`);
+    throw new ArgumentError(`join: ${schedules.length} schedules need ${schedules.length - 1} boundaries, got ${Array.isArray(boundaries) ? boundaries.length : describe(boundaries)}`);
   }
+  boundaries = Array.from(boundaries);
   boundaries.forEach((b, i) => checkInteger("join", `boundaries[${i}]`, b));
   return (step) => {
     let output: NDArray | number = schedules[0]!(step);
@@ -228,6 +233,9 @@ export function warmupCosineDecay(
 export function piecewiseConstant(initValue: number, boundariesAndScales: Readonly<Record<number, number>> = {}): Schedule {
   const where = "piecewiseConstant";
   checkFinite(where, "initValue", initValue);
+  if (typeof boundariesAndScales !== "object" || boundariesAndScales === null) {
+    throw new ArgumentError(`${where}: boundariesAndScales must be an object { step: scale }, got ${describe(boundariesAndScales)}`);
+  }
   const entries = Object.entries(boundariesAndScales)
     .map(([b, s]) => [Number(b), s] as const)
     .sort((x, y) => x[0] - y[0]);

@@ -1,7 +1,7 @@
 // The building blocks optimizers are chained from (optax's transform.py and transforms/):
 // one factory per transformation, each returning { init, update } closures over its
 // hyperparameters, with a readonly state type named after it.
-import { type DType, lax, type NDArray, np, checkOptions, type OptionSpec } from "@jaxts/core";
+import { ArgumentError, type DType, lax, type NDArray, np, checkOptions, type OptionSpec } from "@jaxts/core";
 import { type EmptyState, emptyState, type GradientTransformation, requireParams, type ScalarOrSchedule, transformation } from "./base.js";
 import type { Schedule } from "./schedules.js";
 import {
@@ -10,6 +10,7 @@ import {
   checkFloatDtype,
   checkHyper,
   checkLearningRate,
+  describe,
   fullLikeTree,
   type Hyper,
   hyperLike,
@@ -64,7 +65,7 @@ function scheduleFactor(v: NDArray | number, g: NDArray): NDArray | number {
  * [u, state] = tx.update(g, state); // u.w = [0.5, 0.5]
  */
 export function scaleBySchedule(stepSizeFn: Schedule): GradientTransformation<ScaleByScheduleState> {
-  if (typeof stepSizeFn !== "function") checkLearningRate("scaleBySchedule", stepSizeFn, "stepSizeFn");
+  if (typeof stepSizeFn !== "function") throw new ArgumentError(`scaleBySchedule: stepSizeFn must be a schedule (a function of the step), got ${describe(stepSizeFn)}`);
   return transformation(
     "scaleBySchedule",
     () => ({ count: zeroCount() }),

@@ -84,6 +84,8 @@ export const castTree = (t: unknown, dtype: DType | undefined): unknown =>
  * is cast to `like`'s float dtype, so a float64 hyperparameter does not promote float32 updates. */
 export function hyperLike(h: Hyper, like: NDArray): Operand {
   if (typeof h === "number") return h;
+  // A schedule's value reaches here unchecked: a user schedule may return anything.
+  if (!(h instanceof NDArray)) throw new ArgumentError(`optim: a hyperparameter (or the value of a schedule) must be a number or an NDArray, got ${describe(h)}`);
   return isFloat(like.dtype) && h.dtype !== like.dtype ? lax.convertElementType(h, like.dtype) : h;
 }
 

@@ -2,7 +2,7 @@
 // apply one to part of the tree, accumulate gradients over k steps, expose hyperparameters
 // (and their schedules) in the state.
 import { ArgumentError, checkOptions, config, type DType, isFloat, lax, NDArray, np, tree, TreeStructureError } from "@jaxts/core";
-import { type GradientTransformation, transformation } from "./base.js";
+import { checkTransformation, type GradientTransformation, transformation } from "./base.js";
 import type { Schedule } from "./schedules.js";
 import { checkFloatDtype, describe, firstFloatDtype, mapArrays, safeIncrement, zeroCount, zerosLikeTree } from "./tree-util.js";
 
@@ -60,6 +60,7 @@ function maskMismatch(path: string, mask: unknown, t: unknown): TreeStructureErr
  * const state = opt.init({ w: array([[1, 2], [3, 4]]), b: array([0, 0]) });
  */
 export function masked<S>(inner: GradientTransformation<S>, mask: MaskOrFn): GradientTransformation<MaskedState<S>> {
+  checkTransformation("masked", inner, 1);
   const maskFor = (t: unknown): unknown => (typeof mask === "function" ? (mask as (p: unknown) => unknown)(t) : mask);
   return transformation(
     "masked",
@@ -116,6 +117,7 @@ export function multiSteps<S>(
   opts: { readonly useGradMean?: boolean } = {},
 ): MultiSteps<S> {
   checkOptions(opts, "multiSteps", { useGradMean: "boolean" });
+  checkTransformation("multiSteps", inner, 1);
   if (typeof everyK === "number" && (!Number.isInteger(everyK) || everyK < 1)) {
     throw new ArgumentError(`multiSteps: everyK must be a positive integer or a schedule, got ${everyK}`);
   }
@@ -221,7 +223,13 @@ export function injectHyperparams<H extends Readonly<Record<string, unknown>>, S
   const dtypeFor = (t: unknown): DType => opts.hyperparamDtype ?? firstFloatDtype(t) ?? config.get().defaultFloat;
   const asHyper = (v: number | NDArray, dtype: DType): NDArray =>
     typeof v === "number" ? np.array(v, { dtype }) : isFloat(v.dtype) && v.dtype !== dtype ? np.astype(v, dtype) : v;
-  const build = (values: Record<string, NDArray>): GradientTransformation<S> => factory({ ...statics, ...values } as InjectedHyperparams<H, K>);
+  const build = (values: Record<string, NDArray>): GradientTransformation<S> => {
+    const tx = factory({ ...statics, ...values } as InjectedHyperparams<H, K>);
+    if (typeof tx !== "object" || tx === null || typeof tx.init !== "function" || typeof tx.update !== "function") {
+      throw new ArgumentError(`injectHyperparams: the factory must return a GradientTransformation ({ init, update }), got ${describe(tx)}`);
+    }
+    return tx;
+  };
   const evaluate = (count: NDArray, dtype: DType): Record<string, NDArray> =>
     Object.fromEntries(Object.entries(scheduled).map(([name, f]) => [name, asHyper(f(count), dtype)]));
 
@@ -234,6 +242,9 @@ export function injectHyperparams<H extends Readonly<Record<string, unknown>>, S
       return { count, hyperparams: values, innerState: build(values).init(params) };
     },
     (updates, state, params) => {
+      if (!tree.isPlainObject(state.hyperparams)) {
+        throw new ArgumentError(`injectHyperparams.update: the state must be the one init returned ({ count, hyperparams, innerState }), got ${describe(state)}`);
+      }
       const dtype = dtypeFor(updates);
       const values = { ...Object.fromEntries(Object.entries(state.hyperparams).map(([k, v]) => [k, asHyper(v, dtype)])), ...evaluate(state.count, dtype) };
       const [out, innerState] = build(values).update(updates, state.innerState, params ?? undefined);

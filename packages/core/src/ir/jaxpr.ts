@@ -2,6 +2,7 @@
 // Only Vars carry identity; everything else is plain data.
 import type { NDArray } from "../array.js";
 import type { ShapedArray } from "../aval.js";
+import { ArgumentError } from "../errors.js";
 import { pythonFloatRepr, shortestFloat } from "../format.js";
 import type { ParamsOf, PrimitiveName } from "../primitives/params.js";
 
@@ -133,6 +134,8 @@ function usedVars(jaxpr: Jaxpr): Set<Var> {
 }
 
 export function printJaxpr(jaxpr: Jaxpr, indent = ""): string {
+  if (!(jaxpr instanceof Jaxpr)) throw new ArgumentError("printJaxpr: expected a Jaxpr (such as makeJaxpr(f)(...args).jaxpr)");
+  if (typeof indent !== "string") throw new ArgumentError("printJaxpr: the indent must be a string");
   return printJaxprWith(jaxpr, indent, { next: 0 });
 }
 

@@ -7,6 +7,7 @@ import { jsNumberDType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import { traceToJaxpr } from "../trace/jaxpr-trace.js";
 import { flatten, flattenWithPaths, type PyTree, type TreeDef, unflatten } from "../tree/index.js";
+import { describeValue } from "../shape.js";
 import { evalClosedJaxpr } from "./eval.js";
 import { ClosedJaxpr } from "./jaxpr.js";
 
@@ -66,6 +67,7 @@ export function describeLeaf(l: unknown): string {
 export type ArgsOrNumbers<A extends unknown[]> = { [K in keyof A]: A[K] extends NDArray ? A[K] | number : A[K] };
 
 export function makeJaxpr<A extends unknown[]>(f: (...args: A) => PyTree) {
+  if (typeof f !== "function") throw new ArgumentError(`makeJaxpr: expected a function to trace, got ${describeValue(f)}`);
   return (...args: ArgsOrNumbers<A>): ClosedJaxpr => {
     const [flatArgs, inDef] = flattenArgs(args, "makeJaxpr", "eager");
     const inAvals: ShapedArray[] = flatArgs.map((a) => a.aval);
@@ -89,6 +91,7 @@ function unflattenArgs(def: TreeDef, leaves: readonly NDArray[]): unknown[] {
 /** Run a closed jaxpr on flat arguments; returns the flat outputs. A JS number takes the
  * dtype of the input it is given for (it is weakly typed). */
 export function evalJaxpr(closed: ClosedJaxpr, ...args: (NDArray | number)[]): NDArray[] {
+  if (!(closed instanceof ClosedJaxpr)) throw new ArgumentError(`evalJaxpr: expected a ClosedJaxpr from makeJaxpr(f)(...args), got ${describeValue(closed)}`);
   const inVars = closed.jaxpr.inVars;
   return evalClosedJaxpr(
     closed,

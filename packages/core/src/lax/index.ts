@@ -6,7 +6,7 @@ import { defaultFloat } from "../config.js";
 import { type DType, checkArrayShape, checkDType, jsNumberDType } from "../dtype.js";
 import { ArgumentError, DTypeError } from "../errors.js";
 import { checkOptions } from "../options.js";
-import { checkIntList, normalizeAxes, normalizeAxis } from "../shape.js";
+import { checkIntList, describeValue, normalizeAxes, normalizeAxis } from "../shape.js";
 import { type Axes, noParams, type PrimitiveName } from "../primitives/params.js";
 import { bind, bind1 } from "../trace/core.js";
 
@@ -67,7 +67,7 @@ export const square = unary("square");
 export const stopGradient = unary("stop_gradient");
 
 export function integerPow(x: Operand, y: number): NDArray {
-  if (!Number.isInteger(y)) throw new ArgumentError(`integer_pow: the exponent must be an integer, got ${y}`);
+  if (!Number.isInteger(y)) throw new ArgumentError(`integer_pow: the exponent must be an integer, got ${describeValue(y)}`);
   const a = asArray(x, "integer_pow");
   // As JAX's dtype rule: checked when staged, so a traced base errors too.
   if (y < 0 && a.dtype === "int32") throw new DTypeError(`integer_pow: integers cannot be raised to negative powers, got integer_pow(${a.aval.str()}, ${y})`);
@@ -157,7 +157,7 @@ export function rev(x: Operand, dimensions: Axes): NDArray {
 }
 export function concatenate(xs: readonly Operand[], dimension: number): NDArray {
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("concatenate: expected a non-empty list of arrays");
-  return bind("concatenate", xs.map((x) => asArray(x, "concatenate")), { dimension })[0]!;
+  return bind("concatenate", Array.from(xs, (x) => asArray(x, "concatenate")), { dimension })[0]!;
 }
 export function pad(x: Operand, paddingValue: Operand, paddingConfig: readonly (readonly [number, number, number])[]): NDArray {
   const [a, v] = binaryOperands("pad", x, paddingValue);
@@ -192,7 +192,7 @@ export type DotDimensionNumbers = readonly [readonly [Axes, Axes], readonly [Axe
 export function dotGeneral(lhs: Operand, rhs: Operand, dimensionNumbers: DotDimensionNumbers): NDArray {
   const where = "dot_general";
   const bad = () => new ArgumentError(`${where}: dimension_numbers must be ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))`);
-  if (!Array.isArray(dimensionNumbers) || !dimensionNumbers.every((p) => Array.isArray(p) && p.length === 2)) throw bad();
+  if (!Array.isArray(dimensionNumbers) || dimensionNumbers.length !== 2 || !Array.from(dimensionNumbers).every((p) => Array.isArray(p) && p.length === 2)) throw bad();
   const [[lc, rc], [lb, rb]] = dimensionNumbers;
   const list = (l: Axes) => checkIntList(l, where, "each dimension_numbers entry");
   return bind1(where, binaryOperands(where, lhs, rhs), {
@@ -210,8 +210,8 @@ export function iota(dtype: DType, shape: readonly number[], dimension = 0): NDA
 export function sort(operands: readonly NDArray[], opts: { readonly dimension?: number } = {}): NDArray[] {
   checkOptions(opts, "lax.sort", { dimension: "integer" });
   if (!Array.isArray(operands) || operands.length === 0) throw new ArgumentError("sort: expected a non-empty list of operands");
-  const arrays = operands.map((x) => asArray(x, "sort"));
-  const dimension = normalizeAxis(opts.dimension ?? -1, arrays[0]!.ndim, "sort");
+  const arrays = Array.from(operands, (x) => asArray(x, "sort"));
+  const dimension = normalizeAxis(checkOptions(opts, "lax.sort", { dimension: "integer" }).dimension ?? -1, arrays[0]!.ndim, "sort");
   return bind("sort", arrays, { dimension, num_keys: 1 });
 }
 export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray): [NDArray, NDArray] {

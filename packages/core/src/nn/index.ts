@@ -8,7 +8,7 @@ import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
 import { toFloat } from "../numpy/promote.js";
 import { checkOptions } from "../options.js";
-import { normalizeAxes } from "../shape.js";
+import { describeValue, normalizeAxes } from "../shape.js";
 
 /** max(x, 0); the derivative at 0 is 0, as in JAX. Negative inputs give +0 (not -0), NaN stays NaN. */
 export const relu = (x: Operand): NDArray => {
@@ -100,7 +100,7 @@ export function logSoftmax(x: Operand, opts: SoftmaxOptions = {}): NDArray {
 /** oneHot(labels, numClasses): a new last axis with 1 at each label (default float dtype). */
 export function oneHot(x: Operand, numClasses: number, opts: { readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "oneHot", { dtype: "dtype" });
-  if (!Number.isInteger(numClasses) || numClasses < 0) throw new ArgumentError(`oneHot: numClasses must be a non-negative integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 0) throw new ArgumentError(`oneHot: numClasses must be a non-negative integer, got ${describeValue(numClasses)}`);
   const labels = np.expandDims(asArray(x, "oneHot"), -1);
   return np.astype(np.equal(labels, lax.iota("int32", [numClasses], 0)), opts.dtype ?? defaultFloat());
 }

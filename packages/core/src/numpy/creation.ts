@@ -47,7 +47,7 @@ function fromValues(n: number, f: (i: number) => number, dtype: DType, where: st
 /** arange(stop) | arange(start, stop, step?, dtype?): int32 when every argument is an integer. */
 export function arange(start: number, stop?: number, step = 1, dtype?: DType): NDArray {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
-  for (const v of [lo, hi, step]) if (typeof v !== "number" || !Number.isFinite(v)) throw new ArgumentError(`arange: arguments must be finite numbers, got ${v}`);
+  for (const v of [lo, hi, step]) if (typeof v !== "number" || !Number.isFinite(v)) throw new ArgumentError(`arange: arguments must be finite numbers, got ${describeValue(v)}`);
   if (step === 0) throw new ArgumentError("arange: step must not be zero");
   const d = dtype !== undefined ? checkDType(dtype, "arange") : [lo, hi, step].every(Number.isInteger) ? "int32" : defaultFloat();
   const n = Math.max(0, Math.ceil((hi - lo) / step));
@@ -73,7 +73,8 @@ export function eye(n: number, m?: number, opts: { readonly k?: number; readonly
   const d = opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "eye");
   checkArrayShape([n, cols], d, "eye");
   const data = allocate(d, n * cols);
-  for (let i = 0; i < n; i++) if (i + k >= 0 && i + k < cols) data[i * cols + i + k] = 1;
+  // Only the rows that meet the diagonal: eye(2 ** 33, 0) is empty and must not loop 2 ** 33 times.
+  for (let i = Math.max(0, -k); i < Math.min(n, cols - k); i++) data[i * cols + i + k] = 1;
   return new ConcreteArray(new ShapedArray([n, cols], d), data);
 }
 export const identity = (n: number, dtype?: DType): NDArray => eye(n, n, dtype === undefined ? {} : { dtype });

@@ -3,7 +3,8 @@
 import { installArrayMethods, type Operand } from "../array.js";
 import { checkDType, type DType } from "../dtype.js";
 import * as lax from "../lax/index.js";
-import { asArray } from "../creation.js";
+import { array, type ArrayData, asArray } from "../creation.js";
+import { checkOptions } from "../options.js";
 import * as ew from "./elementwise.js";
 import { matmul } from "./linalg.js";
 import * as red from "./reductions.js";
@@ -33,8 +34,14 @@ export {
 } from "./reductions.js";
 export * from "./shape.js";
 export { allclose, argsort, isclose, sort } from "./sorting.js";
-export { array, asArray as asarray } from "../creation.js";
+export { array } from "../creation.js";
 export { resultType } from "./promote.js";
+
+/** jnp.asarray(x, { dtype }): an NDArray passes through unchanged, anything else is converted
+ * as by `array` (the second argument is an options object, as everywhere in np). */
+export function asarray(x: ArrayData, opts?: { readonly dtype?: DType }): NDArray {
+  return array(x, checkOptions(opts, "asarray", { dtype: "dtype" }));
+}
 
 export function astype(x: Operand, dtype: DType): NDArray {
   return lax.convertElementType(asArray(x, "astype"), checkDType(dtype, "astype"));

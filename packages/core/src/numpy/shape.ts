@@ -91,6 +91,7 @@ export function broadcastArrays(...xs: Operand[]): NDArray[] {
 export function concatenate(xs: readonly Operand[], opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "concatenate", { axis: "integer" });
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("concatenate: expected a non-empty list of arrays");
+  xs = Array.from(xs); // holes become undefined, so the operand check names them
   const t = resultTypeIn("concatenate", xs);
   const arrays = xs.map((x) => castTo(x, t, "concatenate"));
   if (arrays.some((a) => a.ndim === 0)) throw new ShapeError("concatenate: zero-dimensional arrays cannot be concatenated");
@@ -101,7 +102,7 @@ export function concatenate(xs: readonly Operand[], opts: { readonly axis?: numb
 export function stack(xs: readonly Operand[], opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "stack", { axis: "integer" });
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("stack: expected a non-empty list of arrays");
-  const arrays = xs.map((x) => asArray(x, "stack"));
+  const arrays = Array.from(xs, (x) => asArray(x, "stack"));
   const first = arrays[0]!;
   for (const a of arrays) {
     if (a.shape.join() !== first.shape.join()) throw new ShapeError(`stack: all arrays must have the same shape, got ${fmtShape(first.shape)} and ${fmtShape(a.shape)}`);
@@ -118,7 +119,8 @@ export function split(x: Operand, indicesOrSections: number | readonly number[],
   const n = a.shape[axis]!;
   let cuts: number[];
   if (typeof indicesOrSections === "number") {
-    if (!Number.isInteger(indicesOrSections) || indicesOrSections <= 0 || n % indicesOrSections !== 0) {
+    // An empty axis splits into any number of empty sections, but not into billions of arrays.
+    if (!Number.isInteger(indicesOrSections) || indicesOrSections <= 0 || n % indicesOrSections !== 0 || indicesOrSections > Math.max(n, 2 ** 20)) {
       throw new ShapeError(`split: an axis of size ${n} cannot be split into ${indicesOrSections} equal sections`);
     }
     const step = n / indicesOrSections;

@@ -2,7 +2,7 @@
 // higher-order primitives that carry sub-jaxprs.
 import { sameShape, ShapedArray } from "../aval.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
-import { fmtShape } from "../shape.js";
+import { describeValue, fmtShape } from "../shape.js";
 import { checkAxes } from "./reduce.js";
 import type { AbstractEvalTable } from "./types.js";
 import type { Jaxpr } from "../ir/jaxpr.js";
@@ -22,7 +22,9 @@ export function checkCallArgs(prim: string, jaxpr: Jaxpr, avals: readonly Shaped
 
 export const miscAbstractEval: AbstractEvalTable<MiscPrim | Exclude<HigherOrderPrim, ControlFlowPrim>> = {
   iota: (_, { dtype, shape, dimension }) => {
-    if (dimension < 0 || dimension >= shape.length) throw new ArgumentError(`iota: dimension ${dimension} out of range for shape ${fmtShape(shape)}`);
+    if (!Number.isInteger(dimension) || dimension < 0 || dimension >= shape.length) {
+      throw new ArgumentError(`iota: dimension ${describeValue(dimension)} out of range for shape ${fmtShape(shape)}`);
+    }
     return [new ShapedArray(shape, dtype)];
   },
   sort: (avals, { dimension }) => {

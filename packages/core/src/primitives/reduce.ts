@@ -2,13 +2,14 @@
 import { ShapedArray } from "../aval.js";
 import { type DType, isFloat } from "../dtype.js";
 import { AxisError, DTypeError } from "../errors.js";
+import { describeValue } from "../shape.js";
 import type { AbstractEvalTable } from "./types.js";
 
 export type ReducePrim = "reduce_sum" | "reduce_max" | "reduce_min" | "reduce_prod" | "reduce_and" | "reduce_or" | "argmax" | "argmin" | "cumsum";
 
 export function checkAxes(prim: string, axes: readonly number[], ndim: number): void {
   for (const a of axes) {
-    if (!Number.isInteger(a) || a < 0 || a >= ndim) throw new AxisError(`${prim}: axis ${a} is out of bounds for an array of rank ${ndim}`);
+    if (!Number.isInteger(a) || a < 0 || a >= ndim) throw new AxisError(`${prim}: axis ${describeValue(a)} is out of bounds for an array of rank ${ndim}`);
   }
   if (new Set(axes).size !== axes.length) throw new AxisError(`${prim}: repeated axes (${axes.join(", ")})`);
 }

@@ -11,6 +11,8 @@ const withShape = (x: ShapedArray, shape: readonly number[]): ShapedArray => new
 
 export const shapeAbstractEval: AbstractEvalTable<ShapePrim> = {
   broadcast_in_dim: ([x], { shape, broadcast_dimensions: dims }) => {
+    // A negative size would make the kernels loop forever (and describes no array).
+    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new ShapeError(`broadcast_in_dim: shape ${fmtShape(shape)} has a negative size`);
     const ok =
       dims.length === x!.ndim &&
       dims.every((d, i) => d >= 0 && d < shape.length && (i === 0 || d > dims[i - 1]!) && (x!.shape[i] === 1 || x!.shape[i] === shape[d]));

@@ -56,7 +56,7 @@ function blocks(k: NDArray, n: number): [NDArray, NDArray] {
  * Key i is the threefry block at counter i, so it equals foldIn(k, i) (JAX's partitionable split). */
 export function split(k: PRNGKey, num = 2): PRNGKey[] {
   const kk = checkKey(k, "random.split");
-  if (!Number.isInteger(num) || num < 1) throw new ArgumentError(`random.split: num must be a positive integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 1) throw new ArgumentError(`random.split: num must be a positive integer, got ${describeValue(num)}`);
   checkArrayShape([num, 2], "int32", "random.split");
   const [w0, w1] = blocks(kk, num);
   const keys = lax.concatenate([lax.reshape(w0, [num, 1]), lax.reshape(w1, [num, 1])], 1);
@@ -65,7 +65,7 @@ export function split(k: PRNGKey, num = 2): PRNGKey[] {
 
 export function foldIn(k: PRNGKey, data: number): PRNGKey {
   const kk = checkKey(k, "random.foldIn");
-  if (!Number.isInteger(data)) throw new ArgumentError(`random.foldIn: data must be an integer, got ${data}`);
+  if (!Number.isInteger(data)) throw new ArgumentError(`random.foldIn: data must be an integer, got ${describeValue(data)}`);
   // JAX folds in `uint32(data)`: the block at counter words [0, data mod 2^32].
   const [y0, y1] = lax.threefry2x32(keyWord(kk, 0, 1), keyWord(kk, 1, 1), np.array([0], { dtype: "int32" }), np.array([data | 0], { dtype: "int32" }));
   return lax.concatenate([y0, y1], 0);
@@ -182,7 +182,7 @@ export function randint(k: PRNGKey, shape: readonly number[], minval: number, ma
 export function permutation(k: PRNGKey, x: number | NDArray): NDArray {
   const kk = checkKey(k, "random.permutation");
   if (typeof x === "number" ? !Number.isInteger(x) || x < 0 : !(x instanceof NDArray) || x.ndim === 0) {
-    throw new ArgumentError(`random.permutation: expected a non-negative integer or an array of rank ≥ 1, got ${x instanceof NDArray ? x.aval.str() : String(x)}`);
+    throw new ArgumentError(`random.permutation: expected a non-negative integer or an array of rank ≥ 1, got ${x instanceof NDArray ? x.aval.str() : describeValue(x)}`);
   }
   const n = typeof x === "number" ? checkArrayShape([x], "int32", "random.permutation")[0]! : x.shape[0]!;
   // JAX's _shuffle: ceil(3 ln n / ln(2^32 - 1)) rounds, each sorting by 32 fresh random bits

@@ -26,7 +26,7 @@ export class TreeDef {
       node.kind === "leaf" ? 1 : node.kind === "none" ? 0 : node.children.reduce((n, c) => n + c.numLeaves, 0);
   }
   equals(o: TreeDef): boolean {
-    return firstDifference(this, o, "") === undefined;
+    return o instanceof TreeDef && firstDifference(this, o, "") === undefined;
   }
   /** A text that is equal for two structures exactly when they are equal (keys escaped). */
   toString(): string {
@@ -155,7 +155,20 @@ export function flattenWithPaths(t: PyTree, where = "tree.flatten"): [Leaf[], st
   return [leaves, paths, def];
 }
 
+/** Public entry points take TreeDefs from flatten/structure; anything else is a clear error. */
+function checkTreeDef(def: unknown, where: string): void {
+  if (!(def instanceof TreeDef)) throw new ArgumentError(`${where}: expected a TreeDef (from tree.flatten or tree.structure), got ${describe(def)}`);
+}
+
+function describe(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (typeof x === "object") return Array.isArray(x) ? "an array" : "an object";
+  return typeof x;
+}
+
 export function unflatten(def: TreeDef, leaves: readonly Leaf[]): PyTree {
+  checkTreeDef(def, "tree.unflatten");
+  if (!Array.isArray(leaves)) throw new ArgumentError(`tree.unflatten: the leaves must be an array, got ${describe(leaves)}`);
   if (leaves.length !== def.numLeaves) {
     throw new TreeStructureError(`tree.unflatten: the structure ${def} has ${def.numLeaves} leaves, got ${leaves.length}`);
   }
@@ -203,9 +216,14 @@ function firstDifference(a: TreeDef, b: TreeDef, path: string): string | undefin
 
 /** Throw a TreeStructureError naming the path where `b` departs from `a`. */
 export function assertSameStructure(a: TreeDef, b: TreeDef, where: string, names: readonly [string, string] = ["first", "second"]): void {
+  checkTreeDef(a, "tree.assertSameStructure");
+  checkTreeDef(b, "tree.assertSameStructure");
   const d = firstDifference(a, b, "");
   if (d !== undefined) {
-    throw new TreeStructureError(`${where}: the ${names[0]} and ${names[1]} trees differ in structure at ${d}: ${a} vs ${b}`);
+    // `where` and `names` only label the message; odd values must not break the error itself.
+    const w = typeof where === "string" ? where : "tree.assertSameStructure";
+    const [n0, n1] = Array.isArray(names) && typeof names[0] === "string" && typeof names[1] === "string" ? names : ["first", "second"];
+    throw new TreeStructureError(`${w}: the ${n0} and ${n1} trees differ in structure at ${d}: ${a} vs ${b}`);
   }
 }
 

@@ -1,7 +1,7 @@
 // What a function saves for its backward pass (JAX's print_saved_residuals): the
 // constants of its linearized jaxpr, with where each came from.
 import { flattenArgs, type NDArray, tree } from "@jaxts/core";
-import { flattenOutputs } from "./args.js";
+import { checkCallable, flattenOutputs } from "./args.js";
 import { knownProducers, linearizeFlat } from "./linearize.js";
 import { type Loosen, call } from "./types.js";
 
@@ -16,6 +16,7 @@ export interface SavedResidual {
 const bytesPer = { float32: 4, float64: 8, int32: 4, bool: 1 } as const;
 
 export function savedResiduals<A extends unknown[], R>(f: (...args: A) => R, ...args: Loosen<A>): SavedResidual[] {
+  checkCallable("savedResiduals", f);
   const [flat, inDef] = flattenArgs(args, "savedResiduals");
   const lin = linearizeFlat((xs) => flattenOutputs(call(f, tree.unflatten(inDef, xs) as unknown[]), "savedResiduals")[0], flat, "savedResiduals");
   return lin.residuals.map((r: NDArray) => {

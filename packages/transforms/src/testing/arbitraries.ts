@@ -1,6 +1,12 @@
 // fast-check arbitraries for property-based tests of array functions and their gradients.
-import { array, checkOptions, type DType, type NDArray } from "@jaxts/core";
+import { ArgumentError, array, checkDType, checkOptions, type DType, type NDArray } from "@jaxts/core";
 import fc from "fast-check";
+
+/** fast-check rejects a bad range with a plain Error; say which option is wrong instead. */
+function checkRange(where: string, lo: number, hi: number, names: string, integer: boolean): void {
+  const ok = integer ? Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 : Number.isFinite(lo) && Number.isFinite(hi);
+  if (!ok || lo > hi) throw new ArgumentError(`${where}: ${names} must be ${integer ? "non-negative integers" : "finite numbers"} with the first <= the second, got ${lo} and ${hi}`);
+}
 
 export interface ShapeArbOptions {
   readonly minRank?: number;
@@ -12,6 +18,8 @@ export interface ShapeArbOptions {
 /** Shapes of rank minRank..maxRank (default 0..3) with dims minDim..maxDim (default 1..4). */
 export function shapeArb(opts: ShapeArbOptions = {}): fc.Arbitrary<number[]> {
   checkOptions(opts, "shapeArb", { minRank: "integer", maxRank: "integer", minDim: "integer", maxDim: "integer" });
+  checkRange("shapeArb", opts.minDim ?? 1, opts.maxDim ?? 4, "minDim and maxDim", true);
+  checkRange("shapeArb", opts.minRank ?? 0, opts.maxRank ?? 3, "minRank and maxRank", true);
   return fc.array(fc.integer({ min: opts.minDim ?? 1, max: opts.maxDim ?? 4 }), { minLength: opts.minRank ?? 0, maxLength: opts.maxRank ?? 3 });
 }
 
@@ -26,9 +34,15 @@ export interface ArrayArbOptions {
 /** NDArrays of the given (or random) shape with values in [min, max] (default [-2, 2]). */
 export function arrayArb(opts: ArrayArbOptions = {}): fc.Arbitrary<NDArray> {
   checkOptions(opts, "arrayArb", { shape: "any", dtype: "dtype", min: "number", max: "number" });
-  const dtype = opts.dtype ?? "float64";
+  const dtype = checkDType(opts.dtype ?? "float64", "arrayArb");
   const min = opts.min ?? -2;
   const max = opts.max ?? 2;
+  checkRange("arrayArb", min, max, "min and max", false);
+  if (dtype === "int32" && Math.ceil(min) > Math.floor(max)) throw new ArgumentError(`arrayArb: no integer lies in [${min}, ${max}]`);
+  const fixed = Array.isArray(opts.shape);
+  if (opts.shape !== undefined && !(opts.shape instanceof fc.Arbitrary) && !(fixed && Array.from(opts.shape as number[]).every((d) => Number.isInteger(d) && d >= 0))) {
+    throw new ArgumentError("arrayArb: shape must be a list of non-negative integers or an arbitrary of shapes");
+  }
   const shapes = opts.shape === undefined ? shapeArb() : Array.isArray(opts.shape) ? fc.constant([...opts.shape]) : (opts.shape as fc.Arbitrary<number[]>);
   const value =
     dtype === "int32"
@@ -52,7 +66,10 @@ export interface PytreeArbOptions {
 
 /** Pytrees (nested arrays and objects) whose leaves come from `leaf` (default arrayArb()). */
 export function pytreeArb(leaf: fc.Arbitrary<unknown> = arrayArb(), opts: PytreeArbOptions = {}): fc.Arbitrary<unknown> {
+  if (!(leaf instanceof fc.Arbitrary)) throw new ArgumentError("pytreeArb: the leaf must be a fast-check arbitrary (such as arrayArb())");
   checkOptions(opts, "pytreeArb", { maxDepth: "integer", maxChildren: "integer" });
+  checkRange("pytreeArb", 0, opts.maxChildren ?? 3, "0 and maxChildren", true);
+  checkRange("pytreeArb", 0, opts.maxDepth ?? 3, "0 and maxDepth", true);
   const maxChildren = opts.maxChildren ?? 3;
   const { tree } = fc.letrec((tie) => ({
     tree: fc.oneof({ depthSize: "small", maxDepth: opts.maxDepth ?? 3, withCrossShrink: true }, leaf, tie("list"), tie("dict")),

@@ -5,6 +5,7 @@ import { ArgumentError, array, checkOptions, flattenArgs, isFloat, JaxtsError, l
 const isArr = (x: unknown): x is NDArray => x instanceof NDArray;
 import { jvp, vjp } from "../ad/api.js";
 import { type AnyFn, call } from "../ad/types.js";
+import { checkCallable } from "../ad/args.js";
 
 /** Raised when a derivative disagrees with finite differences. */
 export class GradientCheckError extends JaxtsError {}
@@ -152,6 +153,8 @@ function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: Che
  * disagrees with central finite differences computed in float64.
  */
 export function checkGrads(f: AnyFn, args: readonly unknown[], opts: CheckGradsOptions = {}): void {
+  checkCallable("checkGrads", f);
+  if (!Array.isArray(args)) throw new ArgumentError("checkGrads: args must be the list of arguments to call f with, such as [x]");
   checkOptions(opts, "checkGrads", { order: "integer", modes: "any", eps: "number", atol: "number", rtol: "number", seed: "integer" });
   if (opts.order !== undefined && (opts.order < 1 || opts.order > 3)) throw new ArgumentError(`checkGrads: order must be 1, 2 or 3, got ${opts.order}`);
   const modes: unknown = opts.modes;

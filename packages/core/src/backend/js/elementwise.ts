@@ -89,8 +89,12 @@ function roundHalfEven(x: number): number {
 
 function intPow(x: number, y: number, isInt: boolean): number {
   if (!isInt) return y === 2 ? x * x : y === 3 ? x * x * x : x ** y;
+  // Square and multiply (wrapping int32 products): O(log y) steps, so a huge exponent cannot hang.
   let r = 1;
-  for (let i = 0; i < y; i++) r = Math.imul(r, x);
+  for (let base = x, e = y; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) r = Math.imul(r, base);
+    base = Math.imul(base, base);
+  }
   return r;
 }
 

@@ -1,0 +1,59 @@
+// The fuzz harness catches each failure class it is meant to: a non-JaxtsError, a mutated
+// input, a polluted prototype, a malformed result. Each case feeds it a deliberately broken
+// function and expects the property to fail with the matching message.
+import { ArgumentError, NDArray, np } from "@jaxts/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { fuzzFunction } from "./harness.js";
+
+/** The harness's message for the first failing case (fast-check keeps it as the cause). */
+function failure(run: () => void): string {
+  try {
+    run();
+  } catch (e) {
+    const cause = (e as { cause?: unknown }).cause;
+    return cause instanceof Error ? cause.message : String(e);
+  }
+  return "(no failure)";
+}
+
+// Each case ends in a (shrunk) failure; under a loaded machine that can take a few seconds.
+describe("the fuzz harness", { timeout: 30_000 }, () => {
+  it("fails on a TypeError escaping from a function", () => {
+    const buggy = (x: unknown) => {
+      if (x instanceof NDArray && x.size === 0) throw new TypeError("boom");
+      return np.sin(x as NDArray);
+    };
+    expect(failure(() => fuzzFunction("buggy", buggy, ["A"], undefined, 200))).toMatch(/buggy\(.*\) threw TypeError: boom/);
+  });
+
+  it("lets a JaxtsError through", () => {
+    const strict = (x: unknown) => {
+      throw new ArgumentError(`strict: got ${typeof x}`);
+    };
+    expect(() => fuzzFunction("strict", strict, ["Any"], undefined, 50)).not.toThrow();
+  });
+
+  it("fails on a function that mutates its input", () => {
+    const mutating = (x: unknown) => {
+      if (Array.isArray(x)) x.push(0);
+    };
+    expect(failure(() => fuzzFunction("mutating", mutating, [fc.constantFrom([1], [2, 3])], undefined, 200))).toMatch(/mutated its input: args\.1: keys changed/);
+  });
+
+  it("fails on a function that writes to Object.prototype", () => {
+    const polluting = (x: unknown) => {
+      if (typeof x === "number") (Object.prototype as Record<string, unknown>).fuzzPolluted = x;
+    };
+    try {
+      expect(failure(() => fuzzFunction("polluting", polluting, ["N"], undefined, 50))).toMatch(/polluting: Object\.prototype gained or lost keys/);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).fuzzPolluted;
+    }
+  });
+
+  it("fails on a function that returns an array with a malformed shape", () => {
+    const malformed = (x: unknown) => (x instanceof NDArray ? Object.assign(Object.create(NDArray.prototype) as object, { aval: { shape: [2, undefined], dtype: "float32" } }) : 0);
+    expect(failure(() => fuzzFunction("malformed", malformed, ["A"], undefined, 50))).toMatch(/returned a malformed array: shape \[2, undefined\]/);
+  });
+});
