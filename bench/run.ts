@@ -3,7 +3,7 @@
 // means jaxts is slower). A filter keeps the cases whose name contains it (`pnpm bench W1`);
 // `pnpm bench memory` runs the memory benchmark (bench/memory.ts). A run without filters (or
 // with `--write`) also writes BENCHMARKS.md at the repository root (bench/report.ts).
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { type BenchCase, cases, isNotAvailable, type JaxtsMode, type Side } from "./cases.js";
 import { defaultTiming, fmtErr, fmtMs, fmtRatio, formatTable, kernelPeakRss, sampledPeakRss, sampleRss, relativeErrors, time } from "./harness.js";
 import { type JaxJsSetup, loadJaxJs } from "./jaxjs.js";
@@ -43,6 +43,7 @@ const allCases: readonly BenchCase[] = [...cases, ...workloads];
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadStart = loadavg();
   const args = process.argv.slice(2);
   const forceWrite = args.includes("--write");
   const filters = args.filter((a) => !a.startsWith("--")).map((a) => a.toLowerCase());
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
       jaxjs: jaxjs.version,
       columns,
       notes,
+      loadStart,
     };
     console.log(`jaxts vs TensorFlow.js ${tf.version.tfjs} vs jax-js ${jaxjs.version} — ${info.date.slice(0, 10)}, Node ${process.version}, ${info.cpu}`);
     for (const c of columns) console.log(`  ${c.label}: ${c.detail}`);
