@@ -152,7 +152,7 @@ function targetRows(results: readonly CaseResult[], columns: readonly Column[]):
 
 const md = (header: readonly string[], rows: readonly (readonly string[])[]): string => {
   const esc = (s: string) => s.replaceAll("|", "\\|");
-  const textColumns = new Set(["note", "target", "met?", "jaxts today", "tfjs-wasm", "jax-js (better of eager, jit)", "gradient vs no checkpoint", "check"]);
+  const textColumns = new Set(["note", "target", "met?", "jaxts today", "gradient vs no checkpoint", "check"]);
   const align = header.map((h, j) => (j === 0 || textColumns.has(h) ? "---" : "--:"));
   return [header, align, ...rows].map((r) => `| ${r.map(esc).join(" | ")} |`).join("\n");
 };
