@@ -6,9 +6,10 @@
 import { array, lax, type NDArray, nn, np } from "@jaxts/core";
 import { jit, valueAndGrad } from "@jaxts/transforms";
 import { normalData, type Outputs } from "./harness.js";
+import type { JX } from "./jaxjs.js";
 import { readTensors, type TF } from "./tfjs.js";
 
-type Tensor = ReturnType<TF["tensor"]>;
+export type Tensor = ReturnType<TF["tensor"]>;
 
 /** One side of a case: `run` is the timed call; `dispose` frees that side's inputs. */
 export interface Side {
@@ -17,6 +18,33 @@ export interface Side {
 }
 
 export type JaxtsMode = "eager" | "jit";
+
+/** A side a library cannot run, with the reason printed in the report ("n/a: …"). */
+export interface NotAvailable {
+  readonly na: string;
+}
+export const notAvailable = (reason: string): NotAvailable => ({ na: reason });
+export const isNotAvailable = (s: Side | NotAvailable): s is NotAvailable => "na" in s;
+
+/** How a case reports a speed besides milliseconds (GFLOP/s, µs per call). */
+export interface Unit {
+  readonly label: string;
+  /** The value of one call that took `ms` milliseconds; `higherIsBetter` decides the ratio's sense. */
+  readonly fromMs: (ms: number) => number;
+  readonly higherIsBetter: boolean;
+}
+
+/**
+ * An issue-9 target on the jaxts side, in the case's unit (or ms): the value of `mode` ("best"
+ * = the better of eager and jit) must be at least (`atLeast`) or at most `bound`, which may
+ * depend on a peer's value in the same run (`peer("tfjs-wasm")`, undefined when it is missing).
+ */
+export interface Target {
+  readonly text: string;
+  readonly mode: JaxtsMode | "best";
+  readonly atLeast: boolean;
+  readonly bound: (peer: (label: string) => number | undefined) => number;
+}
 
 export interface BenchCase {
   /** Short, filterable name: `pnpm bench <part-of-name>`. */
@@ -29,28 +57,36 @@ export interface BenchCase {
    */
   readonly tolerance: readonly number[];
   readonly jaxts: (mode: JaxtsMode) => Side;
-  readonly tfjs: (tf: TF) => Side;
+  readonly tfjs: (tf: TF) => Side | NotAvailable;
+  /** jax-js on its wasm device, eagerly and under its `jit`; absent for the older cases (a–f). */
+  readonly jaxjs?: (jx: JX, mode: JaxtsMode) => Side | NotAvailable;
   /** The same outputs computed in float64 with plain loops. */
   readonly reference: () => Outputs;
+  /** Issue-9 workload id (W1 …) for BENCHMARKS.md; absent for the older cases. */
+  readonly workload?: string;
+  readonly unit?: Unit;
+  /** Calls per timed round, for calls too short to time one by one; times are per call. */
+  readonly repeat?: number;
+  readonly target?: Target;
 }
 
-const f32 = (data: Float32Array, shape: readonly number[]): NDArray => np.reshape(array(data), [...shape]);
-const read = (...xs: NDArray[]): Outputs => xs.map((x) => x.toTypedArray());
+export const f32 = (data: Float32Array, shape: readonly number[]): NDArray => np.reshape(array(data), [...shape]);
+export const read = (...xs: NDArray[]): Outputs => xs.map((x) => x.toTypedArray());
 const noop = () => {};
-const jaxtsSide = <A extends unknown[]>(mode: JaxtsMode, f: (...args: A) => NDArray[], ...args: A): Side => {
+export const jaxtsSide = <A extends unknown[]>(mode: JaxtsMode, f: (...args: A) => NDArray[], ...args: A): Side => {
   const g = mode === "jit" ? jit(f) : f;
   return { run: () => read(...g(...args)), dispose: noop };
 };
-const sigmoid64 = (v: number) => 1 / (1 + Math.exp(-v));
+export const sigmoid64 = (v: number) => 1 / (1 + Math.exp(-v));
 
 // (a) elementwise: y = tanh(x)·σ(x) + ½x²
-const chainJ = (x: NDArray): NDArray => np.tanh(x).mul(nn.sigmoid(x)).add(np.square(x).mul(0.5));
-const chainT = (tf: TF, x: Tensor): Tensor => tf.add(tf.mul(tf.tanh(x), tf.sigmoid(x)), tf.mul(tf.square(x), 0.5));
+export const chainJ = (x: NDArray): NDArray => np.tanh(x).mul(nn.sigmoid(x)).add(np.square(x).mul(0.5));
+export const chainT = (tf: TF, x: Tensor): Tensor => tf.add(tf.mul(tf.tanh(x), tf.sigmoid(x)), tf.mul(tf.square(x), 0.5));
 
-const N = 1_000_000;
-const xData = normalData(N, 1);
+export const N = 1_000_000;
+export const xData = normalData(N, 1);
 const chain64 = (): Float64Array => Float64Array.from(xData, (v) => Math.tanh(v) * sigmoid64(v) + 0.5 * v * v);
-const sum64 = (a: ArrayLike<number>): number => {
+export const sum64 = (a: ArrayLike<number>): number => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]!;
   return s;
@@ -114,7 +150,7 @@ const valueGrad: BenchCase = {
 
 // (c) matmul n×n · n×n
 /** C = A·B for row-major A (m×k) and B (k×n), in float64; `ta`/`tb` read A or B transposed. */
-function matmul64(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number, ta = false, tb = false): Float64Array {
+export function matmul64(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number, ta = false, tb = false): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < k; p++) {

@@ -1,5 +1,6 @@
 // The benchmark harness: warm-up, timed rounds, medians, a numerical agreement check and
 // a plain-text table. Benchmarks report ratios side by side; they never assert a speed.
+import { readFileSync } from "node:fs";
 
 export interface Timing {
   /** Median wall time of one call, in milliseconds. */
@@ -27,17 +28,52 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+/**
+ * The largest resident set size seen so far, in bytes: sampled after every call that `time`
+ * makes (a timer cannot fire during synchronous work, so sampling between calls is what can
+ * be seen from JS). `peakRssBytes()` adds the kernel's own high-water mark where it exists.
+ */
+let sampledRss = 0;
+export function sampleRss(): number {
+  const rss = process.memoryUsage.rss();
+  if (rss > sampledRss) sampledRss = rss;
+  return rss;
+}
+export const sampledPeakRss = (): number => sampledRss;
+
+/** VmHWM from /proc/self/status (the exact peak RSS of this process), or null off Linux. */
+export function kernelPeakRss(): number | null {
+  try {
+    const status = readFileSync("/proc/self/status", "utf8");
+    const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
+    return Number.isFinite(kb) ? kb * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Times `fn` (one call = one round); the result of the last call is returned for checking. */
 export function time<R>(fn: () => R, opts: TimingOptions = defaultTiming): { timing: Timing; last: R } {
+  const t0 = performance.now();
   let last = fn();
+  const first = performance.now() - t0;
+  sampleRss();
+  // Keep the whole run near 10 minutes: a call over 5 s is timed once (its first, cold call;
+  // warm-up is noise at that length), a call over 1 s gets no extra warm-up and 3 rounds.
+  if (first > 5000) return { timing: { median: first, min: first, rounds: 1 }, last };
+  if (first > 1000) opts = { ...opts, warmupCalls: 1, warmupMs: 0, minRounds: Math.min(opts.minRounds, 3), budgetMs: 0 };
   const warmStart = performance.now();
-  for (let i = 1; i < opts.warmupCalls || performance.now() - warmStart < opts.warmupMs; i++) last = fn();
+  for (let i = 1; i < opts.warmupCalls || performance.now() - warmStart < opts.warmupMs; i++) {
+    last = fn();
+    sampleRss();
+  }
   const samples: number[] = [];
   const start = performance.now();
   while (samples.length < opts.minRounds || (samples.length < opts.maxRounds && performance.now() - start < opts.budgetMs)) {
     const t0 = performance.now();
     last = fn();
     samples.push(performance.now() - t0);
+    sampleRss();
   }
   return { timing: { median: median(samples), min: Math.min(...samples), rounds: samples.length }, last };
 }

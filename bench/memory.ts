@@ -173,7 +173,13 @@ function compareGrads(a: Float32Array, b: Float32Array): { identical: boolean; r
   return { identical, rel: relativeErrors([a], [b])[0]! };
 }
 
-export async function runMemoryBenchmark(): Promise<void> {
+/** The memory table, for BENCHMARKS.md. */
+export interface MemoryTable {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+export async function runMemoryBenchmark(): Promise<MemoryTable> {
   console.log(`memory: grad of ${LAYERS} layers x ← tanh(0.9·x + 0.1) over ${SIZE.toExponential(0)} float32 (${((SIZE * 4) / MB).toFixed(2)} MB per array), one fresh process per variant`);
   const dir = mkdtempSync(join(tmpdir(), "jaxts-bench-memory-"));
   try {
@@ -201,15 +207,15 @@ export async function runMemoryBenchmark(): Promise<void> {
         r.sampledEqualsPlain ? check : `${check}; sampled run differs!`,
       ];
     });
-    console.log(
-      formatTable(["variant", "peak live MB", "saved residual MB", "#res", "peak RSS MB", "grad ms", "GCs", "gradient vs no checkpoint"], rows),
-    );
+    const header = ["variant", "peak live MB", "saved residual MB", "#res", "peak RSS MB", "grad ms", "GCs", "gradient vs no checkpoint"];
+    console.log(formatTable(header, rows));
     console.log(
       "\npeak live   = max of process.memoryUsage().arrayBuffers read after every primitive (after a gc() whenever it exceeds the peak so far), minus the same before grad.",
     );
     console.log("peak RSS    = VmHWM after one plain grad call minus VmRSS before it (includes uncollected garbage). grad ms = one warm call.");
     const bad = results.some(({ result: r, grad: g }) => !r.sampledEqualsPlain || !compareGrads(g, reference).identical && compareGrads(g, reference).rel > 1e-6);
     if (bad) process.exitCode = 1;
+    return { header, rows };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

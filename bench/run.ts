@@ -1,23 +1,36 @@
-// `pnpm bench [filter...]`: every case in jaxts and in TensorFlow.js, side by side, as a table
-// of median times and ratios (jaxts / tfjs; above 1 means jaxts is slower). A filter keeps the
-// cases whose name contains it; `pnpm bench memory` runs the memory benchmark (bench/memory.ts).
-import { cpus } from "node:os";
-import { type BenchCase, cases, type Side } from "./cases.js";
-import { defaultTiming, fmtErr, fmtMs, fmtRatio, formatTable, type Outputs, relativeErrors, type Timing, time } from "./harness.js";
-import { loadTfjs, type TfBackend, tf } from "./tfjs.js";
+// `pnpm bench [filter...]`: every case in jaxts, TensorFlow.js (cpu, wasm) and jax-js (wasm,
+// eager and jit), side by side, as tables of median times and ratios (jaxts / peer; above 1
+// means jaxts is slower). A filter keeps the cases whose name contains it (`pnpm bench W1`);
+// `pnpm bench memory` runs the memory benchmark (bench/memory.ts). A run without filters (or
+// with `--write`) also writes BENCHMARKS.md at the repository root (bench/report.ts).
+import { cpus, loadavg } from "node:os";
+import { type BenchCase, cases, isNotAvailable, type JaxtsMode, type Side } from "./cases.js";
+import { defaultTiming, fmtErr, fmtMs, fmtRatio, formatTable, kernelPeakRss, sampledPeakRss, sampleRss, relativeErrors, time } from "./harness.js";
+import { type JaxJsSetup, loadJaxJs } from "./jaxjs.js";
+import type { MemoryTable } from "./memory.js";
+import { type CaseResult, type Column, type Measured, type RunInfo, writeReport, workloadTables } from "./report.js";
+import { loadTfjs, type TF, type TfBackend } from "./tfjs.js";
+import { type JaxtsRss, jaxtsOnlyRss } from "./rss.js";
+import { workloads } from "./workloads.js";
 
-interface Measured {
-  readonly timing?: Timing;
-  readonly outputs?: Outputs;
-  readonly error?: string;
-}
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
-function measure(makeSide: () => Side): Measured {
+function measure(makeSide: () => Side | { readonly na: string }, repeat: number): Measured {
   let side: Side | undefined;
+  const rssBefore = sampleRss();
   try {
-    side = makeSide();
-    const { timing, last } = time(side.run, defaultTiming);
-    return { timing, outputs: last };
+    const made = makeSide();
+    if (isNotAvailable(made)) return { na: made.na };
+    side = made;
+    const s = side;
+    const fn = repeat <= 1 ? s.run : () => {
+      let out = s.run();
+      for (let i = 1; i < repeat; i++) out = s.run();
+      return out;
+    };
+    const { timing, last } = time(fn, defaultTiming);
+    const perCall = { median: timing.median / repeat, min: timing.min / repeat, rounds: timing.rounds };
+    return { timing: perCall, outputs: last, rssGrowth: sampleRss() - rssBefore };
   } catch (e) {
     return { error: e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : String(e) };
   } finally {
@@ -26,97 +39,172 @@ function measure(makeSide: () => Side): Measured {
 }
 
 const isMemoryFilter = (f: string) => f === "memory" || f === "mem";
+const allCases: readonly BenchCase[] = [...cases, ...workloads];
 
 async function main(): Promise<void> {
-  const filters = process.argv.slice(2).map((a) => a.toLowerCase());
-  const selected = cases.filter((c) => filters.length === 0 || filters.some((f) => c.name.toLowerCase().includes(f)));
+  const started = performance.now();
+  const loadStart = loadavg();
+  const args = process.argv.slice(2);
+  const forceWrite = args.includes("--write");
+  const filters = args.filter((a) => !a.startsWith("--")).map((a) => a.toLowerCase());
+  const selected = allCases.filter((c) => filters.length === 0 || filters.some((f) => c.name.toLowerCase().includes(f)));
   const runMemory = filters.length === 0 || filters.some(isMemoryFilter);
-  if (selected.length === 0 && !runMemory) {
-    console.error(`no case matches ${filters.join(", ")}; cases: ${cases.map((c) => c.name).join(", ")}, memory`);
+  const runRss = filters.length === 0 || filters.includes("rss");
+  if (selected.length === 0 && !runMemory && !runRss) {
+    console.error(`no case matches ${filters.join(", ")}; cases: ${allCases.map((c) => c.name).join(", ")}, memory, rss`);
     process.exitCode = 1;
     return;
   }
 
+  const results: CaseResult[] = [];
+  const problems: string[] = [];
+  let info: RunInfo | undefined;
+  let loadedRss: number | undefined;
   if (selected.length > 0) {
     const setup = await loadTfjs();
-    console.log(`jaxts vs TensorFlow.js ${tf.version.tfjs} — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus()[0]?.model ?? "?"} × ${cpus().length}`);
-    for (const b of setup.backends) console.log(`  ${b.label}: ${b.detail}`);
-    for (const n of setup.notes) console.log(`  note: ${n}`);
+    const tf = setup.tf;
+    const jaxjs = await loadJaxJs();
+    loadedRss = sampleRss();
+    const notes = [...setup.notes, ...(jaxjs.note === undefined ? [] : [jaxjs.note])];
+    const columns: Column[] = [
+      { label: "jaxts", lib: "jaxts", mode: "eager", detail: "js backend (plain JS kernels), eager" },
+      { label: "jaxts jit", lib: "jaxts", mode: "jit", detail: "jit: stages once, evaluates the jaxpr with the same kernels" },
+      ...setup.backends.map((b): Column => ({ label: b.label, lib: "tfjs", mode: "eager", detail: b.detail, backend: b.name })),
+      ...(jaxjs.jx === null
+        ? []
+        : [
+            { label: "jax-js", lib: "jax-js", mode: "eager", detail: jaxjs.detail } satisfies Column,
+            { label: "jax-js jit", lib: "jax-js", mode: "jit", detail: "jit (fused wasm kernels)" } satisfies Column,
+          ]),
+    ];
+    info = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpu: `${cpus()[0]?.model ?? "?"} × ${cpus().length}`,
+      tfjs: tf.version.tfjs,
+      jaxjs: jaxjs.version,
+      columns,
+      notes,
+      loadStart,
+    };
+    console.log(`jaxts vs TensorFlow.js ${tf.version.tfjs} vs jax-js ${jaxjs.version} — ${info.date.slice(0, 10)}, Node ${process.version}, ${info.cpu}`);
+    for (const c of columns) console.log(`  ${c.label}: ${c.detail}`);
+    for (const n of notes) console.log(`  note: ${n}`);
     console.log(
       `  timing: median of ${defaultTiming.minRounds}–${defaultTiming.maxRounds} rounds (~${defaultTiming.budgetMs} ms each side) after warm-up; float32 everywhere; results read back to JS inside each round\n`,
     );
 
-    const labels = ["jaxts", "jaxts jit", ...setup.backends.map((b) => b.label)];
-    const header = ["case", ...labels.map((l) => `${l} ms`), ...setup.backends.map((b) => `jaxts/${b.label.replace("tfjs-", "")}`), "check"];
-    const rows: string[][] = [];
-    const accuracyRows: string[][] = [];
-    const problems: string[] = [];
     for (const c of selected) {
-      const result = await runCase(c, setup.backends, problems);
-      rows.push(result.row);
-      accuracyRows.push(result.accuracy);
+      results.push(await runCase(c, columns, tf, setup.backends, jaxjs, problems));
       console.error(`  done ${c.name}`);
     }
-    console.log(formatTable(header, rows));
-    console.log("\nratio = jaxts (eager) median / tfjs median: above 1 means jaxts is slower.");
-    console.log("check = largest normwise relative difference max|a−b|/max|b| of any output of jaxts jit and each tfjs backend against jaxts eager.");
-    for (const c of selected) console.log(`  ${c.name.padEnd(14)} ${c.what}`);
-    console.log("\naccuracy: largest normwise relative error of any output against a float64 reference computed from the same float32 inputs");
-    console.log(formatTable(["case", ...labels], accuracyRows));
-    if (problems.length > 0) {
-      console.log("\nproblems:");
-      for (const p of problems) console.log(`  ${p}`);
-      process.exitCode = 1;
-    }
+    printSummary(results, columns);
+    for (const t of workloadTables(results, columns)) console.log(`\n${t.title}\n${formatTable(t.header, t.rows)}`);
   }
 
+  let memory: MemoryTable | undefined;
   if (runMemory) {
     if (selected.length > 0) console.log("");
     const { runMemoryBenchmark } = await import("./memory.js");
-    await runMemoryBenchmark();
+    memory = await runMemoryBenchmark();
   }
+
+  let jaxtsRss: JaxtsRss | string | undefined;
+  if (runRss) {
+    jaxtsRss = jaxtsOnlyRss();
+    if (typeof jaxtsRss === "string") problems.push(jaxtsRss);
+    else console.log(`\nM (jaxts alone): peak RSS ${mib(jaxtsRss.peak)} MiB of a fresh process running every workload's jaxts sides ${jaxtsRss.calls / 2 / workloads.length} times (eager and jit); ${mib(jaxtsRss.baseline)} MiB after loading`);
+  }
+
+  const peak = kernelPeakRss() ?? sampledPeakRss();
+  console.log(`M (whole run): peak RSS of this benchmark process ${mib(peak)} MiB (VmHWM; largest sample between calls ${mib(sampledPeakRss())} MiB); ${loadedRss === undefined ? "" : `${mib(loadedRss)} MiB after loading the three libraries; `}target ≤ 250 MiB`);
+  if (problems.length > 0) {
+    console.log("\nproblems:");
+    for (const p of problems) console.log(`  ${p}`);
+    process.exitCode = 1;
+  }
+  if (info !== undefined && (filters.length === 0 || forceWrite)) {
+    const file = writeReport({ info, results, memory, problems, peakRss: peak, sampledRss: sampledPeakRss(), loadedRss, jaxtsRss: typeof jaxtsRss === "object" ? jaxtsRss : undefined, seconds: (performance.now() - started) / 1000, filters });
+    console.log(`\nwrote ${file}`);
+  } else if (info !== undefined) console.log("\n(filtered run: BENCHMARKS.md not written; add --write to write it anyway)");
 }
 
-async function runCase(c: BenchCase, backends: readonly TfBackend[], problems: string[]): Promise<{ row: string[]; accuracy: string[] }> {
-  const eager = measure(() => c.jaxts("eager"));
-  const jitted = measure(() => c.jaxts("jit"));
-  const others: Measured[] = [];
-  for (const b of backends) {
-    await tf.setBackend(b.name);
-    const before = tf.memory().numTensors;
-    others.push(measure(() => c.tfjs(tf)));
-    const leaked = tf.memory().numTensors - before;
-    if (leaked !== 0) problems.push(`${c.name} ${b.label}: ${leaked} tensors left undisposed`);
-  }
-  const all = [eager, jitted, ...others];
-  const labels = ["jaxts", "jaxts jit", ...backends.map((b) => b.label)];
-  all.forEach((m, i) => {
-    if (m.error !== undefined) problems.push(`${c.name} ${labels[i]}: ${m.error}`);
+function printSummary(results: readonly CaseResult[], columns: readonly Column[]): void {
+  const peers = columns.filter((c) => c.lib !== "jaxts");
+  const ms = (m: Measured | undefined) => (m === undefined ? "-" : m.na !== undefined ? "n/a" : m.timing === undefined ? "error" : fmtMs(m.timing.median));
+  const header = ["case", ...columns.map((c) => `${c.label} ms`), ...peers.map((p) => `jaxts/${p.label.replace("tfjs-", "")}`), "check"];
+  const rows = results.map((r) => {
+    return [
+      r.c.name,
+      ...columns.map((_, i) => ms(r.measured[i])),
+      ...peers.map((p) => {
+        const i = columns.indexOf(p);
+        const j = r.ratioBase(p);
+        const a = r.measured[j]?.timing;
+        const b = r.measured[i]?.timing;
+        return a === undefined || b === undefined ? "-" : fmtRatio(a.median / b.median);
+      }),
+      r.check,
+    ];
   });
+  console.log(formatTable(header, rows));
+  console.log("\nratio = jaxts median / peer median (jaxts eager against eager peers, jaxts jit against jax-js jit): above 1 means jaxts is slower.");
+  console.log("check = largest normwise relative difference max|a−b|/max|b| of any output of every other column against jaxts eager.");
+  for (const r of results) console.log(`  ${r.c.name.padEnd(20)} ${r.c.what}`);
+  console.log("\naccuracy: largest normwise relative error of any output against a float64 reference computed from the same float32 inputs");
+  console.log(formatTable(["case", ...columns.map((c) => c.label)], results.map((r) => [r.c.name, ...r.accuracy])));
+}
+
+async function runCase(c: BenchCase, columns: readonly Column[], tf: TF, backends: readonly TfBackend[], jaxjs: JaxJsSetup, problems: string[]): Promise<CaseResult> {
+  const repeat = c.repeat ?? 1;
+  const measured: Measured[] = [];
+  for (const col of columns) {
+    if (col.lib === "jaxts") measured.push(measure(() => c.jaxts(col.mode), repeat));
+    else if (col.lib === "tfjs") {
+      const b = backends.find((x) => x.name === col.backend)!;
+      await tf.setBackend(b.name);
+      const before = tf.memory().numTensors;
+      measured.push(measure(() => c.tfjs(tf), repeat));
+      const leaked = tf.memory().numTensors - before;
+      if (leaked !== 0) problems.push(`${c.name} ${b.label}: ${leaked} tensors left undisposed`);
+    } else {
+      const jx = jaxjs.jx!;
+      const mode: JaxtsMode = col.mode;
+      measured.push(c.jaxjs === undefined ? { na: "not written for the older cases (a–f)" } : measure(() => c.jaxjs!(jx, mode), repeat));
+    }
+  }
+  measured.forEach((m, i) => {
+    if (m.error !== undefined) problems.push(`${c.name} ${columns[i]!.label}: ${m.error}`);
+  });
+  const rss = measured.map((m, i) => `${columns[i]!.label} ${m.rssGrowth === undefined ? "-" : `${m.rssGrowth >= 0 ? "+" : ""}${(m.rssGrowth / 2 ** 20).toFixed(0)}`}`);
+  console.error(`  ${c.name}: RSS growth MiB: ${rss.join(", ")}; RSS now ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB`);
 
   // Agreement with jaxts eager, output by output, each against its own tolerance.
+  const eager = measured[0]!;
   let worst = 0;
   let agree = true;
   if (eager.outputs !== undefined) {
-    for (const [i, m] of all.entries()) {
+    for (const [i, m] of measured.entries()) {
       if (i === 0 || m.outputs === undefined) continue;
       relativeErrors(m.outputs, eager.outputs).forEach((err, k) => {
         worst = Math.max(worst, err);
         const tol = c.tolerance[k] ?? 0;
         if (!(err <= tol)) {
           agree = false;
-          problems.push(`${c.name}: output ${k} of ${labels[i]} differs from jaxts eager by ${fmtErr(err)} (tolerance ${fmtErr(tol)})`);
+          problems.push(`${c.name}: output ${k} of ${columns[i]!.label} differs from jaxts eager by ${fmtErr(err)} (tolerance ${fmtErr(tol)})`);
         }
       });
     }
   }
   const reference = c.reference();
-  const accuracy = all.map((m) => (m.outputs === undefined ? "-" : fmtErr(Math.max(...relativeErrors(m.outputs, reference)))));
-
-  const ms = (m: Measured) => (m.timing === undefined ? "error" : fmtMs(m.timing.median));
-  const ratio = (m: Measured) => (m.timing === undefined || eager.timing === undefined ? "-" : fmtRatio(eager.timing.median / m.timing.median));
+  const errors = measured.map((m) => (m.outputs === undefined ? undefined : Math.max(...relativeErrors(m.outputs, reference))));
+  const accuracy = errors.map((e) => (e === undefined ? "-" : fmtErr(e)));
   const check = eager.outputs === undefined ? "-" : `${agree ? "ok" : "FAIL"} ${fmtErr(worst)}`;
-  return { row: [c.name, ...all.map(ms), ...others.map(ratio), check], accuracy: [c.name, ...accuracy] };
+  const vsEager = measured.map((m, i) => (i === 0 || m.outputs === undefined || eager.outputs === undefined ? undefined : Math.max(...relativeErrors(m.outputs, eager.outputs))));
+  // jaxts jit is compared with jax-js jit; everything else with jaxts eager.
+  const jitIndex = columns.findIndex((x) => x.lib === "jaxts" && x.mode === "jit");
+  const ratioBase = (peer: Column) => (peer.lib === "jax-js" && peer.mode === "jit" && jitIndex >= 0 ? jitIndex : 0);
+  return { c, measured, accuracy, errors, vsEager, check, agree, ratioBase };
 }
 
 await main();

@@ -1,10 +1,13 @@
 // TensorFlow.js as the reference: the pure-JS `cpu` backend (from @tensorflow/tfjs) and, when
 // it initialises, the `wasm` backend (XNNPACK; its .wasm files ship inside the npm package).
 // tfjs-node is not used: its install downloads a native libtensorflow, which fails here.
-import * as tf from "@tensorflow/tfjs";
+//
+// The module is imported on demand (by loadTfjs), so a process that never loads tfjs (the
+// jaxts-only memory child, bench/rss.ts) does not pay for it.
+import type * as TfModule from "@tensorflow/tfjs";
 
-export type TF = typeof tf;
-export { tf };
+export type TF = typeof TfModule;
+let tf: TF | undefined;
 
 export interface TfBackend {
   /** Column name in the tables: "tfjs-cpu", "tfjs-wasm". */
@@ -16,6 +19,7 @@ export interface TfBackend {
 }
 
 export interface TfSetup {
+  readonly tf: TF;
   readonly backends: readonly TfBackend[];
   /** Why a backend is missing, for the report. */
   readonly notes: readonly string[];
@@ -23,6 +27,7 @@ export interface TfSetup {
 
 /** Loads the cpu backend and tries the wasm backend; never throws for a missing wasm backend. */
 export async function loadTfjs(): Promise<TfSetup> {
+  tf = await import("@tensorflow/tfjs");
   // Production mode skips tfjs's debug-only argument checks (a fair, fast configuration) and
   // silences the "install tfjs-node" banner that the cpu backend prints in Node.
   tf.enableProdMode();
@@ -40,11 +45,12 @@ export async function loadTfjs(): Promise<TfSetup> {
   } catch (e) {
     notes.push(`tfjs-wasm: could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { backends, notes };
+  return { tf, backends, notes };
 }
 
 /** Runs `compute` under tf.tidy, reads every result back to JS and disposes it. */
-export function readTensors(compute: () => tf.Tensor[]): Float32Array[] {
+export function readTensors(compute: () => TfModule.Tensor[]): Float32Array[] {
+  if (tf === undefined) throw new Error("readTensors: call loadTfjs() first");
   const outs = tf.tidy(compute);
   const data = outs.map((t) => t.dataSync() as Float32Array);
   tf.dispose(outs);

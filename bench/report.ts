@@ -1,0 +1,317 @@
+// The per-workload tables and BENCHMARKS.md, both made from one run's measurements.
+import { execSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { loadavg, release } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BenchCase, JaxtsMode } from "./cases.js";
+import { defaultTiming, fmtErr, fmtMs, fmtRatio, type Outputs, type Timing } from "./harness.js";
+import type { MemoryTable } from "./memory.js";
+import type { JaxtsRss } from "./rss.js";
+
+/** One column of the report: a library in a mode (and, for tfjs, a backend). */
+export interface Column {
+  readonly label: string;
+  readonly lib: "jaxts" | "tfjs" | "jax-js";
+  readonly mode: JaxtsMode;
+  readonly detail: string;
+  readonly backend?: "cpu" | "wasm";
+}
+
+/** One side's measurement: a timing with outputs, an error, or "n/a" with the reason. */
+export interface Measured {
+  readonly timing?: Timing;
+  readonly outputs?: Outputs;
+  readonly error?: string;
+  readonly na?: string;
+  /** RSS after the side's rounds minus before it was built, in bytes. */
+  readonly rssGrowth?: number;
+}
+
+export interface CaseResult {
+  readonly c: BenchCase;
+  /** One per column, in column order. */
+  readonly measured: readonly Measured[];
+  readonly accuracy: readonly string[];
+  /** Worst normwise error against the float64 reference, per column. */
+  readonly errors: readonly (number | undefined)[];
+  /** Worst normwise difference from jaxts eager, per column (undefined for jaxts eager). */
+  readonly vsEager: readonly (number | undefined)[];
+  readonly check: string;
+  readonly agree: boolean;
+  /** The jaxts column a peer's ratio is taken against (index into `measured`). */
+  readonly ratioBase: (peer: Column) => number;
+}
+
+export interface RunInfo {
+  readonly date: string;
+  readonly node: string;
+  readonly cpu: string;
+  readonly tfjs: string;
+  readonly jaxjs: string;
+  readonly columns: readonly Column[];
+  readonly notes: readonly string[];
+  /** os.loadavg() when the run started. */
+  readonly loadStart: readonly number[];
+}
+
+export interface Table {
+  readonly title: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+const fmtUnit = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
+
+/** The case's speed figure of one side: its unit (GFLOP/s, µs) or the median in ms. */
+export function value(c: BenchCase, m: Measured | undefined): number | undefined {
+  if (m?.timing === undefined) return undefined;
+  return c.unit === undefined ? m.timing.median : c.unit.fromMs(m.timing.median);
+}
+
+/** One table per workload case: every column as a row, with ratios and agreement. */
+export function workloadTables(results: readonly CaseResult[], columns: readonly Column[]): Table[] {
+  return results
+    .filter((r) => r.c.workload !== undefined)
+    .map((r) => {
+      const eager = r.measured[0]?.timing;
+      const jit = r.measured[1]?.timing;
+      const ratio = (base: Timing | undefined, m: Measured) => (base === undefined || m.timing === undefined ? "-" : fmtRatio(base.median / m.timing.median));
+      const rows = columns.map((col, i) => {
+        const m = r.measured[i]!;
+        const v = value(r.c, m);
+        const status = m.na !== undefined ? "n/a" : m.error !== undefined ? "error" : undefined;
+        return [
+          col.label,
+          status ?? fmtMs(m.timing!.median),
+          ...(r.c.unit === undefined ? [] : [v === undefined ? (status ?? "-") : fmtUnit(v)]),
+          col.lib === "jaxts" ? "" : ratio(eager, m),
+          col.lib === "jaxts" ? "" : ratio(jit, m),
+          i === 0 ? "" : r.vsEager[i] === undefined ? "-" : fmtErr(r.vsEager[i]!),
+          r.accuracy[i] ?? "-",
+          m.timing === undefined ? "-" : String(m.timing.rounds),
+          m.na ?? m.error ?? "",
+        ];
+      });
+      const header = [
+        "library",
+        "median ms",
+        ...(r.c.unit === undefined ? [] : [r.c.unit.label]),
+        "jaxts eager / this",
+        "jaxts jit / this",
+        "diff vs jaxts eager",
+        "error vs float64",
+        "rounds",
+        "note",
+      ];
+      return { title: `${r.c.name} — ${r.c.what}`, header, rows };
+    });
+}
+
+interface TargetRow {
+  readonly id: string;
+  readonly text: string;
+  readonly today: string;
+  readonly met: string;
+  /** The same figure for tfjs-wasm and for jax-js (the better of eager and jit). */
+  readonly tfjsWasm: string;
+  readonly jaxjs: string;
+}
+
+function targetRows(results: readonly CaseResult[], columns: readonly Column[]): TargetRow[] {
+  const out: TargetRow[] = [];
+  for (const r of results) {
+    const t = r.c.target;
+    if (t === undefined) continue;
+    const unit = r.c.unit?.label ?? "ms";
+    const higher = r.c.unit?.higherIsBetter ?? false;
+    const eager = value(r.c, r.measured[0]);
+    const jit = value(r.c, r.measured[1]);
+    const candidates = t.mode === "eager" ? [eager] : t.mode === "jit" ? [jit] : [eager, jit];
+    const known = candidates.filter((v): v is number => v !== undefined);
+    const v = known.length === 0 ? undefined : higher ? Math.max(...known) : Math.min(...known);
+    const peer = (label: string) => value(r.c, r.measured[columns.findIndex((c) => c.label === label)]);
+    const bound = t.bound(peer);
+    const today = v === undefined ? "error" : `${fmtUnit(v)} ${unit}${t.mode === "best" ? ` (${v === jit && v !== eager ? "jit" : "eager"})` : ""}`;
+    let met = "-";
+    if (v !== undefined && Number.isFinite(bound)) {
+      const ok = t.atLeast ? v >= bound : v <= bound;
+      const factor = t.atLeast ? bound / v : v / bound;
+      met = ok ? `**yes** (bound ${fmtUnit(bound)})` : t.atLeast ? `no: ${fmtRatio(factor)}× short of ${fmtUnit(bound)} ${unit}` : `no: ${fmtRatio(factor)}× over`;
+    }
+    const fmtPeer = (v: number | undefined, suffix = "") => (v === undefined ? "-" : `${fmtUnit(v)} ${unit}${suffix}`);
+    const jxEager = peer("jax-js");
+    const jxJit = peer("jax-js jit");
+    const jxKnown = [jxEager, jxJit].filter((x): x is number => x !== undefined);
+    const jxBest = jxKnown.length === 0 ? undefined : higher ? Math.max(...jxKnown) : Math.min(...jxKnown);
+    const jaxjs = fmtPeer(jxBest, jxBest === undefined ? "" : jxBest === jxJit ? " (jit)" : " (eager)");
+    out.push({ id: r.c.name, text: t.text, today, met, tfjsWasm: fmtPeer(peer("tfjs-wasm")), jaxjs });
+  }
+  return out;
+}
+
+const md = (header: readonly string[], rows: readonly (readonly string[])[]): string => {
+  const esc = (s: string) => s.replaceAll("|", "\\|");
+  const textColumns = new Set(["note", "target", "met?", "jaxts today", "gradient vs no checkpoint", "check"]);
+  const align = header.map((h, j) => (j === 0 || textColumns.has(h) ? "---" : "--:"));
+  return [header, align, ...rows].map((r) => `| ${r.map(esc).join(" | ")} |`).join("\n");
+};
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+function gitCommit(): string {
+  try {
+    const sha = execSync("git rev-parse --short HEAD", { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execSync("git status --porcelain --untracked-files=no", { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+    return dirty ? `${sha} + uncommitted changes` : sha;
+  } catch {
+    return "unknown";
+  }
+}
+
+export interface Report {
+  readonly info: RunInfo;
+  readonly results: readonly CaseResult[];
+  readonly memory: MemoryTable | undefined;
+  readonly problems: readonly string[];
+  readonly peakRss: number;
+  readonly sampledRss: number;
+  /** RSS after loading jaxts, TensorFlow.js and jax-js, before any case ran. */
+  readonly loadedRss: number | undefined;
+  readonly jaxtsRss: JaxtsRss | undefined;
+  readonly seconds: number;
+  readonly filters: readonly string[];
+}
+
+/** Writes BENCHMARKS.md at the repository root; returns its path. */
+export function writeReport(rep: Report): string {
+  const { info, results, columns } = { ...rep, columns: rep.info.columns };
+  const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+  const L: string[] = [];
+  L.push("# Benchmarks");
+  L.push("");
+  L.push(
+    `Generated by \`pnpm bench\`${rep.filters.length > 0 ? ` (filters: ${rep.filters.join(" ")})` : ""} on ${info.date.replace("T", " ").slice(0, 16)} UTC in ${(rep.seconds / 60).toFixed(1)} min. Do not edit by hand: run \`pnpm bench\` again. How the numbers are taken: [bench/README.md](bench/README.md).`,
+  );
+  L.push("");
+  const load = (l: readonly number[]) => l.map((x) => x.toFixed(1)).join(" / ");
+  L.push(
+    `- Machine: ${info.cpu}, Linux ${release()}, Node ${info.node}. Shared and noisy: the same configuration moves 10–30 % between runs, and more when other jobs run (load average 1 / 5 / 15 min at the start ${load(info.loadStart)}, at the end ${load(loadavg())}; above 2 means the benchmark shared its 2 cores).`,
+  );
+  L.push(`- jaxts at commit ${gitCommit()}, \`js\` backend (plain JS kernels; the wasm backend of issue 9 is not there yet).`);
+  L.push(`- TensorFlow.js ${info.tfjs}; jax-js (\`@jax-js/jax\`) ${info.jaxjs}, \`init("wasm", "cpu")\`.`);
+  for (const c of columns) L.push(`  - **${c.label}**: ${c.detail}`);
+  for (const n of info.notes) L.push(`- Note: ${n}`);
+  L.push(
+    `- Times are medians of ${defaultTiming.minRounds}–${defaultTiming.maxRounds} timed rounds (about ${defaultTiming.budgetMs / 1000} s per side) after warm-up (a call over 1 s: 3 rounds; over 5 s: its first call alone), float32 everywhere, results read back into JS typed arrays inside every call. Ratios are times: **jaxts / peer above 1 means jaxts is slower**. "jaxts jit / this" compares against the jit column of jaxts.`,
+  );
+  L.push(
+    "- Agreement: \"diff vs jaxts eager\" is the largest normwise relative difference max|a−b|/max|b| of any output against jaxts eager (each case has a tolerance; a run fails when it is exceeded); \"error vs float64\" is the same against a float64 reference in plain JS from the same float32 inputs.",
+  );
+  L.push("");
+
+  L.push("## Targets of issue 9");
+  L.push("");
+  const targets = targetRows(results, columns);
+  const hwm = rep.peakRss;
+  const mLimit = 250 * 2 ** 20;
+  const mMet = (b: number) => (b <= mLimit ? "**yes**" : `no: ${fmtRatio(b / mLimit)}× over`);
+  const mRows = [
+    ["M — peak RSS of the whole run (all three libraries)", "≤ 250 MiB", `${mib(hwm)} MiB`, mMet(hwm), "-", "-"],
+    ...(rep.jaxtsRss === undefined
+      ? []
+      : [["M — peak RSS of jaxts alone (W1–W6, fresh process)", "≤ 250 MiB", `${mib(rep.jaxtsRss.peak)} MiB`, mMet(rep.jaxtsRss.peak), "-", "-"]]),
+  ];
+  L.push(
+    md(
+      ["workload", "target", "jaxts today", "met?", "tfjs-wasm", "jax-js (better of eager, jit)"],
+      [...targets.map((t) => [t.id, t.text, t.today, t.met, t.tfjsWasm, t.jaxjs]), ...mRows],
+    ),
+  );
+  L.push("");
+  L.push(
+    "W5 and the jitted W2–W4 have no target in issue 9 (they belong to the next issue, fusion under `jit`); \"flat over 100,000 eager steps\" (M) is not measured here. M is the kernel's high-water mark (VmHWM): the whole run's process also holds TensorFlow.js and jax-js (whose wasm memories never shrink), so the second M row runs the jaxts sides alone in a fresh process.",
+  );
+  L.push("");
+
+  for (const t of workloadTables(results, columns)) {
+    L.push(`## ${t.title}`);
+    L.push("");
+    L.push(md(t.header, t.rows));
+    L.push("");
+  }
+
+  L.push("## M — peak memory");
+  L.push("");
+  L.push(
+    md(
+      ["measure", "MiB"],
+      [
+        ["peak RSS of the benchmark process (VmHWM)", mib(hwm)],
+        ["largest RSS sampled after a timed call", mib(rep.sampledRss)],
+        ...(rep.loadedRss === undefined ? [] : [["RSS after loading jaxts, TensorFlow.js (cpu, wasm) and jax-js, before any case", mib(rep.loadedRss)]]),
+        ...(rep.jaxtsRss === undefined
+          ? []
+          : [
+              ["jaxts alone: RSS after loading jaxts and the workloads (fresh process)", mib(rep.jaxtsRss.baseline)],
+              [`jaxts alone: peak RSS after running every workload's jaxts sides (eager and jit, ${rep.jaxtsRss.calls} calls)`, mib(rep.jaxtsRss.peak)],
+            ]),
+      ],
+    ),
+  );
+  L.push("");
+  L.push(
+    "jax-js's eager mode grows RSS by about 4 MB per W3 call and 10 MB per W6 call even with every array disposed (its `jit` sides stay flat); see bench/README.md, \"jax-js set-up\".",
+  );
+  L.push("");
+  const growth = results.flatMap((r) => r.measured.map((m, i) => ({ r, m, i }))).filter(({ m }) => (m.rssGrowth ?? 0) > 64 * 2 ** 20);
+  if (growth.length > 0) {
+    L.push("Sides whose RSS grew by more than 64 MiB while they ran (RSS rarely shrinks, so this is where memory was first needed):");
+    L.push("");
+    for (const { r, m, i } of growth) L.push(`- ${r.c.name}, ${columns[i]!.label}: +${mib(m.rssGrowth!)} MiB`);
+    L.push("");
+  }
+
+  const older = results.filter((r) => r.c.workload === undefined);
+  if (older.length > 0) {
+    L.push("## The earlier cases (a–f)");
+    L.push("");
+    const peers = columns.filter((c) => c.lib !== "jaxts" && c.lib !== "jax-js");
+    const header = ["case", ...columns.filter((c) => c.lib !== "jax-js").map((c) => `${c.label} ms`), ...peers.map((p) => `jaxts/${p.label.replace("tfjs-", "")}`), "check"];
+    const rows = older.map((r) => [
+      `${r.c.name}: ${r.c.what}`,
+      ...columns.flatMap((c, i) => (c.lib === "jax-js" ? [] : [r.measured[i]?.timing === undefined ? "error" : fmtMs(r.measured[i]!.timing!.median)])),
+      ...peers.map((p) => {
+        const a = r.measured[0]?.timing;
+        const b = r.measured[columns.indexOf(p)]?.timing;
+        return a === undefined || b === undefined ? "-" : fmtRatio(a.median / b.median);
+      }),
+      r.check,
+    ]);
+    L.push(md(header, rows));
+    L.push("");
+    L.push("Accuracy against the float64 reference:");
+    L.push("");
+    L.push(md(["case", ...columns.filter((c) => c.lib !== "jax-js").map((c) => c.label)], older.map((r) => [r.c.name, ...r.accuracy.filter((_, i) => columns[i]!.lib !== "jax-js")])));
+    L.push("");
+  }
+
+  if (rep.memory !== undefined) {
+    L.push("## Memory of reverse mode with and without `checkpoint`");
+    L.push("");
+    L.push("`grad` of a 200-layer tanh chain over 1e5 float32, each variant in a fresh process (jaxts only; see bench/README.md).");
+    L.push("");
+    L.push(md(rep.memory.header, rep.memory.rows));
+    L.push("");
+  }
+
+  if (rep.problems.length > 0) {
+    L.push("## Problems in this run");
+    L.push("");
+    for (const p of rep.problems) L.push(`- ${p}`);
+    L.push("");
+  }
+  const file = join(repoRoot, "BENCHMARKS.md");
+  writeFileSync(file, L.join("\n"));
+  return file;
+}

@@ -1,0 +1,484 @@
+// The issue-9 workloads W1–W6 (../../issue9.md, "Targets"): each written once for jaxts (eager
+// and jit), once for TensorFlow.js, once for jax-js (eager and its jit), and once as a float64
+// reference in plain JS. A library that cannot express a workload gets an `n/a` side with the
+// reason. Every side reads its results back to JS typed arrays inside the timed call.
+//
+// jax-js sides follow its ownership rules (see jaxjs.ts): every operation consumes its array
+// arguments, so inputs a side keeps are passed as `x.ref`, and a function that uses an array
+// twice takes `x.ref` for all but the last use; results are consumed by `dataSync()`.
+import { array, lax, type NDArray, nn, np } from "@jaxts/core";
+import { adam, applyUpdates } from "@jaxts/optim";
+import { grad, hessian, jit, valueAndGrad } from "@jaxts/transforms";
+import {
+  type BenchCase,
+  chainJ,
+  chainT,
+  f32,
+  type JaxtsMode,
+  jaxtsSide,
+  matmul64,
+  N,
+  notAvailable,
+  read,
+  type Side,
+  sigmoid64,
+  sum64,
+  type Tensor,
+  xData,
+} from "./cases.js";
+import { normalData, type Outputs } from "./harness.js";
+import { type JX, type JxArray, readArrays } from "./jaxjs.js";
+import { readTensors, type TF } from "./tfjs.js";
+
+const jx32 = (jx: JX, data: Float32Array, shape: readonly number[]): JxArray => jx.numpy.array(data).reshape([...shape]);
+
+/** A jax-js side running `f` eagerly or under its `jit` on inputs the side owns. */
+function jaxjsSide(jx: JX, mode: JaxtsMode, f: (...args: JxArray[]) => JxArray[], inputs: JxArray[]): Side {
+  const g = mode === "jit" ? jx.jit(f) : null;
+  return {
+    run: () => {
+      const args = inputs.map((x) => x.ref);
+      return readArrays(...(g === null ? f(...args) : g(...args)));
+    },
+    dispose: () => {
+      g?.dispose();
+      for (const x of inputs) x.dispose();
+    },
+  };
+}
+
+// ── W1: matmul n×n · n×n, GFLOP/s ─────────────────────────────────────────────────────────
+const gflops = (n: number) => ({ label: "GFLOP/s", fromMs: (ms: number) => (2 * n ** 3) / (ms * 1e6), higherIsBetter: true });
+
+const w1 = (n: number): BenchCase => {
+  const aData = normalData(n * n, 110 + n);
+  const bData = normalData(n * n, 120 + n);
+  const vsWasm = "≥ 2× tfjs-wasm GFLOP/s";
+  return {
+    name: `W1-matmul-${n}`,
+    workload: "W1",
+    what: `${n}×${n} · ${n}×${n} f32 (${((2 * n ** 3) / 1e6).toFixed(n < 512 ? 1 : 0)} MFLOP)`,
+    tolerance: [1e-5],
+    unit: gflops(n),
+    repeat: n <= 128 ? 10 : 1,
+    target:
+      n === 1024
+        ? { text: `≥ 60 GFLOP/s and ${vsWasm} (jit of one matmul counts)`, mode: "best", atLeast: true, bound: (peer) => Math.max(60, 2 * (peer("tfjs-wasm") ?? 0)) }
+        : { text: `${vsWasm} (jit of one matmul counts)`, mode: "best", atLeast: true, bound: (peer) => 2 * (peer("tfjs-wasm") ?? Number.NaN) },
+    jaxts: (mode) => jaxtsSide(mode, (a: NDArray, b: NDArray) => [np.matmul(a, b)], f32(aData, [n, n]), f32(bData, [n, n])),
+    tfjs: (tf) => {
+      const a = tf.tensor2d(aData, [n, n], "float32");
+      const b = tf.tensor2d(bData, [n, n], "float32");
+      return { run: () => readTensors(() => [tf.matMul(a, b)]), dispose: () => tf.dispose([a, b]) };
+    },
+    jaxjs: (jx, mode) => jaxjsSide(jx, mode, (a, b) => [jx.numpy.matmul(a, b)], [jx32(jx, aData, [n, n]), jx32(jx, bData, [n, n])]),
+    reference: () => [matmul64(aData, bData, n, n, n)],
+  };
+};
+
+// ── W2: MLP 784-512-512-10, batch 128, relu, softmax cross-entropy, one Adam step ─────────
+// Every call starts from the same parameters and a fresh Adam state (m = v = 0, t = 0) and
+// returns the loss, the six gradients and the six updated parameters, so each call does one
+// whole training step and all libraries can be compared output by output. jaxts uses
+// @jaxts/optim's `adam`; the peers get the same update written out (optax's formula).
+const [B2, D0, D1, D2, D3] = [128, 784, 512, 512, 10];
+const [ADAM_LR, ADAM_B1, ADAM_B2, ADAM_EPS] = [1e-3, 0.9, 0.999, 1e-8];
+const layerShapes = [
+  [D0, D1],
+  [D1],
+  [D1, D2],
+  [D2],
+  [D2, D3],
+  [D3],
+] as const;
+const mlpInit = layerShapes.map((shape, i) => {
+  const size = shape.reduce((a: number, b: number) => a * b, 1);
+  return normalData(size, 200 + i, shape.length === 2 ? 1 / Math.sqrt(shape[0]) : 0.1);
+});
+const mlpX = normalData(B2 * D0, 210);
+const mlpY = Float32Array.from({ length: B2 * D3 }, (_, i) => (i % D3 === (Math.floor(i / D3) * 7) % D3 ? 1 : 0));
+const paramNames = ["w1", "b1", "w2", "b2", "w3", "b3"] as const;
+
+interface Mlp3 {
+  readonly w1: NDArray;
+  readonly b1: NDArray;
+  readonly w2: NDArray;
+  readonly b2: NDArray;
+  readonly w3: NDArray;
+  readonly b3: NDArray;
+}
+
+const mlp3LossJ = (p: Mlp3, x: NDArray, y: NDArray): NDArray => {
+  const h1 = nn.relu(np.add(np.matmul(x, p.w1), p.b1));
+  const h2 = nn.relu(np.add(np.matmul(h1, p.w2), p.b2));
+  const logits = np.add(np.matmul(h2, p.w3), p.b3);
+  return np.negative(np.mean(np.sum(np.multiply(y, nn.logSoftmax(logits, { axis: -1 })), { axis: -1 })));
+};
+
+/** Adam's first step from m = v = 0 in float64: p − lr·m̂/(√v̂ + ε). */
+const adamStep64 = (p: ArrayLike<number>, g: ArrayLike<number>): Float64Array =>
+  Float64Array.from({ length: p.length }, (_, i) => {
+    const m = ((1 - ADAM_B1) * g[i]!) / (1 - ADAM_B1);
+    const v = ((1 - ADAM_B2) * g[i]! * g[i]!) / (1 - ADAM_B2);
+    return p[i]! - (ADAM_LR * m) / (Math.sqrt(v) + ADAM_EPS);
+  });
+
+/** Forward and backward pass of the 3-layer MLP by hand in float64. */
+function mlp3Reference(): Outputs {
+  const [w1, b1, w2, b2, w3, b3] = mlpInit as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const dense = (x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number>, k: number, n: number) => {
+    const z = matmul64(x, w, B2, k, n);
+    for (let i = 0; i < z.length; i++) z[i]! += b[i % n]!;
+    return z;
+  };
+  const colSums = (d: Float64Array, n: number) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < d.length; i++) out[i % n]! += d[i]!;
+    return out;
+  };
+  const z1 = dense(mlpX, w1, b1, D0, D1);
+  const h1 = z1.map((v) => Math.max(v, 0));
+  const z2 = dense(h1, w2, b2, D1, D2);
+  const h2 = z2.map((v) => Math.max(v, 0));
+  const logits = dense(h2, w3, b3, D2, D3);
+  let loss = 0;
+  const dl = new Float64Array(B2 * D3);
+  for (let r = 0; r < B2; r++) {
+    const row = logits.subarray(r * D3, (r + 1) * D3);
+    const m = Math.max(...row);
+    const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+    for (let j = 0; j < D3; j++) {
+      loss -= (mlpY[r * D3 + j]! * (row[j]! - lse)) / B2;
+      dl[r * D3 + j] = (Math.exp(row[j]! - lse) - mlpY[r * D3 + j]!) / B2;
+    }
+  }
+  const gw3 = matmul64(h2, dl, D2, B2, D3, true);
+  const dz2 = matmul64(dl, w3, B2, D3, D2, false, true).map((v, i) => (z2[i]! > 0 ? v : 0));
+  const gw2 = matmul64(h1, dz2, D1, B2, D2, true);
+  const dz1 = matmul64(dz2, w2, B2, D2, D1, false, true).map((v, i) => (z1[i]! > 0 ? v : 0));
+  const gw1 = matmul64(mlpX, dz1, D0, B2, D1, true);
+  const grads = [gw1, colSums(dz1, D1), gw2, colSums(dz2, D2), gw3, colSums(dl, D3)];
+  return [[loss], ...grads, ...grads.map((g, i) => adamStep64(mlpInit[i]!, g))];
+}
+
+const w2: BenchCase = {
+  name: "W2-mlp-adam",
+  workload: "W2",
+  what: `MLP ${D0}-${D1}-${D2}-${D3}, batch ${B2}, relu, softmax CE: loss, 6 grads, Adam step`,
+  // Loss and gradients agree to float32 rounding. The first Adam step is ≈ −lr·sign(g), and a
+  // gradient component near ε = 1e-8 can flip its share of lr between libraries, so the updated
+  // parameters are judged at 1e-3 of their scale (≈ 0.3 lr).
+  tolerance: [1e-5, 1e-5, 1e-5, 1e-5, 1e-5, 1e-5, 1e-5, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3],
+  target: { text: "≤ 40 ms eager", mode: "eager", atLeast: false, bound: () => 40 },
+  jaxts: (mode) => {
+    const opt = adam(ADAM_LR);
+    const lossAndGrad = valueAndGrad(mlp3LossJ);
+    const step = (p: Mlp3, state: ReturnType<typeof opt.init>, x: NDArray, y: NDArray): NDArray[] => {
+      const [loss, g] = lossAndGrad(p, x, y);
+      const [updates] = opt.update(g, state, p);
+      const next = applyUpdates(p, updates);
+      return [loss, ...paramNames.map((k) => g[k]), ...paramNames.map((k) => next[k])];
+    };
+    const ps = mlpInit.map((d, i) => f32(d, layerShapes[i]!));
+    const p: Mlp3 = { w1: ps[0]!, b1: ps[1]!, w2: ps[2]!, b2: ps[3]!, w3: ps[4]!, b3: ps[5]! };
+    return jaxtsSide(mode, step, p, opt.init(p), f32(mlpX, [B2, D0]), f32(mlpY, [B2, D3]));
+  },
+  tfjs: (tf) => {
+    const x = tf.tensor2d(mlpX, [B2, D0], "float32");
+    const y = tf.tensor2d(mlpY, [B2, D3], "float32");
+    const params = mlpInit.map((d, i) => tf.tensor(d, [...layerShapes[i]!], "float32"));
+    const loss = (w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, w3: Tensor, b3: Tensor) => {
+      const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1));
+      const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
+      const logits = tf.add(tf.matMul(h2, w3), b3);
+      return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(logits, -1)), -1))) as ReturnType<TF["scalar"]>;
+    };
+    const vg = tf.valueAndGrads((...ps: Tensor[]) => loss(ps[0]!, ps[1]!, ps[2]!, ps[3]!, ps[4]!, ps[5]!));
+    const zeros = params.map((p) => tf.zerosLike(p));
+    const adamT = (p: Tensor, g: Tensor, m: Tensor, v: Tensor) => {
+      const m1 = tf.add(tf.mul(m, ADAM_B1), tf.mul(g, 1 - ADAM_B1));
+      const v1 = tf.add(tf.mul(v, ADAM_B2), tf.mul(tf.square(g), 1 - ADAM_B2));
+      const mHat = tf.div(m1, 1 - ADAM_B1);
+      const vHat = tf.div(v1, 1 - ADAM_B2);
+      return tf.sub(p, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), ADAM_EPS)), ADAM_LR));
+    };
+    return {
+      run: () =>
+        readTensors(() => {
+          const { value, grads } = vg(params);
+          return [value, ...grads, ...params.map((p, i) => adamT(p, grads[i]!, zeros[i]!, zeros[i]!))];
+        }),
+      dispose: () => tf.dispose([x, y, ...params, ...zeros]),
+    };
+  },
+  jaxjs: (jx, mode) => {
+    const { numpy: jnp, nn: jnn } = jx;
+    type P = { w1: JxArray; b1: JxArray; w2: JxArray; b2: JxArray; w3: JxArray; b3: JxArray };
+    const loss = (p: P, x: JxArray, y: JxArray): JxArray => {
+      const h1 = jnn.relu(jnp.matmul(x, p.w1).add(p.b1));
+      const h2 = jnn.relu(jnp.matmul(h1, p.w2).add(p.b2));
+      const logits = jnp.matmul(h2, p.w3).add(p.b3);
+      return jnp.negative(jnp.mean(jnp.sum(y.mul(jnn.logSoftmax(logits, -1)), -1)));
+    };
+    const vg = jx.valueAndGrad(loss);
+    // Consumes p, g, m, v (the caller passes g.ref when it keeps g).
+    const adamJ = (p: JxArray, g: JxArray, m: JxArray, v: JxArray) => {
+      const m1 = m.mul(ADAM_B1).add(g.ref.mul(1 - ADAM_B1));
+      const v1 = v.mul(ADAM_B2).add(jnp.square(g).mul(1 - ADAM_B2));
+      const mHat = m1.div(1 - ADAM_B1);
+      const vHat = v1.div(1 - ADAM_B2);
+      return p.sub(mHat.div(jnp.sqrt(vHat).add(ADAM_EPS)).mul(ADAM_LR));
+    };
+    const step = (...args: JxArray[]): JxArray[] => {
+      const [ps, ms, vs, [x, y]] = [args.slice(0, 6), args.slice(6, 12), args.slice(12, 18), args.slice(18)];
+      const p: P = { w1: ps[0]!, b1: ps[1]!, w2: ps[2]!, b2: ps[3]!, w3: ps[4]!, b3: ps[5]! };
+      const [value, g] = vg(jx.tree.ref(p), x!, y!);
+      const gs = paramNames.map((k) => g[k]);
+      return [value, ...gs.map((gi) => gi.ref), ...paramNames.map((k, i) => adamJ(p[k], gs[i]!, ms[i]!, vs[i]!))];
+    };
+    const ps = mlpInit.map((d, i) => jx32(jx, d, layerShapes[i]!));
+    const zeros = () => layerShapes.map((s) => jnp.zeros([...s]));
+    return jaxjsSide(jx, mode, step, [...ps, ...zeros(), ...zeros(), jx32(jx, mlpX, [B2, D0]), jx32(jx, mlpY, [B2, D3])]);
+  },
+  reference: mlp3Reference,
+};
+
+// ── W3: value and gradient of sum(tanh(x)·σ(x) + ½x²), 1e6 f32 ────────────────────────────
+const w3: BenchCase = {
+  name: "W3-value-grad-1e6",
+  workload: "W3",
+  what: "value+grad of sum(tanh(x)·σ(x) + ½x²), 1e6 f32",
+  tolerance: [1e-3, 1e-5],
+  target: { text: "≤ 15 ms eager", mode: "eager", atLeast: false, bound: () => 15 },
+  jaxts: (mode) => {
+    const vg = valueAndGrad((x: NDArray) => np.sum(chainJ(x)));
+    return jaxtsSide(mode, (x: NDArray) => vg(x), f32(xData, [N]));
+  },
+  tfjs: (tf) => {
+    const x = tf.tensor1d(xData, "float32");
+    const vg = tf.valueAndGrad((x: Tensor) => tf.sum(chainT(tf, x)));
+    return {
+      run: () =>
+        readTensors(() => {
+          const { value, grad } = vg(x);
+          return [value, grad];
+        }),
+      dispose: () => x.dispose(),
+    };
+  },
+  jaxjs: (jx, mode) => {
+    const { numpy: jnp, nn: jnn } = jx;
+    const f = (x: JxArray) => jnp.sum(jnp.tanh(x.ref).mul(jnn.sigmoid(x.ref)).add(jnp.square(x).mul(0.5)));
+    const vg = jx.valueAndGrad(f);
+    return jaxjsSide(jx, mode, (x) => vg(x), [jx.numpy.array(xData)]);
+  },
+  reference: () => {
+    const g = Float64Array.from(xData, (v) => {
+      const t = Math.tanh(v);
+      const s = sigmoid64(v);
+      return (1 - t * t) * s + t * s * (1 - s) + v;
+    });
+    return [[sum64(Float64Array.from(xData, (v) => Math.tanh(v) * sigmoid64(v) + 0.5 * v * v))], g];
+  },
+};
+
+// ── W4: third derivative of sin(x)·x³ at a scalar, µs per call ──────────────────────────
+const X4 = 0.7;
+const w4: BenchCase = {
+  name: "W4-third-derivative",
+  workload: "W4",
+  what: `d³/dx³ sin(x)·x³ at x = ${X4} (f32 scalar), grad(grad(grad(f)))`,
+  tolerance: [1e-5],
+  unit: { label: "µs/call", fromMs: (ms) => ms * 1000, higherIsBetter: false },
+  repeat: 20,
+  target: { text: "≤ 150 µs eager", mode: "eager", atLeast: false, bound: () => 150 },
+  jaxts: (mode) => {
+    const f = (x: NDArray) => np.sin(x).mul(x).mul(x).mul(x);
+    const d3 = grad(grad(grad(f)));
+    return jaxtsSide(mode, (x: NDArray) => [d3(x)], array(X4, { dtype: "float32" }));
+  },
+  tfjs: (tf) => {
+    const f = (x: Tensor) => tf.mul(tf.mul(tf.mul(tf.sin(x), x), x), x);
+    const d3 = tf.grad(tf.grad(tf.grad(f)));
+    const x = tf.scalar(X4, "float32");
+    return { run: () => readTensors(() => [d3(x)]), dispose: () => x.dispose() };
+  },
+  jaxjs: (jx, mode) => {
+    const f = (x: JxArray) => jx.numpy.sin(x.ref).mul(x.ref).mul(x.ref).mul(x);
+    const d3 = jx.grad(jx.grad(jx.grad(f)));
+    return jaxjsSide(jx, mode, (x) => [d3(x)], [jx.numpy.array(new Float32Array([X4])).reshape([])]);
+  },
+  reference: () => {
+    const x = Math.fround(X4);
+    const [s, c] = [Math.sin(x), Math.cos(x)];
+    return [[6 * s + 18 * x * c - 9 * x * x * s - x * x * x * c]];
+  },
+};
+
+// ── W5: Hessian of sum(tanh(A·x)), n = 100 ──────────────────────────────────────────────
+const N5 = 100;
+const aData5 = normalData(N5 * N5, 510, 1 / Math.sqrt(N5));
+const xData5 = normalData(N5, 511);
+const w5: BenchCase = {
+  name: "W5-hessian-100",
+  workload: "W5",
+  what: `Hessian of sum(tanh(A·x)), A f32[${N5},${N5}], x f32[${N5}] → f32[${N5},${N5}]`,
+  tolerance: [1e-5],
+  jaxts: (mode) => {
+    const a = f32(aData5, [N5, N5]);
+    const h = hessian((x: NDArray) => np.sum(np.tanh(np.matmul(a, x))));
+    return jaxtsSide(mode, (x: NDArray) => [h(x) as NDArray], f32(xData5, [N5]));
+  },
+  tfjs: () => notAvailable("TensorFlow.js has no Hessian or Jacobian transformation (tf.grad needs a scalar function)"),
+  jaxjs: (jx, mode) => {
+    const a = jx32(jx, aData5, [N5, N5]);
+    const h = jx.hessian((x: JxArray) => jx.numpy.sum(jx.numpy.tanh(jx.numpy.matmul(a.ref, x))));
+    const side = jaxjsSide(jx, mode, (x) => [h(x)], [jx32(jx, xData5, [N5])]);
+    const dispose = () => {
+      side.dispose();
+      a.dispose();
+    };
+    return { run: side.run, dispose };
+  },
+  reference: () => {
+    // H = Aᵀ·diag(−2t(1 − t²))·A with t = tanh(A·x).
+    const ax = matmul64(aData5, xData5, N5, N5, 1);
+    const d = ax.map((v) => {
+      const t = Math.tanh(v);
+      return -2 * t * (1 - t * t);
+    });
+    const da = Float64Array.from({ length: N5 * N5 }, (_, i) => d[Math.floor(i / N5)]! * aData5[i]!);
+    return [matmul64(aData5, da, N5, N5, N5, true)];
+  },
+};
+
+// ── W6: the seed tutorial's linear regression, 100 steps of SGD ─────────────────────────
+// y = 3x + 2 + noise over 100 points, MSE of W·x + b, lr 0.1, W = b = 0 at the start. One
+// call = 100 steps; it returns the last step's loss and the final W and b. The "jit" columns
+// run `jit(step)` 100 times; W6j runs all 100 steps inside one jit with lax.forLoop.
+const P6 = 100;
+const STEPS6 = 100;
+const LR6 = 0.1;
+const x6 = normalData(P6, 610);
+const y6 = Float32Array.from(normalData(P6, 611, 0.1), (e, i) => 3 * x6[i]! + 2 + e);
+
+interface Lin {
+  readonly W: NDArray;
+  readonly b: NDArray;
+}
+const linLossJ = (p: Lin, x: NDArray, y: NDArray): NDArray => np.mean(np.square(p.W.mul(x).add(p.b).sub(y)));
+const linVg = valueAndGrad(linLossJ);
+const linStepJ = (p: Lin, x: NDArray, y: NDArray): { p: Lin; loss: NDArray } => {
+  const [loss, g] = linVg(p, x, y);
+  return { p: { W: p.W.sub(g.W.mul(LR6)), b: p.b.sub(g.b.mul(LR6)) }, loss };
+};
+const zeros6 = (): Lin => ({ W: np.zeros([], "float32"), b: np.zeros([], "float32") });
+
+function linReference(): Outputs {
+  let [W, b, loss] = [0, 0, 0];
+  for (let s = 0; s < STEPS6; s++) {
+    let [l, dW, db] = [0, 0, 0];
+    for (let i = 0; i < P6; i++) {
+      const r = W * x6[i]! + b - y6[i]!;
+      l += (r * r) / P6;
+      dW += (2 * r * x6[i]!) / P6;
+      db += (2 * r) / P6;
+    }
+    [W, b, loss] = [W - LR6 * dW, b - LR6 * db, l];
+  }
+  return [[loss], [W], [b]];
+}
+
+const w6: BenchCase = {
+  name: "W6-linreg-100-steps",
+  workload: "W6",
+  what: `linear regression y = 3x + 2 + noise, ${P6} points, MSE, SGD lr ${LR6}: ${STEPS6} valueAndGrad steps with updates (jit: jit(step) ×${STEPS6})`,
+  tolerance: [1e-5, 1e-5, 1e-5],
+  target: { text: "≤ 4 ms eager", mode: "eager", atLeast: false, bound: () => 4 },
+  jaxts: (mode) => {
+    const step = mode === "jit" ? jit(linStepJ) : linStepJ;
+    const x = f32(x6, [P6]);
+    const y = f32(y6, [P6]);
+    return {
+      run: () => {
+        let p = zeros6();
+        let loss = np.zeros([]);
+        for (let s = 0; s < STEPS6; s++) ({ p, loss } = step(p, x, y));
+        return read(loss, p.W, p.b);
+      },
+      dispose: () => {},
+    };
+  },
+  tfjs: (tf) => {
+    const x = tf.tensor1d(x6, "float32");
+    const y = tf.tensor1d(y6, "float32");
+    const vg = tf.valueAndGrads((W: Tensor, b: Tensor) => tf.mean(tf.square(tf.sub(tf.add(tf.mul(W, x), b), y))) as ReturnType<TF["scalar"]>);
+    return {
+      run: () => {
+        let [W, b, loss]: Tensor[] = [tf.scalar(0), tf.scalar(0), tf.scalar(0)];
+        for (let s = 0; s < STEPS6; s++) {
+          const next = tf.tidy(() => {
+            const { value, grads } = vg([W!, b!]);
+            return [tf.sub(W!, tf.mul(grads[0]!, LR6)), tf.sub(b!, tf.mul(grads[1]!, LR6)), value];
+          });
+          tf.dispose([W!, b!, loss!]);
+          [W, b, loss] = next;
+        }
+        return readTensors(() => [loss!, W!, b!]);
+      },
+      dispose: () => tf.dispose([x, y]),
+    };
+  },
+  jaxjs: (jx, mode) => {
+    const jnp = jx.numpy;
+    type P = { W: JxArray; b: JxArray };
+    const vg = jx.valueAndGrad((p: P, x: JxArray, y: JxArray) => jnp.mean(jnp.square(p.W.mul(x).add(p.b).sub(y))));
+    const stepFn = (W: JxArray, b: JxArray, x: JxArray, y: JxArray): JxArray[] => {
+      const [loss, g] = vg({ W: W.ref, b: b.ref }, x, y);
+      return [W.sub(g.W.mul(LR6)), b.sub(g.b.mul(LR6)), loss];
+    };
+    const step = mode === "jit" ? jx.jit(stepFn) : null;
+    const x = jnp.array(x6);
+    const y = jnp.array(y6);
+    return {
+      run: () => {
+        let [W, b, loss] = [jnp.zeros([]), jnp.zeros([]), jnp.zeros([])];
+        for (let s = 0; s < STEPS6; s++) {
+          loss.dispose();
+          [W, b, loss] = (step ?? stepFn)(W, b, x.ref, y.ref) as [JxArray, JxArray, JxArray];
+        }
+        return readArrays(loss, W, b);
+      },
+      dispose: () => {
+        step?.dispose();
+        x.dispose();
+        y.dispose();
+      },
+    };
+  },
+  reference: linReference,
+};
+
+const w6j: BenchCase = {
+  name: "W6j-linreg-forLoop",
+  workload: "W6j",
+  what: `the same ${STEPS6} steps inside one jit (lax.forLoop over the step)`,
+  tolerance: [1e-5, 1e-5, 1e-5],
+  jaxts: (mode) => {
+    const train = (x: NDArray, y: NDArray): NDArray[] => {
+      const init = { ...zeros6(), loss: np.zeros([], "float32") };
+      const out = lax.forLoop(0, STEPS6, (_i, c: { W: NDArray; b: NDArray; loss: NDArray }) => {
+        const { p, loss } = linStepJ({ W: c.W, b: c.b }, x, y);
+        return { W: p.W, b: p.b, loss };
+      }, init);
+      return [out.loss, out.W, out.b];
+    };
+    // Eager forLoop runs the staged body as a loop too; both columns are reported.
+    return jaxtsSide(mode, train, f32(x6, [P6]), f32(y6, [P6]));
+  },
+  tfjs: () => notAvailable("TensorFlow.js has no jit or staged loop; its nearest equivalent is the eager loop of W6"),
+  jaxjs: () => notAvailable("jax-js 0.1.25 has no fori_loop/scan/while_loop in lax; its nearest equivalent is W6's jax-js jit column (jit(step) ×100)"),
+  reference: linReference,
+};
+
+export const workloads: readonly BenchCase[] = [w1(128), w1(512), w1(1024), w2, w3, w4, w5, w6, w6j];
