@@ -56,22 +56,87 @@ type I32 = Local<"i32">;
 // ---- the module (built once, on first use) ----
 
 type Gemm = (a: number, b: number, c: number, mp: number, panels: number, k: number) => void;
+/** pack(src, lanes, panels, ks, kStride, k, dst): see `definePack`. */
+type Pack = (src: number, lanes: number, panels: number, ks: number, kStride: number, k: number, dst: number) => void;
+interface DTypeKernels {
+  readonly gemm: Gemm;
+  /** Packs A (4 lanes = rows) and B (NR lanes = columns), lanes anywhere in memory. */
+  readonly packA: Pack;
+  readonly packB: Pack;
+  /** The same for panels whose lanes are adjacent elements: one 16/32-byte copy per k. */
+  readonly packAContiguous: Pack;
+  readonly packBContiguous: Pack;
+}
 interface Kernels {
-  readonly float32: Gemm;
-  readonly float64: Gemm;
+  readonly float32: DTypeKernels;
+  readonly float64: DTypeKernels;
 }
 let kernels: Kernels | undefined;
 
 function buildKernels(): Kernels {
   const m = new ModuleBuilder().importMemory("env", "mem", { initial: 0 });
   const madd = wasmFeatures().relaxedSimd;
-  defineGemm(m, "gemm_f32", 4, madd);
-  defineGemm(m, "gemm_f64", 8, madd);
+  for (const [t, elem] of [["f32", 4], ["f64", 8]] as const) {
+    defineGemm(m, `gemm_${t}`, elem, madd);
+    definePack(m, `pack_a_${t}`, MR, elem, false);
+    definePack(m, `pack_b_${t}`, PANEL_ROW_BYTES / elem, elem, false);
+    definePack(m, `pack_a_contiguous_${t}`, MR, elem, true);
+    definePack(m, `pack_b_contiguous_${t}`, PANEL_ROW_BYTES / elem, elem, true);
+  }
   const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
-  return {
-    float32: exportedFunction(instance, "gemm_f32") as Gemm,
-    float64: exportedFunction(instance, "gemm_f64") as Gemm,
-  };
+  const of = (t: "f32" | "f64"): DTypeKernels => ({
+    gemm: exportedFunction(instance, `gemm_${t}`) as Gemm,
+    packA: exportedFunction(instance, `pack_a_${t}`) as Pack,
+    packB: exportedFunction(instance, `pack_b_${t}`) as Pack,
+    packAContiguous: exportedFunction(instance, `pack_a_contiguous_${t}`) as Pack,
+    packBContiguous: exportedFunction(instance, `pack_b_contiguous_${t}`) as Pack,
+  });
+  return { float32: of("f32"), float64: of("f64") };
+}
+
+/** pack(src, lanes, panels, ks, kStride, k, dst): for each of `panels` panels of `width`
+ * lanes (lane w of panel p starts at src + lanes[p·width + w], i32 byte offsets), writes
+ * k-major rows of `width` elements to dst: row k holds each lane's element at byte offset
+ * ks[k] (an i32 table), or k·kStride when ks is 0. `contiguous`: the lanes of a panel are
+ * adjacent elements (only lanes[p·width] is read) and each row is one 16/32-byte copy. */
+function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, contiguous: boolean): void {
+  const params = { src: "i32", lanes: "i32", panels: "i32", ks: "i32", kStride: "i32", k: "i32", dst: "i32" } as const;
+  m.addFunction(name, { params, export: true }, (b, p) => {
+    const [q, j, kk, kp, kEnd] = ["q", "j", "kk", "kp", "kEnd"].map((n) => b.newLocal("i32", n)) as [I32, I32, I32, I32, I32];
+    const lane = Array.from({ length: contiguous ? 1 : width }, (_, w) => b.newLocal("i32", `l${w}`));
+    const rowBytes = width * elem;
+    const copyRow = () => {
+      if (contiguous) {
+        for (let o = 0; o < rowBytes; o += 16) b.v128.store(p.dst, () => b.v128.load(() => b.i32.add(lane[0]!, kk), { offset: o, align: elem }), { offset: o });
+      } else {
+        lane.forEach((l, w) => {
+          if (elem === 4) b.f32.store(p.dst, () => b.f32.load(() => b.i32.add(l, kk)), { offset: w * elem });
+          else b.f64.store(p.dst, () => b.f64.load(() => b.i32.add(l, kk)), { offset: w * elem });
+        });
+      }
+      b.local.set(p.dst, () => b.i32.add(p.dst, rowBytes));
+    };
+    b.forRange(q, 0, p.panels, () => {
+      lane.forEach((l, w) => b.local.set(l, () => b.i32.add(p.src, () => b.i32.load(() => b.i32.add(p.lanes, () => b.i32.mul(q, width * 4)), { offset: w * 4 }))));
+      b.if(
+        () => b.i32.eqz(p.ks),
+        () => {
+          b.local.set(kk, 0);
+          b.forRange(j, 0, p.k, () => {
+            copyRow();
+            b.local.set(kk, () => b.i32.add(kk, p.kStride));
+          });
+        },
+        () => {
+          b.local.set(kEnd, () => b.i32.add(p.ks, () => b.i32.shl(p.k, 2)));
+          b.forRange(kp, p.ks, kEnd, () => {
+            b.local.set(kk, () => b.i32.load(kp));
+            copyRow();
+          }, 4);
+        },
+      );
+    });
+  });
 }
 
 /** gemm(a, b, c, mp, panels, k): C (mp × panels·NR, row stride panels·32 bytes) = packed A
@@ -182,88 +247,47 @@ function planOf(aval: ShapedArray, batchDims: readonly number[], contractDims: r
   };
 }
 
-/** Packs A (rows `free`, k `contract`, from `src` at `base`) into 4-row k-major panels at
- * element index `at` of `dst`; rows past M are zero. */
-function packA(src: Floats, base: number, plan: OperandPlan, dst: Floats, at: number): void {
-  const { free: rows, contract: ks } = plan;
-  const M = rows.length;
-  const K = ks.length;
-  let o = at;
-  for (let i = 0; i < M; i += MR) {
-    if (i + MR <= M) {
-      const r0 = base + rows[i]!;
-      const r1 = base + rows[i + 1]!;
-      const r2 = base + rows[i + 2]!;
-      const r3 = base + rows[i + 3]!;
-      for (let k = 0; k < K; k++) {
-        const kk = ks[k]!;
-        dst[o] = src[r0 + kk]!;
-        dst[o + 1] = src[r1 + kk]!;
-        dst[o + 2] = src[r2 + kk]!;
-        dst[o + 3] = src[r3 + kk]!;
-        o += MR;
-      }
-    } else {
-      for (let k = 0; k < K; k++) {
-        const kk = ks[k]!;
-        for (let r = 0; r < MR; r++) dst[o + r] = i + r < M ? src[base + rows[i + r]! + kk]! : 0;
-        o += MR;
-      }
-    }
-  }
+/** The element stride of an arithmetic offset table (any stride when it has one entry), or
+ * undefined when the offsets are not evenly spaced. */
+function strideOf(table: Int32Array): number | undefined {
+  if (table.length < 2) return 0;
+  const s = table[1]! - table[0]!;
+  for (let i = 2; i < table.length; i++) if (table[i]! - table[i - 1]! !== s) return undefined;
+  return s;
 }
 
-/** Packs B (columns `free`, k `contract`) into NR-column k-major panels at element index
- * `at` of `dst`; columns past N are zero. */
-function packB(src: Floats, base: number, plan: OperandPlan, nr: number, dst: Floats, at: number): void {
-  const { free: cols, contract: ks } = plan;
-  const N = cols.length;
-  const K = ks.length;
-  let o = at;
-  for (let j = 0; j < N; j += nr) {
-    const w = Math.min(nr, N - j);
-    if (w === 8) {
-      const c0 = base + cols[j]!;
-      const c1 = base + cols[j + 1]!;
-      const c2 = base + cols[j + 2]!;
-      const c3 = base + cols[j + 3]!;
-      const c4 = base + cols[j + 4]!;
-      const c5 = base + cols[j + 5]!;
-      const c6 = base + cols[j + 6]!;
-      const c7 = base + cols[j + 7]!;
-      for (let k = 0; k < K; k++) {
-        const kk = ks[k]!;
-        dst[o] = src[c0 + kk]!;
-        dst[o + 1] = src[c1 + kk]!;
-        dst[o + 2] = src[c2 + kk]!;
-        dst[o + 3] = src[c3 + kk]!;
-        dst[o + 4] = src[c4 + kk]!;
-        dst[o + 5] = src[c5 + kk]!;
-        dst[o + 6] = src[c6 + kk]!;
-        dst[o + 7] = src[c7 + kk]!;
-        o += 8;
-      }
-    } else if (w === 4 && nr === 4) {
-      const c0 = base + cols[j]!;
-      const c1 = base + cols[j + 1]!;
-      const c2 = base + cols[j + 2]!;
-      const c3 = base + cols[j + 3]!;
-      for (let k = 0; k < K; k++) {
-        const kk = ks[k]!;
-        dst[o] = src[c0 + kk]!;
-        dst[o + 1] = src[c1 + kk]!;
-        dst[o + 2] = src[c2 + kk]!;
-        dst[o + 3] = src[c3 + kk]!;
-        o += 4;
-      }
-    } else {
-      for (let k = 0; k < K; k++) {
-        const kk = ks[k]!;
-        for (let c = 0; c < nr; c++) dst[o + c] = c < w ? src[base + cols[j + c]! + kk]! : 0;
-        o += nr;
-      }
-    }
-  }
+/** Where one operand's packing reads: the lanes table (byte offsets, padded to whole panels
+ * by repeating the last lane: padded lanes only feed discarded cells of C), the k table
+ * (or a byte stride), and how many leading panels are contiguous. */
+interface PackPlan {
+  readonly lanes: Int32Array;
+  readonly ks: Int32Array | undefined;
+  readonly kStride: number;
+  readonly contiguousPanels: number;
+}
+
+function packPlan(free: Int32Array, contract: Int32Array, width: number, elem: number): PackPlan {
+  const n = free.length;
+  const padded = Math.ceil(n / width) * width;
+  const lanes = new Int32Array(padded);
+  for (let i = 0; i < padded; i++) lanes[i] = free[Math.min(i, n - 1)]! * elem;
+  const kStride = strideOf(contract);
+  return {
+    lanes,
+    ks: kStride === undefined ? contract.map((o) => o * elem) : undefined,
+    kStride: (kStride ?? 0) * elem,
+    contiguousPanels: strideOf(free) === 1 ? Math.floor(n / width) : 0,
+  };
+}
+
+/** Packs one operand (at byte `src` in the arena) into `dst` with the plan's tables already
+ * in the arena at `lanesAt` and `ksAt` (0: use the stride). */
+function pack(k: DTypeKernels, which: "A" | "B", plan: PackPlan, width: number, elem: number, src: number, lanesAt: number, ksAt: number, K: number, dst: number): void {
+  const panels = plan.lanes.length / width;
+  const full = plan.contiguousPanels;
+  const [generic, contiguous] = which === "A" ? [k.packA, k.packAContiguous] : [k.packB, k.packBContiguous];
+  if (full > 0) contiguous(src, lanesAt, full, ksAt, plan.kStride, K, dst);
+  if (panels > full) generic(src, lanesAt + full * width * 4, panels - full, ksAt, plan.kStride, K, dst + full * width * K * elem);
 }
 
 function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [[lc, rc], [lb, rb]]: DimNums, out: Floats): void {
@@ -282,23 +306,28 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   const dtype = la.dtype as FloatDType;
   const elem = dtype === "float32" ? 4 : 8;
   const nr = PANEL_ROW_BYTES / elem;
-  const mp = Math.ceil(M / MR) * MR;
-  const panels = Math.ceil(N / nr);
-  const ldc = panels * nr;
+  const aPlan = packPlan(lhs.free, lhs.contract, MR, elem);
+  const bPlan = packPlan(rhs.free, rhs.contract, nr, elem);
+  const mp = aPlan.lanes.length;
+  const ldc = bPlan.lanes.length;
+  const panels = ldc / nr;
   kernels ??= buildKernels();
-  const gemm = kernels[dtype];
+  const k = kernels[dtype];
   const mem = arena();
   mem.reset();
+  const aRaw = mem.copyIn(a);
+  const bRaw = mem.copyIn(b);
+  const tables = [aPlan.lanes, aPlan.ks, bPlan.lanes, bPlan.ks].map((t) => (t === undefined ? 0 : mem.copyIn(t)));
+  const [aLanes, aKs, bLanes, bKs] = tables as [number, number, number, number];
   const aAt = mem.reserve(mp * K * elem);
   const bAt = mem.reserve(ldc * K * elem);
   const cAt = mem.reserve(mp * ldc * elem);
-  // Views after every reserve: a grow detaches the old buffer.
-  const heap: Floats = dtype === "float32" ? new Float32Array(mem.memory.buffer) : new Float64Array(mem.memory.buffer);
-  const c = heap.subarray(cAt / elem, cAt / elem + mp * ldc);
+  // The view after every reserve: a grow detaches the old buffer.
+  const c = dtype === "float32" ? new Float32Array(mem.memory.buffer, cAt, mp * ldc) : new Float64Array(mem.memory.buffer, cAt, mp * ldc);
   for (let t = 0; t < batch; t++) {
-    packA(a, lhs.batch[t]!, lhs, heap, aAt / elem);
-    packB(b, rhs.batch[t]!, rhs, nr, heap, bAt / elem);
-    gemm(aAt, bAt, cAt, mp, panels, K);
+    pack(k, "A", aPlan, MR, elem, aRaw + lhs.batch[t]! * elem, aLanes, aKs, K, aAt);
+    pack(k, "B", bPlan, nr, elem, bRaw + rhs.batch[t]! * elem, bLanes, bKs, K, bAt);
+    k.gemm(aAt, bAt, cAt, mp, panels, K);
     const o = t * M * N;
     if (ldc === N) out.set(c.subarray(0, M * N), o);
     else for (let i = 0; i < M; i++) out.set(c.subarray(i * ldc, i * ldc + N), o + i * N);
