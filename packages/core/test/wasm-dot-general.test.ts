@@ -213,7 +213,7 @@ describe("the wasm dot_general kernel", () => {
     expect([...out]).toEqual(new Array(12).fill(0));
   });
 
-  it("is chosen for float matmuls above the js/wasm crossover and declines ints, bools and tiny sizes", () => {
+  it("is chosen for float matmuls above the js/wasm crossover and declines ints, tiny sizes and products too big for the arena", () => {
     dotGeneralWasmStats.minMacs = DEFAULT_MIN_MACS;
     try {
       const mm = { dimension_numbers: [[[1], [0]], [[], []]] } as const;
@@ -223,6 +223,9 @@ describe("the wasm dot_general kernel", () => {
       expect(wasmBackend.supports("dot_general", avals(64, 64, 64, "int32"), mm)).toBe(false);
       expect(wasmBackend.supports("dot_general", avals(2, 3, 2, "float32"), mm)).toBe(false);
       expect(wasmBackend.supports("dot_general", avals(0, 64, 64, "float32"), mm)).toBe(false);
+      // Operands beyond what the arena can hold (2 GiB at most) stay on js.
+      expect(wasmBackend.supports("dot_general", avals(32768, 16384, 8, "float32"), mm)).toBe(false);
+      expect(wasmBackend.supports("dot_general", avals(4096, 4096, 8, "float32"), mm)).toBe(true);
       config.set({ backend: "wasm" });
       const before = dotGeneralWasmStats.calls;
       np.matmul(data([64, 64], "float32", 1), data([64, 64], "float32", 2));

@@ -336,6 +336,10 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
 
 // ---- registration ----
 
+/** The most arena bytes one call may use: the arena's memory tops out at 2 GiB, and a grow
+ * that large may fail; bigger products run on js. */
+const MAX_ARENA_BYTES = 2 ** 30;
+
 function supports(inAvals: readonly ShapedArray[], { dimension_numbers: [[lc], [lb]] }: ParamsOf<"dot_general">): boolean {
   const [la, ra] = inAvals;
   if (la === undefined || ra === undefined) return false;
@@ -347,7 +351,12 @@ function supports(inAvals: readonly ShapedArray[], { dimension_numbers: [[lc], [
   if (batch === 0 || K === 0 || la.size === 0 || ra.size === 0) return false;
   const M = la.size / (batch * K);
   const N = ra.size / (batch * K);
-  return M * N * K >= dotGeneralWasmStats.minMacs;
+  if (M * N * K < dotGeneralWasmStats.minMacs) return false;
+  // Raw operands, packed operands and padded C, plus the offset tables.
+  const elem = la.dtype === "float32" ? 4 : 8;
+  const [mp, np] = [M + MR, N + PANEL_ROW_BYTES / elem];
+  const bytes = elem * (la.size + ra.size + (mp + np) * K + mp * np) + 8 * (M + N + K + batch);
+  return bytes <= MAX_ARENA_BYTES;
 }
 
 defineWasmKernel("dot_general", {
