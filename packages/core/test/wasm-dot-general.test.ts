@@ -221,7 +221,10 @@ describe("the wasm dot_general kernel", () => {
       expect(wasmBackend.supports("dot_general", avals(64, 64, 64, "float32"), mm)).toBe(true);
       expect(wasmBackend.supports("dot_general", avals(64, 64, 64, "float64"), mm)).toBe(true);
       expect(wasmBackend.supports("dot_general", avals(64, 64, 64, "int32"), mm)).toBe(false);
+      expect(wasmBackend.supports("dot_general", avals(16, 16, 16, "float32"), mm)).toBe(true);
       expect(wasmBackend.supports("dot_general", avals(2, 3, 2, "float32"), mm)).toBe(false);
+      // A 2×2 output pads to a whole 4×8 tile: js is faster whatever K.
+      expect(wasmBackend.supports("dot_general", avals(2, 512, 2, "float32"), mm)).toBe(false);
       expect(wasmBackend.supports("dot_general", avals(0, 64, 64, "float32"), mm)).toBe(false);
       // Operands beyond what the arena can hold (2 GiB at most) stay on js.
       expect(wasmBackend.supports("dot_general", avals(32768, 16384, 8, "float32"), mm)).toBe(false);

@@ -42,12 +42,15 @@ const MC = 128;
 type FloatDType = "float32" | "float64";
 type Floats = Float32Array | Float64Array;
 
-/** Below this many multiply-adds per batch element the js backend is faster (measured:
- * packing and the call cost about as much as js spends on a ~16³ product). */
-const DEFAULT_MIN_MACS = 4096;
+/** Below this many multiply-adds per batch element (M·N·K), or this many outputs (M·N),
+ * the js backend is as fast (measured: a call costs ~2.5 µs of fixed work, about what js
+ * spends on a 10³ product; an M·N of 4 pads to a 4×8 tile, 8× the work). */
+const DEFAULT_MIN_MACS = 1024;
+const MIN_OUTPUTS = 16;
 
 /** Tuning and a call counter, for tests and benchmarks: `minMacs` is the size (M·N·K per
- * batch element) below which `supports` declines; `calls` counts kernel runs. */
+ * batch element) below which `supports` declines (0: every size, for tests); `calls`
+ * counts kernel runs. */
 export const dotGeneralWasmStats = { minMacs: DEFAULT_MIN_MACS, calls: 0 };
 
 type DimNums = ParamsOf<"dot_general">["dimension_numbers"];
@@ -212,122 +215,168 @@ function defineGemm(m: ModuleBuilder, name: string, elem: 4 | 8, madd: boolean):
 }
 
 // ---- mapping a dot_general onto C = A·B ----
+// Per call, everything is written straight into the arena through cached views (no
+// per-call tables or views beyond a few small arrays): small products are dominated by
+// this fixed cost, and it decides where wasm starts to beat js.
 
-/** Element offsets of every flattened index over `dims` (row-major in the order given). */
-function offsetTable(shape: readonly number[], strides: readonly number[], dims: readonly number[]): Int32Array {
-  let table = new Int32Array([0]);
+interface Views {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+}
+let views: Views | undefined;
+
+/** Typed views of the arena's whole memory (rebuilt after a grow replaced the buffer). */
+function viewsOf(buffer: ArrayBuffer | SharedArrayBuffer): Views {
+  if (views?.buffer !== buffer) views = { buffer, f32: new Float32Array(buffer), f64: new Float64Array(buffer), i32: new Int32Array(buffer) };
+  return views;
+}
+
+const sizeOver = (shape: readonly number[], dims: readonly number[]): number => {
+  let n = 1;
+  for (const d of dims) n *= shape[d]!;
+  return n;
+};
+
+const freeDims = (ndim: number, batchDims: readonly number[], contractDims: readonly number[]): number[] => {
+  const out: number[] = [];
+  for (let i = 0; i < ndim; i++) if (!batchDims.includes(i) && !contractDims.includes(i)) out.push(i);
+  return out;
+};
+
+/** Writes the offsets (elements × `scale`) of every flattened index over `dims` (row-major in
+ * the order given) to dst[at...]; returns how many. Expands in place from the back. */
+function writeOffsets(shape: readonly number[], strides: readonly number[], dims: readonly number[], scale: number, dst: Int32Array, at: number): number {
+  dst[at] = 0;
+  let count = 1;
   for (const d of dims) {
     const n = shape[d]!;
-    const s = strides[d]!;
-    const next = new Int32Array(table.length * n);
-    let o = 0;
-    for (const t of table) for (let x = 0; x < n; x++) next[o++] = t + x * s;
-    table = next;
+    const s = strides[d]! * scale;
+    for (let t = count - 1; t >= 0; t--) {
+      const base = dst[at + t]!;
+      for (let x = n - 1; x >= 0; x--) dst[at + t * n + x] = base + x * s;
+    }
+    count *= n;
   }
-  return table;
+  return count;
 }
 
-const freeDims = (ndim: number, ...taken: (readonly number[])[]): number[] =>
-  Array.from({ length: ndim }, (_, i) => i).filter((i) => !taken.some((t) => t.includes(i)));
-
-/** How one operand is read: offsets of its batch, free (rows of A / columns of B) and
- * contracting indices. */
-interface OperandPlan {
-  readonly batch: Int32Array;
-  readonly free: Int32Array;
-  readonly contract: Int32Array;
-}
-
-function planOf(aval: ShapedArray, batchDims: readonly number[], contractDims: readonly number[]): OperandPlan {
-  const strides = stridesOf(aval.shape);
-  return {
-    batch: offsetTable(aval.shape, strides, batchDims),
-    free: offsetTable(aval.shape, strides, freeDims(aval.ndim, batchDims, contractDims)),
-    contract: offsetTable(aval.shape, strides, contractDims),
-  };
-}
-
-/** The element stride of an arithmetic offset table (any stride when it has one entry), or
- * undefined when the offsets are not evenly spaced. */
-function strideOf(table: Int32Array): number | undefined {
-  if (table.length < 2) return 0;
-  const s = table[1]! - table[0]!;
-  for (let i = 2; i < table.length; i++) if (table[i]! - table[i - 1]! !== s) return undefined;
+/** The stride of the offsets dst[at..at+count) when evenly spaced (0 for one entry), else
+ * undefined. */
+function strideOf(dst: Int32Array, at: number, count: number): number | undefined {
+  if (count < 2) return 0;
+  const s = dst[at + 1]! - dst[at]!;
+  for (let i = 2; i < count; i++) if (dst[at + i]! - dst[at + i - 1]! !== s) return undefined;
   return s;
 }
 
-/** Where one operand's packing reads: the lanes table (byte offsets, padded to whole panels
- * by repeating the last lane: padded lanes only feed discarded cells of C), the k table
- * (or a byte stride), and how many leading panels are contiguous. */
-interface PackPlan {
-  readonly lanes: Int32Array;
-  readonly ks: Int32Array | undefined;
-  readonly kStride: number;
-  readonly contiguousPanels: number;
+/** One operand: its dims split into batch, free (rows of A / columns of B: the lanes of the
+ * packed panels) and contracting, and its panel width. */
+interface Side {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly batchDims: readonly number[];
+  readonly freeDims: readonly number[];
+  readonly contractDims: readonly number[];
+  /** Lanes (free indices) rounded up to whole panels. */
+  readonly padded: number;
+  readonly width: number;
 }
 
-function packPlan(free: Int32Array, contract: Int32Array, width: number, elem: number): PackPlan {
-  const n = free.length;
-  const padded = Math.ceil(n / width) * width;
-  const lanes = new Int32Array(padded);
-  for (let i = 0; i < padded; i++) lanes[i] = free[Math.min(i, n - 1)]! * elem;
-  const kStride = strideOf(contract);
+function operandOf(aval: ShapedArray, batchDims: readonly number[], contractDims: readonly number[], width: number): Side {
+  const free = freeDims(aval.ndim, batchDims, contractDims);
   return {
-    lanes,
-    ks: kStride === undefined ? contract.map((o) => o * elem) : undefined,
-    kStride: (kStride ?? 0) * elem,
-    contiguousPanels: strideOf(free) === 1 ? Math.floor(n / width) : 0,
+    shape: aval.shape,
+    strides: stridesOf(aval.shape),
+    batchDims,
+    freeDims: free,
+    contractDims,
+    padded: Math.ceil(sizeOver(aval.shape, free) / width) * width,
+    width,
   };
 }
 
-/** Packs one operand (at byte `src` in the arena) into `dst` with the plan's tables already
- * in the arena at `lanesAt` and `ksAt` (0: use the stride). */
-function pack(k: DTypeKernels, which: "A" | "B", plan: PackPlan, width: number, elem: number, src: number, lanesAt: number, ksAt: number, K: number, dst: number): void {
-  const panels = plan.lanes.length / width;
-  const full = plan.contiguousPanels;
+/** Writes an operand's lane table (byte offsets, padded to whole panels by repeating the
+ * last lane: padded lanes only feed discarded cells of C) and k table to the arena; returns
+ * the k stride (bytes; the table is used only when the offsets are uneven), and how many
+ * leading panels have adjacent lanes. */
+function writeTables(x: Side, elem: number, i32: Int32Array, lanesAt: number, ksAt: number): { readonly ks: number; readonly kStride: number; readonly contiguousPanels: number } {
+  const at = lanesAt >> 2;
+  const n = writeOffsets(x.shape, x.strides, x.freeDims, elem, i32, at);
+  const last = i32[at + n - 1]!;
+  for (let i = n; i < x.padded; i++) i32[at + i] = last;
+  const K = writeOffsets(x.shape, x.strides, x.contractDims, elem, i32, ksAt >> 2);
+  const kStride = strideOf(i32, ksAt >> 2, K);
+  return {
+    ks: kStride === undefined ? ksAt : 0,
+    kStride: kStride ?? 0,
+    contiguousPanels: strideOf(i32, at, n) === elem ? Math.floor(n / x.width) : 0,
+  };
+}
+
+/** Element offsets of each batch index (one 0 without batch dims). */
+function batchOffsets(x: Side): Int32Array {
+  const out = new Int32Array(sizeOver(x.shape, x.batchDims));
+  writeOffsets(x.shape, x.strides, x.batchDims, 1, out, 0);
+  return out;
+}
+
+type Tables = ReturnType<typeof writeTables>;
+
+/** Packs one operand (at byte `src` in the arena) into `dst`. */
+function pack(k: DTypeKernels, which: "A" | "B", x: Side, t: Tables, elem: number, src: number, lanesAt: number, K: number, dst: number): void {
+  const panels = x.padded / x.width;
+  const full = t.contiguousPanels;
   const [generic, contiguous] = which === "A" ? [k.packA, k.packAContiguous] : [k.packB, k.packBContiguous];
-  if (full > 0) contiguous(src, lanesAt, full, ksAt, plan.kStride, K, dst);
-  if (panels > full) generic(src, lanesAt + full * width * 4, panels - full, ksAt, plan.kStride, K, dst + full * width * K * elem);
+  if (full > 0) contiguous(src, lanesAt, full, t.ks, t.kStride, K, dst);
+  if (panels > full) generic(src, lanesAt + full * x.width * 4, panels - full, t.ks, t.kStride, K, dst + full * x.width * K * elem);
 }
 
 function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [[lc, rc], [lb, rb]]: DimNums, out: Floats): void {
   dotGeneralWasmStats.calls++;
-  const lhs = planOf(la, lb, lc);
-  const rhs = planOf(ra, rb, rc);
-  const batch = lhs.batch.length;
-  const M = lhs.free.length;
-  const N = rhs.free.length;
-  const K = lhs.contract.length;
+  const dtype = la.dtype as FloatDType;
+  const elem = dtype === "float32" ? 4 : 8;
+  const nr = PANEL_ROW_BYTES / elem;
+  const lhs = operandOf(la, lb, lc, MR);
+  const rhs = operandOf(ra, rb, rc, nr);
+  const batch = sizeOver(la.shape, lb);
+  const M = sizeOver(la.shape, lhs.freeDims);
+  const N = sizeOver(ra.shape, rhs.freeDims);
+  const K = sizeOver(la.shape, lc);
   if (M === 0 || N === 0 || batch === 0) return;
   if (K === 0) {
     out.fill(0);
     return;
   }
-  const dtype = la.dtype as FloatDType;
-  const elem = dtype === "float32" ? 4 : 8;
-  const nr = PANEL_ROW_BYTES / elem;
-  const aPlan = packPlan(lhs.free, lhs.contract, MR, elem);
-  const bPlan = packPlan(rhs.free, rhs.contract, nr, elem);
-  const mp = aPlan.lanes.length;
-  const ldc = bPlan.lanes.length;
-  const panels = ldc / nr;
+  const [mp, ldc] = [lhs.padded, rhs.padded];
   kernels ??= buildKernels();
   const k = kernels[dtype];
   const mem = arena();
   mem.reset();
-  const aRaw = mem.copyIn(a);
-  const bRaw = mem.copyIn(b);
-  const tables = [aPlan.lanes, aPlan.ks, bPlan.lanes, bPlan.ks].map((t) => (t === undefined ? 0 : mem.copyIn(t)));
-  const [aLanes, aKs, bLanes, bKs] = tables as [number, number, number, number];
+  const aRaw = mem.reserve(a.byteLength);
+  const bRaw = mem.reserve(b.byteLength);
+  const aLanes = mem.reserve(mp * 4);
+  const aKs = mem.reserve(K * 4);
+  const bLanes = mem.reserve(ldc * 4);
+  const bKs = mem.reserve(K * 4);
   const aAt = mem.reserve(mp * K * elem);
   const bAt = mem.reserve(ldc * K * elem);
   const cAt = mem.reserve(mp * ldc * elem);
-  // The view after every reserve: a grow detaches the old buffer.
-  const c = dtype === "float32" ? new Float32Array(mem.memory.buffer, cAt, mp * ldc) : new Float64Array(mem.memory.buffer, cAt, mp * ldc);
+  // Views after every reserve: a grow replaces the buffer.
+  const v = viewsOf(mem.memory.buffer);
+  const heap = dtype === "float32" ? v.f32 : v.f64;
+  heap.set(a, aRaw / elem);
+  heap.set(b, bRaw / elem);
+  const aT = writeTables(lhs, elem, v.i32, aLanes, aKs);
+  const bT = writeTables(rhs, elem, v.i32, bLanes, bKs);
+  const aBatch = lb.length === 0 ? undefined : batchOffsets(lhs);
+  const bBatch = rb.length === 0 ? undefined : batchOffsets(rhs);
+  const c = heap.subarray(cAt / elem, cAt / elem + mp * ldc);
   for (let t = 0; t < batch; t++) {
-    pack(k, "A", aPlan, MR, elem, aRaw + lhs.batch[t]! * elem, aLanes, aKs, K, aAt);
-    pack(k, "B", bPlan, nr, elem, bRaw + rhs.batch[t]! * elem, bLanes, bKs, K, bAt);
-    k.gemm(aAt, bAt, cAt, mp, panels, K);
+    pack(k, "A", lhs, aT, elem, aRaw + (aBatch?.[t] ?? 0) * elem, aLanes, K, aAt);
+    pack(k, "B", rhs, bT, elem, bRaw + (bBatch?.[t] ?? 0) * elem, bLanes, K, bAt);
+    k.gemm(aAt, bAt, cAt, mp, ldc / nr, K);
     const o = t * M * N;
     if (ldc === N) out.set(c.subarray(0, M * N), o);
     else for (let i = 0; i < M; i++) out.set(c.subarray(i * ldc, i * ldc + N), o + i * N);
@@ -351,7 +400,7 @@ function supports(inAvals: readonly ShapedArray[], { dimension_numbers: [[lc], [
   if (batch === 0 || K === 0 || la.size === 0 || ra.size === 0) return false;
   const M = la.size / (batch * K);
   const N = ra.size / (batch * K);
-  if (M * N * K < dotGeneralWasmStats.minMacs) return false;
+  if (M * N * K < dotGeneralWasmStats.minMacs || (M * N < MIN_OUTPUTS && dotGeneralWasmStats.minMacs > 0)) return false;
   // Raw operands, packed operands and padded C, plus the offset tables.
   const elem = la.dtype === "float32" ? 4 : 8;
   const [mp, np] = [M + MR, N + PANEL_ROW_BYTES / elem];
