@@ -145,6 +145,15 @@ describe("wasm dot_general equals the js backend", () => {
     }
   });
 
+  it("thin products (N the small side: computed as Cᵀ = Bᵀ·Aᵀ to pad less) equal js, with batch and permuted dims", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      checkDot(np.matmul, [257, 64], [64, 1], 64, dtype);
+      checkDot(np.matmul, [3, 65, 17], [3, 17, 2], 17, dtype);
+      checkDot((a, b) => lax.dotGeneral(a, b, [[[0], [2]], [[2], [0]]]), [17, 33, 3], [3, 2, 17], 17, dtype);
+      checkDot((a, b) => lax.dotGeneral(a, b, [[[1], [0]], [[], []]]), [9, 300], [300], 300, dtype);
+    }
+  });
+
   it("np.dot and einsum (matrix·vector, vector·vector, batched contractions, outer products)", () => {
     checkDot(np.dot, [17, 9], [9], 9, "float32");
     checkDot(np.dot, [9], [9, 17], 9, "float32");

@@ -333,29 +333,49 @@ function pack(k: DTypeKernels, which: "A" | "B", x: Side, t: Tables, elem: numbe
   if (panels > full) generic(src, lanesAt + full * x.width * 4, panels - full, t.ks, t.kStride, K, dst + full * x.width * K * elem);
 }
 
+const roundUp = (x: number, w: number): number => Math.ceil(x / w) * w;
+
+/** Copies the real cells of C (rows × ldc, padded) into out at `o`: out[i·n + j] = C[i][j], or
+ * C[j][i] when the product was computed transposed. */
+function copyOut(c: Floats, ldc: number, m: number, n: number, transposed: boolean, out: Floats, o: number): void {
+  if (transposed) {
+    for (let j = 0; j < n; j++) for (let i = 0, src = j * ldc; i < m; i++) out[o + i * n + j] = c[src + i]!;
+  } else if (ldc === n) {
+    out.set(c.subarray(0, m * n), o);
+  } else {
+    for (let i = 0; i < m; i++) out.set(c.subarray(i * ldc, i * ldc + n), o + i * n);
+  }
+}
+
 function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [[lc, rc], [lb, rb]]: DimNums, out: Floats): void {
   dotGeneralWasmStats.calls++;
   const dtype = la.dtype as FloatDType;
   const elem = dtype === "float32" ? 4 : 8;
   const nr = PANEL_ROW_BYTES / elem;
-  const lhs = operandOf(la, lb, lc, MR);
-  const rhs = operandOf(ra, rb, rc, nr);
   const batch = sizeOver(la.shape, lb);
-  const M = sizeOver(la.shape, lhs.freeDims);
-  const N = sizeOver(ra.shape, rhs.freeDims);
   const K = sizeOver(la.shape, lc);
-  if (M === 0 || N === 0 || batch === 0) return;
+  const M = batch * K === 0 ? 0 : la.size / (batch * K);
+  const N = batch * K === 0 ? 0 : ra.size / (batch * K);
   if (K === 0) {
     out.fill(0);
     return;
   }
-  const [mp, ldc] = [lhs.padded, rhs.padded];
+  if (M === 0 || N === 0 || batch === 0) return;
+  // Cᵀ = Bᵀ·Aᵀ pads less when N is the small side (a matrix·vector product pads N = 1 to a
+  // 4-row tile instead of an 8-column panel): the packing reads either operand either way.
+  const transposed = roundUp(N, MR) * roundUp(M, nr) < roundUp(M, MR) * roundUp(N, nr);
+  const [rowsAval, rowsData, rowsBatch, rowsContract, colsAval, colsData, colsBatch, colsContract] = transposed
+    ? ([ra, b, rb, rc, la, a, lb, lc] as const)
+    : ([la, a, lb, lc, ra, b, rb, rc] as const);
+  const rows = operandOf(rowsAval, rowsBatch, rowsContract, MR);
+  const cols = operandOf(colsAval, colsBatch, colsContract, nr);
+  const [mp, ldc] = [rows.padded, cols.padded];
   kernels ??= buildKernels();
   const k = kernels[dtype];
   const mem = arena();
   mem.reset();
-  const aRaw = mem.reserve(a.byteLength);
-  const bRaw = mem.reserve(b.byteLength);
+  const aRaw = mem.reserve(rowsData.byteLength);
+  const bRaw = mem.reserve(colsData.byteLength);
   const aLanes = mem.reserve(mp * 4);
   const aKs = mem.reserve(K * 4);
   const bLanes = mem.reserve(ldc * 4);
@@ -366,20 +386,18 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   // Views after every reserve: a grow replaces the buffer.
   const v = viewsOf(mem.memory.buffer);
   const heap = dtype === "float32" ? v.f32 : v.f64;
-  heap.set(a, aRaw / elem);
-  heap.set(b, bRaw / elem);
-  const aT = writeTables(lhs, elem, v.i32, aLanes, aKs);
-  const bT = writeTables(rhs, elem, v.i32, bLanes, bKs);
-  const aBatch = lb.length === 0 ? undefined : batchOffsets(lhs);
-  const bBatch = rb.length === 0 ? undefined : batchOffsets(rhs);
+  heap.set(rowsData, aRaw / elem);
+  heap.set(colsData, bRaw / elem);
+  const aT = writeTables(rows, elem, v.i32, aLanes, aKs);
+  const bT = writeTables(cols, elem, v.i32, bLanes, bKs);
+  const aBatch = rowsBatch.length === 0 ? undefined : batchOffsets(rows);
+  const bBatch = colsBatch.length === 0 ? undefined : batchOffsets(cols);
   const c = heap.subarray(cAt / elem, cAt / elem + mp * ldc);
   for (let t = 0; t < batch; t++) {
-    pack(k, "A", lhs, aT, elem, aRaw + (aBatch?.[t] ?? 0) * elem, aLanes, K, aAt);
-    pack(k, "B", rhs, bT, elem, bRaw + (bBatch?.[t] ?? 0) * elem, bLanes, K, bAt);
+    pack(k, "A", rows, aT, elem, aRaw + (aBatch?.[t] ?? 0) * elem, aLanes, K, aAt);
+    pack(k, "B", cols, bT, elem, bRaw + (bBatch?.[t] ?? 0) * elem, bLanes, K, bAt);
     k.gemm(aAt, bAt, cAt, mp, ldc / nr, K);
-    const o = t * M * N;
-    if (ldc === N) out.set(c.subarray(0, M * N), o);
-    else for (let i = 0; i < M; i++) out.set(c.subarray(i * ldc, i * ldc + N), o + i * N);
+    copyOut(c, ldc, M, N, transposed, out, t * M * N);
   }
 }
 
