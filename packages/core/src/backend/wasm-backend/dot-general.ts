@@ -58,7 +58,7 @@ type I32 = Local<"i32">;
 
 // ---- the module (built once, on first use) ----
 
-type Gemm = (a: number, b: number, c: number, mp: number, panels: number, k: number) => void;
+type Gemm = (a: number, b: number, c: number, i0: number, iEnd: number, panels: number, k: number, k0: number, kc: number) => void;
 /** pack(src, lanes, panels, ks, kStride, k, dst): see `definePack`. */
 type Pack = (src: number, lanes: number, panels: number, ks: number, kStride: number, k: number, dst: number) => void;
 interface DTypeKernels {
@@ -142,17 +142,21 @@ function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, 
   });
 }
 
-/** gemm(a, b, c, mp, panels, k): C (mp × panels·NR, row stride panels·32 bytes) = packed A
- * (mp/4 panels of 4 rows × k) · packed B (panels of k × NR). mp is a multiple of 4, k > 0. */
+/** gemm(a, b, c, i0, iEnd, panels, k, k0, kc): rows i0..iEnd (multiples of 4) of C (row
+ * stride panels·32 bytes) (+)= packed A (panels of 4 rows × k) · packed B (panels of k × NR),
+ * over k0..k0+kc only: C is stored when k0 = 0, else accumulated. The K and row blocks are
+ * looped over in JS (one call each), so a first big product leaves V8's baseline tier after
+ * a few blocks instead of running entirely in it (wasm has no on-stack replacement). */
 function defineGemm(m: ModuleBuilder, name: string, elem: 4 | 8, madd: boolean): void {
-  const params = { a: "i32", b: "i32", c: "i32", mp: "i32", panels: "i32", k: "i32" } as const;
+  const params = { a: "i32", b: "i32", c: "i32", i0: "i32", iEnd: "i32", panels: "i32", k: "i32", k0: "i32", kc: "i32" } as const;
   m.addFunction(name, { params, export: true }, (b, p) => {
     const v = elem === 4 ? b.f32x4 : b.f64x2;
     const splat = (ptr: Local, offset: number) => (elem === 4 ? b.v128.load32_splat(ptr, { offset }) : b.v128.load64_splat(ptr, { offset }));
     const aStep = MR * elem;
-    const [k0, kc, i0, iEnd, jp, i, pa, paEnd, pb, pbBase, ldc, aPanel, bPanel] = [
-      "k0", "kc", "i0", "iEnd", "jp", "i", "pa", "paEnd", "pb", "pbBase", "ldc", "aPanel", "bPanel",
-    ].map((n) => b.newLocal("i32", n)) as [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32];
+    const { k0, kc, i0, iEnd } = p;
+    const [jp, i, pa, paEnd, pb, pbBase, ldc, aPanel, bPanel] = ["jp", "i", "pa", "paEnd", "pb", "pbBase", "ldc", "aPanel", "bPanel"].map((n) =>
+      b.newLocal("i32", n),
+    ) as [I32, I32, I32, I32, I32, I32, I32, I32, I32];
     const acc = Array.from({ length: 2 * MR }, (_, n) => b.newLocal("v128", `c${n >> 1}${n & 1}`));
     const b0 = b.newLocal("v128", "b0");
     const b1 = b.newLocal("v128", "b1");
@@ -162,55 +166,48 @@ function defineGemm(m: ModuleBuilder, name: string, elem: 4 | 8, madd: boolean):
     b.local.set(ldc, () => b.i32.mul(p.panels, PANEL_ROW_BYTES));
     b.local.set(aPanel, () => b.i32.mul(p.k, aStep));
     b.local.set(bPanel, () => b.i32.mul(p.k, PANEL_ROW_BYTES));
-    b.forRange(k0, 0, p.k, () => {
-      b.local.set(kc, () => b.i32.sub(p.k, k0));
-      b.local.set(kc, () => b.select(() => b.i32.const(KC), kc, () => b.i32.gt_u(kc, KC)));
-      b.forRange(i0, 0, p.mp, () => {
-        b.local.set(iEnd, () => b.i32.add(i0, MC));
-        b.local.set(iEnd, () => b.select(p.mp, iEnd, () => b.i32.gt_u(iEnd, p.mp)));
-        b.forRange(jp, 0, p.panels, () => {
-          // pbBase = b + jp·bPanel + k0·32
-          b.local.set(pbBase, () => b.i32.add(() => b.i32.add(p.b, () => b.i32.mul(jp, bPanel)), () => b.i32.mul(k0, PANEL_ROW_BYTES)));
-          b.forRange(i, i0, iEnd, () => {
-            // pa = a + (i/4)·aPanel + k0·aStep; pc = c + i·ldc + jp·32
-            b.local.set(pa, () => b.i32.add(() => b.i32.add(p.a, () => b.i32.mul(() => b.i32.shr_u(i, 2), aPanel)), () => b.i32.mul(k0, aStep)));
-            b.local.set(rowPtr[0]!, () => b.i32.add(() => b.i32.add(p.c, () => b.i32.mul(i, ldc)), () => b.i32.mul(jp, PANEL_ROW_BYTES)));
-            for (let r = 1; r < MR; r++) b.local.set(rowPtr[r]!, () => b.i32.add(rowPtr[r - 1]!, ldc));
-            b.if(
-              () => b.i32.eqz(k0),
-              () => {
-                for (const x of acc) b.local.set(x, () => b.v128.const("i32x4", [0, 0, 0, 0]));
-              },
-              () => {
-                acc.forEach((x, n) => b.local.set(x, () => b.v128.load(rowPtr[n >> 1]!, { offset: (n & 1) * 16 })));
-              },
-            );
-            b.local.set(pb, pbBase);
-            b.local.set(paEnd, () => b.i32.add(pa, () => b.i32.mul(kc, aStep)));
-            b.forRange(
-              pa,
-              pa,
-              paEnd,
-              () => {
-                b.local.set(b0, () => b.v128.load(pb));
-                b.local.set(b1, () => b.v128.load(pb, { offset: 16 }));
-                for (let r = 0; r < MR; r++) {
-                  b.local.set(av, () => splat(pa, r * elem));
-                  for (const [h, bv] of [[0, b0], [1, b1]] as const) {
-                    const x = acc[2 * r + h]!;
-                    if (madd) b.local.set(x, () => v.relaxed_madd(av, bv, x));
-                    else b.local.set(x, () => v.add(x, () => v.mul(av, bv)));
-                  }
-                }
-                b.local.set(pb, () => b.i32.add(pb, PANEL_ROW_BYTES));
-              },
-              aStep,
-            );
-            acc.forEach((x, n) => b.v128.store(rowPtr[n >> 1]!, x, { offset: (n & 1) * 16 }));
-          }, MR);
-        });
-      }, MC);
-    }, KC);
+    // Loop order inside one K block and row block: B panel → 4-row tile → k.
+    b.forRange(jp, 0, p.panels, () => {
+      // pbBase = b + jp·bPanel + k0·32
+      b.local.set(pbBase, () => b.i32.add(() => b.i32.add(p.b, () => b.i32.mul(jp, bPanel)), () => b.i32.mul(k0, PANEL_ROW_BYTES)));
+      b.forRange(i, i0, iEnd, () => {
+        // pa = a + (i/4)·aPanel + k0·aStep; pc = c + i·ldc + jp·32
+        b.local.set(pa, () => b.i32.add(() => b.i32.add(p.a, () => b.i32.mul(() => b.i32.shr_u(i, 2), aPanel)), () => b.i32.mul(k0, aStep)));
+        b.local.set(rowPtr[0]!, () => b.i32.add(() => b.i32.add(p.c, () => b.i32.mul(i, ldc)), () => b.i32.mul(jp, PANEL_ROW_BYTES)));
+        for (let r = 1; r < MR; r++) b.local.set(rowPtr[r]!, () => b.i32.add(rowPtr[r - 1]!, ldc));
+        b.if(
+          () => b.i32.eqz(k0),
+          () => {
+            for (const x of acc) b.local.set(x, () => b.v128.const("i32x4", [0, 0, 0, 0]));
+          },
+          () => {
+            acc.forEach((x, n) => b.local.set(x, () => b.v128.load(rowPtr[n >> 1]!, { offset: (n & 1) * 16 })));
+          },
+        );
+        b.local.set(pb, pbBase);
+        b.local.set(paEnd, () => b.i32.add(pa, () => b.i32.mul(kc, aStep)));
+        b.forRange(
+          pa,
+          pa,
+          paEnd,
+          () => {
+            b.local.set(b0, () => b.v128.load(pb));
+            b.local.set(b1, () => b.v128.load(pb, { offset: 16 }));
+            for (let r = 0; r < MR; r++) {
+              b.local.set(av, () => splat(pa, r * elem));
+              for (const [h, bv] of [[0, b0], [1, b1]] as const) {
+                const x = acc[2 * r + h]!;
+                if (madd) b.local.set(x, () => v.relaxed_madd(av, bv, x));
+                else b.local.set(x, () => v.add(x, () => v.mul(av, bv)));
+              }
+            }
+            b.local.set(pb, () => b.i32.add(pb, PANEL_ROW_BYTES));
+          },
+          aStep,
+        );
+        acc.forEach((x, n) => b.v128.store(rowPtr[n >> 1]!, x, { offset: (n & 1) * 16 }));
+      }, MR);
+    });
   });
 }
 
@@ -396,7 +393,9 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   for (let t = 0; t < batch; t++) {
     pack(k, "A", rows, aT, elem, aRaw + (aBatch?.[t] ?? 0) * elem, aLanes, K, aAt);
     pack(k, "B", cols, bT, elem, bRaw + (bBatch?.[t] ?? 0) * elem, bLanes, K, bAt);
-    k.gemm(aAt, bAt, cAt, mp, ldc / nr, K);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      for (let i0 = 0; i0 < mp; i0 += MC) k.gemm(aAt, bAt, cAt, i0, Math.min(i0 + MC, mp), ldc / nr, K, k0, Math.min(KC, K - k0));
+    }
     copyOut(c, ldc, M, N, transposed, out, t * M * N);
   }
 }
