@@ -3,10 +3,11 @@
 //
 // Every dot_general becomes, per batch index, C[M,N] = A[M,K]·B[K,N] with M the lhs free
 // dims flattened, N the rhs free dims flattened and K the contracting dims flattened. The
-// operands are copied into the arena anyway, so the copy IS the packing, and it reads each
-// operand through offset tables of its own strides: a transposed form (A·Bᵀ, Aᵀ·B, any
-// batch or contracting dim in any position) costs the same copy and never materialises a
-// transposed array.
+// operands are copied into the arena as they are (a memcpy), and wasm pack functions then
+// read them through offset tables of their own strides (or a stride, when the offsets are
+// even): a transposed form (A·Bᵀ, Aᵀ·B, any batch or contracting dim in any position) costs
+// the same packing and never materialises a transposed array. A thin product (N the small
+// side, e.g. matrix·vector) is computed as Cᵀ = Bᵀ·Aᵀ, which pads less.
 //
 // Packed layouts (bytes; E = element size, 4 or 8):
 // - A: panels of MR = 4 rows, k-major: panel p, step k holds rows 4p..4p+3 (4·E bytes), so
@@ -14,15 +15,16 @@
 // - B: panels of NR columns (8 for f32, 4 for f64: 32 bytes), k-major: panel q, step k holds
 //   columns NR·q..NR·q+NR-1, two v128 loads per k.
 // - C: rows padded to a multiple of MR and columns to a multiple of NR, so the 4×NR
-//   micro-tile never needs an edge kernel; the padding of A and B is zero (never garbage:
-//   denormals or NaNs there would only land in discarded cells, but could slow the kernel).
-//   Only the real M×N cells are copied out.
+//   micro-tile never needs an edge kernel. Padded rows of A and columns of B repeat the
+//   last real one (real data, so no stray denormals or NaNs from old arena contents); they
+//   only feed padded cells of C, and only the real M×N cells are copied out.
 //
 // The micro-kernel keeps the 4×NR block of C in 8 v128 locals (k innermost): per k, 2 loads
 // of B, 4 splat loads of A, 8 mul+add (relaxed_madd where the engine has relaxed SIMD).
-// Loop order: K block (KC) → row block (MC) → B panel → 4-row tile → k. The first K block
-// stores C, later ones load, accumulate and store it. f32 accumulates in f32 (as XLA and
-// tfjs do), so results differ from the js backend's float64 accumulation by rounding only.
+// Loop order: K block (KC) → row block (MC) [both in JS, one wasm call each] → B panel →
+// 4-row tile → k. The first K block stores C, later ones load, accumulate and store it.
+// f32 accumulates in f32 (as XLA and tfjs do), so results differ from the js backend's
+// float64 accumulation by rounding only.
 import type { ShapedArray } from "../../aval.js";
 import type { ParamsOf } from "../../primitives/params.js";
 import { stridesOf } from "../../shape.js";
