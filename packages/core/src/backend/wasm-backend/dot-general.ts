@@ -72,31 +72,26 @@ interface DTypeKernels {
   readonly packAContiguous: Pack;
   readonly packBContiguous: Pack;
 }
-interface Kernels {
-  readonly float32: DTypeKernels;
-  readonly float64: DTypeKernels;
-}
-let kernels: Kernels | undefined;
+/** One module per dtype, each built on first use (assembling runs cold JS: ~8 ms each). */
+const kernels: { float32?: DTypeKernels; float64?: DTypeKernels } = {};
 
-function buildKernels(): Kernels {
+function buildKernels(dtype: FloatDType): DTypeKernels {
   const m = new ModuleBuilder().importMemory("env", "mem", { initial: 0 });
   const madd = wasmFeatures().relaxedSimd;
-  for (const [t, elem] of [["f32", 4], ["f64", 8]] as const) {
-    defineGemm(m, `gemm_${t}`, elem, madd);
-    definePack(m, `pack_a_${t}`, MR, elem, false);
-    definePack(m, `pack_b_${t}`, PANEL_ROW_BYTES / elem, elem, false);
-    definePack(m, `pack_a_contiguous_${t}`, MR, elem, true);
-    definePack(m, `pack_b_contiguous_${t}`, PANEL_ROW_BYTES / elem, elem, true);
-  }
+  const elem = dtype === "float32" ? 4 : 8;
+  defineGemm(m, "gemm", elem, madd);
+  definePack(m, "pack_a", MR, elem, false);
+  definePack(m, "pack_b", PANEL_ROW_BYTES / elem, elem, false);
+  definePack(m, "pack_a_contiguous", MR, elem, true);
+  definePack(m, "pack_b_contiguous", PANEL_ROW_BYTES / elem, elem, true);
   const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
-  const of = (t: "f32" | "f64"): DTypeKernels => ({
-    gemm: exportedFunction(instance, `gemm_${t}`) as Gemm,
-    packA: exportedFunction(instance, `pack_a_${t}`) as Pack,
-    packB: exportedFunction(instance, `pack_b_${t}`) as Pack,
-    packAContiguous: exportedFunction(instance, `pack_a_contiguous_${t}`) as Pack,
-    packBContiguous: exportedFunction(instance, `pack_b_contiguous_${t}`) as Pack,
-  });
-  return { float32: of("f32"), float64: of("f64") };
+  return {
+    gemm: exportedFunction(instance, "gemm") as Gemm,
+    packA: exportedFunction(instance, "pack_a") as Pack,
+    packB: exportedFunction(instance, "pack_b") as Pack,
+    packAContiguous: exportedFunction(instance, "pack_a_contiguous") as Pack,
+    packBContiguous: exportedFunction(instance, "pack_b_contiguous") as Pack,
+  };
 }
 
 /** pack(src, lanes, panels, ks, kStride, k, dst): for each of `panels` panels of `width`
@@ -369,8 +364,7 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   const rows = operandOf(rowsAval, rowsBatch, rowsContract, MR);
   const cols = operandOf(colsAval, colsBatch, colsContract, nr);
   const [mp, ldc] = [rows.padded, cols.padded];
-  kernels ??= buildKernels();
-  const k = kernels[dtype];
+  const k = (kernels[dtype] ??= buildKernels(dtype));
   const mem = arena();
   mem.reset();
   const aRaw = mem.reserve(rowsData.byteLength);
