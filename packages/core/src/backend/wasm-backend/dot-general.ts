@@ -364,7 +364,8 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   const rows = operandOf(rowsAval, rowsBatch, rowsContract, MR);
   const cols = operandOf(colsAval, colsBatch, colsContract, nr);
   const [mp, ldc] = [rows.padded, cols.padded];
-  const k = (kernels[dtype] ??= buildKernels(dtype));
+  kernels[dtype] ??= buildKernels(dtype);
+  const k = kernels[dtype];
   const mem = arena();
   mem.reset();
   const aRaw = mem.reserve(rowsData.byteLength);
