@@ -3,6 +3,7 @@
 import { hasWebAssembly } from "../wasm/js-api.js";
 import { registerBackend } from "../registry.js";
 import { wasmBackend } from "./backend.js";
+import "./dot-general.js";
 
 if (hasWebAssembly) registerBackend(wasmBackend);
 

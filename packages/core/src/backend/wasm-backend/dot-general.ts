@@ -1,0 +1,430 @@
+// The wasm kernel of dot_general: a packed, register-blocked, cache-tiled SIMD matmul
+// (PERF-NOTES §2), for float32 and float64.
+//
+// Every dot_general becomes, per batch index, C[M,N] = A[M,K]·B[K,N] with M the lhs free
+// dims flattened, N the rhs free dims flattened and K the contracting dims flattened. The
+// operands are copied into the arena as they are (a memcpy), and wasm pack functions then
+// read them through offset tables of their own strides (or a stride, when the offsets are
+// even): a transposed form (A·Bᵀ, Aᵀ·B, any batch or contracting dim in any position) costs
+// the same packing and never materialises a transposed array. A thin product (N the small
+// side, e.g. matrix·vector) is computed as Cᵀ = Bᵀ·Aᵀ, which pads less.
+//
+// Packed layouts (bytes; E = element size, 4 or 8):
+// - A: panels of MR = 4 rows, k-major: panel p, step k holds rows 4p..4p+3 (4·E bytes), so
+//   the micro-kernel reads A with one pointer and immediate offsets (load32/64_splat).
+// - B: panels of NR columns (8 for f32, 4 for f64: 32 bytes), k-major: panel q, step k holds
+//   columns NR·q..NR·q+NR-1, two v128 loads per k.
+// - C: rows padded to a multiple of MR and columns to a multiple of NR, so the 4×NR
+//   micro-tile never needs an edge kernel. Padded rows of A and columns of B repeat the
+//   last real one (real data, so no stray denormals or NaNs from old arena contents); they
+//   only feed padded cells of C, and only the real M×N cells are copied out.
+//
+// The micro-kernel keeps the 4×NR block of C in 8 v128 locals (k innermost): per k, 2 loads
+// of B, 4 splat loads of A, 8 mul+add (relaxed_madd where the engine has relaxed SIMD).
+// Loop order: K block (KC) → row block (MC) [both in JS, one wasm call each] → B panel →
+// 4-row tile → k. The first K block stores C, later ones load, accumulate and store it.
+// f32 accumulates in f32 (as XLA and tfjs do), so results differ from the js backend's
+// float64 accumulation by rounding only.
+import type { ShapedArray } from "../../aval.js";
+import type { ParamsOf } from "../../primitives/params.js";
+import { stridesOf } from "../../shape.js";
+import { exportedFunction, instantiateWasm, type Local, ModuleBuilder, wasmFeatures } from "../wasm/index.js";
+import { arena } from "./arena.js";
+import { defineWasmKernel } from "./backend.js";
+
+/** Rows of the micro-tile. */
+const MR = 4;
+/** Bytes of one k-step of a packed B panel (8 f32 or 4 f64 columns: two v128). */
+const PANEL_ROW_BYTES = 32;
+/** K block: a B micro-panel of KC·32 bytes (8 KiB) stays in L1 across the row tiles. */
+const KC = 256;
+/** Row block: an A block of MC·KC elements stays in L2 across the B panels. */
+const MC = 128;
+
+type FloatDType = "float32" | "float64";
+type Floats = Float32Array | Float64Array;
+
+/** Below this many multiply-adds per batch element (M·N·K), or this many outputs (M·N),
+ * the js backend is as fast (measured: a call costs ~2.5 µs of fixed work, about what js
+ * spends on a 10³ product; an M·N of 4 pads to a 4×8 tile, 8× the work). */
+const DEFAULT_MIN_MACS = 1024;
+const MIN_OUTPUTS = 16;
+
+/** Tuning and a call counter, for tests and benchmarks: `minMacs` is the size (M·N·K per
+ * batch element) below which `supports` declines (0: every size, for tests); `calls`
+ * counts kernel runs. */
+export const dotGeneralWasmStats = { minMacs: DEFAULT_MIN_MACS, calls: 0 };
+
+type DimNums = ParamsOf<"dot_general">["dimension_numbers"];
+type I32 = Local<"i32">;
+
+// ---- the module (built once, on first use) ----
+
+type Gemm = (a: number, b: number, c: number, i0: number, iEnd: number, panels: number, k: number, k0: number, kc: number) => void;
+/** pack(src, lanes, panels, ks, kStride, k, dst): see `definePack`. */
+type Pack = (src: number, lanes: number, panels: number, ks: number, kStride: number, k: number, dst: number) => void;
+interface DTypeKernels {
+  readonly gemm: Gemm;
+  /** Packs A (4 lanes = rows) and B (NR lanes = columns), lanes anywhere in memory. */
+  readonly packA: Pack;
+  readonly packB: Pack;
+  /** The same for panels whose lanes are adjacent elements: one 16/32-byte copy per k. */
+  readonly packAContiguous: Pack;
+  readonly packBContiguous: Pack;
+}
+/** One module per dtype, each built on first use (assembling runs cold JS: ~8 ms each). */
+const kernels: { float32?: DTypeKernels; float64?: DTypeKernels } = {};
+
+function buildKernels(dtype: FloatDType): DTypeKernels {
+  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 0 });
+  const madd = wasmFeatures().relaxedSimd;
+  const elem = dtype === "float32" ? 4 : 8;
+  defineGemm(m, "gemm", elem, madd);
+  definePack(m, "pack_a", MR, elem, false);
+  definePack(m, "pack_b", PANEL_ROW_BYTES / elem, elem, false);
+  definePack(m, "pack_a_contiguous", MR, elem, true);
+  definePack(m, "pack_b_contiguous", PANEL_ROW_BYTES / elem, elem, true);
+  const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
+  return {
+    gemm: exportedFunction(instance, "gemm") as Gemm,
+    packA: exportedFunction(instance, "pack_a") as Pack,
+    packB: exportedFunction(instance, "pack_b") as Pack,
+    packAContiguous: exportedFunction(instance, "pack_a_contiguous") as Pack,
+    packBContiguous: exportedFunction(instance, "pack_b_contiguous") as Pack,
+  };
+}
+
+/** pack(src, lanes, panels, ks, kStride, k, dst): for each of `panels` panels of `width`
+ * lanes (lane w of panel p starts at src + lanes[p·width + w], i32 byte offsets), writes
+ * k-major rows of `width` elements to dst: row k holds each lane's element at byte offset
+ * ks[k] (an i32 table), or k·kStride when ks is 0. `contiguous`: the lanes of a panel are
+ * adjacent elements (only lanes[p·width] is read) and each row is one 16/32-byte copy. */
+function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, contiguous: boolean): void {
+  const params = { src: "i32", lanes: "i32", panels: "i32", ks: "i32", kStride: "i32", k: "i32", dst: "i32" } as const;
+  m.addFunction(name, { params, export: true }, (b, p) => {
+    const [q, j, kk, kp, kEnd] = ["q", "j", "kk", "kp", "kEnd"].map((n) => b.newLocal("i32", n)) as [I32, I32, I32, I32, I32];
+    const lane = Array.from({ length: contiguous ? 1 : width }, (_, w) => b.newLocal("i32", `l${w}`));
+    const rowBytes = width * elem;
+    const copyRow = () => {
+      if (contiguous) {
+        for (let o = 0; o < rowBytes; o += 16) b.v128.store(p.dst, () => b.v128.load(() => b.i32.add(lane[0]!, kk), { offset: o, align: elem }), { offset: o });
+      } else {
+        lane.forEach((l, w) => {
+          if (elem === 4) b.f32.store(p.dst, () => b.f32.load(() => b.i32.add(l, kk)), { offset: w * elem });
+          else b.f64.store(p.dst, () => b.f64.load(() => b.i32.add(l, kk)), { offset: w * elem });
+        });
+      }
+      b.local.set(p.dst, () => b.i32.add(p.dst, rowBytes));
+    };
+    b.forRange(q, 0, p.panels, () => {
+      lane.forEach((l, w) => b.local.set(l, () => b.i32.add(p.src, () => b.i32.load(() => b.i32.add(p.lanes, () => b.i32.mul(q, width * 4)), { offset: w * 4 }))));
+      b.if(
+        () => b.i32.eqz(p.ks),
+        () => {
+          b.local.set(kk, 0);
+          b.forRange(j, 0, p.k, () => {
+            copyRow();
+            b.local.set(kk, () => b.i32.add(kk, p.kStride));
+          });
+        },
+        () => {
+          b.local.set(kEnd, () => b.i32.add(p.ks, () => b.i32.shl(p.k, 2)));
+          b.forRange(kp, p.ks, kEnd, () => {
+            b.local.set(kk, () => b.i32.load(kp));
+            copyRow();
+          }, 4);
+        },
+      );
+    });
+  });
+}
+
+/** gemm(a, b, c, i0, iEnd, panels, k, k0, kc): rows i0..iEnd (multiples of 4) of C (row
+ * stride panels·32 bytes) (+)= packed A (panels of 4 rows × k) · packed B (panels of k × NR),
+ * over k0..k0+kc only: C is stored when k0 = 0, else accumulated. The K and row blocks are
+ * looped over in JS (one call each), so a first big product leaves V8's baseline tier after
+ * a few blocks instead of running entirely in it (wasm has no on-stack replacement). */
+function defineGemm(m: ModuleBuilder, name: string, elem: 4 | 8, madd: boolean): void {
+  const params = { a: "i32", b: "i32", c: "i32", i0: "i32", iEnd: "i32", panels: "i32", k: "i32", k0: "i32", kc: "i32" } as const;
+  m.addFunction(name, { params, export: true }, (b, p) => {
+    const v = elem === 4 ? b.f32x4 : b.f64x2;
+    const splat = (ptr: Local, offset: number) => (elem === 4 ? b.v128.load32_splat(ptr, { offset }) : b.v128.load64_splat(ptr, { offset }));
+    const aStep = MR * elem;
+    const { k0, kc, i0, iEnd } = p;
+    const [jp, i, pa, paEnd, pb, pbBase, ldc, aPanel, bPanel] = ["jp", "i", "pa", "paEnd", "pb", "pbBase", "ldc", "aPanel", "bPanel"].map((n) =>
+      b.newLocal("i32", n),
+    ) as [I32, I32, I32, I32, I32, I32, I32, I32, I32];
+    const acc = Array.from({ length: 2 * MR }, (_, n) => b.newLocal("v128", `c${n >> 1}${n & 1}`));
+    const b0 = b.newLocal("v128", "b0");
+    const b1 = b.newLocal("v128", "b1");
+    const av = b.newLocal("v128", "a");
+    const rowPtr = Array.from({ length: MR }, (_, r) => b.newLocal("i32", `pc${r}`));
+
+    b.local.set(ldc, () => b.i32.mul(p.panels, PANEL_ROW_BYTES));
+    b.local.set(aPanel, () => b.i32.mul(p.k, aStep));
+    b.local.set(bPanel, () => b.i32.mul(p.k, PANEL_ROW_BYTES));
+    // Loop order inside one K block and row block: B panel → 4-row tile → k.
+    b.forRange(jp, 0, p.panels, () => {
+      // pbBase = b + jp·bPanel + k0·32
+      b.local.set(pbBase, () => b.i32.add(() => b.i32.add(p.b, () => b.i32.mul(jp, bPanel)), () => b.i32.mul(k0, PANEL_ROW_BYTES)));
+      b.forRange(i, i0, iEnd, () => {
+        // pa = a + (i/4)·aPanel + k0·aStep; pc = c + i·ldc + jp·32
+        b.local.set(pa, () => b.i32.add(() => b.i32.add(p.a, () => b.i32.mul(() => b.i32.shr_u(i, 2), aPanel)), () => b.i32.mul(k0, aStep)));
+        b.local.set(rowPtr[0]!, () => b.i32.add(() => b.i32.add(p.c, () => b.i32.mul(i, ldc)), () => b.i32.mul(jp, PANEL_ROW_BYTES)));
+        for (let r = 1; r < MR; r++) b.local.set(rowPtr[r]!, () => b.i32.add(rowPtr[r - 1]!, ldc));
+        b.if(
+          () => b.i32.eqz(k0),
+          () => {
+            for (const x of acc) b.local.set(x, () => b.v128.const("i32x4", [0, 0, 0, 0]));
+          },
+          () => {
+            acc.forEach((x, n) => b.local.set(x, () => b.v128.load(rowPtr[n >> 1]!, { offset: (n & 1) * 16 })));
+          },
+        );
+        b.local.set(pb, pbBase);
+        b.local.set(paEnd, () => b.i32.add(pa, () => b.i32.mul(kc, aStep)));
+        b.forRange(
+          pa,
+          pa,
+          paEnd,
+          () => {
+            b.local.set(b0, () => b.v128.load(pb));
+            b.local.set(b1, () => b.v128.load(pb, { offset: 16 }));
+            for (let r = 0; r < MR; r++) {
+              b.local.set(av, () => splat(pa, r * elem));
+              for (const [h, bv] of [[0, b0], [1, b1]] as const) {
+                const x = acc[2 * r + h]!;
+                if (madd) b.local.set(x, () => v.relaxed_madd(av, bv, x));
+                else b.local.set(x, () => v.add(x, () => v.mul(av, bv)));
+              }
+            }
+            b.local.set(pb, () => b.i32.add(pb, PANEL_ROW_BYTES));
+          },
+          aStep,
+        );
+        acc.forEach((x, n) => b.v128.store(rowPtr[n >> 1]!, x, { offset: (n & 1) * 16 }));
+      }, MR);
+    });
+  });
+}
+
+// ---- mapping a dot_general onto C = A·B ----
+// Per call, everything is written straight into the arena through cached views (no
+// per-call tables or views beyond a few small arrays): small products are dominated by
+// this fixed cost, and it decides where wasm starts to beat js.
+
+interface Views {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+}
+let views: Views | undefined;
+
+/** Typed views of the arena's whole memory (rebuilt after a grow replaced the buffer). */
+function viewsOf(buffer: ArrayBuffer | SharedArrayBuffer): Views {
+  if (views?.buffer !== buffer) views = { buffer, f32: new Float32Array(buffer), f64: new Float64Array(buffer), i32: new Int32Array(buffer) };
+  return views;
+}
+
+const sizeOver = (shape: readonly number[], dims: readonly number[]): number => {
+  let n = 1;
+  for (const d of dims) n *= shape[d]!;
+  return n;
+};
+
+const freeDims = (ndim: number, batchDims: readonly number[], contractDims: readonly number[]): number[] => {
+  const out: number[] = [];
+  for (let i = 0; i < ndim; i++) if (!batchDims.includes(i) && !contractDims.includes(i)) out.push(i);
+  return out;
+};
+
+/** Writes the offsets (elements × `scale`) of every flattened index over `dims` (row-major in
+ * the order given) to dst[at...]; returns how many. Expands in place from the back. */
+function writeOffsets(shape: readonly number[], strides: readonly number[], dims: readonly number[], scale: number, dst: Int32Array, at: number): number {
+  dst[at] = 0;
+  let count = 1;
+  for (const d of dims) {
+    const n = shape[d]!;
+    const s = strides[d]! * scale;
+    for (let t = count - 1; t >= 0; t--) {
+      const base = dst[at + t]!;
+      for (let x = n - 1; x >= 0; x--) dst[at + t * n + x] = base + x * s;
+    }
+    count *= n;
+  }
+  return count;
+}
+
+/** The stride of the offsets dst[at..at+count) when evenly spaced (0 for one entry), else
+ * undefined. */
+function strideOf(dst: Int32Array, at: number, count: number): number | undefined {
+  if (count < 2) return 0;
+  const s = dst[at + 1]! - dst[at]!;
+  for (let i = 2; i < count; i++) if (dst[at + i]! - dst[at + i - 1]! !== s) return undefined;
+  return s;
+}
+
+/** One operand: its dims split into batch, free (rows of A / columns of B: the lanes of the
+ * packed panels) and contracting, and its panel width. */
+interface Side {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly batchDims: readonly number[];
+  readonly freeDims: readonly number[];
+  readonly contractDims: readonly number[];
+  /** Lanes (free indices) rounded up to whole panels. */
+  readonly padded: number;
+  readonly width: number;
+}
+
+function operandOf(aval: ShapedArray, batchDims: readonly number[], contractDims: readonly number[], width: number): Side {
+  const free = freeDims(aval.ndim, batchDims, contractDims);
+  return {
+    shape: aval.shape,
+    strides: stridesOf(aval.shape),
+    batchDims,
+    freeDims: free,
+    contractDims,
+    padded: Math.ceil(sizeOver(aval.shape, free) / width) * width,
+    width,
+  };
+}
+
+/** Writes an operand's lane table (byte offsets, padded to whole panels by repeating the
+ * last lane: padded lanes only feed discarded cells of C) and k table to the arena; returns
+ * the k stride (bytes; the table is used only when the offsets are uneven), and how many
+ * leading panels have adjacent lanes. */
+function writeTables(x: Side, elem: number, i32: Int32Array, lanesAt: number, ksAt: number): { readonly ks: number; readonly kStride: number; readonly contiguousPanels: number } {
+  const at = lanesAt >> 2;
+  const n = writeOffsets(x.shape, x.strides, x.freeDims, elem, i32, at);
+  const last = i32[at + n - 1]!;
+  for (let i = n; i < x.padded; i++) i32[at + i] = last;
+  const K = writeOffsets(x.shape, x.strides, x.contractDims, elem, i32, ksAt >> 2);
+  const kStride = strideOf(i32, ksAt >> 2, K);
+  return {
+    ks: kStride === undefined ? ksAt : 0,
+    kStride: kStride ?? 0,
+    contiguousPanels: strideOf(i32, at, n) === elem ? Math.floor(n / x.width) : 0,
+  };
+}
+
+/** Element offsets of each batch index (one 0 without batch dims). */
+function batchOffsets(x: Side): Int32Array {
+  const out = new Int32Array(sizeOver(x.shape, x.batchDims));
+  writeOffsets(x.shape, x.strides, x.batchDims, 1, out, 0);
+  return out;
+}
+
+type Tables = ReturnType<typeof writeTables>;
+
+/** Packs one operand (at byte `src` in the arena) into `dst`. */
+function pack(k: DTypeKernels, which: "A" | "B", x: Side, t: Tables, elem: number, src: number, lanesAt: number, K: number, dst: number): void {
+  const panels = x.padded / x.width;
+  const full = t.contiguousPanels;
+  const [generic, contiguous] = which === "A" ? [k.packA, k.packAContiguous] : [k.packB, k.packBContiguous];
+  if (full > 0) contiguous(src, lanesAt, full, t.ks, t.kStride, K, dst);
+  if (panels > full) generic(src, lanesAt + full * x.width * 4, panels - full, t.ks, t.kStride, K, dst + full * x.width * K * elem);
+}
+
+const roundUp = (x: number, w: number): number => Math.ceil(x / w) * w;
+
+/** Copies the real cells of C (rows × ldc, padded) into out at `o`: out[i·n + j] = C[i][j], or
+ * C[j][i] when the product was computed transposed. */
+function copyOut(c: Floats, ldc: number, m: number, n: number, transposed: boolean, out: Floats, o: number): void {
+  if (transposed) {
+    for (let j = 0; j < n; j++) for (let i = 0, src = j * ldc; i < m; i++) out[o + i * n + j] = c[src + i]!;
+  } else if (ldc === n) {
+    out.set(c.subarray(0, m * n), o);
+  } else {
+    for (let i = 0; i < m; i++) out.set(c.subarray(i * ldc, i * ldc + n), o + i * n);
+  }
+}
+
+function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [[lc, rc], [lb, rb]]: DimNums, out: Floats): void {
+  dotGeneralWasmStats.calls++;
+  const dtype = la.dtype as FloatDType;
+  const elem = dtype === "float32" ? 4 : 8;
+  const nr = PANEL_ROW_BYTES / elem;
+  const batch = sizeOver(la.shape, lb);
+  const K = sizeOver(la.shape, lc);
+  const M = batch * K === 0 ? 0 : la.size / (batch * K);
+  const N = batch * K === 0 ? 0 : ra.size / (batch * K);
+  if (K === 0) {
+    out.fill(0);
+    return;
+  }
+  if (M === 0 || N === 0 || batch === 0) return;
+  // Cᵀ = Bᵀ·Aᵀ pads less when N is the small side (a matrix·vector product pads N = 1 to a
+  // 4-row tile instead of an 8-column panel): the packing reads either operand either way.
+  const transposed = roundUp(N, MR) * roundUp(M, nr) < roundUp(M, MR) * roundUp(N, nr);
+  const [rowsAval, rowsData, rowsBatch, rowsContract, colsAval, colsData, colsBatch, colsContract] = transposed
+    ? ([ra, b, rb, rc, la, a, lb, lc] as const)
+    : ([la, a, lb, lc, ra, b, rb, rc] as const);
+  const rows = operandOf(rowsAval, rowsBatch, rowsContract, MR);
+  const cols = operandOf(colsAval, colsBatch, colsContract, nr);
+  const [mp, ldc] = [rows.padded, cols.padded];
+  kernels[dtype] ??= buildKernels(dtype);
+  const k = kernels[dtype];
+  const mem = arena();
+  mem.reset();
+  const aRaw = mem.reserve(rowsData.byteLength);
+  const bRaw = mem.reserve(colsData.byteLength);
+  const aLanes = mem.reserve(mp * 4);
+  const aKs = mem.reserve(K * 4);
+  const bLanes = mem.reserve(ldc * 4);
+  const bKs = mem.reserve(K * 4);
+  const aAt = mem.reserve(mp * K * elem);
+  const bAt = mem.reserve(ldc * K * elem);
+  const cAt = mem.reserve(mp * ldc * elem);
+  // Views after every reserve: a grow replaces the buffer.
+  const v = viewsOf(mem.memory.buffer);
+  const heap = dtype === "float32" ? v.f32 : v.f64;
+  heap.set(rowsData, aRaw / elem);
+  heap.set(colsData, bRaw / elem);
+  const aT = writeTables(rows, elem, v.i32, aLanes, aKs);
+  const bT = writeTables(cols, elem, v.i32, bLanes, bKs);
+  const aBatch = rowsBatch.length === 0 ? undefined : batchOffsets(rows);
+  const bBatch = colsBatch.length === 0 ? undefined : batchOffsets(cols);
+  const c = heap.subarray(cAt / elem, cAt / elem + mp * ldc);
+  for (let t = 0; t < batch; t++) {
+    pack(k, "A", rows, aT, elem, aRaw + (aBatch?.[t] ?? 0) * elem, aLanes, K, aAt);
+    pack(k, "B", cols, bT, elem, bRaw + (bBatch?.[t] ?? 0) * elem, bLanes, K, bAt);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      for (let i0 = 0; i0 < mp; i0 += MC) k.gemm(aAt, bAt, cAt, i0, Math.min(i0 + MC, mp), ldc / nr, K, k0, Math.min(KC, K - k0));
+    }
+    copyOut(c, ldc, M, N, transposed, out, t * M * N);
+  }
+}
+
+// ---- registration ----
+
+/** The most arena bytes one call may use: the arena's memory tops out at 2 GiB, and a grow
+ * that large may fail; bigger products run on js. */
+const MAX_ARENA_BYTES = 2 ** 30;
+
+function supports(inAvals: readonly ShapedArray[], { dimension_numbers: [[lc], [lb]] }: ParamsOf<"dot_general">): boolean {
+  const [la, ra] = inAvals;
+  if (la === undefined || ra === undefined) return false;
+  if (la.dtype !== ra.dtype || (la.dtype !== "float32" && la.dtype !== "float64")) return false;
+  if (!wasmFeatures().simd) return false;
+  const size = (dims: readonly number[]) => dims.reduce((p, d) => p * la.shape[d]!, 1);
+  const batch = size(lb);
+  const K = size(lc);
+  if (batch === 0 || K === 0 || la.size === 0 || ra.size === 0) return false;
+  const M = la.size / (batch * K);
+  const N = ra.size / (batch * K);
+  if (M * N * K < dotGeneralWasmStats.minMacs || (M * N < MIN_OUTPUTS && dotGeneralWasmStats.minMacs > 0)) return false;
+  // Raw operands, packed operands and padded C, plus the offset tables.
+  const elem = la.dtype === "float32" ? 4 : 8;
+  const [mp, np] = [M + MR, N + PANEL_ROW_BYTES / elem];
+  const bytes = elem * (la.size + ra.size + (mp + np) * K + mp * np) + 8 * (M + N + K + batch);
+  return bytes <= MAX_ARENA_BYTES;
+}
+
+defineWasmKernel("dot_general", {
+  supports,
+  run([a, b], [la, ra], params, _outAvals, [out]) {
+    runDotGeneral(a as Floats, b as Floats, la!, ra!, params.dimension_numbers, out as Floats);
+  },
+});
