@@ -1,0 +1,122 @@
+// Vector f32 transcendentals (f32x4) for the wasm backend's elementwise kernels, after
+// PERF-NOTES §4. Each emitter reads a v128 local holding 4 f32 lanes and leaves the 4
+// results on the operand stack. Special values (±0, ±Inf, NaN, denormals, overflow and
+// underflow) give what the js backend gives (Math.* in f64, rounded to f32), which the
+// property tests in wasm-elementwise.test.ts check; the error bounds below are measured
+// there against the js backend over the whole f32 range.
+import type { FunctionBuilder, Local } from "../wasm/index.js";
+
+type V = Local<"v128">;
+
+const f32s = (b: FunctionBuilder, c: number): FunctionBuilder => b.v128.const("f32x4", [c, c, c, c]);
+const i32s = (b: FunctionBuilder, c: number): FunctionBuilder => b.v128.const("i32x4", [c, c, c, c]);
+
+/** acc = acc·x + c, over the coefficients (highest degree first): Horner's scheme. */
+function horner(b: FunctionBuilder, x: V, coefficients: readonly number[]): void {
+  f32s(b, coefficients[0]!);
+  for (const c of coefficients.slice(1)) {
+    b.f32x4.mul(x);
+    b.f32x4.add(() => f32s(b, c));
+  }
+}
+
+/**
+ * e^x. Cody–Waite reduction x = n·ln2 + r (|r| ≤ ln2/2), a degree-6 near-minimax polynomial,
+ * and 2^n applied as two power-of-two factors 2^⌊n/2⌋·2^⌈n/2⌉, so that the one final rounding
+ * also produces denormal results (x down to −103.97) and +Inf (x above 88.72) correctly.
+ * Max error: 1 ulp (normal results); denormal results are within 1 ulp of the denormal grid.
+ */
+export function emitExpF32(b: FunctionBuilder, x: V): void {
+  const xc = b.newLocal("v128", "exp_x");
+  const n = b.newLocal("v128", "exp_n");
+  const r = b.newLocal("v128", "exp_r");
+  const ni = b.newLocal("v128", "exp_ni");
+  const half = b.newLocal("v128", "exp_half");
+  // Clamp (NaN stays NaN: f32x4.min/max propagate it): beyond these, e^x is 0 or Inf in f32.
+  b.local.set(xc, () => b.f32x4.max(() => b.f32x4.min(x, () => f32s(b, 88.8)), () => f32s(b, -104)));
+  // n = round(x·log2 e) by the magic add of 1.5·2^23.
+  const magic = 12582912;
+  b.local.set(n, () => b.f32x4.sub(() => b.f32x4.add(() => b.f32x4.mul(xc, () => f32s(b, Math.LOG2E)), () => f32s(b, magic)), () => f32s(b, magic)));
+  b.local.set(r, () => b.f32x4.sub(xc, () => b.f32x4.mul(n, () => f32s(b, 0.693359375))));
+  b.local.set(r, () => b.f32x4.add(r, () => b.f32x4.mul(n, () => f32s(b, 2.1219444e-4))));
+  horner(b, r, [0.0013843655, 0.0083741555, 0.041668002, 0.16666432, 0.49999994, 1, 1]);
+  b.local.set(ni, () => b.i32x4.trunc_sat_f32x4_s(n));
+  b.local.set(half, () => b.i32x4.shr_s(ni, 1));
+  // p · 2^h (exact: stays normal) · 2^(n−h) (the one rounding).
+  b.f32x4.mul(() => b.i32x4.add(() => b.i32x4.shl(half, 23), () => i32s(b, 0x3f800000)));
+  b.f32x4.mul(() => b.i32x4.add(() => b.i32x4.shl(() => b.i32x4.sub(ni, half), 23), () => i32s(b, 0x3f800000)));
+}
+
+/**
+ * ln x: Cephes logf (mantissa m in [√½, √2), degree-8 polynomial in m−1, exponent added in
+ * two parts). Denormal inputs are scaled by 2^23 first. x < 0 and NaN → NaN, ±0 → −Inf,
+ * +Inf → +Inf. Max error: 1 ulp.
+ */
+export function emitLogF32(b: FunctionBuilder, x: V): void {
+  const xs = b.newLocal("v128", "log_x");
+  const e = b.newLocal("v128", "log_e");
+  const m = b.newLocal("v128", "log_m");
+  const z = b.newLocal("v128", "log_z");
+  const y = b.newLocal("v128", "log_y");
+  const mask = b.newLocal("v128", "log_mask");
+  // Denormals: scale into the normal range and remember the 23 in the exponent.
+  b.local.set(mask, () => b.f32x4.lt(x, () => f32s(b, 1.1754943508222875e-38)));
+  b.local.set(xs, () => b.v128.bitselect(() => b.f32x4.mul(x, () => f32s(b, 8388608)), x, mask));
+  b.local.set(e, () => b.i32x4.sub(() => b.i32x4.shr_u(xs, 23), () => b.v128.bitselect(() => i32s(b, 126 + 23), () => i32s(b, 126), mask)));
+  b.local.set(m, () => b.v128.or(() => b.v128.and(xs, () => i32s(b, 0x007fffff)), () => i32s(b, 0x3f000000)));
+  // m < √½: m ← 2m − 1 and e ← e − 1; else m ← m − 1.
+  b.local.set(mask, () => b.f32x4.lt(m, () => f32s(b, 0.707106781186547524)));
+  b.local.set(e, () => b.f32x4.convert_i32x4_s(() => b.i32x4.add(e, mask)));
+  b.local.set(m, () => b.f32x4.sub(() => b.f32x4.add(m, () => b.v128.and(m, mask)), () => f32s(b, 1)));
+  b.local.set(z, () => b.f32x4.mul(m, m));
+  horner(b, m, [
+    7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
+    3.3333331174e-1,
+  ]);
+  b.f32x4.mul(m);
+  b.f32x4.mul(z);
+  b.local.set(y);
+  b.local.set(y, () => b.f32x4.sub(y, () => b.f32x4.mul(e, () => f32s(b, 2.12194440e-4))));
+  b.local.set(y, () => b.f32x4.sub(y, () => b.f32x4.mul(z, () => f32s(b, 0.5))));
+  b.local.set(y, () => b.f32x4.add(() => b.f32x4.add(m, y), () => b.f32x4.mul(e, () => f32s(b, 0.693359375))));
+  // Special values, in order: +Inf → +Inf, 0 → −Inf, (x < 0 or NaN) → NaN.
+  b.local.set(y, () => b.v128.bitselect(x, y, () => b.f32x4.eq(x, () => f32s(b, Number.POSITIVE_INFINITY))));
+  b.local.set(y, () => b.v128.bitselect(() => f32s(b, Number.NEGATIVE_INFINITY), y, () => b.f32x4.eq(x, () => f32s(b, 0))));
+  b.v128.bitselect(() => f32s(b, Number.NaN), y, () => b.v128.not(() => b.f32x4.ge(x, () => f32s(b, 0))));
+}
+
+/**
+ * tanh x: Eigen's rational x·P(x²)/Q(x²) (P degree 13 odd, Q degree 6 even), inputs clamped
+ * to ±7.90531 (where it reaches ±1 in f32), |x| < 0.0004 returned as x (keeps −0 and
+ * denormals exact). NaN → NaN. Max error: 3 ulp (measured; PERF-NOTES quotes 5–6).
+ */
+export function emitTanhF32(b: FunctionBuilder, x: V): void {
+  const xc = b.newLocal("v128", "tanh_x");
+  const x2 = b.newLocal("v128", "tanh_x2");
+  const p = b.newLocal("v128", "tanh_p");
+  b.local.set(xc, () => b.f32x4.max(() => b.f32x4.min(x, () => f32s(b, 7.90531110763549805)), () => f32s(b, -7.90531110763549805)));
+  b.local.set(x2, () => b.f32x4.mul(xc, xc));
+  horner(b, x2, [-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-8, 1.48572235717979e-5, 6.37261928875436e-4, 4.89352455891786e-3]);
+  b.f32x4.mul(xc);
+  b.local.set(p);
+  b.f32x4.div(p, () => horner(b, x2, [1.19825839466702e-6, 1.18534705686654e-4, 2.268434632439e-3, 4.89352518554385e-3]));
+  b.local.set(p);
+  b.v128.bitselect(x, p, () => b.f32x4.lt(() => b.f32x4.abs(x), () => f32s(b, 0.0004)));
+}
+
+/**
+ * σ(x) = 1/(1+e^−x) for x ≥ 0 and e^x/(1+e^x) for x < 0, as the js backend computes it, with
+ * one exp of −|x| and one division (so the negative tail keeps its relative accuracy down to
+ * denormals). Max error: 3 ulp (measured).
+ */
+export function emitLogisticF32(b: FunctionBuilder, x: V): void {
+  const e = b.newLocal("v128", "sig_e");
+  const nx = b.newLocal("v128", "sig_nx");
+  b.local.set(nx, () => b.f32x4.neg(() => b.f32x4.abs(x)));
+  emitExpF32(b, nx);
+  b.local.set(e);
+  b.f32x4.div(
+    () => b.v128.bitselect(e, () => f32s(b, 1), () => b.f32x4.lt(x, () => f32s(b, 0))),
+    () => b.f32x4.add(e, () => f32s(b, 1)),
+  );
+}
