@@ -78,7 +78,7 @@ const INT_BINARY = ["add", "sub", "mul", "max", "min"] as const;
 describe("wasm binary kernels equal js exactly", () => {
   for (const dtype of ["float32", "float64", "int32"] as const) {
     for (const prim of dtype === "int32" ? INT_BINARY : (Object.keys(BINARY) as (keyof typeof BINARY)[])) {
-      it(`${prim} on ${dtype}: full, rank-0 left and rank-0 right operands, every size`, () => {
+      it(`${prim} on ${dtype}: full, rank-0 left, rank-0 right and identical operands, every size`, () => {
         for (const n of SIZES) {
           const x = array(data(n, dtype, 1), { dtype });
           const y = array(data(n, dtype, 2), { dtype });
@@ -87,6 +87,7 @@ describe("wasm binary kernels equal js exactly", () => {
             [x, y],
             [s, y],
             [x, s],
+            [x, x],
           ] as const) {
             const [ref, got] = onBoth(prim, () => BINARY[prim](a, b));
             expect(exactly(got)).toEqual(exactly(ref));

@@ -49,7 +49,8 @@ function defineBinary(prim: BinaryPrim): void {
       const a = arena();
       a.reset();
       const [pa, sa] = operand(x!, xa!);
-      const [pb, sb] = operand(y!, ya!);
+      // x·x, x+x (common in gradients): one copy serves both operands.
+      const [pb, sb] = y === x ? [pa, sa] : operand(y!, ya!);
       const po = reservePadded(out!);
       if (!isVecDType(xa!.dtype)) throw new Error(`internal: wasm ${prim} on ${xa!.dtype}`);
       wasmFn(nameOf("b", prim, xa!.dtype))(pa, sa, pb, sb, po, pad16(out!.byteLength));
