@@ -148,6 +148,27 @@ describe("wasm unary kernels", () => {
     });
   }
 
+  const ULP64 = { exp: 2, logistic: 2 } as const;
+  for (const prim of Object.keys(ULP64) as (keyof typeof ULP64)[]) {
+    it(`f64 ${prim} is within ${ULP64[prim]} ulp of js at every size and for any f64 (±0, ±Inf, NaN, denormals, huge)`, () => {
+      for (const n of SIZES) {
+        const x = array(data(n, "float64", 17), { dtype: "float64" });
+        const [ref, got] = onBoth(prim, () => TRANSCENDENTAL[prim](x));
+        expect(maxUlp(ref, got, "float64")).toBeLessThanOrEqual(ULP64[prim]);
+      }
+      const anyF64 = fc.float64Array({ minLength: 1, maxLength: 64 });
+      const wide = fc.float64Array({ minLength: 1, maxLength: 64, min: -800, max: 800, noNaN: true });
+      fc.assert(
+        fc.property(fc.oneof(anyF64, wide), (values) => {
+          const x = array(values, { dtype: "float64" });
+          const [ref, got] = onBoth(prim, () => TRANSCENDENTAL[prim](x));
+          expect(maxUlp(ref, got, "float64")).toBeLessThanOrEqual(ULP64[prim]);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
   it("exp overflows to +Inf and underflows through denormals to 0 as js does; log of negatives is NaN, log(±0) is −Inf", () => {
     const x = array(new Float32Array([88.7, 88.73, 89, 1000, -87.5, -100, -103.9, -104.5, -1000, Infinity, -Infinity, NaN]));
     const [ref, got] = onBoth("exp", () => lax.exp(x));

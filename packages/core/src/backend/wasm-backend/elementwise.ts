@@ -1,7 +1,7 @@
 // Wasm kernels of the elementwise primitives (SIMD f32x4 / f64x2 / i32x4, from kernel-module.ts):
 //   add sub mul div max min   f32, f64 (int32: add sub mul max min), full or rank-0 operands
 //   neg abs sqrt square        f32, f64 (int32: neg abs square)
-//   exp log tanh logistic      f32 only (f64 declines and runs on js); ulp bounds in vector-math.ts
+//   exp logistic               f32 and f64; log tanh f32 only (f64 runs on js); ulp bounds in vector-math.ts
 //   select_n                   bool predicate, f32 / f64 / int32 cases, full or rank-0 operands
 //   convert_element_type       f32 → f64 and f64 → f32
 // Results equal the js backend's bit for bit except the four transcendentals. Each kernel
