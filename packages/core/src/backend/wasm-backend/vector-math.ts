@@ -176,8 +176,8 @@ export function emitExpF64(b: FunctionBuilder, x: V): void {
   b.local.set(xc, () => b.f64x2.max(() => b.f64x2.min(x, () => f64s(b, 710)), () => f64s(b, -746)));
   b.local.set(m, () => b.f64x2.add(() => b.f64x2.mul(xc, () => f64s(b, Math.LOG2E)), () => f64s(b, magic)));
   b.local.set(n, () => b.f64x2.sub(m, () => f64s(b, magic)));
-  b.local.set(r, () => b.f64x2.sub(xc, () => b.f64x2.mul(n, () => f64s(b, 6.93147180369123816490e-1))));
-  b.local.set(r, () => b.f64x2.sub(r, () => b.f64x2.mul(n, () => f64s(b, 1.90821492927058770002e-10))));
+  b.local.set(r, () => b.f64x2.sub(xc, () => b.f64x2.mul(n, () => f64s(b, 0.6931471803691238))));
+  b.local.set(r, () => b.f64x2.sub(r, () => b.f64x2.mul(n, () => f64s(b, 1.9082149292705877e-10))));
   const taylor: number[] = [];
   for (let k = 13, f = 6227020800; k >= 0; f /= Math.max(k, 1), k--) taylor.push(1 / f);
   hornerF64(b, r, taylor);
