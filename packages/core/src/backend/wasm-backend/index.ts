@@ -9,3 +9,5 @@ if (hasWebAssembly) registerBackend(wasmBackend);
 
 export { wasmBackend, defineWasmKernel, wasmPrimitives, type WasmKernel } from "./backend.js";
 export { arena, Arena } from "./arena.js";
+import "./elementwise.js";
+import "./reduce.js";

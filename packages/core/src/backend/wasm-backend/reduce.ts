@@ -1,0 +1,67 @@
+// Wasm kernels of reduce_sum and reduce_max over trailing axes (the last axis, or all axes:
+// each output element reduces one contiguous row), f32 and f64. Other axis patterns, other
+// dtypes and small inputs decline and run on js.
+// - reduce_sum accumulates in f64 (f32 rows promoted lane by lane), in the order documented
+//   at `addSum` in kernel-module.ts: four interleaved partial sums, (s0+s1)+(s2+s3), then the
+//   tail in order. The js backend adds sequentially, so results agree to rounding of the
+//   f64 sum (exactly, for f32 outputs, except when the f64 sums straddle an f32 rounding boundary).
+// - reduce_max equals the js backend bit for bit (NaN if any element is NaN; of +0 and −0
+//   the first in the row, as js's strict `>` keeps).
+import type { ShapedArray } from "../../aval.js";
+import { arena } from "./arena.js";
+import { defineWasmKernel } from "./backend.js";
+import { copyInPadded, countCall, thresholds, wasmFn } from "./kernel-module.js";
+
+/** The row length when `axes` are the trailing axes of `aval` (in any order), else undefined. */
+function trailingRow(aval: ShapedArray, axes: readonly number[]): number | undefined {
+  const nd = aval.ndim;
+  const sorted = [...axes].sort((p, q) => p - q);
+  if (!sorted.every((ax, i) => ax === nd - sorted.length + i)) return undefined;
+  return sorted.reduce((p, ax) => p * aval.shape[ax]!, 1);
+}
+
+const supportsRows = ([x]: readonly ShapedArray[], { axes }: { readonly axes: readonly number[] }): boolean =>
+  (x!.dtype === "float32" || x!.dtype === "float64") && x!.size >= thresholds.reduction && trailingRow(x!, axes) !== undefined;
+
+defineWasmKernel("reduce_sum", {
+  supports: supportsRows,
+  run([x], [xa], { axes }, _o, [out]) {
+    const a = arena();
+    a.reset();
+    const n = trailingRow(xa!, axes)!;
+    const rows = out!.length;
+    const px = copyInPadded(x!);
+    const po = a.reserve(rows * 8);
+    wasmFn(xa!.dtype === "float32" ? "sum_f32" : "sum_f64")(px, rows, n, po);
+    // Float64 → the output dtype (a Float32Array store rounds to nearest even).
+    out!.set(new Float64Array(a.memory.buffer, po, rows));
+    countCall("reduce_sum");
+  },
+});
+
+defineWasmKernel("reduce_max", {
+  supports: supportsRows,
+  run([x], [xa], { axes }, _o, [out]) {
+    const a = arena();
+    a.reset();
+    const n = trailingRow(xa!, axes)!;
+    const rows = out!.length;
+    const px = copyInPadded(x!);
+    const po = a.reserve(rows * x!.BYTES_PER_ELEMENT);
+    wasmFn(xa!.dtype === "float32" ? "max_f32" : "max_f64")(px, rows, n, po);
+    a.copyOut(po, out!);
+    // A max of 0: js keeps the first zero of the row (its sign), lanes may have kept another.
+    const src = x!;
+    const res = out!;
+    for (let r = 0; r < rows; r++) {
+      if (res[r] !== 0) continue;
+      for (let j = r * n; j < (r + 1) * n; j++) {
+        if (src[j] === 0) {
+          res[r] = src[j]!;
+          break;
+        }
+      }
+    }
+    countCall("reduce_max");
+  },
+});

@@ -1,0 +1,306 @@
+// The wasm backend's elementwise and reduction kernels equal the js backend: bit for bit for
+// + − × ÷ max min neg abs sqrt square select convert and reduce_max, sums to the rounding of
+// their documented order, and exp/log/tanh/logistic within the ulp bounds stated in
+// vector-math.ts, over every size class (empty, below one vector, tails, large) and operand
+// form (full, rank-0). Size thresholds are lowered to 0 here so every size runs on wasm;
+// a call counter confirms the kernel (not the js fallback) ran.
+import { array, config, type DType, lax, type NDArray, type TypedArray } from "@jaxts/core";
+import { valueAndGrad } from "@jaxts/transforms";
+import fc from "fast-check";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { kernelCalls, thresholds } from "../src/backend/wasm-backend/kernel-module.js";
+
+const SIZES = [0, 1, 3, 4, 5, 17, 1000, 100001];
+const saved = { ...thresholds };
+beforeAll(() => Object.assign(thresholds, { arithmetic: 0, transcendental: 0, reduction: 0 }));
+afterAll(() => Object.assign(thresholds, saved));
+afterEach(() => config.set({ backend: "js" }));
+
+/** Deterministic data with the special values every kernel must get right. */
+function data(n: number, dtype: DType, seed: number): TypedArray {
+  const specials = dtype === "int32" ? [0, -1, 1, 2147483647, -2147483648, 65536] : [0, -0, 1, -1, Infinity, -Infinity, NaN, 1e-40, -3e-39, 3e38, -7.5, 0.5];
+  let s = seed * 2654435761 + 1;
+  const next = (): number => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32;
+  };
+  const out = dtype === "float32" ? new Float32Array(n) : dtype === "float64" ? new Float64Array(n) : new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = next();
+    out[i] = u < 0.2 ? specials[Math.floor(next() * specials.length)]! : dtype === "int32" ? Math.floor((next() - 0.5) * 2 ** 32) : (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4);
+  }
+  return out;
+}
+
+/** `f` evaluated on js and on wasm; the wasm side must have run `prim`'s kernel. */
+function onBoth(prim: string, f: () => NDArray): [js: TypedArray, wasm: TypedArray] {
+  config.set({ backend: "js" });
+  const ref = f().toTypedArray();
+  config.set({ backend: "wasm" });
+  const before = kernelCalls.get(prim) ?? 0;
+  const got = f().toTypedArray();
+  config.set({ backend: "js" });
+  expect(kernelCalls.get(prim) ?? 0, `${prim} ran on wasm`).toBeGreaterThan(before);
+  return [ref, got];
+}
+
+/** Values with −0 and NaN made explicit, so equality is Object.is per element. */
+const exactly = (a: TypedArray): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
+
+const floatBits = (v: number, dtype: DType): bigint => {
+  if (dtype === "float32") {
+    const i = new Int32Array(new Float32Array([v]).buffer)[0]!;
+    return BigInt(i < 0 ? -2147483648 - i : i);
+  }
+  const i = new BigInt64Array(new Float64Array([v]).buffer)[0]!;
+  return i < 0n ? -(2n ** 63n) - i : i;
+};
+
+/** Largest distance in units in the last place (NaN must match NaN). */
+function maxUlp(ref: TypedArray, got: TypedArray, dtype: DType): number {
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i]!;
+    const g = got[i]!;
+    if (Number.isNaN(r) || Number.isNaN(g)) {
+      if (Number.isNaN(r) !== Number.isNaN(g)) return Number.POSITIVE_INFINITY;
+      continue;
+    }
+    const d = floatBits(r, dtype) - floatBits(g, dtype);
+    worst = Math.max(worst, Number(d < 0n ? -d : d));
+  }
+  return worst;
+}
+
+const BINARY = { add: lax.add, sub: lax.sub, mul: lax.mul, div: lax.div, max: lax.max, min: lax.min } as const;
+const INT_BINARY = ["add", "sub", "mul", "max", "min"] as const;
+
+describe("wasm binary kernels equal js exactly", () => {
+  for (const dtype of ["float32", "float64", "int32"] as const) {
+    for (const prim of dtype === "int32" ? INT_BINARY : (Object.keys(BINARY) as (keyof typeof BINARY)[])) {
+      it(`${prim} on ${dtype}: full, rank-0 left, rank-0 right and identical operands, every size`, () => {
+        for (const n of SIZES) {
+          const x = array(data(n, dtype, 1), { dtype });
+          const y = array(data(n, dtype, 2), { dtype });
+          const s = array(data(1, dtype, 3 + n), { dtype }).reshape([]);
+          for (const [a, b] of [
+            [x, y],
+            [s, y],
+            [x, s],
+            [x, x],
+          ] as const) {
+            const [ref, got] = onBoth(prim, () => BINARY[prim](a, b));
+            expect(exactly(got)).toEqual(exactly(ref));
+          }
+        }
+      });
+    }
+  }
+
+  it("max and min propagate NaN from either side and keep js's choice between +0 and −0", () => {
+    const a = array(new Float32Array([NaN, 1, 0, -0, 0, 2]));
+    const b = array(new Float32Array([1, NaN, -0, 0, 0, 2]));
+    for (const prim of ["max", "min"] as const) {
+      const [ref, got] = onBoth(prim, () => BINARY[prim](a, b));
+      expect(exactly(got)).toEqual(exactly(ref));
+    }
+  });
+});
+
+const EXACT_UNARY = { neg: lax.neg, abs: lax.abs, sqrt: lax.sqrt, square: lax.square } as const;
+
+describe("wasm unary kernels", () => {
+  for (const dtype of ["float32", "float64", "int32"] as const) {
+    for (const prim of dtype === "int32" ? (["neg", "abs", "square"] as const) : (Object.keys(EXACT_UNARY) as (keyof typeof EXACT_UNARY)[])) {
+      it(`${prim} on ${dtype} equals js exactly at every size`, () => {
+        for (const n of SIZES) {
+          const x = array(data(n, dtype, 7), { dtype });
+          const [ref, got] = onBoth(prim, () => EXACT_UNARY[prim](x));
+          expect(exactly(got)).toEqual(exactly(ref));
+        }
+      });
+    }
+  }
+
+  // The bounds stated in vector-math.ts.
+  const ULP = { exp: 1, log: 1, tanh: 3, logistic: 2 } as const;
+  const TRANSCENDENTAL = { exp: lax.exp, log: lax.log, tanh: lax.tanh, logistic: lax.logistic } as const;
+  for (const prim of Object.keys(ULP) as (keyof typeof ULP)[]) {
+    it(`f32 ${prim} is within ${ULP[prim]} ulp of js at every size`, () => {
+      for (const n of SIZES) {
+        const x = array(data(n, "float32", 11), { dtype: "float32" });
+        const [ref, got] = onBoth(prim, () => TRANSCENDENTAL[prim](x));
+        expect(maxUlp(ref, got, "float32")).toBeLessThanOrEqual(ULP[prim]);
+      }
+    });
+
+    it(`f32 ${prim} is within ${ULP[prim]} ulp of js for any f32 (±0, ±Inf, NaN, denormals, huge)`, () => {
+      const anyF32 = fc.float32Array({ minLength: 1, maxLength: 64 });
+      const wide = fc.float32Array({ minLength: 1, maxLength: 64, min: -120, max: 120, noNaN: true });
+      fc.assert(
+        fc.property(fc.oneof(anyF32, wide), (values) => {
+          const x = array(values, { dtype: "float32" });
+          const [ref, got] = onBoth(prim, () => TRANSCENDENTAL[prim](x));
+          expect(maxUlp(ref, got, "float32")).toBeLessThanOrEqual(ULP[prim]);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  const ULP64 = { exp: 2, logistic: 2 } as const;
+  for (const prim of Object.keys(ULP64) as (keyof typeof ULP64)[]) {
+    it(`f64 ${prim} is within ${ULP64[prim]} ulp of js at every size and for any f64 (±0, ±Inf, NaN, denormals, huge)`, () => {
+      for (const n of SIZES) {
+        const x = array(data(n, "float64", 17), { dtype: "float64" });
+        const [ref, got] = onBoth(prim, () => TRANSCENDENTAL[prim](x));
+        expect(maxUlp(ref, got, "float64")).toBeLessThanOrEqual(ULP64[prim]);
+      }
+      const anyF64 = fc.float64Array({ minLength: 1, maxLength: 64 });
+      const wide = fc.float64Array({ minLength: 1, maxLength: 64, min: -800, max: 800, noNaN: true });
+      fc.assert(
+        fc.property(fc.oneof(anyF64, wide), (values) => {
+          const x = array(values, { dtype: "float64" });
+          const [ref, got] = onBoth(prim, () => TRANSCENDENTAL[prim](x));
+          expect(maxUlp(ref, got, "float64")).toBeLessThanOrEqual(ULP64[prim]);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  it("exp overflows to +Inf and underflows through denormals to 0 as js does; log of negatives is NaN, log(±0) is −Inf", () => {
+    const x = array(new Float32Array([88.7, 88.73, 89, 1000, -87.5, -100, -103.9, -104.5, -1000, Infinity, -Infinity, NaN]));
+    const [ref, got] = onBoth("exp", () => lax.exp(x));
+    expect(maxUlp(ref, got, "float32")).toBeLessThanOrEqual(1);
+    expect(got[3]).toBe(Infinity);
+    expect(got[8]).toBe(0);
+    const y = array(new Float32Array([-1, -0, 0, 1e-45, 1e-40, 1, Infinity, -Infinity, NaN]));
+    const [lref, lgot] = onBoth("log", () => lax.log(y));
+    expect(Array.from(lgot.slice(0, 3))).toEqual([NaN, -Infinity, -Infinity]);
+    expect(maxUlp(lref, lgot, "float32")).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("wasm select_n and convert_element_type", () => {
+  for (const dtype of ["float32", "float64", "int32"] as const) {
+    it(`select on ${dtype} with full and rank-0 predicate and cases equals js at every size`, () => {
+      for (const n of SIZES) {
+        const pred = array(Uint8Array.from(data(n, "int32", 5), (v) => (v & 1 ? 1 : 0)), { dtype: "bool" });
+        const p0 = array(new Uint8Array([1]), { dtype: "bool" }).reshape([]);
+        const t = array(data(n, dtype, 8), { dtype });
+        const f = array(data(n, dtype, 9), { dtype });
+        const s = array(data(1, dtype, 10), { dtype }).reshape([]);
+        for (const [p, a, b] of [
+          [pred, t, f],
+          [pred, s, f],
+          [pred, t, s],
+          [p0, t, f],
+        ] as const) {
+          const [ref, got] = onBoth("select_n", () => lax.select(p, a, b));
+          expect(exactly(got)).toEqual(exactly(ref));
+        }
+      }
+    });
+  }
+
+  it("f32 → f64 and f64 → f32 (round to nearest even) equal js at every size", () => {
+    for (const n of SIZES) {
+      const x32 = array(data(n, "float32", 12), { dtype: "float32" });
+      const x64 = array(data(n, "float64", 13), { dtype: "float64" });
+      const [r1, g1] = onBoth("convert_element_type", () => lax.convertElementType(x32, "float64"));
+      expect(exactly(g1)).toEqual(exactly(r1));
+      const [r2, g2] = onBoth("convert_element_type", () => lax.convertElementType(x64, "float32"));
+      expect(exactly(g2)).toEqual(exactly(r2));
+    }
+  });
+});
+
+describe("wasm reductions over the last axis and over all axes", () => {
+  const finite = (n: number, dtype: DType, seed: number): TypedArray => data(n, dtype, seed).map((v) => (Number.isFinite(v) && Math.abs(v) < 1e30 ? v : 0.25));
+  for (const dtype of ["float32", "float64"] as const) {
+    it(`reduce_sum on ${dtype} matches js within the rounding of its summation order`, () => {
+      for (const n of SIZES) {
+        const values = finite(n, dtype, 21);
+        const abs = Array.from(values).reduce((p, v) => p + Math.abs(v), 0);
+        // All axes of a flat array, and the last axis of [rows, cols] views of the same data.
+        const shapes = [[n], ...(n % 5 === 0 && n > 0 ? [[5, n / 5]] : []), ...(n % 17 === 0 && n > 0 ? [[17, n / 17]] : [])];
+        for (const shape of shapes) {
+          const x = array(values, { dtype }).reshape(shape);
+          for (const axes of shape.length === 1 ? [[0]] : [[1], [0, 1]]) {
+            const [ref, got] = onBoth("reduce_sum", () => lax.reduceSum(x, axes));
+            const tol = (n + 4) * 2 ** -52 * abs + (dtype === "float32" ? 2 ** -24 * Math.max(...Array.from(ref, Math.abs), 0) : 0);
+            for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThanOrEqual(tol);
+          }
+        }
+      }
+    });
+
+    it(`reduce_max on ${dtype} equals js exactly (NaN wins, first of ±0 kept)`, () => {
+      for (const n of SIZES) {
+        const x = array(data(n, dtype, 31), { dtype });
+        if (n === 0) continue;
+        const [ref, got] = onBoth("reduce_max", () => lax.reduceMax(x, [0]));
+        expect(exactly(got)).toEqual(exactly(ref));
+        const zeros = array(dtype === "float32" ? new Float32Array([-1, -0, 0, -0, 0, -2]) : new Float64Array([-1, -0, 0, -0, 0, -2]), { dtype }).reshape([2, 3]);
+        const [zr, zg] = onBoth("reduce_max", () => lax.reduceMax(zeros, [1]));
+        expect(exactly(zg)).toEqual(exactly(zr));
+        const finiteX = array(finite(n, dtype, 32), { dtype });
+        const [fr, fg] = onBoth("reduce_max", () => lax.reduceMax(finiteX, [0]));
+        expect(exactly(fg)).toEqual(exactly(fr));
+      }
+    });
+  }
+
+  it("a reduction over a leading axis is declined and still correct (runs on js)", () => {
+    const x = array(data(4000, "float32", 41), { dtype: "float32" }).reshape([40, 100]);
+    config.set({ backend: "js" });
+    const ref = lax.reduceMax(x, [0]).toTypedArray();
+    config.set({ backend: "wasm" });
+    const before = kernelCalls.get("reduce_max") ?? 0;
+    const got = lax.reduceMax(x, [0]).toTypedArray();
+    expect(kernelCalls.get("reduce_max") ?? 0).toBe(before);
+    expect(exactly(got)).toEqual(exactly(ref));
+  });
+});
+
+describe("wasm kernels in use", () => {
+  it("reuse of the arena across calls of different sizes gives each call its own correct result", () => {
+    const big = array(data(100001, "float32", 51), { dtype: "float32" });
+    const small = array(data(5, "float32", 52), { dtype: "float32" });
+    config.set({ backend: "js" });
+    const refs = [lax.exp(big), lax.exp(small), lax.add(small, small), lax.exp(big)].map((a) => a.toTypedArray());
+    config.set({ backend: "wasm" });
+    const gots = [lax.exp(big), lax.exp(small), lax.add(small, small), lax.exp(big)].map((a) => a.toTypedArray());
+    refs.forEach((r, i) => expect(maxUlp(r, gots[i]!, "float32")).toBeLessThanOrEqual(1));
+  });
+
+  it("below the size thresholds small arrays stay on js", () => {
+    Object.assign(thresholds, saved);
+    try {
+      config.set({ backend: "wasm" });
+      const before = kernelCalls.get("add") ?? 0;
+      const x = array(new Float32Array([1, 2, 3]));
+      expect(Array.from(lax.add(x, x).toTypedArray())).toEqual([2, 4, 6]);
+      expect(kernelCalls.get("add") ?? 0).toBe(before);
+    } finally {
+      Object.assign(thresholds, { arithmetic: 0, transcendental: 0, reduction: 0 });
+    }
+  });
+
+  it("value and grad of sum(tanh(x)·σ(x) + ½x²) on wasm equals js within f32 tolerance", () => {
+    const f = (x: NDArray): NDArray => lax.reduceSum(lax.add(lax.mul(lax.tanh(x), lax.logistic(x)), lax.mul(lax.square(x), 0.5)), [0]);
+    const x = array(Float32Array.from({ length: 10001 }, (_, i) => Math.sin(i) * 4), { dtype: "float32" });
+    const vg = valueAndGrad(f);
+    config.set({ backend: "js" });
+    const [v0, g0] = vg(x);
+    const ref = [Number(v0.item()), g0.toTypedArray()] as const;
+    config.set({ backend: "wasm" });
+    const before = kernelCalls.get("tanh") ?? 0;
+    const [v1, g1] = vg(x);
+    expect(kernelCalls.get("tanh") ?? 0).toBeGreaterThan(before);
+    expect(Math.abs(Number(v1.item()) - ref[0])).toBeLessThanOrEqual(1e-6 * Math.abs(ref[0]));
+    const g = g1.toTypedArray();
+    for (let i = 0; i < g.length; i++) expect(Math.abs(g[i]! - ref[1][i]!)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(ref[1][i]!)));
+  });
+});
