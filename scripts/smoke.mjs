@@ -128,7 +128,10 @@ for (const pkg of Object.keys(PACKAGES)) {
   const bad = new Set();
   for (const f of readdirSync(distDir).filter((n) => /\.(c?js|mjs)$/.test(n))) {
     const code = readFileSync(join(distDir, f), "utf8");
-    const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)["']([^"'./][^"']*)["']/g;
+    // Static imports/exports start a line in tsup's output (`import x from "y"`, `import "y"`,
+    // `export { a } from "y"`); dynamic import() and require() may appear anywhere. Anchoring
+    // the static forms keeps messages such as "import 'env.f' before ..." from matching.
+    const re = /(?:^[ \t]*(?:import|export)\b[^"';]*?\bfrom\s*|^[ \t]*import\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"'./][^"']*)["']/gm;
     for (const m of code.matchAll(re)) {
       const spec = m[1];
       if (spec.startsWith("node:")) continue;
