@@ -340,6 +340,38 @@ describe("forLoop and map", () => {
   });
 });
 
+describe("nesting", () => {
+  const w0 = f64([0.3, -0.5]);
+  const seq = f64([
+    [0.1, 0.2],
+    [0.3, -0.4],
+    [1, 2],
+  ]);
+
+  it("a reverse scan with an integer counter in its carry differentiates to second order, eagerly and under jit", () => {
+    const f = (w: NDArray) =>
+      np.sum(
+        lax.scan(([c, i]: [NDArray, NDArray], x: NDArray) => [[np.sin(c.mul(w)).add(x.mul(i)), i.add(1)], c.mul(x)] as const, [w, int(0)], seq, { reverse: true })[1],
+      );
+    checkGrads(f, [w0], { order: 2 });
+    close(jit(grad(f))(w0), grad(f)(w0), 1e-12);
+  });
+
+  it("scans nest, and cond inside scan differentiates and batches", () => {
+    const nested = (w: NDArray) =>
+      np.sum(lax.scan((c: NDArray, x: NDArray) => [lax.scan((d: NDArray, y: NDArray) => [np.tanh(d.mul(y).add(w)), null] as const, c, x)[0], c] as const, w, seq)[1]);
+    checkGrads(nested, [w0], { order: 2 });
+    const branchy = (w: NDArray) =>
+      np.sum(lax.scan((c: NDArray, x: NDArray) => [lax.cond(np.sum(x).gt(0), (u: NDArray) => np.sin(u.mul(w)), (u: NDArray) => u.mul(w), c), c] as const, w, seq)[1]);
+    checkGrads(branchy, [w0], { order: 2 });
+    const ws = f64([
+      [0.3, -0.5],
+      [1, 2],
+    ]);
+    close(vmap(grad(branchy))(ws), np.stack([0, 1].map((i) => grad(branchy)(np.take(ws, i, { axis: 0 })))), 1e-12);
+  });
+});
+
 describe("property: random elementwise bodies", () => {
   const ops: readonly ((x: NDArray, c: NDArray) => NDArray)[] = [
     (x, c) => np.sin(x).mul(c),
