@@ -1,7 +1,8 @@
 // Wasm kernels of the elementwise primitives (SIMD f32x4 / f64x2 / i32x4, from kernel-module.ts):
 //   add sub mul div max min   f32, f64 (int32: add sub mul max min), full or rank-0 operands
 //   neg abs sqrt square        f32, f64 (int32: neg abs square)
-//   exp logistic               f32 and f64; log tanh f32 only (f64 runs on js); ulp bounds in vector-math.ts
+//   exp logistic log tanh      f32 and f64; ulp bounds in vector-math.ts
+//   log1p expm1                f32 and f64
 //   select_n                   bool predicate, f32 / f64 / int32 cases, full or rank-0 operands
 //   convert_element_type       f32 → f64 and f64 → f32
 // Results equal the js backend's bit for bit except the four transcendentals. Each kernel
@@ -13,11 +14,11 @@ import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { BINARY, copyInPadded, copyInSplat, countCall, isVecDType, nameOf, reservePadded, thresholds, UNARY, wasmFn } from "./kernel-module.js";
 
-const TRANSCENDENTAL = new Set(["exp", "log", "tanh", "logistic"]);
+const TRANSCENDENTAL = new Set(["exp", "log", "tanh", "logistic", "log1p", "expm1"]);
 const pad16 = (bytes: number): number => (bytes + 15) & ~15;
 const largest = (avals: readonly ShapedArray[]): number => avals.reduce((m, a) => Math.max(m, a.size), 0);
 
-type UnaryPrim = "neg" | "abs" | "sqrt" | "square" | "exp" | "log" | "tanh" | "logistic";
+type UnaryPrim = "neg" | "abs" | "sqrt" | "square" | "exp" | "log" | "tanh" | "logistic" | "log1p" | "expm1";
 type BinaryPrim = "add" | "sub" | "mul" | "div" | "max" | "min";
 
 function defineUnary(prim: UnaryPrim): void {
@@ -60,7 +61,7 @@ function defineBinary(prim: BinaryPrim): void {
   });
 }
 
-for (const p of ["neg", "abs", "sqrt", "square", "exp", "log", "tanh", "logistic"] as const) defineUnary(p);
+for (const p of ["neg", "abs", "sqrt", "square", "exp", "log", "tanh", "logistic", "log1p", "expm1"] as const) defineUnary(p);
 for (const p of ["add", "sub", "mul", "div", "max", "min"] as const) defineBinary(p);
 
 defineWasmKernel("select_n", {
