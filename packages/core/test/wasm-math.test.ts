@@ -1,5 +1,5 @@
-// The wasm vector transcendentals beyond exp/log/tanh/logistic f32 (f64 log and tanh, f32 and
-// f64 log1p and expm1) equal the js backend within the ulp bounds stated in vector-math.ts,
+// The wasm vector transcendentals beyond exp/log/tanh/logistic f32 (f64 log and tanh; f32 and
+// f64 log1p, expm1, sin and cos) equal the js backend within the ulp bounds stated in vector-math.ts,
 // for any input: ±0, ±Inf, NaN, denormals, huge values, and each function's edge cases.
 // Size thresholds are lowered to 0 so every size runs on wasm; a call counter confirms the
 // kernel (not the js fallback) ran.
@@ -53,13 +53,13 @@ function worstUlp(x: TypedArray, ref: TypedArray, got: TypedArray, dtype: DType)
   return worst;
 }
 
-const FN = { log: lax.log, tanh: lax.tanh, log1p: lax.log1p, expm1: lax.expm1 } as const;
+const FN = { log: lax.log, tanh: lax.tanh, log1p: lax.log1p, expm1: lax.expm1, sin: lax.sin, cos: lax.cos } as const;
 type Fn = keyof typeof FN;
 
 /** The bounds stated in vector-math.ts. */
 const ULP: { readonly [D in FloatDType]: Partial<Record<Fn, number>> } = {
-  float32: { log1p: 1, expm1: 1 },
-  float64: { log: 1, tanh: 4, log1p: 2, expm1: 3 },
+  float32: { log1p: 1, expm1: 1, sin: 1, cos: 1 },
+  float64: { log: 1, tanh: 4, log1p: 2, expm1: 3, sin: 2, cos: 2 },
 };
 
 /** Inputs where each function's behaviour changes: domain ends, cut-overs, overflow. */
@@ -67,6 +67,8 @@ const EDGES: Record<Fn, number[]> = {
   log: [0, -0, -1, 1, 2, 0.5, Math.SQRT1_2, Math.SQRT2, 5e-324, 2.2250738585072014e-308, 1e-310, 1.7976931348623157e308, 1 + 2 ** -52, 1 - 2 ** -53],
   tanh: [0, -0, 5e-324, -1e-310, 1e-8, 0.3, 0.55, -0.55, 1, 19, 19.1, -20, 22, 23, 710, -1e300],
   log1p: [-1, -1.0000001, -2, -0.5, -1 + 2 ** -52, -0.9999999, 0, -0, 5e-324, -1e-310, 1e-17, 2 ** -53, 1e-8, 1, 1e300, 1.7976931348623157e308],
+  sin: [0, -0, 5e-324, 1e-310, 1e-8, Math.PI / 4, Math.PI / 2, Math.PI, 3 * Math.PI / 2, 2 * Math.PI, 355, 103993, 710, 999999, 1e6, 1000001, 1e7, 1e22, 1.7976931348623157e308],
+  cos: [0, -0, 5e-324, 1e-310, 1e-8, Math.PI / 4, Math.PI / 2, Math.PI, 3 * Math.PI / 2, 2 * Math.PI, 355, 103993, 710, 999999, 1e6, 1000001, 1e7, 1e22, 1.7976931348623157e308],
   expm1: [0, -0, 5e-324, -1e-310, 1e-17, 1e-8, -1e-8, 0.5, -0.5, 1, -37, -37.5, -38, -745, -1e300, 88.7, 89, 709, 709.78, 709.79, 710, 1e300],
 };
 
@@ -90,7 +92,7 @@ describe("wasm log, tanh, log1p and expm1 against js", () => {
 
       it(`${dtype} ${prim} is within ${bound} ulp of js for any ${dtype} (denormals, huge) and over wide ranges`, () => {
         const any = dtype === "float32" ? fc.float32Array({ minLength: 1, maxLength: 64 }) : fc.float64Array({ minLength: 1, maxLength: 64 });
-        const ranges = [1e-6, 1, 40, 800].map((r) =>
+        const ranges = [1e-6, 1, 40, 800, 1e6].map((r) =>
           dtype === "float32"
             ? fc.float32Array({ minLength: 1, maxLength: 64, min: Math.fround(-r), max: Math.fround(r), noNaN: true })
             : fc.float64Array({ minLength: 1, maxLength: 64, min: -r, max: r, noNaN: true }),
@@ -99,11 +101,25 @@ describe("wasm log, tanh, log1p and expm1 against js", () => {
       });
 
       it(`${dtype} ${prim} is within ${bound} ulp of js over 200000 uniform samples near its hard region`, () => {
-        const lo = prim === "log" ? 0 : prim === "log1p" ? -1 : -40;
-        const hi = prim === "log" ? 4 : prim === "expm1" ? 40 : 4;
+        const lo = prim === "log" ? 0 : prim === "log1p" ? -1 : prim === "sin" || prim === "cos" ? -1e6 : -40;
+        const hi = prim === "log" ? 4 : prim === "expm1" ? 40 : prim === "sin" || prim === "cos" ? 1e6 : 4;
         check(Array.from({ length: 200000 }, (_, i) => lo + ((hi - lo) * (i + 0.5)) / 200000 + (i % 7) * 1e-9));
       });
     }
+  }
+
+  for (const prim of ["sin", "cos"] as const) {
+    it(`${prim} keeps its ulp bound next to multiples of π/2 (where the reduction cancels most) and on huge |x| (run on js)`, () => {
+      for (const dtype of ["float32", "float64"] as const) {
+        const Ctor = dtype === "float32" ? Float32Array : Float64Array;
+        const near = Array.from({ length: 636000 }, (_, k) => (k * Math.PI) / 2);
+        const x = array(Ctor.from([...near, 1e6, 1.5e6, 1e7, 1e300, -1e300, Infinity, -Infinity, NaN]), { dtype });
+        const [ref, got] = onBoth(prim, () => FN[prim](x));
+        const w = worstUlp(x.toTypedArray(), ref, got, dtype);
+        expect(w.ulp, `${dtype} ${prim}(${w.at})`).toBeLessThanOrEqual(ULP[dtype][prim]!);
+        expect(Array.from(got.slice(-8))).toEqual(Array.from(ref.slice(-8)));
+      }
+    });
   }
 
   it("log1p(−1) is −Inf, log1p below −1 is NaN, log1p keeps −0 and tiny values exact", () => {

@@ -322,3 +322,58 @@ export function viaF64(emitF64: (b: FunctionBuilder, x: V) => void): (b: Functio
     b.i8x16.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23], lo, hi);
   };
 }
+
+/**
+ * |x| up to which emitSinF64/emitCosF64 reduce accurately: n = round(x·2/π) < 2^20, so each
+ * n·(33-bit part of π/2) is exact. Beyond it (and ±Inf) the kernels' lanes are recomputed
+ * with Math.sin/Math.cos by the caller (elementwise.ts).
+ */
+export const SIN_COS_BOUND = 1e6;
+
+/**
+ * sin x (quadrant offset 0) or cos x (offset 1) on f64x2 for |x| ≤ SIN_COS_BOUND: n =
+ * round(x·2/π), r = x − n·π/2 with π/2 in three parts (fdlibm's pio2_1, pio2_2, pio2_2t:
+ * the first two products exact), then fdlibm's __kernel_sin / __kernel_cos polynomials on
+ * |r| ≤ π/4, chosen and signed by the quadrant n + offset. −0 → sin −0, NaN → NaN.
+ */
+function emitSinCosF64(b: FunctionBuilder, x: V, offset: bigint): void {
+  const m = b.newLocal("v128", "sc_m");
+  const n = b.newLocal("v128", "sc_n");
+  const r = b.newLocal("v128", "sc_r");
+  const z = b.newLocal("v128", "sc_z");
+  const s = b.newLocal("v128", "sc_s");
+  const c = b.newLocal("v128", "sc_c");
+  const w = b.newLocal("v128", "sc_w");
+  const q = b.newLocal("v128", "sc_q");
+  const magic = 6755399441055744;
+  b.local.set(m, () => b.f64x2.add(() => b.f64x2.mul(x, () => f64s(b, 2 / Math.PI)), () => f64s(b, magic)));
+  b.local.set(n, () => b.f64x2.sub(m, () => f64s(b, magic)));
+  b.local.set(r, () => b.f64x2.sub(x, () => b.f64x2.mul(n, () => f64s(b, 1.5707963267341256))));
+  b.local.set(r, () => b.f64x2.sub(r, () => b.f64x2.mul(n, () => f64s(b, 6.077100506303966e-11))));
+  b.local.set(r, () => b.f64x2.sub(r, () => b.f64x2.mul(n, () => f64s(b, 2.0222662487959506e-21))));
+  b.local.set(z, () => b.f64x2.mul(r, r));
+  // sin r = r + r·z·S(z)
+  hornerF64(b, z, [1.58969099521155e-10, -2.5050760253406863e-08, 2.7557313707070068e-06, -0.0001984126982985795, 0.00833333333332249, -0.16666666666666632]);
+  b.local.set(s);
+  b.local.set(s, () => b.f64x2.add(r, () => b.f64x2.mul(() => b.f64x2.mul(r, z), s)));
+  // cos r = w + (((1 − w) − z/2) + z²·C(z)) with w = 1 − z/2 (fdlibm's compensated form)
+  hornerF64(b, z, [-1.1359647557788195e-11, 2.087572321298175e-09, -2.7557314351390663e-07, 2.480158728947673e-05, -0.001388888888887411, 0.0416666666666666]);
+  b.local.set(c);
+  b.local.set(w, () => b.f64x2.sub(() => f64s(b, 1), () => b.f64x2.mul(z, () => f64s(b, 0.5))));
+  b.local.set(c, () => b.f64x2.add(() => b.f64x2.sub(() => b.f64x2.sub(() => f64s(b, 1), w), () => b.f64x2.mul(z, () => f64s(b, 0.5))), () => b.f64x2.mul(() => b.f64x2.mul(z, z), c)));
+  b.local.set(c, () => b.f64x2.add(w, c));
+  // quadrant q = n + offset (n's integer bits sit in m's low bits): odd → cos r, bit 1 → negate.
+  b.local.set(q, () => b.i64x2.add(() => b.i64x2.sub(m, () => f64s(b, magic)), () => i64s(b, offset)));
+  b.v128.bitselect(c, s, () => b.i64x2.eq(() => b.v128.and(q, () => i64s(b, 1n)), () => i64s(b, 1n)));
+  b.v128.xor(() => b.i64x2.shl(() => b.v128.and(q, () => i64s(b, 2n)), 62));
+}
+
+/** sin x on f64x2 for |x| ≤ SIN_COS_BOUND. Max error: 2 ulp against Math.sin (measured in wasm-math.test.ts). */
+export function emitSinF64(b: FunctionBuilder, x: V): void {
+  emitSinCosF64(b, x, 0n);
+}
+
+/** cos x on f64x2 for |x| ≤ SIN_COS_BOUND. Max error: 2 ulp against Math.cos (measured in wasm-math.test.ts). */
+export function emitCosF64(b: FunctionBuilder, x: V): void {
+  emitSinCosF64(b, x, 1n);
+}
