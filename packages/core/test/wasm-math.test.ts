@@ -1,5 +1,5 @@
 // The wasm vector transcendentals beyond exp/log/tanh/logistic f32 (f64 log and tanh; f32 and
-// f64 log1p, expm1, sin and cos) equal the js backend within the ulp bounds stated in vector-math.ts,
+// f64 log1p, expm1, sin and cos; f32 erf) equal the js backend within the ulp bounds stated in vector-math.ts,
 // for any input: ±0, ±Inf, NaN, denormals, huge values, and each function's edge cases.
 // Size thresholds are lowered to 0 so every size runs on wasm; a call counter confirms the
 // kernel (not the js fallback) ran.
@@ -53,12 +53,12 @@ function worstUlp(x: TypedArray, ref: TypedArray, got: TypedArray, dtype: DType)
   return worst;
 }
 
-const FN = { log: lax.log, tanh: lax.tanh, log1p: lax.log1p, expm1: lax.expm1, sin: lax.sin, cos: lax.cos } as const;
+const FN = { log: lax.log, tanh: lax.tanh, log1p: lax.log1p, expm1: lax.expm1, sin: lax.sin, cos: lax.cos, erf: lax.erf } as const;
 type Fn = keyof typeof FN;
 
 /** The bounds stated in vector-math.ts. */
 const ULP: { readonly [D in FloatDType]: Partial<Record<Fn, number>> } = {
-  float32: { log1p: 1, expm1: 1, sin: 1, cos: 1 },
+  float32: { log1p: 1, expm1: 1, sin: 1, cos: 1, erf: 1 },
   float64: { log: 1, tanh: 4, log1p: 2, expm1: 3, sin: 2, cos: 2 },
 };
 
@@ -69,6 +69,7 @@ const EDGES: Record<Fn, number[]> = {
   log1p: [-1, -1.0000001, -2, -0.5, -1 + 2 ** -52, -0.9999999, 0, -0, 5e-324, -1e-310, 1e-17, 2 ** -53, 1e-8, 1, 1e300, 1.7976931348623157e308],
   sin: [0, -0, 5e-324, 1e-310, 1e-8, Math.PI / 4, Math.PI / 2, Math.PI, 3 * Math.PI / 2, 2 * Math.PI, 355, 103993, 710, 999999, 1e6, 1000001, 1e7, 1e22, 1.7976931348623157e308],
   cos: [0, -0, 5e-324, 1e-310, 1e-8, Math.PI / 4, Math.PI / 2, Math.PI, 3 * Math.PI / 2, 2 * Math.PI, 355, 103993, 710, 999999, 1e6, 1000001, 1e7, 1e22, 1.7976931348623157e308],
+  erf: [0, -0, 5e-324, 1e-40, 1e-8, 0.5, 1, 2, 2.5, 3, 3.9, 3.92, 4, 5, 6, 1e30],
   expm1: [0, -0, 5e-324, -1e-310, 1e-17, 1e-8, -1e-8, 0.5, -0.5, 1, -37, -37.5, -38, -745, -1e300, 88.7, 89, 709, 709.78, 709.79, 710, 1e300],
 };
 
@@ -101,8 +102,8 @@ describe("wasm log, tanh, log1p and expm1 against js", () => {
       });
 
       it(`${dtype} ${prim} is within ${bound} ulp of js over 200000 uniform samples near its hard region`, () => {
-        const lo = prim === "log" ? 0 : prim === "log1p" ? -1 : prim === "sin" || prim === "cos" ? -1e6 : -40;
-        const hi = prim === "log" ? 4 : prim === "expm1" ? 40 : prim === "sin" || prim === "cos" ? 1e6 : 4;
+        const lo = prim === "log" ? 0 : prim === "log1p" ? -1 : prim === "sin" || prim === "cos" ? -1e6 : prim === "erf" ? -5 : -40;
+        const hi = prim === "log" ? 4 : prim === "expm1" ? 40 : prim === "sin" || prim === "cos" ? 1e6 : prim === "erf" ? 5 : 4;
         check(Array.from({ length: 200000 }, (_, i) => lo + ((hi - lo) * (i + 0.5)) / 200000 + (i % 7) * 1e-9));
       });
     }

@@ -3,6 +3,7 @@
 //   neg abs sqrt square        f32, f64 (int32: neg abs square)
 //   exp logistic log tanh      f32 and f64; ulp bounds in vector-math.ts
 //   log1p expm1                f32 and f64
+//   erf                        f32 only (f64 runs on js)
 //   sin cos                    f32 and f64; lanes with |x| > SIN_COS_BOUND (and ±Inf) recomputed on js
 //   select_n                   bool predicate, f32 / f64 / int32 cases, full or rank-0 operands
 //   convert_element_type       f32 → f64 and f64 → f32
@@ -16,11 +17,11 @@ import { defineWasmKernel } from "./backend.js";
 import { SIN_COS_BOUND } from "./vector-math.js";
 import { BINARY, copyInPadded, copyInSplat, countCall, isVecDType, nameOf, reservePadded, thresholds, UNARY, wasmFn } from "./kernel-module.js";
 
-const TRANSCENDENTAL = new Set(["exp", "log", "tanh", "logistic", "log1p", "expm1", "sin", "cos"]);
+const TRANSCENDENTAL = new Set(["exp", "log", "tanh", "logistic", "log1p", "expm1", "sin", "cos", "erf"]);
 const pad16 = (bytes: number): number => (bytes + 15) & ~15;
 const largest = (avals: readonly ShapedArray[]): number => avals.reduce((m, a) => Math.max(m, a.size), 0);
 
-type UnaryPrim = "neg" | "abs" | "sqrt" | "square" | "exp" | "log" | "tanh" | "logistic" | "log1p" | "expm1" | "sin" | "cos";
+type UnaryPrim = "neg" | "abs" | "sqrt" | "square" | "exp" | "log" | "tanh" | "logistic" | "log1p" | "expm1" | "sin" | "cos" | "erf";
 type BinaryPrim = "add" | "sub" | "mul" | "div" | "max" | "min";
 
 function defineUnary(prim: UnaryPrim): void {
@@ -75,7 +76,7 @@ function defineBinary(prim: BinaryPrim): void {
   });
 }
 
-for (const p of ["neg", "abs", "sqrt", "square", "exp", "log", "tanh", "logistic", "log1p", "expm1", "sin", "cos"] as const) defineUnary(p);
+for (const p of ["neg", "abs", "sqrt", "square", "exp", "log", "tanh", "logistic", "log1p", "expm1", "sin", "cos", "erf"] as const) defineUnary(p);
 for (const p of ["add", "sub", "mul", "div", "max", "min"] as const) defineBinary(p);
 
 defineWasmKernel("select_n", {
