@@ -1,7 +1,10 @@
 // Wasm kernels of the elementwise primitives (SIMD f32x4 / f64x2 / i32x4, from kernel-module.ts):
 //   add sub mul div max min   f32, f64 (int32: add sub mul max min), full or rank-0 operands
 //   neg abs sqrt square        f32, f64 (int32: neg abs square)
-//   exp logistic               f32 and f64; log tanh f32 only (f64 runs on js); ulp bounds in vector-math.ts
+//   exp logistic log tanh      f32 and f64; ulp bounds in vector-math.ts
+//   log1p expm1                f32 and f64
+//   erf                        f32 only (f64 runs on js)
+//   sin cos                    f32 and f64; lanes with |x| > SIN_COS_BOUND (and ±Inf) recomputed on js
 //   select_n                   bool predicate, f32 / f64 / int32 cases, full or rank-0 operands
 //   convert_element_type       f32 → f64 and f64 → f32
 // Results equal the js backend's bit for bit except the four transcendentals. Each kernel
@@ -11,13 +14,14 @@ import type { TypedArray } from "../../dtype.js";
 import type { FirstOrderPrim } from "../backend.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
+import { SIN_COS_BOUND } from "./vector-math.js";
 import { BINARY, copyInPadded, copyInSplat, countCall, isVecDType, nameOf, reservePadded, thresholds, UNARY, wasmFn } from "./kernel-module.js";
 
-const TRANSCENDENTAL = new Set(["exp", "log", "tanh", "logistic"]);
+const TRANSCENDENTAL = new Set(["exp", "log", "tanh", "logistic", "log1p", "expm1", "sin", "cos", "erf"]);
 const pad16 = (bytes: number): number => (bytes + 15) & ~15;
 const largest = (avals: readonly ShapedArray[]): number => avals.reduce((m, a) => Math.max(m, a.size), 0);
 
-type UnaryPrim = "neg" | "abs" | "sqrt" | "square" | "exp" | "log" | "tanh" | "logistic";
+type UnaryPrim = "neg" | "abs" | "sqrt" | "square" | "exp" | "log" | "tanh" | "logistic" | "log1p" | "expm1" | "sin" | "cos" | "erf";
 type BinaryPrim = "add" | "sub" | "mul" | "div" | "max" | "min";
 
 function defineUnary(prim: UnaryPrim): void {
@@ -32,9 +36,21 @@ function defineUnary(prim: UnaryPrim): void {
       if (!isVecDType(xa!.dtype)) throw new Error(`internal: wasm ${prim} on ${xa!.dtype}`);
       wasmFn(nameOf("u", prim, xa!.dtype))(px, po, pad16(out!.byteLength));
       a.copyOut(po, out!);
+      if (prim === "sin" || prim === "cos") redoHugeOnJs(prim === "sin" ? Math.sin : Math.cos, x!, out!);
       countCall(prim);
     },
   });
+}
+
+/**
+ * The wasm sin/cos reduce |x| ≤ SIN_COS_BOUND only: lanes beyond it (and ±Inf) are
+ * recomputed with Math.sin/Math.cos, as the js backend computes every lane.
+ */
+function redoHugeOnJs(f: (v: number) => number, x: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] as number;
+    if (!(Math.abs(v) <= SIN_COS_BOUND) && !Number.isNaN(v)) out[i] = f(v);
+  }
 }
 
 /** A full operand is copied in (stride 16 bytes per vector); a rank-0 one is splatted (stride 0). */
@@ -60,7 +76,7 @@ function defineBinary(prim: BinaryPrim): void {
   });
 }
 
-for (const p of ["neg", "abs", "sqrt", "square", "exp", "log", "tanh", "logistic"] as const) defineUnary(p);
+for (const p of ["neg", "abs", "sqrt", "square", "exp", "log", "tanh", "logistic", "log1p", "expm1", "sin", "cos", "erf"] as const) defineUnary(p);
 for (const p of ["add", "sub", "mul", "div", "max", "min"] as const) defineBinary(p);
 
 defineWasmKernel("select_n", {

@@ -8,6 +8,7 @@ import type { DType, TypedArray } from "../../dtype.js";
 import { exportedFunction, type FunctionBuilder, instantiateWasm, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { emitExpF32, emitExpF64, emitLogF32, emitLogisticF32, emitLogisticF64, emitTanhF32 } from "./vector-math.js";
+import { emitCosF64, emitErfF32, emitExpm1F64, emitLog1pF64, emitLogF64, emitSinF64, emitTanhF64, viaF64 } from "./vector-math.js";
 
 export type VecDType = "float32" | "float64" | "int32";
 const SUFFIX: { readonly [D in VecDType]: string } = { float32: "f32", float64: "f64", int32: "i32" };
@@ -55,10 +56,10 @@ const floatUnary = (s: "f32x4" | "f64x2"): Readonly<Record<string, UnaryEmit>> =
   square: (b, x) => (s === "f32x4" ? b.f32x4 : b.f64x2).mul(x, x),
 });
 
-/** The unary kernels. f64 has exp and logistic; f64 log and tanh decline and run on js. */
+/** The unary kernels (f32 log1p/expm1/sin/cos/erf run f64 versions on promoted lanes; erf is f32 only). */
 export const UNARY: { readonly [D in VecDType]: Readonly<Record<string, UnaryEmit>> } = {
-  float32: { ...floatUnary("f32x4"), exp: emitExpF32, log: emitLogF32, tanh: emitTanhF32, logistic: emitLogisticF32 },
-  float64: { ...floatUnary("f64x2"), exp: emitExpF64, logistic: emitLogisticF64 },
+  float32: { ...floatUnary("f32x4"), exp: emitExpF32, log: emitLogF32, tanh: emitTanhF32, logistic: emitLogisticF32, log1p: viaF64(emitLog1pF64), expm1: viaF64(emitExpm1F64), sin: viaF64(emitSinF64), cos: viaF64(emitCosF64), erf: emitErfF32 },
+  float64: { ...floatUnary("f64x2"), exp: emitExpF64, logistic: emitLogisticF64, log: emitLogF64, tanh: emitTanhF64, log1p: emitLog1pF64, expm1: emitExpm1F64, sin: emitSinF64, cos: emitCosF64 },
   int32: {
     neg: (b, x) => b.i32x4.neg(x),
     abs: (b, x) => b.i32x4.abs(x),

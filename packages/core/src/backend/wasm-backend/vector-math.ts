@@ -200,3 +200,201 @@ export function emitLogisticF64(b: FunctionBuilder, x: V): void {
     () => b.f64x2.add(e, () => f64s(b, 1)),
   );
 }
+
+/**
+ * ln x on f64x2: fdlibm's __ieee754_log. x = 2^k·m with m in [√½, √2) (denormals scaled by
+ * 2^54 first), f = m − 1, s = f/(2+f), ln(1+f) = f − ½f² + s(½f² + R(s²)) with fdlibm's
+ * degree-14 minimax R, and k·ln2 added in two parts. x < 0 and NaN → NaN, ±0 → −Inf,
+ * +Inf → +Inf. Max error: 1 ulp against Math.log (measured in wasm-math.test.ts).
+ */
+export function emitLogF64(b: FunctionBuilder, x: V): void {
+  const xs = b.newLocal("v128", "log_x");
+  const k = b.newLocal("v128", "log_k");
+  const m = b.newLocal("v128", "log_m");
+  const f = b.newLocal("v128", "log_f");
+  const s = b.newLocal("v128", "log_s");
+  const z = b.newLocal("v128", "log_z");
+  const h = b.newLocal("v128", "log_h");
+  const y = b.newLocal("v128", "log_y");
+  const mask = b.newLocal("v128", "log_mask");
+  b.local.set(mask, () => b.f64x2.lt(x, () => f64s(b, 2.2250738585072014e-308)));
+  b.local.set(xs, () => b.v128.bitselect(() => b.f64x2.mul(x, () => f64s(b, 2 ** 54)), x, mask));
+  // k = biased exponent − 1022 (− 54 for scaled denormals), as f64: the exponent field ORed
+  // into 2^52's bit pattern, minus 2^52 (exact).
+  b.local.set(k, () => b.f64x2.sub(() => b.v128.or(() => b.i64x2.shr_u(xs, 52), () => f64s(b, 2 ** 52)), () => f64s(b, 2 ** 52 + 1022)));
+  b.local.set(k, () => b.f64x2.sub(k, () => b.v128.and(mask, () => f64s(b, 54))));
+  b.local.set(m, () => b.v128.or(() => b.v128.and(xs, () => i64s(b, 0x000fffffffffffffn)), () => i64s(b, 0x3fe0000000000000n)));
+  // m in [½, 1) with x = 2^k·m: below √½ double m (exact) and take 1 from k.
+  b.local.set(mask, () => b.f64x2.lt(m, () => f64s(b, Math.SQRT1_2)));
+  b.local.set(m, () => b.v128.bitselect(() => b.f64x2.add(m, m), m, mask));
+  b.local.set(k, () => b.f64x2.sub(k, () => b.v128.and(() => f64s(b, 1), mask)));
+  b.local.set(f, () => b.f64x2.sub(m, () => f64s(b, 1)));
+  b.local.set(s, () => b.f64x2.div(f, () => b.f64x2.add(f, () => f64s(b, 2))));
+  b.local.set(z, () => b.f64x2.mul(s, s));
+  b.local.set(h, () => b.f64x2.mul(() => b.f64x2.mul(f, f), () => f64s(b, 0.5)));
+  hornerF64(b, z, [
+    0.14798198605116586, 0.15313837699209373, 0.1818357216161805, 0.22222198432149784, 0.2857142874366239, 0.3999999999940942,
+    0.6666666666666735,
+  ]);
+  b.f64x2.mul(z);
+  b.local.set(y);
+  // y = k·ln2_hi − ((h − (s·(h + R) + k·ln2_lo)) − f)
+  b.local.set(y, () => b.f64x2.add(() => b.f64x2.mul(s, () => b.f64x2.add(h, y)), () => b.f64x2.mul(k, () => f64s(b, 1.9082149292705877e-10))));
+  b.local.set(y, () => b.f64x2.sub(() => b.f64x2.sub(h, y), f));
+  b.local.set(y, () => b.f64x2.sub(() => b.f64x2.mul(k, () => f64s(b, 0.6931471803691238)), y));
+  b.local.set(y, () => b.v128.bitselect(x, y, () => b.f64x2.eq(x, () => f64s(b, Number.POSITIVE_INFINITY))));
+  b.local.set(y, () => b.v128.bitselect(() => f64s(b, Number.NEGATIVE_INFINITY), y, () => b.f64x2.eq(x, () => f64s(b, 0))));
+  b.v128.bitselect(() => f64s(b, Number.NaN), y, () => b.v128.not(() => b.f64x2.ge(x, () => f64s(b, 0))));
+}
+
+/**
+ * ln(1+x) on f64x2: u = 1 ⊕ x, ln u (emitLogF64) plus the first-order correction
+ * (x − (u − 1))/u for the rounding of u. |x| < 2^−53 → x (so ±0 and denormals are exact),
+ * −1 → −Inf, x < −1 and NaN → NaN, +Inf → +Inf. Max error: 2 ulp against Math.log1p
+ * (measured in wasm-math.test.ts).
+ */
+export function emitLog1pF64(b: FunctionBuilder, x: V): void {
+  const u = b.newLocal("v128", "l1p_u");
+  const y = b.newLocal("v128", "l1p_y");
+  b.local.set(u, () => b.f64x2.add(x, () => f64s(b, 1)));
+  emitLogF64(b, u);
+  b.local.set(y);
+  b.local.set(y, () => b.f64x2.add(y, () => b.f64x2.div(() => b.f64x2.sub(x, () => b.f64x2.sub(u, () => f64s(b, 1))), u)));
+  b.local.set(y, () => b.v128.bitselect(x, y, () => b.f64x2.lt(() => b.f64x2.abs(x), () => f64s(b, 2 ** -53))));
+  b.local.set(y, () => b.v128.bitselect(x, y, () => b.f64x2.eq(x, () => f64s(b, Number.POSITIVE_INFINITY))));
+  b.local.set(y, () => b.v128.bitselect(() => f64s(b, Number.NEGATIVE_INFINITY), y, () => b.f64x2.eq(x, () => f64s(b, -1))));
+  b.v128.bitselect(() => f64s(b, Number.NaN), y, () => b.v128.not(() => b.f64x2.ge(x, () => f64s(b, -1))));
+}
+
+/**
+ * e^x − 1 on f64x2, by Kahan's trick: u = e^x (emitExpF64); u = 1 → x; else
+ * (u − 1)·(x/ln u), which cancels the rounding of u (x/ln u first: no overflow near 709). x > 709.78 → +Inf (u overflows),
+ * x < −37.5 → −1, NaN → NaN, ±0 and denormals → x. Max error: 3 ulp against Math.expm1
+ * (measured in wasm-math.test.ts).
+ */
+export function emitExpm1F64(b: FunctionBuilder, x: V): void {
+  const u = b.newLocal("v128", "em1_u");
+  const y = b.newLocal("v128", "em1_y");
+  emitExpF64(b, x);
+  b.local.set(u);
+  emitLogF64(b, u);
+  b.local.set(y);
+  b.local.set(y, () => b.f64x2.mul(() => b.f64x2.sub(u, () => f64s(b, 1)), () => b.f64x2.div(x, y)));
+  b.local.set(y, () => b.v128.bitselect(x, y, () => b.f64x2.eq(u, () => f64s(b, 1))));
+  b.local.set(y, () => b.v128.bitselect(() => f64s(b, -1), y, () => b.f64x2.lt(x, () => f64s(b, -37.5))));
+  b.v128.bitselect(() => f64s(b, Number.POSITIVE_INFINITY), y, () => b.f64x2.gt(x, () => f64s(b, 709.78)));
+}
+
+/**
+ * tanh x on f64x2: t = e^{2|x|} − 1 (emitExpm1F64), tanh|x| = t/(t + 2), with x's sign;
+ * |x| clamped to 22 (tanh = 1 in f64 beyond 19.06). No cancellation anywhere, so the
+ * relative accuracy holds from denormals (tanh x = x, −0 kept) to ±1. NaN → NaN,
+ * ±Inf → ±1. Max error: 4 ulp against Math.tanh (measured in wasm-math.test.ts).
+ */
+export function emitTanhF64(b: FunctionBuilder, x: V): void {
+  const a = b.newLocal("v128", "tanh_a");
+  const t = b.newLocal("v128", "tanh_t");
+  b.local.set(a, () => b.f64x2.min(() => b.f64x2.abs(x), () => f64s(b, 22)));
+  b.local.set(a, () => b.f64x2.add(a, a));
+  emitExpm1F64(b, a);
+  b.local.set(t);
+  b.local.set(t, () => b.f64x2.div(t, () => b.f64x2.add(t, () => f64s(b, 2))));
+  b.v128.or(t, () => b.v128.and(x, () => i64s(b, -0x8000000000000000n)));
+}
+
+/**
+ * An f32x4 function computed as its f64x2 version on each half (promoted exactly) and
+ * rounded to f32 once more: the f64 error (a few f64 ulp) vanishes in that rounding, so the
+ * f32 result is the correctly rounded value or its neighbour (max error 1 ulp).
+ */
+export function viaF64(emitF64: (b: FunctionBuilder, x: V) => void): (b: FunctionBuilder, x: V) => void {
+  return (b, x) => {
+    const lo = b.newLocal("v128", "via_lo");
+    const hi = b.newLocal("v128", "via_hi");
+    b.local.set(lo, () => b.f64x2.promote_low_f32x4(x));
+    b.local.set(hi, () => b.f64x2.promote_low_f32x4(() => b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], x, x)));
+    emitF64(b, lo);
+    b.f32x4.demote_f64x2_zero();
+    b.local.set(lo);
+    emitF64(b, hi);
+    b.f32x4.demote_f64x2_zero();
+    b.local.set(hi);
+    b.i8x16.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23], lo, hi);
+  };
+}
+
+/**
+ * |x| up to which emitSinF64/emitCosF64 reduce accurately: n = round(x·2/π) < 2^20, so each
+ * n·(33-bit part of π/2) is exact. Beyond it (and ±Inf) the kernels' lanes are recomputed
+ * with Math.sin/Math.cos by the caller (elementwise.ts).
+ */
+export const SIN_COS_BOUND = 1e6;
+
+/**
+ * sin x (quadrant offset 0) or cos x (offset 1) on f64x2 for |x| ≤ SIN_COS_BOUND: n =
+ * round(x·2/π), r = x − n·π/2 with π/2 in three parts (fdlibm's pio2_1, pio2_2, pio2_2t:
+ * the first two products exact), then fdlibm's __kernel_sin / __kernel_cos polynomials on
+ * |r| ≤ π/4, chosen and signed by the quadrant n + offset. −0 → sin −0, NaN → NaN.
+ */
+function emitSinCosF64(b: FunctionBuilder, x: V, offset: bigint): void {
+  const m = b.newLocal("v128", "sc_m");
+  const n = b.newLocal("v128", "sc_n");
+  const r = b.newLocal("v128", "sc_r");
+  const z = b.newLocal("v128", "sc_z");
+  const s = b.newLocal("v128", "sc_s");
+  const c = b.newLocal("v128", "sc_c");
+  const w = b.newLocal("v128", "sc_w");
+  const q = b.newLocal("v128", "sc_q");
+  const magic = 6755399441055744;
+  b.local.set(m, () => b.f64x2.add(() => b.f64x2.mul(x, () => f64s(b, 2 / Math.PI)), () => f64s(b, magic)));
+  b.local.set(n, () => b.f64x2.sub(m, () => f64s(b, magic)));
+  b.local.set(r, () => b.f64x2.sub(x, () => b.f64x2.mul(n, () => f64s(b, 1.5707963267341256))));
+  b.local.set(r, () => b.f64x2.sub(r, () => b.f64x2.mul(n, () => f64s(b, 6.077100506303966e-11))));
+  b.local.set(r, () => b.f64x2.sub(r, () => b.f64x2.mul(n, () => f64s(b, 2.0222662487959506e-21))));
+  b.local.set(z, () => b.f64x2.mul(r, r));
+  // sin r = r + r·z·S(z)
+  hornerF64(b, z, [1.58969099521155e-10, -2.5050760253406863e-08, 2.7557313707070068e-06, -0.0001984126982985795, 0.00833333333332249, -0.16666666666666632]);
+  b.local.set(s);
+  b.local.set(s, () => b.f64x2.add(r, () => b.f64x2.mul(() => b.f64x2.mul(r, z), s)));
+  // cos r = w + (((1 − w) − z/2) + z²·C(z)) with w = 1 − z/2 (fdlibm's compensated form)
+  hornerF64(b, z, [-1.1359647557788195e-11, 2.087572321298175e-09, -2.7557314351390663e-07, 2.480158728947673e-05, -0.001388888888887411, 0.0416666666666666]);
+  b.local.set(c);
+  b.local.set(w, () => b.f64x2.sub(() => f64s(b, 1), () => b.f64x2.mul(z, () => f64s(b, 0.5))));
+  b.local.set(c, () => b.f64x2.add(() => b.f64x2.sub(() => b.f64x2.sub(() => f64s(b, 1), w), () => b.f64x2.mul(z, () => f64s(b, 0.5))), () => b.f64x2.mul(() => b.f64x2.mul(z, z), c)));
+  b.local.set(c, () => b.f64x2.add(w, c));
+  // quadrant q = n + offset (n's integer bits sit in m's low bits): odd → cos r, bit 1 → negate.
+  b.local.set(q, () => b.i64x2.add(() => b.i64x2.sub(m, () => f64s(b, magic)), () => i64s(b, offset)));
+  b.v128.bitselect(c, s, () => b.i64x2.eq(() => b.v128.and(q, () => i64s(b, 1n)), () => i64s(b, 1n)));
+  b.v128.xor(() => b.i64x2.shl(() => b.v128.and(q, () => i64s(b, 2n)), 62));
+}
+
+/** sin x on f64x2 for |x| ≤ SIN_COS_BOUND. Max error: 2 ulp against Math.sin (measured in wasm-math.test.ts). */
+export function emitSinF64(b: FunctionBuilder, x: V): void {
+  emitSinCosF64(b, x, 0n);
+}
+
+/** cos x on f64x2 for |x| ≤ SIN_COS_BOUND. Max error: 2 ulp against Math.cos (measured in wasm-math.test.ts). */
+export function emitCosF64(b: FunctionBuilder, x: V): void {
+  emitSinCosF64(b, x, 1n);
+}
+
+/**
+ * erf x to about 1e-10 absolute (enough for f32, not for f64): x clamped to ±4 (erf rounds to
+ * ±1 in f32 beyond 3.92), then the Maclaurin series 2/√π · x · Σ_{n≤70} (−x²)^n/(n!(2n+1))
+ * by Horner in f64 (its largest term at |x| = 4, ~3e4, costs ~1e-11 to cancellation; the
+ * truncation is below 1e-15). ±0 and denormals → x·2/√π, NaN → NaN.
+ */
+function emitErfSeriesF64(b: FunctionBuilder, x: V): void {
+  const xc = b.newLocal("v128", "erf_x");
+  const z = b.newLocal("v128", "erf_z");
+  b.local.set(xc, () => b.f64x2.max(() => b.f64x2.min(x, () => f64s(b, 4)), () => f64s(b, -4)));
+  b.local.set(z, () => b.f64x2.mul(xc, xc));
+  const terms: number[] = [];
+  for (let n = 0, f = 1; n <= 70; n++, f *= n) terms.push((n % 2 === 0 ? 1 : -1) / (f * (2 * n + 1)));
+  hornerF64(b, z, terms.reverse());
+  b.f64x2.mul(xc);
+  b.f64x2.mul(() => f64s(b, 2 / Math.sqrt(Math.PI)));
+}
+
+/** erf x on f32x4 (the f64 series on promoted lanes, rounded once to f32). Max error: 1 ulp against js's erf (measured in wasm-math.test.ts). */
+export const emitErfF32 = viaF64(emitErfSeriesF64);
