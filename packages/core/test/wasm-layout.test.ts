@@ -5,13 +5,20 @@
 // counter confirms the kernel (not the js fallback) ran.
 import { array, config, type DType, lax, type NDArray, type TypedArray } from "@jaxts/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { kernelCalls } from "../src/backend/wasm-backend/kernel-module.js";
+import { kernelCalls, thresholds } from "../src/backend/wasm-backend/kernel-module.js";
 import { layoutThreshold } from "../src/backend/wasm-backend/layout.js";
 
 const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
 const saved = { ...layoutThreshold };
-beforeAll(() => Object.assign(layoutThreshold, { elements: 0 }));
-afterAll(() => Object.assign(layoutThreshold, saved));
+const savedReduction = thresholds.reduction;
+beforeAll(() => {
+  Object.assign(layoutThreshold, { elements: 0 });
+  thresholds.reduction = 0;
+});
+afterAll(() => {
+  Object.assign(layoutThreshold, saved);
+  thresholds.reduction = savedReduction;
+});
 afterEach(() => config.set({ backend: "js" }));
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((p, c) => p * c, 1);
@@ -29,8 +36,8 @@ function arr(shape: readonly number[], dtype: DType, seed: number): NDArray {
   return array(vals, { dtype }).reshape([...shape]);
 }
 
-/** `f` on js and on wasm (which must have run `prim`'s kernel), compared element by element with Object.is. */
-function sameOnBoth(prim: string, f: () => NDArray): void {
+/** `f` on js and on wasm (which must have run `prim`'s kernel). */
+function onBoth(prim: string, f: () => NDArray): [js: NDArray, wasm: NDArray] {
   config.set({ backend: "js" });
   const ref = f();
   config.set({ backend: "wasm" });
@@ -38,9 +45,16 @@ function sameOnBoth(prim: string, f: () => NDArray): void {
   const got = f();
   config.set({ backend: "js" });
   expect(kernelCalls.get(prim) ?? 0, `${prim} ran on wasm`).toBeGreaterThan(before);
+  return [ref, got];
+}
+
+const bits = (a: TypedArray): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
+
+/** `f` on js and on wasm, compared element by element with Object.is (NaN equals NaN). */
+function sameOnBoth(prim: string, f: () => NDArray): void {
+  const [ref, got] = onBoth(prim, f);
   expect(got.shape).toEqual(ref.shape);
   expect(got.dtype).toBe(ref.dtype);
-  const bits = (a: TypedArray): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
   expect(bits(got.toTypedArray())).toEqual(bits(ref.toTypedArray()));
 }
 
@@ -127,4 +141,54 @@ it("pad with negative padding is declined by the wasm kernel and still equals js
   const got = lax.pad(arr([6, 5], "float32", 1), 0, [[-1, 2, 0], [1, -2, 1]]).toTypedArray();
   expect(kernelCalls.get("pad") ?? 0).toBe(before);
   expect(Array.from(got)).toEqual(Array.from(ref));
+});
+
+/** Every non-empty subset of the axes of a rank-`n` array. */
+const axisSubsets = (n: number): number[][] =>
+  Array.from({ length: (1 << n) - 1 }, (_, m) => Array.from({ length: n }, (_, i) => i).filter((i) => ((m + 1) >> i) & 1));
+
+const RANK3 = [
+  [3, 5, 7],
+  [4, 1, 9],
+  [2, 0, 3],
+  [6, 33, 5],
+];
+
+describe.each(["float32", "float64"] as const)("wasm reductions over any axes on %s equal js", (dtype) => {
+  it("reduce_max and reduce_min over every axis subset of rank-3 arrays are bit-identical (NaN, ±0, ±Infinity)", () => {
+    for (const shape of RANK3) {
+      for (const axes of axisSubsets(3)) {
+        sameOnBoth("reduce_max", () => lax.reduceMax(arr(shape, dtype, 12), axes));
+        sameOnBoth("reduce_min", () => lax.reduceMin(arr(shape, dtype, 13), axes));
+      }
+    }
+  });
+
+  it("reduce_min on a row of zeros keeps the sign of the first zero, as js does", () => {
+    const x = array([0, -0, 0, -0, -0, 0, -0, 0, 0, -0, -0, 0], { dtype }).reshape([2, 3, 2]);
+    for (const axes of axisSubsets(3)) {
+      sameOnBoth("reduce_min", () => lax.reduceMin(x, axes));
+      sameOnBoth("reduce_max", () => lax.reduceMax(x, axes));
+    }
+  });
+
+  it("reduce_sum over every axis subset of rank-3 arrays agrees with js to the rounding of an f64 sum", () => {
+    const eps = dtype === "float32" ? 2 ** -23 : 0;
+    for (const shape of RANK3) {
+      for (const axes of axisSubsets(3)) {
+        // Infinities clipped to ±1e6 (NaN stays): sums of mixed signs, a NaN row stays NaN.
+        const finite = lax.min(lax.max(arr(shape, dtype, 14), array(-1e6, { dtype })), array(1e6, { dtype }));
+        const [ref, got] = onBoth("reduce_sum", () => lax.reduceSum(finite, axes));
+        const absSum = lax.reduceSum(lax.abs(finite), axes).toTypedArray();
+        const n = axes.reduce((p, a) => p * shape[a]!, 1);
+        const r = ref.toTypedArray();
+        const g = got.toTypedArray();
+        expect(got.shape).toEqual(ref.shape);
+        r.forEach((v, i) => {
+          if (!Number.isFinite(v)) expect(bits(g.subarray(i, i + 1))).toEqual(bits(r.subarray(i, i + 1)));
+          else expect(Math.abs(g[i]! - v)).toBeLessThanOrEqual(eps * Math.abs(v) + n * 2 ** -52 * absSum[i]!);
+        });
+      }
+    }
+  });
 });

@@ -26,7 +26,7 @@ const RANK = 6;
  */
 export const layoutThreshold = { elements: 2048 };
 
-type ElemBytes = 1 | 4 | 8;
+export type ElemBytes = 1 | 4 | 8;
 
 /** Emit the loops of the strided copy; `n`, `s`, `d` are the per-axis counts and byte strides. */
 function emitCopy(b: FunctionBuilder, es: ElemBytes, n: Local<"i32">[], s: Local<"i32">[], d: Local<"i32">[], src: Local<"i32">, dst: Local<"i32">): void {
@@ -118,7 +118,7 @@ function copyFn(es: ElemBytes): WasmExportedFunction {
 }
 
 /** A copy box in elements: counts and source/destination strides per axis. */
-interface Box {
+export interface Box {
   readonly n: readonly number[];
   readonly s: readonly number[];
   readonly d: readonly number[];
@@ -152,7 +152,7 @@ function normalize({ n, s, d }: Box): Box | undefined {
 }
 
 /** Run the strided copy from byte offset `src` to `dst` (boxes with a 0 count copy nothing). */
-function runCopy(es: ElemBytes, src: number, dst: number, box: Box): void {
+export function runCopy(es: ElemBytes, src: number, dst: number, box: Box): void {
   if (box.n.some((c) => c === 0)) return;
   const nb = normalize(box)!;
   const args: number[] = [src, dst];
@@ -162,7 +162,7 @@ function runCopy(es: ElemBytes, src: number, dst: number, box: Box): void {
 
 const elemBytes = (data: TypedArray): ElemBytes => data.BYTES_PER_ELEMENT as ElemBytes;
 const bigEnough = (out: number): boolean => out >= layoutThreshold.elements;
-const fits = (box: Box): boolean => normalize(box) !== undefined;
+export const fits = (box: Box): boolean => normalize(box) !== undefined;
 
 /** A unary layout op: the source box of its one operand, written contiguously to the output. */
 function defineCopy<P extends "broadcast_in_dim" | "transpose" | "rev" | "slice">(
