@@ -164,6 +164,16 @@ describe.each(["float32", "float64"] as const)("wasm reductions over any axes on
     }
   });
 
+  it("argmax and argmin along every axis of rank-3 arrays give js's index (first extreme, first NaN, ties, ±0)", () => {
+    const ties = array([1, 1, 0, -0, -0, 0, NaN, 2, NaN, 3, 3, -1], { dtype }).reshape([2, 3, 2]);
+    for (const x of [...RANK3.filter((s) => !s.includes(0)).map((s) => arr(s, dtype, 15)), ties]) {
+      for (let axis = 0; axis < 3; axis++) {
+        sameOnBoth("argmax", () => lax.argmax(x, axis));
+        sameOnBoth("argmin", () => lax.argmin(x, axis));
+      }
+    }
+  });
+
   it("reduce_min on a row of zeros keeps the sign of the first zero, as js does", () => {
     const x = array([0, -0, 0, -0, -0, 0, -0, 0, 0, -0, -0, 0], { dtype }).reshape([2, 3, 2]);
     for (const axes of axisSubsets(3)) {

@@ -9,6 +9,7 @@
 import type { ShapedArray } from "../../aval.js";
 import type { TypedArray } from "../../dtype.js";
 import { stridesOf } from "../../shape.js";
+import { exportedFunction, instantiateWasm, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { copyInPadded, countCall, nameOf, thresholds, wasmFn } from "./kernel-module.js";
@@ -78,3 +79,79 @@ defineWasmKernel("reduce_min", {
     countCall("reduce_min");
   },
 });
+
+/**
+ * argmax_{f32,f64}(px, rows, n, po): per contiguous row of n ≥ 1 elements, the index (i32) of
+ * the first maximum, or of the first NaN: the js rule `v > best || isNaN(v)`, scanning stops
+ * once best is NaN. argmin is argmax of −x (exact, same rule mirrored).
+ */
+function buildArgModule(): Map<string, WasmExportedFunction> {
+  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+  for (const dt of ["f32", "f64"] as const) {
+    const es = dt === "f32" ? 4 : 8;
+    m.addFunction(`argmax_${dt}`, { params: { px: "i32", rows: "i32", n: "i32", po: "i32" }, export: true }, (b, { px, rows, n, po }) => {
+      const ops = dt === "f32" ? b.f32 : b.f64;
+      const r = b.newLocal("i32", "r");
+      const k = b.newLocal("i32", "k");
+      const bi = b.newLocal("i32", "bi");
+      const p = b.newLocal("i32", "p");
+      const best = b.newLocal(dt, "best");
+      const v = b.newLocal(dt, "v");
+      b.forRange(r, 0, rows, () => {
+        b.local.set(best, () => ops.load(px));
+        b.local.set(bi, 0);
+        b.local.set(p, () => b.i32.add(px, es));
+        b.forRange(k, 1, n, ({ exit }) => {
+          b.br_if(exit, () => ops.ne(best, best));
+          b.local.set(v, () => ops.load(p));
+          b.if(() => b.i32.or(() => ops.gt(v, best), () => ops.ne(v, v)), () => {
+            b.local.set(best, v);
+            b.local.set(bi, k);
+          });
+          b.local.set(p, () => b.i32.add(p, es));
+        });
+        b.i32.store(() => b.i32.add(po, () => b.i32.shl(r, 2)), bi);
+        b.local.set(px, () => b.i32.add(px, () => b.i32.mul(n, es)));
+      });
+    });
+  }
+  const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
+  return new Map(["f32", "f64"].map((dt) => [dt, exportedFunction(instance, `argmax_${dt}`)]));
+}
+
+let argFns: Map<string, WasmExportedFunction> | undefined;
+function argFn(dt: "f32" | "f64"): WasmExportedFunction {
+  argFns ??= buildArgModule();
+  return argFns.get(dt)!;
+}
+
+/** Index of the first max (argmax) / min (argmin) along `axis`, as js computes it. */
+function argReduce(kind: "argmax" | "argmin", x: TypedArray, xa: ShapedArray, axis: number, out: TypedArray): void {
+  const a = arena();
+  a.reset();
+  const dt = xa.dtype === "float32" ? "float32" : "float64";
+  const es = x.BYTES_PER_ELEMENT as ElemBytes;
+  const padded = (x.byteLength + 15) & ~15;
+  const rows = out.length;
+  const { box, identity } = moveBox(xa, [axis]);
+  let px = copyInPadded(x);
+  if (!identity) {
+    const moved = a.reserve(padded);
+    runCopy(es, px, moved, box);
+    px = moved;
+  }
+  if (kind === "argmin") wasmFn(nameOf("u", "neg", dt))(px, px, padded);
+  const po = a.reserve(rows * 4);
+  argFn(dt === "float32" ? "f32" : "f64")(px, rows, xa.shape[axis]!, po);
+  out.set(new Int32Array(a.memory.buffer, po, rows));
+}
+
+for (const kind of ["argmax", "argmin"] as const) {
+  defineWasmKernel(kind, {
+    supports: ([x], { axes }) => axes.length === 1 && x!.shape[axes[0]!]! > 0 && supportsAnyAxes(x!, axes),
+    run([x], [xa], { axes }, _o, [out]) {
+      argReduce(kind, x!, xa!, axes[0]!, out!);
+      countCall(kind);
+    },
+  });
+}
