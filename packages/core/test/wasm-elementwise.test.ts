@@ -252,14 +252,14 @@ describe("wasm reductions over the last axis and over all axes", () => {
     });
   }
 
-  it("a reduction over a leading axis is declined and still correct (runs on js)", () => {
+  it("a reduction over a leading axis runs on wasm (reduce-axes.ts) and equals js bit for bit", () => {
     const x = array(data(4000, "float32", 41), { dtype: "float32" }).reshape([40, 100]);
     config.set({ backend: "js" });
     const ref = lax.reduceMax(x, [0]).toTypedArray();
     config.set({ backend: "wasm" });
     const before = kernelCalls.get("reduce_max") ?? 0;
     const got = lax.reduceMax(x, [0]).toTypedArray();
-    expect(kernelCalls.get("reduce_max") ?? 0).toBe(before);
+    expect(kernelCalls.get("reduce_max") ?? 0).toBe(before + 1);
     expect(exactly(got)).toEqual(exactly(ref));
   });
 });

@@ -11,3 +11,4 @@ export { wasmBackend, defineWasmKernel, wasmPrimitives, type WasmKernel } from "
 export { arena, Arena } from "./arena.js";
 import "./elementwise.js";
 import "./reduce.js";
+import "./layout.js";

@@ -11,6 +11,7 @@ import type { ShapedArray } from "../../aval.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { copyInPadded, countCall, thresholds, wasmFn } from "./kernel-module.js";
+import { reduceAnyAxes, supportsAnyAxes } from "./reduce-axes.js";
 
 /** The row length when `axes` are the trailing axes of `aval` (in any order), else undefined. */
 function trailingRow(aval: ShapedArray, axes: readonly number[]): number | undefined {
@@ -21,11 +22,17 @@ function trailingRow(aval: ShapedArray, axes: readonly number[]): number | undef
 }
 
 const supportsRows = ([x]: readonly ShapedArray[], { axes }: { readonly axes: readonly number[] }): boolean =>
-  (x!.dtype === "float32" || x!.dtype === "float64") && x!.size >= thresholds.reduction && trailingRow(x!, axes) !== undefined;
+  ((x!.dtype === "float32" || x!.dtype === "float64") && x!.size >= thresholds.reduction && trailingRow(x!, axes) !== undefined) ||
+  supportsAnyAxes(x!, axes);
 
 defineWasmKernel("reduce_sum", {
   supports: supportsRows,
   run([x], [xa], { axes }, _o, [out]) {
+    if (trailingRow(xa!, axes) === undefined) {
+      reduceAnyAxes("sum", x!, xa!, axes, out!);
+      countCall("reduce_sum");
+      return;
+    }
     const a = arena();
     a.reset();
     const n = trailingRow(xa!, axes)!;
@@ -42,6 +49,11 @@ defineWasmKernel("reduce_sum", {
 defineWasmKernel("reduce_max", {
   supports: supportsRows,
   run([x], [xa], { axes }, _o, [out]) {
+    if (trailingRow(xa!, axes) === undefined) {
+      reduceAnyAxes("max", x!, xa!, axes, out!);
+      countCall("reduce_max");
+      return;
+    }
     const a = arena();
     a.reset();
     const n = trailingRow(xa!, axes)!;
