@@ -118,7 +118,7 @@ const elementwiseSum: BenchCase = {
 
 // (b) the PERF-NOTES fused benchmark: value and gradient of the sum above.
 // d/dx = (1 − t²)·s + t·s·(1 − s) + x with t = tanh x, s = σ(x).
-const valueGrad: BenchCase = {
+export const valueGrad: BenchCase = {
   name: "b-value-grad",
   what: "value+grad of sum(tanh(x)·σ(x) + ½x²), 1e6 f32",
   tolerance: [1e-3, 1e-5],

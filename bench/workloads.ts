@@ -11,19 +11,15 @@ import { adam, applyUpdates } from "@jaxts/optim";
 import { grad, hessian, jit, valueAndGrad } from "@jaxts/transforms";
 import {
   type BenchCase,
-  chainJ,
-  chainT,
   f32,
   type JaxtsMode,
   jaxtsSide,
   matmul64,
-  N,
   notAvailable,
   read,
   type Side,
-  sigmoid64,
-  sum64,
   type Tensor,
+  valueGrad,
   xData,
 } from "./cases.js";
 import { normalData, type Outputs } from "./harness.js";
@@ -245,40 +241,16 @@ const w2: BenchCase = {
 
 // ── W3: value and gradient of sum(tanh(x)·σ(x) + ½x²), 1e6 f32 ────────────────────────────
 const w3: BenchCase = {
+  // The same computation, inputs, tfjs side and reference as case b-value-grad, plus jax-js.
+  ...valueGrad,
   name: "W3-value-grad-1e6",
   workload: "W3",
-  what: "value+grad of sum(tanh(x)·σ(x) + ½x²), 1e6 f32",
-  tolerance: [1e-3, 1e-5],
   target: { text: "≤ 15 ms eager", mode: "eager", atLeast: false, bound: () => 15 },
-  jaxts: (mode) => {
-    const vg = valueAndGrad((x: NDArray) => np.sum(chainJ(x)));
-    return jaxtsSide(mode, (x: NDArray) => vg(x), f32(xData, [N]));
-  },
-  tfjs: (tf) => {
-    const x = tf.tensor1d(xData, "float32");
-    const vg = tf.valueAndGrad((x: Tensor) => tf.sum(chainT(tf, x)));
-    return {
-      run: () =>
-        readTensors(() => {
-          const { value, grad } = vg(x);
-          return [value, grad];
-        }),
-      dispose: () => x.dispose(),
-    };
-  },
   jaxjs: (jx, mode) => {
     const { numpy: jnp, nn: jnn } = jx;
     const f = (x: JxArray) => jnp.sum(jnp.tanh(x.ref).mul(jnn.sigmoid(x.ref)).add(jnp.square(x).mul(0.5)));
     const vg = jx.valueAndGrad(f);
     return jaxjsSide(jx, mode, (x) => vg(x), [jx.numpy.array(xData)]);
-  },
-  reference: () => {
-    const g = Float64Array.from(xData, (v) => {
-      const t = Math.tanh(v);
-      const s = sigmoid64(v);
-      return (1 - t * t) * s + t * s * (1 - s) + v;
-    });
-    return [[sum64(Float64Array.from(xData, (v) => Math.tanh(v) * sigmoid64(v) + 0.5 * v * v))], g];
   },
 };
 
