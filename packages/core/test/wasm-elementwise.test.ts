@@ -7,14 +7,14 @@
 import { array, config, type DType, lax, type NDArray, type TypedArray } from "@jaxts/core";
 import { valueAndGrad } from "@jaxts/transforms";
 import fc from "fast-check";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { kernelCalls, thresholds } from "../src/backend/wasm-backend/kernel-module.js";
+import { onBoth, orderedBits, runEverySizeOnWasm } from "./helpers/wasm.js";
 
 const SIZES = [0, 1, 3, 4, 5, 17, 1000, 100001];
+/** The thresholds as shipped (runEverySizeOnWasm lowers them for this file). */
 const saved = { ...thresholds };
-beforeAll(() => Object.assign(thresholds, { arithmetic: 0, transcendental: 0, reduction: 0 }));
-afterAll(() => Object.assign(thresholds, saved));
-afterEach(() => config.set({ backend: "js" }));
+runEverySizeOnWasm();
 
 /** Deterministic data with the special values every kernel must get right. */
 function data(n: number, dtype: DType, seed: number): TypedArray {
@@ -32,29 +32,10 @@ function data(n: number, dtype: DType, seed: number): TypedArray {
   return out;
 }
 
-/** `f` evaluated on js and on wasm; the wasm side must have run `prim`'s kernel. */
-function onBoth(prim: string, f: () => NDArray): [js: TypedArray, wasm: TypedArray] {
-  config.set({ backend: "js" });
-  const ref = f().toTypedArray();
-  config.set({ backend: "wasm" });
-  const before = kernelCalls.get(prim) ?? 0;
-  const got = f().toTypedArray();
-  config.set({ backend: "js" });
-  expect(kernelCalls.get(prim) ?? 0, `${prim} ran on wasm`).toBeGreaterThan(before);
-  return [ref, got];
-}
 
 /** Values with −0 and NaN made explicit, so equality is Object.is per element. */
 const exactly = (a: TypedArray): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
 
-const floatBits = (v: number, dtype: DType): bigint => {
-  if (dtype === "float32") {
-    const i = new Int32Array(new Float32Array([v]).buffer)[0]!;
-    return BigInt(i < 0 ? -2147483648 - i : i);
-  }
-  const i = new BigInt64Array(new Float64Array([v]).buffer)[0]!;
-  return i < 0n ? -(2n ** 63n) - i : i;
-};
 
 /** Largest distance in units in the last place (NaN must match NaN). */
 function maxUlp(ref: TypedArray, got: TypedArray, dtype: DType): number {
@@ -66,7 +47,7 @@ function maxUlp(ref: TypedArray, got: TypedArray, dtype: DType): number {
       if (Number.isNaN(r) !== Number.isNaN(g)) return Number.POSITIVE_INFINITY;
       continue;
     }
-    const d = floatBits(r, dtype) - floatBits(g, dtype);
+    const d = orderedBits(r, dtype) - orderedBits(g, dtype);
     worst = Math.max(worst, Number(d < 0n ? -d : d));
   }
   return worst;

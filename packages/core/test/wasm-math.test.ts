@@ -3,38 +3,16 @@
 // for any input: ±0, ±Inf, NaN, denormals, huge values, and each function's edge cases.
 // Size thresholds are lowered to 0 so every size runs on wasm; a call counter confirms the
 // kernel (not the js fallback) ran.
-import { array, config, type DType, lax, type NDArray, type TypedArray } from "@jaxts/core";
+import { array, type DType, lax, type TypedArray } from "@jaxts/core";
 import fc from "fast-check";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { kernelCalls, thresholds } from "../src/backend/wasm-backend/kernel-module.js";
+import { describe, expect, it } from "vitest";
+import { onBoth, orderedBits, runEverySizeOnWasm } from "./helpers/wasm.js";
 
-const saved = { ...thresholds };
-beforeAll(() => Object.assign(thresholds, { arithmetic: 0, transcendental: 0, reduction: 0 }));
-afterAll(() => Object.assign(thresholds, saved));
-afterEach(() => config.set({ backend: "js" }));
+runEverySizeOnWasm();
 
 type FloatDType = "float32" | "float64";
 
-/** `f` evaluated on js and on wasm; the wasm side must have run `prim`'s kernel. */
-function onBoth(prim: string, f: () => NDArray): [js: TypedArray, wasm: TypedArray] {
-  config.set({ backend: "js" });
-  const ref = f().toTypedArray();
-  config.set({ backend: "wasm" });
-  const before = kernelCalls.get(prim) ?? 0;
-  const got = f().toTypedArray();
-  config.set({ backend: "js" });
-  expect(kernelCalls.get(prim) ?? 0, `${prim} ran on wasm`).toBeGreaterThan(before);
-  return [ref, got];
-}
 
-const orderedBits = (v: number, dtype: DType): bigint => {
-  if (dtype === "float32") {
-    const i = new Int32Array(new Float32Array([v]).buffer)[0]!;
-    return BigInt(i < 0 ? -2147483648 - i : i);
-  }
-  const i = new BigInt64Array(new Float64Array([v]).buffer)[0]!;
-  return i < 0n ? -(2n ** 63n) - i : i;
-};
 
 /** Largest distance in units in the last place, with the worst input (NaN must match NaN). */
 function worstUlp(x: TypedArray, ref: TypedArray, got: TypedArray, dtype: DType): { ulp: number; at: number } {

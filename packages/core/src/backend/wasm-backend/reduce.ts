@@ -9,7 +9,8 @@
 //   the first in the row, as js's strict `>` keeps).
 import type { ShapedArray } from "../../aval.js";
 import { arena } from "./arena.js";
-import { defineWasmKernel } from "./backend.js";
+import type { TypedArray } from "../../dtype.js";
+import { defineWasmKernel, type WasmKernel } from "./backend.js";
 import { copyInPadded, countCall, thresholds, wasmFn } from "./kernel-module.js";
 import { reduceAnyAxes, supportsAnyAxes } from "./reduce-axes.js";
 
@@ -25,55 +26,53 @@ const supportsRows = ([x]: readonly ShapedArray[], { axes }: { readonly axes: re
   ((x!.dtype === "float32" || x!.dtype === "float64") && x!.size >= thresholds.reduction && trailingRow(x!, axes) !== undefined) ||
   supportsAnyAxes(x!, axes);
 
-defineWasmKernel("reduce_sum", {
-  supports: supportsRows,
-  run([x], [xa], { axes }, _o, [out]) {
-    if (trailingRow(xa!, axes) === undefined) {
-      reduceAnyAxes("sum", x!, xa!, axes, out!);
-      countCall("reduce_sum");
-      return;
-    }
-    const a = arena();
-    a.reset();
-    const n = trailingRow(xa!, axes)!;
-    const rows = out!.length;
-    const px = copyInPadded(x!);
-    const po = a.reserve(rows * 8);
-    wasmFn(xa!.dtype === "float32" ? "sum_f32" : "sum_f64")(px, rows, n, po);
-    // Float64 → the output dtype (a Float32Array store rounds to nearest even).
-    out!.set(new Float64Array(a.memory.buffer, po, rows));
-    countCall("reduce_sum");
-  },
-});
+/** A reduction kernel: non-trailing axes go to `reduceAnyAxes`; trailing ones copy the rows
+ * into the arena and let `runRows` reduce them into `out`. */
+function rowReduction(
+  kind: "sum" | "max",
+  runRows: (x: TypedArray, xa: ShapedArray, px: number, rows: number, n: number, out: TypedArray) => void,
+): WasmKernel<"reduce_sum" | "reduce_max"> {
+  return {
+    supports: supportsRows,
+    run([x], [xa], { axes }, _o, [out]) {
+      const n = trailingRow(xa!, axes);
+      if (n === undefined) reduceAnyAxes(kind, x!, xa!, axes, out!);
+      else {
+        arena().reset();
+        runRows(x!, xa!, copyInPadded(x!), out!.length, n, out!);
+      }
+      countCall(`reduce_${kind}`);
+    },
+  };
+}
 
-defineWasmKernel("reduce_max", {
-  supports: supportsRows,
-  run([x], [xa], { axes }, _o, [out]) {
-    if (trailingRow(xa!, axes) === undefined) {
-      reduceAnyAxes("max", x!, xa!, axes, out!);
-      countCall("reduce_max");
-      return;
-    }
+defineWasmKernel(
+  "reduce_sum",
+  rowReduction("sum", (_x, xa, px, rows, n, out) => {
     const a = arena();
-    a.reset();
-    const n = trailingRow(xa!, axes)!;
-    const rows = out!.length;
-    const px = copyInPadded(x!);
-    const po = a.reserve(rows * x!.BYTES_PER_ELEMENT);
-    wasmFn(xa!.dtype === "float32" ? "max_f32" : "max_f64")(px, rows, n, po);
-    a.copyOut(po, out!);
+    const po = a.reserve(rows * 8);
+    wasmFn(xa.dtype === "float32" ? "sum_f32" : "sum_f64")(px, rows, n, po);
+    // Float64 → the output dtype (a Float32Array store rounds to nearest even).
+    out.set(new Float64Array(a.memory.buffer, po, rows));
+  }),
+);
+
+defineWasmKernel(
+  "reduce_max",
+  rowReduction("max", (x, xa, px, rows, n, out) => {
+    const a = arena();
+    const po = a.reserve(rows * x.BYTES_PER_ELEMENT);
+    wasmFn(xa.dtype === "float32" ? "max_f32" : "max_f64")(px, rows, n, po);
+    a.copyOut(po, out);
     // A max of 0: js keeps the first zero of the row (its sign), lanes may have kept another.
-    const src = x!;
-    const res = out!;
     for (let r = 0; r < rows; r++) {
-      if (res[r] !== 0) continue;
+      if (out[r] !== 0) continue;
       for (let j = r * n; j < (r + 1) * n; j++) {
-        if (src[j] === 0) {
-          res[r] = src[j]!;
+        if (x[j] === 0) {
+          out[r] = x[j]!;
           break;
         }
       }
     }
-    countCall("reduce_max");
-  },
-});
+  }),
+);
