@@ -10,7 +10,7 @@ import type { ShapedArray } from "../../aval.js";
 import type { TypedArray } from "../../dtype.js";
 import { stridesOf } from "../../shape.js";
 import { exportedFunction, instantiateWasm, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
-import { arena } from "./arena.js";
+import { type Arena, arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { copyInPadded, countCall, nameOf, thresholds, wasmFn } from "./kernel-module.js";
 import { type Box, type ElemBytes, fits, runCopy } from "./layout.js";
@@ -27,27 +27,37 @@ function moveBox(aval: ShapedArray, axes: readonly number[]): { box: Box; identi
   return { box: { n, s: perm.map((p) => strides[p]!), d: stridesOf(n) }, identity: perm.every((p, i) => p === i) };
 }
 
+/**
+ * Copy `x` into the arena with the reduced `axes` moved to the end (one contiguous row per
+ * output element), negated when `negate` (min as −max(−x)). Returns the arena, the rows'
+ * byte offset and the float dtype.
+ */
+function rowsInArena(x: TypedArray, xa: ShapedArray, axes: readonly number[], negate: boolean): { a: Arena; px: number; dt: "float32" | "float64" } {
+  const a = arena();
+  a.reset();
+  const dt = xa.dtype === "float32" ? "float32" : "float64";
+  const padded = (x.byteLength + 15) & ~15;
+  const { box, identity } = moveBox(xa, axes);
+  let px = copyInPadded(x);
+  if (!identity) {
+    const moved = a.reserve(padded);
+    runCopy(x.BYTES_PER_ELEMENT as ElemBytes, px, moved, box);
+    px = moved;
+  }
+  if (negate) wasmFn(nameOf("u", "neg", dt))(px, px, padded);
+  return { a, px, dt };
+}
+
 /** Whether `reduceAnyAxes` takes this operand (float, big enough, at most 6 axes after merging). */
 export const supportsAnyAxes = (x: ShapedArray, axes: readonly number[]): boolean =>
   (x.dtype === "float32" || x.dtype === "float64") && x.size >= thresholds.reduction && fits(moveBox(x, axes).box);
 
 /** Reduce `x` over `axes` into `out` (see the file comment for the order and exactness). */
 export function reduceAnyAxes(kind: AxesReduction, x: TypedArray, xa: ShapedArray, axes: readonly number[], out: TypedArray): void {
-  const a = arena();
-  a.reset();
-  const dt = xa.dtype === "float32" ? "float32" : "float64";
-  const es = x.BYTES_PER_ELEMENT as ElemBytes;
-  const padded = (x.byteLength + 15) & ~15;
+  const { a, px, dt } = rowsInArena(x, xa, axes, kind === "min");
+  const es = x.BYTES_PER_ELEMENT;
   const rows = out.length;
   const n = rows === 0 ? 0 : x.length / rows;
-  const { box, identity } = moveBox(xa, axes);
-  let px = copyInPadded(x);
-  if (!identity) {
-    const moved = a.reserve(padded);
-    runCopy(es, px, moved, box);
-    px = moved;
-  }
-  if (kind === "min") wasmFn(nameOf("u", "neg", dt))(px, px, padded);
   const suffix = dt === "float32" ? "f32" : "f64";
   if (kind === "sum") {
     const po = a.reserve(rows * 8);
@@ -127,20 +137,8 @@ function argFn(dt: "f32" | "f64"): WasmExportedFunction {
 
 /** Index of the first max (argmax) / min (argmin) along `axis`, as js computes it. */
 function argReduce(kind: "argmax" | "argmin", x: TypedArray, xa: ShapedArray, axis: number, out: TypedArray): void {
-  const a = arena();
-  a.reset();
-  const dt = xa.dtype === "float32" ? "float32" : "float64";
-  const es = x.BYTES_PER_ELEMENT as ElemBytes;
-  const padded = (x.byteLength + 15) & ~15;
+  const { a, px, dt } = rowsInArena(x, xa, [axis], kind === "argmin");
   const rows = out.length;
-  const { box, identity } = moveBox(xa, [axis]);
-  let px = copyInPadded(x);
-  if (!identity) {
-    const moved = a.reserve(padded);
-    runCopy(es, px, moved, box);
-    px = moved;
-  }
-  if (kind === "argmin") wasmFn(nameOf("u", "neg", dt))(px, px, padded);
   const po = a.reserve(rows * 4);
   argFn(dt === "float32" ? "f32" : "f64")(px, rows, xa.shape[axis]!, po);
   out.set(new Int32Array(a.memory.buffer, po, rows));
