@@ -27,16 +27,7 @@ import {
   vjpWithAux,
 } from "@jaxts/transforms";
 import { describe, expect, it } from "vitest";
-
-/** Run `thunk`, expect it to throw, and return what it threw. */
-function thrown(thunk: () => unknown): Error {
-  try {
-    thunk();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected an error, but none was thrown");
-}
+import { thrown } from "../packages/core/test/helpers/thrown.js";
 
 const x3 = array([0.5, 1.0, -0.3]);
 const sumSin = (x: NDArray) => np.sum(np.sin(x));

@@ -4,15 +4,7 @@ import { ArgumentError, array, DTypeError, type NDArray, np } from "@jaxts/core"
 import { grad, jit, printSavedResiduals, savedResiduals } from "@jaxts/transforms";
 import { arrayArb, checkGrads, pytreeArb, shapeArb } from "@jaxts/transforms/testing";
 import { describe, expect, it } from "vitest";
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected an error, but none was thrown");
-}
+import { thrown } from "../packages/core/test/helpers/thrown.js";
 
 describe("transformations of a non-function", () => {
   it("jit(42) is an ArgumentError naming jit", () => {

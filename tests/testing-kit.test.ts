@@ -5,15 +5,7 @@ import { customJvp } from "@jaxts/transforms";
 import { arrayArb, checkGrads, GradientCheckError, pytreeArb, shapeArb } from "@jaxts/transforms/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-
-function thrown(thunk: () => unknown): Error {
-  try {
-    thunk();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected an error, but none was thrown");
-}
+import { thrown } from "../packages/core/test/helpers/thrown.js";
 
 const x3 = array([0.4, -1.1, 0.7], { dtype: "float64" });
 

@@ -19,16 +19,7 @@ import {
   tree,
 } from "@jaxts/core";
 import { describe, expect, it } from "vitest";
-
-/** Run f and return what it threw (failing the test if it did not throw). */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected an error, but none was thrown");
-}
+import { thrown } from "./helpers/thrown.js";
 
 describe("an error about a bad value never fails while describing it", () => {
   it("random.key with an object without a prototype is an ArgumentError", () => {

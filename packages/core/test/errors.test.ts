@@ -23,16 +23,7 @@ import {
   TreeStructureError,
   tree,
 } from "@jaxts/core";
-
-/** Run f and return what it threw (failing the test if it did not throw). */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a throw");
-}
+import { thrown } from "./helpers/thrown.js";
 
 function expectError(f: () => unknown, cls: new (...args: never[]) => Error, ...words: (string | RegExp)[]): void {
   const e = thrown(f);

@@ -24,6 +24,7 @@ import {
 import * as tables from "../src/backend/wasm/opcodes.js";
 import type { OpSpec } from "../src/backend/wasm/opcodes.js";
 import { JaxtsError } from "../src/errors.js";
+import { thrown } from "./helpers/thrown.js";
 
 type Params = Readonly<Record<string, ValType>>;
 
@@ -39,15 +40,6 @@ function kernel<P extends Params>(
   const mem = newWasmMemory(memory);
   const instance = instantiateWasm(compileWasm(m.build()), { env: { mem } });
   return { f: exportedFunction(instance, "f"), mem };
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a throw");
 }
 
 function expectAsmError(f: () => unknown, ...words: (string | RegExp)[]): void {

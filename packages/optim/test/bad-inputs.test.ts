@@ -4,16 +4,7 @@
 import { ArgumentError, array, JaxtsError, type NDArray } from "@jaxts/core";
 import { describe, expect, it } from "vitest";
 import { adam, applyUpdates, injectHyperparams, masked, multiSteps, scaleByAdam, scaleBySchedule, schedules, sgd, trace, addDecayedWeights } from "../src/index.js";
-
-/** Run f and return what it threw (failing the test if it did not throw). */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected an error, but none was thrown");
-}
+import { thrown } from "../../core/test/helpers/thrown.js";
 
 const params = { w: array([1, 2]) };
 const grads = { w: array([0.5, -0.5]) };

@@ -73,3 +73,4 @@ export function expectLeavesClose(got: Leaves, want: Leaves, tol: number, what =
     });
   }
 }
+
