@@ -4,18 +4,21 @@ import { sizeOf } from "./shape.js";
 
 export class ShapedArray {
   readonly shape: readonly number[];
+  /** The number of elements (computed once: every kernel and allocation asks). */
+  readonly size: number;
   constructor(
     shape: readonly number[],
     readonly dtype: DType,
     readonly weakType: boolean = false,
   ) {
-    this.shape = Object.freeze([...shape]);
+    // Avals are made for every primitive application, and most shapes come from another
+    // aval (already frozen, so safe to share); only a shape the caller could still mutate
+    // is copied.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    this.size = sizeOf(this.shape);
   }
   get ndim(): number {
     return this.shape.length;
-  }
-  get size(): number {
-    return sizeOf(this.shape);
   }
   strengthened(): ShapedArray {
     return this.weakType ? new ShapedArray(this.shape, this.dtype, false) : this;

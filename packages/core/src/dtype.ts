@@ -93,6 +93,8 @@ export function checkArrayShape(shape: unknown, d: DType, where: string): number
  * one needed, and an engine's RangeError (allocation failure) becomes a ShapeError. */
 export function allocate(d: DType, size: number): TypedArray {
   checkElementCount(size, d, "allocate");
+  const bytes = size * itemSize(d);
+  if (bytes > ON_HEAP_BYTES && bytes <= POOLED_BYTES) return pooled(d, size, bytes);
   try {
     switch (d) {
       case "float32":
@@ -107,6 +109,40 @@ export function allocate(d: DType, size: number): TypedArray {
   } catch (e) {
     if (e instanceof RangeError) throw new ShapeError(`allocate: could not allocate ${formatBytes(size * itemSize(d))} (${size} elements of ${d}): ${e.message}`);
     throw e;
+  }
+}
+
+// Small buffers are carved out of shared slabs. A typed array over 64 bytes gets its own
+// ArrayBuffer, and creating one costs about 1 µs here (backing store, external-memory
+// bookkeeping) against 50 ns for a view into an existing slab: at the sizes of eager
+// scalar and small-vector code that was the largest single cost of a primitive. Slab
+// space is never handed out twice, so every buffer starts zeroed and no two arrays share
+// bytes; a slab is freed by the garbage collector once no view into it is alive. The cost
+// is that one long-lived small array keeps its 16 KiB slab alive (Node's Buffer pool makes
+// the same trade with 8 KiB). Buffers are internal: users only ever see copies.
+/** V8 keeps typed arrays up to this size on its own heap, already cheap. */
+const ON_HEAP_BYTES = 64;
+const POOLED_BYTES = 1024;
+const SLAB_BYTES = 16384;
+let slab = new ArrayBuffer(0);
+let slabTop = 0;
+
+function pooled(d: DType, size: number, bytes: number): TypedArray {
+  if (slabTop + bytes > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabTop = 0;
+  }
+  const at = slabTop;
+  slabTop = (at + bytes + 7) & ~7; // 8-byte alignment for the next Float64Array
+  switch (d) {
+    case "float32":
+      return new Float32Array(slab, at, size);
+    case "float64":
+      return new Float64Array(slab, at, size);
+    case "int32":
+      return new Int32Array(slab, at, size);
+    case "bool":
+      return new Uint8Array(slab, at, size);
   }
 }
 

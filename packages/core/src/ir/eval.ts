@@ -7,6 +7,7 @@ import { allocate } from "../dtype.js";
 import { bind } from "../trace/core.js";
 import { type Atom, type ClosedJaxpr, type Eqn, type Jaxpr, Literal, type Var } from "./jaxpr.js";
 import type { PrimitiveName } from "../primitives/params.js";
+import { VarEnv } from "./var-env.js";
 
 export function literalArray(l: Literal): ConcreteArray {
   const data = allocate(l.aval.dtype, 1);
@@ -42,17 +43,23 @@ export function evalJaxprFlat(jaxpr: Jaxpr, consts: readonly NDArray[], args: re
       `evalJaxpr: the jaxpr takes ${jaxpr.constVars.length} constants and ${jaxpr.inVars.length} arguments, got ${consts.length} and ${args.length}`,
     );
   }
-  const env = new Map<Var, NDArray>();
+  const env = new VarEnv<NDArray>(jaxpr);
   const read = (a: Atom): NDArray => (a instanceof Literal ? literalArray(a) : env.get(a)!);
-  jaxpr.constVars.forEach((v, i) => env.set(v, consts[i]!));
-  jaxpr.inVars.forEach((v, i) => env.set(v, args[i]!));
+  const { constVars, inVars, eqns } = jaxpr;
+  for (let i = 0; i < constVars.length; i++) env.set(constVars[i]!, consts[i]!);
+  for (let i = 0; i < inVars.length; i++) env.set(inVars[i]!, args[i]!);
   const dead = deadAfter(jaxpr);
-  jaxpr.eqns.forEach((eqn, k) => {
-    const outs = bindEqn(eqn, eqn.inputs.map(read));
-    eqn.outVars.forEach((v, i) => env.set(v, outs[i]!));
+  for (let k = 0; k < eqns.length; k++) {
+    const eqn = eqns[k]!;
+    const inputs = eqn.inputs;
+    const ins = new Array<NDArray>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) ins[i] = read(inputs[i]!);
+    const outs = bindEqn(eqn, ins);
+    const outVars = eqn.outVars;
+    for (let i = 0; i < outVars.length; i++) env.set(outVars[i]!, outs[i]!);
     // Drop every value right after its last use, so intermediates do not pile up.
     for (const v of dead[k]!) env.delete(v);
-  });
+  }
   return jaxpr.outs.map(read);
 }
 

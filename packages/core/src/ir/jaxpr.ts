@@ -6,7 +6,12 @@ import { ArgumentError } from "../errors.js";
 import { pythonFloatRepr, shortestFloat } from "../format.js";
 import type { ParamsOf, PrimitiveName } from "../primitives/params.js";
 
+let nextVarId = 0;
+
 export class Var {
+  /** Unique and increasing in creation order, so passes can index arrays by it instead
+   * of hashing Var objects (see VarEnv). */
+  readonly id: number = nextVarId++;
   constructor(readonly aval: ShapedArray) {}
 }
 

@@ -48,11 +48,12 @@ export class EvalTrace extends Trace {
     super(null, "eager evaluation");
   }
   processPrimitive<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
-    const concrete = args.map((a) => {
-      if (a instanceof ConcreteArray) return a;
+    for (const a of args) {
+      if (a instanceof ConcreteArray) continue;
       const from = a instanceof Tracer ? a.trace.transform : "unknown";
       throw new TracerLeakError(`${prim}: got a tracer from ${from} outside of its transformation`);
-    });
+    }
+    const concrete = args as readonly ConcreteArray[];
     if (isHigherOrder(prim)) return runHigherOrder(prim, concrete, params as ParamsOf<typeof prim>);
     return applyPrimitive(prim as FirstOrderPrim, concrete, params as ParamsOf<FirstOrderPrim>);
   }

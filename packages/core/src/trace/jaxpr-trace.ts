@@ -47,10 +47,22 @@ export class JaxprTrace extends Trace {
   }
 
   processPrimitive<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
-    const inputs = args.map((a) => this.atom(a));
-    const outAvals = abstractEval(prim, args.map((a) => a.aval), params);
-    const outs = outAvals.map((av) => new JaxprTracer(this, av, new Var(av), prim));
-    this.eqns.push(new Eqn(prim, inputs, params, outs.map((o) => o.v)));
+    const n = args.length;
+    const inputs = new Array<Atom>(n);
+    const inAvals = new Array<ShapedArray>(n);
+    for (let i = 0; i < n; i++) {
+      inputs[i] = this.atom(args[i]!);
+      inAvals[i] = args[i]!.aval;
+    }
+    const outAvals = abstractEval(prim, inAvals, params);
+    const outs = new Array<JaxprTracer>(outAvals.length);
+    const outVars = new Array<Var>(outAvals.length);
+    for (let i = 0; i < outAvals.length; i++) {
+      const v = new Var(outAvals[i]!);
+      outVars[i] = v;
+      outs[i] = new JaxprTracer(this, outAvals[i]!, v, prim);
+    }
+    this.eqns.push(new Eqn(prim, inputs, params, outVars));
     return outs;
   }
 

@@ -2,7 +2,7 @@
 // each linear equation's output cotangents are pulled back through its transpose rule.
 // Cotangents are freed as soon as they are consumed, and (when the caller hands over
 // ownership) each residual is released right after its last use.
-import { type Eqn, type Jaxpr, Literal, literalArray, type NDArray, NotDifferentiableError, type PrimitiveName, type Var } from "@jaxts/core";
+import { type Eqn, type Jaxpr, Literal, literalArray, type NDArray, NotDifferentiableError, type PrimitiveName, type Var, VarEnv } from "@jaxts/core";
 import { type LinearPrim, type TransposeArg, transposeRules, UndefinedPrimal } from "./transpose-rules.js";
 import { addTangents, type Tangent, Zero } from "./zero.js";
 
@@ -21,58 +21,89 @@ export interface BackwardOptions {
 }
 
 export function backwardPass(jaxpr: Jaxpr, residuals: NDArray[], cts: readonly Tangent[], opts: BackwardOptions = {}): Tangent[] {
-  const linear = new Set<Var>(jaxpr.inVars);
-  const primalEnv = new Map<Var, NDArray>();
-  jaxpr.constVars.forEach((v, i) => primalEnv.set(v, residuals[i]!));
-  if (opts.consumeResiduals) residuals.length = 0;
+  // Plain loops and one map per role: this runs once per grad call, and at small sizes the
+  // bookkeeping here is a visible share of an eager step.
+  // Variables are keyed by id in arrays (VarEnv), not hashed: see core's ir/var-env.ts.
+  const linear = new VarEnv<true>(jaxpr);
+  for (const v of jaxpr.inVars) linear.set(v, true);
+  const primalEnv = new VarEnv<NDArray>(jaxpr);
+  const constVars = jaxpr.constVars;
+  for (let i = 0; i < constVars.length; i++) primalEnv.set(constVars[i]!, residuals[i]!);
+  const consume = opts.consumeResiduals === true;
+  if (consume) residuals.length = 0;
 
   // Partial evaluation stages only equations with a linear (tangent) input.
-  const linearEqns = jaxpr.eqns;
-  for (const eqn of linearEqns) {
-    if (!eqn.inputs.some((a) => !(a instanceof Literal) && linear.has(a))) {
-      throw new NotDifferentiableError(`internal: equation \`${eqn.primitive}\` of a linear jaxpr has no linear input`);
-    }
-    for (const v of eqn.outVars) linear.add(v);
+  const eqns = jaxpr.eqns;
+  for (const eqn of eqns) {
+    let hasLinear = false;
+    for (const a of eqn.inputs) if (!(a instanceof Literal) && linear.has(a)) hasLinear = true;
+    if (!hasLinear) throw new NotDifferentiableError(`internal: equation \`${eqn.primitive}\` of a linear jaxpr has no linear input`);
+    for (const v of eqn.outVars) linear.set(v, true);
   }
 
-  // Last use of every residual, counted in backward order (the smallest equation index).
-  const lastUse = new Map<Var, number>();
-  linearEqns.forEach((eqn, i) => {
-    for (const a of eqn.inputs) if (!(a instanceof Literal) && !linear.has(a) && !lastUse.has(a)) lastUse.set(a, i);
-  });
-  const releaseAt = new Map<number, Var[]>();
-  if (opts.consumeResiduals) for (const [v, i] of lastUse) releaseAt.set(i, [...(releaseAt.get(i) ?? []), v]);
+  // Each residual is released right after its last use in backward order (the smallest
+  // equation index that reads it).
+  let releaseAt: Var[][] | undefined;
+  if (consume) {
+    releaseAt = [];
+    const seen = new VarEnv<true>(jaxpr);
+    for (let i = 0; i < eqns.length; i++) {
+      for (const a of eqns[i]!.inputs) {
+        if (a instanceof Literal || linear.has(a) || seen.has(a)) continue;
+        seen.set(a, true);
+        (releaseAt[i] ??= []).push(a);
+      }
+    }
+  }
 
-  const ctEnv = new Map<Var, Tangent>();
+  const ctEnv = new VarEnv<Tangent>(jaxpr);
   const accumulate = (v: Var, ct: Tangent): void => {
     const prev = ctEnv.get(v);
     ctEnv.set(v, prev === undefined ? ct : addTangents(prev, ct));
   };
-  jaxpr.outs.forEach((a, i) => {
+  const outs = jaxpr.outs;
+  for (let i = 0; i < outs.length; i++) {
+    const a = outs[i]!;
     if (!(a instanceof Literal) && linear.has(a)) accumulate(a, cts[i]!);
-  });
+  }
 
-  for (let i = linearEqns.length - 1; i >= 0; i--) {
-    const eqn = linearEqns[i]!;
-    const outCts = eqn.outVars.map((v) => {
-      const ct = ctEnv.get(v) ?? new Zero(v.aval);
-      ctEnv.delete(v);
-      return ct;
-    });
-    if (outCts.some((c) => !(c instanceof Zero))) {
+  for (let i = eqns.length - 1; i >= 0; i--) {
+    const eqn = eqns[i]!;
+    const outVars = eqn.outVars;
+    const outCts = new Array<Tangent>(outVars.length);
+    let anyNonZero = false;
+    for (let k = 0; k < outVars.length; k++) {
+      const v = outVars[k]!;
+      const ct = ctEnv.get(v);
+      if (ct === undefined) outCts[k] = new Zero(v.aval);
+      else {
+        ctEnv.delete(v);
+        outCts[k] = ct;
+        if (!(ct instanceof Zero)) anyNonZero = true;
+      }
+    }
+    if (anyNonZero) {
       if (!isLinearPrim(eqn.primitive)) {
         throw new NotDifferentiableError(`reverse-mode differentiation: no transpose rule for primitive \`${eqn.primitive}\``);
       }
-      const args: TransposeArg[] = eqn.inputs.map((a) =>
-        a instanceof Literal ? literalArray(a) : linear.has(a) ? new UndefinedPrimal(a.aval) : primalEnv.get(a)!,
-      );
+      const inputs = eqn.inputs;
+      const args = new Array<TransposeArg>(inputs.length);
+      for (let k = 0; k < inputs.length; k++) {
+        const a = inputs[k]!;
+        args[k] = a instanceof Literal ? literalArray(a) : linear.has(a) ? new UndefinedPrimal(a.aval) : primalEnv.get(a)!;
+      }
       const inCts = transposeEqn(eqn as Eqn<LinearPrim>, outCts, args);
-      eqn.inputs.forEach((a, k) => {
+      for (let k = 0; k < inputs.length; k++) {
+        const a = inputs[k]!;
         const ct = inCts[k];
-        if (!(a instanceof Literal) && linear.has(a) && ct !== null && ct !== undefined) accumulate(a, ct);
-      });
+        if (!(a instanceof Literal) && ct !== null && ct !== undefined && linear.has(a)) accumulate(a, ct);
+      }
     }
-    for (const v of releaseAt.get(i) ?? []) primalEnv.delete(v);
+    const done = releaseAt?.[i];
+    if (done !== undefined) for (const v of done) primalEnv.delete(v);
   }
-  return jaxpr.inVars.map((v) => ctEnv.get(v) ?? new Zero(v.aval));
+  const inVars = jaxpr.inVars;
+  const result = new Array<Tangent>(inVars.length);
+  for (let k = 0; k < inVars.length; k++) result[k] = ctEnv.get(inVars[k]!) ?? new Zero(inVars[k]!.aval);
+  return result;
 }

@@ -47,15 +47,24 @@ export class JvpTrace extends Trace {
   }
 
   processPrimitive<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
-    const primals: NDArray[] = [];
-    const tangents: Tangent[] = [];
-    for (const a of args) {
-      const [p, t] = this.unpack(a);
-      primals.push(p);
-      tangents.push(t);
+    // Unpacked inline (no [primal, tangent] pairs): this runs for every primitive under jvp/grad.
+    const n = args.length;
+    const primals = new Array<NDArray>(n);
+    const tangents = new Array<Tangent>(n);
+    let allZero = true;
+    for (let i = 0; i < n; i++) {
+      const a = args[i]!;
+      if (a instanceof JvpTracer && a.trace === this) {
+        primals[i] = a.primal;
+        tangents[i] = a.tangent;
+        if (!(a.tangent instanceof Zero)) allZero = false;
+      } else {
+        primals[i] = a;
+        tangents[i] = new Zero(a.aval);
+      }
     }
     const parent = this.parent!;
-    if (tangents.every(isZero)) return withTrace(parent, () => bind(prim, primals, params));
+    if (allZero) return withTrace(parent, () => bind(prim, primals, params));
     const rule: (typeof jvpRules)[P] = jvpRules[prim];
     const [outs, outTangents] = withTrace(parent, () => rule(primals, tangents, params));
     return outs.map((p, i) => this.pack(p, outTangents[i]!));

@@ -12,20 +12,28 @@ import {
   type NDArray,
   type ParamsOf,
   type PrimitiveName,
+  type Trace,
   withTrace,
 } from "@jaxts/core";
 import { jvpFlat } from "./jvp.js";
 import { isControlFlow, partialEvalControl } from "./partial-eval.js";
 import { isZero, type Tangent, Zero } from "./zero.js";
 
-/** Which primitive produced each known value (for savedResiduals' report). */
-export const knownProducers = new WeakMap<NDArray, string>();
-
 export class PartialEvalTrace extends JaxprTrace {
+  /**
+   * Which primitive produced each known rank-0 value (and, when `recordAll`, each known
+   * value: savedResiduals' report). A plain map owned by this trace, which dies with it,
+   * rather than a global WeakMap: an insert per value into an ephemeron table was a
+   * measurable part of every eager primitive under grad. Larger values are recorded only
+   * on request, so the map never keeps a big intermediate alive for the whole forward pass.
+   */
+  readonly knownProducers = new Map<NDArray, string>();
+  recordAll = false;
+
   /** Computed rank-0 values stay residuals (constants), so savedResiduals reports them;
    * scalars that came from the program text still print as literals. */
   override atom(x: NDArray): Atom {
-    if (x.ndim === 0 && knownProducers.has(x)) return super.atomAsConst(x);
+    if (x.ndim === 0 && isKnownValue(this, x)) return super.atomAsConst(x);
     return super.atom(x);
   }
 
@@ -39,16 +47,25 @@ export class PartialEvalTrace extends JaxprTrace {
   }
 
   override processPrimitive<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
-    const unknown = args.some((a) => this.isUnknown(a));
+    let unknown = false;
+    for (const a of args) if (a instanceof JaxprTracer && a.trace === this) unknown = true;
     if (unknown) {
       // Control flow is split into a known loop/branch run now and an unknown one staged.
       if (isControlFlow(prim)) return partialEvalControl(this, prim, args, params as ParamsOf<typeof prim>);
       return super.processPrimitive(prim, args, params);
     }
     const outs = withTrace(this.parent!, () => bind(prim, args, params));
-    for (const o of outs) knownProducers.set(o, prim);
+    for (const o of outs) if (this.recordAll || o.ndim === 0) this.knownProducers.set(o, prim);
     return outs;
   }
+}
+
+/** Was `x` computed as a known value by this or an enclosing partial-evaluation trace? */
+function isKnownValue(trace: PartialEvalTrace, x: NDArray): boolean {
+  for (let t: Trace | null = trace; t !== null; t = t.parent) {
+    if (t instanceof PartialEvalTrace && t.knownProducers.has(x)) return true;
+  }
+  return false;
 }
 
 export interface Linearized {
@@ -59,6 +76,8 @@ export interface Linearized {
   /** For each output: is its tangent symbolically zero (absent from the jaxpr's outs)? */
   readonly outZero: readonly boolean[];
   readonly outAvals: NDArray["aval"][];
+  /** The primitive that produced each residual (undefined for arguments and constants). */
+  readonly residualProducers: readonly (string | undefined)[];
 }
 
 const differentiable = (x: NDArray): boolean => x.dtype === "float32" || x.dtype === "float64";
@@ -67,8 +86,10 @@ export function linearizeFlat(
   f: (args: readonly NDArray[]) => readonly NDArray[],
   primals: readonly NDArray[],
   transform = "linearize",
+  recordProducers = false,
 ): Linearized {
   const pe = new PartialEvalTrace(currentTrace(), transform);
+  pe.recordAll = recordProducers;
   try {
     const tanIns = primals.map((p) => pe.newArg(p.aval));
     const tangents: Tangent[] = primals.map((p, i) => (differentiable(p) ? tanIns[i]! : new Zero(p.aval)));
@@ -76,7 +97,7 @@ export function linearizeFlat(
     const outZero = outTangents.map(isZero);
     const live = outTangents.filter((t): t is NDArray => !isZero(t));
     const { jaxpr, consts } = pe.finalize(tanIns, live);
-    return { primalsOut: outs, jaxpr, residuals: consts, outZero, outAvals: outs.map((o) => o.aval) };
+    return { primalsOut: outs, jaxpr, residuals: consts, outZero, outAvals: outs.map((o) => o.aval), residualProducers: consts.map((c) => pe.knownProducers.get(c)) };
   } finally {
     pe.active = false;
   }

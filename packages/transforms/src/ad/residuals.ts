@@ -2,7 +2,7 @@
 // constants of its linearized jaxpr, with where each came from.
 import { flattenArgs, type NDArray, tree } from "@jaxts/core";
 import { checkCallable, flattenOutputs } from "./args.js";
-import { knownProducers, linearizeFlat } from "./linearize.js";
+import { linearizeFlat } from "./linearize.js";
 import { type Loosen, call } from "./types.js";
 
 export interface SavedResidual {
@@ -18,10 +18,10 @@ const bytesPer = { float32: 4, float64: 8, int32: 4, bool: 1 } as const;
 export function savedResiduals<A extends unknown[], R>(f: (...args: A) => R, ...args: Loosen<A>): SavedResidual[] {
   checkCallable("savedResiduals", f);
   const [flat, inDef] = flattenArgs(args, "savedResiduals");
-  const lin = linearizeFlat((xs) => flattenOutputs(call(f, tree.unflatten(inDef, xs) as unknown[]), "savedResiduals")[0], flat, "savedResiduals");
-  return lin.residuals.map((r: NDArray) => {
+  const lin = linearizeFlat((xs) => flattenOutputs(call(f, tree.unflatten(inDef, xs) as unknown[]), "savedResiduals")[0], flat, "savedResiduals", true);
+  return lin.residuals.map((r: NDArray, i) => {
     const arg = flat.indexOf(r);
-    const producer = knownProducers.get(r);
+    const producer = lin.residualProducers[i];
     const source = arg >= 0 ? `argument leaf ${arg}` : producer ? `output of ${producer}` : "a constant";
     return { aval: r.aval.str(), bytes: r.size * bytesPer[r.dtype], source };
   });
