@@ -51,7 +51,9 @@ export function backwardPass(jaxpr: Jaxpr, residuals: NDArray[], cts: readonly T
       for (const a of eqns[i]!.inputs) {
         if (a instanceof Literal || linear.has(a) || seen.has(a)) continue;
         seen.set(a, true);
-        (releaseAt[i] ??= []).push(a);
+        const list = releaseAt[i];
+        if (list === undefined) releaseAt[i] = [a];
+        else list.push(a);
       }
     }
   }
