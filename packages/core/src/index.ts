@@ -20,5 +20,4 @@ export { arange, eye, full, linspace, ones, onesLike, zeros, zerosLike } from ".
 export { makeJaxpr, evalJaxpr, flattenArgs, leafToArray } from "./ir/make-jaxpr.js";
 export { ClosedJaxpr, Eqn, Jaxpr, Literal, Var, type Atom, printJaxpr } from "./ir/jaxpr.js";
 export { evalJaxprFlat, bindEqn, literalArray } from "./ir/eval.js";
-export { VarEnv } from "./ir/var-env.js";
 export * from "./internals.js";

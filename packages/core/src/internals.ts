@@ -1,6 +1,6 @@
 // The extension surface for @jaxts/transforms: traces, tracers, bind, rule signatures.
 // Users do not need these; transformations are built from them.
-export { Trace, Tracer, bind, bind1, currentTrace, withTrace, checkNotLeaked, concretizationError } from "./trace/core.js";
+export { Trace, Tracer, bind, bind1, bindUnder, currentTrace, withTrace, checkNotLeaked, concretizationError } from "./trace/core.js";
 export { EvalTrace, evalTrace } from "./trace/eval-trace.js";
 export { JaxprTrace, JaxprTracer, traceToJaxpr, hoistConsts } from "./trace/jaxpr-trace.js";
 export { abstractEval, abstractEvalRules } from "./primitives/index.js";
@@ -11,6 +11,7 @@ export { binaryShape } from "./primitives/elementwise.js";
 export { checkOptions, nearestKey, type OptionKind, type OptionSpec } from "./options.js";
 export { broadcastShapes, normalizeAxes, normalizeAxis, sizeOf, stridesOf, fmtShape } from "./shape.js";
 export { sameShape } from "./aval.js";
+export { VarEnv, varLayout, type VarLayout } from "./ir/var-env.js";
 export { defaultFloat } from "./config.js";
 export { isDType, checkDType, allocate } from "./dtype.js";
 export { joinBranchConsts } from "./lax/control.js";

@@ -62,6 +62,18 @@ export function bind<P extends PrimitiveName>(prim: P, args: readonly NDArray[],
   return currentTrace().processPrimitive(prim, args, params);
 }
 
+/** `withTrace(t, () => bind(prim, args, params))` without the closure (it runs for every
+ * primitive a transformation passes through to its parent). */
+export function bindUnder<P extends PrimitiveName>(t: Trace, prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
+  const prev = current;
+  current = t;
+  try {
+    return bind(prim, args, params);
+  } finally {
+    current = prev;
+  }
+}
+
 export function bind1<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray {
   return bind(prim, args, params)[0]!;
 }

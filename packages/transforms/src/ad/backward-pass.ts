@@ -2,7 +2,7 @@
 // each linear equation's output cotangents are pulled back through its transpose rule.
 // Cotangents are freed as soon as they are consumed, and (when the caller hands over
 // ownership) each residual is released right after its last use.
-import { type Eqn, type Jaxpr, Literal, literalArray, type NDArray, NotDifferentiableError, type PrimitiveName, type Var, VarEnv } from "@jaxts/core";
+import { type Eqn, type Jaxpr, Literal, literalArray, type NDArray, NotDifferentiableError, type PrimitiveName, type Var, VarEnv, varLayout } from "@jaxts/core";
 import { type LinearPrim, type TransposeArg, transposeRules, UndefinedPrimal } from "./transpose-rules.js";
 import { addTangents, type Tangent, Zero } from "./zero.js";
 
@@ -24,9 +24,10 @@ export function backwardPass(jaxpr: Jaxpr, residuals: NDArray[], cts: readonly T
   // Plain loops and one map per role: this runs once per grad call, and at small sizes the
   // bookkeeping here is a visible share of an eager step.
   // Variables are keyed by id in arrays (VarEnv), not hashed: see core's ir/var-env.ts.
-  const linear = new VarEnv<true>(jaxpr);
+  const layout = varLayout(jaxpr);
+  const linear = new VarEnv<true>(layout);
   for (const v of jaxpr.inVars) linear.set(v, true);
-  const primalEnv = new VarEnv<NDArray>(jaxpr);
+  const primalEnv = new VarEnv<NDArray>(layout);
   const constVars = jaxpr.constVars;
   for (let i = 0; i < constVars.length; i++) primalEnv.set(constVars[i]!, residuals[i]!);
   const consume = opts.consumeResiduals === true;
@@ -46,7 +47,7 @@ export function backwardPass(jaxpr: Jaxpr, residuals: NDArray[], cts: readonly T
   let releaseAt: Var[][] | undefined;
   if (consume) {
     releaseAt = [];
-    const seen = new VarEnv<true>(jaxpr);
+    const seen = new VarEnv<true>(layout);
     for (let i = 0; i < eqns.length; i++) {
       for (const a of eqns[i]!.inputs) {
         if (a instanceof Literal || linear.has(a) || seen.has(a)) continue;
@@ -58,7 +59,7 @@ export function backwardPass(jaxpr: Jaxpr, residuals: NDArray[], cts: readonly T
     }
   }
 
-  const ctEnv = new VarEnv<Tangent>(jaxpr);
+  const ctEnv = new VarEnv<Tangent>(layout);
   const accumulate = (v: Var, ct: Tangent): void => {
     const prev = ctEnv.get(v);
     ctEnv.set(v, prev === undefined ? ct : addTangents(prev, ct));

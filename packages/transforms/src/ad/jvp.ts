@@ -11,6 +11,7 @@ import {
   Trace,
   Tracer,
   bind,
+  bindUnder,
   checkNotLeaked,
   withTrace,
 } from "@jaxts/core";
@@ -64,7 +65,7 @@ export class JvpTrace extends Trace {
       }
     }
     const parent = this.parent!;
-    if (allZero) return withTrace(parent, () => bind(prim, primals, params));
+    if (allZero) return bindUnder(parent, prim, primals, params);
     const rule: (typeof jvpRules)[P] = jvpRules[prim];
     const [outs, outTangents] = withTrace(parent, () => rule(primals, tangents, params));
     return outs.map((p, i) => this.pack(p, outTangents[i]!));

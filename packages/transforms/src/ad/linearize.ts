@@ -5,6 +5,8 @@
 import {
   type Atom,
   bind,
+  bindUnder,
+  ConcreteArray,
   currentTrace,
   type Jaxpr,
   JaxprTrace,
@@ -33,7 +35,7 @@ export class PartialEvalTrace extends JaxprTrace {
   /** Computed rank-0 values stay residuals (constants), so savedResiduals reports them;
    * scalars that came from the program text still print as literals. */
   override atom(x: NDArray): Atom {
-    if (x.ndim === 0 && isKnownValue(this, x)) return super.atomAsConst(x);
+    if (x instanceof ConcreteArray && x.ndim === 0 && isKnownValue(this, x)) return super.atomAsConst(x);
     return super.atom(x);
   }
 
@@ -54,8 +56,9 @@ export class PartialEvalTrace extends JaxprTrace {
       if (isControlFlow(prim)) return partialEvalControl(this, prim, args, params as ParamsOf<typeof prim>);
       return super.processPrimitive(prim, args, params);
     }
-    const outs = withTrace(this.parent!, () => bind(prim, args, params));
-    for (const o of outs) if (this.recordAll || o.ndim === 0) this.knownProducers.set(o, prim);
+    const outs = bindUnder(this.parent!, prim, args, params);
+    // Only concrete scalars need recording for `atom` (a tracer is never a literal anyway).
+    for (const o of outs) if (this.recordAll || (o.ndim === 0 && o instanceof ConcreteArray)) this.knownProducers.set(o, prim);
     return outs;
   }
 }
