@@ -8,6 +8,7 @@ import type { BenchCase, JaxtsMode } from "./cases.js";
 import { defaultTiming, fmtErr, fmtMs, fmtRatio, type Outputs, type Timing } from "./harness.js";
 import type { MemoryTable } from "./memory.js";
 import type { JaxtsRss } from "./rss.js";
+import { describeFlat, FLAT_TOLERANCE, type FlatMemory } from "./flat.js";
 
 /** One column of the report: a library in a mode (and, for tfjs, a backend). */
 export interface Column {
@@ -47,6 +48,8 @@ export interface RunInfo {
   readonly date: string;
   readonly node: string;
   readonly cpu: string;
+  /** The jaxts backend measured, in words. */
+  readonly backend: string;
   readonly tfjs: string;
   readonly jaxjs: string;
   readonly columns: readonly Column[];
@@ -179,6 +182,8 @@ export interface Report {
   /** RSS after loading jaxts, TensorFlow.js and jax-js, before any case ran. */
   readonly loadedRss: number | undefined;
   readonly jaxtsRss: JaxtsRss | undefined;
+  /** Memory over 100,000 eager training steps (bench/flat.ts). */
+  readonly flat: FlatMemory | undefined;
   readonly seconds: number;
   readonly filters: readonly string[];
 }
@@ -198,7 +203,7 @@ export function writeReport(rep: Report): string {
   L.push(
     `- Machine: ${info.cpu}, Linux ${release()}, Node ${info.node}. Shared and noisy: the same configuration moves 10–30 % between runs, and more when other jobs run (load average 1 / 5 / 15 min at the start ${load(info.loadStart)}, at the end ${load(loadavg())}; above 2 means the benchmark shared its 2 cores).`,
   );
-  L.push(`- jaxts at commit ${gitCommit()}, \`js\` backend (plain JS kernels; the wasm backend of issue 9 is not there yet).`);
+  L.push(`- jaxts at commit ${gitCommit()}, ${info.backend}.`);
   L.push(`- TensorFlow.js ${info.tfjs}; jax-js (\`@jax-js/jax\`) ${info.jaxjs}, \`init("wasm", "cpu")\`.`);
   for (const c of columns) L.push(`  - **${c.label}**: ${c.detail}`);
   for (const n of info.notes) L.push(`- Note: ${n}`);
@@ -221,6 +226,9 @@ export function writeReport(rep: Report): string {
     ...(rep.jaxtsRss === undefined
       ? []
       : [["M — peak RSS of jaxts alone (W1–W6, fresh process)", "≤ 250 MiB", `${mib(rep.jaxtsRss.peak)} MiB`, mMet(rep.jaxtsRss.peak), "-", "-"]]),
+    ...(rep.flat === undefined
+      ? []
+      : [[`M — flat over ${rep.flat.steps.toLocaleString("en-US")} eager training steps (growth, first → last quarter)`, `flat (≤ ${mib(FLAT_TOLERANCE)} MiB)`, `${(rep.flat.growth / 2 ** 20).toFixed(1)} MiB`, rep.flat.growth <= FLAT_TOLERANCE ? "**yes**" : "no", "-", "-"]]),
   ];
   L.push(
     md(
@@ -230,7 +238,7 @@ export function writeReport(rep: Report): string {
   );
   L.push("");
   L.push(
-    "W5 and the jitted W2–W4 have no target in issue 9 (they belong to the next issue, fusion under `jit`); \"flat over 100,000 eager steps\" (M) is not measured here. M is the kernel's high-water mark (VmHWM): the whole run's process also holds TensorFlow.js and jax-js (whose wasm memories never shrink), so the second M row runs the jaxts sides alone in a fresh process.",
+    `W5 and the jitted W2–W4 have no target in issue 9 (they belong to the next issue, fusion under \`jit\`).${rep.flat === undefined ? "" : ` Flat memory: ${describeFlat(rep.flat)} (bench/flat.ts).`} M is the kernel's high-water mark (VmHWM): the whole run's process also holds TensorFlow.js and jax-js (whose wasm memories never shrink), so the second M row runs the jaxts sides alone in a fresh process.`,
   );
   L.push("");
 

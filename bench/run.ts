@@ -4,6 +4,7 @@
 // `pnpm bench memory` runs the memory benchmark (bench/memory.ts). A run without filters (or
 // with `--write`) also writes BENCHMARKS.md at the repository root (bench/report.ts).
 import { cpus, loadavg } from "node:os";
+import { config } from "@jaxts/core";
 import { type BenchCase, cases, isNotAvailable, type JaxtsMode, type Side } from "./cases.js";
 import { defaultTiming, fmtErr, fmtMs, fmtRatio, formatTable, kernelPeakRss, sampledPeakRss, sampleRss, relativeErrors, time } from "./harness.js";
 import { type JaxJsSetup, loadJaxJs } from "./jaxjs.js";
@@ -11,6 +12,7 @@ import type { MemoryTable } from "./memory.js";
 import { type CaseResult, type Column, type Measured, type RunInfo, writeReport, workloadTables } from "./report.js";
 import { loadTfjs, type TF, type TfBackend } from "./tfjs.js";
 import { type JaxtsRss, jaxtsOnlyRss } from "./rss.js";
+import { describeFlat, FLAT_TOLERANCE, type FlatMemory, flatMemory } from "./flat.js";
 import { workloads } from "./workloads.js";
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
@@ -50,8 +52,9 @@ async function main(): Promise<void> {
   const selected = allCases.filter((c) => filters.length === 0 || filters.some((f) => c.name.toLowerCase().includes(f)));
   const runMemory = filters.length === 0 || filters.some(isMemoryFilter);
   const runRss = filters.length === 0 || filters.includes("rss");
-  if (selected.length === 0 && !runMemory && !runRss) {
-    console.error(`no case matches ${filters.join(", ")}; cases: ${allCases.map((c) => c.name).join(", ")}, memory, rss`);
+  const runFlat = filters.length === 0 || filters.includes("flat");
+  if (selected.length === 0 && !runMemory && !runRss && !runFlat) {
+    console.error(`no case matches ${filters.join(", ")}; cases: ${allCases.map((c) => c.name).join(", ")}, memory, rss, flat`);
     process.exitCode = 1;
     return;
   }
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
     loadedRss = sampleRss();
     const notes = [...setup.notes, ...(jaxjs.note === undefined ? [] : [jaxjs.note])];
     const columns: Column[] = [
-      { label: "jaxts", lib: "jaxts", mode: "eager", detail: "js backend (plain JS kernels), eager" },
+      { label: "jaxts", lib: "jaxts", mode: "eager", detail: `${backendText()}, eager` },
       { label: "jaxts jit", lib: "jaxts", mode: "jit", detail: "jit: stages once, evaluates the jaxpr with the same kernels" },
       ...setup.backends.map((b): Column => ({ label: b.label, lib: "tfjs", mode: "eager", detail: b.detail, backend: b.name })),
       ...(jaxjs.jx === null
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       node: process.version,
       cpu: `${cpus()[0]?.model ?? "?"} × ${cpus().length}`,
+      backend: backendText(),
       tfjs: tf.version.tfjs,
       jaxjs: jaxjs.version,
       columns,
@@ -116,6 +120,17 @@ async function main(): Promise<void> {
     else console.log(`\nM (jaxts alone): peak RSS ${mib(jaxtsRss.peak)} MiB of a fresh process running every workload's jaxts sides ${jaxtsRss.calls / 2 / workloads.length} times (eager and jit); ${mib(jaxtsRss.baseline)} MiB after loading`);
   }
 
+  let flat: FlatMemory | string | undefined;
+  if (runFlat) {
+    const steps = Number(args.find((a) => a.startsWith("--flat-steps="))?.slice("--flat-steps=".length) ?? Number.NaN);
+    flat = flatMemory(Number.isInteger(steps) && steps > 0 ? steps : undefined);
+    if (typeof flat === "string") problems.push(flat);
+    else {
+      console.log(`\nM (flat): ${describeFlat(flat)}`);
+      if (flat.growth > FLAT_TOLERANCE) problems.push(`memory is not flat: ${describeFlat(flat)}`);
+    }
+  }
+
   const peak = kernelPeakRss() ?? sampledPeakRss();
   console.log(`M (whole run): peak RSS of this benchmark process ${mib(peak)} MiB (VmHWM; largest sample between calls ${mib(sampledPeakRss())} MiB); ${loadedRss === undefined ? "" : `${mib(loadedRss)} MiB after loading the three libraries; `}target ≤ 250 MiB`);
   if (problems.length > 0) {
@@ -124,9 +139,15 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   }
   if (info !== undefined && (filters.length === 0 || forceWrite)) {
-    const file = writeReport({ info, results, memory, problems, peakRss: peak, sampledRss: sampledPeakRss(), loadedRss, jaxtsRss: typeof jaxtsRss === "object" ? jaxtsRss : undefined, seconds: (performance.now() - started) / 1000, filters });
+    const file = writeReport({ info, results, memory, problems, peakRss: peak, sampledRss: sampledPeakRss(), loadedRss, jaxtsRss: typeof jaxtsRss === "object" ? jaxtsRss : undefined, flat: typeof flat === "object" ? flat : undefined, seconds: (performance.now() - started) / 1000, filters });
     console.log(`\nwrote ${file}`);
   } else if (info !== undefined) console.log("\n(filtered run: BENCHMARKS.md not written; add --write to write it anyway)");
+}
+
+/** The jaxts backend this run measures (the default, or JAXTS_BACKEND). */
+function backendText(): string {
+  const { backend, threads } = config.get() as { backend: string; threads?: number };
+  return backend === "wasm" ? `wasm backend (WebAssembly SIMD kernels${threads === undefined ? "" : `, ${threads} thread${threads === 1 ? "" : "s"}`})` : `${backend} backend (plain JS kernels)`;
 }
 
 function printSummary(results: readonly CaseResult[], columns: readonly Column[]): void {

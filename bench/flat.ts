@@ -1,0 +1,102 @@
+// M, second half: memory stays flat over 100,000 eager training steps. A fresh process (only
+// jaxts loaded, on the default backend) trains a small MLP with Adam, one eager
+// valueAndGrad + update per step, and samples RSS every few thousand steps. After a warm-up
+// (V8 sizes its heaps, the arena reaches its working size) RSS must stop growing: any per-step
+// leak — an array, a jaxpr, a cache entry, a wasm arena that creeps — shows as a slope.
+// Run by bench/run.ts (`pnpm bench flat`, and in a full run); `--steps N` for a shorter run.
+import { spawnSync } from "node:child_process";
+import { realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { kernelPeakRss, sampleRss } from "./harness.js";
+
+export interface FlatMemory {
+  readonly steps: number;
+  readonly backend: string;
+  /** [step, RSS bytes] every `every` steps, the first taken after the warm-up. */
+  readonly samples: readonly (readonly [number, number])[];
+  /** Median RSS of the last quarter of the samples minus that of the first quarter, bytes
+   * (medians, because V8 resizes its heaps in steps of several MiB both ways). */
+  readonly growth: number;
+  readonly peak: number;
+  readonly msPerStep: number;
+}
+
+export const FLAT_STEPS = 100_000;
+const WARMUP = 10_000;
+const thisFile = fileURLToPath(import.meta.url);
+
+async function childMain(steps: number): Promise<void> {
+  const { config, np, random } = await import("@jaxts/core");
+  const { valueAndGrad } = await import("@jaxts/transforms");
+  const { adam, applyUpdates } = await import("@jaxts/optim");
+  type A = ReturnType<typeof np.zeros>;
+  interface Params {
+    readonly w1: A;
+    readonly b1: A;
+    readonly w2: A;
+    readonly b2: A;
+  }
+  const [k1, k2, k3] = random.split(random.key(0), 3);
+  const x = random.normal(k1!, [32, 16]);
+  const y = np.sin(np.sum(x, { axis: 1, keepdims: true }));
+  let params: Params = { w1: random.normal(k2!, [16, 32]).mul(0.2), b1: np.zeros([32]), w2: random.normal(k3!, [32, 1]).mul(0.2), b2: np.zeros([1]) };
+  const loss = (p: Params): A => np.mean(np.square(np.tanh(x.matmul(p.w1).add(p.b1)).matmul(p.w2).add(p.b2).sub(y)));
+  const vg = valueAndGrad(loss);
+  const opt = adam(1e-3);
+  let state = opt.init(params);
+  const step = (): number => {
+    const [l, g] = vg(params);
+    const [updates, next] = opt.update(g, state, params);
+    params = applyUpdates(params, updates);
+    state = next;
+    return Number(l.item());
+  };
+  const warmup = Math.min(WARMUP, Math.floor(steps / 10));
+  const every = Math.max(1, Math.floor(steps / 50));
+  for (let i = 0; i < warmup; i++) step();
+  const samples: [number, number][] = [[warmup, sampleRss()]];
+  const t0 = performance.now();
+  let last = 0;
+  for (let i = warmup; i < steps; i++) {
+    last = step();
+    if ((i + 1) % every === 0) samples.push([i + 1, sampleRss()]);
+  }
+  const msPerStep = (performance.now() - t0) / Math.max(1, steps - warmup);
+  if (!Number.isFinite(last)) throw new Error(`the loss is ${last}`);
+  const median = (xs: readonly (readonly [number, number])[]): number => {
+    const s = xs.map(([, r]) => r).sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)]!;
+  };
+  const quarter = Math.max(1, Math.floor(samples.length / 4));
+  const growth = median(samples.slice(-quarter)) - median(samples.slice(0, quarter));
+  const result: FlatMemory = { steps, backend: config.get().backend, samples, growth, peak: kernelPeakRss() ?? Math.max(...samples.map(([, r]) => r)), msPerStep };
+  console.log(JSON.stringify(result));
+}
+
+/** Runs the child and returns its figures, or an error message. */
+export function flatMemory(steps = FLAT_STEPS): FlatMemory | string {
+  const args = ["--import", "tsx", "--conditions=@jaxts/source", thisFile, "--child", String(steps)];
+  const child = spawnSync(process.execPath, args, { cwd: join(dirname(thisFile), ".."), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 900_000 });
+  if (child.status !== 0) return `the flat-memory child failed (status ${child.status}, signal ${child.signal})`;
+  try {
+    return JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "") as FlatMemory;
+  } catch {
+    return "the flat-memory child printed no result";
+  }
+}
+
+/** Growth allowed after the warm-up: RSS moves by a few MiB as V8 resizes its heaps. */
+export const FLAT_TOLERANCE = 16 * 2 ** 20;
+
+export function describeFlat(f: FlatMemory): string {
+  const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+  const first = f.samples[0]!;
+  const lastSample = f.samples.at(-1)!;
+  return `${f.steps} eager Adam steps of an MLP 16-32-1 (batch 32) on ${f.backend}, ${f.msPerStep.toFixed(3)} ms/step: RSS ${mib(first[1])} MiB at step ${first[0]}, ${mib(lastSample[1])} MiB at step ${lastSample[0]}, growth from the first to the last quarter of the run ${mib(f.growth)} MiB (medians) (${f.growth <= FLAT_TOLERANCE ? "flat" : "NOT flat"}: tolerance ${mib(FLAT_TOLERANCE)} MiB)`;
+}
+
+const argv = process.argv;
+if (argv[1] !== undefined && realpathSync(argv[1]) === realpathSync(thisFile) && argv.includes("--child")) {
+  await childMain(Number(argv[argv.indexOf("--child") + 1] ?? FLAT_STEPS));
+}
