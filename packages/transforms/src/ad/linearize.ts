@@ -18,7 +18,7 @@ import {
   withTrace,
 } from "@jaxts/core";
 import { jvpFlat } from "./jvp.js";
-import { isControlFlow, partialEvalControl } from "./partial-eval.js";
+import { hasSplitRule, partialEvalSplit } from "./partial-eval.js";
 import { isZero, type Tangent, Zero } from "./zero.js";
 
 export class PartialEvalTrace extends JaxprTrace {
@@ -52,8 +52,8 @@ export class PartialEvalTrace extends JaxprTrace {
     let unknown = false;
     for (const a of args) if (a instanceof JaxprTracer && a.trace === this) unknown = true;
     if (unknown) {
-      // Control flow is split into a known loop/branch run now and an unknown one staged.
-      if (isControlFlow(prim)) return partialEvalControl(this, prim, args, params as ParamsOf<typeof prim>);
+      // Control flow and pjit are split into a known half run now and an unknown one staged.
+      if (hasSplitRule(prim)) return partialEvalSplit(this, prim, args, params as ParamsOf<typeof prim>);
       return super.processPrimitive(prim, args, params);
     }
     const outs = bindUnder(this.parent!, prim, args, params);

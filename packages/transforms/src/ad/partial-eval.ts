@@ -22,6 +22,7 @@ import {
   Var,
 } from "@jaxts/core";
 import { PartialEvalTrace } from "./linearize.js";
+import { pjitPartialEval } from "./pjit-rules.js";
 import { zerosOf } from "./zero.js";
 
 export interface SplitJaxpr {
@@ -208,18 +209,23 @@ function whilePartialEval(): NDArray[] {
   );
 }
 
-export const partialEvalRules: { readonly [P in ControlFlowPrim]: PartialEvalRule<P> } = {
+/** Primitives with their own partial-evaluation rule: the others are staged whole when any
+ * operand is unknown. */
+export type SplitPrim = ControlFlowPrim | "pjit";
+
+export const partialEvalRules: { readonly [P in SplitPrim]: PartialEvalRule<P> } = {
   scan: scanPartialEval,
   cond: condPartialEval,
   while: whilePartialEval,
+  pjit: (trace, args, params) => pjitPartialEval(trace, args, params),
 };
 
-/** Split a control-flow equation with some unknown operands (see the rules above). */
-export function partialEvalControl<P extends ControlFlowPrim>(trace: PartialEvalTrace, prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
+/** Split an equation with some unknown operands by its rule (see the rules above). */
+export function partialEvalSplit<P extends SplitPrim>(trace: PartialEvalTrace, prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
   const rule: (typeof partialEvalRules)[P] = partialEvalRules[prim];
   return rule(trace, args, params);
 }
 
-const controlFlow = new Set<PrimitiveName>(Object.keys(partialEvalRules) as ControlFlowPrim[]);
-export const isControlFlow = (p: PrimitiveName): p is ControlFlowPrim => controlFlow.has(p);
+const splitPrims = new Set<PrimitiveName>(Object.keys(partialEvalRules) as SplitPrim[]);
+export const hasSplitRule = (p: PrimitiveName): p is SplitPrim => splitPrims.has(p);
 

@@ -15,6 +15,7 @@ import {
 } from "@jaxts/core";
 import { instantiate, type Tangent, Zero, zerosOf } from "./zero.js";
 import { condTranspose, scanTranspose } from "./control-transpose.js";
+import { pjitTranspose } from "./pjit-rules.js";
 
 /** A linear operand whose value is unknown: only its aval is. */
 export class UndefinedPrimal {
@@ -28,7 +29,7 @@ export type TransposeRule<P extends PrimitiveName> = (cts: readonly Tangent[], a
 export type LinearPrim =
   | "neg" | "add" | "sub" | "mul" | "div" | "convert_element_type" | "reduce_sum" | "cumsum" | "broadcast_in_dim"
   | "reshape" | "transpose" | "squeeze" | "rev" | "slice" | "concatenate" | "pad" | "gather" | "scatter_add"
-  | "dot_general" | "select_n" | "custom_lin" | "scan" | "cond";
+  | "dot_general" | "select_n" | "custom_lin" | "scan" | "cond" | "pjit";
 
 const ct0 = (cts: readonly Tangent[]): NDArray => instantiate(cts[0]!);
 
@@ -217,6 +218,7 @@ export const transposeRules: { readonly [P in LinearPrim]: TransposeRule<P> } = 
   },
   scan: (cts, args, params) => scanTranspose(cts, args, params),
   cond: (cts, args, params) => condTranspose(cts, args, params),
+  pjit: (cts, args, params) => pjitTranspose(cts, args, params),
 };
 
 function callBwd(bwd: CustomBwd, res: readonly NDArray[], cts: readonly NDArray[], _name: string): NDArray[] {

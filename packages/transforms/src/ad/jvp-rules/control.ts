@@ -15,8 +15,9 @@ import {
 } from "@jaxts/core";
 import { jaxprFn } from "../jaxpr-ad.js";
 import { jvpFlat } from "../jvp.js";
+import { flags, rewriteCache } from "../rewrite-cache.js";
 import { instantiate, isZero, type Tangent, Zero } from "../zero.js";
-import type { JvpTable } from "./types.js";
+import type { JvpRule, JvpTable } from "./types.js";
 
 export interface JvpJaxpr {
   /** (captured consts..., primals..., non-zero tangents...) -> (outs..., non-zero out tangents...) */
@@ -84,7 +85,26 @@ function withPattern(tangents: readonly Tangent[], mask: readonly boolean[]): ND
 
 const floatMask = (avals: readonly ShapedArray[]): boolean[] => avals.map((a) => isFloat(a.dtype));
 
-export const controlJvpRules: JvpTable<"cond" | "while" | "scan"> = {
+const jvpCache = rewriteCache<JvpJaxpr>((j) => j.consts);
+
+/** JVP: pjit over (consts, primals, non-zero tangents) → (outs, non-zero out tangents). */
+const pjitJvp: JvpRule<"pjit"> = (primals, tangents, params) => {
+  const { jaxpr, name, num_consts } = params;
+  const nonzero = tangents.map((t) => !isZero(t));
+  const noInstantiate = jaxpr.outs.map(() => false);
+  const j = jvpCache(jaxpr, flags(nonzero), () => jvpJaxpr(jaxpr, nonzero, noInstantiate));
+  const live = tangents.filter((t): t is NDArray => !isZero(t));
+  const all = bind("pjit", [...j.consts, ...primals, ...live], { jaxpr: j.jaxpr, name: `jvp(${name})`, num_consts: j.consts.length + num_consts });
+  const n = jaxpr.outs.length;
+  const outs = all.slice(0, n);
+  let k = n;
+  const outTangents: Tangent[] = outs.map((o, i) => (j.nonzeroOut[i] ? all[k++]! : new Zero(o.aval)));
+  return [outs, outTangents];
+};
+
+
+export const controlJvpRules: JvpTable<"cond" | "while" | "scan" | "pjit"> = {
+  pjit: pjitJvp,
   cond: (primals, tangents, { branches }) => {
     const ops = primals.slice(1);
     const nz = tangents.slice(1).map((t) => !isZero(t));

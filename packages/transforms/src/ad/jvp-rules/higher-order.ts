@@ -1,4 +1,5 @@
-// JVP rules of the primitives that carry functions: custom rules, checkpoint, custom_lin, pjit.
+// JVP rules of the primitives that carry functions: custom rules, checkpoint, custom_lin
+// (pjit's is with the control-flow rules in control.ts: it too rewrites its jaxpr).
 import { bind, isFloat, type NDArray, NotDifferentiableError } from "@jaxts/core";
 import { checkpointJvp } from "../checkpoint.js";
 import { jaxprFn } from "../jaxpr-ad.js";
@@ -6,7 +7,7 @@ import { jvpFlat } from "../jvp.js";
 import { instantiate, isZero, Zero } from "../zero.js";
 import type { JvpTable } from "./types.js";
 
-export const higherOrderJvpRules: JvpTable<"custom_jvp_call" | "custom_vjp_call" | "custom_lin" | "checkpoint" | "pjit"> = {
+export const higherOrderJvpRules: JvpTable<"custom_jvp_call" | "custom_vjp_call" | "custom_lin" | "checkpoint"> = {
   custom_jvp_call: (primals, tangents, { jvp, num_consts }) => {
     const [outs, outTangents] = jvp(primals.slice(num_consts), tangents.slice(num_consts).map(instantiate));
     return [outs, outTangents.map((t, i) => (isFloat(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
@@ -43,7 +44,6 @@ export const higherOrderJvpRules: JvpTable<"custom_jvp_call" | "custom_vjp_call"
     return [outs, outTangents];
   },
   checkpoint: checkpointJvp,
-  pjit: (primals, tangents, { jaxpr }) => jvpFlat(jaxprFn(jaxpr), primals, tangents, "jit"),
 };
 
 export type { NDArray };
