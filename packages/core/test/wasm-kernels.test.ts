@@ -2,7 +2,7 @@
 // scatter_add, sort, iota, threefry, int32 dot_general, layout ops) equal the js backend bit
 // for bit over random shapes, rank 0 and empty arrays included. Size thresholds are lowered
 // to 0 so every size runs on wasm; the operands go to both backends' `run` directly.
-import type { DType } from "@jaxts/core";
+import { type DType, ShapedArray } from "@jaxts/core";
 import { describe, it } from "vitest";
 import { operands, randomShape, rng, sameBits } from "./helpers/prim-check.js";
 import { runEverySizeOnWasm } from "./helpers/wasm.js";
@@ -50,5 +50,62 @@ describe("wasm reductions equal js bit for bit", () => {
         }
       });
     }
+  }
+});
+
+describe("wasm cumsum equals js bit for bit", () => {
+  for (const dtype of ["float32", "float64", "int32"] as const) {
+    it(`cumsum on ${dtype} along every axis, forward and reverse, of random shapes (rank 1..4, empty, long)`, () => {
+      const r = rng(dtype.length * 13);
+      const shapes = [...Array.from({ length: 30 }, () => randomShape(r)), [5000], [3, 700], [700, 3]].filter((s) => s.length > 0);
+      for (const shape of shapes) {
+        for (let axis = 0; axis < shape.length; axis++) {
+          for (const reverse of [false, true]) {
+            const { inputs, avals } = operands(r, [[shape, dtype]]);
+            sameBits("cumsum", inputs, avals, { axis, reverse });
+          }
+        }
+      }
+    });
+  }
+});
+
+/** Random int32 indices for an axis of length n: mostly in range, some negative or past the end. */
+function indices(r: () => number, shape: readonly number[], n: number): Int32Array {
+  const size = shape.reduce((p, c) => p * c, 1);
+  return Int32Array.from({ length: size }, () => (r() < 0.2 ? Math.floor((r() - 0.5) * 4 * (n + 2)) : Math.floor(r() * n)));
+}
+
+describe("wasm gather and scatter_add equal js bit for bit", () => {
+  for (const dtype of ["float32", "float64", "int32", "bool"] as const) {
+    it(`gather on ${dtype}: every axis, index arrays of rank 0..2, out-of-range indices clamped, empty axes`, () => {
+      const r = rng(dtype.length * 17);
+      for (let t = 0; t < 40; t++) {
+        const shape = randomShape(r, 3, 6).concat(t % 5 === 0 ? [40] : []);
+        if (shape.length === 0) continue;
+        for (let axis = 0; axis < shape.length; axis++) {
+          const ishape = randomShape(r, 2, 5);
+          const { inputs, avals } = operands(r, [[shape, dtype]]);
+          sameBits("gather", [inputs[0]!, indices(r, ishape, shape[axis]!)], [avals[0]!, new ShapedArray(ishape, "int32")], { axis });
+        }
+      }
+    });
+  }
+
+  for (const dtype of ["float32", "float64", "int32"] as const) {
+    it(`scatter_add on ${dtype}: repeated indices accumulate in order, out-of-range updates are dropped`, () => {
+      const r = rng(dtype.length * 19);
+      for (let t = 0; t < 40; t++) {
+        const shape = randomShape(r, 3, 6).concat(t % 5 === 0 ? [40] : []);
+        if (shape.length === 0) continue;
+        for (let axis = 0; axis < shape.length; axis++) {
+          const ishape = randomShape(r, 2, 6);
+          const ushape = [...shape.slice(0, axis), ...ishape, ...shape.slice(axis + 1)];
+          const { inputs, avals } = operands(r, [[shape, dtype], [ushape, dtype]]);
+          const idx = indices(r, ishape, shape[axis]!);
+          sameBits("scatter_add", [inputs[0]!, idx, inputs[1]!], [avals[0]!, new ShapedArray(ishape, "int32"), avals[1]!], { axis });
+        }
+      }
+    });
   }
 });

@@ -67,3 +67,10 @@ export function lazyModule(build: (m: ModuleBuilder) => readonly string[]): (nam
 export function outFromF64(at: number, out: TypedArray): void {
   out.set(new Float64Array(arena().memory.buffer, at, out.length));
 }
+
+/**
+ * Smallest size (elements of the output, or of the operand for sort) at which the kernels of
+ * this family run on wasm; below it js is as fast once the copies in/out and the call are
+ * counted. Measured values and how: see each kernel file. Tests lower them to 0.
+ */
+export const minSize = { gather: 1024, scatter: 1024, sort: 64, iota: 1024, threefry: 256, dotInt: 4096 };
