@@ -109,3 +109,22 @@ describe("wasm gather and scatter_add equal js bit for bit", () => {
     });
   }
 });
+
+describe("wasm sort equals js bit for bit (ascending, NaN last, stable)", () => {
+  for (const dtype of ["float32", "float64", "int32", "bool"] as const) {
+    it(`sort by ${dtype} keys along every axis, with companion operands of every dtype`, () => {
+      const r = rng(dtype.length * 23);
+      const shapes = [...Array.from({ length: 30 }, () => randomShape(r, 3, 7)), [1000], [3, 257], [257, 3], [0, 5]].filter((s) => s.length > 0);
+      for (const shape of shapes) {
+        for (let dimension = 0; dimension < shape.length; dimension++) {
+          const { inputs, avals } = operands(r, [[shape, dtype], [shape, "float32"], [shape, "int32"], [shape, "bool"], [shape, "float64"]]);
+          // Few distinct keys, so ties (and ±0, several NaNs) are common.
+          const keys = inputs[0]!;
+          if (dtype !== "bool") for (let i = 0; i < keys.length; i++) if (r() < 0.5) keys[i] = keys[Math.floor(r() * keys.length)]! - (r() < 0.2 ? keys[i]! * 0 : 0);
+          sameBits("sort", inputs, avals, { dimension, num_keys: 1 });
+          sameBits("sort", [keys], [avals[0]!], { dimension, num_keys: 1 });
+        }
+      }
+    });
+  }
+});

@@ -14,3 +14,4 @@ import "./reduce.js";
 import "./layout.js";
 import "./cumsum.js";
 import "./gather.js";
+import "./sort.js";

@@ -1,0 +1,176 @@
+// Wasm kernel of sort: every operand is reordered along `dimension` by the first operand's
+// keys (the js backend's rule, backend/js/misc.ts: ascending, NaN last, stable — equal keys,
+// +0 and −0 included, keep their order), so results equal js bit for bit for every dtype.
+// Each line along the axis is sorted by one call: keys are loaded as f64 (exact for every
+// dtype) next to their positions, runs of RUN are insertion-sorted, then merged bottom-up
+// between two buffers; the resulting permutation is applied to every operand by a gather.
+import type { FunctionBuilder, Local, ModuleBuilder } from "../wasm/index.js";
+import { arena } from "./arena.js";
+import { defineWasmKernel } from "./backend.js";
+import { countCall } from "./kernel-module.js";
+import { BYTES, DATA_DTYPES, type DataDType, isDataDType, lazyModule, loadF64, locals, minSize, moveElem, SHORT } from "./scalar.js";
+
+/** Length of the insertion-sorted runs the merges start from. */
+const RUN = 16;
+
+type F = Local<"f64">;
+/** b before a in the js order: NaN is greatest and equal to NaN. */
+const before = (fb: FunctionBuilder, b: F, a: F): void => void fb.select(() => fb.f64.eq(b, b), () => fb.f64.lt(b, a), () => fb.f64.ne(a, a));
+
+/** sort_{dt}(px, outer, n, inner, pk, pi, pk2, pi2, pperm): the sorting permutation of every line. */
+function addSort(m: ModuleBuilder, dt: DataDType): string {
+  const name = `sort_${SHORT[dt]}`;
+  const es = BYTES[dt];
+  const params = { px: "i32", outer: "i32", n: "i32", inner: "i32", pk: "i32", pi: "i32", pk2: "i32", pi2: "i32", pperm: "i32" } as const;
+  m.addFunction(name, { params, export: true }, (b, { px, outer, n, inner, pk, pi, pk2, pi2, pperm }) => {
+    const L = locals(b, "o", "j", "i", "q", "src", "lo", "mid", "hi", "r", "k", "width", "ka", "ia", "kb", "ib", "t", "idx", "stride");
+    const key = b.newLocal("f64", "key");
+    const kl = b.newLocal("f64", "kl");
+    const kr = b.newLocal("f64", "kr");
+    const min = (x: () => void, y: Local<"i32">) => () => {
+      const t = b.newLocal("i32");
+      b.local.set(t, x);
+      b.select(t, y, () => b.i32.lt_u(t, y));
+    };
+    const k8 = (base: Local<"i32">, i: Local<"i32">) => () => b.i32.add(base, () => b.i32.shl(i, 3));
+    const i4 = (base: Local<"i32">, i: Local<"i32">) => () => b.i32.add(base, () => b.i32.shl(i, 2));
+    b.local.set(L.stride, () => b.i32.mul(inner, es));
+    b.forRange(L.o, 0, outer, () => {
+      b.forRange(L.j, 0, inner, () => {
+        // Keys of this line as f64, positions 0..n-1.
+        b.local.set(L.src, () => b.i32.add(px, () => b.i32.mul(() => b.i32.add(() => b.i32.mul(() => b.i32.mul(L.o, n), inner), L.j), es)));
+        b.forRange(L.i, 0, n, () => {
+          b.f64.store(k8(pk, L.i), () => loadF64(b, dt, L.src));
+          b.i32.store(i4(pi, L.i), L.i);
+          b.local.set(L.src, () => b.i32.add(L.src, L.stride));
+        });
+        // Stable insertion sort of each run of RUN.
+        b.forRange(L.lo, 0, n, () => {
+          b.local.set(L.hi, min(() => b.i32.add(L.lo, RUN), n));
+          b.forRange(L.i, () => b.i32.add(L.lo, 1), L.hi, () => {
+            b.local.set(key, () => b.f64.load(k8(pk, L.i)));
+            b.local.set(L.idx, () => b.i32.load(i4(pi, L.i)));
+            b.local.set(L.q, L.i);
+            b.block((done) => {
+              b.loop((top) => {
+                b.br_if(done, () => b.i32.le_u(L.q, L.lo));
+                b.local.set(kl, () => b.f64.load(() => b.i32.sub(k8(pk, L.q), 8)));
+                b.br_if(done, () => b.i32.eqz(() => before(b, key, kl)));
+                b.f64.store(k8(pk, L.q), kl);
+                b.i32.store(i4(pi, L.q), () => b.i32.load(() => b.i32.sub(i4(pi, L.q), 4)));
+                b.local.set(L.q, () => b.i32.sub(L.q, 1));
+                b.br(top);
+              });
+            });
+            b.f64.store(k8(pk, L.q), key);
+            b.i32.store(i4(pi, L.q), L.idx);
+          });
+        }, RUN);
+        // Bottom-up merges of sorted runs, ping-ponging between (ka, ia) and (kb, ib).
+        b.local.set(L.ka, pk);
+        b.local.set(L.ia, pi);
+        b.local.set(L.kb, pk2);
+        b.local.set(L.ib, pi2);
+        b.local.set(L.width, RUN);
+        b.block((doneAll) => {
+          b.loop((pass) => {
+            b.br_if(doneAll, () => b.i32.ge_u(L.width, n));
+            b.local.set(L.lo, 0);
+            b.block((doneLo) => {
+              b.loop((nextLo) => {
+                b.br_if(doneLo, () => b.i32.ge_u(L.lo, n));
+                b.local.set(L.mid, min(() => b.i32.add(L.lo, L.width), n));
+                b.local.set(L.hi, min(() => b.i32.add(L.mid, L.width), n));
+                b.local.set(L.i, L.lo);
+                b.local.set(L.r, L.mid);
+                b.forRange(L.k, L.lo, L.hi, () => {
+                  // Take from the right run only when its key comes strictly before the left's.
+                  b.local.set(L.t, () => b.i32.lt_u(L.r, L.hi));
+                  b.if(() => b.i32.and(L.t, () => b.i32.lt_u(L.i, L.mid)), () => {
+                    b.local.set(kl, () => b.f64.load(k8(L.ka, L.i)));
+                    b.local.set(kr, () => b.f64.load(k8(L.ka, L.r)));
+                    b.local.set(L.t, () => before(b, kr, kl));
+                  });
+                  b.if(L.t, () => {
+                    b.f64.store(k8(L.kb, L.k), () => b.f64.load(k8(L.ka, L.r)));
+                    b.i32.store(i4(L.ib, L.k), () => b.i32.load(i4(L.ia, L.r)));
+                    b.local.set(L.r, () => b.i32.add(L.r, 1));
+                  }, () => {
+                    b.f64.store(k8(L.kb, L.k), () => b.f64.load(k8(L.ka, L.i)));
+                    b.i32.store(i4(L.ib, L.k), () => b.i32.load(i4(L.ia, L.i)));
+                    b.local.set(L.i, () => b.i32.add(L.i, 1));
+                  });
+                });
+                b.local.set(L.lo, L.hi);
+                b.br(nextLo);
+              });
+            });
+            for (const [x, y] of [[L.ka, L.kb], [L.ia, L.ib]] as const) {
+              b.local.set(L.t, x);
+              b.local.set(x, y);
+              b.local.set(y, L.t);
+            }
+            b.local.set(L.width, () => b.i32.shl(L.width, 1));
+            b.br(pass);
+          });
+        });
+        b.memory.copy(() => b.i32.add(pperm, () => b.i32.shl(() => b.i32.mul(() => b.i32.add(() => b.i32.mul(L.o, inner), L.j), n), 2)), L.ia, () => b.i32.shl(n, 2));
+      });
+    });
+  });
+  return name;
+}
+
+/** permute{es}(px, pperm, po, outer, n, inner): out[o, i, j] = x[o, perm[o, j, i], j]. */
+function addPermute(m: ModuleBuilder, es: 1 | 4 | 8): string {
+  const name = `permute${es}`;
+  const params = { px: "i32", pperm: "i32", po: "i32", outer: "i32", n: "i32", inner: "i32" } as const;
+  m.addFunction(name, { params, export: true }, (b, { px, pperm, po, outer, n, inner }) => {
+    const { o, j, i, base, dst, stride } = locals(b, "o", "j", "i", "base", "dst", "stride");
+    b.local.set(stride, () => b.i32.mul(inner, es));
+    b.forRange(o, 0, outer, () => {
+      b.forRange(j, 0, inner, () => {
+        b.local.set(base, () => b.i32.add(px, () => b.i32.mul(() => b.i32.add(() => b.i32.mul(() => b.i32.mul(o, n), inner), j), es)));
+        b.local.set(dst, () => b.i32.add(po, () => b.i32.mul(() => b.i32.add(() => b.i32.mul(() => b.i32.mul(o, n), inner), j), es)));
+        b.forRange(i, 0, n, () => {
+          moveElem(b, es, dst, () => b.i32.add(base, () => b.i32.mul(() => b.i32.load(pperm), stride)));
+          b.local.set(pperm, () => b.i32.add(pperm, 4));
+          b.local.set(dst, () => b.i32.add(dst, stride));
+        });
+      });
+    });
+  });
+  return name;
+}
+
+const fn = lazyModule((m) => [...DATA_DTYPES.map((dt) => addSort(m, dt)), ...([1, 4, 8] as const).map((es) => addPermute(m, es))]);
+
+const prod = (xs: readonly number[]): number => xs.reduce((p, c) => p * c, 1);
+
+defineWasmKernel("sort", {
+  supports: (avals) => avals.length > 0 && avals.every((a) => isDataDType(a.dtype)) && avals[0]!.size >= minSize.sort,
+  run(inputs, avals, { dimension }, _o, outs) {
+    countCall("sort");
+    const shape = avals[0]!.shape;
+    if (prod(shape) === 0) return;
+    const n = shape[dimension]!;
+    const outer = prod(shape.slice(0, dimension));
+    const inner = prod(shape.slice(dimension + 1));
+    const a = arena();
+    a.reset();
+    const px = a.copyIn(inputs[0]!);
+    // One spare slot per buffer: the merge may read one key past a run's end.
+    const pk = a.reserve((n + 1) * 8);
+    const pk2 = a.reserve((n + 1) * 8);
+    const pi = a.reserve((n + 1) * 4);
+    const pi2 = a.reserve((n + 1) * 4);
+    const pperm = a.reserve(outer * inner * n * 4);
+    fn(`sort_${SHORT[avals[0]!.dtype as DataDType]}`)(px, outer, n, inner, pk, pi, pk2, pi2, pperm);
+    inputs.forEach((x, k) => {
+      const pxk = a.copyIn(x);
+      const po = a.reserve(x.byteLength);
+      fn(`permute${x.BYTES_PER_ELEMENT}`)(pxk, pperm, po, outer, n, inner);
+      a.copyOut(po, outs[k]!);
+    });
+  },
+});
