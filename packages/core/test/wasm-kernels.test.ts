@@ -128,3 +128,22 @@ describe("wasm sort equals js bit for bit (ascending, NaN last, stable)", () => 
     });
   }
 });
+
+describe("wasm generators equal js bit for bit", () => {
+  for (const dtype of ["float32", "float64", "int32", "bool"] as const) {
+    it(`iota of ${dtype} along every axis of random shapes (empty ones, axes past 256 for bool's wrap)`, () => {
+      const r = rng(dtype.length * 29);
+      const shapes = [...Array.from({ length: 20 }, () => randomShape(r, 4, 6)), [300], [2, 300, 3], [0, 4]].filter((s) => s.length > 0);
+      for (const shape of shapes) for (let dimension = 0; dimension < shape.length; dimension++) sameBits("iota", [], [], { dtype, shape, dimension });
+    });
+  }
+
+  it("threefry2x32 on random uint32 words of random shapes (sizes not multiples of 4, rank 0, empty)", () => {
+    const r = rng(31);
+    const shapes = [...Array.from({ length: 30 }, () => randomShape(r, 3, 7)), [1001], []];
+    for (const shape of shapes) {
+      const { inputs, avals } = operands(r, [[shape, "int32"], [shape, "int32"], [shape, "int32"], [shape, "int32"]]);
+      sameBits("threefry2x32", inputs, avals, {});
+    }
+  });
+});

@@ -15,3 +15,4 @@ import "./layout.js";
 import "./cumsum.js";
 import "./gather.js";
 import "./sort.js";
+import "./random.js";
