@@ -147,3 +147,47 @@ describe("wasm generators equal js bit for bit", () => {
     }
   });
 });
+
+describe("wasm layout and dot_general cover every dtype, bit for bit", () => {
+  for (const dtype of ["float32", "float64", "int32", "bool"] as const) {
+    it(`pad on ${dtype} with negative (cropping), zero, positive and interior padding`, () => {
+      const r = rng(dtype.length * 37);
+      for (let t = 0; t < 60; t++) {
+        const shape = randomShape(r, 3, 6);
+        const cfg = shape.map(() => [Math.floor(r() * 7) - 3, Math.floor(r() * 7) - 3, Math.floor(r() * 3)] as const);
+        // Skip configurations whose output would have a negative size (the rule rejects them).
+        if (shape.some((n, i) => cfg[i]![0] + cfg[i]![1] + n + Math.max(0, n - 1) * cfg[i]![2] < 0)) continue;
+        const { inputs, avals } = operands(r, [[shape, dtype], [[], dtype]]);
+        sameBits("pad", inputs, avals, { padding_config: cfg });
+      }
+    });
+
+    it(`reshape and squeeze on ${dtype} copy the elements in order`, () => {
+      const r = rng(dtype.length * 41);
+      const { inputs, avals } = operands(r, [[[3, 1, 4], dtype]]);
+      sameBits("reshape", inputs, avals, { new_sizes: [2, 6] });
+      sameBits("squeeze", inputs, avals, { dimensions: [1] });
+    });
+  }
+
+  it("dot_general on int32 wraps like js: matrix products, batches, transposed and multi-axis contractions", () => {
+    const r = rng(43);
+    type DN = readonly [readonly [readonly number[], readonly number[]], readonly [readonly number[], readonly number[]]];
+    const cases: [number[], number[], DN][] = [
+      [[5, 7], [7, 9], [[[1], [0]], [[], []]]],
+      [[7, 5], [7, 9], [[[0], [0]], [[], []]]],
+      [[5, 7], [9, 7], [[[1], [1]], [[], []]]],
+      [[3, 4, 6], [3, 6, 5], [[[2], [1]], [[0], [0]]]],
+      [[2, 3, 4, 5], [4, 3, 7], [[[1, 2], [1, 0]], [[], []]]],
+      [[6], [6], [[[0], [0]], [[], []]]],
+      [[4, 0], [0, 3], [[[1], [0]], [[], []]]],
+      [[0, 5], [5, 3], [[[1], [0]], [[], []]]],
+      [[33, 17], [17, 13], [[[1], [0]], [[], []]]],
+      [[2, 3], [4], [[[], []], [[], []]]],
+    ];
+    for (const [ls, rs, dn] of cases) {
+      const { inputs, avals } = operands(r, [[ls, "int32"], [rs, "int32"]]);
+      sameBits("dot_general", inputs, avals, { dimension_numbers: dn });
+    }
+  });
+});
