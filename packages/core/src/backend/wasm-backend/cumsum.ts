@@ -5,7 +5,7 @@
 // the last axis keeps its sum in a register; any other axis keeps one f64 accumulator per
 // inner position (a contiguous row of the arena), so memory is read in order.
 import type { ShapedArray } from "../../aval.js";
-import { type FunctionBuilder, type Local, type ModuleBuilder } from "../wasm/index.js";
+import type { FunctionBuilder, Local, ModuleBuilder } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { countCall, thresholds } from "./kernel-module.js";

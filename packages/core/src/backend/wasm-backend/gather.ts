@@ -5,7 +5,7 @@
 // - scatter_add starts from the operand and adds each update block at its index, in index
 //   order; out-of-range indices drop their update. f32 adds are f32.add (js adds in f64 and
 //   rounds: the same, since f64 holds the exact sum of two f32s' rounding); int32 wraps.
-import { type FunctionBuilder, type Local, type ModuleBuilder } from "../wasm/index.js";
+import type { FunctionBuilder, Local, ModuleBuilder } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { countCall } from "./kernel-module.js";

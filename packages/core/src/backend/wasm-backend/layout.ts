@@ -256,7 +256,7 @@ defineWasmKernel("concatenate", {
 
 defineWasmKernel("pad", {
   supports: ([x], { padding_config }) => bigEnough(x!.size) && padding_config.every(([, , interior]) => interior >= 0) && fits(padBox(x!, padding_config).box),
-  run([x, v], [xa], { padding_config }, [outAval], [out]) {
+  run([x, v], [xa], { padding_config }, _o, [out]) {
     const a = arena();
     a.reset();
     const es = elemBytes(out!);
