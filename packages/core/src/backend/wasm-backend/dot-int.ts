@@ -79,7 +79,9 @@ function layoutOf(la: ShapedArray, ra: ShapedArray, [[lc, rc], [lb, rb]]: DimNum
 export function supportsIntDot(la: ShapedArray, ra: ShapedArray, dn: DimNums): boolean {
   if (la.dtype !== "int32" || ra.dtype !== "int32") return false;
   const { pl, pr, batch, M, K, N } = layoutOf(la, ra, dn);
-  return batch * M * K * N >= minSize.dotInt && fits(permBox(la, pl)) && fits(permBox(ra, pr));
+  // Operands twice (raw and permuted) and C must fit the arena (2 GiB at most; keep to 1 GiB).
+  const bytes = 8 * (la.size + ra.size) + 4 * batch * M * N;
+  return batch * M * K * N >= minSize.dotInt && bytes <= 2 ** 30 && fits(permBox(la, pl)) && fits(permBox(ra, pr));
 }
 
 /** int32 dot_general of `a` and `b` into `out`. */
