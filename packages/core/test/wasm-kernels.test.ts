@@ -3,7 +3,8 @@
 // for bit over random shapes, rank 0 and empty arrays included. Size thresholds are lowered
 // to 0 so every size runs on wasm; the operands go to both backends' `run` directly.
 import { type DType, ShapedArray } from "@jaxts/core";
-import { describe, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { radixFrom } from "../src/backend/wasm-backend/sort.js";
 import { operands, randomShape, rng, sameBits } from "./helpers/prim-check.js";
 import { runEverySizeOnWasm } from "./helpers/wasm.js";
 
@@ -110,7 +111,17 @@ describe("wasm gather and scatter_add equal js bit for bit", () => {
   }
 });
 
-describe("wasm sort equals js bit for bit (ascending, NaN last, stable)", () => {
+describe.each([
+  ["merge sort", Number.POSITIVE_INFINITY],
+  ["radix sort", 0],
+])("wasm sort (%s) equals js bit for bit (ascending, NaN last, stable)", (_, from) => {
+  const saved = radixFrom.n;
+  beforeAll(() => {
+    radixFrom.n = from;
+  });
+  afterAll(() => {
+    radixFrom.n = saved;
+  });
   for (const dtype of ["float32", "float64", "int32", "bool"] as const) {
     it(`sort by ${dtype} keys along every axis, with companion operands of every dtype`, () => {
       const r = rng(dtype.length * 23);

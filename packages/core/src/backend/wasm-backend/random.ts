@@ -7,21 +7,48 @@ import { defineWasmKernel } from "./backend.js";
 import { copyInPadded, countCall, reservePadded } from "./kernel-module.js";
 import { BYTES, DATA_DTYPES, type DataDType, isDataDType, lazyModule, locals, minSize, SHORT, storeF64 } from "./scalar.js";
 
-/** iota_{dt}(po, outer, n, inner): out[o, k, t] = k. */
+/**
+ * iota_{dt}(po, outer, n, inner): out[o, k, t] = k. The first block (n·inner elements) is
+ * written — a 0, 1, 2, … counter four lanes at a time when inner = 1 — and then copied to the
+ * other `outer` blocks.
+ */
 function addIota(m: ModuleBuilder, dt: DataDType): string {
   const name = `iota_${SHORT[dt]}`;
   const es = BYTES[dt];
   m.addFunction(name, { params: { po: "i32", outer: "i32", n: "i32", inner: "i32" }, export: true }, (b, { po, outer, n, inner }) => {
-    const { o, k, t } = locals(b, "o", "k", "t");
+    const { k, t, p, block, vend } = locals(b, "k", "t", "p", "block", "vend");
     const v = b.newLocal("f64", "v");
-    b.forRange(o, 0, outer, () => {
-      b.forRange(k, 0, n, () => {
-        b.local.set(v, () => b.f64.convert_i32_u(k));
-        b.forRange(t, 0, inner, () => {
-          storeF64(b, dt, po, v);
-          b.local.set(po, () => b.i32.add(po, es));
-        });
+    const ctr = b.newLocal("v128", "ctr");
+    b.local.set(block, () => b.i32.mul(() => b.i32.mul(n, inner), es));
+    b.local.set(p, po);
+    b.local.set(k, 0);
+    if (dt !== "bool") {
+      // inner = 1: whole vectors of the counter (16 bytes: 4 i32/f32 lanes or 2 f64 lanes).
+      const lanes = 16 / es;
+      b.if(() => b.i32.eq(inner, 1), () => {
+        b.local.set(ctr, () => b.v128.const("i32x4", [0, 1, 2, 3]));
+        b.local.set(vend, () => b.i32.add(po, () => b.i32.and(block, ~15)));
+        b.forRange(p, po, vend, () => {
+          if (dt === "int32") b.v128.store(p, ctr, { align: 1 });
+          else if (dt === "float32") b.v128.store(p, () => b.f32x4.convert_i32x4_s(ctr), { align: 1 });
+          else b.v128.store(p, () => b.f64x2.convert_low_i32x4_s(ctr), { align: 1 });
+          b.local.set(ctr, () => b.i32x4.add(ctr, () => b.i32x4.splat(lanes)));
+        }, 16);
+        b.local.set(p, vend);
+        b.local.set(k, () => b.i32.shr_u(() => b.i32.sub(vend, po), Math.log2(es)));
       });
+    }
+    // The rest of the first block: each value k repeated `inner` times.
+    b.forRange(k, k, n, () => {
+      b.local.set(v, () => b.f64.convert_i32_u(k));
+      b.forRange(t, 0, inner, () => {
+        storeF64(b, dt, p, v);
+        b.local.set(p, () => b.i32.add(p, es));
+      });
+    });
+    b.forRange(k, 1, outer, () => {
+      b.memory.copy(p, po, block);
+      b.local.set(p, () => b.i32.add(p, block));
     });
   });
   return name;

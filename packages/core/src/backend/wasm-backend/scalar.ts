@@ -69,8 +69,18 @@ export function outFromF64(at: number, out: TypedArray): void {
 }
 
 /**
- * Smallest size (elements of the output, or of the operand for sort) at which the kernels of
- * this family run on wasm; below it js is as fast once the copies in/out and the call are
- * counted. Measured values and how: see each kernel file. Tests lower them to 0.
+ * Smallest problem (elements; multiply-adds for dotInt) at which these kernels run on wasm;
+ * below it js is as fast once the copies in/out and the call are counted. Measured with
+ * `pnpm bench:kernels` (backend-level medians, f32 unless named, this noisy 2-vCPU machine;
+ * js/wasm time ratio, above 1 = wasm faster):
+ *   gather (elements)  64: 1.0   256: 1.9   1024: 1.5  — rows of 64: 1024: 2.6
+ *   scatter_add        64: 0.6   256: 1.2–1.8   1024: 1.2–1.6
+ *   sort               16: 5.2   64: 6.2   (js's comparator sort has µs of fixed cost)
+ *   iota (int32)       64: 0.9   256: 1.4   1024: 6.7
+ *   threefry2x32       16: 3.5   64: 10
+ *   int32 dot_general  4³ = 64 MACs: 0.8   8³ = 512 MACs: 2.5
+ * cumsum and the reductions of reduce-rows.ts use `thresholds.reduction` (1024; cumsum
+ * 256: 0.7–1.1, 1024: 1.9–2.1; int32 sum 256: 0.8, 1024: 3.5; f32 prod 1024: 1.4).
+ * Tests lower them to 0.
  */
-export const minSize = { gather: 1024, scatter: 1024, sort: 64, iota: 1024, threefry: 256, dotInt: 4096 };
+export const minSize = { gather: 256, scatter: 256, sort: 16, iota: 256, threefry: 16, dotInt: 512 };

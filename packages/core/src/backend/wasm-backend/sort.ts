@@ -1,9 +1,12 @@
 // Wasm kernel of sort: every operand is reordered along `dimension` by the first operand's
 // keys (the js backend's rule, backend/js/misc.ts: ascending, NaN last, stable — equal keys,
 // +0 and −0 included, keep their order), so results equal js bit for bit for every dtype.
-// Each line along the axis is sorted by one call: keys are loaded as f64 (exact for every
-// dtype) next to their positions, runs of RUN are insertion-sorted, then merged bottom-up
-// between two buffers; the resulting permutation is applied to every operand by a gather.
+// Each call sorts every line along the axis and writes the sorting permutation, which is then
+// applied to every operand by a gather. Two sorts give the same permutation:
+// - lines of radixFrom.n or more: LSD radix sort, 8 bits a pass, of an integer key whose
+//   unsigned order is the js order (stable, so ties keep their positions);
+// - shorter lines: keys loaded as f64 next to their positions, runs of RUN insertion-sorted,
+//   then merged bottom-up between two buffers.
 import type { FunctionBuilder, Local, ModuleBuilder } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
@@ -121,6 +124,114 @@ function addSort(m: ModuleBuilder, dt: DataDType): string {
   return name;
 }
 
+/** Radix passes of 8 bits over each dtype's sortable key. */
+const PASSES: { readonly [D in DataDType]: number } = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+/**
+ * Push the key at `src` as an i64 whose unsigned order is the js order: floats by their bits
+ * (negative ones inverted, positive ones with the sign bit set), −0 as +0 (they are equal),
+ * every NaN as the largest key (NaNs are equal and last); int32 with the sign bit flipped.
+ */
+function sortableKey(b: FunctionBuilder, dt: DataDType, src: Local<"i32">): void {
+  if (dt === "bool") {
+    b.i64.extend_i32_u(() => b.i32.load8_u(src));
+    return;
+  }
+  if (dt === "int32") {
+    b.i64.extend_i32_u(() => b.i32.xor(() => b.i32.load(src, { align: 1 }), 0x80000000 | 0));
+    return;
+  }
+  if (dt === "float32") {
+    const v = b.newLocal("f32");
+    const x = b.newLocal("i32");
+    b.local.set(v, () => b.f32.load(src, { align: 1 }));
+    b.local.set(x, () => b.i32.reinterpret_f32(() => b.f32.add(v, 0)));
+    b.local.set(x, () => b.select(() => b.i32.xor(x, -1), () => b.i32.xor(x, 0x80000000 | 0), () => b.i32.lt_s(x, 0)));
+    b.i64.extend_i32_u(() => b.select(() => b.i32.const(-1), x, () => b.f32.ne(v, v)));
+    return;
+  }
+  const v = b.newLocal("f64");
+  const x = b.newLocal("i64");
+  b.local.set(v, () => b.f64.load(src, { align: 1 }));
+  // v + 0 turns −0 into +0 and leaves every other value as it is.
+  b.local.set(x, () => b.i64.reinterpret_f64(() => b.f64.add(v, 0)));
+  b.local.set(x, () => b.select(() => b.i64.xor(x, -1n), () => b.i64.xor(x, -(2n ** 63n)), () => b.i64.lt_s(x, 0n)));
+  b.select(() => b.i64.const(-1n), x, () => b.f64.ne(v, v));
+}
+
+/**
+ * radix_{dt}(px, outer, n, inner, pk, pi, pk2, pi2, ph, pperm): like sort_{dt} (same
+ * permutation: a stable sort by the same order), by least-significant-digit radix sort of the
+ * sortable keys, 8 bits a pass; a pass whose digit is the same for the whole line is skipped.
+ */
+function addRadix(m: ModuleBuilder, dt: DataDType): string {
+  const name = `radix_${SHORT[dt]}`;
+  const es = BYTES[dt];
+  const params = { px: "i32", outer: "i32", n: "i32", inner: "i32", pk: "i32", pi: "i32", pk2: "i32", pi2: "i32", ph: "i32", pperm: "i32" } as const;
+  m.addFunction(name, { params, export: true }, (b, { px, outer, n, inner, pk, pi, pk2, pi2, ph, pperm }) => {
+    const L = locals(b, "o", "j", "i", "src", "stride", "ka", "ia", "kb", "ib", "t", "d", "h", "sum", "cnt", "hend");
+    const key = b.newLocal("i64", "key");
+    const shift = b.newLocal("i64", "shift");
+    const k8 = (base: Local<"i32">, i: Local<"i32">) => () => b.i32.add(base, () => b.i32.shl(i, 3));
+    const i4 = (base: Local<"i32">, i: Local<"i32">) => () => b.i32.add(base, () => b.i32.shl(i, 2));
+    const digitOf = (k: () => void) => () => b.i32.wrap_i64(() => b.i64.and(() => b.i64.shr_u(k, shift), 255n));
+    const bucket = (d: Local<"i32">) => () => b.i32.add(ph, () => b.i32.shl(d, 2));
+    b.local.set(L.stride, () => b.i32.mul(inner, es));
+    b.local.set(L.hend, () => b.i32.add(ph, 1024));
+    b.forRange(L.o, 0, outer, () => {
+      b.forRange(L.j, 0, inner, () => {
+        b.local.set(L.src, () => b.i32.add(px, () => b.i32.mul(() => b.i32.add(() => b.i32.mul(() => b.i32.mul(L.o, n), inner), L.j), es)));
+        b.forRange(L.i, 0, n, () => {
+          b.local.set(key, () => sortableKey(b, dt, L.src));
+          b.i64.store(k8(pk, L.i), key);
+          b.i32.store(i4(pi, L.i), L.i);
+          b.local.set(L.src, () => b.i32.add(L.src, L.stride));
+        });
+        b.local.set(L.ka, pk);
+        b.local.set(L.ia, pi);
+        b.local.set(L.kb, pk2);
+        b.local.set(L.ib, pi2);
+        for (let pass = 0; pass < PASSES[dt]; pass++) {
+          b.local.set(shift, BigInt(8 * pass));
+          b.memory.fill(ph, 0, 1024);
+          b.forRange(L.i, 0, n, () => {
+            b.local.set(L.d, digitOf(() => b.i64.load(k8(L.ka, L.i))));
+            b.local.set(L.h, bucket(L.d));
+            b.i32.store(L.h, () => b.i32.add(() => b.i32.load(L.h), 1));
+          });
+          // Skip the pass when every key has the first key's digit (the order is unchanged).
+          b.local.set(L.d, digitOf(() => b.i64.load(L.ka)));
+          b.if(() => b.i32.ne(() => b.i32.load(bucket(L.d)), n), () => {
+            // Exclusive prefix sums: each bucket's first position.
+            b.local.set(L.sum, 0);
+            b.forRange(L.h, ph, L.hend, () => {
+              b.local.set(L.cnt, () => b.i32.load(L.h));
+              b.i32.store(L.h, L.sum);
+              b.local.set(L.sum, () => b.i32.add(L.sum, L.cnt));
+            }, 4);
+            b.forRange(L.i, 0, n, () => {
+              b.local.set(key, () => b.i64.load(k8(L.ka, L.i)));
+              b.local.set(L.d, digitOf(() => b.local.get(key)));
+              b.local.set(L.h, bucket(L.d));
+              b.local.set(L.t, () => b.i32.load(L.h));
+              b.i32.store(L.h, () => b.i32.add(L.t, 1));
+              b.i64.store(k8(L.kb, L.t), key);
+              b.i32.store(i4(L.ib, L.t), () => b.i32.load(i4(L.ia, L.i)));
+            });
+            for (const [x, y] of [[L.ka, L.kb], [L.ia, L.ib]] as const) {
+              b.local.set(L.t, x);
+              b.local.set(x, y);
+              b.local.set(y, L.t);
+            }
+          });
+        }
+        b.memory.copy(() => b.i32.add(pperm, () => b.i32.shl(() => b.i32.mul(() => b.i32.add(() => b.i32.mul(L.o, inner), L.j), n), 2)), L.ia, () => b.i32.shl(n, 2));
+      });
+    });
+  });
+  return name;
+}
+
 /** permute{es}(px, pperm, po, outer, n, inner): out[o, i, j] = x[o, perm[o, j, i], j]. */
 function addPermute(m: ModuleBuilder, es: 1 | 4 | 8): string {
   const name = `permute${es}`;
@@ -143,7 +254,16 @@ function addPermute(m: ModuleBuilder, es: 1 | 4 | 8): string {
   return name;
 }
 
-const fn = lazyModule((m) => [...DATA_DTYPES.map((dt) => addSort(m, dt)), ...([1, 4, 8] as const).map((es) => addPermute(m, es))]);
+const fn = lazyModule((m) => [
+  ...DATA_DTYPES.flatMap((dt) => [addSort(m, dt), addRadix(m, dt)]),
+  ...([1, 4, 8] as const).map((es) => addPermute(m, es)),
+]);
+
+/**
+ * Lines at least this long are radix-sorted, shorter ones merge-sorted (both give the same
+ * permutation). Measured (f32 keys, `pnpm bench:kernels sort`): see the file comment.
+ */
+export const radixFrom = { n: 256 };
 
 const prod = (xs: readonly number[]): number => xs.reduce((p, c) => p * c, 1);
 
@@ -165,7 +285,9 @@ defineWasmKernel("sort", {
     const pi = a.reserve((n + 1) * 4);
     const pi2 = a.reserve((n + 1) * 4);
     const pperm = a.reserve(outer * inner * n * 4);
-    fn(`sort_${SHORT[avals[0]!.dtype as DataDType]}`)(px, outer, n, inner, pk, pi, pk2, pi2, pperm);
+    const dt = SHORT[avals[0]!.dtype as DataDType];
+    if (n >= radixFrom.n) fn(`radix_${dt}`)(px, outer, n, inner, pk, pi, pk2, pi2, a.reserve(1024), pperm);
+    else fn(`sort_${dt}`)(px, outer, n, inner, pk, pi, pk2, pi2, pperm);
     inputs.forEach((x, k) => {
       const pxk = a.copyIn(x);
       const po = a.reserve(x.byteLength);
