@@ -261,7 +261,8 @@ const fn = lazyModule((m) => [
 
 /**
  * Lines at least this long are radix-sorted, shorter ones merge-sorted (both give the same
- * permutation). Measured (f32 keys, `pnpm bench:kernels sort`): see the file comment.
+ * permutation). Measured (one f32 line, wasm backend run, medians, µs merge/radix): 128:
+ * 2.9/5.1, 256: 8.7/7.2, 1024: 36/21, 4096: 317/73.
  */
 export const radixFrom = { n: 256 };
 
