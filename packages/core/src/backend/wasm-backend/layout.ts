@@ -12,10 +12,11 @@ import type { ShapedArray } from "../../aval.js";
 import type { TypedArray } from "../../dtype.js";
 import type { ParamsOf } from "../../primitives/params.js";
 import { stridesOf } from "../../shape.js";
-import { exportedFunction, type FunctionBuilder, instantiateWasm, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
+import type { FunctionBuilder, Local, WasmExportedFunction } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { countCall } from "./kernel-module.js";
+import { lazyModule } from "./scalar.js";
 
 /** Axes the kernel loops over (after merging axes that are contiguous in both source and destination). */
 const RANK = 6;
@@ -96,8 +97,7 @@ function emitCopy(b: FunctionBuilder, es: ElemBytes, n: Local<"i32">[], s: Local
   level(0);
 }
 
-function buildModule(): Map<ElemBytes, WasmExportedFunction> {
-  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+const copyFns = lazyModule((m) => {
   const params: Record<string, "i32"> = { src: "i32", dst: "i32" };
   for (let k = 0; k < RANK; k++) Object.assign(params, { [`n${k}`]: "i32", [`s${k}`]: "i32", [`d${k}`]: "i32" });
   const sizes: ElemBytes[] = [1, 4, 8];
@@ -108,15 +108,9 @@ function buildModule(): Map<ElemBytes, WasmExportedFunction> {
       emitCopy(b, es, axes.map((k) => get(`n${k}`)), axes.map((k) => get(`s${k}`)), axes.map((k) => get(`d${k}`)), get("src"), get("dst"));
     });
   }
-  const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
-  return new Map(sizes.map((es) => [es, exportedFunction(instance, `copy${es}`)]));
-}
-
-let fns: Map<ElemBytes, WasmExportedFunction> | undefined;
-function copyFn(es: ElemBytes): WasmExportedFunction {
-  fns ??= buildModule();
-  return fns.get(es)!;
-}
+  return sizes.map((es) => `copy${es}`);
+});
+const copyFn = (es: ElemBytes): WasmExportedFunction => copyFns(`copy${es}`);
 
 /** A copy box in elements: counts and source/destination strides per axis. */
 export interface Box {

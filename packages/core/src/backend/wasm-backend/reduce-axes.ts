@@ -9,13 +9,13 @@
 import type { ShapedArray } from "../../aval.js";
 import type { TypedArray } from "../../dtype.js";
 import { stridesOf } from "../../shape.js";
-import { exportedFunction, instantiateWasm, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
+import type { WasmExportedFunction } from "../wasm/index.js";
 import { type Arena, arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { copyInPadded, countCall, nameOf, thresholds, wasmFn } from "./kernel-module.js";
 import { type Box, type ElemBytes, fits, runCopy } from "./layout.js";
 import { argRows, isRowDType, reduceRows, type RowOp } from "./reduce-rows.js";
-import type { DataDType } from "./scalar.js";
+import { type DataDType, lazyModule } from "./scalar.js";
 
 export type AxesReduction = "sum" | "max" | "min";
 
@@ -117,8 +117,7 @@ defineWasmKernel("reduce_min", {
  * the first maximum, or of the first NaN: the js rule `v > best || isNaN(v)`, scanning stops
  * once best is NaN. argmin is argmax of −x (exact, same rule mirrored).
  */
-function buildArgModule(): Map<string, WasmExportedFunction> {
-  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+const argFns = lazyModule((m) => {
   for (const dt of ["f32", "f64"] as const) {
     const es = dt === "f32" ? 4 : 8;
     m.addFunction(`argmax_${dt}`, { params: { px: "i32", rows: "i32", n: "i32", po: "i32" }, export: true }, (b, { px, rows, n, po }) => {
@@ -147,15 +146,9 @@ function buildArgModule(): Map<string, WasmExportedFunction> {
       });
     });
   }
-  const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
-  return new Map(["f32", "f64"].map((dt) => [dt, exportedFunction(instance, `argmax_${dt}`)]));
-}
-
-let argFns: Map<string, WasmExportedFunction> | undefined;
-function argFn(dt: "f32" | "f64"): WasmExportedFunction {
-  argFns ??= buildArgModule();
-  return argFns.get(dt)!;
-}
+  return ["argmax_f32", "argmax_f64"];
+});
+const argFn = (dt: "f32" | "f64"): WasmExportedFunction => argFns(`argmax_${dt}`);
 
 /** Index of the first max (argmax) / min (argmin) along `axis`, as js computes it. */
 function argReduce(kind: "argmax" | "argmin", x: TypedArray, xa: ShapedArray, axis: number, out: TypedArray): void {

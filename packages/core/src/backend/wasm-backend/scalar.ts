@@ -47,7 +47,9 @@ export function locals<K extends string>(b: FunctionBuilder, ...names: K[]): Rec
 }
 
 /** A module assembled (by `build`, which returns the names it exported) and instantiated at
- * first use; returns the lookup of its exports. */
+ * first use over the arena's memory; returns the lookup of its exports. Every kernel module
+ * outside kernel-module.ts and dot-general.ts is built here, so the memory import (e.g.
+ * becoming shared) is declared in one place. */
 export function lazyModule(build: (m: ModuleBuilder) => readonly string[]): (name: string) => WasmExportedFunction {
   let fns: Map<string, WasmExportedFunction> | undefined;
   return (name) => {
