@@ -2,11 +2,11 @@
 // scatter_add, sort, iota, threefry, int32 dot_general, layout ops) equal the js backend bit
 // for bit over random shapes, rank 0 and empty arrays included. Size thresholds are lowered
 // to 0 so every size runs on wasm; the operands go to both backends' `run` directly.
-import { type DType, ShapedArray } from "@jaxts/core";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { array, type DType, type NDArray, np, random, ShapedArray, type TypedArray } from "@jaxts/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { radixFrom } from "../src/backend/wasm-backend/sort.js";
-import { operands, randomShape, rng, sameBits } from "./helpers/prim-check.js";
-import { runEverySizeOnWasm } from "./helpers/wasm.js";
+import { operands, randomData, randomShape, rng, sameBits } from "./helpers/prim-check.js";
+import { onBoth, runEverySizeOnWasm } from "./helpers/wasm.js";
 
 runEverySizeOnWasm();
 
@@ -199,6 +199,46 @@ describe("wasm layout and dot_general cover every dtype, bit for bit", () => {
     for (const [ls, rs, dn] of cases) {
       const { inputs, avals } = operands(r, [[ls, "int32"], [rs, "int32"]]);
       sameBits("dot_general", inputs, avals, { dimension_numbers: dn });
+    }
+  });
+});
+
+describe("public functions built on these kernels give the same bits on both backends", () => {
+  const bitsOf = (a: TypedArray): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
+  const same = (prim: string, f: () => NDArray): void => {
+    const [ref, got] = onBoth(prim, f);
+    expect(bitsOf(got)).toEqual(bitsOf(ref));
+  };
+
+  it("random.bits, random.uniform and random.normal draw identical numbers on wasm (threefry2x32)", () => {
+    const k = random.key(42);
+    same("threefry2x32", () => random.bits(k, [3000]));
+    same("threefry2x32", () => random.uniform(k, [257, 3]));
+    same("threefry2x32", () => random.normal(random.split(k)[1]!, [1001]));
+  });
+
+  it("np.sort and np.argsort along each axis, with NaN, ±0 and ties", () => {
+    const r = rng(47);
+    const x = array(Array.from(randomData(r, "float32", 40 * 70)).map((v, i) => (i % 3 === 0 ? Math.round(v / 50) : v)), { dtype: "float32" }).reshape([40, 70]);
+    for (const axis of [0, 1]) {
+      same("sort", () => np.sort(x, { axis }));
+      same("sort", () => np.argsort(x, { axis }));
+    }
+  });
+
+  it("np.take in fill, clip and wrap modes and at().add with dropped and clipped updates", () => {
+    const r = rng(53);
+    const x = array(Array.from(randomData(r, "float64", 300 * 5)), { dtype: "float64" }).reshape([300, 5]);
+    const idx = array(Array.from({ length: 400 }, (_, i) => ((i * 37) % 700) - 200), { dtype: "int32" });
+    for (const mode of ["fill", "clip", "wrap"] as const) same("gather", () => np.take(x, idx, { axis: 0, mode }));
+    for (const mode of ["drop", "clip"] as const) same("scatter_add", () => np.at(x, idx).add(1.5, { mode }));
+  });
+
+  it("np.cumsum over each axis of int32 and float32 arrays", () => {
+    const r = rng(59);
+    for (const dtype of ["int32", "float32"] as const) {
+      const x = array(Array.from(randomData(r, dtype, 64 * 33)), { dtype }).reshape([64, 33]);
+      for (const axis of [0, 1]) same("cumsum", () => np.cumsum(x, { axis }));
     }
   });
 });
