@@ -19,14 +19,31 @@ function addGather(m: ModuleBuilder, es: 1 | 4 | 8): string {
   const name = `gather${es}`;
   const params = { px: "i32", pidx: "i32", po: "i32", outer: "i32", n: "i32", nidx: "i32", inner: "i32" } as const;
   m.addFunction(name, { params, export: true }, (b, { px, pidx, po, outer, n, nidx, inner }) => {
-    const { o, j, k, src, rowBytes, base, q, end } = locals(b, "o", "j", "k", "src", "rowBytes", "base", "q", "end");
+    const { o, j, k, src, rowBytes, base, q, end, last } = locals(b, "o", "j", "k", "src", "rowBytes", "base", "q", "end", "last");
     b.local.set(rowBytes, () => b.i32.mul(inner, es));
+    b.local.set(last, () => b.i32.sub(n, 1));
+    /** k ← idx[j] clamped into [0, n). */
+    const clampedIndex = (): void => {
+      b.local.set(k, () => b.i32.load(() => b.i32.add(pidx, () => b.i32.shl(j, 2))));
+      b.local.set(k, () => b.select(k, () => b.i32.const(0), () => b.i32.gt_s(k, 0)));
+      b.local.set(k, () => b.select(k, last, () => b.i32.lt_s(k, n)));
+    };
+    // Single elements (inner = 1, np.take of a vector): one load and store per index.
+    b.if(() => b.i32.eq(inner, 1), () => {
+      b.forRange(o, 0, outer, () => {
+        b.local.set(base, () => b.i32.add(px, () => b.i32.mul(() => b.i32.mul(o, n), es)));
+        b.forRange(j, 0, nidx, () => {
+          clampedIndex();
+          moveElem(b, es, po, () => b.i32.add(base, () => b.i32.mul(k, es)));
+          b.local.set(po, () => b.i32.add(po, es));
+        });
+      });
+      b.return();
+    });
     b.forRange(o, 0, outer, () => {
       b.local.set(base, () => b.i32.add(px, () => b.i32.mul(() => b.i32.mul(o, n), rowBytes)));
       b.forRange(j, 0, nidx, () => {
-        b.local.set(k, () => b.i32.load(() => b.i32.add(pidx, () => b.i32.shl(j, 2))));
-        b.local.set(k, () => b.select(k, () => b.i32.const(0), () => b.i32.gt_s(k, 0)));
-        b.local.set(k, () => b.select(k, () => b.i32.sub(n, 1), () => b.i32.lt_s(k, n)));
+        clampedIndex();
         b.local.set(src, () => b.i32.add(base, () => b.i32.mul(k, rowBytes)));
         b.if(() => b.i32.le_u(rowBytes, SHORT_BLOCK), () => {
           b.local.set(end, () => b.i32.add(src, rowBytes));
@@ -59,6 +76,21 @@ function addScatter(m: ModuleBuilder, dt: DataDType): string {
   m.addFunction(name, { params, export: true }, (b, { po, pidx, pu, outer, n, nidx, inner }) => {
     const { o, j, k, dst, rowBytes, base, end } = locals(b, "o", "j", "k", "dst", "rowBytes", "base", "end");
     b.local.set(rowBytes, () => b.i32.mul(inner, es));
+    // Single elements (inner = 1): one add per in-range index.
+    b.if(() => b.i32.eq(inner, 1), () => {
+      b.forRange(o, 0, outer, () => {
+        b.local.set(base, () => b.i32.add(po, () => b.i32.mul(() => b.i32.mul(o, n), es)));
+        b.forRange(j, 0, nidx, () => {
+          b.local.set(k, () => b.i32.load(() => b.i32.add(pidx, () => b.i32.shl(j, 2))));
+          b.if(() => b.i32.lt_u(k, n), () => {
+            b.local.set(dst, () => b.i32.add(base, () => b.i32.mul(k, es)));
+            addInPlace(b, dt, dst, pu);
+          });
+          b.local.set(pu, () => b.i32.add(pu, es));
+        });
+      });
+      b.return();
+    });
     b.forRange(o, 0, outer, () => {
       b.local.set(base, () => b.i32.add(po, () => b.i32.mul(() => b.i32.mul(o, n), rowBytes)));
       b.forRange(j, 0, nidx, () => {

@@ -75,8 +75,8 @@ export function outFromF64(at: number, out: TypedArray): void {
  * below it js is as fast once the copies in/out and the call are counted. Measured with
  * `pnpm bench:kernels` (backend-level medians, f32 unless named, this noisy 2-vCPU machine;
  * js/wasm time ratio, above 1 = wasm faster):
- *   gather (elements)  64: 1.0   256: 1.9   1024: 1.5  — rows of 64: 1024: 2.6
- *   scatter_add        64: 0.6   256: 1.2–1.8   1024: 1.2–1.6
+ *   gather (elements)  64: 0.6–1.0   256: 1.4–1.9   1024: 1.5–5  — rows of 64: 1024: 2.6
+ *   scatter_add        64: 0.5   256: 0.7–1.8   1024: 1.2–1.6 (three operands copied in)
  *   sort               16: 5.2   64: 6.2   (js's comparator sort has µs of fixed cost)
  *   iota (int32)       64: 0.9   256: 1.4   1024: 6.7
  *   threefry2x32       16: 3.5   64: 10
@@ -85,4 +85,4 @@ export function outFromF64(at: number, out: TypedArray): void {
  * 256: 0.7–1.1, 1024: 1.9–2.1; int32 sum 256: 0.8, 1024: 3.5; f32 prod 1024: 1.4).
  * Tests lower them to 0.
  */
-export const minSize = { gather: 256, scatter: 256, sort: 16, iota: 256, threefry: 16, dotInt: 512 };
+export const minSize = { gather: 256, scatter: 1024, sort: 16, iota: 256, threefry: 16, dotInt: 512 };
