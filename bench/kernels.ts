@@ -31,19 +31,22 @@ const one = <P extends FirstOrderPrim>(prim: P, specs: [number[], DType][], para
   return { prim, avals, inputs: inputs ?? avals.map((a) => data(a.dtype, a.size)), params };
 };
 
+/** Rows of 64 in about n elements (at least one). */
+const rows64 = (n: number): number => Math.max(1, Math.floor(n / 64));
+
 const CASES: KernelCase[] = [
   { name: "gather f32 elements", make: (n) => one("gather", [[[n], "float32"], [[n], "int32"]], { axis: 0 }, [data("float32", n), data("int32", n, n)]) },
-  { name: "gather f32 rows of 64", make: (n) => one("gather", [[[n / 64, 64], "float32"], [[n / 64], "int32"]], { axis: 0 }, [data("float32", n), data("int32", n / 64, n / 64)]) },
+  { name: "gather f32 rows of 64", make: (n) => one("gather", [[[rows64(n), 64], "float32"], [[rows64(n)], "int32"]], { axis: 0 }, [data("float32", rows64(n) * 64), data("int32", rows64(n), rows64(n))]) },
   { name: "scatter_add f32 elements", make: (n) => one("scatter_add", [[[n], "float32"], [[n], "int32"], [[n], "float32"]], { axis: 0 }, [data("float32", n), data("int32", n, n), data("float32", n)]) },
   { name: "cumsum f32 last axis", make: (n) => one("cumsum", [[[n], "float32"]], { axis: 0, reverse: false }) },
-  { name: "cumsum f32 axis 0 of (n/64, 64)", make: (n) => one("cumsum", [[[n / 64, 64], "float32"]], { axis: 0, reverse: false }) },
+  { name: "cumsum f32 axis 0 of (n/64, 64)", make: (n) => one("cumsum", [[[rows64(n), 64], "float32"]], { axis: 0, reverse: false }) },
   { name: "sort f32", make: (n) => one("sort", [[[n], "float32"]], { dimension: 0, num_keys: 1 }) },
   { name: "sort i32 + f32 operand", make: (n) => one("sort", [[[n], "int32"], [[n], "float32"]], { dimension: 0, num_keys: 1 }) },
   { name: "iota i32", make: (n) => one("iota", [], { dtype: "int32", shape: [n], dimension: 0 }) },
   { name: "threefry2x32", make: (n) => one("threefry2x32", [[[n], "int32"], [[n], "int32"], [[n], "int32"], [[n], "int32"]], {}) },
   { name: "reduce_sum i32", make: (n) => one("reduce_sum", [[[n], "int32"]], { axes: [0] }) },
   { name: "reduce_prod f32", make: (n) => one("reduce_prod", [[[n], "float32"]], { axes: [0] }) },
-  { name: "reduce_max i32 axis 0 of (n/64, 64)", make: (n) => one("reduce_max", [[[n / 64, 64], "int32"]], { axes: [0] }) },
+  { name: "reduce_max i32 axis 0 of (n/64, 64)", make: (n) => one("reduce_max", [[[rows64(n), 64], "int32"]], { axes: [0] }) },
   { name: "reduce_and bool", make: (n) => one("reduce_and", [[[n], "bool"]], { axes: [0] }) },
   { name: "argmax i32", make: (n) => one("argmax", [[[n], "int32"]], { axes: [0], index_dtype: "int32" }) },
   { name: "dot_general i32 (√n)²", make: (n) => {
