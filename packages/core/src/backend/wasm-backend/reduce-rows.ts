@@ -21,12 +21,13 @@ export type RowOp = "sum" | "prod" | "max" | "min" | "and" | "or";
 /** The js backend's initial values (an empty row gives this, converted to the output dtype). */
 const INIT: { readonly [O in RowOp]: number } = { sum: 0, prod: 1, max: -Infinity, min: Infinity, and: 1, or: 0 };
 
-/** Which (op, dtype) pairs have a kernel here: what each primitive's dtype rule allows. */
+/** Which (op, dtype) pairs have a kernel here: what each primitive's dtype rule allows, less
+ * the float sums, maxima and minima (kernel-module.ts's SIMD kernels, via reduce.ts). */
 export const ROW_DTYPES: { readonly [O in RowOp]: readonly DataDType[] } = {
-  sum: ["float32", "float64", "int32"],
+  sum: ["int32"],
   prod: ["float32", "float64", "int32"],
-  max: ["float32", "float64", "int32", "bool"],
-  min: ["float32", "float64", "int32", "bool"],
+  max: ["int32", "bool"],
+  min: ["int32", "bool"],
   and: ["bool"],
   or: ["bool"],
 };
