@@ -162,22 +162,22 @@ function sortableKey(b: FunctionBuilder, dt: DataDType, src: Local<"i32">): void
 /**
  * radix_{dt}(px, outer, n, inner, pk, pi, pk2, pi2, ph, pperm): like sort_{dt} (same
  * permutation: a stable sort by the same order), by least-significant-digit radix sort of the
- * sortable keys, 8 bits a pass; a pass whose digit is the same for the whole line is skipped.
+ * sortable keys, 8 bits a pass (all histograms counted in one read); a pass whose digit is
+ * the same for the whole line is skipped.
  */
 function addRadix(m: ModuleBuilder, dt: DataDType): string {
   const name = `radix_${SHORT[dt]}`;
   const es = BYTES[dt];
   const params = { px: "i32", outer: "i32", n: "i32", inner: "i32", pk: "i32", pi: "i32", pk2: "i32", pi2: "i32", ph: "i32", pperm: "i32" } as const;
   m.addFunction(name, { params, export: true }, (b, { px, outer, n, inner, pk, pi, pk2, pi2, ph, pperm }) => {
-    const L = locals(b, "o", "j", "i", "src", "stride", "ka", "ia", "kb", "ib", "t", "d", "h", "sum", "cnt", "hend");
+    const L = locals(b, "o", "j", "i", "src", "stride", "ka", "ia", "kb", "ib", "t", "d", "h", "sum", "cnt");
     const key = b.newLocal("i64", "key");
     const shift = b.newLocal("i64", "shift");
     const k8 = (base: Local<"i32">, i: Local<"i32">) => () => b.i32.add(base, () => b.i32.shl(i, 3));
     const i4 = (base: Local<"i32">, i: Local<"i32">) => () => b.i32.add(base, () => b.i32.shl(i, 2));
     const digitOf = (k: () => void) => () => b.i32.wrap_i64(() => b.i64.and(() => b.i64.shr_u(k, shift), 255n));
-    const bucket = (d: Local<"i32">) => () => b.i32.add(ph, () => b.i32.shl(d, 2));
+    const bucket = (d: () => void) => () => b.i32.add(ph, () => b.i32.shl(d, 2));
     b.local.set(L.stride, () => b.i32.mul(inner, es));
-    b.local.set(L.hend, () => b.i32.add(ph, 1024));
     b.forRange(L.o, 0, outer, () => {
       b.forRange(L.j, 0, inner, () => {
         b.local.set(L.src, () => b.i32.add(px, () => b.i32.mul(() => b.i32.add(() => b.i32.mul(() => b.i32.mul(L.o, n), inner), L.j), es)));
@@ -191,28 +191,32 @@ function addRadix(m: ModuleBuilder, dt: DataDType): string {
         b.local.set(L.ia, pi);
         b.local.set(L.kb, pk2);
         b.local.set(L.ib, pi2);
-        for (let pass = 0; pass < PASSES[dt]; pass++) {
-          b.local.set(shift, BigInt(8 * pass));
-          b.memory.fill(ph, 0, 1024);
-          b.forRange(L.i, 0, n, () => {
-            b.local.set(L.d, digitOf(() => b.i64.load(k8(L.ka, L.i))));
-            b.local.set(L.h, bucket(L.d));
+        // One counting pass for every digit: histogram p (256 i32 counters) at ph + 1024·p.
+        const passes = PASSES[dt];
+        b.memory.fill(ph, 0, 1024 * passes);
+        b.forRange(L.i, 0, n, () => {
+          b.local.set(key, () => b.i64.load(k8(pk, L.i)));
+          for (let pass = 0; pass < passes; pass++) {
+            b.local.set(shift, BigInt(8 * pass));
+            b.local.set(L.h, () => b.i32.add(bucket(digitOf(() => b.local.get(key))), 1024 * pass));
             b.i32.store(L.h, () => b.i32.add(() => b.i32.load(L.h), 1));
-          });
+          }
+        });
+        for (let pass = 0; pass < passes; pass++) {
+          b.local.set(shift, BigInt(8 * pass));
           // Skip the pass when every key has the first key's digit (the order is unchanged).
           b.local.set(L.d, digitOf(() => b.i64.load(L.ka)));
-          b.if(() => b.i32.ne(() => b.i32.load(bucket(L.d)), n), () => {
+          b.if(() => b.i32.ne(() => b.i32.load(bucket(() => b.local.get(L.d)), { offset: 1024 * pass }), n), () => {
             // Exclusive prefix sums: each bucket's first position.
             b.local.set(L.sum, 0);
-            b.forRange(L.h, ph, L.hend, () => {
+            b.forRange(L.h, () => b.i32.add(ph, 1024 * pass), () => b.i32.add(ph, 1024 * (pass + 1)), () => {
               b.local.set(L.cnt, () => b.i32.load(L.h));
               b.i32.store(L.h, L.sum);
               b.local.set(L.sum, () => b.i32.add(L.sum, L.cnt));
             }, 4);
             b.forRange(L.i, 0, n, () => {
               b.local.set(key, () => b.i64.load(k8(L.ka, L.i)));
-              b.local.set(L.d, digitOf(() => b.local.get(key)));
-              b.local.set(L.h, bucket(L.d));
+              b.local.set(L.h, () => b.i32.add(bucket(digitOf(() => b.local.get(key))), 1024 * pass));
               b.local.set(L.t, () => b.i32.load(L.h));
               b.i32.store(L.h, () => b.i32.add(L.t, 1));
               b.i64.store(k8(L.kb, L.t), key);
@@ -261,8 +265,9 @@ const fn = lazyModule((m) => [
 
 /**
  * Lines at least this long are radix-sorted, shorter ones merge-sorted (both give the same
- * permutation). Measured (one f32 line, wasm backend run, medians, µs merge/radix): 128:
- * 2.9/5.1, 256: 8.7/7.2, 1024: 36/21, 4096: 317/73.
+ * permutation). Measured (one f32 line, wasm backend run, medians, µs merge/radix, two
+ * runs): 64: 3.4/3.8, 128: 2.9–5.3/4.7–5.1, 256: 5.9–8.7/3.8–7.2, 1024: 21–36/12–21,
+ * 4096: 280–317/72.
  */
 export const radixFrom = { n: 256 };
 
@@ -287,7 +292,7 @@ defineWasmKernel("sort", {
     const pi2 = a.reserve((n + 1) * 4);
     const pperm = a.reserve(outer * inner * n * 4);
     const dt = SHORT[avals[0]!.dtype as DataDType];
-    if (n >= radixFrom.n) fn(`radix_${dt}`)(px, outer, n, inner, pk, pi, pk2, pi2, a.reserve(1024), pperm);
+    if (n >= radixFrom.n) fn(`radix_${dt}`)(px, outer, n, inner, pk, pi, pk2, pi2, a.reserve(8 * 1024), pperm);
     else fn(`sort_${dt}`)(px, outer, n, inner, pk, pi, pk2, pi2, pperm);
     inputs.forEach((x, k) => {
       const pxk = a.copyIn(x);
