@@ -5,6 +5,7 @@
 import { array, type DType, type NDArray, np, random, ShapedArray, type TypedArray } from "@jaxts/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { radixFrom } from "../src/backend/wasm-backend/sort.js";
+import { wasmBackend } from "../src/internals.js";
 import { operands, randomData, randomShape, rng, sameBits } from "./helpers/prim-check.js";
 import { onBoth, runEverySizeOnWasm } from "./helpers/wasm.js";
 
@@ -240,5 +241,24 @@ describe("public functions built on these kernels give the same bits on both bac
       const x = array(Array.from(randomData(r, dtype, 64 * 33)), { dtype }).reshape([64, 33]);
       for (const axis of [0, 1]) same("cumsum", () => np.cumsum(x, { axis }));
     }
+  });
+});
+
+describe("problems too big for the wasm arena (1 GiB per call) run on js", () => {
+  it("sort, gather, scatter_add, cumsum, iota, threefry and reductions decline 2^28-element operands", () => {
+    const big = new ShapedArray([2 ** 28], "float32");
+    const bigI = new ShapedArray([2 ** 28], "int32");
+    const idx = new ShapedArray([2 ** 28], "int32");
+    expect(wasmBackend.supports("sort", [big], { dimension: 0, num_keys: 1 })).toBe(false);
+    expect(wasmBackend.supports("gather", [big, idx], { axis: 0 })).toBe(false);
+    expect(wasmBackend.supports("scatter_add", [big, idx, big], { axis: 0 })).toBe(false);
+    expect(wasmBackend.supports("cumsum", [big], { axis: 0, reverse: false })).toBe(false);
+    expect(wasmBackend.supports("iota", [], { dtype: "float64", shape: [2 ** 28], dimension: 0 })).toBe(false);
+    expect(wasmBackend.supports("threefry2x32", [bigI, bigI, bigI, bigI], {})).toBe(false);
+    expect(wasmBackend.supports("reduce_prod", [big], { axes: [0] })).toBe(false);
+    // The same kernels take a 2^20-element problem.
+    const mid = new ShapedArray([2 ** 20], "float32");
+    expect(wasmBackend.supports("sort", [mid], { dimension: 0, num_keys: 1 })).toBe(true);
+    expect(wasmBackend.supports("reduce_prod", [mid], { axes: [0] })).toBe(true);
   });
 });

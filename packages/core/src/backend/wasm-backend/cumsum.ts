@@ -9,7 +9,7 @@ import type { FunctionBuilder, Local, ModuleBuilder } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { countCall, thresholds } from "./kernel-module.js";
-import { BYTES, type DataDType, lazyModule, loadF64, locals, SHORT, storeF64 } from "./scalar.js";
+import { BYTES, type DataDType, fitsArena, lazyModule, loadF64, locals, SHORT, storeF64 } from "./scalar.js";
 
 const DTYPES: readonly DataDType[] = ["float32", "float64", "int32"];
 
@@ -73,7 +73,7 @@ const fn = lazyModule((m) => DTYPES.flatMap((dt) => [addRows(m, dt), addCols(m, 
 const prod = (xs: readonly number[]): number => xs.reduce((p, c) => p * c, 1);
 
 defineWasmKernel("cumsum", {
-  supports: ([x]) => (DTYPES as readonly string[]).includes(x!.dtype) && x!.size >= thresholds.reduction,
+  supports: ([x]) => (DTYPES as readonly string[]).includes(x!.dtype) && x!.size >= thresholds.reduction && fitsArena(x!.size * 24),
   run([x], [xa], { axis, reverse }, _o, [out]) {
     countCall("cumsum");
     if (x!.length === 0) return;

@@ -9,7 +9,7 @@ import type { FunctionBuilder, Local, ModuleBuilder } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { countCall } from "./kernel-module.js";
-import { BYTES, type DataDType, isDataDType, lazyModule, locals, minSize, moveElem, SHORT } from "./scalar.js";
+import { BYTES, type DataDType, fitsArena, isDataDType, lazyModule, locals, minSize, moveElem, SHORT } from "./scalar.js";
 
 /** Blocks of at most this many bytes are copied element by element (memory.copy has a call's cost). */
 const SHORT_BLOCK = 64;
@@ -120,7 +120,11 @@ const fn = lazyModule((m) => [
 const prod = (xs: readonly number[]): number => xs.reduce((p, c) => p * c, 1);
 
 defineWasmKernel("gather", {
-  supports: ([x, idx], { axis }) => isDataDType(x!.dtype) && idx!.dtype === "int32" && outSize(x!.shape, axis, idx!.size) >= minSize.gather,
+  supports: ([x, idx], { axis }) =>
+    isDataDType(x!.dtype) &&
+    idx!.dtype === "int32" &&
+    outSize(x!.shape, axis, idx!.size) >= minSize.gather &&
+    fitsArena((x!.size + outSize(x!.shape, axis, idx!.size)) * BYTES[x!.dtype as DataDType] + 4 * idx!.size),
   run([x, idx], [xa], { axis }, _o, [out]) {
     countCall("gather");
     if (out!.length === 0) return;
@@ -145,7 +149,11 @@ defineWasmKernel("gather", {
 const outSize = (shape: readonly number[], axis: number, nidx: number): number => prod(shape.slice(0, axis)) * nidx * prod(shape.slice(axis + 1));
 
 defineWasmKernel("scatter_add", {
-  supports: ([x, idx, u]) => (x!.dtype === "float32" || x!.dtype === "float64" || x!.dtype === "int32") && idx!.dtype === "int32" && u!.size + x!.size >= minSize.scatter,
+  supports: ([x, idx, u]) =>
+    (x!.dtype === "float32" || x!.dtype === "float64" || x!.dtype === "int32") &&
+    idx!.dtype === "int32" &&
+    u!.size + x!.size >= minSize.scatter &&
+    fitsArena((x!.size + u!.size) * BYTES[x!.dtype] + 4 * idx!.size),
   run([x, idx, u], [xa], { axis }, _o, [out]) {
     countCall("scatter_add");
     if (out!.length === 0) return;

@@ -5,7 +5,7 @@ import type { Local, ModuleBuilder } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { copyInPadded, countCall, reservePadded } from "./kernel-module.js";
-import { BYTES, DATA_DTYPES, type DataDType, isDataDType, lazyModule, locals, minSize, SHORT, storeF64 } from "./scalar.js";
+import { BYTES, DATA_DTYPES, type DataDType, fitsArena, isDataDType, lazyModule, locals, minSize, SHORT, storeF64 } from "./scalar.js";
 
 /**
  * iota_{dt}(po, outer, n, inner): out[o, k, t] = k. The first block (n·inner elements) is
@@ -96,7 +96,7 @@ const fn = lazyModule((m) => [...DATA_DTYPES.map((dt) => addIota(m, dt)), addThr
 const prod = (xs: readonly number[]): number => xs.reduce((p, c) => p * c, 1);
 
 defineWasmKernel("iota", {
-  supports: (_in, { dtype, shape }) => isDataDType(dtype) && prod(shape) >= minSize.iota,
+  supports: (_in, { dtype, shape }) => isDataDType(dtype) && prod(shape) >= minSize.iota && fitsArena(prod(shape) * 8),
   run(_in, _avals, { shape, dimension }, [outAval], [out]) {
     countCall("iota");
     if (out!.length === 0) return;
@@ -109,7 +109,7 @@ defineWasmKernel("iota", {
 });
 
 defineWasmKernel("threefry2x32", {
-  supports: (avals) => avals.length === 4 && avals.every((av) => av.dtype === "int32") && avals[0]!.size >= minSize.threefry,
+  supports: (avals) => avals.length === 4 && avals.every((av) => av.dtype === "int32") && avals[0]!.size >= minSize.threefry && fitsArena(avals[0]!.size * 24 + 96),
   run([k0, k1, x0, x1], _avals, _p, _o, [y0, y1]) {
     countCall("threefry2x32");
     if (y0!.length === 0) return;

@@ -15,7 +15,7 @@ import { defineWasmKernel } from "./backend.js";
 import { copyInPadded, countCall, nameOf, thresholds, wasmFn } from "./kernel-module.js";
 import { type Box, type ElemBytes, fits, runCopy } from "./layout.js";
 import { argRows, isRowDType, reduceRows, type RowOp } from "./reduce-rows.js";
-import { type DataDType, lazyModule } from "./scalar.js";
+import { type DataDType, fitsArena, lazyModule } from "./scalar.js";
 
 export type AxesReduction = "sum" | "max" | "min";
 
@@ -93,7 +93,7 @@ export function reduceAnyAxes(kind: AxesReduction, x: TypedArray, xa: ShapedArra
 
 /** Whether the generic row kernels of reduce-rows.ts take `op` over these operands. */
 export const supportsRows = (op: RowOp, x: ShapedArray, axes: readonly number[]): boolean =>
-  isRowDType(op, x) && x.size >= thresholds.reduction && movable(x, axes);
+  isRowDType(op, x) && x.size >= thresholds.reduction && movable(x, axes) && fitsArena(x.size * 16 + 64);
 
 /** `op` over `axes` by reduce-rows.ts's kernels (any dtype `op` allows). */
 export function reduceByRows(op: RowOp, x: TypedArray, xa: ShapedArray, axes: readonly number[], out: TypedArray): void {

@@ -86,3 +86,8 @@ export function outFromF64(at: number, out: TypedArray): void {
  * Tests lower them to 0.
  */
 export const minSize = { gather: 256, scatter: 1024, sort: 16, iota: 256, threefry: 16, dotInt: 512 };
+
+/** The most arena bytes one call of these kernels may use: the arena's memory tops out at
+ * 2 GiB and a grow that large may fail, so bigger problems run on js. */
+const MAX_ARENA_BYTES = 2 ** 30;
+export const fitsArena = (bytes: number): boolean => bytes <= MAX_ARENA_BYTES;

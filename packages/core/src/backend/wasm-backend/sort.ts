@@ -11,7 +11,7 @@ import type { FunctionBuilder, Local, ModuleBuilder } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { countCall } from "./kernel-module.js";
-import { BYTES, DATA_DTYPES, type DataDType, isDataDType, lazyModule, loadF64, locals, minSize, moveElem, SHORT } from "./scalar.js";
+import { BYTES, DATA_DTYPES, type DataDType, fitsArena, isDataDType, lazyModule, loadF64, locals, minSize, moveElem, SHORT } from "./scalar.js";
 
 /** Length of the insertion-sorted runs the merges start from. */
 const RUN = 16;
@@ -274,7 +274,11 @@ export const radixFrom = { n: 256 };
 const prod = (xs: readonly number[]): number => xs.reduce((p, c) => p * c, 1);
 
 defineWasmKernel("sort", {
-  supports: (avals) => avals.length > 0 && avals.every((a) => isDataDType(a.dtype)) && avals[0]!.size >= minSize.sort,
+  supports: (avals) =>
+    avals.length > 0 &&
+    avals.every((a) => isDataDType(a.dtype)) &&
+    avals[0]!.size >= minSize.sort &&
+    fitsArena(avals[0]!.size * 44 + avals.reduce((p, a) => p + 2 * a.size * BYTES[a.dtype as DataDType], 0) + 8192),
   run(inputs, avals, { dimension }, _o, outs) {
     countCall("sort");
     const shape = avals[0]!.shape;
