@@ -133,13 +133,13 @@ describe.each(DTYPES)("wasm layout kernels on %s equal js bit for bit", (dtype) 
   });
 });
 
-it("pad with negative padding is declined by the wasm kernel and still equals js", () => {
+it("pad with negative padding crops on wasm and equals js", () => {
   config.set({ backend: "js" });
   const ref = lax.pad(arr([6, 5], "float32", 1), 0, [[-1, 2, 0], [1, -2, 1]]).toTypedArray();
   config.set({ backend: "wasm" });
   const before = kernelCalls.get("pad") ?? 0;
   const got = lax.pad(arr([6, 5], "float32", 1), 0, [[-1, 2, 0], [1, -2, 1]]).toTypedArray();
-  expect(kernelCalls.get("pad") ?? 0).toBe(before);
+  expect(kernelCalls.get("pad") ?? 0).toBe(before + 1);
   expect(Array.from(got)).toEqual(Array.from(ref));
 });
 

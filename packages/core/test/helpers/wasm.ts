@@ -3,13 +3,29 @@
 import { config, type DType, type NDArray, type TypedArray } from "@jaxts/core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { kernelCalls, thresholds } from "../../src/backend/wasm-backend/kernel-module.js";
+import { dotGeneralWasmStats } from "../../src/backend/wasm-backend/dot-general.js";
+import { layoutThreshold } from "../../src/backend/wasm-backend/layout.js";
+import { minSize } from "../../src/backend/wasm-backend/scalar.js";
 
 /** Lower the kernels' size thresholds to 0 for this test file (every size runs on wasm), and
  * select js again after each test. */
 export function runEverySizeOnWasm(): void {
   const saved = { ...thresholds };
-  beforeAll(() => Object.assign(thresholds, { arithmetic: 0, transcendental: 0, reduction: 0 }));
-  afterAll(() => Object.assign(thresholds, saved));
+  const savedSizes = { ...minSize };
+  const savedLayout = { ...layoutThreshold };
+  const savedMacs = dotGeneralWasmStats.minMacs;
+  beforeAll(() => {
+    dotGeneralWasmStats.minMacs = 0;
+    Object.assign(thresholds, { arithmetic: 0, transcendental: 0, reduction: 0 });
+    for (const k of Object.keys(minSize) as (keyof typeof minSize)[]) minSize[k] = 0;
+    layoutThreshold.elements = 0;
+  });
+  afterAll(() => {
+    Object.assign(thresholds, saved);
+    Object.assign(minSize, savedSizes);
+    Object.assign(layoutThreshold, savedLayout);
+    dotGeneralWasmStats.minMacs = savedMacs;
+  });
   afterEach(() => config.set({ backend: "js" }));
 }
 

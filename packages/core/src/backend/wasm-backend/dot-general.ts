@@ -31,6 +31,7 @@ import { stridesOf } from "../../shape.js";
 import { exportedFunction, instantiateWasm, type Local, ModuleBuilder, wasmFeatures } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
+import { runIntDot, supportsIntDot } from "./dot-int.js";
 
 /** Rows of the micro-tile. */
 const MR = 4;
@@ -403,9 +404,10 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
  * that large may fail; bigger products run on js. */
 const MAX_ARENA_BYTES = 2 ** 30;
 
-function supports(inAvals: readonly ShapedArray[], { dimension_numbers: [[lc], [lb]] }: ParamsOf<"dot_general">): boolean {
+function supports(inAvals: readonly ShapedArray[], { dimension_numbers: [[lc, rc], [lb, rb]] }: ParamsOf<"dot_general">): boolean {
   const [la, ra] = inAvals;
   if (la === undefined || ra === undefined) return false;
+  if (la.dtype === "int32") return supportsIntDot(la, ra, [[lc, rc], [lb, rb]]);
   if (la.dtype !== ra.dtype || (la.dtype !== "float32" && la.dtype !== "float64")) return false;
   if (!wasmFeatures().simd) return false;
   const size = (dims: readonly number[]) => dims.reduce((p, d) => p * la.shape[d]!, 1);
@@ -425,6 +427,7 @@ function supports(inAvals: readonly ShapedArray[], { dimension_numbers: [[lc], [
 defineWasmKernel("dot_general", {
   supports,
   run([a, b], [la, ra], params, _outAvals, [out]) {
+    if (la!.dtype === "int32") return runIntDot(a!, b!, la!, ra!, params.dimension_numbers, out!);
     runDotGeneral(a as Floats, b as Floats, la!, ra!, params.dimension_numbers, out as Floats);
   },
 });

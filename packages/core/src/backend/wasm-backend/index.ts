@@ -12,3 +12,7 @@ export { arena, Arena } from "./arena.js";
 import "./elementwise.js";
 import "./reduce.js";
 import "./layout.js";
+import "./cumsum.js";
+import "./gather.js";
+import "./sort.js";
+import "./random.js";

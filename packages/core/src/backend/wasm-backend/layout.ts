@@ -5,16 +5,18 @@
 // splat fill when the source is one element repeated, and element by element otherwise.
 // Elements are moved as raw bytes (1, 4 or 8), so results equal the js backend bit for bit.
 //   broadcast_in_dim transpose rev slice (with strides) concatenate pad (lo/hi ≥ 0, interior)
-// for float32, float64, int32 and bool (Uint8). Negative padding, rank > RANK after merging
-// axes, and outputs below `layoutThreshold.elements` decline and run on js.
+// for float32, float64, int32 and bool (Uint8); pad crops where its padding is negative;
+// reshape and squeeze are plain copies. Rank > RANK after merging axes and outputs below
+// `layoutThreshold.elements` decline and run on js.
 import type { ShapedArray } from "../../aval.js";
 import type { TypedArray } from "../../dtype.js";
 import type { ParamsOf } from "../../primitives/params.js";
 import { stridesOf } from "../../shape.js";
-import { exportedFunction, type FunctionBuilder, instantiateWasm, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
+import type { FunctionBuilder, Local, WasmExportedFunction } from "../wasm/index.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { countCall } from "./kernel-module.js";
+import { lazyModule } from "./scalar.js";
 
 /** Axes the kernel loops over (after merging axes that are contiguous in both source and destination). */
 const RANK = 6;
@@ -95,8 +97,7 @@ function emitCopy(b: FunctionBuilder, es: ElemBytes, n: Local<"i32">[], s: Local
   level(0);
 }
 
-function buildModule(): Map<ElemBytes, WasmExportedFunction> {
-  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+const copyFns = lazyModule((m) => {
   const params: Record<string, "i32"> = { src: "i32", dst: "i32" };
   for (let k = 0; k < RANK; k++) Object.assign(params, { [`n${k}`]: "i32", [`s${k}`]: "i32", [`d${k}`]: "i32" });
   const sizes: ElemBytes[] = [1, 4, 8];
@@ -107,15 +108,9 @@ function buildModule(): Map<ElemBytes, WasmExportedFunction> {
       emitCopy(b, es, axes.map((k) => get(`n${k}`)), axes.map((k) => get(`s${k}`)), axes.map((k) => get(`d${k}`)), get("src"), get("dst"));
     });
   }
-  const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
-  return new Map(sizes.map((es) => [es, exportedFunction(instance, `copy${es}`)]));
-}
-
-let fns: Map<ElemBytes, WasmExportedFunction> | undefined;
-function copyFn(es: ElemBytes): WasmExportedFunction {
-  fns ??= buildModule();
-  return fns.get(es)!;
-}
+  return sizes.map((es) => `copy${es}`);
+});
+const copyFn = (es: ElemBytes): WasmExportedFunction => copyFns(`copy${es}`);
 
 /** A copy box in elements: counts and source/destination strides per axis. */
 export interface Box {
@@ -254,31 +249,63 @@ defineWasmKernel("concatenate", {
 });
 
 defineWasmKernel("pad", {
-  supports: ([x], { padding_config }) =>
-    bigEnough(x!.size) && padding_config.every(([lo, hi, interior]) => lo >= 0 && hi >= 0 && interior >= 0) && fits(padBox(x!, padding_config)),
-  run([x, v], [xa], { padding_config }, [outAval], [out]) {
+  supports: ([x], { padding_config }) => bigEnough(x!.size) && padding_config.every(([, , interior]) => interior >= 0) && fits(padBox(x!, padding_config).box),
+  run([x, v], [xa], { padding_config }, _o, [out]) {
     const a = arena();
     a.reset();
     const es = elemBytes(out!);
     const pv = a.copyIn(v!);
     const po = a.reserve(out!.byteLength);
-    // Fill with the padding value (a stride-0 source), then copy the operand into its box.
+    // Fill with the padding value (a stride-0 source), then copy the operand's kept part into its box.
     runCopy(es, pv, po, { n: [out!.length], s: [0], d: [1] });
-    const outStrides = stridesOf(outAval!.shape);
-    const start = padding_config.reduce((acc, [lo], i) => acc + lo * outStrides[i]!, 0);
+    const { from, to, box } = padBox(xa!, padding_config);
     const px = a.copyIn(x!);
-    runCopy(es, px, po + start * es, padBox(xa!, padding_config));
+    runCopy(es, px + from * es, po + to * es, box);
     a.copyOut(po, out!);
     countCall("pad");
   },
 });
 
-/** The operand's box inside pad's output: contiguous source, destination strides × (interior + 1). */
-function padBox(xa: ShapedArray, cfg: readonly (readonly [number, number, number])[]): Box {
+/**
+ * The operand's box inside pad's output: per axis, the input positions i whose output
+ * position lo + i·(interior + 1) falls inside the output (negative lo/hi crop), copied from
+ * element offset `from` of the operand to `to` of the output, destination strides × (interior + 1).
+ */
+function padBox(xa: ShapedArray, cfg: readonly (readonly [number, number, number])[]): { from: number; to: number; box: Box } {
   const outShape = xa.shape.map((n, i) => {
     const [lo, hi, interior] = cfg[i]!;
-    return lo + hi + n + Math.max(0, n - 1) * interior;
+    return Math.max(0, lo + hi + n + Math.max(0, n - 1) * interior);
   });
+  const inStrides = stridesOf(xa.shape);
   const outStrides = stridesOf(outShape);
-  return { n: xa.shape, s: stridesOf(xa.shape), d: outStrides.map((st, i) => st * (cfg[i]![2] + 1)) };
+  let from = 0;
+  let to = 0;
+  const n = xa.shape.map((size, i) => {
+    const [lo, , interior] = cfg[i]!;
+    const step = interior + 1;
+    const first = lo >= 0 ? 0 : Math.ceil(-lo / step);
+    const last = Math.min(size - 1, Math.floor((outShape[i]! - 1 - lo) / step));
+    const count = Math.max(0, last - first + 1);
+    if (count > 0) {
+      from += first * inStrides[i]!;
+      to += (lo + first * step) * outStrides[i]!;
+    }
+    return count;
+  });
+  return { from, to, box: { n, s: inStrides, d: outStrides.map((st, i) => st * (cfg[i]![2] + 1)) } };
+}
+
+// reshape and squeeze keep the row-major order: a plain copy (eager evaluation shares the
+// buffer instead, see isPureReview; these run when a backend is asked for the copy).
+for (const prim of ["reshape", "squeeze"] as const) {
+  defineWasmKernel(prim, {
+    supports: ([x]) => bigEnough(x!.size),
+    run([x], _i, _p, _o, [out]) {
+      const a = arena();
+      a.reset();
+      const px = a.copyIn(x!);
+      a.copyOut(px, out!);
+      countCall(prim);
+    },
+  });
 }

@@ -9,11 +9,13 @@
 import type { ShapedArray } from "../../aval.js";
 import type { TypedArray } from "../../dtype.js";
 import { stridesOf } from "../../shape.js";
-import { exportedFunction, instantiateWasm, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
+import type { WasmExportedFunction } from "../wasm/index.js";
 import { type Arena, arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { copyInPadded, countCall, nameOf, thresholds, wasmFn } from "./kernel-module.js";
 import { type Box, type ElemBytes, fits, runCopy } from "./layout.js";
+import { argRows, isRowDType, reduceRows, type RowOp } from "./reduce-rows.js";
+import { type DataDType, fitsArena, lazyModule } from "./scalar.js";
 
 export type AxesReduction = "sum" | "max" | "min";
 
@@ -27,24 +29,31 @@ function moveBox(aval: ShapedArray, axes: readonly number[]): { box: Box; identi
   return { box: { n, s: perm.map((p) => strides[p]!), d: stridesOf(n) }, identity: perm.every((p, i) => p === i) };
 }
 
+/** Copy `x` (any dtype) into the freshly reset arena with the reduced `axes` moved to the end
+ * (one contiguous row per output element, rows in the js order); returns the byte offset. */
+export function moveToRows(x: TypedArray, xa: ShapedArray, axes: readonly number[]): number {
+  const a = arena();
+  a.reset();
+  const { box, identity } = moveBox(xa, axes);
+  const px = copyInPadded(x);
+  if (identity) return px;
+  const moved = a.reserve((x.byteLength + 15) & ~15);
+  runCopy(x.BYTES_PER_ELEMENT as ElemBytes, px, moved, box);
+  return moved;
+}
+
+/** Whether `moveToRows` can move these axes (at most 6 after merging). */
+export const movable = (x: ShapedArray, axes: readonly number[]): boolean => fits(moveBox(x, axes).box);
+
 /**
- * Copy `x` into the arena with the reduced `axes` moved to the end (one contiguous row per
- * output element), negated when `negate` (min as −max(−x)). Returns the arena, the rows'
- * byte offset and the float dtype.
+ * `moveToRows` for a float `x`, negated when `negate` (min as −max(−x)). Returns the arena,
+ * the rows' byte offset and the float dtype.
  */
 function rowsInArena(x: TypedArray, xa: ShapedArray, axes: readonly number[], negate: boolean): { a: Arena; px: number; dt: "float32" | "float64" } {
   const a = arena();
-  a.reset();
   const dt = xa.dtype === "float32" ? "float32" : "float64";
-  const padded = (x.byteLength + 15) & ~15;
-  const { box, identity } = moveBox(xa, axes);
-  let px = copyInPadded(x);
-  if (!identity) {
-    const moved = a.reserve(padded);
-    runCopy(x.BYTES_PER_ELEMENT as ElemBytes, px, moved, box);
-    px = moved;
-  }
-  if (negate) wasmFn(nameOf("u", "neg", dt))(px, px, padded);
+  const px = moveToRows(x, xa, axes);
+  if (negate) wasmFn(nameOf("u", "neg", dt))(px, px, (x.byteLength + 15) & ~15);
   return { a, px, dt };
 }
 
@@ -82,10 +91,23 @@ export function reduceAnyAxes(kind: AxesReduction, x: TypedArray, xa: ShapedArra
   if (kind === "min") for (let r = 0; r < rows; r++) out[r] = -out[r]!;
 }
 
+/** Whether the generic row kernels of reduce-rows.ts take `op` over these operands. */
+export const supportsRows = (op: RowOp, x: ShapedArray, axes: readonly number[]): boolean =>
+  isRowDType(op, x) && x.size >= thresholds.reduction && movable(x, axes) && fitsArena(x.size * 16 + 64);
+
+/** `op` over `axes` by reduce-rows.ts's kernels (any dtype `op` allows). */
+export function reduceByRows(op: RowOp, x: TypedArray, xa: ShapedArray, axes: readonly number[], out: TypedArray): void {
+  const px = moveToRows(x, xa, axes);
+  reduceRows(op, xa.dtype as DataDType, px, x.length, out);
+}
+
+const isFloat = (x: ShapedArray): boolean => x.dtype === "float32" || x.dtype === "float64";
+
 defineWasmKernel("reduce_min", {
-  supports: ([x], { axes }) => supportsAnyAxes(x!, axes),
+  supports: ([x], { axes }) => (isFloat(x!) ? supportsAnyAxes(x!, axes) : supportsRows("min", x!, axes)),
   run([x], [xa], { axes }, _o, [out]) {
-    reduceAnyAxes("min", x!, xa!, axes, out!);
+    if (isFloat(xa!)) reduceAnyAxes("min", x!, xa!, axes, out!);
+    else reduceByRows("min", x!, xa!, axes, out!);
     countCall("reduce_min");
   },
 });
@@ -95,8 +117,7 @@ defineWasmKernel("reduce_min", {
  * the first maximum, or of the first NaN: the js rule `v > best || isNaN(v)`, scanning stops
  * once best is NaN. argmin is argmax of −x (exact, same rule mirrored).
  */
-function buildArgModule(): Map<string, WasmExportedFunction> {
-  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+const argFns = lazyModule((m) => {
   for (const dt of ["f32", "f64"] as const) {
     const es = dt === "f32" ? 4 : 8;
     m.addFunction(`argmax_${dt}`, { params: { px: "i32", rows: "i32", n: "i32", po: "i32" }, export: true }, (b, { px, rows, n, po }) => {
@@ -125,15 +146,9 @@ function buildArgModule(): Map<string, WasmExportedFunction> {
       });
     });
   }
-  const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
-  return new Map(["f32", "f64"].map((dt) => [dt, exportedFunction(instance, `argmax_${dt}`)]));
-}
-
-let argFns: Map<string, WasmExportedFunction> | undefined;
-function argFn(dt: "f32" | "f64"): WasmExportedFunction {
-  argFns ??= buildArgModule();
-  return argFns.get(dt)!;
-}
+  return ["argmax_f32", "argmax_f64"];
+});
+const argFn = (dt: "f32" | "f64"): WasmExportedFunction => argFns(`argmax_${dt}`);
 
 /** Index of the first max (argmax) / min (argmin) along `axis`, as js computes it. */
 function argReduce(kind: "argmax" | "argmin", x: TypedArray, xa: ShapedArray, axis: number, out: TypedArray): void {
@@ -146,9 +161,11 @@ function argReduce(kind: "argmax" | "argmin", x: TypedArray, xa: ShapedArray, ax
 
 for (const kind of ["argmax", "argmin"] as const) {
   defineWasmKernel(kind, {
-    supports: ([x], { axes }) => axes.length === 1 && x!.shape[axes[0]!]! > 0 && supportsAnyAxes(x!, axes),
+    supports: ([x], { axes }) =>
+      axes.length === 1 && x!.shape[axes[0]!]! > 0 && (isFloat(x!) ? supportsAnyAxes(x!, axes) : supportsRows("max", x!, axes)),
     run([x], [xa], { axes }, _o, [out]) {
-      argReduce(kind, x!, xa!, axes[0]!, out!);
+      if (isFloat(xa!)) argReduce(kind, x!, xa!, axes[0]!, out!);
+      else argRows(kind === "argmax" ? "max" : "min", xa!.dtype as "int32" | "bool", moveToRows(x!, xa!, axes), xa!.shape[axes[0]!]!, out!);
       countCall(kind);
     },
   });

@@ -1,6 +1,7 @@
 // Wasm kernels of reduce_sum and reduce_max over trailing axes (the last axis, or all axes:
-// each output element reduces one contiguous row), f32 and f64. Other axis patterns, other
-// dtypes and small inputs decline and run on js.
+// each output element reduces one contiguous row), f32 and f64; other axis patterns go to
+// reduce-axes.ts, other dtypes (and reduce_prod/and/or) to reduce-rows.ts's kernels, which
+// equal js bit for bit. Small inputs (< thresholds.reduction) decline and run on js.
 // - reduce_sum accumulates in f64 (f32 rows promoted lane by lane), in the order documented
 //   at `addSum` in kernel-module.ts: four interleaved partial sums, (s0+s1)+(s2+s3), then the
 //   tail in order. The js backend adds sequentially, so results agree to rounding of the
@@ -12,7 +13,7 @@ import { arena } from "./arena.js";
 import type { TypedArray } from "../../dtype.js";
 import { defineWasmKernel, type WasmKernel } from "./backend.js";
 import { copyInPadded, countCall, thresholds, wasmFn } from "./kernel-module.js";
-import { reduceAnyAxes, supportsAnyAxes } from "./reduce-axes.js";
+import { reduceAnyAxes, reduceByRows, supportsAnyAxes, supportsRows } from "./reduce-axes.js";
 
 /** The row length when `axes` are the trailing axes of `aval` (in any order), else undefined. */
 function trailingRow(aval: ShapedArray, axes: readonly number[]): number | undefined {
@@ -22,9 +23,11 @@ function trailingRow(aval: ShapedArray, axes: readonly number[]): number | undef
   return sorted.reduce((p, ax) => p * aval.shape[ax]!, 1);
 }
 
-const supportsRows = ([x]: readonly ShapedArray[], { axes }: { readonly axes: readonly number[] }): boolean =>
-  ((x!.dtype === "float32" || x!.dtype === "float64") && x!.size >= thresholds.reduction && trailingRow(x!, axes) !== undefined) ||
-  supportsAnyAxes(x!, axes);
+const isFloat = (x: ShapedArray): boolean => x.dtype === "float32" || x.dtype === "float64";
+
+/** Floats: the SIMD row kernels below or `reduceAnyAxes`; other dtypes: reduce-rows.ts. */
+const supportsFloatRows = (x: ShapedArray, axes: readonly number[]): boolean =>
+  (isFloat(x) && x.size >= thresholds.reduction && trailingRow(x, axes) !== undefined) || supportsAnyAxes(x, axes);
 
 /** A reduction kernel: non-trailing axes go to `reduceAnyAxes`; trailing ones copy the rows
  * into the arena and let `runRows` reduce them into `out`. */
@@ -33,10 +36,11 @@ function rowReduction(
   runRows: (x: TypedArray, xa: ShapedArray, px: number, rows: number, n: number, out: TypedArray) => void,
 ): WasmKernel<"reduce_sum" | "reduce_max"> {
   return {
-    supports: supportsRows,
+    supports: ([x], { axes }) => (isFloat(x!) ? supportsFloatRows(x!, axes) : supportsRows(kind, x!, axes)),
     run([x], [xa], { axes }, _o, [out]) {
       const n = trailingRow(xa!, axes);
-      if (n === undefined) reduceAnyAxes(kind, x!, xa!, axes, out!);
+      if (!isFloat(xa!)) reduceByRows(kind, x!, xa!, axes, out!);
+      else if (n === undefined) reduceAnyAxes(kind, x!, xa!, axes, out!);
       else {
         arena().reset();
         runRows(x!, xa!, copyInPadded(x!), out!.length, n, out!);
@@ -76,3 +80,15 @@ defineWasmKernel(
     }
   }),
 );
+
+// reduce_prod (every numeric dtype), reduce_and / reduce_or (bool): reduce-rows.ts's kernels,
+// equal to js bit for bit (prod folds in f64 in the js order).
+for (const [prim, op] of [["reduce_prod", "prod"], ["reduce_and", "and"], ["reduce_or", "or"]] as const) {
+  defineWasmKernel(prim, {
+    supports: ([x], { axes }) => supportsRows(op, x!, axes),
+    run([x], [xa], { axes }, _o, [out]) {
+      reduceByRows(op, x!, xa!, axes, out!);
+      countCall(prim);
+    },
+  });
+}
