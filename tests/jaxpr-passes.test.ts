@@ -3,6 +3,7 @@
 import {
   array,
   ClosedJaxpr,
+  cseJaxpr,
   dceJaxpr,
   Eqn,
   evalJaxpr,
@@ -12,7 +13,9 @@ import {
   makeJaxpr,
   type NDArray,
   np,
+  optimizeJaxpr,
   ShapedArray,
+  simplifyJaxpr,
   typecheckJaxpr,
   Var,
 } from "@jaxts/core";
@@ -105,5 +108,71 @@ describe("dceJaxpr", () => {
     expect(pruned.jaxpr.inVars).toHaveLength(1);
     expect(dceJaxpr(closed.jaxpr, undefined, true).jaxpr.inVars).toHaveLength(2);
     expect(dceJaxpr(closed.jaxpr, [false]).jaxpr.eqns).toHaveLength(0);
+  });
+});
+
+const prims = (j: Jaxpr): string[] => j.eqns.map((e) => e.primitive);
+const run = (closed: ClosedJaxpr, j: Jaxpr, ...args: NDArray[]): number[][] =>
+  evalJaxpr(new ClosedJaxpr(j, closed.consts), ...args).map((o) => o.toTypedArray() as unknown as number[]).map((t) => Array.from(t));
+
+describe("simplifyJaxpr", () => {
+  it("removes exact identities: mul by 1, div by 1, integer_pow 1, same-type convert and reshape, identity and double transposes", () => {
+    const m = np.arange(6).astype("float32").reshape([2, 3]);
+    const closed = makeJaxpr((a: NDArray) =>
+      lax.transpose(lax.transpose(lax.integerPow(lax.div(lax.mul(a, 1), 1), 1), [1, 0]), [1, 0]).reshape([2, 3]).astype("float32"),
+    )(m);
+    // simplify leaves the inner transpose dead; DCE removes it.
+    const simple = dceJaxpr(simplifyJaxpr(closed.jaxpr), undefined, true).jaxpr;
+    expect(prims(simple)).toEqual([]);
+    typecheckJaxpr(simple);
+    expect(run(closed, simple, m)).toEqual(run(closed, closed.jaxpr, m));
+  });
+
+  it("composes two transposes that are not inverse into one", () => {
+    const t = np.arange(24).astype("float32").reshape([2, 3, 4]);
+    const closed = makeJaxpr((a: NDArray) => lax.transpose(lax.transpose(a, [1, 2, 0]), [1, 2, 0]))(t);
+    const simple = dceJaxpr(simplifyJaxpr(closed.jaxpr), undefined, true).jaxpr;
+    expect(prims(simple)).toEqual(["transpose"]);
+    expect(run(closed, simple, t)).toEqual(run(closed, closed.jaxpr, t));
+  });
+
+  it("keeps float x + 0 (−0 + 0 is +0) but drops x + (−0) and integer x + 0", () => {
+    expect(prims(simplifyJaxpr(makeJaxpr((a: NDArray) => lax.add(a, 0))(x).jaxpr))).toEqual(["add"]);
+    expect(prims(simplifyJaxpr(makeJaxpr((a: NDArray) => lax.add(a, -0))(x).jaxpr))).toEqual([]);
+    expect(prims(simplifyJaxpr(makeJaxpr((a: NDArray) => lax.add(a, 0))(array([1, 2], { dtype: "int32" })).jaxpr))).toEqual([]);
+    const negZero = makeJaxpr((a: NDArray) => lax.add(a, 0))(array([-0]));
+    expect(Object.is(run(negZero, simplifyJaxpr(negZero.jaxpr), array([-0]))[0]![0], 0)).toBe(true);
+  });
+
+  it("folds scalar constants into literals", () => {
+    const closed = makeJaxpr((a: NDArray) => a.mul(lax.add(lax.mul(array(2), 3), 1)))(x);
+    const simple = simplifyJaxpr(closed.jaxpr);
+    expect(prims(simple)).toEqual(["mul"]);
+    expect(run(closed, simple, x)).toEqual(run(closed, closed.jaxpr, x));
+  });
+});
+
+describe("cseJaxpr and optimizeJaxpr", () => {
+  it("computes a repeated subexpression once", () => {
+    const closed = makeJaxpr((a: NDArray) => np.sin(a).add(np.sin(a)).mul(np.sin(a)))(x);
+    expect(prims(closed.jaxpr).filter((p) => p === "sin")).toHaveLength(3);
+    const once = cseJaxpr(closed.jaxpr);
+    expect(prims(once).filter((p) => p === "sin")).toHaveLength(1);
+    expect(run(closed, once, x)).toEqual(run(closed, closed.jaxpr, x));
+  });
+
+  it("does not merge equations whose params differ", () => {
+    const m = np.ones([2, 3]);
+    const closed = makeJaxpr((a: NDArray) => np.sum(a, { axis: 0 }).sum().add(np.sum(a, { axis: 1 }).sum()))(m);
+    expect(prims(cseJaxpr(closed.jaxpr)).filter((p) => p === "reduce_sum")).toHaveLength(4);
+  });
+
+  it.each(programs)("optimizing what %s produces keeps it well typed and its values equal", (_name, make) => {
+    const closed = make();
+    const optimized = optimizeJaxpr(closed.jaxpr);
+    expect(optimized.eqns.length).toBeLessThanOrEqual(closed.jaxpr.eqns.length);
+    typecheckJaxpr(optimized);
+    const args = closed.jaxpr.inVars.map((v) => np.ones(v.aval.shape as number[], v.aval.dtype).mul(0.5));
+    expect(run(closed, optimized, ...args)).toEqual(run(closed, closed.jaxpr, ...args));
   });
 });

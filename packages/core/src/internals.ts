@@ -12,9 +12,7 @@ export { checkOptions, nearestKey, type OptionKind, type OptionSpec } from "./op
 export { broadcastShapes, normalizeAxes, normalizeAxis, sizeOf, stridesOf, fmtShape } from "./shape.js";
 export { sameShape } from "./aval.js";
 export { VarEnv, varLayout, type VarLayout } from "./ir/var-env.js";
-export { typecheckJaxpr, JaxprTypeError } from "./ir/passes/typecheck.js";
-export { dceJaxpr, type DceResult } from "./ir/passes/dce.js";
-export { subJaxprs } from "./ir/passes/sub-jaxprs.js";
+export { typecheckJaxpr, JaxprTypeError, dceJaxpr, type DceResult, cseJaxpr, simplifyJaxpr, optimizeJaxpr, subJaxprs } from "./ir/passes/index.js";
 export { defaultFloat } from "./config.js";
 export { isDType, checkDType, allocate } from "./dtype.js";
 export { joinBranchConsts } from "./lax/control.js";

@@ -1,0 +1,54 @@
+// Common-subexpression elimination: a first-order equation with the same primitive, the same
+// inputs and the same params as an earlier one computes the same values (every primitive is
+// pure and deterministic, the random cipher included: same key, same bits), so its outputs
+// are replaced by the earlier outputs. Higher-order equations are compared by their
+// sub-jaxprs' identity, which is what tracing the same function twice under a cache gives.
+import { ShapedArray } from "../../aval.js";
+import { type Atom, Eqn, Jaxpr, Literal, type Var } from "../jaxpr.js";
+
+export function cseJaxpr(jaxpr: Jaxpr): Jaxpr {
+  const subst = new Map<Var, Atom>();
+  const read = (a: Atom): Atom => (a instanceof Literal ? a : (subst.get(a) ?? a));
+  const seen = new Map<string, Eqn[]>();
+  const eqns: Eqn[] = [];
+  for (const original of jaxpr.eqns) {
+    const eqn = new Eqn(original.primitive, original.inputs.map(read), original.params, original.outVars);
+    const key = `${eqn.primitive}/${eqn.inputs.length}/${eqn.outVars.length}`;
+    const candidates = seen.get(key) ?? [];
+    const twin = candidates.find((c) => sameInputs(c.inputs, eqn.inputs) && sameParams(c.params, eqn.params) && c.outVars.every((v, i) => sameType(v.aval, eqn.outVars[i]!.aval)));
+    if (twin !== undefined) {
+      eqn.outVars.forEach((v, i) => subst.set(v, twin.outVars[i]!));
+      continue;
+    }
+    candidates.push(eqn);
+    seen.set(key, candidates);
+    eqns.push(eqn);
+  }
+  return new Jaxpr(jaxpr.constVars, jaxpr.inVars, eqns, jaxpr.outs.map(read));
+}
+
+const sameType = (a: ShapedArray, b: ShapedArray): boolean =>
+  a.dtype === b.dtype && a.weakType === b.weakType && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+
+function sameAtom(a: Atom, b: Atom): boolean {
+  if (a instanceof Literal) return b instanceof Literal && Object.is(a.value, b.value) && sameType(a.aval, b.aval);
+  return a === b;
+}
+
+const sameInputs = (a: readonly Atom[], b: readonly Atom[]): boolean => a.every((x, i) => sameAtom(x, b[i]!));
+
+/** Structural equality of params: numbers by Object.is, arrays and plain objects by their
+ * entries, avals by type, anything else (jaxprs, functions) by identity. */
+function sameParams(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (a instanceof ShapedArray) return b instanceof ShapedArray && sameType(a, b);
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameParams(x, b[i]));
+  if (isPlain(a) && isPlain(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && sameParams(a[k], b[k]));
+  }
+  return false;
+}
+
+const isPlain = (x: unknown): x is Record<string, unknown> =>
+  typeof x === "object" && x !== null && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null);

@@ -1,0 +1,108 @@
+// Local rewrites of a jaxpr, each exact (the result has the same type and the same values):
+//
+// - identities: `mul x 1`, `mul 1 x`, `add x 0`, `add 0 x`, `sub x 0`, `div x 1`,
+//   `integer_pow[y=1] x`, `convert_element_type` to x's own type, `reshape` to x's own
+//   shape, `broadcast_in_dim` to x's own shape in order, `transpose` by the identity
+//   permutation, and `transpose` of a `transpose` (composed into one, or removed);
+// - constant folding: an equation whose inputs are all literals and whose result is rank 0
+//   is computed now and becomes a literal.
+//
+// A rewrite only replaces an output by an operand whose type (shape, dtype, weak type) is
+// the output's, so the jaxpr stays well typed. An identity on floats is applied only where
+// it is exact for every value: `x + 0` is not `x` when x is −0 (−0 + 0 = +0), so `add x 0`
+// folds only for integers or a literal −0 (x + −0 = x for every x, −0 included).
+import type { ShapedArray } from "../../aval.js";
+import type { FirstOrderPrim } from "../../backend/backend.js";
+import { isFloat } from "../../dtype.js";
+import { higherOrderPrims } from "../../primitives/misc.js";
+import type { ParamsOf, PrimitiveName } from "../../primitives/params.js";
+import { applyPrimitive } from "../../trace/eval-trace.js";
+import { literalArray } from "../eval.js";
+import { type Atom, Eqn, Jaxpr, Literal, type Var } from "../jaxpr.js";
+
+const sameType = (a: ShapedArray, b: ShapedArray): boolean =>
+  a.dtype === b.dtype && a.weakType === b.weakType && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+
+const isLit = (a: Atom, value: number): boolean => a instanceof Literal && Object.is(a.value, value);
+const isIdentityPerm = (perm: readonly number[]): boolean => perm.every((p, i) => p === i);
+
+/** Rewrites `jaxpr` by the rules above (sub-jaxprs are left as they are). */
+export function simplifyJaxpr(jaxpr: Jaxpr): Jaxpr {
+  const subst = new Map<Var, Atom>();
+  const producer = new Map<Var, Eqn>();
+  const read = (a: Atom): Atom => (a instanceof Literal ? a : (subst.get(a) ?? a));
+  const eqns: Eqn[] = [];
+  for (const original of jaxpr.eqns) {
+    const inputs = original.inputs.map(read);
+    const eqn = new Eqn(original.primitive, inputs, original.params, original.outVars);
+    const replacement = rewrite(eqn, producer);
+    if (replacement === undefined) {
+      eqns.push(eqn);
+      for (const v of eqn.outVars) producer.set(v, eqn);
+    } else if (replacement instanceof Eqn) {
+      eqns.push(replacement);
+      for (const v of replacement.outVars) producer.set(v, replacement);
+    } else {
+      subst.set(eqn.outVars[0]!, replacement);
+    }
+  }
+  return new Jaxpr(jaxpr.constVars, jaxpr.inVars, eqns, jaxpr.outs.map(read));
+}
+
+/** The atom that replaces a single-output equation, an equation that replaces it, or undefined. */
+function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>): Atom | Eqn | undefined {
+  if (eqn.outVars.length !== 1) return undefined;
+  const out = eqn.outVars[0]!.aval;
+  const [a, b] = eqn.inputs;
+  const keep = (x: Atom | undefined): Atom | undefined => (x !== undefined && sameType(x.aval, out) ? x : undefined);
+  const exactZero = (z: Atom): boolean => (isFloat(out.dtype) ? isLit(z, -0) : isLit(z, 0) || isLit(z, -0));
+  switch (eqn.primitive) {
+    case "mul":
+      return (isLit(b!, 1) ? keep(a) : undefined) ?? (isLit(a!, 1) ? keep(b) : undefined) ?? fold(eqn);
+    case "div":
+      return (isLit(b!, 1) ? keep(a) : undefined) ?? fold(eqn);
+    case "add":
+      return (exactZero(b!) ? keep(a) : undefined) ?? (exactZero(a!) ? keep(b) : undefined) ?? fold(eqn);
+    case "sub":
+      // x − (+0) = x for every x, −0 included (−0 − 0 = −0).
+      return (isLit(b!, 0) ? keep(a) : undefined) ?? fold(eqn);
+    case "integer_pow":
+      return ((eqn.params as ParamsOf<"integer_pow">).y === 1 ? keep(a) : undefined) ?? fold(eqn);
+    case "convert_element_type":
+    case "reshape":
+    case "squeeze":
+      return keep(a) ?? fold(eqn);
+    case "broadcast_in_dim": {
+      const dims = (eqn.params as ParamsOf<"broadcast_in_dim">).broadcast_dimensions;
+      return (isIdentityPerm(dims) ? keep(a) : undefined) ?? fold(eqn);
+    }
+    case "transpose": {
+      const perm = (eqn.params as ParamsOf<"transpose">).permutation;
+      if (isIdentityPerm(perm)) return keep(a);
+      const inner = a instanceof Literal ? undefined : producer.get(a!);
+      if (inner?.primitive !== "transpose") return undefined;
+      // transpose(transpose(x, p), q) = transpose(x, p∘q): out axis i is x's axis p[q[i]].
+      const p = (inner.params as ParamsOf<"transpose">).permutation;
+      const composed = perm.map((q) => p[q]!);
+      const x = inner.inputs[0]!;
+      if (isIdentityPerm(composed)) return keep(x);
+      return new Eqn("transpose", [x], { permutation: composed }, eqn.outVars);
+    }
+    default:
+      return fold(eqn);
+  }
+}
+
+const firstOrder = (p: PrimitiveName): p is FirstOrderPrim => !(higherOrderPrims as readonly string[]).includes(p);
+
+/** Constant folding: literal inputs and a rank-0 result give a literal. */
+function fold(eqn: Eqn): Atom | undefined {
+  const prim = eqn.primitive;
+  if (!firstOrder(prim) || eqn.inputs.length === 0 || !eqn.inputs.every((x) => x instanceof Literal)) return undefined;
+  const out = eqn.outVars[0]!.aval;
+  if (out.ndim !== 0 || prim === "threefry2x32" || prim === "iota") return undefined;
+  const args = eqn.inputs.map((l) => literalArray(l as Literal));
+  const [result] = applyPrimitive(prim, args, eqn.params as ParamsOf<typeof prim>);
+  const value = result!.toTypedArray()[0]!;
+  return new Literal(Number(value), out);
+}
