@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ["@jaxts/source"] } },
   test: {
+    setupFiles: ["tests/setup.ts"],
     projects: [
       {
         extends: true,

@@ -2,7 +2,7 @@
 // compiler sees whole programs: its JVP is a pjit over the JVP'd jaxpr, reverse mode splits
 // it into a known pjit run forward and a transposed pjit run backward, and vmap batches the
 // inner jaxpr. Values equal the un-jitted function's; rewrites are cached per jaxpr.
-import { array, type ClosedJaxpr, type Eqn, makeJaxpr, type NDArray, np } from "@jaxts/core";
+import { array, type ClosedJaxpr, compileCount, type Eqn, makeJaxpr, type NDArray, nn, np } from "@jaxts/core";
 import { checkGrads } from "@jaxts/transforms/testing";
 import { grad, hessian, jit, jvp, linearize, valueAndGrad, vjp, vmap } from "@jaxts/transforms";
 import { describe, expect, it } from "vitest";
@@ -96,5 +96,38 @@ describe("jit under transformations: pjit is not inlined", () => {
   it("gradients through jit pass the finite-difference checks, forward and reverse, orders 1 and 2", () => {
     const g = jit((a: NDArray) => np.sum(np.tanh(a).mul(np.exp(a.mul(0.3)))));
     expect(() => checkGrads(g, [x], { order: 2, modes: ["fwd", "rev"] })).not.toThrow();
+  });
+});
+
+describe("jit compiles once per signature and shows what it runs", () => {
+  const w3 = (a: NDArray) => np.sum(np.tanh(a).mul(nn.sigmoid(a)).add(np.square(a).mul(0.5)));
+
+  it("a second call with the same signature neither re-traces nor recompiles; a new shape does both", () => {
+    let traces = 0;
+    const g = jit((a: NDArray) => {
+      traces++;
+      return np.sum(np.exp(a));
+    });
+    g(np.ones([3]));
+    const compiled = compileCount();
+    g(np.ones([3]).mul(2));
+    expect(traces).toBe(1);
+    expect(compileCount()).toBe(compiled);
+    g(np.ones([5]));
+    expect(traces).toBe(2);
+    expect(compileCount()).toBe(compiled + 1);
+  });
+
+  it("lower(x).asText() prints the optimized jaxpr, smaller than the staged one, and running it gives the same values", () => {
+    const vg = jit(valueAndGrad(w3));
+    const lowered = vg.lower(x);
+    expect(lowered.optimized.jaxpr.eqns.length).toBeLessThan(lowered.jaxpr.jaxpr.eqns.length);
+    const text = lowered.asText();
+    expect(text).toContain("optimized jaxpr");
+    expect(text).toContain(String(lowered.optimized));
+    const [v, g] = vg(x);
+    const [v0, g0] = valueAndGrad(w3)(x);
+    expect(v.item()).toBeCloseTo(v0.item() as number, 14);
+    expect(g.toArray()).toEqual(g0.toArray());
   });
 });

@@ -4,7 +4,7 @@ export { grad, jvp, linearize, linearTranspose, valueAndGrad, vjp, vjpWithAux } 
 export { checkpoint, checkpointPolicies, type CheckpointOptions } from "./ad/checkpoint.js";
 export { customJvp, customVjp } from "./ad/custom.js";
 export { hessian, jacfwd, jacrev } from "./ad/jac.js";
-export { jit, type JitOptions } from "./jit/jit.js";
+export { jit, type JitOptions, type Jitted, type Lowered } from "./jit/jit.js";
 export { vmap, type AxisSpec, type VmapOptions } from "./batching/vmap.js";
 export { BatchTrace, BatchTracer, vmapFlat } from "./batching/batch-trace.js";
 export { batchRules } from "./batching/rules.js";

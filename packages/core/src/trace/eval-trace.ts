@@ -9,6 +9,7 @@ import "../backend/wasm-backend/index.js";
 import { debugNansEnabled } from "../config.js";
 import { isFloat } from "../dtype.js";
 import { JaxtsError, NotDifferentiableError, TracerLeakError } from "../errors.js";
+import { executableOf } from "../compiler/executable.js";
 import { evalJaxprFlat } from "../ir/eval.js";
 import { condImpl, scanImpl, whileImpl } from "../ir/control-eval.js";
 import { abstractEval } from "../primitives/index.js";
@@ -25,7 +26,8 @@ const higherOrderImpls: HigherOrderImpls = {
   custom_jvp_call: (args, p) => evalJaxprFlat(p.call_jaxpr, [], args),
   custom_vjp_call: (args, p) => evalJaxprFlat(p.call_jaxpr, [], args),
   checkpoint: (args, p) => evalJaxprFlat(p.jaxpr, [], args),
-  pjit: (args, p) => evalJaxprFlat(p.jaxpr, [], args),
+  // A pjit evaluated (not transformed) runs its compiled executable (compiler/executable.ts).
+  pjit: (args, p) => executableOf(p.jaxpr).run(args),
   cond: condImpl,
   while: whileImpl,
   scan: scanImpl,

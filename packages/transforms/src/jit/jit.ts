@@ -6,7 +6,9 @@ import {
   ArgumentError,
   bind,
   checkOptions,
+  ClosedJaxpr,
   config,
+  executableOf,
   FloatingPointError,
   flattenArgs,
   hoistConsts,
@@ -66,15 +68,32 @@ function staticPositions(statics: readonly number[], n: number, name: string): n
   });
 }
 
+/** What `jit(f).lower(...args)` returns: the staged program for those arguments, as the
+ * compiler sees it (JAX's `jax.jit(f).lower(x)`). */
+export interface Lowered {
+  /** The jaxpr as staged (with its captured constants). */
+  readonly jaxpr: ClosedJaxpr;
+  /** What runs: the jaxpr after the compiler's passes (simplify, CSE, DCE). */
+  readonly optimized: ClosedJaxpr;
+  /** The optimized jaxpr and the program it runs as, in text. */
+  asText(): string;
+}
+
+/** A jitted function: call it, or `lower` it to see what it compiles to. */
+export type Jitted<F extends AnyFn> = ((...args: LooseArgs<F>) => ReturnType<F>) & {
+  lower(...args: LooseArgs<F>): Lowered;
+};
+
 /** `jit(f, { staticArgnums })`: f staged once per signature and replayed from the cache. */
-export function jit<F extends AnyFn>(f: F, opts?: JitOptions): (...args: LooseArgs<F>) => ReturnType<F> {
+export function jit<F extends AnyFn>(f: F, opts?: JitOptions): Jitted<F> {
   checkCallable("jit", f);
   const o = checkOptions(opts, "jit", jitSpec);
   const statics = typeof o.staticArgnums === "number" ? [o.staticArgnums] : [...(o.staticArgnums ?? [])];
   const name = f.name || "fn";
   const where = `jit(${name})`;
   const cache = new Map<string, Staged>();
-  const jitted = (...args: unknown[]): ReturnType<F> => {
+  /** The staged program for these arguments (from the cache when the signature was seen). */
+  const stage = (args: readonly unknown[]): { staged: Staged; flat: NDArray[] } => {
     const positions = staticPositions(statics, args.length, name);
     const dynamic = args.map((a, i) => (positions.includes(i) ? null : a));
     // Numbers become arrays as numpy operands do, so jit(f)(5) computes what f(5) does.
@@ -102,12 +121,32 @@ export function jit<F extends AnyFn>(f: F, opts?: JitOptions): (...args: LooseAr
       // A jaxpr closing over tracers of an enclosing transformation is valid for this call only.
       if (!consts.some((c) => c instanceof Tracer)) cache.set(key, staged);
     }
-    const s = staged;
+    return { staged, flat };
+  };
+  const jitted = (...args: unknown[]): ReturnType<F> => {
+    const { staged: s, flat } = stage(args);
     const run = () => bind("pjit", [...s.consts, ...flat], { jaxpr: s.jaxpr, name, num_consts: s.consts.length });
     const outs = config.get().debugNans ? runLocatingNans(run, () => call(f, args), where) : run();
-    return tree.unflatten(staged.outDef, outs) as ReturnType<F>;
+    return tree.unflatten(s.outDef, outs) as ReturnType<F>;
   };
-  return jitted as (...args: LooseArgs<F>) => ReturnType<F>;
+  const lower = (...args: unknown[]): Lowered => {
+    const { staged } = stage(args);
+    const exe = executableOf(staged.jaxpr);
+    // The hoisted constants are the first inputs of the staged jaxpr.
+    const closed = new ClosedJaxpr(staged.jaxpr, []);
+    const optimized = new ClosedJaxpr(exe.optimized, []);
+    return {
+      jaxpr: closed,
+      optimized,
+      asText: () =>
+        [
+          `# ${where}: optimized jaxpr (${exe.optimized.eqns.length} equations, from ${staged.jaxpr.eqns.length} staged; the first ${staged.consts.length} inputs are captured constants)`,
+          String(optimized),
+          `# program: the optimized jaxpr runs equation by equation on the ${config.get().backend} backend's kernels (fused kernels: not yet)`,
+        ].join("\n"),
+    };
+  };
+  return Object.assign(jitted as (...args: LooseArgs<F>) => ReturnType<F>, { lower: lower as (...args: LooseArgs<F>) => Lowered });
 }
 
 /** Under debugNans, a NaN inside the staged function re-runs it un-jitted, as JAX does, so

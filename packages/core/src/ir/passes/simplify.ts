@@ -5,15 +5,18 @@
 //   shape, `broadcast_in_dim` to x's own shape in order, `transpose` by the identity
 //   permutation, and `transpose` of a `transpose` (composed into one, or removed);
 // - constant folding: an equation whose inputs are all literals and whose result is rank 0
-//   is computed now and becomes a literal.
+//   is computed now and becomes a literal; an elementwise equation whose inputs are literals
+//   or broadcasts of literals ("splats") becomes a splat of the computed value, and the
+//   identities above see through splats (`mul x (broadcast 1.0)` is x).
 //
 // A rewrite only replaces an output by an operand whose type (shape, dtype, weak type) is
 // the output's, so the jaxpr stays well typed. An identity on floats is applied only where
 // it is exact for every value: `x + 0` is not `x` when x is −0 (−0 + 0 = +0), so `add x 0`
 // folds only for integers or a literal −0 (x + −0 = x for every x, −0 included).
-import type { ShapedArray } from "../../aval.js";
+import { ShapedArray } from "../../aval.js";
 import type { FirstOrderPrim } from "../../backend/backend.js";
 import { isFloat } from "../../dtype.js";
+import { arithmeticPrims, bitwisePrims, comparisonPrims, shiftPrims, unaryFloatPrims, unaryNumericPrims } from "../../primitives/elementwise.js";
 import { higherOrderPrims } from "../../primitives/misc.js";
 import type { ParamsOf, PrimitiveName } from "../../primitives/params.js";
 import { applyPrimitive } from "../../trace/eval-trace.js";
@@ -23,7 +26,8 @@ import { type Atom, Eqn, Jaxpr, Literal, type Var } from "../jaxpr.js";
 const sameType = (a: ShapedArray, b: ShapedArray): boolean =>
   a.dtype === b.dtype && a.weakType === b.weakType && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 
-const isLit = (a: Atom, value: number): boolean => a instanceof Literal && Object.is(a.value, value);
+/** The scalar an atom holds everywhere: a literal, or a broadcast of one (a splat). */
+type ScalarOf = (a: Atom) => number | undefined;
 const isIdentityPerm = (perm: readonly number[]): boolean => perm.every((p, i) => p === i);
 
 /** Rewrites `jaxpr` by the rules above (sub-jaxprs are left as they are). */
@@ -53,6 +57,17 @@ export function simplifyJaxpr(jaxpr: Jaxpr): Jaxpr {
 function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>): Atom | Eqn | undefined {
   if (eqn.outVars.length !== 1) return undefined;
   const out = eqn.outVars[0]!.aval;
+  const scalarOf: ScalarOf = (a) => {
+    if (a instanceof Literal) return a.value;
+    const p = producer.get(a);
+    if (p?.primitive !== "broadcast_in_dim" || !(p.inputs[0] instanceof Literal)) return undefined;
+    return (p.params as ParamsOf<"broadcast_in_dim">).broadcast_dimensions.length === 0 ? p.inputs[0].value : undefined;
+  };
+  const isLit = (a: Atom, value: number): boolean => {
+    const v = scalarOf(a);
+    return v !== undefined && Object.is(v, value);
+  };
+  const fold = (e: Eqn): Atom | Eqn | undefined => foldConstants(e, scalarOf) ?? splatOperand(e, scalarOf);
   const [a, b] = eqn.inputs;
   const keep = (x: Atom | undefined): Atom | undefined => (x !== undefined && sameType(x.aval, out) ? x : undefined);
   const exactZero = (z: Atom): boolean => (isFloat(out.dtype) ? isLit(z, -0) : isLit(z, 0) || isLit(z, -0));
@@ -95,14 +110,44 @@ function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>): Atom | Eqn | undefi
 
 const firstOrder = (p: PrimitiveName): p is FirstOrderPrim => !(higherOrderPrims as readonly string[]).includes(p);
 
-/** Constant folding: literal inputs and a rank-0 result give a literal. */
-function fold(eqn: Eqn): Atom | undefined {
-  const prim = eqn.primitive;
-  if (!firstOrder(prim) || eqn.inputs.length === 0 || !eqn.inputs.every((x) => x instanceof Literal)) return undefined;
+const binaryPrims = new Set<PrimitiveName>([...arithmeticPrims, ...bitwisePrims, ...shiftPrims, ...comparisonPrims]);
+
+/** A binary elementwise equation reading a splat next to a full operand reads the scalar as
+ * a rank-0 literal instead (binary primitives take rank-0 operands), leaving the broadcast
+ * dead: one less array to fill and read. */
+function splatOperand(eqn: Eqn, scalarOf: ScalarOf): Eqn | undefined {
+  if (!binaryPrims.has(eqn.primitive) || eqn.inputs.length !== 2) return undefined;
   const out = eqn.outVars[0]!.aval;
-  if (out.ndim !== 0 || prim === "threefry2x32" || prim === "iota") return undefined;
-  const args = eqn.inputs.map((l) => literalArray(l as Literal));
+  const inputs = eqn.inputs.map((a) => {
+    const v = a instanceof Literal ? undefined : scalarOf(a);
+    return v === undefined ? a : new Literal(v, new ShapedArray([], a.aval.dtype, a.aval.weakType));
+  });
+  if (inputs.every((a, i) => a === eqn.inputs[i])) return undefined;
+  // The other operand must still carry the output's shape.
+  if (!inputs.some((a) => a.aval.ndim === out.ndim && a.aval.shape.every((d, i) => d === out.shape[i]))) return undefined;
+  return new Eqn(eqn.primitive, inputs, eqn.params, eqn.outVars);
+}
+
+/** Elementwise primitives: a splat in gives a splat out. */
+const elementwise = new Set<PrimitiveName>([
+  ...unaryFloatPrims, ...unaryNumericPrims, ...arithmeticPrims, ...bitwisePrims, ...shiftPrims, ...comparisonPrims,
+  "not", "is_finite", "select_n", "convert_element_type",
+]);
+
+/**
+ * Constant folding: all-literal inputs and a rank-0 result give a literal; an elementwise
+ * equation whose inputs are literals or splats gives a splat of the value computed once.
+ */
+function foldConstants(eqn: Eqn, scalarOf: ScalarOf): Atom | Eqn | undefined {
+  const prim = eqn.primitive;
+  if (!firstOrder(prim) || eqn.inputs.length === 0 || prim === "threefry2x32" || prim === "iota") return undefined;
+  const out = eqn.outVars[0]!.aval;
+  const allLiteral = eqn.inputs.every((x) => x instanceof Literal);
+  if (!(allLiteral && out.ndim === 0) && !(elementwise.has(prim) && eqn.inputs.every((x) => scalarOf(x) !== undefined))) return undefined;
+  // Each operand as a rank-0 value of its own dtype and weak type.
+  const args = eqn.inputs.map((a) => literalArray(new Literal(scalarOf(a)!, new ShapedArray([], a.aval.dtype, a.aval.weakType))));
   const [result] = applyPrimitive(prim, args, eqn.params as ParamsOf<typeof prim>);
-  const value = result!.toTypedArray()[0]!;
-  return new Literal(Number(value), out);
+  const value = new Literal(Number(result!.toTypedArray()[0]!), new ShapedArray([], out.dtype, out.weakType));
+  if (out.ndim === 0) return value;
+  return new Eqn("broadcast_in_dim", [value], { shape: out.shape, broadcast_dimensions: [] }, eqn.outVars);
 }
