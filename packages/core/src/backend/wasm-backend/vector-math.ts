@@ -1,9 +1,21 @@
-// Vector f32 transcendentals (f32x4) for the wasm backend's elementwise kernels, after
-// PERF-NOTES §4. Each emitter reads a v128 local holding 4 f32 lanes and leaves the 4
-// results on the operand stack. Special values (±0, ±Inf, NaN, denormals, overflow and
-// underflow) give what the js backend gives (Math.* in f64, rounded to f32), which the
-// property tests in wasm-elementwise.test.ts check; the error bounds below are measured
-// there against the js backend over the whole f32 range.
+// Vector transcendentals (f32x4 and f64x2) for the wasm backend's elementwise kernels, after
+// PERF-NOTES §4: the wasm lowering of the scalar vocabulary's intrinsics (../scalar/wasm.ts).
+// Each emitter reads a v128 local and leaves the results on the operand stack. Special values
+// (±0, ±Inf, NaN, denormals, overflow and underflow) give what the js backend gives (Math.*
+// in f64, rounded to f32). Max error against the js backend, measured over the whole range by
+// the property tests (wasm-elementwise, wasm-math, wasm-scalar .test.ts):
+//
+//   function      f32 (f32x4 emitter, or the f64x2 one on promoted lanes)   f64 (f64x2)
+//   exp           1 ulp                                                     2 ulp
+//   log           1 ulp                                                     1 ulp
+//   log1p         1 ulp (via f64)                                           2 ulp
+//   expm1         1 ulp (via f64)                                           3 ulp
+//   sin, cos      1 ulp (via f64)                                           2 ulp   (|x| > SIN_COS_BOUND: exact, per lane)
+//   tanh          3 ulp                                                     4 ulp
+//   logistic      2 ulp                                                     2 ulp
+//   erf           1 ulp                                                     exact   (per-lane call of js's erf)
+// The other intrinsics (tan asin acos atan sinh cosh erf_inv pow atan2 rem) have no vector
+// version yet: the kernels call the js function per lane, so they are exact.
 import type { FunctionBuilder, Local } from "../wasm/index.js";
 
 type V = Local<"v128">;
