@@ -5,10 +5,14 @@
 // sizes that end mid-vector, are covered. The js loops need no runtime code generation.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { array, bind1, type DType, DTypeError, type NDArray, type TypedArray } from "@jaxts/core";
+import { arena, array, bind1, type DType, DTypeError, lax, type NDArray, type TypedArray } from "@jaxts/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { arithmeticPrims, bitwisePrims, comparisonPrims, type ElementwisePrim, shiftPrims, unaryFloatPrims, unaryNumericPrims } from "../src/primitives/elementwise.js";
+import { arg, type Expr, lit, type ScalarType, stored, substitute } from "../src/backend/scalar/expr.js";
+import { jsElementwise } from "../src/backend/scalar/js.js";
+import { exprOf } from "../src/backend/scalar/primitives.js";
+import { STEP_BYTES, wasmElementwise } from "../src/backend/scalar/wasm.js";
 import { onBoth, orderedBits, runEverySizeOnWasm } from "./helpers/wasm.js";
 
 runEverySizeOnWasm();
@@ -192,5 +196,64 @@ describe("the js elementwise lowering", () => {
     const offenders = files.filter((f) => /new Function\s*\(|(?<![.\w])eval\s*\(/.test(readFileSync(f, "utf8").replace(/\/\/.*$/gm, "")));
     expect(files.length).toBeGreaterThan(20);
     expect(offenders).toEqual([]);
+  });
+});
+
+describe("expressions compose by substitution (what the fuser of issue 10 builds on)", () => {
+  const f32 = ["float32", "float32"] as const;
+  /** Run an expression over full operands on the wasm lowering, in the arena. */
+  function runWasm(e: Expr, inputs: readonly TypedArray[], out: TypedArray): void {
+    const types = inputs.map((x) => (x instanceof Float32Array ? "f32" : x instanceof Float64Array ? "f64" : x instanceof Int32Array ? "i32" : "bool") as ScalarType);
+    const kernel = wasmElementwise(e, types, arena().memory);
+    const a = arena();
+    a.reset();
+    const steps = Math.ceil(out.length / 4);
+    const args = inputs.flatMap((x, k) => {
+      const at = a.reserve(steps * STEP_BYTES[types[k]!] + 16);
+      a.view(at, x).set(x as never);
+      return [at, STEP_BYTES[types[k]!]];
+    });
+    const po = a.reserve(steps * STEP_BYTES[e.t] + 16);
+    kernel(...args, po, steps);
+    a.copyOut(po, out);
+  }
+
+  it("tanh(x)·σ(x) + x·y as one f32 expression equals the primitives run one by one (js exactly, wasm within 4 ulp)", () => {
+    const x = data(1037, "float32", 21);
+    const y = data(1037, "float32", 22);
+    const xe = arg(0, "f32");
+    const [t, s] = [stored(exprOf("tanh", ["float32"], {})), stored(exprOf("logistic", ["float32"], {}))];
+    const ts = stored(substitute(exprOf("mul", f32, {}), [t, s]));
+    const xy = stored(substitute(exprOf("mul", f32, {}), [xe, arg(1, "f32")]));
+    const fused = substitute(exprOf("add", f32, {}), [ts, xy]);
+    const js = new Float32Array(1037);
+    jsElementwise(fused, 2)([x, y], [false, false], js);
+    const [ax, ay] = [array(x, { dtype: "float32" }), array(y, { dtype: "float32" })];
+    const unfused = lax.add(lax.mul(lax.tanh(ax), lax.logistic(ax)), lax.mul(ax, ay)).toTypedArray();
+    expect(exactly(js)).toEqual(exactly(unfused));
+    const wasm = new Float32Array(1037);
+    runWasm(fused, [x, y], wasm);
+    expect(maxUlp(js, wasm, "float32")).toBeLessThanOrEqual(4);
+  });
+
+  it("y > 0 ? (x·x + y) >>> 3 : x on int32, fused through a bool select, equals the primitives exactly on js and wasm", () => {
+    const x = data(1037, "int32", 31);
+    const y = data(1037, "int32", 32);
+    const i32 = ["int32", "int32"] as const;
+    const sq = stored(exprOf("square", ["int32"], {}));
+    const sum = stored(substitute(exprOf("add", i32, {}), [sq, arg(1, "i32")]));
+    const shifted = stored(substitute(exprOf("shift_right_logical", i32, {}), [sum, lit(3, "i32")]));
+    const positive = substitute(exprOf("gt", i32, {}), [arg(1, "i32"), lit(0, "i32")]);
+    const fused = substitute(exprOf("select_n", ["bool", "int32", "int32"], {}), [positive, arg(0, "i32"), shifted]);
+    const js = new Int32Array(1037);
+    jsElementwise(fused, 2)([x, y], [false, false], js);
+    const [ax, ay] = [array(x, { dtype: "int32" }), array(y, { dtype: "int32" })];
+    const three = array(new Int32Array([3]), { dtype: "int32" }).reshape([]);
+    const zero = array(new Int32Array([0]), { dtype: "int32" }).reshape([]);
+    const unfused = lax.select(lax.gt(ay, zero), lax.shiftRightLogical(lax.add(lax.square(ax), ay), three), ax).toTypedArray();
+    expect(Array.from(js)).toEqual(Array.from(unfused));
+    const wasm = new Int32Array(1037);
+    runWasm(fused, [x, y], wasm);
+    expect(Array.from(wasm)).toEqual(Array.from(js));
   });
 });
