@@ -6,6 +6,7 @@
 // time, so a strict Content-Security-Policy page works.
 import type { TypedArray } from "../../dtype.js";
 import { type Expr, postOrder } from "./expr.js";
+import { leftScalarLoops, rightScalarLoops } from "./js-loops-scalar.js";
 import { type Arr, binaryLoops, call2Loops, callLoops, compareLoops, convertLoops, selectLoop, unaryLoops } from "./js-loops.js";
 
 /** Elements per chunk: the scratch chunks (float64) stay in the L1/L2 caches. */
@@ -36,6 +37,16 @@ function stepOf(e: Expr, me: number, slot: (c: Expr) => number): Step | undefine
     case "compare":
     case "call2": {
       const [a, b] = [slot(e.a), slot(e.b)];
+      // A constant operand stays a number (no filled chunk to read).
+      const op = e.k === "call2" ? e.fn : e.op;
+      if (e.b.k === "const" && e.a.k !== "const") {
+        const [right, y] = [rightScalarLoops[op], e.b.value];
+        return (s, o, n) => right(s[me]!, o[me]!, s[a]!, o[a]!, y, n);
+      }
+      if (e.a.k === "const" && e.b.k !== "const") {
+        const [left, x] = [leftScalarLoops[op], e.a.value];
+        return (s, o, n) => left(s[me]!, o[me]!, x, s[b]!, o[b]!, n);
+      }
       const loop = e.k === "binary" ? binaryLoops[e.op] : e.k === "compare" ? compareLoops[e.op] : call2Loops[e.fn];
       return (s, o, n) => loop(s[me]!, o[me]!, s[a]!, o[a]!, s[b]!, o[b]!, n);
     }
@@ -44,6 +55,29 @@ function stepOf(e: Expr, me: number, slot: (c: Expr) => number): Step | undefine
       return (s, o, n) => selectLoop(s[me]!, o[me]!, s[p]!, o[p]!, s[f]!, o[f]!, s[t]!, o[t]!, n);
     }
   }
+}
+
+const isLeaf = (e: Expr): boolean => e.k === "arg" || e.k === "const";
+
+/**
+ * A binary node over two leaves, one of them rank 0 or a constant: one loop with that
+ * operand held as a number. Undefined when the operands are not of that form.
+ */
+function scalarOperandLoop(e: Expr): ((inputs: readonly TypedArray[], scalar: readonly boolean[], res: TypedArray) => boolean) | undefined {
+  if ((e.k !== "binary" && e.k !== "compare" && e.k !== "call2") || !isLeaf(e.a) || !isLeaf(e.b)) return undefined;
+  const op = e.k === "call2" ? e.fn : e.op;
+  const [right, left] = [rightScalarLoops[op], leftScalarLoops[op]];
+  const [a, b] = [e.a, e.b];
+  const isScalar = (l: Expr, scalar: readonly boolean[]): boolean => l.k === "const" || (l.k === "arg" && scalar[l.index] === true);
+  const scalarOf = (l: Expr, inputs: readonly TypedArray[]): number => (l.k === "const" ? l.value : l.k === "arg" ? inputs[l.index]![0]! : 0);
+  const arrayOf = (l: Expr, inputs: readonly TypedArray[]): TypedArray => inputs[l.k === "arg" ? l.index : 0]!;
+  return (inputs, scalar, res) => {
+    const [sa, sb] = [isScalar(a, scalar), isScalar(b, scalar)];
+    if (sa === sb) return false;
+    if (sb) right(res, 0, arrayOf(a, inputs), 0, scalarOf(b, inputs), res.length);
+    else left(res, 0, scalarOf(a, inputs), arrayOf(b, inputs), 0, res.length);
+    return true;
+  };
 }
 
 /** Compile `e` (over `nArgs` operands) into a js loop nest. */
@@ -67,7 +101,9 @@ export function jsElementwise(e: Expr, nArgs: number): JsElementwise {
   const interior = nodes.map((_n, i) => i).filter((i) => i < root && nodes[i]!.k !== "arg" && nodes[i]!.k !== "const");
   const arrays: Arr[] = new Array(nodes.length);
   const offsets: number[] = new Array(nodes.length).fill(0);
+  const withScalar = scalarOperandLoop(e);
   return (inputs, scalar, res) => {
+    if (withScalar?.(inputs, scalar, res)) return;
     const total = res.length;
     let whole = interior.length === 0 && consts.length === 0;
     for (let a = 0; a < nArgs; a++) if (scalar[a]) whole = false;

@@ -6,10 +6,11 @@
 //   operation at the root over exact f32 values, or a comparison, select, max/min, neg, abs,
 //   floor, ceil, round of them); elsewhere they run in f64 lanes (as js computes) and round at
 //   the end, so e.g. f32 rsqrt = 1/√x rounds once, like js.
-// - intrinsics with a vector emitter run it (f32 root: the f32x4 emitter; else the f64x2 one);
-//   the others (tan asin acos atan sinh cosh erf_inv, f64 erf, pow atan2 rem) call the js
-//   function per lane through an import, so they equal js exactly; sin/cos lanes beyond
-//   SIN_COS_BOUND (and ±Inf) are redone the same way.
+// - intrinsics with a vector emitter run it (f32 root: the f32x4 emitter; else the f64x2 one;
+//   f32 sinh, cosh, tan and pow: f64x2 versions accurate to f32); the others (asin acos atan
+//   erf_inv atan2 rem, and f64 erf tan sinh cosh pow) call the js function per lane through an
+//   import, so they equal js exactly; sin/cos/tan lanes beyond SIN_COS_BOUND (and ±Inf) are
+//   redone the same way.
 // Kernel signature: (p0, s0, p1, s1, …, po, steps): operand k at byte offset pk advancing sk
 // bytes per step (0 for a splatted rank-0 operand), the result at po, `steps` steps of 4
 // elements (operands and result padded to whole steps).
@@ -19,6 +20,7 @@ import {
   emitCosF64, emitErfF32, emitExpF32, emitExpF64, emitExpm1F64, emitLog1pF64, emitLogF32, emitLogF64,
   emitLogisticF32, emitLogisticF64, emitSinF64, emitTanhF32, emitTanhF64, SIN_COS_BOUND,
 } from "../wasm-backend/vector-math.js";
+import { emitCoshF64ForF32, emitPowF64ForF32, emitSinhF64ForF32, emitTanF64ForF32 } from "../wasm-backend/vector-math.js";
 import { type BinaryIntrinsic, type Expr, postOrder, type ScalarType, type UnaryIntrinsic } from "./expr.js";
 import { scalarCalls, scalarCalls2 } from "./js-loops.js";
 
@@ -35,6 +37,9 @@ const F32_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = { exp: emitExpF32, l
 const F64_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = {
   exp: emitExpF64, log: emitLogF64, log1p: emitLog1pF64, expm1: emitExpm1F64, tanh: emitTanhF64, logistic: emitLogisticF64, sin: emitSinF64, cos: emitCosF64,
 };
+
+/** f64x2 emitters accurate to f32 precision only: used for f32 nodes (on promoted lanes). */
+const F32_VIA_F64_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = { sinh: emitSinhF64ForF32, cosh: emitCoshF64ForF32, tan: emitTanF64ForF32 };
 
 const EXACT_F32_UNARY = new Set(["neg", "abs", "floor", "ceil", "round_even"]);
 const ROUNDED_F32 = new Set(["add", "sub", "mul", "div"]);
@@ -223,6 +228,7 @@ class Lowering {
       case "call2": {
         const fn = this.imports.get(`b_${n.fn}`)!;
         const [x, y] = [this.wide(this.value(n.a)), this.wide(this.value(n.b))];
+        if (n.fn === "pow" && n.t === "f32") return { k: "f64", lo: this.set(() => emitPowF64ForF32(b, x.lo, y.lo)), hi: this.set(() => emitPowF64ForF32(b, x.hi, y.hi)) };
         return { k: "f64", lo: this.perLane2(fn, x.lo, y.lo), hi: this.perLane2(fn, x.hi, y.hi) };
       }
     }
@@ -367,11 +373,11 @@ class Lowering {
     }
     const x = this.wide(this.value(n.a));
     const fn = this.imports.get(`u_${n.fn}`)!;
-    const f64 = F64_EMIT[n.fn];
+    const f64 = F64_EMIT[n.fn] ?? (n.t === "f32" ? F32_VIA_F64_EMIT[n.fn] : undefined);
     if (f64 === undefined) return { k: "f64", lo: this.perLane(fn, x.lo), hi: this.perLane(fn, x.hi) };
     const lo = this.set(() => f64(b, x.lo));
     const hi = this.set(() => f64(b, x.hi));
-    if (n.fn === "sin" || n.fn === "cos") {
+    if (n.fn === "sin" || n.fn === "cos" || n.fn === "tan") {
       // Lanes beyond the accurate reduction (and ±Inf): the whole step through Math.sin/cos.
       const beyond = (h: V): void => {
         b.v128.not(() => b.f64x2.le(() => b.f64x2.abs(h), () => b.v128.const("f64x2", [SIN_COS_BOUND, SIN_COS_BOUND])));

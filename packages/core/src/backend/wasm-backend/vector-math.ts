@@ -14,8 +14,10 @@
 //   tanh          3 ulp                                                     4 ulp
 //   logistic      2 ulp                                                     2 ulp
 //   erf           1 ulp                                                     exact   (per-lane call of js's erf)
-// The other intrinsics (tan asin acos atan sinh cosh erf_inv pow atan2 rem) have no vector
-// version yet: the kernels call the js function per lane, so they are exact.
+//   tan, sinh,    1 ulp (f64x2 formulas accurate to f32 only: *ForF32 below)  exact   (per-lane call of Math.*)
+//   cosh, pow
+// The other intrinsics (asin acos atan erf_inv atan2 rem) have no vector version yet: the
+// kernels call the js function per lane, so they are exact.
 import type { FunctionBuilder, Local } from "../wasm/index.js";
 
 type V = Local<"v128">;
@@ -410,3 +412,78 @@ function emitErfSeriesF64(b: FunctionBuilder, x: V): void {
 
 /** erf x on f32x4 (the f64 series on promoted lanes, rounded once to f32). Max error: 1 ulp against js's erf (measured in wasm-math.test.ts). */
 export const emitErfF32 = viaF64(emitErfSeriesF64);
+
+// f64x2 versions accurate enough for f32 results (a few 1e-16 relative, rounded once to f32:
+// within 1 ulp there). The f32 kernels run them on promoted lanes; f64 kernels do not use them.
+
+/** sinh x = (u + u/(u+1))/2 with u = e^|x| − 1 (no cancellation near 0), with x's sign; u = +Inf → +Inf. */
+export function emitSinhF64ForF32(b: FunctionBuilder, x: V): void {
+  const u = b.newLocal("v128", "sinh_u");
+  const ax = b.newLocal("v128", "sinh_ax");
+  b.local.set(ax, () => b.f64x2.abs(x));
+  emitExpm1F64(b, ax);
+  b.local.set(u);
+  b.local.set(u, () =>
+    b.v128.bitselect(
+      u,
+      () => b.f64x2.mul(() => f64s(b, 0.5), () => b.f64x2.add(u, () => b.f64x2.div(u, () => b.f64x2.add(u, () => f64s(b, 1))))),
+      () => b.f64x2.eq(u, () => f64s(b, Number.POSITIVE_INFINITY)),
+    ),
+  );
+  b.v128.or(u, () => b.v128.and(x, () => i64s(b, -0x8000000000000000n)));
+}
+
+/** cosh x = (e + 1/e)/2 with e = e^|x|. */
+export function emitCoshF64ForF32(b: FunctionBuilder, x: V): void {
+  const e = b.newLocal("v128", "cosh_e");
+  const ax = b.newLocal("v128", "cosh_ax");
+  b.local.set(ax, () => b.f64x2.abs(x));
+  emitExpF64(b, ax);
+  b.local.set(e);
+  b.f64x2.mul(() => f64s(b, 0.5), () => b.f64x2.add(e, () => b.f64x2.div(() => f64s(b, 1), e)));
+}
+
+/** tan x = sin x / cos x for |x| ≤ SIN_COS_BOUND (both relative-accurate, also near the poles). */
+export function emitTanF64ForF32(b: FunctionBuilder, x: V): void {
+  const s = b.newLocal("v128", "tan_s");
+  emitSinF64(b, x);
+  b.local.set(s);
+  b.f64x2.div(s, () => emitCosF64(b, x));
+}
+
+/**
+ * x ** y as JS computes it (special cases included: y = ±0 → 1, NaN → NaN, |x| = 1 with
+ * y = ±Inf → NaN, signed zeros and infinities, negative x with an integer y signed by its
+ * parity, with a non-integer y NaN) from e^{y·ln|x|} in f64.
+ */
+export function emitPowF64ForF32(b: FunctionBuilder, x: V, y: V): void {
+  const t = b.newLocal("v128", "pow_t");
+  const r = b.newLocal("v128", "pow_r");
+  const isInt = b.newLocal("v128", "pow_int");
+  const odd = b.newLocal("v128", "pow_odd");
+  const h = b.newLocal("v128", "pow_h");
+  b.local.set(t, () => b.f64x2.abs(x));
+  emitLogF64(b, t);
+  b.local.set(t);
+  b.local.set(t, () => b.f64x2.mul(y, t));
+  emitExpF64(b, t);
+  b.local.set(r);
+  b.local.set(isInt, () => b.f64x2.eq(() => b.f64x2.trunc(y), y));
+  b.local.set(h, () => b.f64x2.mul(y, () => f64s(b, 0.5)));
+  b.local.set(odd, () => b.v128.and(isInt, () => b.f64x2.ne(() => b.f64x2.trunc(h), h)));
+  // negative x (−0 and −Inf included) with an odd integer y: −r
+  b.local.set(r, () => b.v128.xor(r, () => b.v128.and(() => b.v128.and(x, odd), () => i64s(b, -0x8000000000000000n))));
+  // finite negative x with a non-integer y: NaN
+  b.local.set(r, () =>
+    b.v128.bitselect(
+      () => f64s(b, Number.NaN),
+      r,
+      () =>
+        b.v128.and(
+          () => b.v128.and(() => b.f64x2.lt(x, () => f64s(b, 0)), () => b.f64x2.gt(x, () => f64s(b, Number.NEGATIVE_INFINITY))),
+          () => b.v128.not(isInt),
+        ),
+    ),
+  );
+  b.v128.bitselect(() => f64s(b, 1), r, () => b.f64x2.eq(y, () => f64s(b, 0)));
+}
