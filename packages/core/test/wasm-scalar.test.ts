@@ -22,7 +22,7 @@ type Float = "float32" | "float64";
 
 /** The max ulp error of each vector transcendental against js (vector-math.ts, README); all else 0. */
 export const MAX_ULP: { readonly [D in Float]: Partial<Record<ElementwisePrim, number>> } = {
-  float32: { exp: 1, log: 1, tanh: 3, logistic: 2, erf: 1, log1p: 1, expm1: 1, sin: 1, cos: 1, tan: 1, sinh: 1, cosh: 1, pow: 1 },
+  float32: { exp: 1, log: 1, tanh: 3, logistic: 2, erf: 1, log1p: 1, expm1: 1, sin: 1, cos: 1, tan: 1, sinh: 1, cosh: 1, pow: 1, atan: 1, asin: 1, acos: 1 },
   float64: { exp: 2, log: 1, tanh: 4, logistic: 2, log1p: 2, expm1: 3, sin: 2, cos: 2 },
 };
 
@@ -167,6 +167,32 @@ describe("every elementwise primitive runs on wasm for every dtype and equals js
         for (const prim of ["add", "mul", "div", "rem", "shift_left", "shift_right_logical", "max"] as const) expectAgree(prim, () => bind1(prim, [ia, ib], {}));
       }),
       { numRuns: 25 },
+    );
+  });
+});
+
+describe("f32 vector formulas stay within their stated ulp of js", () => {
+  const FNS = ["atan", "asin", "acos", "tan", "sinh", "cosh"] as const;
+  for (const prim of FNS) {
+    it(`f32 ${prim} is within ${MAX_ULP.float32[prim]} ulp of js for any f32, and densely over its interesting range`, () => {
+      const dense = Float32Array.from({ length: 100003 }, (_, i) => (prim === "asin" || prim === "acos" ? -1 + (2 * i) / 100002 : (i - 50001) / (prim === "sinh" || prim === "cosh" ? 500 : 50)));
+      expectAgree(prim, () => bind1(prim, [array(dense, { dtype: "float32" })], {}));
+      fc.assert(
+        fc.property(fc.float32Array({ minLength: 1, maxLength: 64 }), (xs) => expectAgree(prim, () => bind1(prim, [array(xs, { dtype: "float32" })], {}))),
+        { numRuns: 50 },
+      );
+    });
+  }
+
+  it("f32 pow is within 1 ulp of js for any operands, and densely for positive bases", () => {
+    const base = Float32Array.from({ length: 100003 }, (_, i) => 1e-3 + i / 1000);
+    const expo = Float32Array.from({ length: 100003 }, (_, i) => ((i * 7919) % 4001) / 100 - 20);
+    expectAgree("pow", () => bind1("pow", [array(base, { dtype: "float32" }), array(expo, { dtype: "float32" })], {}));
+    fc.assert(
+      fc.property(fc.float32Array({ minLength: 8, maxLength: 8 }), fc.float32Array({ minLength: 8, maxLength: 8 }), (xs, ys) =>
+        expectAgree("pow", () => bind1("pow", [array(xs, { dtype: "float32" }), array(ys, { dtype: "float32" })], {})),
+      ),
+      { numRuns: 100 },
     );
   });
 });

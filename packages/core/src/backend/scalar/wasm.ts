@@ -7,9 +7,9 @@
 //   floor, ceil, round of them); elsewhere they run in f64 lanes (as js computes) and round at
 //   the end, so e.g. f32 rsqrt = 1/√x rounds once, like js.
 // - intrinsics with a vector emitter run it (f32 root: the f32x4 emitter; else the f64x2 one;
-//   f32 sinh, cosh, tan and pow: f64x2 versions accurate to f32); the others (asin acos atan
-//   erf_inv atan2 rem, and f64 erf tan sinh cosh pow) call the js function per lane through an
-//   import, so they equal js exactly; sin/cos/tan lanes beyond SIN_COS_BOUND (and ±Inf) are
+//   f32 sinh cosh tan atan asin acos pow: f64x2 versions accurate to f32); the others (erf_inv
+//   atan2 rem, and f64 erf tan sinh cosh atan asin acos pow) call the js function per lane
+//   through an import, so they equal js exactly; sin/cos/tan lanes beyond SIN_COS_BOUND (and ±Inf) are
 //   redone the same way.
 // Kernel signature: (p0, s0, p1, s1, …, po, steps): operand k at byte offset pk advancing sk
 // bytes per step (0 for a splatted rank-0 operand), the result at po, `steps` steps of 4
@@ -20,6 +20,7 @@ import {
   emitCosF64, emitErfF32, emitExpF32, emitExpF64, emitExpm1F64, emitLog1pF64, emitLogF32, emitLogF64,
   emitLogisticF32, emitLogisticF64, emitSinF64, emitTanhF32, emitTanhF64, SIN_COS_BOUND,
 } from "../wasm-backend/vector-math.js";
+import { emitAcosF64ForF32, emitAsinF64ForF32, emitAtanF64ForF32 } from "../wasm-backend/vector-math.js";
 import { emitCoshF64ForF32, emitPowF64ForF32, emitSinhF64ForF32, emitTanF64ForF32 } from "../wasm-backend/vector-math.js";
 import { type BinaryIntrinsic, type Expr, postOrder, type ScalarType, type UnaryIntrinsic } from "./expr.js";
 import { scalarCalls, scalarCalls2 } from "./js-loops.js";
@@ -39,7 +40,9 @@ const F64_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = {
 };
 
 /** f64x2 emitters accurate to f32 precision only: used for f32 nodes (on promoted lanes). */
-const F32_VIA_F64_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = { sinh: emitSinhF64ForF32, cosh: emitCoshF64ForF32, tan: emitTanF64ForF32 };
+const F32_VIA_F64_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = {
+  sinh: emitSinhF64ForF32, cosh: emitCoshF64ForF32, tan: emitTanF64ForF32, atan: emitAtanF64ForF32, asin: emitAsinF64ForF32, acos: emitAcosF64ForF32,
+};
 
 const EXACT_F32_UNARY = new Set(["neg", "abs", "floor", "ceil", "round_even"]);
 const ROUNDED_F32 = new Set(["add", "sub", "mul", "div"]);

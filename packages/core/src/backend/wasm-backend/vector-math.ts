@@ -15,9 +15,11 @@
 //   logistic      2 ulp                                                     2 ulp
 //   erf           1 ulp                                                     exact   (per-lane call of js's erf)
 //   tan, sinh,    1 ulp (f64x2 formulas accurate to f32 only: *ForF32 below)  exact   (per-lane call of Math.*)
-//   cosh, pow
-// The other intrinsics (asin acos atan erf_inv atan2 rem) have no vector version yet: the
-// kernels call the js function per lane, so they are exact.
+//   cosh, atan,
+//   asin, acos,
+//   pow
+// The other intrinsics (erf_inv atan2 rem) have no vector version yet: the kernels call the
+// js function per lane, so they are exact.
 import type { FunctionBuilder, Local } from "../wasm/index.js";
 
 type V = Local<"v128">;
@@ -486,4 +488,59 @@ export function emitPowF64ForF32(b: FunctionBuilder, x: V, y: V): void {
     ),
   );
   b.v128.bitselect(() => f64s(b, 1), r, () => b.f64x2.eq(y, () => f64s(b, 0)));
+}
+
+/** fdlibm's atan polynomial: atan t for |t| ≤ 7/16 (t − t·(s1 + s2), odd and even coefficients by z² = t⁴). */
+function emitAtanPolyF64(b: FunctionBuilder, t: V): void {
+  const z = b.newLocal("v128", "atp_z");
+  const w = b.newLocal("v128", "atp_w");
+  const s1 = b.newLocal("v128", "atp_s1");
+  b.local.set(z, () => b.f64x2.mul(t, t));
+  b.local.set(w, () => b.f64x2.mul(z, z));
+  hornerF64(b, w, [0.016285820115365782, 0.049768779946159324, 0.06661073137387531, 0.09090887133436507, 0.14285714272503466, 0.3333333333333293]);
+  b.f64x2.mul(z);
+  b.local.set(s1);
+  hornerF64(b, w, [-0.036531572744216916, -0.058335701337905735, -0.0769187620504483, -0.11111110405462356, -0.19999999999876483]);
+  b.f64x2.mul(w);
+  b.f64x2.add(s1);
+  b.f64x2.mul(t);
+  b.local.set(s1);
+  b.f64x2.sub(t, s1);
+}
+
+/**
+ * atan x: |x| > 1 → π/2 − atan(1/|x|); then above tan(π/8) → π/4 + atan((u−1)/(u+1)); the
+ * fdlibm polynomial on what is left (|t| ≤ 0.4143), x's sign restored. ±Inf → ±π/2, −0 kept.
+ */
+export function emitAtanF64ForF32(b: FunctionBuilder, x: V): void {
+  const a = b.newLocal("v128", "atan_a");
+  const inv = b.newLocal("v128", "atan_inv");
+  const mid = b.newLocal("v128", "atan_mid");
+  const u = b.newLocal("v128", "atan_u");
+  const r = b.newLocal("v128", "atan_r");
+  b.local.set(a, () => b.f64x2.abs(x));
+  b.local.set(inv, () => b.f64x2.gt(a, () => f64s(b, 1)));
+  b.local.set(u, () => b.v128.bitselect(() => b.f64x2.div(() => f64s(b, 1), a), a, inv));
+  b.local.set(mid, () => b.f64x2.gt(u, () => f64s(b, 0.41421356237309503)));
+  b.local.set(u, () => b.v128.bitselect(() => b.f64x2.div(() => b.f64x2.sub(u, () => f64s(b, 1)), () => b.f64x2.add(u, () => f64s(b, 1))), u, mid));
+  emitAtanPolyF64(b, u);
+  b.local.set(r);
+  b.local.set(r, () => b.v128.bitselect(() => b.f64x2.add(r, () => f64s(b, Math.PI / 4)), r, mid));
+  b.local.set(r, () => b.v128.bitselect(() => b.f64x2.sub(() => f64s(b, Math.PI / 2), r), r, inv));
+  b.v128.or(r, () => b.v128.and(x, () => i64s(b, -0x8000000000000000n)));
+}
+
+/** asin x = atan(x / √((1−x)(1+x))): ±1 → ±π/2, |x| > 1 → NaN. */
+export function emitAsinF64ForF32(b: FunctionBuilder, x: V): void {
+  const q = b.newLocal("v128", "asin_q");
+  b.local.set(q, () => b.f64x2.div(x, () => b.f64x2.sqrt(() => b.f64x2.mul(() => b.f64x2.sub(() => f64s(b, 1), x), () => b.f64x2.add(() => f64s(b, 1), x)))));
+  emitAtanF64ForF32(b, q);
+}
+
+/** acos x = 2·atan √((1−x)/(1+x)): 1 → 0, −1 → π, |x| > 1 → NaN. */
+export function emitAcosF64ForF32(b: FunctionBuilder, x: V): void {
+  const q = b.newLocal("v128", "acos_q");
+  b.local.set(q, () => b.f64x2.sqrt(() => b.f64x2.div(() => b.f64x2.sub(() => f64s(b, 1), x), () => b.f64x2.add(() => f64s(b, 1), x))));
+  emitAtanF64ForF32(b, q);
+  b.f64x2.mul(() => f64s(b, 2));
 }
