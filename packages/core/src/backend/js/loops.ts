@@ -1,56 +1,113 @@
-// Specialised inner loops. A loop shared by many operations calls a different function
-// at its call site each time, and V8 stops inlining it (2–5× slower per element). So
-// every operation gets its own copy of the loop: the source below is a fixed template
-// (no user input reaches it); only the function called inside differs.
+// Reduction loops, specialised per combining function without generating code (no
+// `new Function`: a strict Content-Security-Policy page runs them). A loop that calls a
+// different function at its call site for each reduction stops being inlined by V8 (2–5×
+// slower per element), and closures made by one function literal share that call site's
+// type feedback. So each factory below is its own literal (the texts are identical on
+// purpose): the first reductions each get a loop of their own, where the combining function
+// is inlined; any beyond the pool share the last factory (correct, slower). The elementwise
+// loops are generated from scalar expressions instead (../scalar/js.ts).
 import type { TypedArray } from "../../dtype.js";
 
-export type Unary = (x: number) => number;
 export type Binary = (a: number, b: number) => number;
-export type UnaryLoop = (src: TypedArray, res: TypedArray) => void;
-/** `sx`/`sy` are 1 for full operands and 0 for rank-0 (broadcast) ones. */
-export type BinaryLoop = (x: TypedArray, y: TypedArray, sx: number, sy: number, res: TypedArray) => void;
 /** Reduce `rows` contiguous rows of length `n` from `src` into `res` (one value per row). */
 export type RowReduceLoop = (src: TypedArray, rows: number, n: number, res: TypedArray) => void;
 /** Fold each length-`inner` row of `src` into the accumulator `acc` (column-wise reduction). */
 export type ColumnReduceLoop = (src: TypedArray, rows: number, inner: number, acc: Float64Array) => void;
 
-const unaryTemplate = `return function unaryLoop(src, res) {
-  const n = src.length;
-  for (let i = 0; i < n; i++) res[i] = f(src[i]);
-};`;
+/** As many factories as the js backend has reductions (sum, prod, max, min, and, or), plus room. */
+const rowFactories: readonly ((f: Binary, init: number) => RowReduceLoop)[] = [
+  (f, init) => (src, rows, n, res) => {
+    for (let r = 0, base = 0; r < rows; r++, base += n) {
+      let acc = init;
+      for (let j = 0; j < n; j++) acc = f(acc, src[base + j]!);
+      res[r] = acc;
+    }
+  },
+  (f, init) => (src, rows, n, res) => {
+    for (let r = 0, base = 0; r < rows; r++, base += n) {
+      let acc = init;
+      for (let j = 0; j < n; j++) acc = f(acc, src[base + j]!);
+      res[r] = acc;
+    }
+  },
+  (f, init) => (src, rows, n, res) => {
+    for (let r = 0, base = 0; r < rows; r++, base += n) {
+      let acc = init;
+      for (let j = 0; j < n; j++) acc = f(acc, src[base + j]!);
+      res[r] = acc;
+    }
+  },
+  (f, init) => (src, rows, n, res) => {
+    for (let r = 0, base = 0; r < rows; r++, base += n) {
+      let acc = init;
+      for (let j = 0; j < n; j++) acc = f(acc, src[base + j]!);
+      res[r] = acc;
+    }
+  },
+  (f, init) => (src, rows, n, res) => {
+    for (let r = 0, base = 0; r < rows; r++, base += n) {
+      let acc = init;
+      for (let j = 0; j < n; j++) acc = f(acc, src[base + j]!);
+      res[r] = acc;
+    }
+  },
+  (f, init) => (src, rows, n, res) => {
+    for (let r = 0, base = 0; r < rows; r++, base += n) {
+      let acc = init;
+      for (let j = 0; j < n; j++) acc = f(acc, src[base + j]!);
+      res[r] = acc;
+    }
+  },
+  (f, init) => (src, rows, n, res) => {
+    for (let r = 0, base = 0; r < rows; r++, base += n) {
+      let acc = init;
+      for (let j = 0; j < n; j++) acc = f(acc, src[base + j]!);
+      res[r] = acc;
+    }
+  },
+  (f, init) => (src, rows, n, res) => {
+    for (let r = 0, base = 0; r < rows; r++, base += n) {
+      let acc = init;
+      for (let j = 0; j < n; j++) acc = f(acc, src[base + j]!);
+      res[r] = acc;
+    }
+  },
+];
 
-const binaryTemplate = `return function binaryLoop(x, y, sx, sy, res) {
-  const n = res.length;
-  if (sx === 1 && sy === 1) for (let i = 0; i < n; i++) res[i] = f(x[i], y[i]);
-  else if (sy === 0) { const b = y[0]; for (let i = 0; i < n; i++) res[i] = f(x[i], b); }
-  else { const a = x[0]; for (let i = 0; i < n; i++) res[i] = f(a, y[i]); }
-};`;
+const columnFactories: readonly ((f: Binary) => ColumnReduceLoop)[] = [
+  (f) => (src, rows, inner, acc) => {
+    for (let r = 0, base = 0; r < rows; r++, base += inner) for (let j = 0; j < inner; j++) acc[j] = f(acc[j]!, src[base + j]!);
+  },
+  (f) => (src, rows, inner, acc) => {
+    for (let r = 0, base = 0; r < rows; r++, base += inner) for (let j = 0; j < inner; j++) acc[j] = f(acc[j]!, src[base + j]!);
+  },
+  (f) => (src, rows, inner, acc) => {
+    for (let r = 0, base = 0; r < rows; r++, base += inner) for (let j = 0; j < inner; j++) acc[j] = f(acc[j]!, src[base + j]!);
+  },
+  (f) => (src, rows, inner, acc) => {
+    for (let r = 0, base = 0; r < rows; r++, base += inner) for (let j = 0; j < inner; j++) acc[j] = f(acc[j]!, src[base + j]!);
+  },
+  (f) => (src, rows, inner, acc) => {
+    for (let r = 0, base = 0; r < rows; r++, base += inner) for (let j = 0; j < inner; j++) acc[j] = f(acc[j]!, src[base + j]!);
+  },
+  (f) => (src, rows, inner, acc) => {
+    for (let r = 0, base = 0; r < rows; r++, base += inner) for (let j = 0; j < inner; j++) acc[j] = f(acc[j]!, src[base + j]!);
+  },
+  (f) => (src, rows, inner, acc) => {
+    for (let r = 0, base = 0; r < rows; r++, base += inner) for (let j = 0; j < inner; j++) acc[j] = f(acc[j]!, src[base + j]!);
+  },
+  (f) => (src, rows, inner, acc) => {
+    for (let r = 0, base = 0; r < rows; r++, base += inner) for (let j = 0; j < inner; j++) acc[j] = f(acc[j]!, src[base + j]!);
+  },
+];
 
-const rowTemplate = `return function rowReduceLoop(src, rows, n, res) {
-  for (let r = 0, base = 0; r < rows; r++, base += n) {
-    let acc = init;
-    for (let j = 0; j < n; j++) acc = f(acc, src[base + j]);
-    res[r] = acc;
-  }
-};`;
-
-const columnTemplate = `return function columnReduceLoop(src, rows, inner, acc) {
-  for (let r = 0, base = 0; r < rows; r++, base += inner)
-    for (let j = 0; j < inner; j++) acc[j] = f(acc[j], src[base + j]);
-};`;
-
-export function unaryLoop(f: Unary): UnaryLoop {
-  return new Function("f", unaryTemplate)(f) as UnaryLoop;
-}
-
-export function binaryLoop(f: Binary): BinaryLoop {
-  return new Function("f", binaryTemplate)(f) as BinaryLoop;
-}
+let rowsMade = 0;
+let columnsMade = 0;
 
 export function rowReduceLoop(f: Binary, init: number): RowReduceLoop {
-  return new Function("f", "init", rowTemplate)(f, init) as RowReduceLoop;
+  return rowFactories[Math.min(rowsMade++, rowFactories.length - 1)]!(f, init);
 }
 
 export function columnReduceLoop(f: Binary): ColumnReduceLoop {
-  return new Function("f", columnTemplate)(f) as ColumnReduceLoop;
+  return columnFactories[Math.min(columnsMade++, columnFactories.length - 1)]!(f);
 }

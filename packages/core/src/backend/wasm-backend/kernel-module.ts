@@ -1,22 +1,16 @@
-// The one WebAssembly module of the elementwise and reduction kernels, assembled at first use
-// over the arena's memory. Every kernel works on byte offsets into the arena. Elementwise
-// kernels run whole v128 vectors only: operands are copied in padded to 16 bytes (see
-// `copyInPadded`), so the last partial vector computes a few harmless extra lanes that are
-// never copied out, and no scalar tail is needed. Reductions, whose rows need not be
-// multiples of 4, have a scalar tail per row.
+// The one WebAssembly module of the reduction kernels, assembled at first use over the
+// arena's memory, and what every wasm kernel shares (size thresholds, call counts, copies
+// into the arena). Every kernel works on byte offsets into the arena. Reductions, whose rows
+// need not be multiples of 4, have a scalar tail per row. (The elementwise kernels are
+// generated from scalar expressions: elementwise.ts.)
 import type { DType, TypedArray } from "../../dtype.js";
 import { exportedFunction, type FunctionBuilder, instantiateWasm, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
 import { arena } from "./arena.js";
-import { emitExpF32, emitExpF64, emitLogF32, emitLogisticF32, emitLogisticF64, emitTanhF32 } from "./vector-math.js";
-import { emitCosF64, emitErfF32, emitExpm1F64, emitLog1pF64, emitLogF64, emitSinF64, emitTanhF64, viaF64 } from "./vector-math.js";
 
 export type VecDType = "float32" | "float64" | "int32";
 const SUFFIX: { readonly [D in VecDType]: string } = { float32: "f32", float64: "f64", int32: "i32" };
 
 type V = Local<"v128">;
-/** Emits the op's result (one v128) on the stack from the operand local(s). */
-type UnaryEmit = (b: FunctionBuilder, x: V) => void;
-type BinaryEmit = (b: FunctionBuilder, x: V, y: V) => void;
 
 /**
  * max/min as the js backend computes them: `a > b || isNaN(a) ? a : b` (and `<` for min), so
@@ -27,115 +21,15 @@ const pick = (b: FunctionBuilder, x: V, y: V, cmp: "gt" | "lt", s: "f32x4" | "f6
   b.v128.bitselect(x, y, () => b.v128.or(() => ops[cmp](x, y), () => ops.ne(x, x)));
 };
 
-const floatBinary = (s: "f32x4" | "f64x2"): Readonly<Record<string, BinaryEmit>> => ({
-  add: (b, x, y) => (s === "f32x4" ? b.f32x4 : b.f64x2).add(x, y),
-  sub: (b, x, y) => (s === "f32x4" ? b.f32x4 : b.f64x2).sub(x, y),
-  mul: (b, x, y) => (s === "f32x4" ? b.f32x4 : b.f64x2).mul(x, y),
-  div: (b, x, y) => (s === "f32x4" ? b.f32x4 : b.f64x2).div(x, y),
-  max: (b, x, y) => pick(b, x, y, "gt", s),
-  min: (b, x, y) => pick(b, x, y, "lt", s),
-});
-
-/** The binary kernels, by dtype then primitive. int32 wraps (as Int32Array stores do). */
-export const BINARY: { readonly [D in VecDType]: Readonly<Record<string, BinaryEmit>> } = {
-  float32: floatBinary("f32x4"),
-  float64: floatBinary("f64x2"),
-  int32: {
-    add: (b, x, y) => b.i32x4.add(x, y),
-    sub: (b, x, y) => b.i32x4.sub(x, y),
-    mul: (b, x, y) => b.i32x4.mul(x, y),
-    max: (b, x, y) => b.i32x4.max_s(x, y),
-    min: (b, x, y) => b.i32x4.min_s(x, y),
-  },
-};
-
-const floatUnary = (s: "f32x4" | "f64x2"): Readonly<Record<string, UnaryEmit>> => ({
-  neg: (b, x) => (s === "f32x4" ? b.f32x4 : b.f64x2).neg(x),
-  abs: (b, x) => (s === "f32x4" ? b.f32x4 : b.f64x2).abs(x),
-  sqrt: (b, x) => (s === "f32x4" ? b.f32x4 : b.f64x2).sqrt(x),
-  square: (b, x) => (s === "f32x4" ? b.f32x4 : b.f64x2).mul(x, x),
-});
-
-/** The unary kernels (f32 log1p/expm1/sin/cos/erf run f64 versions on promoted lanes; erf is f32 only). */
-export const UNARY: { readonly [D in VecDType]: Readonly<Record<string, UnaryEmit>> } = {
-  float32: { ...floatUnary("f32x4"), exp: emitExpF32, log: emitLogF32, tanh: emitTanhF32, logistic: emitLogisticF32, log1p: viaF64(emitLog1pF64), expm1: viaF64(emitExpm1F64), sin: viaF64(emitSinF64), cos: viaF64(emitCosF64), erf: emitErfF32 },
-  float64: { ...floatUnary("f64x2"), exp: emitExpF64, logistic: emitLogisticF64, log: emitLogF64, tanh: emitTanhF64, log1p: emitLog1pF64, expm1: emitExpm1F64, sin: emitSinF64, cos: emitCosF64 },
-  int32: {
-    neg: (b, x) => b.i32x4.neg(x),
-    abs: (b, x) => b.i32x4.abs(x),
-    square: (b, x) => b.i32x4.mul(x, x),
-  },
-};
-
-function addUnary(m: ModuleBuilder, name: string, emit: UnaryEmit): void {
-  m.addFunction(name, { params: { px: "i32", po: "i32", bytes: "i32" }, export: true }, (b, { px, po, bytes }) => {
-    const i = b.newLocal("i32", "i");
-    const x = b.newLocal("v128", "x");
-    b.forRange(i, 0, bytes, () => {
-      b.local.set(x, () => b.v128.load(() => b.i32.add(px, i)));
-      b.v128.store(() => b.i32.add(po, i), () => emit(b, x));
-    }, 16);
-  });
-}
-
-/** `sa`/`sb`: 16 for a full operand, 0 for a rank-0 one (stored splatted in 16 bytes). */
-function addBinary(m: ModuleBuilder, name: string, emit: BinaryEmit): void {
-  const params = { pa: "i32", sa: "i32", pb: "i32", sb: "i32", po: "i32", bytes: "i32" } as const;
-  m.addFunction(name, { params, export: true }, (b, { pa, sa, pb, sb, po, bytes }) => {
-    const i = b.newLocal("i32", "i");
-    const x = b.newLocal("v128", "x");
-    const y = b.newLocal("v128", "y");
-    b.forRange(i, 0, bytes, () => {
-      b.local.set(x, () => b.v128.load(pa));
-      b.local.set(y, () => b.v128.load(pb));
-      b.v128.store(() => b.i32.add(po, i), () => emit(b, x, y));
-      b.local.set(pa, () => b.i32.add(pa, sa));
-      b.local.set(pb, () => b.i32.add(pb, sb));
-    }, 16);
-  });
-}
-
 /**
- * select_n(pred, onFalse, onTrue) with a bool (byte) predicate. `sp` is the predicate bytes per
- * vector (lanes, or 0 for a rank-0 predicate stored splatted), `sf`/`st` 16 or 0.
+ * Negation of `bytes` (a multiple of 16) from `px` into `po` (reduce_min and argmin negate
+ * their operand in the arena and reduce with max: reduce-axes.ts).
  */
-function addSelect(m: ModuleBuilder, name: string, lanes: 2 | 4): void {
-  const params = { pp: "i32", sp: "i32", pf: "i32", sf: "i32", pt: "i32", st: "i32", po: "i32", bytes: "i32" } as const;
-  m.addFunction(name, { params, export: true }, (b, { pp, sp, pf, sf, pt, st, po, bytes }) => {
-    const i = b.newLocal("i32", "i");
-    const mask = b.newLocal("v128", "mask");
-    b.forRange(i, 0, bytes, () => {
-      // bytes → i32 lanes (→ i64 lanes for f64), then lane ≠ 0 as an all-ones mask.
-      if (lanes === 4) {
-        b.local.set(mask, () => b.i32x4.extend_low_i16x8_u(() => b.i16x8.extend_low_i8x16_u(() => b.v128.load32_zero(pp, { align: 1 }))));
-        b.local.set(mask, () => b.i32x4.ne(mask, () => b.v128.const("i32x4", [0, 0, 0, 0])));
-      } else {
-        b.local.set(mask, () => b.i64x2.extend_low_i32x4_u(() => b.i32x4.extend_low_i16x8_u(() => b.i16x8.extend_low_i8x16_u(() => b.v128.load16_splat(pp, { align: 1 })))));
-        b.local.set(mask, () => b.i64x2.ne(mask, () => b.v128.const("i32x4", [0, 0, 0, 0])));
-      }
-      b.v128.store(() => b.i32.add(po, i), () => b.v128.bitselect(() => b.v128.load(pt), () => b.v128.load(pf), mask));
-      b.local.set(pp, () => b.i32.add(pp, sp));
-      b.local.set(pf, () => b.i32.add(pf, sf));
-      b.local.set(pt, () => b.i32.add(pt, st));
-    }, 16);
-  });
-}
-
-/** f32 → f64: `bytes` counts output bytes (each 16 in come from 8 in). */
-function addConvert(m: ModuleBuilder): void {
-  m.addFunction("convert_f32_f64", { params: { px: "i32", po: "i32", bytes: "i32" }, export: true }, (b, { px, po, bytes }) => {
+function addNeg(m: ModuleBuilder, dt: "float32" | "float64"): void {
+  m.addFunction(nameOf("u", "neg", dt), { params: { px: "i32", po: "i32", bytes: "i32" }, export: true }, (b, { px, po, bytes }) => {
     const i = b.newLocal("i32", "i");
     b.forRange(i, 0, bytes, () => {
-      b.v128.store(() => b.i32.add(po, i), () => b.f64x2.promote_low_f32x4(() => b.v128.load64_zero(px)));
-      b.local.set(px, () => b.i32.add(px, 8));
-    }, 16);
-  });
-  // f64 → f32 rounds to nearest even, as a Float32Array store does; `bytes` counts input bytes.
-  m.addFunction("convert_f64_f32", { params: { px: "i32", po: "i32", bytes: "i32" }, export: true }, (b, { px, po, bytes }) => {
-    const i = b.newLocal("i32", "i");
-    b.forRange(i, 0, bytes, () => {
-      b.v128.store64_lane(0, po, () => b.f32x4.demote_f64x2_zero(() => b.v128.load(() => b.i32.add(px, i))), { align: 1 });
-      b.local.set(po, () => b.i32.add(po, 8));
+      b.v128.store(() => b.i32.add(po, i), () => (dt === "float32" ? b.f32x4 : b.f64x2).neg(() => b.v128.load(() => b.i32.add(px, i))));
     }, 16);
   });
 }
@@ -233,25 +127,14 @@ function addMax(m: ModuleBuilder, dt: "f32" | "f64"): void {
 
 function buildModule(): Map<string, WasmExportedFunction> {
   const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
-  const names: string[] = [];
-  for (const dt of Object.keys(UNARY) as VecDType[]) {
-    for (const [op, emit] of Object.entries(UNARY[dt])) {
-      names.push(nameOf("u", op, dt));
-      addUnary(m, nameOf("u", op, dt), emit);
-    }
-    for (const [op, emit] of Object.entries(BINARY[dt])) {
-      names.push(nameOf("b", op, dt));
-      addBinary(m, nameOf("b", op, dt), emit);
-    }
-    names.push(nameOf("select", "n", dt));
-    addSelect(m, nameOf("select", "n", dt), dt === "float64" ? 2 : 4);
-  }
-  addConvert(m);
+  const names: string[] = [nameOf("u", "neg", "float32"), nameOf("u", "neg", "float64")];
+  addNeg(m, "float32");
+  addNeg(m, "float64");
   addSum(m, "f32");
   addSum(m, "f64");
   addMax(m, "f32");
   addMax(m, "f64");
-  names.push("convert_f32_f64", "convert_f64_f32", "sum_f32", "sum_f64", "max_f32", "max_f64");
+  names.push("sum_f32", "sum_f64", "max_f32", "max_f64");
   const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
   return new Map(names.map((n) => [n, exportedFunction(instance, n)]));
 }
@@ -275,20 +158,6 @@ export function copyInPadded(data: TypedArray): number {
   const at = a.reserve((data.byteLength + 15) & ~15);
   a.view(at, data).set(data as never);
   return at;
-}
-
-/** A rank-0 operand: its one element repeated over 16 bytes, so a stride-0 v128 load splats it. */
-export function copyInSplat(data: TypedArray): number {
-  const a = arena();
-  const at = a.reserve(16);
-  const Ctor = data.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => TypedArray;
-  new Ctor(a.memory.buffer, at, 16 / data.BYTES_PER_ELEMENT).fill(data[0]!);
-  return at;
-}
-
-/** Room for `length` elements of `like`'s type, rounded up to a whole v128. */
-export function reservePadded(like: TypedArray): number {
-  return arena().reserve((like.byteLength + 15) & ~15);
 }
 
 /**

@@ -1,9 +1,25 @@
-// Vector f32 transcendentals (f32x4) for the wasm backend's elementwise kernels, after
-// PERF-NOTES §4. Each emitter reads a v128 local holding 4 f32 lanes and leaves the 4
-// results on the operand stack. Special values (±0, ±Inf, NaN, denormals, overflow and
-// underflow) give what the js backend gives (Math.* in f64, rounded to f32), which the
-// property tests in wasm-elementwise.test.ts check; the error bounds below are measured
-// there against the js backend over the whole f32 range.
+// Vector transcendentals (f32x4 and f64x2) for the wasm backend's elementwise kernels, after
+// PERF-NOTES §4: the wasm lowering of the scalar vocabulary's intrinsics (../scalar/wasm.ts).
+// Each emitter reads a v128 local and leaves the results on the operand stack. Special values
+// (±0, ±Inf, NaN, denormals, overflow and underflow) give what the js backend gives (Math.*
+// in f64, rounded to f32). Max error against the js backend, measured over the whole range by
+// the property tests (wasm-elementwise, wasm-math, wasm-scalar .test.ts):
+//
+//   function      f32 (f32x4 emitter, or the f64x2 one on promoted lanes)   f64 (f64x2)
+//   exp           1 ulp                                                     2 ulp
+//   log           1 ulp                                                     1 ulp
+//   log1p         1 ulp (via f64)                                           2 ulp
+//   expm1         1 ulp (via f64)                                           3 ulp
+//   sin, cos      1 ulp (via f64)                                           2 ulp   (|x| > SIN_COS_BOUND: exact, per lane)
+//   tanh          3 ulp                                                     4 ulp
+//   logistic      2 ulp                                                     2 ulp
+//   erf           1 ulp                                                     exact   (per-lane call of js's erf)
+//   tan, sinh,    1 ulp (f64x2 formulas accurate to f32 only: *ForF32 below)  exact   (per-lane call of Math.*)
+//   cosh, atan,
+//   asin, acos,
+//   pow
+// The other intrinsics (erf_inv atan2 rem) have no vector version yet: the kernels call the
+// js function per lane, so they are exact.
 import type { FunctionBuilder, Local } from "../wasm/index.js";
 
 type V = Local<"v128">;
@@ -398,3 +414,133 @@ function emitErfSeriesF64(b: FunctionBuilder, x: V): void {
 
 /** erf x on f32x4 (the f64 series on promoted lanes, rounded once to f32). Max error: 1 ulp against js's erf (measured in wasm-math.test.ts). */
 export const emitErfF32 = viaF64(emitErfSeriesF64);
+
+// f64x2 versions accurate enough for f32 results (a few 1e-16 relative, rounded once to f32:
+// within 1 ulp there). The f32 kernels run them on promoted lanes; f64 kernels do not use them.
+
+/** sinh x = (u + u/(u+1))/2 with u = e^|x| − 1 (no cancellation near 0), with x's sign; u = +Inf → +Inf. */
+export function emitSinhF64ForF32(b: FunctionBuilder, x: V): void {
+  const u = b.newLocal("v128", "sinh_u");
+  const ax = b.newLocal("v128", "sinh_ax");
+  b.local.set(ax, () => b.f64x2.abs(x));
+  emitExpm1F64(b, ax);
+  b.local.set(u);
+  b.local.set(u, () =>
+    b.v128.bitselect(
+      u,
+      () => b.f64x2.mul(() => f64s(b, 0.5), () => b.f64x2.add(u, () => b.f64x2.div(u, () => b.f64x2.add(u, () => f64s(b, 1))))),
+      () => b.f64x2.eq(u, () => f64s(b, Number.POSITIVE_INFINITY)),
+    ),
+  );
+  b.v128.or(u, () => b.v128.and(x, () => i64s(b, -0x8000000000000000n)));
+}
+
+/** cosh x = (e + 1/e)/2 with e = e^|x|. */
+export function emitCoshF64ForF32(b: FunctionBuilder, x: V): void {
+  const e = b.newLocal("v128", "cosh_e");
+  const ax = b.newLocal("v128", "cosh_ax");
+  b.local.set(ax, () => b.f64x2.abs(x));
+  emitExpF64(b, ax);
+  b.local.set(e);
+  b.f64x2.mul(() => f64s(b, 0.5), () => b.f64x2.add(e, () => b.f64x2.div(() => f64s(b, 1), e)));
+}
+
+/** tan x = sin x / cos x for |x| ≤ SIN_COS_BOUND (both relative-accurate, also near the poles). */
+export function emitTanF64ForF32(b: FunctionBuilder, x: V): void {
+  const s = b.newLocal("v128", "tan_s");
+  emitSinF64(b, x);
+  b.local.set(s);
+  b.f64x2.div(s, () => emitCosF64(b, x));
+}
+
+/**
+ * x ** y as JS computes it (special cases included: y = ±0 → 1, NaN → NaN, |x| = 1 with
+ * y = ±Inf → NaN, signed zeros and infinities, negative x with an integer y signed by its
+ * parity, with a non-integer y NaN) from e^{y·ln|x|} in f64.
+ */
+export function emitPowF64ForF32(b: FunctionBuilder, x: V, y: V): void {
+  const t = b.newLocal("v128", "pow_t");
+  const r = b.newLocal("v128", "pow_r");
+  const isInt = b.newLocal("v128", "pow_int");
+  const odd = b.newLocal("v128", "pow_odd");
+  const h = b.newLocal("v128", "pow_h");
+  b.local.set(t, () => b.f64x2.abs(x));
+  emitLogF64(b, t);
+  b.local.set(t);
+  b.local.set(t, () => b.f64x2.mul(y, t));
+  emitExpF64(b, t);
+  b.local.set(r);
+  b.local.set(isInt, () => b.f64x2.eq(() => b.f64x2.trunc(y), y));
+  b.local.set(h, () => b.f64x2.mul(y, () => f64s(b, 0.5)));
+  b.local.set(odd, () => b.v128.and(isInt, () => b.f64x2.ne(() => b.f64x2.trunc(h), h)));
+  // negative x (−0 and −Inf included) with an odd integer y: −r
+  b.local.set(r, () => b.v128.xor(r, () => b.v128.and(() => b.v128.and(x, odd), () => i64s(b, -0x8000000000000000n))));
+  // finite negative x with a non-integer y: NaN
+  b.local.set(r, () =>
+    b.v128.bitselect(
+      () => f64s(b, Number.NaN),
+      r,
+      () =>
+        b.v128.and(
+          () => b.v128.and(() => b.f64x2.lt(x, () => f64s(b, 0)), () => b.f64x2.gt(x, () => f64s(b, Number.NEGATIVE_INFINITY))),
+          () => b.v128.not(isInt),
+        ),
+    ),
+  );
+  b.v128.bitselect(() => f64s(b, 1), r, () => b.f64x2.eq(y, () => f64s(b, 0)));
+}
+
+/** fdlibm's atan polynomial: atan t for |t| ≤ 7/16 (t − t·(s1 + s2), odd and even coefficients by z² = t⁴). */
+function emitAtanPolyF64(b: FunctionBuilder, t: V): void {
+  const z = b.newLocal("v128", "atp_z");
+  const w = b.newLocal("v128", "atp_w");
+  const s1 = b.newLocal("v128", "atp_s1");
+  b.local.set(z, () => b.f64x2.mul(t, t));
+  b.local.set(w, () => b.f64x2.mul(z, z));
+  hornerF64(b, w, [0.016285820115365782, 0.049768779946159324, 0.06661073137387531, 0.09090887133436507, 0.14285714272503466, 0.3333333333333293]);
+  b.f64x2.mul(z);
+  b.local.set(s1);
+  hornerF64(b, w, [-0.036531572744216916, -0.058335701337905735, -0.0769187620504483, -0.11111110405462356, -0.19999999999876483]);
+  b.f64x2.mul(w);
+  b.f64x2.add(s1);
+  b.f64x2.mul(t);
+  b.local.set(s1);
+  b.f64x2.sub(t, s1);
+}
+
+/**
+ * atan x: |x| > 1 → π/2 − atan(1/|x|); then above tan(π/8) → π/4 + atan((u−1)/(u+1)); the
+ * fdlibm polynomial on what is left (|t| ≤ 0.4143), x's sign restored. ±Inf → ±π/2, −0 kept.
+ */
+export function emitAtanF64ForF32(b: FunctionBuilder, x: V): void {
+  const a = b.newLocal("v128", "atan_a");
+  const inv = b.newLocal("v128", "atan_inv");
+  const mid = b.newLocal("v128", "atan_mid");
+  const u = b.newLocal("v128", "atan_u");
+  const r = b.newLocal("v128", "atan_r");
+  b.local.set(a, () => b.f64x2.abs(x));
+  b.local.set(inv, () => b.f64x2.gt(a, () => f64s(b, 1)));
+  b.local.set(u, () => b.v128.bitselect(() => b.f64x2.div(() => f64s(b, 1), a), a, inv));
+  b.local.set(mid, () => b.f64x2.gt(u, () => f64s(b, 0.41421356237309503)));
+  b.local.set(u, () => b.v128.bitselect(() => b.f64x2.div(() => b.f64x2.sub(u, () => f64s(b, 1)), () => b.f64x2.add(u, () => f64s(b, 1))), u, mid));
+  emitAtanPolyF64(b, u);
+  b.local.set(r);
+  b.local.set(r, () => b.v128.bitselect(() => b.f64x2.add(r, () => f64s(b, Math.PI / 4)), r, mid));
+  b.local.set(r, () => b.v128.bitselect(() => b.f64x2.sub(() => f64s(b, Math.PI / 2), r), r, inv));
+  b.v128.or(r, () => b.v128.and(x, () => i64s(b, -0x8000000000000000n)));
+}
+
+/** asin x = atan(x / √((1−x)(1+x))): ±1 → ±π/2, |x| > 1 → NaN. */
+export function emitAsinF64ForF32(b: FunctionBuilder, x: V): void {
+  const q = b.newLocal("v128", "asin_q");
+  b.local.set(q, () => b.f64x2.div(x, () => b.f64x2.sqrt(() => b.f64x2.mul(() => b.f64x2.sub(() => f64s(b, 1), x), () => b.f64x2.add(() => f64s(b, 1), x)))));
+  emitAtanF64ForF32(b, q);
+}
+
+/** acos x = 2·atan √((1−x)/(1+x)): 1 → 0, −1 → π, |x| > 1 → NaN. */
+export function emitAcosF64ForF32(b: FunctionBuilder, x: V): void {
+  const q = b.newLocal("v128", "acos_q");
+  b.local.set(q, () => b.f64x2.sqrt(() => b.f64x2.div(() => b.f64x2.sub(() => f64s(b, 1), x), () => b.f64x2.add(() => f64s(b, 1), x))));
+  emitAtanF64ForF32(b, q);
+  b.f64x2.mul(() => f64s(b, 2));
+}

@@ -1,0 +1,127 @@
+// The js lowering of a scalar expression: an array interpreter. Each node runs its own loop
+// (js-loops.ts) over a chunk of elements, intermediates in float64 scratch chunks (so values
+// are exactly what the expression computes in JS numbers), the root storing straight into
+// the result array (which rounds or wraps as the reference does). A one-node expression
+// over full operands runs as one loop over the whole arrays. No code is generated at run
+// time, so a strict Content-Security-Policy page works.
+import type { TypedArray } from "../../dtype.js";
+import { type Expr, postOrder } from "./expr.js";
+import { leftScalarLoops, rightScalarLoops } from "./js-loops-scalar.js";
+import { type Arr, binaryLoops, call2Loops, callLoops, compareLoops, convertLoops, selectLoop, unaryLoops } from "./js-loops.js";
+
+/** Elements per chunk: the scratch chunks (float64) stay in the L1/L2 caches. */
+const CHUNK = 2048;
+
+/** Runs an expression: `scalar[i]` marks a rank-0 operand (broadcast), `res` gets every element. */
+export type JsElementwise = (inputs: readonly TypedArray[], scalar: readonly boolean[], res: TypedArray) => void;
+
+/** Float64 scratch chunks shared by every kernel (kernels run one at a time, never nested). */
+const scratch: Float64Array[] = [];
+const scratchChunk = (k: number): Float64Array => (scratch[k] ??= new Float64Array(CHUNK));
+
+type Step = (arrays: Arr[], offsets: number[], n: number) => void;
+
+function stepOf(e: Expr, me: number, slot: (c: Expr) => number): Step | undefined {
+  switch (e.k) {
+    case "arg":
+    case "const":
+      return undefined;
+    case "unary":
+    case "convert":
+    case "call": {
+      const a = slot(e.a);
+      const loop = e.k === "unary" ? unaryLoops[e.op] : e.k === "call" ? callLoops[e.fn] : e.mode === "round" && e.t === "f32" ? convertLoops.round_f32 : convertLoops[e.mode];
+      return (s, o, n) => loop(s[me]!, o[me]!, s[a]!, o[a]!, n);
+    }
+    case "binary":
+    case "compare":
+    case "call2": {
+      const [a, b] = [slot(e.a), slot(e.b)];
+      // A constant operand stays a number (no filled chunk to read).
+      const op = e.k === "call2" ? e.fn : e.op;
+      if (e.b.k === "const" && e.a.k !== "const") {
+        const [right, y] = [rightScalarLoops[op], e.b.value];
+        return (s, o, n) => right(s[me]!, o[me]!, s[a]!, o[a]!, y, n);
+      }
+      if (e.a.k === "const" && e.b.k !== "const") {
+        const [left, x] = [leftScalarLoops[op], e.a.value];
+        return (s, o, n) => left(s[me]!, o[me]!, x, s[b]!, o[b]!, n);
+      }
+      const loop = e.k === "binary" ? binaryLoops[e.op] : e.k === "compare" ? compareLoops[e.op] : call2Loops[e.fn];
+      return (s, o, n) => loop(s[me]!, o[me]!, s[a]!, o[a]!, s[b]!, o[b]!, n);
+    }
+    case "select": {
+      const [p, f, t] = [slot(e.pred), slot(e.onFalse), slot(e.onTrue)];
+      return (s, o, n) => selectLoop(s[me]!, o[me]!, s[p]!, o[p]!, s[f]!, o[f]!, s[t]!, o[t]!, n);
+    }
+  }
+}
+
+const isLeaf = (e: Expr): boolean => e.k === "arg" || e.k === "const";
+
+/**
+ * A binary node over two leaves, one of them rank 0 or a constant: one loop with that
+ * operand held as a number. Undefined when the operands are not of that form.
+ */
+function scalarOperandLoop(e: Expr): ((inputs: readonly TypedArray[], scalar: readonly boolean[], res: TypedArray) => boolean) | undefined {
+  if ((e.k !== "binary" && e.k !== "compare" && e.k !== "call2") || !isLeaf(e.a) || !isLeaf(e.b)) return undefined;
+  const op = e.k === "call2" ? e.fn : e.op;
+  const [right, left] = [rightScalarLoops[op], leftScalarLoops[op]];
+  const [a, b] = [e.a, e.b];
+  const isScalar = (l: Expr, scalar: readonly boolean[]): boolean => l.k === "const" || (l.k === "arg" && scalar[l.index] === true);
+  const scalarOf = (l: Expr, inputs: readonly TypedArray[]): number => (l.k === "const" ? l.value : l.k === "arg" ? inputs[l.index]![0]! : 0);
+  const arrayOf = (l: Expr, inputs: readonly TypedArray[]): TypedArray => inputs[l.k === "arg" ? l.index : 0]!;
+  return (inputs, scalar, res) => {
+    const [sa, sb] = [isScalar(a, scalar), isScalar(b, scalar)];
+    if (sa === sb) return false;
+    if (sb) right(res, 0, arrayOf(a, inputs), 0, scalarOf(b, inputs), res.length);
+    else left(res, 0, scalarOf(a, inputs), arrayOf(b, inputs), 0, res.length);
+    return true;
+  };
+}
+
+/** Compile `e` (over `nArgs` operands) into a js loop nest. */
+export function jsElementwise(e: Expr, nArgs: number): JsElementwise {
+  const nodes = postOrder(e);
+  const index = new Map(nodes.map((n, i) => [n, i] as const));
+  const slot = (c: Expr): number => index.get(c)!;
+  const steps = nodes.flatMap((n, i) => stepOf(n, i, slot) ?? []);
+  const root = nodes.length - 1;
+  const argNodes = nodes.map((n, i) => [n, i] as const).filter(([n]) => n.k === "arg");
+  const consts = nodes.map((n, i) => [n, i] as const).filter(([n]) => n.k === "const");
+  const constChunks = new Map(consts.map(([n, i]) => [i, new Float64Array(CHUNK).fill(n.k === "const" ? n.value : 0)]));
+  // A root leaf: a copy (stop_gradient) or a fill.
+  if (e.k === "arg" || e.k === "const") {
+    return (inputs, scalar, res) => {
+      if (e.k === "const") res.fill(e.value);
+      else if (scalar[e.index]) res.fill(inputs[e.index]![0]!);
+      else res.set(inputs[e.index]! as never);
+    };
+  }
+  const interior = nodes.map((_n, i) => i).filter((i) => i < root && nodes[i]!.k !== "arg" && nodes[i]!.k !== "const");
+  const arrays: Arr[] = new Array(nodes.length);
+  const offsets: number[] = new Array(nodes.length).fill(0);
+  const withScalar = scalarOperandLoop(e);
+  return (inputs, scalar, res) => {
+    if (withScalar?.(inputs, scalar, res)) return;
+    const total = res.length;
+    let whole = interior.length === 0 && consts.length === 0;
+    for (let a = 0; a < nArgs; a++) if (scalar[a]) whole = false;
+    for (const [n, i] of argNodes) {
+      const k = n.k === "arg" ? n.index : 0;
+      arrays[i] = scalar[k] ? scratchChunk(nodes.length + k).fill(inputs[k]![0]!, 0, Math.min(CHUNK, total)) : inputs[k]!;
+    }
+    for (const [i, chunk] of constChunks) arrays[i] = chunk;
+    interior.forEach((node, t) => {
+      arrays[node] = scratchChunk(t);
+    });
+    arrays[root] = res;
+    const step = whole ? Math.max(total, 1) : CHUNK;
+    for (let start = 0; start < total; start += step) {
+      const n = Math.min(step, total - start);
+      for (const [n2, i] of argNodes) offsets[i] = n2.k === "arg" && !scalar[n2.index] ? start : 0;
+      offsets[root] = start;
+      for (const s of steps) s(arrays, offsets, n);
+    }
+  };
+}

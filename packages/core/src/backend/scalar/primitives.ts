@@ -1,0 +1,114 @@
+// Every elementwise primitive, defined once as a scalar expression per dtype class. The
+// table is typed over the ElementwisePrim union, so a primitive missing here is a compile
+// error; the js loops and the wasm kernels are both generated from these definitions.
+import type { DType } from "../../dtype.js";
+import type { ElementwisePrim } from "../../primitives/elementwise.js";
+import type { ParamsOf } from "../../primitives/params.js";
+import { arg, binary, call, call2, compare, convert, type Expr, lit, type ScalarType, select, unary } from "./expr.js";
+
+export const scalarType = (d: DType): ScalarType => (d === "float32" ? "f32" : d === "float64" ? "f64" : d === "int32" ? "i32" : "bool");
+
+/** A primitive's expression over its operand types (`ins`, in order) and parameters. */
+export type ExprRule<P extends ElementwisePrim> = (ins: readonly ScalarType[], params: ParamsOf<P>) => Expr;
+
+const x0 = (ins: readonly ScalarType[]): Expr => arg(0, ins[0]!);
+const x1 = (ins: readonly ScalarType[]): Expr => arg(1, ins[1]!);
+const f64 = (e: Expr): Expr => convert(e, "f64", "round");
+
+/** Integer division and remainder as the js backend computes them: in float64, then ToInt32. */
+const viaFloat64 = (f: (a: Expr, b: Expr) => Expr) => (ins: readonly ScalarType[]): Expr => convert(f(f64(x0(ins)), f64(x1(ins))), "i32", "wrap");
+
+/** x^|y| by square and multiply (int32: wrapping products), then 1/· for y < 0. */
+function integerPow(x: Expr, y: number): Expr {
+  const e = Math.abs(y);
+  let v: Expr;
+  if (x.t === "i32") {
+    let r: Expr | undefined;
+    let base: Expr = x;
+    for (let k = e; k > 0; k = Math.floor(k / 2)) {
+      if (k % 2 === 1) r = r === undefined ? base : binary("imul", r, base);
+      if (k > 1) base = binary("imul", base, base);
+    }
+    v = r ?? lit(1, "i32");
+    return y < 0 ? convert(binary("div", lit(1, "f64"), f64(v)), "i32", "wrap") : v;
+  }
+  v = e === 2 ? binary("mul", x, x) : e === 3 ? binary("mul", binary("mul", x, x), x) : call2("pow", x, lit(e, x.t));
+  return y < 0 ? binary("div", lit(1, x.t), v) : v;
+}
+
+function convertTo(from: ScalarType, to: ScalarType, x: Expr): Expr {
+  if (from === to) return x;
+  if (to === "bool") return convert(x, "bool", "truthy");
+  if (to === "i32") return convert(x, "i32", from === "bool" ? "wrap" : "saturate");
+  return convert(x, to, "round");
+}
+
+const callOf = (fn: Parameters<typeof call>[0]): ExprRule<ElementwisePrim> => (ins) => call(fn, x0(ins));
+const bin = (op: Parameters<typeof binary>[0]): ExprRule<ElementwisePrim> => (ins) => binary(op, x0(ins), x1(ins));
+const cmp = (op: Parameters<typeof compare>[0]): ExprRule<ElementwisePrim> => (ins) => compare(op, x0(ins), x1(ins));
+
+export const elementwiseExprs: { readonly [P in ElementwisePrim]: ExprRule<P> } = {
+  exp: callOf("exp"),
+  log: callOf("log"),
+  expm1: callOf("expm1"),
+  log1p: callOf("log1p"),
+  sin: callOf("sin"),
+  cos: callOf("cos"),
+  tan: callOf("tan"),
+  asin: callOf("asin"),
+  acos: callOf("acos"),
+  atan: callOf("atan"),
+  sinh: callOf("sinh"),
+  cosh: callOf("cosh"),
+  tanh: callOf("tanh"),
+  logistic: callOf("logistic"),
+  erf: callOf("erf"),
+  erf_inv: callOf("erf_inv"),
+  sqrt: (ins) => unary("sqrt", x0(ins)),
+  rsqrt: (ins) => binary("div", lit(1, ins[0]!), unary("sqrt", x0(ins))),
+  floor: (ins) => unary("floor", x0(ins)),
+  ceil: (ins) => unary("ceil", x0(ins)),
+  // Round half to even (jnp.round's rule), as the js backend has always done.
+  round: (ins) => unary("round_even", x0(ins)),
+  neg: (ins) => unary("neg", x0(ins)),
+  // NaN → NaN, ±0 → ±0 (both comparisons false keep x).
+  sign: (ins) => {
+    const [x, t] = [x0(ins), ins[0]!];
+    return select(compare("gt", x, lit(0, t)), select(compare("lt", x, lit(0, t)), x, lit(-1, t)), lit(1, t));
+  },
+  abs: (ins) => unary("abs", x0(ins)),
+  square: (ins) => binary(ins[0] === "i32" ? "imul" : "mul", x0(ins), x0(ins)),
+  integer_pow: (ins, { y }) => integerPow(x0(ins), y),
+  stop_gradient: (ins) => x0(ins),
+  add: bin("add"),
+  sub: bin("sub"),
+  mul: (ins) => binary(ins[0] === "i32" ? "imul" : "mul", x0(ins), x1(ins)),
+  div: (ins) => (ins[0] === "i32" ? viaFloat64((a, b) => binary("div", a, b))(ins) : binary("div", x0(ins), x1(ins))),
+  rem: (ins) => (ins[0] === "i32" ? viaFloat64((a, b) => call2("rem", a, b))(ins) : call2("rem", x0(ins), x1(ins))),
+  pow: (ins) => call2("pow", x0(ins), x1(ins)),
+  max: bin("max"),
+  min: bin("min"),
+  atan2: (ins) => call2("atan2", x0(ins), x1(ins)),
+  and: bin("and"),
+  or: bin("or"),
+  xor: bin("xor"),
+  shift_right_logical: bin("shr_u"),
+  shift_left: bin("shl"),
+  eq: cmp("eq"),
+  ne: cmp("ne"),
+  lt: cmp("lt"),
+  le: cmp("le"),
+  gt: cmp("gt"),
+  ge: cmp("ge"),
+  not: (ins) => (ins[0] === "bool" ? binary("xor", x0(ins), lit(1, "bool")) : unary("bit_not", x0(ins))),
+  is_finite: (ins) => unary("is_finite", x0(ins)),
+  // select_n(pred, onFalse, onTrue)
+  select_n: (ins) => select(arg(0, ins[0]!), arg(1, ins[1]!), arg(2, ins[2]!)),
+  convert_element_type: (ins, { new_dtype }) => convertTo(ins[0]!, scalarType(new_dtype), x0(ins)),
+};
+
+/** The expression of `prim` on operands of dtypes `ins` with `params`. */
+export function exprOf<P extends ElementwisePrim>(prim: P, ins: readonly DType[], params: ParamsOf<P>): Expr {
+  const rule: ExprRule<P> = elementwiseExprs[prim];
+  return rule(ins.map(scalarType), params);
+}

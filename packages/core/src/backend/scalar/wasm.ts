@@ -1,0 +1,470 @@
+// The wasm lowering of a scalar expression: one SIMD loop over 4 elements per step (f32x4,
+// i32x4, bool as 4 bytes widened to i32x4 lanes of 0/1, f64 as two f64x2 halves). Results
+// equal the js lowering's bit for bit except the vector transcendentals (ulp bounds in
+// vector-math.ts and the README):
+// - f32 nodes run in f32 lanes only where that gives the js value rounded once (an exact
+//   operation at the root over exact f32 values, or a comparison, select, max/min, neg, abs,
+//   floor, ceil, round of them); elsewhere they run in f64 lanes (as js computes) and round at
+//   the end, so e.g. f32 rsqrt = 1/√x rounds once, like js.
+// - intrinsics with a vector emitter run it (f32 root: the f32x4 emitter; else the f64x2 one;
+//   f32 sinh cosh tan atan asin acos pow: f64x2 versions accurate to f32); the others (erf_inv
+//   atan2 rem, and f64 erf tan sinh cosh atan asin acos pow) call the js function per lane
+//   through an import, so they equal js exactly; sin/cos/tan lanes beyond SIN_COS_BOUND (and ±Inf) are
+//   redone the same way.
+// Kernel signature: (p0, s0, p1, s1, …, po, steps): operand k at byte offset pk advancing sk
+// bytes per step (0 for a splatted rank-0 operand), the result at po, `steps` steps of 4
+// elements (operands and result padded to whole steps).
+import type { FunctionBuilder, FunctionRef, Local, WasmExportedFunction, WasmMemory } from "../wasm/index.js";
+import { exportedFunction, instantiateWasm, ModuleBuilder } from "../wasm/index.js";
+import {
+  emitCosF64, emitErfF32, emitExpF32, emitExpF64, emitExpm1F64, emitLog1pF64, emitLogF32, emitLogF64,
+  emitLogisticF32, emitLogisticF64, emitSinF64, emitTanhF32, emitTanhF64, SIN_COS_BOUND,
+} from "../wasm-backend/vector-math.js";
+import { emitAcosF64ForF32, emitAsinF64ForF32, emitAtanF64ForF32 } from "../wasm-backend/vector-math.js";
+import { emitCoshF64ForF32, emitPowF64ForF32, emitSinhF64ForF32, emitTanF64ForF32 } from "../wasm-backend/vector-math.js";
+import { type BinaryIntrinsic, type Expr, postOrder, type ScalarType, type UnaryIntrinsic } from "./expr.js";
+import { scalarCalls, scalarCalls2 } from "./js-loops.js";
+
+type V = Local<"v128">;
+type Emit = (b: FunctionBuilder, x: V) => void;
+type Val = { readonly k: "f32"; readonly v: V } | { readonly k: "f64"; readonly lo: V; readonly hi: V } | { readonly k: "i32"; readonly v: V };
+
+/** Bytes of one step (4 elements) of an array of each type. */
+export const STEP_BYTES: { readonly [T in ScalarType]: number } = { f32: 16, f64: 32, i32: 16, bool: 4 };
+
+/** f32x4 emitters used at an f32 root. */
+const F32_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = { exp: emitExpF32, log: emitLogF32, tanh: emitTanhF32, logistic: emitLogisticF32, erf: emitErfF32 };
+/** f64x2 emitters (f32 values promoted run them too). */
+const F64_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = {
+  exp: emitExpF64, log: emitLogF64, log1p: emitLog1pF64, expm1: emitExpm1F64, tanh: emitTanhF64, logistic: emitLogisticF64, sin: emitSinF64, cos: emitCosF64,
+};
+
+/** f64x2 emitters accurate to f32 precision only: used for f32 nodes (on promoted lanes). */
+const F32_VIA_F64_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = {
+  sinh: emitSinhF64ForF32, cosh: emitCoshF64ForF32, tan: emitTanF64ForF32, atan: emitAtanF64ForF32, asin: emitAsinF64ForF32, acos: emitAcosF64ForF32,
+};
+
+const EXACT_F32_UNARY = new Set(["neg", "abs", "floor", "ceil", "round_even"]);
+const ROUNDED_F32 = new Set(["add", "sub", "mul", "div"]);
+
+/**
+ * Whether f32 node `n` may run in f32 lanes: its value is then an exact f32 (leaves, rounded
+ * conversions and exact operations of such), or it is the root (rounded anyway) and one
+ * correctly rounded operation (+ − × ÷ √) or a vector f32 intrinsic of exact f32 operands.
+ */
+function narrowable(n: Expr, root: boolean): boolean {
+  if (n.t !== "f32") return false;
+  switch (n.k) {
+    case "arg":
+      return true;
+    case "const":
+      return Number.isNaN(n.value) || Math.fround(n.value) === n.value;
+    case "convert":
+      return n.mode === "round";
+    case "unary":
+      return EXACT_F32_UNARY.has(n.op) ? narrowable(n.a, false) : n.op === "sqrt" && root && narrowable(n.a, false);
+    case "binary":
+      if (n.op === "max" || n.op === "min") return narrowable(n.a, false) && narrowable(n.b, false);
+      return ROUNDED_F32.has(n.op) && root && narrowable(n.a, false) && narrowable(n.b, false);
+    case "select":
+      return narrowable(n.onFalse, false) && narrowable(n.onTrue, false);
+    case "call":
+      return root && F32_EMIT[n.fn] !== undefined && narrowable(n.a, false);
+    default:
+      return false;
+  }
+}
+
+const isFloat = (t: ScalarType): boolean => t === "f32" || t === "f64";
+
+class Lowering {
+  private readonly memo = new Map<Expr, Val>();
+  private readonly argVals = new Map<number, Val>();
+
+  constructor(
+    private readonly b: FunctionBuilder,
+    private readonly root: Expr,
+    private readonly ptrs: readonly Local<"i32">[],
+    private readonly argTypes: readonly ScalarType[],
+    private readonly imports: ReadonlyMap<string, FunctionRef>,
+  ) {}
+
+  private v128(): V {
+    return this.b.newLocal("v128");
+  }
+
+  /** A local holding what `emit` pushes. */
+  private set(emit: () => void): V {
+    const l = this.v128();
+    this.b.local.set(l, emit);
+    return l;
+  }
+
+  private f32x4(c: number): V {
+    return this.set(() => this.b.v128.const("f32x4", [c, c, c, c]));
+  }
+
+  private f64x2(c: number): V {
+    return this.set(() => this.b.v128.const("f64x2", [c, c]));
+  }
+
+  private i32x4(c: number): V {
+    return this.set(() => this.b.v128.const("i32x4", [c, c, c, c]));
+  }
+
+  /** Promote 4 f32 lanes to two f64x2 halves (exact). */
+  private wide(v: Val): { lo: V; hi: V } {
+    const b = this.b;
+    if (v.k === "f64") return v;
+    if (v.k !== "f32") throw new Error("internal: widening an integer value");
+    const lo = this.set(() => b.f64x2.promote_low_f32x4(v.v));
+    const hi = this.set(() => b.f64x2.promote_low_f32x4(() => b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v.v, v.v)));
+    return { lo, hi };
+  }
+
+  /** Round two f64x2 halves to 4 f32 lanes (nearest even, as a Float32Array store). */
+  private narrow(v: Val): V {
+    const b = this.b;
+    if (v.k === "f32") return v.v;
+    if (v.k !== "f64") throw new Error("internal: narrowing an integer value");
+    return this.set(() =>
+      b.i8x16.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23], () => b.f32x4.demote_f64x2_zero(v.lo), () => b.f32x4.demote_f64x2_zero(v.hi)),
+    );
+  }
+
+  private i32(v: Val): V {
+    if (v.k !== "i32") throw new Error("internal: an integer value expected");
+    return v.v;
+  }
+
+  /** Two i64x2 masks (or halves of 32-bit results in their low lanes' low words) → one i32x4. */
+  private join64(lo: V, hi: V): V {
+    return this.set(() => this.b.i8x16.shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27], lo, hi));
+  }
+
+  /** An all-ones/zero i32x4 mask → 0/1 lanes. */
+  private bit(mask: V): Val {
+    return { k: "i32", v: this.set(() => this.b.v128.and(mask, () => this.b.v128.const("i32x4", [1, 1, 1, 1]))) };
+  }
+
+  /** A float op on f32 lanes or on each f64 half. */
+  private floatOp(n: Expr, operands: readonly Expr[], f32: (xs: V[]) => void, f64: (xs: V[]) => void): Val {
+    if (narrowable(n, n === this.root)) return { k: "f32", v: this.set(() => f32(operands.map((o) => this.narrow(this.value(o))))) };
+    const halves = operands.map((o) => this.wide(this.value(o)));
+    return { k: "f64", lo: this.set(() => f64(halves.map((h) => h.lo))), hi: this.set(() => f64(halves.map((h) => h.hi))) };
+  }
+
+  /** A comparison-like float test giving a mask: in f32 lanes when the operands are exact f32s. */
+  private floatMask(operands: readonly Expr[], f32: (xs: V[]) => void, f64: (xs: V[]) => void): V {
+    if (operands.every((o) => narrowable(o, false))) return this.set(() => f32(operands.map((o) => this.narrow(this.value(o)))));
+    const halves = operands.map((o) => this.wide(this.value(o)));
+    return this.join64(this.set(() => f64(halves.map((h) => h.lo))), this.set(() => f64(halves.map((h) => h.hi))));
+  }
+
+  value(n: Expr): Val {
+    let v = this.memo.get(n);
+    if (v === undefined) {
+      v = this.compute(n);
+      this.memo.set(n, v);
+    }
+    return v;
+  }
+
+  private load(index: number): Val {
+    let v = this.argVals.get(index);
+    if (v !== undefined) return v;
+    const b = this.b;
+    const p = this.ptrs[index]!;
+    switch (this.argTypes[index]!) {
+      case "f32":
+        v = { k: "f32", v: this.set(() => b.v128.load(p)) };
+        break;
+      case "f64":
+        v = { k: "f64", lo: this.set(() => b.v128.load(p)), hi: this.set(() => b.v128.load(p, { offset: 16 })) };
+        break;
+      case "i32":
+        v = { k: "i32", v: this.set(() => b.v128.load(p)) };
+        break;
+      case "bool":
+        v = { k: "i32", v: this.set(() => b.i32x4.extend_low_i16x8_u(() => b.i16x8.extend_low_i8x16_u(() => b.v128.load32_zero(p, { align: 1 })))) };
+        break;
+    }
+    this.argVals.set(index, v);
+    return v;
+  }
+
+  private compute(n: Expr): Val {
+    const b = this.b;
+    switch (n.k) {
+      case "arg":
+        return this.load(n.index);
+      case "const":
+        if (n.t === "f32" && narrowable(n, false)) return { k: "f32", v: this.f32x4(n.value) };
+        if (isFloat(n.t)) {
+          const c = this.f64x2(n.value);
+          return { k: "f64", lo: c, hi: c };
+        }
+        return { k: "i32", v: this.i32x4(n.value) };
+      case "unary":
+        return this.unary(n);
+      case "binary":
+        return this.binary(n);
+      case "compare":
+        return this.compare(n);
+      case "select": {
+        const mask = this.set(() => b.i32x4.neg(this.i32(this.value(n.pred))));
+        if (!isFloat(n.t)) return { k: "i32", v: this.set(() => b.v128.bitselect(this.i32(this.value(n.onTrue)), this.i32(this.value(n.onFalse)), mask)) };
+        const mlo = this.set(() => b.i64x2.extend_low_i32x4_s(mask));
+        const mhi = this.set(() => b.i64x2.extend_high_i32x4_s(mask));
+        let half = 0;
+        return this.floatOp(
+          n,
+          [n.onTrue, n.onFalse],
+          ([t, f]) => b.v128.bitselect(t!, f!, mask),
+          ([t, f]) => b.v128.bitselect(t!, f!, half++ === 0 ? mlo : mhi),
+        );
+      }
+      case "convert":
+        return this.convert(n);
+      case "call":
+        return this.call(n);
+      case "call2": {
+        const fn = this.imports.get(`b_${n.fn}`)!;
+        const [x, y] = [this.wide(this.value(n.a)), this.wide(this.value(n.b))];
+        if (n.fn === "pow" && n.t === "f32") return { k: "f64", lo: this.set(() => emitPowF64ForF32(b, x.lo, y.lo)), hi: this.set(() => emitPowF64ForF32(b, x.hi, y.hi)) };
+        return { k: "f64", lo: this.perLane2(fn, x.lo, y.lo), hi: this.perLane2(fn, x.hi, y.hi) };
+      }
+    }
+  }
+
+  private unary(n: Extract<Expr, { k: "unary" }>): Val {
+    const b = this.b;
+    if (n.op === "is_finite") {
+      const inf = Number.POSITIVE_INFINITY;
+      return this.bit(this.floatMask([n.a], ([x]) => b.f32x4.lt(() => b.f32x4.abs(x!), () => b.v128.const("f32x4", [inf, inf, inf, inf])), ([x]) => b.f64x2.lt(() => b.f64x2.abs(x!), () => b.v128.const("f64x2", [inf, inf]))));
+    }
+    if (!isFloat(n.t)) {
+      const x = this.i32(this.value(n.a));
+      if (n.op === "neg") return { k: "i32", v: this.set(() => b.i32x4.neg(x)) };
+      if (n.op === "abs") return { k: "i32", v: this.set(() => b.i32x4.abs(x)) };
+      if (n.op === "bit_not") return { k: "i32", v: this.set(() => b.v128.not(x)) };
+      throw new Error(`internal: ${n.op} on ${n.t}`);
+    }
+    const op = n.op === "round_even" ? "nearest" : n.op;
+    if (op === "bit_not") throw new Error("internal: bit_not on a float");
+    return this.floatOp(n, [n.a], ([x]) => b.f32x4[op](x!), ([x]) => b.f64x2[op](x!));
+  }
+
+  private binary(n: Extract<Expr, { k: "binary" }>): Val {
+    const b = this.b;
+    if (isFloat(n.t)) {
+      const op = n.op;
+      if (op === "max" || op === "min") {
+        const cmp = op === "max" ? "gt" : "lt";
+        // x > y || x ≠ x ? x : y (js's NaN and ±0 choices)
+        return this.floatOp(
+          n,
+          [n.a, n.b],
+          ([x, y]) => b.v128.bitselect(x!, y!, () => b.v128.or(() => b.f32x4[cmp](x!, y!), () => b.f32x4.ne(x!, x!))),
+          ([x, y]) => b.v128.bitselect(x!, y!, () => b.v128.or(() => b.f64x2[cmp](x!, y!), () => b.f64x2.ne(x!, x!))),
+        );
+      }
+      if (op !== "add" && op !== "sub" && op !== "mul" && op !== "div") throw new Error(`internal: ${op} on a float`);
+      return this.floatOp(n, [n.a, n.b], ([x, y]) => b.f32x4[op](x!, y!), ([x, y]) => b.f64x2[op](x!, y!));
+    }
+    const [x, y] = [this.i32(this.value(n.a)), this.i32(this.value(n.b))];
+    const r = (emit: () => void): Val => ({ k: "i32", v: this.set(emit) });
+    switch (n.op) {
+      case "add":
+        return r(() => b.i32x4.add(x, y));
+      case "sub":
+        return r(() => b.i32x4.sub(x, y));
+      case "mul":
+      case "imul":
+        return r(() => b.i32x4.mul(x, y));
+      case "max":
+        return r(() => b.i32x4.max_s(x, y));
+      case "min":
+        return r(() => b.i32x4.min_s(x, y));
+      case "and":
+        return r(() => b.v128.and(x, y));
+      case "or":
+        return r(() => b.v128.or(x, y));
+      case "xor":
+        return r(() => b.v128.xor(x, y));
+      case "shl":
+      case "shr_u":
+        return { k: "i32", v: this.shift(n.op, x, y) };
+      case "div":
+        throw new Error("internal: integer div is expressed through f64");
+    }
+  }
+
+  /** Per-lane shifts (wasm SIMD shifts take one count): a count outside [0, 32) gives 0. */
+  private shift(op: "shl" | "shr_u", x: V, y: V): V {
+    const b = this.b;
+    const out = this.v128();
+    const s = b.newLocal("i32");
+    for (let lane = 0; lane < 4; lane++) {
+      b.local.set(s, () => b.i32x4.extract_lane(lane, y));
+      b.local.set(out, () =>
+        b.i32x4.replace_lane(lane, lane === 0 ? x : out, () =>
+          b.select(() => b.i32[op](() => b.i32x4.extract_lane(lane, x), s), () => b.i32.const(0), () => b.i32.lt_u(s, 32)),
+        ),
+      );
+    }
+    return out;
+  }
+
+  private compare(n: Extract<Expr, { k: "compare" }>): Val {
+    const b = this.b;
+    const op = n.op;
+    if (isFloat(n.a.t)) return this.bit(this.floatMask([n.a, n.b], ([x, y]) => b.f32x4[op](x!, y!), ([x, y]) => b.f64x2[op](x!, y!)));
+    const [x, y] = [this.i32(this.value(n.a)), this.i32(this.value(n.b))];
+    const iop = op === "eq" || op === "ne" ? op : (`${op}_s` as const);
+    return this.bit(this.set(() => b.i32x4[iop](x, y)));
+  }
+
+  private convert(n: Extract<Expr, { k: "convert" }>): Val {
+    const b = this.b;
+    const from = n.a.t;
+    if (n.mode === "truthy") {
+      if (!isFloat(from)) return this.bit(this.set(() => b.i32x4.ne(this.i32(this.value(n.a)), () => b.v128.const("i32x4", [0, 0, 0, 0]))));
+      return this.bit(this.floatMask([n.a], ([x]) => b.f32x4.ne(x!, () => b.v128.const("f32x4", [0, 0, 0, 0])), ([x]) => b.f64x2.ne(x!, () => b.v128.const("f64x2", [0, 0]))));
+    }
+    if (n.t === "f32" || n.t === "f64") {
+      if (isFloat(from)) {
+        const v = this.value(n.a);
+        return n.t === "f32" ? { k: "f32", v: this.narrow(v) } : { k: "f64", ...this.wide(v) };
+      }
+      const x = this.i32(this.value(n.a));
+      if (n.t === "f32") return { k: "f32", v: this.set(() => b.f32x4.convert_i32x4_s(x)) };
+      return {
+        k: "f64",
+        lo: this.set(() => b.f64x2.convert_low_i32x4_s(x)),
+        hi: this.set(() => b.f64x2.convert_low_i32x4_s(() => b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], x, x))),
+      };
+    }
+    // to int32
+    if (!isFloat(from)) return this.value(n.a);
+    const v = this.value(n.a);
+    if (n.mode === "saturate" && v.k === "f32") return { k: "i32", v: this.set(() => b.i32x4.trunc_sat_f32x4_s(v.v)) };
+    const { lo, hi } = this.wide(v);
+    const toI32 = (h: V): V => (n.mode === "saturate" ? this.set(() => b.i32x4.trunc_sat_f64x2_s_zero(h)) : this.set(() => b.i32x4.trunc_sat_f64x2_s_zero(this.wrap(h))));
+    return { k: "i32", v: this.set(() => b.i8x16.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23], toI32(lo), toI32(hi))) };
+  }
+
+  /** ToInt32 on f64 lanes, left as f64 in [−2^31, 2^31): truncate, NaN/±Inf → 0, modulo 2^32. */
+  private wrap(h: V): V {
+    const b = this.b;
+    const t = this.set(() => b.f64x2.trunc(h));
+    const inf = Number.POSITIVE_INFINITY;
+    b.local.set(t, () => b.v128.and(t, () => b.f64x2.lt(() => b.f64x2.abs(t), () => b.v128.const("f64x2", [inf, inf]))));
+    // m = t − 2^32·⌊t/2^32⌋ is exact and in [0, 2^32); then into [−2^31, 2^31).
+    const m = this.set(() => b.f64x2.sub(t, () => b.f64x2.mul(() => b.f64x2.floor(() => b.f64x2.mul(t, () => b.v128.const("f64x2", [2 ** -32, 2 ** -32]))), () => b.v128.const("f64x2", [2 ** 32, 2 ** 32]))));
+    return this.set(() =>
+      b.f64x2.sub(m, () => b.v128.and(() => b.v128.const("f64x2", [2 ** 32, 2 ** 32]), () => b.f64x2.ge(m, () => b.v128.const("f64x2", [2 ** 31, 2 ** 31])))),
+    );
+  }
+
+  private call(n: Extract<Expr, { k: "call" }>): Val {
+    const b = this.b;
+    const f32 = F32_EMIT[n.fn];
+    if (f32 !== undefined && narrowable(n, n === this.root)) {
+      const x = this.narrow(this.value(n.a));
+      return { k: "f32", v: this.set(() => f32(b, x)) };
+    }
+    const x = this.wide(this.value(n.a));
+    const fn = this.imports.get(`u_${n.fn}`)!;
+    const f64 = F64_EMIT[n.fn] ?? (n.t === "f32" ? F32_VIA_F64_EMIT[n.fn] : undefined);
+    if (f64 === undefined) return { k: "f64", lo: this.perLane(fn, x.lo), hi: this.perLane(fn, x.hi) };
+    const lo = this.set(() => f64(b, x.lo));
+    const hi = this.set(() => f64(b, x.hi));
+    if (n.fn === "sin" || n.fn === "cos" || n.fn === "tan") {
+      // Lanes beyond the accurate reduction (and ±Inf): the whole step through Math.sin/cos.
+      const beyond = (h: V): void => {
+        b.v128.not(() => b.f64x2.le(() => b.f64x2.abs(h), () => b.v128.const("f64x2", [SIN_COS_BOUND, SIN_COS_BOUND])));
+      };
+      b.if(() => b.v128.any_true(() => b.v128.or(() => beyond(x.lo), () => beyond(x.hi))), () => {
+        b.local.set(lo, this.perLane(fn, x.lo));
+        b.local.set(hi, this.perLane(fn, x.hi));
+      });
+    }
+    return { k: "f64", lo, hi };
+  }
+
+  private perLane(fn: FunctionRef, x: V): V {
+    const b = this.b;
+    const r = this.v128();
+    for (let lane = 0; lane < 2; lane++) {
+      b.local.set(r, () => b.f64x2.replace_lane(lane, lane === 0 ? x : r, () => b.call(fn, () => b.f64x2.extract_lane(lane, x))));
+    }
+    return r;
+  }
+
+  private perLane2(fn: FunctionRef, x: V, y: V): V {
+    const b = this.b;
+    const r = this.v128();
+    for (let lane = 0; lane < 2; lane++) {
+      b.local.set(r, () =>
+        b.f64x2.replace_lane(lane, lane === 0 ? x : r, () => b.call(fn, () => b.f64x2.extract_lane(lane, x), () => b.f64x2.extract_lane(lane, y))),
+      );
+    }
+    return r;
+  }
+
+  /** Store the root's value (4 elements of `t`) at `po`. */
+  store(v: Val, t: ScalarType, po: Local<"i32">): void {
+    const b = this.b;
+    if (t === "f32") b.v128.store(po, this.narrow(v));
+    else if (t === "f64") {
+      const { lo, hi } = this.wide(v);
+      b.v128.store(po, lo);
+      b.v128.store(po, hi, { offset: 16 });
+    } else if (t === "i32") b.v128.store(po, this.i32(v));
+    else {
+      const x = this.i32(v);
+      b.v128.store32_lane(0, po, () => b.i8x16.narrow_i16x8_u(() => b.i16x8.narrow_i32x4_u(x, x), () => b.i16x8.narrow_i32x4_u(x, x)), { align: 1 });
+    }
+  }
+}
+
+/** A compiled elementwise kernel: call with (p0, s0, …, po, steps). */
+export type WasmElementwise = WasmExportedFunction;
+
+/** Assemble and instantiate the SIMD kernel of `e` over operands of `argTypes`, on `memory`. */
+export function wasmElementwise(e: Expr, argTypes: readonly ScalarType[], memory: WasmMemory): WasmElementwise {
+  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+  const imports = new Map<string, FunctionRef>();
+  const fns: Record<string, (...xs: number[]) => number> = {};
+  for (const n of postOrder(e)) {
+    if (n.k === "call" && !imports.has(`u_${n.fn}`)) {
+      imports.set(`u_${n.fn}`, m.importFunction("m", `u_${n.fn}`, { params: ["f64"], results: ["f64"] }));
+      fns[`u_${n.fn}`] = scalarCalls[n.fn];
+    }
+    if (n.k === "call2" && !imports.has(`b_${n.fn}`)) {
+      imports.set(`b_${n.fn}`, m.importFunction("m", `b_${n.fn}`, { params: ["f64", "f64"], results: ["f64"] }));
+      fns[`b_${n.fn}`] = scalarCalls2[n.fn satisfies BinaryIntrinsic];
+    }
+  }
+  const params: Record<string, "i32"> = {};
+  argTypes.forEach((_, k) => {
+    params[`p${k}`] = "i32";
+    params[`s${k}`] = "i32";
+  });
+  params.po = "i32";
+  params.steps = "i32";
+  m.addFunction("kernel", { params, export: true }, (b, locals) => {
+    const ptrs = argTypes.map((_, k) => locals[`p${k}`]!);
+    const po = locals.po!;
+    const i = b.newLocal("i32", "i");
+    b.forRange(i, 0, locals.steps!, () => {
+      const lowering = new Lowering(b, e, ptrs, argTypes, imports);
+      lowering.store(lowering.value(e), e.t, po);
+      argTypes.forEach((_, k) => b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, locals[`s${k}`]!)));
+      b.local.set(po, () => b.i32.add(po, STEP_BYTES[e.t]));
+    });
+  });
+  const instance = instantiateWasm(m.compile(), { env: { mem: memory }, m: fns });
+  return exportedFunction(instance, "kernel");
+}
