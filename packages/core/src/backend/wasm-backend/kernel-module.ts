@@ -160,6 +160,11 @@ export function copyInPadded(data: TypedArray): number {
   return at;
 }
 
+/** Room for `length` elements of `like`'s type, rounded up to a whole v128. */
+export function reservePadded(like: TypedArray): number {
+  return arena().reserve((like.byteLength + 15) & ~15);
+}
+
 /**
  * Smallest operand size (elements) a kernel takes; below it the js backend is as fast or
  * faster once the copies in and out and the call are counted. Measured (f32, medians of
