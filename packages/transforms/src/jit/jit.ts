@@ -8,6 +8,7 @@ import {
   checkOptions,
   ClosedJaxpr,
   config,
+  describeProgram,
   executableOf,
   FloatingPointError,
   flattenArgs,
@@ -16,6 +17,7 @@ import {
   leafToArray,
   type NDArray,
   type OptionSpec,
+  type Step,
   Tracer,
   traceToJaxpr,
   tree,
@@ -75,6 +77,8 @@ export interface Lowered {
   readonly jaxpr: ClosedJaxpr;
   /** What runs: the jaxpr after the compiler's passes (simplify, CSE, DCE). */
   readonly optimized: ClosedJaxpr;
+  /** What runs on the wasm backend: single equations and fused kernels, in order. */
+  readonly steps: readonly Step[];
   /** The optimized jaxpr and the program it runs as, in text. */
   asText(): string;
 }
@@ -138,11 +142,12 @@ export function jit<F extends AnyFn>(f: F, opts?: JitOptions): Jitted<F> {
     return {
       jaxpr: closed,
       optimized,
+      steps: exe.steps,
       asText: () =>
         [
           `# ${where}: optimized jaxpr (${exe.optimized.eqns.length} equations, from ${staged.jaxpr.eqns.length} staged; the first ${staged.consts.length} inputs are captured constants)`,
           String(optimized),
-          `# program: the optimized jaxpr runs equation by equation on the ${config.get().backend} backend's kernels (fused kernels: not yet)`,
+          ...describeProgram(exe, config.get().backend),
         ].join("\n"),
     };
   };

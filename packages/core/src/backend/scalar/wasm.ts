@@ -13,7 +13,8 @@
 //   redone the same way.
 // Kernel signature: (p0, s0, p1, s1, …, po, steps): operand k at byte offset pk advancing sk
 // bytes per step (0 for a splatted rank-0 operand), the result at po, `steps` steps of 4
-// elements (operands and result padded to whole steps).
+// elements (operands and result padded to whole steps). A fused kernel (`wasmFused`) has
+// several results: (p0, s0, …, po0, po1, …, steps).
 import type { FunctionBuilder, FunctionRef, Local, WasmExportedFunction, WasmMemory } from "../wasm/index.js";
 import { exportedFunction, instantiateWasm, ModuleBuilder } from "../wasm/index.js";
 import {
@@ -83,7 +84,8 @@ class Lowering {
 
   constructor(
     private readonly b: FunctionBuilder,
-    private readonly root: Expr,
+    /** The expressions stored to results: each is rounded by its store anyway. */
+    private readonly roots: ReadonlySet<Expr>,
     private readonly ptrs: readonly Local<"i32">[],
     private readonly argTypes: readonly ScalarType[],
     private readonly imports: ReadonlyMap<string, FunctionRef>,
@@ -149,7 +151,7 @@ class Lowering {
 
   /** A float op on f32 lanes or on each f64 half. */
   private floatOp(n: Expr, operands: readonly Expr[], f32: (xs: V[]) => void, f64: (xs: V[]) => void): Val {
-    if (narrowable(n, n === this.root)) return { k: "f32", v: this.set(() => f32(operands.map((o) => this.narrow(this.value(o))))) };
+    if (narrowable(n, this.roots.has(n))) return { k: "f32", v: this.set(() => f32(operands.map((o) => this.narrow(this.value(o))))) };
     const halves = operands.map((o) => this.wide(this.value(o)));
     return { k: "f64", lo: this.set(() => f64(halves.map((h) => h.lo))), hi: this.set(() => f64(halves.map((h) => h.hi))) };
   }
@@ -370,7 +372,7 @@ class Lowering {
   private call(n: Extract<Expr, { k: "call" }>): Val {
     const b = this.b;
     const f32 = F32_EMIT[n.fn];
-    if (f32 !== undefined && narrowable(n, n === this.root)) {
+    if (f32 !== undefined && narrowable(n, this.roots.has(n))) {
       const x = this.narrow(this.value(n.a));
       return { k: "f32", v: this.set(() => f32(b, x)) };
     }
@@ -434,17 +436,30 @@ export type WasmElementwise = WasmExportedFunction;
 
 /** Assemble and instantiate the SIMD kernel of `e` over operands of `argTypes`, on `memory`. */
 export function wasmElementwise(e: Expr, argTypes: readonly ScalarType[], memory: WasmMemory): WasmElementwise {
+  return wasmFused([e], argTypes, memory);
+}
+
+/**
+ * One SIMD loop computing several results from the same operands (a fused kernel of the
+ * compiler): call with (p0, s0, …, po0, po1, …, steps). Shared sub-expressions of the roots
+ * are computed once per step. `rounded` are inner nodes whose every use rounds them as a
+ * store would (a fused equation's own result, read through `stored`): they are lowered as
+ * roots are, so each fused equation computes exactly what its own kernel computes.
+ */
+export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[], memory: WasmMemory, rounded: readonly Expr[] = []): WasmElementwise {
   const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
   const imports = new Map<string, FunctionRef>();
   const fns: Record<string, (...xs: number[]) => number> = {};
-  for (const n of postOrder(e)) {
-    if (n.k === "call" && !imports.has(`u_${n.fn}`)) {
-      imports.set(`u_${n.fn}`, m.importFunction("m", `u_${n.fn}`, { params: ["f64"], results: ["f64"] }));
-      fns[`u_${n.fn}`] = scalarCalls[n.fn];
-    }
-    if (n.k === "call2" && !imports.has(`b_${n.fn}`)) {
-      imports.set(`b_${n.fn}`, m.importFunction("m", `b_${n.fn}`, { params: ["f64", "f64"], results: ["f64"] }));
-      fns[`b_${n.fn}`] = scalarCalls2[n.fn satisfies BinaryIntrinsic];
+  for (const root of roots) {
+    for (const n of postOrder(root)) {
+      if (n.k === "call" && !imports.has(`u_${n.fn}`)) {
+        imports.set(`u_${n.fn}`, m.importFunction("m", `u_${n.fn}`, { params: ["f64"], results: ["f64"] }));
+        fns[`u_${n.fn}`] = scalarCalls[n.fn];
+      }
+      if (n.k === "call2" && !imports.has(`b_${n.fn}`)) {
+        imports.set(`b_${n.fn}`, m.importFunction("m", `b_${n.fn}`, { params: ["f64", "f64"], results: ["f64"] }));
+        fns[`b_${n.fn}`] = scalarCalls2[n.fn satisfies BinaryIntrinsic];
+      }
     }
   }
   const params: Record<string, "i32"> = {};
@@ -452,17 +467,20 @@ export function wasmElementwise(e: Expr, argTypes: readonly ScalarType[], memory
     params[`p${k}`] = "i32";
     params[`s${k}`] = "i32";
   });
-  params.po = "i32";
+  roots.forEach((_, r) => {
+    params[`po${r}`] = "i32";
+  });
   params.steps = "i32";
+  const rootSet = new Set([...roots, ...rounded]);
   m.addFunction("kernel", { params, export: true }, (b, locals) => {
     const ptrs = argTypes.map((_, k) => locals[`p${k}`]!);
-    const po = locals.po!;
+    const outs = roots.map((_, r) => locals[`po${r}`]!);
     const i = b.newLocal("i32", "i");
     b.forRange(i, 0, locals.steps!, () => {
-      const lowering = new Lowering(b, e, ptrs, argTypes, imports);
-      lowering.store(lowering.value(e), e.t, po);
+      const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports);
+      roots.forEach((e, r) => lowering.store(lowering.value(e), e.t, outs[r]!));
       argTypes.forEach((_, k) => b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, locals[`s${k}`]!)));
-      b.local.set(po, () => b.i32.add(po, STEP_BYTES[e.t]));
+      roots.forEach((e, r) => b.local.set(outs[r]!, () => b.i32.add(outs[r]!, STEP_BYTES[e.t])));
     });
   });
   const instance = instantiateWasm(m.compile(), { env: { mem: memory }, m: fns });

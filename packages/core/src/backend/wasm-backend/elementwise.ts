@@ -38,7 +38,7 @@ function kernelFor<P extends ElementwisePrim>(prim: P, inAvals: readonly ShapedA
 }
 
 /** Copy an operand in: a full one padded to whole steps, a rank-0 one splatted over one step. */
-function copyIn(data: TypedArray, aval: ShapedArray, steps: number): [at: number, stride: number] {
+export function copyIn(data: TypedArray, aval: ShapedArray, steps: number): [at: number, stride: number] {
   const a = arena();
   const step = STEP_BYTES[scalarType(aval.dtype)];
   if (aval.ndim === 0) {

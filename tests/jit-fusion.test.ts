@@ -1,0 +1,95 @@
+// jit fuses: on the wasm backend, runs of elementwise equations over one shape become one
+// generated SIMD kernel (compiler/fusion.ts). A fused kernel computes each equation exactly
+// as that equation's own wasm kernel does, so jit(f) equals f evaluated eagerly on wasm bit for
+// bit (at sizes where eager runs every primitive on wasm), and lower().asText() shows it.
+import { array, config, type NDArray, nn, np } from "@jaxts/core";
+import { fc, test } from "@fast-check/vitest";
+import { grad, jit, valueAndGrad } from "@jaxts/transforms";
+import { afterEach, describe, expect, it } from "vitest";
+
+afterEach(() => config.set({ backend: "js" }));
+
+const N = 4096; // above every eager wasm threshold, so eager runs each primitive on wasm
+const data = (seed: number, dtype: "float32" | "float64" = "float32"): NDArray =>
+  array(Array.from({ length: N }, (_, i) => Math.sin(i * 0.37 + seed) * 3), { dtype });
+const bits = (x: NDArray): number[] => Array.from(x.toTypedArray() as Float32Array);
+const w3 = (x: NDArray) => np.sum(np.tanh(x).mul(nn.sigmoid(x)).add(np.square(x).mul(0.5)));
+
+describe("jit fusion on the wasm backend", () => {
+  it("value and gradient of sum(tanh(x)·σ(x)+½x²): one fused kernel and the reduction, equal to eager wasm bit for bit", () => {
+    config.set({ backend: "wasm" });
+    const x = data(1);
+    const vg = jit(valueAndGrad(w3));
+    const lowered = vg.lower(x);
+    const fused = lowered.steps.filter((s) => s.kind === "fused");
+    expect(fused).toHaveLength(1);
+    expect(lowered.steps).toHaveLength(2);
+    const group = fused[0]!.kind === "fused" ? fused[0]!.group : undefined;
+    expect(group!.inputs).toHaveLength(1);
+    expect(group!.outputs).toHaveLength(2);
+    expect(lowered.asText()).toMatch(/1 fused kernel/);
+    const [v, g] = vg(x);
+    const [v0, g0] = valueAndGrad(w3)(x);
+    expect(bits(g)).toEqual(bits(g0));
+    expect(v.item()).toBe(v0.item());
+  });
+
+  it("a scalar program (third derivative of sin(x)·x³) runs as one fused kernel", () => {
+    config.set({ backend: "wasm" });
+    const f = (x: NDArray) => np.sin(x).mul(x).mul(x).mul(x);
+    const d3 = jit(grad(grad(grad(f))));
+    const x = array(0.7, { dtype: "float64" });
+    const steps = d3.lower(x).steps;
+    expect(steps.filter((s) => s.kind === "fused")).toHaveLength(1);
+    expect(steps).toHaveLength(1);
+    const s = 0.7;
+    const exact = 6 * Math.sin(s) + 18 * s * Math.cos(s) - 9 * s * s * Math.sin(s) - s * s * s * Math.cos(s);
+    expect(d3(x).item()).toBeCloseTo(exact, 13);
+  });
+
+  it("a reduction read by later elementwise equations splits the program at that point and stays correct", () => {
+    config.set({ backend: "wasm" });
+    const x = data(2);
+    const f = (a: NDArray) => {
+      const e = np.exp(a.mul(0.1));
+      const centred = e.sub(np.mean(e)); // reads the reduction of a fused value
+      return np.tanh(centred).mul(2).add(a);
+    };
+    const jf = jit(f);
+    const steps = jf.lower(x).steps;
+    expect(steps.filter((s) => s.kind === "fused").length).toBeGreaterThanOrEqual(1);
+    expect(bits(jf(x))).toEqual(bits(f(x)));
+  });
+
+  it("on the js backend the program runs equation by equation and says so", () => {
+    const x = data(3);
+    const vg = jit(valueAndGrad(w3));
+    expect(vg.lower(x).asText()).toMatch(/fusion needs the wasm backend/);
+    const [, g] = vg(x);
+    const [, g0] = valueAndGrad(w3)(x);
+    expect(bits(g)).toEqual(bits(g0));
+  });
+
+  const unaryOps = [np.tanh, np.exp, np.sin, np.negative, np.abs, np.sqrt, np.log1p, nn.sigmoid, (a: NDArray) => np.square(a).mul(0.5)] as const;
+  const binaryOps = [np.add, np.subtract, np.multiply, np.maximum, np.minimum, (a: NDArray, b: NDArray) => np.where(np.greater(a, b), a, b)] as const;
+  test.prop(
+    [fc.array(fc.tuple(fc.nat(unaryOps.length - 1), fc.nat(binaryOps.length - 1), fc.boolean()), { minLength: 1, maxLength: 8 }), fc.constantFrom("float32" as const, "float64" as const)],
+    { numRuns: 25 },
+  )("a random elementwise chain under jit equals eager wasm bit for bit", (ops, dtype) => {
+    config.set({ backend: "wasm" });
+    const x = np.abs(data(4, dtype));
+    const y = data(5, dtype);
+    const f = (a: NDArray, b: NDArray) => {
+      let h = a;
+      for (const [u, bi, swap] of ops) {
+        h = unaryOps[u]!(h);
+        h = swap ? binaryOps[bi]!(b, h) : binaryOps[bi]!(h, b);
+        h = np.abs(h); // keeps sqrt/log1p in their domain
+      }
+      return h;
+    };
+    const got = jit(f)(x, y).toTypedArray();
+    const want = f(x, y).toTypedArray();
+    expect(Array.from(got)).toEqual(Array.from(want));
+  });
+});
