@@ -5,8 +5,9 @@
 // never copied out, and no scalar tail is needed. Reductions, whose rows need not be
 // multiples of 4, have a scalar tail per row.
 import type { DType, TypedArray } from "../../dtype.js";
-import { exportedFunction, type FunctionBuilder, instantiateWasm, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
-import { arena } from "./arena.js";
+import { exportedFunction, type FunctionBuilder, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
+import { arena, arenaMemoryLimits, instantiateOnArena } from "./arena.js";
+import { onReady } from "./ready.js";
 import { emitExpF32, emitExpF64, emitLogF32, emitLogisticF32, emitLogisticF64, emitTanhF32 } from "./vector-math.js";
 import { emitCosF64, emitErfF32, emitExpm1F64, emitLog1pF64, emitLogF64, emitSinF64, emitTanhF64, viaF64 } from "./vector-math.js";
 
@@ -232,7 +233,7 @@ function addMax(m: ModuleBuilder, dt: "f32" | "f64"): void {
 }
 
 function buildModule(): Map<string, WasmExportedFunction> {
-  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+  const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
   const names: string[] = [];
   for (const dt of Object.keys(UNARY) as VecDType[]) {
     for (const [op, emit] of Object.entries(UNARY[dt])) {
@@ -252,13 +253,14 @@ function buildModule(): Map<string, WasmExportedFunction> {
   addMax(m, "f32");
   addMax(m, "f64");
   names.push("convert_f32_f64", "convert_f64_f32", "sum_f32", "sum_f64", "max_f32", "max_f64");
-  const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
+  const instance = instantiateOnArena(m);
   return new Map(names.map((n) => [n, exportedFunction(instance, n)]));
 }
 
 export const nameOf = (kind: string, op: string, dt: VecDType): string => `${kind}_${op}_${SUFFIX[dt]}`;
 
 let fns: Map<string, WasmExportedFunction> | undefined;
+onReady(() => (fns ??= buildModule()));
 /** The exported kernel `name` (the module is assembled and instantiated at first use). */
 export function wasmFn(name: string): WasmExportedFunction {
   fns ??= buildModule();

@@ -11,8 +11,9 @@ import type { ShapedArray } from "../../aval.js";
 import type { TypedArray } from "../../dtype.js";
 import type { ParamsOf } from "../../primitives/params.js";
 import { stridesOf } from "../../shape.js";
-import { exportedFunction, type FunctionBuilder, instantiateWasm, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
-import { arena } from "./arena.js";
+import { exportedFunction, type FunctionBuilder, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
+import { arena, arenaMemoryLimits, instantiateOnArena } from "./arena.js";
+import { onReady } from "./ready.js";
 import { defineWasmKernel } from "./backend.js";
 import { countCall } from "./kernel-module.js";
 
@@ -96,7 +97,7 @@ function emitCopy(b: FunctionBuilder, es: ElemBytes, n: Local<"i32">[], s: Local
 }
 
 function buildModule(): Map<ElemBytes, WasmExportedFunction> {
-  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+  const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
   const params: Record<string, "i32"> = { src: "i32", dst: "i32" };
   for (let k = 0; k < RANK; k++) Object.assign(params, { [`n${k}`]: "i32", [`s${k}`]: "i32", [`d${k}`]: "i32" });
   const sizes: ElemBytes[] = [1, 4, 8];
@@ -107,11 +108,12 @@ function buildModule(): Map<ElemBytes, WasmExportedFunction> {
       emitCopy(b, es, axes.map((k) => get(`n${k}`)), axes.map((k) => get(`s${k}`)), axes.map((k) => get(`d${k}`)), get("src"), get("dst"));
     });
   }
-  const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
+  const instance = instantiateOnArena(m);
   return new Map(sizes.map((es) => [es, exportedFunction(instance, `copy${es}`)]));
 }
 
 let fns: Map<ElemBytes, WasmExportedFunction> | undefined;
+onReady(() => (fns ??= buildModule()));
 function copyFn(es: ElemBytes): WasmExportedFunction {
   fns ??= buildModule();
   return fns.get(es)!;

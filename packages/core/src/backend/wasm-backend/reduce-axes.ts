@@ -9,8 +9,9 @@
 import type { ShapedArray } from "../../aval.js";
 import type { TypedArray } from "../../dtype.js";
 import { stridesOf } from "../../shape.js";
-import { exportedFunction, instantiateWasm, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
-import { type Arena, arena } from "./arena.js";
+import { exportedFunction, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
+import { type Arena, arena, arenaMemoryLimits, instantiateOnArena } from "./arena.js";
+import { onReady } from "./ready.js";
 import { defineWasmKernel } from "./backend.js";
 import { copyInPadded, countCall, nameOf, thresholds, wasmFn } from "./kernel-module.js";
 import { type Box, type ElemBytes, fits, runCopy } from "./layout.js";
@@ -96,7 +97,7 @@ defineWasmKernel("reduce_min", {
  * once best is NaN. argmin is argmax of −x (exact, same rule mirrored).
  */
 function buildArgModule(): Map<string, WasmExportedFunction> {
-  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+  const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
   for (const dt of ["f32", "f64"] as const) {
     const es = dt === "f32" ? 4 : 8;
     m.addFunction(`argmax_${dt}`, { params: { px: "i32", rows: "i32", n: "i32", po: "i32" }, export: true }, (b, { px, rows, n, po }) => {
@@ -125,11 +126,12 @@ function buildArgModule(): Map<string, WasmExportedFunction> {
       });
     });
   }
-  const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
+  const instance = instantiateOnArena(m);
   return new Map(["f32", "f64"].map((dt) => [dt, exportedFunction(instance, `argmax_${dt}`)]));
 }
 
 let argFns: Map<string, WasmExportedFunction> | undefined;
+onReady(() => (argFns ??= buildArgModule()));
 function argFn(dt: "f32" | "f64"): WasmExportedFunction {
   argFns ??= buildArgModule();
   return argFns.get(dt)!;
