@@ -6,9 +6,10 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ArgumentError, array, config, type DType, lax, type NDArray, np } from "@jaxts/core";
-import { arena } from "../src/backend/wasm-backend/arena.js";
+import { arena, arenaMemoryLimits, compileOnArena } from "../src/backend/wasm-backend/arena.js";
+import { ModuleBuilder } from "../src/backend/wasm/index.js";
 import { dotGeneralWasmStats } from "../src/backend/wasm-backend/dot-general.js";
-import { threadPoolStats } from "../src/backend/wasm-backend/threads/pool.js";
+import { parallelFor, registerParallelKernel, threadPoolStats } from "../src/backend/wasm-backend/threads/pool.js";
 import { thrown } from "./helpers/thrown.js";
 
 const initialThreads = config.get().threads;
@@ -97,6 +98,49 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
     const f64 = data([96, 96], "float64", 10);
     const f = () => np.matmul(f64, f64);
     expect(withThreads(2, f)).toEqual(withThreads(1, f));
+  });
+
+  it("a product that grows the shared arena after the workers started is computed right by them", () => {
+    const small = data([16, 16], "float32", 13);
+    withThreads(2, () => np.matmul(small, small));
+    const bytesBefore = arena().memory.buffer.byteLength;
+    const a = data([400, 300], "float32", 14);
+    const b = data([300, 400], "float32", 15);
+    const f = () => np.matmul(a, b);
+    const split = withThreads(2, f);
+    expect(arena().memory.buffer.byteLength).toBeGreaterThan(bytesBefore);
+    expect(split).toEqual(withThreads(1, f));
+  });
+
+  it("parallelFor runs any registered (start, end, ...args) kernel over the whole range, exactly once per index", () => {
+    // fill(start, end, at, value): i32 words at..: word i += value + i, for i in [start, end).
+    const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
+    m.addFunction("fill", { params: { start: "i32", end: "i32", at: "i32", value: "i32" }, export: true }, (b, p) => {
+      const i = b.newLocal("i32", "i");
+      const addr = b.newLocal("i32", "addr");
+      b.forRange(i, p.start, p.end, () => {
+        b.local.set(addr, () => b.i32.add(p.at, () => b.i32.shl(i, 2)));
+        b.i32.store(addr, () => b.i32.add(() => b.i32.load(addr), () => b.i32.add(p.value, i)));
+      });
+    });
+    const { module, instance } = compileOnArena(m);
+    const fill = registerParallelKernel(module, instance, "fill");
+    config.set({ threads: 2 });
+    const n = 100_003;
+    const mem = arena();
+    mem.reset();
+    const at = mem.reserve(4 * n);
+    const words = () => new Int32Array(mem.memory.buffer, at, n);
+    words().fill(0);
+    const before = threadPoolStats().chunksOnWorkers;
+    for (let round = 0; round < 10 && threadPoolStats().chunksOnWorkers === before; round++) {
+      words().fill(0);
+      parallelFor(fill, n, [at, 7], 4);
+    }
+    expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
+    const got = words();
+    const wrong = got.findIndex((v, i) => v !== 7 + i);
+    expect(wrong).toBe(-1);
   });
 
   it("threads: 1 stops the workers and runs everything on the calling thread", () => {

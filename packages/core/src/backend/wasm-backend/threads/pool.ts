@@ -174,7 +174,13 @@ function team(): PoolWorker[] {
   const started: PoolWorker[] = [];
   while (pool.length < want) {
     const id = pool.length;
-    const handle = spawn(id, ctl);
+    let handle: WorkerHandle | undefined;
+    try {
+      handle = spawn(id, ctl);
+    } catch {
+      // A Content-Security-Policy without `worker-src blob:`, or a sandbox without workers.
+      handle = undefined;
+    }
     if (handle === undefined) {
       broken = true;
       return [];
