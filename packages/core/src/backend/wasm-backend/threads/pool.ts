@@ -14,6 +14,16 @@
 //   a few µs on SEQ before blocking in Atomics.wait (so a batch of back-to-back kernels skips
 //   the ~30 µs wake-up, PERF-NOTES §3), runs `kernel(start, end, ...args)` and decrements
 //   PENDING; the caller runs its own chunk, then spins and waits for PENDING = 0.
+// - How a kernel opts in (dot-general.ts is the worked example): give its wasm module an
+//   export `kernel(start, end, ...args)` that does the part [start, end) of the work (an
+//   elementwise kernel: elements or v128 vectors start..end; a row reduction: rows
+//   start..end), build the module with compileOnArena, register the export once with
+//   registerParallelKernel(module, instance, name), and above a measured size call
+//   parallelFor(kernel, n, args, grain) instead of calling it directly (grain: the unit a
+//   chunk must be a multiple of, e.g. 4 f32 for whole vectors). Chunk boundaries depend on
+//   the thread count, so a kernel's result must not: elementwise and per-row work qualify;
+//   a single long sum should be split into a fixed number of partial sums (n = partials),
+//   combined in order afterwards, so threads 1 and 2 give the same bits.
 // - Modules reach a worker at start (Node: workerData; browser: the start message); modules
 //   registered later are posted, and the worker is told to return to its event loop once to
 //   receive them (RECEIVE) before its next kernel.
