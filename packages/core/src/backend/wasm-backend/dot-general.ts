@@ -58,6 +58,10 @@ const MIN_OUTPUTS = 16;
  * 128³ (2.1M, ~55 µs on one thread) does not gain, 192³ does. */
 const DEFAULT_PARALLEL_MIN_MACS = 2 ** 22;
 
+/** A split product's chunks are multiples of 8 row tiles (32 rows), so each packed B
+ * micro-panel is still reused across 32+ rows before the next is loaded. */
+const GEMM_GRAIN = 8;
+
 /** Tuning and a call counter, for tests and benchmarks: `minMacs` is the size (M·N·K per
  * batch element) below which `supports` declines (0: every size, for tests);
  * `parallelMinMacs` the size from which a product is split across threads (0: always, for
@@ -461,7 +465,7 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
     const gemmArgs = [aAt, bAt, cAt, panels, K, aSrc, aLanes, aT.contiguousPanels, aT.ks, aT.kStride];
     if (split) {
       parallelFor(k.packB, panels, packArgs);
-      parallelFor(k.gemmTiles, tiles, gemmArgs);
+      parallelFor(k.gemmTiles, tiles, gemmArgs, GEMM_GRAIN);
     } else {
       k.packB.fn(0, panels, ...packArgs);
       k.gemmTiles.fn(0, tiles, ...gemmArgs);

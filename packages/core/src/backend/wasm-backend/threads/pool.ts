@@ -249,9 +249,10 @@ function installMissing(ctl: Int32Array, members: readonly PoolWorker[]): void {
   waitForWorkers(ctl);
 }
 
-/** Chunks per thread: enough that a thread the OS delays costs little (the others take its
- * share), few enough that a chunk stays worth a call. */
-const CHUNKS_PER_THREAD = 4;
+/** Chunks per thread (at most; `grain` bounds them too): enough that a thread the OS delays
+ * or preempts (a loaded machine) costs little, since the others take its share and the
+ * batch waits for at most one of its chunks; few enough that a chunk stays worth a call. */
+const CHUNKS_PER_THREAD = 8;
 
 /**
  * Runs `kernel(start, end, ...args)` over [0, n) in chunks (multiples of `grain`, except the
