@@ -141,6 +141,18 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
     const got = words();
     const wrong = got.findIndex((v, i) => v !== 7 + i);
     expect(wrong).toBe(-1);
+
+    // A kernel that traps on every thread is an error, and leaves the pool working.
+    const t = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
+    t.addFunction("trap", { params: { start: "i32", end: "i32" }, export: true }, (b) => {
+      b.unreachable();
+    });
+    const trapped = compileOnArena(t);
+    const trap = registerParallelKernel(trapped.module, trapped.instance, "trap");
+    expect(() => parallelFor(trap, 1000, [])).toThrow();
+    words().fill(0);
+    parallelFor(fill, n, [at, 7], 4);
+    expect(words().findIndex((v, i) => v !== 7 + i)).toBe(-1);
   });
 
   it("threads: 1 stops the workers and runs everything on the calling thread", () => {

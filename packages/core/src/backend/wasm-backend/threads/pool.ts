@@ -124,6 +124,8 @@ interface NodeWorker extends WorkerHandle {
 type NodeWorkerCtor = new (source: string, options: { eval: true; workerData: unknown; name?: string }) => NodeWorker;
 type BrowserWorkerCtor = new (url: string, options?: { name?: string }) => WorkerHandle & { onerror: ((e: unknown) => void) | null };
 
+let workerUrl: string | undefined;
+
 /** Starts worker `id` (Node: from the source string with eval; a browser: from a Blob URL of
  * it, which a Content-Security-Policy must allow with `worker-src blob:`). */
 function spawn(id: number, ctl: Int32Array): WorkerHandle | undefined {
@@ -139,8 +141,9 @@ function spawn(id: number, ctl: Int32Array): WorkerHandle | undefined {
   }
   const g = globalThis as { Worker?: BrowserWorkerCtor; Blob?: new (parts: string[], options: { type: string }) => unknown; URL?: { createObjectURL(b: unknown): string } };
   if (g.Worker === undefined || g.Blob === undefined || g.URL === undefined) return undefined;
-  const url = g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: "text/javascript" }));
-  const w = new g.Worker(url, { name: `jaxts-wasm-${id}` });
+  // One Blob URL for every worker, kept (a worker may fetch it after the constructor returns).
+  workerUrl ??= g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: "text/javascript" }));
+  const w = new g.Worker(workerUrl, { name: `jaxts-wasm-${id}` });
   w.onerror = () => {
     broken = true;
   };
@@ -285,16 +288,16 @@ export function parallelFor(kernel: ParallelKernel, n: number, args: readonly nu
   Atomics.store(ctl, PENDING, helpers);
   for (const w of crew) signal(ctl, w, RUN);
   const total = Math.ceil(n / chunk);
+  let failed = false;
   try {
     for (let c = Atomics.add(ctl, NEXT, 1); c < total; c = Atomics.add(ctl, NEXT, 1)) kernel.fn(c * chunk, Math.min(n, (c + 1) * chunk), ...args);
   } finally {
     // The workers use the arena until they are done: never return (or throw) before. (After
     // a throw here, the workers run out the remaining chunks; the result is discarded.)
     waitForWorkers(ctl);
+    for (const w of crew) failed = Atomics.exchange(ctl, SLOT * (w.id + 1) + FAILED, 0) !== 0 || failed;
   }
-  for (const w of crew) {
-    if (Atomics.exchange(ctl, SLOT * (w.id + 1) + FAILED, 0) !== 0) throw new Error("internal: a wasm kernel failed on a worker thread");
-  }
+  if (failed) throw new Error("internal: a wasm kernel failed on a worker thread");
 }
 
 /** Inspection for tests and benchmarks: workers started and ready, and the chunks workers
