@@ -53,10 +53,13 @@ const DEFAULT_MIN_MACS = 1024;
 const MIN_OUTPUTS = 16;
 
 /** From this many multiply-adds per batch element (M·N·K) on, a product is split across the
- * thread pool. Measured on 2 vCPUs (see the commit/report): a split costs ~30 µs when the
- * worker sleeps (~1 µs when it spins in a batch), so each half must be worth well over that;
- * 128³ (2.1M, ~55 µs on one thread) does not gain, 192³ does. */
-const DEFAULT_PARALLEL_MIN_MACS = 2 ** 22;
+ * thread pool: 2^23 ≈ 203³, ~0.45 ms on one thread. Measured on this 2-vCPU machine (medians,
+ * 1 vs 2 threads interleaved in one process): 1024³ 57.5 → 37.4 ms with the other vCPU idle;
+ * with it busy (other processes) a split never gains and loses up to ~1.8× at 128³-192³
+ * (0.21 → 0.36 ms) but only ~4% at 1024³. Waking a worker costs ~30 µs idle, several hundred
+ * µs loaded, so each half should be worth well over that: below ~200³ the risk outweighs the
+ * gain. */
+const DEFAULT_PARALLEL_MIN_MACS = 2 ** 23;
 
 /** A split product's chunks are multiples of 8 row tiles (32 rows), so each packed B
  * micro-panel is still reused across 32+ rows before the next is loaded. */
