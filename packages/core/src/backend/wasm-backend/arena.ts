@@ -95,8 +95,11 @@ export interface ArenaModule {
   readonly instance: WasmInstance;
 }
 
-/** Modules instantiated ahead of time by `ready()` (asynchronously), by module bytes. */
-const precompiled = new Map<string, ArenaModule>();
+/** Modules instantiated ahead of time by `ready()` (asynchronously), by a hash of their bytes
+ * (the bytes are kept and compared on a hit, so a collision can never pick the wrong one). */
+const precompiled = new Map<string, { readonly bytes: Uint8Array; readonly compiled: ArenaModule }>();
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 /** While `ready()` collects module bytes, instantiateOnArena records them and throws this. */
 let collecting: Uint8Array[] | undefined;
 class Collected extends Error {}
@@ -125,7 +128,8 @@ export function compileOnArena(m: ModuleBuilder): ArenaModule {
     collecting.push(bytes);
     throw new Collected();
   }
-  const ready = precompiled.get(keyOf(bytes));
+  const hit = precompiled.get(keyOf(bytes));
+  const ready = hit !== undefined && sameBytes(hit.bytes, bytes) ? hit.compiled : undefined;
   arenaCompileStats[ready === undefined ? "sync" : "precompiled"]++;
   if (ready !== undefined) return ready;
   if (arenaCompileStats.forbidSync) throw new Error("internal: synchronous compilation is forbidden here (await ready() first)");
@@ -151,5 +155,5 @@ export function collectModuleBytes(build: () => unknown): Uint8Array[] {
 
 /** Stores an instance compiled ahead of time for the module with these bytes. */
 export function addPrecompiled(bytes: Uint8Array, compiled: ArenaModule): void {
-  precompiled.set(keyOf(bytes), compiled);
+  precompiled.set(keyOf(bytes), { bytes, compiled });
 }

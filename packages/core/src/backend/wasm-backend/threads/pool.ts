@@ -9,11 +9,13 @@
 // - Lifetime: no worker starts until a kernel first asks for a split (programs that never
 //   do big work never start one). Node workers are unref'd, so they never keep a finished
 //   script alive; lowering `threads` terminates the extra ones.
-// - Dispatch: each worker owns a slot of the control block (./protocol.ts). The caller writes
-//   the kernel, range and arguments, bumps the slot's SEQ word and notifies; the worker spins
-//   a few µs on SEQ before blocking in Atomics.wait (so a batch of back-to-back kernels skips
-//   the ~30 µs wake-up, PERF-NOTES §3), runs `kernel(start, end, ...args)` and decrements
-//   PENDING; the caller runs its own chunk, then spins and waits for PENDING = 0.
+// - Dispatch: the caller writes the kernel, the range, the chunk size and the arguments to
+//   the control block (./protocol.ts), bumps each helping worker's SEQ word and notifies it.
+//   Every thread, the caller included, then claims chunks with Atomics.add on NEXT and runs
+//   `kernel(start, end, ...args)` on them until none is left (a thread the OS delays simply
+//   gets fewer); a worker then decrements PENDING and polls its SEQ for ~50 µs before it
+//   blocks in Atomics.wait (so back-to-back kernels skip the ~30 µs wake-up, PERF-NOTES §3);
+//   the caller polls, then waits, for PENDING = 0.
 // - How a kernel opts in (dot-general.ts is the worked example): give its wasm module an
 //   export `kernel(start, end, ...args)` that does the part [start, end) of the work (an
 //   elementwise kernel: elements or v128 vectors start..end; a row reduction: rows
