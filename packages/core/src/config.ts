@@ -1,5 +1,6 @@
-// Global configuration: the default float dtype, NaN debugging, the backend.
+// Global configuration: the default float dtype, NaN debugging, the backend, the threads.
 import { activeBackend, selectBackend } from "./backend/registry.js";
+import { setThreadCount, threadCount } from "./backend/wasm-backend/threads/pool.js";
 import { checkDType, type DType } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { checkOptions, type OptionSpec } from "./options.js";
@@ -12,6 +13,10 @@ export interface Config {
   readonly defaultFloat: DType;
   readonly debugNans: boolean;
   readonly backend: BackendName;
+  /** Threads the wasm backend's kernels may use, counting the calling one (an integer ≥ 1;
+   * 1: no worker threads). Default: the available cores. Where shared memory is unavailable
+   * (a browser page without cross-origin isolation) kernels run on one thread whatever it is. */
+  readonly threads: number;
 }
 
 const configSpec: OptionSpec<Config> = {
@@ -19,12 +24,13 @@ const configSpec: OptionSpec<Config> = {
   debugNans: "boolean",
   // Which names are valid depends on what is registered: selectBackend checks.
   backend: "string",
+  threads: "integer",
 };
 
 // Always a frozen object, so `get` can hand out the current settings without copying; the
 // copy it hands out is read-only, and a write to it is an ArgumentError pointing at `set`
 // (not a silent change of the library's state, nor a bare TypeError).
-let current: Config = Object.freeze({ defaultFloat: "float32", debugNans: false, backend: "js" });
+let current: Config = Object.freeze({ defaultFloat: "float32", debugNans: false, backend: "js", threads: threadCount() });
 let snapshot: Config = readOnly(current);
 
 function readOnly(c: Config): Config {
@@ -57,7 +63,11 @@ export const config = {
     if (d !== "float32" && d !== "float64") {
       throw new ArgumentError(`config.set: defaultFloat must be "float32" or "float64", got "${d}"`);
     }
+    if (!Number.isInteger(next.threads) || next.threads < 1) {
+      throw new ArgumentError(`config.set: threads must be an integer ≥ 1 (1: no worker threads), got ${String(next.threads)}`);
+    }
     if (given.backend !== undefined) selectBackend(next.backend, "config.set(backend)");
+    if (next.threads !== threadCount()) setThreadCount(next.threads);
     setCurrent(next);
   },
 };

@@ -11,6 +11,7 @@ export { lax, nn, np, random, tree };
 export { NDArray, ConcreteArray, type Operand, type NestedArray, type ReduceOptions } from "./array.js";
 export { ShapedArray } from "./aval.js";
 export { config, type BackendName, type Config } from "./config.js";
+export { ready } from "./backend/wasm-backend/ready.js";
 export { array, asArray, scalar } from "./creation.js";
 export type { DType, TypedArray } from "./dtype.js";
 export { isFloat, promoteTypes } from "./dtype.js";

@@ -24,6 +24,7 @@ import {
 import { emitAcosF64ForF32, emitAsinF64ForF32, emitAtanF64ForF32 } from "../wasm-backend/vector-math.js";
 import { emitCoshF64ForF32, emitPowF64ForF32, emitSinhF64ForF32, emitTanF64ForF32 } from "../wasm-backend/vector-math.js";
 import { type BinaryIntrinsic, type Expr, postOrder, type ScalarType, type UnaryIntrinsic } from "./expr.js";
+import { arenaMemoryLimits } from "../wasm-backend/arena.js";
 import { scalarCalls, scalarCalls2 } from "./js-loops.js";
 
 type V = Local<"v128">;
@@ -447,7 +448,8 @@ export function wasmElementwise(e: Expr, argTypes: readonly ScalarType[], memory
  * roots are, so each fused equation computes exactly what its own kernel computes.
  */
 export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[], memory: WasmMemory, rounded: readonly Expr[] = []): WasmElementwise {
-  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+  // The import must match the arena's memory (shared where the worker pool runs).
+  const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
   const imports = new Map<string, FunctionRef>();
   const fns: Record<string, (...xs: number[]) => number> = {};
   for (const root of roots) {

@@ -2,8 +2,16 @@
 // the kernel runs on byte offsets, results are copied out into the host buffers the caller
 // handed over (issue 9's safe baseline: array data stays in GC-managed typed arrays, so
 // nothing is ever freed by hand). The memory only grows; views are rebuilt after a grow.
+//
+// Where the engine has shared memory and atomics (Node ≥ 20; browsers only when
+// cross-origin isolated), the memory is a shared one, so the thread pool's workers
+// (./threads) run kernels over the very same bytes. Every module that imports it declares
+// it with `arenaMemoryLimits()` (the one switch between shared and not) and is instantiated
+// with `instantiateOnArena` (which also lets `ready()` compile it asynchronously first).
 import type { TypedArray } from "../../dtype.js";
-import { newWasmMemory, type WasmMemory } from "../wasm/js-api.js";
+import type { MemoryLimits, ModuleBuilder } from "../wasm/module-builder.js";
+import { wasmFeatures } from "../wasm/features.js";
+import { compileWasm, instantiateWasm, newWasmMemory, type WasmInstance, type WasmMemory, type WasmModule } from "../wasm/js-api.js";
 
 const PAGE = 65536;
 /** 2 GiB: the most a 32-bit memory can address safely from JS as unsigned offsets. */
@@ -11,11 +19,13 @@ const MAX_PAGES = 32768;
 
 export class Arena {
   readonly memory: WasmMemory;
+  /** Whether `memory` is a shared memory (workers can run kernels over it). */
+  readonly shared: boolean;
   #top = 0;
   #bytes: Uint8Array;
 
-  constructor(initialPages = 16) {
-    this.memory = newWasmMemory({ initial: initialPages, maximum: MAX_PAGES });
+  constructor(initialPages = 16, shared = wasmFeatures().threads) {
+    [this.memory, this.shared] = newArenaMemory(initialPages, shared);
     this.#bytes = new Uint8Array(this.memory.buffer);
   }
 
@@ -56,6 +66,94 @@ export class Arena {
   }
 }
 
-let shared: Arena | undefined;
+/** A shared memory reserves its maximum up front; where 2 GiB of address space is not to be
+ * had (32-bit browsers), fall back to an unshared memory (one thread). */
+function newArenaMemory(initial: number, shared: boolean): [WasmMemory, boolean] {
+  if (shared) {
+    try {
+      return [newWasmMemory({ initial, maximum: MAX_PAGES, shared: true }), true];
+    } catch {
+      // fall through to an unshared memory
+    }
+  }
+  return [newWasmMemory({ initial, maximum: MAX_PAGES }), false];
+}
+
+let theArena: Arena | undefined;
 /** The process-wide arena every wasm kernel shares (kernels run one at a time). */
-export const arena = (): Arena => (shared ??= new Arena());
+export const arena = (): Arena => (theArena ??= new Arena());
+
+/** The limits a module importing the arena's memory declares: shared exactly when the arena
+ * is (an import must match), and no larger than its maximum. */
+export const arenaMemoryLimits = (): MemoryLimits => (arena().shared ? { initial: 0, maximum: MAX_PAGES, shared: true } : { initial: 0 });
+
+// ---- instantiation (sync, or precompiled by ready()) ----
+
+/** A compiled module and its instance over the arena. */
+export interface ArenaModule {
+  readonly module: WasmModule;
+  readonly instance: WasmInstance;
+}
+
+/** Modules instantiated ahead of time by `ready()` (asynchronously), by a hash of their bytes
+ * (the bytes are kept and compared on a hit, so a collision can never pick the wrong one). */
+const precompiled = new Map<string, { readonly bytes: Uint8Array; readonly compiled: ArenaModule }>();
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+/** While `ready()` collects module bytes, instantiateOnArena records them and throws this. */
+let collecting: Uint8Array[] | undefined;
+class Collected extends Error {}
+
+const keyOf = (bytes: Uint8Array): string => {
+  // FNV-1a over the bytes plus the length: modules differ early (types) or in length.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return `${bytes.length}:${(h >>> 0).toString(16)}`;
+};
+
+/** Modules compiled synchronously or taken from `ready()`, for tests; `forbidSync` makes a
+ * synchronous compile throw, as a browser's main thread does for modules over 4 KiB. */
+export const arenaCompileStats = { sync: 0, precompiled: 0, forbidSync: false };
+
+/** Compiles `m` (importing the arena's memory as env.mem) and instantiates it over the arena.
+ * Synchronous (Node, workers), unless `ready()` already compiled identical bytes. */
+export function instantiateOnArena(m: ModuleBuilder): WasmInstance {
+  return compileOnArena(m).instance;
+}
+
+/** instantiateOnArena, also giving the module (which workers instantiate too). */
+export function compileOnArena(m: ModuleBuilder): ArenaModule {
+  const bytes = m.build();
+  if (collecting !== undefined) {
+    collecting.push(bytes);
+    throw new Collected();
+  }
+  const hit = precompiled.get(keyOf(bytes));
+  const ready = hit !== undefined && sameBytes(hit.bytes, bytes) ? hit.compiled : undefined;
+  arenaCompileStats[ready === undefined ? "sync" : "precompiled"]++;
+  if (ready !== undefined) return ready;
+  if (arenaCompileStats.forbidSync) throw new Error("internal: synchronous compilation is forbidden here (await ready() first)");
+  const module = compileWasm(bytes);
+  return { module, instance: instantiateWasm(module, { env: { mem: arena().memory } }) };
+}
+
+/** Runs `build` (which ends in instantiateOnArena) only to collect its module's bytes. */
+export function collectModuleBytes(build: () => unknown): Uint8Array[] {
+  collecting = [];
+  try {
+    build();
+  } catch (e) {
+    if (!(e instanceof Collected)) {
+      collecting = undefined;
+      throw e;
+    }
+  }
+  const out = collecting;
+  collecting = undefined;
+  return out;
+}
+
+/** Stores an instance compiled ahead of time for the module with these bytes. */
+export function addPrecompiled(bytes: Uint8Array, compiled: ArenaModule): void {
+  precompiled.set(keyOf(bytes), { bytes, compiled });
+}

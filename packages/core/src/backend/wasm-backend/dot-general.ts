@@ -28,10 +28,12 @@
 import type { ShapedArray } from "../../aval.js";
 import type { ParamsOf } from "../../primitives/params.js";
 import { stridesOf } from "../../shape.js";
-import { exportedFunction, instantiateWasm, type Local, ModuleBuilder, wasmFeatures } from "../wasm/index.js";
-import { arena } from "./arena.js";
+import { exportedFunction, type FunctionBuilder, type FunctionRef, type Local, ModuleBuilder, type Operand, wasmFeatures } from "../wasm/index.js";
+import { arena, arenaMemoryLimits, compileOnArena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { runIntDot, supportsIntDot } from "./dot-int.js";
+import { onReady } from "./ready.js";
+import { type ParallelKernel, parallelFor, registerParallelKernel } from "./threads/pool.js";
 
 /** Rows of the micro-tile. */
 const MR = 4;
@@ -51,10 +53,24 @@ type Floats = Float32Array | Float64Array;
 const DEFAULT_MIN_MACS = 1024;
 const MIN_OUTPUTS = 16;
 
+/** From this many multiply-adds per batch element (M·N·K) on, a product is split across the
+ * thread pool: 2^23 ≈ 203³, ~0.45 ms on one thread. Measured on this 2-vCPU machine (medians,
+ * 1 vs 2 threads interleaved in one process): 1024³ 57.5 → 37.4 ms with the other vCPU idle;
+ * with it busy (other processes) a split never gains and loses up to ~1.8× at 128³-192³
+ * (0.21 → 0.36 ms) but only ~4% at 1024³. Waking a worker costs ~30 µs idle, several hundred
+ * µs loaded, so each half should be worth well over that: below ~200³ the risk outweighs the
+ * gain. */
+const DEFAULT_PARALLEL_MIN_MACS = 2 ** 23;
+
+/** A split product's chunks are multiples of 8 row tiles (32 rows), so each packed B
+ * micro-panel is still reused across 32+ rows before the next is loaded. */
+const GEMM_GRAIN = 8;
+
 /** Tuning and a call counter, for tests and benchmarks: `minMacs` is the size (M·N·K per
- * batch element) below which `supports` declines (0: every size, for tests); `calls`
- * counts kernel runs. */
-export const dotGeneralWasmStats = { minMacs: DEFAULT_MIN_MACS, calls: 0 };
+ * batch element) below which `supports` declines (0: every size, for tests);
+ * `parallelMinMacs` the size from which a product is split across threads (0: always, for
+ * tests); `calls` counts kernel runs. */
+export const dotGeneralWasmStats = { minMacs: DEFAULT_MIN_MACS, parallelMinMacs: DEFAULT_PARALLEL_MIN_MACS, calls: 0 };
 
 type DimNums = ParamsOf<"dot_general">["dimension_numbers"];
 type I32 = Local<"i32">;
@@ -62,37 +78,103 @@ type I32 = Local<"i32">;
 // ---- the module (built once, on first use) ----
 
 type Gemm = (a: number, b: number, c: number, i0: number, iEnd: number, panels: number, k: number, k0: number, kc: number) => void;
-/** pack(src, lanes, panels, ks, kStride, k, dst): see `definePack`. */
-type Pack = (src: number, lanes: number, panels: number, ks: number, kStride: number, k: number, dst: number) => void;
 interface DTypeKernels {
+  /** gemm_tiles(t0, t1, ...): packs A's panels t0..t1 and computes those 4-row tiles of C
+   * over every K block and row block (see `defineGemmTiles`). Splittable across threads. */
+  readonly gemmTiles: ParallelKernel;
+  /** pack_b(p0, p1, ...): packs B's panels p0..p1 (see `definePackRange`). Splittable. */
+  readonly packB: ParallelKernel;
+  /** The block kernel itself (tests, benchmarks). */
   readonly gemm: Gemm;
-  /** Packs A (4 lanes = rows) and B (NR lanes = columns), lanes anywhere in memory. */
-  readonly packA: Pack;
-  readonly packB: Pack;
-  /** The same for panels whose lanes are adjacent elements: one 16/32-byte copy per k. */
-  readonly packAContiguous: Pack;
-  readonly packBContiguous: Pack;
 }
 /** One module per dtype, each built on first use (assembling runs cold JS: ~8 ms each). */
 const kernels: { float32?: DTypeKernels; float64?: DTypeKernels } = {};
 
+const kernelsOf = (dtype: FloatDType): DTypeKernels => (kernels[dtype] ??= buildKernels(dtype));
+onReady(() => kernelsOf("float32"));
+onReady(() => kernelsOf("float64"));
+
 function buildKernels(dtype: FloatDType): DTypeKernels {
-  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 0 });
+  const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
   const madd = wasmFeatures().relaxedSimd;
   const elem = dtype === "float32" ? 4 : 8;
-  defineGemm(m, "gemm", elem, madd);
-  definePack(m, "pack_a", MR, elem, false);
-  definePack(m, "pack_b", PANEL_ROW_BYTES / elem, elem, false);
-  definePack(m, "pack_a_contiguous", MR, elem, true);
-  definePack(m, "pack_b_contiguous", PANEL_ROW_BYTES / elem, elem, true);
-  const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
+  const gemm = defineGemm(m, "gemm", elem, madd);
+  const packA = definePack(m, "pack_a_generic", MR, elem, false);
+  const packB = definePack(m, "pack_b_generic", PANEL_ROW_BYTES / elem, elem, false);
+  const packAContiguous = definePack(m, "pack_a_contiguous", MR, elem, true);
+  const packBContiguous = definePack(m, "pack_b_contiguous", PANEL_ROW_BYTES / elem, elem, true);
+  const packARange = definePackRange(m, "pack_a", MR, elem, packAContiguous, packA, false);
+  definePackRange(m, "pack_b", PANEL_ROW_BYTES / elem, elem, packBContiguous, packB, true);
+  defineGemmTiles(m, "gemm_tiles", gemm, packARange);
+  const { module, instance } = compileOnArena(m);
   return {
+    gemmTiles: registerParallelKernel(module, instance, "gemm_tiles"),
+    packB: registerParallelKernel(module, instance, "pack_b"),
     gemm: exportedFunction(instance, "gemm") as Gemm,
-    packA: exportedFunction(instance, "pack_a") as Pack,
-    packB: exportedFunction(instance, "pack_b") as Pack,
-    packAContiguous: exportedFunction(instance, "pack_a_contiguous") as Pack,
-    packBContiguous: exportedFunction(instance, "pack_b_contiguous") as Pack,
   };
+}
+
+/** Unsigned i32 min/max (operands are emitted twice: pass locals or constants). */
+const asI32 = (b: FunctionBuilder, x: Operand): Operand => (typeof x === "number" ? () => b.i32.const(x) : x);
+const minU = (b: FunctionBuilder, x: Operand, y: Operand): void => {
+  b.select(asI32(b, x), asI32(b, y), () => b.i32.lt_u(x, y));
+};
+const maxU = (b: FunctionBuilder, x: Operand, y: Operand): void => {
+  b.select(asI32(b, x), asI32(b, y), () => b.i32.gt_u(x, y));
+};
+
+/** pack(p0, p1, src, lanes, full, ks, kStride, k, dst): packs panels p0..p1 of an operand
+ * whose panels are `width` lanes wide (panel p's lane offsets at lanes + p·width·4, its packed
+ * rows at dst + p·k·width·elem): panels below `full` have adjacent lanes (the contiguous
+ * packer), the rest go through the generic one. */
+function definePackRange(m: ModuleBuilder, name: string, width: number, elem: number, contiguous: FunctionRef, generic: FunctionRef, exported: boolean): FunctionRef {
+  const params = { p0: "i32", p1: "i32", src: "i32", lanes: "i32", full: "i32", ks: "i32", kStride: "i32", k: "i32", dst: "i32" } as const;
+  return m.addFunction(name, { params, export: exported }, (b, p) => {
+    const mid = b.newLocal("i32", "mid");
+    const panelBytes = b.newLocal("i32", "panelBytes");
+    b.local.set(panelBytes, () => b.i32.mul(p.k, width * elem));
+    // mid = min(p1, max(p0, full)): [p0, mid) contiguous, [mid, p1) generic.
+    b.local.set(mid, () => minU(b, p.p1, () => maxU(b, p.p0, p.full)));
+    const part = (fn: FunctionRef, from: Operand, to: Operand): void => {
+      b.if(
+        () => b.i32.lt_u(from, to),
+        () => {
+          b.call(
+            fn,
+            p.src,
+            () => b.i32.add(p.lanes, () => b.i32.mul(from, width * 4)),
+            () => b.i32.sub(to, from),
+            p.ks,
+            p.kStride,
+            p.k,
+            () => b.i32.add(p.dst, () => b.i32.mul(from, panelBytes)),
+          );
+        },
+      );
+    };
+    part(contiguous, p.p0, mid);
+    part(generic, mid, p.p1);
+  });
+}
+
+/** gemm_tiles(t0, t1, a, b, c, panels, k, src, lanes, full, ks, kStride): packs A's panels
+ * t0..t1 (from the raw operand at src, as pack_a) into a, then computes rows 4·t0..4·t1 of C
+ * from packed A and packed B: K block → row block, one `gemm` call each (so a first big
+ * product leaves V8's baseline tier after a few blocks: wasm has no on-stack replacement).
+ * Disjoint tile ranges touch disjoint bytes of A and C, so they can run on different threads. */
+function defineGemmTiles(m: ModuleBuilder, name: string, gemm: FunctionRef, packA: FunctionRef): void {
+  const params = { t0: "i32", t1: "i32", a: "i32", b: "i32", c: "i32", panels: "i32", k: "i32", src: "i32", lanes: "i32", full: "i32", ks: "i32", kStride: "i32" } as const;
+  m.addFunction(name, { params, export: true }, (b, p) => {
+    const [k0, i0, iEnd, rowsEnd] = ["k0", "i0", "iEnd", "rowsEnd"].map((n) => b.newLocal("i32", n)) as [I32, I32, I32, I32];
+    b.call(packA, p.t0, p.t1, p.src, p.lanes, p.full, p.ks, p.kStride, p.k, p.a);
+    b.local.set(rowsEnd, () => b.i32.shl(p.t1, 2));
+    b.forRange(k0, 0, p.k, () => {
+      b.forRange(i0, () => b.i32.shl(p.t0, 2), rowsEnd, () => {
+        b.local.set(iEnd, () => minU(b, () => b.i32.add(i0, MC), rowsEnd));
+        b.call(gemm, p.a, p.b, p.c, i0, iEnd, p.panels, p.k, k0, () => minU(b, KC, () => b.i32.sub(p.k, k0)));
+      }, MC);
+    }, KC);
+  });
 }
 
 /** pack(src, lanes, panels, ks, kStride, k, dst): for each of `panels` panels of `width`
@@ -100,9 +182,9 @@ function buildKernels(dtype: FloatDType): DTypeKernels {
  * k-major rows of `width` elements to dst: row k holds each lane's element at byte offset
  * ks[k] (an i32 table), or k·kStride when ks is 0. `contiguous`: the lanes of a panel are
  * adjacent elements (only lanes[p·width] is read) and each row is one 16/32-byte copy. */
-function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, contiguous: boolean): void {
+function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, contiguous: boolean): FunctionRef {
   const params = { src: "i32", lanes: "i32", panels: "i32", ks: "i32", kStride: "i32", k: "i32", dst: "i32" } as const;
-  m.addFunction(name, { params, export: true }, (b, p) => {
+  return m.addFunction(name, { params }, (b, p) => {
     const [q, j, kk, kp, kEnd] = ["q", "j", "kk", "kp", "kEnd"].map((n) => b.newLocal("i32", n)) as [I32, I32, I32, I32, I32];
     const lane = Array.from({ length: contiguous ? 1 : width }, (_, w) => b.newLocal("i32", `l${w}`));
     const rowBytes = width * elem;
@@ -145,9 +227,9 @@ function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, 
  * over k0..k0+kc only: C is stored when k0 = 0, else accumulated. The K and row blocks are
  * looped over in JS (one call each), so a first big product leaves V8's baseline tier after
  * a few blocks instead of running entirely in it (wasm has no on-stack replacement). */
-function defineGemm(m: ModuleBuilder, name: string, elem: 4 | 8, madd: boolean): void {
+function defineGemm(m: ModuleBuilder, name: string, elem: 4 | 8, madd: boolean): FunctionRef {
   const params = { a: "i32", b: "i32", c: "i32", i0: "i32", iEnd: "i32", panels: "i32", k: "i32", k0: "i32", kc: "i32" } as const;
-  m.addFunction(name, { params, export: true }, (b, p) => {
+  return m.addFunction(name, { params, export: true }, (b, p) => {
     const v = elem === 4 ? b.f32x4 : b.f64x2;
     const splat = (ptr: Local, offset: number) => (elem === 4 ? b.v128.load32_splat(ptr, { offset }) : b.v128.load64_splat(ptr, { offset }));
     const aStep = MR * elem;
@@ -317,17 +399,6 @@ function batchOffsets(x: Side): Int32Array {
   return out;
 }
 
-type Tables = ReturnType<typeof writeTables>;
-
-/** Packs one operand (at byte `src` in the arena) into `dst`. */
-function pack(k: DTypeKernels, which: "A" | "B", x: Side, t: Tables, elem: number, src: number, lanesAt: number, K: number, dst: number): void {
-  const panels = x.padded / x.width;
-  const full = t.contiguousPanels;
-  const [generic, contiguous] = which === "A" ? [k.packA, k.packAContiguous] : [k.packB, k.packBContiguous];
-  if (full > 0) contiguous(src, lanesAt, full, t.ks, t.kStride, K, dst);
-  if (panels > full) generic(src, lanesAt + full * x.width * 4, panels - full, t.ks, t.kStride, K, dst + full * x.width * K * elem);
-}
-
 const roundUp = (x: number, w: number): number => Math.ceil(x / w) * w;
 
 /** Copies the real cells of C (rows × ldc, padded) into out at `o`: out[i·n + j] = C[i][j], or
@@ -365,8 +436,7 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   const rows = operandOf(rowsAval, rowsBatch, rowsContract, MR);
   const cols = operandOf(colsAval, colsBatch, colsContract, nr);
   const [mp, ldc] = [rows.padded, cols.padded];
-  kernels[dtype] ??= buildKernels(dtype);
-  const k = kernels[dtype];
+  const k = kernelsOf(dtype);
   const mem = arena();
   mem.reset();
   const aRaw = mem.reserve(rowsData.byteLength);
@@ -388,11 +458,21 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   const aBatch = rowsBatch.length === 0 ? undefined : batchOffsets(rows);
   const bBatch = colsBatch.length === 0 ? undefined : batchOffsets(cols);
   const c = heap.subarray(cAt / elem, cAt / elem + mp * ldc);
+  const [tiles, panels] = [mp / MR, ldc / nr];
+  // Above the threshold, B's panels and then C's row tiles are split across the thread pool
+  // (each thread packs the A panels of its own rows); below it one call each, on this thread.
+  const split = M * N * K >= dotGeneralWasmStats.parallelMinMacs;
   for (let t = 0; t < batch; t++) {
-    pack(k, "A", rows, aT, elem, aRaw + (aBatch?.[t] ?? 0) * elem, aLanes, K, aAt);
-    pack(k, "B", cols, bT, elem, bRaw + (bBatch?.[t] ?? 0) * elem, bLanes, K, bAt);
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      for (let i0 = 0; i0 < mp; i0 += MC) k.gemm(aAt, bAt, cAt, i0, Math.min(i0 + MC, mp), ldc / nr, K, k0, Math.min(KC, K - k0));
+    const aSrc = aRaw + (aBatch?.[t] ?? 0) * elem;
+    const bSrc = bRaw + (bBatch?.[t] ?? 0) * elem;
+    const packArgs = [bSrc, bLanes, bT.contiguousPanels, bT.ks, bT.kStride, K, bAt];
+    const gemmArgs = [aAt, bAt, cAt, panels, K, aSrc, aLanes, aT.contiguousPanels, aT.ks, aT.kStride];
+    if (split) {
+      parallelFor(k.packB, panels, packArgs);
+      parallelFor(k.gemmTiles, tiles, gemmArgs, GEMM_GRAIN);
+    } else {
+      k.packB.fn(0, panels, ...packArgs);
+      k.gemmTiles.fn(0, tiles, ...gemmArgs);
     }
     copyOut(c, ldc, M, N, transposed, out, t * M * N);
   }

@@ -8,7 +8,9 @@ import "./dot-general.js";
 if (hasWebAssembly) registerBackend(wasmBackend);
 
 export { wasmBackend, defineWasmKernel, wasmPrimitives, type WasmKernel } from "./backend.js";
-export { arena, Arena } from "./arena.js";
+export { arena, Arena, arenaMemoryLimits, compileOnArena, instantiateOnArena } from "./arena.js";
+export { parallelFor, type ParallelKernel, registerParallelKernel, threadPoolStats } from "./threads/pool.js";
+export { onReady, ready } from "./ready.js";
 import "./elementwise.js";
 import "./reduce.js";
 import "./layout.js";

@@ -4,8 +4,9 @@
 // need not be multiples of 4, have a scalar tail per row. (The elementwise kernels are
 // generated from scalar expressions: elementwise.ts.)
 import type { DType, TypedArray } from "../../dtype.js";
-import { exportedFunction, type FunctionBuilder, instantiateWasm, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
-import { arena } from "./arena.js";
+import { exportedFunction, type FunctionBuilder, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
+import { arena, arenaMemoryLimits, instantiateOnArena } from "./arena.js";
+import { onReady } from "./ready.js";
 
 export type VecDType = "float32" | "float64" | "int32";
 const SUFFIX: { readonly [D in VecDType]: string } = { float32: "f32", float64: "f64", int32: "i32" };
@@ -126,7 +127,7 @@ function addMax(m: ModuleBuilder, dt: "f32" | "f64"): void {
 }
 
 function buildModule(): Map<string, WasmExportedFunction> {
-  const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+  const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
   const names: string[] = [nameOf("u", "neg", "float32"), nameOf("u", "neg", "float64")];
   addNeg(m, "float32");
   addNeg(m, "float64");
@@ -135,13 +136,14 @@ function buildModule(): Map<string, WasmExportedFunction> {
   addMax(m, "f32");
   addMax(m, "f64");
   names.push("sum_f32", "sum_f64", "max_f32", "max_f64");
-  const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
+  const instance = instantiateOnArena(m);
   return new Map(names.map((n) => [n, exportedFunction(instance, n)]));
 }
 
 export const nameOf = (kind: string, op: string, dt: VecDType): string => `${kind}_${op}_${SUFFIX[dt]}`;
 
 let fns: Map<string, WasmExportedFunction> | undefined;
+onReady(() => (fns ??= buildModule()));
 /** The exported kernel `name` (the module is assembled and instantiated at first use). */
 export function wasmFn(name: string): WasmExportedFunction {
   fns ??= buildModule();

@@ -4,8 +4,9 @@
 // f64 exactly as the js backend's typed-array stores do (Float32Array rounds to nearest
 // even, Int32Array wraps modulo 2^32, Uint8Array keeps the low byte).
 import type { DType, TypedArray } from "../../dtype.js";
-import { exportedFunction, type FunctionBuilder, instantiateWasm, type Local, ModuleBuilder, type Operand, type WasmExportedFunction } from "../wasm/index.js";
-import { arena } from "./arena.js";
+import { exportedFunction, type FunctionBuilder, type Local, ModuleBuilder, type Operand, type WasmExportedFunction } from "../wasm/index.js";
+import { arena, arenaMemoryLimits, instantiateOnArena } from "./arena.js";
+import { onReady } from "./ready.js";
 
 /** The dtypes of the four typed-array kinds (float32, float64, int32, bool as Uint8). */
 export type DataDType = "float32" | "float64" | "int32" | "bool";
@@ -52,14 +53,19 @@ export function locals<K extends string>(b: FunctionBuilder, ...names: K[]): Rec
  * becoming shared) is declared in one place. */
 export function lazyModule(build: (m: ModuleBuilder) => readonly string[]): (name: string) => WasmExportedFunction {
   let fns: Map<string, WasmExportedFunction> | undefined;
-  return (name) => {
+  const get = (): Map<string, WasmExportedFunction> => {
     if (fns === undefined) {
-      const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
+      const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
       const names = build(m);
-      const instance = instantiateWasm(m.compile(), { env: { mem: arena().memory } });
+      const instance = instantiateOnArena(m);
       fns = new Map(names.map((n) => [n, exportedFunction(instance, n)]));
     }
-    const f = fns.get(name);
+    return fns;
+  };
+  // ready() (browsers) compiles this module ahead of its first use.
+  onReady(get);
+  return (name) => {
+    const f = get().get(name);
     if (f === undefined) throw new Error(`internal: no wasm kernel ${name}`);
     return f;
   };

@@ -53,6 +53,7 @@ export {
   exportedFunction,
   hasWebAssembly,
   instantiateWasm,
+  instantiateWasmAsync,
   newWasmMemory,
   validateWasm,
   type WasmExportedFunction,

@@ -35,6 +35,7 @@ export type WasmExportedFunction = (...args: (number | bigint)[]) => unknown;
 interface WasmJsApi {
   validate(bytes: Uint8Array): boolean;
   compile(bytes: Uint8Array): Promise<WasmModule>;
+  instantiate(module: WasmModule, imports?: WasmImports): Promise<WasmInstance>;
   readonly Module: new (bytes: Uint8Array) => WasmModule;
   readonly Instance: new (module: WasmModule, imports?: WasmImports) => WasmInstance;
   readonly Memory: new (descriptor: WasmMemoryDescriptor) => WasmMemory;
@@ -78,6 +79,12 @@ export async function compileWasmAsync(bytes: Uint8Array): Promise<WasmModule> {
 /** Synchronous instantiation (small modules; compiling is the costly part). */
 export function instantiateWasm(module: WasmModule, imports: WasmImports = {}): WasmInstance {
   return new (wasm("instantiateWasm").Instance)(module, imports);
+}
+
+/** Asynchronous instantiation of a compiled module (browsers refuse synchronous
+ * instantiation of large modules on the main thread). */
+export function instantiateWasmAsync(module: WasmModule, imports: WasmImports = {}): Promise<WasmInstance> {
+  return wasm("instantiateWasmAsync").instantiate(module, imports);
 }
 
 /** A new linear memory (64 KiB pages); `shared` needs `maximum`. */

@@ -1,0 +1,127 @@
+// The layout of the pool's control block (one SharedArrayBuffer of Int32 words, apart from the
+// wasm memory) and the worker's source. The worker is started from this source string, not
+// from a file: the source run (tsx, vitest) and the built package (tsup, ESM and CJS) can then
+// both start it, with no extra build output to locate. It receives the compiled modules and
+// the shared memory by message (or workerData in Node) and instantiates them itself.
+
+/** Word 0: how many workers of the current batch have not finished yet. */
+export const PENDING = 0;
+/** Word 1: how many kernel arguments (f64, from ARGS_BYTE) the current batch passes. */
+export const NARGS = 1;
+/** Words 2-6: the current batch: the next chunk to claim, how many chunks, the chunk size,
+ * the end of the range, the kernel. Threads claim chunks with Atomics.add on NEXT, so a
+ * thread that the OS delays (a loaded machine) simply gets fewer chunks. */
+export const NEXT = 2;
+export const CHUNKS = 3;
+export const CHUNK = 4;
+export const TOTAL = 5;
+export const KERNEL = 6;
+/** Each worker w owns SLOT words from (w + 1)·SLOT. */
+export const SLOT = 16;
+/** Offsets within a worker's slot. */
+export const SEQ = 0;
+export const CMD = 1;
+export const READY = 2;
+/** Chunks this worker has run (an inspection hook: tests check work ran on a worker). */
+export const RAN = 3;
+export const FAILED = 4;
+/** Commands. */
+export const RUN = 1;
+export const RECEIVE = 2;
+export const MAX_WORKERS = 63;
+export const MAX_ARGS = 32;
+export const ARGS_BYTE = (MAX_WORKERS + 1) * SLOT * 4;
+export const CONTROL_BYTES = ARGS_BYTE + MAX_ARGS * 8;
+/** How long (µs) a worker polls for its next command before it blocks in Atomics.wait: kernels
+ * issued back to back (a batch: B's packing then the product, or the steps of a training
+ * loop) then skip the wake-up (~30 µs on a quiet machine, several hundred on a loaded one),
+ * while an idle worker sleeps and burns nothing. */
+export const WORKER_SPIN_US = 50;
+
+/** The worker's program: Node (worker_threads, eval) or a browser (Blob URL). Plain JS. */
+export const WORKER_SOURCE = `"use strict";
+const PENDING = ${PENDING}, NARGS = ${NARGS}, NEXT = ${NEXT}, CHUNKS = ${CHUNKS}, CHUNK = ${CHUNK}, TOTAL = ${TOTAL}, KERNEL = ${KERNEL}, SLOT = ${SLOT};
+const SEQ = ${SEQ}, CMD = ${CMD}, READY = ${READY}, RAN = ${RAN}, FAILED = ${FAILED};
+const RUN = ${RUN}, RECEIVE = ${RECEIVE}, ARGS_BYTE = ${ARGS_BYTE}, SPIN_MS = ${WORKER_SPIN_US / 1000};
+let ctl, args, base, memory, seen = 0;
+const instances = [], fns = [];
+
+function install(msg) {
+  for (const [i, mod] of msg.modules) instances[i] = new WebAssembly.Instance(mod, { env: { mem: memory } });
+  for (const [k, i, name] of msg.kernels) fns[k] = instances[i].exports[name];
+}
+
+function finish() {
+  if (Atomics.sub(ctl, PENDING, 1) === 1) Atomics.notify(ctl, PENDING);
+}
+
+// Claims and runs chunks of the current batch until none is left.
+function run() {
+  const n = Atomics.load(ctl, NARGS), chunks = ctl[CHUNKS], chunk = ctl[CHUNK], total = ctl[TOTAL];
+  const fn = fns[ctl[KERNEL]];
+  const a = [0, 0];
+  for (let i = 0; i < n; i++) a.push(args[i]);
+  try {
+    for (let c = Atomics.add(ctl, NEXT, 1); c < chunks; c = Atomics.add(ctl, NEXT, 1)) {
+      a[0] = c * chunk;
+      a[1] = Math.min(total, a[0] + chunk);
+      fn(...a);
+      Atomics.add(ctl, base + RAN, 1);
+    }
+  } catch (e) {
+    Atomics.store(ctl, base + FAILED, 1);
+  }
+  finish();
+}
+
+// The next value of this worker's SEQ word: polled for SPIN_MS, then waited for.
+function next() {
+  let s = Atomics.load(ctl, base + SEQ);
+  const until = performance.now() + SPIN_MS;
+  while (s === seen && performance.now() < until) {
+    for (let i = 0; s === seen && i < 64; i++) s = Atomics.load(ctl, base + SEQ);
+  }
+  while (s === seen) {
+    Atomics.wait(ctl, base + SEQ, seen);
+    s = Atomics.load(ctl, base + SEQ);
+  }
+  return s;
+}
+
+// Runs commands until told to receive new modules: it returns to the event loop, whose
+// message handler installs them and re-enters it.
+function loop() {
+  for (;;) {
+    seen = next();
+    if (Atomics.load(ctl, base + CMD) === RECEIVE) return;
+    run();
+  }
+}
+
+function start(msg) {
+  ctl = new Int32Array(msg.control);
+  args = new Float64Array(msg.control, ARGS_BYTE);
+  base = SLOT * (msg.id + 1);
+  memory = msg.memory;
+  install(msg);
+  seen = Atomics.load(ctl, base + SEQ);
+  Atomics.store(ctl, base + READY, 1);
+  Atomics.notify(ctl, base + READY);
+  loop();
+}
+
+function onMessage(msg) {
+  if (msg.type === "start") return start(msg);
+  install(msg);
+  finish();
+  loop();
+}
+
+if (typeof require === "function") {
+  const { parentPort, workerData } = require("node:worker_threads");
+  parentPort.on("message", onMessage);
+  if (workerData) start(workerData);
+} else {
+  self.onmessage = (e) => onMessage(e.data);
+}
+`;

@@ -1,0 +1,195 @@
+// The wasm backend's thread pool: config.set({ threads }) is checked and honoured, a split
+// product equals the one-thread product bit for bit (each element of C is computed by one
+// thread, in the same order), work really runs on a worker, the pool starts lazily, shrinks
+// when asked, and never keeps a finished Node script alive.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ArgumentError, array, config, type DType, lax, type NDArray, np } from "@jaxts/core";
+import { arena, arenaMemoryLimits, compileOnArena } from "../src/backend/wasm-backend/arena.js";
+import { ModuleBuilder } from "../src/backend/wasm/index.js";
+import { dotGeneralWasmStats } from "../src/backend/wasm-backend/dot-general.js";
+import { parallelFor, registerParallelKernel, threadPoolStats } from "../src/backend/wasm-backend/threads/pool.js";
+import { thrown } from "./helpers/thrown.js";
+
+const initialThreads = config.get().threads;
+const saved = { ...dotGeneralWasmStats };
+
+/** Deterministic pseudo-random data in [-1, 1). */
+function data(shape: readonly number[], dtype: DType, seed: number): NDArray {
+  let s = seed >>> 0 || 1;
+  const n = shape.reduce((p, d) => p * d, 1);
+  const xs = Array.from({ length: n }, () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return (2 * s) / 2 ** 32 - 1;
+  });
+  return array(xs, { dtype }).reshape([...shape]);
+}
+
+/** f's result bytes with `threads` threads on the wasm backend. */
+function withThreads(threads: number, f: () => NDArray): Float32Array | Float64Array {
+  config.set({ backend: "wasm", threads });
+  return f().toTypedArray() as Float32Array | Float64Array;
+}
+
+describe("config.set({ threads })", () => {
+  afterEach(() => config.set({ threads: initialThreads }));
+
+  it("defaults to the available cores and reads back what was set", () => {
+    expect(Number.isInteger(initialThreads) && initialThreads >= 1).toBe(true);
+    config.set({ threads: 3 });
+    expect(config.get().threads).toBe(3);
+  });
+
+  it("threads that is not an integer ≥ 1 is an ArgumentError naming config.set, and changes nothing", () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      const e = thrown(() => config.set({ threads: bad }));
+      expect(e).toBeInstanceOf(ArgumentError);
+      expect(e.message).toMatch(/config\.set/);
+      expect(e.message).toMatch(/threads/);
+    }
+    expect(thrown(() => config.set({ threads: "2" as unknown as number }))).toBeInstanceOf(ArgumentError);
+    expect(config.get().threads).toBe(initialThreads);
+  });
+});
+
+describe.runIf(arena().shared)("the wasm thread pool", () => {
+  beforeAll(() => {
+    // Every product is split, however small (the default threshold keeps small ones whole).
+    dotGeneralWasmStats.minMacs = 0;
+    dotGeneralWasmStats.parallelMinMacs = 0;
+  });
+  afterAll(() => Object.assign(dotGeneralWasmStats, { minMacs: saved.minMacs, parallelMinMacs: saved.parallelMinMacs }));
+  afterEach(() => config.set({ backend: "js", threads: initialThreads }));
+
+  it("a matmul split over 2 threads equals the 1-thread matmul bit for bit (f32 and f64, transposed forms, batches)", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const a = data([67, 129], dtype, 3);
+      const b = data([129, 45], dtype, 4);
+      const bt = data([45, 129], dtype, 5);
+      const batched = [data([3, 33, 20], dtype, 6), data([3, 20, 41], dtype, 7)] as const;
+      const cases: (() => NDArray)[] = [
+        () => np.matmul(a, b),
+        () => lax.dotGeneral(a, bt, [[[1], [1]], [[], []]]), // A·Bᵀ
+        () => lax.dotGeneral(b, b, [[[0], [0]], [[], []]]), // Aᵀ·B
+        () => np.matmul(batched[0], batched[1]),
+        () => np.matmul(a, data([129], dtype, 12)), // matrix·vector
+      ];
+      for (const f of cases) expect(withThreads(2, f)).toEqual(withThreads(1, f));
+    }
+  });
+
+  it("with threads: 2 part of a big product runs on a worker (its chunk counter moves)", () => {
+    const a = data([256, 256], "float32", 8);
+    const before = threadPoolStats().chunksOnWorkers;
+    // The calling thread and the worker claim chunks as they come; over a few products the
+    // worker gets some unless the OS never runs it.
+    for (let i = 0; i < 20 && threadPoolStats().chunksOnWorkers === before; i++) withThreads(2, () => np.matmul(a, a));
+    expect(threadPoolStats().workers).toBe(1);
+    expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
+  });
+
+  it("a kernel module built after the workers started (f64 after f32) reaches them", () => {
+    const f32 = data([40, 40], "float32", 9);
+    withThreads(2, () => np.matmul(f32, f32));
+    const f64 = data([96, 96], "float64", 10);
+    const f = () => np.matmul(f64, f64);
+    expect(withThreads(2, f)).toEqual(withThreads(1, f));
+  });
+
+  it("a product that grows the shared arena after the workers started is computed right by them", () => {
+    const small = data([16, 16], "float32", 13);
+    withThreads(2, () => np.matmul(small, small));
+    const bytesBefore = arena().memory.buffer.byteLength;
+    const a = data([400, 300], "float32", 14);
+    const b = data([300, 400], "float32", 15);
+    const f = () => np.matmul(a, b);
+    const split = withThreads(2, f);
+    expect(arena().memory.buffer.byteLength).toBeGreaterThan(bytesBefore);
+    expect(split).toEqual(withThreads(1, f));
+  });
+
+  it("parallelFor runs any registered (start, end, ...args) kernel over the whole range, exactly once per index", () => {
+    // fill(start, end, at, value): i32 words at..: word i += value + i, for i in [start, end).
+    const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
+    m.addFunction("fill", { params: { start: "i32", end: "i32", at: "i32", value: "i32" }, export: true }, (b, p) => {
+      const i = b.newLocal("i32", "i");
+      const addr = b.newLocal("i32", "addr");
+      b.forRange(i, p.start, p.end, () => {
+        b.local.set(addr, () => b.i32.add(p.at, () => b.i32.shl(i, 2)));
+        b.i32.store(addr, () => b.i32.add(() => b.i32.load(addr), () => b.i32.add(p.value, i)));
+      });
+    });
+    const { module, instance } = compileOnArena(m);
+    const fill = registerParallelKernel(module, instance, "fill");
+    config.set({ threads: 2 });
+    const n = 100_003;
+    const mem = arena();
+    mem.reset();
+    const at = mem.reserve(4 * n);
+    const words = () => new Int32Array(mem.memory.buffer, at, n);
+    words().fill(0);
+    const before = threadPoolStats().chunksOnWorkers;
+    for (let round = 0; round < 10 && threadPoolStats().chunksOnWorkers === before; round++) {
+      words().fill(0);
+      parallelFor(fill, n, [at, 7], 4);
+    }
+    expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
+    const got = words();
+    const wrong = got.findIndex((v, i) => v !== 7 + i);
+    expect(wrong).toBe(-1);
+
+    // A kernel that traps on every thread is an error, and leaves the pool working.
+    const t = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
+    t.addFunction("trap", { params: { start: "i32", end: "i32" }, export: true }, (b) => {
+      b.unreachable();
+    });
+    const trapped = compileOnArena(t);
+    const trap = registerParallelKernel(trapped.module, trapped.instance, "trap");
+    expect(() => parallelFor(trap, 1000, [])).toThrow();
+    words().fill(0);
+    parallelFor(fill, n, [at, 7], 4);
+    expect(words().findIndex((v, i) => v !== 7 + i)).toBe(-1);
+  });
+
+  it("threads: 1 stops the workers and runs everything on the calling thread", () => {
+    const a = data([64, 64], "float32", 11);
+    withThreads(2, () => np.matmul(a, a));
+    expect(threadPoolStats().workers).toBe(1);
+    config.set({ threads: 1 });
+    expect(threadPoolStats().workers).toBe(0);
+    const before = threadPoolStats().chunksOnWorkers;
+    withThreads(1, () => np.matmul(a, a));
+    expect(threadPoolStats()).toMatchObject({ workers: 0, chunksOnWorkers: before });
+  });
+});
+
+describe.runIf(arena().shared)("the thread pool and the Node process", () => {
+  it("a Node script that does a big matmul on wasm (starting a worker) exits promptly when done", () => {
+    const root = fileURLToPath(new URL("../../..", import.meta.url));
+    const script = [
+      'import { config, np } from "@jaxts/core";',
+      'import { threadPoolStats } from "./packages/core/src/backend/wasm-backend/threads/pool.ts";',
+      'config.set({ backend: "wasm", threads: 2 });',
+      "const a = np.ones([512, 512]);",
+      "const c = np.matmul(a, a).toTypedArray();",
+      "console.log(JSON.stringify({ c0: c[0], workers: threadPoolStats().workers }));",
+    ].join("\n");
+    const started = Date.now();
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--conditions=@jaxts/source", "--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.signal).toBe(null);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toEqual({ c0: 512, workers: 1 });
+    // Loading TypeScript through tsx takes a few seconds here; a worker that kept the process
+    // alive would hold it until the 60 s timeout.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
