@@ -3,6 +3,7 @@
 // as that equation's own wasm kernel does, so jit(f) equals f evaluated eagerly on wasm bit for
 // bit (at sizes where eager runs every primitive on wasm), and lower().asText() shows it.
 import { array, config, type NDArray, nn, np } from "@jaxts/core";
+import { threadPoolStats } from "../packages/core/src/backend/wasm-backend/index.js";
 import { fc, test } from "@fast-check/vitest";
 import { grad, jit, valueAndGrad } from "@jaxts/transforms";
 import { afterEach, describe, expect, it } from "vitest";
@@ -68,6 +69,18 @@ describe("jit fusion on the wasm backend", () => {
     const [, g] = vg(x);
     const [, g0] = valueAndGrad(w3)(x);
     expect(bits(g)).toEqual(bits(g0));
+  });
+
+  it("a big fused kernel splits across the worker pool and gives the same bits as one thread", () => {
+    config.set({ backend: "wasm", threads: 1 });
+    const big = array(Array.from({ length: 1 << 18 }, (_, i) => Math.sin(i * 0.01) * 4), { dtype: "float32" });
+    const vg = jit(valueAndGrad(w3));
+    const [, one] = vg(big);
+    config.set({ threads: 2 });
+    const before = threadPoolStats().chunksOnWorkers;
+    const [, two] = vg(big);
+    expect(bits(two)).toEqual(bits(one));
+    if (threadPoolStats().shared) expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
   });
 
   const unaryOps = [np.tanh, np.exp, np.sin, np.negative, np.abs, np.sqrt, np.log1p, nn.sigmoid, (a: NDArray) => np.square(a).mul(0.5)] as const;

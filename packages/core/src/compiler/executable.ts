@@ -6,12 +6,12 @@
 // transformations a pjit is rewritten instead (its JVP, split and transpose are pjits again)
 // and compiled when finally run.
 import { ConcreteArray, bufferOf, type NDArray } from "../array.js";
-import type { WasmElementwise } from "../backend/scalar/wasm.js";
-import { STEP_BYTES, wasmFused } from "../backend/scalar/wasm.js";
+import { type ElementwiseKernel, STEP_BYTES, wasmFused } from "../backend/scalar/wasm.js";
+import { parallelFor } from "../backend/wasm-backend/threads/pool.js";
 import { scalarType } from "../backend/scalar/primitives.js";
 import { activeBackend } from "../backend/registry.js";
 import { arena } from "../backend/wasm-backend/arena.js";
-import { copyIn } from "../backend/wasm-backend/elementwise.js";
+import { copyIn, PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
 import { debugNansEnabled } from "../config.js";
 import { allocate } from "../dtype.js";
 import { bindEqn, literalArray } from "../ir/eval.js";
@@ -48,7 +48,7 @@ function compile(source: Jaxpr): Executable {
   const optimized = optimizeJaxpr(source);
   if (checkPasses) typecheckJaxpr(optimized);
   const steps = planFusion(optimized);
-  const kernels = new Map<FusedGroup, WasmElementwise>();
+  const kernels = new Map<FusedGroup, ElementwiseKernel>();
   const program: readonly Step[] = steps;
   const eqnSteps: readonly Step[] = optimized.eqns.map((eqn) => ({ kind: "eqn", eqn }));
   return {
@@ -61,7 +61,7 @@ function compile(source: Jaxpr): Executable {
   };
 }
 
-function runSteps(jaxpr: Jaxpr, steps: readonly Step[], args: readonly NDArray[], kernels: Map<FusedGroup, WasmElementwise>): NDArray[] {
+function runSteps(jaxpr: Jaxpr, steps: readonly Step[], args: readonly NDArray[], kernels: Map<FusedGroup, ElementwiseKernel>): NDArray[] {
   const env = new VarEnv<NDArray>(varLayout(jaxpr));
   const read = (a: Atom): NDArray => (a instanceof Literal ? literalArray(a) : env.get(a)!);
   jaxpr.inVars.forEach((v, i) => env.set(v, args[i]!));
@@ -83,8 +83,9 @@ function runSteps(jaxpr: Jaxpr, steps: readonly Step[], args: readonly NDArray[]
   return jaxpr.outs.map(read);
 }
 
+
 /** One fused group: operands copied into the arena, one kernel call, results copied out. */
-function runFused(g: FusedGroup, kernel: WasmElementwise, inputs: readonly NDArray[]): NDArray[] {
+function runFused(g: FusedGroup, kernel: ElementwiseKernel, inputs: readonly NDArray[]): NDArray[] {
   const size = g.shape.reduce((a, b) => a * b, 1);
   const steps = Math.ceil(size / 4);
   const a = arena();
@@ -93,7 +94,10 @@ function runFused(g: FusedGroup, kernel: WasmElementwise, inputs: readonly NDArr
   // A rank-0 operand is splatted (stride 0); the others have the group's shape.
   for (const x of inputs) args.push(...copyIn(bufferOf(x as ConcreteArray), x.aval, steps));
   const at = g.outputs.map((v) => a.reserve(Math.max(steps * STEP_BYTES[scalarType(v.aval.dtype)], 16)));
-  kernel(...args, ...at, steps);
+  // Big kernels split across the worker pool (PARALLEL_STEPS, measured); results do not
+  // depend on the split: each step is computed the same way on any thread.
+  if (kernel.parallel !== undefined && steps >= PARALLEL_STEPS) parallelFor(kernel.parallel, steps, [...args, ...at]);
+  else kernel.run(...args, ...at, steps);
   return g.outputs.map((v, i) => {
     const out = allocate(v.aval.dtype, size);
     a.copyOut(at[i]!, out);

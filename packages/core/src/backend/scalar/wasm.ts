@@ -17,6 +17,7 @@
 // several results: (p0, s0, …, po0, po1, …, steps).
 import type { FunctionBuilder, FunctionRef, Local, WasmExportedFunction, WasmMemory } from "../wasm/index.js";
 import { exportedFunction, instantiateWasm, ModuleBuilder } from "../wasm/index.js";
+import { compileWasm } from "../wasm/js-api.js";
 import {
   emitCosF64, emitErfF32, emitExpF32, emitExpF64, emitExpm1F64, emitLog1pF64, emitLogF32, emitLogF64,
   emitLogisticF32, emitLogisticF64, emitSinF64, emitTanhF32, emitTanhF64, SIN_COS_BOUND,
@@ -24,7 +25,8 @@ import {
 import { emitAcosF64ForF32, emitAsinF64ForF32, emitAtanF64ForF32 } from "../wasm-backend/vector-math.js";
 import { emitCoshF64ForF32, emitPowF64ForF32, emitSinhF64ForF32, emitTanF64ForF32 } from "../wasm-backend/vector-math.js";
 import { type BinaryIntrinsic, type Expr, postOrder, type ScalarType, type UnaryIntrinsic } from "./expr.js";
-import { arenaMemoryLimits } from "../wasm-backend/arena.js";
+import { arena, arenaMemoryLimits } from "../wasm-backend/arena.js";
+import { type ParallelKernel, registerParallelKernel } from "../wasm-backend/threads/pool.js";
 import { scalarCalls, scalarCalls2 } from "./js-loops.js";
 
 type V = Local<"v128">;
@@ -82,6 +84,8 @@ const isFloat = (t: ScalarType): boolean => t === "f32" || t === "f64";
 class Lowering {
   private readonly memo = new Map<Expr, Val>();
   private readonly argVals = new Map<number, Val>();
+  /** The imported (per-lane js) functions this lowering called, by import field name. */
+  readonly usedImports = new Set<string>();
 
   constructor(
     private readonly b: FunctionBuilder,
@@ -398,6 +402,7 @@ class Lowering {
 
   private perLane(fn: FunctionRef, x: V): V {
     const b = this.b;
+    this.usedImports.add(fn.name);
     const r = this.v128();
     for (let lane = 0; lane < 2; lane++) {
       b.local.set(r, () => b.f64x2.replace_lane(lane, lane === 0 ? x : r, () => b.call(fn, () => b.f64x2.extract_lane(lane, x))));
@@ -407,6 +412,7 @@ class Lowering {
 
   private perLane2(fn: FunctionRef, x: V, y: V): V {
     const b = this.b;
+    this.usedImports.add(fn.name);
     const r = this.v128();
     for (let lane = 0; lane < 2; lane++) {
       b.local.set(r, () =>
@@ -435,9 +441,18 @@ class Lowering {
 /** A compiled elementwise kernel: call with (p0, s0, …, po, steps). */
 export type WasmElementwise = WasmExportedFunction;
 
+/** A generated kernel, and its splittable form when it can run on the worker pool. */
+export interface ElementwiseKernel {
+  /** (p0, s0, …, po0, …, steps) on the calling thread. */
+  readonly run: WasmElementwise;
+  /** `range(start, end, p0, s0, …, po0, …)`: steps [start, end), for parallelFor; absent
+   * when the kernel calls back into JS (per-lane intrinsics), which workers cannot. */
+  readonly parallel: ParallelKernel | undefined;
+}
+
 /** Assemble and instantiate the SIMD kernel of `e` over operands of `argTypes`, on `memory`. */
 export function wasmElementwise(e: Expr, argTypes: readonly ScalarType[], memory: WasmMemory): WasmElementwise {
-  return wasmFused([e], argTypes, memory);
+  return wasmFused([e], argTypes, memory).run;
 }
 
 /**
@@ -447,18 +462,40 @@ export function wasmElementwise(e: Expr, argTypes: readonly ScalarType[], memory
  * store would (a fused equation's own result, read through `stored`): they are lowered as
  * roots are, so each fused equation computes exactly what its own kernel computes.
  */
-export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[], memory: WasmMemory, rounded: readonly Expr[] = []): WasmElementwise {
+export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[], memory: WasmMemory, rounded: readonly Expr[] = []): ElementwiseKernel {
+  // First with every intrinsic importable, to learn which ones the lowering really calls per
+  // lane (most have vector emitters); then for real with only those imports, so that a
+  // kernel with none can run on the worker pool (workers have no js functions to import).
+  const used = assembleFused(roots, argTypes, rounded, undefined).used;
+  const { m, fns } = assembleFused(roots, argTypes, rounded, used);
+  // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here
+  // rather than ahead of time by ready().
+  const module = compileWasm(m.build());
+  const instance = instantiateWasm(module, { env: { mem: memory }, m: fns });
+  const parallel = used.size === 0 && arena().shared ? registerParallelKernel(module, instance, "range") : undefined;
+  return { run: exportedFunction(instance, "kernel"), parallel };
+}
+
+/** The fused kernel's module: `kernel` and `range`, importing the intrinsics in `allowed`
+ * (all when undefined); returns the ones the lowering called. */
+function assembleFused(
+  roots: readonly Expr[],
+  argTypes: readonly ScalarType[],
+  rounded: readonly Expr[],
+  allowed: ReadonlySet<string> | undefined,
+): { m: ModuleBuilder; fns: Record<string, (...xs: number[]) => number>; used: Set<string> } {
   // The import must match the arena's memory (shared where the worker pool runs).
   const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
   const imports = new Map<string, FunctionRef>();
   const fns: Record<string, (...xs: number[]) => number> = {};
+  const allow = (field: string): boolean => !imports.has(field) && (allowed === undefined || allowed.has(`m.${field}`));
   for (const root of roots) {
     for (const n of postOrder(root)) {
-      if (n.k === "call" && !imports.has(`u_${n.fn}`)) {
+      if (n.k === "call" && allow(`u_${n.fn}`)) {
         imports.set(`u_${n.fn}`, m.importFunction("m", `u_${n.fn}`, { params: ["f64"], results: ["f64"] }));
         fns[`u_${n.fn}`] = scalarCalls[n.fn];
       }
-      if (n.k === "call2" && !imports.has(`b_${n.fn}`)) {
+      if (n.k === "call2" && allow(`b_${n.fn}`)) {
         imports.set(`b_${n.fn}`, m.importFunction("m", `b_${n.fn}`, { params: ["f64", "f64"], results: ["f64"] }));
         fns[`b_${n.fn}`] = scalarCalls2[n.fn satisfies BinaryIntrinsic];
       }
@@ -472,19 +509,31 @@ export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[
   roots.forEach((_, r) => {
     params[`po${r}`] = "i32";
   });
-  params.steps = "i32";
   const rootSet = new Set([...roots, ...rounded]);
-  m.addFunction("kernel", { params, export: true }, (b, locals) => {
+  const used = new Set<string>();
+  const kernelParams: Record<string, "i32"> = { ...params, steps: "i32" };
+  const rangeParams: Record<string, "i32"> = { start: "i32", end: "i32", ...params };
+  const kernel = m.addFunction("kernel", { params: kernelParams, export: true }, (b, locals) => {
     const ptrs = argTypes.map((_, k) => locals[`p${k}`]!);
     const outs = roots.map((_, r) => locals[`po${r}`]!);
     const i = b.newLocal("i32", "i");
     b.forRange(i, 0, locals.steps!, () => {
       const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports);
       roots.forEach((e, r) => lowering.store(lowering.value(e), e.t, outs[r]!));
+      for (const u of lowering.usedImports) used.add(u);
       argTypes.forEach((_, k) => b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, locals[`s${k}`]!)));
       roots.forEach((e, r) => b.local.set(outs[r]!, () => b.i32.add(outs[r]!, STEP_BYTES[e.t])));
     });
   });
-  const instance = instantiateWasm(m.compile(), { env: { mem: memory }, m: fns });
-  return exportedFunction(instance, "kernel");
+  // range(start, end, …): the same loop over steps [start, end) (pointers advanced by start).
+  m.addFunction("range", { params: rangeParams, export: true }, (b, locals) => {
+    const start = locals.start!;
+    b.call(
+      kernel,
+      ...argTypes.flatMap((_, k) => [() => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(start, locals[`s${k}`]!)), locals[`s${k}`]!]),
+      ...roots.map((e, r) => () => b.i32.add(locals[`po${r}`]!, () => b.i32.mul(start, STEP_BYTES[e.t]))),
+      () => b.i32.sub(locals.end!, start),
+    );
+  });
+  return { m, fns, used };
 }

@@ -12,7 +12,8 @@ import { type ElementwisePrim, arithmeticPrims, bitwisePrims, comparisonPrims, s
 import type { ParamsOf } from "../../primitives/params.js";
 import { paramsKey } from "../js/elementwise.js";
 import { exprOf, scalarType } from "../scalar/primitives.js";
-import { STEP_BYTES, type WasmElementwise, wasmElementwise } from "../scalar/wasm.js";
+import { type ElementwiseKernel, STEP_BYTES, wasmFused } from "../scalar/wasm.js";
+import { parallelFor } from "./threads/pool.js";
 import { arena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { countCall, thresholds } from "./kernel-module.js";
@@ -23,15 +24,18 @@ const TRANSCENDENTAL: ReadonlySet<string> = new Set([
   "pow", "atan2", "rem",
 ]);
 
-const kernels = new Map<string, WasmElementwise>();
+/** Steps (of 4 elements) from which a transcendental kernel is split across threads. */
+export const PARALLEL_STEPS = 1 << 15;
 
-function kernelFor<P extends ElementwisePrim>(prim: P, inAvals: readonly ShapedArray[], params: ParamsOf<P>): WasmElementwise {
+const kernels = new Map<string, ElementwiseKernel>();
+
+function kernelFor<P extends ElementwisePrim>(prim: P, inAvals: readonly ShapedArray[], params: ParamsOf<P>): ElementwiseKernel {
   let key = `${prim}${paramsKey(params)}`;
   for (const a of inAvals) key += a.dtype;
   let k = kernels.get(key);
   if (k === undefined) {
     const dtypes = inAvals.map((a) => a.dtype);
-    k = wasmElementwise(exprOf(prim, dtypes, params), dtypes.map(scalarType), arena().memory);
+    k = wasmFused([exprOf(prim, dtypes, params)], dtypes.map(scalarType), arena().memory);
     kernels.set(key, k);
   }
   return k;
@@ -68,7 +72,10 @@ function defineElementwise<P extends ElementwisePrim>(prim: P): void {
         args.push(...(same >= 0 ? [args[2 * same]!, args[2 * same + 1]!] : copyIn(x, inAvals[k]!, steps)));
       });
       const po = a.reserve(Math.max(steps * STEP_BYTES[scalarType(outAval!.dtype)], 16));
-      kernel(...args, po, steps);
+      // A big transcendental kernel splits across the worker pool (PARALLEL_STEPS); the
+      // memory-bound arithmetic ones gain nothing from a second core here.
+      if (kernel.parallel !== undefined && TRANSCENDENTAL.has(prim) && steps >= PARALLEL_STEPS) parallelFor(kernel.parallel, steps, [...args, po]);
+      else kernel.run(...args, po, steps);
       a.copyOut(po, out!);
       countCall(prim);
     },
