@@ -9,6 +9,7 @@ import { ArgumentError, array, config, type DType, lax, type NDArray, np } from 
 import { arena, arenaMemoryLimits, compileOnArena } from "../src/backend/wasm-backend/arena.js";
 import { ModuleBuilder } from "../src/backend/wasm/index.js";
 import { dotGeneralWasmStats } from "../src/backend/wasm-backend/dot-general.js";
+import { parallelRows } from "../src/backend/wasm-backend/kernel-module.js";
 import { parallelFor, registerParallelKernel, threadPoolStats } from "../src/backend/wasm-backend/threads/pool.js";
 import { thrown } from "./helpers/thrown.js";
 
@@ -90,6 +91,25 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
     for (let i = 0; i < 20 && threadPoolStats().chunksOnWorkers === before; i++) withThreads(2, () => np.matmul(a, a));
     expect(threadPoolStats().workers).toBe(1);
     expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
+  });
+
+  it("row reductions (sum, max) split their rows across threads and equal the 1-thread result bit for bit", () => {
+    const savedRows = { ...parallelRows };
+    parallelRows.minElements = 0;
+    try {
+      for (const dtype of ["float32", "float64"] as const) {
+        const x = data([120, 500], dtype, 9);
+        for (const f of [() => np.sum(x, { axis: 1 }), () => np.max(x, { axis: -1 }), () => np.sum(x.reshape([12, 10, 500]), { axis: [1, 2] })]) {
+          const before = threadPoolStats().chunksOnWorkers;
+          let two = withThreads(2, f);
+          for (let i = 0; i < 20 && threadPoolStats().chunksOnWorkers === before; i++) two = withThreads(2, f);
+          expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
+          expect(two).toEqual(withThreads(1, f));
+        }
+      }
+    } finally {
+      Object.assign(parallelRows, savedRows);
+    }
   });
 
   it("a kernel module built after the workers started (f64 after f32) reaches them", () => {

@@ -4,9 +4,10 @@
 // need not be multiples of 4, have a scalar tail per row. (The elementwise kernels are
 // generated from scalar expressions: elementwise.ts.)
 import type { DType, TypedArray } from "../../dtype.js";
-import { exportedFunction, type FunctionBuilder, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
-import { arena, arenaMemoryLimits, instantiateOnArena } from "./arena.js";
+import { exportedFunction, type FunctionBuilder, type FunctionRef, type Local, ModuleBuilder, type WasmExportedFunction } from "../wasm/index.js";
+import { arena, arenaMemoryLimits, compileOnArena } from "./arena.js";
 import { onReady } from "./ready.js";
+import { type ParallelKernel, parallelFor, registerParallelKernel } from "./threads/pool.js";
 
 export type VecDType = "float32" | "float64" | "int32";
 const SUFFIX: { readonly [D in VecDType]: string } = { float32: "f32", float64: "f64", int32: "i32" };
@@ -41,9 +42,9 @@ function addNeg(m: ModuleBuilder, dt: "float32" | "float64"): void {
  * sums s_k = Σ_i x[4i+k] over the first 4⌊n/4⌋ elements, combined as (s0+s1)+(s2+s3), then
  * the n mod 4 remaining elements added one by one, in order.
  */
-function addSum(m: ModuleBuilder, dt: "f32" | "f64"): void {
+function addSum(m: ModuleBuilder, dt: "f32" | "f64"): FunctionRef {
   const es = dt === "f32" ? 4 : 8;
-  m.addFunction(`sum_${dt}`, { params: { px: "i32", rows: "i32", n: "i32", po: "i32" }, export: true }, (b, { px, rows, n, po }) => {
+  return m.addFunction(`sum_${dt}`, { params: { px: "i32", rows: "i32", n: "i32", po: "i32" }, export: true }, (b, { px, rows, n, po }) => {
     const r = b.newLocal("i32", "r");
     const p = b.newLocal("i32", "p");
     const vend = b.newLocal("i32", "vend");
@@ -86,10 +87,10 @@ function addSum(m: ModuleBuilder, dt: "f32" | "f64"): void {
  * and the tail fold in order. Written in the input dtype to `po`. (Which of +0/−0 the js
  * order keeps is restored by the caller.)
  */
-function addMax(m: ModuleBuilder, dt: "f32" | "f64"): void {
+function addMax(m: ModuleBuilder, dt: "f32" | "f64"): FunctionRef {
   const es = dt === "f32" ? 4 : 8;
   const lanes = 16 / es;
-  m.addFunction(`max_${dt}`, { params: { px: "i32", rows: "i32", n: "i32", po: "i32" }, export: true }, (b, { px, rows, n, po }) => {
+  return m.addFunction(`max_${dt}`, { params: { px: "i32", rows: "i32", n: "i32", po: "i32" }, export: true }, (b, { px, rows, n, po }) => {
     const r = b.newLocal("i32", "r");
     const p = b.newLocal("i32", "p");
     const vend = b.newLocal("i32", "vend");
@@ -126,18 +127,59 @@ function addMax(m: ModuleBuilder, dt: "f32" | "f64"): void {
   });
 }
 
+/**
+ * `${name}_rows(start, end, px, n, po)`: rows [start, end) of a row reduction (each row's
+ * result is computed the same way on any thread), for parallelFor. `outBytes` per row.
+ */
+function addRowRange(m: ModuleBuilder, name: string, fn: FunctionRef, inBytes: number, outBytes: number): void {
+  const params = { start: "i32", end: "i32", px: "i32", n: "i32", po: "i32" } as const;
+  m.addFunction(`${name}_rows`, { params, export: true }, (b, { start, end, px, n, po }) => {
+    b.call(
+      fn,
+      () => b.i32.add(px, () => b.i32.mul(() => b.i32.mul(start, n), inBytes)),
+      () => b.i32.sub(end, start),
+      n,
+      () => b.i32.add(po, () => b.i32.mul(start, outBytes)),
+    );
+  });
+}
+
+const ROW_KERNELS = ["sum_f32", "sum_f64", "max_f32", "max_f64"] as const;
+export type RowKernel = (typeof ROW_KERNELS)[number];
+let rowRanges: ReadonlyMap<RowKernel, ParallelKernel> | undefined;
+
 function buildModule(): Map<string, WasmExportedFunction> {
   const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
   const names: string[] = [nameOf("u", "neg", "float32"), nameOf("u", "neg", "float64")];
   addNeg(m, "float32");
   addNeg(m, "float64");
-  addSum(m, "f32");
-  addSum(m, "f64");
-  addMax(m, "f32");
-  addMax(m, "f64");
-  names.push("sum_f32", "sum_f64", "max_f32", "max_f64");
-  const instance = instantiateOnArena(m);
+  // sum writes one f64 per row; max one element of the input dtype.
+  addRowRange(m, "sum_f32", addSum(m, "f32"), 4, 8);
+  addRowRange(m, "sum_f64", addSum(m, "f64"), 8, 8);
+  addRowRange(m, "max_f32", addMax(m, "f32"), 4, 4);
+  addRowRange(m, "max_f64", addMax(m, "f64"), 8, 8);
+  names.push(...ROW_KERNELS);
+  const { module, instance } = compileOnArena(m);
+  if (arena().shared) rowRanges = new Map(ROW_KERNELS.map((k) => [k, registerParallelKernel(module, instance, `${k}_rows`)]));
   return new Map(names.map((n) => [n, exportedFunction(instance, n)]));
+}
+
+/** Rows from which a row reduction (sum, max) splits its rows across the worker pool, and
+ * elements it must reduce in all. Measured (eager np.sum over the last axis, f32, threads
+ * 1 → 2): 1M elements 0.38 → 0.38 ms, 4M 2.0–2.3 → 1.9–2.0 ms. A reduction is bound by
+ * memory bandwidth and its operand's copy into the arena, so only the biggest gain. */
+export const parallelRows = { minRows: 2, minElements: 1 << 22 };
+
+/**
+ * Runs row kernel `name` over `rows` rows of `n` elements at `px` into `po`: split across the
+ * worker pool when big enough (each row is reduced the same way on any thread, so the bits
+ * do not depend on the split), else on this thread.
+ */
+export function runRows(name: RowKernel, px: number, rows: number, n: number, po: number): void {
+  const f = wasmFn(name);
+  const par = rowRanges?.get(name);
+  if (par !== undefined && rows >= parallelRows.minRows && rows * n >= parallelRows.minElements) parallelFor(par, rows, [px, n, po]);
+  else f(px, rows, n, po);
 }
 
 export const nameOf = (kind: string, op: string, dt: VecDType): string => `${kind}_${op}_${SUFFIX[dt]}`;

@@ -12,7 +12,7 @@ import type { ShapedArray } from "../../aval.js";
 import { arena } from "./arena.js";
 import type { TypedArray } from "../../dtype.js";
 import { defineWasmKernel, type WasmKernel } from "./backend.js";
-import { copyInPadded, countCall, thresholds, wasmFn } from "./kernel-module.js";
+import { copyInPadded, countCall, runRows, thresholds } from "./kernel-module.js";
 import { reduceAnyAxes, reduceByRows, supportsAnyAxes, supportsRows } from "./reduce-axes.js";
 
 /** The row length when `axes` are the trailing axes of `aval` (in any order), else undefined. */
@@ -55,7 +55,7 @@ defineWasmKernel(
   rowReduction("sum", (_x, xa, px, rows, n, out) => {
     const a = arena();
     const po = a.reserve(rows * 8);
-    wasmFn(xa.dtype === "float32" ? "sum_f32" : "sum_f64")(px, rows, n, po);
+    runRows(xa.dtype === "float32" ? "sum_f32" : "sum_f64", px, rows, n, po);
     // Float64 → the output dtype (a Float32Array store rounds to nearest even).
     out.set(new Float64Array(a.memory.buffer, po, rows));
   }),
@@ -66,7 +66,7 @@ defineWasmKernel(
   rowReduction("max", (x, xa, px, rows, n, out) => {
     const a = arena();
     const po = a.reserve(rows * x.BYTES_PER_ELEMENT);
-    wasmFn(xa.dtype === "float32" ? "max_f32" : "max_f64")(px, rows, n, po);
+    runRows(xa.dtype === "float32" ? "max_f32" : "max_f64", px, rows, n, po);
     a.copyOut(po, out);
     // A max of 0: js keeps the first zero of the row (its sign), lanes may have kept another.
     for (let r = 0; r < rows; r++) {
