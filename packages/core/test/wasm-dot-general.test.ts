@@ -3,29 +3,16 @@
 // of backward passes — equals the js backend within f32/f64 accumulation rounding, exactly
 // for small integers, and the kernel really runs (its call counter moves).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { array, config, type DType, lax, type NDArray, np, ShapedArray, wasmBackend } from "@jaxts/core";
+import { config, type DType, lax, type NDArray, np, ShapedArray, wasmBackend } from "@jaxts/core";
 import { grad } from "@jaxts/transforms";
 import { dotGeneralWasmStats } from "../src/backend/wasm-backend/dot-general.js";
+import { randomArray } from "./helpers/wasm.js";
 
 type DimNums = readonly [readonly [readonly number[], readonly number[]], readonly [readonly number[], readonly number[]]];
 
 const SIZES = [1, 3, 4, 7, 8, 9, 17, 64, 257];
 const EPS: Record<"float32" | "float64", number> = { float32: 2 ** -23, float64: 2 ** -52 };
 
-/** Deterministic pseudo-random data in [-1, 1) (or small integers in [-3, 3]). */
-function data(shape: readonly number[], dtype: DType, seed: number, integers = false): NDArray {
-  let s = seed >>> 0 || 1;
-  const n = shape.reduce((p, d) => p * d, 1);
-  const xs = Array.from({ length: n }, () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    const u = s / 2 ** 32;
-    return integers ? Math.floor(u * 7) - 3 : 2 * u - 1;
-  });
-  return array(xs, { dtype }).reshape([...shape]);
-}
 
 const onJs = <T>(f: () => T): T => {
   const before = config.get().backend;
@@ -67,8 +54,8 @@ function expectWithinRounding(got: NDArray, want: NDArray, scale: NDArray, K: nu
 }
 
 function checkDot(f: (a: NDArray, b: NDArray) => NDArray, aShape: readonly number[], bShape: readonly number[], K: number, dtype: DType, calls = 1): void {
-  const a = data(aShape, dtype, 11 + aShape.length);
-  const b = data(bShape, dtype, 23 + bShape.length);
+  const a = randomArray(aShape, dtype, 11 + aShape.length);
+  const b = randomArray(bShape, dtype, 23 + bShape.length);
   const { got, want, scale } = onBoth(f, a, b, calls);
   expectWithinRounding(got, want, scale, K);
 }
@@ -108,8 +95,8 @@ describe("wasm dot_general equals the js backend", () => {
   it("small-integer operands give exactly the js result (every partial sum is exact)", () => {
     for (const dtype of ["float32", "float64"] as const) {
       for (const [m, k, n] of [[7, 9, 17], [64, 257, 3], [9, 300, 64], [1, 1, 1]] as const) {
-        const a = data([m, k], dtype, 5, true);
-        const b = data([k, n], dtype, 6, true);
+        const a = randomArray([m, k], dtype, 5, true);
+        const b = randomArray([k, n], dtype, 6, true);
         config.set({ backend: "wasm" });
         const got = np.matmul(a, b).toTypedArray();
         const want = onJs(() => np.matmul(a, b).toTypedArray());
@@ -169,9 +156,9 @@ describe("wasm dot_general equals the js backend", () => {
     for (const [as, bs] of [[[0, 5], [5, 3]], [[4, 0], [0, 3]], [[4, 5], [5, 0]], [[0, 4, 5], [0, 5, 3]]] as const) {
       config.set({ backend: "wasm" });
       const before = dotGeneralWasmStats.calls;
-      const got = np.matmul(data(as, "float32", 1), data(bs, "float32", 2));
+      const got = np.matmul(randomArray(as, "float32", 1), randomArray(bs, "float32", 2));
       expect(dotGeneralWasmStats.calls).toBe(before);
-      const want = onJs(() => np.matmul(data(as, "float32", 1), data(bs, "float32", 2)));
+      const want = onJs(() => np.matmul(randomArray(as, "float32", 1), randomArray(bs, "float32", 2)));
       expect(got.shape).toEqual(want.shape);
       expect(got.toTypedArray()).toEqual(want.toTypedArray());
     }
@@ -180,8 +167,8 @@ describe("wasm dot_general equals the js backend", () => {
   it("the gradient of a matmul loss (the A·Bᵀ and Aᵀ·B forms) equals js", () => {
     const loss = (w: NDArray, x: NDArray): NDArray => np.sum(np.tanh(np.matmul(x, w)));
     for (const [n, k, m] of [[17, 9, 8], [64, 33, 65]] as const) {
-      const w = data([k, m], "float32", 3);
-      const x = data([n, k], "float32", 4);
+      const w = randomArray([k, m], "float32", 3);
+      const x = randomArray([n, k], "float32", 4);
       config.set({ backend: "wasm" });
       const before = dotGeneralWasmStats.calls;
       const [gw, gx] = grad(loss, { argnums: [0, 1] })(w, x) as [NDArray, NDArray];
@@ -207,8 +194,8 @@ describe("the wasm dot_general kernel", () => {
     const params = { dimension_numbers: [[[1], [0]], [[], []]] } as const;
     const out = new Float32Array(9 * 7).fill(Number.NaN);
     for (const seed of [1, 2]) {
-      const a = data([9, 17], "float32", seed, true);
-      const b = data([17, 7], "float32", seed + 10, true);
+      const a = randomArray([9, 17], "float32", seed, true);
+      const b = randomArray([17, 7], "float32", seed + 10, true);
       wasmBackend.run("dot_general", [a.toTypedArray(), b.toTypedArray()], [la, ra], params, [outAval], [out]);
       expect(out).toEqual(onJs(() => np.matmul(a, b).toTypedArray()));
     }
@@ -240,9 +227,9 @@ describe("the wasm dot_general kernel", () => {
       expect(wasmBackend.supports("dot_general", avals(4096, 4096, 8, "float32"), mm)).toBe(true);
       config.set({ backend: "wasm" });
       const before = dotGeneralWasmStats.calls;
-      np.matmul(data([64, 64], "float32", 1), data([64, 64], "float32", 2));
-      np.matmul(data([2, 3], "float32", 1), data([3, 2], "float32", 2));
-      np.matmul(data([64, 64], "int32", 1, true), data([64, 64], "int32", 2, true));
+      np.matmul(randomArray([64, 64], "float32", 1), randomArray([64, 64], "float32", 2));
+      np.matmul(randomArray([2, 3], "float32", 1), randomArray([3, 2], "float32", 2));
+      np.matmul(randomArray([64, 64], "int32", 1, true), randomArray([64, 64], "int32", 2, true));
       // The float kernel's counter: the int32 product ran dot-int.ts's kernel instead.
       expect(dotGeneralWasmStats.calls - before).toBe(1);
     } finally {

@@ -9,49 +9,17 @@ import { valueAndGrad } from "@jaxts/transforms";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { kernelCalls, thresholds } from "../src/backend/wasm-backend/kernel-module.js";
-import { onBoth, orderedBits, runEverySizeOnWasm } from "./helpers/wasm.js";
+import { exactly, maxUlp, onBoth, runEverySizeOnWasm, specialData } from "./helpers/wasm.js";
 
 const SIZES = [0, 1, 3, 4, 5, 17, 1000, 100001];
 /** The thresholds as shipped (runEverySizeOnWasm lowers them for this file). */
 const saved = { ...thresholds };
 runEverySizeOnWasm();
 
-/** Deterministic data with the special values every kernel must get right. */
-function data(n: number, dtype: DType, seed: number): TypedArray {
-  const specials = dtype === "int32" ? [0, -1, 1, 2147483647, -2147483648, 65536] : [0, -0, 1, -1, Infinity, -Infinity, NaN, 1e-40, -3e-39, 3e38, -7.5, 0.5];
-  let s = seed * 2654435761 + 1;
-  const next = (): number => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
-  const out = dtype === "float32" ? new Float32Array(n) : dtype === "float64" ? new Float64Array(n) : new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = next();
-    out[i] = u < 0.2 ? specials[Math.floor(next() * specials.length)]! : dtype === "int32" ? Math.floor((next() - 0.5) * 2 ** 32) : (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4);
-  }
-  return out;
-}
 
 
-/** Values with −0 and NaN made explicit, so equality is Object.is per element. */
-const exactly = (a: TypedArray): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
 
 
-/** Largest distance in units in the last place (NaN must match NaN). */
-function maxUlp(ref: TypedArray, got: TypedArray, dtype: DType): number {
-  let worst = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const r = ref[i]!;
-    const g = got[i]!;
-    if (Number.isNaN(r) || Number.isNaN(g)) {
-      if (Number.isNaN(r) !== Number.isNaN(g)) return Number.POSITIVE_INFINITY;
-      continue;
-    }
-    const d = orderedBits(r, dtype) - orderedBits(g, dtype);
-    worst = Math.max(worst, Number(d < 0n ? -d : d));
-  }
-  return worst;
-}
 
 const BINARY = { add: lax.add, sub: lax.sub, mul: lax.mul, div: lax.div, max: lax.max, min: lax.min } as const;
 const INT_BINARY = ["add", "sub", "mul", "max", "min"] as const;
@@ -61,9 +29,9 @@ describe("wasm binary kernels equal js exactly", () => {
     for (const prim of dtype === "int32" ? INT_BINARY : (Object.keys(BINARY) as (keyof typeof BINARY)[])) {
       it(`${prim} on ${dtype}: full, rank-0 left, rank-0 right and identical operands, every size`, () => {
         for (const n of SIZES) {
-          const x = array(data(n, dtype, 1), { dtype });
-          const y = array(data(n, dtype, 2), { dtype });
-          const s = array(data(1, dtype, 3 + n), { dtype }).reshape([]);
+          const x = array(specialData(n, dtype, 1), { dtype });
+          const y = array(specialData(n, dtype, 2), { dtype });
+          const s = array(specialData(1, dtype, 3 + n), { dtype }).reshape([]);
           for (const [a, b] of [
             [x, y],
             [s, y],
@@ -95,7 +63,7 @@ describe("wasm unary kernels", () => {
     for (const prim of dtype === "int32" ? (["neg", "abs", "square"] as const) : (Object.keys(EXACT_UNARY) as (keyof typeof EXACT_UNARY)[])) {
       it(`${prim} on ${dtype} equals js exactly at every size`, () => {
         for (const n of SIZES) {
-          const x = array(data(n, dtype, 7), { dtype });
+          const x = array(specialData(n, dtype, 7), { dtype });
           const [ref, got] = onBoth(prim, () => EXACT_UNARY[prim](x));
           expect(exactly(got)).toEqual(exactly(ref));
         }
@@ -109,7 +77,7 @@ describe("wasm unary kernels", () => {
   for (const prim of Object.keys(ULP) as (keyof typeof ULP)[]) {
     it(`f32 ${prim} is within ${ULP[prim]} ulp of js at every size`, () => {
       for (const n of SIZES) {
-        const x = array(data(n, "float32", 11), { dtype: "float32" });
+        const x = array(specialData(n, "float32", 11), { dtype: "float32" });
         const [ref, got] = onBoth(prim, () => TRANSCENDENTAL[prim](x));
         expect(maxUlp(ref, got, "float32")).toBeLessThanOrEqual(ULP[prim]);
       }
@@ -133,7 +101,7 @@ describe("wasm unary kernels", () => {
   for (const prim of Object.keys(ULP64) as (keyof typeof ULP64)[]) {
     it(`f64 ${prim} is within ${ULP64[prim]} ulp of js at every size and for any f64 (±0, ±Inf, NaN, denormals, huge)`, () => {
       for (const n of SIZES) {
-        const x = array(data(n, "float64", 17), { dtype: "float64" });
+        const x = array(specialData(n, "float64", 17), { dtype: "float64" });
         const [ref, got] = onBoth(prim, () => TRANSCENDENTAL[prim](x));
         expect(maxUlp(ref, got, "float64")).toBeLessThanOrEqual(ULP64[prim]);
       }
@@ -167,11 +135,11 @@ describe("wasm select_n and convert_element_type", () => {
   for (const dtype of ["float32", "float64", "int32"] as const) {
     it(`select on ${dtype} with full and rank-0 predicate and cases equals js at every size`, () => {
       for (const n of SIZES) {
-        const pred = array(Uint8Array.from(data(n, "int32", 5), (v) => (v & 1 ? 1 : 0)), { dtype: "bool" });
+        const pred = array(Uint8Array.from(specialData(n, "int32", 5), (v) => (v & 1 ? 1 : 0)), { dtype: "bool" });
         const p0 = array(new Uint8Array([1]), { dtype: "bool" }).reshape([]);
-        const t = array(data(n, dtype, 8), { dtype });
-        const f = array(data(n, dtype, 9), { dtype });
-        const s = array(data(1, dtype, 10), { dtype }).reshape([]);
+        const t = array(specialData(n, dtype, 8), { dtype });
+        const f = array(specialData(n, dtype, 9), { dtype });
+        const s = array(specialData(1, dtype, 10), { dtype }).reshape([]);
         for (const [p, a, b] of [
           [pred, t, f],
           [pred, s, f],
@@ -187,8 +155,8 @@ describe("wasm select_n and convert_element_type", () => {
 
   it("f32 → f64 and f64 → f32 (round to nearest even) equal js at every size", () => {
     for (const n of SIZES) {
-      const x32 = array(data(n, "float32", 12), { dtype: "float32" });
-      const x64 = array(data(n, "float64", 13), { dtype: "float64" });
+      const x32 = array(specialData(n, "float32", 12), { dtype: "float32" });
+      const x64 = array(specialData(n, "float64", 13), { dtype: "float64" });
       const [r1, g1] = onBoth("convert_element_type", () => lax.convertElementType(x32, "float64"));
       expect(exactly(g1)).toEqual(exactly(r1));
       const [r2, g2] = onBoth("convert_element_type", () => lax.convertElementType(x64, "float32"));
@@ -198,7 +166,7 @@ describe("wasm select_n and convert_element_type", () => {
 });
 
 describe("wasm reductions over the last axis and over all axes", () => {
-  const finite = (n: number, dtype: DType, seed: number): TypedArray => data(n, dtype, seed).map((v) => (Number.isFinite(v) && Math.abs(v) < 1e30 ? v : 0.25));
+  const finite = (n: number, dtype: DType, seed: number): TypedArray => specialData(n, dtype, seed).map((v) => (Number.isFinite(v) && Math.abs(v) < 1e30 ? v : 0.25));
   for (const dtype of ["float32", "float64"] as const) {
     it(`reduce_sum on ${dtype} matches js within the rounding of its summation order`, () => {
       for (const n of SIZES) {
@@ -219,7 +187,7 @@ describe("wasm reductions over the last axis and over all axes", () => {
 
     it(`reduce_max on ${dtype} equals js exactly (NaN wins, first of ±0 kept)`, () => {
       for (const n of SIZES) {
-        const x = array(data(n, dtype, 31), { dtype });
+        const x = array(specialData(n, dtype, 31), { dtype });
         if (n === 0) continue;
         const [ref, got] = onBoth("reduce_max", () => lax.reduceMax(x, [0]));
         expect(exactly(got)).toEqual(exactly(ref));
@@ -234,7 +202,7 @@ describe("wasm reductions over the last axis and over all axes", () => {
   }
 
   it("a reduction over a leading axis runs on wasm (reduce-axes.ts) and equals js bit for bit", () => {
-    const x = array(data(4000, "float32", 41), { dtype: "float32" }).reshape([40, 100]);
+    const x = array(specialData(4000, "float32", 41), { dtype: "float32" }).reshape([40, 100]);
     config.set({ backend: "js" });
     const ref = lax.reduceMax(x, [0]).toTypedArray();
     config.set({ backend: "wasm" });
@@ -247,8 +215,8 @@ describe("wasm reductions over the last axis and over all axes", () => {
 
 describe("wasm kernels in use", () => {
   it("reuse of the arena across calls of different sizes gives each call its own correct result", () => {
-    const big = array(data(100001, "float32", 51), { dtype: "float32" });
-    const small = array(data(5, "float32", 52), { dtype: "float32" });
+    const big = array(specialData(100001, "float32", 51), { dtype: "float32" });
+    const small = array(specialData(5, "float32", 52), { dtype: "float32" });
     config.set({ backend: "js" });
     const refs = [lax.exp(big), lax.exp(small), lax.add(small, small), lax.exp(big)].map((a) => a.toTypedArray());
     config.set({ backend: "wasm" });

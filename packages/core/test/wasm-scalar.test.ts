@@ -13,7 +13,7 @@ import { arg, type Expr, lit, type ScalarType, stored, substitute } from "../src
 import { jsElementwise } from "../src/backend/scalar/js.js";
 import { exprOf } from "../src/backend/scalar/primitives.js";
 import { STEP_BYTES, wasmElementwise } from "../src/backend/scalar/wasm.js";
-import { onBoth, orderedBits, runEverySizeOnWasm } from "./helpers/wasm.js";
+import { exactly, maxUlp, onBoth, runEverySizeOnWasm, specialData } from "./helpers/wasm.js";
 
 runEverySizeOnWasm();
 
@@ -26,41 +26,8 @@ export const MAX_ULP: { readonly [D in Float]: Partial<Record<ElementwisePrim, n
   float64: { exp: 2, log: 1, tanh: 4, logistic: 2, log1p: 2, expm1: 3, sin: 2, cos: 2 },
 };
 
-/** Deterministic data with the special values of each dtype. */
-function data(n: number, dtype: DType, seed: number): TypedArray {
-  const specials =
-    dtype === "bool" ? [0, 1] : dtype === "int32" ? [0, -1, 1, 2, 31, 32, 33, -32, 2147483647, -2147483648, 65536, 3] : [0, -0, 1, -1, 0.5, -0.5, 2.5, -1.5, Infinity, -Infinity, NaN, 1e-40, -3e-39, 3e38, -7.5, 1e10, -3e9, 0.999];
-  let s = seed * 2654435761 + 1;
-  const next = (): number => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
-  const out = dtype === "float32" ? new Float32Array(n) : dtype === "float64" ? new Float64Array(n) : dtype === "int32" ? new Int32Array(n) : new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = next();
-    if (dtype === "bool") out[i] = u < 0.5 ? 1 : 0;
-    else if (u < 0.3) out[i] = specials[Math.floor(next() * specials.length)]!;
-    else if (dtype === "int32") out[i] = next() < 0.5 ? Math.floor((next() - 0.5) * 100) : Math.floor((next() - 0.5) * 2 ** 32);
-    else out[i] = (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4);
-  }
-  return out;
-}
 
-const exactly = (a: TypedArray): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
 
-function maxUlp(ref: TypedArray, got: TypedArray, dtype: DType): number {
-  let worst = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const [r, g] = [ref[i]!, got[i]!];
-    if (Number.isNaN(r) || Number.isNaN(g)) {
-      if (Number.isNaN(r) !== Number.isNaN(g)) return Number.POSITIVE_INFINITY;
-      continue;
-    }
-    const d = orderedBits(r, dtype) - orderedBits(g, dtype);
-    worst = Math.max(worst, Number(d < 0n ? -d : d));
-  }
-  return worst;
-}
 
 /** Whether the primitive's shape/dtype rule accepts these operands (js decides). */
 function allowed(f: () => NDArray): boolean {
@@ -92,9 +59,9 @@ describe("every elementwise primitive runs on wasm for every dtype and equals js
     it(`${prim}: every allowed dtype, every size, exact or within its stated ulp`, () => {
       let ran = 0;
       for (const dtype of DTYPES) {
-        if (!allowed(() => bind1(prim, [array(data(1, dtype, 1), { dtype })], {}))) continue;
+        if (!allowed(() => bind1(prim, [array(specialData(1, dtype, 1), { dtype })], {}))) continue;
         for (const n of SIZES) {
-          const x = array(data(n, dtype, n), { dtype });
+          const x = array(specialData(n, dtype, n), { dtype });
           expectAgree(prim, () => bind1(prim, [x], {}));
           ran++;
         }
@@ -107,12 +74,12 @@ describe("every elementwise primitive runs on wasm for every dtype and equals js
     it(`${prim}: every allowed dtype, full and rank-0 operands on either side, exact or within its stated ulp`, () => {
       let ran = 0;
       for (const dtype of DTYPES) {
-        const one = array(data(1, dtype, 1), { dtype });
+        const one = array(specialData(1, dtype, 1), { dtype });
         if (!allowed(() => bind1(prim, [one, one], {}))) continue;
         for (const n of SIZES) {
-          const x = array(data(n, dtype, n), { dtype });
-          const y = array(data(n, dtype, n + 1), { dtype });
-          const s = array(data(1, dtype, n + 2), { dtype }).reshape([]);
+          const x = array(specialData(n, dtype, n), { dtype });
+          const y = array(specialData(n, dtype, n + 1), { dtype });
+          const s = array(specialData(1, dtype, n + 2), { dtype }).reshape([]);
           for (const [a, b] of [[x, y], [s, y], [x, s], [x, x]] as const) expectAgree(prim, () => bind1(prim, [a, b], {}));
           ran++;
         }
@@ -123,7 +90,7 @@ describe("every elementwise primitive runs on wasm for every dtype and equals js
 
   it("integer_pow with negative, zero, small and large exponents on f32, f64 and int32", () => {
     for (const dtype of ["float32", "float64", "int32"] as const) {
-      const x = array(data(1037, dtype, 5), { dtype });
+      const x = array(specialData(1037, dtype, 5), { dtype });
       for (const y of [-3, -2, -1, 0, 1, 2, 3, 4, 7, 31]) expectAgree("integer_pow", () => bind1("integer_pow", [x], { y }));
     }
   });
@@ -131,10 +98,10 @@ describe("every elementwise primitive runs on wasm for every dtype and equals js
   it("select_n with a bool predicate and cases of every dtype, each operand full or rank 0", () => {
     for (const dtype of DTYPES) {
       for (const n of SIZES) {
-        const p = array(data(n, "bool", n), { dtype: "bool" });
-        const ps = array(data(1, "bool", 3), { dtype: "bool" }).reshape([]);
-        const [f, t] = [array(data(n, dtype, 1), { dtype }), array(data(n, dtype, 2), { dtype })];
-        const s = array(data(1, dtype, 4), { dtype }).reshape([]);
+        const p = array(specialData(n, "bool", n), { dtype: "bool" });
+        const ps = array(specialData(1, "bool", 3), { dtype: "bool" }).reshape([]);
+        const [f, t] = [array(specialData(n, dtype, 1), { dtype }), array(specialData(n, dtype, 2), { dtype })];
+        const s = array(specialData(1, dtype, 4), { dtype }).reshape([]);
         for (const ops of [[p, f, t], [ps, f, t], [p, s, t], [p, f, s], [ps, s, t]] as const) {
           expectAgree("select_n", () => bind1("select_n", [...ops], {}));
         }
@@ -147,7 +114,7 @@ describe("every elementwise primitive runs on wasm for every dtype and equals js
       for (const to of DTYPES) {
         if (from === to) continue;
         for (const n of SIZES) {
-          const x = array(data(n, from, n + 9), { dtype: from });
+          const x = array(specialData(n, from, n + 9), { dtype: from });
           expectAgree("convert_element_type", () => bind1("convert_element_type", [x], { new_dtype: to, weak_type: false }));
         }
       }
@@ -245,8 +212,8 @@ describe("expressions compose by substitution (what the fuser of issue 10 builds
   }
 
   it("tanh(x)·σ(x) + x·y as one f32 expression equals the primitives run one by one (js exactly, wasm within 4 ulp)", () => {
-    const x = data(1037, "float32", 21);
-    const y = data(1037, "float32", 22);
+    const x = specialData(1037, "float32", 21);
+    const y = specialData(1037, "float32", 22);
     const xe = arg(0, "f32");
     const [t, s] = [stored(exprOf("tanh", ["float32"], {})), stored(exprOf("logistic", ["float32"], {}))];
     const ts = stored(substitute(exprOf("mul", f32, {}), [t, s]));
@@ -263,8 +230,8 @@ describe("expressions compose by substitution (what the fuser of issue 10 builds
   });
 
   it("y > 0 ? (x·x + y) >>> 3 : x on int32, fused through a bool select, equals the primitives exactly on js and wasm", () => {
-    const x = data(1037, "int32", 31);
-    const y = data(1037, "int32", 32);
+    const x = specialData(1037, "int32", 31);
+    const y = specialData(1037, "int32", 32);
     const i32 = ["int32", "int32"] as const;
     const sq = stored(exprOf("square", ["int32"], {}));
     const sum = stored(substitute(exprOf("add", i32, {}), [sq, arg(1, "i32")]));

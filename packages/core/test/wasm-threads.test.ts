@@ -5,30 +5,18 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ArgumentError, array, config, type DType, lax, type NDArray, np } from "@jaxts/core";
+import { ArgumentError, config, lax, type NDArray, np } from "@jaxts/core";
 import { arena, arenaMemoryLimits, compileOnArena } from "../src/backend/wasm-backend/arena.js";
 import { ModuleBuilder } from "../src/backend/wasm/index.js";
 import { dotGeneralWasmStats } from "../src/backend/wasm-backend/dot-general.js";
 import { parallelRows } from "../src/backend/wasm-backend/kernel-module.js";
 import { parallelFor, registerParallelKernel, threadPoolStats } from "../src/backend/wasm-backend/threads/pool.js";
 import { thrown } from "./helpers/thrown.js";
+import { randomArray } from "./helpers/wasm.js";
 
 const initialThreads = config.get().threads;
 const saved = { ...dotGeneralWasmStats };
 
-/** Deterministic pseudo-random data in [-1, 1). */
-function data(shape: readonly number[], dtype: DType, seed: number): NDArray {
-  let s = seed >>> 0 || 1;
-  const n = shape.reduce((p, d) => p * d, 1);
-  const xs = Array.from({ length: n }, () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (2 * s) / 2 ** 32 - 1;
-  });
-  return array(xs, { dtype }).reshape([...shape]);
-}
 
 /** f's result bytes with `threads` threads on the wasm backend. */
 function withThreads(threads: number, f: () => NDArray): Float32Array | Float64Array {
@@ -68,23 +56,23 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
 
   it("a matmul split over 2 threads equals the 1-thread matmul bit for bit (f32 and f64, transposed forms, batches)", () => {
     for (const dtype of ["float32", "float64"] as const) {
-      const a = data([67, 129], dtype, 3);
-      const b = data([129, 45], dtype, 4);
-      const bt = data([45, 129], dtype, 5);
-      const batched = [data([3, 33, 20], dtype, 6), data([3, 20, 41], dtype, 7)] as const;
+      const a = randomArray([67, 129], dtype, 3);
+      const b = randomArray([129, 45], dtype, 4);
+      const bt = randomArray([45, 129], dtype, 5);
+      const batched = [randomArray([3, 33, 20], dtype, 6), randomArray([3, 20, 41], dtype, 7)] as const;
       const cases: (() => NDArray)[] = [
         () => np.matmul(a, b),
         () => lax.dotGeneral(a, bt, [[[1], [1]], [[], []]]), // A·Bᵀ
         () => lax.dotGeneral(b, b, [[[0], [0]], [[], []]]), // Aᵀ·B
         () => np.matmul(batched[0], batched[1]),
-        () => np.matmul(a, data([129], dtype, 12)), // matrix·vector
+        () => np.matmul(a, randomArray([129], dtype, 12)), // matrix·vector
       ];
       for (const f of cases) expect(withThreads(2, f)).toEqual(withThreads(1, f));
     }
   });
 
   it("with threads: 2 part of a big product runs on a worker (its chunk counter moves)", () => {
-    const a = data([256, 256], "float32", 8);
+    const a = randomArray([256, 256], "float32", 8);
     const before = threadPoolStats().chunksOnWorkers;
     // The calling thread and the worker claim chunks as they come; over a few products the
     // worker gets some unless the OS never runs it.
@@ -98,7 +86,7 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
     parallelRows.minElements = 0;
     try {
       for (const dtype of ["float32", "float64"] as const) {
-        const x = data([120, 500], dtype, 9);
+        const x = randomArray([120, 500], dtype, 9);
         for (const f of [() => np.sum(x, { axis: 1 }), () => np.max(x, { axis: -1 }), () => np.sum(x.reshape([12, 10, 500]), { axis: [1, 2] })]) {
           const before = threadPoolStats().chunksOnWorkers;
           let two = withThreads(2, f);
@@ -113,19 +101,19 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
   });
 
   it("a kernel module built after the workers started (f64 after f32) reaches them", () => {
-    const f32 = data([40, 40], "float32", 9);
+    const f32 = randomArray([40, 40], "float32", 9);
     withThreads(2, () => np.matmul(f32, f32));
-    const f64 = data([96, 96], "float64", 10);
+    const f64 = randomArray([96, 96], "float64", 10);
     const f = () => np.matmul(f64, f64);
     expect(withThreads(2, f)).toEqual(withThreads(1, f));
   });
 
   it("a product that grows the shared arena after the workers started is computed right by them", () => {
-    const small = data([16, 16], "float32", 13);
+    const small = randomArray([16, 16], "float32", 13);
     withThreads(2, () => np.matmul(small, small));
     const bytesBefore = arena().memory.buffer.byteLength;
-    const a = data([400, 300], "float32", 14);
-    const b = data([300, 400], "float32", 15);
+    const a = randomArray([400, 300], "float32", 14);
+    const b = randomArray([300, 400], "float32", 15);
     const f = () => np.matmul(a, b);
     const split = withThreads(2, f);
     expect(arena().memory.buffer.byteLength).toBeGreaterThan(bytesBefore);
@@ -176,7 +164,7 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
   });
 
   it("threads: 1 stops the workers and runs everything on the calling thread", () => {
-    const a = data([64, 64], "float32", 11);
+    const a = randomArray([64, 64], "float32", 11);
     withThreads(2, () => np.matmul(a, a));
     expect(threadPoolStats().workers).toBe(1);
     config.set({ threads: 1 });
