@@ -10,7 +10,6 @@ import {
   type ShapedArray,
   Trace,
   Tracer,
-  bind,
   bindUnder,
   checkNotLeaked,
   withTrace,

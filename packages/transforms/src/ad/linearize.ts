@@ -4,7 +4,6 @@
 // tangent computation is staged as a linear jaxpr whose constants are the residuals.
 import {
   type Atom,
-  bind,
   bindUnder,
   ConcreteArray,
   currentTrace,

@@ -2,7 +2,6 @@
 // (pjit's is with the control-flow rules in control.ts: it too rewrites its jaxpr).
 import { bind, isFloat, type NDArray, NotDifferentiableError } from "@jaxts/core";
 import { checkpointJvp } from "../checkpoint.js";
-import { jaxprFn } from "../jaxpr-ad.js";
 import { jvpFlat } from "../jvp.js";
 import { instantiate, isZero, Zero } from "../zero.js";
 import type { JvpTable } from "./types.js";
