@@ -4,7 +4,7 @@
 // and int32 results wrap as XLA's do (Int32Array stores ToInt32).
 import type { ShapedArray } from "../../aval.js";
 import { type ElementwisePrim, arithmeticPrims, bitwisePrims, comparisonPrims, shiftPrims, unaryFloatPrims, unaryNumericPrims } from "../../primitives/elementwise.js";
-import type { ParamsOf } from "../../primitives/params.js";
+import { noParams, type ParamsOf } from "../../primitives/params.js";
 import { arity } from "../scalar/expr.js";
 import { type JsElementwise, jsElementwise } from "../scalar/js.js";
 import { exprOf } from "../scalar/primitives.js";
@@ -18,16 +18,37 @@ export function paramsKey(params: unknown): string {
   return key;
 }
 
+const DTYPE_CODE: { readonly [D in ShapedArray["dtype"]]: number } = { float32: 0, float64: 1, int32: 2, bool: 3 };
+
 function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
   const cache = new Map<string, JsElementwise>();
+  // Calls without params (most of them) look their loop up by the operands' dtype codes, with
+  // no string built per call: at scalar sizes the lookup is a visible part of an eager op.
+  const plain: (JsElementwise | undefined)[] = [];
+  const make = (inAvals: readonly ShapedArray[], params: ParamsOf<P>): JsElementwise => {
+    const e = exprOf(prim, inAvals.map((a: ShapedArray) => a.dtype), params);
+    return jsElementwise(e, Math.max(arity(e), inAvals.length));
+  };
   return (inputs, inAvals, params, _outAvals, [res]) => {
-    let key = paramsKey(params);
-    for (const a of inAvals) key += a.dtype;
-    let run = cache.get(key);
-    if (run === undefined) {
-      const e = exprOf(prim, inAvals.map((a: ShapedArray) => a.dtype), params as ParamsOf<P>);
-      run = jsElementwise(e, Math.max(arity(e), inAvals.length));
-      cache.set(key, run);
+    let run: JsElementwise | undefined;
+    if (params === noParams) {
+      // (dtype codes in base 4, then the operand count, < 4): one slot per signature.
+      let code = 0;
+      for (const a of inAvals) code = code * 4 + DTYPE_CODE[a.dtype];
+      code = code * 4 + inAvals.length;
+      run = plain[code];
+      if (run === undefined) {
+        run = make(inAvals, params);
+        plain[code] = run;
+      }
+    } else {
+      let key = paramsKey(params);
+      for (const a of inAvals) key += a.dtype;
+      run = cache.get(key);
+      if (run === undefined) {
+        run = make(inAvals, params);
+        cache.set(key, run);
+      }
     }
     run(inputs, inAvals.map((a) => a.ndim === 0), res!);
   };
