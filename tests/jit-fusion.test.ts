@@ -2,7 +2,7 @@
 // generated SIMD kernel (compiler/fusion.ts). A fused kernel computes each equation exactly
 // as that equation's own wasm kernel does, so jit(f) equals f evaluated eagerly on wasm bit for
 // bit (at sizes where eager runs every primitive on wasm), and lower().asText() shows it.
-import { array, config, type NDArray, nn, np } from "@jaxts/core";
+import { array, config, lax, type NDArray, nn, np } from "@jaxts/core";
 import { threadPoolStats } from "../packages/core/src/backend/wasm-backend/index.js";
 import { fc, test } from "@fast-check/vitest";
 import { grad, jit, valueAndGrad } from "@jaxts/transforms";
@@ -81,6 +81,30 @@ describe("jit fusion on the wasm backend", () => {
     const [, two] = vg(big);
     expect(bits(two)).toEqual(bits(one));
     if (threadPoolStats().shared) expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
+  });
+
+  it("chains over int32, bool and mixed dtypes (comparisons, select, shifts, casts, several outputs) fuse and equal eager wasm", () => {
+    config.set({ backend: "wasm" });
+    const xf = data(6);
+    const xi = array(Array.from({ length: N }, (_, i) => ((i * 7919) % 1000) - 500), { dtype: "int32" });
+    const xd = data(7, "float64");
+    const exact = (t: NDArray): (number | string)[] => Array.from(t.toTypedArray(), (v) => (Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : Number(v)));
+    const programs: ((a: NDArray, b: NDArray, c: NDArray) => NDArray | NDArray[])[] = [
+      (a, b) => np.logicalAnd(np.greater(a, 0), np.less(b.astype("float32"), 100)),
+      (a, b) => np.where(np.greater(a, 0.5), a.mul(2), b.astype("float32")),
+      (a, b) => b.mul(3).add(7).sub(b.mul(b)).astype("float32").add(a),
+      (_a, b) => lax.shiftLeft(b, array(2, { dtype: "int32" })).add(b).mul(b),
+      (a, b) => a.mul(1000).astype("int32").add(b),
+      (a, b, c) => c.mul(a.astype("float64")).add(b.astype("float64")).astype("float32"),
+      (a, b, c) => [np.equal(b, 3), np.greaterEqual(c, a.astype("float64")), a.mul(a)],
+      (a) => np.isfinite(np.log(a)).astype("int32").mul(5),
+    ];
+    for (const f of programs) {
+      expect(jit(f).lower(xf, xi, xd).steps.some((st) => st.kind === "fused")).toBe(true);
+      const got = [jit(f)(xf, xi, xd)].flat().map(exact);
+      const want = [f(xf, xi, xd)].flat().map(exact);
+      expect(got).toEqual(want);
+    }
   });
 
   const unaryOps = [np.tanh, np.exp, np.sin, np.negative, np.abs, np.sqrt, np.log1p, nn.sigmoid, (a: NDArray) => np.square(a).mul(0.5)] as const;
