@@ -38,3 +38,9 @@ export class ShapedArray {
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+/** Same shape, dtype and weak type: the type a jaxpr variable carries (passes that replace
+ * one value by another require it, so the jaxpr stays well typed). */
+export function sameType(a: ShapedArray, b: ShapedArray): boolean {
+  return a.dtype === b.dtype && a.weakType === b.weakType && sameShape(a.shape, b.shape);
+}

@@ -15,22 +15,9 @@ import { sameShape } from "../aval.js";
 import { arg, type Expr, lit, stored, substitute } from "../backend/scalar/expr.js";
 import { exprOf, scalarType } from "../backend/scalar/primitives.js";
 import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
-import {
-  arithmeticPrims,
-  bitwisePrims,
-  comparisonPrims,
-  type ElementwisePrim,
-  shiftPrims,
-  unaryFloatPrims,
-  unaryNumericPrims,
-} from "../primitives/elementwise.js";
-import type { ParamsOf, PrimitiveName } from "../primitives/params.js";
+import { type ElementwisePrim, isElementwisePrim } from "../primitives/elementwise.js";
+import type { ParamsOf } from "../primitives/params.js";
 
-const elementwisePrims = new Set<PrimitiveName>([
-  ...unaryFloatPrims, ...unaryNumericPrims, ...arithmeticPrims, ...bitwisePrims, ...shiftPrims, ...comparisonPrims,
-  "not", "is_finite", "select_n", "convert_element_type",
-]);
-const isElementwise = (p: PrimitiveName): p is ElementwisePrim => elementwisePrims.has(p);
 
 /** Equations fused into one kernel over arrays of `shape`. */
 export interface FusedGroup {
@@ -50,7 +37,7 @@ export type Step = { readonly kind: "eqn"; readonly eqn: Eqn } | { readonly kind
 
 /** Can `eqn` be part of a group of shape `shape` (its operands full or rank 0)? */
 function fits(eqn: Eqn, shape: readonly number[]): boolean {
-  if (!isElementwise(eqn.primitive) || eqn.outVars.length !== 1) return false;
+  if (!isElementwisePrim(eqn.primitive) || eqn.outVars.length !== 1) return false;
   if (!sameShape(eqn.outVars[0]!.aval.shape, shape)) return false;
   return eqn.inputs.every((a) => a.aval.ndim === 0 || sameShape(a.aval.shape, shape));
 }

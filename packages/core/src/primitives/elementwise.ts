@@ -37,6 +37,14 @@ export type ElementwisePrim =
   | "select_n"
   | "convert_element_type";
 
+/** Every elementwise primitive, listed once (fusion and the jaxpr passes ask membership). */
+export const elementwisePrims: readonly ElementwisePrim[] = [
+  ...unaryFloatPrims, ...unaryNumericPrims, ...arithmeticPrims, ...bitwisePrims, ...shiftPrims, ...comparisonPrims,
+  "not", "is_finite", "select_n", "convert_element_type",
+];
+const elementwiseSet = new Set<string>(elementwisePrims);
+export const isElementwisePrim = (p: string): p is ElementwisePrim => elementwiseSet.has(p);
+
 function requireDType(prim: string, a: ShapedArray, ok: (d: DType) => boolean, expected: string): void {
   if (!ok(a.dtype)) throw new DTypeError(`${prim}: expected ${expected} operand, got ${a.str()}`);
 }

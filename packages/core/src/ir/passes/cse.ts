@@ -3,7 +3,7 @@
 // pure and deterministic, the random cipher included: same key, same bits), so its outputs
 // are replaced by the earlier outputs. Higher-order equations are compared by their
 // sub-jaxprs' identity, which is what tracing the same function twice under a cache gives.
-import { ShapedArray } from "../../aval.js";
+import { ShapedArray, sameType } from "../../aval.js";
 import { type Atom, Eqn, Jaxpr, Literal, type Var } from "../jaxpr.js";
 
 export function cseJaxpr(jaxpr: Jaxpr): Jaxpr {
@@ -27,8 +27,6 @@ export function cseJaxpr(jaxpr: Jaxpr): Jaxpr {
   return new Jaxpr(jaxpr.constVars, jaxpr.inVars, eqns, jaxpr.outs.map(read));
 }
 
-const sameType = (a: ShapedArray, b: ShapedArray): boolean =>
-  a.dtype === b.dtype && a.weakType === b.weakType && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 
 function sameAtom(a: Atom, b: Atom): boolean {
   if (a instanceof Literal) return b instanceof Literal && Object.is(a.value, b.value) && sameType(a.aval, b.aval);

@@ -13,18 +13,16 @@
 // the output's, so the jaxpr stays well typed. An identity on floats is applied only where
 // it is exact for every value: `x + 0` is not `x` when x is −0 (−0 + 0 = +0), so `add x 0`
 // folds only for integers or a literal −0 (x + −0 = x for every x, −0 included).
-import { ShapedArray } from "../../aval.js";
+import { ShapedArray, sameType } from "../../aval.js";
 import type { FirstOrderPrim } from "../../backend/backend.js";
 import { isFloat } from "../../dtype.js";
-import { arithmeticPrims, bitwisePrims, comparisonPrims, shiftPrims, unaryFloatPrims, unaryNumericPrims } from "../../primitives/elementwise.js";
+import { arithmeticPrims, bitwisePrims, comparisonPrims, isElementwisePrim, shiftPrims } from "../../primitives/elementwise.js";
 import { higherOrderPrims } from "../../primitives/misc.js";
 import type { ParamsOf, PrimitiveName } from "../../primitives/params.js";
 import { applyPrimitive } from "../../trace/eval-trace.js";
 import { literalArray } from "../eval.js";
 import { type Atom, Eqn, Jaxpr, Literal, type Var } from "../jaxpr.js";
 
-const sameType = (a: ShapedArray, b: ShapedArray): boolean =>
-  a.dtype === b.dtype && a.weakType === b.weakType && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 
 /** The scalar an atom holds everywhere: a literal, or a broadcast of one (a splat). */
 type ScalarOf = (a: Atom) => number | undefined;
@@ -128,11 +126,6 @@ function splatOperand(eqn: Eqn, scalarOf: ScalarOf): Eqn | undefined {
   return new Eqn(eqn.primitive, inputs, eqn.params, eqn.outVars);
 }
 
-/** Elementwise primitives: a splat in gives a splat out. */
-const elementwise = new Set<PrimitiveName>([
-  ...unaryFloatPrims, ...unaryNumericPrims, ...arithmeticPrims, ...bitwisePrims, ...shiftPrims, ...comparisonPrims,
-  "not", "is_finite", "select_n", "convert_element_type",
-]);
 
 /**
  * Constant folding: all-literal inputs and a rank-0 result give a literal; an elementwise
@@ -143,7 +136,7 @@ function foldConstants(eqn: Eqn, scalarOf: ScalarOf): Atom | Eqn | undefined {
   if (!firstOrder(prim) || eqn.inputs.length === 0 || prim === "threefry2x32" || prim === "iota") return undefined;
   const out = eqn.outVars[0]!.aval;
   const allLiteral = eqn.inputs.every((x) => x instanceof Literal);
-  if (!(allLiteral && out.ndim === 0) && !(elementwise.has(prim) && eqn.inputs.every((x) => scalarOf(x) !== undefined))) return undefined;
+  if (!(allLiteral && out.ndim === 0) && !(isElementwisePrim(prim) && eqn.inputs.every((x) => scalarOf(x) !== undefined))) return undefined;
   // Each operand as a rank-0 value of its own dtype and weak type.
   const args = eqn.inputs.map((a) => literalArray(new Literal(scalarOf(a)!, new ShapedArray([], a.aval.dtype, a.aval.weakType))));
   const [result] = applyPrimitive(prim, args, eqn.params as ParamsOf<typeof prim>);

@@ -4,7 +4,7 @@
 // (JVP, partial evaluation, transpose, batching, the compiler's simplifications) must keep
 // jaxprs well typed; tests run this on what they produce, and it names the first equation
 // that is not.
-import type { ShapedArray } from "../../aval.js";
+import { type ShapedArray, sameType } from "../../aval.js";
 import { JaxtsError } from "../../errors.js";
 import { abstractEval } from "../../primitives/index.js";
 import { type Atom, type Jaxpr, Literal, type Var } from "../jaxpr.js";
@@ -13,8 +13,6 @@ import { subJaxprs } from "./sub-jaxprs.js";
 /** A jaxpr that is not well typed (a bug in whatever produced it). */
 export class JaxprTypeError extends JaxtsError {}
 
-const same = (a: ShapedArray, b: ShapedArray): boolean =>
-  a.dtype === b.dtype && a.weakType === b.weakType && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 
 /** Throws a JaxprTypeError naming the first problem; returns the jaxpr's output types. */
 export function typecheckJaxpr(jaxpr: Jaxpr): ShapedArray[] {
@@ -52,7 +50,7 @@ export function typecheckJaxpr(jaxpr: Jaxpr): ShapedArray[] {
       throw new JaxprTypeError(`typecheckJaxpr: ${where} has ${eqn.outVars.length} outputs; its primitive gives ${expected.length}`);
     }
     eqn.outVars.forEach((v, i) => {
-      if (!same(v.aval, expected[i]!)) {
+      if (!sameType(v.aval, expected[i]!)) {
         throw new JaxprTypeError(
           `typecheckJaxpr: output ${i} of ${where} is declared ${fmt(v.aval)} but the primitive gives ${fmt(expected[i]!)} for inputs (${inAvals.map(fmt).join(", ")})`,
         );
