@@ -122,8 +122,10 @@ async function main(): Promise<void> {
 
   let flat: FlatMemory | string | undefined;
   if (runFlat) {
-    const steps = Number(args.find((a) => a.startsWith("--flat-steps="))?.slice("--flat-steps=".length) ?? Number.NaN);
-    flat = flatMemory(Number.isInteger(steps) && steps > 0 ? steps : undefined);
+    const given = args.find((a) => a.startsWith("--flat-steps="))?.slice("--flat-steps=".length);
+    const steps = given === undefined ? undefined : Number(given);
+    if (steps !== undefined && !(Number.isInteger(steps) && steps >= 100)) throw new Error(`--flat-steps must be an integer ≥ 100, got ${JSON.stringify(given)}`);
+    flat = flatMemory(steps);
     if (typeof flat === "string") problems.push(flat);
     else {
       console.log(`\nM (flat): ${describeFlat(flat)}`);
