@@ -5,20 +5,15 @@
 // runs jitted code (jit(f)(x), grad(jit(f)), vmap(jit(f)), ...) comes here; under
 // transformations a pjit is rewritten instead (its JVP, split and transpose are pjits again)
 // and compiled when finally run.
-import { ConcreteArray, bufferOf, type NDArray } from "../array.js";
-import { type ElementwiseKernel, STEP_BYTES, wasmFused } from "../backend/scalar/wasm.js";
-import { parallelFor } from "../backend/wasm-backend/threads/pool.js";
-import { scalarType } from "../backend/scalar/primitives.js";
+import type { NDArray } from "../array.js";
+import type { Backend } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
-import { arena } from "../backend/wasm-backend/arena.js";
-import { copyIn, PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
 import { debugNansEnabled } from "../config.js";
-import { allocate } from "../dtype.js";
-import { bindEqn, literalArray } from "../ir/eval.js";
-import { type Atom, type Jaxpr, Literal } from "../ir/jaxpr.js";
+import { evalJaxprFlat } from "../ir/eval.js";
+import type { Jaxpr } from "../ir/jaxpr.js";
 import { optimizeJaxpr, typecheckJaxpr } from "../ir/passes/index.js";
-import { VarEnv, varLayout } from "../ir/var-env.js";
-import { type FusedGroup, planFusion, type Step } from "./fusion.js";
+import { planFusion, type Step } from "./fusion.js";
+import { compileProgram, type Program } from "./program.js";
 
 export interface Executable {
   /** The jaxpr as staged. */
@@ -27,6 +22,8 @@ export interface Executable {
   readonly optimized: Jaxpr;
   /** What runs on the wasm backend: equations and fused groups, in order. */
   readonly steps: readonly Step[];
+  /** The steps compiled over a buffer plan for the wasm backend (built on first use). */
+  readonly program: Program;
   run(args: readonly NDArray[]): NDArray[];
 }
 
@@ -48,61 +45,50 @@ function compile(source: Jaxpr): Executable {
   const optimized = optimizeJaxpr(source);
   if (checkPasses) typecheckJaxpr(optimized);
   const steps = planFusion(optimized);
-  const kernels = new Map<FusedGroup, ElementwiseKernel>();
-  const program: readonly Step[] = steps;
-  const eqnSteps: readonly Step[] = optimized.eqns.map((eqn) => ({ kind: "eqn", eqn }));
+  let program: Program | undefined;
   return {
     source,
     optimized,
     steps,
-    // Fused kernels need the wasm backend; elsewhere (js) the equations run one by one, and so
-    // they do under debugNans, which checks every primitive's result.
-    run: (args) => runSteps(optimized, activeBackend().name === "wasm" && !debugNansEnabled() ? program : eqnSteps, args, kernels),
+    get program() {
+      if (program === undefined) program = compileProgram(optimized, steps, wasmBackendOf());
+      return program;
+    },
+    // Fused kernels and the arena plan need the wasm backend; elsewhere (js) the equations
+    // run one by one, and so they do under debugNans, which checks every primitive's result.
+    run(args) {
+      if (activeBackend().name === "wasm" && !debugNansEnabled()) return this.program.run(args);
+      return runEqns(optimized, args);
+    },
   };
 }
 
-function runSteps(jaxpr: Jaxpr, steps: readonly Step[], args: readonly NDArray[], kernels: Map<FusedGroup, ElementwiseKernel>): NDArray[] {
-  const env = new VarEnv<NDArray>(varLayout(jaxpr));
-  const read = (a: Atom): NDArray => (a instanceof Literal ? literalArray(a) : env.get(a)!);
-  jaxpr.inVars.forEach((v, i) => env.set(v, args[i]!));
-  for (const step of steps) {
-    if (step.kind === "eqn") {
-      const outs = bindEqn(step.eqn, step.eqn.inputs.map(read));
-      step.eqn.outVars.forEach((v, i) => env.set(v, outs[i]!));
-      continue;
-    }
-    const g = step.group;
-    let kernel = kernels.get(g);
-    if (kernel === undefined) {
-      kernel = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members);
-      kernels.set(g, kernel);
-    }
-    const outs = runFused(g, kernel, g.inputs.map((v) => env.get(v)!));
-    g.outputs.forEach((v, i) => env.set(v, outs[i]!));
-  }
-  return jaxpr.outs.map(read);
-}
+const wasmBackendOf = (): Backend => {
+  const b = activeBackend();
+  if (b.name !== "wasm") throw new Error("internal: a compiled program needs the wasm backend");
+  return b;
+};
 
+/** The reference path: each equation bound in turn (its kernel on the active backend). */
+const runEqns = (jaxpr: Jaxpr, args: readonly NDArray[]): NDArray[] => evalJaxprFlat(jaxpr, [], args);
 
-/** One fused group: operands copied into the arena, one kernel call, results copied out. */
-function runFused(g: FusedGroup, kernel: ElementwiseKernel, inputs: readonly NDArray[]): NDArray[] {
-  const size = g.shape.reduce((a, b) => a * b, 1);
-  const steps = Math.ceil(size / 4);
-  const a = arena();
-  a.reset();
-  const args: number[] = [];
-  // A rank-0 operand is splatted (stride 0); the others have the group's shape.
-  for (const x of inputs) args.push(...copyIn(bufferOf(x as ConcreteArray), x.aval, steps));
-  const at = g.outputs.map((v) => a.reserve(Math.max(steps * STEP_BYTES[scalarType(v.aval.dtype)], 16)));
-  // Big kernels split across the worker pool (PARALLEL_STEPS, measured); results do not
-  // depend on the split: each step is computed the same way on any thread.
-  if (kernel.parallel !== undefined && steps >= PARALLEL_STEPS) parallelFor(kernel.parallel, steps, [...args, ...at]);
-  else kernel.run(...args, ...at, steps);
-  return g.outputs.map((v, i) => {
-    const out = allocate(v.aval.dtype, size);
-    a.copyOut(at[i]!, out);
-    return new ConcreteArray(v.aval, out);
-  });
+/** Evaluations of a sub-jaxpr from which it is compiled (see evalSubJaxpr). */
+const HOT = 3;
+const evaluations = new WeakMap<Jaxpr, number>();
+
+/**
+ * Evaluates a sub-jaxpr (a loop body or condition, a branch, a custom rule's or a
+ * checkpoint's call): with its executable once it is hot — from its HOT-th evaluation, so a
+ * loop body from its third iteration on, and a jitted program's branch from its third call —
+ * and before that equation by equation: eager control flow traces its body afresh on every
+ * call, and compiling a jaxpr that runs once or twice costs more than it saves.
+ */
+export function evalSubJaxpr(jaxpr: Jaxpr, args: readonly NDArray[]): NDArray[] {
+  const exe = executables.get(jaxpr);
+  if (exe !== undefined) return exe.run(args);
+  const n = (evaluations.get(jaxpr) ?? 0) + 1;
+  evaluations.set(jaxpr, n);
+  return n >= HOT ? executableOf(jaxpr).run(args) : evalJaxprFlat(jaxpr, [], args);
 }
 
 /**
@@ -113,7 +99,11 @@ export function describeProgram(exe: Executable, backend: string): string[] {
   if (backend !== "wasm") return [`# program (${backend} backend): the ${exe.optimized.eqns.length} equations run one by one on its kernels (fusion needs the wasm backend)`];
   const index = new Map(exe.optimized.eqns.map((e, i) => [e, i]));
   const kernels = exe.steps.filter((s) => s.kind === "fused").length;
-  const lines = [`# program (wasm backend): ${exe.steps.length} steps, ${kernels} fused kernel${kernels === 1 ? "" : "s"}`];
+  const { plan } = exe.program;
+  const lines = [
+    `# program (wasm backend): ${exe.steps.length} steps, ${kernels} fused kernel${kernels === 1 ? "" : "s"}`,
+    `# arena: ${plan.arenaBytes} bytes for ${plan.arenaValues} values of ${plan.valueBytes} bytes (slots reused by liveness; ${plan.inPlace} kernel${plan.inPlace === 1 ? "" : "s"} in place)`,
+  ];
   exe.steps.forEach((step, k) => {
     if (step.kind === "eqn") {
       lines.push(`#   ${k}: equation ${index.get(step.eqn)} (${step.eqn.primitive})`);
@@ -122,7 +112,7 @@ export function describeProgram(exe: Executable, backend: string): string[] {
     const g = step.group;
     const shape = `${g.outputs[0]?.aval.dtype ?? ""}[${g.shape.join(",")}]`;
     lines.push(
-      `#   ${k}: fused kernel over ${shape}: equations ${g.eqns.map((e) => index.get(e)).join(" ")} (${g.eqns.map((e) => e.primitive).join(" ")}); ${g.inputs.length} input${g.inputs.length === 1 ? "" : "s"}, ${g.outputs.length} output${g.outputs.length === 1 ? "" : "s"}`,
+      `#   ${k}: fused kernel over ${shape}: equations ${g.eqns.map((e) => index.get(e)).join(" ")} (${g.eqns.map((e) => e.primitive).join(" ")}); ${g.inputs.length} input${g.inputs.length === 1 ? "" : "s"}, ${g.outputs.length} output${g.outputs.length === 1 ? "" : "s"}${exe.program.threaded(step) ? "; threaded" : ""}`,
     );
   });
   return lines;

@@ -9,8 +9,7 @@ import "../backend/wasm-backend/index.js";
 import { debugNansEnabled } from "../config.js";
 import { isFloat } from "../dtype.js";
 import { JaxtsError, NotDifferentiableError, TracerLeakError } from "../errors.js";
-import { executableOf } from "../compiler/executable.js";
-import { evalJaxprFlat } from "../ir/eval.js";
+import { evalSubJaxpr, executableOf } from "../compiler/executable.js";
 import { condImpl, scanImpl, whileImpl } from "../ir/control-eval.js";
 import { abstractEval } from "../primitives/index.js";
 import type { HigherOrderPrim } from "../primitives/misc.js";
@@ -23,9 +22,9 @@ export class FloatingPointError extends JaxtsError {}
 type HigherOrderImpls = { readonly [P in HigherOrderPrim]: (args: readonly NDArray[], params: ParamsOf<P>) => NDArray[] };
 
 const higherOrderImpls: HigherOrderImpls = {
-  custom_jvp_call: (args, p) => evalJaxprFlat(p.call_jaxpr, [], args),
-  custom_vjp_call: (args, p) => evalJaxprFlat(p.call_jaxpr, [], args),
-  checkpoint: (args, p) => evalJaxprFlat(p.jaxpr, [], args),
+  custom_jvp_call: (args, p) => evalSubJaxpr(p.call_jaxpr, args),
+  custom_vjp_call: (args, p) => evalSubJaxpr(p.call_jaxpr, args),
+  checkpoint: (args, p) => evalSubJaxpr(p.jaxpr, args),
   // A pjit evaluated (not transformed) runs its compiled executable (compiler/executable.ts).
   pjit: (args, p) => executableOf(p.jaxpr).run(args),
   cond: condImpl,

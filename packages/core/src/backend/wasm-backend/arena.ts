@@ -22,6 +22,8 @@ export class Arena {
   /** Whether `memory` is a shared memory (workers can run kernels over it). */
   readonly shared: boolean;
   #top = 0;
+  /** Where `reset` starts: above the regions of the compiled programs now running. */
+  #base = 0;
   #bytes: Uint8Array;
 
   constructor(initialPages = 16, shared = wasmFeatures().threads) {
@@ -29,9 +31,28 @@ export class Arena {
     this.#bytes = new Uint8Array(this.memory.buffer);
   }
 
-  /** Forget every reservation (call at the start of each kernel call). */
+  /** Forget every reservation above the base (call at the start of each kernel call). */
   reset(): void {
-    this.#top = 0;
+    this.#top = this.#base;
+  }
+
+  /**
+   * A region of `bytes` for a compiled program's values (compiler/program.ts), kept while the
+   * program runs: kernels it calls reserve their scratch above it, and a program it calls
+   * (a loop body) takes the next region. Returns the region's start; `leave(start)` ends it.
+   * Regions nest strictly (a stack), as program calls do.
+   */
+  enter(bytes: number): number {
+    this.#top = this.#base;
+    const at = this.reserve(bytes);
+    this.#base = this.#top;
+    return at;
+  }
+
+  /** Ends the region that `enter` returned `at` for (and every region above it). */
+  leave(at: number): void {
+    this.#base = at;
+    this.#top = at;
   }
 
   /** Reserve `bytes` (16-byte aligned, for v128 loads) and return the byte offset. */

@@ -1,0 +1,488 @@
+// A compiled program on the wasm backend: the fusion plan's steps turned, once, into a list
+// of instructions over a buffer plan. Every value of the jaxpr gets a home decided at compile
+// time:
+//
+// - an arena slot: a byte range of the program's region of the wasm arena
+//   (backend/wasm-backend/arena.ts `enter`). Every value a fused kernel reads or writes lives
+//   there, so fused kernels run on byte offsets with nothing copied; so does every other
+//   intermediate, written by its kernel through a typed view of its slot. Slots are planned
+//   by liveness: a slot is reused once its value is dead, and a fused kernel writes its
+//   result over an operand that dies with it (same offset, same step size: each SIMD step
+//   reads its operands before it writes). The region is planned once; per call nothing is
+//   allocated for intermediates.
+// - the host: program inputs (their own buffers), literals (constants), values a
+//   higher-order primitive returned, and program outputs that no fused kernel touches
+//   (written by their kernel straight into a fresh array).
+//
+// Outputs in the arena are copied into fresh arrays at the end: a call's results never alias
+// the arena, the inputs' buffers are only read, and a later call cannot change an earlier
+// call's results. A pure re-view (reshape, …) shares its operand's home: it costs nothing.
+import { ConcreteArray, bufferOf, type NDArray } from "../array.js";
+import type { ShapedArray } from "../aval.js";
+import { type Backend, type BackendBuffer, type FirstOrderPrim, isPureReview } from "../backend/backend.js";
+import { jsBackend } from "../backend/js/index.js";
+import { scalarType } from "../backend/scalar/primitives.js";
+import { children, type Expr } from "../backend/scalar/expr.js";
+import { type ElementwiseKernel, STEP_BYTES, wasmFused } from "../backend/scalar/wasm.js";
+import { arena } from "../backend/wasm-backend/arena.js";
+import { PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
+import { parallelFor, threadCount } from "../backend/wasm-backend/threads/pool.js";
+import { allocate, type DType, type TypedArray } from "../dtype.js";
+import { literalArray } from "../ir/eval.js";
+import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
+import { type HigherOrderPrim, higherOrderPrims } from "../primitives/misc.js";
+import type { ParamsOf } from "../primitives/params.js";
+import { bind } from "../trace/core.js";
+import type { FusedGroup, Step } from "./fusion.js";
+
+/** What a program's buffer plan came to (for `lower().asText()` and tests). */
+export interface PlanSummary {
+  /** Bytes of the program's arena region (every slot, after reuse). */
+  readonly arenaBytes: number;
+  /** Bytes the arena-resident values would take without reuse. */
+  readonly valueBytes: number;
+  /** How many values live in the arena. */
+  readonly arenaValues: number;
+  /** Fused kernels that write a result over a dying operand. */
+  readonly inPlace: number;
+}
+
+export interface Program {
+  readonly plan: PlanSummary;
+  run(args: readonly NDArray[]): NDArray[];
+  /** Whether fused step `k` splits across the worker pool (it may once its kernel is built). */
+  threaded(step: Step): boolean;
+}
+
+/** The run-time state of one call: each value's buffer (an arena view or a host array). */
+interface Frame {
+  readonly vals: TypedArray[];
+  /** Byte offset of the program's region in the arena. */
+  base: number;
+  /** The memory buffer the arena views are over (a grow replaces it). */
+  buffer: ArrayBufferLike;
+}
+
+type Instr = (f: Frame) => void;
+
+const stepBytes = (aval: ShapedArray): number => STEP_BYTES[scalarType(aval.dtype)];
+/** A slot's bytes: whole SIMD steps (fused kernels read and write whole steps), at least one
+ * step of four f64 (a rank-0 value is splatted over a step before a fused kernel reads it). */
+const slotBytes = (aval: ShapedArray): number => Math.max((Math.ceil(aval.size / 4) * stepBytes(aval) + 15) & ~15, 32);
+
+function viewOf(dtype: DType, buffer: ArrayBufferLike, at: number, length: number): TypedArray {
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(buffer, at, length);
+    case "float64":
+      return new Float64Array(buffer, at, length);
+    case "int32":
+      return new Int32Array(buffer, at, length);
+    case "bool":
+      return new Uint8Array(buffer, at, length);
+  }
+}
+
+/** Fills lanes 1–3 of a rank-0 value's slot with lane 0 (fused kernels read a step). */
+const splat = (view: TypedArray): void => {
+  const full = new (view.constructor as new (b: ArrayBufferLike, o: number, n: number) => TypedArray)(view.buffer, view.byteOffset, 4);
+  full.fill(view[0]!);
+};
+
+/**
+ * The structure of a fused kernel as a string: its expression DAG (each distinct node once,
+ * operands by number, so sharing is part of the key), which nodes are rounded as stored, its
+ * roots and its operand types. Two groups with the same key compile to the same module.
+ */
+function kernelKey(g: FusedGroup): string {
+  const ids = new Map<Expr, number>();
+  const parts: string[] = [];
+  const rounded = new Set(g.members);
+  const visit = (e: Expr): number => {
+    let id = ids.get(e);
+    if (id !== undefined) return id;
+    const kids = children(e).map(visit);
+    let own: string;
+    switch (e.k) {
+      case "arg":
+        own = `a${e.index}`;
+        break;
+      case "const":
+        own = `c${Object.is(e.value, -0) ? "-0" : String(e.value)}`;
+        break;
+      case "select":
+        own = "s";
+        break;
+      case "convert":
+        own = `v${e.mode}`;
+        break;
+      case "call":
+      case "call2":
+        own = e.fn;
+        break;
+      default:
+        own = e.op;
+    }
+    id = ids.size;
+    ids.set(e, id);
+    parts.push(`${own}:${e.t}${rounded.has(e) ? "!" : ""}(${kids.join(",")})`);
+    return id;
+  };
+  const roots = g.roots.map(visit);
+  for (const m of g.members) visit(m);
+  return `${g.inputs.map((v) => v.aval.dtype).join(",")}|${roots.join(",")}|${parts.join(";")}`;
+}
+
+/** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
+ * to the same kernels, which are then assembled and compiled once. */
+const fusedKernels = new Map<string, ElementwiseKernel>();
+function fusedKernel(g: FusedGroup): ElementwiseKernel {
+  const key = kernelKey(g);
+  let k = fusedKernels.get(key);
+  if (k === undefined) {
+    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members);
+    fusedKernels.set(key, k);
+  }
+  return k;
+}
+
+/** First-fit allocation of byte ranges in the region, with freed ranges merged. */
+class SlotAllocator {
+  top = 0;
+  readonly #free: { at: number; bytes: number }[] = [];
+  alloc(bytes: number): number {
+    let best = -1;
+    for (let i = 0; i < this.#free.length; i++) {
+      const b = this.#free[i]!;
+      if (b.bytes >= bytes && (best < 0 || b.bytes < this.#free[best]!.bytes)) best = i;
+    }
+    if (best < 0) {
+      const at = this.top;
+      this.top += bytes;
+      return at;
+    }
+    const b = this.#free[best]!;
+    const at = b.at;
+    if (b.bytes === bytes) this.#free.splice(best, 1);
+    else this.#free[best] = { at: at + bytes, bytes: b.bytes - bytes };
+    return at;
+  }
+  free(at: number, bytes: number): void {
+    this.#free.push({ at, bytes });
+    this.#free.sort((a, b) => a.at - b.at);
+    for (let i = this.#free.length - 1; i > 0; i--) {
+      const prev = this.#free[i - 1]!;
+      const cur = this.#free[i]!;
+      if (prev.at + prev.bytes === cur.at) {
+        this.#free.splice(i, 1);
+        this.#free[i - 1] = { at: prev.at, bytes: prev.bytes + cur.bytes };
+      }
+    }
+  }
+}
+
+function backendFor<P extends FirstOrderPrim>(active: Backend, prim: P, inAvals: readonly ShapedArray[], params: ParamsOf<P>): Backend {
+  return active === jsBackend || active.supports(prim, inAvals, params) ? active : jsBackend;
+}
+
+const higherOrder: ReadonlySet<string> = new Set(higherOrderPrims);
+const isHigherOrder = (eqn: Eqn): boolean => higherOrder.has(eqn.primitive);
+
+/** Compiles `steps` (of `jaxpr`, already optimized) into a program on `backend` (wasm). */
+export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Backend): Program {
+  // ---- values: each variable and literal gets an index ----
+  const index = new Map<Atom, number>();
+  const avals: ShapedArray[] = [];
+  const literals: { readonly at: number; readonly data: TypedArray }[] = [];
+  const indexOf = (a: Atom): number => {
+    let i = index.get(a);
+    if (i === undefined) {
+      i = avals.length;
+      index.set(a, i);
+      avals.push(a.aval);
+      if (a instanceof Literal) literals.push({ at: i, data: bufferOf(literalArray(a)) });
+    }
+    return i;
+  };
+  const inputs = jaxpr.inVars.map(indexOf);
+  for (const step of steps) {
+    for (const eqn of step.kind === "eqn" ? [step.eqn] : step.group.eqns) {
+      eqn.inputs.forEach(indexOf);
+      eqn.outVars.forEach(indexOf);
+    }
+  }
+  const outputs = jaxpr.outs.map(indexOf);
+  const n = avals.length;
+
+  // ---- groups: a pure re-view shares its operand's buffer ----
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  type Kind = "fused" | "kernel" | "review" | "higher";
+  const kinds: Kind[] = steps.map((step) => {
+    if (step.kind === "fused") return "fused";
+    const eqn = step.eqn;
+    if (isHigherOrder(eqn)) return "higher";
+    const prim = eqn.primitive as FirstOrderPrim;
+    const params = eqn.params as ParamsOf<FirstOrderPrim>;
+    return isPureReview(prim, eqn.inputs.map((a) => a.aval), params, eqn.outVars.map((v) => v.aval)) ? "review" : "kernel";
+  });
+  steps.forEach((step, k) => {
+    if (kinds[k] === "review" && step.kind === "eqn") parent[root(index.get(step.eqn.outVars[0]!)!)] = root(index.get(step.eqn.inputs[0]!)!);
+  });
+
+  // ---- where each group lives, and when it is written and last read ----
+  const inArena = new Array<boolean>(n).fill(false);
+  const isOutput = new Array<boolean>(n).fill(false);
+  for (const o of outputs) isOutput[root(o)] = true;
+  const fromHost = new Array<boolean>(n).fill(false); // inputs, literals, higher-order results
+  for (const i of inputs) fromHost[root(i)] = true;
+  for (const l of literals) fromHost[root(l.at)] = true;
+  const stepIns = steps.map((s) => (s.kind === "eqn" ? s.eqn.inputs : s.group.inputs).map((a) => index.get(a)!));
+  const stepOuts = steps.map((s) => (s.kind === "eqn" ? s.eqn.outVars : s.group.outputs).map((v) => index.get(v)!));
+  steps.forEach((_, k) => {
+    if (kinds[k] === "fused") for (const i of [...stepIns[k]!, ...stepOuts[k]!]) inArena[root(i)] = true;
+    if (kinds[k] === "higher") for (const o of stepOuts[k]!) fromHost[root(o)] = true;
+  });
+  // Kernel results that are not program outputs are intermediates: pooled in the arena.
+  steps.forEach((_, k) => {
+    if (kinds[k] === "kernel") for (const o of stepOuts[k]!) if (!isOutput[root(o)]) inArena[root(o)] = true;
+  });
+  const lastUse = new Array<number>(n).fill(-1);
+  steps.forEach((_, k) => {
+    for (const i of stepIns[k]!) lastUse[root(i)] = Math.max(lastUse[root(i)]!, k);
+  });
+  for (const o of outputs) lastUse[root(o)] = steps.length;
+
+  // ---- the buffer plan ----
+  const slots = new Map<number, { at: number; bytes: number }>();
+  const alloc = new SlotAllocator();
+  let valueBytes = 0;
+  let inPlace = 0;
+  const place = (g: number, bytes: number): void => {
+    slots.set(g, { at: alloc.alloc(bytes), bytes });
+    valueBytes += bytes;
+  };
+  // Host values a fused kernel reads are copied in at the start.
+  for (let i = 0; i < n; i++) if (root(i) === i && fromHost[i] && inArena[i] && !slots.has(i)) place(i, slotBytes(avals[i]!));
+  // Groups defined by host values still get their slot at the start; kernel results at their step.
+  const freed = new Set<number>();
+  steps.forEach((_, k) => {
+    const dying = [...new Set(stepIns[k]!.map(root))].filter((g) => lastUse[g] === k && slots.has(g) && !freed.has(g));
+    // In place: a fused kernel stores its roots in order, each after computing it, and loads
+    // operands lazily, so only its last root may overwrite an operand, and only a full one
+    // (a rank-0 operand is re-read every step).
+    const outs = stepOuts[k]!;
+    const reuse = kinds[k] === "fused" ? dying.filter((d) => avals[d]!.size === avals[root(outs[outs.length - 1]!)]!.size) : [];
+    outs.forEach((o, j) => {
+      const g = root(o);
+      if (!inArena[g] || slots.has(g) || fromHost[g]) return;
+      const bytes = slotBytes(avals[g]!);
+      const same = j === outs.length - 1 ? reuse.findIndex((d) => slots.get(d)!.bytes === bytes && stepBytes(avals[d]!) === stepBytes(avals[g]!)) : -1;
+      if (same >= 0) {
+        const d = reuse.splice(same, 1)[0]!;
+        slots.set(g, slots.get(d)!);
+        freed.add(d);
+        valueBytes += bytes;
+        inPlace++;
+      } else place(g, bytes);
+    });
+    // A result nothing reads (one output of several) dies at once.
+    for (const o of outs) if (lastUse[root(o)]! < k && slots.has(root(o))) dying.push(root(o));
+    for (const g of dying) {
+      if (freed.has(g)) continue;
+      freed.add(g);
+      const s = slots.get(g)!;
+      alloc.free(s.at, s.bytes);
+    }
+  });
+  const regionBytes = Math.max(alloc.top, 16);
+  /** Each value's byte offset in the region, or −1 when it lives on the host. */
+  const slotAt = Array.from({ length: n }, (_, i) => (inArena[root(i)] ? (slots.get(root(i))?.at ?? -1) : -1));
+  const arenaValues = [...Array(n).keys()].filter((i) => slotAt[i]! >= 0);
+  const hostValues = [...Array(n).keys()].filter((i) => slotAt[i]! < 0);
+
+  // ---- instructions ----
+  const scalarSplat = (f: Frame, i: number): void => {
+    if (avals[i]!.ndim === 0 && slotAt[i]! >= 0) splat(f.vals[i]!);
+  };
+  const kernels = new Map<FusedGroup, ElementwiseKernel>();
+  const kernelOf = (g: FusedGroup): ElementwiseKernel => {
+    let k = kernels.get(g);
+    if (k === undefined) {
+      k = fusedKernel(g);
+      kernels.set(g, k);
+    }
+    return k;
+  };
+  const instrs: Instr[] = steps.map((step, k): Instr => {
+    const ins = stepIns[k]!;
+    const outs = stepOuts[k]!;
+    switch (kinds[k]!) {
+      case "review":
+        return (f) => {
+          if (slotAt[outs[0]!]! < 0) f.vals[outs[0]!] = f.vals[ins[0]!]!;
+        };
+      case "fused": {
+        const g = (step as { group: FusedGroup }).group;
+        const size = g.shape.reduce((a, b) => a * b, 1);
+        const nsteps = Math.ceil(size / 4);
+        const inAt = ins.map((i) => slotAt[i]!);
+        const strides = ins.map((i) => (avals[i]!.ndim === 0 ? 0 : stepBytes(avals[i]!)));
+        const outAt = outs.map((i) => slotAt[i]!);
+        const args = new Array<number>(2 * ins.length + outs.length);
+        return (f) => {
+          const kernel = kernelOf(g);
+          for (let j = 0; j < ins.length; j++) {
+            args[2 * j] = f.base + inAt[j]!;
+            args[2 * j + 1] = strides[j]!;
+          }
+          for (let j = 0; j < outs.length; j++) args[2 * ins.length + j] = f.base + outAt[j]!;
+          if (kernel.parallel !== undefined && nsteps >= PARALLEL_STEPS) parallelFor(kernel.parallel, nsteps, args);
+          else kernel.run(...args, nsteps);
+        };
+      }
+      case "kernel": {
+        const eqn = (step as { eqn: Eqn }).eqn;
+        const prim = eqn.primitive as FirstOrderPrim;
+        const params = eqn.params as ParamsOf<FirstOrderPrim>;
+        const inAvals = eqn.inputs.map((a) => a.aval);
+        const outAvals = eqn.outVars.map((v) => v.aval);
+        const on = backendFor(backend, prim, inAvals, params);
+        const inBufs = new Array<BackendBuffer>(ins.length);
+        const outBufs = new Array<BackendBuffer>(outs.length);
+        const host = outs.map((o) => slotAt[o]! < 0);
+        const once = (f: Frame): void => {
+          for (let j = 0; j < ins.length; j++) inBufs[j] = f.vals[ins[j]!]!;
+          for (let j = 0; j < outs.length; j++) outBufs[j] = host[j] ? allocate(outAvals[j]!.dtype, outAvals[j]!.size) : f.vals[outs[j]!]!;
+          on.run(prim, inBufs, inAvals, params, outAvals, outBufs);
+        };
+        return (f) => {
+          retryOnGrow(f, once);
+          for (let j = 0; j < outs.length; j++) {
+            if (host[j]) f.vals[outs[j]!] = outBufs[j]!;
+            else scalarSplat(f, outs[j]!);
+          }
+        };
+      }
+      case "higher": {
+        const eqn = (step as { eqn: Eqn }).eqn;
+        const prim = eqn.primitive as HigherOrderPrim;
+        let res: NDArray[] = [];
+        const once = (f: Frame): void => {
+          res = bind(prim, ins.map((i) => new ConcreteArray(avals[i]!, f.vals[i]!)), eqn.params as ParamsOf<HigherOrderPrim>);
+        };
+        return (f) => {
+          retryOnGrow(f, once);
+          const mem = arena().memory.buffer;
+          res.forEach((r, j) => {
+            const o = outs[j]!;
+            const data = bufferOf(r.concrete(prim));
+            if (slotAt[o]! >= 0) {
+              f.vals[o]!.set(data as never);
+              scalarSplat(f, o);
+            } else f.vals[o] = data.buffer === mem ? data.slice() : data;
+          });
+        };
+      }
+    }
+  });
+
+  /** (Re)builds the arena views of every arena value (after the region moved or memory grew). */
+  const bindViews = (f: Frame): void => {
+    for (const i of arenaValues) {
+      const a = avals[i]!;
+      f.vals[i] = viewOf(a.dtype, f.buffer, f.base + slotAt[i]!, a.size);
+    }
+  };
+  /**
+   * Runs an instruction whose kernel reads and writes arena views. A kernel's scratch may
+   * grow the memory; an unshared memory's old buffer is then detached, so the views the
+   * kernel was handed read as empty and take no writes. Kernels are pure: after a grow the
+   * instruction runs again over fresh views (the same reservations now fit, so it cannot
+   * grow twice).
+   */
+  function retryOnGrow(f: Frame, once: (f: Frame) => void): void {
+    const before = f.buffer;
+    try {
+      once(f);
+    } catch (e) {
+      if (arena().memory.buffer === before) throw e;
+    }
+    if (arena().memory.buffer !== before) {
+      refresh(f);
+      once(f);
+    }
+  }
+  function refresh(f: Frame): void {
+    const buffer = arena().memory.buffer;
+    if (buffer !== f.buffer) {
+      f.buffer = buffer;
+      bindViews(f);
+    }
+  }
+
+  let cached: Frame | undefined;
+  let running = false;
+  const run = (args: readonly NDArray[]): NDArray[] => {
+    const a = arena();
+    const base = a.enter(regionBytes);
+    // A frame's views are reused while the region and the memory stay where they were (a
+    // loop body runs at the same base every iteration); a re-entrant call gets its own.
+    let f = running ? undefined : cached;
+    if (f === undefined || f.base !== base || f.buffer !== a.memory.buffer) {
+      f = { vals: new Array<TypedArray>(n), base, buffer: a.memory.buffer };
+      bindViews(f);
+      if (!running) cached = f;
+    }
+    const outer = running;
+    running = true;
+    try {
+      for (const l of literals) {
+        if (slotAt[l.at]! >= 0) {
+          f.vals[l.at]!.set(l.data as never);
+          scalarSplat(f, l.at);
+        } else f.vals[l.at] = l.data;
+      }
+      inputs.forEach((i, k) => {
+        const data = bufferOf(args[k] as ConcreteArray);
+        if (slotAt[i]! >= 0) {
+          f.vals[i]!.set(data as never);
+          scalarSplat(f, i);
+        } else f.vals[i] = data;
+      });
+      for (const instr of instrs) instr(f);
+      refresh(f);
+      return outputs.map((o, k) => {
+        const atom = jaxpr.outs[k]!;
+        if (atom instanceof Literal) return literalArray(atom);
+        const k0 = inputs.indexOf(o);
+        if (k0 >= 0) return args[k0]!;
+        const data = f.vals[o]!;
+        if (slotAt[o]! < 0) return new ConcreteArray(atom.aval, data);
+        const out = allocate(atom.aval.dtype, atom.aval.size);
+        out.set(data as never);
+        return new ConcreteArray(atom.aval, out);
+      });
+    } finally {
+      // Drop the host buffers (inputs, results) so the cached frame keeps nothing alive.
+      for (const i of hostValues) f.vals[i] = undefined as never;
+      running = outer;
+      a.leave(base);
+    }
+  };
+
+  return {
+    plan: { arenaBytes: alloc.top, valueBytes, arenaValues: new Set(arenaValues.map(root)).size, inPlace },
+    run,
+    threaded: (step) => {
+      if (step.kind !== "fused" || threadCount() < 2) return false;
+      const size = step.group.shape.reduce((a, b) => a * b, 1);
+      return Math.ceil(size / 4) >= PARALLEL_STEPS && kernelOf(step.group).parallel !== undefined;
+    },
+  };
+}
+
+export type { Var };
