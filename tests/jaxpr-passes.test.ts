@@ -136,6 +136,30 @@ describe("simplifyJaxpr", () => {
     expect(run(closed, simple, t)).toEqual(run(closed, closed.jaxpr, t));
   });
 
+  it("turns the transpose of a matrix product into the product with swapped operands, batched too, unless the product is read elsewhere", () => {
+    const a = np.arange(6).astype("float32").reshape([2, 3]);
+    const b = np.arange(12).astype("float32").reshape([3, 4]);
+    const closed = makeJaxpr((p: NDArray, q: NDArray) => lax.transpose(np.matmul(p, q), [1, 0]))(a, b);
+    const simple = dceJaxpr(simplifyJaxpr(closed.jaxpr), undefined, true).jaxpr;
+    expect(prims(simple)).toEqual(["dot_general"]);
+    typecheckJaxpr(simple);
+    expect(run(closed, simple, a, b)).toEqual(run(closed, closed.jaxpr, a, b));
+    // batched: [batch, a free, b free] -> [batch, b free, a free]
+    const ba = np.arange(12).astype("float32").reshape([2, 2, 3]);
+    const bb = np.arange(24).astype("float32").reshape([2, 3, 4]);
+    const batched = makeJaxpr((p: NDArray, q: NDArray) => lax.transpose(np.matmul(p, q), [0, 2, 1]))(ba, bb);
+    const bsimple = dceJaxpr(simplifyJaxpr(batched.jaxpr), undefined, true).jaxpr;
+    expect(prims(bsimple)).toEqual(["dot_general"]);
+    expect(run(batched, bsimple, ba, bb)).toEqual(run(batched, batched.jaxpr, ba, bb));
+    // a permutation that moves the batch axis is left alone, and so is a product used twice
+    expect(prims(simplifyJaxpr(makeJaxpr((p: NDArray, q: NDArray) => lax.transpose(np.matmul(p, q), [1, 0, 2]))(ba, bb).jaxpr))).toContain("transpose");
+    const twice = makeJaxpr((p: NDArray, q: NDArray) => {
+      const m = np.matmul(p, q);
+      return [lax.transpose(m, [1, 0]), m];
+    })(a, b);
+    expect(prims(dceJaxpr(simplifyJaxpr(twice.jaxpr), undefined, true).jaxpr)).toEqual(["dot_general", "transpose"]);
+  });
+
   it("keeps float x + 0 (−0 + 0 is +0) but drops x + (−0) and integer x + 0", () => {
     expect(prims(simplifyJaxpr(makeJaxpr((a: NDArray) => lax.add(a, 0))(x).jaxpr))).toEqual(["add"]);
     expect(prims(simplifyJaxpr(makeJaxpr((a: NDArray) => lax.add(a, -0))(x).jaxpr))).toEqual([]);

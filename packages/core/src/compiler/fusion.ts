@@ -4,13 +4,11 @@
 // transcendentals' ulp bounds), and the kernel computes every value the rest of the program
 // reads in one SIMD loop: one pass over memory instead of one per equation.
 //
-// The plan is a list of steps: single equations, and fused groups. A group stays open while
-// elementwise equations of its shape follow. An equation outside it that reads one of its
-// values (a reduction of it, say) is deferred until after the group, with everything that
-// reads the deferred results; one that does not runs before the group. A group member that
-// would read a deferred result closes the group instead. So the group gathers the elementwise
-// equations from around the others, and the value and the gradient of a function come out of
-// one kernel.
+// The plan is a list of steps: single equations, and fused groups. Groups grow along data
+// flow across the whole program (planFusion), not only over consecutive equations: the
+// elementwise equations of one shape gather from around the others, so the value and the
+// gradient of a function, or an optimizer's whole update of one parameter, come out of one
+// kernel.
 import { sameShape } from "../aval.js";
 import { arg, type Expr, lit, stored, substitute } from "../backend/scalar/expr.js";
 import { exprOf, scalarType } from "../backend/scalar/primitives.js";
@@ -42,54 +40,95 @@ function fits(eqn: Eqn, shape: readonly number[]): boolean {
   return eqn.inputs.every((a) => a.aval.ndim === 0 || sameShape(a.aval.shape, shape));
 }
 
-/** Steps of `jaxpr`: its equations, with runs of fusable elementwise equations grouped. */
+/**
+ * Steps of `jaxpr`: its equations, with fusable elementwise equations grouped. Clusters grow
+ * along data flow: an elementwise equation joins the cluster of each operand's producer of
+ * its shape, unless that would make the clusters' dependency graph cyclic (a path from one
+ * to the other through an equation outside both: the merged kernel would have to run both
+ * before and after it). The clusters then run in dependency order, ties broken by their
+ * first equation's position, so independent equations keep the order they were traced in.
+ */
 export function planFusion(jaxpr: Jaxpr): Step[] {
-  // Who reads each variable (equations by index, and the jaxpr's outputs).
+  const eqns = jaxpr.eqns;
+  const n = eqns.length;
+  // Who reads each variable (equations by index), and who produced it.
   const readers = new Map<Var, number[]>();
-  jaxpr.eqns.forEach((eqn, k) => {
+  const producer = new Map<Var, number>();
+  eqns.forEach((eqn, k) => {
     for (const a of eqn.inputs) if (!(a instanceof Literal)) readers.set(a, [...(readers.get(a) ?? []), k]);
+    for (const v of eqn.outVars) producer.set(v, k);
   });
   const programOuts = new Set(jaxpr.outs.filter((a): a is Var => !(a instanceof Literal)));
+  const consumers = eqns.map((eqn) => [...new Set(eqn.outVars.flatMap((v) => readers.get(v) ?? []))]);
+  const shapeOf = eqns.map((eqn) => (eqn.outVars.length === 1 && fits(eqn, eqn.outVars[0]!.aval.shape) ? eqn.outVars[0]!.aval.shape : undefined));
 
-  const steps: Step[] = [];
-  interface Open {
-    readonly eqns: Eqn[];
-    readonly indices: Set<number>;
-    readonly shape: readonly number[];
-    readonly members: Set<Var>;
-    /** Equations that read the group's values (and their readers): they run after it. */
-    readonly deferred: Eqn[];
-    readonly deferredOuts: Set<Var>;
-  }
-  let open: Open | null = null;
-  const reads = (eqn: Eqn, vars: ReadonlySet<Var>): boolean => eqn.inputs.some((a) => !(a instanceof Literal) && vars.has(a));
-  const close = (): void => {
-    if (open === null) return;
-    if (open.eqns.length === 1) steps.push({ kind: "eqn", eqn: open.eqns[0]! });
-    else steps.push({ kind: "fused", group: group(open.eqns, open.indices, open.shape, readers, programOuts) });
-    for (const eqn of open.deferred) steps.push({ kind: "eqn", eqn });
-    open = null;
+  // Clusters: union-find over equation indices, with each root's members.
+  const parent = Array.from({ length: n }, (_, k) => k);
+  const find = (k: number): number => {
+    while (parent[k] !== k) k = parent[k] = parent[parent[k]!]!;
+    return k;
   };
-  jaxpr.eqns.forEach((eqn, k) => {
-    const shape = eqn.outVars[0]?.aval.shape;
-    if (shape !== undefined && fits(eqn, shape)) {
-      if (open === null || !sameShape(open.shape, shape) || reads(eqn, open.deferredOuts)) {
-        close();
-        open = { eqns: [], indices: new Set(), shape, members: new Set(), deferred: [], deferredOuts: new Set() };
+  const members = Array.from({ length: n }, (_, k) => [k]);
+  /** Whether some path leaves cluster `a` and enters cluster `b` after passing an equation in neither. */
+  const pathVia = (a: number, b: number): boolean => {
+    const seen = new Set<number>();
+    const stack: number[] = [];
+    for (const k of members[a]!) for (const c of consumers[k]!) if (find(c) !== a && find(c) !== b) stack.push(c);
+    while (stack.length > 0) {
+      const k = stack.pop()!;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      for (const c of consumers[k]!) {
+        const r = find(c);
+        if (r === b) return true;
+        if (r !== a) stack.push(c);
       }
-      open.eqns.push(eqn);
-      open.indices.add(k);
-      for (const v of eqn.outVars) open.members.add(v);
-      return;
     }
-    if (open !== null && (reads(eqn, open.members) || reads(eqn, open.deferredOuts))) {
-      open.deferred.push(eqn);
-      for (const v of eqn.outVars) open.deferredOuts.add(v);
-      return;
+    return false;
+  };
+  const merge = (a: number, b: number): void => {
+    const [keep, gone] = a < b ? [a, b] : [b, a];
+    parent[gone] = keep;
+    members[keep] = [...members[keep]!, ...members[gone]!].sort((x, y) => x - y);
+    members[gone] = [];
+  };
+  eqns.forEach((eqn, k) => {
+    const shape = shapeOf[k];
+    if (shape === undefined) return;
+    for (const a of eqn.inputs) {
+      if (a instanceof Literal) continue;
+      const p = producer.get(a);
+      if (p === undefined || shapeOf[p] === undefined || !sameShape(shapeOf[p]!, shape)) continue;
+      const [ck, cp] = [find(k), find(p)];
+      if (ck === cp || pathVia(cp, ck) || pathVia(ck, cp)) continue;
+      merge(ck, cp);
     }
-    steps.push({ kind: "eqn", eqn });
   });
-  close();
+
+  // Clusters in dependency order (Kahn), the earliest first equation first among the ready.
+  const roots = [...new Set(eqns.map((_, k) => find(k)))];
+  const deps = new Map<number, Set<number>>(roots.map((r) => [r, new Set<number>()]));
+  eqns.forEach((_, k) => {
+    for (const c of consumers[k]!) if (find(c) !== find(k)) deps.get(find(c))!.add(find(k));
+  });
+  const waiting = new Map(roots.map((r) => [r, deps.get(r)!.size]));
+  const dependents = new Map<number, number[]>(roots.map((r) => [r, []]));
+  for (const [r, ds] of deps) for (const d of ds) dependents.get(d)!.push(r);
+  const ready = roots.filter((r) => waiting.get(r) === 0);
+  const steps: Step[] = [];
+  while (ready.length > 0) {
+    ready.sort((x, y) => y - x); // roots are their clusters' smallest index: pop the earliest
+    const r = ready.pop()!;
+    const ks = members[r]!;
+    if (ks.length === 1) steps.push({ kind: "eqn", eqn: eqns[ks[0]!]! });
+    else steps.push({ kind: "fused", group: group(ks.map((k) => eqns[k]!), new Set(ks), shapeOf[r]!, readers, programOuts) });
+    for (const d of dependents.get(r)!) {
+      const left = waiting.get(d)! - 1;
+      waiting.set(d, left);
+      if (left === 0) ready.push(d);
+    }
+  }
+  if (steps.length !== roots.length) throw new Error("internal: fusion produced a cyclic plan");
   return steps;
 }
 

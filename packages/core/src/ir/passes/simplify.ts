@@ -4,6 +4,10 @@
 //   `integer_pow[y=1] x`, `convert_element_type` to x's own type, `reshape` to x's own
 //   shape, `broadcast_in_dim` to x's own shape in order, `transpose` by the identity
 //   permutation, and `transpose` of a `transpose` (composed into one, or removed);
+// - a `transpose` that swaps a `dot_general`'s free axes (lhs free ↔ rhs free, batch axes in
+//   place) is the `dot_general` with its operands swapped, when nothing else reads the
+//   product: (A·B)ᵀ = Bᵀ·Aᵀ costs no transpose pass (backward passes produce it for every
+//   weight gradient);
 // - constant folding: an equation whose inputs are all literals and whose result is rank 0
 //   is computed now and becomes a literal; an elementwise equation whose inputs are literals
 //   or broadcasts of literals ("splats") becomes a splat of the computed value, and the
@@ -30,6 +34,9 @@ const isIdentityPerm = (perm: readonly number[]): boolean => perm.every((p, i) =
 
 /** Rewrites `jaxpr` by the rules above (sub-jaxprs are left as they are). */
 export function simplifyJaxpr(jaxpr: Jaxpr): Jaxpr {
+  const uses = new Map<Var, number>();
+  for (const eqn of jaxpr.eqns) for (const a of eqn.inputs) if (!(a instanceof Literal)) uses.set(a, (uses.get(a) ?? 0) + 1);
+  for (const a of jaxpr.outs) if (!(a instanceof Literal)) uses.set(a, (uses.get(a) ?? 0) + 1);
   const subst = new Map<Var, Atom>();
   const producer = new Map<Var, Eqn>();
   const read = (a: Atom): Atom => (a instanceof Literal ? a : (subst.get(a) ?? a));
@@ -37,7 +44,7 @@ export function simplifyJaxpr(jaxpr: Jaxpr): Jaxpr {
   for (const original of jaxpr.eqns) {
     const inputs = original.inputs.map(read);
     const eqn = new Eqn(original.primitive, inputs, original.params, original.outVars);
-    const replacement = rewrite(eqn, producer);
+    const replacement = rewrite(eqn, producer, uses);
     if (replacement === undefined) {
       eqns.push(eqn);
       for (const v of eqn.outVars) producer.set(v, eqn);
@@ -52,7 +59,7 @@ export function simplifyJaxpr(jaxpr: Jaxpr): Jaxpr {
 }
 
 /** The atom that replaces a single-output equation, an equation that replaces it, or undefined. */
-function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>): Atom | Eqn | undefined {
+function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>, uses: ReadonlyMap<Var, number>): Atom | Eqn | undefined {
   if (eqn.outVars.length !== 1) return undefined;
   const out = eqn.outVars[0]!.aval;
   const scalarOf: ScalarOf = (a) => {
@@ -93,6 +100,7 @@ function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>): Atom | Eqn | undefi
       const perm = (eqn.params as ParamsOf<"transpose">).permutation;
       if (isIdentityPerm(perm)) return keep(a);
       const inner = a instanceof Literal ? undefined : producer.get(a!);
+      if (inner?.primitive === "dot_general" && uses.get(a as Var) === 1) return swappedDot(inner as Eqn<"dot_general">, perm, eqn.outVars);
       if (inner?.primitive !== "transpose") return undefined;
       // transpose(transpose(x, p), q) = transpose(x, p∘q): out axis i is x's axis p[q[i]].
       const p = (inner.params as ParamsOf<"transpose">).permutation;
@@ -104,6 +112,20 @@ function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>): Atom | Eqn | undefi
     default:
       return fold(eqn);
   }
+}
+
+/** transpose(dot_general(a, b), perm) as dot_general(b, a) when perm puts b's free axes
+ * first, then a's, with the batch axes in place; else undefined. */
+function swappedDot(dot: Eqn<"dot_general">, perm: readonly number[], outVars: readonly Var[]): Eqn | undefined {
+  const [[lc, rc], [lb, rb]] = dot.params.dimension_numbers;
+  const [a, b] = dot.inputs as [Atom, Atom];
+  const nb = lb.length;
+  const lFree = a.aval.ndim - nb - lc.length;
+  const rFree = b.aval.ndim - nb - rc.length;
+  // The product's axes are [batch, a's free, b's free]; the swapped one's [batch, b's free, a's free].
+  const want = [...Array(nb).keys(), ...Array.from({ length: rFree }, (_, i) => nb + lFree + i), ...Array.from({ length: lFree }, (_, i) => nb + i)];
+  if (perm.length !== want.length || perm.some((p, i) => p !== want[i])) return undefined;
+  return new Eqn("dot_general", [b, a], { dimension_numbers: [[rc, lc], [rb, lb]] }, outVars);
 }
 
 const firstOrder = (p: PrimitiveName): p is FirstOrderPrim => !(higherOrderPrims as readonly string[]).includes(p);
