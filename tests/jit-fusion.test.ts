@@ -17,18 +17,19 @@ const bits = (x: NDArray): number[] => Array.from(x.toTypedArray() as Float32Arr
 const w3 = (x: NDArray) => np.sum(np.tanh(x).mul(nn.sigmoid(x)).add(np.square(x).mul(0.5)));
 
 describe("jit fusion on the wasm backend", () => {
-  it("value and gradient of sum(tanh(x)·σ(x)+½x²): one fused kernel and the reduction, equal to eager wasm bit for bit", () => {
+  it("value and gradient of sum(tanh(x)·σ(x)+½x²): one fused kernel with its reduction, equal to eager wasm bit for bit", () => {
     config.set({ backend: "wasm" });
     const x = data(1);
     const vg = jit(valueAndGrad(w3));
     const lowered = vg.lower(x);
-    const fused = lowered.steps.filter((s) => s.kind === "fused");
-    expect(fused).toHaveLength(1);
-    expect(lowered.steps).toHaveLength(2);
-    const group = fused[0]!.kind === "fused" ? fused[0]!.group : undefined;
+    // One pass over x: the gradient is stored, the value is summed inside the kernel.
+    expect(lowered.steps).toHaveLength(1);
+    const group = lowered.steps[0]!.kind === "fused" ? lowered.steps[0]!.group : undefined;
     expect(group!.inputs).toHaveLength(1);
-    expect(group!.outputs).toHaveLength(2);
+    expect(group!.outputs).toHaveLength(1);
+    expect(group!.sums).toHaveLength(1);
     expect(lowered.asText()).toMatch(/1 fused kernel/);
+    expect(lowered.asText()).toMatch(/fused kernel over float32\[4096\]: equations [0-9 ]+ \([a-z_ ]*reduce_sum/);
     const [v, g] = vg(x);
     const [v0, g0] = valueAndGrad(w3)(x);
     expect(bits(g)).toEqual(bits(g0));
@@ -85,6 +86,33 @@ describe("jit fusion on the wasm backend", () => {
       await new Promise((r) => setTimeout(r, 25));
     }
     if (threadPoolStats().shared) expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
+  });
+
+  it("a full sum fuses into its operand's kernel, but not when the kernel itself reads the sum; results are deterministic across thread counts", () => {
+    config.set({ backend: "wasm", threads: 2 });
+    const big = array(Array.from({ length: (1 << 17) + 3 }, (_, i) => Math.cos(i * 0.013) * 5), { dtype: "float64" });
+    const f = jit((a: NDArray) => [np.sum(np.exp(a.mul(0.1))), np.sum(a.mul(a)), np.tanh(a)]);
+    const lowered = f.lower(big);
+    expect(lowered.steps).toHaveLength(1);
+    const g = lowered.steps[0]!.kind === "fused" ? lowered.steps[0]!.group : undefined;
+    expect(g!.sums).toHaveLength(2);
+    const [s1, s2, t] = f(big) as NDArray[];
+    const [e1, e2] = [np.sum(np.exp(big.mul(0.1))).item() as number, np.sum(big.mul(big)).item() as number];
+    expect(Math.abs((s1!.item() as number) - e1)).toBeLessThan(1e-12 * Math.abs(e1));
+    expect(Math.abs((s2!.item() as number) - e2)).toBeLessThan(1e-12 * Math.abs(e2));
+    expect(bits(t!)).toEqual(bits(np.tanh(big)));
+    config.set({ threads: 1 });
+    const one = (f(big) as NDArray[]).slice(0, 2).map((x) => x.item());
+    expect(one.slice(0, 2)).toEqual([s1!.item(), s2!.item()]);
+    // e − sum(e): the sum must be complete before a kernel reads it, so the subtraction runs
+    // in a later step than the sum
+    const centred = jit((a: NDArray) => np.exp(a).sub(np.sum(np.exp(a))));
+    const steps = centred.lower(big).steps;
+    expect(steps.length).toBeGreaterThan(1);
+    for (const st of steps) if (st.kind === "fused") for (const x of st.group.sums) expect(st.group.inputs).not.toContain(x.out);
+    const got = centred(big).toTypedArray();
+    const want = np.exp(big).sub(np.sum(np.exp(big))).toTypedArray();
+    for (let i = 0; i < got.length; i += 997) expect(got[i]).toBeCloseTo(want[i]!, 6);
   });
 
   it("chains over int32, bool and mixed dtypes (comparisons, select, shifts, casts, several outputs) fuse and equal eager wasm", () => {

@@ -110,7 +110,7 @@ export function describeProgram(exe: Executable, backend: string): string[] {
       return;
     }
     const g = step.group;
-    const shape = `${g.outputs[0]?.aval.dtype ?? ""}[${g.shape.join(",")}]`;
+    const shape = `${(g.outputs[0] ?? g.eqns[0]!.outVars[0]!).aval.dtype}[${g.shape.join(",")}]`;
     lines.push(
       `#   ${k}: fused kernel over ${shape}: equations ${g.eqns.map((e) => index.get(e)).join(" ")} (${g.eqns.map((e) => e.primitive).join(" ")}); ${g.inputs.length} input${g.inputs.length === 1 ? "" : "s"}, ${g.outputs.length} output${g.outputs.length === 1 ? "" : "s"}${exe.program.threaded(step) ? "; threaded" : ""}`,
     );

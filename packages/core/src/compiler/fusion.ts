@@ -29,6 +29,9 @@ export interface FusedGroup {
   readonly roots: readonly Expr[];
   /** Every member's own expression (its value before the store's rounding). */
   readonly members: readonly Expr[];
+  /** Full reductions fused in: `out` (rank 0) is the sum of every element of `of` (a member's
+   * stored value), accumulated in float64 by the kernel in blocks and added up in order. */
+  readonly sums: readonly { readonly out: Var; readonly of: Expr }[];
 }
 
 export type Step = { readonly kind: "eqn"; readonly eqn: Eqn } | { readonly kind: "fused"; readonly group: FusedGroup };
@@ -43,9 +46,10 @@ function fits(eqn: Eqn, shape: readonly number[]): boolean {
 /**
  * Steps of `jaxpr`: its equations, with fusable elementwise equations grouped. Clusters grow
  * along data flow: an elementwise equation joins the cluster of each operand's producer of
- * its shape, unless that would make the clusters' dependency graph cyclic (a path from one
- * to the other through an equation outside both: the merged kernel would have to run both
- * before and after it). The clusters then run in dependency order, ties broken by their
+ * its shape, a full sum joins its operand's, and clusters that read the same array of their
+ * shape merge (siblings) — unless that would make the clusters' dependency graph cyclic (a
+ * path from one to the other through an equation outside both: the merged kernel would have
+ * to run both before and after it) or a kernel would read its own sum. The clusters then run in dependency order, ties broken by their
  * first equation's position, so independent equations keep the order they were traced in.
  */
 export function planFusion(jaxpr: Jaxpr): Step[] {
@@ -61,6 +65,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   const programOuts = new Set(jaxpr.outs.filter((a): a is Var => !(a instanceof Literal)));
   const consumers = eqns.map((eqn) => [...new Set(eqn.outVars.flatMap((v) => readers.get(v) ?? []))]);
   const shapeOf = eqns.map((eqn) => (eqn.outVars.length === 1 && fits(eqn, eqn.outVars[0]!.aval.shape) ? eqn.outVars[0]!.aval.shape : undefined));
+  const summed = eqns.map((eqn) => isFullSum(eqn));
 
   // Clusters: union-find over equation indices, with each root's members.
   const parent = Array.from({ length: n }, (_, k) => k);
@@ -70,18 +75,34 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   };
   const members = Array.from({ length: n }, (_, k) => [k]);
   /** Whether some path leaves cluster `a` and enters cluster `b` after passing an equation in neither. */
+  // (over clusters: a cluster runs as one step, so reaching any of its members reaches all)
   const pathVia = (a: number, b: number): boolean => {
     const seen = new Set<number>();
     const stack: number[] = [];
-    for (const k of members[a]!) for (const c of consumers[k]!) if (find(c) !== a && find(c) !== b) stack.push(c);
+    for (const k of members[a]!) for (const c of consumers[k]!) if (find(c) !== a && find(c) !== b) stack.push(find(c));
     while (stack.length > 0) {
-      const k = stack.pop()!;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      for (const c of consumers[k]!) {
-        const r = find(c);
-        if (r === b) return true;
-        if (r !== a) stack.push(c);
+      const r = stack.pop()!;
+      if (seen.has(r)) continue;
+      seen.add(r);
+      for (const k of members[r]!) {
+        for (const c of consumers[k]!) {
+          const rc = find(c);
+          if (rc === b) return true;
+          if (rc !== a && rc !== r) stack.push(rc);
+        }
+      }
+    }
+    return false;
+  };
+  /** Whether clusters a and b together would read a sum they compute (a kernel cannot use its
+   * own reduction). */
+  const readsOwnSum = (a: number, b: number): boolean => {
+    const inside = (k: number | undefined): boolean => k !== undefined && (find(k) === a || find(k) === b);
+    for (const k of [...members[a]!, ...members[b]!]) {
+      for (const x of eqns[k]!.inputs) {
+        if (x instanceof Literal) continue;
+        const p = producer.get(x);
+        if (inside(p) && summed[p!]) return true;
       }
     }
     return false;
@@ -93,17 +114,29 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
     members[gone] = [];
   };
   eqns.forEach((eqn, k) => {
-    const shape = shapeOf[k];
+    // A full sum joins its operand's cluster; an elementwise equation, its operands' of its shape.
+    const shape = summed[k] ? eqn.inputs[0]!.aval.shape : shapeOf[k];
     if (shape === undefined) return;
-    for (const a of eqn.inputs) {
+    for (const a of summed[k] ? eqn.inputs.slice(0, 1) : eqn.inputs) {
       if (a instanceof Literal) continue;
       const p = producer.get(a);
       if (p === undefined || shapeOf[p] === undefined || !sameShape(shapeOf[p]!, shape)) continue;
       const [ck, cp] = [find(k), find(p)];
-      if (ck === cp || pathVia(cp, ck) || pathVia(ck, cp)) continue;
+      if (ck === cp || pathVia(cp, ck) || pathVia(ck, cp) || readsOwnSum(ck, cp)) continue;
       merge(ck, cp);
     }
   });
+
+  // Siblings: clusters of one shape that read the same full-size value become one kernel (one
+  // pass over it), when that keeps the plan acyclic.
+  for (const [v, ks] of readers) {
+    const sibs = ks.filter((k) => shapeOf[k] !== undefined && sameShape(shapeOf[k]!, v.aval.shape));
+    for (let i = 1; i < sibs.length; i++) {
+      const [a, b] = [find(sibs[0]!), find(sibs[i]!)];
+      if (a === b || pathVia(a, b) || pathVia(b, a) || readsOwnSum(a, b)) continue;
+      merge(a, b);
+    }
+  }
 
   // Clusters in dependency order (Kahn), the earliest first equation first among the ready.
   const roots = [...new Set(eqns.map((_, k) => find(k)))];
@@ -132,6 +165,13 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   return steps;
 }
 
+/** A reduce_sum of a float array over every axis (to rank 0): fusable into its operand's kernel. */
+function isFullSum(eqn: Eqn): boolean {
+  if (eqn.primitive !== "reduce_sum") return false;
+  const x = eqn.inputs[0]!.aval;
+  return x.ndim > 0 && (x.dtype === "float32" || x.dtype === "float64") && eqn.outVars[0]!.aval.ndim === 0;
+}
+
 function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readonly number[], readers: ReadonlyMap<Var, number[]>, programOuts: ReadonlySet<Var>): FusedGroup {
   const inputs: Var[] = [];
   const leaf = new Map<Var, Expr>();
@@ -149,7 +189,13 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     }
     return e;
   };
+  const sums: { out: Var; of: Expr }[] = [];
   for (const eqn of eqns) {
+    if (isFullSum(eqn)) {
+      // its operand is a member (the plan only merges a sum into its operand's cluster)
+      sums.push({ out: eqn.outVars[0]!, of: rounded.get(eqn.inputs[0] as Var)! });
+      continue;
+    }
     const prim = eqn.primitive as ElementwisePrim;
     const own = exprOf(prim, eqn.inputs.map((a) => a.aval.dtype), eqn.params as ParamsOf<typeof prim>);
     const e = substitute(own, eqn.inputs.map(operand));
@@ -158,7 +204,8 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     rounded.set(v, stored(e));
   }
   const outputs = eqns
+    .filter((e) => !isFullSum(e))
     .map((e) => e.outVars[0]!)
     .filter((v) => programOuts.has(v) || (readers.get(v) ?? []).some((k) => !indices.has(k)));
-  return { eqns, shape, inputs, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()] };
+  return { eqns, shape, inputs, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums };
 }

@@ -23,7 +23,7 @@ import { type Backend, type BackendBuffer, type FirstOrderPrim, isPureReview } f
 import { jsBackend } from "../backend/js/index.js";
 import { scalarType } from "../backend/scalar/primitives.js";
 import { children, type Expr } from "../backend/scalar/expr.js";
-import { type ElementwiseKernel, STEP_BYTES, wasmFused } from "../backend/scalar/wasm.js";
+import { type ElementwiseKernel, STEP_BYTES, SUM_BLOCK, wasmFused } from "../backend/scalar/wasm.js";
 import { arena } from "../backend/wasm-backend/arena.js";
 import { PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
 import { parallelFor, threadCount } from "../backend/wasm-backend/threads/pool.js";
@@ -129,8 +129,9 @@ function kernelKey(g: FusedGroup): string {
     return id;
   };
   const roots = g.roots.map(visit);
+  const sums = g.sums.map((x) => visit(x.of));
   for (const m of g.members) visit(m);
-  return `${g.inputs.map((v) => v.aval.dtype).join(",")}|${roots.join(",")}|${parts.join(";")}`;
+  return `${g.inputs.map((v) => v.aval.dtype).join(",")}|${roots.join(",")}|${sums.join(",")}|${parts.join(";")}`;
 }
 
 /** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
@@ -140,7 +141,7 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
   const key = kernelKey(g);
   let k = fusedKernels.get(key);
   if (k === undefined) {
-    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members);
+    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of));
     fusedKernels.set(key, k);
   }
   return k;
@@ -241,7 +242,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   for (const i of inputs) fromHost[root(i)] = true;
   for (const l of literals) fromHost[root(l.at)] = true;
   const stepIns = steps.map((s) => (s.kind === "eqn" ? s.eqn.inputs : s.group.inputs).map((a) => index.get(a)!));
-  const stepOuts = steps.map((s) => (s.kind === "eqn" ? s.eqn.outVars : s.group.outputs).map((v) => index.get(v)!));
+  const stepOuts = steps.map((s) => (s.kind === "eqn" ? s.eqn.outVars : [...s.group.outputs, ...s.group.sums.map((x) => x.out)]).map((v) => index.get(v)!));
   steps.forEach((_, k) => {
     if (kinds[k] === "fused") for (const i of [...stepIns[k]!, ...stepOuts[k]!]) inArena[root(i)] = true;
     if (kinds[k] === "higher") for (const o of stepOuts[k]!) fromHost[root(o)] = true;
@@ -275,12 +276,15 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     // operands lazily, so only its last root may overwrite an operand, and only a full one
     // (a rank-0 operand is re-read every step).
     const outs = stepOuts[k]!;
-    const reuse = kinds[k] === "fused" ? dying.filter((d) => avals[d]!.size === avals[root(outs[outs.length - 1]!)]!.size) : [];
+    const step = steps[k]!;
+    // (a fused step's outputs are its roots, then its sums)
+    const last = step.kind === "fused" ? step.group.outputs.length - 1 : -1;
+    const reuse = last >= 0 ? dying.filter((d) => avals[d]!.size === avals[root(outs[last]!)]!.size) : [];
     outs.forEach((o, j) => {
       const g = root(o);
       if (!inArena[g] || slots.has(g) || fromHost[g]) return;
       const bytes = slotBytes(avals[g]!);
-      const same = j === outs.length - 1 ? reuse.findIndex((d) => slots.get(d)!.bytes === bytes && stepBytes(avals[d]!) === stepBytes(avals[g]!)) : -1;
+      const same = j === last ? reuse.findIndex((d) => slots.get(d)!.bytes === bytes && stepBytes(avals[d]!) === stepBytes(avals[g]!)) : -1;
       if (same >= 0) {
         const d = reuse.splice(same, 1)[0]!;
         slots.set(g, slots.get(d)!);
@@ -331,17 +335,42 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const nsteps = Math.ceil(size / 4);
         const inAt = ins.map((i) => slotAt[i]!);
         const strides = ins.map((i) => (avals[i]!.ndim === 0 ? 0 : stepBytes(avals[i]!)));
-        const outAt = outs.map((i) => slotAt[i]!);
-        const args = new Array<number>(2 * ins.length + outs.length);
+        const nout = g.outputs.length;
+        const outAt = outs.slice(0, nout).map((i) => slotAt[i]!);
+        const sumOuts = outs.slice(nout);
+        // Fused sums: each writes 4 f64 lane sums per block of SUM_BLOCK steps into scratch
+        // above the region; they are added up here, block by block, in order, so the result
+        // does not depend on how the steps were split across threads.
+        const blocks = Math.ceil(nsteps / SUM_BLOCK);
+        const args = new Array<number>(2 * ins.length + nout + sumOuts.length + (sumOuts.length > 0 ? 1 : 0));
         return (f) => {
           const kernel = kernelOf(g);
           for (let j = 0; j < ins.length; j++) {
             args[2 * j] = f.base + inAt[j]!;
             args[2 * j + 1] = strides[j]!;
           }
-          for (let j = 0; j < outs.length; j++) args[2 * ins.length + j] = f.base + outAt[j]!;
-          if (kernel.parallel !== undefined && nsteps >= PARALLEL_STEPS) parallelFor(kernel.parallel, nsteps, args);
+          for (let j = 0; j < nout; j++) args[2 * ins.length + j] = f.base + outAt[j]!;
+          let partials: number[] = [];
+          if (sumOuts.length > 0) {
+            const a = arena();
+            a.reset();
+            partials = sumOuts.map(() => a.reserve(blocks * 32));
+            partials.forEach((at, j) => {
+              args[2 * ins.length + nout + j] = at;
+            });
+            args[args.length - 1] = size;
+          }
+          if (kernel.parallel !== undefined && nsteps >= PARALLEL_STEPS) parallelFor(kernel.parallel, nsteps, args, sumOuts.length > 0 ? SUM_BLOCK : 1);
           else kernel.run(...args, nsteps);
+          if (sumOuts.length === 0) return;
+          refresh(f);
+          sumOuts.forEach((o, j) => {
+            const v = new Float64Array(arena().memory.buffer, partials[j]!, blocks * 4);
+            let total = 0;
+            for (let k = 0; k < v.length; k += 4) total += v[k]! + v[k + 1]! + (v[k + 2]! + v[k + 3]!);
+            f.vals[o]![0] = total;
+            scalarSplat(f, o);
+          });
         };
       }
       case "kernel": {

@@ -33,6 +33,9 @@ type V = Local<"v128">;
 type Emit = (b: FunctionBuilder, x: V) => void;
 type Val = { readonly k: "f32"; readonly v: V } | { readonly k: "f64"; readonly lo: V; readonly hi: V } | { readonly k: "i32"; readonly v: V };
 
+/** Steps per partial sum of a fused kernel's sums (a split across threads is a multiple). */
+export const SUM_BLOCK = 1024;
+
 /** Bytes of one step (4 elements) of an array of each type. */
 export const STEP_BYTES: { readonly [T in ScalarType]: number } = { f32: 16, f64: 32, i32: 16, bool: 4 };
 
@@ -423,6 +426,26 @@ class Lowering {
   }
 
   /** Store the root's value (4 elements of `t`) at `po`. */
+  /**
+   * Adds the stored (rounded) value of `e` (an f32 or f64 node), in f64, to the accumulator
+   * lanes `lo` (elements 0, 1 of the step) and `hi` (2, 3), lanes where `mask` (i32x4) is 0
+   * adding +0.
+   */
+  accumulate(e: Expr, lo: V, hi: V, mask: V): void {
+    const b = this.b;
+    const v = this.value(e);
+    if (e.t === "f32") {
+      const masked = this.set(() => b.v128.and(this.narrow(v), mask));
+      const w = this.wide({ k: "f32", v: masked });
+      b.local.set(lo, () => b.f64x2.add(lo, w.lo));
+      b.local.set(hi, () => b.f64x2.add(hi, w.hi));
+    } else {
+      const w = this.wide(v);
+      b.local.set(lo, () => b.f64x2.add(lo, () => b.v128.and(w.lo, () => b.i64x2.extend_low_i32x4_s(mask))));
+      b.local.set(hi, () => b.f64x2.add(hi, () => b.v128.and(w.hi, () => b.i64x2.extend_high_i32x4_s(mask))));
+    }
+  }
+
   store(v: Val, t: ScalarType, po: Local<"i32">): void {
     const b = this.b;
     if (t === "f32") b.v128.store(po, this.narrow(v));
@@ -462,12 +485,12 @@ export function wasmElementwise(e: Expr, argTypes: readonly ScalarType[], memory
  * store would (a fused equation's own result, read through `stored`): they are lowered as
  * roots are, so each fused equation computes exactly what its own kernel computes.
  */
-export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[], memory: WasmMemory, rounded: readonly Expr[] = []): ElementwiseKernel {
+export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[], memory: WasmMemory, rounded: readonly Expr[] = [], sums: readonly Expr[] = []): ElementwiseKernel {
   // First with every intrinsic importable, to learn which ones the lowering really calls per
   // lane (most have vector emitters); then for real with only those imports, so that a
   // kernel with none can run on the worker pool (workers have no js functions to import).
-  const used = assembleFused(roots, argTypes, rounded, undefined).used;
-  const { m, fns } = assembleFused(roots, argTypes, rounded, used);
+  const used = assembleFused(roots, argTypes, rounded, sums, undefined).used;
+  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, used);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here
   // rather than ahead of time by ready().
   const module = compileWasm(m.build());
@@ -482,6 +505,7 @@ function assembleFused(
   roots: readonly Expr[],
   argTypes: readonly ScalarType[],
   rounded: readonly Expr[],
+  sums: readonly Expr[],
   allowed: ReadonlySet<string> | undefined,
 ): { m: ModuleBuilder; fns: Record<string, (...xs: number[]) => number>; used: Set<string> } {
   // The import must match the arena's memory (shared where the worker pool runs).
@@ -489,7 +513,7 @@ function assembleFused(
   const imports = new Map<string, FunctionRef>();
   const fns: Record<string, (...xs: number[]) => number> = {};
   const allow = (field: string): boolean => !imports.has(field) && (allowed === undefined || allowed.has(`m.${field}`));
-  for (const root of roots) {
+  for (const root of [...roots, ...sums]) {
     for (const n of postOrder(root)) {
       if (n.k === "call" && allow(`u_${n.fn}`)) {
         imports.set(`u_${n.fn}`, m.importFunction("m", `u_${n.fn}`, { params: ["f64"], results: ["f64"] }));
@@ -509,7 +533,12 @@ function assembleFused(
   roots.forEach((_, r) => {
     params[`po${r}`] = "i32";
   });
-  const rootSet = new Set([...roots, ...rounded]);
+  sums.forEach((_, j) => {
+    params[`ps${j}`] = "i32";
+  });
+  // Sums: the elements below `limit` (counted from this call's first step) are added.
+  if (sums.length > 0) params.limit = "i32";
+  const rootSet = new Set([...roots, ...rounded, ...sums]);
   const used = new Set<string>();
   const kernelParams: Record<string, "i32"> = { ...params, steps: "i32" };
   const rangeParams: Record<string, "i32"> = { start: "i32", end: "i32", ...params };
@@ -517,13 +546,47 @@ function assembleFused(
     const ptrs = argTypes.map((_, k) => locals[`p${k}`]!);
     const outs = roots.map((_, r) => locals[`po${r}`]!);
     const i = b.newLocal("i32", "i");
+    // Sums: per block of SUM_BLOCK steps, the f64 lane sums (elements 4i+k, k = 0..3) are
+    // stored as 4 f64 at ps + 32·block; a mask drops the elements at or past `limit`.
+    const acc = sums.map(() => ({ lo: b.newLocal("v128", "sum_lo"), hi: b.newLocal("v128", "sum_hi") }));
+    const lanes = b.newLocal("v128", "lanes");
+    const limitV = b.newLocal("v128", "limit");
+    const mask = b.newLocal("v128", "mask");
+    const inBlock = b.newLocal("i32", "in_block");
+    const flush = (): void => {
+      sums.forEach((_, j) => {
+        const ps = locals[`ps${j}`]!;
+        b.v128.store(ps, acc[j]!.lo);
+        b.v128.store(ps, acc[j]!.hi, { offset: 16 });
+        b.local.set(ps, () => b.i32.add(ps, 32));
+        b.local.set(acc[j]!.lo, () => b.v128.const("f64x2", [0, 0]));
+        b.local.set(acc[j]!.hi, () => b.v128.const("f64x2", [0, 0]));
+      });
+      b.local.set(inBlock, () => b.i32.const(0));
+    };
+    if (sums.length > 0) {
+      b.local.set(lanes, () => b.v128.const("i32x4", [0, 1, 2, 3]));
+      b.local.set(limitV, () => b.i32x4.splat(locals.limit!));
+      for (const a of acc) {
+        b.local.set(a.lo, () => b.v128.const("f64x2", [0, 0]));
+        b.local.set(a.hi, () => b.v128.const("f64x2", [0, 0]));
+      }
+    }
     b.forRange(i, 0, locals.steps!, () => {
       const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports);
       roots.forEach((e, r) => lowering.store(lowering.value(e), e.t, outs[r]!));
+      if (sums.length > 0) {
+        b.local.set(mask, () => b.i32x4.lt_s(lanes, limitV));
+        sums.forEach((e, j) => lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, mask));
+        b.local.set(lanes, () => b.i32x4.add(lanes, () => b.v128.const("i32x4", [4, 4, 4, 4])));
+        b.local.set(inBlock, () => b.i32.add(inBlock, 1));
+        b.if(() => b.i32.eq(inBlock, SUM_BLOCK), flush);
+      }
       for (const u of lowering.usedImports) used.add(u);
       argTypes.forEach((_, k) => b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, locals[`s${k}`]!)));
       roots.forEach((e, r) => b.local.set(outs[r]!, () => b.i32.add(outs[r]!, STEP_BYTES[e.t])));
     });
+    if (sums.length > 0) b.if(() => b.i32.ne(inBlock, 0), flush);
   });
   // range(start, end, …): the same loop over steps [start, end) (pointers advanced by start).
   m.addFunction("range", { params: rangeParams, export: true }, (b, locals) => {
@@ -532,6 +595,9 @@ function assembleFused(
       kernel,
       ...argTypes.flatMap((_, k) => [() => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(start, locals[`s${k}`]!)), locals[`s${k}`]!]),
       ...roots.map((e, r) => () => b.i32.add(locals[`po${r}`]!, () => b.i32.mul(start, STEP_BYTES[e.t]))),
+      // (start is a multiple of SUM_BLOCK when there are sums: parallelFor's grain)
+      ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, SUM_BLOCK), 32))),
+      ...(sums.length > 0 ? [() => b.i32.sub(locals.limit!, () => b.i32.mul(start, 4))] : []),
       () => b.i32.sub(locals.end!, start),
     );
   });
