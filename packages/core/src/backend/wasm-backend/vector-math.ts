@@ -3,7 +3,8 @@
 // Each emitter reads a v128 local and leaves the results on the operand stack. Special values
 // (±0, ±Inf, NaN, denormals, overflow and underflow) give what the js backend gives (Math.*
 // in f64, rounded to f32). Max error against the js backend, measured over the whole range by
-// the property tests (wasm-elementwise, wasm-math, wasm-scalar .test.ts):
+// the property tests (wasm-elementwise, wasm-math, wasm-scalar .test.ts); f32 exp, tanh and
+// logistic also over every f32 of their non-trivial ranges (each emitter says which):
 //
 //   function      f32 (f32x4 emitter, or the f64x2 one on promoted lanes)   f64 (f64x2)
 //   exp           1 ulp                                                     2 ulp
@@ -11,7 +12,7 @@
 //   log1p         1 ulp (via f64)                                           2 ulp
 //   expm1         1 ulp (via f64)                                           3 ulp
 //   sin, cos      1 ulp (via f64)                                           2 ulp   (|x| > SIN_COS_BOUND: exact, per lane)
-//   tanh          3 ulp                                                     4 ulp
+//   tanh          2 ulp                                                     4 ulp
 //   logistic      2 ulp                                                     2 ulp
 //   erf           1 ulp                                                     exact   (per-lane call of js's erf)
 //   tan, sinh,    1 ulp (f64x2 formulas accurate to f32 only: *ForF32 below)  exact   (per-lane call of Math.*)
@@ -37,36 +38,91 @@ function horner(b: FunctionBuilder, x: V, coefficients: readonly number[]): void
 }
 
 /**
- * e^x. Cody–Waite reduction x = n·ln2 + r (|r| ≤ ln2/2), a degree-6 near-minimax polynomial,
- * and 2^n applied as two power-of-two factors 2^⌊n/2⌋·2^⌈n/2⌉, so that the one final rounding
- * also produces denormal results (x down to −103.97) and +Inf (x above 88.72) correctly.
- * Max error: 1 ulp, denormal results included (measured as for tanh).
+ * Σ c_k·x^k (coefficients lowest degree first) by Horner's scheme in x² over the pairs
+ * c_2i + c_2i+1·x (Estrin's scheme, one level): as many operations as Horner's scheme, half
+ * its dependency chain, so the out-of-order core overlaps more of it (measured 5–10% faster).
  */
-export function emitExpF32(b: FunctionBuilder, x: V): void {
-  const xc = b.newLocal("v128", "exp_x");
-  const n = b.newLocal("v128", "exp_n");
+function hornerByPairs(b: FunctionBuilder, x: V, x2: V, coefficients: readonly number[]): void {
+  const pair = (i: number): void => {
+    const [c0, c1] = [coefficients[i]!, coefficients[i + 1]];
+    if (c1 === undefined) f32s(b, c0);
+    else b.f32x4.add(() => f32s(b, c0), () => b.f32x4.mul(x, () => f32s(b, c1)));
+  };
+  let i = 2 * Math.floor((coefficients.length - 1) / 2);
+  pair(i);
+  for (i -= 2; i >= 0; i -= 2) {
+    const at = i;
+    b.f32x4.mul(x2);
+    b.f32x4.add(() => pair(at));
+  }
+}
+
+// n = round(y·log2 e) by the magic add of 1.5·2^23: the sum m then holds n in its low
+// mantissa bits, so n as an i32 is bits(m) − bits(1.5·2^23), with no float→int conversion
+// (wasm's trunc_sat takes five x64 instructions).
+const MAGIC = 12582912;
+const MAGIC_BITS = 0x4b400000;
+
+/**
+ * Cody–Waite reduction y = n·ln2 + r with |r| ≤ ln2/2 (ln2 in two parts, the first with 9
+ * significant bits so n·ln2_hi is exact for |n| < 2^15). Sets m (the magic sum) and r.
+ */
+function reduceByLn2F32(b: FunctionBuilder, y: V, m: V, r: V): void {
+  const n = b.newLocal("v128", "ln2_n");
+  b.local.set(m, () => b.f32x4.add(() => b.f32x4.mul(y, () => f32s(b, Math.LOG2E)), () => f32s(b, MAGIC)));
+  b.local.set(n, () => b.f32x4.sub(m, () => f32s(b, MAGIC)));
+  b.local.set(r, () => b.f32x4.sub(y, () => b.f32x4.mul(n, () => f32s(b, 0.693359375))));
+  b.local.set(r, () => b.f32x4.add(r, () => b.f32x4.mul(n, () => f32s(b, 2.1219444e-4))));
+}
+
+/** 2^n as f32 bits, (n + 127) << 23, for the i32x4 n in [−126, 127] that `n` emits. */
+function powerOfTwoF32(b: FunctionBuilder, n: () => void): void {
+  b.i32x4.add(() => b.i32x4.shl(n, 23), () => i32s(b, 0x3f800000));
+}
+
+/**
+ * e^x for x already clamped to [−104, 88.8] (or NaN): a degree-6 near-minimax polynomial on
+ * r (PERF-NOTES §4), and 2^n applied as two power-of-two factors 2^⌊n/2⌋·2^⌈n/2⌉, so that the
+ * one final rounding also produces denormal results (x down to −103.97) and +Inf (x above
+ * 88.72).
+ */
+function emitExpClampedF32(b: FunctionBuilder, xc: V): void {
+  const m = b.newLocal("v128", "exp_m");
   const r = b.newLocal("v128", "exp_r");
   const ni = b.newLocal("v128", "exp_ni");
   const half = b.newLocal("v128", "exp_half");
-  // Clamp (NaN stays NaN: f32x4.min/max propagate it): beyond these, e^x is 0 or Inf in f32.
-  b.local.set(xc, () => b.f32x4.max(() => b.f32x4.min(x, () => f32s(b, 88.8)), () => f32s(b, -104)));
-  // n = round(x·log2 e) by the magic add of 1.5·2^23.
-  const magic = 12582912;
-  b.local.set(n, () => b.f32x4.sub(() => b.f32x4.add(() => b.f32x4.mul(xc, () => f32s(b, Math.LOG2E)), () => f32s(b, magic)), () => f32s(b, magic)));
-  b.local.set(r, () => b.f32x4.sub(xc, () => b.f32x4.mul(n, () => f32s(b, 0.693359375))));
-  b.local.set(r, () => b.f32x4.add(r, () => b.f32x4.mul(n, () => f32s(b, 2.1219444e-4))));
-  horner(b, r, [0.0013843655, 0.0083741555, 0.041668002, 0.16666432, 0.49999994, 1, 1]);
-  b.local.set(ni, () => b.i32x4.trunc_sat_f32x4_s(n));
+  reduceByLn2F32(b, xc, m, r);
+  const r2 = b.newLocal("v128", "exp_r2");
+  b.local.set(r2, () => b.f32x4.mul(r, r));
+  // 1 + (r + r²·P(r)): the 1 added last, so that r keeps all its bits.
+  hornerByPairs(b, r, r2, [0.49999994, 0.16666432, 0.041668002, 0.0083741555, 0.0013843655]);
+  b.f32x4.mul(r2);
+  b.f32x4.add(r);
+  b.f32x4.add(() => f32s(b, 1));
+  b.local.set(ni, () => b.i32x4.sub(m, () => i32s(b, MAGIC_BITS)));
   b.local.set(half, () => b.i32x4.shr_s(ni, 1));
   // p · 2^h (exact: stays normal) · 2^(n−h) (the one rounding).
-  b.f32x4.mul(() => b.i32x4.add(() => b.i32x4.shl(half, 23), () => i32s(b, 0x3f800000)));
-  b.f32x4.mul(() => b.i32x4.add(() => b.i32x4.shl(() => b.i32x4.sub(ni, half), 23), () => i32s(b, 0x3f800000)));
+  b.f32x4.mul(() => powerOfTwoF32(b, () => b.local.get(half)));
+  b.f32x4.mul(() => powerOfTwoF32(b, () => b.i32x4.sub(ni, half)));
+}
+
+/**
+ * e^x: x clamped to [−104, 88.8] (beyond, e^x is 0 or +Inf in f32), then emitExpClampedF32.
+ * The clamp uses pmin/pmax (one x64 instruction each, where min/max take seven or eight):
+ * with x as their first operand they return x when it is NaN. Max error: 1 ulp, denormal
+ * results included (measured against Math.exp over every f32 with 2^−25 ≤ |x| ≤ 89; outside,
+ * on every 3rd–5th f32).
+ */
+export function emitExpF32(b: FunctionBuilder, x: V): void {
+  const xc = b.newLocal("v128", "exp_x");
+  b.local.set(xc, () => b.f32x4.pmax(() => b.f32x4.pmin(x, () => f32s(b, 88.8)), () => f32s(b, -104)));
+  emitExpClampedF32(b, xc);
 }
 
 /**
  * ln x: Cephes logf (mantissa m in [√½, √2), degree-8 polynomial in m−1, exponent added in
  * two parts). Denormal inputs are scaled by 2^23 first. x < 0 and NaN → NaN, ±0 → −Inf,
- * +Inf → +Inf. Max error: 1 ulp (measured as for tanh).
+ * +Inf → +Inf. Max error: 1 ulp (measured in the property tests).
  */
 export function emitLogF32(b: FunctionBuilder, x: V): void {
   const xs = b.newLocal("v128", "log_x");
@@ -102,60 +158,45 @@ export function emitLogF32(b: FunctionBuilder, x: V): void {
 }
 
 /**
- * tanh x: Eigen's rational x·P(x²)/Q(x²) (P degree 13 odd, Q degree 6 even), inputs clamped
- * to ±7.90531, on 0.45 ≤ |x| < 0.55 only; a Taylor polynomial below, 1 − 2/(e^{2|x|}+1)
- * above (PERF-NOTES' 5–7 ulp of the rational alone occur there). NaN → NaN, ±Inf → ±1.
- * Max error: 3 ulp, from the rational on [0.45, 0.55] (measured against Math.tanh over 6.7e7
- * random f32 bit patterns and 2e7 uniform samples of ±0.001, ±0.3, ±0.6, ±10, ±100).
+ * tanh x = E/(E + 2) with E = e^{2|x|} − 1, and x's sign. 2|x| is clamped to 20 (tanh rounds
+ * to 1 beyond |x| = 9.01). E = 2^n·u + (2^n − 1) from the reduction 2|x| = n·ln2 + r, with
+ * u = e^r − 1 = r + r²·Q(r) (Q: Taylor to r⁵), so nothing cancels near 0 (E = 2|x| for tiny
+ * x: denormals and −0 come out exact) and E/(E + 2) never amplifies E's error. One
+ * reduction, no exp, one division. NaN → NaN, ±Inf → ±1. Max error: 2 ulp (measured
+ * against Math.tanh over every f32 with 2^−13 ≤ |x| ≤ 9.2; 0 ulp outside, checked on every
+ * 3rd–5th f32).
  */
 export function emitTanhF32(b: FunctionBuilder, x: V): void {
-  const xc = b.newLocal("v128", "tanh_x");
-  const x2 = b.newLocal("v128", "tanh_x2");
-  const p = b.newLocal("v128", "tanh_p");
-  b.local.set(xc, () => b.f32x4.max(() => b.f32x4.min(x, () => f32s(b, 7.905311107635498)), () => f32s(b, -7.905311107635498)));
-  b.local.set(x2, () => b.f32x4.mul(xc, xc));
-  horner(b, x2, [-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-8, 1.48572235717979e-5, 6.37261928875436e-4, 4.89352455891786e-3]);
-  b.f32x4.mul(xc);
-  b.local.set(p);
-  b.f32x4.div(p, () => horner(b, x2, [1.19825839466702e-6, 1.18534705686654e-4, 2.268434632439e-3, 4.89352518554385e-3]));
-  b.local.set(p);
-  // |x| < 0.45: the Taylor series of tanh to x¹³ (the rational loses 4 ulp there);
-  // −0 and denormals come out exact.
-  b.local.set(p, () =>
-    b.v128.bitselect(
-      () => {
-        horner(b, x2, [21844 / 6081075, -1382 / 155925, 62 / 2835, -17 / 315, 2 / 15, -1 / 3]);
-        b.f32x4.mul(x2);
-        b.f32x4.mul(x);
-        b.f32x4.add(x);
-      },
-      p,
-      () => b.f32x4.lt(() => b.f32x4.abs(x), () => f32s(b, 0.45)),
-    ),
-  );
-  // |x| ≥ 0.55 (|tanh| ≥ ½): 1 − 2/(e^{2|x|} + 1) with x's sign, 2 ulp where the rational
-  // reaches 7 (the cancellation this form suffers near 0 is below 0.55 only).
-  const ax = b.newLocal("v128", "tanh_ax");
-  b.local.set(ax, () => b.f32x4.abs(x));
-  const e2 = b.newLocal("v128", "tanh_e2");
-  b.local.set(e2, () => b.f32x4.add(ax, ax));
-  emitExpF32(b, e2);
-  b.local.set(e2);
-  b.local.set(e2, () => b.f32x4.sub(() => f32s(b, 1), () => b.f32x4.div(() => f32s(b, 2), () => b.f32x4.add(e2, () => f32s(b, 1)))));
-  b.local.set(e2, () => b.v128.or(e2, () => b.v128.and(x, () => i32s(b, -0x80000000))));
-  b.v128.bitselect(p, e2, () => b.f32x4.lt(ax, () => f32s(b, 0.55)));
+  const y = b.newLocal("v128", "tanh_y");
+  const m = b.newLocal("v128", "tanh_m");
+  const r = b.newLocal("v128", "tanh_r");
+  const s = b.newLocal("v128", "tanh_s");
+  const e = b.newLocal("v128", "tanh_e");
+  b.local.set(y, () => b.f32x4.pmin(() => b.f32x4.abs(() => b.f32x4.add(x, x)), () => f32s(b, 20)));
+  reduceByLn2F32(b, y, m, r);
+  const r2 = b.newLocal("v128", "tanh_r2");
+  b.local.set(r2, () => b.f32x4.mul(r, r));
+  hornerByPairs(b, r, r2, [1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040]);
+  b.f32x4.mul(r2);
+  b.f32x4.add(r);
+  b.local.set(e);
+  b.local.set(s, () => powerOfTwoF32(b, () => b.i32x4.sub(m, () => i32s(b, MAGIC_BITS))));
+  b.local.set(e, () => b.f32x4.add(() => b.f32x4.mul(s, e), () => b.f32x4.sub(s, () => f32s(b, 1))));
+  b.f32x4.div(e, () => b.f32x4.add(e, () => f32s(b, 2)));
+  b.v128.or(() => b.v128.and(x, () => i32s(b, -0x80000000)));
 }
 
 /**
  * σ(x) = 1/(1+e^−x) for x ≥ 0 and e^x/(1+e^x) for x < 0, as the js backend computes it, with
  * one exp of −|x| and one division (so the negative tail keeps its relative accuracy down to
- * denormals). Max error: 2 ulp (measured as for tanh).
+ * denormals). Max error: 2 ulp (measured against js's logistic over every f32 with
+ * 2^−26 ≤ |x| ≤ 105; outside, on every 3rd–5th f32).
  */
 export function emitLogisticF32(b: FunctionBuilder, x: V): void {
   const e = b.newLocal("v128", "sig_e");
-  const nx = b.newLocal("v128", "sig_nx");
-  b.local.set(nx, () => b.f32x4.neg(() => b.f32x4.abs(x)));
-  emitExpF32(b, nx);
+  // −|x| (sign bit set), clamped below only: it is ≤ 0 (or NaN).
+  b.local.set(e, () => b.f32x4.pmax(() => b.v128.or(x, () => i32s(b, -0x80000000)), () => f32s(b, -104)));
+  emitExpClampedF32(b, e);
   b.local.set(e);
   b.f32x4.div(
     () => b.v128.bitselect(e, () => f32s(b, 1), () => b.f32x4.lt(x, () => f32s(b, 0))),
