@@ -116,4 +116,28 @@ describe("the compiled program on the wasm backend", () => {
     for (let i = 0; i < g.length; i++) worst = Math.max(worst, Math.abs(g[i]! - r[i]!));
     expect(worst).toBeLessThan(1e-3);
   });
+
+  it("scan with ys (forward and reverse), whileLoop and cond inside jit equal the same program on the js reference", () => {
+    const f = (xs: NDArray, h0: NDArray, k: NDArray) => {
+      const [h, ys] = lax.scan((h: NDArray, x: NDArray) => {
+        const hn = np.tanh(h.mul(0.9).add(x));
+        return [hn, hn.mul(2)];
+      }, h0, xs);
+      const [, back] = lax.scan((c: NDArray, x: NDArray) => [c.add(x), c], np.zeros([8], "float32"), xs, { reverse: true });
+      const w = lax.whileLoop((c: { i: NDArray; v: NDArray }) => np.less(c.i, 7), (c: { i: NDArray; v: NDArray }) => ({ i: c.i.add(1), v: c.v.mul(1.1).add(np.sum(c.v).mul(0.001)) }), { i: array(0, { dtype: "int32" }), v: h0 });
+      const branch = lax.switch(k, [(a: NDArray) => a.mul(2), (a: NDArray) => np.exp(a), (a: NDArray) => a.sub(1)], h);
+      return [h, ys, back, w.v, branch];
+    };
+    const xs = data(40, 1).reshape([5, 8]);
+    const h0 = data(8, 2);
+    for (const k of [0, 1, 2, 5]) {
+      const kk = array(k, { dtype: "int32" });
+      config.set({ backend: "js" });
+      const want = f(xs, h0, kk).map((t) => Array.from(t.toTypedArray(), Number));
+      config.set({ backend: "wasm" });
+      const got = (jit(f)(xs, h0, kk) as NDArray[]).map((t) => Array.from(t.toTypedArray(), Number));
+      expect(got.map((g) => g.length)).toEqual(want.map((w) => w.length));
+      got.forEach((g, i) => g.forEach((v, j) => expect(v).toBeCloseTo(want[i]![j]!, 5)));
+    }
+  });
 });

@@ -51,7 +51,7 @@ function compile(source: Jaxpr): Executable {
     optimized,
     steps,
     get program() {
-      if (program === undefined) program = compileProgram(optimized, steps, wasmBackendOf());
+      if (program === undefined) program = compileProgram(optimized, steps, wasmBackendOf(), (j) => executableOf(j).program);
       return program;
     },
     // Fused kernels and the arena plan need the wasm backend; elsewhere (js) the equations

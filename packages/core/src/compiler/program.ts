@@ -33,6 +33,7 @@ import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.
 import { type HigherOrderPrim, higherOrderPrims } from "../primitives/misc.js";
 import type { ParamsOf } from "../primitives/params.js";
 import { bind } from "../trace/core.js";
+import { type BufferProgram, runCond, runScan, runWhile, type SubProgram } from "./control.js";
 import type { FusedGroup, Step } from "./fusion.js";
 
 /** What a program's buffer plan came to (for `lower().asText()` and tests). */
@@ -47,7 +48,7 @@ export interface PlanSummary {
   readonly inPlace: number;
 }
 
-export interface Program {
+export interface Program extends BufferProgram {
   readonly plan: PlanSummary;
   run(args: readonly NDArray[]): NDArray[];
   /** Whether fused step `k` splits across the worker pool (it may once its kernel is built). */
@@ -189,8 +190,31 @@ function backendFor<P extends FirstOrderPrim>(active: Backend, prim: P, inAvals:
 const higherOrder: ReadonlySet<string> = new Set(higherOrderPrims);
 const isHigherOrder = (eqn: Eqn): boolean => higherOrder.has(eqn.primitive);
 
-/** Compiles `steps` (of `jaxpr`, already optimized) into a program on `backend` (wasm). */
-export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Backend): Program {
+/** How a higher-order equation runs natively (its sub-jaxprs' programs on buffers), or
+ * undefined for the ones that run through bind (custom_lin calls closures on arrays). */
+function nativeHigherOrder(eqn: Eqn, sub: SubProgram): ((ins: readonly TypedArray[]) => TypedArray[]) | undefined {
+  switch (eqn.primitive) {
+    case "scan":
+      return (ins) => runScan(sub, eqn.params as ParamsOf<"scan">, ins);
+    case "while":
+      return (ins) => runWhile(sub, eqn.params as ParamsOf<"while">, ins);
+    case "cond":
+      return (ins) => runCond(sub, eqn.params as ParamsOf<"cond">, ins);
+    case "pjit":
+      return (ins) => sub((eqn.params as ParamsOf<"pjit">).jaxpr).call(ins);
+    case "custom_jvp_call":
+    case "custom_vjp_call":
+      return (ins) => sub((eqn.params as ParamsOf<"custom_jvp_call">).call_jaxpr).call(ins);
+    case "checkpoint":
+      return (ins) => sub((eqn.params as ParamsOf<"checkpoint">).jaxpr).call(ins);
+    default:
+      return undefined;
+  }
+}
+
+/** Compiles `steps` (of `jaxpr`, already optimized) into a program on `backend` (wasm);
+ * `subProgram` gives the programs of sub-jaxprs (loop bodies, branches, calls). */
+export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Backend, subProgram: SubProgram): Program {
   // ---- values: each variable and literal gets an index ----
   const index = new Map<Atom, number>();
   const avals: ShapedArray[] = [];
@@ -399,16 +423,20 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
       case "higher": {
         const eqn = (step as { eqn: Eqn }).eqn;
         const prim = eqn.primitive as HigherOrderPrim;
-        let res: NDArray[] = [];
+        const native = nativeHigherOrder(eqn, subProgram);
+        let res: TypedArray[] = [];
         const once = (f: Frame): void => {
-          res = bind(prim, ins.map((i) => new ConcreteArray(avals[i]!, f.vals[i]!)), eqn.params as ParamsOf<HigherOrderPrim>);
+          const args = ins.map((i) => f.vals[i]!);
+          res =
+            native !== undefined
+              ? native(args)
+              : bind(prim, ins.map((i, j) => new ConcreteArray(avals[i]!, args[j]!)), eqn.params as ParamsOf<HigherOrderPrim>).map((r) => bufferOf(r.concrete(prim)));
         };
         return (f) => {
           retryOnGrow(f, once);
           const mem = arena().memory.buffer;
-          res.forEach((r, j) => {
+          res.forEach((data, j) => {
             const o = outs[j]!;
-            const data = bufferOf(r.concrete(prim));
             if (slotAt[o]! >= 0) {
               f.vals[o]!.set(data as never);
               scalarSplat(f, o);
@@ -455,7 +483,10 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
 
   let cached: Frame | undefined;
   let running = false;
-  const run = (args: readonly NDArray[]): NDArray[] => {
+  /** Runs the program on input buffers (only read); results go into `into` when given
+   * (buffers of the output sizes), else into fresh buffers (an input or a literal result is
+   * returned as it is). */
+  const call = (args: readonly TypedArray[], into?: readonly TypedArray[]): TypedArray[] => {
     const a = arena();
     const base = a.enter(regionBytes);
     // A frame's views are reused while the region and the memory stay where they were (a
@@ -476,7 +507,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         } else f.vals[l.at] = l.data;
       }
       inputs.forEach((i, k) => {
-        const data = bufferOf(args[k] as ConcreteArray);
+        const data = args[k]!;
         if (slotAt[i]! >= 0) {
           f.vals[i]!.set(data as never);
           scalarSplat(f, i);
@@ -486,14 +517,19 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
       refresh(f);
       return outputs.map((o, k) => {
         const atom = jaxpr.outs[k]!;
-        if (atom instanceof Literal) return literalArray(atom);
         const k0 = inputs.indexOf(o);
-        if (k0 >= 0) return args[k0]!;
-        const data = f.vals[o]!;
-        if (slotAt[o]! < 0) return new ConcreteArray(atom.aval, data);
+        // A result held on the host (an input, a literal, a kernel's fresh array) is returned
+        // as it is; one in the arena is copied out.
+        const data = atom instanceof Literal ? bufferOf(literalArray(atom)) : k0 >= 0 ? args[k0]! : f.vals[o]!;
+        const target = into?.[k];
+        if (target !== undefined) {
+          target.set(data as never);
+          return target;
+        }
+        if (atom instanceof Literal || k0 >= 0 || slotAt[o]! < 0) return data;
         const out = allocate(atom.aval.dtype, atom.aval.size);
         out.set(data as never);
-        return new ConcreteArray(atom.aval, out);
+        return out;
       });
     } finally {
       // Drop the host buffers (inputs, results) so the cached frame keeps nothing alive.
@@ -503,9 +539,19 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     }
   };
 
+  const run = (args: readonly NDArray[]): NDArray[] => {
+    const outs = call(args.map((x) => bufferOf(x as ConcreteArray)));
+    return outs.map((data, k) => {
+      const atom = jaxpr.outs[k]!;
+      const k0 = atom instanceof Literal ? -1 : jaxpr.inVars.indexOf(atom);
+      return k0 >= 0 ? args[k0]! : new ConcreteArray(atom.aval, data);
+    });
+  };
+
   return {
     plan: { arenaBytes: alloc.top, valueBytes, arenaValues: new Set(arenaValues.map(root)).size, inPlace },
     run,
+    call,
     threaded: (step) => {
       if (step.kind !== "fused" || threadCount() < 2) return false;
       const size = step.group.shape.reduce((a, b) => a * b, 1);
