@@ -115,6 +115,25 @@ describe("jit fusion on the wasm backend", () => {
     for (let i = 0; i < got.length; i += 997) expect(got[i]).toBeCloseTo(want[i]!, 6);
   });
 
+  it("a bias added by broadcasting along rows is read in place by the fused kernel (no broadcast copy), also when the kernel is split across threads", () => {
+    config.set({ backend: "wasm", threads: 2 });
+    for (const [rows, cols] of [[8, 12], [600, 512]] as const) {
+      const x = array(Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.7) * 2), { dtype: "float32" }).reshape([rows, cols]);
+      const b = array(Array.from({ length: cols }, (_, i) => Math.cos(i) * 0.5), { dtype: "float32" });
+      const f = (a: NDArray, c: NDArray) => nn.relu(a.add(c)).mul(np.tanh(a));
+      const steps = jit(f).lower(x, b).steps;
+      expect(steps).toHaveLength(1);
+      const g = steps[0]!.kind === "fused" ? steps[0]!.group : undefined;
+      expect(g!.eqns.map((e) => e.primitive)).toContain("broadcast_in_dim");
+      expect(g!.periods.filter((q) => q > 0)).toEqual([cols / 4]);
+      expect(bits(jit(f)(x, b))).toEqual(bits(f(x, b)));
+    }
+    // a row of 10 (not whole steps of 4) is broadcast the ordinary way, and still right
+    const x10 = array(Array.from({ length: 30 }, (_, i) => i - 15), { dtype: "float32" }).reshape([3, 10]);
+    const b10 = array(Array.from({ length: 10 }, (_, i) => i), { dtype: "float32" });
+    expect(bits(jit((a: NDArray, c: NDArray) => a.add(c).mul(2))(x10, b10))).toEqual(bits(x10.add(b10).mul(2)));
+  });
+
   it("chains over int32, bool and mixed dtypes (comparisons, select, shifts, casts, several outputs) fuse and equal eager wasm", () => {
     config.set({ backend: "wasm" });
     const xf = data(6);

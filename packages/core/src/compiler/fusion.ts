@@ -21,8 +21,13 @@ import type { ParamsOf } from "../primitives/params.js";
 export interface FusedGroup {
   readonly eqns: readonly Eqn[];
   readonly shape: readonly number[];
-  /** The kernel's operands: variables of the group's shape, or rank 0 (splatted). */
+  /** The kernel's operands: variables of the group's shape, or rank 0 (splatted), or the
+   * operand of a row broadcast folded in (read periodically: see `periods`). */
   readonly inputs: readonly Var[];
+  /** Per input, 0, or its size in steps of 4 when it is read periodically: a row broadcast
+   * (`broadcast_in_dim` of a trailing block of the group's shape) folded into the index
+   * arithmetic instead of materialised. */
+  readonly periods: readonly number[];
   /** The values the rest of the program reads, in the order of `roots`. */
   readonly outputs: readonly Var[];
   /** The scalar expression of each output over `arg(k)` = inputs[k]. */
@@ -35,6 +40,21 @@ export interface FusedGroup {
 }
 
 export type Step = { readonly kind: "eqn"; readonly eqn: Eqn } | { readonly kind: "fused"; readonly group: FusedGroup };
+
+/**
+ * A broadcast the kernel reads in place: `broadcast_in_dim` of x to `shape` where x's axes are
+ * the trailing axes of `shape` (so element i of the result is x[i mod x.size]), and x.size is
+ * a whole number of steps (4 elements), so a step never straddles the end of x.
+ */
+export function isRowBroadcast(eqn: Eqn): boolean {
+  if (eqn.primitive !== "broadcast_in_dim") return false;
+  const x = eqn.inputs[0]!;
+  if (x instanceof Literal || x.aval.ndim === 0 || x.aval.size % 4 !== 0) return false;
+  const out = eqn.outVars[0]!.aval.shape;
+  const dims = (eqn.params as ParamsOf<"broadcast_in_dim">).broadcast_dimensions;
+  const lead = out.length - x.aval.ndim;
+  return dims.every((d, i) => d === lead + i) && x.aval.shape.every((n, i) => n === out[lead + i]);
+}
 
 /** Can `eqn` be part of a group of shape `shape` (its operands full or rank 0)? */
 function fits(eqn: Eqn, shape: readonly number[]): boolean {
@@ -64,7 +84,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   });
   const programOuts = new Set(jaxpr.outs.filter((a): a is Var => !(a instanceof Literal)));
   const consumers = eqns.map((eqn) => [...new Set(eqn.outVars.flatMap((v) => readers.get(v) ?? []))]);
-  const shapeOf = eqns.map((eqn) => (eqn.outVars.length === 1 && fits(eqn, eqn.outVars[0]!.aval.shape) ? eqn.outVars[0]!.aval.shape : undefined));
+  const shapeOf = eqns.map((eqn) => (eqn.outVars.length === 1 && (fits(eqn, eqn.outVars[0]!.aval.shape) || isRowBroadcast(eqn)) ? eqn.outVars[0]!.aval.shape : undefined));
   const summed = eqns.map((eqn) => isFullSum(eqn));
 
   // Clusters: union-find over equation indices, with each root's members.
@@ -116,7 +136,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   eqns.forEach((eqn, k) => {
     // A full sum joins its operand's cluster; an elementwise equation, its operands' of its shape.
     const shape = summed[k] ? eqn.inputs[0]!.aval.shape : shapeOf[k];
-    if (shape === undefined) return;
+    if (shape === undefined || isRowBroadcast(eqn)) return;
     for (const a of summed[k] ? eqn.inputs.slice(0, 1) : eqn.inputs) {
       if (a instanceof Literal) continue;
       const p = producer.get(a);
@@ -174,7 +194,9 @@ function isFullSum(eqn: Eqn): boolean {
 
 function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readonly number[], readers: ReadonlyMap<Var, number[]>, programOuts: ReadonlySet<Var>): FusedGroup {
   const inputs: Var[] = [];
+  const periods: number[] = [];
   const leaf = new Map<Var, Expr>();
+  const periodicLeaf = new Map<Var, Expr>();
   const raw = new Map<Var, Expr>();
   const rounded = new Map<Var, Expr>();
   const operand = (a: Atom): Expr => {
@@ -185,7 +207,19 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     if (e === undefined) {
       e = arg(inputs.length, scalarType(a.aval.dtype));
       inputs.push(a);
+      periods.push(0);
       leaf.set(a, e);
+    }
+    return e;
+  };
+  /** The operand of a folded row broadcast: read with period x.size / 4 steps. */
+  const periodic = (x: Var): Expr => {
+    let e = periodicLeaf.get(x);
+    if (e === undefined) {
+      e = arg(inputs.length, scalarType(x.aval.dtype));
+      inputs.push(x);
+      periods.push(x.aval.size / 4);
+      periodicLeaf.set(x, e);
     }
     return e;
   };
@@ -196,10 +230,16 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
       sums.push({ out: eqn.outVars[0]!, of: rounded.get(eqn.inputs[0] as Var)! });
       continue;
     }
+    const v = eqn.outVars[0]!;
+    if (isRowBroadcast(eqn)) {
+      const x = periodic(eqn.inputs[0] as Var);
+      raw.set(v, x);
+      rounded.set(v, x);
+      continue;
+    }
     const prim = eqn.primitive as ElementwisePrim;
     const own = exprOf(prim, eqn.inputs.map((a) => a.aval.dtype), eqn.params as ParamsOf<typeof prim>);
     const e = substitute(own, eqn.inputs.map(operand));
-    const v = eqn.outVars[0]!;
     raw.set(v, e);
     rounded.set(v, stored(e));
   }
@@ -207,5 +247,5 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     .filter((e) => !isFullSum(e))
     .map((e) => e.outVars[0]!)
     .filter((v) => programOuts.has(v) || (readers.get(v) ?? []).some((k) => !indices.has(k)));
-  return { eqns, shape, inputs, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums };
+  return { eqns, shape, inputs, periods, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums };
 }

@@ -132,7 +132,7 @@ function kernelKey(g: FusedGroup): string {
   const roots = g.roots.map(visit);
   const sums = g.sums.map((x) => visit(x.of));
   for (const m of g.members) visit(m);
-  return `${g.inputs.map((v) => v.aval.dtype).join(",")}|${roots.join(",")}|${sums.join(",")}|${parts.join(";")}`;
+  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}`).join(",")}|${roots.join(",")}|${sums.join(",")}|${parts.join(";")}`;
 }
 
 /** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
@@ -142,7 +142,7 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
   const key = kernelKey(g);
   let k = fusedKernels.get(key);
   if (k === undefined) {
-    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of));
+    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods);
     fusedKernels.set(key, k);
   }
   return k;
@@ -358,7 +358,8 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const size = g.shape.reduce((a, b) => a * b, 1);
         const nsteps = Math.ceil(size / 4);
         const inAt = ins.map((i) => slotAt[i]!);
-        const strides = ins.map((i) => (avals[i]!.ndim === 0 ? 0 : stepBytes(avals[i]!)));
+        // (a rank-0 operand is splatted; a periodic one is indexed by the kernel itself)
+        const strides = ins.map((i, j) => (avals[i]!.ndim === 0 || g.periods[j]! > 0 ? 0 : stepBytes(avals[i]!)));
         const nout = g.outputs.length;
         const outAt = outs.slice(0, nout).map((i) => slotAt[i]!);
         const sumOuts = outs.slice(nout);
@@ -366,7 +367,9 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         // above the region; they are added up here, block by block, in order, so the result
         // does not depend on how the steps were split across threads.
         const blocks = Math.ceil(nsteps / SUM_BLOCK);
-        const args = new Array<number>(2 * ins.length + nout + sumOuts.length + (sumOuts.length > 0 ? 1 : 0));
+        const periodic = g.periods.some((q) => q > 0);
+        const args = new Array<number>(2 * ins.length + nout + sumOuts.length + (sumOuts.length > 0 ? 1 : 0) + (periodic ? 1 : 0));
+        if (periodic) args[args.length - 1] = 0; // `first`: the global index of the first step
         return (f) => {
           const kernel = kernelOf(g);
           for (let j = 0; j < ins.length; j++) {
@@ -382,7 +385,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
             partials.forEach((at, j) => {
               args[2 * ins.length + nout + j] = at;
             });
-            args[args.length - 1] = size;
+            args[2 * ins.length + nout + sumOuts.length] = size;
           }
           if (kernel.parallel !== undefined && nsteps >= PARALLEL_STEPS) parallelFor(kernel.parallel, nsteps, args, sumOuts.length > 0 ? SUM_BLOCK : 1);
           else kernel.run(...args, nsteps);

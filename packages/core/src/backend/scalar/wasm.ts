@@ -485,12 +485,19 @@ export function wasmElementwise(e: Expr, argTypes: readonly ScalarType[], memory
  * store would (a fused equation's own result, read through `stored`): they are lowered as
  * roots are, so each fused equation computes exactly what its own kernel computes.
  */
-export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[], memory: WasmMemory, rounded: readonly Expr[] = [], sums: readonly Expr[] = []): ElementwiseKernel {
+export function wasmFused(
+  roots: readonly Expr[],
+  argTypes: readonly ScalarType[],
+  memory: WasmMemory,
+  rounded: readonly Expr[] = [],
+  sums: readonly Expr[] = [],
+  periods: readonly number[] = [],
+): ElementwiseKernel {
   // First with every intrinsic importable, to learn which ones the lowering really calls per
   // lane (most have vector emitters); then for real with only those imports, so that a
   // kernel with none can run on the worker pool (workers have no js functions to import).
-  const used = assembleFused(roots, argTypes, rounded, sums, undefined).used;
-  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, used);
+  const used = assembleFused(roots, argTypes, rounded, sums, periods, undefined).used;
+  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, used);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here
   // rather than ahead of time by ready().
   const module = compileWasm(m.build());
@@ -506,6 +513,7 @@ function assembleFused(
   argTypes: readonly ScalarType[],
   rounded: readonly Expr[],
   sums: readonly Expr[],
+  periods: readonly number[],
   allowed: ReadonlySet<string> | undefined,
 ): { m: ModuleBuilder; fns: Record<string, (...xs: number[]) => number>; used: Set<string> } {
   // The import must match the arena's memory (shared where the worker pool runs).
@@ -538,12 +546,16 @@ function assembleFused(
   });
   // Sums: the elements below `limit` (counted from this call's first step) are added.
   if (sums.length > 0) params.limit = "i32";
+  // Periodic operands (a row broadcast folded in): operand k's step i is its step
+  // (first + i) mod periods[k]; `first` is the global index of this call's first step.
+  const periodic = periods.some((q) => q > 0);
+  if (periodic) params.first = "i32";
   const rootSet = new Set([...roots, ...rounded, ...sums]);
   const used = new Set<string>();
   const kernelParams: Record<string, "i32"> = { ...params, steps: "i32" };
   const rangeParams: Record<string, "i32"> = { start: "i32", end: "i32", ...params };
   const kernel = m.addFunction("kernel", { params: kernelParams, export: true }, (b, locals) => {
-    const ptrs = argTypes.map((_, k) => locals[`p${k}`]!);
+    const ptrs = argTypes.map((_, k) => ((periods[k] ?? 0) > 0 ? b.newLocal("i32", `q${k}`) : locals[`p${k}`]!));
     const outs = roots.map((_, r) => locals[`po${r}`]!);
     const i = b.newLocal("i32", "i");
     // Sums: per block of SUM_BLOCK steps, the f64 lane sums (elements 4i+k, k = 0..3) are
@@ -573,6 +585,9 @@ function assembleFused(
       }
     }
     b.forRange(i, 0, locals.steps!, () => {
+      periods.forEach((q, k) => {
+        if (q > 0) b.local.set(ptrs[k]!, () => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(() => b.i32.rem_u(() => b.i32.add(locals.first!, i), q), STEP_BYTES[argTypes[k]!])));
+      });
       const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports);
       roots.forEach((e, r) => lowering.store(lowering.value(e), e.t, outs[r]!));
       if (sums.length > 0) {
@@ -583,7 +598,9 @@ function assembleFused(
         b.if(() => b.i32.eq(inBlock, SUM_BLOCK), flush);
       }
       for (const u of lowering.usedImports) used.add(u);
-      argTypes.forEach((_, k) => b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, locals[`s${k}`]!)));
+      argTypes.forEach((_, k) => {
+        if ((periods[k] ?? 0) === 0) b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, locals[`s${k}`]!));
+      });
       roots.forEach((e, r) => b.local.set(outs[r]!, () => b.i32.add(outs[r]!, STEP_BYTES[e.t])));
     });
     if (sums.length > 0) b.if(() => b.i32.ne(inBlock, 0), flush);
@@ -598,6 +615,7 @@ function assembleFused(
       // (start is a multiple of SUM_BLOCK when there are sums: parallelFor's grain)
       ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, SUM_BLOCK), 32))),
       ...(sums.length > 0 ? [() => b.i32.sub(locals.limit!, () => b.i32.mul(start, 4))] : []),
+      ...(periodic ? [() => b.i32.add(locals.first!, start)] : []),
       () => b.i32.sub(locals.end!, start),
     );
   });
