@@ -133,7 +133,7 @@ const keyOf = (bytes: Uint8Array): string => {
 };
 
 /** Modules compiled synchronously or taken from `ready()`, for tests; `forbidSync` makes a
- * synchronous compile throw, as a browser's main thread does for modules over 4 KiB. */
+ * synchronous compile throw, as a browser main thread does for a module over its limit (Chromium: 8 MiB since Chrome 114, 4 KiB before). */
 export const arenaCompileStats = { sync: 0, precompiled: 0, forbidSync: false };
 
 /** Compiles `m` (importing the arena's memory as env.mem) and instantiates it over the arena.

@@ -1,8 +1,9 @@
 // `ready()`: compiles and instantiates every wasm kernel module asynchronously, ahead of the
-// first kernel call. Browsers refuse to compile (or instantiate) a module over 4 KiB
-// synchronously on the main thread, and the kernel modules are larger; Node (and workers)
-// have no such limit, so there the modules are still built synchronously at first use and
-// `ready()` is optional (it only moves that cost earlier).
+// first kernel call, so that a browser's main thread never blocks on a compile (Chromium
+// refused any module over 4 KiB synchronously before Chrome 114, and still refuses one over
+// 8 MiB; browsers may keep such limits). Node (and workers) have none, so there the modules
+// are still built synchronously at first use and `ready()` is optional (it only moves that
+// cost earlier).
 //
 // Every kernel file registers the lazy getter of its module with `onReady`; `ready()` runs each
 // getter once in a collecting mode (instantiateOnArena records the module's bytes instead of
