@@ -4,7 +4,8 @@
 // for small integers, and the kernel really runs (its call counter moves).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { config, type DType, lax, type NDArray, np, ShapedArray, wasmBackend } from "@jaxts/core";
-import { grad } from "@jaxts/transforms";
+import { grad, jit } from "@jaxts/transforms";
+import { arena } from "../src/backend/wasm-backend/arena.js";
 import { dotGeneralWasmStats } from "../src/backend/wasm-backend/dot-general.js";
 import { randomArray } from "./helpers/wasm.js";
 
@@ -69,6 +70,25 @@ afterAll(() => {
 });
 afterEach(() => config.set({ backend: "js" }));
 const DEFAULT_MIN_MACS = dotGeneralWasmStats.minMacs;
+const DEFAULT_PARALLEL_MIN_MACS = dotGeneralWasmStats.parallelMinMacs;
+
+/** Runs `body` on views of a fresh arena region (as a compiled program's values are: below
+ * every kernel's scratch) of `sizes` elements each, and returns copies of them afterwards
+ * (read through new views: a grow may have replaced the buffer). */
+function inArena(dtype: "float32" | "float64", sizes: readonly number[], body: (views: (Float32Array | Float64Array)[]) => void): (Float32Array | Float64Array)[] {
+  const elem = dtype === "float32" ? 4 : 8;
+  const bytes = sizes.map((n) => Math.ceil((n * elem) / 16) * 16);
+  const mem = arena();
+  const at = mem.enter(bytes.reduce((p, x) => p + x, 0));
+  const offsets = bytes.map((_, i) => at + bytes.slice(0, i).reduce((p, x) => p + x, 0));
+  const views = () => sizes.map((n, i) => (dtype === "float32" ? new Float32Array(mem.memory.buffer, offsets[i]!, n) : new Float64Array(mem.memory.buffer, offsets[i]!, n)));
+  try {
+    body(views());
+    return views().map((v) => v.slice());
+  } finally {
+    mem.leave(at);
+  }
+}
 
 describe("wasm dot_general equals the js backend", () => {
   it("np.matmul of every M, K, N in {1, 3, 4, 7, 8, 9, 17, 64} (f32) is within accumulation rounding", () => {
@@ -199,6 +219,83 @@ describe("the wasm dot_general kernel", () => {
       wasmBackend.run("dot_general", [a.toTypedArray(), b.toTypedArray()], [la, ra], params, [outAval], [out]);
       expect(out).toEqual(onJs(() => np.matmul(a, b).toTypedArray()));
     }
+  });
+
+  it("reads operands and writes C in place when they are arena values (a compiled program's), giving exactly the js result, split or not", () => {
+    const batched = { dimension_numbers: [[[2], [1]], [[0], [0]]] } as const;
+    // [batch, M, K, N]: C in place when M is a multiple of 4 and N of the panel width (8 f32,
+    // 4 f64); otherwise the operands are read in place and C goes through scratch.
+    const cases: [readonly [number, number, number, number], "float32" | "float64"][] = [
+      [[1, 8, 16, 8], "float32"],
+      [[2, 8, 5, 16], "float32"],
+      [[1, 4, 9, 4], "float64"],
+      [[1, 9, 17, 7], "float32"],
+      [[3, 12, 33, 8], "float64"],
+    ];
+    for (const parallelMinMacs of [2 ** 40, 0]) {
+      dotGeneralWasmStats.parallelMinMacs = parallelMinMacs;
+      for (const [[batch, m, k, n], dtype] of cases) {
+        const a = randomArray([batch, m, k], dtype, m + k, true);
+        const b = randomArray([batch, k, n], dtype, k + n, true);
+        const want = onJs(() => np.matmul(a, b).toTypedArray());
+        const avals = [new ShapedArray([batch, m, k], dtype, false), new ShapedArray([batch, k, n], dtype, false)];
+        const got = inArena(dtype, [a.size, b.size, batch * m * n], ([va, vb, vc]) => {
+          va!.set(a.toTypedArray() as never);
+          vb!.set(b.toTypedArray() as never);
+          vc!.fill(Number.NaN);
+          const before = dotGeneralWasmStats.inPlace;
+          wasmBackend.run("dot_general", [va!, vb!], avals, batched, [new ShapedArray([batch, m, n], dtype, false)], [vc!]);
+          expect(dotGeneralWasmStats.inPlace - before).toBe(1);
+        })[2]!;
+        expect(got, `${[batch, m, k, n]} ${dtype} parallelMinMacs ${parallelMinMacs}`).toEqual(want);
+      }
+    }
+    dotGeneralWasmStats.parallelMinMacs = DEFAULT_PARALLEL_MIN_MACS;
+  });
+
+  it("an arena result that overlaps an operand (C written over A's bytes) is still exactly the js result, split over threads or not", () => {
+    // C [64, 16] starts where A [64, 4] does: the first 32 rows of C cover all of A, so a
+    // split whose later chunk packed its rows of A after an earlier chunk wrote C would read C.
+    const mm = { dimension_numbers: [[[1], [0]], [[], []]] } as const;
+    const a = randomArray([64, 4], "float32", 3, true);
+    const b = randomArray([4, 16], "float32", 4, true);
+    const want = onJs(() => np.matmul(a, b).toTypedArray());
+    const avals = [new ShapedArray([64, 4], "float32", false), new ShapedArray([4, 16], "float32", false)];
+    const threads = config.get().threads;
+    try {
+      for (const n of [1, 2]) {
+        config.set({ threads: n });
+        dotGeneralWasmStats.parallelMinMacs = 0;
+        const [got] = inArena("float32", [64 * 16, 64], ([vc, vb]) => {
+          const va = vc!.subarray(0, 64 * 4);
+          va.set(a.toTypedArray() as never);
+          vb!.set(b.toTypedArray() as never);
+          wasmBackend.run("dot_general", [va, vb!], avals, mm, [new ShapedArray([64, 16], "float32", false)], [vc!]);
+        });
+        expect(got, `${n} threads`).toEqual(want);
+      }
+    } finally {
+      config.set({ threads });
+      dotGeneralWasmStats.parallelMinMacs = DEFAULT_PARALLEL_MIN_MACS;
+    }
+  });
+
+  it("inside jit (operands and results resident in the arena) the forward and both transposed forms equal the js result exactly", () => {
+    // Small integers keep every partial sum exact in f32 (all below 2^24).
+    const f = (x: NDArray, w1: NDArray, w2: NDArray): NDArray[] => {
+      const h = np.maximum(np.matmul(x, w1), 0);
+      const y = np.matmul(h, w2);
+      return [y, lax.dotGeneral(h, y, [[[0], [0]], [[], []]]), lax.dotGeneral(y, w2, [[[1], [1]], [[], []]])];
+    };
+    const x = randomArray([16, 12], "float32", 1, true);
+    const w1 = randomArray([12, 8], "float32", 2, true);
+    const w2 = randomArray([8, 24], "float32", 3, true);
+    const want = onJs(() => f(x, w1, w2).map((r) => r.toTypedArray()));
+    config.set({ backend: "wasm" });
+    const g = jit(f);
+    const before = dotGeneralWasmStats.inPlace;
+    for (let i = 0; i < 4; i++) expect(g(x, w1, w2).map((r) => r.toTypedArray())).toEqual(want);
+    expect(dotGeneralWasmStats.inPlace).toBeGreaterThan(before);
   });
 
   it("writes zeros into a reused buffer when K is 0", () => {

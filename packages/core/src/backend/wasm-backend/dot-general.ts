@@ -3,7 +3,10 @@
 //
 // Every dot_general becomes, per batch index, C[M,N] = A[M,K]·B[K,N] with M the lhs free
 // dims flattened, N the rhs free dims flattened and K the contracting dims flattened. The
-// operands are copied into the arena as they are (a memcpy), and wasm pack functions then
+// operands are copied into the arena as they are (a memcpy) unless they already live there
+// (a compiled program's values: then they are read, and C is written, in place; a C that
+// overlaps an operand goes through scratch, since a later thread chunk may still be packing
+// its rows of A while an earlier one writes C), and wasm pack functions then
 // read them through offset tables of their own strides (or a stride, when the offsets are
 // even): a transposed form (A·Bᵀ, Aᵀ·B, any batch or contracting dim in any position) costs
 // the same packing and never materialises a transposed array. A thin product (N the small
@@ -66,11 +69,12 @@ const DEFAULT_PARALLEL_MIN_MACS = 2 ** 23;
  * micro-panel is still reused across 32+ rows before the next is loaded. */
 const GEMM_GRAIN = 8;
 
-/** Tuning and a call counter, for tests and benchmarks: `minMacs` is the size (M·N·K per
+/** Tuning and call counters, for tests and benchmarks: `minMacs` is the size (M·N·K per
  * batch element) below which `supports` declines (0: every size, for tests);
  * `parallelMinMacs` the size from which a product is split across threads (0: always, for
- * tests); `calls` counts kernel runs. */
-export const dotGeneralWasmStats = { minMacs: DEFAULT_MIN_MACS, parallelMinMacs: DEFAULT_PARALLEL_MIN_MACS, calls: 0 };
+ * tests); `calls` counts kernel runs, `inPlace` those that read an operand or wrote C where
+ * it already was in the arena (a compiled program's values). */
+export const dotGeneralWasmStats = { minMacs: DEFAULT_MIN_MACS, parallelMinMacs: DEFAULT_PARALLEL_MIN_MACS, calls: 0, inPlace: 0 };
 
 type DimNums = ParamsOf<"dot_general">["dimension_numbers"];
 type I32 = Local<"i32">;
@@ -439,25 +443,36 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   const k = kernelsOf(dtype);
   const mem = arena();
   mem.reset();
-  const aRaw = mem.reserve(rowsData.byteLength);
-  const bRaw = mem.reserve(colsData.byteLength);
+  // A compiled program's values are arena views below this call's scratch: they are read (and
+  // C is written) in place, saving the copies in and out (most of a product's fixed cost).
+  const floor = mem.reserve(0);
+  const buffer = mem.memory.buffer;
+  const aIn = resident(rowsData, buffer, floor);
+  const bIn = resident(colsData, buffer, floor);
+  const cIn = !transposed && mp === M && ldc === N && resident(out, buffer, floor) && !overlaps(out, aIn ? rowsData : undefined) && !overlaps(out, bIn ? colsData : undefined);
+  // Offsets read before any reserve: a grow detaches an unshared buffer's views (offset 0).
+  const [aOffset, bOffset, cOffset] = [rowsData.byteOffset, colsData.byteOffset, out.byteOffset];
+  if (aIn || bIn || cIn) dotGeneralWasmStats.inPlace++;
+  const aRaw = aIn ? aOffset : mem.reserve(rowsData.byteLength);
+  const bRaw = bIn ? bOffset : mem.reserve(colsData.byteLength);
   const aLanes = mem.reserve(mp * 4);
   const aKs = mem.reserve(K * 4);
   const bLanes = mem.reserve(ldc * 4);
   const bKs = mem.reserve(K * 4);
   const aAt = mem.reserve(mp * K * elem);
   const bAt = mem.reserve(ldc * K * elem);
-  const cAt = mem.reserve(mp * ldc * elem);
-  // Views after every reserve: a grow replaces the buffer.
+  const cScratch = cIn ? 0 : mem.reserve(mp * ldc * elem);
+  // Views after every reserve: a grow replaces the buffer (and detaches an unshared one: the
+  // resident operands' bytes stay at their offsets, read by wasm, never through old views).
   const v = viewsOf(mem.memory.buffer);
   const heap = dtype === "float32" ? v.f32 : v.f64;
-  heap.set(rowsData, aRaw / elem);
-  heap.set(colsData, bRaw / elem);
+  if (!aIn) heap.set(rowsData, aRaw / elem);
+  if (!bIn) heap.set(colsData, bRaw / elem);
   const aT = writeTables(rows, elem, v.i32, aLanes, aKs);
   const bT = writeTables(cols, elem, v.i32, bLanes, bKs);
   const aBatch = rowsBatch.length === 0 ? undefined : batchOffsets(rows);
   const bBatch = colsBatch.length === 0 ? undefined : batchOffsets(cols);
-  const c = heap.subarray(cAt / elem, cAt / elem + mp * ldc);
+  const c = heap.subarray(cScratch / elem, cScratch / elem + mp * ldc);
   const [tiles, panels] = [mp / MR, ldc / nr];
   // Above the threshold, B's panels and then C's row tiles are split across the thread pool
   // (each thread packs the A panels of its own rows); below it one call each, on this thread.
@@ -465,6 +480,7 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   for (let t = 0; t < batch; t++) {
     const aSrc = aRaw + (aBatch?.[t] ?? 0) * elem;
     const bSrc = bRaw + (bBatch?.[t] ?? 0) * elem;
+    const cAt = cIn ? cOffset + t * M * N * elem : cScratch;
     const packArgs = [bSrc, bLanes, bT.contiguousPanels, bT.ks, bT.kStride, K, bAt];
     const gemmArgs = [aAt, bAt, cAt, panels, K, aSrc, aLanes, aT.contiguousPanels, aT.ks, aT.kStride];
     if (split) {
@@ -474,9 +490,15 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
       k.packB.fn(0, panels, ...packArgs);
       k.gemmTiles.fn(0, tiles, ...gemmArgs);
     }
-    copyOut(c, ldc, M, N, transposed, out, t * M * N);
+    if (!cIn) copyOut(c, ldc, M, N, transposed, out, t * M * N);
   }
 }
+
+/** Whether `x` is a view of the arena's memory lying wholly below `floor` (this call's scratch). */
+const resident = (x: Floats, buffer: ArrayBufferLike, floor: number): boolean => x.buffer === buffer && x.byteOffset + x.byteLength <= floor;
+
+/** Whether the bytes of x and y (if any) intersect. */
+const overlaps = (x: Floats, y: Floats | undefined): boolean => y !== undefined && x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
 
 // ---- registration ----
 
