@@ -68,6 +68,8 @@ export interface BenchCase {
   /** Calls per timed round, for calls too short to time one by one; times are per call. */
   readonly repeat?: number;
   readonly target?: Target;
+  /** The issue-10 target of the jitted side (the compiler's). */
+  readonly jitTarget?: Target;
 }
 
 export const f32 = (data: Float32Array, shape: readonly number[]): NDArray => np.reshape(array(data), [...shape]);

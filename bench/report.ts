@@ -121,10 +121,10 @@ interface TargetRow {
   readonly jaxjs: string;
 }
 
-function targetRows(results: readonly CaseResult[], columns: readonly Column[]): TargetRow[] {
+function targetRows(results: readonly CaseResult[], columns: readonly Column[], which: "target" | "jitTarget" = "target"): TargetRow[] {
   const out: TargetRow[] = [];
   for (const r of results) {
-    const t = r.c.target;
+    const t = r.c[which];
     if (t === undefined) continue;
     const unit = r.c.unit?.label ?? "ms";
     const higher = r.c.unit?.higherIsBetter ?? false;
@@ -237,8 +237,17 @@ export function writeReport(rep: Report): string {
     ),
   );
   L.push("");
+  L.push("## Targets of issue 10 (`jit`)");
+  L.push("");
   L.push(
-    `W5 and the jitted W2–W4 have no target in issue 9 (they belong to the next issue, fusion under \`jit\`).${rep.flat === undefined ? "" : ` Flat memory: ${describeFlat(rep.flat)} (bench/flat.ts).`} M is the kernel's high-water mark (VmHWM): the whole run's process also holds TensorFlow.js and jax-js (whose wasm memories never shrink), so the second M row runs the jaxts sides alone in a fresh process.`,
+    md(
+      ["workload", "target", "jaxts today", "met?", "tfjs-wasm", "jax-js (better of eager, jit)"],
+      targetRows(results, columns, "jitTarget").map((t) => [t.id, t.text, t.today, t.met, t.tfjsWasm, t.jaxjs]),
+    ),
+  );
+  L.push("");
+  L.push(
+    `W5 and the jitted W2–W4 and W6j are issue 10's (the compiler); M is shared by both issues.${rep.flat === undefined ? "" : ` Flat memory: ${describeFlat(rep.flat)} (bench/flat.ts).`} M is the kernel's high-water mark (VmHWM): the whole run's process also holds TensorFlow.js and jax-js (whose wasm memories never shrink), so the second M row runs the jaxts sides alone in a fresh process.`,
   );
   L.push("");
 

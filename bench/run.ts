@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const notes = [...setup.notes, ...(jaxjs.note === undefined ? [] : [jaxjs.note])];
     const columns: Column[] = [
       { label: "jaxts", lib: "jaxts", mode: "eager", detail: `${backendText()}, eager` },
-      { label: "jaxts jit", lib: "jaxts", mode: "jit", detail: "jit: stages once, evaluates the jaxpr with the same kernels" },
+      { label: "jaxts jit", lib: "jaxts", mode: "jit", detail: "jit: the compiled program (fused SIMD kernels with their sums, an arena plan, compiled loops)" },
       ...setup.backends.map((b): Column => ({ label: b.label, lib: "tfjs", mode: "eager", detail: b.detail, backend: b.name })),
       ...(jaxjs.jx === null
         ? []

@@ -166,6 +166,7 @@ const w2: BenchCase = {
   // parameters are judged at 1e-3 of their scale (≈ 0.3 lr).
   tolerance: [1e-5, 1e-5, 1e-5, 1e-5, 1e-5, 1e-5, 1e-5, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3],
   target: { text: "≤ 40 ms eager", mode: "eager", atLeast: false, bound: () => 40 },
+  jitTarget: { text: "≤ 10 ms jit", mode: "jit", atLeast: false, bound: () => 10 },
   jaxts: (mode) => {
     const opt = adam(ADAM_LR);
     const lossAndGrad = valueAndGrad(mlp3LossJ);
@@ -246,6 +247,7 @@ const w3: BenchCase = {
   name: "W3-value-grad-1e6",
   workload: "W3",
   target: { text: "≤ 15 ms eager", mode: "eager", atLeast: false, bound: () => 15 },
+  jitTarget: { text: "≤ 2 ms jit", mode: "jit", atLeast: false, bound: () => 2 },
   jaxjs: (jx, mode) => {
     const { numpy: jnp, nn: jnn } = jx;
     const f = (x: JxArray) => jnp.sum(jnp.tanh(x.ref).mul(jnn.sigmoid(x.ref)).add(jnp.square(x).mul(0.5)));
@@ -264,6 +266,7 @@ const w4: BenchCase = {
   unit: { label: "µs/call", fromMs: (ms) => ms * 1000, higherIsBetter: false },
   repeat: 20,
   target: { text: "≤ 150 µs eager", mode: "eager", atLeast: false, bound: () => 150 },
+  jitTarget: { text: "≤ 5 µs jit", mode: "jit", atLeast: false, bound: () => 5 },
   jaxts: (mode) => {
     const f = (x: NDArray) => np.sin(x).mul(x).mul(x).mul(x);
     const d3 = grad(grad(grad(f)));
@@ -296,6 +299,7 @@ const w5: BenchCase = {
   workload: "W5",
   what: `Hessian of sum(tanh(A·x)), A f32[${N5},${N5}], x f32[${N5}] → f32[${N5},${N5}]`,
   tolerance: [1e-5],
+  jitTarget: { text: "≤ 0.2 ms jit", mode: "jit", atLeast: false, bound: () => 0.2 },
   jaxts: (mode) => {
     const a = f32(aData5, [N5, N5]);
     const h = hessian((x: NDArray) => np.sum(np.tanh(np.matmul(a, x))));
@@ -436,6 +440,7 @@ const w6j: BenchCase = {
   workload: "W6j",
   what: `the same ${STEPS6} steps inside one jit (lax.forLoop over the step)`,
   tolerance: [1e-5, 1e-5, 1e-5],
+  jitTarget: { text: "≤ 0.3 ms jit", mode: "jit", atLeast: false, bound: () => 0.3 },
   jaxts: (mode) => {
     const train = (x: NDArray, y: NDArray): NDArray[] => {
       const init = { ...zeros6(), loss: np.zeros([], "float32") };
