@@ -3,7 +3,7 @@
 // rows read in place, the arena plan) as evaluated eagerly on the js reference backend.
 // The programs are random DAGs, so the fusion planner meets shared operands, values read by
 // several clusters, sums read back by later operations, and outputs taken from the middle.
-import { array, config, type NDArray, np } from "@jaxts/core";
+import { array, config, lax, type NDArray, np } from "@jaxts/core";
 import { fc, test } from "@fast-check/vitest";
 import { jit } from "@jaxts/transforms";
 import { afterEach, describe, expect } from "vitest";
@@ -14,7 +14,8 @@ type Op =
   | { readonly k: "unary"; readonly fn: number; readonly a: number }
   | { readonly k: "binary"; readonly fn: number; readonly a: number; readonly b: number }
   | { readonly k: "sum"; readonly a: number }
-  | { readonly k: "sum0"; readonly a: number };
+  | { readonly k: "sum0"; readonly a: number }
+  | { readonly k: "pick"; readonly a: number; readonly at: number };
 
 const UNARY: readonly ((x: NDArray) => NDArray)[] = [
   (x) => np.tanh(x),
@@ -38,6 +39,8 @@ const opArb = (i: number): fc.Arbitrary<Op> => {
     fc.record({ k: fc.constant("binary" as const), fn: fc.nat({ max: BINARY.length - 1 }), a: prev, b: prev }),
     fc.record({ k: fc.constant("sum" as const), a: prev }),
     fc.record({ k: fc.constant("sum0" as const), a: prev }),
+    // one element as a scalar: a [1] slice reshaped to rank 0 (a re-view of a kernel's result)
+    fc.record({ k: fc.constant("pick" as const), a: prev, at: fc.nat() }),
   );
 };
 
@@ -64,13 +67,19 @@ function run(ops: readonly Op[], outs: readonly number[], x: NDArray, row: NDArr
       case "sum0":
         vals.push(a.ndim === 2 ? np.sum(a, { axis: 0 }).mul(0.1) : a.mul(0.5));
         break;
+      case "pick": {
+        const flat = np.ravel(a);
+        const i = op.at % flat.size;
+        vals.push(lax.slice(flat, [i], [i + 1]).reshape([]));
+        break;
+      }
     }
   }
   return [...new Set(outs.map((o) => o % vals.length))].map((o) => vals[o]!);
 }
 
 describe("jit on the wasm backend equals eager js on random elementwise programs", () => {
-  test.prop([programArb], { numRuns: 60 })("fused programs give the reference values", ([p, ops]) => {
+  test.prop([programArb], { numRuns: 300 })("fused programs give the reference values", ([p, ops]) => {
     const rand = (k: number, n: number) => Array.from({ length: n }, (_, i) => Math.sin((i + 1) * 0.731 + p.seed * 0.013 + k) * 2);
     const x = array(rand(1, p.rows * p.cols), { dtype: "float32" }).reshape([p.rows, p.cols]);
     const row = array(rand(2, p.cols), { dtype: "float32" });

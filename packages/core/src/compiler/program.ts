@@ -333,8 +333,11 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   const hostValues = [...Array(n).keys()].filter((i) => slotAt[i]! < 0);
 
   // ---- instructions ----
+  // A value of one element may be read splatted (stride 0) by a fused kernel — directly, or
+  // through a re-view of rank 0 (a [1] slice reshaped to a scalar): every non-fused writer of
+  // one fills the whole step (its slot holds at least one).
   const scalarSplat = (f: Frame, i: number): void => {
-    if (avals[i]!.ndim === 0 && slotAt[i]! >= 0) splat(f.vals[i]!);
+    if (avals[i]!.size === 1 && slotAt[i]! >= 0) splat(f.vals[i]!);
   };
   const kernels = new Map<FusedGroup, ElementwiseKernel>();
   const kernelOf = (g: FusedGroup): ElementwiseKernel => {

@@ -103,7 +103,9 @@ export function select(pred: NDArray, onTrue: Operand, onFalse: Operand): NDArra
 
 export function convertElementType(x: Operand, dtype: DType, weakType = false): NDArray {
   const d = checkDType(dtype, "convert_element_type");
-  const a = asArray(x, "convert_element_type");
+  // A JS number converts from its exact value (held as float64), as JAX converts a Python
+  // scalar: through the default float32 it would be rounded twice, or to Infinity, silently.
+  const a = typeof x === "number" ? scalar(x, "float64", true) : asArray(x, "convert_element_type");
   if (a.dtype === d && a.weakType === weakType) return a;
   return bind1("convert_element_type", [a], { new_dtype: d, weak_type: weakType });
 }

@@ -4,6 +4,7 @@ import { asArray } from "../creation.js";
 import { isFloat } from "../dtype.js";
 import { DTypeError } from "../errors.js";
 import * as lax from "../lax/index.js";
+import { checkOptions } from "../options.js";
 import { broadcastShapes } from "../shape.js";
 import { broadcastTo, promoteArgs, toFloat } from "./promote.js";
 
@@ -127,4 +128,18 @@ export function clip(x: Operand, lo?: Operand | null, hi?: Operand | null): NDAr
   if (lo !== undefined && lo !== null) r = maximum(r, lo);
   if (hi !== undefined && hi !== null) r = minimum(r, hi);
   return r;
+}
+
+/** nanToNum(x, { nan, posinf, neginf }): NaN, +Inf and −Inf replaced by finite values (by default
+ * 0 and the dtype's largest and lowest finite values); integer and bool arrays are returned as
+ * they are. */
+export function nanToNum(x: Operand, opts: { readonly copy?: boolean; readonly nan?: number; readonly posinf?: number; readonly neginf?: number } = {}): NDArray {
+  checkOptions(opts, "nanToNum", { copy: "boolean", nan: "number", posinf: "number", neginf: "number" });
+  const a = asArray(x, "nanToNum");
+  if (!isFloat(a.dtype)) return a;
+  const big = a.dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  const fill = (v: number) => lax.convertElementType(v, a.dtype, a.weakType);
+  const noNan = where(isnan(a), fill(opts.nan ?? 0), a);
+  const noPos = where(lax.eq(a, fill(Number.POSITIVE_INFINITY)), fill(opts.posinf ?? big), noNan);
+  return where(lax.eq(a, fill(Number.NEGATIVE_INFINITY)), fill(opts.neginf ?? -big), noPos);
 }

@@ -33,6 +33,12 @@ export {
   variance as var,
 } from "./reductions.js";
 export * from "./shape.js";
+export * from "./manipulation.js";
+export * from "./construction.js";
+export * from "./differences.js";
+export * from "./statistics.js";
+export * from "./polynomial.js";
+export * from "./convolution.js";
 export { allclose, argsort, isclose, sort } from "./sorting.js";
 export { array } from "../creation.js";
 export { resultType } from "./promote.js";

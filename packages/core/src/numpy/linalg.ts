@@ -149,3 +149,15 @@ export function einsum(subscripts: string, ...xs: Operand[]): NDArray {
   [acc, labels] = sumUnused(acc, labels, output);
   return transpose(acc, [...output].map((c) => labels.indexOf(c)));
 }
+
+/** kron(a, b): the Kronecker product — blocks a[i, j, …]·b, laid out as a's elements are. */
+export function kron(a: Operand, b: Operand): NDArray {
+  const [x, y] = operands("kron", a, b);
+  const nd = Math.max(x.ndim, y.ndim);
+  const xs = [...new Array<number>(nd - x.ndim).fill(1), ...x.shape];
+  const ys = [...new Array<number>(nd - y.ndim).fill(1), ...y.shape];
+  // (a0, 1, a1, 1, …) · (1, b0, 1, b1, …) → (a0·b0, a1·b1, …)
+  const full = xs.flatMap((d, i) => [d, ys[i]!]);
+  const prod = lax.mul(broadcastTo(reshape(x, xs.flatMap((d) => [d, 1])), full), broadcastTo(reshape(y, ys.flatMap((d) => [1, d])), full));
+  return reshape(prod, xs.map((d, i) => d * ys[i]!));
+}
