@@ -3,7 +3,7 @@
 // loop's carry lives in two sets of buffers that take turns (the body reads one and writes
 // the other), and a scan writes each iteration's ys straight into its row of the stacked
 // result, so an iteration allocates nothing.
-import { ShapedArray } from "../aval.js";
+import type { ShapedArray } from "../aval.js";
 import { allocate, type TypedArray } from "../dtype.js";
 import type { Jaxpr } from "../ir/jaxpr.js";
 import type { ParamsOf } from "../primitives/params.js";

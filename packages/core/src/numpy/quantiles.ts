@@ -1,0 +1,100 @@
+// numpy's order statistics: quantile, percentile, median and their NaN-ignoring forms. The
+// slice is sorted along the axis and the q-th quantile read at position q·(n − 1) by
+// numpy's methods (linear interpolation by default); q may be an array (its axes lead the
+// result, as numpy's) and may be traced.
+import type { NDArray, Operand } from "../array.js";
+import { asArray } from "../creation.js";
+import { isFloat } from "../dtype.js";
+import * as lax from "../lax/index.js";
+import { checkOptions } from "../options.js";
+import { normalizeAxis } from "../shape.js";
+import { add, ceil, divide, floor, isnan, logicalNot, multiply, subtract, where } from "./elementwise.js";
+import { takeAlongAxis } from "./indexing.js";
+import { any, sum } from "./reductions.js";
+import { expandDims, moveaxis, ravel, reshape } from "./shape.js";
+import { sort } from "./sorting.js";
+
+export type QuantileMethod = "linear" | "lower" | "higher" | "nearest" | "midpoint";
+export interface QuantileOptions {
+  /** One axis, or undefined for the flattened array. */
+  readonly axis?: number;
+  readonly method?: QuantileMethod;
+  readonly keepdims?: boolean;
+}
+const SPEC = { axis: "integer", method: ["linear", "lower", "higher", "nearest", "midpoint"], keepdims: "boolean" } as const;
+
+function quantileOf(name: string, a: Operand, q: Operand, opts: QuantileOptions, ignoreNan: boolean): NDArray {
+  let x = asArray(a, name);
+  if (!isFloat(x.dtype)) x = lax.convertElementType(x, "float32");
+  const flat = opts.axis === undefined;
+  const rank = x.ndim;
+  if (flat) x = ravel(x);
+  const axis = normalizeAxis(opts.axis ?? 0, x.ndim, name);
+  // the reduced axis last; q's elements as new leading axes at the end
+  const xs = sort(moveaxis(x, axis, -1));
+  const n = xs.shape[xs.ndim - 1]!;
+  const qa = lax.convertElementType(asArray(q, name), x.dtype);
+  // per slice: how many values count (NaNs sort last)
+  const valid = ignoreNan ? sum(lax.convertElementType(logicalNot(isnan(xs)), x.dtype), { axis: -1, keepdims: true }) : lax.convertElementType(n, x.dtype);
+  // positions: slice dims + [q...] → broadcast q along new trailing axes
+  const qFlat = reshape(qa, [qa.size]);
+  const pos = multiply(reshape(qFlat, [...xs.shape.slice(0, -1).map(() => 1), qa.size]), subtract(valid, 1));
+  const lo = floor(pos);
+  const hi = ceil(pos);
+  const at = (p: NDArray) => takeAlongAxis(xs, lax.convertElementType(lax.max(p, lax.convertElementType(0, p.dtype)), "int32"), -1, { mode: "clip" });
+  const [vlo, vhi] = [at(lo), at(hi)];
+  let out: NDArray;
+  switch (opts.method ?? "linear") {
+    case "lower":
+      out = vlo;
+      break;
+    case "higher":
+      out = vhi;
+      break;
+    case "nearest":
+      // numpy rounds half to even
+      out = at(lax.round(pos));
+      break;
+    case "midpoint":
+      out = divide(add(vlo, vhi), 2);
+      break;
+    default:
+      out = add(vlo, multiply(subtract(pos, lo), subtract(vhi, vlo)));
+  }
+  // a NaN in the slice makes every quantile NaN (not ignored), as does an all-NaN slice
+  const bad = ignoreNan ? lax.eq(valid, lax.convertElementType(0, x.dtype)) : any(isnan(xs), { axis: -1, keepdims: true });
+  out = where(bad, Number.NaN, out);
+  // [slice dims..., q] → [q dims..., slice dims...] (numpy puts q's axes first)
+  out = moveaxis(out, -1, 0);
+  out = reshape(out, [...qa.shape, ...out.shape.slice(1)]);
+  if (opts.keepdims === true) {
+    const at0 = qa.ndim;
+    out = flat ? reshape(out, [...qa.shape, ...new Array<number>(rank).fill(1)]) : expandDims(out, at0 + axis);
+  }
+  return out;
+}
+
+export function quantile(a: Operand, q: Operand, opts: QuantileOptions = {}): NDArray {
+  checkOptions(opts, "quantile", SPEC);
+  return quantileOf("quantile", a, q, opts, false);
+}
+export function nanquantile(a: Operand, q: Operand, opts: QuantileOptions = {}): NDArray {
+  checkOptions(opts, "nanquantile", SPEC);
+  return quantileOf("nanquantile", a, q, opts, true);
+}
+export function percentile(a: Operand, q: Operand, opts: QuantileOptions = {}): NDArray {
+  checkOptions(opts, "percentile", SPEC);
+  return quantileOf("percentile", a, divide(asArray(q, "percentile"), 100), opts, false);
+}
+export function nanpercentile(a: Operand, q: Operand, opts: QuantileOptions = {}): NDArray {
+  checkOptions(opts, "nanpercentile", SPEC);
+  return quantileOf("nanpercentile", a, divide(asArray(q, "nanpercentile"), 100), opts, true);
+}
+export function median(a: Operand, opts: Omit<QuantileOptions, "method"> = {}): NDArray {
+  checkOptions(opts, "median", { axis: "integer", keepdims: "boolean" });
+  return quantileOf("median", a, 0.5, opts, false);
+}
+export function nanmedian(a: Operand, opts: Omit<QuantileOptions, "method"> = {}): NDArray {
+  checkOptions(opts, "nanmedian", { axis: "integer", keepdims: "boolean" });
+  return quantileOf("nanmedian", a, 0.5, opts, true);
+}
