@@ -199,7 +199,7 @@ describe("moments and support, over 1e5 samples", () => {
 
   it("gamma(a): mean a, variance a, > 0, for a below and above 1, and its CDF (KS)", () => {
     for (const a of [0.5, 3]) {
-      const xs = values(random.gamma(key, a, [N]));
+      const xs = values(random.gamma(key, a, [N / 2]));
       expect(Math.min(...xs)).toBeGreaterThan(0);
       expectMoments(xs, a, a, 6 / a);
       expectKs(xs.slice(0, 20_000), (x) => gammaPRef(a, x));
@@ -212,14 +212,14 @@ describe("moments and support, over 1e5 samples", () => {
     const g = values(random.gamma(k, 2.5, [1000], "float64"));
     g.forEach((v, i) => expect(Math.exp(lg[i]!)).toBeCloseTo(v, 10));
     // for a = 0.01, P(x < 1e-45) = 1e-45^0.01 / Γ(1.01) ≈ 0.36: float32 gamma underflows to 0 there
-    const tiny = values(random.loggamma(key, 0.01, [N]));
+    const tiny = values(random.loggamma(key, 0.01, [N / 2]));
     expect(tiny.every(Number.isFinite)).toBe(true);
     // E[log X] = ψ(a) ≈ -100.56 for a = 0.01; var = ψ'(a) ≈ 10001.6
     expectMoments(tiny, -100.5608, 10001.6, 6);
   });
 
   it("beta(2, 3): mean 0.4, variance 0.04, within [0, 1], and its CDF (KS)", () => {
-    const xs = values(random.beta(key, 2, 3, [N]));
+    const xs = values(random.beta(key, 2, 3, [N / 2]));
     expect(xs.every((v) => v >= 0 && v <= 1)).toBe(true);
     expectMoments(xs, 0.4, 0.04, -0.6);
     // Beta(2, 3)'s CDF is 6x² − 8x³ + 3x⁴
@@ -239,13 +239,13 @@ describe("moments and support, over 1e5 samples", () => {
   });
 
   it("chisquare(4): mean 4, variance 8; t(10): mean 0, variance 1.25", () => {
-    expectMoments(values(random.chisquare(key, 4, [N])), 4, 8, 3);
-    expectMoments(values(random.t(key, 10, [N])), 0, 1.25, 1);
+    expectMoments(values(random.chisquare(key, 4, [N / 2])), 4, 8, 3);
+    expectMoments(values(random.t(key, 10, [N / 2])), 0, 1.25, 1);
   });
 
   it("poisson: int32 counts ≥ 0 with mean λ and variance λ, by Knuth (λ < 10) and by rejection (λ ≥ 10)", () => {
     for (const lam of [0.7, 4, 12, 250]) {
-      const x = random.poisson(key, lam, [N]);
+      const x = random.poisson(key, lam, [N / 5]);
       expect(x.dtype).toBe("int32");
       const xs = values(x);
       expect(xs.every((v) => Number.isInteger(v) && v >= 0)).toBe(true);
@@ -254,11 +254,12 @@ describe("moments and support, over 1e5 samples", () => {
   });
 
   it("poisson(4) has the Poisson pmf (histogram within 5σ per bin)", () => {
-    const xs = values(random.poisson(random.key(8), 4, [N]));
+    const n = N / 2;
+    const xs = values(random.poisson(random.key(8), 4, [n]));
     let pmf = Math.exp(-4);
     for (let k = 0; k < 12; k++) {
-      const freq = xs.filter((v) => v === k).length / N;
-      expect(Math.abs(freq - pmf)).toBeLessThan(5 * Math.sqrt((pmf * (1 - pmf)) / N));
+      const freq = xs.filter((v) => v === k).length / n;
+      expect(Math.abs(freq - pmf)).toBeLessThan(5 * Math.sqrt((pmf * (1 - pmf)) / n));
       pmf *= 4 / (k + 1);
     }
   });
@@ -287,8 +288,8 @@ describe("moments and support, over 1e5 samples", () => {
   });
 
   it("ball(d) lies in the unit ℓp ball with E‖x‖₂² = d/(d+2) for p = 2", () => {
-    const x = random.ball(key, 3, [N / 2]);
-    expect(x.shape).toEqual([N / 2, 3]);
+    const x = random.ball(key, 3, [N / 5]);
+    expect(x.shape).toEqual([N / 5, 3]);
     const sq = (x.toArray() as number[][]).map((r) => r.reduce((a, v) => a + v * v, 0));
     expect(sq.every((v) => v <= 1)).toBe(true);
     // ‖x‖² = r² with r^3 uniform: mean 3/5, variance 3/7 − 9/25
@@ -298,7 +299,7 @@ describe("moments and support, over 1e5 samples", () => {
   });
 
   it("generalizedNormal(p = 2) is N(0, ½)", () => {
-    expectMoments(values(random.generalizedNormal(key, 2, [N])), 0, 0.5, 0);
+    expectMoments(values(random.generalizedNormal(key, 2, [N / 2])), 0, 0.5, 0);
   });
 });
 
@@ -443,7 +444,7 @@ describe("derivatives in the reparameterised parameters (float64)", () => {
   });
 
   it("gamma's derivative in a is the implicit one, −(∂F/∂a)/f, against a float64 CDF reference", () => {
-    const a = f64([0.3, 1, 2.5, 7, 40]);
+    const a = f64([0.3, 1, 2.5, 7, 40, 1000]);
     const x = values(random.gamma(k, a, null, "float64"));
     const g = values(grad((aa: NDArray) => np.sum(random.gamma(k, aa, null, "float64")))(a) as NDArray);
     const [, tangent] = jvp((aa: NDArray) => random.gamma(k, aa, null, "float64"), [a], [np.onesLike(a)]);
@@ -459,15 +460,22 @@ describe("derivatives in the reparameterised parameters (float64)", () => {
   });
 
   it("the gradients are unbiased: E[dx/dθ] = dE[x]/dθ for gamma, beta, chisquare and t", () => {
-    const meanGrad = (f: (p: NDArray) => NDArray, p: number) => Number(grad((pp: NDArray) => np.mean(f(pp)))(f64(p)));
+    const M = 10_000;
+    // per-sample derivatives by forward mode; the bound is 5 standard errors of their mean
+    const check = (f: (p: NDArray) => NDArray, p: number, want: number) => {
+      const [, tangent] = jvp(f, [f64(p)], [f64(1)]);
+      const ds = values(tangent as NDArray);
+      const mean = ds.reduce((a, b) => a + b, 0) / M;
+      const sd = Math.sqrt(ds.reduce((a, b) => a + (b - mean) ** 2, 0) / M);
+      expect(Math.abs(mean - want)).toBeLessThan((5 * sd) / Math.sqrt(M));
+      // and reverse mode agrees with forward mode on the mean
+      expect(Number(grad((pp: NDArray) => np.mean(f(pp)))(f64(p)))).toBeCloseTo(mean, 10);
+    };
     // E[gamma(a)] = a, E[chisquare(df)] = df, E[beta(a, b)] = a/(a+b), E[t(df)²] = df/(df − 2)
-    const cases: [string, number, number, number][] = [
-      ["gamma", meanGrad((a) => random.gamma(k, a, [20_000], "float64"), 0.7), 1, Math.SQRT2],
-      ["chisquare", meanGrad((df) => random.chisquare(k, df, [20_000], "float64"), 3), 1, Math.SQRT2],
-      ["beta", meanGrad((a) => random.beta(k, a, 2, [20_000], "float64"), 1.5), 2 / 3.5 ** 2, 0.3],
-      ["t", meanGrad((df) => np.square(random.t(k, df, [20_000], "float64")), 6), -2 / 16, 0.5],
-    ];
-    for (const [, got, want, sd] of cases) expect(Math.abs(got - want)).toBeLessThan((5 * sd) / Math.sqrt(20_000));
+    check((a) => random.gamma(k, a, [M], "float64"), 0.7, 1);
+    check((df) => random.chisquare(k, df, [M], "float64"), 3, 1);
+    check((a) => random.beta(k, a, 2, [M], "float64"), 1.5, 2 / 3.5 ** 2);
+    check((df) => np.square(random.t(k, df, [M], "float64")), 6, -2 / 16);
   });
 
   it("dirichlet's gradient keeps the simplex: the components' derivatives sum to 0", () => {

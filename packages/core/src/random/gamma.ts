@@ -69,7 +69,8 @@ function marsagliaTsang(k: NDArray, a: NDArray, logSpace: boolean): NDArray {
  * d(log x)/da for x ~ Gamma(a) held at the same CDF value (implicit reparameterisation):
  * with F(x; a) = e^{-x} Σ_n x^{a+n}/Γ(a+n+1) and density f, dx/da = −(∂F/∂a)/f, which is
  * −(x/a) Σ_n s_n (log x − ψ(a+n+1)), s_n = Π_{k≤n} x/(a+k). Summed in float64 in a whileLoop
- * until the geometric bound on the tail is below 1e-16 of the sum; takes log x so that it
+ * until the geometric bound on the tail is below 1e-16 of the sum (about x − a + 6√a terms for
+ * large a); takes log x so that it
  * stays finite where x underflows. Returns the dtype of `a`.
  */
 function dLogGammaSampleDa(a: NDArray, logX: NDArray): NDArray {
@@ -81,7 +82,7 @@ function dLogGammaSampleDa(a: NDArray, logX: NDArray): NDArray {
   const s = a.shape;
   const all = s.map((_, i) => i);
   const init = [lax.convertElementType(0, "float64"), np.onesLike(a64), psi0, first, np.onesLike(a64), np.zerosLike(a64).astype("bool")] as const;
-  const [, , , total] = lax.whileLoop(
+  const [, , , total, , converged] = lax.whileLoop(
     ([n, , , , , done]) => lax.bitwiseAnd(lax.reduceOr(lax.not(done), all), lax.lt(n, 100000)),
     ([n, term, psi, acc, mass, done]) => {
       const n1 = lax.add(n, 1);
@@ -99,7 +100,8 @@ function dLogGammaSampleDa(a: NDArray, logX: NDArray): NDArray {
     },
     init,
   );
-  const out = lax.neg(lax.div(total, a64));
+  // an element still summing after the iteration cap (a beyond ~1e8) is NaN, not a partial sum
+  const out = lax.select(converged, lax.neg(lax.div(total, a64)), np.fullLike(a64, Number.NaN));
   return lax.convertElementType(out, a.dtype);
 }
 
