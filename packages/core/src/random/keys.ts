@@ -1,0 +1,114 @@
+// PRNG keys (threefry-2x32, as JAX): creating, splitting, folding in, raw bits, and JAX's
+// key-data views. The threefry scheme is JAX's partitionable one (`jax_threefry_partitionable
+// = True`, its default since 0.5.0): element i of anything (the i-th key of `split`, the i-th
+// word of `bits`) is the threefry-2x32 block of the key at the 64-bit counter i, split in two
+// 32-bit words (hi, lo) = (0, i) (JAX's iota_2x32_shape). So `split(k, n)[i]` equals
+// `foldIn(k, i)`; 32 random bits are the XOR of the block's two words, and 64 bits (float64
+// uniforms) are (word0 << 32) | word1. Seeds are 64-bit, as JAX's: `key(s)` is [s >> 32, s & 0xFFFFFFFF].
+import { ConcreteArray, NDArray } from "../array.js";
+import { ShapedArray } from "../aval.js";
+import { checkArrayShape } from "../dtype.js";
+import { ArgumentError, OverflowError } from "../errors.js";
+import * as lax from "../lax/index.js";
+import * as np from "../numpy/index.js";
+import { checkOptions } from "../options.js";
+import { describeValue } from "../shape.js";
+
+/**
+ * A PRNG key: an int32 array of shape [2] holding the two uint32 words of threefry key data.
+ * jaxts keys are JAX's key *data* (what `jax.random.key_data` returns, and what the legacy
+ * `jax.random.PRNGKey` gives); there is no separate key dtype, so `keyData` and
+ * `wrapKeyData` are views that check the layout and hand the same words back.
+ */
+export type PRNGKey = NDArray;
+
+/** A key from an integer seed in the int64 or uint64 range (JAX raises OverflowError
+ * outside it); negative seeds are taken modulo 2^64, as JAX's int64 seeds are. */
+export function key(seed: number): PRNGKey {
+  if (typeof seed !== "number" || !Number.isInteger(seed)) throw new ArgumentError(`random.key: the seed must be an integer, got ${describeValue(seed)}`);
+  if (seed < -(2 ** 63) || seed >= 2 ** 64) {
+    throw new OverflowError(`random.key: the seed ${seed} is outside the int64 and uint64 ranges [-2^63, 2^64)`);
+  }
+  // ToInt32 (`| 0`) takes the exact value modulo 2^32, for any integer-valued double.
+  const data = new Int32Array([Math.floor(seed / 2 ** 32) | 0, seed | 0]);
+  return new ConcreteArray(new ShapedArray([2], "int32"), data);
+}
+
+/** The key argument of every sampler: a single int32[2] key (batch keys with vmap, as JAX). */
+export function checkKey(k: unknown, where: string): NDArray {
+  if (!(k instanceof NDArray) || k.dtype !== "int32" || k.shape.length !== 1 || k.shape[0] !== 2) {
+    const got = k instanceof NDArray ? k.aval.str() : describeValue(k);
+    throw new ArgumentError(`${where}: expected a PRNG key (int32[2] from random.key or random.split), got ${got}`);
+  }
+  return k;
+}
+
+const keyWord = (k: NDArray, i: number, n: number): NDArray => lax.broadcastInDim(lax.reshape(lax.slice(k, [i], [i + 1]), []), [n], []);
+
+/** The threefry blocks of counters 0..n-1 (as JAX's iota_2x32_shape: hi word 0, lo word i;
+ * arrays never reach 2^32 elements, so the hi word is always 0). Returns both output words. */
+export function blocks(k: NDArray, n: number): [NDArray, NDArray] {
+  const zeros = lax.broadcastInDim(lax.convertElementType(0, "int32"), [n], []);
+  return lax.threefry2x32(keyWord(k, 0, n), keyWord(k, 1, n), zeros, lax.iota("int32", [n], 0));
+}
+
+/** `num` new keys from one (JAX returns them stacked; a list destructures the same way).
+ * Key i is the threefry block at counter i, so it equals foldIn(k, i) (JAX's partitionable split). */
+export function split(k: PRNGKey, num = 2): PRNGKey[] {
+  const kk = checkKey(k, "random.split");
+  if (!Number.isInteger(num) || num < 1) throw new ArgumentError(`random.split: num must be a positive integer, got ${describeValue(num)}`);
+  checkArrayShape([num, 2], "int32", "random.split");
+  const [w0, w1] = blocks(kk, num);
+  const keys = lax.concatenate([lax.reshape(w0, [num, 1]), lax.reshape(w1, [num, 1])], 1);
+  return Array.from({ length: num }, (_, i) => lax.reshape(lax.slice(keys, [i, 0], [i + 1, 2]), [2]));
+}
+
+export function foldIn(k: PRNGKey, data: number): PRNGKey {
+  const kk = checkKey(k, "random.foldIn");
+  if (!Number.isInteger(data)) throw new ArgumentError(`random.foldIn: data must be an integer, got ${describeValue(data)}`);
+  // JAX folds in `uint32(data)`: the block at counter words [0, data mod 2^32].
+  const [y0, y1] = lax.threefry2x32(keyWord(kk, 0, 1), keyWord(kk, 1, 1), np.array([0], { dtype: "int32" }), np.array([data | 0], { dtype: "int32" }));
+  return lax.concatenate([y0, y1], 0);
+}
+
+/** Raw uint32 bits (as int32) of the given shape: the XOR of each block's two words (JAX's
+ * 32-bit random_bits with jax_threefry_partitionable). */
+export function bits(k: PRNGKey, shape: readonly number[]): NDArray {
+  const kk = checkKey(k, "random.bits");
+  const s = checkArrayShape(shape, "int32", "random.bits");
+  const [w0, w1] = blocks(kk, s.reduce((a, b) => a * b, 1));
+  return lax.reshape(lax.bitwiseXor(w0, w1), s);
+}
+
+/** Key data must be int32 words with a trailing axis of 2 (threefry-2x32's key size). */
+function checkKeyData(x: unknown, where: string): NDArray {
+  if (!(x instanceof NDArray) || x.dtype !== "int32" || x.ndim < 1 || x.shape[x.ndim - 1] !== 2) {
+    const got = x instanceof NDArray ? x.aval.str() : describeValue(x);
+    throw new ArgumentError(`${where}: expected threefry2x32 key data, an int32 array of shape [..., 2], got ${got}`);
+  }
+  return x;
+}
+
+/**
+ * The uint32 words (stored as int32) under a key or keys, shape [..., 2], as
+ * `jax.random.key_data`. A list of keys (what `split` returns) gives them stacked, [n, 2],
+ * as JAX's stacked split does. jaxts keys already are their data, so this checks and returns it.
+ */
+export function keyData(keys: PRNGKey | readonly PRNGKey[]): NDArray {
+  if (Array.isArray(keys)) {
+    const list = (keys as readonly unknown[]).map((k, i) => checkKey(k, `random.keyData (key ${i})`));
+    if (list.length === 0) throw new ArgumentError("random.keyData: expected a key or a non-empty list of keys, got an empty list");
+    return lax.concatenate(list.map((k) => lax.reshape(k, [1, 2])), 0);
+  }
+  return checkKeyData(keys, "random.keyData");
+}
+
+/**
+ * Keys from their data (uint32 words as int32, trailing axis 2), as `jax.random.wrap_key_data`:
+ * `wrapKeyData(keyData(k))` is `k`. A batch of key data [n, 2] stays one array; map a sampler
+ * over it with `vmap`. Only JAX's default implementation, threefry2x32, exists.
+ */
+export function wrapKeyData(data: NDArray, opts: { readonly impl?: "threefry2x32" } = {}): PRNGKey {
+  checkOptions(opts, "random.wrapKeyData", { impl: ["threefry2x32"] });
+  return checkKeyData(data, "random.wrapKeyData");
+}
