@@ -146,7 +146,7 @@ export function indices(dimensions: readonly number[], opts: { readonly dtype?: 
   if (!Array.isArray(dimensions)) throw new ArgumentError(`indices: dimensions must be a list of sizes, got ${describeValue(dimensions)}`);
   const dims = dimensions.map((d) => checkInt(d, "indices", "every dimension"));
   const d = opts.dtype === undefined ? "int32" : checkDType(opts.dtype, "indices");
-  const axes = dims.map((n, i) => reshape(arange(n, undefined, 1, d), dims.map((m, j) => (j === i ? n : 1))));
+  const axes = dims.map((n, i) => reshape(arange(n, undefined, 1, d), dims.map((_, j) => (j === i ? n : 1))));
   return opts.sparse === true ? axes : dims.length === 0 ? reshape(arange(0, undefined, 1, d), [0]) : stack(axes.map((a) => broadcastTo(a, dims)));
 }
 
