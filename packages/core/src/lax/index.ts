@@ -225,3 +225,4 @@ export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray)
 export type { PrimitiveName };
 export { cond, forLoop, map, scan, switch, whileLoop, type ScanOptions, type Traced } from "./control.js";
 export { associativeScan } from "./associative-scan.js";
+export { conv, convGeneralDilated, convTranspose, reduceWindow, type ConvDimensionNumbers, type ConvOptions, type ConvPadding, type WindowReduction } from "./convolution.js";

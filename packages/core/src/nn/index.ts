@@ -113,3 +113,4 @@ export function standardize(x: Operand, opts: { readonly axis?: number | readonl
   const v = np.variance(a, { axis: axes, keepdims: true });
   return np.divide(np.subtract(a, mean), lax.sqrt(lax.add(v, opts.epsilon ?? 1e-5)));
 }
+export { avgPool, maxPool, type PoolOptions } from "./pooling.js";
