@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { array, lax, type NDArray, nn, np, random } from "@jaxts/core";
-import { adam, applyUpdates } from "@jaxts/optim";
+import { adam, applyUpdates, schedules } from "@jaxts/optim";
 import { jit, valueAndGrad } from "@jaxts/transforms";
 import { describe, expect, it } from "vitest";
 
@@ -39,7 +39,7 @@ function logits(p: Params, x: NDArray): NDArray {
 const loss = (p: Params, x: NDArray, y: NDArray): NDArray => np.mean(np.sum(nn.logSoftmax(logits(p, x)).mul(nn.oneHot(y, 10)), { axis: 1 })).mul(-1);
 
 describe("a CNN on the digits data", () => {
-  const opt = adam(0.01);
+  const opt = adam(schedules.cosineDecay(0.01, 400, { alpha: 0.05 }));
   const step = (p: Params, s: ReturnType<typeof opt.init>, x: NDArray, y: NDArray) => {
     const [l, g] = valueAndGrad(loss)(p, x, y);
     const [u, s2] = opt.update(g, s, p);
