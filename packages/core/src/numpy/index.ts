@@ -44,6 +44,7 @@ export * from "./nan-reductions.js";
 export * from "./quantiles.js";
 export * from "./searching.js";
 export * from "./padding.js";
+export { cross, linalg, matrixTranspose, tensordot } from "./linalg-namespace.js";
 export { allclose, argsort, isclose, sort } from "./sorting.js";
 export { array } from "../creation.js";
 export { resultType } from "./promote.js";
@@ -91,3 +92,4 @@ installArrayMethods({
 });
 
 import type { NDArray } from "../array.js";
+export { bincount, histogram, interp, isin, trapezoid } from "./counting.js";
