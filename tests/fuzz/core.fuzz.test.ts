@@ -73,7 +73,7 @@ const SIGNATURES: Readonly<Record<string, Sig>> = {
   "lax.dotGeneral": ["A", "A", dimNumbersArb], "lax.iota": ["D", "S", "I"], "lax.sort": ["L", "O"],
   "lax.threefry2x32": ["A", "A", "A", "A"], "lax.binaryOperands": ["Str", "A", "A"],
   // nn
-  "nn.elu": ["A", "N"], "nn.leakyRelu": ["A", "N"], "nn.gelu": R, "nn.softmax": R, "nn.logSoftmax": R, "nn.logsumexp": R,
+  "nn.elu": R, "nn.leakyRelu": R, "nn.celu": R, "nn.glu": R, "nn.dotProductAttention": ["A", "A", "A", "O"], "nn.gelu": R, "nn.softmax": R, "nn.logSoftmax": R, "nn.logsumexp": R,
   "nn.oneHot": ["A", "I", "O"], "nn.standardize": R,
   // random
   "random.key": ["N"], "random.split": [keyArb, "I"], "random.foldIn": [keyArb, "N"], "random.bits": [keyArb, "S"],
