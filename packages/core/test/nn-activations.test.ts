@@ -11,8 +11,8 @@ import { thrown } from "./helpers/thrown.js";
 const f64 = (xs: number[]) => array(xs, { dtype: "float64" });
 const vals = (x: NDArray) => Array.from(x.toTypedArray(), Number);
 const softplusRef = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
 
 describe("elementwise activations match their formulas in float64", () => {
   const cases: readonly [string, (x: NDArray) => NDArray, (x: number) => number][] = [
@@ -68,14 +68,15 @@ describe("elementwise activations match their formulas in float64", () => {
 describe("log1mexp", () => {
   // log(1 - exp(-x)) to 20 digits (mpmath at 40 digits).
   const exact: readonly [number, number][] = [
-    [1e-10, -23.02585092999045684],
-    [1e-3, -6.9082552373154707326],
-    [0.5, -0.93275212956718857189],
-    [0.6931, -0.69319436334600088513],
-    [0.7, -0.68634100280838510969],
-    [3, -0.051069180942701586539],
-    [20, -2.0611536245627349585e-9],
-    [40, -4.2483542552915890044e-18],
+    [1e-10, -23.025850929990458],
+    [1e-3, -6.908255237315471],
+    [0.5, -0.9327521295671886],
+    [0.69, -0.6963042971440566],
+    [0.6932, -0.6930943639096365],
+    [0.7, -0.6863410028083851],
+    [3, -0.05106918094270159],
+    [20, -2.061153624562735e-09],
+    [40, -4.248354255291589e-18],
   ];
   it("is accurate to a few ulps on both sides of ln 2, where the naive formula cancels", () => {
     const got = vals(nn.log1mexp(f64(exact.map(([x]) => x))));
