@@ -141,7 +141,13 @@ const FAN_SPEC = { inAxis: "integers", outAxis: "integers", batchAxis: "integers
  * both fans. A dense [in, out] kernel has fans [in, out]; an HWIO kernel [3, 3, 16, 32] has
  * [144, 288].
  */
-export function computeFans(shape: readonly number[], opts: Omit<FanOptions, "dtype"> = {}, where = "initializers.computeFans"): [number, number] {
+export function computeFans(shape: readonly number[], opts: Omit<FanOptions, "dtype"> = {}): [number, number] {
+  const where = "initializers.computeFans";
+  checkOptions(opts, where, { inAxis: "integers", outAxis: "integers", batchAxis: "integers" });
+  return fansOf(checkArrayShape(shape, "float32", where), opts, where);
+}
+
+function fansOf(shape: readonly number[], opts: Omit<FanOptions, "dtype">, where: string): [number, number] {
   const inAxis = opts.inAxis ?? -2;
   if (opts.inAxis === undefined && shape.length <= 1) {
     throw new ShapeError(
@@ -205,7 +211,7 @@ export function varianceScaling(scale: number, mode: FanMode, distribution: Dist
   return (key, shape, dtype) => {
     const d = floatDtypeOf(dtype, opts.dtype, where) as "float32" | "float64";
     const s = checkArrayShape(shape, d, where);
-    const variance = scale / denominator(mode, computeFans(s, opts, where));
+    const variance = scale / denominator(mode, fansOf(s, opts, where));
     switch (distribution) {
       case "truncated_normal":
       case "truncatedNormal":
