@@ -276,7 +276,7 @@ describe("derivatives at kinks and in float64 under the float32 default", () => 
   });
   it("grad(nn.elu)(0) is 1 (alpha from the expm1 side, as jax.nn.elu)", () => {
     expect(grad((x: NDArray) => nn.elu(x))(0).item()).toBe(1);
-    expect(grad((x: NDArray) => nn.elu(x, 2))(0).item()).toBe(2);
+    expect(grad((x: NDArray) => nn.elu(x, { alpha: 2 }))(0).item()).toBe(2);
     expect((grad((x: NDArray) => nn.elu(x))(np.array(0, { dtype: "float64" })) as NDArray).item()).toBe(1);
     const [neg, zero, pos] = nn.elu(f64([-1, 0, 2])).toArray() as number[];
     expect([neg, zero, pos]).toEqual([Math.expm1(-1), 0, 2]);

@@ -353,7 +353,7 @@ suite("nn", [
   { name: "gelu (tanh)", args: [F([2, 3])], f: (x) => nn.gelu(x) },
   { name: "gelu (exact)", args: [F([2, 3])], f: (x) => nn.gelu(x, { approximate: false }) },
   { name: "silu / softplus / logSigmoid", args: [F([4])], f: (x) => [nn.silu(x), nn.softplus(x), nn.logSigmoid(x)] },
-  { name: "elu / leakyRelu", args: [F([4])], f: (x) => [nn.elu(x), nn.leakyRelu(x, 0.1)] },
+  { name: "elu / leakyRelu", args: [F([4])], f: (x) => [nn.elu(x), nn.leakyRelu(x, { negativeSlope: 0.1 })] },
   { name: "logsumexp", args: [F([2, 3])], f: (x) => nn.logsumexp(x, { axis: 1 }) },
   { name: "standardize", args: [F([2, 3])], f: (x) => nn.standardize(x, { axis: -1 }) },
   { name: "dense layer: relu(x @ W + b), weights unbatched", args: [F([3]), U(F([3, 4])), U(F([4]))], f: (x, W, b) => nn.relu(np.add(np.matmul(x, W), b)) },

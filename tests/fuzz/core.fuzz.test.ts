@@ -73,8 +73,12 @@ const SIGNATURES: Readonly<Record<string, Sig>> = {
   "lax.dotGeneral": ["A", "A", dimNumbersArb], "lax.iota": ["D", "S", "I"], "lax.sort": ["L", "O"],
   "lax.threefry2x32": ["A", "A", "A", "A"], "lax.binaryOperands": ["Str", "A", "A"],
   // nn
-  "nn.elu": ["A", "N"], "nn.leakyRelu": ["A", "N"], "nn.gelu": R, "nn.softmax": R, "nn.logSoftmax": R, "nn.logsumexp": R,
+  "nn.elu": R, "nn.leakyRelu": R, "nn.celu": R, "nn.glu": R, "nn.dotProductAttention": ["A", "A", "A", "O"], "nn.gelu": R, "nn.softmax": R, "nn.logSoftmax": R, "nn.logsumexp": R,
   "nn.oneHot": ["A", "I", "O"], "nn.standardize": R,
+  "nn.initializers.zeros": [keyArb, "S", "D"], "nn.initializers.ones": [keyArb, "S", "D"], "nn.initializers.constant": ["A", "O"],
+  "nn.initializers.uniform": ["O"], "nn.initializers.normal": ["O"], "nn.initializers.truncatedNormal": ["O"],
+  "nn.initializers.varianceScaling": ["N", "Any", "Any", "O"], "nn.initializers.computeFans": ["S", "O"],
+  "nn.initializers.glorotUniform": ["O"], "nn.initializers.heNormal": ["O"],
   // random
   "random.key": ["N"], "random.split": [keyArb, "I"], "random.foldIn": [keyArb, "N"], "random.bits": [keyArb, "S"],
   "random.uniform": [keyArb, "S", "O"], "random.normal": [keyArb, "S", "D"], "random.bernoulli": [keyArb, "A", "S"],
@@ -111,7 +115,7 @@ function defaultSig(f: AnyFn): Sig {
 /** Every public function: [name, function] for np/lax/nn/random/tree and the top level. */
 function publicFunctions(): [string, AnyFn][] {
   const out: [string, AnyFn][] = [];
-  const namespaces = { np: core.np, lax: core.lax, nn: core.nn, random: core.random, tree: core.tree };
+  const namespaces = { np: core.np, lax: core.lax, nn: core.nn, "nn.initializers": core.nn.initializers, random: core.random, tree: core.tree };
   for (const [ns, members] of Object.entries(namespaces)) {
     for (const [k, v] of Object.entries(members)) if (typeof v === "function" && !isClass(v)) out.push([`${ns}.${k}`, v as AnyFn]);
   }

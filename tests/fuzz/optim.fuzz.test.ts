@@ -49,6 +49,11 @@ const SIGNATURES: Readonly<Record<string, Sig>> = {
   "losses.squaredError": ["A", "A"], "losses.l2Loss": ["A", "A"], "losses.huberLoss": ["A", "A", opts],
   "losses.softmaxCrossEntropy": ["A", "A", opts], "losses.softmaxCrossEntropyWithIntegerLabels": ["A", "A", opts],
   "losses.sigmoidBinaryCrossEntropy": ["A", "A"],
+  // tree utilities
+  treeAdd: ["T", "T", "T"], treeSub: ["T", "T"], treeMul: ["T", "T"], treeDiv: ["T", "T"], treeScale: ["A", "T"],
+  treeAddScale: ["T", "A", "T"], treeVdot: ["T", "T"], treeSum: ["T"], treeMax: ["T"], treeMin: ["T"], treeSize: ["T"],
+  treeNorm: ["T", opts], treeZerosLike: ["T", opts], treeOnesLike: ["T", opts], treeFullLike: ["T", "A", opts],
+  treeClip: ["T", opts], treeWhere: ["A", "T", "T"], treeAllclose: ["T", "T", opts],
 };
 
 const isClass = (f: unknown): boolean => typeof f === "function" && /^class[\s{]/.test(Function.prototype.toString.call(f));

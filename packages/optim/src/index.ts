@@ -73,6 +73,30 @@ export {
   multiSteps,
 } from "./wrappers.js";
 export type { Hyper } from "./tree-util.js";
+export {
+  type TreeAllcloseOptions,
+  type TreeClipOptions,
+  type TreeDTypeOptions,
+  type TreeNormOptions,
+  treeAdd,
+  treeAddScale,
+  treeAllclose,
+  treeClip,
+  treeDiv,
+  treeFullLike,
+  treeMax,
+  treeMin,
+  treeMul,
+  treeNorm,
+  treeOnesLike,
+  treeScale,
+  treeSize,
+  treeSub,
+  treeSum,
+  treeVdot,
+  treeWhere,
+  treeZerosLike,
+} from "./tree-util.js";
 export type { Schedule, Step } from "./schedules.js";
 export * as schedules from "./schedules.js";
 export * as losses from "./losses.js";

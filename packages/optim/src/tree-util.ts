@@ -1,7 +1,8 @@
-// Internal numerics over pytrees of arrays: the optax.tree / numerics helpers the
-// transformations are written with. Nothing here reads an array's value back to JS,
-// so every transformation stays traceable (and so jit-able).
-import { ArgumentError, asArray, type DType, fmtShape, isFloat, JaxtsError, lax, NDArray, np, type Operand, ShapeError, tree } from "@jaxts/core";
+// Numerics over pytrees of arrays: the internal helpers the transformations are written
+// with, and (at the end) the public tree utilities of optax.tree_utils (treeAdd, treeNorm,
+// ...). Nothing here reads an array's value back to JS, so every transformation stays
+// traceable (and so jit-able).
+import { ArgumentError, asArray, checkOptions, type DType, fmtShape, isFloat, JaxtsError, lax, NDArray, np, type Operand, ShapeError, tree } from "@jaxts/core";
 
 /** A numeric hyperparameter: a JS number, or a scalar array (e.g. from injectHyperparams). */
 export type Hyper = number | NDArray;
@@ -184,3 +185,156 @@ export function checkFloatDtype(where: string, name: string, dtype: DType | unde
 }
 
 export { describe };
+
+// ---------------------------------------------------------------------------------------
+// optax.tree_utils: arithmetic, reductions and norms over whole pytrees. Leaves may be
+// arrays or JS numbers; trees combined leafwise must have one structure (a
+// TreeStructureError names the first difference) and broadcast leaf against leaf.
+
+const leafArray = (l: unknown, where: string): NDArray => asArray(l, where);
+const leafwise = (where: string, f: (...xs: NDArray[]) => NDArray, ...trees: unknown[]): unknown =>
+  tree.map((...ls: unknown[]) => f(...ls.map((l) => leafArray(l, where))), trees[0], ...trees.slice(1));
+
+/** x + y (+ more trees), leafwise. */
+export const treeAdd = (x: unknown, y: unknown, ...others: unknown[]): unknown =>
+  leafwise("treeAdd", (...ls) => ls.reduce((a, b) => np.add(a, b)), x, y, ...others);
+
+/** x − y, leafwise. */
+export const treeSub = (x: unknown, y: unknown): unknown => leafwise("treeSub", np.subtract, x, y);
+
+/** x · y, leafwise. */
+export const treeMul = (x: unknown, y: unknown): unknown => leafwise("treeMul", np.multiply, x, y);
+
+/** x / y, leafwise. */
+export const treeDiv = (x: unknown, y: unknown): unknown => leafwise("treeDiv", np.divide, x, y);
+
+/** scalar · t (optax's tree_scale). */
+export const treeScale = (scalar: Operand, t: unknown): unknown => leafwise("treeScale", (x) => np.multiply(scalar, x), t);
+
+/** x + scalar · y (optax's tree_add_scale). */
+export const treeAddScale = (x: unknown, scalar: Operand, y: unknown): unknown =>
+  leafwise("treeAddScale", (a, b) => np.add(a, np.multiply(scalar, b)), x, y);
+
+/** Σ x·y over every element of every leaf: the inner product of two trees of one structure
+ * and matching leaf shapes (0 for trees with no leaves). */
+export function treeVdot(x: unknown, y: unknown): NDArray {
+  const [, [xs, ys]] = flattenTogether("treeVdot", x, y);
+  const dots = xs!.map((a, i) => {
+    const b = ys![i]!;
+    if (a.shape.length !== b.shape.length || a.shape.some((d, k) => d !== b.shape[k])) {
+      throw new ShapeError(`treeVdot: leaf ${i} has shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}; the two trees' leaves must have equal shapes`);
+    }
+    return np.sum(np.multiply(a, b));
+  });
+  return dots.length === 0 ? asArray(0, "treeVdot") : dots.reduce((a, b) => np.add(a, b));
+}
+
+/** The sum of every element of every leaf (0 for a tree with no leaves). */
+export function treeSum(t: unknown): NDArray {
+  const sums = arrayLeaves(t).map((x) => np.sum(x));
+  return sums.length === 0 ? asArray(0, "treeSum") : sums.reduce((a, b) => np.add(a, b));
+}
+
+/** The extremum over the non-empty leaves, or `empty` when there are none (optax's initializer). */
+function treeExtremum(t: unknown, reduce: (x: NDArray) => NDArray, combine: (a: NDArray, b: NDArray) => NDArray, empty: number, where: string): NDArray {
+  const parts = arrayLeaves(t).filter((x) => x.size > 0).map(reduce);
+  return parts.length === 0 ? asArray(empty, where) : parts.reduce(combine);
+}
+
+/** The largest element over every leaf (-Infinity when every leaf is empty). Unlike optax, an
+ * integer tree gives an integer (optax's -inf initializer promotes it to float). */
+export const treeMax = (t: unknown): NDArray => treeExtremum(t, (x) => np.max(x), np.maximum, Number.NEGATIVE_INFINITY, "treeMax");
+
+/** The smallest element over every leaf (+Infinity when every leaf is empty). */
+export const treeMin = (t: unknown): NDArray => treeExtremum(t, (x) => np.min(x), np.minimum, Number.POSITIVE_INFINITY, "treeMin");
+
+/** The number of elements over every leaf (a JS number leaf counts 1). */
+export const treeSize = (t: unknown): number => arrayLeaves(t).reduce((n, x) => n + x.size, 0);
+
+export interface TreeNormOptions {
+  /** 2 (the default, also `null`), 1, or Infinity / "inf" / "infinity" (the max |x|). */
+  readonly ord?: 1 | 2 | number | "inf" | "infinity" | null;
+  /** Return the norm squared (for ord 2 this skips the square root). */
+  readonly squared?: boolean;
+}
+
+/** The vector norm of every element of the tree taken together: (Σ|x|^ord)^(1/ord) for ord 1
+ * and 2, max |x| for ord Infinity (optax's tree_norm). */
+export function treeNorm(t: unknown, opts: TreeNormOptions = {}): NDArray {
+  checkOptions(opts, "treeNorm", { ord: "any", squared: "boolean" });
+  const ord = opts.ord ?? 2;
+  if (ord === 2) {
+    const sq = treeSum(mapArrays((x) => np.square(x), t));
+    return opts.squared === true ? sq : np.sqrt(sq);
+  }
+  let norm: NDArray;
+  if (ord === 1) norm = treeSum(mapArrays((x) => np.abs(x), t));
+  else if (ord === Number.POSITIVE_INFINITY || ord === "inf" || ord === "infinity") norm = treeMax(mapArrays((x) => np.abs(x), t));
+  else throw new ArgumentError(`treeNorm: option \`ord\` must be 1, 2, Infinity, "inf" or "infinity" (or null for 2), got ${describe(ord)}`);
+  return opts.squared === true ? np.square(norm) : norm;
+}
+
+export interface TreeDTypeOptions {
+  /** The leaves' dtype (default: each leaf's own). */
+  readonly dtype?: DType;
+}
+
+/** A tree of one structure with every leaf zeros of that leaf's shape. */
+export function treeZerosLike(t: unknown, opts: TreeDTypeOptions = {}): unknown {
+  checkOptions(opts, "treeZerosLike", { dtype: "dtype" });
+  return leafwise("treeZerosLike", (x) => np.zerosLike(x, opts.dtype ?? x.dtype), t);
+}
+
+/** A tree of one structure with every leaf ones of that leaf's shape. */
+export function treeOnesLike(t: unknown, opts: TreeDTypeOptions = {}): unknown {
+  checkOptions(opts, "treeOnesLike", { dtype: "dtype" });
+  return leafwise("treeOnesLike", (x) => np.onesLike(x, opts.dtype ?? x.dtype), t);
+}
+
+/** A tree of one structure with every leaf filled with `fillValue` (a number, or an array
+ * broadcasting to each leaf's shape), in the leaf's dtype unless `dtype` is given. */
+export function treeFullLike(t: unknown, fillValue: Operand, opts: TreeDTypeOptions = {}): unknown {
+  checkOptions(opts, "treeFullLike", { dtype: "dtype" });
+  if (typeof fillValue !== "number" && !(fillValue instanceof NDArray)) throw new ArgumentError(`treeFullLike: fillValue must be a number or an NDArray, got ${describe(fillValue)}`);
+  return leafwise("treeFullLike", (x) => np.broadcastTo(np.astype(asArray(fillValue, "treeFullLike"), opts.dtype ?? x.dtype), x.shape), t);
+}
+
+export interface TreeClipOptions {
+  /** The lower bound (none when absent). */
+  readonly minValue?: Operand | null;
+  /** The upper bound (none when absent). */
+  readonly maxValue?: Operand | null;
+}
+
+/** Every leaf clipped to [minValue, maxValue]. */
+export function treeClip(t: unknown, opts: TreeClipOptions = {}): unknown {
+  checkOptions(opts, "treeClip", { minValue: "any", maxValue: "any" });
+  for (const name of ["minValue", "maxValue"] as const) {
+    const v = opts[name];
+    if (v !== undefined && v !== null && typeof v !== "number" && !(v instanceof NDArray)) {
+      throw new ArgumentError(`treeClip: option \`${name}\` must be a number, an NDArray or null, got ${describe(v)}`);
+    }
+  }
+  return leafwise("treeClip", (x) => np.clip(x, opts.minValue, opts.maxValue), t);
+}
+
+/** Leafwise where(condition, x, y): `condition` (a boolean or a bool array) broadcasts
+ * against every leaf. */
+export function treeWhere(condition: Operand | boolean, x: unknown, y: unknown): unknown {
+  const cond = asArray(condition, "treeWhere");
+  return leafwise("treeWhere", (a, b) => np.where(cond, a, b), x, y);
+}
+
+export interface TreeAllcloseOptions {
+  readonly rtol?: number;
+  readonly atol?: number;
+  readonly equalNan?: boolean;
+}
+
+/** Whether every leaf of `a` is close to the same leaf of `b` (np.allclose's rule), as a
+ * bool scalar array. */
+export function treeAllclose(a: unknown, b: unknown, opts: TreeAllcloseOptions = {}): NDArray {
+  checkOptions(opts, "treeAllclose", { rtol: "number", atol: "number", equalNan: "boolean" });
+  const [, [as, bs]] = flattenTogether("treeAllclose", a, b);
+  return as!.reduce((acc, x, i) => np.logicalAnd(acc, np.allclose(x, bs![i]!, opts)), asArray(true, "treeAllclose"));
+}
