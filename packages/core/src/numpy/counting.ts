@@ -1,5 +1,5 @@
 // numpy's counting and lookup: bincount, histogram, interp, isin, trapezoid.
-import { type NDArray, type Operand } from "../array.js";
+import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import { isFloat, isInteger } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
