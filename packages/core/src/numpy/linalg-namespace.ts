@@ -40,7 +40,7 @@ export function vectorNorm(x: Operand, opts: { readonly ord?: number; readonly a
 }
 
 const needsFactorisation = (what: string): never => {
-  throw new ArgumentError(`${what} needs a singular value decomposition, which jaxts does not have yet (np.linalg.svd is not implemented)`);
+  throw new ArgumentError(`${what} needs a singular value decomposition, which jaxts does not have yet (no np.linalg.svd)`);
 };
 
 /** matrixNorm(x, { ord, keepdims }): over the last two axes — "fro" (default), 1, −1, Infinity, −Infinity. */
@@ -178,7 +178,7 @@ export function matrixPower(a: Operand, n: number): NDArray {
   const x = asArray(a, "matrixPower");
   if (x.ndim < 2 || x.shape[x.ndim - 1] !== x.shape[x.ndim - 2]) throw new ShapeError(`matrixPower: expected square matrices in the last two axes, got ${fmtShape(x.shape)}`);
   if (!Number.isInteger(n)) throw new ArgumentError(`matrixPower: n must be an integer, got ${describeValue(n)}`);
-  if (n < 0) throw new ArgumentError("matrixPower: a negative power needs the inverse, which jaxts does not have yet (np.linalg.inv is not implemented)");
+  if (n < 0) throw new ArgumentError("matrixPower: a negative power needs the inverse, which jaxts does not have yet (no np.linalg.inv)");
   const k = x.shape[x.ndim - 1]!;
   let result: NDArray | undefined;
   let base = x;
