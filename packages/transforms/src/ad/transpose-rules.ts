@@ -13,7 +13,7 @@ import {
   ShapeError,
   sameShape,
 } from "@jaxts/core";
-import { instantiate, type Tangent, Zero, zerosOf } from "./zero.js";
+import { instantiate, mulDerivative, type Tangent, Zero, zerosOf } from "./zero.js";
 import { condTranspose, scanTranspose } from "./control-transpose.js";
 import { pjitTranspose } from "./pjit-rules.js";
 
@@ -97,9 +97,9 @@ export const transposeRules: { readonly [P in LinearPrim]: TransposeRule<P> } = 
     const [x, y] = [args[0]!, args[1]!];
     if (isUndefined(x)) {
       if (isUndefined(y)) nonlinear("mul");
-      return [unbroadcast(lax.mul(ct0(cts), y), x.aval), null];
+      return [unbroadcast(mulDerivative(ct0(cts), y), x.aval), null];
     }
-    return [null, unbroadcast(lax.mul(x, ct0(cts)), argAval(y))];
+    return [null, unbroadcast(mulDerivative(x, ct0(cts)), argAval(y))];
   },
   div: (cts, args) => {
     const [x, y] = [args[0]!, args[1]!];
