@@ -85,6 +85,22 @@ export function bindUnder<P extends PrimitiveName>(t: Trace, prim: P, args: read
   }
 }
 
+/**
+ * Hand a primitive on to trace `t` (the parent of the trace that received it), as the
+ * current trace. For a trace passing through a primitive it does not transform: its
+ * operands are the ones the `bind` that reached that trace has just checked for leaks (or
+ * the primals inside that trace's own live tracers), so they are not checked again.
+ */
+export function forwardTo<P extends PrimitiveName>(t: Trace, prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
+  const prev = current;
+  current = t;
+  try {
+    return t.processPrimitive(prim, args, params);
+  } finally {
+    current = prev;
+  }
+}
+
 export function bind1<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray {
   return bind(prim, args, params)[0]!;
 }

@@ -10,7 +10,7 @@ import {
   type ShapedArray,
   Trace,
   Tracer,
-  bindUnder,
+  forwardTo,
   checkNotLeaked,
   swapTrace,
   withTrace,
@@ -65,7 +65,7 @@ export class JvpTrace extends Trace {
       }
     }
     const parent = this.parent!;
-    if (allZero) return bindUnder(parent, prim, primals, params);
+    if (allZero) return forwardTo(parent, prim, primals, params);
     const rule: (typeof jvpRules)[P] = jvpRules[prim];
     const prev = swapTrace(parent);
     let outs: NDArray[];
