@@ -1,6 +1,6 @@
 // Symbolic zeros: a tangent or cotangent known to be zero is a `Zero` (just an aval)
 // until something must add it to a real array.
-import { ConcreteArray, lax, type NDArray, type ShapedArray, sameShape } from "@jaxts/core";
+import { checkNotLeaked, ConcreteArray, lax, type NDArray, type ShapedArray, sameShape } from "@jaxts/core";
 
 export class Zero {
   constructor(readonly aval: ShapedArray) {}
@@ -35,12 +35,20 @@ function isConcreteOne(x: NDArray): boolean {
  * JVP under an outer grad) would be a primitive applied eagerly at every level of nesting;
  * x·1 = x exactly in IEEE arithmetic, so when one factor is a concrete scalar 1 and the
  * product's type would be the other factor's (same dtype, and not made strong by the 1),
- * the other factor is the product. Anything else, dtype mismatches included, is lax.mul.
+ * the other factor is the product. Anything else, dtype mismatches included, is lax.mul;
+ * the factor returned is checked for leaks as the skipped `mul` would have checked it (a
+ * residual of an escaped vjp function may be a tracer of a finished transformation).
  */
 export function mulDerivative(a: NDArray, b: NDArray): NDArray {
   if (a.dtype === b.dtype) {
-    if ((a.weakType || !b.weakType) && isConcreteOne(a)) return b;
-    if ((b.weakType || !a.weakType) && isConcreteOne(b)) return a;
+    if ((a.weakType || !b.weakType) && isConcreteOne(a)) {
+      checkNotLeaked(b, "mul");
+      return b;
+    }
+    if ((b.weakType || !a.weakType) && isConcreteOne(b)) {
+      checkNotLeaked(a, "mul");
+      return a;
+    }
   }
   return lax.mul(a, b);
 }
