@@ -20,6 +20,7 @@ import {
   hessian,
   jacfwd,
   jacrev,
+  jit,
   jvp,
   linearize,
   valueAndGrad,
@@ -107,6 +108,18 @@ describe("tracers that escape their transformation", () => {
     const e = thrown(() => grad((y: NDArray) => y.mul(leaked!))(3));
     expect(e).toBeInstanceOf(TracerLeakError);
     expect(e.message).toContain("jvp");
+  });
+
+  it("a vjp function that escaped jit and reads a traced residual is a TracerLeakError", () => {
+    // y·x with a cotangent of exactly 1: the pulled-back cotangent is the traced x itself.
+    let escaped: ((ct: unknown) => unknown[]) | undefined;
+    jit((x: NDArray) => {
+      escaped = vjp((y: NDArray) => y.mul(x), x)[1];
+      return x;
+    })(array(0.5, { dtype: "float32" }));
+    const e = thrown(() => escaped!(array(1, { dtype: "float32" })));
+    expect(e).toBeInstanceOf(TracerLeakError);
+    expect(e.message).toContain("jit");
   });
 
   it("reading the value of a leaked tracer (item, toArray) is a TracerLeakError too", () => {

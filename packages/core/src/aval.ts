@@ -36,7 +36,11 @@ export class ShapedArray {
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  // A plain loop (no closure): every binary primitive and every tangent asks.
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Same shape, dtype and weak type: the type a jaxpr variable carries (passes that replace

@@ -1,6 +1,6 @@
 // The extension surface for @jaxts/transforms: traces, tracers, bind, rule signatures.
 // Users do not need these; transformations are built from them.
-export { Trace, Tracer, bind, bind1, bindUnder, currentTrace, withTrace, checkNotLeaked, concretizationError } from "./trace/core.js";
+export { Trace, Tracer, bind, bind1, bindUnder, forwardTo, swapTrace, currentTrace, withTrace, checkNotLeaked, concretizationError } from "./trace/core.js";
 export { EvalTrace, evalTrace } from "./trace/eval-trace.js";
 export { JaxprTrace, JaxprTracer, traceToJaxpr, hoistConsts } from "./trace/jaxpr-trace.js";
 export { abstractEval, abstractEvalRules } from "./primitives/index.js";

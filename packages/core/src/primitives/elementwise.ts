@@ -67,13 +67,20 @@ export function binaryShape(prim: string, a: ShapedArray, b: ShapedArray): reado
 const binaryRule =
   (prim: string, ok: (d: DType) => boolean, expected: string, out?: DType): ShapeOnlyRule =>
   (avals) => {
-    const [a, b] = [avals[0]!, avals[1]!];
+    const a = avals[0]!;
+    const b = avals[1]!;
     requireDType(prim, a, ok, expected);
     if (a.dtype !== b.dtype) {
       throw new DTypeError(`${prim}: operands must have the same dtype, got ${a.str()} and ${b.str()}`);
     }
     const shape = binaryShape(prim, a, b);
-    return [new ShapedArray(shape, out ?? a.dtype, out === undefined && a.weakType && b.weakType)];
+    const dtype = out ?? a.dtype;
+    const weak = out === undefined && a.weakType && b.weakType;
+    // Avals are immutable: an operand's aval that already is the result's is shared (one
+    // allocation less per eager primitive).
+    if (shape === a.shape && dtype === a.dtype && weak === a.weakType) return [a];
+    if (shape === b.shape && dtype === b.dtype && weak === b.weakType) return [b];
+    return [new ShapedArray(shape, dtype, weak)];
   };
 
 const notBool = (d: DType): boolean => d !== "bool";

@@ -62,6 +62,17 @@ export function bind<P extends PrimitiveName>(prim: P, args: readonly NDArray[],
   return currentTrace().processPrimitive(prim, args, params);
 }
 
+/**
+ * Make `t` the current trace and return the one it replaces; the caller restores that with
+ * a second call in a `finally`. withTrace without its closure, for the per-primitive paths
+ * of the transformations.
+ */
+export function swapTrace(t: Trace | undefined): Trace | undefined {
+  const prev = current;
+  current = t;
+  return prev;
+}
+
 /** `withTrace(t, () => bind(prim, args, params))` without the closure (it runs for every
  * primitive a transformation passes through to its parent). */
 export function bindUnder<P extends PrimitiveName>(t: Trace, prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
@@ -69,6 +80,22 @@ export function bindUnder<P extends PrimitiveName>(t: Trace, prim: P, args: read
   current = t;
   try {
     return bind(prim, args, params);
+  } finally {
+    current = prev;
+  }
+}
+
+/**
+ * Hand a primitive on to trace `t` (the parent of the trace that received it), as the
+ * current trace. For a trace passing through a primitive it does not transform: its
+ * operands are the ones the `bind` that reached that trace has just checked for leaks (or
+ * the primals inside that trace's own live tracers), so they are not checked again.
+ */
+export function forwardTo<P extends PrimitiveName>(t: Trace, prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
+  const prev = current;
+  current = t;
+  try {
+    return t.processPrimitive(prim, args, params);
   } finally {
     current = prev;
   }

@@ -40,8 +40,10 @@ const higherOrderImpls: HigherOrderImpls = {
   },
 };
 
+// A Set, not `p in higherOrderImpls`: this is asked for every eager primitive.
+const higherOrderSet = new Set<PrimitiveName>(Object.keys(higherOrderImpls) as HigherOrderPrim[]);
 function isHigherOrder(p: PrimitiveName): p is HigherOrderPrim {
-  return p in higherOrderImpls;
+  return higherOrderSet.has(p);
 }
 
 export class EvalTrace extends Trace {

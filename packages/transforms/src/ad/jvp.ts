@@ -10,8 +10,9 @@ import {
   type ShapedArray,
   Trace,
   Tracer,
-  bindUnder,
+  forwardTo,
   checkNotLeaked,
+  swapTrace,
   withTrace,
 } from "@jaxts/core";
 import { jvpRules } from "./jvp-rules/index.js";
@@ -64,10 +65,22 @@ export class JvpTrace extends Trace {
       }
     }
     const parent = this.parent!;
-    if (allZero) return bindUnder(parent, prim, primals, params);
+    if (allZero) return forwardTo(parent, prim, primals, params);
     const rule: (typeof jvpRules)[P] = jvpRules[prim];
-    const [outs, outTangents] = withTrace(parent, () => rule(primals, tangents, params));
-    return outs.map((p, i) => this.pack(p, outTangents[i]!));
+    const prev = swapTrace(parent);
+    let outs: NDArray[];
+    let outTangents: Tangent[];
+    try {
+      [outs, outTangents] = rule(primals, tangents, params);
+    } finally {
+      swapTrace(prev);
+    }
+    const packed = new Array<NDArray>(outs.length);
+    for (let i = 0; i < outs.length; i++) {
+      const t = outTangents[i]!;
+      packed[i] = t instanceof Zero ? outs[i]! : new JvpTracer(this, outs[i]!, t);
+    }
+    return packed;
   }
 }
 

@@ -4,7 +4,7 @@
 // tangent computation is staged as a linear jaxpr whose constants are the residuals.
 import {
   type Atom,
-  bindUnder,
+  forwardTo,
   ConcreteArray,
   currentTrace,
   type Jaxpr,
@@ -55,7 +55,7 @@ export class PartialEvalTrace extends JaxprTrace {
       if (hasSplitRule(prim)) return partialEvalSplit(this, prim, args, params as ParamsOf<typeof prim>);
       return super.processPrimitive(prim, args, params);
     }
-    const outs = bindUnder(this.parent!, prim, args, params);
+    const outs = forwardTo(this.parent!, prim, args, params);
     // Only concrete scalars need recording for `atom` (a tracer is never a literal anyway).
     for (const o of outs) if (this.recordAll || (o.ndim === 0 && o instanceof ConcreteArray)) this.knownProducers.set(o, prim);
     return outs;

@@ -13,7 +13,7 @@ import {
   ShapeError,
   sameShape,
 } from "@jaxts/core";
-import { instantiate, type Tangent, Zero, zerosOf } from "./zero.js";
+import { instantiate, mulDerivative, type Tangent, Zero, zerosOf } from "./zero.js";
 import { condTranspose, scanTranspose } from "./control-transpose.js";
 import { pjitTranspose } from "./pjit-rules.js";
 
@@ -68,12 +68,23 @@ function dotTransposeLhs(ct: NDArray, xAval: ShapedArray, y: NDArray, [[xc, yc],
     : (([b, , yk]) => [b!, yk!])(ranges(xb.length, xKept.length, yKept.length));
   const xContractSortedByY = argsort(yc).map((i) => xc[i]!);
   const outAxes = argsort([...xb, ...xKept, ...xContractSortedByY]);
+  // ct·y lays the result out as (batch, x's kept dims, x's contracted dims); y·ct as (batch,
+  // contracted, kept). When the second order is already x's, take it: the weight gradient of
+  // a matmul (xᵀ·ct) then needs no transposed copy of a whole weight-sized array.
+  if (!isIdentity(outAxes) && isIdentity(argsort([...xb, ...xContractSortedByY, ...xKept]))) {
+    return lax.dotGeneral(y, ct, [
+      [yKept, ansY],
+      [yb, ansBatch],
+    ]);
+  }
   const prod = lax.dotGeneral(ct, y, [
     [ansY, yKept],
     [ansBatch, yb],
   ]);
-  return lax.transpose(prod, outAxes);
+  return isIdentity(outAxes) ? prod : lax.transpose(prod, outAxes);
 }
+
+const isIdentity = (perm: readonly number[]): boolean => perm.every((p, i) => p === i);
 
 export const transposeRules: { readonly [P in LinearPrim]: TransposeRule<P> } = {
   neg: (cts) => [lax.neg(ct0(cts))],
@@ -86,9 +97,9 @@ export const transposeRules: { readonly [P in LinearPrim]: TransposeRule<P> } = 
     const [x, y] = [args[0]!, args[1]!];
     if (isUndefined(x)) {
       if (isUndefined(y)) nonlinear("mul");
-      return [unbroadcast(lax.mul(ct0(cts), y), x.aval), null];
+      return [unbroadcast(mulDerivative(ct0(cts), y), x.aval), null];
     }
-    return [null, unbroadcast(lax.mul(x, ct0(cts)), argAval(y))];
+    return [null, unbroadcast(mulDerivative(x, ct0(cts)), argAval(y))];
   },
   div: (cts, args) => {
     const [x, y] = [args[0]!, args[1]!];

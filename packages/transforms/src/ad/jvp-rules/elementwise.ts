@@ -1,7 +1,7 @@
 // JVP rules of the elementwise primitives: derivatives written with lax, so that they
 // are differentiable again (higher orders come from nesting).
 import { bind1, lax, type NDArray, noParams, type ParamsOf, type PrimitiveName } from "@jaxts/core";
-import { instantiate, isZero, type Tangent, Zero } from "../zero.js";
+import { instantiate, isZero, mulDerivative, type Tangent, Zero } from "../zero.js";
 import { type JvpRule, type JvpTable, linearJvp, sumContributions, zeroJvp } from "./types.js";
 
 type Unary =
@@ -13,7 +13,7 @@ const deriv =
   (prim: Unary, df: (x: NDArray, y: NDArray) => NDArray): JvpRule<Unary> =>
   ([x], [t]) => {
     const y = bind1(prim, [x!], noParams);
-    return [[y], [lax.mul(t as NDArray, df(x!, y))]];
+    return [[y], [mulDerivative(t as NDArray, df(x!, y))]];
   };
 
 /** Per-operand partial derivatives of a binary primitive: d out = ∂x·tx + ∂y·ty. */
@@ -91,7 +91,7 @@ export const elementwiseJvpRules: JvpTable<ElementwisePrim> = {
   ge: zeroJvp("ge"),
   add: binaryDeriv("add", (_x, _y, _o, t) => t, (_x, _y, _o, t) => t),
   sub: binaryDeriv("sub", (_x, _y, _o, t) => t, (_x, _y, _o, t) => lax.neg(t)),
-  mul: binaryDeriv("mul", (_x, y, _o, t) => lax.mul(t, y), (x, _y, _o, t) => lax.mul(x, t)),
+  mul: binaryDeriv("mul", (_x, y, _o, t) => mulDerivative(t, y), (x, _y, _o, t) => mulDerivative(x, t)),
   div: binaryDeriv("div", (_x, y, _o, t) => lax.div(t, y), (_x, y, o, t) => lax.neg(lax.div(lax.mul(t, o), y))),
   rem: binaryDeriv("rem", (_x, _y, _o, t) => t, (x, y, _o, t) => {
     const q = lax.div(x, y);
