@@ -1,7 +1,7 @@
 // @jaxts/core: immutable arrays, dtypes, primitives, the trace machinery, the jaxpr IR,
 // and the numpy / lax / nn / random / tree namespaces.
 import "./trace/eval-trace.js";
-import * as lax from "./lax/index.js";
+import * as lax from "./lax/public.js";
 import * as nn from "./nn/index.js";
 import * as np from "./numpy/index.js";
 import * as random from "./random/index.js";

@@ -15,7 +15,7 @@ import { checkOptions } from "../options.js";
 import { fmtShape } from "../shape.js";
 import { diagonal } from "./construction.js";
 import { eye } from "./creation.js";
-import { abs, add, divide, equal, greater, greaterEqual, log, multiply, sign, sqrt, subtract, where } from "./elementwise.js";
+import { abs, add, divide, equal, greater, greaterEqual, log, multiply, notEqual, sign, sqrt, subtract, where } from "./elementwise.js";
 import { takeAlongAxis } from "./indexing.js";
 import { matmul } from "./linalg.js";
 import { prod, sum } from "./reductions.js";
@@ -200,7 +200,7 @@ export function inv(a: Operand): NDArray {
 /** The sign of the row permutation of lu's pivots: (−1)^(number of real swaps). */
 function permutationSign(pivots: NDArray, dtype: NDArray["dtype"]): NDArray {
   const n = pivots.shape[pivots.ndim - 1]!;
-  const swaps = sum(lax.convertElementType(lax.ne(pivots, lax.iota("int32", [n], 0)), "int32"), { axis: -1 });
+  const swaps = sum(lax.convertElementType(notEqual(pivots, lax.iota("int32", [n], 0)), "int32"), { axis: -1 });
   return lax.convertElementType(subtract(1, multiply(2, lax.rem(swaps, 2))), dtype);
 }
 

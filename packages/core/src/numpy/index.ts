@@ -93,3 +93,4 @@ installArrayMethods({
 
 import type { NDArray } from "../array.js";
 export { bincount, histogram, interp, isin, trapezoid } from "./counting.js";
+export { cholesky, det, inv, lu, slogdet, solve, triangularSolve } from "./factorisations.js";

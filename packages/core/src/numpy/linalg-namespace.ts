@@ -14,6 +14,7 @@ import { diagonal, trace } from "./construction.js";
 import { eye } from "./creation.js";
 import { abs, multiply, power, sqrt, subtract } from "./elementwise.js";
 import { matmul, outer } from "./linalg.js";
+import { cholesky, det, inv, slogdet, solve } from "./factorisations.js";
 import { promoteDTypes } from "./promote.js";
 import { max, min, sum } from "./reductions.js";
 import { moveaxis, reshape, transpose } from "./shape.js";
@@ -190,7 +191,7 @@ export function matrixPower(a: Operand, n: number): NDArray {
 }
 
 /** numpy.linalg, as far as jaxts has it. */
-export const linalg = { norm, vectorNorm, matrixNorm, cross, outer, tensordot, multiDot, matrixPower, trace, diagonal, matmul, matrixTranspose };
+export const linalg = { norm, vectorNorm, matrixNorm, cross, outer, tensordot, multiDot, matrixPower, trace, diagonal, matmul, matrixTranspose, cholesky, solve, inv, det, slogdet };
 
 /** matrixTranspose(x): x with its last two axes swapped. */
 export function matrixTranspose(x: Operand): NDArray {
