@@ -72,6 +72,8 @@ describe("counting and lookup", () => {
     expect(vals(np.bincount(array([0, 1, 1, 3, 2, 1, 7], { dtype: "int32" })))).toEqual([1, 3, 1, 1, 0, 0, 0, 1]);
     expect(vals(np.bincount(array([0, 1, 1, 2], { dtype: "int32" }), { weights: f64([0.3, 0.5, 0.2, 0.7]), length: 4 }))).toEqual([0.3, 0.7, 0.7, 0]);
     expect(vals(np.bincount(array([1], { dtype: "int32" }), { minlength: 3 }))).toEqual([0, 1, 0]);
+    // as JAX: a negative value counts in bin 0; one past the length is dropped
+    expect(vals(np.bincount(array([-2, 1, 5], { dtype: "int32" }), { length: 3 }))).toEqual([1, 1, 0]);
     const [h, e] = np.histogram(array([1, 2, 1]), { bins: 3, range: [0, 3] });
     expect([vals(h), vals(e)]).toEqual([[0, 2, 1], [0, 1, 2, 3]]);
     expect(vals(np.histogram(np.arange(4), { bins: array([0, 1, 2, 3]) })[0])).toEqual([1, 1, 2]);

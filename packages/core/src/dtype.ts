@@ -134,15 +134,20 @@ function pooled(d: DType, size: number, bytes: number): TypedArray {
   }
   const at = slabTop;
   slabTop = (at + bytes + 7) & ~7; // 8-byte alignment for the next Float64Array
+  return typedView(d, slab, at, size);
+}
+
+/** A typed array of dtype `d` over `length` elements of `buffer` from byte `at`. */
+export function typedView(d: DType, buffer: ArrayBufferLike, at: number, length: number): TypedArray {
   switch (d) {
     case "float32":
-      return new Float32Array(slab, at, size);
+      return new Float32Array(buffer, at, length);
     case "float64":
-      return new Float64Array(slab, at, size);
+      return new Float64Array(buffer, at, length);
     case "int32":
-      return new Int32Array(slab, at, size);
+      return new Int32Array(buffer, at, length);
     case "bool":
-      return new Uint8Array(slab, at, size);
+      return new Uint8Array(buffer, at, length);
   }
 }
 

@@ -27,7 +27,7 @@ import { type ElementwiseKernel, STEP_BYTES, SUM_BLOCK, wasmFused } from "../bac
 import { arena } from "../backend/wasm-backend/arena.js";
 import { PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
 import { parallelFor, threadCount } from "../backend/wasm-backend/threads/pool.js";
-import { allocate, type DType, type TypedArray } from "../dtype.js";
+import { allocate, type TypedArray, typedView } from "../dtype.js";
 import { literalArray } from "../ir/eval.js";
 import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
 import { type HigherOrderPrim, higherOrderPrims } from "../primitives/misc.js";
@@ -70,19 +70,6 @@ const stepBytes = (aval: ShapedArray): number => STEP_BYTES[scalarType(aval.dtyp
 /** A slot's bytes: whole SIMD steps (fused kernels read and write whole steps), at least one
  * step of four f64 (a rank-0 value is splatted over a step before a fused kernel reads it). */
 const slotBytes = (aval: ShapedArray): number => Math.max((Math.ceil(aval.size / 4) * stepBytes(aval) + 15) & ~15, 32);
-
-function viewOf(dtype: DType, buffer: ArrayBufferLike, at: number, length: number): TypedArray {
-  switch (dtype) {
-    case "float32":
-      return new Float32Array(buffer, at, length);
-    case "float64":
-      return new Float64Array(buffer, at, length);
-    case "int32":
-      return new Int32Array(buffer, at, length);
-    case "bool":
-      return new Uint8Array(buffer, at, length);
-  }
-}
 
 /** Fills lanes 1–3 of a rank-0 value's slot with lane 0 (fused kernels read a step). */
 const splat = (view: TypedArray): void => {
@@ -457,7 +444,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   const bindViews = (f: Frame): void => {
     for (const i of arenaValues) {
       const a = avals[i]!;
-      f.vals[i] = viewOf(a.dtype, f.buffer, f.base + slotAt[i]!, a.size);
+      f.vals[i] = typedView(a.dtype, f.buffer, f.base + slotAt[i]!, a.size);
     }
   };
   /**

@@ -14,14 +14,16 @@ import { searchsorted } from "./searching.js";
 import { diff } from "./differences.js";
 import { ravel, reshape } from "./shape.js";
 
-/** bincount(x, { weights, length }): how often each non-negative integer occurs (weighted);
- * `length` bins, by default max(x) + 1 (which needs x's values: give `length` under jit). */
+/** bincount(x, { weights, length, minlength }): how often each integer occurs (weighted);
+ * `length` bins, by default max(x, minlength − 1) + 1 (which needs x's values: give `length`
+ * under jit). As in JAX (numpy raises instead), negative values count in bin 0, and values
+ * at or past `length` are dropped. */
 export function bincount(x: Operand, opts: { readonly weights?: Operand; readonly length?: number; readonly minlength?: number } = {}): NDArray {
   checkOptions(opts, "bincount", { weights: "any", length: "integer", minlength: "integer" });
   const a = asArray(x, "bincount");
   if (a.ndim !== 1) throw new ShapeError(`bincount: expected a 1-D array, got ${fmtShape(a.shape)}`);
-  if (!isInteger(a.dtype) && a.dtype !== "bool") throw new DTypeError(`bincount: expected integers, got ${a.dtype}`);
-  const idx = lax.convertElementType(a, "int32");
+  if (!isInteger(a.dtype)) throw new DTypeError(`bincount: expected integers, got ${a.dtype}`);
+  const idx = lax.max(a, 0);
   let length = opts.length;
   if (length === undefined) {
     const top = a.size === 0 ? -1 : Number(max(idx).concrete("bincount without a length").item());
