@@ -2,7 +2,7 @@
 // and lookup functions (bincount, histogram, interp, isin, trapezoid) of issue 11: values
 // against numpy's documented results, derivatives against finite differences, vmap against
 // a loop, jit against eager.
-import { array, type NDArray, np } from "@jaxts/core";
+import { array, lax, type NDArray, np } from "@jaxts/core";
 import { jit, vmap } from "@jaxts/transforms";
 import { checkGrads } from "@jaxts/transforms/testing";
 import { describe, expect, it } from "vitest";
@@ -96,5 +96,26 @@ describe("counting and lookup", () => {
     checkGrads((w: NDArray) => np.sum(np.bincount(array([0, 2, 2, 1], { dtype: "int32" }), { weights: w, length: 3 }).mul(f64([1, 2, 3]))), [smooth(4, 12)]);
     composes((x) => np.interp(x, xp, f64([1, -1, 2, 0.5])), smooth(12, 13, [3, 4]));
     composes((y) => np.trapezoid(y), smooth(12, 14, [3, 4]));
+  });
+});
+
+describe("topK and round with decimals", () => {
+  it("lax.topK: the k largest along the last axis, ties by lower index, NaN largest, integers without overflow", () => {
+    const [v, i] = lax.topK(array([3, 1, 4, 1, 5, 9, 2, 6]), 3);
+    expect([vals(v), vals(i)]).toEqual([[9, 6, 5], [5, 7, 4]]);
+    const [v2, i2] = lax.topK(f64([1, 3, 3, 2, 5, Number.NaN, 0, 5], [2, 4]), 2);
+    expect(vals(v2)).toEqual([3, 3, Number.NaN, 5]);
+    expect(vals(i2)).toEqual([1, 2, 1, 0]);
+    const [v3] = lax.topK(array([-2147483648, 7, 7, 0], { dtype: "int32" }), 4);
+    expect(vals(v3)).toEqual([7, 7, 0, -2147483648]);
+    expect(() => lax.topK(array([1, 2]), 3)).toThrow(/k must be/);
+  });
+
+  it("round with decimals rounds halves to even at that place, and topK's values differentiate, batch and jit", () => {
+    expect(vals(np.round(f64([1.234, -2.5, 123.456]), { decimals: 1 }))).toEqual([1.2, -2.5, 123.5]);
+    expect(vals(np.round(f64([1234.5, 1250]), { decimals: -2 }))).toEqual([1200, 1200]);
+    expect(vals(np.round(f64([0.5, 1.5, 2.5])))).toEqual([0, 2, 2]);
+    checkGrads((t: NDArray) => np.sum(lax.topK(t, 3)[0].mul(f64([3, 2, 1]))), [smooth(7, 15)]);
+    composes((t) => lax.topK(t, 2)[0], smooth(12, 16, [3, 4]));
   });
 });

@@ -4,7 +4,7 @@ import type { NDArray, Operand } from "../array.js";
 import { asArray, scalar } from "../creation.js";
 import { defaultFloat } from "../config.js";
 import { type DType, checkArrayShape, checkDType, jsNumberDType } from "../dtype.js";
-import { ArgumentError, DTypeError } from "../errors.js";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { checkOptions } from "../options.js";
 import { checkIntList, describeValue, normalizeAxes, normalizeAxis } from "../shape.js";
 import { type Axes, noParams, type PrimitiveName } from "../primitives/params.js";
@@ -215,6 +215,25 @@ export function sort(operands: readonly NDArray[], opts: { readonly dimension?: 
   const arrays = Array.from(operands, (x) => asArray(x, "sort"));
   const dimension = normalizeAxis(checkOptions(opts, "lax.sort", { dimension: "integer" }).dimension ?? -1, arrays[0]!.ndim, "sort");
   return bind("sort", arrays, { dimension, num_keys: 1 });
+}
+/**
+ * topK(operand, k) → [values, indices]: the k largest elements along the last axis, largest
+ * first; ties keep the lower index first; a NaN counts as the largest (as XLA's TopK).
+ */
+export function topK(operand: Operand, k: number): [NDArray, NDArray] {
+  const x = asArray(operand, "topK");
+  if (x.ndim === 0) throw new ShapeError("topK: the operand must have at least one dimension");
+  const n = x.shape[x.ndim - 1]!;
+  if (!Number.isInteger(k) || k < 0 || k > n) throw new ArgumentError(`topK: k must be an integer in [0, ${n}] (the last axis), got ${describeValue(k)}`);
+  // an ascending key for a descending order: −x for floats (NaN first: −Inf, ahead of equal
+  // keys by index), ~x for integers (no overflow at the most negative int32)
+  const ints = x.dtype === "int32" || x.dtype === "bool";
+  const xi = x.dtype === "bool" ? convertElementType(x, "int32") : x;
+  const key = ints ? not(xi) : select(ne(x, x), convertElementType(Number.NEGATIVE_INFINITY, x.dtype, x.weakType), neg(x));
+  const [, values, indices] = sort([key, x, iota("int32", x.shape, x.ndim - 1)], { dimension: x.ndim - 1 });
+  const lo = x.shape.map(() => 0);
+  const hi = x.shape.map((d, i) => (i === x.ndim - 1 ? k : d));
+  return [slice(values!, lo, hi), slice(indices!, lo, hi)];
 }
 export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray): [NDArray, NDArray] {
   const args = [k0, k1, x0, x1].map((x) => asArray(x, "threefry2x32"));

@@ -85,7 +85,16 @@ export const arccos = floatUnary("arccos", lax.acos);
 export const arctan = floatUnary("arctan", lax.atan);
 export const floor = floatUnary("floor", lax.floor);
 export const ceil = floatUnary("ceil", lax.ceil);
-export const round = floatUnary("round", lax.round);
+/** round(x, { decimals }): to the nearest multiple of 10^−decimals, halves to even (as JAX:
+ * x·10^d rounded, then divided by 10^d; decimals may be negative). */
+export function round(x: Operand, opts: { readonly decimals?: number } = {}): NDArray {
+  checkOptions(opts, "round", { decimals: "integer" });
+  const a = toFloat(x, "round");
+  const d = opts.decimals ?? 0;
+  if (d === 0) return lax.round(a);
+  const factor = lax.convertElementType(10 ** d, a.dtype, a.weakType);
+  return lax.div(lax.round(lax.mul(a, factor)), factor);
+}
 export const reciprocal = floatUnary("reciprocal", (a) => lax.div(1, a));
 
 export const greater = binary("greater", lax.gt);
