@@ -107,6 +107,7 @@ describe("construction", () => {
     expect(vals(np.geomspace(-1, -100, 3, { dtype: "float64" }))).toEqual([-1, -10, -100]);
     expect(() => np.geomspace(-1, 10, 3)).toThrow(/same sign/);
     expect(() => np.geomspace(0, 10, 3)).toThrow(/zero/);
+    expect(() => np.geomspace(1, 10, 2.5)).toThrow(/num/);
   });
 
   it("triangles, diagonals and traces differentiate, batch and jit", () => {

@@ -104,6 +104,10 @@ describe("quantiles", () => {
     expect(vals(np.quantile(f64([1, Number.NaN]), 0.5))).toEqual([Number.NaN]);
     expect(vals(np.nanmedian(f64([1, Number.NaN, 3, 2])))).toEqual([2]);
     expect(vals(np.nanpercentile(f64([Number.NaN, 10, 20]), 50))).toEqual([15]);
+    // a q outside [0, 1] is an error when known, NaN when traced — never clamped
+    expect(() => np.quantile(a, 1.5)).toThrow(/in \[0, 1\]/);
+    expect(() => np.percentile(a, -3)).toThrow(/percentiles in \[0, 100\]/);
+    expect(vals(jit((qq: NDArray) => np.quantile(f64([1, 2, 3]), qq))(f64([0.5, 1.5])))).toEqual([2, Number.NaN]);
   });
 
   it("differentiate (the interpolation between order statistics), batch and jit", () => {

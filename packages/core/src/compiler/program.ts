@@ -29,7 +29,7 @@ import { PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
 import { parallelFor, threadCount } from "../backend/wasm-backend/threads/pool.js";
 import { allocate, type TypedArray, typedView } from "../dtype.js";
 import { literalArray } from "../ir/eval.js";
-import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
+import { type Atom, type Eqn, type Jaxpr, Literal } from "../ir/jaxpr.js";
 import { type HigherOrderPrim, higherOrderPrims } from "../primitives/misc.js";
 import type { ParamsOf } from "../primitives/params.js";
 import { bind } from "../trace/core.js";
@@ -553,4 +553,3 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   };
 }
 
-export type { Var };

@@ -165,6 +165,7 @@ export function geomspace(start: number, stop: number, num = 50, opts: { readonl
   if (typeof start !== "number" || typeof stop !== "number" || !Number.isFinite(start) || !Number.isFinite(stop)) {
     throw new ArgumentError(`geomspace: start and stop must be finite numbers, got ${describeValue(start)} and ${describeValue(stop)}`);
   }
+  if (!Number.isInteger(num) || num < 0) throw new ArgumentError(`geomspace: num must be a non-negative integer, got ${describeValue(num)}`);
   if (start === 0 || stop === 0) throw new ArgumentError("geomspace: a geometric sequence cannot include zero");
   if (Math.sign(start) !== Math.sign(stop)) throw new ArgumentError(`geomspace: start and stop must have the same sign (a real geometric sequence), got ${start} and ${stop}`);
   const d = opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "geomspace");

@@ -2,13 +2,14 @@
 // slice is sorted along the axis and the q-th quantile read at position q·(n − 1) by
 // numpy's methods (linear interpolation by default); q may be an array (its axes lead the
 // result, as numpy's) and may be traced.
-import type { NDArray, Operand } from "../array.js";
+import { bufferOf, ConcreteArray, type NDArray, type Operand } from "../array.js";
+import { ArgumentError } from "../errors.js";
 import { asArray } from "../creation.js";
 import { isFloat } from "../dtype.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { normalizeAxis } from "../shape.js";
-import { add, ceil, divide, floor, isnan, logicalNot, multiply, subtract, where } from "./elementwise.js";
+import { add, ceil, divide, floor, greaterEqual, isnan, lessEqual, logicalAnd, logicalNot, multiply, subtract, where } from "./elementwise.js";
 import { takeAlongAxis } from "./indexing.js";
 import { any, sum } from "./reductions.js";
 import { expandDims, moveaxis, ravel, reshape } from "./shape.js";
@@ -34,6 +35,11 @@ function quantileOf(name: string, a: Operand, q: Operand, opts: QuantileOptions,
   const xs = sort(moveaxis(x, axis, -1));
   const n = xs.shape[xs.ndim - 1]!;
   const qa = lax.convertElementType(asArray(q, name), x.dtype);
+  // a q outside [0, 1] is an error when it is known now (numpy raises), and NaN when traced —
+  // never a quantile clamped to the ends without a word
+  if (qa instanceof ConcreteArray && Array.from(bufferOf(qa)).some((v) => !(v >= 0 && v <= 1))) {
+    throw new ArgumentError(`${name}: quantiles must be in [0, 1] (percentiles in [0, 100]), got ${Array.from(bufferOf(qa)).join(", ")}`);
+  }
   // per slice: how many values count (NaNs sort last)
   const valid = ignoreNan ? sum(lax.convertElementType(logicalNot(isnan(xs)), x.dtype), { axis: -1, keepdims: true }) : lax.convertElementType(n, x.dtype);
   // positions: slice dims + [q...] → broadcast q along new trailing axes
@@ -64,6 +70,8 @@ function quantileOf(name: string, a: Operand, q: Operand, opts: QuantileOptions,
   // a NaN in the slice makes every quantile NaN (not ignored), as does an all-NaN slice
   const bad = ignoreNan ? lax.eq(valid, lax.convertElementType(0, x.dtype)) : any(isnan(xs), { axis: -1, keepdims: true });
   out = where(bad, Number.NaN, out);
+  const qOut = reshape(qFlat, [...xs.shape.slice(0, -1).map(() => 1), qa.size]);
+  out = where(logicalNot(logicalAnd(greaterEqual(qOut, 0), lessEqual(qOut, 1))), Number.NaN, out);
   // [slice dims..., q] → [q dims..., slice dims...] (numpy puts q's axes first)
   out = moveaxis(out, -1, 0);
   out = reshape(out, [...qa.shape, ...out.shape.slice(1)]);
