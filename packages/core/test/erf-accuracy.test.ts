@@ -2,6 +2,9 @@
 // 1 ulp of the true value, checked against an independent reference: the Maclaurin series
 // summed exactly in 400-bit fixed point with BigInt (the implementation uses a table of Taylor
 // expansions instead). The old series lost 45 ulp near |x| = 2.5 to cancellation.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { array, lax } from "@jaxts/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -92,5 +95,13 @@ describe("float64 erf", () => {
     expect(got[3]).toBe(-1e-310 * (2 / Math.sqrt(Math.PI)));
     expect([...got.slice(4, 8)]).toEqual([1, -1, 1, -1]);
     expect(got[8]).toBeNaN();
+  });
+});
+
+describe("the erf table", () => {
+  it("is exactly what scripts/gen-erf-table.mjs generates (no hand edits)", () => {
+    const root = fileURLToPath(new URL("../../../", import.meta.url));
+    const generated = execFileSync(process.execPath, [`${root}scripts/gen-erf-table.mjs`], { encoding: "utf8" });
+    expect(readFileSync(`${root}packages/core/src/backend/scalar/erf-table.ts`, "utf8")).toBe(generated);
   });
 });
