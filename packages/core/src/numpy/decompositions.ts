@@ -45,7 +45,7 @@ function sliceAxis(x: NDArray, axis: number, lo: number, hi: number): NDArray {
 /** The float matrix (or batch) lax.linalg works on; JAX's lax.linalg refuses integers. */
 export function floatMatrices(x: Operand, where: string, square: boolean): NDArray {
   const a = asArray(x, where);
-  if (!isFloat(a.dtype)) throw new DTypeError(`${where}: expected a floating-point array, got ${a.aval.str()} (use np.linalg, which promotes integers, or convert with astype)`);
+  if (!isFloat(a.dtype)) throw new DTypeError(`${where}: expected a floating-point dtype (float32 or float64), got ${a.dtype} (shape ${fmtShape(a.shape)}); np.linalg promotes integers, lax.linalg does not`);
   if (a.ndim < 2) throw new ShapeError(`${where}: expected matrices [..., m, n] (at least 2 dimensions), got ${fmtShape(a.shape)}`);
   if (square && a.shape[a.ndim - 1] !== a.shape[a.ndim - 2]) throw new ShapeError(`${where}: expected square matrices [..., n, n], got ${fmtShape(a.shape)}`);
   return a;
