@@ -346,6 +346,29 @@ describe("lax.linalg.svd / np.linalg.svd / svdvals", () => {
   });
 });
 
+describe("empty and non-finite input", () => {
+  it("empty matrices and batches give results of JAX's shapes (identity bases, zero values)", () => {
+    const e = np.linalg.eigh(np.zeros([0, 0], "float64"));
+    expect([e.eigenvalues.shape, e.eigenvectors.shape]).toEqual([[0], [0, 0]]);
+    expect(lax.linalg.eigh(np.zeros([0, 3, 3], "float64"))[1].shape).toEqual([0, 3]);
+    const q = np.linalg.qr(np.zeros([3, 0], "float64"), { mode: "complete" });
+    expect([q.Q.shape, q.R.shape]).toEqual([[3, 3], [3, 0]]);
+    const s = np.linalg.svd(np.zeros([3, 0], "float64"));
+    expect([s.U.shape, s.S.shape, s.Vh.shape]).toEqual([[3, 3], [0], [0, 0]]);
+    expect(maxDiff(s.U, np.eye(3, 3, { dtype: "float64" }))).toBe(0);
+    expect(np.linalg.svd(np.zeros([0, 3, 2], "float64"), { computeUv: false }).shape).toEqual([0, 2]);
+    expect(np.linalg.pinv(np.zeros([3, 0], "float64")).shape).toEqual([0, 3]);
+    expect(vals(np.linalg.matrixRank(np.zeros([2, 0, 3], "float64")))).toEqual([0, 0]);
+    const [x, resid, rank, sv] = np.linalg.lstsq(np.zeros([3, 0], "float64"), np.ones([3], "float64"));
+    expect([x.shape, vals(resid), vals(rank), sv.shape]).toEqual([[0], [3], [0], [0]]);
+  });
+
+  it("NaN or infinite entries give NaN results (the sweeps stop; no endless loop)", () => {
+    expect(vals(np.linalg.eigvalsh(f64([[1, Number.NaN], [Number.NaN, 2]]))).every(Number.isNaN)).toBe(true);
+    expect(vals(np.linalg.svdvals(f64([[1, Number.POSITIVE_INFINITY], [0, 2]]))).every(Number.isNaN)).toBe(true);
+  });
+});
+
 describe("lstsq, pinv, matrixRank and the spectral norms", () => {
   it("lstsq returns JAX's (x, resid, rank, s): the normal-equations solution when A has full column rank", () => {
     for (const [m, n, seed] of [[5, 3, 31], [4, 4, 32], [6, 2, 33]] as const) {

@@ -51,6 +51,9 @@ export function floatMatrices(x: Operand, where: string, square: boolean): NDArr
   return a;
 }
 
+/** Identity matrices of shape [..., n, n]. */
+const identities = (shape: readonly number[], dtype: NDArray["dtype"]): NDArray => broadcastTo(eyeOf(shape[shape.length - 1]!, dtype), shape);
+
 /** The largest |entry| of each matrix, as [..., 1, 1], 1 for an all-zero matrix: dividing
  * by it keeps sums of squares from overflowing. */
 function matrixScale(a: NDArray): NDArray {
@@ -155,6 +158,7 @@ export function qr(x: Operand, opts: QrOptions = {}): [NDArray, NDArray] {
 /** Eigenvectors v and eigenvalues w (ascending when sorted) of symmetric a [..., n, n]. */
 function symmetricEigen(a: NDArray, sort: boolean): [NDArray, NDArray] {
   const n = a.shape[a.ndim - 1]!;
+  if (a.size === 0) return [identities(a.shape, a.dtype), lax.broadcastInDim(lax.convertElementType(0, a.dtype), a.shape.slice(0, -1), [])];
   const scale = matrixScale(a);
   let x = divide(a, scale);
   // an odd size gets a zero row and column, paired with a different index each round and never rotated
@@ -252,6 +256,14 @@ function tallSvd(a: NDArray, full: boolean, computeUv: boolean): NDArray[] {
 function svdValues(a: NDArray, full: boolean, computeUv: boolean): NDArray[] {
   const m = a.shape[a.ndim - 2]!;
   const n = a.shape[a.ndim - 1]!;
+  if (a.size === 0) {
+    // no work (an empty matrix or batch): zero singular values and identity bases, as LAPACK
+    const batch = a.shape.slice(0, -2);
+    const k = Math.min(m, n);
+    const s = lax.broadcastInDim(lax.convertElementType(0, a.dtype), [...batch, k], []);
+    if (!computeUv) return [s];
+    return [sliceAxis(identities([...batch, m, m], a.dtype), -1, 0, full ? m : k), s, sliceAxis(identities([...batch, n, n], a.dtype), -2, 0, full ? n : k)];
+  }
   if (m >= n) return tallSvd(a, full, computeUv);
   const outs = tallSvd(mT(a), full, computeUv);
   return computeUv ? [mT(outs[2]!), outs[1]!, mT(outs[0]!)] : outs;

@@ -132,6 +132,10 @@ export function lstsq(a: Operand, b: Operand, opts: { readonly rcond?: number } 
   const [m, n] = x!.shape as [number, number];
   const eps = epsOf(x!);
   const rcond = o.rcond === undefined ? eps * Math.max(m, n) : o.rcond < 0 ? eps : o.rcond;
+  if (x!.size === 0) {
+    const sol = lax.broadcastInDim(lax.convertElementType(0, x!.dtype), [n, y!.shape[1]!], []);
+    return [vector ? reshape(sol, [n]) : sol, sum(multiply(y!, y!), { axis: 0 }), lax.convertElementType(0, "int32"), lax.broadcastInDim(lax.convertElementType(0, x!.dtype), [0], [])];
+  }
   const [u, s, vt] = dec.svd(x!, { fullMatrices: false });
   const s0 = lax.slice(s, [0], [1]);
   const keep = greaterEqual(s, multiply(s0, rcond));
@@ -160,6 +164,7 @@ export function pinv(a: Operand, opts: { readonly rtol?: Operand; readonly hermi
   const o = checkOptions(opts, "linalg.pinv", { rtol: "any", hermitian: "boolean" });
   const x = matrices(a, "linalg.pinv", o.hermitian === true);
   const [m, n] = x.shape.slice(-2) as [number, number];
+  if (x.size === 0) return lax.broadcastInDim(lax.convertElementType(0, x.dtype), [...x.shape.slice(0, -2), n, m], []);
   const rtol = o.rtol ?? 10 * Math.max(m, n) * epsOf(x);
   return pinvWithJvp(x, rtol, o.hermitian === true);
 }
@@ -208,6 +213,7 @@ export function matrixRank(M: Operand, opts: { readonly rtol?: Operand } = {}): 
   const o = checkOptions(opts, "linalg.matrixRank", { rtol: "any" });
   const x = toFloat(M, "linalg.matrixRank");
   if (x.ndim < 2) return lax.convertElementType(any(notEqual(x, 0)), "int32");
+  if (x.size === 0) return lax.broadcastInDim(lax.convertElementType(0, "int32"), x.shape.slice(0, -2), []);
   const s = svdvals(x);
   const rtol = o.rtol ?? Math.max(...x.shape.slice(-2)) * epsOf(x);
   return sum(lax.convertElementType(greater(s, relativeCutoff(s, rtol)), "int32"), { axis: -1 });
