@@ -149,14 +149,15 @@ export function jacobiColumns(w: NDArray, withV: boolean): [NDArray, NDArray | n
     const x1 = subtract(multiply(x, expandDims(c, -2)), multiply(swapped, expandDims(sv, -2)));
     return [[x1, withV ? rotateColumns(v, pr, c, sv) : v], null] as const;
   };
-  const eye = lax.convertElementType(lax.eq(lax.iota("int32", [n, n], 0), lax.iota("int32", [n, n], 1)), w.dtype);
+  const onDiagonal = lax.eq(lax.iota("int32", [n, n], 0), lax.iota("int32", [n, n], 1));
+  const eye = lax.convertElementType(onDiagonal, w.dtype);
   const [, w1, v1] = lax.whileLoop(
     ([sweep, x]: readonly [NDArray, NDArray, NDArray]) => {
       const g = matmul(swapaxes(x, -1, -2), x);
       const flat = reshape(g, [...batch, n * n]);
       const d = lax.gather(flat, lax.mul(lax.iota("int32", [n], 0), n + 1), { axis: batch.length });
       const scale = multiply(expandDims(d, -1), expandDims(d, -2));
-      const offDiag = where(greater(eye, 0), 0, multiply(g, g));
+      const offDiag = where(onDiagonal, 0, multiply(g, g));
       const worst = max(where(greater(scale, 0), divide(offDiag, where(greater(scale, 0), scale, 1)), 0));
       return lax.bitwiseAnd(lax.lt(sweep, MAX_SWEEPS), greater(worst, tol * tol));
     },
