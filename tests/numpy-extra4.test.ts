@@ -104,6 +104,44 @@ describe("fromfunction, piecewise and poly", () => {
   });
 });
 
+describe("polyfit and vander", () => {
+  it("fits numpy's documented example and recovers an exact polynomial", () => {
+    const x = f64([0, 1, 2, 3, 4, 5]);
+    const y = f64([0, 0.8, 0.9, 0.1, -0.8, -1]);
+    close(np.polyfit(x, y, 3) as NDArray, [0.08703704, -0.81349206, 1.69312169, -0.03968254], 7);
+    close(np.polyfit(f64([0, 1, 2, 3]), f64([1, 6, 17, 34]), 2) as NDArray, [3, 2, 1], 10);
+    // one fit per column of a 2-D y
+    const two = np.polyfit(f64([0, 1, 2]), f64([1, 2, 3, 5, 5, 7], [3, 2]), 1) as NDArray;
+    expect(two.shape).toEqual([2, 2]);
+    close(two, [2, 2.5, 1, 2.1666666666666665], 10);
+    close(np.vander(f64([1, 2, 3]), 3), [1, 1, 1, 4, 2, 1, 9, 3, 1]);
+    close(np.vander(f64([2, 3]), 3, { increasing: true }), [1, 2, 4, 1, 3, 9]);
+  });
+
+  it("weights, full and cov return what numpy returns", () => {
+    const x = f64([0, 1, 2, 3, 4]);
+    const y = f64([1.1, 2.9, 5.2, 7.1, 8.8]);
+    // unit weights change nothing; zero weight on the last point drops it
+    close(np.polyfit(x, y, 1, { w: f64([1, 1, 1, 1, 1]) }) as NDArray, vals(np.polyfit(x, y, 1) as NDArray), 10);
+    close(np.polyfit(x, y, 1, { w: f64([1, 1, 1, 1, 0]) }) as NDArray, vals(np.polyfit(f64([0, 1, 2, 3]), f64([1.1, 2.9, 5.2, 7.1]), 1) as NDArray), 10);
+    const [c, resid, rank, , rcond] = np.polyfit(x, y, 1, { full: true }) as NDArray[];
+    const fit = vals(np.polyval(c!, x));
+    close(resid!, [vals(y).reduce((acc, v, i) => acc + (v - fit[i]!) ** 2, 0)], 10);
+    expect(vals(rank!)).toEqual([2]);
+    expect(vals(rcond!)[0]).toBeCloseTo(5 * 2 ** -52, 20);
+    const [, cov] = np.polyfit(x, y, 1, { cov: true }) as NDArray[];
+    // the slope's variance: σ² / Σ(x − x̄)² with σ² = resid / (n − 2)
+    expect(vals(cov!)[0]).toBeCloseTo(vals(resid!)[0]! / 3 / 10, 10);
+    expect(() => np.polyfit(f64([0, 1]), f64([1, 2]), 1, { cov: true })).toThrow(/unscaled/);
+    expect(() => np.polyfit(f64([]), f64([]), 1)).toThrow(/empty/);
+  });
+
+  it("differentiates, batches and compiles", () => {
+    checkGrads((t: NDArray) => np.sum((np.polyfit(f64([0, 0.5, 1.2, 2, 3.1]), t, 2) as NDArray).mul(f64([1, -2, 0.5]))), [f64([0.3, 1.1, 0.7, 2.2, 1.9])]);
+    composes((t) => np.polyfit(f64([0, 1, 2, 3]), t, 1) as NDArray, smooth(12, 10, [3, 4]));
+  });
+});
+
 describe("unique", () => {
   const x = () => i32([3, 4, 1, 3, 1]);
   it("sorted unique values, with first indices, inverse and counts in numpy's order", () => {
@@ -196,6 +234,25 @@ describe("lexsort, partition and argpartition", () => {
     checkGrads((t: NDArray) => np.sum(np.partition(t, 1).mul(f64([1, 2, 3, 4]))), [f64([0.3, -1.2, 2.5, 0.9])]);
     composes((t) => np.partition(t, 1), smooth(12, 8, [3, 4]));
     composes((t) => np.argpartition(t, 2), smooth(12, 9, [3, 4]));
+  });
+});
+
+describe("JAX's named-tuple results", () => {
+  it("read by position and by name: qr, eigh, svd, slogdet, uniqueAll", () => {
+    const a = f64([4, 1, 1, 3], [2, 2]);
+    const res = np.linalg.qr(a);
+    const [q, r] = res;
+    expect([res.Q, res.R]).toEqual([q, r]);
+    const [w, v] = np.linalg.eigh(a);
+    expect([np.linalg.eigh(a).eigenvalues.shape, v!.shape]).toEqual([w!.shape, [2, 2]]);
+    const [u, sv, vh] = np.linalg.svd(a);
+    expect([u!.shape, sv!.shape, vh!.shape]).toEqual([[2, 2], [2], [2, 2]]);
+    const [sign, logabsdet] = np.linalg.slogdet(a);
+    const named = np.linalg.slogdet(a);
+    expect([vals(named.sign), vals(named.logabsdet)]).toEqual([vals(sign!), vals(logabsdet!)]);
+    expect(vals(sign!)[0]! * Math.exp(vals(logabsdet!)[0]!)).toBeCloseTo(11, 12);
+    expect(Object.isFrozen(res)).toBe(true);
+    expect(Object.keys(res)).toEqual(["0", "1"]);
   });
 });
 

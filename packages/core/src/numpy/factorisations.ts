@@ -6,6 +6,7 @@
 // is the derivative of the algorithm (exact where it is differentiable: away from ties of
 // the pivot choice). The cost is O(n) traced operations of O(n²) work each: meant for the
 // small and medium matrices of models and tests, not for n in the thousands.
+import { type NamedTuple, namedTuple } from "./named-tuple.js";
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import { isFloat } from "../dtype.js";
@@ -205,12 +206,13 @@ function permutationSign(pivots: NDArray, dtype: NDArray["dtype"]): NDArray {
 }
 
 /** slogdet(a) → [sign, log|det a|]. */
-export function slogdet(a: Operand): [NDArray, NDArray] {
+/** slogdet(a) → [sign, logabsdet] (JAX's SlogdetResult: also .sign and .logabsdet): det = sign·e^logabsdet. */
+export function slogdet(a: Operand): NamedTuple<readonly [NDArray, NDArray], { readonly sign: NDArray; readonly logabsdet: NDArray }> {
   const x = squareOf(a, "slogdet");
   const [packed, pivots] = lu(x);
   const d = diagonal(packed, { axis1: -2, axis2: -1 });
   const s = multiply(prod(sign(d), { axis: -1 }), permutationSign(pivots, x.dtype));
-  return [s, sum(log(abs(d)), { axis: -1 })];
+  return namedTuple(["sign", "logabsdet"], [s, sum(log(abs(d)), { axis: -1 })]);
 }
 
 /** det(a): the determinant (the product of U's diagonal, signed by the permutation). */

@@ -15,6 +15,7 @@ import { promoteDTypes, toFloat } from "./promote.js";
 import { any, max, sum } from "./reductions.js";
 import { argsort } from "./sorting.js";
 import { broadcastTo, expandDims, reshape } from "./shape.js";
+import { type NamedTuple, namedTuple } from "./named-tuple.js";
 
 const epsOf = (x: NDArray): number => (x.dtype === "float64" ? 2 ** -52 : 2 ** -23);
 const mT = (x: NDArray): NDArray => lax.transpose(x, [...x.shape.map((_, i) => i).slice(0, -2), x.ndim - 1, x.ndim - 2]);
@@ -23,11 +24,8 @@ function matrices(x: Operand, where_: string, square: boolean): NDArray {
   return dec.floatMatrices(toFloat(x, where_), where_, square);
 }
 
-/** JAX's QRResult. */
-export interface QRResult {
-  readonly Q: NDArray;
-  readonly R: NDArray;
-}
+/** JAX's QRResult: [Q, R], also as .Q and .R. */
+export type QRResult = NamedTuple<readonly [NDArray, NDArray], { readonly Q: NDArray; readonly R: NDArray }>;
 
 /** qr(a, { mode }): "reduced" (default: Q [..., m, k], R [..., k, n]), "complete" (Q [..., m, m],
  * R [..., m, n]) or "r" (R alone, reduced), k = min(m, n). */
@@ -37,14 +35,11 @@ export function qr(a: Operand, opts?: { readonly mode?: "reduced" | "complete" |
 export function qr(a: Operand, opts: { readonly mode?: "reduced" | "complete" | "r" } = {}): QRResult | NDArray {
   const o = checkOptions(opts, "linalg.qr", { mode: ["reduced", "complete", "r"] });
   const [q, r] = dec.qr(matrices(a, "linalg.qr", false), { fullMatrices: o.mode === "complete" });
-  return o.mode === "r" ? r : { Q: q, R: r };
+  return o.mode === "r" ? r : namedTuple(["Q", "R"], [q, r]);
 }
 
-/** JAX's EighResult. */
-export interface EighResult {
-  readonly eigenvalues: NDArray;
-  readonly eigenvectors: NDArray;
-}
+/** JAX's EighResult: [eigenvalues, eigenvectors], also by name. */
+export type EighResult = NamedTuple<readonly [NDArray, NDArray], { readonly eigenvalues: NDArray; readonly eigenvectors: NDArray }>;
 
 export interface NpEighOptions {
   /** Which triangle to read when symmetrizeInput is false: "L" (default) or "U". */
@@ -57,7 +52,7 @@ export interface NpEighOptions {
 export function eigh(a: Operand, opts: NpEighOptions = {}): EighResult {
   const o = checkOptions(opts, "linalg.eigh", { UPLO: ["L", "U"], symmetrizeInput: "boolean" });
   const [v, w] = dec.eigh(matrices(a, "linalg.eigh", true), { lower: o.UPLO !== "U", symmetrizeInput: o.symmetrizeInput ?? true });
-  return { eigenvalues: w, eigenvectors: v };
+  return namedTuple(["eigenvalues", "eigenvectors"], [w, v]);
 }
 
 /** eigvalsh(a, { UPLO, symmetrizeInput }): the eigenvalues of symmetric a, ascending. */
@@ -66,12 +61,8 @@ export function eigvalsh(a: Operand, opts: NpEighOptions = {}): NDArray {
   return eigh(a, opts).eigenvalues;
 }
 
-/** JAX's SVDResult. */
-export interface SVDResult {
-  readonly U: NDArray;
-  readonly S: NDArray;
-  readonly Vh: NDArray;
-}
+/** JAX's SVDResult: [U, S, Vh], also by name. */
+export type SVDResult = NamedTuple<readonly [NDArray, NDArray, NDArray], { readonly U: NDArray; readonly S: NDArray; readonly Vh: NDArray }>;
 
 export interface NpSvdOptions {
   /** U [..., m, m] and Vh [..., n, n] (true, the default), else [..., m, k] and [..., k, n]. */
@@ -94,7 +85,7 @@ export function svd(a: Operand, opts: NpSvdOptions = {}): SVDResult | NDArray {
   if (o.hermitian === true) return hermitianSvd(x, computeUv);
   if (!computeUv) return dec.svd(x, { fullMatrices: o.fullMatrices ?? true, computeUv: false });
   const [u, s, vh] = dec.svd(x, { fullMatrices: o.fullMatrices ?? true });
-  return { U: u, S: s, Vh: vh };
+  return namedTuple(["U", "S", "Vh"], [u, s, vh]);
 }
 
 /** As JAX: a = V·diag(w)·Vᵀ gives s = |w| (descending), U = V, Vh = (U·sign(w))ᵀ. */
@@ -105,7 +96,7 @@ function hermitianSvd(x: NDArray, computeUv: boolean): SVDResult | NDArray {
   if (!computeUv) return s;
   const u = takeAlongAxis(v, broadcastTo(expandDims(order, -2), v.shape), -1);
   const signs = where(less(takeAlongAxis(w, order, -1), 0), -1, 1);
-  return { U: u, S: s, Vh: mT(multiply(u, expandDims(signs, -2))) };
+  return namedTuple(["U", "S", "Vh"], [u, s, mT(multiply(u, expandDims(signs, -2)))]);
 }
 
 /** svdvals(x): the singular values, descending. */

@@ -7,9 +7,13 @@ import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { describeValue, fmtShape } from "../shape.js";
 import { defaultFloat } from "../config.js";
-import { add, divide, multiply, negative, subtract } from "./elementwise.js";
+import { add, divide, multiply, negative, sqrt, subtract } from "./elementwise.js";
 import { trace } from "./construction.js";
-import { matmul } from "./linalg.js";
+import { matmul, outer } from "./linalg.js";
+import { inv } from "./factorisations.js";
+import { lstsq } from "./linalg-decompositions.js";
+import { matrixTranspose } from "./linalg-namespace.js";
+import { sum } from "./reductions.js";
 import { arange, onesLike } from "./creation.js";
 import { concatenate, reshape, stack } from "./shape.js";
 import { promoteDTypes } from "./promote.js";
@@ -99,4 +103,73 @@ function characteristic(a: NDArray): NDArray {
     coeffs.push(divide(negative(trace(matmul(a, m))), k));
   }
   return stack(coeffs);
+}
+
+/** vander(x, N, { increasing }): the Vandermonde matrix of a 1-D x, columns x^(N−1) … x^0 (or increasing powers). */
+export function vander(x: Operand, n?: number, opts: { readonly increasing?: boolean } = {}): NDArray {
+  checkOptions(opts, "vander", { increasing: "boolean" });
+  const v = asArray(x, "vander");
+  if (v.ndim !== 1) throw new ShapeError(`vander: x must be a 1-D array, got ${fmtShape(v.shape)}`);
+  const cols = n ?? v.shape[0]!;
+  if (!Number.isInteger(cols) || cols < 0) throw new ArgumentError(`vander: N must be a non-negative integer, got ${describeValue(n)}`);
+  const powers = Array.from({ length: cols }, (_, k) => (opts.increasing === true ? k : cols - 1 - k));
+  // x^k by repeated products (exact for integers, as numpy's cumulative product)
+  const column = (k: number): NDArray => {
+    let p = multiply(onesLike(v), 1);
+    for (let i = 0; i < k; i++) p = multiply(p, v);
+    return p;
+  };
+  return cols === 0 ? reshape(multiply(v, 0), [v.shape[0]!, 0]) : stack(powers.map(column), { axis: 1 });
+}
+
+export interface PolyfitOptions {
+  /** Singular values below rcond·s_max are treated as zero (default len(x)·ε). */
+  readonly rcond?: number;
+  /** Also return [residuals, rank, singular values, rcond] (numpy's `full`). */
+  readonly full?: boolean;
+  /** Weights of the points (multiplying the residuals, as numpy's w). */
+  readonly w?: Operand;
+  /** Also return the covariance of the coefficients (scaled by the residual variance, or "unscaled"). */
+  readonly cov?: boolean | "unscaled";
+}
+
+/**
+ * polyfit(x, y, deg, { rcond, full, w, cov }): the least-squares polynomial of degree deg through
+ * (x, y), coefficients highest power first (y may be 2-D: one fit per column), as numpy and JAX
+ * compute it — the Vandermonde matrix with its columns scaled to unit norm, then lstsq.
+ */
+export function polyfit(x: Operand, y: Operand, deg: number, opts: PolyfitOptions = {}): NDArray | NDArray[] {
+  const o = checkOptions(opts, "polyfit", { rcond: "number", full: "boolean", w: "any", cov: "any" });
+  if (o.cov !== undefined && typeof o.cov !== "boolean" && o.cov !== "unscaled") throw new ArgumentError(`polyfit: cov must be a boolean or "unscaled", got ${describeValue(o.cov)}`);
+  if (!Number.isInteger(deg) || deg < 0) throw new ArgumentError(`polyfit: deg must be a non-negative integer, got ${describeValue(deg)}`);
+  const [xs, ys] = promoteDTypes("polyfit", [x, y], "float");
+  if (xs!.ndim !== 1) throw new ShapeError(`polyfit: x must be a 1-D array, got ${fmtShape(xs!.shape)}`);
+  if (xs!.size === 0) throw new ShapeError("polyfit: x must not be empty");
+  if (ys!.ndim < 1 || ys!.ndim > 2) throw new ShapeError(`polyfit: y must be 1-D or 2-D, got ${fmtShape(ys!.shape)}`);
+  if (xs!.shape[0] !== ys!.shape[0]) throw new ShapeError(`polyfit: x and y must have the same length, got ${xs!.shape[0]} and ${ys!.shape[0]}`);
+  const m = xs!.shape[0]!;
+  const order = deg + 1;
+  const rcond = o.rcond ?? m * (xs!.dtype === "float64" ? 2 ** -52 : 2 ** -23);
+  let lhs = vander(xs!, order);
+  let rhs = ys!;
+  if (o.w !== undefined) {
+    const w = lax.convertElementType(asArray(o.w, "polyfit"), xs!.dtype);
+    if (w.ndim !== 1 || w.shape[0] !== m) throw new ShapeError(`polyfit: w must be a 1-D array of length ${m}, got ${fmtShape(w.shape)}`);
+    const wc = reshape(w, [m, 1]);
+    lhs = multiply(lhs, wc);
+    rhs = multiply(rhs, rhs.ndim === 2 ? wc : w);
+  }
+  const scale = sqrt(sum(multiply(lhs, lhs), { axis: 0 }));
+  lhs = divide(lhs, reshape(scale, [1, order]));
+  const [c0, resids, rank, s] = lstsq(lhs, rhs, { rcond });
+  const c = divide(c0, rhs.ndim === 2 ? reshape(scale, [order, 1]) : scale);
+  if (o.full === true) return [c, resids, rank, s, lax.convertElementType(rcond, xs!.dtype)];
+  if (o.cov === undefined || o.cov === false) return c;
+  let vbase = divide(inv(matmul(matrixTranspose(lhs), lhs)), outer(scale, scale));
+  if (o.cov !== "unscaled") {
+    if (m <= order) throw new ArgumentError(`polyfit: scaling the covariance needs more points (${m}) than coefficients (${order}); pass cov: "unscaled"`);
+    const fac = divide(resids, m - order);
+    vbase = rhs.ndim === 1 ? multiply(vbase, reshape(fac, [])) : multiply(reshape(vbase, [order, order, 1]), fac);
+  } else if (rhs.ndim === 2) vbase = reshape(vbase, [order, order, 1]);
+  return [c, vbase];
 }

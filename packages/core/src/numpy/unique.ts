@@ -13,6 +13,7 @@ import { isnan, logicalAnd, logicalNot } from "./elementwise.js";
 import { any, cumsum, sum } from "./reductions.js";
 import { moveaxis, ravel, reshape } from "./shape.js";
 import { argsort, lexsort } from "./sorting.js";
+import { type NamedTuple, namedTuple } from "./named-tuple.js";
 
 export interface UniqueOptions {
   /** Also return the index of each unique value's first occurrence. */
@@ -55,27 +56,24 @@ export function uniqueValues(x: Operand, opts: Sized = {}): NDArray {
 }
 
 /** uniqueCounts(x, { size, fillValue }) → [values, counts], also as .values / .counts. */
-export function uniqueCounts(x: Operand, opts: Sized = {}): readonly [NDArray, NDArray] & { readonly values: NDArray; readonly counts: NDArray } {
+export function uniqueCounts(x: Operand, opts: Sized = {}): NamedTuple<readonly [NDArray, NDArray], { readonly values: NDArray; readonly counts: NDArray }> {
   const p = uniqueParts(x, { ...checkOptions(opts, "uniqueCounts", SIZED), equalNan: false }, "uniqueCounts");
-  const [values, counts] = [p.values, p.counts()];
-  return Object.assign([values, counts] as const, { values, counts });
+  return namedTuple(["values", "counts"], [p.values, p.counts()]);
 }
 
 /** uniqueInverse(x, { size, fillValue }) → [values, inverseIndices] (inverse in x's shape), also by name. */
-export function uniqueInverse(x: Operand, opts: Sized = {}): readonly [NDArray, NDArray] & { readonly values: NDArray; readonly inverseIndices: NDArray } {
+export function uniqueInverse(x: Operand, opts: Sized = {}): NamedTuple<readonly [NDArray, NDArray], { readonly values: NDArray; readonly inverseIndices: NDArray }> {
   const p = uniqueParts(x, { ...checkOptions(opts, "uniqueInverse", SIZED), equalNan: false }, "uniqueInverse");
-  const [values, inverseIndices] = [p.values, p.inverse()];
-  return Object.assign([values, inverseIndices] as const, { values, inverseIndices });
+  return namedTuple(["values", "inverseIndices"], [p.values, p.inverse()]);
 }
 
 /** uniqueAll(x, { size, fillValue }) → [values, indices, inverseIndices, counts], also by name. */
 export function uniqueAll(
   x: Operand,
   opts: Sized = {},
-): readonly [NDArray, NDArray, NDArray, NDArray] & { readonly values: NDArray; readonly indices: NDArray; readonly inverseIndices: NDArray; readonly counts: NDArray } {
+): NamedTuple<readonly [NDArray, NDArray, NDArray, NDArray], { readonly values: NDArray; readonly indices: NDArray; readonly inverseIndices: NDArray; readonly counts: NDArray }> {
   const p = uniqueParts(x, { ...checkOptions(opts, "uniqueAll", SIZED), equalNan: false }, "uniqueAll");
-  const [values, indices, inverseIndices, counts] = [p.values, p.indices(), p.inverse(), p.counts()];
-  return Object.assign([values, indices, inverseIndices, counts] as const, { values, indices, inverseIndices, counts });
+  return namedTuple(["values", "indices", "inverseIndices", "counts"], [p.values, p.indices(), p.inverse(), p.counts()]);
 }
 
 interface Parts {
