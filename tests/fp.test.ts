@@ -1,7 +1,7 @@
 // jaxts in fp-ts style (issue 13): data-last numpy for pipe/flow, transformations composed with
 // pipe and flow (typed), pytrees as a lawful Traversable, Semigroups over gradient trees,
 // gradient transformations as a Monoid under chain, and Either at the boundaries.
-import { array, ArgumentError, type NDArray, np, ShapeError, TreeStructureError } from "@jaxts/core";
+import { array, ArgumentError, type NDArray, np, ShapeError, tree, TreeStructureError } from "@jaxts/core";
 import * as fp from "@jaxts/core/fp";
 import { addDecayedWeights, clipByGlobalNorm, type GradientTransformation, identity, scale, scaleByAdam, scaleByRms, trace } from "@jaxts/optim";
 import { chainAll, gradientSum, transformationMonoid } from "@jaxts/optim/fp";
@@ -98,6 +98,8 @@ describe("pytrees are a lawful Functor, Foldable and Traversable", () => {
         const f = (a: number) => a * 3;
         const g = (a: number) => `${a}!`;
         expect(T.map(T.map(t, f), g)).toEqual(T.map(t, (a) => g(f(a))));
+        // it is tree.map
+        expect(T.map(t, f)).toEqual(tree.map((a) => f(a as number), t));
       }),
       { numRuns: 200 },
     );
