@@ -184,6 +184,18 @@ describe("integer arithmetic wraps, for every integer dtype (against BigInt)", (
         });
       });
     }
+    it(`${d} division by zero as XLA: x / 0 is all ones (-1, or the largest unsigned), x % 0 is x; MIN / -1 wraps`, () => {
+      const a = array(xs, { dtype: d });
+      const zero = np.zerosLike(a);
+      const allOnes = wrapRef(-1n, d);
+      expect(vals(lax.div(a, zero))).toEqual(xs.map(() => allOnes));
+      expect(vals(lax.rem(a, zero))).toEqual(xs);
+      if (SIGNED[d]) {
+        const [lo] = rangeOf(d);
+        expect(vals(lax.div(array([lo], { dtype: d }), array([-1], { dtype: d })))).toEqual([lo]);
+        expect(vals(lax.rem(array([lo], { dtype: d }), array([-1], { dtype: d })))).toEqual([0]);
+      }
+    });
     it(`${d} neg, not, square, and comparisons`, () => {
       const a = array(xs, { dtype: d });
       expect(vals(lax.neg(a))).toEqual(xs.map((x) => wrapRef(-BigInt(x), d)));

@@ -38,9 +38,15 @@ const x0 = (ins: readonly ScalarType[]): Expr => arg(0, ins[0]!);
 const x1 = (ins: readonly ScalarType[]): Expr => arg(1, ins[1]!);
 const f64 = (e: Expr): Expr => convert(e, "f64", "round");
 
-/** Integer division and remainder as the js backend computes them: in float64 (exact for
- * 32-bit operands), then truncated and wrapped to the operands' type. */
-const viaFloat64 = (f: (a: Expr, b: Expr) => Expr) => (ins: readonly ScalarType[]): Expr => convert(f(f64(x0(ins)), f64(x1(ins))), ins[0]!, "wrap");
+/** Integer division and remainder: in float64 (exact for 32-bit operands), truncated and
+ * wrapped to the operands' type (so INT_MIN / -1 is INT_MIN and INT_MIN % -1 is 0), and by
+ * zero as XLA defines it: x / 0 is -1 (all ones: the largest unsigned value), x % 0 is x. */
+const viaFloat64 = (f: (a: Expr, b: Expr) => Expr, byZero: (a: Expr, t: ScalarType) => Expr) => (ins: readonly ScalarType[]): Expr => {
+  const t = ins[0]!;
+  const q = convert(f(f64(x0(ins)), f64(x1(ins))), t, "wrap");
+  return select(compare("eq", x1(ins), lit(0, t)), q, byZero(x0(ins), t));
+};
+const allOnes = (t: ScalarType): number => (t === "u8" ? 0xff : t === "u32" ? 0xffffffff : -1);
 
 /** x^|y| by square and multiply (integers: wrapping products), then 1/· for y < 0. */
 function integerPow(x: Expr, y: number): Expr {
@@ -109,8 +115,8 @@ export const elementwiseExprs: { readonly [P in ElementwisePrim]: ExprRule<P> } 
   add: bin("add"),
   sub: bin("sub"),
   mul: (ins) => binary(isIntType(ins[0]!) ? "imul" : "mul", x0(ins), x1(ins)),
-  div: (ins) => (isIntType(ins[0]!) ? viaFloat64((a, b) => binary("div", a, b))(ins) : binary("div", x0(ins), x1(ins))),
-  rem: (ins) => (isIntType(ins[0]!) ? viaFloat64((a, b) => call2("rem", a, b))(ins) : call2("rem", x0(ins), x1(ins))),
+  div: (ins) => (isIntType(ins[0]!) ? viaFloat64((a, b) => binary("div", a, b), (_a, t) => lit(allOnes(t), t))(ins) : binary("div", x0(ins), x1(ins))),
+  rem: (ins) => (isIntType(ins[0]!) ? viaFloat64((a, b) => call2("rem", a, b), (a) => a)(ins) : call2("rem", x0(ins), x1(ins))),
   pow: (ins) => call2("pow", x0(ins), x1(ins)),
   max: bin("max"),
   min: bin("min"),
