@@ -4,7 +4,7 @@
 // arithmetic computed in float32 and rounded once, reductions' result dtypes, grad / vmap / jit
 // of half-precision functions, and iinfo / finfo / promoteTypes / canCast / resultType.
 // Runs on the active backend (pnpm test: wasm, pnpm test:js: js).
-import { array, type DType, DTypeError, lax, type NDArray, np, OverflowError } from "@jaxts/core";
+import { array, config, type DType, DTypeError, lax, type NDArray, np, OverflowError } from "@jaxts/core";
 import { grad, jit, vmap } from "@jaxts/transforms";
 import { describe, expect, it } from "vitest";
 
@@ -314,6 +314,14 @@ describe("grad, vmap and jit of half-precision functions", () => {
     expect(vals(h(x))).toEqual([(300 + 200) % 256, 221, (765 + 200) % 256, 200]);
     expect(vals(vmap(h)(x.reshape([2, 2])))).toEqual(vals(h(x)));
   });
+  it("a jitted program holding a new dtype runs equation by equation, and says so on wasm", () => {
+    const h = (y: NDArray): NDArray => np.multiply(np.astype(y, "float16"), 2);
+    const x = array([1, 2, 3], { dtype: "float32" });
+    const text = jit(h).lower(x).asText();
+    expect(text).toContain("f16[3]");
+    if (config.get().backend === "wasm") expect(text).toContain("runs on the js kernels, outside the compiled program");
+    expect(vals(jit(h)(x))).toEqual([2, 4, 6]);
+  });
   it("differentiating with respect to an integer input is an error, as in JAX", () => {
     expect(() => grad((x: NDArray) => np.sum(x))(array([1, 2], { dtype: "uint8" }))).toThrow(/differentiation requires float inputs/);
   });
@@ -360,5 +368,17 @@ describe("printing and names", () => {
     expect(String(array(0.1, { dtype: "float16" }))).toBe("0.1");
     const shorts: [DType, string][] = [["uint8", "u8"], ["uint32", "u32"], ["int8", "i8"], ["int16", "i16"], ["float16", "f16"], ["bfloat16", "bf16"]];
     for (const [d, s] of shorts) expect(array([1], { dtype: d }).aval.str()).toBe(`${s}[1]`);
+  });
+});
+
+describe("numpy functions that read a dtype's limits", () => {
+  it("nanToNum replaces ±inf by the half's own largest finite values", () => {
+    expect(vals(np.nanToNum(array([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN], { dtype: "float16" })))).toEqual([65504, -65504, 0]);
+    expect(vals(np.nanToNum(array([Number.POSITIVE_INFINITY], { dtype: "bfloat16" })))).toEqual([np.finfo("bfloat16").max]);
+  });
+  it("take with mode fill reads the dtype's fill value: the most negative signed, the largest unsigned", () => {
+    expect(vals(np.take(array([1, 2], { dtype: "int8" }), array([0, 5], { dtype: "int32" }), { mode: "fill" }))).toEqual([1, -128]);
+    expect(vals(np.take(array([1, 2], { dtype: "uint8" }), array([0, 5], { dtype: "int32" }), { mode: "fill" }))).toEqual([1, 255]);
+    expect(vals(np.take(array([10, 20, 30]), array([2, 0], { dtype: "uint8" })))).toEqual([30, 10]);
   });
 });

@@ -3,6 +3,7 @@
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import { ArgumentError, ShapeError } from "../errors.js";
+import { isInteger } from "../dtype.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { describeValue, fmtShape } from "../shape.js";
@@ -54,7 +55,7 @@ export function polyint(p: Operand, opts: { readonly m?: number; readonly k?: nu
   const ks = opts.k === undefined ? new Array<number>(m).fill(0) : typeof opts.k === "number" ? new Array<number>(m).fill(opts.k) : Array.from(opts.k);
   if (ks.length !== m || ks.some((v) => typeof v !== "number")) throw new ArgumentError(`polyint: k must be a number or a list of ${m} numbers (one per order), got ${describeValue(opts.k)}`);
   let c = coefficients(p, "polyint");
-  if (c.dtype === "int32" || c.dtype === "bool") c = lax.convertElementType(c, "float32");
+  if (isInteger(c.dtype) || c.dtype === "bool") c = lax.convertElementType(c, "float32");
   for (let j = 0; j < m; j++) {
     const n = c.shape[0]!;
     // ∫ Σ c_i x^(n−1−i) = Σ c_i/(n−i) x^(n−i) + k
