@@ -4,7 +4,7 @@
 // arithmetic computed in float32 and rounded once, reductions' result dtypes, grad / vmap / jit
 // of half-precision functions, and iinfo / finfo / promoteTypes / canCast / resultType.
 // Runs on the active backend (pnpm test: wasm, pnpm test:js: js).
-import { array, config, type DType, DTypeError, lax, type NDArray, np, OverflowError } from "@jaxts/core";
+import { array, config, type DType, DTypeError, FloatingPointError, lax, type NDArray, np, OverflowError } from "@jaxts/core";
 import { grad, jit, vmap } from "@jaxts/transforms";
 import { describe, expect, it } from "vitest";
 
@@ -372,6 +372,15 @@ describe("printing and names", () => {
 });
 
 describe("numpy functions that read a dtype's limits", () => {
+  it("debugNans sees a NaN in a half result; quantile reads half quantiles by value", () => {
+    config.set({ debugNans: true });
+    try {
+      expect(() => np.log(array([-1], { dtype: "float16" }))).toThrow(FloatingPointError);
+    } finally {
+      config.set({ debugNans: false });
+    }
+    expect(vals(np.quantile(array([1, 2, 3, 4, 5], { dtype: "float16" }), 0.5))).toEqual([3]);
+  });
   it("nanToNum replaces ±inf by the half's own largest finite values", () => {
     expect(vals(np.nanToNum(array([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN], { dtype: "float16" })))).toEqual([65504, -65504, 0]);
     expect(vals(np.nanToNum(array([Number.POSITIVE_INFINITY], { dtype: "bfloat16" })))).toEqual([np.finfo("bfloat16").max]);

@@ -45,7 +45,7 @@ function indexArray(idx: IndexLike, where: string): NDArray {
 
 /** Integer index arrays as int32 (the gather's index type): uint32 through float64, so an
  * index past int32 saturates (out of range, as it is) instead of wrapping to a negative one. */
-export function int32Index(idx: NDArray, where: string): NDArray {
+function int32Index(idx: NDArray, where: string): NDArray {
   if (idx.dtype === "int32") return idx;
   if (!isInteger(idx.dtype)) throw new DTypeError(`${where}: indices must be integers, got ${idx.dtype}`);
   const exact = idx.dtype === "uint32" ? lax.convertElementType(idx, "float64") : idx;
