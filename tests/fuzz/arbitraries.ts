@@ -5,7 +5,9 @@
 import { array, type DType, type NDArray, np } from "@jaxts/core";
 import fc from "fast-check";
 
-export const DTYPES: readonly DType[] = ["bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64"];
+export const DTYPES: readonly DType[] = [
+  "bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+];
 
 /** Numbers where arithmetic, casting and indexing tend to break. */
 export const EDGE_NUMBERS: readonly number[] = [
@@ -30,6 +32,11 @@ function makeArray(dtype: DType, shape: readonly number[], pick: number): NDArra
   const isInt = dtype === "int32" || dtype === "int16" || dtype === "int8" || dtype === "uint32" || dtype === "uint8";
   const values = dtype === "bool" ? [0, 1] : isInt ? INT_VALUES : FLOAT_VALUES;
   const at = (i: number): number => values[(pick + i * 5) % values.length]!;
+  if (dtype === "complex64" || dtype === "complex128") {
+    // (re, im) pairs from the float values, the imaginary part from further along the list
+    const zs = Array.from({ length: size }, (_, i) => ({ re: at(i), im: at(i + 3) }));
+    return np.reshape(array(zs, { dtype }), [...shape]);
+  }
   // Integers of other widths wrap from int32 values; halves round from float64 ones.
   const data =
     dtype === "bool"

@@ -105,7 +105,8 @@ function malformedArray(x: unknown, depth: number): string | undefined {
     if (!DTYPE_NAMES.includes(x.dtype)) return `dtype ${String(x.dtype)}`;
     if (x.size > 1e6) return undefined; // not copied: the check is about small results
     try {
-      const n = x.toTypedArray().length;
+      // (a complex array's data is its interleaved (re, im) pairs)
+      const n = x.toTypedArray().length / (x.dtype === "complex64" || x.dtype === "complex128" ? 2 : 1);
       return n === x.size ? undefined : `${n} elements for shape [${x.shape.join(", ")}]`;
     } catch {
       return undefined; // a tracer (it has no data to check)
@@ -118,7 +119,7 @@ function malformedArray(x: unknown, depth: number): string | undefined {
   }
   return undefined;
 }
-const DTYPE_NAMES: readonly string[] = ["bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64"];
+const DTYPE_NAMES: readonly string[] = ["bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64", "complex64", "complex128"];
 
 // ---------- global state ----------
 

@@ -2,14 +2,16 @@
 // typed array that is never handed out; tracers (trace/) are NDArrays too, so
 // `x instanceof NDArray` holds inside transformed functions.
 import type { ShapedArray } from "./aval.js";
-import { type DType, elementOf, isFloat, isHalf, type TypedArray, valuesOf } from "./dtype.js";
+import type { Complex } from "./complex-value.js";
+import { complexElementOf, type DType, elementOf, isComplex, isFloat, isHalf, type TypedArray, valuesOf } from "./dtype.js";
 import { decodeHalves } from "./half.js";
-import { ArgumentError, JaxtsError } from "./errors.js";
-import { alignDecimals, formatElement, formatScalar } from "./format.js";
+import { ArgumentError, DTypeError, JaxtsError } from "./errors.js";
+import { alignDecimals, complexCells, formatComplexScalar, formatElement, formatScalar } from "./format.js";
 import { sizeOf } from "./shape.js";
 
 export type Operand = NDArray | number;
-export type NestedArray = number | boolean | NestedArray[];
+/** Nested JS lists of elements: numbers, booleans, or `{ re, im }` objects for complex dtypes. */
+export type NestedArray = number | boolean | Complex | NestedArray[];
 
 export interface ReduceOptions {
   readonly axis?: number | readonly number[] | null;
@@ -86,11 +88,14 @@ export abstract class NDArray {
     return this.aval.weakType;
   }
 
-  item(): number | boolean {
+  /** The one element of a size-1 array: a number, a boolean (bool arrays), or `{ re, im }`
+   * (complex arrays). */
+  item(): number | boolean | Complex {
     const c = this.concrete("item()");
     if (c.size !== 1) {
       throw new ArgumentError(`item(): only arrays of size 1 convert to a scalar, got shape [${c.shape.join(", ")}]`);
     }
+    if (isComplex(c.dtype)) return complexElementOf(bufferOf(c), c.dtype, 0);
     const v = elementOf(bufferOf(c), c.dtype, 0);
     return c.dtype === "bool" ? v !== 0 : v;
   }
@@ -115,7 +120,9 @@ export abstract class NDArray {
     return jsScalarOf(this, "valueOf()");
   }
   /** A copy of the elements. float16 and bfloat16 come back as a Float32Array of their
-   * values (exact: every half is a float32), since JS has no 16-bit float array. */
+   * values (exact: every half is a float32), since JS has no 16-bit float array. complex64
+   * and complex128 come back as their storage: a Float32Array or Float64Array of interleaved
+   * (re, im) pairs, twice as long as the array has elements. */
   toTypedArray(): TypedArray {
     const c = this.concrete("toTypedArray()");
     const data = bufferOf(c);
@@ -128,9 +135,15 @@ export abstract class NDArray {
     const c = this.concrete("toArray()");
     const data = isHalf(c.dtype) ? this.toTypedArray() : bufferOf(c);
     const isBool = c.dtype === "bool";
+    const cplx = isComplex(c.dtype);
     let pos = 0;
     const build = (dim: number): NestedArray => {
       if (dim === c.shape.length) {
+        if (cplx) {
+          const z = { re: data[2 * pos]!, im: data[2 * pos + 1]! };
+          pos++;
+          return z;
+        }
         const v = data[pos++]!;
         return isBool ? v !== 0 : v;
       }
@@ -236,6 +249,8 @@ export abstract class NDArray {
 /** The JS value of a size-1 array (a function, not a method, so it is not part of NDArray's surface). */
 function jsScalarOf(x: NDArray, what: string): number | boolean {
   const c = x.concrete(what);
+  // Python's float() of a complex raises; a JS number cannot hold one either (item() gives { re, im }).
+  if (isComplex(c.dtype)) throw new DTypeError(`${what}: a ${c.dtype} array has no JS number value; use x.item() for { re, im }, or np.real / np.imag`);
   if (c.size !== 1) {
     throw new ArgumentError(
       `${what}: only an array of size 1 converts to a JS value, got shape [${c.shape.join(", ")}]; ` +
@@ -278,10 +293,16 @@ export class ConcreteArray extends NDArray {
 
 /** numpy-like text: `[[1. 2.]\n [3. 4.]]`; a 0-d array prints as its scalar, an empty one as `[]`. */
 export function formatArray(a: ConcreteArray): string {
-  if (a.shape.length === 0) return formatScalar(elementOf(bufferOf(a), a.dtype, 0), a.dtype);
+  if (a.shape.length === 0) {
+    return isComplex(a.dtype) ? formatComplexScalar(complexElementOf(bufferOf(a), a.dtype, 0), a.dtype) : formatScalar(elementOf(bufferOf(a), a.dtype, 0), a.dtype);
+  }
   if (a.size === 0) return "[]";
-  const cells = valuesOf(bufferOf(a), a.dtype).map((v) => formatElement(v, a.dtype));
-  const strs = isFloat(a.dtype) ? alignDecimals(cells) : cells;
+  let strs: string[];
+  if (isComplex(a.dtype)) strs = complexCells(bufferOf(a), a.dtype);
+  else {
+    const cells = valuesOf(bufferOf(a), a.dtype).map((v) => formatElement(v, a.dtype));
+    strs = isFloat(a.dtype) ? alignDecimals(cells) : cells;
+  }
   const width = Math.max(0, ...strs.map((s) => s.length));
   let pos = 0;
   const build = (dim: number, indent: string): string => {

@@ -3,20 +3,37 @@
 import { bufferOf, ConcreteArray, NDArray, type NestedArray } from "./array.js";
 import { ShapedArray } from "./aval.js";
 import { defaultFloat } from "./config.js";
-import { allocate, castFrom, castLiteral, checkDType, type DType, dtypeOfTypedArray, elementOf, jsNumberDType, toStorage, type TypedArray } from "./dtype.js";
-import { ArgumentError, ShapeError } from "./errors.js";
+import { type Complex, isComplexValue } from "./complex-value.js";
+import {
+  allocate, castFrom, castLiteral, checkDType, complexElementOf, complexOf, type DType, dtypeOfTypedArray, elementOf, isComplex, jsNumberDType,
+  realPartOf, toStorage, type TypedArray,
+} from "./dtype.js";
+import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
 import { checkOptions } from "./options.js";
 import { describeValue } from "./shape.js";
 
 /** A rank-0 array from a JS literal; a number that does not fit an integer dtype is an
  * OverflowError (as JAX's for a Python int), a fraction truncates. */
-export function scalar(v: number | boolean, dtype?: DType, weakType = false, where = "scalar"): ConcreteArray {
-  if (typeof v !== "number" && typeof v !== "boolean") throw new ArgumentError(`${where}: expected a number or a boolean, got ${describe(v)}`);
+export function scalar(v: number | boolean | Complex, dtype?: DType, weakType = false, where = "scalar"): ConcreteArray {
+  if (typeof v !== "number" && typeof v !== "boolean" && !isComplexValue(v)) throw new ArgumentError(`${where}: expected a number, a boolean or { re, im }, got ${describe(v)}`);
   if (typeof weakType !== "boolean") throw new ArgumentError(`${where}: weakType must be a boolean, got ${describe(weakType)}`);
-  const d = dtype === undefined ? (typeof v === "boolean" ? "bool" : defaultFloat()) : checkDType(dtype, where);
+  const d = dtype === undefined ? (typeof v === "boolean" ? "bool" : isComplexValue(v) ? complexOf(defaultFloat()) : defaultFloat()) : checkDType(dtype, where);
   const data = allocate(d, 1);
-  data[0] = toStorage(castLiteral(v, d, where), d);
+  storeLiteral(data, 0, v, d, where);
   return new ConcreteArray(new ShapedArray([], d, weakType), data);
+}
+
+/** Stores the JS literal `v` as element `i` of a buffer of dtype `d`. A `{ re, im }` into a
+ * real dtype is a DTypeError: JAX's cast of a Python complex to a real dtype raises. */
+function storeLiteral(data: TypedArray, i: number, v: number | boolean | Complex, d: DType, where: string): void {
+  if (isComplex(d)) {
+    const z = isComplexValue(v) ? v : { re: typeof v === "boolean" ? Number(v) : v, im: 0 };
+    data[2 * i] = castLiteral(z.re, d, where);
+    data[2 * i + 1] = castLiteral(z.im, d, where);
+    return;
+  }
+  if (isComplexValue(v)) throw new DTypeError(`${where}: the complex value {re: ${v.re}, im: ${v.im}} does not fit dtype ${d}; use a complex dtype (complex64, complex128)`);
+  data[i] = toStorage(castLiteral(v, d, where), d);
 }
 
 function describe(x: unknown): string {
@@ -52,8 +69,8 @@ const MAX_NESTING = 1000;
  * absurdly deep list is an ArgumentError. */
 function nestedShape(data: NestedArray, path: string, onPath = new Set<unknown>()): number[] {
   if (!Array.isArray(data)) {
-    if (typeof data !== "number" && typeof data !== "boolean") {
-      throw new ArgumentError(`array: elements must be numbers or booleans, got ${describe(data)} at ${path || "the top"}`);
+    if (typeof data !== "number" && typeof data !== "boolean" && !isComplexValue(data)) {
+      throw new ArgumentError(`array: elements must be numbers, booleans or { re, im } objects, got ${describe(data)} at ${path || "the top"}`);
     }
     return [];
   }
@@ -78,6 +95,10 @@ function allBoolean(data: NestedArray): boolean {
   return Array.isArray(data) ? data.every(allBoolean) : typeof data === "boolean";
 }
 
+function anyComplex(data: NestedArray): boolean {
+  return Array.isArray(data) ? data.some(anyComplex) : isComplexValue(data);
+}
+
 /** `array(data, { dtype })`: from a number, boolean, nested JS array, typed array or NDArray. */
 export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "array", { dtype: "dtype" });
@@ -87,7 +108,16 @@ export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): N
     const c = data.concrete("array(x, { dtype })");
     const out = allocate(dtype, c.size);
     const src = bufferOf(c);
-    for (let i = 0; i < c.size; i++) out[i] = toStorage(castFrom(elementOf(src, c.dtype, i), c.dtype, dtype), dtype);
+    if (isComplex(c.dtype) && !isComplex(dtype)) {
+      throw new DTypeError(`array: a ${c.dtype} array does not convert to ${dtype} here; take np.real(x) (or x.astype("${dtype}"), which warns as JAX does)`);
+    }
+    if (isComplex(dtype)) {
+      for (let i = 0; i < c.size; i++) {
+        const z = complexElementOf(src, c.dtype, i);
+        out[2 * i] = castFrom(z.re, realPartOf(c.dtype), realPartOf(dtype));
+        out[2 * i + 1] = castFrom(z.im, realPartOf(c.dtype), realPartOf(dtype));
+      }
+    } else for (let i = 0; i < c.size; i++) out[i] = toStorage(castFrom(elementOf(src, c.dtype, i), c.dtype, dtype), dtype);
     return new ConcreteArray(new ShapedArray(c.shape, dtype), out);
   }
   if (isTypedArray(data)) {
@@ -95,15 +125,16 @@ export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): N
     const from = dtypeOfTypedArray(data);
     const d = dtype ?? from;
     const out = allocate(d, data.length);
-    for (let i = 0; i < data.length; i++) out[i] = toStorage(castFrom(data[i]!, from, d), d);
+    if (isComplex(d)) for (let i = 0; i < data.length; i++) out[2 * i] = castFrom(data[i]!, from, d);
+    else for (let i = 0; i < data.length; i++) out[i] = toStorage(castFrom(data[i]!, from, d), d);
     return new ConcreteArray(new ShapedArray([data.length], d), out);
   }
   if (data === null || data === undefined || (typeof data !== "object" && typeof data !== "number" && typeof data !== "boolean")) {
     throw new ArgumentError(`array: expected a number, boolean, nested array or typed array, got ${describe(data)}`);
   }
   const shape = nestedShape(data, "");
-  const d = dtype ?? (allBoolean(data) && !shape.includes(0) ? "bool" : defaultFloat());
-  const flat: (number | boolean)[] = [];
+  const d = dtype ?? (allBoolean(data) && !shape.includes(0) ? "bool" : anyComplex(data) ? complexOf(defaultFloat()) : defaultFloat());
+  const flat: (number | boolean | Complex)[] = [];
   const collect = (x: NestedArray): void => {
     if (Array.isArray(x)) for (const c of x) collect(c);
     else flat.push(x);
@@ -111,6 +142,6 @@ export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): N
   collect(data);
   const out = allocate(d, flat.length);
   // JS numbers are literals: one that does not fit int32 is an OverflowError, not wrapped.
-  for (let i = 0; i < flat.length; i++) out[i] = toStorage(castLiteral(flat[i]!, d, "array"), d);
+  for (let i = 0; i < flat.length; i++) storeLiteral(out, i, flat[i]!, d, "array");
   return new ConcreteArray(new ShapedArray(shape, d), out);
 }

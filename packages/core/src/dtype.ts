@@ -3,10 +3,15 @@ import { ArgumentError, DTypeError, OverflowError, ShapeError } from "./errors.j
 import { bfloat16Bits, bfloat16Value, float16Bits, float16Value } from "./half.js";
 import { describeValue } from "./shape.js";
 
-export type DType = "bool" | "int8" | "int16" | "int32" | "uint8" | "uint32" | "float16" | "bfloat16" | "float32" | "float64";
-export const DTYPES: readonly DType[] = ["bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64"];
+export type DType =
+  | "bool" | "int8" | "int16" | "int32" | "uint8" | "uint32" | "float16" | "bfloat16" | "float32" | "float64" | "complex64" | "complex128";
+export const DTYPES: readonly DType[] = [
+  "bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+];
 
-/** Storage: bool and uint8 are Uint8Arrays; float16 and bfloat16 are Uint16Arrays of bit patterns. */
+/** Storage: bool and uint8 are Uint8Arrays; float16 and bfloat16 are Uint16Arrays of bit patterns;
+ * complex64 and complex128 are Float32Arrays and Float64Arrays of interleaved (re, im) pairs,
+ * twice as long as the array has elements. */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
 
 export function isDType(x: unknown): x is DType {
@@ -21,9 +26,18 @@ export function checkDType(x: unknown, where: string): DType {
   return x;
 }
 
+/** The real floating-point dtypes (complex ones are not: see isComplex, isInexact). */
 export const isFloat = (d: DType): boolean => d === "float32" || d === "float64" || d === "float16" || d === "bfloat16";
 /** The 16-bit floats: stored as bit patterns, computed in float32. */
 export const isHalf = (d: DType): d is "float16" | "bfloat16" => d === "float16" || d === "bfloat16";
+export const isComplex = (d: DType): d is "complex64" | "complex128" => d === "complex64" || d === "complex128";
+/** Floats and complex numbers: numpy's `inexact`, the dtypes that carry derivatives. */
+export const isInexact = (d: DType): boolean => isFloat(d) || isComplex(d);
+/** The complex dtype with a real dtype's precision (complex128 for float64, else complex64), as
+ * JAX's `_complex_dtype`; a complex dtype is its own. */
+export const complexOf = (d: DType): "complex64" | "complex128" => (d === "float64" || d === "complex128" ? "complex128" : "complex64");
+/** The real dtype of a complex dtype's parts (float32 or float64); a real dtype is its own. */
+export const realPartOf = (d: DType): DType => (d === "complex64" ? "float32" : d === "complex128" ? "float64" : d);
 export const isInteger = (d: DType): boolean => d === "int32" || d === "int8" || d === "int16" || d === "uint8" || d === "uint32";
 export const isUnsigned = (d: DType): boolean => d === "uint8" || d === "uint32";
 /** The dtypes every backend and the compiled jit program implement natively; the others run
@@ -53,12 +67,19 @@ export function shortName(d: DType): string {
       return "u32";
     case "bool":
       return "bool";
+    case "complex64":
+      return "c64";
+    case "complex128":
+      return "c128";
   }
 }
 
 /** Bytes per element of each dtype's storage. */
 export function itemSize(d: DType): number {
   switch (d) {
+    case "complex128":
+      return 16;
+    case "complex64":
     case "float64":
       return 8;
     case "float32":
@@ -126,6 +147,9 @@ export function checkArrayShape(shape: unknown, d: DType, where: string): number
   return [...dims];
 }
 
+/** Storage slots per element: 2 for the complex dtypes (re, im), else 1. */
+export const lanesOf = (d: DType): number => (isComplex(d) ? 2 : 1);
+
 /** A zeroed buffer. Every buffer is allocated here, so the size check above is the only
  * one needed, and an engine's RangeError (allocation failure) becomes a ShapeError. */
 export function allocate(d: DType, size: number): TypedArray {
@@ -167,6 +191,10 @@ function pooled(d: DType, size: number, bytes: number): TypedArray {
 
 function typedArrayOf(d: DType, size: number): TypedArray {
   switch (d) {
+    case "complex64":
+      return new Float32Array(2 * size);
+    case "complex128":
+      return new Float64Array(2 * size);
     case "float32":
       return new Float32Array(size);
     case "float64":
@@ -191,6 +219,10 @@ function typedArrayOf(d: DType, size: number): TypedArray {
 /** A typed array of dtype `d` over `length` elements of `buffer` from byte `at`. */
 export function typedView(d: DType, buffer: ArrayBufferLike, at: number, length: number): TypedArray {
   switch (d) {
+    case "complex64":
+      return new Float32Array(buffer, at, 2 * length);
+    case "complex128":
+      return new Float64Array(buffer, at, 2 * length);
     case "float32":
       return new Float32Array(buffer, at, length);
     case "float64":
@@ -225,8 +257,10 @@ export function dtypeOfTypedArray(a: TypedArray): DType {
   return "bool";
 }
 
-/** Element `i` of a buffer of dtype `d` as a JS number (halves decoded from their bits). */
+/** Element `i` of a buffer of dtype `d` as a JS number (halves decoded from their bits). A
+ * complex element is no number: callers ask complexElementOf (this raises, never a real part). */
 export function elementOf(buffer: TypedArray, d: DType, i: number): number {
+  if (isComplex(d)) throw new DTypeError(`internal: a ${d} element read as a real number`);
   const v = buffer[i]!;
   if (d === "float16") return float16Value(v);
   if (d === "bfloat16") return bfloat16Value(v);
@@ -238,6 +272,12 @@ export function valuesOf(buffer: TypedArray, d: DType): number[] {
   const out = new Array<number>(buffer.length);
   for (let i = 0; i < buffer.length; i++) out[i] = elementOf(buffer, d, i);
   return out;
+}
+
+/** Element `i` of a buffer of any dtype as { re, im } (a real one with im = 0). */
+export function complexElementOf(buffer: TypedArray, d: DType, i: number): { re: number; im: number } {
+  if (isComplex(d)) return { re: buffer[2 * i]!, im: buffer[2 * i + 1]! };
+  return { re: elementOf(buffer, d, i), im: 0 };
 }
 
 export const INT32_MIN = -2147483648;
@@ -320,6 +360,10 @@ export function castScalar(v: number | boolean, d: DType): number {
       return floatToInt(n, d);
     case "bool":
       return n !== 0 ? 1 : 0;
+    case "complex64":
+      return Math.fround(n);
+    case "complex128":
+      return n;
   }
 }
 
@@ -355,11 +399,13 @@ export function castLiteral(v: number | boolean, d: DType, where: string): numbe
 
 // Promotion: JAX's lattice (jax/_src/dtypes.py, the non-strict lattice with x64 disabled for
 // integers, since there are no 64-bit integers here; float64 is kept). Weak values (JS
-// numbers, and arrays made from them) enter as the weak nodes `int*` and `float*`, so they
-// take a strong operand's dtype unless they belong to a higher kind (a fraction meeting an
-// integer array). uint16, uint64 and int64 are lattice nodes only: no join of two of our
-// dtypes lands on them.
-type Node = DType | "int*" | "float*" | "uint16" | "uint64" | "int64";
+// numbers, and arrays made from them) enter as the weak nodes `int*`, `float*` and
+// `complex*`, so they take a strong operand's dtype unless they belong to a higher kind (a
+// fraction meeting an integer array). uint16, uint64 and int64 are lattice nodes only: no
+// join of two of our dtypes lands on them. Complex joins as JAX's: float32 + complex64 is
+// complex64, float64 + complex64 is complex128, and a weak complex meets any float to give
+// that float's complex counterpart.
+type Node = DType | "int*" | "float*" | "complex*" | "uint16" | "uint64" | "int64";
 
 const LATTICE: { readonly [N in Node]: readonly Node[] } = {
   bool: ["int*"],
@@ -373,11 +419,14 @@ const LATTICE: { readonly [N in Node]: readonly Node[] } = {
   int16: ["int32"],
   int32: ["int64"],
   int64: ["float*"],
-  "float*": ["bfloat16", "float16"],
+  "float*": ["bfloat16", "float16", "complex*"],
   bfloat16: ["float32"],
   float16: ["float32"],
-  float32: ["float64"],
-  float64: [],
+  float32: ["float64", "complex64"],
+  float64: ["complex128"],
+  "complex*": ["complex64"],
+  complex64: ["complex128"],
+  complex128: [],
 };
 
 /** Every node's upper set (itself and everything above it). */
@@ -423,21 +472,25 @@ function checkTypeInfo(t: unknown): TypeInfo {
 
 /** A value's lattice node: a weak value by its kind (any weak integer is int*, any weak float
  * float*); bool is never weak. */
-const nodeOf = (t: TypeInfo): Node => (!t.weakType || t.dtype === "bool" ? t.dtype : isFloat(t.dtype) ? "float*" : "int*");
+const nodeOf = (t: TypeInfo): Node =>
+  !t.weakType || t.dtype === "bool" ? t.dtype : isComplex(t.dtype) ? "complex*" : isFloat(t.dtype) ? "float*" : "int*";
 
 /**
  * The result type of operands of these types, as JAX's `result_type`: the join of their
  * lattice nodes. A weak result (the join is int* or float*) is int32, or a float: the widest
  * weak float32/float64 among the operands (a JS number already carries the default float
  * when it is made an array, so this keeps promotion associative and never narrows a weak
- * float64), else `defaultFloat`. Operands all weak stay weak.
+ * float64), else `defaultFloat`. A weak complex result (complex*) is the complex dtype of
+ * the widest weak float or complex operand, else of `defaultFloat`. Operands all weak stay weak.
  */
 export function resultTypeOf(infos: readonly TypeInfo[], defaultFloat: DType): TypeInfo {
   if (infos.length === 0) throw new DTypeError("resultType: no operands");
   for (const t of infos) checkTypeInfo(t);
   const first = infos[0]!;
   if (infos.every((t) => t.dtype === first.dtype && t.weakType === first.weakType)) {
-    if (!first.weakType || first.dtype === "int32" || first.dtype === "float32" || first.dtype === "float64") return { dtype: first.dtype, weakType: first.dtype !== "bool" && first.weakType };
+    if (!first.weakType || first.dtype === "int32" || first.dtype === "float32" || first.dtype === "float64" || isComplex(first.dtype)) {
+      return { dtype: first.dtype, weakType: first.dtype !== "bool" && first.weakType };
+    }
   }
   const top = join(infos.map(nodeOf));
   if (top === "int*") return { dtype: "int32", weakType: true };
@@ -448,6 +501,11 @@ export function resultTypeOf(infos: readonly TypeInfo[], defaultFloat: DType): T
       if (d === undefined || t.dtype === "float64") d = t.dtype;
     }
     return { dtype: d ?? defaultFloat, weakType: true };
+  }
+  if (top === "complex*") {
+    let wide = false;
+    for (const t of infos) if (t.weakType && (t.dtype === "float64" || t.dtype === "complex128")) wide = true;
+    return { dtype: wide ? "complex128" : complexOf(defaultFloat), weakType: true };
   }
   if (top === "uint16" || top === "uint64" || top === "int64") throw new DTypeError(`internal: promotion reached ${top}`);
   return { dtype: top, weakType: false };

@@ -1,6 +1,7 @@
 // Number formatting shared by the array printer (numpy's style) and the jaxpr printer
 // (Python's float repr, as JAX prints literals).
-import { castScalar, type DType, isInteger } from "./dtype.js";
+import type { Complex } from "./complex-value.js";
+import { castScalar, type DType, isInteger, realPartOf, type TypedArray } from "./dtype.js";
 
 /** The number with the shortest decimal form that reads back as the same value of dtype `d`
  * (a float32 0.1 is 0.10000000149011612 as a double; this gives 0.1; a float16 0.1 gives 0.1). */
@@ -54,5 +55,52 @@ export function alignDecimals(cells: readonly string[]): string[] {
   return cells.map((c, k) => {
     const p = parts[k];
     return p ? `${p[0].padStart(intWidth)}.${p[1].padEnd(fracWidth)}` : c;
+  });
+}
+
+/** One part of Python's complex repr: `1`, `0.5`, `nan`, `inf` (no trailing `.0`). */
+function complexPartRepr(v: number, d: DType): string {
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  const s = pythonFloatRepr(shortestFloat(v, d));
+  return s.endsWith(".0") ? s.slice(0, -2) : s;
+}
+
+const isNegative = (v: number): boolean => v < 0 || Object.is(v, -0);
+
+/** A complex scalar as Python prints one (and numpy's str() of a 0-d array): `(1+2j)`,
+ * `(1.5-0.5j)`, `2j` when the real part is +0. */
+export function formatComplexScalar(z: Complex, d: DType): string {
+  const p = realPartOf(d);
+  const im = `${complexPartRepr(Math.abs(z.im), p)}j`;
+  if (z.re === 0 && !Object.is(z.re, -0)) return isNegative(z.im) && !Number.isNaN(z.im) ? `-${im}` : im;
+  const sign = isNegative(z.im) && !Number.isNaN(z.im) ? "-" : "+";
+  return `(${complexPartRepr(z.re, p)}${sign}${im})`;
+}
+
+/** The cells of a complex array as numpy prints them: `1.+2.j`, `3.5-4.j`, the real parts
+ * and the imaginary parts each lined up on their decimal points. */
+export function complexCells(data: TypedArray, d: DType): string[] {
+  const p = realPartOf(d);
+  const n = data.length / 2;
+  const res: string[] = [];
+  const ims: string[] = [];
+  const signs: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const re = data[2 * i]!;
+    const im = data[2 * i + 1]!;
+    res.push(formatElement(re, p));
+    signs.push(isNegative(im) && !Number.isNaN(im) ? "-" : "+");
+    ims.push(formatElement(Number.isNaN(im) ? im : Math.abs(im), p));
+  }
+  const reCol = alignDecimals(res);
+  const imCol = alignDecimals(ims);
+  const reWidth = Math.max(0, ...reCol.map((c) => c.length));
+  const imWidth = Math.max(0, ...imCol.map((c) => c.length));
+  // numpy pads an imaginary part on the left of its sign: `1. +2.j` beside `3.-10.j`
+  return reCol.map((r, i) => {
+    const im = imCol[i]!.includes("e") ? imCol[i]! : imCol[i]!.padEnd(imWidth);
+    const body = im.trimStart();
+    return `${r.padStart(reWidth)}${" ".repeat(im.length - body.length)}${signs[i]}${body}j`;
   });
 }

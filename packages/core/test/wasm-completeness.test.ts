@@ -9,6 +9,9 @@ import { DTypeError } from "../src/errors.js";
 import { abstractEvalRules, type FirstOrderPrim, higherOrderPrims, type ParamsOf, wasmBackend } from "../src/internals.js";
 import { arithmeticPrims, bitwisePrims, comparisonPrims, type ElementwisePrim, shiftPrims, unaryFloatPrims, unaryNumericPrims } from "../src/primitives/elementwise.js";
 import { abstractEval } from "../src/primitives/index.js";
+import { ShapedArray as Aval } from "../src/aval.js";
+
+const f32 = (shape: number[]): ShapedArray => new Aval(shape, "float32");
 import { operands, rng, runBoth, sameBits } from "./helpers/prim-check.js";
 import { runEverySizeOnWasm } from "./helpers/wasm.js";
 
@@ -45,7 +48,17 @@ const EXAMPLES: { readonly [P in NonElementwise]: Example<P> } = {
   iota: (dtype) => ({ specs: [], params: { dtype, shape: [3, 4, 5], dimension: 1 } }),
   sort: (dtype) => ({ specs: [[[6, 7], dtype], [[6, 7], "float32"]], params: { dimension: 1, num_keys: 1 } }),
   threefry2x32: (dtype) => ({ specs: [[[9], dtype], [[9], dtype], [[9], dtype], [[9], dtype]], params: {} }),
+  // The complex-number primitives take or give complex values only, which run on the js
+  // kernels (backend/js/complex.ts): wasm must decline them (checked below).
+  real: unary([4, 5], {}),
+  imag: unary([4, 5], {}),
+  conj: unary([4, 5], {}),
+  complex: (dtype) => ({ specs: [[[4, 5], dtype], [[4, 5], dtype]], params: {} }),
+  fft: unary([4, 8], { fft_type: "RFFT", fft_lengths: [8] }),
 };
+
+/** Primitives whose operands or results are complex for every dtype: js only. */
+const COMPLEX_VALUED: readonly string[] = ["real", "imag", "conj", "complex", "fft"];
 
 const ELEMENTWISE: readonly string[] = [...unaryFloatPrims, ...unaryNumericPrims, ...arithmeticPrims, ...bitwisePrims, ...shiftPrims, ...comparisonPrims, "not", "is_finite", "select_n", "convert_element_type"];
 
@@ -82,7 +95,16 @@ describe("the wasm backend runs every non-elementwise first-order primitive for 
     expect(missing).toEqual([]);
   });
 
-  for (const prim of Object.keys(EXAMPLES) as NonElementwise[]) {
+  it("declines every primitive on complex operands (they run on the js kernels)", () => {
+    const c = (shape: number[]): ShapedArray => abstractEval("complex", [f32(shape), f32(shape)], {})[0]!;
+    expect(wasmBackend.supports("real", [c([4])], {})).toBe(false);
+    expect(wasmBackend.supports("add", [c([4]), c([4])], {})).toBe(false);
+    expect(wasmBackend.supports("complex", [f32([4]), f32([4])], {})).toBe(false);
+    expect(wasmBackend.supports("fft", [f32([8])], { fft_type: "RFFT", fft_lengths: [8] })).toBe(false);
+    expect(wasmBackend.supports("convert_element_type", [f32([4])], { new_dtype: "complex64", weak_type: false })).toBe(false);
+  });
+
+  for (const prim of (Object.keys(EXAMPLES) as NonElementwise[]).filter((p) => !COMPLEX_VALUED.includes(p))) {
     it(`${prim}: supported on wasm and equal to js for every allowed dtype`, () => {
       const r = rng(prim.length);
       let ran = 0;

@@ -3,7 +3,8 @@
 import type { NDArray, Operand } from "../array.js";
 import { asArray, scalar } from "../creation.js";
 import { defaultFloat } from "../config.js";
-import { type DType, checkArrayShape, checkDType, isInteger, jsNumberDType } from "../dtype.js";
+import { type DType, checkArrayShape, checkDType, isComplex, isInteger, jsNumberDType } from "../dtype.js";
+import { warnOnce } from "../warn.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { checkOptions } from "../options.js";
 import { checkIntList, describeValue, normalizeAxes, normalizeAxis } from "../shape.js";
@@ -107,6 +108,9 @@ export function convertElementType(x: Operand, dtype: DType, weakType = false): 
   // scalar: through the default float32 it would be rounded twice, or to Infinity, silently.
   const a = typeof x === "number" ? scalar(x, "float64", true) : asArray(x, "convert_element_type");
   if (a.dtype === d && a.weakType === weakType) return a;
+  if (isComplex(a.dtype) && !isComplex(d)) {
+    warnOnce("ComplexWarning", `convert_element_type: casting ${a.dtype} values to ${d} discards the imaginary part (take np.real(x) to say so)`);
+  }
   return bind1("convert_element_type", [a], { new_dtype: d, weak_type: weakType });
 }
 
@@ -244,4 +248,6 @@ export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray)
 export type { PrimitiveName };
 export { cond, forLoop, map, scan, switch, whileLoop, type ScanOptions, type Traced } from "./control.js";
 export { associativeScan } from "./associative-scan.js";
+export { complex, conj, fft, imag, real } from "./complex.js";
+export type { FftType } from "../primitives/params.js";
 export { conv, convGeneralDilated, convTranspose, reduceWindow, type ConvDimensionNumbers, type ConvOptions, type ConvPadding, type WindowReduction } from "./convolution.js";

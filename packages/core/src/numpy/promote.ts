@@ -4,7 +4,7 @@ import { NDArray, type Operand } from "../array.js";
 import { sameShape } from "../aval.js";
 import { defaultFloat } from "../config.js";
 import { asArray, scalar } from "../creation.js";
-import { type DType, isDType, isFloat, jsNumberDType, resultTypeOf, type TypeInfo } from "../dtype.js";
+import { type DType, isDType, isInexact, jsNumberDType, resultTypeOf, type TypeInfo } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes } from "../shape.js";
@@ -47,7 +47,8 @@ export function broadcastTo(x: NDArray, shape: readonly number[], keepScalar = f
 /** Promote operands to one dtype, keeping their shapes (for contractions such as matmul). */
 export function promoteDTypes(where: string, xs: readonly Operand[], minDType?: "float"): NDArray[] {
   let t = resultTypeIn(where, xs);
-  if (minDType === "float" && !isFloat(t.dtype)) t = { dtype: defaultFloat(), weakType: t.weakType };
+  // (complex values are inexact already: they stay complex)
+  if (minDType === "float" && !isInexact(t.dtype)) t = { dtype: defaultFloat(), weakType: t.weakType };
   return xs.map((x) => castTo(x, t, where));
 }
 
@@ -58,10 +59,11 @@ export function promoteArgs(where: string, xs: readonly Operand[], minDType?: "f
   return arrays.map((a) => broadcastTo(a, shape, true));
 }
 
-/** A float version of x (ints and bools become the default float). */
+/** A float version of x (ints and bools become the default float; complex values stay complex,
+ * so a function without a complex rule raises on them instead of dropping the imaginary part). */
 export function toFloat(x: Operand, where: string): NDArray {
   const a = typeof x === "number" ? scalar(x, defaultFloat(), true) : asArray(x, where);
-  return isFloat(a.dtype) ? a : lax.convertElementType(a, defaultFloat(), a.weakType);
+  return isInexact(a.dtype) ? a : lax.convertElementType(a, defaultFloat(), a.weakType);
 }
 
 export const dtypeOf = (x: Operand): DType => typeInfo(x, "dtypeOf").dtype;

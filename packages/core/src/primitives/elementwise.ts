@@ -1,7 +1,7 @@
 // Shape and dtype rules of the elementwise primitives. Binary operands share a shape, or
 // one of them is rank 0 (a scalar broadcast, as JAX allows for literals).
 import { sameShape, ShapedArray } from "../aval.js";
-import { type DType, isFloat, isInteger } from "../dtype.js";
+import { type DType, isComplex, isFloat, isInteger, realPartOf } from "../dtype.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { fmtShape } from "../shape.js";
 import type { AbstractEvalTable } from "./types.js";
@@ -91,11 +91,24 @@ function table<Ps extends string>(names: readonly Ps[], rule: (p: Ps) => ShapeOn
   return Object.fromEntries(names.map((n) => [n, rule(n)])) as Record<Ps, ShapeOnlyRule>;
 }
 
+// exp, log, sin, cos, tanh and sqrt take complex operands too (the others are refused before
+// their rule runs: primitives/complex.ts).
+const floatOrComplex = (d: DType): boolean => isFloat(d) || isComplex(d);
+const COMPLEX_UNARY = new Set<string>(["exp", "log", "sin", "cos", "tanh", "sqrt"]);
+
 export const elementwiseAbstractEval: AbstractEvalTable<ElementwisePrim> = {
-  ...table(unaryFloatPrims, (p) => unaryRule(p, isFloat, "a floating-point")),
+  ...table(unaryFloatPrims, (p) => (COMPLEX_UNARY.has(p) ? unaryRule(p, floatOrComplex, "a floating-point or complex") : unaryRule(p, isFloat, "a floating-point"))),
   ...table(unaryNumericPrims, (p) => unaryRule(p, notBool, "a numeric")),
+  // |z| of a complex z is real, as JAX's abs_p (weak type kept).
+  abs: (avals) => {
+    const a = avals[0]!;
+    requireDType("abs", a, notBool, "a numeric");
+    return [isComplex(a.dtype) ? new ShapedArray(a.shape, realPartOf(a.dtype), a.weakType) : a];
+  },
   ...table(arithmeticPrims, (p) =>
-    p === "pow" || p === "atan2"
+    p === "pow"
+      ? binaryRule(p, floatOrComplex, "floating-point or complex")
+      : p === "atan2"
       ? binaryRule(p, isFloat, "floating-point")
       : // max and min order bools too (False < True), as lax.max_p accepts any dtype.
         p === "max" || p === "min"

@@ -5,6 +5,7 @@ import { elementwiseAbstractEval } from "./elementwise.js";
 import { indexingAbstractEval } from "./indexing.js";
 import { linalgAbstractEval } from "./linalg.js";
 import { controlAbstractEval } from "./control.js";
+import { checkComplexSupport, complexAbstractEval } from "./complex.js";
 import { miscAbstractEval } from "./misc.js";
 import type { ParamsOf, PrimitiveName } from "./params.js";
 import { reduceAbstractEval } from "./reduce.js";
@@ -19,11 +20,14 @@ export const abstractEvalRules: AbstractEvalTable<PrimitiveName> = {
   ...linalgAbstractEval,
   ...miscAbstractEval,
   ...controlAbstractEval,
+  ...complexAbstractEval,
 };
 
 export function abstractEval<P extends PrimitiveName>(prim: P, avals: readonly ShapedArray[], params: ParamsOf<P>): ShapedArray[] {
   const rule: AbstractEvalTable<P>[P] = abstractEvalRules[prim];
+  checkComplexSupport(prim, avals, params);
   return rule(avals, params);
 }
 
 export * from "./params.js";
+export { complexPrims } from "./complex.js";

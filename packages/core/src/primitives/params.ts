@@ -19,6 +19,9 @@ export type CustomBwd = (residuals: readonly NDArray[], cts: readonly NDArray[])
 /** Forward evaluation of a custom_lin: residuals and linear inputs in, outputs out. */
 export type CustomLinFwd = (residuals: readonly NDArray[], tangents: readonly NDArray[]) => NDArray[];
 
+/** JAX's FftType: complex→complex forward and inverse, real→half-spectrum, and back. */
+export type FftType = "FFT" | "IFFT" | "RFFT" | "IRFFT";
+
 export type SavePolicy = "nothing_saveable" | "dots_saveable" | "everything_saveable";
 
 export interface PrimitiveParams {
@@ -107,6 +110,15 @@ export interface PrimitiveParams {
   dot_general: {
     readonly dimension_numbers: readonly [readonly [Axes, Axes], readonly [Axes, Axes]];
   };
+  // complex numbers (JAX's real_p, imag_p, conj_p (complex operands only here: lax.conj
+  // converts a real one first), complex_p) and the discrete Fourier transform
+  real: NoParams;
+  imag: NoParams;
+  conj: NoParams;
+  /** complex(x, y) = x + iy for real x, y of one dtype (a rank-0 operand broadcasts). */
+  complex: NoParams;
+  /** lax.fft: over the trailing len(fft_lengths) axes. */
+  fft: { readonly fft_type: FftType; readonly fft_lengths: readonly number[] };
   // generators and others
   iota: { readonly dtype: DType; readonly shape: readonly number[]; readonly dimension: number };
   /** Sorts every operand along `dimension` by the first one (num_keys = 1). */

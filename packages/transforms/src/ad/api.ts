@@ -8,7 +8,9 @@ import {
   DTypeError,
   flattenArgs,
   fmtShape,
+  isComplex,
   isFloat,
+  isInexact,
   lax,
   type NDArray,
   sameShape,
@@ -18,7 +20,9 @@ import {
   withTrace,
   checkOptions,
 } from "@jaxts/core";
-import { type AnyFn, type GradOptions, type GradResult, type GradsOf, gradOptionSpec, type LooseArgs, type Loosen, type ValueOf, call } from "./types.js";
+import {
+  type AnyFn, type GradResult, type GradsOf, type HolomorphicGradOptions, holomorphicGradOptionSpec, type LooseArgs, type Loosen, type ValueOf, call,
+} from "./types.js";
 import { checkCallable, flattenOutputs, selectArgs, } from "./args.js";
 import { backwardPass, isLinearPrim } from "./backward-pass.js";
 import { evalLinearized, linearizeCall, pullBack } from "./linearize-call.js";
@@ -63,7 +67,7 @@ export function jvp<A extends unknown[], R>(f: (...args: A) => R, primals: Loose
   const given = matchLeaves("jvp", "tangents", "primal", [...tangents], tree.structure([...primals]), flat.map((p) => p.aval));
   // Integer and boolean primals have zero tangents (JAX's float0), as in grad and linearize:
   // an int tangent pushed through x*x would give a derivative no other mode agrees with.
-  const flatT: Tangent[] = given.map((t, i) => (isFloat(flat[i]!.dtype) ? t : new Zero(flat[i]!.aval)));
+  const flatT: Tangent[] = given.map((t, i) => (isInexact(flat[i]!.dtype) ? t : new Zero(flat[i]!.aval)));
   void inDef;
   let outDef: tree.TreeDef | undefined;
   const [outs, outT] = jvpFlat(
@@ -118,8 +122,13 @@ export function linearize<A extends unknown[], R>(f: (...args: A) => R, ...prima
   return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)) as R, jvpFn];
 }
 
-function valueAndGradImpl(where: string, f: Fn, opts: GradOptions, args: readonly unknown[]): [NDArray, unknown, unknown] {
+function valueAndGradImpl(where: string, f: Fn, opts: HolomorphicGradOptions, args: readonly unknown[]): [NDArray, unknown, unknown] {
   const sel = selectArgs(where, args, opts.argnums ?? 0, true);
+  const holomorphic = opts.holomorphic === true;
+  if (holomorphic) {
+    const real = sel.leaves.find((l) => !isComplex(l.dtype));
+    if (real !== undefined) throw new DTypeError(`${where} with holomorphic: true requires inputs with complex dtype, but got ${real.dtype}`);
+  }
   const { lin, outDef, nOut, aux } = linearizeCall(where, f, sel.leaves, sel.rebuild, opts.hasAux === true);
   if (nOut !== 1 || outDef.node.kind !== "leaf") {
     throw new ArgumentError(`${where}: the function must return a single scalar array, got a pytree ${outDef}`);
@@ -128,16 +137,28 @@ function valueAndGradImpl(where: string, f: Fn, opts: GradOptions, args: readonl
   if (value.ndim !== 0) {
     throw new ShapeError(`${where}: the function must return a scalar (shape []), got shape ${fmtShape(value.shape)}; use vjp or jacrev for non-scalar outputs`);
   }
-  if (!isFloat(value.dtype)) throw new DTypeError(`${where}: the function must return a float scalar, got dtype ${value.dtype}`);
+  // JAX's checks (api.py, _check_output_dtype_revderiv)
+  if (holomorphic && !isComplex(value.dtype)) throw new DTypeError(`${where} with holomorphic: true requires outputs with complex dtype, but got ${value.dtype}`);
+  if (!holomorphic && isComplex(value.dtype)) {
+    throw new DTypeError(
+      `${where} requires real-valued outputs (a float dtype), but got ${value.dtype}. For holomorphic differentiation, pass { holomorphic: true }. ` +
+        "For differentiation of non-holomorphic functions involving complex outputs, use vjp directly.",
+    );
+  }
+  if (!isFloat(value.dtype) && !holomorphic) throw new DTypeError(`${where}: the function must return a float scalar, got dtype ${value.dtype}`);
   const ct = scalar(1, value.dtype);
   const grads = pullBack(lin, [ct], true).map(instantiate);
   return [value, sel.unflattenLike(grads), aux];
 }
 
-/** grad(f, { argnums, hasAux }) → (...args) => gradient of a scalar-valued f (with aux: [g, aux]). */
-export function grad<F extends Fn, const O extends GradOptions = {}>(f: F, opts?: O): (...args: ArgsOf<F>) => GradResult<F, O> {
+/**
+ * grad(f, { argnums, hasAux, holomorphic }) → (...args) => gradient of a scalar-valued f (with
+ * aux: [g, aux]). For complex inputs and a real output it is JAX's ∂f/∂x − i·∂f/∂y (so
+ * grad(|z|²) = 2·conj(z)); a complex output needs `holomorphic: true`, which returns f'(z).
+ */
+export function grad<F extends Fn, const O extends HolomorphicGradOptions = {}>(f: F, opts?: O): (...args: ArgsOf<F>) => GradResult<F, O> {
   checkCallable("grad", f);
-  const o: GradOptions = checkOptions<GradOptions>(opts, "grad", gradOptionSpec);
+  const o: HolomorphicGradOptions = checkOptions<HolomorphicGradOptions>(opts, "grad", holomorphicGradOptionSpec);
   return (...args) => {
     const [, g, aux] = valueAndGradImpl("grad", f, o, args);
     return (o.hasAux ? [g, aux] : g) as GradResult<F, O>;
@@ -145,12 +166,12 @@ export function grad<F extends Fn, const O extends GradOptions = {}>(f: F, opts?
 }
 
 /** valueAndGrad(f, opts) → (...args) => [value, g], or with hasAux [[value, aux], g]. */
-export function valueAndGrad<F extends Fn, const O extends GradOptions = {}>(
+export function valueAndGrad<F extends Fn, const O extends HolomorphicGradOptions = {}>(
   f: F,
   opts?: O,
 ): (...args: ArgsOf<F>) => [ValueOf<F, O>, GradsOf<F, O>] {
   checkCallable("valueAndGrad", f);
-  const o: GradOptions = checkOptions<GradOptions>(opts, "valueAndGrad", gradOptionSpec);
+  const o: HolomorphicGradOptions = checkOptions<HolomorphicGradOptions>(opts, "valueAndGrad", holomorphicGradOptionSpec);
   return (...args) => {
     const [value, g, aux] = valueAndGradImpl("valueAndGrad", f, o, args);
     return [(o.hasAux ? [value, aux] : value) as ValueOf<F, O>, g as GradsOf<F, O>];

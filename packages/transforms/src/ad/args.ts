@@ -5,7 +5,7 @@ import {
   DTypeError,
   flattenArgs,
   defaultFloat,
-  isFloat,
+  isInexact,
   lax,
   leafToArray,
   type NDArray,
@@ -51,9 +51,9 @@ export function selectArgs(where: string, args: readonly unknown[], argnums: Arg
     // integers in as weak int32, as numpy operands are): differentiate at its float value.
     const ls = raw.map((l) => (l.weakType && l.dtype === "int32" ? lax.convertElementType(l, defaultFloat(), true) : l));
     ls.forEach((l, k) => {
-      if (requireFloat && !isFloat(l.dtype)) {
+      if (requireFloat && !isInexact(l.dtype)) {
         throw new NotDifferentiableError(
-          `${where}: argument ${p}${ls.length > 1 ? ` (leaf ${k})` : ""} has dtype ${l.dtype}; differentiation requires float inputs (float16, bfloat16, float32 or float64) ` +
+          `${where}: argument ${p}${ls.length > 1 ? ` (leaf ${k})` : ""} has dtype ${l.dtype}; differentiation requires float inputs (float16, bfloat16, float32 or float64) or complex ones (complex64, complex128) ` +
             "(convert with astype, or leave the argument out of argnums)",
         );
       }

@@ -8,7 +8,7 @@ import {
   type Eqn,
   flattenArgs,
   hoistConsts,
-  isFloat,
+  isInexact,
   type Jaxpr,
   Literal,
   literalArray,
@@ -114,7 +114,7 @@ export function checkpointJvp(
     fwd: (r, ts) => jvpTangents(savedEqns.length ? withSaved(r) : body, r.slice(0, nPrimals), withZeros(ts)),
     bwd: (r, cts) => vjpCotangents(savedEqns.length ? withSaved(r) : body, r.slice(0, nPrimals), cts).filter((_, i) => live[i]),
   });
-  return [outs, outTangents.map((t, i) => (isFloat(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
+  return [outs, outTangents.map((t, i) => (isInexact(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
 }
 
 export interface CheckpointOptions {

@@ -7,7 +7,7 @@ import {
   forwardTo,
   ConcreteArray,
   currentTrace,
-  isFloat,
+  isInexact,
   type Jaxpr,
   JaxprTrace,
   JaxprTracer,
@@ -83,7 +83,7 @@ export interface Linearized {
   readonly residualProducers: readonly (string | undefined)[];
 }
 
-const differentiable = (x: NDArray): boolean => isFloat(x.dtype);
+const differentiable = (x: NDArray): boolean => isInexact(x.dtype);
 
 export function linearizeFlat(
   f: (args: readonly NDArray[]) => readonly NDArray[],

@@ -1,7 +1,9 @@
 // Transpose rules of the linear primitives: given output cotangents and the operands
 // (linear ones marked UndefinedPrimal), the cotangents of the linear operands.
 import {
+  array,
   bind1,
+  realPartOf,
   type CustomBwd,
   fmtShape,
   lax,
@@ -29,7 +31,7 @@ export type TransposeRule<P extends PrimitiveName> = (cts: readonly Tangent[], a
 export type LinearPrim =
   | "neg" | "add" | "sub" | "mul" | "div" | "convert_element_type" | "reduce_sum" | "cumsum" | "broadcast_in_dim"
   | "reshape" | "transpose" | "squeeze" | "rev" | "slice" | "concatenate" | "pad" | "gather" | "scatter_add"
-  | "dot_general" | "select_n" | "custom_lin" | "scan" | "cond" | "pjit";
+  | "dot_general" | "select_n" | "custom_lin" | "scan" | "cond" | "pjit" | "real" | "imag" | "conj" | "complex" | "fft";
 
 const ct0 = (cts: readonly Tangent[]): NDArray => instantiate(cts[0]!);
 
@@ -106,7 +108,30 @@ export const transposeRules: { readonly [P in LinearPrim]: TransposeRule<P> } = 
     if (!isUndefined(x) || isUndefined(y)) throw new NotDifferentiableError("div: only the numerator may be linear");
     return [unbroadcast(lax.div(ct0(cts), y), x.aval), null];
   },
-  convert_element_type: (cts, [x]) => [lax.convertElementType(ct0(cts), argAval(x!).dtype, argAval(x!).weakType)],
+  // (a real → complex cast transposes to the real part: bound directly, without the
+  // ComplexWarning the public cast gives, as JAX's rule)
+  convert_element_type: (cts, [x]) => {
+    const { dtype, weakType } = argAval(x!);
+    const ct = ct0(cts);
+    if (ct.dtype === dtype && ct.weakType === weakType) return [ct];
+    return [bind1("convert_element_type", [ct], { new_dtype: dtype, weak_type: weakType })];
+  },
+  // JAX's conventions (lax.py): real's transpose is complex(t, 0), imag's complex(0, −t), and
+  // complex's (real(t), −imag(t)): with them grad of a real f(z) is ∂f/∂x − i ∂f/∂y.
+  real: (cts) => {
+    const t = ct0(cts);
+    return [lax.complex(t, lax.mul(t, 0))];
+  },
+  imag: (cts) => {
+    const t = ct0(cts);
+    return [lax.complex(lax.mul(t, 0), lax.neg(t))];
+  },
+  complex: (cts, [x, y]) => {
+    const t = ct0(cts);
+    return [isUndefined(x!) ? unbroadcast(lax.real(t), x.aval) : null, isUndefined(y!) ? unbroadcast(lax.neg(lax.imag(t)), y.aval) : null];
+  },
+  conj: (cts) => [lax.conj(ct0(cts))],
+  fft: (cts, _args, { fft_type, fft_lengths }) => [fftTranspose(ct0(cts), fft_type, fft_lengths)],
   reduce_sum: (cts, [x], { axes }) => {
     const shape = argAval(x!).shape;
     return [lax.broadcastInDim(ct0(cts), shape, shape.map((_, i) => i).filter((i) => !axes.includes(i)))];
@@ -231,6 +256,26 @@ export const transposeRules: { readonly [P in LinearPrim]: TransposeRule<P> } = 
   cond: (cts, args, params) => condTranspose(cts, args, params),
   pjit: (cts, args, params) => pjitTranspose(cts, args, params),
 };
+
+/**
+ * The transposes of lax.fft, as JAX's fft.py: the DFT matrix is symmetric, so FFT and IFFT
+ * are their own transposes; RFFT's is n·IRFFT(conj(t)/mask) and IRFFT's conj(mask·RFFT(t)/n),
+ * where the mask (1 for the DC and Nyquist terms, 2 for the others along the last axis)
+ * accounts for the half spectrum standing for the whole.
+ */
+function fftTranspose(t: NDArray, type: ParamsOf<"fft">["fft_type"], lengths: readonly number[]): NDArray {
+  if (type === "FFT" || type === "IFFT") return lax.fft(t, type, lengths);
+  const n = lengths[lengths.length - 1]!;
+  const total = lengths.reduce((p, v) => p * v, 1);
+  const m = Math.floor(n / 2) + 1;
+  const weights = Array.from({ length: m }, (_, k) => (k === 0 || (n % 2 === 0 && k === m - 1) ? 1 : 2));
+  // the mask along the last axis, broadcast over the others
+  const maskLike = (c: NDArray, w: readonly number[]): NDArray =>
+    lax.broadcastInDim(lax.convertElementType(array([...w], { dtype: realPartOf(c.dtype) }), c.dtype), c.shape, [c.ndim - 1]);
+  if (type === "RFFT") return lax.mul(lax.fft(lax.div(lax.conj(t), maskLike(t, weights)), "IRFFT", lengths), total);
+  const x = lax.fft(t, "RFFT", lengths);
+  return lax.conj(lax.mul(x, maskLike(x, weights.map((w) => w / total))));
+}
 
 function callBwd(bwd: CustomBwd, res: readonly NDArray[], cts: readonly NDArray[], _name: string): NDArray[] {
   return bwd(res, cts);

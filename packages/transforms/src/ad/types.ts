@@ -35,6 +35,13 @@ export interface GradOptions {
 /** What grad, valueAndGrad, jacfwd, jacrev and hessian read from their options. */
 export const gradOptionSpec: OptionSpec<GradOptions> = { argnums: "integers", hasAux: "boolean" };
 
+/** grad's and valueAndGrad's options: GradOptions and JAX's `holomorphic` (f promised
+ * holomorphic: complex inputs and a complex output, whose derivative f'(z) is returned). */
+export interface HolomorphicGradOptions extends GradOptions {
+  readonly holomorphic?: boolean;
+}
+export const holomorphicGradOptionSpec: OptionSpec<HolomorphicGradOptions> = { ...gradOptionSpec, holomorphic: "boolean" };
+
 type Selected<A extends readonly unknown[], N> = N extends number
   ? GradOf<A[N]>
   : N extends readonly number[]

@@ -114,8 +114,9 @@ type ElementwiseNames =
   | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "tanh" | "logistic" | "sqrt" | "rsqrt" | "abs" | "erf" | "erf_inv"
   | "square" | "integer_pow" | "stop_gradient" | "add" | "sub" | "mul" | "div" | "rem" | "pow" | "max" | "min" | "atan2"
   | "and" | "or" | "xor" | "shift_right_logical" | "shift_left" | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "select_n"
-  | "convert_element_type";
+  | "convert_element_type" | "real" | "imag" | "conj" | "complex";
 const elementwiseNames: readonly ElementwiseNames[] = [
+  "real", "imag", "conj", "complex",
   "neg", "sign", "floor", "ceil", "round", "is_finite", "not", "exp", "log", "expm1", "log1p", "sin", "cos", "tan", "asin",
   "acos", "atan", "sinh", "cosh", "tanh", "logistic", "sqrt", "rsqrt", "abs", "erf", "erf_inv", "square", "integer_pow",
   "stop_gradient", "add", "sub", "mul", "div", "rem", "pow", "max", "min", "atan2", "and", "or", "xor", "shift_right_logical",
@@ -125,6 +126,8 @@ const elementwiseRules = Object.fromEntries(elementwiseNames.map((p) => [p, elem
 
 export const batchRules: Table<PrimitiveName> = {
   ...elementwiseRules,
+  // The transform acts on trailing axes: a batch axis at the front is never one of them.
+  fft: unaryWithAxes("fft", (p) => p),
   reduce_sum: unaryWithAxes("reduce_sum", (p) => ({ axes: inc(p.axes) })),
   reduce_max: unaryWithAxes("reduce_max", (p) => ({ axes: inc(p.axes) })),
   reduce_min: unaryWithAxes("reduce_min", (p) => ({ axes: inc(p.axes) })),

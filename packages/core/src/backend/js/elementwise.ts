@@ -22,8 +22,10 @@ const DTYPE_CODE: { readonly [D in ShapedArray["dtype"]]: number } = {
   float32: 0, float64: 1, int32: 2, bool: 3, int16: 4, int8: 5, uint32: 6, uint8: 7,
   // Widened to float32 before a kernel runs (./halves.ts); codes kept distinct all the same.
   float16: 8, bfloat16: 9,
+  // Run on the complex kernels (./complex.ts); codes kept distinct all the same.
+  complex64: 10, complex128: 11,
 };
-const DTYPE_CODES = 10;
+const DTYPE_CODES = 12;
 
 function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
   const cache = new Map<string, JsElementwise>();

@@ -5,6 +5,7 @@ import type { ShapedArray } from "../../aval.js";
 import { allocate, type TypedArray } from "../../dtype.js";
 import type { ParamsOf } from "../../primitives/params.js";
 import type { Backend, FirstOrderPrim } from "../backend.js";
+import { involvesComplex, runComplex } from "./complex.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { involvesHalves, runWithHalvesWidened } from "./halves.js";
 import { indexingKernels } from "./indexing.js";
@@ -21,7 +22,20 @@ export const jsKernels: KernelTable<FirstOrderPrim> = {
   ...indexingKernels,
   ...linalgKernels,
   ...miscKernels,
+  // Complex-only primitives: every call involves a complex value, so runKernel sends it to
+  // ./complex.ts before this table is read.
+  real: complexOnly("real"),
+  imag: complexOnly("imag"),
+  conj: complexOnly("conj"),
+  complex: complexOnly("complex"),
+  fft: complexOnly("fft"),
 };
+
+function complexOnly(prim: string): Kernel<FirstOrderPrim> {
+  return () => {
+    throw new Error(`internal: ${prim} reached the real kernels`);
+  };
+}
 
 function runJs<P extends FirstOrderPrim>(
   prim: P,
@@ -46,6 +60,10 @@ function runKernel<P extends FirstOrderPrim>(
   outAvals: readonly ShapedArray[],
   outputs: readonly TypedArray[],
 ): void {
+  if (involvesComplex(inAvals, outAvals)) {
+    runComplex(runKernel, prim, inputs, inAvals, params, outAvals, outputs);
+    return;
+  }
   const kernel: Kernel<P> = jsKernels[prim];
   kernel(inputs, inAvals, params, outAvals, outputs);
 }

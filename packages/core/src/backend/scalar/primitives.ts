@@ -28,6 +28,10 @@ export function scalarType(d: DType): ScalarType {
     case "bfloat16":
       // The js backend widens halves to float32 before any kernel runs (backend/js/halves.ts).
       throw new Error(`internal: ${d} has no scalar type; it is computed in float32`);
+    case "complex64":
+    case "complex128":
+      // Complex values run on their own kernels (backend/js/complex.ts), never these loops.
+      throw new Error(`internal: ${d} has no scalar type; it runs on the complex kernels`);
   }
 }
 

@@ -4,7 +4,7 @@
 // by a fixpoint, as in JAX.
 import {
   hoistConsts,
-  isFloat,
+  isInexact,
   Jaxpr,
   joinBranchConsts,
   type NDArray,
@@ -43,7 +43,7 @@ export function jvpJaxpr(jaxpr: Jaxpr, nonzeroIn: readonly boolean[], instantiat
       let k = n;
       const tangents: Tangent[] = jaxpr.inAvals.map((a, i) => (nonzeroIn[i] ? args[k++]! : new Zero(a)));
       const [outs, outTangents] = jvpFlat(jaxprFn(jaxpr), primals, tangents, "jvp");
-      nonzeroOut = outTangents.map((t, i) => isFloat(outs[i]!.dtype) && (!isZero(t) || (instantiate_[i] ?? false)));
+      nonzeroOut = outTangents.map((t, i) => isInexact(outs[i]!.dtype) && (!isZero(t) || (instantiate_[i] ?? false)));
       return [...outs, ...outTangents.filter((_, i) => nonzeroOut[i]).map(instantiate)];
     },
     [...jaxpr.inAvals, ...tanAvals],
@@ -83,7 +83,7 @@ function withPattern(tangents: readonly Tangent[], mask: readonly boolean[]): ND
   return tangents.filter((_, i) => mask[i]).map(instantiate);
 }
 
-const floatMask = (avals: readonly ShapedArray[]): boolean[] => avals.map((a) => isFloat(a.dtype));
+const floatMask = (avals: readonly ShapedArray[]): boolean[] => avals.map((a) => isInexact(a.dtype));
 
 const jvpCache = rewriteCache<JvpJaxpr>((j) => j.consts);
 

@@ -1,6 +1,6 @@
 // JVP rules of the elementwise primitives: derivatives written with lax, so that they
 // are differentiable again (higher orders come from nesting).
-import { bind1, isFloat, lax, type NDArray, noParams, type ParamsOf, type PrimitiveName } from "@jaxts/core";
+import { bind1, isComplex, isInexact, lax, type NDArray, noParams, type ParamsOf, type PrimitiveName } from "@jaxts/core";
 import { instantiate, isZero, mulDerivative, type Tangent, Zero } from "../zero.js";
 import { type JvpRule, type JvpTable, linearJvp, sumContributions, zeroJvp } from "./types.js";
 
@@ -40,7 +40,7 @@ type ElementwisePrim =
   | "integer_pow" | "neg" | "stop_gradient" | "sign" | "floor" | "ceil" | "round" | "is_finite" | "not"
   | "and" | "or" | "xor" | "shift_right_logical" | "shift_left" | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
   | "add" | "sub" | "mul" | "div" | "rem" | "pow" | "max" | "min" | "atan2" | "select_n" | "convert_element_type"
-;
+  | "real" | "imag" | "conj" | "complex" | "fft";
 
 export const elementwiseJvpRules: JvpTable<ElementwisePrim> = {
   exp: deriv("exp", (_x, y) => y),
@@ -59,8 +59,14 @@ export const elementwiseJvpRules: JvpTable<ElementwisePrim> = {
   logistic: deriv("logistic", (_x, y) => lax.mul(y, lax.sub(1, y))),
   sqrt: deriv("sqrt", (_x, y) => lax.div(0.5, y)),
   rsqrt: deriv("rsqrt", (x, y) => lax.mul(lax.div(y, x), -0.5)),
-  // As JAX: select(x >= 0, t, -t), so the derivative at 0 is 1 (not sign(0) = 0).
-  abs: ([x], [t]) => [[lax.abs(x!)], [lax.select(lax.ge(x!, 0), t as NDArray, lax.neg(t as NDArray))]],
+  // As JAX: select(x >= 0, t, -t), so the derivative at 0 is 1 (not sign(0) = 0). For a
+  // complex x, d|x| = real(t · conj(x) / |x|), with |x| = 0 replaced by 1 (so 0 there).
+  abs: ([x], [t]) => {
+    const y = lax.abs(x!);
+    if (!isComplex(x!.dtype)) return [[y], [lax.select(lax.ge(x!, 0), t as NDArray, lax.neg(t as NDArray))]];
+    const m = lax.convertElementType(replaceZero(y), x!.dtype);
+    return [[y], [lax.real(lax.mul(t as NDArray, lax.div(lax.conj(x!), m)))]];
+  },
   erf: deriv("erf", (x) => lax.mul(lax.exp(lax.neg(lax.square(x))), 2 / Math.sqrt(Math.PI))),
   erf_inv: deriv("erf_inv", (_x, y) => lax.mul(lax.exp(lax.square(y)), Math.sqrt(Math.PI) / 2)),
   square: deriv("square", (x) => lax.mul(x, 2)),
@@ -71,6 +77,11 @@ export const elementwiseJvpRules: JvpTable<ElementwisePrim> = {
     return [[out], [lax.mul(t as NDArray, d)]];
   },
   neg: linearJvp("neg"),
+  real: linearJvp("real"),
+  imag: linearJvp("imag"),
+  conj: linearJvp("conj"),
+  complex: linearJvp("complex"),
+  fft: linearJvp("fft"),
   stop_gradient: zeroJvp("stop_gradient"),
   sign: zeroJvp("sign"),
   floor: zeroJvp("floor"),
@@ -123,8 +134,10 @@ export const elementwiseJvpRules: JvpTable<ElementwisePrim> = {
   convert_element_type: ([x], [t0], params) => {
     const t = t0!;
     const out = bind1("convert_element_type", [x!], params);
-    const floatToFloat = isFloat(x!.dtype) && isFloat(params.new_dtype);
-    if (!floatToFloat || isZero(t)) return [[out], [new Zero(out.aval)]];
+    // linear between inexact dtypes (float ↔ complex included: the real part, or a zero
+    // imaginary part); integer and boolean sides carry no tangent
+    const inexact = isInexact(x!.dtype) && isInexact(params.new_dtype);
+    if (!inexact || isZero(t)) return [[out], [new Zero(out.aval)]];
     return [[out], [bind1("convert_element_type", [t], params)]];
   },
 };

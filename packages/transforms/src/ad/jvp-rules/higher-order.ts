@@ -1,6 +1,6 @@
 // JVP rules of the primitives that carry functions: custom rules, checkpoint, custom_lin
 // (pjit's is with the control-flow rules in control.ts: it too rewrites its jaxpr).
-import { bind, isFloat, type NDArray, NotDifferentiableError } from "@jaxts/core";
+import { bind, isInexact, type NDArray, NotDifferentiableError } from "@jaxts/core";
 import { checkpointJvp } from "../checkpoint.js";
 import { jvpFlat } from "../jvp.js";
 import { instantiate, isZero, Zero } from "../zero.js";
@@ -9,7 +9,7 @@ import type { JvpTable } from "./types.js";
 export const higherOrderJvpRules: JvpTable<"custom_jvp_call" | "custom_vjp_call" | "custom_lin" | "checkpoint"> = {
   custom_jvp_call: (primals, tangents, { jvp, num_consts }) => {
     const [outs, outTangents] = jvp(primals.slice(num_consts), tangents.slice(num_consts).map(instantiate));
-    return [outs, outTangents.map((t, i) => (isFloat(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
+    return [outs, outTangents.map((t, i) => (isInexact(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
   },
   custom_vjp_call: (primals, tangents, { fwd, bwd, num_consts }) => {
     if (tangents.slice(0, num_consts).some((t) => !isZero(t))) {
@@ -29,7 +29,7 @@ export const higherOrderJvpRules: JvpTable<"custom_jvp_call" | "custom_vjp_call"
       fwd: null,
       bwd: (r, cts) => bwd(r, cts).filter((_, i) => live[i]),
     });
-    return [outs, outTangents.map((t, i) => (isFloat(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
+    return [outs, outTangents.map((t, i) => (isInexact(outs[i]!.dtype) ? t : new Zero(outs[i]!.aval)))];
   },
   custom_lin: (primals, tangents, params) => {
     const { fwd, num_res } = params;

@@ -1,0 +1,47 @@
+// numpy's complex-number functions: real, imag, conj/conjugate, angle, iscomplexobj, as
+// jax.numpy defines them on real inputs too (real(x) = x, imag(x) = 0, conj(x) = x).
+import type { NDArray, Operand } from "../array.js";
+import { asArray } from "../creation.js";
+import { isComplex, isInexact } from "../dtype.js";
+import * as lax from "../lax/index.js";
+import { checkOptions } from "../options.js";
+import { toFloat } from "./promote.js";
+
+/** The real part (a real array is returned as it is). */
+export function real(x: Operand): NDArray {
+  const a = asArray(x, "real");
+  return isComplex(a.dtype) ? lax.real(a) : a;
+}
+
+/** The imaginary part (zeros of a real array's dtype). */
+export function imag(x: Operand): NDArray {
+  const a = asArray(x, "imag");
+  return isComplex(a.dtype) ? lax.imag(a) : lax.mul(a, 0);
+}
+
+/** The complex conjugate (a real array is returned as it is, as jnp.conjugate). */
+export function conjugate(x: Operand): NDArray {
+  const a = asArray(x, "conjugate");
+  return isComplex(a.dtype) ? lax.conj(a) : a;
+}
+export const conj = conjugate;
+
+/** angle(z, { deg }): the argument atan2(imag z, real z), in radians or degrees (real inputs: 0 or π). */
+export function angle(z: Operand, opts: { readonly deg?: boolean } = {}): NDArray {
+  checkOptions(opts, "angle", { deg: "boolean" });
+  const a = asArray(z, "angle");
+  const x = isInexact(a.dtype) ? a : toFloat(a, "angle");
+  const re = real(x);
+  const out = lax.atan2(imag(x), re);
+  return opts.deg === true ? lax.mul(out, 180 / Math.PI) : out;
+}
+
+/** Whether x has a complex dtype (by dtype, not by value, as numpy). */
+export function iscomplexobj(x: Operand): boolean {
+  return isComplex(asArray(x, "iscomplexobj").dtype);
+}
+
+/** Whether x has a real dtype. */
+export function isrealobj(x: Operand): boolean {
+  return !iscomplexobj(x);
+}
