@@ -3,7 +3,7 @@
 export { Trace, Tracer, bind, bind1, bindUnder, forwardTo, swapTrace, currentTrace, withTrace, checkNotLeaked, concretizationError } from "./trace/core.js";
 export { EvalTrace, evalTrace } from "./trace/eval-trace.js";
 export { JaxprTrace, JaxprTracer, traceToJaxpr, hoistConsts } from "./trace/jaxpr-trace.js";
-export { abstractEval, abstractEvalRules } from "./primitives/index.js";
+export { abstractEval, abstractEvalRules, complexPrims } from "./primitives/index.js";
 export type { PrimitiveName, PrimitiveParams, ParamsOf, NoParams, CustomJvpRule, CustomFwd, CustomBwd, CustomLinFwd, SavePolicy } from "./primitives/params.js";
 export { noParams } from "./primitives/params.js";
 export { higherOrderPrims, type HigherOrderPrim } from "./primitives/misc.js";

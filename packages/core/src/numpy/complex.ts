@@ -16,7 +16,8 @@ export function real(x: Operand): NDArray {
 /** The imaginary part (zeros of a real array's dtype). */
 export function imag(x: Operand): NDArray {
   const a = asArray(x, "imag");
-  return isComplex(a.dtype) ? lax.imag(a) : lax.mul(a, 0);
+  // (+0 everywhere: a·0 would give −0 for negative a, and angle(−2) would be −π)
+  return isComplex(a.dtype) ? lax.imag(a) : lax.broadcastInDim(lax.convertElementType(0, a.dtype, a.weakType), a.shape, []);
 }
 
 /** The complex conjugate (a real array is returned as it is, as jnp.conjugate). */

@@ -13,6 +13,7 @@ import { any, max, min, sum } from "./reductions.js";
 import { searchsorted } from "./searching.js";
 import { diff } from "./differences.js";
 import { ravel, reshape } from "./shape.js";
+import { realFloatOf } from "./promote.js";
 
 /** bincount(x, { weights, length, minlength }): how often each integer occurs (weighted);
  * `length` bins, by default max(x, minlength − 1) + 1 (which needs x's values: give `length`
@@ -42,8 +43,7 @@ export function histogram(
   opts: { readonly bins?: number | Operand; readonly range?: readonly [number, number]; readonly weights?: Operand; readonly density?: boolean } = {},
 ): [NDArray, NDArray] {
   checkOptions(opts, "histogram", { bins: "any", range: "any", weights: "any", density: "boolean" });
-  let x = ravel(asArray(a, "histogram"));
-  if (!isFloat(x.dtype)) x = lax.convertElementType(x, "float32");
+  const x = ravel(realFloatOf(a, "histogram"));
   let edges: NDArray;
   if (opts.bins === undefined || typeof opts.bins === "number") {
     const n = opts.bins ?? 10;
@@ -106,8 +106,7 @@ export function isin(element: Operand, testElements: Operand, opts: { readonly i
 /** trapezoid(y, { x, dx, axis }): the integral of y by the trapezoidal rule (samples at x, or dx apart). */
 export function trapezoid(y: Operand, opts: { readonly x?: Operand; readonly dx?: number; readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "trapezoid", { x: "any", dx: "number", axis: "integer" });
-  let a = asArray(y, "trapezoid");
-  if (!isFloat(a.dtype)) a = lax.convertElementType(a, "float32");
+  const a = realFloatOf(y, "trapezoid");
   const axis = normalizeAxis(opts.axis ?? -1, a.ndim, "trapezoid");
   const n = a.shape[axis]!;
   if (n < 2) return sum(multiply(a, 0), { axis });

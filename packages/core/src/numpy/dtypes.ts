@@ -1,7 +1,7 @@
 // Dtype queries as jax.numpy has them: iinfo, finfo, promoteTypes, canCast.
 import { NDArray } from "../array.js";
 import { defaultFloat } from "../config.js";
-import { checkDType, type DType, intRange, isFloat, isInteger, isUnsigned, itemSize, promoteTypes as promoteInfos } from "../dtype.js";
+import { checkDType, type DType, intRange, isComplex, isFloat, isInteger, isUnsigned, itemSize, promoteTypes as promoteInfos, realPartOf } from "../dtype.js";
 import { ArgumentError, DTypeError } from "../errors.js";
 import { describeValue } from "../shape.js";
 
@@ -70,7 +70,8 @@ const LAYOUT: { readonly [d: string]: readonly [number, number] } = {
 
 /** The machine limits of a float dtype, from its layout (mantissa and exponent bits). */
 export function finfo(dtype: DType | NDArray): FInfo {
-  const d = dtypeArg(dtype, "finfo");
+  // a complex dtype's finfo is its parts' (numpy's and JAX's)
+  const d = realPartOf(dtypeArg(dtype, "finfo"));
   const layout = LAYOUT[d];
   if (!isFloat(d) || layout === undefined) throw new DTypeError(`finfo: data type ${JSON.stringify(d)} is not a floating-point type`);
   const [nmant, nexp] = layout;
@@ -111,6 +112,9 @@ export function promoteTypes(a: DType | NDArray, b: DType | NDArray): DType {
 function safeCast(from: DType, to: DType): boolean {
   if (from === to || from === "bool") return true;
   if (to === "bool") return false;
+  // complex: only to a wider complex; into complex, as into its part dtype
+  if (isComplex(from)) return to === "complex128";
+  if (isComplex(to)) return safeCast(from, realPartOf(to));
   if (isFloat(from)) {
     if (!isFloat(to)) return false;
     if (to === "float64") return true;
@@ -126,8 +130,8 @@ function safeCast(from: DType, to: DType): boolean {
   return Math.max(-lo, hi) <= 2 ** exactBits;
 }
 
-/** numpy's kind order for "same_kind": bool < unsigned < signed < float. */
-const kindRank = (d: DType): number => (d === "bool" ? 0 : isUnsigned(d) ? 1 : isInteger(d) ? 2 : 3);
+/** numpy's kind order for "same_kind": bool < unsigned < signed < float < complex. */
+const kindRank = (d: DType): number => (d === "bool" ? 0 : isUnsigned(d) ? 1 : isInteger(d) ? 2 : isComplex(d) ? 4 : 3);
 
 export type Casting = "no" | "equiv" | "safe" | "same_kind" | "unsafe";
 const CASTINGS: readonly Casting[] = ["no", "equiv", "safe", "same_kind", "unsafe"];

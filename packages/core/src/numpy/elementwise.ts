@@ -1,7 +1,7 @@
 // Elementwise numpy functions: promotion and broadcasting, then one primitive each.
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
-import { isFloat } from "../dtype.js";
+import { isComplex, isFloat } from "../dtype.js";
 import { DTypeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { finfo } from "./dtypes.js";
@@ -52,7 +52,7 @@ export function power(x: Operand, y: Operand): NDArray {
   const e = concreteIntExponent(y);
   if (e !== undefined) {
     const a = asArray(x, "power");
-    const intBase = typeof x === "number" ? Number.isInteger(x) : !isFloat(a.dtype);
+    const intBase = typeof x === "number" ? Number.isInteger(x) : !isFloat(a.dtype) && !isComplex(a.dtype);
     if (e < 0 && intBase) {
       throw new DTypeError(`power: integers to negative integer powers are not allowed (base ${typeof x === "number" ? `the integer ${x}` : a.aval.str()}, exponent ${e}); use a float base`);
     }
@@ -119,6 +119,8 @@ export const isnan = (x: Operand): NDArray => {
 };
 export const isfinite = (x: Operand): NDArray => {
   const a = asArray(x, "isfinite");
+  // a complex number is finite when both its parts are
+  if (isComplex(a.dtype)) return lax.bitwiseAnd(lax.isFinite(lax.real(a)), lax.isFinite(lax.imag(a)));
   return isFloat(a.dtype) ? lax.isFinite(a) : lax.eq(a, a);
 };
 export const isinf = (x: Operand): NDArray => logicalAnd(logicalNot(isfinite(x)), logicalNot(isnan(x)));
@@ -146,6 +148,8 @@ export function clip(x: Operand, lo?: Operand | null, hi?: Operand | null): NDAr
 export function nanToNum(x: Operand, opts: { readonly copy?: boolean; readonly nan?: number; readonly posinf?: number; readonly neginf?: number } = {}): NDArray {
   checkOptions(opts, "nanToNum", { copy: "boolean", nan: "number", posinf: "number", neginf: "number" });
   const a = asArray(x, "nanToNum");
+  // complex: each part on its own, as numpy's
+  if (isComplex(a.dtype)) return lax.complex(nanToNum(lax.real(a), opts), nanToNum(lax.imag(a), opts));
   if (!isFloat(a.dtype)) return a;
   const big = finfo(a.dtype).max;
   const fill = (v: number) => lax.convertElementType(v, a.dtype, a.weakType);

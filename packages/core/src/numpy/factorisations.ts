@@ -8,8 +8,6 @@
 // small and medium matrices of models and tests, not for n in the thousands.
 import { type NamedTuple, namedTuple } from "./named-tuple.js";
 import type { NDArray, Operand } from "../array.js";
-import { asArray } from "../creation.js";
-import { isFloat } from "../dtype.js";
 import { ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -22,11 +20,9 @@ import { matmul } from "./linalg.js";
 import { prod, sum } from "./reductions.js";
 import { broadcastTo, expandDims, flip, reshape, squeeze } from "./shape.js";
 import { matrixTranspose } from "./linalg-namespace.js";
+import { realFloatOf } from "./promote.js";
 
-const floatOf = (x: Operand, where_: string): NDArray => {
-  const a = asArray(x, where_);
-  return isFloat(a.dtype) ? a : lax.convertElementType(a, "float32");
-};
+const floatOf = realFloatOf;
 
 function squareOf(x: Operand, where_: string): NDArray {
   const a = floatOf(x, where_);

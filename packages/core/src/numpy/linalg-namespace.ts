@@ -4,7 +4,6 @@
 // linalg-decompositions.ts), gathered into the `linalg` namespace object.
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
-import { isFloat } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -18,11 +17,9 @@ import { eigh, eigvalsh, lstsq, matrixRank, pinv, qr, spectralNorm, svd, svdvals
 import { promoteDTypes } from "./promote.js";
 import { max, min, sum } from "./reductions.js";
 import { moveaxis, reshape, transpose } from "./shape.js";
+import { realFloatOf } from "./promote.js";
 
-const floatOf = (x: Operand, where: string): NDArray => {
-  const a = asArray(x, where);
-  return isFloat(a.dtype) ? a : lax.convertElementType(a, "float32");
-};
+const floatOf = realFloatOf;
 
 export type VectorOrd = number;
 /** vectorNorm(x, { ord, axis, keepdims }): (Σ|x|^ord)^(1/ord) over `axis` (all axes by default); ord ±Infinity for the largest/smallest |x|, 0 for the count of non-zeros. */

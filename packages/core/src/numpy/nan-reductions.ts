@@ -8,12 +8,10 @@ import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { divide, isnan, logicalNot, multiply, sqrt, subtract, where } from "./elementwise.js";
 import { all, argmax, argmin, max, min, prod, sum, type SumOptions, type VarOptions } from "./reductions.js";
+import { realFloatOf } from "./promote.js";
 
 const REDUCE = { axis: "axes", keepdims: "boolean" } as const;
-const floatIn = (x: Operand, where_: string): NDArray => {
-  const a = asArray(x, where_);
-  return isFloat(a.dtype) ? a : lax.convertElementType(a, "float32");
-};
+const floatIn = realFloatOf;
 /** x with NaNs replaced by `fill` (integers and bools have none). */
 const filled = (a: NDArray, fill: number): NDArray => (isFloat(a.dtype) ? where(isnan(a), fill, a) : a);
 /** NaN where every element of the slice was NaN. */

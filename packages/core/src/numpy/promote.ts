@@ -4,8 +4,8 @@ import { NDArray, type Operand } from "../array.js";
 import { sameShape } from "../aval.js";
 import { defaultFloat } from "../config.js";
 import { asArray, scalar } from "../creation.js";
-import { type DType, isDType, isInexact, jsNumberDType, resultTypeOf, type TypeInfo } from "../dtype.js";
-import { ArgumentError } from "../errors.js";
+import { type DType, isComplex, isDType, isInexact, jsNumberDType, resultTypeOf, type TypeInfo } from "../dtype.js";
+import { ArgumentError, DTypeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes } from "../shape.js";
 
@@ -64,6 +64,15 @@ export function promoteArgs(where: string, xs: readonly Operand[], minDType?: "f
 export function toFloat(x: Operand, where: string): NDArray {
   const a = typeof x === "number" ? scalar(x, defaultFloat(), true) : asArray(x, where);
   return isInexact(a.dtype) ? a : lax.convertElementType(a, defaultFloat(), a.weakType);
+}
+
+/** A real float version of x for functions with no complex form here: integers and bools
+ * become float32 (these functions' rule), a complex x is a DTypeError naming `where` (never
+ * a cast that would drop its imaginary part). */
+export function realFloatOf(x: Operand, where: string): NDArray {
+  const a = asArray(x, where);
+  if (isComplex(a.dtype)) throw new DTypeError(`${where}: not supported for complex input (${a.aval.str()}); take np.real / np.imag / np.abs first`);
+  return isInexact(a.dtype) ? a : lax.convertElementType(a, "float32");
 }
 
 export const dtypeOf = (x: Operand): DType => typeInfo(x, "dtypeOf").dtype;

@@ -5,7 +5,7 @@
 import { bufferOf, ConcreteArray, type NDArray, type Operand } from "../array.js";
 import { ArgumentError } from "../errors.js";
 import { asArray } from "../creation.js";
-import { isFloat, valuesOf } from "../dtype.js";
+import { valuesOf } from "../dtype.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { normalizeAxis } from "../shape.js";
@@ -14,6 +14,7 @@ import { takeAlongAxis } from "./indexing.js";
 import { any, sum } from "./reductions.js";
 import { expandDims, moveaxis, ravel, reshape } from "./shape.js";
 import { sort } from "./sorting.js";
+import { realFloatOf } from "./promote.js";
 
 export type QuantileMethod = "linear" | "lower" | "higher" | "nearest" | "midpoint";
 export interface QuantileOptions {
@@ -25,8 +26,7 @@ export interface QuantileOptions {
 const SPEC = { axis: "integer", method: ["linear", "lower", "higher", "nearest", "midpoint"], keepdims: "boolean" } as const;
 
 function quantileOf(name: string, a: Operand, q: Operand, opts: QuantileOptions, ignoreNan: boolean): NDArray {
-  let x = asArray(a, name);
-  if (!isFloat(x.dtype)) x = lax.convertElementType(x, "float32");
+  let x = realFloatOf(a, name);
   const flat = opts.axis === undefined;
   const rank = x.ndim;
   if (flat) x = ravel(x);

@@ -1,7 +1,7 @@
 // Reductions with numpy's `axis` (number | number[] | null = all) and `keepdims`.
 import type { NDArray, Operand, ReduceOptions } from "../array.js";
 import { asArray } from "../creation.js";
-import { type DType, isFloat, isHalf } from "../dtype.js";
+import { type DType, isComplex, isFloat, isHalf } from "../dtype.js";
 import { ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions, type OptionSpec } from "../options.js";
@@ -117,7 +117,9 @@ function varianceOf(a: NDArray, opts: VarOptions | undefined): NDArray {
   const axes = normalizeAxes(opts?.axis, a.ndim, "var");
   const centered = lax.sub(a, broadcastBack(mean(a, { axis: axes, keepdims: true }), a.shape));
   const n = count(a.shape, axes) - (opts?.ddof ?? 0);
-  return lax.div(sum(lax.square(centered), { axis: axes, keepdims: opts?.keepdims ?? false }), n);
+  // |x − mean|², real for complex x (numpy's var of complex values is real)
+  const sq = isComplex(a.dtype) ? lax.add(lax.square(lax.real(centered)), lax.square(lax.imag(centered))) : lax.square(centered);
+  return lax.div(sum(sq, { axis: axes, keepdims: opts?.keepdims ?? false }), n);
 }
 export const std = (x: Operand, opts?: VarOptions): NDArray => {
   checkOptions(opts, "std", VAR);

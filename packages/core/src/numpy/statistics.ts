@@ -1,7 +1,5 @@
 // numpy's weighted statistics: average, cov, corrcoef.
 import type { NDArray, Operand } from "../array.js";
-import { asArray } from "../creation.js";
-import { isFloat } from "../dtype.js";
 import { ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -11,11 +9,9 @@ import { matmul } from "./linalg.js";
 import { mean, sum } from "./reductions.js";
 import { broadcastTo, concatenate, reshape, squeeze, transpose } from "./shape.js";
 import { diagonal } from "./construction.js";
+import { realFloatOf } from "./promote.js";
 
-const asFloat = (x: Operand, where: string): NDArray => {
-  const a = asArray(x, where);
-  return isFloat(a.dtype) ? a : lax.convertElementType(a, "float32");
-};
+const asFloat = realFloatOf;
 
 export interface AverageOptions {
   readonly axis?: number | readonly number[];

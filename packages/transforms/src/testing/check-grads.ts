@@ -1,6 +1,8 @@
 // checkGrads: compare forward- and reverse-mode derivatives of f with central finite
 // differences in float64 along random directions, at orders 1 to 3 (as jax.test_util).
-import { ArgumentError, array, checkOptions, flattenArgs, isFloat, JaxtsError, lax, NDArray, np, tree } from "@jaxts/core";
+// Complex arguments get random complex directions (so the differences run along real and
+// imaginary directions at once), and complex values are compared part by part in complex128.
+import { ArgumentError, array, checkOptions, flattenArgs, isComplex, isInexact, JaxtsError, lax, NDArray, np, tree } from "@jaxts/core";
 
 const isArr = (x: unknown): x is NDArray => x instanceof NDArray;
 import { jvp, vjp } from "../ad/api.js";
@@ -33,11 +35,16 @@ function normals(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(uniform() + 1e-300)) * Math.cos(2 * Math.PI * uniform());
 }
 
-const f64 = (x: NDArray): NDArray => (isFloat(x.dtype) && x.dtype !== "float64" ? lax.convertElementType(x, "float64") : x);
+const f64 = (x: NDArray): NDArray =>
+  x.dtype === "complex64" ? lax.convertElementType(x, "complex128") : isInexact(x.dtype) && !isComplex(x.dtype) && x.dtype !== "float64" ? lax.convertElementType(x, "float64") : x;
 const toFloat64Tree = (t: unknown): unknown => tree.map((l) => (typeof l === "number" ? array(l, { dtype: "float64" }) : isArr(l) ? f64(l) : l), t);
 
 function randomLike(x: NDArray, rnd: () => number): NDArray {
-  if (!isFloat(x.dtype)) return np.zerosLike(x);
+  if (!isInexact(x.dtype)) return np.zerosLike(x);
+  if (isComplex(x.dtype)) {
+    const zs = Array.from({ length: x.size }, () => ({ re: rnd(), im: rnd() }));
+    return array(zs, { dtype: x.dtype }).reshape(x.shape);
+  }
   const data = new Float64Array(x.size);
   for (let i = 0; i < data.length; i++) data[i] = rnd();
   // In x's own dtype: a float64 cotangent for a float32 output is an error, as in JAX.
@@ -48,10 +55,17 @@ function leavesOf(t: unknown): NDArray[] {
   return flattenArgs([t], "checkGrads")[0];
 }
 
+/**
+ * Re Σ a·b over the leaves, with no conjugation: JAX's vjp is the linear transpose, so for
+ * complex values ⟨vjp(ct), t⟩ = ⟨ct, jvp(t)⟩ holds for this bilinear form's real part (the
+ * real inner product of the conjugates; for real values it is the plain dot product).
+ */
 function vdot(a: readonly NDArray[], b: readonly NDArray[]): number {
   let s = 0;
   a.forEach((x, i) => {
-    if (x.size) s += np.sum(np.multiply(f64(x), f64(b[i]!))).item() as number;
+    if (!x.size) return;
+    const v = np.sum(np.multiply(f64(x), f64(b[i]!))).item();
+    s += typeof v === "object" ? v.re : Number(v);
   });
   return s;
 }
@@ -114,7 +128,7 @@ function numericalJvp(f: AnyFn, args: readonly unknown[], t: readonly unknown[],
 }
 
 function defaultTolerance(outs: readonly NDArray[]): Tolerance {
-  const lowPrecision = outs.some((o) => o.dtype === "float32");
+  const lowPrecision = outs.some((o) => o.dtype === "float32" || o.dtype === "complex64");
   return lowPrecision ? { atol: 2e-3, rtol: 2e-3 } : { atol: 1e-5, rtol: 1e-5 };
 }
 
@@ -130,7 +144,7 @@ function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: Che
   const tol0 = defaultTolerance(outLeaves);
   const tol = { atol: opts.atol ?? tol0.atol, rtol: opts.rtol ?? tol0.rtol };
   args.forEach((arg, i) => {
-    if (!leavesOf(arg).some((l) => isFloat(l.dtype))) return;
+    if (!leavesOf(arg).some((l) => isInexact(l.dtype))) return;
     // Perturb one argument at a time so a failure names it.
     const t = args.map((a, k) => tree.map((l: unknown) => (isArr(l) ? (k === i ? randomLike(l, rnd) : np.zerosLike(l)) : l), a));
     const numeric = numericalJvp(f, args, t, eps);
