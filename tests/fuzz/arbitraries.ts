@@ -5,7 +5,7 @@
 import { array, type DType, type NDArray, np } from "@jaxts/core";
 import fc from "fast-check";
 
-export const DTYPES: readonly DType[] = ["bool", "int32", "float32", "float64"];
+export const DTYPES: readonly DType[] = ["bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64"];
 
 /** Numbers where arithmetic, casting and indexing tend to break. */
 export const EDGE_NUMBERS: readonly number[] = [
@@ -27,17 +27,19 @@ const SHAPES: readonly (readonly number[])[] = [[], [], [0], [1], [3], [3], [2, 
 /** Typed arrays are used (not nested lists) so the generator does not depend on casting rules. */
 function makeArray(dtype: DType, shape: readonly number[], pick: number): NDArray {
   const size = shape.reduce((a, b) => a * b, 1);
-  const values = dtype === "bool" ? [0, 1] : dtype === "int32" ? INT_VALUES : FLOAT_VALUES;
+  const isInt = dtype === "int32" || dtype === "int16" || dtype === "int8" || dtype === "uint32" || dtype === "uint8";
+  const values = dtype === "bool" ? [0, 1] : isInt ? INT_VALUES : FLOAT_VALUES;
   const at = (i: number): number => values[(pick + i * 5) % values.length]!;
+  // Integers of other widths wrap from int32 values; halves round from float64 ones.
   const data =
     dtype === "bool"
       ? Uint8Array.from({ length: size }, (_, i) => at(i))
-      : dtype === "int32"
+      : isInt
         ? Int32Array.from({ length: size }, (_, i) => at(i))
         : dtype === "float32"
           ? Float32Array.from({ length: size }, (_, i) => at(i))
           : Float64Array.from({ length: size }, (_, i) => at(i));
-  return np.reshape(array(data), [...shape]);
+  return np.reshape(array(data, { dtype }), [...shape]);
 }
 
 /** Concrete NDArrays of every dtype, mostly finite, sometimes with NaN/±Infinity. */
@@ -174,7 +176,7 @@ export const axisArb: fc.Arbitrary<unknown> = fc.oneof(
 
 export const dtypeArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...DTYPES) },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>("float16", "int64", "complex64", "", "Float32", "f32", "int", "toString", "__proto__") },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>("float8", "int64", "complex64", "", "Float32", "f32", "int", "toString", "__proto__") },
   { weight: 1, arbitrary: junkArb },
 );
 

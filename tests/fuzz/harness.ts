@@ -118,7 +118,7 @@ function malformedArray(x: unknown, depth: number): string | undefined {
   }
   return undefined;
 }
-const DTYPE_NAMES: readonly string[] = ["bool", "int32", "float32", "float64"];
+const DTYPE_NAMES: readonly string[] = ["bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64"];
 
 // ---------- global state ----------
 

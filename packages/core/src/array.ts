@@ -2,7 +2,8 @@
 // typed array that is never handed out; tracers (trace/) are NDArrays too, so
 // `x instanceof NDArray` holds inside transformed functions.
 import type { ShapedArray } from "./aval.js";
-import type { DType, TypedArray } from "./dtype.js";
+import { type DType, elementOf, isFloat, isHalf, type TypedArray, valuesOf } from "./dtype.js";
+import { decodeHalves } from "./half.js";
 import { ArgumentError, JaxtsError } from "./errors.js";
 import { alignDecimals, formatElement, formatScalar } from "./format.js";
 import { sizeOf } from "./shape.js";
@@ -90,7 +91,7 @@ export abstract class NDArray {
     if (c.size !== 1) {
       throw new ArgumentError(`item(): only arrays of size 1 convert to a scalar, got shape [${c.shape.join(", ")}]`);
     }
-    const v = bufferOf(c)[0]!;
+    const v = elementOf(bufferOf(c), c.dtype, 0);
     return c.dtype === "bool" ? v !== 0 : v;
   }
   /**
@@ -113,12 +114,19 @@ export abstract class NDArray {
   valueOf(): number | boolean {
     return jsScalarOf(this, "valueOf()");
   }
+  /** A copy of the elements. float16 and bfloat16 come back as a Float32Array of their
+   * values (exact: every half is a float32), since JS has no 16-bit float array. */
   toTypedArray(): TypedArray {
-    return bufferOf(this.concrete("toTypedArray()")).slice();
+    const c = this.concrete("toTypedArray()");
+    const data = bufferOf(c);
+    if (!isHalf(c.dtype)) return data.slice();
+    const out = new Float32Array(data.length);
+    decodeHalves(c.dtype, data as Uint16Array, out);
+    return out;
   }
   toArray(): NestedArray {
     const c = this.concrete("toArray()");
-    const data = bufferOf(c);
+    const data = isHalf(c.dtype) ? this.toTypedArray() : bufferOf(c);
     const isBool = c.dtype === "bool";
     let pos = 0;
     const build = (dim: number): NestedArray => {
@@ -234,7 +242,7 @@ function jsScalarOf(x: NDArray, what: string): number | boolean {
         "compare elementwise with x.gt(y) / np.greater and reduce with np.any / np.all, or use x.item() on one element",
     );
   }
-  const v = bufferOf(c)[0]!;
+  const v = elementOf(bufferOf(c), c.dtype, 0);
   return c.dtype === "bool" ? v !== 0 : v;
 }
 
@@ -270,10 +278,10 @@ export class ConcreteArray extends NDArray {
 
 /** numpy-like text: `[[1. 2.]\n [3. 4.]]`; a 0-d array prints as its scalar, an empty one as `[]`. */
 export function formatArray(a: ConcreteArray): string {
-  if (a.shape.length === 0) return formatScalar(bufferOf(a)[0]!, a.dtype);
+  if (a.shape.length === 0) return formatScalar(elementOf(bufferOf(a), a.dtype, 0), a.dtype);
   if (a.size === 0) return "[]";
-  const cells = Array.from(bufferOf(a), (v) => formatElement(v, a.dtype));
-  const strs = a.dtype === "float32" || a.dtype === "float64" ? alignDecimals(cells) : cells;
+  const cells = valuesOf(bufferOf(a), a.dtype).map((v) => formatElement(v, a.dtype));
+  const strs = isFloat(a.dtype) ? alignDecimals(cells) : cells;
   const width = Math.max(0, ...strs.map((s) => s.length));
   let pos = 0;
   const build = (dim: number, indent: string): string => {

@@ -3,19 +3,19 @@
 import { bufferOf, ConcreteArray, NDArray, type NestedArray } from "./array.js";
 import { ShapedArray } from "./aval.js";
 import { defaultFloat } from "./config.js";
-import { allocate, castLiteral, castScalar, checkDType, type DType, dtypeOfTypedArray, jsNumberDType, type TypedArray } from "./dtype.js";
+import { allocate, castFrom, castLiteral, checkDType, type DType, dtypeOfTypedArray, elementOf, jsNumberDType, toStorage, type TypedArray } from "./dtype.js";
 import { ArgumentError, ShapeError } from "./errors.js";
 import { checkOptions } from "./options.js";
 import { describeValue } from "./shape.js";
 
-/** A rank-0 array from a JS literal; a number that does not fit an int32 dtype is an
+/** A rank-0 array from a JS literal; a number that does not fit an integer dtype is an
  * OverflowError (as JAX's for a Python int), a fraction truncates. */
 export function scalar(v: number | boolean, dtype?: DType, weakType = false, where = "scalar"): ConcreteArray {
   if (typeof v !== "number" && typeof v !== "boolean") throw new ArgumentError(`${where}: expected a number or a boolean, got ${describe(v)}`);
   if (typeof weakType !== "boolean") throw new ArgumentError(`${where}: weakType must be a boolean, got ${describe(weakType)}`);
   const d = dtype === undefined ? (typeof v === "boolean" ? "bool" : defaultFloat()) : checkDType(dtype, where);
   const data = allocate(d, 1);
-  data[0] = castLiteral(v, d, where);
+  data[0] = toStorage(castLiteral(v, d, where), d);
   return new ConcreteArray(new ShapedArray([], d, weakType), data);
 }
 
@@ -39,7 +39,10 @@ export function asArray(x: unknown, where: string): NDArray {
 export type ArrayData = NestedArray | TypedArray | NDArray;
 
 function isTypedArray(x: unknown): x is TypedArray {
-  return x instanceof Float32Array || x instanceof Float64Array || x instanceof Int32Array || x instanceof Uint8Array;
+  return (
+    x instanceof Float32Array || x instanceof Float64Array || x instanceof Int32Array || x instanceof Uint8Array ||
+    x instanceof Int8Array || x instanceof Int16Array || x instanceof Uint16Array || x instanceof Uint32Array
+  );
 }
 
 /** Deeper nested lists than this are an error rather than a stack overflow (no real array has this rank). */
@@ -83,13 +86,16 @@ export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): N
     if (dtype === undefined || dtype === data.dtype) return data;
     const c = data.concrete("array(x, { dtype })");
     const out = allocate(dtype, c.size);
-    for (let i = 0; i < c.size; i++) out[i] = castScalar(bufferOf(c)[i]!, dtype);
+    const src = bufferOf(c);
+    for (let i = 0; i < c.size; i++) out[i] = toStorage(castFrom(elementOf(src, c.dtype, i), c.dtype, dtype), dtype);
     return new ConcreteArray(new ShapedArray(c.shape, dtype), out);
   }
   if (isTypedArray(data)) {
-    const d = dtype ?? dtypeOfTypedArray(data);
+    // A typed array holds values (a Uint16Array too: not half bit patterns).
+    const from = dtypeOfTypedArray(data);
+    const d = dtype ?? from;
     const out = allocate(d, data.length);
-    for (let i = 0; i < data.length; i++) out[i] = castScalar(data[i]!, d);
+    for (let i = 0; i < data.length; i++) out[i] = toStorage(castFrom(data[i]!, from, d), d);
     return new ConcreteArray(new ShapedArray([data.length], d), out);
   }
   if (data === null || data === undefined || (typeof data !== "object" && typeof data !== "number" && typeof data !== "boolean")) {
@@ -105,6 +111,6 @@ export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): N
   collect(data);
   const out = allocate(d, flat.length);
   // JS numbers are literals: one that does not fit int32 is an OverflowError, not wrapped.
-  for (let i = 0; i < flat.length; i++) out[i] = castLiteral(flat[i]!, d, "array");
+  for (let i = 0; i < flat.length; i++) out[i] = toStorage(castLiteral(flat[i]!, d, "array"), d);
   return new ConcreteArray(new ShapedArray(shape, d), out);
 }

@@ -1,11 +1,13 @@
 // DTypes, their typed-array storage, and JAX's type promotion with weak types.
 import { ArgumentError, DTypeError, OverflowError, ShapeError } from "./errors.js";
+import { bfloat16Bits, bfloat16Value, float16Bits, float16Value } from "./half.js";
 import { describeValue } from "./shape.js";
 
-export type DType = "float32" | "float64" | "int32" | "bool";
-export const DTYPES: readonly DType[] = ["bool", "int32", "float32", "float64"];
+export type DType = "bool" | "int8" | "int16" | "int32" | "uint8" | "uint32" | "float16" | "bfloat16" | "float32" | "float64";
+export const DTYPES: readonly DType[] = ["bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64"];
 
-export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+/** Storage: bool and uint8 are Uint8Arrays; float16 and bfloat16 are Uint16Arrays of bit patterns. */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
 
 export function isDType(x: unknown): x is DType {
   return typeof x === "string" && (DTYPES as readonly string[]).includes(x);
@@ -19,25 +21,60 @@ export function checkDType(x: unknown, where: string): DType {
   return x;
 }
 
-export const isFloat = (d: DType): boolean => d === "float32" || d === "float64";
-export const isInteger = (d: DType): boolean => d === "int32";
+export const isFloat = (d: DType): boolean => d === "float32" || d === "float64" || d === "float16" || d === "bfloat16";
+/** The 16-bit floats: stored as bit patterns, computed in float32. */
+export const isHalf = (d: DType): d is "float16" | "bfloat16" => d === "float16" || d === "bfloat16";
+export const isInteger = (d: DType): boolean => d === "int32" || d === "int8" || d === "int16" || d === "uint8" || d === "uint32";
+export const isUnsigned = (d: DType): boolean => d === "uint8" || d === "uint32";
+/** The dtypes every backend and the compiled jit program implement natively; the others run
+ * on the js backend's kernels (see backend/js/index.ts). */
+export const isCoreDType = (d: DType): boolean => d === "float32" || d === "float64" || d === "int32" || d === "bool";
 
-/** The short names of JAX's printed avals: f32, f64, i32, bool. */
+/** The short names of JAX's printed avals: f32, bf16, u8, i16, bool. */
 export function shortName(d: DType): string {
   switch (d) {
     case "float32":
       return "f32";
     case "float64":
       return "f64";
+    case "float16":
+      return "f16";
+    case "bfloat16":
+      return "bf16";
+    case "int8":
+      return "i8";
+    case "int16":
+      return "i16";
     case "int32":
       return "i32";
+    case "uint8":
+      return "u8";
+    case "uint32":
+      return "u32";
     case "bool":
       return "bool";
   }
 }
 
 /** Bytes per element of each dtype's storage. */
-export const itemSize = (d: DType): number => (d === "float64" ? 8 : d === "bool" ? 1 : 4);
+export function itemSize(d: DType): number {
+  switch (d) {
+    case "float64":
+      return 8;
+    case "float32":
+    case "int32":
+    case "uint32":
+      return 4;
+    case "float16":
+    case "bfloat16":
+    case "int16":
+      return 2;
+    case "int8":
+    case "uint8":
+    case "bool":
+      return 1;
+  }
+}
 
 /** The most elements one array may hold: int32 indices must reach every element, and
  * typed arrays beyond this are refused or fail to allocate on common engines. */
@@ -96,16 +133,7 @@ export function allocate(d: DType, size: number): TypedArray {
   const bytes = size * itemSize(d);
   if (bytes > ON_HEAP_BYTES && bytes <= POOLED_BYTES) return pooled(d, size, bytes);
   try {
-    switch (d) {
-      case "float32":
-        return new Float32Array(size);
-      case "float64":
-        return new Float64Array(size);
-      case "int32":
-        return new Int32Array(size);
-      case "bool":
-        return new Uint8Array(size);
-    }
+    return typedArrayOf(d, size);
   } catch (e) {
     if (e instanceof RangeError) throw new ShapeError(`allocate: could not allocate ${formatBytes(size * itemSize(d))} (${size} elements of ${d}): ${e.message}`);
     throw e;
@@ -137,6 +165,29 @@ function pooled(d: DType, size: number, bytes: number): TypedArray {
   return typedView(d, slab, at, size);
 }
 
+function typedArrayOf(d: DType, size: number): TypedArray {
+  switch (d) {
+    case "float32":
+      return new Float32Array(size);
+    case "float64":
+      return new Float64Array(size);
+    case "int32":
+      return new Int32Array(size);
+    case "int16":
+      return new Int16Array(size);
+    case "int8":
+      return new Int8Array(size);
+    case "uint32":
+      return new Uint32Array(size);
+    case "uint8":
+    case "bool":
+      return new Uint8Array(size);
+    case "float16":
+    case "bfloat16":
+      return new Uint16Array(size);
+  }
+}
+
 /** A typed array of dtype `d` over `length` elements of `buffer` from byte `at`. */
 export function typedView(d: DType, buffer: ArrayBufferLike, at: number, length: number): TypedArray {
   switch (d) {
@@ -146,20 +197,71 @@ export function typedView(d: DType, buffer: ArrayBufferLike, at: number, length:
       return new Float64Array(buffer, at, length);
     case "int32":
       return new Int32Array(buffer, at, length);
+    case "int16":
+      return new Int16Array(buffer, at, length);
+    case "int8":
+      return new Int8Array(buffer, at, length);
+    case "uint32":
+      return new Uint32Array(buffer, at, length);
+    case "uint8":
     case "bool":
       return new Uint8Array(buffer, at, length);
+    case "float16":
+    case "bfloat16":
+      return new Uint16Array(buffer, at, length);
   }
 }
 
+/** The dtype a typed array's values take when it becomes an array. A Uint8Array is bool (as
+ * before uint8 existed); a Uint16Array holds values, which no 16-bit dtype here stores as
+ * such, so it becomes int32 (pass `{ dtype: "float16" }` to read values as halves). */
 export function dtypeOfTypedArray(a: TypedArray): DType {
   if (a instanceof Float32Array) return "float32";
   if (a instanceof Float64Array) return "float64";
-  if (a instanceof Int32Array) return "int32";
+  if (a instanceof Int32Array || a instanceof Uint16Array) return "int32";
+  if (a instanceof Int16Array) return "int16";
+  if (a instanceof Int8Array) return "int8";
+  if (a instanceof Uint32Array) return "uint32";
   return "bool";
+}
+
+/** Element `i` of a buffer of dtype `d` as a JS number (halves decoded from their bits). */
+export function elementOf(buffer: TypedArray, d: DType, i: number): number {
+  const v = buffer[i]!;
+  if (d === "float16") return float16Value(v);
+  if (d === "bfloat16") return bfloat16Value(v);
+  return v;
+}
+
+/** Every element of a buffer of dtype `d` as JS numbers (halves decoded). */
+export function valuesOf(buffer: TypedArray, d: DType): number[] {
+  const out = new Array<number>(buffer.length);
+  for (let i = 0; i < buffer.length; i++) out[i] = elementOf(buffer, d, i);
+  return out;
 }
 
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
+
+/** The value range of an integer dtype (bool as 0..1). */
+export function intRange(d: DType): readonly [number, number] {
+  switch (d) {
+    case "int8":
+      return [-128, 127];
+    case "int16":
+      return [-32768, 32767];
+    case "int32":
+      return [INT32_MIN, INT32_MAX];
+    case "uint8":
+      return [0, 255];
+    case "uint32":
+      return [0, 4294967295];
+    case "bool":
+      return [0, 1];
+    default:
+      throw new DTypeError(`intRange: ${d} is not an integer dtype`);
+  }
+}
 
 /** Float -> int32 as XLA's convert_element_type: truncate toward zero, saturate at the
  * int32 range (±Infinity included), NaN -> 0. Never wraps modulo 2^32. */
@@ -170,8 +272,35 @@ export function floatToInt32(n: number): number {
   return Math.trunc(n);
 }
 
-/** Store a JS number the way the dtype would (astype semantics): rounding, saturating
- * float -> int casts (see floatToInt32), truthiness. */
+/** Float -> any integer dtype as XLA on CPU converts: truncate toward zero, saturate at the
+ * target's range (so -1.0 -> uint8 is 0 and 300.0 is 255; numpy would wrap), NaN -> 0. */
+export function floatToInt(n: number, d: DType): number {
+  if (Number.isNaN(n)) return 0;
+  const [lo, hi] = intRange(d);
+  if (n >= hi) return hi;
+  if (n <= lo) return lo;
+  return Math.trunc(n);
+}
+
+/** An integer value wrapped into integer dtype `d` (two's complement truncation, as a
+ * typed-array store does; the int -> int cast). */
+export function wrapInt(n: number, d: DType): number {
+  switch (d) {
+    case "int8":
+      return (n << 24) >> 24;
+    case "int16":
+      return (n << 16) >> 16;
+    case "uint8":
+      return n & 0xff;
+    case "uint32":
+      return n >>> 0;
+    default:
+      return n | 0;
+  }
+}
+
+/** Store a JS number the way the dtype would (astype semantics): rounding (halves to nearest
+ * even), saturating float -> int casts (see floatToInt), truthiness. */
 export function castScalar(v: number | boolean, d: DType): number {
   const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
   switch (d) {
@@ -179,55 +308,154 @@ export function castScalar(v: number | boolean, d: DType): number {
       return Math.fround(n);
     case "float64":
       return n;
+    case "float16":
+      return float16Value(float16Bits(n));
+    case "bfloat16":
+      return bfloat16Value(bfloat16Bits(n));
+    case "int8":
+    case "int16":
     case "int32":
-      return floatToInt32(n);
+    case "uint8":
+    case "uint32":
+      return floatToInt(n, d);
     case "bool":
       return n !== 0 ? 1 : 0;
   }
 }
 
+/** What a buffer of dtype `d` stores for a value already of dtype `d`: a half's bit pattern,
+ * else the value itself. */
+export function toStorage(n: number, d: DType): number {
+  if (d === "float16") return float16Bits(n);
+  if (d === "bfloat16") return bfloat16Bits(n);
+  return n;
+}
+
+/** What a buffer of dtype `d` stores for the value `v` (castScalar, then a half's bits). */
+export const storedScalar = (v: number | boolean, d: DType): number => toStorage(castScalar(v, d), d);
+
+/** A value of dtype `from` cast to `to` as convert_element_type casts: an integer (or bool)
+ * into an integer type wraps (two's complement), anything else as castScalar. */
+export function castFrom(v: number, from: DType, to: DType): number {
+  if (isInteger(to) && (isInteger(from) || from === "bool")) return wrapInt(v, to);
+  return castScalar(v, to);
+}
+
 /** Store a JS literal (a number written by the user, not an array being cast) in a dtype:
- * as castScalar, except that a number outside int32's range, or NaN, is an OverflowError,
- * as JAX raises for a Python int that does not fit. A fraction truncates (numpy's cast). */
+ * as castScalar, except that a number outside an integer dtype's range, or NaN, is an
+ * OverflowError, as JAX raises for a Python int that does not fit. A fraction truncates
+ * (numpy's cast). */
 export function castLiteral(v: number | boolean, d: DType, where: string): number {
-  if (d === "int32" && typeof v === "number" && !(v > INT32_MIN - 1 && v < INT32_MAX + 1)) {
-    throw new OverflowError(`${where}: the number ${v} does not fit in int32 (range [${INT32_MIN}, ${INT32_MAX}])`);
+  if (isInteger(d) && typeof v === "number") {
+    const [lo, hi] = intRange(d);
+    if (!(v > lo - 1 && v < hi + 1)) throw new OverflowError(`${where}: the number ${v} does not fit in ${d} (range [${lo}, ${hi}])`);
   }
   return castScalar(v, d);
 }
 
-// Promotion lattice: bool < int32 < float32 < float64, plus weak types. A weak
-// value (from a JS number) takes the other operand's dtype unless it belongs to a
-// higher kind (a fractional number meeting an integer array), as in JAX.
-const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
-const kind = (d: DType): number => (d === "bool" ? 0 : d === "int32" ? 1 : 2);
+// Promotion: JAX's lattice (jax/_src/dtypes.py, the non-strict lattice with x64 disabled for
+// integers, since there are no 64-bit integers here; float64 is kept). Weak values (JS
+// numbers, and arrays made from them) enter as the weak nodes `int*` and `float*`, so they
+// take a strong operand's dtype unless they belong to a higher kind (a fraction meeting an
+// integer array). uint16, uint64 and int64 are lattice nodes only: no join of two of our
+// dtypes lands on them.
+type Node = DType | "int*" | "float*" | "uint16" | "uint64" | "int64";
+
+const LATTICE: { readonly [N in Node]: readonly Node[] } = {
+  bool: ["int*"],
+  "int*": ["uint8", "int8"],
+  uint8: ["int16", "uint16"],
+  uint16: ["int32", "uint32"],
+  // With x64 off JAX promotes uint32 with a signed int to int32 (not int64).
+  uint32: ["int32", "uint64"],
+  uint64: ["float*"],
+  int8: ["int16"],
+  int16: ["int32"],
+  int32: ["int64"],
+  int64: ["float*"],
+  "float*": ["bfloat16", "float16"],
+  bfloat16: ["float32"],
+  float16: ["float32"],
+  float32: ["float64"],
+  float64: [],
+};
+
+/** Every node's upper set (itself and everything above it). */
+const UPPER: ReadonlyMap<Node, ReadonlySet<Node>> = (() => {
+  const m = new Map<Node, Set<Node>>();
+  const up = (n: Node): Set<Node> => {
+    let s = m.get(n);
+    if (s === undefined) {
+      s = new Set<Node>([n]);
+      for (const p of LATTICE[n]) for (const q of up(p)) s.add(q);
+      m.set(n, s);
+    }
+    return s;
+  };
+  for (const n of Object.keys(LATTICE) as Node[]) up(n);
+  return m;
+})();
+
+/** The least upper bound of `nodes` in the lattice. */
+function join(nodes: readonly Node[]): Node {
+  let common: Node[] = [...UPPER.get(nodes[0]!)!];
+  for (const n of nodes.slice(1)) {
+    const u = UPPER.get(n)!;
+    common = common.filter((c) => u.has(c));
+  }
+  const least = common.filter((c) => common.every((d) => UPPER.get(c)!.has(d)));
+  if (least.length !== 1) throw new DTypeError(`internal: no unique join of ${nodes.join(", ")}`);
+  return least[0]!;
+}
 
 export interface TypeInfo {
   readonly dtype: DType;
   readonly weakType: boolean;
 }
 
-/** The join of two types. `_defaultFloat` is kept for callers; weak floats already carry theirs. */
-export function promoteTypes(a: TypeInfo, b: TypeInfo, _defaultFloat?: DType): TypeInfo {
-  for (const t of [a, b]) {
-    if (typeof t !== "object" || t === null || !isDType(t.dtype) || typeof t.weakType !== "boolean") {
-      throw new DTypeError(`promoteTypes: expected { dtype, weakType } (a dtype name and a boolean), got ${describeValue(t)}`);
-    }
+function checkTypeInfo(t: unknown): TypeInfo {
+  const o = t as { dtype?: unknown; weakType?: unknown } | null;
+  if (typeof t !== "object" || o === null || !isDType(o.dtype) || typeof o.weakType !== "boolean") {
+    throw new DTypeError(`promoteTypes: expected { dtype, weakType } (a dtype name and a boolean), got ${describeValue(t)}`);
   }
-  if (a.weakType === b.weakType) {
-    const d = rank[a.dtype] >= rank[b.dtype] ? a.dtype : b.dtype;
-    return { dtype: d, weakType: a.weakType };
-  }
-  const [weak, strong] = a.weakType ? [a, b] : [b, a];
-  if (kind(weak.dtype) <= kind(strong.dtype)) return { dtype: strong.dtype, weakType: false };
-  // The weak value already carries its dtype (JS numbers get the default float when they
-  // are made arrays); keeping it makes promotion associative, and never narrows a weak float64.
-  return { dtype: weak.dtype, weakType: true };
+  return t as TypeInfo;
 }
 
+/** A value's lattice node: a weak value by its kind (any weak integer is int*, any weak float
+ * float*); bool is never weak. */
+const nodeOf = (t: TypeInfo): Node => (!t.weakType || t.dtype === "bool" ? t.dtype : isFloat(t.dtype) ? "float*" : "int*");
+
+/**
+ * The result type of operands of these types, as JAX's `result_type`: the join of their
+ * lattice nodes. A weak result (the join is int* or float*) is int32, or a float: the widest
+ * weak float32/float64 among the operands (a JS number already carries the default float
+ * when it is made an array, so this keeps promotion associative and never narrows a weak
+ * float64), else `defaultFloat`. Operands all weak stay weak.
+ */
 export function resultTypeOf(infos: readonly TypeInfo[], defaultFloat: DType): TypeInfo {
   if (infos.length === 0) throw new DTypeError("resultType: no operands");
-  return infos.reduce((acc, t) => promoteTypes(acc, t, defaultFloat));
+  for (const t of infos) checkTypeInfo(t);
+  const first = infos[0]!;
+  if (infos.every((t) => t.dtype === first.dtype && t.weakType === first.weakType)) {
+    if (!first.weakType || first.dtype === "int32" || first.dtype === "float32" || first.dtype === "float64") return { dtype: first.dtype, weakType: first.dtype !== "bool" && first.weakType };
+  }
+  const top = join(infos.map(nodeOf));
+  if (top === "int*") return { dtype: "int32", weakType: true };
+  if (top === "float*") {
+    let d: DType | undefined;
+    for (const t of infos) {
+      if (!t.weakType || (t.dtype !== "float32" && t.dtype !== "float64")) continue;
+      if (d === undefined || t.dtype === "float64") d = t.dtype;
+    }
+    return { dtype: d ?? defaultFloat, weakType: true };
+  }
+  if (top === "uint16" || top === "uint64" || top === "int64") throw new DTypeError(`internal: promotion reached ${top}`);
+  return { dtype: top, weakType: false };
+}
+
+/** The join of two types (resultTypeOf of the pair). */
+export function promoteTypes(a: TypeInfo, b: TypeInfo, defaultFloat: DType = "float32"): TypeInfo {
+  return resultTypeOf([checkTypeInfo(a), checkTypeInfo(b)], defaultFloat);
 }
 
 /**

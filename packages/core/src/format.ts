@@ -1,14 +1,14 @@
 // Number formatting shared by the array printer (numpy's style) and the jaxpr printer
 // (Python's float repr, as JAX prints literals).
-import type { DType } from "./dtype.js";
+import { castScalar, type DType, isInteger } from "./dtype.js";
 
 /** The number with the shortest decimal form that reads back as the same value of dtype `d`
- * (a float32 0.1 is 0.10000000149011612 as a double; this gives 0.1). */
+ * (a float32 0.1 is 0.10000000149011612 as a double; this gives 0.1; a float16 0.1 gives 0.1). */
 export function shortestFloat(v: number, d: DType): number {
-  if (d !== "float32" || !Number.isFinite(v)) return v;
+  if (d === "float64" || !Number.isFinite(v)) return v;
   for (let p = 1; p < 9; p++) {
     const c = Number(v.toPrecision(p));
-    if (Math.fround(c) === v) return c;
+    if (castScalar(c, d) === v) return c;
   }
   return v;
 }
@@ -27,7 +27,7 @@ export function pythonFloatRepr(x: number): string {
 /** A scalar as numpy's str() prints a 0-d array: `3.0`, `0.1`, `nan`, `7`, `True`. */
 export function formatScalar(v: number, d: DType): string {
   if (d === "bool") return v !== 0 ? "True" : "False";
-  if (d === "int32") return String(v);
+  if (isInteger(d)) return String(v);
   if (Number.isNaN(v)) return "nan";
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
   return pythonFloatRepr(shortestFloat(v, d));
@@ -35,7 +35,7 @@ export function formatScalar(v: number, d: DType): string {
 
 /** One element inside a printed array: numpy's `1.`, `0.5`, at most 8 fractional digits. */
 export function formatElement(v: number, d: DType): string {
-  if (d === "bool" || d === "int32" || !Number.isFinite(v)) return formatScalar(v, d);
+  if (d === "bool" || isInteger(d) || !Number.isFinite(v)) return formatScalar(v, d);
   let s = Object.is(v, -0) ? "-0" : String(shortestFloat(v, d));
   const dot = s.indexOf(".");
   if (!s.includes("e") && dot >= 0 && s.length - dot - 1 > 8) s = String(Number(v.toFixed(8)));

@@ -14,7 +14,7 @@ export { config, type BackendName, type Config } from "./config.js";
 export { ready } from "./backend/wasm-backend/ready.js";
 export { array, asArray, scalar } from "./creation.js";
 export type { DType, TypedArray } from "./dtype.js";
-export { isFloat, promoteTypes } from "./dtype.js";
+export { isFloat, isInteger, isUnsigned, isHalf, itemSize, promoteTypes } from "./dtype.js";
 export * from "./errors.js";
 export { FloatingPointError } from "./trace/eval-trace.js";
 export { arange, eye, full, linspace, ones, onesLike, zeros, zerosLike } from "./numpy/creation.js";

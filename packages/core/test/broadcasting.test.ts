@@ -17,8 +17,8 @@ import {
 } from "./helpers/reference.js";
 
 const DTYPES: readonly DType[] = ["bool", "int32", "float32", "float64"];
-const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
-const strongJoin = (a: DType, b: DType): DType => (rank[a] >= rank[b] ? a : b);
+const rank: Partial<Record<DType, number>> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+const strongJoin = (a: DType, b: DType): DType => (rank[a]! >= rank[b]! ? a : b);
 
 /** Store a float64 value the way `dtype` would. */
 function cast(v: number, dtype: DType): number {
@@ -31,6 +31,8 @@ function cast(v: number, dtype: DType): number {
       return Math.fround(v);
     case "float64":
       return v;
+    default:
+      throw new Error(`this reference covers the four core dtypes, not ${dtype}`);
   }
 }
 

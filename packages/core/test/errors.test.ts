@@ -117,13 +117,13 @@ describe("AxisError names the axis and the rank", () => {
 
 describe("DTypeError for an unknown dtype or dtypes that do not fit", () => {
   it("names the unknown dtype and the function", () => {
-    const bad = "float16" as core.DType;
-    expectError(() => array([1], { dtype: bad }), DTypeError, "array", "float16");
-    expectError(() => np.zeros([2], bad), DTypeError, "float16");
-    expectError(() => np.arange(0, 3, 1, bad), DTypeError, "arange", "float16");
-    expectError(() => np.eye(2, 2, { dtype: bad }), DTypeError, "eye", "float16");
-    expectError(() => np.astype(np.zeros([2]), bad), DTypeError, "astype", "float16");
-    expectError(() => np.zeros([2]).astype(bad), DTypeError, "float16");
+    const bad = "float8" as core.DType;
+    expectError(() => array([1], { dtype: bad }), DTypeError, "array", "float8");
+    expectError(() => np.zeros([2], bad), DTypeError, "float8");
+    expectError(() => np.arange(0, 3, 1, bad), DTypeError, "arange", "float8");
+    expectError(() => np.eye(2, 2, { dtype: bad }), DTypeError, "eye", "float8");
+    expectError(() => np.astype(np.zeros([2]), bad), DTypeError, "astype", "float8");
+    expectError(() => np.zeros([2]).astype(bad), DTypeError, "float8");
     expectError(() => lax.iota(bad, [2]), DTypeError, "iota");
   });
 

@@ -3,7 +3,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { arange, array, config, type DType, np, promoteTypes, zeros } from "@jaxts/core";
 
-const DTYPES: readonly DType[] = ["bool", "int32", "float32", "float64"];
+type TypeInfo = ReturnType<typeof promoteTypes>;
+
+type CoreDType = "bool" | "int32" | "float32" | "float64";
+const DTYPES: readonly CoreDType[] = ["bool", "int32", "float32", "float64"];
 const arr = (d: DType) => (d === "bool" ? array([true, false], { dtype: d }) : array([1, 2], { dtype: d }));
 
 afterEach(() => {
@@ -11,7 +14,7 @@ afterEach(() => {
 });
 
 describe("promotion of two arrays is the join of bool < int32 < float32 < float64", () => {
-  const expected: Record<DType, Record<DType, DType>> = {
+  const expected: Record<CoreDType, Record<CoreDType, DType>> = {
     bool: { bool: "bool", int32: "int32", float32: "float32", float64: "float64" },
     int32: { bool: "int32", int32: "int32", float32: "float32", float64: "float64" },
     float32: { bool: "float32", int32: "float32", float32: "float32", float64: "float64" },
@@ -27,11 +30,12 @@ describe("promotion of two arrays is the join of bool < int32 < float32 < float6
   }
 
   it("promoteTypes is commutative, associative and idempotent over dtypes and weak types", () => {
-    const infos = DTYPES.flatMap((dtype) => [
+    // bool is never weak (as in JAX: a weak bool promotes as a strong one).
+    const infos: TypeInfo[] = DTYPES.flatMap((dtype): TypeInfo[] => (dtype === "bool" ? [{ dtype, weakType: false }] : [
       { dtype, weakType: false },
       { dtype, weakType: true },
-    ]);
-    const p = (x: (typeof infos)[number], y: (typeof infos)[number]) => promoteTypes(x, y, "float32");
+    ]));
+    const p = (x: TypeInfo, y: TypeInfo): TypeInfo => promoteTypes(x, y, "float32");
     for (const x of infos) {
       expect(p(x, x)).toEqual(x);
       for (const y of infos) {

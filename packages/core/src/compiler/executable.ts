@@ -14,6 +14,8 @@ import { debugNansEnabled } from "../config.js";
 import { evalJaxprFlat } from "../ir/eval.js";
 import type { Jaxpr } from "../ir/jaxpr.js";
 import { optimizeJaxpr, typecheckJaxpr } from "../ir/passes/index.js";
+import { subJaxprs } from "../ir/passes/sub-jaxprs.js";
+import { type DType, isCoreDType, isDType } from "../dtype.js";
 import { planFusion, type Step } from "./fusion.js";
 import { compileProgram, type Program } from "./program.js";
 
@@ -49,7 +51,10 @@ function compile(source: Jaxpr): Executable {
   compiles++;
   const optimized = optimizeJaxpr(source);
   if (checkPasses) typecheckJaxpr(optimized);
-  const steps = planFusion(optimized);
+  // The narrow integers and the halves have no wasm kernels, so a program that holds any of
+  // them runs equation by equation (their kernels on js), never as a compiled program.
+  const compilable = usesOnlyCoreDTypes(optimized);
+  const steps: readonly Step[] = compilable ? planFusion(optimized) : optimized.eqns.map((eqn) => ({ kind: "eqn", eqn }));
   let lowering: E.Either<Error, Program> | undefined;
   return {
     source,
@@ -77,7 +82,7 @@ function compile(source: Jaxpr): Executable {
     // Fused kernels and the arena plan need the wasm backend; elsewhere (js) the equations
     // run one by one, and so they do under debugNans, which checks every primitive's result.
     run(args) {
-      if (activeBackend().name === "wasm" && !debugNansEnabled()) {
+      if (compilable && activeBackend().name === "wasm" && !debugNansEnabled()) {
         const lowered = this.lowering;
         if (E.isRight(lowered)) return lowered.right.run(args);
       }
@@ -97,6 +102,20 @@ const wasmBackendOf = (): Backend => {
   if (b.name !== "wasm") throw new Error("internal: a compiled program needs the wasm backend");
   return b;
 };
+
+/** Whether every value of `jaxpr` and of its sub-jaxprs, and every dtype its equations
+ * name, is one the compiled program handles (see isCoreDType). */
+export function usesOnlyCoreDTypes(jaxpr: Jaxpr): boolean {
+  const coreVars = (vs: readonly { readonly aval: { readonly dtype: DType } }[]): boolean => vs.every((v) => isCoreDType(v.aval.dtype));
+  if (!coreVars(jaxpr.constVars) || !coreVars(jaxpr.inVars) || !coreVars(jaxpr.outs)) return false;
+  for (const eqn of jaxpr.eqns) {
+    if (!coreVars(eqn.inputs) || !coreVars(eqn.outVars)) return false;
+    const p = eqn.params as { readonly new_dtype?: unknown; readonly dtype?: unknown; readonly index_dtype?: unknown };
+    for (const d of [p.new_dtype, p.dtype, p.index_dtype]) if (isDType(d) && !isCoreDType(d)) return false;
+    if (!subJaxprs(eqn).every(usesOnlyCoreDTypes)) return false;
+  }
+  return true;
+}
 
 /** The reference path: each equation bound in turn (its kernel on the active backend). */
 const runEqns = (jaxpr: Jaxpr, args: readonly NDArray[]): NDArray[] => evalJaxprFlat(jaxpr, [], args);
@@ -126,6 +145,9 @@ export function evalSubJaxpr(jaxpr: Jaxpr, args: readonly NDArray[]): NDArray[] 
  */
 export function describeProgram(exe: Executable, backend: string): string[] {
   if (backend !== "wasm") return [`# program (${backend} backend): the ${exe.optimized.eqns.length} equations run one by one on its kernels (fusion needs the wasm backend)`];
+  if (!usesOnlyCoreDTypes(exe.optimized)) {
+    return [`# program (wasm backend): the ${exe.optimized.eqns.length} equations run one by one (a value of a dtype other than float32, float64, int32 or bool runs on the js kernels, outside the compiled program)`];
+  }
   const lowered = exe.lowering;
   if (E.isLeft(lowered)) return [`# program: not lowered (${lowered.left.message}); the ${exe.optimized.eqns.length} equations run one by one`];
   const index = new Map(exe.optimized.eqns.map((e, i) => [e, i]));

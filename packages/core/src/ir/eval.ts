@@ -3,7 +3,7 @@
 import type { NDArray } from "../array.js";
 import { ConcreteArray } from "../array.js";
 import { ArgumentError } from "../errors.js";
-import { allocate } from "../dtype.js";
+import { allocate, toStorage } from "../dtype.js";
 import { bind } from "../trace/core.js";
 import { type Atom, type ClosedJaxpr, type Eqn, type Jaxpr, Literal, type Var } from "./jaxpr.js";
 import type { PrimitiveName } from "../primitives/params.js";
@@ -11,7 +11,7 @@ import { VarEnv } from "./var-env.js";
 
 export function literalArray(l: Literal): ConcreteArray {
   const data = allocate(l.aval.dtype, 1);
-  data[0] = l.value;
+  data[0] = toStorage(l.value, l.aval.dtype);
   return new ConcreteArray(l.aval, data);
 }
 

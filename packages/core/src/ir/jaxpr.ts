@@ -3,6 +3,7 @@
 import type { NDArray } from "../array.js";
 import type { ShapedArray } from "../aval.js";
 import { ArgumentError } from "../errors.js";
+import { isInteger } from "../dtype.js";
 import { pythonFloatRepr, shortestFloat } from "../format.js";
 import type { ParamsOf, PrimitiveName } from "../primitives/params.js";
 
@@ -81,7 +82,7 @@ function varName(i: number): string {
 
 export function formatLiteralValue(value: number, aval: ShapedArray): string {
   if (aval.dtype === "bool") return value !== 0 ? "True" : "False";
-  if (aval.dtype === "int32") return String(value);
+  if (isInteger(aval.dtype)) return String(value);
   if (Number.isNaN(value)) return "nan";
   if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
   return pythonFloatRepr(shortestFloat(value, aval.dtype));

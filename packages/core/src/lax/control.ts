@@ -5,6 +5,7 @@
 import { splitAt } from "fp-ts/ReadonlyArray";
 import { NDArray } from "../array.js";
 import { ShapedArray } from "../aval.js";
+import { isInteger } from "../dtype.js";
 import { ArgumentError, ConcretizationError, DTypeError, ShapeError } from "../errors.js";
 import { Jaxpr, Var } from "../ir/jaxpr.js";
 import { leafToArray } from "../ir/make-jaxpr.js";
@@ -117,6 +118,8 @@ function asIndex(where: string, x: unknown, allowBool: boolean): NDArray {
   if (a.ndim !== 0) throw new ShapeError(`${where}: the ${allowBool ? "predicate" : "index"} must be a scalar, got ${a.aval.str()}`);
   if (a.dtype === "bool" && allowBool) return convertElementType(a, "int32");
   if (a.dtype === "int32") return allowBool ? convertElementType(ne(a, 0), "int32") : a;
+  // Other integer widths: through float64 (exact), saturating into int32 (as a clamped index).
+  if (isInteger(a.dtype)) return allowBool ? convertElementType(ne(a, 0), "int32") : convertElementType(convertElementType(a, "float64"), "int32");
   if (typeof x === "number" && Number.isInteger(x)) return convertElementType(a, "int32");
   throw new DTypeError(`${where}: the ${allowBool ? "predicate must be a boolean or an integer" : "index must be an integer"}, got ${a.aval.str()}`);
 }
@@ -283,7 +286,7 @@ function staticBound(x: unknown, which: string): number | null {
   let v: unknown = x;
   if (x instanceof NDArray) {
     if (x.ndim !== 0) throw new ShapeError(`forLoop: ${which} must be a scalar, got ${x.aval.str()}`);
-    if (x.dtype !== "int32") throw new DTypeError(`forLoop: ${which} must be an integer, got ${x.aval.str()}`);
+    if (!isInteger(x.dtype)) throw new DTypeError(`forLoop: ${which} must be an integer, got ${x.aval.str()}`);
     try {
       v = x.item();
     } catch (e) {

@@ -3,7 +3,7 @@
 import type { NDArray, Operand } from "../array.js";
 import { asArray, scalar } from "../creation.js";
 import { defaultFloat } from "../config.js";
-import { type DType, checkArrayShape, checkDType, jsNumberDType } from "../dtype.js";
+import { type DType, checkArrayShape, checkDType, isInteger, jsNumberDType } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { checkOptions } from "../options.js";
 import { checkIntList, describeValue, normalizeAxes, normalizeAxis } from "../shape.js";
@@ -70,7 +70,7 @@ export function integerPow(x: Operand, y: number): NDArray {
   if (!Number.isInteger(y)) throw new ArgumentError(`integer_pow: the exponent must be an integer, got ${describeValue(y)}`);
   const a = asArray(x, "integer_pow");
   // As JAX's dtype rule: checked when staged, so a traced base errors too.
-  if (y < 0 && a.dtype === "int32") throw new DTypeError(`integer_pow: integers cannot be raised to negative powers, got integer_pow(${a.aval.str()}, ${y})`);
+  if (y < 0 && isInteger(a.dtype)) throw new DTypeError(`integer_pow: integers cannot be raised to negative powers, got integer_pow(${a.aval.str()}, ${y})`);
   return bind1("integer_pow", [a], { y });
 }
 
@@ -227,7 +227,7 @@ export function topK(operand: Operand, k: number): [NDArray, NDArray] {
   if (!Number.isInteger(k) || k < 0 || k > n) throw new ArgumentError(`topK: k must be an integer in [0, ${n}] (the last axis), got ${describeValue(k)}`);
   // an ascending key for a descending order: −x for floats (NaN first: −Inf, ahead of equal
   // keys by index), ~x for integers (no overflow at the most negative int32)
-  const ints = x.dtype === "int32" || x.dtype === "bool";
+  const ints = isInteger(x.dtype) || x.dtype === "bool";
   const xi = x.dtype === "bool" ? convertElementType(x, "int32") : x;
   const key = ints ? not(xi) : select(ne(x, x), convertElementType(Number.NEGATIVE_INFINITY, x.dtype, x.weakType), neg(x));
   const [, values, indices] = sort([key, x, iota("int32", x.shape, x.ndim - 1)], { dimension: x.ndim - 1 });

@@ -4,7 +4,7 @@ import { ConcreteArray, type NDArray, type Operand } from "../array.js";
 import { ShapedArray } from "../aval.js";
 import { defaultFloat } from "../config.js";
 import { asArray, scalar } from "../creation.js";
-import { allocate, castLiteral, checkArrayShape, checkDType, checkElementCount, type DType } from "../dtype.js";
+import { allocate, castLiteral, checkArrayShape, checkDType, checkElementCount, type DType, toStorage } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -40,7 +40,7 @@ export const fullLike = (x: Operand, value: number | boolean, dtype?: DType): ND
 function fromValues(n: number, f: (i: number) => number, dtype: DType, where: string): NDArray {
   checkElementCount(n, dtype, where, `[${n}]`);
   const data = allocate(dtype, n);
-  for (let i = 0; i < n; i++) data[i] = castLiteral(f(i), dtype, where);
+  for (let i = 0; i < n; i++) data[i] = toStorage(castLiteral(f(i), dtype, where), dtype);
   return new ConcreteArray(new ShapedArray([n], dtype), data);
 }
 

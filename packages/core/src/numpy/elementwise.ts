@@ -4,6 +4,7 @@ import { asArray } from "../creation.js";
 import { isFloat } from "../dtype.js";
 import { DTypeError } from "../errors.js";
 import * as lax from "../lax/index.js";
+import { finfo } from "./dtypes.js";
 import { checkOptions } from "../options.js";
 import { broadcastShapes } from "../shape.js";
 import { broadcastTo, promoteArgs, toFloat } from "./promote.js";
@@ -146,7 +147,7 @@ export function nanToNum(x: Operand, opts: { readonly copy?: boolean; readonly n
   checkOptions(opts, "nanToNum", { copy: "boolean", nan: "number", posinf: "number", neginf: "number" });
   const a = asArray(x, "nanToNum");
   if (!isFloat(a.dtype)) return a;
-  const big = a.dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  const big = finfo(a.dtype).max;
   const fill = (v: number) => lax.convertElementType(v, a.dtype, a.weakType);
   const noNan = where(isnan(a), fill(opts.nan ?? 0), a);
   const noPos = where(lax.eq(a, fill(Number.POSITIVE_INFINITY)), fill(opts.posinf ?? big), noNan);

@@ -48,6 +48,7 @@ export { cross, linalg, matrixTranspose, tensordot } from "./linalg-namespace.js
 export { allclose, argpartition, argsort, isclose, lexsort, partition, sort } from "./sorting.js";
 export { array } from "../creation.js";
 export { resultType } from "./promote.js";
+export { type Casting, canCast, type FInfo, finfo, type IInfo, iinfo, promoteTypes } from "./dtypes.js";
 
 /** jnp.asarray(x, { dtype }): an NDArray passes through unchanged, anything else is converted
  * as by `array` (the second argument is an options object, as everywhere in np). */

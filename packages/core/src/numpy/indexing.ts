@@ -9,7 +9,7 @@
 // and drop; the fill is a select on top, so derivatives and batching need no extra rules.
 import { NDArray, type NestedArray, type Operand } from "../array.js";
 import { array, asArray, scalar } from "../creation.js";
-import type { DType } from "../dtype.js";
+import { type DType, intRange, isInteger, isUnsigned } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -37,13 +37,19 @@ function checkIndexValue(v: unknown, where: string): number {
 }
 
 function indexArray(idx: IndexLike, where: string): NDArray {
-  if (idx instanceof NDArray) {
-    if (idx.dtype !== "int32") throw new DTypeError(`${where}: indices must be integers, got ${idx.dtype}`);
-    return idx;
-  }
+  if (idx instanceof NDArray) return int32Index(idx, where);
   if (typeof idx === "number") return array(checkIndexValue(idx, where), { dtype: "int32" });
   if (!Array.isArray(idx)) throw new ArgumentError(`${where}: indices must be an int32 NDArray, an integer or a list of integers, got ${describeValue(idx)}`);
   return array(checkedList(idx, where), { dtype: "int32" });
+}
+
+/** Integer index arrays as int32 (the gather's index type): uint32 through float64, so an
+ * index past int32 saturates (out of range, as it is) instead of wrapping to a negative one. */
+function int32Index(idx: NDArray, where: string): NDArray {
+  if (idx.dtype === "int32") return idx;
+  if (!isInteger(idx.dtype)) throw new DTypeError(`${where}: indices must be integers, got ${idx.dtype}`);
+  const exact = idx.dtype === "uint32" ? lax.convertElementType(idx, "float64") : idx;
+  return lax.convertElementType(exact, "int32");
 }
 
 /** A (possibly nested) JS list of indices with every entry checked by checkIndexValue. */
@@ -51,10 +57,11 @@ function checkedList(list: readonly unknown[], where: string): NestedArray[] {
   return list.map((v) => (Array.isArray(v) ? checkedList(v, where) : checkIndexValue(v, where)));
 }
 
-/** JAX's default fill for out-of-range reads: NaN, the most negative integer, or true. */
+/** JAX's default fill for out-of-range reads: NaN, an integer extreme, or true. */
 function fillScalar(dtype: DType, fillValue: unknown, where: string): NDArray {
   if (fillValue === undefined) {
-    return scalar(dtype === "int32" ? INT32_MIN : dtype === "bool" ? true : Number.NaN, dtype);
+    // As jnp.take: the most negative signed integer, the largest unsigned one.
+    return scalar(isInteger(dtype) ? intRange(dtype)[isUnsigned(dtype) ? 1 : 0] : dtype === "bool" ? true : Number.NaN, dtype);
   }
   if (typeof fillValue !== "number" && typeof fillValue !== "boolean") {
     throw new ArgumentError(`${where}: fillValue must be a number or a boolean, got ${describeValue(fillValue)}`);

@@ -3,6 +3,7 @@
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import { ArgumentError, ShapeError } from "../errors.js";
+import { isInteger } from "../dtype.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { describeValue, fmtShape } from "../shape.js";
@@ -11,6 +12,7 @@ import { add, divide, multiply, negative, sqrt, subtract } from "./elementwise.j
 import { trace } from "./construction.js";
 import { matmul, outer } from "./linalg.js";
 import { inv } from "./factorisations.js";
+import { finfo } from "./dtypes.js";
 import { lstsq } from "./linalg-decompositions.js";
 import { matrixTranspose } from "./linalg-namespace.js";
 import { sum } from "./reductions.js";
@@ -61,7 +63,7 @@ export function polyint(p: Operand, opts: { readonly m?: number; readonly k?: nu
   const ks = opts.k === undefined ? new Array<number>(m).fill(0) : typeof opts.k === "number" ? new Array<number>(m).fill(opts.k) : Array.from(opts.k);
   if (ks.length !== m || ks.some((v) => typeof v !== "number")) throw new ArgumentError(`polyint: k must be a number or a list of ${m} numbers (one per order), got ${describeValue(opts.k)}`);
   let c = coefficients(p, "polyint");
-  if (c.dtype === "int32" || c.dtype === "bool") c = lax.convertElementType(c, "float32");
+  if (isInteger(c.dtype) || c.dtype === "bool") c = lax.convertElementType(c, "float32");
   for (let j = 0; j < m; j++) {
     const n = c.shape[0]!;
     // ∫ Σ c_i x^(n−1−i) = Σ c_i/(n−i) x^(n−i) + k
@@ -149,7 +151,7 @@ export function polyfit(x: Operand, y: Operand, deg: number, opts: PolyfitOption
   if (xs!.shape[0] !== ys!.shape[0]) throw new ShapeError(`polyfit: x and y must have the same length, got ${xs!.shape[0]} and ${ys!.shape[0]}`);
   const m = xs!.shape[0]!;
   const order = deg + 1;
-  const rcond = o.rcond ?? m * (xs!.dtype === "float64" ? 2 ** -52 : 2 ** -23);
+  const rcond = o.rcond ?? m * finfo(xs!.dtype).eps;
   let lhs = vander(xs!, order);
   let rhs = ys!;
   if (o.w !== undefined) {

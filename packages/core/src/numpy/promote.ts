@@ -4,26 +4,31 @@ import { NDArray, type Operand } from "../array.js";
 import { sameShape } from "../aval.js";
 import { defaultFloat } from "../config.js";
 import { asArray, scalar } from "../creation.js";
-import { type DType, isFloat, jsNumberDType, promoteTypes, type TypeInfo } from "../dtype.js";
+import { type DType, isDType, isFloat, jsNumberDType, resultTypeOf, type TypeInfo } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes } from "../shape.js";
 
-function typeInfo(x: Operand, where: string): TypeInfo {
+function typeInfo(x: Operand | DType, where: string): TypeInfo {
+  if (typeof x === "string" && isDType(x)) return { dtype: x, weakType: false };
   if (typeof x === "number") return { dtype: jsNumberDType(x, defaultFloat()), weakType: true };
   if (typeof x === "boolean") return { dtype: "bool", weakType: false };
   const a = asArray(x, where);
   return { dtype: a.dtype, weakType: a.weakType };
 }
 
-export function resultType(...xs: Operand[]): TypeInfo {
+/**
+ * jnp.result_type: the dtype (and weak type) that operands promote to together, on JAX's
+ * lattice; arrays, JS numbers (weakly typed), booleans and dtype names (strongly typed).
+ */
+export function resultType(...xs: (Operand | DType)[]): TypeInfo {
   return resultTypeIn("resultType", xs);
 }
 
 /** resultType, naming `where` when an operand is not an array or a number. */
-export function resultTypeIn(where: string, xs: readonly Operand[]): TypeInfo {
+export function resultTypeIn(where: string, xs: readonly (Operand | DType)[]): TypeInfo {
   if (xs.length === 0) throw new ArgumentError(`${where}: needs at least one operand`);
-  return xs.map((x) => typeInfo(x, where)).reduce((a, b) => promoteTypes(a, b, defaultFloat()));
+  return resultTypeOf(xs.map((x) => typeInfo(x, where)), defaultFloat());
 }
 
 export function castTo(x: Operand, t: TypeInfo, where: string): NDArray {

@@ -5,7 +5,7 @@
 import { bufferOf, ConcreteArray, type NDArray, type Operand } from "../array.js";
 import { ArgumentError } from "../errors.js";
 import { asArray } from "../creation.js";
-import { isFloat } from "../dtype.js";
+import { isFloat, valuesOf } from "../dtype.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { normalizeAxis } from "../shape.js";
@@ -37,8 +37,8 @@ function quantileOf(name: string, a: Operand, q: Operand, opts: QuantileOptions,
   const qa = lax.convertElementType(asArray(q, name), x.dtype);
   // a q outside [0, 1] is an error when it is known now (numpy raises), and NaN when traced —
   // never a quantile clamped to the ends without a word
-  if (qa instanceof ConcreteArray && Array.from(bufferOf(qa)).some((v) => !(v >= 0 && v <= 1))) {
-    throw new ArgumentError(`${name}: quantiles must be in [0, 1] (percentiles in [0, 100]), got ${Array.from(bufferOf(qa)).join(", ")}`);
+  if (qa instanceof ConcreteArray && valuesOf(bufferOf(qa), qa.dtype).some((v) => !(v >= 0 && v <= 1))) {
+    throw new ArgumentError(`${name}: quantiles must be in [0, 1] (percentiles in [0, 100]), got ${valuesOf(bufferOf(qa), qa.dtype).join(", ")}`);
   }
   // per slice: how many values count (NaNs sort last)
   const valid = ignoreNan ? sum(lax.convertElementType(logicalNot(isnan(xs)), x.dtype), { axis: -1, keepdims: true }) : lax.convertElementType(n, x.dtype);

@@ -1,7 +1,7 @@
 // Reductions with numpy's `axis` (number | number[] | null = all) and `keepdims`.
 import type { NDArray, Operand, ReduceOptions } from "../array.js";
 import { asArray } from "../creation.js";
-import { type DType, isFloat } from "../dtype.js";
+import { type DType, isFloat, isHalf } from "../dtype.js";
 import { ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions, type OptionSpec } from "../options.js";
@@ -43,19 +43,29 @@ function reduceBy(
   return keep(op(x, axes), x.shape, axes, opts?.keepdims);
 }
 
+/** The dtype sum, prod and cumsum return by default, as jnp's `promote_integers`: bool and
+ * the signed integers narrower than int32 give int32, uint8 gives uint32. */
+export function accumulationDType(d: DType): DType {
+  if (d === "bool" || d === "int8" || d === "int16") return "int32";
+  if (d === "uint8") return "uint32";
+  return d;
+}
+
+/** A half-precision sum or product runs in float32 and is rounded once at the end, as jnp
+ * does (`upcast_f16_for_computation`): summing in the half would round at every step. */
+function reduceIn(name: string, op: (x: NDArray, axes: readonly number[]) => NDArray, a: NDArray, opts: SumOptions | undefined): NDArray {
+  const d = opts?.dtype ?? accumulationDType(a.dtype);
+  if (!isHalf(d)) return reduceBy(name, op, a.dtype === d ? a : lax.convertElementType(a, d), opts);
+  return lax.convertElementType(reduceBy(name, op, lax.convertElementType(a, "float32"), opts), d);
+}
+
 export function sum(x: Operand, opts?: SumOptions): NDArray {
   checkOptions(opts, "sum", SUM);
-  let a = asArray(x, "sum");
-  const d = opts?.dtype ?? (a.dtype === "bool" ? "int32" : a.dtype);
-  if (a.dtype !== d) a = lax.convertElementType(a, d);
-  return reduceBy("sum", lax.reduceSum, a, opts);
+  return reduceIn("sum", lax.reduceSum, asArray(x, "sum"), opts);
 }
 export function prod(x: Operand, opts?: SumOptions): NDArray {
   checkOptions(opts, "prod", SUM);
-  let a = asArray(x, "prod");
-  const d = opts?.dtype ?? (a.dtype === "bool" ? "int32" : a.dtype);
-  if (a.dtype !== d) a = lax.convertElementType(a, d);
-  return reduceBy("prod", lax.reduceProd, a, opts);
+  return reduceIn("prod", lax.reduceProd, asArray(x, "prod"), opts);
 }
 export const max = (x: Operand, opts?: ReduceOptions): NDArray => {
   checkOptions(opts, "max", REDUCE);
@@ -85,16 +95,25 @@ function count(shape: readonly number[], axes: readonly number[]): number {
   return axes.reduce((n, a) => n * shape[a]!, 1);
 }
 
+/** A half as float32 for a computation whose result is rounded back once (jnp's upcast). */
+function upcastHalf(a: NDArray, f: (a: NDArray) => NDArray): NDArray {
+  return isHalf(a.dtype) ? lax.convertElementType(f(lax.convertElementType(a, "float32", a.weakType)), a.dtype, a.weakType) : f(a);
+}
+
 export function mean(x: Operand, opts?: ReduceOptions): NDArray {
   checkOptions(opts, "mean", REDUCE);
-  const a = toFloat(x, "mean");
-  const axes = normalizeAxes(opts?.axis, a.ndim, "mean");
-  return lax.div(sum(a, opts), count(a.shape, axes));
+  return upcastHalf(toFloat(x, "mean"), (a) => {
+    const axes = normalizeAxes(opts?.axis, a.ndim, "mean");
+    return lax.div(sum(a, opts), count(a.shape, axes));
+  });
 }
 
 export function variance(x: Operand, opts?: VarOptions): NDArray {
   checkOptions(opts, "variance", VAR);
-  const a = toFloat(x, "var");
+  return upcastHalf(toFloat(x, "var"), (a) => varianceOf(a, opts));
+}
+
+function varianceOf(a: NDArray, opts: VarOptions | undefined): NDArray {
   const axes = normalizeAxes(opts?.axis, a.ndim, "var");
   const centered = lax.sub(a, broadcastBack(mean(a, { axis: axes, keepdims: true }), a.shape));
   const n = count(a.shape, axes) - (opts?.ddof ?? 0);
@@ -148,7 +167,8 @@ export function logsumexp(x: Operand, opts?: ReduceOptions): NDArray {
 export function cumsum(x: Operand, opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "cumsum", { axis: "integer" });
   let a = asArray(x, "cumsum");
-  if (a.dtype === "bool") a = lax.convertElementType(a, "int32");
+  const d = accumulationDType(a.dtype);
+  if (a.dtype !== d) a = lax.convertElementType(a, d);
   // As jnp.cumsum: without an axis, or for a rank-0 input, the array is flattened first
   // (so cumsum(5, { axis: 0 }) is [5]).
   if (opts.axis === undefined || a.ndim === 0) a = lax.reshape(a, [a.size]);

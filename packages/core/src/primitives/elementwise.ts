@@ -1,7 +1,7 @@
 // Shape and dtype rules of the elementwise primitives. Binary operands share a shape, or
 // one of them is rank 0 (a scalar broadcast, as JAX allows for literals).
 import { sameShape, ShapedArray } from "../aval.js";
-import { type DType, isFloat } from "../dtype.js";
+import { type DType, isFloat, isInteger } from "../dtype.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { fmtShape } from "../shape.js";
 import type { AbstractEvalTable } from "./types.js";
@@ -84,7 +84,7 @@ const binaryRule =
   };
 
 const notBool = (d: DType): boolean => d !== "bool";
-const intOrBool = (d: DType): boolean => d === "int32" || d === "bool";
+const intOrBool = (d: DType): boolean => isInteger(d) || d === "bool";
 const any = (): boolean => true;
 
 function table<Ps extends string>(names: readonly Ps[], rule: (p: Ps) => ShapeOnlyRule): Record<Ps, ShapeOnlyRule> {
@@ -103,7 +103,7 @@ export const elementwiseAbstractEval: AbstractEvalTable<ElementwisePrim> = {
         : binaryRule(p, notBool, "numeric"),
   ),
   ...table(bitwisePrims, (p) => binaryRule(p, intOrBool, "a boolean or integer")),
-  ...table(shiftPrims, (p) => binaryRule(p, (d) => d === "int32", "an int32")),
+  ...table(shiftPrims, (p) => binaryRule(p, isInteger, "an integer")),
   ...table(comparisonPrims, (p) => binaryRule(p, any, "any", "bool")),
   not: unaryRule("not", intOrBool, "a boolean or integer"),
   is_finite: unaryRule("is_finite", isFloat, "a floating-point", "bool"),

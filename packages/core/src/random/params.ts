@@ -3,7 +3,7 @@
 import { NDArray, type Operand } from "../array.js";
 import { defaultFloat } from "../config.js";
 import { asArray } from "../creation.js";
-import { checkArrayShape, checkDType, type DType } from "../dtype.js";
+import { checkArrayShape, checkDType, type DType, isHalf } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes, describeValue, fmtShape } from "../shape.js";
@@ -11,6 +11,9 @@ import { broadcastShapes, describeValue, fmtShape } from "../shape.js";
 /** A sampler's float dtype: the default float unless given; never an integer or bool. */
 export function floatDType(dtype: unknown, where: string): DType {
   const d = dtype === undefined ? defaultFloat() : checkDType(dtype, where);
+  if (isHalf(d)) {
+    throw new DTypeError(`${where}: ${d} samples are not supported (the samplers work in float32 or float64); sample float32 and cast with astype("${d}")`);
+  }
   if (d !== "float32" && d !== "float64") throw new ArgumentError(`${where}: dtype must be a float dtype ("float32" or "float64"), got "${d}"`);
   return d;
 }

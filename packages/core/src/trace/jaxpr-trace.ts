@@ -2,6 +2,7 @@
 // building a jaxpr. Values from outside (concrete arrays, tracers of enclosing
 // transformations) become constants; rank-0 concrete values become literals.
 import { bufferOf, ConcreteArray, type NDArray } from "../array.js";
+import { elementOf } from "../dtype.js";
 import type { ShapedArray } from "../aval.js";
 import { type Atom, Eqn, Jaxpr, Literal, Var } from "../ir/jaxpr.js";
 import { abstractEval } from "../primitives/index.js";
@@ -32,7 +33,7 @@ export class JaxprTrace extends Trace {
 
   atom(x: NDArray): Atom {
     if (x instanceof JaxprTracer && x.trace === this) return x.v;
-    if (x instanceof ConcreteArray && x.ndim === 0) return new Literal(bufferOf(x)[0]!, x.aval);
+    if (x instanceof ConcreteArray && x.ndim === 0) return new Literal(elementOf(bufferOf(x), x.dtype, 0), x.aval);
     return this.atomAsConst(x);
   }
 

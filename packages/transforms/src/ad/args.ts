@@ -53,7 +53,7 @@ export function selectArgs(where: string, args: readonly unknown[], argnums: Arg
     ls.forEach((l, k) => {
       if (requireFloat && !isFloat(l.dtype)) {
         throw new NotDifferentiableError(
-          `${where}: argument ${p}${ls.length > 1 ? ` (leaf ${k})` : ""} has dtype ${l.dtype}; differentiation requires float32 or float64 inputs ` +
+          `${where}: argument ${p}${ls.length > 1 ? ` (leaf ${k})` : ""} has dtype ${l.dtype}; differentiation requires float inputs (float16, bfloat16, float32 or float64) ` +
             "(convert with astype, or leave the argument out of argnums)",
         );
       }

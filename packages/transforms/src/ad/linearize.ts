@@ -7,6 +7,7 @@ import {
   forwardTo,
   ConcreteArray,
   currentTrace,
+  isFloat,
   type Jaxpr,
   JaxprTrace,
   JaxprTracer,
@@ -82,7 +83,7 @@ export interface Linearized {
   readonly residualProducers: readonly (string | undefined)[];
 }
 
-const differentiable = (x: NDArray): boolean => x.dtype === "float32" || x.dtype === "float64";
+const differentiable = (x: NDArray): boolean => isFloat(x.dtype);
 
 export function linearizeFlat(
   f: (args: readonly NDArray[]) => readonly NDArray[],

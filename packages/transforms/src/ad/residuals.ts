@@ -1,6 +1,6 @@
 // What a function saves for its backward pass (JAX's print_saved_residuals): the
 // constants of its linearized jaxpr, with where each came from.
-import { flattenArgs, type NDArray, tree } from "@jaxts/core";
+import { flattenArgs, itemSize, type NDArray, tree } from "@jaxts/core";
 import { checkCallable, flattenOutputs } from "./args.js";
 import { linearizeFlat } from "./linearize.js";
 import { type Loosen, call } from "./types.js";
@@ -13,7 +13,6 @@ export interface SavedResidual {
   readonly source: string;
 }
 
-const bytesPer = { float32: 4, float64: 8, int32: 4, bool: 1 } as const;
 
 export function savedResiduals<A extends unknown[], R>(f: (...args: A) => R, ...args: Loosen<A>): SavedResidual[] {
   checkCallable("savedResiduals", f);
@@ -23,7 +22,7 @@ export function savedResiduals<A extends unknown[], R>(f: (...args: A) => R, ...
     const arg = flat.indexOf(r);
     const producer = lin.residualProducers[i];
     const source = arg >= 0 ? `argument leaf ${arg}` : producer ? `output of ${producer}` : "a constant";
-    return { aval: r.aval.str(), bytes: r.size * bytesPer[r.dtype], source };
+    return { aval: r.aval.str(), bytes: r.size * itemSize(r.dtype), source };
   });
 }
 

@@ -18,7 +18,12 @@ export function paramsKey(params: unknown): string {
   return key;
 }
 
-const DTYPE_CODE: { readonly [D in ShapedArray["dtype"]]: number } = { float32: 0, float64: 1, int32: 2, bool: 3 };
+const DTYPE_CODE: { readonly [D in ShapedArray["dtype"]]: number } = {
+  float32: 0, float64: 1, int32: 2, bool: 3, int16: 4, int8: 5, uint32: 6, uint8: 7,
+  // Widened to float32 before a kernel runs (./halves.ts); codes kept distinct all the same.
+  float16: 8, bfloat16: 9,
+};
+const DTYPE_CODES = 10;
 
 function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
   const cache = new Map<string, JsElementwise>();
@@ -32,9 +37,9 @@ function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
   return (inputs, inAvals, params, _outAvals, [res]) => {
     let run: JsElementwise | undefined;
     if (params === noParams) {
-      // (dtype codes in base 4, then the operand count, < 4): one slot per signature.
+      // (dtype codes in base DTYPE_CODES, then the operand count, < 4): one slot per signature.
       let code = 0;
-      for (const a of inAvals) code = code * 4 + DTYPE_CODE[a.dtype];
+      for (const a of inAvals) code = code * DTYPE_CODES + DTYPE_CODE[a.dtype];
       code = code * 4 + inAvals.length;
       run = plain[code];
       if (run === undefined) {

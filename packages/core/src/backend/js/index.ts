@@ -6,6 +6,7 @@ import { allocate, type TypedArray } from "../../dtype.js";
 import type { ParamsOf } from "../../primitives/params.js";
 import type { Backend, FirstOrderPrim } from "../backend.js";
 import { elementwiseKernels } from "./elementwise.js";
+import { involvesHalves, runWithHalvesWidened } from "./halves.js";
 import { indexingKernels } from "./indexing.js";
 import { linalgKernels } from "./linalg.js";
 import { miscKernels } from "./misc.js";
@@ -23,6 +24,21 @@ export const jsKernels: KernelTable<FirstOrderPrim> = {
 };
 
 function runJs<P extends FirstOrderPrim>(
+  prim: P,
+  inputs: readonly TypedArray[],
+  inAvals: readonly ShapedArray[],
+  params: ParamsOf<P>,
+  outAvals: readonly ShapedArray[],
+  outputs: readonly TypedArray[],
+): void {
+  if (involvesHalves(inAvals, outAvals, params)) {
+    runWithHalvesWidened(runKernel, prim, inputs, inAvals, params, outAvals, outputs);
+    return;
+  }
+  runKernel(prim, inputs, inAvals, params, outAvals, outputs);
+}
+
+function runKernel<P extends FirstOrderPrim>(
   prim: P,
   inputs: readonly TypedArray[],
   inAvals: readonly ShapedArray[],

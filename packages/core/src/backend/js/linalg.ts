@@ -1,7 +1,7 @@
 // Reference kernel of dot_general: operands are permuted to (batch, M, K) and
 // (batch, K, N), then multiplied row by row (i-k-j order) with a float64 accumulator.
 import type { ShapedArray } from "../../aval.js";
-import { allocate, type TypedArray } from "../../dtype.js";
+import { allocate, isInteger, type TypedArray } from "../../dtype.js";
 import { sizeOf, stridesOf } from "../../shape.js";
 import { copyStrided } from "./strided.js";
 import type { KernelTable } from "./types.js";
@@ -24,7 +24,8 @@ export const linalgKernels: KernelTable<"dot_general"> = {
     const K = sizeOf(lc.map((d) => la!.shape[d]!));
     const N = sizeOf(rFree.map((d) => ra!.shape[d]!));
     const acc = allocate("float64", N) as Float64Array;
-    const isInt = out!.dtype === "int32";
+    // Integer products wrap modulo 2^32 (Math.imul), and the store wraps to the result's width.
+    const isInt = isInteger(out!.dtype);
     for (let t = 0; t < batch; t++) {
       const aBase = t * M * K;
       const bBase = t * K * N;

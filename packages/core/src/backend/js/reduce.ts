@@ -1,6 +1,6 @@
 // Reference kernels of reductions and cumulative sums. Float sums accumulate in float64.
 import type { ShapedArray } from "../../aval.js";
-import { allocate, type TypedArray } from "../../dtype.js";
+import { allocate, isInteger, type TypedArray } from "../../dtype.js";
 import type { ReducePrim } from "../../primitives/reduce.js";
 import { stridesOf } from "../../shape.js";
 import { columnReduceLoop, rowReduceLoop } from "./loops.js";
@@ -76,9 +76,16 @@ function argReduce(better: (x: number, best: number) => boolean) {
   };
 }
 
+// Integer sums and products wrap modulo 2^32 at every step (exact, where a float64
+// accumulator would lose low bits past 2^53); the store then wraps to the dtype's width.
+const floatSum = reduceWith(0, (a, x) => a + x);
+const intSum = reduceWith(0, (a, x) => (a + x) | 0);
+const floatProd = reduceWith(1, (a, x) => a * x);
+const intProd = reduceWith(1, (a, x) => Math.imul(a, x));
+
 export const reduceKernels: KernelTable<ReducePrim> = {
-  reduce_sum: reduceWith(0, (a, x) => a + x),
-  reduce_prod: reduceWith(1, (a, x) => a * x),
+  reduce_sum: (ins, inAvals, params, outAvals, outs) => (isInteger(inAvals[0]!.dtype) ? intSum : floatSum)(ins, inAvals, params, outAvals, outs),
+  reduce_prod: (ins, inAvals, params, outAvals, outs) => (isInteger(inAvals[0]!.dtype) ? intProd : floatProd)(ins, inAvals, params, outAvals, outs),
   reduce_max: reduceWith(Number.NEGATIVE_INFINITY, maxOf),
   reduce_min: reduceWith(Number.POSITIVE_INFINITY, minOf),
   reduce_and: reduceWith(1, (a, x) => (a && x ? 1 : 0)),
@@ -92,13 +99,14 @@ export const reduceKernels: KernelTable<ReducePrim> = {
     const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
     const res = out!;
     const src = x!;
+    const wrap = isInteger(inAval!.dtype);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         let acc = 0;
         for (let t = 0; t < n; t++) {
           const k = reverse ? n - 1 - t : t;
           const i = (o * n + k) * inner + j;
-          acc += src[i]!;
+          acc = wrap ? (acc + src[i]!) | 0 : acc + src[i]!;
           res[i] = acc;
         }
       }

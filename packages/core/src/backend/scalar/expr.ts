@@ -10,8 +10,12 @@
 // typed-array store does. The wasm lowering holds f32 nodes in f32 lanes only where that
 // gives the same rounded result, and otherwise in f64 lanes.
 
-/** The value types: the four dtypes (bool values are 0 and 1). */
-export type ScalarType = "f32" | "f64" | "i32" | "bool";
+/** The value types: one per dtype the kernels compute in (bool values are 0 and 1). The
+ * halves have none: they are computed in f32 (backend/js/halves.ts). */
+export type ScalarType = "f32" | "f64" | "i32" | "i16" | "i8" | "u32" | "u8" | "bool";
+
+/** The integer value types (wrapping arithmetic modulo 2^bits). */
+export const isIntType = (t: ScalarType): boolean => t === "i32" || t === "i16" || t === "i8" || t === "u32" || t === "u8";
 
 /** IEEE-exact or integer unary operations (results equal between js and wasm bit for bit). */
 export const unaryOps = ["neg", "abs", "sqrt", "floor", "ceil", "round_even", "bit_not", "is_finite"] as const;
@@ -31,8 +35,9 @@ export type CompareOp = (typeof compareOps)[number];
 
 /**
  * Conversions, as a typed-array store converts: `round` to float32/float64 (round to nearest
- * even), `wrap` to int32 (ToInt32: truncate, modulo 2^32, NaN and ±Inf to 0), `saturate` to
- * int32 (truncate, clamp, NaN to 0: XLA's float → int), `truthy` to bool (≠ 0, NaN true).
+ * even), `wrap` to an integer type (as ToInt32 and friends: truncate, modulo 2^bits, NaN and
+ * ±Inf to 0), `saturate` to an integer type (truncate, clamp to its range, NaN to 0: XLA's
+ * float → int), `truthy` to bool (≠ 0, NaN true).
  */
 export type ConvertMode = "round" | "wrap" | "saturate" | "truthy";
 
@@ -135,7 +140,7 @@ export function substitute(e: Expr, args: readonly Expr[]): Expr {
  */
 export function stored(e: Expr): Expr {
   if (e.t === "f32") return convert(e, "f32", "round");
-  if (e.t === "i32") return convert(e, "i32", "wrap");
+  if (isIntType(e.t)) return convert(e, e.t, "wrap");
   return e;
 }
 

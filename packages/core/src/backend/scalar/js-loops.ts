@@ -3,8 +3,8 @@
 // operation specialised (no call through a shared loop, no `new Function`: a strict
 // Content-Security-Policy page runs them). `o[oo + i] = op(a[ao + i], ...)` for i < n; the
 // offsets let one loop serve whole arrays and chunks of them alike.
-import { floatToInt32, type TypedArray } from "../../dtype.js";
-import type { BinaryIntrinsic, BinaryOp, CompareOp, ConvertMode, UnaryIntrinsic, UnaryOp } from "./expr.js";
+import { floatToInt, floatToInt32, type TypedArray } from "../../dtype.js";
+import type { BinaryIntrinsic, BinaryOp, CompareOp, ConvertMode, ScalarType, UnaryIntrinsic, UnaryOp } from "./expr.js";
 import { erf, erfInv, logistic, roundHalfEven } from "./js-math.js";
 
 /** Typed arrays of any dtype (results) or the float64 scratch chunks (intermediates). */
@@ -78,6 +78,29 @@ export const convertLoops: { readonly [K in ConvertMode | "round_f32"]: Loop1 } 
   saturate: (o, oo, a, ao, n) => { for (let i = 0; i < n; i++) o[oo + i] = floatToInt32(a[ao + i]!); },
   truthy: (o, oo, a, ao, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i] !== 0 ? 1 : 0; },
 };
+
+/** Wrapping and saturating conversions to the narrow integer types and uint32 (int32's are above). */
+const narrowConvertLoops: { readonly [K in "wrap" | "saturate"]: { readonly [T in "i16" | "i8" | "u32" | "u8"]: Loop1 } } = {
+  wrap: {
+    i16: (o, oo, a, ao, n) => { for (let i = 0; i < n; i++) o[oo + i] = (a[ao + i]! << 16) >> 16; },
+    i8: (o, oo, a, ao, n) => { for (let i = 0; i < n; i++) o[oo + i] = (a[ao + i]! << 24) >> 24; },
+    u32: (o, oo, a, ao, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i]! >>> 0; },
+    u8: (o, oo, a, ao, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i]! & 0xff; },
+  },
+  saturate: {
+    i16: (o, oo, a, ao, n) => { for (let i = 0; i < n; i++) o[oo + i] = floatToInt(a[ao + i]!, "int16"); },
+    i8: (o, oo, a, ao, n) => { for (let i = 0; i < n; i++) o[oo + i] = floatToInt(a[ao + i]!, "int8"); },
+    u32: (o, oo, a, ao, n) => { for (let i = 0; i < n; i++) o[oo + i] = floatToInt(a[ao + i]!, "uint32"); },
+    u8: (o, oo, a, ao, n) => { for (let i = 0; i < n; i++) o[oo + i] = floatToInt(a[ao + i]!, "uint8"); },
+  },
+};
+
+/** The loop of a conversion node of `mode` to type `t`. */
+export function convertLoopOf(mode: ConvertMode, t: ScalarType): Loop1 {
+  if (mode === "round") return t === "f32" ? convertLoops.round_f32 : convertLoops.round;
+  if ((mode === "wrap" || mode === "saturate") && (t === "i16" || t === "i8" || t === "u32" || t === "u8")) return narrowConvertLoops[mode][t];
+  return convertLoops[mode];
+}
 
 export const callLoops: { readonly [K in UnaryIntrinsic]: Loop1 } = {
   exp: (o, oo, a, ao, n) => { for (let i = 0; i < n; i++) o[oo + i] = Math.exp(a[ao + i]!); },

@@ -7,7 +7,7 @@
 import type { TypedArray } from "../../dtype.js";
 import { type Expr, postOrder } from "./expr.js";
 import { leftScalarLoops, rightScalarLoops } from "./js-loops-scalar.js";
-import { type Arr, binaryLoops, call2Loops, callLoops, compareLoops, convertLoops, selectLoop, unaryLoops } from "./js-loops.js";
+import { type Arr, binaryLoops, call2Loops, callLoops, compareLoops, convertLoopOf, selectLoop, unaryLoops } from "./js-loops.js";
 
 /** Elements per chunk: the scratch chunks (float64) stay in the L1/L2 caches. */
 const CHUNK = 2048;
@@ -30,7 +30,7 @@ function stepOf(e: Expr, me: number, slot: (c: Expr) => number): Step | undefine
     case "convert":
     case "call": {
       const a = slot(e.a);
-      const loop = e.k === "unary" ? unaryLoops[e.op] : e.k === "call" ? callLoops[e.fn] : e.mode === "round" && e.t === "f32" ? convertLoops.round_f32 : convertLoops[e.mode];
+      const loop = e.k === "unary" ? unaryLoops[e.op] : e.k === "call" ? callLoops[e.fn] : convertLoopOf(e.mode, e.t);
       return (s, o, n) => loop(s[me]!, o[me]!, s[a]!, o[a]!, n);
     }
     case "binary":

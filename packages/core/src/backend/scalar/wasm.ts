@@ -37,7 +37,7 @@ type Val = { readonly k: "f32"; readonly v: V } | { readonly k: "f64"; readonly 
 export const SUM_BLOCK = 1024;
 
 /** Bytes of one step (4 elements) of an array of each type. */
-export const STEP_BYTES: { readonly [T in ScalarType]: number } = { f32: 16, f64: 32, i32: 16, bool: 4 };
+export const STEP_BYTES: { readonly [T in ScalarType]: number } = { f32: 16, f64: 32, i32: 16, bool: 4, i16: 8, i8: 4, u32: 16, u8: 4 };
 
 /** f32x4 emitters used at an f32 root. */
 const F32_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = { exp: emitExpF32, log: emitLogF32, tanh: emitTanhF32, logistic: emitLogisticF32, erf: emitErfF32 };
@@ -198,6 +198,8 @@ class Lowering {
       case "bool":
         v = { k: "i32", v: this.set(() => b.i32x4.extend_low_i16x8_u(() => b.i16x8.extend_low_i8x16_u(() => b.v128.load32_zero(p, { align: 1 })))) };
         break;
+      default:
+        throw new Error(`internal: no wasm lowering for ${this.argTypes[index]} operands`);
     }
     this.argVals.set(index, v);
     return v;
@@ -473,6 +475,8 @@ export interface ElementwiseKernel {
   readonly parallel: ParallelKernel | undefined;
 }
 
+const WASM_TYPES: ReadonlySet<ScalarType> = new Set<ScalarType>(["f32", "f64", "i32", "bool"]);
+
 /** Assemble and instantiate the SIMD kernel of `e` over operands of `argTypes`, on `memory`. */
 export function wasmElementwise(e: Expr, argTypes: readonly ScalarType[], memory: WasmMemory): WasmElementwise {
   return wasmFused([e], argTypes, memory).run;
@@ -493,6 +497,10 @@ export function wasmFused(
   sums: readonly Expr[] = [],
   periods: readonly number[] = [],
 ): ElementwiseKernel {
+  // The wasm lowering knows f32, f64, i32 and bool lanes; the other integer types run on the
+  // js kernels (the wasm backend declines them and programs holding them are not compiled).
+  for (const t of argTypes) if (!WASM_TYPES.has(t)) throw new Error(`internal: no wasm lowering for ${t} operands`);
+  for (const root of [...roots, ...sums]) for (const n of postOrder(root)) if (!WASM_TYPES.has(n.t)) throw new Error(`internal: no wasm lowering for ${n.t} values`);
   // First with every intrinsic importable, to learn which ones the lowering really calls per
   // lane (most have vector emitters); then for real with only those imports, so that a
   // kernel with none can run on the worker pool (workers have no js functions to import).

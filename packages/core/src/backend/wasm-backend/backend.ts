@@ -4,7 +4,7 @@
 // runs on js for that call (sizes below a kernel's measured threshold, where js is cheaper).
 // It covers every first-order primitive, so it is the default wherever WebAssembly SIMD exists.
 import type { ShapedArray } from "../../aval.js";
-import { allocate, type TypedArray } from "../../dtype.js";
+import { allocate, isCoreDType, isDType, type TypedArray } from "../../dtype.js";
 import type { ParamsOf } from "../../primitives/params.js";
 import type { Backend, BackendBuffer, FirstOrderPrim } from "../backend.js";
 import { wasmFeatures } from "../wasm/features.js";
@@ -33,6 +33,14 @@ function kernelOf<P extends FirstOrderPrim>(prim: P): WasmKernel<P> | undefined 
   return kernels[prim] as WasmKernel<P> | undefined;
 }
 
+/** Whether params name a result dtype the wasm kernels lack (a cast to uint8, an iota of
+ * float16): outputs are not shown to `supports`, so their dtype is read off the params. */
+function namesNonCoreDType(params: unknown): boolean {
+  const p = params as { readonly new_dtype?: unknown; readonly dtype?: unknown; readonly index_dtype?: unknown };
+  for (const d of [p.new_dtype, p.dtype, p.index_dtype]) if (isDType(d) && !isCoreDType(d)) return true;
+  return false;
+}
+
 export const wasmBackend: Backend = {
   name: "wasm",
   // Every first-order primitive has a kernel (test/wasm-completeness.test.ts): the default
@@ -41,6 +49,9 @@ export const wasmBackend: Backend = {
     return wasmFeatures().simd;
   },
   supports(prim, inAvals, params) {
+    // The narrow integers and the halves run on the js kernels (named in README's note).
+    for (const a of inAvals) if (!isCoreDType(a.dtype)) return false;
+    if (namesNonCoreDType(params)) return false;
     const k = kernelOf(prim);
     return k?.supports(inAvals, params) ?? false;
   },

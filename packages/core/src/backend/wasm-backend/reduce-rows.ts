@@ -4,7 +4,7 @@
 // moved so the reduced axes are trailing (reduce-axes.ts), then one call reduces every row.
 // Every result equals the js backend bit for bit:
 // - the scalar kernels fold in f64 from the js init value in the js order (reduce_prod of f32
-//   multiplies promoted values in f64, as js does) and write f64 rows that are stored into
+//   multiplies promoted values in f64, as js does; of int32 wraps with i32.mul, as js's imul) and write f64 rows that are stored into
 //   the output by a typed-array `set`, the conversion js's stores make;
 // - int32 sums add in i64 (SIMD, any order: exact), which equals js's f64 sum while every
 //   partial sum is exact in f64 — guaranteed for rows under 2^22 elements (|sum| < 2^53);
@@ -36,8 +36,11 @@ export const ROW_DTYPES: { readonly [O in RowOp]: readonly DataDType[] } = {
 const EXACT_I64_ROW = 2 ** 22;
 
 type F = Local<"f64">;
-function combine(b: FunctionBuilder, op: RowOp, acc: F, x: F): void {
+function combine(b: FunctionBuilder, op: RowOp, acc: F, x: F, dt: DataDType): void {
   if (op === "sum") b.f64.add(acc, x);
+  // An int32 product wraps modulo 2^32 at every step, as js's Math.imul fold (an f64 product
+  // would lose its low bits past 2^53); acc and x are int32 values, so the truncations are exact.
+  else if (op === "prod" && dt === "int32") b.f64.convert_i32_s(() => b.i32.mul(() => b.i32.trunc_f64_s(acc), () => b.i32.trunc_f64_s(x)));
   else if (op === "prod") b.f64.mul(acc, x);
   else if (op === "max" || op === "min") b.select(x, acc, () => b.i32.or(() => (op === "max" ? b.f64.gt(x, acc) : b.f64.lt(x, acc)), () => b.f64.ne(x, x)));
   else {
@@ -59,7 +62,7 @@ function addScalar(m: ModuleBuilder, op: RowOp, dt: DataDType): string {
       b.local.set(end, () => b.i32.add(px, () => b.i32.mul(n, es)));
       b.forRange(p, px, end, () => {
         b.local.set(x, () => loadF64(b, dt, p));
-        b.local.set(acc, () => combine(b, op, acc, x));
+        b.local.set(acc, () => combine(b, op, acc, x, dt));
       }, es);
       b.f64.store(() => b.i32.add(po, () => b.i32.shl(r, 3)), acc);
       b.local.set(px, end);

@@ -1,6 +1,6 @@
 // JVP rules of the elementwise primitives: derivatives written with lax, so that they
 // are differentiable again (higher orders come from nesting).
-import { bind1, lax, type NDArray, noParams, type ParamsOf, type PrimitiveName } from "@jaxts/core";
+import { bind1, isFloat, lax, type NDArray, noParams, type ParamsOf, type PrimitiveName } from "@jaxts/core";
 import { instantiate, isZero, mulDerivative, type Tangent, Zero } from "../zero.js";
 import { type JvpRule, type JvpTable, linearJvp, sumContributions, zeroJvp } from "./types.js";
 
@@ -123,7 +123,7 @@ export const elementwiseJvpRules: JvpTable<ElementwisePrim> = {
   convert_element_type: ([x], [t0], params) => {
     const t = t0!;
     const out = bind1("convert_element_type", [x!], params);
-    const floatToFloat = (x!.dtype === "float32" || x!.dtype === "float64") && (params.new_dtype === "float32" || params.new_dtype === "float64");
+    const floatToFloat = isFloat(x!.dtype) && isFloat(params.new_dtype);
     if (!floatToFloat || isZero(t)) return [[out], [new Zero(out.aval)]];
     return [[out], [bind1("convert_element_type", [t], params)]];
   },
