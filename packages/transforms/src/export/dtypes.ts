@@ -17,6 +17,23 @@ const elementTypes: Readonly<Record<string, OnnxDataType>> = {
   float64: OnnxDataType.DOUBLE,
 };
 
+/** The dtype a primitive on `d` is computed in: halves in float32 (as jaxts computes them,
+ * rounding each result), narrow integers in int32 (wrapping back on the cast out, which is
+ * arithmetic modulo 2^bits); ONNX Runtime implements few operators on those types. */
+export function computeDType(d: DType): DType {
+  switch (d) {
+    case "float16":
+    case "bfloat16":
+      return "float32";
+    case "int8":
+    case "int16":
+    case "uint8":
+      return "int32";
+    default:
+      return d;
+  }
+}
+
 export function onnxType(dtype: DType, where: string): OnnxDataType {
   const t = elementTypes[dtype];
   if (t === undefined) throw new DTypeError(`exportOnnx: ${where} has dtype ${dtype}, which has no ONNX element type mapping`);

@@ -1,8 +1,8 @@
 // Builds ONNX graphs node by node: fresh value names (unique across the model and its
 // subgraphs, as ONNX requires), attributes, and constants shared through the top graph's
 // initializers (subgraphs read them from the outer scope).
-import type { DType } from "@jaxts/core";
-import { onnxType, tensorBytes } from "./dtypes.js";
+import { type DType, isFloat } from "@jaxts/core";
+import { computeDType, onnxType, tensorBytes } from "./dtypes.js";
 import { type AttributeProto, AttributeType, type GraphProto, type NodeProto, OnnxDataType, type TensorProto, type ValueInfoProto } from "./onnx/proto.js";
 
 /** An attribute value, tagged with its ONNX type (a JS number alone cannot say int or float). */
@@ -92,11 +92,17 @@ export class GraphBuilder {
 
   /** A rank-0 constant of a jaxts dtype. */
   scalar(value: number, dtype: DType): string {
-    return this.ctx.constant(onnxType(dtype, "a constant"), [], [value], "a constant");
+    return this.tensor([value], [], dtype);
   }
 
-  /** A constant of a jaxts dtype and shape. */
+  /** A constant of a jaxts dtype and shape (a half-precision one is stored as float32 and
+   * cast, so its value is rounded exactly as jaxts rounds it). */
   tensor(values: ArrayLike<number>, dims: readonly number[], dtype: DType): string {
+    const wide = computeDType(dtype);
+    if (wide !== dtype && isFloat(dtype)) {
+      const stored = this.ctx.constant(onnxType(wide, "a constant"), dims, values, "a constant");
+      return this.op("Cast", [stored], { to: { int: onnxType(dtype, "a constant") } });
+    }
     return this.ctx.constant(onnxType(dtype, "a constant"), dims, values, "a constant");
   }
 

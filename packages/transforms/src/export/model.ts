@@ -1,8 +1,9 @@
 // A staged program (a jaxpr, its captured constants, the pytree paths of its inputs and
 // outputs) as an ONNX ModelProto: constants become initializers, inputs and outputs get
 // their pytree names, the body is lowered equation by equation.
-import { ArgumentError, checkOptions, type Jaxpr, type NDArray, type OptionSpec, Tracer } from "@jaxts/core";
-import { onnxType, tensorBytes } from "./dtypes.js";
+import { ArgumentError, checkOptions, type DType, isFloat, type Jaxpr, type NDArray, type OptionSpec, Tracer } from "@jaxts/core";
+import { computeDType, onnxType, tensorBytes } from "./dtypes.js";
+import { cast } from "./rule-types.js";
 import { GraphBuilder, ModelContext, valueInfo } from "./graph-builder.js";
 import { lowerJaxpr } from "./lower.js";
 import { inputNames, outputNames } from "./naming.js";
@@ -55,10 +56,8 @@ function checkNames(v: unknown, what: string): readonly string[] | undefined {
   return v;
 }
 
-function constantBytes(c: NDArray, where: string): Uint8Array {
-  const data = c.toTypedArray();
-  const type = onnxType(c.dtype, where);
-  return tensorBytes(type, data, where);
+function constantBytes(c: NDArray, stored: DType, where: string): Uint8Array {
+  return tensorBytes(onnxType(stored, where), c.toTypedArray(), where);
 }
 
 /** The ONNX ModelProto bytes of a staged program. */
@@ -75,7 +74,10 @@ export function stagedToOnnx(p: StagedProgram, options?: OnnxExportOptions): Uin
   const where = o.name ?? p.fnName;
   const consts = p.consts.map((c, i) => {
     if (c instanceof Tracer) throw new ArgumentError(`exportOnnx(${where}): the function closes over a value of an enclosing transformation; export outside of it`);
-    return ctx.rawConstant(onnxType(c.dtype, `captured constant ${i}`), c.shape, constantBytes(c, `captured constant ${i}`), "captured");
+    const stored = isFloat(c.dtype) ? computeDType(c.dtype) : c.dtype;
+    const name = ctx.rawConstant(onnxType(stored, `captured constant ${i}`), c.shape, constantBytes(c, stored, `captured constant ${i}`), "captured");
+    // Halves are stored as their float32 values (exact) and cast back.
+    return stored === c.dtype ? name : cast(b, name, c.dtype);
   });
   const ins = inputNames(p.inputPaths, argNames);
   const args = p.jaxpr.inVars.slice(consts.length);

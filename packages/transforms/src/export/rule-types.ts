@@ -40,9 +40,12 @@ export function castOnnx(b: GraphBuilder, name: string, to: OnnxDataType): strin
   return b.op("Cast", [name], { to: { int: to } });
 }
 
-/** Where(cond, a, b). */
-export function where(b: GraphBuilder, cond: string, onTrue: string, onFalse: string): string {
-  return b.op("Where", [cond, onTrue, onFalse]);
+/** Where(cond, a, b). ONNX Runtime has no uint32 Where: pass the dtype where it can be
+ * uint32, and those go through int64. */
+export function where(b: GraphBuilder, cond: string, onTrue: string, onFalse: string, dtype?: DType): string {
+  if (dtype !== "uint32") return b.op("Where", [cond, onTrue, onFalse]);
+  const wide = (v: string): string => castOnnx(b, v, 7);
+  return cast(b, b.op("Where", [cond, wide(onTrue), wide(onFalse)]), dtype);
 }
 
 export const isFloatDType = (d: DType): boolean => isFloat(d);

@@ -48,19 +48,23 @@ function log1p(b: GraphBuilder, x: Val): string {
   return where(b, b.op("Equal", [u, one(b, x)]), x.name, where(b, direct, logu, ratio));
 }
 
-/** atan in float64: the float32 operator's value refined by two Newton steps on tan(y) = x
- * (each squares the relative error: 1e-7 → 1e-14 → below float64's rounding). */
+/** atan in float64: the float32 operator's value refined by two Newton steps on tan(y) = z
+ * (each squares the relative error: 1e-7 → 1e-14 → below float64's rounding), on z = |x| or
+ * 1/|x| in [0, 1] where Newton converges (atan x = π/2 - atan(1/x) for x > 1). */
 function atan64(b: GraphBuilder, x: string): string {
-  let y = cast(b, b.op("Atan", [cast(b, x, "float32")]), "float64");
+  const ax = b.op("Abs", [x]);
+  const one64 = b.scalar(1, "float64");
+  const big = b.op("Greater", [ax, one64]);
+  const z = where(b, big, b.op("Div", [one64, ax]), ax);
+  let y = cast(b, b.op("Atan", [cast(b, z, "float32")]), "float64");
   for (let k = 0; k < 2; k++) {
     const s = b.op("Sin", [y]);
     const c = b.op("Cos", [y]);
-    // y - (tan y - x)/(1 + tan² y) = y - (s·c - x·c²), which stays finite near ±π/2.
-    y = b.op("Sub", [y, b.op("Sub", [b.op("Mul", [s, c]), b.op("Mul", [x, b.op("Mul", [c, c])])])]);
+    // y - (tan y - z)/(1 + tan² y) = y - (s·c - z·c²)
+    y = b.op("Sub", [y, b.op("Sub", [b.op("Mul", [s, c]), b.op("Mul", [z, b.op("Mul", [c, c])])])]);
   }
-  // ±inf: the float32 value ±π/2 rounded; take ±π/2 in float64.
-  const inf = b.op("IsInf", [x]);
-  return where(b, inf, b.op("Mul", [b.op("Sign", [x]), b.scalar(Math.PI / 2, "float64")]), y);
+  const r = where(b, big, b.op("Sub", [b.scalar(Math.PI / 2, "float64"), y]), y);
+  return where(b, b.op("Less", [x, b.scalar(0, "float64")]), b.op("Neg", [r]), r);
 }
 
 function atan(b: GraphBuilder, x: Val): string {
@@ -108,7 +112,7 @@ function integerPow(b: GraphBuilder, x: Val, y: number): string {
     if (k % 2 === 1) result = result === undefined ? base : b.op("Mul", [result, base]);
     if (k > 1) base = b.op("Mul", [base, base]);
   }
-  const v = result ?? one(b, x);
+  const v = result ?? b.op("Expand", [one(b, x), b.int64s(x.aval.shape)]);
   if (y >= 0) return v === x.name ? b.op("Identity", [v]) : v;
   if (isFloatDType(x.aval.dtype)) return b.op("Div", [one(b, x), v]);
   // int32: 1/v in float64, then truncated; 1/0 is 0 (ToInt32 of ±inf).
@@ -117,18 +121,21 @@ function integerPow(b: GraphBuilder, x: Val, y: number): string {
   return cast(b, where(b, b.op("Equal", [vd, b.scalar(0, "float64")]), b.scalar(0, "float64"), q), x.aval.dtype);
 }
 
-/** int32 division and remainder as the reference computes them: in float64, truncated, with
- * a zero divisor giving 0 (ToInt32 of ±inf or NaN). INT_MIN / -1 wraps to INT_MIN. */
+/** Integer division and remainder as the reference computes them: in float64 (exact for
+ * 32-bit operands), truncated, wrapped to the type (INT_MIN / -1 is INT_MIN), and by zero as
+ * XLA defines it: x / 0 is all ones (-1, or the largest unsigned value), x % 0 is x. */
 function integerDivRem(b: GraphBuilder, x: Val, y: Val, op: "div" | "rem"): string {
+  const d = x.aval.dtype;
   const a = cast(b, x.name, "float64");
-  const d = cast(b, y.name, "float64");
+  const den = cast(b, y.name, "float64");
   const zeroD = b.scalar(0, "float64");
-  const isZero = b.op("Equal", [d, zeroD]);
-  const safe = where(b, isZero, b.scalar(1, "float64"), d);
+  const isZero = b.op("Equal", [den, zeroD]);
+  const safe = where(b, isZero, b.scalar(1, "float64"), den);
   const q = op === "div" ? b.op("Div", [a, safe]) : b.op("Mod", [a, safe], { fmod: { int: 1 } });
-  // Truncation toward zero: float64 → int64 (exact for |q| ≤ 2^31), then int64 → int32 wraps.
-  const wide = b.op("Cast", [where(b, isZero, zeroD, q)], { to: { int: 7 } });
-  return cast(b, wide, x.aval.dtype);
+  // Truncation toward zero: float64 → int64 (exact, |q| ≤ 2^32), then int64 → the type wraps.
+  const wrapped = cast(b, castOnnx(b, q, OnnxDataType.INT64), d);
+  const byZero = op === "div" ? b.scalar(d === "uint32" ? 0xffffffff : -1, d) : x.name;
+  return where(b, isZero, byZero, wrapped, d);
 }
 
 /** Logical shifts of int32 words: through uint32 (ONNX's BitShift is unsigned only), and 0
@@ -138,7 +145,7 @@ function shift(b: GraphBuilder, x: Val, y: Val, direction: "LEFT" | "RIGHT"): st
   const uy = castOnnx(b, y.name, OnnxDataType.UINT32);
   const shifted = b.op("BitShift", [ux, uy], { direction: { str: direction } });
   const inRange = b.op("Less", [uy, b.ctx.constant(OnnxDataType.UINT32, [], [32], "a shift count")]);
-  return where(b, inRange, cast(b, shifted, x.aval.dtype), zero(b, x));
+  return where(b, inRange, cast(b, shifted, x.aval.dtype), zero(b, x), x.aval.dtype);
 }
 
 /** Comparisons: ONNX orders numbers only, so bools compare as int32 0/1. */
@@ -162,21 +169,42 @@ function bitwise(boolOp: string, intOp: string) {
   return (b: GraphBuilder, [x, y]: readonly Val[]): string[] => [b.op(x!.aval.dtype === "bool" ? boolOp : intOp, [x!.name, y!.name])];
 }
 
-/** Largest value of each float type that truncates into int32's range. */
-const int32CeilingOf = (d: DType): number => (d === "float64" ? 2147483647 : 2147483520);
+const intRange: Readonly<Record<string, readonly [number, number]>> = {
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+  int32: [-2147483648, 2147483647],
+  uint8: [0, 255],
+  uint32: [0, 4294967295],
+};
 
-/** convert_element_type as the reference converts: float → int truncates and saturates (NaN
- * → 0), anything → bool is "≠ 0" (NaN → true), everything else is ONNX's Cast. */
+/** The largest float32 (or float64) value that is at most `v`. */
+function floorToFloat(v: number, d: DType): number {
+  if (d === "float64") return v;
+  const f = Math.fround(v);
+  if (f <= v) return f;
+  const bits = new Float32Array([f]);
+  new Uint32Array(bits.buffer)[0]! -= v > 0 ? 1 : -1;
+  return bits[0]!;
+}
+
+/** convert_element_type as the reference converts: float → int truncates and saturates to the
+ * type's range (NaN → 0), anything → bool is "≠ 0" (NaN → true), int → int wraps (Cast),
+ * everything else is ONNX's Cast. */
 function convert(b: GraphBuilder, x: Val, to: DType): string {
   const from = x.aval.dtype;
   if (from === to) return b.op("Identity", [x.name]);
   if (to === "bool") return b.op("Not", [b.op("Equal", [x.name, zero(b, x)])]);
-  if (isFloatDType(from) && !isFloatDType(to)) {
-    if (to !== "int32") return cast(b, x.name, to);
+  const range = intRange[to];
+  if (isFloatDType(from) && range !== undefined) {
+    const [lo, hi] = range;
     const noNan = where(b, b.op("IsNaN", [x.name]), zero(b, x), x.name);
-    const clipped = b.op("Clip", [noNan, b.scalar(-2147483648, from), b.scalar(int32CeilingOf(from), from)]);
-    const t = cast(b, clipped, to);
-    return where(b, b.op("GreaterOrEqual", [x.name, b.scalar(2147483648, from)]), b.scalar(2147483647, "int32"), t);
+    // Clip to the largest value the float type holds below the top (2^31 - 1 is not a
+    // float32), then send everything at or past the top to the top itself.
+    const clipped = b.op("Clip", [noNan, b.scalar(lo, from), b.scalar(floorToFloat(hi, from), from)]);
+    // Saturated in int64 (every target's range fits, and ONNX Runtime has Where for it).
+    const top = b.ctx.constant(OnnxDataType.INT64, [], [hi], "a saturation bound");
+    const saturated = b.op("Where", [b.op("GreaterOrEqual", [x.name, b.scalar(hi + 1, from)]), top, castOnnx(b, clipped, OnnxDataType.INT64)]);
+    return cast(b, saturated, to);
   }
   return cast(b, x.name, to);
 }
@@ -201,7 +229,8 @@ function cosh(b: GraphBuilder, x: Val): string {
 }
 
 export const elementwiseRules: RuleTable<ElementwiseName> = {
-  neg: unaryOp("Neg"),
+  // ONNX has no unsigned Neg; 0 - x wraps the same way.
+  neg: (b, [x]) => [x!.aval.dtype === "uint32" ? b.op("Sub", [zero(b, x!), x!.name]) : b.op("Neg", [x!.name])],
   sign: (b, [x]) => [sign(b, x!)],
   floor: unaryOp("Floor"),
   ceil: unaryOp("Ceil"),
@@ -222,7 +251,8 @@ export const elementwiseRules: RuleTable<ElementwiseName> = {
   sinh: (b, [x]) => [sinh(b, x!)],
   cosh: (b, [x]) => [cosh(b, x!)],
   tanh: unaryOp("Tanh"),
-  logistic: unaryOp("Sigmoid"),
+  // 1/(1 + e^-x): ONNX Runtime's Sigmoid loses relative accuracy in the negative tail.
+  logistic: (b, [x]) => [b.op("Div", [one(b, x!), b.op("Add", [one(b, x!), b.op("Exp", [b.op("Neg", [x!.name])])])])],
   sqrt: unaryOp("Sqrt"),
   rsqrt: (b, [x]) => [b.op("Div", [one(b, x!), b.op("Sqrt", [x!.name])])],
   abs: unaryOp("Abs"),
@@ -237,7 +267,12 @@ export const elementwiseRules: RuleTable<ElementwiseName> = {
   div: (b, [x, y]) => [isFloatDType(x!.aval.dtype) ? b.op("Div", [x!.name, y!.name]) : integerDivRem(b, x!, y!, "div")],
   // C's fmod (the result takes the dividend's sign), as lax.rem.
   rem: (b, [x, y]) => [isFloatDType(x!.aval.dtype) ? b.op("Mod", [x!.name, y!.name], { fmod: { int: 1 } }) : integerDivRem(b, x!, y!, "rem")],
-  pow: binaryOp("Pow"),
+  // JavaScript's ** (the reference): (±1) ** ±inf and (±1) ** NaN are NaN, where C's pow gives 1.
+  pow: (b, [x, y]) => {
+    const unit = b.op("Equal", [b.op("Abs", [x!.name]), one(b, x!)]);
+    const odd = b.op("And", [unit, b.op("Or", [b.op("IsInf", [y!.name]), b.op("IsNaN", [y!.name])])]);
+    return [where(b, odd, b.scalar(Number.NaN, x!.aval.dtype), b.op("Pow", [x!.name, y!.name]))];
+  },
   max: extremum("Max"),
   min: extremum("Min"),
   atan2: (b, [y, x]) => [atan2(b, y!, x!)],
@@ -253,6 +288,6 @@ export const elementwiseRules: RuleTable<ElementwiseName> = {
   gt: compare("Greater"),
   ge: compare("GreaterOrEqual"),
   // select_n(pred, onFalse, onTrue)
-  select_n: (b, [p, f, t]) => [where(b, p!.name, t!.name, f!.name)],
+  select_n: (b, [p, f, t]) => [where(b, p!.name, t!.name, f!.name, f!.aval.dtype)],
   convert_element_type: (b, [x], { new_dtype }) => [convert(b, x!, new_dtype)],
 };

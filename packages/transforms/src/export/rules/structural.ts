@@ -19,13 +19,25 @@ function reduce(b: GraphBuilder, op: string, x: string, axes: readonly number[])
   return b.op(op, [x, b.int64s(axes)], { keepdims: { int: 0 } });
 }
 
+/** uint32 operands of reductions, cumsum, dot and sort go through int64 (ONNX Runtime has no
+ * uint32 kernels for them); the cast back to uint32 wraps as the reference's sums do. */
+const viaInt64 = (b: GraphBuilder, v: Val): string => (v.aval.dtype === "uint32" ? castOnnx(b, v.name, OnnxDataType.INT64) : v.name);
+const backFromInt64 = (b: GraphBuilder, name: string, d: DType): string => (d === "uint32" ? cast(b, name, d) : name);
+
+function plainReduce(op: string) {
+  return (b: GraphBuilder, [x]: readonly Val[], { axes }: { readonly axes: readonly number[] }): string[] => {
+    if (x!.aval.dtype === "bool") return [cast(b, reduce(b, op, cast(b, x!.name, "int32"), axes), "bool")];
+    return [backFromInt64(b, reduce(b, op, viaInt64(b, x!), axes), x!.aval.dtype)];
+  };
+}
+
 /** ReduceMax/ReduceMin of floats, made to propagate NaN as the reference does (ONNX Runtime's
  * reductions skip NaN). Bools reduce as int32. */
 function extremum(op: "ReduceMax" | "ReduceMin") {
   return (b: GraphBuilder, [x]: readonly Val[], { axes }: { readonly axes: readonly number[] }): string[] => {
     const d = x!.aval.dtype;
     if (d === "bool") return [cast(b, reduce(b, op, cast(b, x!.name, "int32"), axes), "bool")];
-    const r = reduce(b, op, x!.name, axes);
+    const r = backFromInt64(b, reduce(b, op, viaInt64(b, x!), axes), d);
     if (!isFloatDType(d) || axes.length === 0) return [r];
     const anyNan = reduce(b, "ReduceMax", cast(b, b.op("IsNaN", [x!.name]), "int32"), axes);
     return [where(b, b.op("Greater", [anyNan, b.scalar(0, "int32")]), b.scalar(Number.NaN, d), r)];
@@ -38,7 +50,7 @@ function argExtremum(op: "ArgMax" | "ArgMin") {
     const axis = axes[0]!;
     const attrs = { axis: { int: axis }, keepdims: { int: 0 } };
     const d = x!.aval.dtype;
-    const operand = d === "bool" ? cast(b, x!.name, "int32") : x!.name;
+    const operand = d === "bool" ? cast(b, x!.name, "int32") : viaInt64(b, x!);
     let idx = b.op(op, [operand], attrs);
     if (isFloatDType(d)) {
       const nan = cast(b, b.op("IsNaN", [x!.name]), "int32");
@@ -125,7 +137,7 @@ function dotGeneral(b: GraphBuilder, lhs: Val, rhs: Val, dn: readonly [readonly 
     const v = b.op("Einsum", [cast(b, lhs.name, "int32"), cast(b, rhs.name, "int32")], { equation: { str: eq } });
     return b.op("Not", [b.op("Equal", [v, b.scalar(0, "int32")])]);
   }
-  return b.op("Einsum", [lhs.name, rhs.name], { equation: { str: eq } });
+  return backFromInt64(b, b.op("Einsum", [viaInt64(b, lhs), viaInt64(b, rhs)], { equation: { str: eq } }), lhs.aval.dtype);
 }
 
 /** iota: Range along `dimension`, broadcast to the shape. */
@@ -146,7 +158,7 @@ function sortPermutation(b: GraphBuilder, keys: Val, axis: number): string {
   const k = b.int64s([n]);
   const attrs = { axis: { int: axis }, largest: { int: 0 }, sorted: { int: 1 } };
   const d = keys.aval.dtype;
-  const numeric = d === "bool" ? cast(b, keys.name, "int32") : keys.name;
+  const numeric = d === "bool" ? cast(b, keys.name, "int32") : viaInt64(b, keys);
   if (!isFloatDType(d)) return b.node("TopK", [numeric, k], attrs, 2)[1]!;
   const nan = b.op("IsNaN", [keys.name]);
   const byValue = b.node("TopK", [where(b, nan, b.scalar(Number.POSITIVE_INFINITY, d), keys.name), k], attrs, 2)[1]!;
@@ -156,15 +168,15 @@ function sortPermutation(b: GraphBuilder, keys: Val, axis: number): string {
 }
 
 export const structuralRules: RuleTable<StructuralName> = {
-  reduce_sum: (b, [x], { axes }) => [x!.aval.dtype === "bool" ? cast(b, reduce(b, "ReduceSum", cast(b, x!.name, "int32"), axes), "bool") : reduce(b, "ReduceSum", x!.name, axes)],
+  reduce_sum: plainReduce("ReduceSum"),
   reduce_max: extremum("ReduceMax"),
   reduce_min: extremum("ReduceMin"),
-  reduce_prod: (b, [x], { axes }) => [reduce(b, "ReduceProd", x!.name, axes)],
+  reduce_prod: plainReduce("ReduceProd"),
   reduce_and: (b, [x], { axes }) => [cast(b, reduce(b, "ReduceMin", cast(b, x!.name, "int32"), axes), "bool")],
   reduce_or: (b, [x], { axes }) => [cast(b, reduce(b, "ReduceMax", cast(b, x!.name, "int32"), axes), "bool")],
   argmax: argExtremum("ArgMax"),
   argmin: argExtremum("ArgMin"),
-  cumsum: (b, [x], { axis, reverse }) => [b.op("CumSum", [x!.name, b.int64(axis)], { reverse: { int: reverse ? 1 : 0 } })],
+  cumsum: (b, [x], { axis, reverse }) => [backFromInt64(b, b.op("CumSum", [viaInt64(b, x!), b.int64(axis)], { reverse: { int: reverse ? 1 : 0 } }), x!.aval.dtype)],
   broadcast_in_dim: (b, [x], { shape, broadcast_dimensions }) => [broadcastInDim(b, x!, shape, broadcast_dimensions)],
   reshape: (b, [x], { new_sizes }) => [b.op("Reshape", [x!.name, b.int64s(new_sizes)], new_sizes.includes(0) ? { allowzero: { int: 1 } } : {})],
   transpose: (b, [x], { permutation }) => [b.op("Transpose", [x!.name], { perm: { ints: permutation } })],
@@ -198,7 +210,7 @@ export const structuralRules: RuleTable<StructuralName> = {
     const valid = b.op("And", [b.op("GreaterOrEqual", [flatIdx, b.scalar(0, "int32")]), b.op("Less", [flatIdx, b.scalar(n, "int32")])]);
     const updShape = [...pre, m, ...post];
     const place = (v: string): string => reshape(b, v, [m], [...pre.map(() => 1), m, ...post.map(() => 1)]);
-    const updates = where(b, place(valid), reshape(b, upd!.name, upd!.aval.shape, updShape), b.scalar(0, x!.aval.dtype));
+    const updates = where(b, place(valid), reshape(b, upd!.name, upd!.aval.shape, updShape), b.scalar(0, x!.aval.dtype), x!.aval.dtype);
     const indices = b.op("Expand", [place(castOnnx(b, where(b, valid, flatIdx, b.scalar(0, "int32")), OnnxDataType.INT64)), b.int64s(updShape)]);
     return [b.op("ScatterElements", [x!.name, indices, updates], { axis: { int: axis }, reduction: { str: "add" } })];
   },
