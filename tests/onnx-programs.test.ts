@@ -45,6 +45,14 @@ describe("transformed programs in ONNX Runtime equal jaxts", () => {
     const powerLoop = (v: NDArray) => lax.forLoop(0, 4, (_i: NDArray, c: NDArray) => np.sin(c).add(v), v).sum();
     await expectOnnxMatchesJaxts(jit(powerLoop), [wave(4, 1)], { tol: { rtol: 1e-5 } });
   });
+  it("convolutions, pooling and topK (compositions of primitives) export", async () => {
+    const img = wave(2 * 6 * 6 * 2, 1).reshape([2, 6, 6, 2]);
+    const kernel = wave(3 * 3 * 2 * 4, 2).reshape([3, 3, 2, 4]);
+    const cnn = (x: NDArray, k: NDArray) => nn.maxPool(nn.relu(lax.convGeneralDilated(x, k, [1, 1], "SAME", { dimensionNumbers: ["NHWC", "HWIO", "NHWC"] })), [2, 2], { strides: [2, 2] });
+    await expectOnnxMatchesJaxts(cnn, [img, kernel], { tol: { rtol: 1e-5, atol: 1e-6 } });
+    await expectOnnxMatchesJaxts(grad((x: NDArray, k: NDArray) => cnn(x, k).sum(), { argnums: 1 }), [img, kernel], { tol: { rtol: 1e-5, atol: 1e-5 } });
+    await expectOnnxMatchesJaxts((v: NDArray) => lax.topK(v, 3), [f32([3, 1, 4, 1, 5, 9, 2, 6])]);
+  });
   it("random numbers from keys (threefry) equal jaxts's bits", async () => {
     const draw = (k: NDArray) => random.uniform(k, [3, 4]);
     await expectOnnxMatchesJaxts(draw, [random.key(7)]);
