@@ -326,6 +326,9 @@ describe("exportOnnx: what has no ONNX form raises a JaxtsError naming it", () =
     expect(() => jit((x: NDArray) => x.add(1)).lower(f32([1])).toOnnx({ opset: 12 })).toThrow(/opset 12 is not supported/);
     expect(() => jit((x: NDArray) => x.add(1)).lower(f32([1])).toOnnx({ opsett: 18 } as never)).toThrow(/opset/);
     expect(() => jit((x: NDArray, y: NDArray) => x.add(y)).lower(f32([1]), f32([1])).toOnnx({ inputNames: ["a", "a"] })).toThrow(/both named "a"/);
+    // A trailing object without arrays is the options, so a misspelt key is reported.
+    expect(() => exportOnnx((x: NDArray) => x.add(1), f32([1]), { opsett: 18 } as never)).toThrow(/opset/);
+    expect(() => exportOnnx((_x: NDArray) => null, f32([1]))).toThrow(/returns no arrays/);
   });
 });
 

@@ -3,16 +3,13 @@
 import { ArgumentError, NDArray, tree } from "@jaxts/core";
 import type { AnyFn, LooseArgs } from "../ad/types.js";
 import { jit } from "../jit/jit.js";
-import { onnxExportSpec, type OnnxExportOptions } from "./model.js";
+import type { OnnxExportOptions } from "./model.js";
 
-const optionKeys = new Set(Object.keys(onnxExportSpec));
-
-/** A trailing plain object is the options when it is non-empty, every key is an option name
- * and it holds no array (an argument pytree `{ W, b }` never passes all three tests). */
+/** A trailing plain object holding no array is the options (then checked: an unknown key is
+ * an error naming the nearest option); an example argument is a pytree of arrays, so
+ * `{ W, b }` is never mistaken for options. Pass scalars in such a tree as arrays. */
 function isOptions(x: unknown): x is OnnxExportOptions {
   if (!tree.isPlainObject(x)) return false;
-  const keys = Object.keys(x);
-  if (keys.length === 0 || !keys.every((k) => optionKeys.has(k))) return false;
   return !tree.leaves(x as tree.PyTree).some((l) => l instanceof NDArray);
 }
 
@@ -29,7 +26,7 @@ function isOptions(x: unknown): x is OnnxExportOptions {
 export function exportOnnx<F extends AnyFn>(f: F, ...argsAndOptions: [...LooseArgs<F>] | [...LooseArgs<F>, OnnxExportOptions]): Uint8Array {
   if (typeof f !== "function") throw new ArgumentError(`exportOnnx: expected a function to export, got ${f === null ? "null" : typeof f}`);
   const last = argsAndOptions[argsAndOptions.length - 1];
-  const hasOptions = argsAndOptions.length > f.length && isOptions(last);
+  const hasOptions = argsAndOptions.length > 0 && isOptions(last);
   const args = hasOptions ? argsAndOptions.slice(0, -1) : argsAndOptions;
   const lowered = jit(f).lower(...(args as LooseArgs<F>));
   return lowered.toOnnx(hasOptions ? last : undefined);

@@ -93,6 +93,7 @@ export function stagedToOnnx(p: StagedProgram, options?: OnnxExportOptions): Uin
     seen.add(n);
     ctx.reserve(n);
   }
+  if (p.jaxpr.outs.length === 0) throw new ArgumentError(`exportOnnx(${where}): the function returns no arrays, so the model would have no outputs`);
   const results = lowerJaxpr(b, p.jaxpr, [...consts, ...ins]);
   results.forEach((r, i) => b.node("Identity", [r], {}, [outs[i]!]));
   const graph = {
