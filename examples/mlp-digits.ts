@@ -9,9 +9,9 @@ import { fileURLToPath } from "node:url";
 import { percent } from "./lib/format.js";
 import { loadDigits } from "./lib/load-digits.js";
 import { type ExampleOptions, runIfMain } from "./lib/main.js";
-import { type EpochRecord, type MlpResult, trainMlp } from "./lib/mlp.js";
+import { type MlpResult, trainMlp } from "./lib/mlp.js";
 import { makeProgress } from "./lib/progress.js";
-import { lineChart } from "./lib/svg-plot.js";
+import { trainingPlot } from "./lib/training-plot.js";
 
 export interface MlpDigitsOptions extends ExampleOptions {
   /** Where the SVG plot goes (default out/digits-training.svg at the repository root). */
@@ -19,18 +19,6 @@ export interface MlpDigitsOptions extends ExampleOptions {
 }
 
 export const defaultSvgPath = fileURLToPath(new URL("../out/digits-training.svg", import.meta.url));
-
-/** The curves of a training run as an SVG line chart. */
-export function trainingPlot(history: readonly EpochRecord[]): string {
-  return lineChart(
-    [
-      { name: "train loss", color: "#1f77b4", values: history.map((r) => r.trainLoss) },
-      { name: "test loss", color: "#ff7f0e", values: history.map((r) => r.testLoss) },
-      { name: "test error", color: "#2ca02c", values: history.map((r) => 1 - r.testAccuracy) },
-    ],
-    { title: "MLP on digits: cross-entropy and error by epoch", xLabel: "epoch", yLabel: "loss / error rate" },
-  );
-}
 
 export function main(opts: MlpDigitsOptions = {}): MlpResult & { readonly svgPath: string } {
   const print = opts.print ?? console.log;
