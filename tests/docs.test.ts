@@ -1,5 +1,5 @@
-// The guides in docs/ are true: every ```ts block runs as a program, and when a ```text block
-// follows it, the lines it prints are exactly that text.
+// The guides in docs/ are true: every ```ts block runs as a program and prints exactly the
+// ```text block shown under it; the README's first program runs and trains.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { format } from "node:util";
@@ -29,6 +29,19 @@ function snippets(file: string): Snippet[] {
   });
 }
 
+/** Runs a program from a guide as a module and returns the lines it printed. */
+async function runSnippet(name: string, code: string): Promise<string[]> {
+  mkdirSync(snippetDir, { recursive: true });
+  const path = join(snippetDir.pathname, `${name}.ts`);
+  writeFileSync(path, code);
+  const printed: string[] = [];
+  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+    printed.push(format(...args));
+  });
+  await import(path);
+  return printed;
+}
+
 const guides = readdirSync(docsDir).filter((f) => f.endsWith(".md")).sort();
 
 afterEach(() => {
@@ -38,15 +51,19 @@ afterEach(() => {
 
 describe.each(guides)("docs/%s", (file) => {
   const cases = snippets(file);
-  it.each(cases.map((s) => [`the block at line ${s.line} runs${s.expected === undefined ? "" : " and prints what the guide shows"}`, s] as const))("%s", async (_, s) => {
-    mkdirSync(snippetDir, { recursive: true });
-    const path = join(snippetDir.pathname, `${file.replace(/\.md$/, "")}-${s.line}.ts`);
-    writeFileSync(path, s.code);
-    const printed: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-      printed.push(format(...args));
-    });
-    await import(path);
-    if (s.expected !== undefined) expect(printed.join("\n")).toBe(s.expected.replace(/\n$/, ""));
+  it.each(cases.map((s) => [`the block at line ${s.line} prints what the guide shows under it`, s] as const))("%s", async (_, s) => {
+    // Every program in a guide shows its output, so every one is checked.
+    expect(s.expected, `docs/${file}:${s.line} needs a \`\`\`text block with its output`).toBeDefined();
+    const printed = await runSnippet(`${file.replace(/\.md$/, "")}-${s.line}`, s.code);
+    expect(printed.join("\n")).toBe(s.expected!.replace(/\n$/, ""));
+  });
+});
+
+describe("README", () => {
+  it("the first program runs and trains w → 2, b → 1", async () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("## A first program"));
+    const code = /```ts\n([\s\S]*?)^```$/m.exec(section)![1]!;
+    expect(await runSnippet("readme-first-program", code)).toEqual(["12", "2.00 1.00"]);
   });
 });
