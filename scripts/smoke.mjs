@@ -32,9 +32,9 @@ if (/conditions?[= ]\S*@jaxts\/source|-C\s*@jaxts\/source/.test(sourceFlag)) {
 }
 
 const PACKAGES = {
-  "@jaxts/core": ["", "numpy", "lax", "nn", "random", "tree"],
-  "@jaxts/transforms": ["", "testing"],
-  "@jaxts/optim": ["", "schedules", "losses"],
+  "@jaxts/core": ["", "numpy", "lax", "nn", "random", "tree", "fp"],
+  "@jaxts/transforms": ["", "testing", "fp"],
+  "@jaxts/optim": ["", "schedules", "losses", "fp"],
 };
 
 let failed = 0;

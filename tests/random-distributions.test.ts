@@ -399,7 +399,7 @@ describe("shapes, dtypes and argument checks", () => {
   it("options objects reject unknown keys and wrong kinds with what was expected", () => {
     expect(() => random.ball(key, 2, [1], { q: 2 } as never)).toThrow(/did you mean `p`/);
     expect(() => random.ball(key, 2, [1], { p: "2" } as never)).toThrow(ArgumentError);
-    expect(() => random.multivariateNormal(key, np.zeros([2]), np.eye(2), null, { method: "eigh" })).toThrow(/np\.linalg\.eigh/);
+    expect(random.multivariateNormal(key, np.zeros([2]), np.eye(2), null, { method: "eigh" }).shape).toEqual([2]);
     expect(() => random.multivariateNormal(key, np.zeros([2]), np.eye(2), null, { method: "qr" } as never)).toThrow(ArgumentError);
   });
 });

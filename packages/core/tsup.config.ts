@@ -7,7 +7,8 @@ export default defineConfig({
     "lax": "src/lax.ts",
     "nn": "src/nn.ts",
     "random": "src/random.ts",
-    "tree": "src/tree.ts"
+    "tree": "src/tree.ts",
+    "fp": "src/fp.ts"
   },
   format: ["esm", "cjs"],
   dts: true,
@@ -15,6 +16,8 @@ export default defineConfig({
   // One copy of module state (current trace, registries) across subpath entries, in CJS too.
   splitting: true,
   sourcemap: true,
+  // dist/metafile-{esm,cjs}.json: what each output holds (scripts/bundle-report.mjs reports fp-ts's share).
+  metafile: true,
   target: "node20",
   // fp-ts has no exports map, so its deep imports break plain Node ESM: bundle it.
   noExternal: [/^fp-ts(\/|$)/],

@@ -3,7 +3,8 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: {
     "index": "src/index.ts",
-    "testing": "src/testing.ts"
+    "testing": "src/testing.ts",
+    "fp": "src/fp.ts"
   },
   format: ["esm", "cjs"],
   dts: true,
@@ -11,6 +12,8 @@ export default defineConfig({
   // One copy of module state (current trace, registries) across subpath entries, in CJS too.
   splitting: true,
   sourcemap: true,
+  // dist/metafile-{esm,cjs}.json: what each output holds (scripts/bundle-report.mjs reports fp-ts's share).
+  metafile: true,
   target: "node20",
   // fp-ts has no exports map, so its deep imports break plain Node ESM: bundle it.
   noExternal: [/^fp-ts(\/|$)/],

@@ -79,11 +79,12 @@ const SIGNATURES: Readonly<Record<string, Sig>> = {
   "nn.initializers.uniform": ["O"], "nn.initializers.normal": ["O"], "nn.initializers.truncatedNormal": ["O"],
   "nn.initializers.varianceScaling": ["N", "Any", "Any", "O"], "nn.initializers.computeFans": ["S", "O"],
   "nn.initializers.glorotUniform": ["O"], "nn.initializers.heNormal": ["O"],
+  "nn.initializers.orthogonal": ["O"], "nn.initializers.deltaOrthogonal": ["O"],
   // random
   "random.key": ["N"], "random.split": [keyArb, "I"], "random.foldIn": [keyArb, "N"], "random.bits": [keyArb, "S"],
   "random.uniform": [keyArb, "S", "O"], "random.normal": [keyArb, "S", "D"], "random.bernoulli": [keyArb, "A", "S"],
   "random.gumbel": [keyArb, "S", "D"], "random.categorical": [keyArb, "A", "O"], "random.randint": [keyArb, "S", "N", "N"],
-  "random.permutation": [keyArb, "A"],
+  "random.permutation": [keyArb, "A"], "random.orthogonal": [keyArb, "I", "S", "D", "O"],
   // tree
   "tree.flatten": ["T"], "tree.unflatten": [treeDefArb, "L"], "tree.leaves": ["T"], "tree.structure": ["T"],
   "tree.assertSameStructure": [treeDefArb, treeDefArb, "Str"], "tree.leafPaths": ["T"], "tree.map": ["F", "T", "T"],
@@ -115,7 +116,7 @@ function defaultSig(f: AnyFn): Sig {
 /** Every public function: [name, function] for np/lax/nn/random/tree and the top level. */
 function publicFunctions(): [string, AnyFn][] {
   const out: [string, AnyFn][] = [];
-  const namespaces = { np: core.np, lax: core.lax, nn: core.nn, "nn.initializers": core.nn.initializers, random: core.random, tree: core.tree };
+  const namespaces = { np: core.np, "np.linalg": core.np.linalg, lax: core.lax, "lax.linalg": core.lax.linalg, nn: core.nn, "nn.initializers": core.nn.initializers, random: core.random, tree: core.tree };
   for (const [ns, members] of Object.entries(namespaces)) {
     for (const [k, v] of Object.entries(members)) if (typeof v === "function" && !isClass(v)) out.push([`${ns}.${k}`, v as AnyFn]);
   }

@@ -134,31 +134,42 @@ export function nearestKey(given: string, known: readonly string[]): string | un
   return best;
 }
 
+/** Why `opts` cannot be an options object at all (it must be a plain object or undefined), or undefined when it can. */
+export function optionsObjectProblem(opts: unknown, where: string, known: readonly string[]): ArgumentError | undefined {
+  if (opts === undefined || (opts !== null && typeof opts === "object" && !Array.isArray(opts))) return undefined;
+  const example = known.length > 0 ? `{ ${known[0]}: … }` : "{}";
+  return new ArgumentError(`${where}: optional arguments go in an options object such as ${example}, got ${describeGiven(opts)}`);
+}
+
+/** What is wrong with one own key of an options object (unknown, or a value of the wrong kind), or undefined. */
+export function optionKeyProblem(opts: object, key: string | symbol, where: string, spec: Readonly<Record<string, OptionKind>>): ArgumentError | undefined {
+  const known = Object.keys(spec);
+  if (typeof key === "symbol" || !Object.hasOwn(spec, key)) {
+    const name = typeof key === "symbol" ? key.toString() : JSON.stringify(key);
+    const near = typeof key === "string" ? nearestKey(key, known) : undefined;
+    const hint = near === undefined ? "" : ` (did you mean \`${near}\`?)`;
+    const list = known.length > 0 ? `; known options: ${known.join(", ")}` : "; it takes no options";
+    return new ArgumentError(`${where}: unknown option ${name}${hint}${list}`);
+  }
+  const value: unknown = (opts as Record<string, unknown>)[key];
+  const kind = spec[key]!;
+  if (value !== undefined && !fits(kind, value)) return new ArgumentError(`${where}: option \`${key}\` must be ${describeKind(kind)}, got ${describeGiven(value)}`);
+  return undefined;
+}
+
 /**
  * Check an options object against the keys a function reads: it must be a plain object (or
  * undefined), every own key must be known, and every given value of the declared kind.
- * Returns the options (an empty object when none were given).
+ * Returns the options (an empty object when none were given). The first problem is thrown;
+ * `validateOptions` in `@jaxts/core/fp` reports all of them.
  */
 export function checkOptions<T extends object>(opts: T | undefined, where: string, spec: NoInfer<OptionSpec<T>>): T {
   if (opts === undefined) return {} as T;
-  const known = Object.keys(spec);
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-    const example = known.length > 0 ? `{ ${known[0]}: … }` : "{}";
-    throw new ArgumentError(`${where}: optional arguments go in an options object such as ${example}, got ${describeGiven(opts)}`);
-  }
+  const bad = optionsObjectProblem(opts, where, Object.keys(spec));
+  if (bad !== undefined) throw bad;
   for (const key of Reflect.ownKeys(opts)) {
-    if (typeof key === "symbol" || !Object.hasOwn(spec, key)) {
-      const name = typeof key === "symbol" ? key.toString() : JSON.stringify(key);
-      const near = typeof key === "string" ? nearestKey(key, known) : undefined;
-      const hint = near === undefined ? "" : ` (did you mean \`${near}\`?)`;
-      const list = known.length > 0 ? `; known options: ${known.join(", ")}` : "; it takes no options";
-      throw new ArgumentError(`${where}: unknown option ${name}${hint}${list}`);
-    }
-    const value: unknown = (opts as Record<string, unknown>)[key];
-    const kind = (spec as Record<string, OptionKind>)[key]!;
-    if (value !== undefined && !fits(kind, value)) {
-      throw new ArgumentError(`${where}: option \`${key}\` must be ${describeKind(kind)}, got ${describeGiven(value)}`);
-    }
+    const problem = optionKeyProblem(opts, key, where, spec as Readonly<Record<string, OptionKind>>);
+    if (problem !== undefined) throw problem;
   }
   return opts;
 }

@@ -5,6 +5,8 @@
 // runs jitted code (jit(f)(x), grad(jit(f)), vmap(jit(f)), ...) comes here; under
 // transformations a pjit is rewritten instead (its JVP, split and transpose are pjits again)
 // and compiled when finally run.
+import * as E from "fp-ts/Either";
+import { pipe } from "fp-ts/function";
 import type { NDArray } from "../array.js";
 import type { Backend } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
@@ -22,7 +24,10 @@ export interface Executable {
   readonly optimized: Jaxpr;
   /** What runs on the wasm backend: equations and fused groups, in order. */
   readonly steps: readonly Step[];
-  /** The steps compiled over a buffer plan for the wasm backend (built on first use). */
+  /** The steps compiled over a buffer plan for the wasm backend (built on first use), or why
+   * they could not be: the executable then runs equation by equation (the interpreter). */
+  readonly lowering: E.Either<Error, Program>;
+  /** The compiled program (throws the lowering's error where there is none). */
   readonly program: Program;
   run(args: readonly NDArray[]): NDArray[];
 }
@@ -45,22 +50,46 @@ function compile(source: Jaxpr): Executable {
   const optimized = optimizeJaxpr(source);
   if (checkPasses) typecheckJaxpr(optimized);
   const steps = planFusion(optimized);
-  let program: Program | undefined;
+  let lowering: E.Either<Error, Program> | undefined;
   return {
     source,
     optimized,
     steps,
+    // Lowering is a pure function of the steps; a failure (a compiler bug, not a user error)
+    // leaves the interpreter, which runs every jaxpr, and shows in lower().asText(). Under
+    // setCheckPasses (the test suites) it throws instead, so no such bug goes unseen.
+    get lowering() {
+      lowering ??= E.tryCatch(
+        () => lower(optimized, steps, wasmBackendOf(), (j) => executableOf(j).program),
+        (e) => (e instanceof Error ? e : new Error(String(e))),
+      );
+      if (checkPasses && E.isLeft(lowering)) throw lowering.left;
+      return lowering;
+    },
     get program() {
-      if (program === undefined) program = compileProgram(optimized, steps, wasmBackendOf(), (j) => executableOf(j).program);
-      return program;
+      return pipe(
+        this.lowering,
+        E.getOrElseW((e) => {
+          throw e;
+        }),
+      );
     },
     // Fused kernels and the arena plan need the wasm backend; elsewhere (js) the equations
     // run one by one, and so they do under debugNans, which checks every primitive's result.
     run(args) {
-      if (activeBackend().name === "wasm" && !debugNansEnabled()) return this.program.run(args);
+      if (activeBackend().name === "wasm" && !debugNansEnabled()) {
+        const lowered = this.lowering;
+        if (E.isRight(lowered)) return lowered.right.run(args);
+      }
       return runEqns(optimized, args);
     },
   };
+}
+
+/** The lowering of steps to a program: compileProgram, replaceable (internals) to test what a failing lowering does. */
+let lower: typeof compileProgram = compileProgram;
+export function setLowering(f: typeof compileProgram | undefined): void {
+  lower = f ?? compileProgram;
 }
 
 const wasmBackendOf = (): Backend => {
@@ -97,6 +126,8 @@ export function evalSubJaxpr(jaxpr: Jaxpr, args: readonly NDArray[]): NDArray[] 
  */
 export function describeProgram(exe: Executable, backend: string): string[] {
   if (backend !== "wasm") return [`# program (${backend} backend): the ${exe.optimized.eqns.length} equations run one by one on its kernels (fusion needs the wasm backend)`];
+  const lowered = exe.lowering;
+  if (E.isLeft(lowered)) return [`# program: not lowered (${lowered.left.message}); the ${exe.optimized.eqns.length} equations run one by one`];
   const index = new Map(exe.optimized.eqns.map((e, i) => [e, i]));
   const kernels = exe.steps.filter((s) => s.kind === "fused").length;
   const { plan } = exe.program;

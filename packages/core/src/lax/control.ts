@@ -2,6 +2,7 @@
 // the user's functions are traced once to jaxprs over abstract values and bound as one
 // higher-order primitive, so every transformation rewrites the body instead of unrolling
 // it, and a traced predicate never has to become a JS boolean.
+import { splitAt } from "fp-ts/ReadonlyArray";
 import { NDArray } from "../array.js";
 import { ShapedArray } from "../aval.js";
 import { ArgumentError, ConcretizationError, DTypeError, ShapeError } from "../errors.js";
@@ -251,7 +252,8 @@ export function scan<const I, const X, Y>(
     reverse: o.reverse ?? false,
     unroll,
   });
-  return [tree.unflatten(initDef, outs.slice(0, carry.length)) as Traced<I>, tree.unflatten(yDef!, outs.slice(carry.length)) as Traced<Y>];
+  const [carryOut, ys] = splitAt(carry.length)(outs);
+  return [tree.unflatten(initDef, carryOut) as Traced<I>, tree.unflatten(yDef!, ys) as Traced<Y>];
 }
 
 function scanLength(xs: readonly NDArray[], given: number | undefined): number {

@@ -1,6 +1,6 @@
 // jax.nn.initializers: factories of `(key, shape, dtype?) => NDArray` weight initializers,
-// the variance-scaling family with fan-in/fan-out computed as JAX does. `orthogonal` and
-// `deltaOrthogonal` are absent until jaxts has a QR decomposition.
+// the variance-scaling family with fan-in/fan-out computed as JAX does, and the orthogonal
+// ones (orthogonal, deltaOrthogonal) built on np.linalg.qr.
 import { NDArray, type Operand } from "../array.js";
 import { defaultFloat } from "../config.js";
 import { asArray } from "../creation.js";
@@ -247,3 +247,66 @@ export const xavierUniform = glorotUniform;
 export const xavierNormal = glorotNormal;
 export const kaimingUniform = heUniform;
 export const kaimingNormal = heNormal;
+
+export interface OrthogonalOptions extends DTypeOptions {
+  /** The multiplier of the orthogonal matrix (default 1). */
+  readonly scale?: number;
+  /** The axis that holds the matrix's columns (default -1); the others are flattened into its rows. */
+  readonly columnAxis?: number;
+}
+
+/** A uniformly random orthogonal matrix [rows, cols] (orthonormal columns, or rows when wider),
+ * from the QR of a Gaussian matrix with its signs fixed by R's diagonal, as JAX. */
+function orthogonalMatrix(key: random.PRNGKey, rows: number, cols: number, dtype: DType): NDArray {
+  const a = random.normal(key, rows < cols ? [cols, rows] : [rows, cols], dtype);
+  const { Q, R } = np.linalg.qr(a);
+  const q = np.multiply(Q, np.expandDims(np.sign(np.diagonal(R)), 0));
+  return rows < cols ? np.linalg.matrixTranspose(q) : q;
+}
+
+/**
+ * Orthogonal weights (Saxe et al.): the shape is read as a matrix whose columns run along
+ * `columnAxis` and whose rows are every other axis flattened; that matrix has orthonormal
+ * columns (or rows, when it is wider than tall), times `scale`.
+ *
+ * @example
+ * const w = nn.initializers.orthogonal()(random.key(0), [64, 32]); // wᵀ·w = I
+ */
+export function orthogonal(opts: OrthogonalOptions = {}): Initializer {
+  const where = "initializers.orthogonal";
+  checkOptions(opts, where, { scale: "number", columnAxis: "integer", dtype: "dtype" });
+  const scale = opts.scale === undefined ? 1 : finiteNumber(where, "scale", opts.scale);
+  return (key, shape, dtype) => {
+    const d = floatDtypeOf(dtype, opts.dtype, where);
+    const s = checkArrayShape(shape, d, where);
+    if (s.length < 2) throw new ShapeError(`${where}: needs a shape of at least 2 dimensions, got ${fmtShape(s)}`);
+    const axis = normalizeAxis(opts.columnAxis ?? -1, s.length, where);
+    const cols = s[axis]!;
+    const rows = s.reduce((p, v) => p * v, 1) / Math.max(cols, 1);
+    const q = orthogonalMatrix(key, rows, cols, d);
+    const others = s.filter((_, i) => i !== axis);
+    return np.multiply(np.moveaxis(np.reshape(q, [...others, cols]), -1, axis), scale);
+  };
+}
+
+/**
+ * Delta-orthogonal convolution kernels (Xiao et al.), as JAX: a [..spatial, in, out] kernel
+ * (3-, 4- or 5-D) that is zero except at the spatial centre, which holds an orthogonal
+ * [in, out] matrix (in ≤ out) times `scale`.
+ */
+export function deltaOrthogonal(opts: OrthogonalOptions = {}): Initializer {
+  const where = "initializers.deltaOrthogonal";
+  checkOptions(opts, where, { scale: "number", columnAxis: "integer", dtype: "dtype" });
+  const inner = orthogonal(opts);
+  return (key, shape, dtype) => {
+    const d = floatDtypeOf(dtype, opts.dtype, where);
+    const s = checkArrayShape(shape, d, where);
+    if (s.length < 3 || s.length > 5) throw new ShapeError(`${where}: needs a 3-, 4- or 5-D kernel shape [...spatial, in, out], got ${fmtShape(s)}`);
+    const [fanIn, fanOut] = s.slice(-2) as [number, number];
+    if (fanIn > fanOut) throw new ShapeError(`${where}: the input size must not exceed the output size, got in ${fanIn} > out ${fanOut} in ${fmtShape(s)}`);
+    const centre = inner(key, [fanIn, fanOut], d);
+    const spatial = s.slice(0, -2);
+    const pads = spatial.map((k) => [Math.floor((k - 1) / 2), k - 1 - Math.floor((k - 1) / 2), 0] as const);
+    return lax.pad(np.reshape(centre, [...spatial.map(() => 1), fanIn, fanOut]), np.zeros([], d), [...pads, [0, 0, 0], [0, 0, 0]]);
+  };
+}

@@ -45,7 +45,7 @@ export * from "./quantiles.js";
 export * from "./searching.js";
 export * from "./padding.js";
 export { cross, linalg, matrixTranspose, tensordot } from "./linalg-namespace.js";
-export { allclose, argsort, isclose, sort } from "./sorting.js";
+export { allclose, argpartition, argsort, isclose, lexsort, partition, sort } from "./sorting.js";
 export { array } from "../creation.js";
 export { resultType } from "./promote.js";
 
@@ -94,3 +94,6 @@ installArrayMethods({
 import type { NDArray } from "../array.js";
 export { bincount, histogram, interp, isin, trapezoid } from "./counting.js";
 export { cholesky, det, inv, lu, slogdet, solve, triangularSolve } from "./factorisations.js";
+export * from "./functional.js";
+export * from "./unique.js";
+export * from "./bitwise.js";

@@ -1,8 +1,7 @@
-// np.linalg: the parts of numpy.linalg that are compositions of existing operations — norms
-// (vector and matrix), cross, tensordot, multiDot, matrixPower, and re-exports (outer,
-// trace, diagonal, matmul). The factorisations (cholesky, qr, eigh, svd, lu) and what is
-// built on them (inv, solve, det, slogdet, the 2- and nuclear norms) need their own
-// primitives: asking for one raises an error that says so.
+// np.linalg: norms (vector and matrix, the 2- and nuclear norms through the SVD), cross,
+// tensordot, multiDot, matrixPower, re-exports (outer, trace, diagonal, matmul), and the
+// factorisations with what numpy builds on them (factorisations.ts, decompositions.ts,
+// linalg-decompositions.ts), gathered into the `linalg` namespace object.
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import { isFloat } from "../dtype.js";
@@ -15,6 +14,7 @@ import { eye } from "./creation.js";
 import { abs, multiply, power, sqrt, subtract } from "./elementwise.js";
 import { matmul, outer } from "./linalg.js";
 import { cholesky, det, inv, slogdet, solve } from "./factorisations.js";
+import { eigh, eigvalsh, lstsq, matrixRank, pinv, qr, spectralNorm, svd, svdvals } from "./linalg-decompositions.js";
 import { promoteDTypes } from "./promote.js";
 import { max, min, sum } from "./reductions.js";
 import { moveaxis, reshape, transpose } from "./shape.js";
@@ -40,11 +40,7 @@ export function vectorNorm(x: Operand, opts: { readonly ord?: number; readonly a
   return power(sum(power(m, ord), red), 1 / ord);
 }
 
-const needsFactorisation = (what: string): never => {
-  throw new ArgumentError(`${what} needs a singular value decomposition, which jaxts does not have yet (no np.linalg.svd)`);
-};
-
-/** matrixNorm(x, { ord, keepdims }): over the last two axes — "fro" (default), 1, −1, Infinity, −Infinity. */
+/** matrixNorm(x, { ord, keepdims }): over the last two axes — "fro" (default), "nuc", 1, −1, 2, −2, Infinity, −Infinity. */
 export function matrixNorm(x: Operand, opts: { readonly ord?: number | "fro" | "nuc"; readonly keepdims?: boolean } = {}): NDArray {
   checkOptions(opts, "matrixNorm", { ord: "any", keepdims: "boolean" });
   const a = floatOf(x, "matrixNorm");
@@ -68,7 +64,7 @@ function normOverAxes(where: string, a: NDArray, ord: unknown, [r, c]: readonly 
     case 2:
     case -2:
     case "nuc":
-      return needsFactorisation(`${where}: ord ${String(ord)}`);
+      return spectralNorm(where, a, ord, [r!, c!], keepdims);
     default:
       throw new ArgumentError(`${where}: a matrix norm's ord must be "fro", "nuc", 1, -1, 2, -2, Infinity or -Infinity, got ${describeValue(ord)}`);
   }
@@ -174,16 +170,15 @@ export function multiDot(arrays: readonly Operand[]): NDArray {
   return out;
 }
 
-/** matrixPower(a, n): a multiplied by itself n ≥ 0 times (over the last two axes), by repeated squaring. */
+/** matrixPower(a, n): a multiplied by itself n times (over the last two axes), by repeated squaring; a negative n powers the inverse. */
 export function matrixPower(a: Operand, n: number): NDArray {
   const x = asArray(a, "matrixPower");
   if (x.ndim < 2 || x.shape[x.ndim - 1] !== x.shape[x.ndim - 2]) throw new ShapeError(`matrixPower: expected square matrices in the last two axes, got ${fmtShape(x.shape)}`);
   if (!Number.isInteger(n)) throw new ArgumentError(`matrixPower: n must be an integer, got ${describeValue(n)}`);
-  if (n < 0) throw new ArgumentError("matrixPower: a negative power needs the inverse, which jaxts does not have yet (no np.linalg.inv)");
   const k = x.shape[x.ndim - 1]!;
   let result: NDArray | undefined;
-  let base = x;
-  for (let m = n; m > 0; m = Math.floor(m / 2)) {
+  let base = n < 0 ? inv(x) : x;
+  for (let m = Math.abs(n); m > 0; m = Math.floor(m / 2)) {
     if (m % 2 === 1) result = result === undefined ? base : matmul(result, base);
     if (m > 1) base = matmul(base, base);
   }
@@ -191,7 +186,7 @@ export function matrixPower(a: Operand, n: number): NDArray {
 }
 
 /** numpy.linalg, as far as jaxts has it. */
-export const linalg = { norm, vectorNorm, matrixNorm, cross, outer, tensordot, multiDot, matrixPower, trace, diagonal, matmul, matrixTranspose, cholesky, solve, inv, det, slogdet };
+export const linalg = { norm, vectorNorm, matrixNorm, cross, outer, tensordot, multiDot, matrixPower, trace, diagonal, matmul, matrixTranspose, cholesky, solve, inv, det, slogdet, qr, eigh, eigvalsh, svd, svdvals, lstsq, pinv, matrixRank };
 
 /** matrixTranspose(x): x with its last two axes swapped. */
 export function matrixTranspose(x: Operand): NDArray {

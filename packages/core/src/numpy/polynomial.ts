@@ -6,9 +6,12 @@ import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { describeValue, fmtShape } from "../shape.js";
-import { add, divide, multiply } from "./elementwise.js";
+import { defaultFloat } from "../config.js";
+import { add, divide, multiply, negative, subtract } from "./elementwise.js";
+import { trace } from "./construction.js";
+import { matmul } from "./linalg.js";
 import { arange, onesLike } from "./creation.js";
-import { concatenate, reshape } from "./shape.js";
+import { concatenate, reshape, stack } from "./shape.js";
 import { promoteDTypes } from "./promote.js";
 
 const coefficients = (p: Operand, where: string): NDArray => {
@@ -61,4 +64,39 @@ export function polyint(p: Operand, opts: { readonly m?: number; readonly k?: nu
     c = concatenate([divide(c, arange(n, 0, -1, c.dtype)), reshape(lax.convertElementType(ks[j]!, c.dtype), [1])]);
   }
   return c;
+}
+
+/**
+ * poly(seqOfZeros): the coefficients (highest degree first, leading 1) of the monic polynomial
+ * with the given roots (a 1-D array); for a square matrix, of its characteristic polynomial
+ * det(λI − A), by the Faddeev–LeVerrier recurrence (exact in exact arithmetic; numpy goes
+ * through the eigenvalues instead, equal up to rounding).
+ */
+export function poly(seqOfZeros: Operand): NDArray {
+  let a = asArray(seqOfZeros, "poly");
+  if (a.dtype === "int32" || a.dtype === "bool") a = lax.convertElementType(a, defaultFloat());
+  const one = lax.convertElementType(1, a.dtype);
+  if (a.ndim === 2 && a.shape[0] === a.shape[1]) return characteristic(a);
+  if (a.ndim !== 1) throw new ShapeError(`poly: expected a 1-D array of roots or a square matrix, got ${fmtShape(a.shape)}`);
+  let c = reshape(one, [1]);
+  for (let i = 0; i < a.shape[0]!; i++) {
+    // (x − r)·Σ c_j x^(k−j): shift up, subtract r·c shifted down
+    const r = coefficient(a, i);
+    const zero = reshape(multiply(one, 0), [1]);
+    c = subtract(concatenate([c, zero]), multiply(r, concatenate([zero, c])));
+  }
+  return c;
+}
+
+/** Coefficients of det(λI − A): c_0 = 1, M_k = A·M_{k−1} + c_{k−1}·I, c_k = −tr(A·M_k)/k. */
+function characteristic(a: NDArray): NDArray {
+  const n = a.shape[0]!;
+  const eye = lax.convertElementType(lax.eq(lax.iota("int32", [n, n], 0), lax.iota("int32", [n, n], 1)), a.dtype);
+  const coeffs: NDArray[] = [lax.convertElementType(1, a.dtype)];
+  let m = multiply(eye, 0);
+  for (let k = 1; k <= n; k++) {
+    m = add(matmul(a, m), multiply(coeffs[k - 1]!, eye));
+    coeffs.push(divide(negative(trace(matmul(a, m))), k));
+  }
+  return stack(coeffs);
 }

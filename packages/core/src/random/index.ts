@@ -6,5 +6,6 @@ export { normal, uniform } from "./floats.js";
 export { ball, beta, chisquare, dirichlet, gamma, generalizedNormal, loggamma, t } from "./gamma.js";
 export { bits, foldIn, key, keyData, type PRNGKey, split, wrapKeyData } from "./keys.js";
 export { type MultivariateNormalOptions, multivariateNormal } from "./multivariate.js";
+export { orthogonal } from "./orthogonal.js";
 export { poisson } from "./poisson.js";
 export { cauchy, exponential, laplace, logistic, maxwell, truncatedNormal, weibullMin } from "./univariate.js";

@@ -1,8 +1,9 @@
-// Multivariate normal samples: mean + L z with L the Cholesky factor of the covariance.
+// Multivariate normal samples: mean + F z with F·Fᵀ the covariance (F its Cholesky factor, or
+// U·√S from its SVD, or V·√w from its eigendecomposition, as JAX's `method`).
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import { checkArrayShape, type DType } from "../dtype.js";
-import { ArgumentError, ShapeError } from "../errors.js";
+import { ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
 import { checkOptions } from "../options.js";
@@ -40,10 +41,22 @@ function cholesky(a: NDArray): NDArray {
   return np.stack(cols, { axis: -1 });
 }
 
+/** F with F·Fᵀ = cov, by JAX's methods. */
+function factor(cov: NDArray, method: "cholesky" | "eigh" | "svd"): NDArray {
+  if (method === "cholesky") return cholesky(cov);
+  if (method === "svd") {
+    const { U, S } = np.linalg.svd(cov);
+    return np.multiply(U, np.expandDims(np.sqrt(S), -2));
+  }
+  const { eigenvalues, eigenvectors } = np.linalg.eigh(cov);
+  return np.multiply(eigenvectors, np.expandDims(np.sqrt(eigenvalues), -2));
+}
+
 export interface MultivariateNormalOptions {
   /** the sample dtype (default: the promoted float dtype of mean and cov) */
   readonly dtype?: DType;
-  /** how to factor cov; only "cholesky" (JAX's default) exists until np.linalg has eigh and svd */
+  /** how to factor cov: "cholesky" (JAX's default, positive definite only), "eigh" or "svd"
+   * (positive semi-definite allowed; a negative eigenvalue gives NaN with "eigh") */
   readonly method?: "cholesky" | "eigh" | "svd";
 }
 
@@ -55,9 +68,6 @@ export interface MultivariateNormalOptions {
 export function multivariateNormal(k: PRNGKey, mean: Operand, cov: Operand, shape?: readonly number[] | null, opts: MultivariateNormalOptions = {}): NDArray {
   const where = "random.multivariateNormal";
   const o = checkOptions(opts, where, { dtype: "dtype", method: ["cholesky", "eigh", "svd"] });
-  if (o.method !== undefined && o.method !== "cholesky") {
-    throw new ArgumentError(`${where}: method "${o.method}" needs np.linalg.${o.method}, which jaxts does not have yet; use "cholesky" (the default)`);
-  }
   const kk = checkKey(k, where);
   const m0 = asArray(mean, where);
   const c0 = asArray(cov, where);
@@ -75,6 +85,6 @@ export function multivariateNormal(k: PRNGKey, mean: Operand, cov: Operand, shap
   const s = shape === undefined || shape === null ? broadcastShapes(where, ...batches) : checkArrayShape(shape, d, where);
   checkBroadcastsTo(s, batches, where);
   const z = normal(kk, checkArrayShape([...s, n], d, where), d);
-  const lz = np.matmul(cholesky(c), np.expandDims(z, -1));
+  const lz = np.matmul(factor(c, o.method ?? "cholesky"), np.expandDims(z, -1));
   return np.add(m, np.squeeze(lz, { axis: -1 }));
 }

@@ -100,13 +100,13 @@ function tooDeep(nodes: readonly object[], keys: readonly Key[], where: string):
  * path (a cycle is found when it passes that depth, so the common case keeps no seen-set and
  * builds no path strings).
  */
-function walkTree(t: PyTree, where: string, leaf: (x: unknown, keys: readonly Key[]) => void): TreeDef {
+function walkTree(t: PyTree, where: string, leaf: (x: unknown, keys: readonly Key[]) => void, isLeaf?: (x: unknown) => boolean): TreeDef {
   const nodes: object[] = [];
   const keys: Key[] = [];
   const walk = (x: unknown): TreeDef => {
     if (x === null || x === undefined) return new TreeDef({ kind: "none", value: x });
     const isArray = Array.isArray(x);
-    if (!isArray && !isPlainObject(x)) {
+    if ((!isArray && !isPlainObject(x)) || isLeaf?.(x) === true) {
       leaf(x, keys);
       return leafDef;
     }
@@ -144,14 +144,20 @@ export function flatten(t: PyTree, where = "tree.flatten"): [Leaf[], TreeDef] {
   return [leaves, def];
 }
 
-/** flatten, also giving each leaf's path (`.W`, `[0].b`, ...), for error messages. */
-export function flattenWithPaths(t: PyTree, where = "tree.flatten"): [Leaf[], string[], TreeDef] {
+/** flatten, also giving each leaf's path (`.W`, `[0].b`, ...), for error messages. `isLeaf`
+ * (JAX's is_leaf) makes more nodes leaves: arrays or objects it accepts are not descended into. */
+export function flattenWithPaths(t: PyTree, where = "tree.flatten", isLeaf?: (x: unknown) => boolean): [Leaf[], string[], TreeDef] {
   const leaves: Leaf[] = [];
   const paths: string[] = [];
-  const def = walkTree(t, where, (x, keys) => {
-    leaves.push(x);
-    paths.push(pathText(keys));
-  });
+  const def = walkTree(
+    t,
+    where,
+    (x, keys) => {
+      leaves.push(x);
+      paths.push(pathText(keys));
+    },
+    isLeaf,
+  );
   return [leaves, paths, def];
 }
 

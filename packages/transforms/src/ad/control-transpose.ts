@@ -2,6 +2,7 @@
 // partially evaluated loop or branch is): the transposed scan runs the other way with
 // the cotangent carry, accumulating the cotangents of linear constants; the transposed
 // cond runs the transposed branch that the index selects.
+import { splitAt } from "fp-ts/ReadonlyArray";
 import {
   bind,
   bindEqn,
@@ -113,7 +114,7 @@ export const condTranspose: TransposeRule<"cond"> = (cts, args, { branches }) =>
   const outAvals = branches[0]!.outAvals;
   const traced = branches.map((b) => {
     const { jaxpr, consts } = traceToJaxpr(
-      (ins) => transposeJaxpr(b, linear, ins.slice(0, res.length), ins.slice(res.length)),
+      (ins) => transposeJaxpr(b, linear, ...splitAt(res.length)(ins)),
       [...res.map((r) => r.aval), ...outAvals],
       "transpose(cond)",
     );

@@ -9,6 +9,7 @@
 // Each rewritten jaxpr is made once per (jaxpr, pattern) (rewrite-cache.ts): a second call
 // of `grad(jit(f))` re-traces nothing. The JVP rule lives with the other jaxpr-JVP rules in
 // jvp-rules/control.ts.
+import { splitAt } from "fp-ts/ReadonlyArray";
 import { bind, bindUnder, hoistConsts, type Jaxpr, type NDArray, type ParamsOf, traceToJaxpr } from "@jaxts/core";
 import type { PartialEvalTrace } from "./linearize.js";
 import { partialEvalJaxpr, type SplitJaxpr } from "./partial-eval.js";
@@ -53,7 +54,7 @@ export const pjitTranspose: TransposeRule<"pjit"> = (cts, args, { jaxpr, name })
   const key = `${flags(linear)}:${res.map((r) => r.aval.str()).join(",")}`;
   const t = transposeCache(jaxpr, key, () => {
     const traced = traceToJaxpr(
-      (ins) => transposeJaxpr(jaxpr, linear, ins.slice(0, res.length), ins.slice(res.length)),
+      (ins) => transposeJaxpr(jaxpr, linear, ...splitAt(res.length)(ins)),
       [...res.map((r) => r.aval), ...outAvals],
       "transpose(jit)",
     );

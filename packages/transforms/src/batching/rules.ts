@@ -2,6 +2,7 @@
 // dimension, and where the outputs' batch dimension lands. Rules run under the parent
 // trace. The table is typed over every primitive; rare cases (batched indices of a
 // scatter, a batched padding value) fall back to a loop over the batch.
+import { splitAt } from "fp-ts/ReadonlyArray";
 import {
   abstractEval,
   bind,
@@ -93,7 +94,7 @@ const inc = (axes: readonly number[]): number[] => axes.map((a) => a + 1);
  * cotangents) applied per batch element: every argument and result batched at axis 0. */
 function batched2(g: (a: readonly NDArray[], b: readonly NDArray[]) => NDArray[], size: number) {
   return (a: readonly NDArray[], b: readonly NDArray[]): NDArray[] =>
-    vmapFlat((xs) => g(xs.slice(0, a.length), xs.slice(a.length)), [...a, ...b], [...a, ...b].map(() => 0), size);
+    vmapFlat((xs) => g(...splitAt(a.length)(xs)), [...a, ...b], [...a, ...b].map(() => 0), size);
 }
 
 const batchedAval = (a: ShapedArray, size: number): ShapedArray => new ShapedArray([size, ...a.shape], a.dtype, a.weakType);
@@ -218,7 +219,8 @@ export const batchRules: Table<PrimitiveName> = {
         nOut = o.length;
         return [...o, ...r];
       }, primals, primals.map(() => 0), size);
-      return [outs.slice(0, nOut), outs.slice(nOut)];
+      const [out, residuals] = splitAt(nOut)(outs);
+      return [[...out], [...residuals]];
     };
     const bwd: CustomBwd = batched2(params.bwd, size);
     const operands = allAtFront(vals, dims, size);

@@ -56,13 +56,28 @@ function vdot(a: readonly NDArray[], b: readonly NDArray[]): number {
   return s;
 }
 
+/** What a passing checkGrads compared: how many derivative checks ran, and the largest error
+ * met as a fraction of its tolerance (below 1 when all passed). */
+export interface GradCheckReport {
+  readonly order: number;
+  readonly modes: readonly ("fwd" | "rev")[];
+  readonly checks: number;
+  readonly worstToleranceRatio: number;
+}
+
+interface Tally {
+  checks: number;
+  worst: number;
+}
+
 interface Tolerance {
   readonly atol: number;
   readonly rtol: number;
 }
 
-function compare(where: string, got: readonly NDArray[], want: readonly NDArray[], tol: Tolerance): void {
+function compare(where: string, got: readonly NDArray[], want: readonly NDArray[], tol: Tolerance, tally: Tally): void {
   got.forEach((g, i) => {
+    tally.checks++;
     const gv = f64(g).toTypedArray();
     const wv = f64(want[i]!).toTypedArray();
     let worst = -1;
@@ -70,7 +85,9 @@ function compare(where: string, got: readonly NDArray[], want: readonly NDArray[
     for (let k = 0; k < gv.length; k++) {
       const a = gv[k]!;
       const b = wv[k]!;
-      const excess = Math.abs(a - b) - (tol.atol + tol.rtol * Math.abs(b));
+      const bound = tol.atol + tol.rtol * Math.abs(b);
+      const excess = Math.abs(a - b) - bound;
+      tally.worst = Math.max(tally.worst, Math.abs(a - b) / bound);
       if (Number.isNaN(a) !== Number.isNaN(b) || excess > worstExcess) {
         worstExcess = Number.isNaN(excess) ? Number.POSITIVE_INFINITY : excess;
         worst = k;
@@ -106,7 +123,7 @@ function defaultTolerance(outs: readonly NDArray[]): Tolerance {
  * `outer` lists the modes of the derivatives taken so far, so a failure reports the true
  * order of the derivative that is wrong: order 1 is f's own derivative.
  */
-function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: CheckGradsOptions, rnd: () => number, outer: readonly string[]): void {
+function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: CheckGradsOptions, rnd: () => number, outer: readonly string[], tally: Tally): void {
   const eps = opts.eps ?? 1e-4;
   const modes = opts.modes ?? ["fwd", "rev"];
   const outLeaves = leavesOf(call(f, args));
@@ -121,10 +138,10 @@ function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: Che
       `argument ${i}, mode ${mode}, order ${outer.length + 1}${outer.length ? ` (${[mode, ...outer].join(" over ")})` : ""}`;
     if (modes.includes("fwd")) {
       const [, tangentOut] = jvp(f, args as never, t);
-      compare(where("fwd"), leavesOf(tangentOut), numeric, tol);
+      compare(where("fwd"), leavesOf(tangentOut), numeric, tol, tally);
       if (order > 1) {
         const fJvp = (...xs: unknown[]) => jvp(f, xs as never, t)[1];
-        checkOrder(fJvp, args, order - 1, opts, rnd, ["fwd", ...outer]);
+        checkOrder(fJvp, args, order - 1, opts, rnd, ["fwd", ...outer], tally);
       }
     }
     if (modes.includes("rev")) {
@@ -134,6 +151,8 @@ function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: Che
       const lhs = vdot(leavesOf(cts[i]), leavesOf(t[i]));
       const rhs = vdot(leavesOf(ct), numeric);
       const err = Math.abs(lhs - rhs);
+      tally.checks++;
+      tally.worst = Math.max(tally.worst, err / (tol.atol + tol.rtol * Math.abs(rhs)));
       if (!(err <= tol.atol + tol.rtol * Math.abs(rhs))) {
         throw new GradientCheckError(
           `checkGrads: ${where("rev")}: ⟨vjp(ct), t⟩ = ${lhs} but ⟨ct, jvp(t)⟩ = ${rhs} by finite differences (atol ${tol.atol}, rtol ${tol.rtol})`,
@@ -141,7 +160,7 @@ function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: Che
       }
       if (order > 1) {
         const fVjp = (...xs: unknown[]) => vjp(f, ...(xs as never[]))[1](ct);
-        checkOrder(fVjp, args, order - 1, opts, rnd, ["rev", ...outer]);
+        checkOrder(fVjp, args, order - 1, opts, rnd, ["rev", ...outer], tally);
       }
     }
   });
@@ -153,6 +172,11 @@ function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: Che
  * disagrees with central finite differences computed in float64.
  */
 export function checkGrads(f: AnyFn, args: readonly unknown[], opts: CheckGradsOptions = {}): void {
+  runCheckGrads(f, args, opts);
+}
+
+/** checkGrads, returning what it compared (it throws the same errors). */
+export function runCheckGrads(f: AnyFn, args: readonly unknown[], opts: CheckGradsOptions = {}): GradCheckReport {
   checkCallable("checkGrads", f);
   if (!Array.isArray(args)) throw new ArgumentError("checkGrads: args must be the list of arguments to call f with, such as [x]");
   checkOptions(opts, "checkGrads", { order: "integer", modes: "any", eps: "number", atol: "number", rtol: "number", seed: "integer" });
@@ -164,5 +188,7 @@ export function checkGrads(f: AnyFn, args: readonly unknown[], opts: CheckGradsO
   const order = opts.order ?? 2;
   const rnd = normals(opts.seed ?? 0x5eed);
   const args64 = args.map(toFloat64Tree);
-  checkOrder(f, args64, order, opts, rnd, []);
+  const tally: Tally = { checks: 0, worst: 0 };
+  checkOrder(f, args64, order, opts, rnd, [], tally);
+  return { order, modes: opts.modes ?? ["fwd", "rev"], checks: tally.checks, worstToleranceRatio: tally.worst };
 }

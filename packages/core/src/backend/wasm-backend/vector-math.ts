@@ -14,7 +14,7 @@
 //   sin, cos      1 ulp (via f64)                                           2 ulp   (|x| > SIN_COS_BOUND: exact, per lane)
 //   tanh          2 ulp                                                     4 ulp
 //   logistic      2 ulp                                                     2 ulp
-//   erf           1 ulp                                                     exact   (per-lane call of js's erf)
+//   erf           1 ulp                                                     exact   (per-lane call of js's erf, itself within 1 ulp of the true value)
 //   tan, sinh,    1 ulp (f64x2 formulas accurate to f32 only: *ForF32 below)  exact   (per-lane call of Math.*)
 //   cosh, atan,
 //   asin, acos,

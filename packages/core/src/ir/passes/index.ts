@@ -1,4 +1,5 @@
 // The jaxpr passes the compiler runs before lowering, and their composition.
+import { flow } from "fp-ts/function";
 import type { Jaxpr } from "../jaxpr.js";
 import { cseJaxpr } from "./cse.js";
 import { dceJaxpr } from "./dce.js";
@@ -11,6 +12,8 @@ export { subJaxprs } from "./sub-jaxprs.js";
 export { JaxprTypeError, typecheckJaxpr } from "./typecheck.js";
 
 /** simplify → CSE → DCE, keeping the jaxpr's inputs (a program keeps its signature). */
-export function optimizeJaxpr(jaxpr: Jaxpr): Jaxpr {
-  return dceJaxpr(cseJaxpr(simplifyJaxpr(jaxpr)), undefined, true).jaxpr;
-}
+export const optimizeJaxpr: (jaxpr: Jaxpr) => Jaxpr = flow(
+  simplifyJaxpr,
+  cseJaxpr,
+  (j) => dceJaxpr(j, undefined, true).jaxpr,
+);

@@ -1,0 +1,2 @@
+// Subpath entry `@jaxts/transforms/fp`.
+export * from "./fp/index.js";

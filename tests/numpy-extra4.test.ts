@@ -1,0 +1,214 @@
+// The rest of numpy that JAX has (issue 11): gradient and unwrap, fromfunction and piecewise,
+// poly, unique and the array API's unique* functions, lexsort, partition and argpartition, and
+// the bitwise functions. Values against numpy's documented results (hand-checked), derivatives
+// against finite differences, vmap against a loop, jit against eager.
+import { array, type NDArray, np } from "@jaxts/core";
+import { grad, jit, vmap } from "@jaxts/transforms";
+import { checkGrads } from "@jaxts/transforms/testing";
+import { describe, expect, it } from "vitest";
+
+const vals = (x: NDArray): number[] => Array.from(x.toTypedArray(), Number);
+const f64 = (xs: readonly number[], shape?: readonly number[]): NDArray => {
+  const a = array([...xs], { dtype: "float64" });
+  return shape === undefined ? a : a.reshape([...shape]);
+};
+const i32 = (xs: readonly number[]): NDArray => array([...xs], { dtype: "int32" });
+const smooth = (n: number, seed: number, shape?: readonly number[]) => f64(Array.from({ length: n }, (_, i) => Math.cos(i * 1.3 + seed) * 2 + 0.1), shape);
+const close = (got: NDArray, want: readonly number[], digits = 12): void => {
+  const g = vals(got);
+  expect(g.length).toBe(want.length);
+  g.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, digits));
+};
+
+function composes(f: (x: NDArray) => NDArray, batch: NDArray): void {
+  const slices = Array.from({ length: batch.shape[0]! }, (_, i) => np.take(batch, array(i, { dtype: "int32" }), { axis: 0 }));
+  close(jit(f)(slices[0]!), vals(f(slices[0]!)));
+  close(vmap(f)(batch), vals(np.stack(slices.map(f))), 10);
+}
+
+describe("gradient and unwrap", () => {
+  it("gradient: central differences inside, one-sided at the ends, with steps or coordinates", () => {
+    const y = f64([1, 2, 4, 7, 11, 16]);
+    close(np.gradient(y) as NDArray, [1, 1.5, 2.5, 3.5, 4.5, 5]);
+    close(np.gradient(y, 2) as NDArray, [0.5, 0.75, 1.25, 1.75, 2.25, 2.5]);
+    close(np.gradient(y, f64([0, 1, 1.5, 3.5, 4, 6])) as NDArray, [1, 3, 3.5, 6.7, 6.9, 2.5]);
+    const [d0, d1] = np.gradient(f64([1, 2, 6, 3, 4, 5], [2, 3])) as NDArray[];
+    close(d0!, [2, 2, -1, 2, 2, -1]);
+    close(d1!, [1, 2.5, 4, 1, 1, 1]);
+    close(np.gradient(f64([1, 2, 6, 3, 4, 5], [2, 3]), { axis: 1 }) as NDArray, [1, 2.5, 4, 1, 1, 1]);
+    const [e0, e1] = np.gradient(f64([1, 2, 6, 3, 4, 5], [2, 3]), 2, 0.5) as NDArray[];
+    close(e0!, [1, 1, -0.5, 1, 1, -0.5]);
+    close(e1!, [2, 5, 8, 2, 2, 2]);
+    expect(() => np.gradient(f64([1]))).toThrow(/at least 2/);
+    expect(() => np.gradient(y, { edgeOrder: 2 })).toThrow(/edgeOrder/);
+    expect(() => np.gradient(y, f64([0, 1, 2]))).toThrow(/6 elements/);
+    expect(() => np.gradient(f64([1, 2, 3, 4], [2, 2]), 1, 2, 3)).toThrow(/one per axis/);
+  });
+
+  it("unwrap removes jumps larger than half the period, keeping the first value", () => {
+    const p = f64([0, Math.PI / 4, Math.PI / 2, (3 * Math.PI) / 4 + Math.PI, 2 * Math.PI]);
+    close(np.unwrap(p), [0, Math.PI / 4, Math.PI / 2, -Math.PI / 4, 0]);
+    close(np.unwrap(f64([0, 1, 2, 3, 4, 5, 0, 1, 2, 3]), { period: 6 }), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    close(np.unwrap(f64([2, 3, 4, 5, 2, 3, 4, 5]), { period: 4 }), [2, 3, 4, 5, 6, 7, 8, 9]);
+    close(np.unwrap(f64([0, 5, 0, 5]), { discont: 6 }), [0, 5, 0, 5]);
+  });
+
+  it("differentiate, batch and jit", () => {
+    checkGrads((t: NDArray) => np.sum((np.gradient(t, f64([0, 0.5, 1.7, 2, 3.1])) as NDArray).mul(t)), [smooth(5, 1)]);
+    checkGrads((t: NDArray) => np.sum((np.gradient(t.reshape([2, 3])) as NDArray[])[1]!.mul(t.reshape([2, 3]))), [smooth(6, 2)]);
+    checkGrads((t: NDArray) => np.sum(np.unwrap(t).mul(t)), [f64([0.1, 1.2, 4.5, 0.3, 6.9])]);
+    composes((t) => np.gradient(t) as NDArray, smooth(12, 3, [3, 4]));
+    composes((t) => np.unwrap(t.mul(3)), smooth(12, 4, [3, 4]));
+  });
+});
+
+describe("fromfunction, piecewise and poly", () => {
+  it("fromfunction calls the function with the index grid", () => {
+    close(np.fromfunction((i, j) => i.add(j), [2, 3]), [0, 1, 2, 1, 2, 3]);
+    expect(np.fromfunction((i, j) => np.equal(i, j), [3, 3], { dtype: "int32" }).dtype).toBe("bool");
+    close(np.fromfunction(() => 7, [2, 2]), [7, 7, 7, 7]);
+    expect(np.fromfunction((i) => i, [4], { dtype: "int32" }).dtype).toBe("int32");
+    expect(() => np.fromfunction(() => f64([1, 2, 3]), [2, 2])).toThrow(/broadcast/);
+  });
+
+  it("piecewise: the last true condition's piece, the default where none holds, x's dtype", () => {
+    const x = np.linspace(-2.5, 2.5, 6);
+    close(np.piecewise(x, [np.less(x, 0), np.greaterEqual(x, 0)], [-1, 1]), [-1, -1, -1, 1, 1, 1]);
+    close(np.piecewise(x, [np.less(x, 0)], [(v: NDArray) => np.negative(v), (v: NDArray) => v]), [2.5, 1.5, 0.5, 0.5, 1.5, 2.5]);
+    // no default: 0 where nothing holds; overlapping conditions: the last wins
+    close(np.piecewise(f64([-1, 0, 1, 2]), [np.greater(f64([-1, 0, 1, 2]), 0), np.greater(f64([-1, 0, 1, 2]), 1)], [10, 20]), [0, 0, 10, 20]);
+    const xi = i32([1, 5, 9]);
+    expect(np.piecewise(xi, [np.greater(xi, 4)], [(v: NDArray) => v.mul(2.7), 0]).dtype).toBe("int32");
+    expect(() => np.piecewise(x, [np.less(x, 0)], [1, 2, 3])).toThrow(/1 or 2 entries/);
+    expect(() => np.piecewise(x, [x], [1])).toThrow(/boolean/);
+  });
+
+  it("poly: the monic polynomial of given roots, or a matrix's characteristic polynomial", () => {
+    close(np.poly(f64([1, 2, 3])), [1, -6, 11, -6]);
+    close(np.poly(f64([-0.5, 0, 0.5])), [1, 0, -0.25, 0]);
+    close(np.poly(f64([])), [1]);
+    close(np.poly(f64([1, 2, 3, 4], [2, 2])), [1, -5, -2]);
+    // a 3×3 matrix: det(λI − A) = λ³ − tr λ² + (sum of principal minors) λ − det
+    const a = f64([2, 1, 0, 1, 3, 1, 0, 1, 4], [3, 3]);
+    close(np.poly(a), [1, -9, 24, -18], 11);
+    expect(np.poly(i32([1, 2])).dtype).toBe("float32");
+    expect(() => np.poly(f64([1, 2, 3, 4, 5, 6], [2, 3]))).toThrow(/square/);
+  });
+
+  it("differentiate, batch and jit", () => {
+    checkGrads((t: NDArray) => np.sum(np.piecewise(t, [np.less(t, 0)], [(v: NDArray) => v.mul(v), (v: NDArray) => np.sin(v)])), [f64([-1.3, -0.2, 0.4, 2.1])]);
+    checkGrads((t: NDArray) => np.sum(np.poly(t).mul(f64([0.3, -1, 2, 0.5]))), [f64([0.4, -1.1, 2])]);
+    checkGrads((t: NDArray) => np.sum(np.poly(t.reshape([2, 2]))), [smooth(4, 5)]);
+    composes((t) => np.poly(t), smooth(9, 6, [3, 3]));
+    composes((t) => np.piecewise(t, [np.greater(t, 0.5)], [(v: NDArray) => v.mul(3), (v: NDArray) => v]), smooth(12, 7, [3, 4]));
+  });
+});
+
+describe("unique", () => {
+  const x = () => i32([3, 4, 1, 3, 1]);
+  it("sorted unique values, with first indices, inverse and counts in numpy's order", () => {
+    expect(vals(np.unique(x()))).toEqual([1, 3, 4]);
+    const [v, idx, inv, counts] = np.unique(x(), { returnIndex: true, returnInverse: true, returnCounts: true });
+    expect([vals(v!), vals(idx!), vals(inv!), vals(counts!)]).toEqual([[1, 3, 4], [2, 0, 1], [1, 2, 0, 1, 0], [2, 2, 1]]);
+    const [, c] = np.unique(x(), { returnCounts: true });
+    expect(vals(c!)).toEqual([2, 2, 1]);
+    const inv2d = np.unique(i32([1, 2, 2, 1]).reshape([2, 2]), { returnInverse: true })[1]!;
+    expect(inv2d.shape).toEqual([2, 2]);
+    expect(vals(inv2d)).toEqual([0, 1, 1, 0]);
+  });
+
+  it("size truncates or pads (with the smallest value, or fillValue); counts of padding are 0", () => {
+    expect(vals(np.unique(x(), { size: 2 }))).toEqual([1, 3]);
+    expect(vals(np.unique(x(), { size: 5 }))).toEqual([1, 3, 4, 1, 1]);
+    expect(vals(np.unique(x(), { size: 5, fillValue: 0 }))).toEqual([1, 3, 4, 0, 0]);
+    const [, idx, counts] = np.unique(x(), { size: 5, returnIndex: true, returnCounts: true });
+    expect(vals(idx!)).toEqual([2, 0, 1, 2, 2]);
+    expect(vals(counts!)).toEqual([2, 2, 1, 0, 0]);
+    expect(vals(np.unique(x(), { size: 2, returnCounts: true })[1]!)).toEqual([2, 2]);
+    expect(vals(np.unique(i32([]), { size: 2, fillValue: 9 }))).toEqual([9, 9]);
+    expect(() => np.unique(i32([]), { size: 2 })).toThrow(/fillValue/);
+    expect(vals(np.unique(i32([])))).toEqual([]);
+  });
+
+  it("unique slices along an axis", () => {
+    const m = i32([1, 2, 2, 3, 1, 2]).reshape([3, 2]);
+    expect(np.unique(m, { axis: 0 }).toArray()).toEqual([[1, 2], [2, 3]]);
+    const [, idx, inv, counts] = np.unique(m, { axis: 0, returnIndex: true, returnInverse: true, returnCounts: true });
+    expect([vals(idx!), vals(inv!), vals(counts!)]).toEqual([[0, 1], [0, 1, 0], [2, 1]]);
+    expect(np.unique(m, { axis: 1 }).toArray()).toEqual([[1, 2], [2, 3], [1, 2]]);
+    expect(np.unique(i32([5, 1, 5, 0, 5, 1]).reshape([3, 2]), { axis: 0 }).toArray()).toEqual([[5, 0], [5, 1]]);
+  });
+
+  it("NaNs: one value by default, distinct with equalNan false and in the array API functions", () => {
+    expect(vals(np.unique(f64([1, Number.NaN, 2, Number.NaN])))).toEqual([1, 2, Number.NaN]);
+    expect(vals(np.unique(f64([1, Number.NaN, 2, Number.NaN]), { equalNan: false }))).toEqual([1, 2, Number.NaN, Number.NaN]);
+    expect(vals(np.uniqueValues(f64([1, Number.NaN, Number.NaN])))).toEqual([1, Number.NaN, Number.NaN]);
+  });
+
+  it("the array API functions return tuples with named fields", () => {
+    const all = np.uniqueAll(x());
+    expect([vals(all.values), vals(all.indices), vals(all.inverseIndices), vals(all.counts)]).toEqual([[1, 3, 4], [2, 0, 1], [1, 2, 0, 1, 0], [2, 2, 1]]);
+    const [values, counts] = np.uniqueCounts(x());
+    expect([vals(values), vals(counts)]).toEqual([[1, 3, 4], [2, 2, 1]]);
+    const inv = np.uniqueInverse(x().reshape([5, 1]));
+    expect(inv.inverseIndices.shape).toEqual([5, 1]);
+    expect(vals(np.uniqueValues(x(), { size: 4 }))).toEqual([1, 3, 4, 1]);
+  });
+
+  it("needs size under jit (a clear error without it), and then compiles", () => {
+    expect(() => jit((t: NDArray) => np.unique(t))(x())).toThrow(/size/);
+    expect(vals(jit((t: NDArray) => np.unique(t, { size: 4 }))(x()))).toEqual([1, 3, 4, 1]);
+    const rows = i32([3, 3, 1, 2, 2, 2]).reshape([2, 3]);
+    expect(vmap((t: NDArray) => np.unique(t, { size: 2, fillValue: -1 }))(rows).toArray()).toEqual([[1, 3], [2, -1]]);
+  });
+
+  it("values are differentiable where they are selected", () => {
+    const g = grad((t: NDArray) => np.sum(np.unique(t, { size: 3 }).mul(f64([1, 10, 100]))))(f64([2, 0.5, 2, 7]));
+    // 0.5 → 1, 2 (first occurrence after the stable sort: index 0) → 10, 7 → 100
+    expect(vals(g)).toEqual([10, 1, 0, 100]);
+  });
+});
+
+describe("lexsort, partition and argpartition", () => {
+  it("lexsort sorts by the last key first, stably", () => {
+    const surnames = i32([1, 5, 1, 4, 3, 4, 4]);
+    const firsts = i32([9, 4, 0, 4, 0, 2, 1]);
+    expect(vals(np.lexsort([firsts, surnames]))).toEqual([2, 0, 4, 6, 5, 3, 1]);
+    expect(vals(np.lexsort(np.stack([firsts, surnames])))).toEqual([2, 0, 4, 6, 5, 3, 1]);
+    expect(vals(np.lexsort([i32([0, 0, 0])]))).toEqual([0, 1, 2]);
+    expect(np.lexsort([i32([2, 1, 1, 2]).reshape([2, 2])], { axis: 0 }).toArray()).toEqual([[1, 0], [0, 1]]);
+    expect(vals(jit((a: NDArray, b: NDArray) => np.lexsort([a, b]))(firsts, surnames))).toEqual([2, 0, 4, 6, 5, 3, 1]);
+    expect(() => np.lexsort([i32([1, 2]), i32([1, 2, 3])])).toThrow(/shape/);
+  });
+
+  it("partition puts the kth smallest at kth: the smaller ascending before it, the rest descending (JAX's layout)", () => {
+    const a = f64([3, 4, 2, 1, 5, 0]);
+    expect(vals(np.partition(a, 2))).toEqual([0, 1, 2, 5, 4, 3]);
+    expect(vals(np.partition(a, -1))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(vals(np.argpartition(a, 2))).toEqual([5, 3, 2, 0, 1, 4]);
+    expect(np.partition(f64([3, 1, 2, 9, 8, 7], [2, 3]), 0, { axis: 1 }).toArray()).toEqual([[1, 3, 2], [7, 9, 8]]);
+    expect(np.argpartition(f64([3, 1, 2, 9, 8, 7], [2, 3]), 1, { axis: 0 }).toArray()).toEqual([[0, 0, 0], [1, 1, 1]]);
+    expect(vals(np.partition(f64([Number.NaN, 1, 0]), 1))).toEqual([0, 1, Number.NaN]);
+    expect(() => np.partition(a, 6)).toThrow(/kth/);
+  });
+
+  it("partition differentiates, batches and compiles", () => {
+    checkGrads((t: NDArray) => np.sum(np.partition(t, 1).mul(f64([1, 2, 3, 4]))), [f64([0.3, -1.2, 2.5, 0.9])]);
+    composes((t) => np.partition(t, 1), smooth(12, 8, [3, 4]));
+    composes((t) => np.argpartition(t, 2), smooth(12, 9, [3, 4]));
+  });
+});
+
+describe("bitwise functions", () => {
+  it("and, or, xor, not on integers (two's complement) and booleans; floats are refused", () => {
+    expect(vals(np.bitwiseAnd(i32([12, -1, 7]), 10))).toEqual([8, 10, 2]);
+    expect(vals(np.bitwiseOr(i32([12, -1, 7]), 10))).toEqual([14, -1, 15]);
+    expect(vals(np.bitwiseXor(i32([12, -1, 7]), 10))).toEqual([6, -11, 13]);
+    expect(vals(np.invert(i32([0, 5, -2147483648])))).toEqual([-1, -6, 2147483647]);
+    expect(vals(np.bitwiseNot(array([true, false])))).toEqual([0, 1]);
+    expect(vals(np.bitwiseXor(array([true, false]), array([true, true])))).toEqual([0, 1]);
+    expect(() => np.bitwiseAnd(f64([1.5]), 1)).toThrow(/float64/);
+    expect(() => np.invert(f64([1]))).toThrow(/floats/);
+    expect(vals(jit((a: NDArray) => np.bitwiseXor(a, 3))(i32([1, 2])))).toEqual([2, 1]);
+  });
+});
