@@ -67,3 +67,13 @@ describe("README", () => {
     expect(await runSnippet("readme-first-program", code)).toEqual(["12", "2.00 1.00"]);
   });
 });
+
+describe("the API reference (pnpm docs)", () => {
+  it("documents every entry point that each package exports", () => {
+    for (const pkg of ["core", "transforms", "optim"]) {
+      const read = (f: string) => JSON.parse(readFileSync(new URL(`../packages/${pkg}/${f}`, import.meta.url), "utf8"));
+      const exported = Object.values(read("package.json").exports as Record<string, { "@jaxts/source": string }>).map((e) => e["@jaxts/source"].replace(/^\.\//, ""));
+      expect(read("typedoc.json").entryPoints, `packages/${pkg}/typedoc.json`).toEqual(exported);
+    }
+  });
+});
