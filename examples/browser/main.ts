@@ -2,7 +2,7 @@
 // held-out accuracy and draw the curves. Bundled by build.ts; no Node built-ins.
 import { config, ready } from "@jaxts/core";
 import { parseDigits, splitDigits } from "../lib/digits.js";
-import { percent } from "../lib/format.js";
+import { epochLine, percent } from "../lib/format.js";
 import { trainMlp } from "../lib/mlp.js";
 import { trainingPlot } from "../lib/training-plot.js";
 
@@ -43,7 +43,7 @@ async function run(): Promise<PageResult> {
   say(`backend ${config.get().backend}; ${data.xTrain.shape[0]} training digits, ${data.xTest.shape[0]} held out; ${epochs} epochs`);
   await paint();
   const t0 = performance.now();
-  const result = trainMlp(data, { epochs, onEpoch: (r) => say(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}, test accuracy ${percent(r.testAccuracy)}`) });
+  const result = trainMlp(data, { epochs, onEpoch: (r) => say(epochLine(r, epochs)) });
   const seconds = (performance.now() - t0) / 1000;
   say(`Test accuracy: ${percent(result.testAccuracy)} (${seconds.toFixed(1)} s)`);
   page.document.getElementById("plot")!.innerHTML = trainingPlot(result.history);

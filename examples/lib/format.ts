@@ -1,5 +1,6 @@
 // How the examples print numbers: a few significant digits a person can read, never the
 // 17 digits of a float64 round trip.
+import type { EpochRecord } from "./mlp.js";
 
 /** A loss or any real value at a fixed 4 decimals: 0.0608, 13.5000. */
 export const fixed4 = (x: number): string => x.toFixed(4);
@@ -24,3 +25,7 @@ export function bytes(n: number): string {
   if (n < 2 ** 20) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 2 ** 20).toFixed(1)} MiB`;
 }
+
+/** One training epoch's numbers on one line. */
+export const epochLine = (r: EpochRecord, epochs: number): string =>
+  `epoch ${String(r.epoch).padStart(String(epochs).length)}/${epochs}  train loss ${fixed4(r.trainLoss)}  test loss ${fixed4(r.testLoss)}  test accuracy ${percent(r.testAccuracy)}`;

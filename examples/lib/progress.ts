@@ -1,7 +1,7 @@
 // Training progress on a terminal: a cli-progress bar with the batch loss and examples/s when
 // the output is a TTY, and plain lines (one per epoch) when it is a pipe or a CI log.
 import cliProgress from "cli-progress";
-import { fixed4, percent, perSecond } from "./format.js";
+import { epochLine, fixed4, perSecond } from "./format.js";
 import type { EpochRecord } from "./mlp.js";
 
 export interface Progress {
@@ -9,10 +9,6 @@ export interface Progress {
   epoch(record: EpochRecord, epochs: number): void;
   stop(): void;
 }
-
-/** One epoch's numbers on one line. */
-export const epochLine = (r: EpochRecord, epochs: number): string =>
-  `epoch ${String(r.epoch).padStart(String(epochs).length)}/${epochs}  train loss ${fixed4(r.trainLoss)}  test loss ${fixed4(r.testLoss)}  test accuracy ${percent(r.testAccuracy)}`;
 
 /** A progress display for `examplesPerStep` examples a step: a bar on stdout when it is a
  * terminal (and `plain` is not set), otherwise one line per epoch through `print`. */
