@@ -91,7 +91,24 @@ export type Jitted<F extends AnyFn> = ((...args: LooseArgs<F>) => ReturnType<F>)
   lower(...args: LooseArgs<F>): Lowered;
 };
 
-/** `jit(f, { staticArgnums })`: f staged once per signature and replayed from the cache. */
+/**
+ * `f` compiled: traced to a jaxpr once per input signature (the arguments' pytree structure,
+ * shapes and dtypes, and the values of the `staticArgnums` arguments), optimized, compiled
+ * (fused WebAssembly kernels over a planned arena on the wasm backend) and replayed from the
+ * cache on later calls. Results equal `f`'s (elementwise bit for bit; fused sums may differ
+ * in the last bit). `f` must be pure; under `jit` values are abstract, so branch with
+ * `np.where`/`lax.cond` or make the argument static. `jit(f).lower(...args).asText()` shows
+ * what it compiles to.
+ *
+ * @example
+ * import { array, type NDArray, np } from "@jaxts/core";
+ * import { grad, jit } from "@jaxts/transforms";
+ *
+ * const f = jit((x: NDArray) => np.sum(np.tanh(x).mul(x)));
+ * f(array([1, 2, 3]));                           // traced and compiled on the first call
+ * jit(grad((x: NDArray) => np.sum(np.sin(x))))(array([0, 1]));
+ * jit((x: NDArray, n: number) => x.pow(n), { staticArgnums: 1 })(array(2), 3); // 8
+ */
 export function jit<F extends AnyFn>(f: F, opts?: JitOptions): Jitted<F> {
   checkCallable("jit", f);
   const o = checkOptions(opts, "jit", jitSpec);
