@@ -349,5 +349,29 @@ for (const format of ["esm", "cjs"]) {
   checkOptim(format, mods);
 }
 
+// A bundler reading the built packages as a web app would: every entry bundled for the
+// browser with esbuild must give no warning (a bare chunk import next to "sideEffects": false
+// is one) and no Node built-in.
+{
+  console.log("esm: bundled for the browser with esbuild");
+  const { build } = await import("esbuild");
+  const contents = specifiers.map((s, i) => `import * as m${i} from "${s}"; globalThis.m${i} = m${i};`).join("\n");
+  const msg = "every entry bundles for the browser with no warning";
+  try {
+    const result = await build({
+      stdin: { contents, resolveDir: repoRoot, loader: "js" },
+      bundle: true,
+      write: false,
+      platform: "browser",
+      format: "esm",
+      logLevel: "silent",
+    });
+    if (result.warnings.length > 0) fail(`${msg}: ${result.warnings.map((w) => w.text).join("; ")}`);
+    else ok(msg);
+  } catch (e) {
+    fail(msg, e);
+  }
+}
+
 console.log(`smoke: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -288,8 +288,9 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     // (a rank-0 operand is re-read every step).
     const outs = stepOuts[k]!;
     const step = steps[k]!;
-    // (a fused step's outputs are its roots, then its sums)
-    const last = step.kind === "fused" ? step.group.outputs.length - 1 : -1;
+    // (a fused step's outputs are its roots, then its sums). The sums are accumulated after the
+    // roots are stored, re-reading their operands: a kernel with sums overwrites none.
+    const last = step.kind === "fused" && step.group.sums.length === 0 ? step.group.outputs.length - 1 : -1;
     const reuse = last >= 0 ? dying.filter((d) => avals[d]!.size === avals[root(outs[last]!)]!.size) : [];
     outs.forEach((o, j) => {
       const g = root(o);

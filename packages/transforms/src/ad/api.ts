@@ -59,7 +59,20 @@ function matchLeaves(where: string, what: string, of: string, given: unknown, de
   });
 }
 
-/** jvp(f, primals, tangents) → [primalsOut, tangentsOut]: forward-mode derivative. */
+/**
+ * Forward mode: `f` at `primals` and its directional derivative along `tangents`,
+ * `[f(x), ∂f(x)·t]`, in one pass.
+ *
+ * `primals` and `tangents` hold one entry per argument of `f`; each tangent has its primal's
+ * pytree structure, shapes and dtype (a weakly typed number is converted). The outputs have
+ * the structure of `f`'s output.
+ *
+ * @example
+ * import { np } from "@jaxts/core";
+ * import { jvp } from "@jaxts/transforms";
+ *
+ * const [y, dy] = jvp(np.sin, [0.5], [1]); // [sin 0.5, cos 0.5]
+ */
 export function jvp<A extends unknown[], R>(f: (...args: A) => R, primals: Loosen<A>, tangents: readonly unknown[]): [R, R] {
   checkCallable("jvp", f);
   if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new ArgumentError("jvp: primals and tangents must be arrays (one entry per argument)");
@@ -98,19 +111,50 @@ function makeVjpFn(where: string, r: ReturnType<typeof linearizeTree>) {
   };
 }
 
-/** vjp(f, ...primals) → [out, vjpFn]; vjpFn(ct) returns one cotangent per primal, and may be called many times. */
+/**
+ * Reverse mode: `f(...primals)` and its pullback `vjpFn`, which maps a cotangent of the
+ * output to `ctᵀ·∂f`, one cotangent per primal (an array, in argument order).
+ *
+ * The cotangent has the output's structure, shapes and dtypes; each result has its primal's.
+ * `vjpFn` may be called many times (what a persistent GradientTape does in TensorFlow).
+ *
+ * @example
+ * import { array, np } from "@jaxts/core";
+ * import { vjp } from "@jaxts/transforms";
+ *
+ * const [y, pullback] = vjp((x) => np.square(x), array([1, 2, 3])); // y = [1, 4, 9]
+ * const [dx] = pullback(array([1, 0, 0]));                            // [2, 0, 0]
+ */
 export function vjp<A extends unknown[], R>(f: (...args: A) => R, ...primals: Loosen<A>): [R, (ct: unknown) => unknown[]] {
   const r = linearizeTree("vjp", f, primals, false);
   return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)) as R, makeVjpFn("vjp", r)];
 }
 
-/** vjpWithAux(f, ...primals) for f returning [out, aux] → [out, vjpFn, aux]. */
+/**
+ * `vjp` for an `f` returning `[out, aux]`: differentiates `out` only and passes `aux` (any
+ * pytree, e.g. metrics) through: `[out, vjpFn, aux]`.
+ *
+ * @example
+ * const [loss, pullback, metrics] = vjpWithAux((p) => [lossOf(p), { acc: accuracyOf(p) }], params);
+ * const [g] = pullback(1);
+ */
 export function vjpWithAux<A extends unknown[], R>(f: (...args: A) => R, ...primals: Loosen<A>): [unknown, (ct: unknown) => unknown[], unknown] {
   const r = linearizeTree("vjpWithAux", f, primals, true);
   return [tree.unflatten(r.outDef, r.lin.primalsOut.slice(0, r.nOut)), makeVjpFn("vjpWithAux", r), r.auxValue];
 }
 
-/** linearize(f, ...primals) → [out, jvpFn]; jvpFn(...tangents) evaluates the linear map. */
+/**
+ * `f(...primals)` and the linear map `t ↦ ∂f(primals)·t` as a function: `[out, jvpFn]`.
+ * `f` runs once; each `jvpFn(...tangents)` call evaluates only the staged linear jaxpr, so
+ * many directions cost less than many `jvp` calls. Tangents have the primals' shapes and dtypes.
+ *
+ * @example
+ * import { np } from "@jaxts/core";
+ * import { linearize } from "@jaxts/transforms";
+ *
+ * const [y, df] = linearize(np.exp, 1); // y = e
+ * df(2);                                // 2e
+ */
 export function linearize<A extends unknown[], R>(f: (...args: A) => R, ...primals: Loosen<A>): [R, (...tangents: unknown[]) => R] {
   const r = linearizeTree("linearize", f, primals, false);
   const inAvals = r.flat.map((p) => p.aval);
@@ -152,9 +196,24 @@ function valueAndGradImpl(where: string, f: Fn, opts: HolomorphicGradOptions, ar
 }
 
 /**
- * grad(f, { argnums, hasAux, holomorphic }) → (...args) => gradient of a scalar-valued f (with
- * aux: [g, aux]). For complex inputs and a real output it is JAX's ∂f/∂x − i·∂f/∂y (so
- * grad(|z|²) = 2·conj(z)); a complex output needs `holomorphic: true`, which returns f'(z).
+ * The gradient of a scalar-valued `f`: a function returning `∇f` with respect to the
+ * argument(s) chosen by `argnums` (default 0; an array of positions gives a tuple).
+ *
+ * `f` must return a float array of shape `[]` (with `hasAux: true`, `[value, aux]`, and the
+ * result is `[g, aux]`). The gradient has the structure, shapes and dtypes of the selected
+ * argument, which may be any pytree of float arrays; a JS number becomes a float32 scalar.
+ * Compose freely: `grad(grad(f))`, `jit(grad(f))`, `vmap(grad(f))`.
+ *
+ * Complex inputs with a real output give JAX's ∂f/∂x − i·∂f/∂y (so grad(|z|²) = 2·conj(z)); a
+ * complex output needs `holomorphic: true` (complex inputs, f holomorphic), which gives f'(z).
+ *
+ * @example
+ * import { type NDArray } from "@jaxts/core";
+ * import { grad } from "@jaxts/transforms";
+ *
+ * const f = (x: NDArray) => x.pow(2).add(x.mul(3)).add(1);
+ * grad(f)(3).item();        // 9
+ * grad(grad(f))(3).item();  // 2
  */
 export function grad<F extends Fn, const O extends HolomorphicGradOptions = {}>(f: F, opts?: O): (...args: ArgsOf<F>) => GradResult<F, O> {
   checkCallable("grad", f);
@@ -165,7 +224,17 @@ export function grad<F extends Fn, const O extends HolomorphicGradOptions = {}>(
   };
 }
 
-/** valueAndGrad(f, opts) → (...args) => [value, g], or with hasAux [[value, aux], g]. */
+/**
+ * `f`'s value and gradient from one forward and one backward pass: `[value, g]` (with
+ * `hasAux`: `[[value, aux], g]`). Options, shapes and dtypes as for {@link grad}.
+ *
+ * @example
+ * import { array, type NDArray, np } from "@jaxts/core";
+ * import { valueAndGrad } from "@jaxts/transforms";
+ *
+ * const loss = (p: { w: NDArray }) => np.sum(np.square(p.w));
+ * const [value, g] = valueAndGrad(loss)({ w: array([1, 2]) }); // 5, { w: [2, 4] }
+ */
 export function valueAndGrad<F extends Fn, const O extends HolomorphicGradOptions = {}>(
   f: F,
   opts?: O,
@@ -178,7 +247,18 @@ export function valueAndGrad<F extends Fn, const O extends HolomorphicGradOption
   };
 }
 
-/** The transpose of a linear f, traced at the shapes of `primals`: ct → one cotangent per primal. */
+/**
+ * The transpose of a *linear* `f`, traced at the shapes and dtypes of `primals` (their
+ * values are not used): a function mapping a cotangent of the output to one cotangent per
+ * primal, `ct ↦ Aᵀ·ct` when `f(x) = A·x`.
+ *
+ * @example
+ * import { array, np } from "@jaxts/core";
+ * import { linearTranspose } from "@jaxts/transforms";
+ *
+ * const A = array([[1, 2], [3, 4]]);
+ * const [x] = linearTranspose((v) => np.matmul(A, v), array([0, 0]))(array([1, 0])); // [1, 2]
+ */
 export function linearTranspose<A extends unknown[], R>(f: (...args: A) => R, ...primals: Loosen<A>): (ct: unknown) => unknown[] {
   checkCallable("linearTranspose", f);
   const [flat, inDef] = flattenArgs(primals, "linearTranspose");

@@ -121,7 +121,21 @@ export interface CheckpointOptions {
   readonly policy?: SavePolicy;
 }
 
-/** `checkpoint(f)`: f whose intermediates are recomputed on the backward pass instead of stored. */
+/**
+ * `f` whose intermediates are recomputed on the backward pass instead of stored (JAX's
+ * `checkpoint`/`remat`, TensorFlow's `tf.recompute_grad`): reverse mode keeps only `f`'s
+ * inputs, trading compute for memory. `policy` chooses what is still saved:
+ * `"nothing_saveable"` (default), `"dots_saveable"` (matmul results) or `"everything_saveable"`.
+ * Values and gradients are unchanged.
+ *
+ * @example
+ * import { type NDArray, np } from "@jaxts/core";
+ * import { checkpoint, grad, savedResiduals } from "@jaxts/transforms";
+ *
+ * const block = checkpoint((x: NDArray) => np.tanh(np.tanh(x)));
+ * grad((x: NDArray) => np.sum(block(block(x))))(x0);
+ * savedResiduals((x: NDArray) => np.sum(block(block(x))), x0); // the blocks' inputs only
+ */
 export function checkpoint<A extends unknown[], R>(f: (...args: A) => R, opts: CheckpointOptions = {}): (...args: A) => R {
   checkOptions<CheckpointOptions>(opts, "checkpoint", { policy: "any" });
   checkCallable("checkpoint", f);

@@ -44,8 +44,20 @@ function checkLike(where: string, what: string, got: readonly NDArray[], want: r
 }
 
 /**
- * customJvp(f, jvpRule): f whose forward-mode derivative is `jvpRule(primals, tangents) → [out, tangentOut]`
- * (primals and tangents are arrays with one entry per argument). grad uses the rule too.
+ * `f` with a hand-written forward-mode derivative: `jvpRule(primals, tangents) → [out,
+ * tangentOut]` (primals and tangents are arrays with one entry per argument; `tangentOut` has
+ * `out`'s shape and dtype). Reverse mode is derived from the rule, so `grad` uses it too —
+ * for numerical stability (a derivative that would overflow) or a chosen subgradient.
+ *
+ * @example
+ * import { type NDArray, np } from "@jaxts/core";
+ * import { customJvp, grad } from "@jaxts/transforms";
+ *
+ * const log1pexp = customJvp(
+ *   (x: NDArray) => np.log1p(np.exp(x)),
+ *   ([x], [t]) => [np.log1p(np.exp(x as NDArray)), (t as NDArray).mul(np.subtract(1, np.divide(1, np.exp(x as NDArray).add(1))))],
+ * );
+ * grad(log1pexp)(100).item(); // 1, where the plain formula's gradient is NaN
  */
 export function customJvp<F extends AnyFn>(
   f: F,
@@ -123,8 +135,21 @@ function customVjpRules(fwd: AnyFn, bwd: AnyFn, shape: CallShape): { fwd: Custom
 }
 
 /**
- * customVjp(f, fwd, bwd): f whose reverse-mode derivative is given by
- * `fwd(...args) → [out, residuals]` and `bwd(residuals, ct) → cotangents` (one per argument).
+ * `f` with a hand-written reverse-mode derivative (TensorFlow's `tf.custom_gradient`):
+ * `fwd(...args) → [out, residuals]` computes the output and what the backward pass needs;
+ * `bwd(residuals, ct) → cotangents`, one per argument with that argument's shape and dtype.
+ *
+ * @example
+ * import { type NDArray, np } from "@jaxts/core";
+ * import { customVjp, grad } from "@jaxts/transforms";
+ *
+ * // the identity, whose gradient is clipped to [-1, 1]
+ * const clipGradient = customVjp(
+ *   (x: NDArray) => x,
+ *   (x: NDArray) => [x, null],
+ *   (_: null, ct: NDArray) => [np.clip(ct, -1, 1)],
+ * );
+ * grad((x: NDArray) => clipGradient(x).mul(5))(2).item(); // 1
  */
 export function customVjp<F extends AnyFn>(
   f: F,

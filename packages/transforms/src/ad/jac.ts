@@ -24,8 +24,20 @@ function assemble(r: ReturnType<typeof linearizeSelected>, blocks: NDArray[][], 
   return hasAux ? [jac, r.aux] : jac;
 }
 
-/** jacfwd(f, { argnums, hasAux }): Jacobian by pushing forward every input basis vector at
- * once (the linearized map vmapped over the basis). */
+/**
+ * The Jacobian of `f` by forward mode: every input basis vector pushed forward at once (the
+ * linearized map vmapped over the basis) — cheaper than {@link jacrev} when there are fewer
+ * inputs than outputs.
+ *
+ * For an output of shape `O` and a selected argument of shape `I` the result has shape
+ * `[...O, ...I]` (pytrees: one block per pair of leaves), in the output's dtype.
+ *
+ * @example
+ * import { array, np } from "@jaxts/core";
+ * import { jacfwd } from "@jaxts/transforms";
+ *
+ * jacfwd(np.sin)(array([0, 1])); // diag(cos 0, cos 1), shape [2, 2]
+ */
 export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
   checkOptions<GradOptions>(opts, "jacfwd", gradOptionSpec);
   checkCallable("jacfwd", f);
@@ -49,8 +61,17 @@ export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
   };
 }
 
-/** jacrev(f, { argnums, hasAux }): Jacobian by pulling back every output basis vector at
- * once (the backward pass vmapped over the basis). */
+/**
+ * The Jacobian of `f` by reverse mode: every output basis vector pulled back at once (the
+ * backward pass vmapped over the basis) — cheaper than {@link jacfwd} when there are fewer
+ * outputs than inputs. Shapes as for `jacfwd`: `[...outputShape, ...inputShape]`.
+ *
+ * @example
+ * import { array, np } from "@jaxts/core";
+ * import { jacrev } from "@jaxts/transforms";
+ *
+ * jacrev((x) => np.square(x).mul(array([1, 2])))(array([1, 1])); // [[2, 0], [0, 4]]
+ */
 export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
   checkOptions<GradOptions>(opts, "jacrev", gradOptionSpec);
   checkCallable("jacrev", f);
@@ -70,7 +91,16 @@ export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
   };
 }
 
-/** hessian(f, opts) = jacfwd(jacrev(f, opts), opts). */
+/**
+ * The Hessian of a scalar-valued `f`, `jacfwd(jacrev(f))`: for an argument of shape `I`, an
+ * array of shape `[...I, ...I]` in the argument's dtype.
+ *
+ * @example
+ * import { array, np } from "@jaxts/core";
+ * import { hessian } from "@jaxts/transforms";
+ *
+ * hessian((x) => np.sum(x.pow(3)))(array([1, 2])); // [[6, 0], [0, 12]]
+ */
 export function hessian<F extends AnyFn>(f: F, opts: GradOptions = {}) {
   checkOptions<GradOptions>(opts, "hessian", gradOptionSpec);
   return jacfwd(jacrev(f, opts) as AnyFn, opts) as (...args: LooseArgs<F>) => unknown;

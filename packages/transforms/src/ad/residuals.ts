@@ -14,6 +14,14 @@ export interface SavedResidual {
 }
 
 
+/**
+ * What reverse mode keeps of `f(...args)` for its backward pass (JAX's
+ * `print_saved_residuals`): one entry per residual with its type (`"f32[128,256]"`), size in
+ * bytes and where it came from (an argument, the output of a primitive, a constant).
+ *
+ * @example
+ * savedResiduals((x: NDArray) => np.sum(np.sin(x)), array([1, 2])); // [{ aval: "f32[2]", bytes: 8, source: "output of cos" }]
+ */
 export function savedResiduals<A extends unknown[], R>(f: (...args: A) => R, ...args: Loosen<A>): SavedResidual[] {
   checkCallable("savedResiduals", f);
   const [flat, inDef] = flattenArgs(args, "savedResiduals");

@@ -53,7 +53,23 @@ function normalize(axis: number, rank: number, where: string, what: string): num
   return axis < 0 ? axis + rank : axis;
 }
 
-/** `vmap(f, { inAxes = 0, outAxes = 0 })`: the batched version of f. */
+/**
+ * The batched version of `f`: maps `f` over an axis of its arguments without a loop — every
+ * primitive has a batching rule, so `vmap(f)` runs as one batched computation and composes
+ * with `grad`, `jit` and the others.
+ *
+ * `inAxes` gives, per argument (or one for all), the axis to map over, or `null` for an
+ * argument shared by every member of the batch; `outAxes` places the batch axis in the
+ * outputs (default 0). Mapped axes must have one size; dtypes are kept.
+ *
+ * @example
+ * import { array, type NDArray, np } from "@jaxts/core";
+ * import { grad, vmap } from "@jaxts/transforms";
+ *
+ * vmap((row: NDArray) => np.sum(row))(array([[1, 2], [3, 4]])); // [3, 7]
+ * // per-example gradients: parameters shared, examples mapped
+ * const perExample = vmap(grad(loss), { inAxes: [null, 0, 0] })(params, xs, ys);
+ */
 export function vmap<F extends AnyFn>(f: F, opts: VmapOptions = {}): (...args: LooseArgs<F>) => ReturnType<F> {
   checkCallable("vmap", f);
   checkOptions<VmapOptions>(opts, "vmap", { inAxes: "any", outAxes: "any" });
