@@ -303,7 +303,8 @@ describe("exportOnnx: every primitive in ONNX Runtime equals jaxts", () => {
   it("the cases use every primitive that has an ONNX mapping", () => {
     const used = new Set<string>();
     for (const c of CASES) primitivesOf(jit(c.f).lower(...c.args).jaxpr.jaxpr, used);
-    const unmapped = ["erf_inv", "custom_lin"];
+    // (the complex-number primitives are marked unsupported in the op table)
+    const unmapped = ["erf_inv", "custom_lin", "real", "imag", "conj", "complex", "fft"];
     const missing = (Object.keys(abstractEvalRules) as PrimitiveName[]).filter((p) => !used.has(p) && !unmapped.includes(p));
     expect(missing).toEqual([]);
   });
