@@ -25,14 +25,20 @@ const complexSet = new Set<PrimitiveName>(complexPrims);
 /** The unary float primitives of complexPrims (their float-only dtype rule widens to complex). */
 export const complexUnaryPrims: ReadonlySet<string> = new Set(["exp", "log", "sin", "cos", "tanh", "sqrt"]);
 
-/** A DTypeError unless `prim` takes complex values, when an operand or a dtype param is complex. */
+/** A DTypeError unless `prim` takes complex values, when an operand or iota's dtype is complex.
+ * Runs for every primitive applied, so the common case (no complex operand) is a few pointer
+ * comparisons: no set lookup, and no read of params objects of every shape. */
 export function checkComplexSupport(prim: PrimitiveName, avals: readonly ShapedArray[], params: unknown): void {
-  if (complexSet.has(prim)) return;
-  for (const a of avals) {
-    if (isComplex(a.dtype)) throw new DTypeError(`${prim}: not supported for complex operands, got ${a.str()} (${a.dtype})`);
+  for (let i = 0; i < avals.length; i++) {
+    const a = avals[i]!;
+    if (a.dtype !== "complex64" && a.dtype !== "complex128") continue;
+    if (complexSet.has(prim)) return;
+    throw new DTypeError(`${prim}: not supported for complex operands, got ${a.str()} (${a.dtype})`);
   }
-  const p = params as { readonly dtype?: unknown };
-  if (p.dtype === "complex64" || p.dtype === "complex128") throw new DTypeError(`${prim}: not supported for dtype ${p.dtype}`);
+  if (prim === "iota") {
+    const d = (params as ParamsOf<"iota">).dtype;
+    if (isComplex(d)) throw new DTypeError(`iota: not supported for dtype ${d}`);
+  }
 }
 
 const realFloat = (d: DType): boolean => d === "float32" || d === "float64";
