@@ -4,8 +4,10 @@
 // primitive without a complex kernel raising; differentiation as JAX defines it (grad of a
 // real function of z is ∂f/∂x − i∂f/∂y, holomorphic: true gives f'(z)); checkGrads through
 // complex functions; vmap against a loop and jit against eager.
-import { abstractEval, abstractEvalRules, array, type Complex, complexPrims, DTypeError, higherOrderPrims, lax, type NDArray, np, ShapedArray } from "@jaxts/core";
-import { grad, jit, jvp, valueAndGrad, vjp, vmap } from "@jaxts/transforms";
+import {
+  abstractEval, abstractEvalRules, array, type Complex, complexPrims, config, DTypeError, FloatingPointError, higherOrderPrims, lax, type NDArray, np, ShapedArray,
+} from "@jaxts/core";
+import { grad, jacfwd, jacrev, jit, jvp, valueAndGrad, vjp, vmap } from "@jaxts/transforms";
 import { checkGrads } from "@jaxts/transforms/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
@@ -411,5 +413,67 @@ describe("vmap and jit of complex functions", () => {
     const mixed = (x: NDArray) => np.sum(np.abs(lax.complex(x, x.mul(2))).mul(x));
     const x = np.array([0.5, 1.5, -2], { dtype: "float32" });
     expect(rvals(jit(mixed)(x))).toEqual(rvals(mixed(x)));
+  });
+});
+
+describe("Jacobians of complex functions", () => {
+  const z = c128([{ re: 1, im: 2 }, { re: -0.5, im: 1 }]);
+  it("holomorphic: true gives the complex Jacobian diag(f'(z)) by both modes", () => {
+    const f = (u: NDArray) => u.mul(u);
+    const want = [ref.mul({ re: 2, im: 0 }, { re: 1, im: 2 }), { re: 0, im: 0 }, { re: 0, im: 0 }, ref.mul({ re: 2, im: 0 }, { re: -0.5, im: 1 })];
+    expectClose(cvals(jacfwd(f, { holomorphic: true })(z) as NDArray), want, 1e-15);
+    expectClose(cvals(jacrev(f, { holomorphic: true })(z) as NDArray), want, 1e-15);
+  });
+  it("without it, jacfwd refuses complex inputs and jacrev complex outputs, as JAX's", () => {
+    expect(() => jacfwd((u: NDArray) => np.abs(u))(z)).toThrow(/jacfwd requires real-valued inputs/);
+    expect(() => jacrev((u: NDArray) => u.mul(u))(z)).toThrow(/jacrev requires real-valued outputs/);
+    expect(() => jacrev((u: NDArray) => np.abs(u), { holomorphic: true })(z)).toThrow(/requires outputs with complex dtype/);
+    // jacrev of a real function of complex inputs is grad's convention, row by row
+    expectClose(cvals(jacrev((u: NDArray) => np.square(np.abs(u)))(z) as NDArray), [{ re: 2, im: -4 }, { re: 0, im: 0 }, { re: 0, im: 0 }, { re: -1, im: -2 }], 1e-15);
+  });
+});
+
+describe("creation functions, control flow and debugNans with complex dtypes", () => {
+  it("eye, arange, linspace, zeros, ones and full give complex values with zero imaginary parts", () => {
+    expect(np.eye(2, 2, { dtype: "complex64" }).toArray()).toEqual([
+      [{ re: 1, im: 0 }, { re: 0, im: 0 }],
+      [{ re: 0, im: 0 }, { re: 1, im: 0 }],
+    ]);
+    expect(cvals(np.arange(0, 3, 1, "complex128"))).toEqual([0, 1, 2].map((re) => ({ re, im: 0 })));
+    expect(cvals(np.linspace(0, 1, 3, { dtype: "complex64" }))).toEqual([0, 0.5, 1].map((re) => ({ re, im: 0 })));
+    expect(cvals(np.ones([2], "complex64"))).toEqual([{ re: 1, im: 0 }, { re: 1, im: 0 }]);
+    expect(cvals(np.full([2], 2.5, "complex128"))).toEqual([{ re: 2.5, im: 0 }, { re: 2.5, im: 0 }]);
+    expect(cvals(np.geomspace(1, 100, 3, { dtype: "complex128" }))).toEqual([1, 10, 100].map((re) => ({ re, im: 0 })));
+  });
+
+  it("scan carries and stacks complex values; cond and whileLoop pass them through", () => {
+    const zs = c128(randC(5, 3), [5]);
+    const [total, partial] = lax.scan((c: NDArray, z: NDArray) => {
+      const n = c.mul(z);
+      return [n, n];
+    }, c128([{ re: 1, im: 0 }]).reshape([]), zs) as [NDArray, NDArray];
+    const want: C[] = [];
+    randC(5, 3).reduce((acc, z) => {
+      const n = ref.mul(acc, z);
+      want.push(n);
+      return n;
+    }, { re: 1, im: 0 } as C);
+    expectClose(cvals(partial), want, 1e-14);
+    expectClose(cvals(total), [want[4]!], 1e-14);
+    const picked = lax.cond(np.array(true), (z: NDArray) => np.conj(z), (z: NDArray) => z, zs) as NDArray;
+    expect(cvals(picked)).toEqual(randC(5, 3).map((z) => ({ re: z.re, im: -z.im })));
+    const grown = lax.whileLoop((z: NDArray) => np.abs(z).lt(10), (z: NDArray) => z.mul(2), c128([{ re: 1, im: 1 }]).reshape([])) as NDArray;
+    expect(cvals(grown)).toEqual([{ re: 8, im: 8 }]);
+  });
+});
+
+describe("debugNans sees complex results", () => {
+  afterEach(() => config.set({ debugNans: false }));
+  it("a NaN in either part of a complex result raises", () => {
+    config.set({ debugNans: true });
+    const zero = c128([{ re: 0, im: 0 }]);
+    expect(() => np.divide(zero, zero)).toThrow(FloatingPointError);
+    expect(() => np.multiply(c128([{ re: 1, im: Number.NaN }]), 1)).toThrow(FloatingPointError);
+    expect(cvals(np.add(c128([{ re: 1, im: 2 }]), 1))).toEqual([{ re: 2, im: 2 }]);
   });
 });

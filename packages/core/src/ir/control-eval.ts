@@ -2,7 +2,7 @@
 // loops run their (already traced) body jaxpr once per iteration — never the user's
 // function again — compiled once it is hot (compiler/executable.ts evalSubJaxpr).
 import { bufferOf, ConcreteArray, type NDArray } from "../array.js";
-import { allocate } from "../dtype.js";
+import { allocate, lanesOf } from "../dtype.js";
 import type { ParamsOf } from "../primitives/params.js";
 import { stackedAval } from "../primitives/control.js";
 import { ShapedArray } from "../aval.js";
@@ -30,7 +30,8 @@ export function whileImpl(args: readonly NDArray[], p: ParamsOf<"while">): NDArr
 function row(x: NDArray, i: number): ConcreteArray {
   const c = x.concrete("scan");
   const inner = new ShapedArray(c.shape.slice(1), c.dtype, c.weakType);
-  const n = inner.size;
+  // (storage slots: a complex element takes two)
+  const n = inner.size * lanesOf(c.dtype);
   return new ConcreteArray(inner, bufferOf(c).subarray(i * n, (i + 1) * n));
 }
 
@@ -45,7 +46,7 @@ export function scanImpl(args: readonly NDArray[], p: ParamsOf<"scan">): NDArray
     const i = reverse ? length - 1 - k : k;
     const outs = evalSubJaxpr(jaxpr, [...consts, ...carry, ...xs.map((x) => row(x, i))]);
     carry = outs.slice(0, num_carry);
-    outs.slice(num_carry).forEach((y, j) => ys[j]!.set(bufferOf(y.concrete("scan")), i * yAvals[j]!.size));
+    outs.slice(num_carry).forEach((y, j) => ys[j]!.set(bufferOf(y.concrete("scan")), i * yAvals[j]!.size * lanesOf(yAvals[j]!.dtype)));
   }
   return [...carry, ...ys.map((data, j) => new ConcreteArray(stackedAval(yAvals[j]!, length), data))];
 }

@@ -6,7 +6,7 @@ import { ConcreteArray, type NDArray, type Operand } from "../array.js";
 import { ShapedArray } from "../aval.js";
 import { asArray } from "../creation.js";
 import { defaultFloat } from "../config.js";
-import { allocate, checkArrayShape, checkDType, type DType } from "../dtype.js";
+import { allocate, checkArrayShape, checkDType, type DType, lanesOf } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -180,8 +180,9 @@ export function geomspace(start: number, stop: number, num = 50, opts: { readonl
   });
   checkArrayShape([num], d, "geomspace");
   const data = allocate(d, num);
+  const lanes = lanesOf(d);
   values.forEach((v, i) => {
-    data[i] = v;
+    data[lanes * i] = v;
   });
   return new ConcreteArray(new ShapedArray([num], d), data);
 }

@@ -4,7 +4,7 @@ import { ConcreteArray, type NDArray, type Operand } from "../array.js";
 import { ShapedArray } from "../aval.js";
 import { defaultFloat } from "../config.js";
 import { asArray, scalar } from "../creation.js";
-import { allocate, castLiteral, checkArrayShape, checkDType, checkElementCount, type DType, toStorage } from "../dtype.js";
+import { allocate, castLiteral, checkArrayShape, checkDType, checkElementCount, type DType, lanesOf, toStorage } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -40,7 +40,9 @@ export const fullLike = (x: Operand, value: number | boolean, dtype?: DType): ND
 function fromValues(n: number, f: (i: number) => number, dtype: DType, where: string): NDArray {
   checkElementCount(n, dtype, where, `[${n}]`);
   const data = allocate(dtype, n);
-  for (let i = 0; i < n; i++) data[i] = toStorage(castLiteral(f(i), dtype, where), dtype);
+  // (a complex element is the value with a zero imaginary part)
+  const lanes = lanesOf(dtype);
+  for (let i = 0; i < n; i++) data[lanes * i] = toStorage(castLiteral(f(i), dtype, where), dtype);
   return new ConcreteArray(new ShapedArray([n], dtype), data);
 }
 
@@ -74,7 +76,8 @@ export function eye(n: number, m?: number, opts: { readonly k?: number; readonly
   checkArrayShape([n, cols], d, "eye");
   const data = allocate(d, n * cols);
   // Only the rows that meet the diagonal: eye(2 ** 33, 0) is empty and must not loop 2 ** 33 times.
-  for (let i = Math.max(0, -k); i < Math.min(n, cols - k); i++) data[i * cols + i + k] = 1;
+  const lanes = lanesOf(d);
+  for (let i = Math.max(0, -k); i < Math.min(n, cols - k); i++) data[lanes * (i * cols + i + k)] = 1;
   return new ConcreteArray(new ShapedArray([n, cols], d), data);
 }
 export const identity = (n: number, dtype?: DType): NDArray => eye(n, n, dtype === undefined ? {} : { dtype });

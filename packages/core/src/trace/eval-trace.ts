@@ -7,7 +7,7 @@ import { jsBackend } from "../backend/js/index.js";
 import { activeBackend } from "../backend/registry.js";
 import "../backend/wasm-backend/index.js";
 import { debugNansEnabled } from "../config.js";
-import { isFloat, isHalf, valuesOf } from "../dtype.js";
+import { isComplex, isFloat, isHalf, valuesOf } from "../dtype.js";
 import { JaxtsError, NotDifferentiableError, TracerLeakError } from "../errors.js";
 import { evalSubJaxpr, executableOf } from "../compiler/executable.js";
 import { condImpl, scanImpl, whileImpl } from "../ir/control-eval.js";
@@ -97,8 +97,8 @@ export function applyPrimitive<P extends FirstOrderPrim>(prim: P, args: readonly
   }
   if (debugNansEnabled()) {
     for (const o of outs) {
-      // (halves hold bit patterns: read their values)
-      if (isFloat(o.dtype) && (isHalf(o.dtype) ? valuesOf(bufferOf(o), o.dtype) : bufferOf(o)).some(Number.isNaN)) {
+      // (halves hold bit patterns: read their values; complex buffers hold both parts)
+      if ((isFloat(o.dtype) || isComplex(o.dtype)) && (isHalf(o.dtype) ? valuesOf(bufferOf(o), o.dtype) : bufferOf(o)).some(Number.isNaN)) {
         throw new FloatingPointError(`debugNans: primitive \`${prim}\` produced a NaN (output ${o.aval.str()})`);
       }
     }

@@ -1,10 +1,10 @@
 // Jacobians and Hessians with JAX's output shapes: for each output leaf, the selected
 // arguments' structure holding arrays of shape out.shape + in.shape.
-import { checkOptions, eye, lax, type NDArray, np, tree } from "@jaxts/core";
+import { checkOptions, DTypeError, eye, isComplex, lax, type NDArray, np, tree } from "@jaxts/core";
 import { checkCallable, selectArgs } from "./args.js";
 import { evalLinearized, linearizeCall, pullBack } from "./linearize-call.js";
 import { vmapFlat } from "../batching/batch-trace.js";
-import { type AnyFn, type GradOptions, gradOptionSpec, type LooseArgs } from "./types.js";
+import { type AnyFn, type HolomorphicGradOptions as GradOptions, holomorphicGradOptionSpec as gradOptionSpec, type LooseArgs } from "./types.js";
 import { instantiate, Zero } from "./zero.js";
 
 /** All standard basis vectors of an array of `aval`, stacked: shape [size, ...aval.shape]. */
@@ -12,9 +12,28 @@ function basis(aval: NDArray["aval"]): NDArray {
   return lax.reshape(eye(aval.size, aval.size, { dtype: aval.dtype }), [aval.size, ...aval.shape]);
 }
 
-function linearizeSelected(where: string, f: AnyFn, opts: GradOptions, args: readonly unknown[]) {
+function linearizeSelected(where: "jacfwd" | "jacrev", f: AnyFn, opts: GradOptions, args: readonly unknown[]) {
   const sel = selectArgs(where, args, opts.argnums ?? 0, true);
-  return { sel, ...linearizeCall(where, f, sel.leaves, sel.rebuild, opts.hasAux === true) };
+  const r = { sel, ...linearizeCall(where, f, sel.leaves, sel.rebuild, opts.hasAux === true) };
+  checkComplexDTypes(where, opts.holomorphic === true, sel.leaves, r.lin.primalsOut.slice(0, r.nOut));
+  return r;
+}
+
+/** JAX's dtype checks (api.py): holomorphic needs complex inputs and outputs; without it
+ * jacfwd refuses complex inputs and jacrev complex outputs (each would be a Jacobian of the
+ * real and imaginary parts that JAX does not define that way). */
+function checkComplexDTypes(where: "jacfwd" | "jacrev", holomorphic: boolean, ins: readonly NDArray[], outs: readonly NDArray[]): void {
+  const hint = `For holomorphic differentiation, pass { holomorphic: true }; for non-holomorphic functions of complex values use ${where === "jacfwd" ? "jvp" : "vjp"} directly.`;
+  if (holomorphic) {
+    for (const x of ins) if (!isComplex(x.dtype)) throw new DTypeError(`${where} with holomorphic: true requires inputs with complex dtype, but got ${x.dtype}`);
+    for (const o of outs) if (!isComplex(o.dtype)) throw new DTypeError(`${where} with holomorphic: true requires outputs with complex dtype, but got ${o.dtype}`);
+    return;
+  }
+  if (where === "jacfwd") {
+    for (const x of ins) if (isComplex(x.dtype)) throw new DTypeError(`jacfwd requires real-valued inputs, but got ${x.dtype}. ${hint}`);
+  } else {
+    for (const o of outs) if (isComplex(o.dtype)) throw new DTypeError(`jacrev requires real-valued outputs, but got ${o.dtype}. ${hint}`);
+  }
 }
 
 /** Assemble jac[i][j] (output leaf i, input leaf j) into the output/argument pytrees. */
