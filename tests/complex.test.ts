@@ -477,3 +477,70 @@ describe("debugNans sees complex results", () => {
     expect(cvals(np.add(c128([{ re: 1, im: 2 }]), 1))).toEqual([{ re: 2, im: 2 }]);
   });
 });
+
+describe("np.roots", () => {
+  const f64 = (xs: number[]) => np.array(xs, { dtype: "float64" });
+  /** Compare root sets: each wanted root matched to the nearest unused found one. */
+  function expectSameRoots(got: readonly C[], want: readonly C[], tol: number): void {
+    expect(got.length).toBe(want.length);
+    const left = [...got];
+    for (const w of want) {
+      let best = -1;
+      let dist = Number.POSITIVE_INFINITY;
+      left.forEach((g, i) => {
+        const d = Math.hypot(g.re - w.re, g.im - w.im);
+        if (d < dist) [best, dist] = [i, d];
+      });
+      expect(dist, `root ${w.re}+${w.im}i`).toBeLessThanOrEqual(tol * Math.max(1, Math.hypot(w.re, w.im)));
+      left.splice(best, 1);
+    }
+  }
+
+  it("finds real, complex and repeated-free roots of polynomials with known zeros", () => {
+    expect(np.roots(f64([1, -6, 11, -6])).dtype).toBe("complex128");
+    expect(np.roots(np.array([1, 0, 1])).dtype).toBe("complex64");
+    expectSameRoots(cvals(np.roots(f64([1, -6, 11, -6]))), [1, 2, 3].map((re) => ({ re, im: 0 })), 1e-13);
+    expectSameRoots(cvals(np.roots(f64([1, 0, 1]))), [{ re: 0, im: 1 }, { re: 0, im: -1 }], 1e-14);
+    // x^5 − 1: the fifth roots of unity
+    expectSameRoots(cvals(np.roots(f64([1, 0, 0, 0, 0, -1]))), [0, 1, 2, 3, 4].map((k) => fromPolar(1, (2 * Math.PI * k) / 5)), 1e-13);
+    // complex coefficients: (x − i)(x − 2 − i) = x² − (2 + 2i)x + (−1 + 2i)
+    expectSameRoots(cvals(np.roots(c128([{ re: 1, im: 0 }, { re: -2, im: -2 }, { re: -1, im: 2 }]))), [{ re: 0, im: 1 }, { re: 2, im: 1 }], 1e-13);
+    // poly(roots(p)) rebuilds p (monic), for random polynomials up to degree 12
+    for (const n of [2, 5, 8, 12]) {
+      const p = Array.from({ length: n + 1 }, (_, i) => (i === 0 ? 1 : Math.sin(i * 1.7 + n)));
+      const back = cvals(np.poly(np.roots(f64(p))));
+      back.forEach((z, i) => {
+        expect(z.re, `degree ${n}, coefficient ${i}`).toBeCloseTo(p[i]!, 9);
+        expect(Math.abs(z.im)).toBeLessThan(1e-9);
+      });
+    }
+  });
+
+  it("strips leading zeros (trailing zeros give exact zero roots); stripZeros: false gives JAX's NaN roots and jits", () => {
+    expectSameRoots(cvals(np.roots(f64([0, 0, 1, 0, -4]))), [{ re: 2, im: 0 }, { re: -2, im: 0 }], 1e-14);
+    const withZero = cvals(np.roots(f64([1, -1, 0])));
+    expect(withZero).toContainEqual({ re: 0, im: 0 });
+    expectSameRoots(withZero, [{ re: 0, im: 0 }, { re: 1, im: 0 }], 1e-14);
+    expect(np.roots(f64([0, 0])).shape).toEqual([0]);
+    expect(np.roots(f64([5])).shape).toEqual([0]);
+    const kept = cvals(np.roots(f64([0, 1, -3, 2]), { stripZeros: false }));
+    expectSameRoots(kept.slice(0, 2), [{ re: 1, im: 0 }, { re: 2, im: 0 }], 1e-13);
+    expect(Number.isNaN(kept[2]!.re) && Number.isNaN(kept[2]!.im)).toBe(true);
+    const p = f64([2, -3, -11, 6]);
+    const r = (q: NDArray) => np.roots(q, { stripZeros: false });
+    expect(cvals(jit(r)(p))).toEqual(cvals(r(p)));
+    expect(() => jit((q: NDArray) => np.roots(q))(p)).toThrow(/stripZeros/);
+  });
+
+  it("vmap equals a loop, and the derivative is the implicit one, dr = −dp(r)/p′(r) (checkGrads, orders 1 and 2)", () => {
+    const ps = f64([1, -6, 11, -6, 2, 1, -5, 3]).reshape([2, 4]);
+    const r = (q: NDArray) => np.roots(q, { stripZeros: false });
+    const loop = [0, 1].flatMap((i) => cvals(r(lax.squeeze(lax.slice(ps, [i, 0], [i + 1, 4]), [0]))));
+    expect(cvals(vmap(r)(ps))).toEqual(loop);
+    // Σ r = −p1/p0: its gradient is (p1/p0², −1/p0, 0, 0)
+    const g = grad((q: NDArray) => np.sum(np.real(np.roots(q))))(f64([2, -3, -11, 6])) as NDArray;
+    rvals(g).forEach((v, i) => expect(v).toBeCloseTo([-3 / 4, -1 / 2, 0, 0][i]!, 12));
+    checkGrads((q: NDArray) => np.sum(np.abs(np.roots(q)).mul(np.arange(3))), [f64([1, 0.5, 2, -1])], { order: 2 });
+    checkGrads((q: NDArray) => np.sum(np.real(np.roots(q).mul(np.roots(q)))), [f64([1, -6, 11, -6])], { order: 2 });
+  });
+});

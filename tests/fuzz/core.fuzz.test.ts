@@ -116,7 +116,7 @@ function defaultSig(f: AnyFn): Sig {
 /** Every public function: [name, function] for np/lax/nn/random/tree and the top level. */
 function publicFunctions(): [string, AnyFn][] {
   const out: [string, AnyFn][] = [];
-  const namespaces = { np: core.np, "np.linalg": core.np.linalg, lax: core.lax, "lax.linalg": core.lax.linalg, nn: core.nn, "nn.initializers": core.nn.initializers, random: core.random, tree: core.tree };
+  const namespaces = { np: core.np, "np.linalg": core.np.linalg, "np.fft": core.np.fft, lax: core.lax, "lax.linalg": core.lax.linalg, nn: core.nn, "nn.initializers": core.nn.initializers, random: core.random, tree: core.tree };
   for (const [ns, members] of Object.entries(namespaces)) {
     for (const [k, v] of Object.entries(members)) if (typeof v === "function" && !isClass(v)) out.push([`${ns}.${k}`, v as AnyFn]);
   }

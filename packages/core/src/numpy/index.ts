@@ -46,6 +46,7 @@ export * from "./searching.js";
 export * from "./padding.js";
 export { angle, conj, conjugate, imag, iscomplexobj, isrealobj, real } from "./complex.js";
 export * as fft from "./fft.js";
+export { roots } from "./roots.js";
 export { cross, linalg, matrixTranspose, tensordot } from "./linalg-namespace.js";
 export { allclose, argpartition, argsort, isclose, lexsort, partition, sort } from "./sorting.js";
 export { array } from "../creation.js";
