@@ -209,6 +209,31 @@ describe("complex primitives against the float64 reference", () => {
       expect(f(A).dtype, name).toBe("complex128");
       expectClose(got, a.map(r), 1e-13);
     }
+    const one: C = { re: 1, im: 0 };
+    const sinh = (z: C): C => {
+      const d = ref.sub(ref.exp(z), ref.exp({ re: -z.re, im: -z.im }));
+      return { re: d.re / 2, im: d.im / 2 };
+    };
+    const cosh = (z: C): C => {
+      const d = ref.add(ref.exp(z), ref.exp({ re: -z.re, im: -z.im }));
+      return { re: d.re / 2, im: d.im / 2 };
+    };
+    for (const [name, f, r] of [
+      ["tan", np.tan, (z: C) => ref.div(ref.sin(z), ref.cos(z))],
+      ["sinh", np.sinh, sinh],
+      ["cosh", np.cosh, cosh],
+      ["expm1", np.expm1, (z: C) => ref.sub(ref.exp(z), one)],
+      ["log1p", np.log1p, (z: C) => ref.log(ref.add(z, one))],
+      ["rsqrt", lax.rsqrt, (z: C) => ref.div(one, ref.sqrt(z))],
+    ] as const) {
+      expect(f(A).dtype, name).toBe("complex128");
+      expectClose(cvals(f(A)), a.map(r), 1e-13);
+    }
+    // expm1 and log1p keep their accuracy near 0, where e^z − 1 and log(1 + z) cancel
+    const tiny = c128([{ re: 1e-10, im: 2e-10 }]);
+    expectClose(cvals(np.expm1(tiny)), [{ re: 1e-10 - 2e-20 + 0.5e-20, im: 2e-10 + 2e-20 }], 1e-9);
+    expect(cvals(np.expm1(tiny))[0]!.re / 1e-10).toBeCloseTo(1, 9);
+    expect(cvals(np.log1p(tiny))[0]!.im / 2e-10).toBeCloseTo(1, 9);
     // complex64 within float32 rounding
     const a32 = np.array(a, { dtype: "complex64" });
     expectClose(cvals(np.exp(a32)), cvals(a32).map(ref.exp), 3e-7);
@@ -254,6 +279,17 @@ describe("complex primitives against the float64 reference", () => {
       { re: 0, im: 2 },
       { re: 1, im: 0 },
     ]);
+  });
+
+  it("vdot conjugates its first argument and correlate its second, as numpy and JAX", () => {
+    const x = c128([{ re: 1, im: 2 }, { re: 3, im: -1 }, { re: 0, im: 1 }]);
+    const v = c128([{ re: 0, im: 1 }, { re: 2, im: 0 }]);
+    expect(cvals(np.vdot(x, x))).toEqual([{ re: 16, im: 0 }]);
+    expect(cvals(np.dot(x, x))).toEqual([{ re: 4, im: -2 }]);
+    // c_k = Σ_n x[n + k]·conj(v[n])
+    expect(cvals(np.correlate(x, v))).toEqual([{ re: 8, im: -3 }, { re: -1, im: -1 }]);
+    expect(cvals(np.correlate(v, x))).toEqual([{ re: -1, im: 1 }, { re: 8, im: 3 }]);
+    expect(cvals(np.convolve(x, v))).toEqual([{ re: -2, im: 1 }, { re: 3, im: 7 }, { re: 5, im: -2 }, { re: 0, im: 2 }]);
   });
 
   it("matmul / dot_general, sum, prod, mean, var and cumsum", () => {
@@ -330,7 +366,7 @@ describe("a primitive without a complex kernel raises a DTypeError naming it and
     const x = np.array([{ re: 1, im: 2 }, { re: -1, im: 0 }]);
     for (const f of [
       () => np.max(x), () => np.sort(x), () => np.floor(x), () => np.maximum(x, x), () => np.less(x, x), () => np.argmax(x),
-      () => np.arctan2(x, x), () => np.tan(x), () => np.expm1(x), () => np.median(x), () => np.linalg.norm(x),
+      () => np.arctan2(x, x), () => np.arcsin(x), () => lax.erf(x), () => np.median(x), () => np.linalg.norm(x),
       () => np.linalg.inv(c128(randC(4, 1), [2, 2])), () => lax.iota("complex64", [3]), () => np.clip(x, 0, 1), () => np.round(x),
       () => lax.fft(x, "RFFT", [2]), () => np.histogram(x), () => np.nanmean(x),
     ]) {

@@ -5,7 +5,7 @@
 // numpy function.
 import { ConcreteArray, type NDArray, type Operand } from "../array.js";
 import { ShapedArray } from "../aval.js";
-import { allocate, checkArrayShape } from "../dtype.js";
+import { allocate, checkArrayShape, isComplex } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -51,7 +51,9 @@ export function convolve(a: Operand, v: Operand, opts: { readonly mode?: Mode } 
 /** correlate(a, v, { mode }): the cross-correlation c[k] = Σ_n a[n + k]·v[n] of two 1-D arrays ("valid" by default). */
 export function correlate(a: Operand, v: Operand, opts: { readonly mode?: Mode } = {}): NDArray {
   const mode = modeOf(opts, "correlate", "valid");
-  const [x, y] = operands("correlate", a, v);
+  const [x, y0] = operands("correlate", a, v);
+  // numpy's and JAX's correlation conjugates v: c_k = Σ a[n + k]·conj(v[n])
+  const y = isComplex(y0!.dtype) ? lax.conj(y0!) : y0!;
   // correlate(a, v) is correlate(v, a) reversed: slide the shorter over the longer
   return x.shape[0]! < y.shape[0]! ? flip(slide(y, x, mode)) : slide(x, y, mode);
 }

@@ -1,6 +1,7 @@
 // Products: matmul (numpy's batch broadcasting), dot, outer, einsum — all dot_general.
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
+import { isComplex } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes, fmtShape } from "../shape.js";
@@ -52,7 +53,11 @@ export function dot(x: Operand, y: Operand): NDArray {
   return lax.dotGeneral(a, b, [[[ca], [cb]], [[], []]]);
 }
 
-export const vdot = (x: Operand, y: Operand): NDArray => dot(reshape(x, [-1]), reshape(y, [-1]));
+/** vdot(x, y) = Σ conj(x)·y over the flattened arrays (conjugating x, as numpy and JAX). */
+export const vdot = (x: Operand, y: Operand): NDArray => {
+  const a = asArray(x, "vdot");
+  return dot(reshape(isComplex(a.dtype) ? lax.conj(a) : a, [-1]), reshape(y, [-1]));
+};
 export const inner = (x: Operand, y: Operand): NDArray => {
   const [a, b] = operands("inner", x, y);
   if (a.ndim === 0 || b.ndim === 0) return lax.mul(a, b);

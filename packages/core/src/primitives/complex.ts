@@ -14,7 +14,8 @@ export type ComplexPrim = "real" | "imag" | "conj" | "complex" | "fft";
 /** The primitives that accept complex operands (or produce complex results from a dtype
  * param); every other one raises on them. Kept in one list so the README can name it. */
 export const complexPrims: readonly PrimitiveName[] = [
-  "neg", "sign", "exp", "log", "sin", "cos", "tanh", "sqrt", "abs", "square", "integer_pow", "stop_gradient",
+  "neg", "sign", "exp", "log", "sin", "cos", "tanh", "sqrt", "rsqrt", "tan", "sinh", "cosh", "expm1", "log1p",
+  "abs", "square", "integer_pow", "stop_gradient",
   "add", "sub", "mul", "div", "pow", "eq", "ne", "select_n", "convert_element_type",
   "reduce_sum", "reduce_prod", "cumsum",
   "broadcast_in_dim", "reshape", "transpose", "squeeze", "rev", "concatenate", "pad", "slice", "gather", "scatter_add",
@@ -22,8 +23,6 @@ export const complexPrims: readonly PrimitiveName[] = [
   "custom_jvp_call", "custom_vjp_call", "custom_lin", "checkpoint", "pjit", "cond", "while", "scan",
 ];
 const complexSet = new Set<PrimitiveName>(complexPrims);
-/** The unary float primitives of complexPrims (their float-only dtype rule widens to complex). */
-export const complexUnaryPrims: ReadonlySet<string> = new Set(["exp", "log", "sin", "cos", "tanh", "sqrt"]);
 
 /** A DTypeError unless `prim` takes complex values, when an operand or iota's dtype is complex.
  * Runs for every primitive applied, so the common case (no complex operand) is a few pointer

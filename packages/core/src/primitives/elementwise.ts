@@ -91,10 +91,10 @@ function table<Ps extends string>(names: readonly Ps[], rule: (p: Ps) => ShapeOn
   return Object.fromEntries(names.map((n) => [n, rule(n)])) as Record<Ps, ShapeOnlyRule>;
 }
 
-// exp, log, sin, cos, tanh and sqrt take complex operands too (the others are refused before
+// exp, log, sin, cos, tan, tanh, sinh, cosh, sqrt, rsqrt, expm1 and log1p take complex operands too (the others are refused before
 // their rule runs: primitives/complex.ts).
 const floatOrComplex = (d: DType): boolean => isFloat(d) || isComplex(d);
-const COMPLEX_UNARY = new Set<string>(["exp", "log", "sin", "cos", "tanh", "sqrt"]);
+const COMPLEX_UNARY = new Set<string>(["exp", "log", "sin", "cos", "tanh", "sqrt", "rsqrt", "tan", "sinh", "cosh", "expm1", "log1p"]);
 
 export const elementwiseAbstractEval: AbstractEvalTable<ElementwisePrim> = {
   ...table(unaryFloatPrims, (p) => (COMPLEX_UNARY.has(p) ? unaryRule(p, floatOrComplex, "a floating-point or complex") : unaryRule(p, isFloat, "a floating-point"))),

@@ -152,3 +152,40 @@ export function cintpow(a: number, b: number, n: number, out: Pair): void {
     out[1] = ri;
   }
 }
+
+/** tan z = −i·tanh(iz). */
+export function ctan(a: number, b: number, out: Pair): void {
+  ctanh(-b, a, out);
+  const p = out[0]!;
+  out[0] = out[1]!;
+  out[1] = -p;
+}
+
+export function csinh(a: number, b: number, out: Pair): void {
+  out[0] = b === 0 ? Math.sinh(a) : Math.sinh(a) * Math.cos(b);
+  out[1] = b === 0 ? b : Math.cosh(a) * Math.sin(b);
+}
+
+export function ccosh(a: number, b: number, out: Pair): void {
+  out[0] = b === 0 ? Math.cosh(a) : Math.cosh(a) * Math.cos(b);
+  out[1] = b === 0 ? b * Math.sinh(a) : Math.sinh(a) * Math.sin(b);
+}
+
+/** e^z − 1 without cancellation near 0: Re = expm1(a)·cos b − 2 sin²(b/2), Im = e^a sin b. */
+export function cexpm1(a: number, b: number, out: Pair): void {
+  const s = Math.sin(b / 2);
+  out[0] = Math.expm1(a) * Math.cos(b) - 2 * s * s;
+  out[1] = b === 0 ? b : Math.exp(a) * Math.sin(b);
+}
+
+/** log(1 + z) without cancellation near 0: Re = ½·log1p(2a + a² + b²) for small z. */
+export function clog1p(a: number, b: number, out: Pair): void {
+  out[0] = Math.abs(a) < 0.5 && Math.abs(b) < 0.5 ? 0.5 * Math.log1p(a * (2 + a) + b * b) : Math.log(Math.hypot(1 + a, b));
+  out[1] = Math.atan2(b, 1 + a);
+}
+
+/** 1 / √z. */
+export function crsqrt(a: number, b: number, out: Pair): void {
+  csqrt(a, b, out);
+  cdiv(1, 0, out[0]!, out[1]!, out);
+}

@@ -12,7 +12,9 @@ import { allocate, type DType, isComplex, realPartOf, type TypedArray } from "..
 import type { ParamsOf } from "../../primitives/params.js";
 import { stridesOf } from "../../shape.js";
 import type { FirstOrderPrim } from "../backend.js";
-import { ccos, cdiv, cexp, cintpow, clog, cmul, cpow, csign, csin, csqrt, ctanh, type Pair } from "./complex-math.js";
+import {
+  ccos, ccosh, cdiv, cexp, cexpm1, cintpow, clog, clog1p, cmul, cpow, crsqrt, csign, csin, csinh, csqrt, ctan, ctanh, type Pair,
+} from "./complex-math.js";
 import { fftKernel } from "./fft-axes.js";
 
 type Run = <P extends FirstOrderPrim>(
@@ -266,6 +268,12 @@ const COMPLEX_KERNELS: { readonly [P in FirstOrderPrim]?: ComplexKernel } = {
   cos: unary(ccos),
   tanh: unary(ctanh),
   sqrt: unary(csqrt),
+  rsqrt: unary(crsqrt),
+  tan: unary(ctan),
+  sinh: unary(csinh),
+  cosh: unary(ccosh),
+  expm1: unary(cexpm1),
+  log1p: unary(clog1p),
   sign: unary(csign),
   square: unary((a, b, out) => cmul(a, b, a, b, out)),
   integer_pow: integerPow,
