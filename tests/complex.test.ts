@@ -281,6 +281,16 @@ describe("complex primitives against the float64 reference", () => {
     ]);
   });
 
+  it("interp interpolates complex fp part by part and refuses complex x, as JAX", () => {
+    const fp = c128([{ re: 0, im: 2 }, { re: 4, im: -2 }]);
+    const xp = np.array([0, 2], { dtype: "float64" });
+    expect(cvals(np.interp(np.array([1, 3], { dtype: "float64" }), xp, fp, { right: 7 }))).toEqual([
+      { re: 2, im: 0 },
+      { re: 7, im: 0 },
+    ]);
+    expect(() => np.interp(c128([{ re: 1, im: 1 }]), xp, np.array([0, 1], { dtype: "float64" }))).toThrow(DTypeError);
+  });
+
   it("vdot conjugates its first argument and correlate its second, as numpy and JAX", () => {
     const x = c128([{ re: 1, im: 2 }, { re: 3, im: -1 }, { re: 0, im: 1 }]);
     const v = c128([{ re: 0, im: 1 }, { re: 2, im: 0 }]);

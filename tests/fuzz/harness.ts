@@ -3,7 +3,7 @@
 // Object/Array/Function.prototype gain nothing, and a plain `grad` still works afterwards
 // (no trace state left behind) — then exercise what it returned (functions, `at()` objects,
 // gradient transformations) the same way.
-import { config, JaxtsError, NDArray, np } from "@jaxts/core";
+import { config, JaxtsError, NDArray, np, warningCount } from "@jaxts/core";
 import { grad, jit, jvp, vmap } from "@jaxts/transforms";
 import fc from "fast-check";
 import { ALLOWED_FAILURES, UNCHECKED_OPTIONS } from "./allow-list.js";
@@ -96,6 +96,16 @@ function allowedClasses(name: string): string[] {
   return reason === undefined ? [] : reason.split(":")[0]!.split("|");
 }
 
+/** The functions whose job is a cast, which may drop an imaginary part with a ComplexWarning. */
+const CASTS: readonly string[] = ["np.astype", "lax.convertElementType", "NDArray.astype"];
+const CORE_PREFIX = /^(np|lax|nn|random|tree|NDArray)\./;
+const REAL_DTYPES = ["bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64"];
+/** Whether a real dtype name is among the arguments (or one level into an options object). */
+function namesRealDType(args: readonly unknown[]): boolean {
+  const isName = (v: unknown): boolean => typeof v === "string" && REAL_DTYPES.includes(v);
+  return args.some((a) => isName(a) || (typeof a === "object" && a !== null && !Array.isArray(a) && Object.values(a).some(isName)));
+}
+
 /** A returned array whose shape is not a list of non-negative integers, whose dtype is not
  * one of ours, or whose data does not have `size` elements (a silently wrong answer). */
 function malformedArray(x: unknown, depth: number): string | undefined {
@@ -176,6 +186,7 @@ export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: rea
   const inputs = [thisArg, ...args];
   if (process.env.FUZZ_TRACE === "2") process.stderr.write(`call ${label} ${describeArgs(args)}\n`);
   const before = snapshot(inputs);
+  const complexWarnings = warningCount("ComplexWarning");
   stats.calls++;
   let ok = true;
   let value: unknown;
@@ -202,6 +213,13 @@ export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: rea
     }
   }
   if (changedConfig) throw new Error(`${name} changed the configuration`);
+  // A complex → real cast drops the imaginary part: only a cast the caller asked for may do it
+  // (astype, or a real `dtype` argument, with JAX's ComplexWarning); a @jaxts/core function
+  // doing it inside gives a wrong answer. (@jaxts/optim casts updates to the parameters'
+  // dtypes as Optax does: not checked here.)
+  if (warningCount("ComplexWarning") > complexWarnings && CORE_PREFIX.test(name) && !CASTS.includes(name) && !namesRealDType(args)) {
+    throw new Error(`${label}(${describeArgs(args)}) cast a complex value to a real dtype inside (a ComplexWarning): the imaginary part was dropped`);
+  }
   const ms = performance.now() - t0;
   if (ms > SLOW_MS) throw new Error(`${label}(${describeArgs(args)}) took ${ms.toFixed(0)} ms (a hang?)`);
   if (ok) {

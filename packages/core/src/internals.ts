@@ -27,3 +27,4 @@ export { activeBackend, defaultBackendOf, registerBackend, registeredBackends, u
 export { jsBackend, jsKernels } from "./backend/js/index.js";
 export { applyPrimitive } from "./trace/eval-trace.js";
 export { wasmBackend, defineWasmKernel, wasmPrimitives, type WasmKernel, arena, Arena } from "./backend/wasm-backend/index.js";
+export { warningCount } from "./warn.js";

@@ -136,7 +136,13 @@ export function nearestKey(given: string, known: readonly string[]): string | un
 
 /** Why `opts` cannot be an options object at all (it must be a plain object or undefined), or undefined when it can. */
 export function optionsObjectProblem(opts: unknown, where: string, known: readonly string[]): ArgumentError | undefined {
-  if (opts === undefined || (opts !== null && typeof opts === "object" && !Array.isArray(opts))) return undefined;
+  if (opts === undefined) return undefined;
+  // a plain object only: an array (an NDArray, a Map) in that position would otherwise pass
+  // with no own keys, and its getters (an NDArray's `dtype`) be read as options
+  if (opts !== null && typeof opts === "object" && !Array.isArray(opts)) {
+    const proto: unknown = Object.getPrototypeOf(opts);
+    if (proto === Object.prototype || proto === null) return undefined;
+  }
   const example = known.length > 0 ? `{ ${known[0]}: … }` : "{}";
   return new ArgumentError(`${where}: optional arguments go in an options object such as ${example}, got ${describeGiven(opts)}`);
 }

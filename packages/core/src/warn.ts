@@ -3,8 +3,13 @@
 // else console.warn. Each message is shown once per process, as Python's default filter shows
 // a warning once per location.
 const shown = new Set<string>();
+const counts = new Map<string, number>();
+
+/** How many warnings of `category` were raised, shown or not (the fuzz suite watches this). */
+export const warningCount = (category: string): number => counts.get(category) ?? 0;
 
 export function warnOnce(category: string, message: string): void {
+  counts.set(category, warningCount(category) + 1);
   if (shown.has(message)) return;
   shown.add(message);
   const proc = (globalThis as { process?: { emitWarning?: (msg: string, type: string) => void } }).process;

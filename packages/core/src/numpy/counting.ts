@@ -1,7 +1,7 @@
 // numpy's counting and lookup: bincount, histogram, interp, isin, trapezoid.
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
-import { isFloat, isInteger } from "../dtype.js";
+import { isComplex, isFloat, isInteger } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -74,6 +74,15 @@ export function histogram(
 export function interp(x: Operand, xp: Operand, fp: Operand, opts: { readonly left?: number; readonly right?: number } = {}): NDArray {
   checkOptions(opts, "interp", { left: "number", right: "number" });
   let [xs, xps, fps] = [asArray(x, "interp"), asArray(xp, "interp"), asArray(fp, "interp")];
+  // as JAX: complex x or xp values are refused; complex fp is interpolated part by part
+  for (const [name, a] of [["x", xs], ["xp", xps]] as const) {
+    if (isComplex(a.dtype)) throw new DTypeError(`interp: complex ${name} values are not supported, got ${a.aval.str()}`);
+  }
+  if (isComplex(fps.dtype)) {
+    // (a real left / right value has a zero imaginary part)
+    const imagOpts = { ...(opts.left === undefined ? {} : { left: 0 }), ...(opts.right === undefined ? {} : { right: 0 }) };
+    return lax.complex(interp(xs, xps, lax.real(fps), opts), interp(xs, xps, lax.imag(fps), imagOpts));
+  }
   const d = isFloat(fps.dtype) ? fps.dtype : "float32";
   [xs, xps, fps] = [lax.convertElementType(xs, d), lax.convertElementType(xps, d), lax.convertElementType(fps, d)];
   if (xps.ndim !== 1 || fps.ndim !== 1 || xps.shape[0] !== fps.shape[0] || xps.shape[0]! < 1) {

@@ -3,9 +3,9 @@
 // numpy's methods (linear interpolation by default); q may be an array (its axes lead the
 // result, as numpy's) and may be traced.
 import { bufferOf, ConcreteArray, type NDArray, type Operand } from "../array.js";
-import { ArgumentError } from "../errors.js";
+import { ArgumentError, DTypeError } from "../errors.js";
 import { asArray } from "../creation.js";
-import { valuesOf } from "../dtype.js";
+import { isComplex, valuesOf } from "../dtype.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { normalizeAxis } from "../shape.js";
@@ -34,7 +34,9 @@ function quantileOf(name: string, a: Operand, q: Operand, opts: QuantileOptions,
   // the reduced axis last; q's elements as new leading axes at the end
   const xs = sort(moveaxis(x, axis, -1));
   const n = xs.shape[xs.ndim - 1]!;
-  const qa = lax.convertElementType(asArray(q, name), x.dtype);
+  const q0 = asArray(q, name);
+  if (isComplex(q0.dtype)) throw new DTypeError(`${name}: q must be real, got ${q0.aval.str()}`);
+  const qa = lax.convertElementType(q0, x.dtype);
   // a q outside [0, 1] is an error when it is known now (numpy raises), and NaN when traced —
   // never a quantile clamped to the ends without a word
   if (qa instanceof ConcreteArray && valuesOf(bufferOf(qa), qa.dtype).some((v) => !(v >= 0 && v <= 1))) {
