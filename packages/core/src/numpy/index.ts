@@ -51,11 +51,23 @@ export { resultType } from "./promote.js";
 export { type Casting, canCast, type FInfo, finfo, type IInfo, iinfo, promoteTypes } from "./dtypes.js";
 
 /** jnp.asarray(x, { dtype }): an NDArray passes through unchanged, anything else is converted
- * as by `array` (the second argument is an options object, as everywhere in np). */
+ * as by `array` (the second argument is an options object, as everywhere in np).
+ *
+ * @example
+ * const x = array([1, 2]);
+ * np.asarray(x) === x; // true
+ * np.asarray([1, 2], { dtype: "int32" }).dtype; // "int32"
+ */
 export function asarray(x: ArrayData, opts?: { readonly dtype?: DType }): NDArray {
   return array(x, checkOptions(opts, "asarray", { dtype: "dtype" }));
 }
 
+/**
+ * `x` converted to `dtype` (floats to integers truncate toward zero); same shape.
+ *
+ * @example
+ * np.astype(array([1.9, -1.9]), "int32"); // [1, -1]
+ */
 export function astype(x: Operand, dtype: DType): NDArray {
   return lax.convertElementType(asArray(x, "astype"), checkDType(dtype, "astype"));
 }

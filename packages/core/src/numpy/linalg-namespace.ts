@@ -94,7 +94,12 @@ export function norm(x: Operand, opts: { readonly ord?: number | "fro" | "nuc"; 
   throw new ArgumentError(`norm: axis must name 1 or 2 axes, got ${axes.length}`);
 }
 
-/** cross(a, b, { axis }): the 3-vector cross product along `axis` (the last by default); 2-vectors give the z component. */
+/**
+ * cross(a, b, { axis }): the 3-vector cross product along `axis` (the last by default); 2-vectors give the z component.
+ *
+ * @example
+ * np.cross(array([1, 0, 0]), array([0, 1, 0])); // [0, 0, 1]
+ */
 export function cross(a: Operand, b: Operand, opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "cross", { axis: "integer" });
   let [x, y] = promoteDTypes("cross", [a, b]);
@@ -114,7 +119,13 @@ export function cross(a: Operand, b: Operand, opts: { readonly axis?: number } =
   return moveaxis(stacked, -1, normalizeAxis(ax, stacked.ndim, "cross"));
 }
 
-/** tensordot(a, b, axes): contraction over the last `axes` axes of a and the first of b, or over explicit axis lists. */
+/**
+ * tensordot(a, b, axes): contraction over the last `axes` axes of a and the first of b, or over explicit axis lists.
+ *
+ * @example
+ * np.tensordot(ones([2, 3, 4]), ones([3, 4, 5])).shape; // [2, 5]
+ * np.tensordot(array([1, 2]), array([3, 4]), 1); // 11
+ */
 export function tensordot(a: Operand, b: Operand, axes: number | readonly [readonly number[], readonly number[]] = 2): NDArray {
   const [x, y] = promoteDTypes("tensordot", [a, b]);
   let [ax, bx]: [number[], number[]] = [[], []];
@@ -188,7 +199,12 @@ export function matrixPower(a: Operand, n: number): NDArray {
 /** numpy.linalg, as far as jaxts has it. */
 export const linalg = { norm, vectorNorm, matrixNorm, cross, outer, tensordot, multiDot, matrixPower, trace, diagonal, matmul, matrixTranspose, cholesky, solve, inv, det, slogdet, qr, eigh, eigvalsh, svd, svdvals, lstsq, pinv, matrixRank };
 
-/** matrixTranspose(x): x with its last two axes swapped. */
+/**
+ * matrixTranspose(x): x with its last two axes swapped.
+ *
+ * @example
+ * np.matrixTranspose(zeros([5, 2, 3])).shape; // [5, 3, 2]
+ */
 export function matrixTranspose(x: Operand): NDArray {
   const a = asArray(x, "matrixTranspose");
   if (a.ndim < 2) throw new ShapeError(`matrixTranspose: expected at least 2 dimensions, got ${fmtShape(a.shape)}`);

@@ -13,12 +13,25 @@ import { tiny, u32ToFloat, uniform } from "./floats.js";
 import { bits, checkKey, type PRNGKey, split } from "./keys.js";
 import { checkBroadcastsTo, floatDType } from "./params.js";
 
+/**
+ * Booleans that are true with probability `p` (default 0.5; an array of probabilities
+ * broadcasts against `shape`, which defaults to `p`'s shape).
+ *
+ * @example
+ * random.bernoulli(random.key(0), 0.3, [4]).dtype; // "bool"
+ * random.bernoulli(random.key(0), array([0, 1])); // [false, true]
+ */
 export function bernoulli(k: PRNGKey, p: Operand = 0.5, shape?: readonly number[]): NDArray {
   const pa = asArray(p, "random.bernoulli");
   return np.less(uniform(checkKey(k, "random.bernoulli"), shape ?? pa.shape, { dtype: pa.dtype === "float64" ? "float64" : defaultFloat() }), pa);
 }
 
-/** -1 or +1 with probability ½ each (JAX's default dtype is its default int, int32 here). */
+/**
+ * -1 or +1 with probability ½ each (JAX's default dtype is its default int, int32 here).
+ *
+ * @example
+ * np.all(np.abs(random.rademacher(random.key(0), [10])).eq(1)).item(); // true
+ */
 export function rademacher(k: PRNGKey, shape: readonly number[] = [], dtype: DType = "int32"): NDArray {
   const kk = checkKey(k, "random.rademacher");
   if (dtype !== "int32" && dtype !== "float32" && dtype !== "float64") {
@@ -29,7 +42,12 @@ export function rademacher(k: PRNGKey, shape: readonly number[] = [], dtype: DTy
   return lax.sub(lax.mul(b, 2), 1);
 }
 
-/** Gumbel(0, 1) samples: -log(-log u) with u uniform in [tiny, 1), as JAX's default ("low") mode. */
+/**
+ * Gumbel(0, 1) samples: -log(-log u) with u uniform in [tiny, 1), as JAX's default ("low") mode.
+ *
+ * @example
+ * random.gumbel(random.key(0), [3]).shape; // [3]
+ */
 export function gumbel(k: PRNGKey, shape: readonly number[] = [], dtype?: DType): NDArray {
   const d = floatDType(dtype, "random.gumbel");
   const u = uniform(checkKey(k, "random.gumbel"), shape, { minval: tiny(d), maxval: 1, dtype: d });
@@ -45,6 +63,11 @@ const fromU32 = (f: NDArray): NDArray => lax.convertElementType(lax.select(lax.g
  * bounds clip to int32 (a maxval above the range makes INT32_MAX reachable), maxval ≤ minval
  * gives minval everywhere, and two 32-bit draws from split(key) are reduced modulo the span
  * with uint32 arithmetic, so the values match JAX's bit for bit. Bounds must be integers.
+ *
+ * @example
+ * const r = random.randint(random.key(0), [100], 0, 10);
+ * r.dtype; // "int32"
+ * np.all(r.ge(0).mul(r.lt(10))).item(); // true
  */
 export function randint(k: PRNGKey, shape: readonly number[], minval: number, maxval: number): NDArray {
   const kk = checkKey(k, "random.randint");
@@ -67,7 +90,12 @@ export function randint(k: PRNGKey, shape: readonly number[], minval: number, ma
   return lax.convertElementType(lax.add(offset, lo), "int32");
 }
 
-/** A random permutation of arange(n), or of x's first axis. */
+/**
+ * A random permutation of arange(n), or of x's first axis.
+ *
+ * @example
+ * np.sort(random.permutation(random.key(0), 5)); // [0, 1, 2, 3, 4]
+ */
 export function permutation(k: PRNGKey, x: number | NDArray): NDArray {
   const kk = checkKey(k, "random.permutation");
   if (typeof x === "number" ? !Number.isInteger(x) || x < 0 : !(x instanceof NDArray) || x.ndim === 0) {
@@ -113,6 +141,9 @@ export interface CategoricalOptions {
  * Class indices drawn from unnormalised log-probabilities along `axis` (Gumbel-max; without
  * replacement, Gumbel-top-k). The result has `shape`, which must end with the batch shape
  * (logits' shape without `axis`); its leading axes are independent draws.
+ *
+ * @example
+ * random.categorical(random.key(0), array([0, 100, 0])).item(); // 1
  */
 export function categorical(k: PRNGKey, logits: NDArray, opts: CategoricalOptions = {}): NDArray {
   const o = checkOptions(opts, "random.categorical", { axis: "integer", shape: "integerList", replace: "boolean" });
@@ -157,6 +188,9 @@ export interface ChoiceOptions {
  * Entries of `a` (or of arange(a) for an integer) drawn along `axis`, with or without
  * replacement, uniformly or with probabilities `p`, as JAX's choice. The result has `shape`
  * for an integer `a`, else a's shape with `axis` replaced by `shape`.
+ *
+ * @example
+ * random.choice(random.key(0), 10, [3], { replace: false }).shape; // [3]
  */
 export function choice(k: PRNGKey, a: number | NDArray, shape: readonly number[] = [], opts: ChoiceOptions = {}): NDArray {
   const where = "random.choice";
