@@ -1,6 +1,6 @@
 // The doc examples run and show what they compute: every `@example` of the @jaxts/* sources runs
 // as a module, and each statement `expr; // value` whose comment starts with a value (a number,
-// `[`, `true`, `false`, `"…"`) must evaluate to it. Numbers match to the precision written
+// `[`, `{`, `true`, `false`, `"…"`) must evaluate to it. Numbers match to the precision written
 // (`0.8415` means within 5e-5); an NDArray is compared through `toArray()`. A comment in words
 // (`// the identity`) is not checked.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,10 +19,20 @@ interface Check {
 }
 const checks: Check[] = [];
 (globalThis as { __docCheck?: (line: number, expected: string, value: unknown) => void }).__docCheck = (line, expected, value) => {
-  checks.push({ line, expected, actual: value instanceof NDArray ? value.toArray() : value });
+  checks.push({ line, expected, actual: plain(value) });
 };
 
-const valueComment = /^\/\/\s*(≈\s*)?(-?\d|-?Infinity|NaN|\[|true\b|false\b|"|')/;
+/** A value with its arrays (in lists and objects too) as nested JS arrays. */
+function plain(v: unknown): unknown {
+  if (v instanceof NDArray) return v.toArray();
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  }
+  return v;
+}
+
+const valueComment = /^\/\/\s*(≈\s*)?(-?\d|-?Infinity|NaN|\[|\{|true\b|false\b|"|')/;
 
 /** The example with each `expr; // value` statement wrapped in a check. Only top-level
  * statements are rewritten; the module keeps its line numbers. */
@@ -45,14 +55,15 @@ function instrument(code: string): string {
 }
 
 /** The value a comment starts with (after an optional `≈`), or undefined when it starts with
- * words: a number, NaN, ±Infinity, true, false, a quoted string, or a bracketed list. */
+ * words: a number, NaN, ±Infinity, true, false, a quoted string, a bracketed list, or an
+ * object `{ key: value, … }`. */
 function writtenValue(comment: string): string | undefined {
   const s = comment.replace(/^≈\s*/, "");
-  if (s.startsWith("[")) {
+  if (s.startsWith("[") || s.startsWith("{")) {
     let depth = 0;
     for (let i = 0; i < s.length; i++) {
-      if (s[i] === "[") depth++;
-      if (s[i] === "]" && --depth === 0) return s.slice(0, i + 1);
+      if (s[i] === "[" || s[i] === "{") depth++;
+      if ((s[i] === "]" || s[i] === "}") && --depth === 0) return s.slice(0, i + 1);
     }
     return undefined;
   }
@@ -62,10 +73,6 @@ function writtenValue(comment: string): string | undefined {
 function decimals(x: string): number {
   const m = /\.(\d+)/.exec(x);
   return m ? m[1]!.length : 0;
-}
-
-function flat(v: unknown): unknown[] {
-  return Array.isArray(v) ? v.flatMap(flat) : [v];
 }
 
 /** Whether one written token (a number, boolean or string) matches a value; numbers (and
@@ -81,21 +88,29 @@ function matchesScalar(written: string, actual: unknown): boolean {
   return w === String(a);
 }
 
-/** Whether `actual` matches the written value: the same nesting, each element as matchesScalar. */
+const token = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?|NaN|-?Infinity|true|false|"(?:[^"\\]|\\.)*"|'[^']*'/g;
+
+/** Whether `actual` matches the written value: the same nesting (lists by position, objects by
+ * the keys written), each element as matchesScalar. */
 function matches(written: string, actual: unknown): boolean {
-  if (!written.startsWith("[")) return !Array.isArray(actual) && matchesScalar(written, actual);
-  const nesting = (v: unknown): string => JSON.stringify(v, (_, x) => (Array.isArray(x) ? x : 0));
-  const tokens = written.match(/-?\d+(?:\.\d+)?(?:e[-+]?\d+)?|NaN|-?Infinity|true|false|"[^"]*"|'[^']*'/g) ?? [];
-  let i = 0;
-  const skeleton = written.replace(/-?\d+(?:\.\d+)?(?:e[-+]?\d+)?|NaN|-?Infinity|true|false|"[^"]*"|'[^']*'/g, () => `${i++ * 0}`);
-  let parsed: unknown;
+  if (!/^[[{]/.test(written)) return !Array.isArray(actual) && matchesScalar(written, actual);
+  const tokens = written.match(token) ?? [];
+  let skeleton: unknown;
   try {
-    parsed = JSON.parse(skeleton);
+    // each value becomes its token's index; bare keys are quoted
+    let i = 0;
+    skeleton = JSON.parse(written.replace(token, () => `${i++}`).replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":'));
   } catch {
     return false;
   }
-  const values = flat(actual);
-  return nesting(parsed) === nesting(actual) && tokens.length === values.length && values.every((v, k) => matchesScalar(tokens[k]!, v));
+  const walk = (w: unknown, a: unknown): boolean => {
+    if (typeof w === "number") return !Array.isArray(a) && (a === null || typeof a !== "object") && matchesScalar(tokens[w]!, a);
+    if (Array.isArray(w)) return Array.isArray(a) && a.length === w.length && w.every((x, k) => walk(x, a[k]));
+    if (w === null || typeof w !== "object" || a === null || typeof a !== "object" || Array.isArray(a)) return false;
+    const keys = Object.keys(w);
+    return keys.length === Object.keys(a).length && keys.every((k) => k in a && walk((w as Record<string, unknown>)[k], (a as Record<string, unknown>)[k]));
+  };
+  return walk(skeleton, actual);
 }
 
 let examples: DocExample[];
