@@ -9,10 +9,27 @@ export const DTYPES: readonly DType[] = ["bool", "int8", "int16", "int32", "uint
 /** Storage: bool and uint8 are Uint8Arrays; float16 and bfloat16 are Uint16Arrays of bit patterns. */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
 
+/**
+ * Whether `x` is the name of a dtype jaxts supports.
+ *
+ * @example
+ * import { isDType } from "@jaxts/core";
+ *
+ * isDType("float32"); // true
+ * isDType("int64"); // false
+ */
 export function isDType(x: unknown): x is DType {
   return typeof x === "string" && (DTYPES as readonly string[]).includes(x);
 }
 
+/**
+ * `x` as a DType, or a DTypeError naming `where` and listing the supported dtypes.
+ *
+ * @example
+ * import { checkDType } from "@jaxts/core";
+ *
+ * checkDType("int32", "example"); // "int32"
+ */
 export function checkDType(x: unknown, where: string): DType {
   if (!isDType(x)) {
     const given = typeof x === "string" ? JSON.stringify(x) : describeValue(x);
@@ -21,10 +38,35 @@ export function checkDType(x: unknown, where: string): DType {
   return x;
 }
 
+/**
+ * Whether `d` is a floating dtype (float16, bfloat16, float32, float64).
+ *
+ * @example
+ * isFloat("bfloat16"); // true
+ * isFloat("int32"); // false
+ */
 export const isFloat = (d: DType): boolean => d === "float32" || d === "float64" || d === "float16" || d === "bfloat16";
-/** The 16-bit floats: stored as bit patterns, computed in float32. */
+/**
+ * The 16-bit floats: stored as bit patterns, computed in float32.
+ *
+ * @example
+ * isHalf("float16"); // true
+ */
 export const isHalf = (d: DType): d is "float16" | "bfloat16" => d === "float16" || d === "bfloat16";
+/**
+ * Whether `d` is an integer dtype, signed or unsigned (bool is not).
+ *
+ * @example
+ * isInteger("uint8"); // true
+ * isInteger("bool"); // false
+ */
 export const isInteger = (d: DType): boolean => d === "int32" || d === "int8" || d === "int16" || d === "uint8" || d === "uint32";
+/**
+ * Whether `d` is an unsigned integer dtype (uint8, uint32).
+ *
+ * @example
+ * isUnsigned("uint32"); // true
+ */
 export const isUnsigned = (d: DType): boolean => d === "uint8" || d === "uint32";
 /** The dtypes every backend and the compiled jit program implement natively; the others run
  * on the js backend's kernels (see backend/js/index.ts). */
@@ -56,7 +98,13 @@ export function shortName(d: DType): string {
   }
 }
 
-/** Bytes per element of each dtype's storage. */
+/**
+ * Bytes per element of each dtype's storage.
+ *
+ * @example
+ * itemSize("float64"); // 8
+ * itemSize("bfloat16"); // 2
+ */
 export function itemSize(d: DType): number {
   switch (d) {
     case "float64":
@@ -453,7 +501,13 @@ export function resultTypeOf(infos: readonly TypeInfo[], defaultFloat: DType): T
   return { dtype: top, weakType: false };
 }
 
-/** The join of two types (resultTypeOf of the pair). */
+/**
+ * The join of two types (resultTypeOf of the pair).
+ *
+ * @example
+ * promoteTypes({ dtype: "int32", weakType: false }, { dtype: "float32", weakType: true }).dtype; // "float32"
+ * promoteTypes({ dtype: "int32", weakType: false }, { dtype: "float16", weakType: false }).dtype; // "float16"
+ */
 export function promoteTypes(a: TypeInfo, b: TypeInfo, defaultFloat: DType = "float32"): TypeInfo {
   return resultTypeOf([checkTypeInfo(a), checkTypeInfo(b)], defaultFloat);
 }

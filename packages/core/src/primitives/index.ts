@@ -21,6 +21,7 @@ export const abstractEvalRules: AbstractEvalTable<PrimitiveName> = {
   ...controlAbstractEval,
 };
 
+/** The output types of `prim` applied to inputs of types `avals` (its shape and dtype rules). */
 export function abstractEval<P extends PrimitiveName>(prim: P, avals: readonly ShapedArray[], params: ParamsOf<P>): ShapedArray[] {
   const rule: AbstractEvalTable<P>[P] = abstractEvalRules[prim];
   return rule(avals, params);

@@ -12,6 +12,8 @@ export type ControlFlowPrim = "cond" | "while" | "scan";
 export type HigherOrderPrim = "custom_jvp_call" | "custom_vjp_call" | "custom_lin" | "checkpoint" | "pjit" | ControlFlowPrim;
 export const higherOrderPrims: readonly HigherOrderPrim[] = ["custom_jvp_call", "custom_vjp_call", "custom_lin", "checkpoint", "pjit", "cond", "while", "scan"];
 
+/** The input types of a call of `jaxpr` (by `prim`), checked against `avals`; a type error names
+ * the primitive and both lists of types. */
 export function checkCallArgs(prim: string, jaxpr: Jaxpr, avals: readonly ShapedArray[]): ShapedArray[] {
   const want = jaxpr.inAvals;
   if (want.length !== avals.length || want.some((w, i) => !w.equals(avals[i]!))) {
