@@ -109,8 +109,11 @@ function extensionExports(program: ts.Program, checker: ts.TypeChecker): Set<ts.
   return out;
 }
 
-/** Every exported function of every entry point, each once (by declaration), plus the public
- * methods of exported classes that are not part of the extension surface. */
+/** Every exported function of every entry point, each once (by declaration): functions and
+ * function-valued consts, the public methods of exported classes, and the members of exported
+ * namespaces (`export * as linalg`) and namespace objects (`np.linalg`, `config`), so a function
+ * reachable only as `lax.linalg.qr` is checked too. The extension surface's classes are not
+ * descended into. */
 export function apiFunctions(): { readonly program: ts.Program; readonly functions: ApiFunction[] } {
   const entries = entryPoints();
   const program = ts.createProgram(
@@ -121,33 +124,51 @@ export function apiFunctions(): { readonly program: ts.Program; readonly functio
   const extension = extensionExports(program, checker);
   const seen = new Set<ts.Declaration>();
   const functions: ApiFunction[] = [];
+  const resolve = (s: ts.Symbol): ts.Symbol => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
   const add = (name: string, sym: ts.Symbol, ext: boolean) => {
     const decl = sym.declarations?.[0];
     if (!decl || seen.has(decl) || !isFunctionLike(checker, decl)) return;
     seen.add(decl);
     functions.push({ name, where: where(decl), ...docOf(checker, sym), extension: ext });
   };
+  const visited = new Set<ts.Symbol>();
+  const visit = (name: string, exported: ts.Symbol, ext: boolean): void => {
+    const sym = resolve(exported);
+    const decl = sym.declarations?.[0];
+    if (!decl || visited.has(sym)) return;
+    visited.add(sym);
+    const isExt = ext || extension.has(decl) || extensionNames.has(name);
+    add(name, sym, isExt);
+    if (isExt) return;
+    if (sym.flags & ts.SymbolFlags.ValueModule && ts.isSourceFile(decl)) {
+      // a namespace export (`export * as linalg from "./linalg.js"`)
+      for (const e of checker.getExportsOfModule(sym)) visit(`${name}.${e.name}`, e, false);
+    } else if (ts.isClassDeclaration(decl)) {
+      for (const m of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(sym))) {
+        const md = m.declarations?.[0];
+        if (!md || !ts.isMethodDeclaration(md) || md.parent !== decl) continue;
+        if (ts.getCombinedModifierFlags(md) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected) || m.name.startsWith("#") || m.name.startsWith("_")) continue;
+        add(`${name}.${m.name}`, m, false);
+      }
+    } else if (ts.isVariableDeclaration(decl) && decl.initializer && ts.isObjectLiteralExpression(decl.initializer)) {
+      // a namespace object (`export const linalg = { norm, qr, ... }`, `config`)
+      for (const p of decl.initializer.properties) {
+        const member = ts.isShorthandPropertyAssignment(p)
+          ? checker.getShorthandAssignmentValueSymbol(p)
+          : ts.isPropertyAssignment(p) && ts.isIdentifier(p.initializer)
+            ? checker.getSymbolAtLocation(p.initializer)
+            : ts.isMethodDeclaration(p)
+              ? checker.getSymbolAtLocation(p.name)
+              : undefined;
+        if (member && p.name && ts.isIdentifier(p.name)) visit(`${name}.${p.name.text}`, member, false);
+      }
+    }
+  };
   for (const entry of entries) {
     const sf = program.getSourceFile(entry.file);
     const mod = sf && checker.getSymbolAtLocation(sf);
     if (!mod) throw new Error(`no module for ${entry.specifier} (${entry.file})`);
-    for (const e of checker.getExportsOfModule(mod)) {
-      const sym = e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e;
-      const decl = sym.declarations?.[0];
-      if (!decl) continue;
-      const name = `${entry.specifier}: ${e.name}`;
-      const ext = extension.has(decl) || extensionNames.has(name);
-      add(name, sym, ext);
-      if (ts.isClassDeclaration(decl) && !ext) {
-        for (const m of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(sym))) {
-          const md = m.declarations?.[0];
-          if (!md || !ts.isMethodDeclaration(md) || !md.parent || md.parent !== decl) continue;
-          const mods = ts.getCombinedModifierFlags(md);
-          if (mods & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected) || m.name.startsWith("#") || m.name.startsWith("_")) continue;
-          add(`${entry.specifier}: ${e.name}.${m.name}`, m, false);
-        }
-      }
-    }
+    for (const e of checker.getExportsOfModule(mod)) visit(`${entry.specifier}: ${e.name}`, e, false);
   }
   return { program, functions };
 }

@@ -25,7 +25,14 @@ const floatOf = (x: Operand, where: string): NDArray => {
 };
 
 export type VectorOrd = number;
-/** vectorNorm(x, { ord, axis, keepdims }): (Σ|x|^ord)^(1/ord) over `axis` (all axes by default); ord ±Infinity for the largest/smallest |x|, 0 for the count of non-zeros. */
+/**
+ * vectorNorm(x, { ord, axis, keepdims }): (Σ|x|^ord)^(1/ord) over `axis` (all axes by default); ord ±Infinity for the largest/smallest |x|, 0 for the count of non-zeros.
+ *
+ * @example
+ * np.linalg.vectorNorm(array([3, 4])); // 5
+ * np.linalg.vectorNorm(array([3, -4]), { ord: 1 }); // 7
+ * np.linalg.vectorNorm(array([[3, 4], [6, 8]]), { axis: 1 }); // [5, 10]
+ */
 export function vectorNorm(x: Operand, opts: { readonly ord?: number; readonly axis?: number | readonly number[]; readonly keepdims?: boolean } = {}): NDArray {
   checkOptions(opts, "vectorNorm", { ord: "number", axis: "axes", keepdims: "boolean" });
   const a = floatOf(x, "vectorNorm");
@@ -40,7 +47,13 @@ export function vectorNorm(x: Operand, opts: { readonly ord?: number; readonly a
   return power(sum(power(m, ord), red), 1 / ord);
 }
 
-/** matrixNorm(x, { ord, keepdims }): over the last two axes — "fro" (default), "nuc", 1, −1, 2, −2, Infinity, −Infinity. */
+/**
+ * matrixNorm(x, { ord, keepdims }): over the last two axes — "fro" (default), "nuc", 1, −1, 2, −2, Infinity, −Infinity.
+ *
+ * @example
+ * np.linalg.matrixNorm(array([[3, 0], [0, 4]])); // 5
+ * np.linalg.matrixNorm(array([[3, 0], [0, 4]]), { ord: "nuc" }); // 7
+ */
 export function matrixNorm(x: Operand, opts: { readonly ord?: number | "fro" | "nuc"; readonly keepdims?: boolean } = {}): NDArray {
   checkOptions(opts, "matrixNorm", { ord: "any", keepdims: "boolean" });
   const a = floatOf(x, "matrixNorm");
@@ -71,7 +84,12 @@ function normOverAxes(where: string, a: NDArray, ord: unknown, [r, c]: readonly 
 }
 
 /** norm(x, { ord, axis, keepdims }): numpy.linalg.norm — a vector norm over one axis (or the
- * flattened array), a matrix norm over two. */
+ * flattened array), a matrix norm over two.
+ *
+ * @example
+ * np.linalg.norm(array([3, 4])); // 5
+ * np.linalg.norm(array([[1, 2], [3, 4]]), { ord: "fro" }); // 5.4772
+ */
 export function norm(x: Operand, opts: { readonly ord?: number | "fro" | "nuc"; readonly axis?: number | readonly number[]; readonly keepdims?: boolean } = {}): NDArray {
   checkOptions(opts, "norm", { ord: "any", axis: "axes", keepdims: "boolean" });
   const a = floatOf(x, "norm");
@@ -147,7 +165,12 @@ export function tensordot(a: Operand, b: Operand, axes: number | readonly [reado
   return lax.dotGeneral(xc, yc, [[ax, bx], [[], []]]);
 }
 
-/** multiDot(arrays): the product of a chain of matrices (1-D ends as row / column vectors), multiplied in the cheapest order. */
+/**
+ * multiDot(arrays): the product of a chain of matrices (1-D ends as row / column vectors), multiplied in the cheapest order.
+ *
+ * @example
+ * np.linalg.multiDot([ones([10, 100]), ones([100, 5]), ones([5, 50])]).shape; // [10, 50]
+ */
 export function multiDot(arrays: readonly Operand[]): NDArray {
   if (!Array.isArray(arrays) || arrays.length < 2) throw new ArgumentError("multiDot: expected a list of at least two arrays");
   const ms = arrays.map((x) => asArray(x, "multiDot"));
@@ -181,7 +204,13 @@ export function multiDot(arrays: readonly Operand[]): NDArray {
   return out;
 }
 
-/** matrixPower(a, n): a multiplied by itself n times (over the last two axes), by repeated squaring; a negative n powers the inverse. */
+/**
+ * matrixPower(a, n): a multiplied by itself n times (over the last two axes), by repeated squaring; a negative n powers the inverse.
+ *
+ * @example
+ * np.linalg.matrixPower(array([[1, 1], [0, 1]]), 3); // [[1, 3], [0, 1]]
+ * np.linalg.matrixPower(array([[2, 0], [0, 4]]), -1); // [[0.5, 0], [0, 0.25]]
+ */
 export function matrixPower(a: Operand, n: number): NDArray {
   const x = asArray(a, "matrixPower");
   if (x.ndim < 2 || x.shape[x.ndim - 1] !== x.shape[x.ndim - 2]) throw new ShapeError(`matrixPower: expected square matrices in the last two axes, got ${fmtShape(x.shape)}`);
