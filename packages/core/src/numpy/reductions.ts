@@ -61,7 +61,8 @@ function reduceIn(name: string, op: (x: NDArray, axes: readonly number[]) => NDA
 
 /**
  * The sum over `axis` (a number, a list, or all axes when omitted; `keepdims` keeps them as
- * size 1). Booleans and small integers accumulate in int32 (as numpy); `dtype` chooses.
+ * size 1). bool and the narrow integers accumulate in 32 bits (int32; uint32 for uint8), as
+ * JAX; `dtype` chooses.
  *
  * @example
  * const x = array([[1, 2], [3, 4]]);
