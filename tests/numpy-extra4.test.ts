@@ -268,4 +268,31 @@ describe("bitwise functions", () => {
     expect(() => np.invert(f64([1]))).toThrow(/floats/);
     expect(vals(jit((a: NDArray) => np.bitwiseXor(a, 3))(i32([1, 2])))).toEqual([2, 1]);
   });
+
+  it("shifts: left wraps to the width, right is arithmetic on signed and logical on unsigned, counts past the width saturate", () => {
+    expect(vals(np.rightShift(i32([-8, -7, 7, -1, -2147483648, 100]), i32([1, 1, 1, 40, 31, 32])))).toEqual([-4, -4, 3, -1, -1, 0]);
+    expect(vals(np.rightShift(array([200, 255, 128], { dtype: "uint8" }), array([1, 4, 8], { dtype: "uint8" })))).toEqual([100, 15, 0]);
+    expect(vals(np.bitwiseRightShift(array([-128, -1, 64], { dtype: "int8" }), array([1, 7, 9], { dtype: "int8" })))).toEqual([-64, -1, 0]);
+    expect(vals(np.leftShift(i32([1, -1, 3]), i32([3, 31, 32])))).toEqual([8, -2147483648, 0]);
+    expect(vals(np.bitwiseLeftShift(array([1, 200], { dtype: "uint8" }), array([7, 1], { dtype: "uint8" })))).toEqual([128, 144]);
+    // arithmetic right shift is floor division by 2^n, for every n in [0, 31]
+    const xs = [-1000003, -17, -1, 0, 5, 123456789];
+    for (let n = 0; n < 32; n++) expect(vals(np.rightShift(i32(xs), n)), `n = ${n}`).toEqual(xs.map((v) => Math.floor(v / 2 ** n)));
+    expect(vals(np.leftShift(array([true]), 1))).toEqual([2]);
+    expect(() => np.leftShift(array([true]), array([true]))).toThrow(/bool/);
+    expect(() => np.rightShift(f64([1]), 1)).toThrow(/float64/);
+  });
+
+  it("bitwiseCount counts the 1 bits of |x| (numpy's rule) as uint8, for every integer width", () => {
+    const c = np.bitwiseCount(i32([0, 1, 7, -1, -2147483648, 2147483647, 255]));
+    expect([c.dtype, vals(c)]).toEqual(["uint8", [0, 1, 3, 1, 1, 31, 8]]);
+    expect(vals(np.bitwiseCount(array([-128, 127, -1], { dtype: "int8" })))).toEqual([1, 7, 1]);
+    expect(vals(np.bitwiseCount(array([4294967295, 65535], { dtype: "uint32" })))).toEqual([32, 16]);
+    expect(vals(np.bitwiseCount(array([-32768, -1], { dtype: "int16" })))).toEqual([1, 1]);
+    expect(vals(np.bitwiseCount(array([true, false])))).toEqual([1, 0]);
+    const popcount = (v: number): number => Math.abs(v).toString(2).split("").filter((b) => b === "1").length;
+    const xs = Array.from({ length: 64 }, (_, k) => Math.round(Math.sin(k * 12.9898) * 2 ** 30));
+    expect(vals(np.bitwiseCount(i32(xs)))).toEqual(xs.map(popcount));
+    expect(vals(jit((a: NDArray) => np.bitwiseCount(a))(i32(xs)))).toEqual(xs.map(popcount));
+  });
 });
