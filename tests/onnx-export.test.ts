@@ -305,7 +305,7 @@ describe("exportOnnx: every primitive in ONNX Runtime equals jaxts", () => {
   it("the cases use every primitive that has an ONNX mapping", () => {
     const used = new Set<string>();
     for (const c of CASES) primitivesOf(jit(c.f).lower(...c.args).jaxpr.jaxpr, used);
-    const unmapped = ["custom_lin"];
+    const unmapped = ["custom_lin", "bitcast_convert_type"];
     const missing = (Object.keys(abstractEvalRules) as PrimitiveName[]).filter((p) => !used.has(p) && !unmapped.includes(p));
     expect(missing).toEqual([]);
   });

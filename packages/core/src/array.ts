@@ -42,6 +42,7 @@ export interface ArrayMethods {
   reshape(a: Operand, shape: readonly number[]): NDArray;
   transpose(a: Operand, axes?: readonly number[]): NDArray;
   astype(a: Operand, dtype: DType): NDArray;
+  view(a: Operand, dtype: DType): NDArray;
   greater(a: Operand, b: Operand): NDArray;
   greaterEqual(a: Operand, b: Operand): NDArray;
   less(a: Operand, b: Operand): NDArray;
@@ -212,6 +213,10 @@ export abstract class NDArray {
   }
   astype(dtype: DType): NDArray {
     return m().astype(this, dtype);
+  }
+  /** The same bytes as another dtype (numpy's x.view): the last axis scales by the ratio of the widths. */
+  view(dtype: DType): NDArray {
+    return m().view(this, dtype);
   }
   gt(o: Operand): NDArray {
     return m().greater(this, o);

@@ -208,6 +208,15 @@ export function iota(dtype: DType, shape: readonly number[], dimension = 0): NDA
   const d = checkDType(dtype, "iota");
   return bind1("iota", [], { dtype: d, shape: checkArrayShape(shape, d, "iota"), dimension });
 }
+/**
+ * bitcastConvertType(x, newDtype): x's bytes read as newDtype (JAX's lax.bitcast_convert_type):
+ * same width, same shape; to a narrower dtype a trailing axis of the ratio is added
+ * (float64[3] → int32[3, 2], low word first: little-endian); to a wider one the last axis,
+ * which must be the ratio, is dropped. Not differentiable (a zero derivative); bool refused.
+ */
+export function bitcastConvertType(x: Operand, newDtype: DType): NDArray {
+  return bind1("bitcast_convert_type", [asArray(x, "bitcast_convert_type")], { new_dtype: checkDType(newDtype, "bitcast_convert_type") });
+}
 /** Sort every operand along `dimension` by the first. */
 export function sort(operands: readonly NDArray[], opts: { readonly dimension?: number } = {}): NDArray[] {
   checkOptions(opts, "lax.sort", { dimension: "integer" });

@@ -13,4 +13,5 @@ export const onnxRules: RuleTable<PrimitiveName> = {
   ...structuralRules,
   ...randomRules,
   ...controlRules,
+  bitcast_convert_type: { unsupported: "ONNX (opsets 18–21) has no operator that reinterprets bits (np.signbit, copysign, nextafter and x.view use it)" },
 };
