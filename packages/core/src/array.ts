@@ -42,6 +42,7 @@ export interface ArrayMethods {
   reshape(a: Operand, shape: readonly number[]): NDArray;
   transpose(a: Operand, axes?: readonly number[]): NDArray;
   astype(a: Operand, dtype: DType): NDArray;
+  view(a: Operand, dtype: DType): NDArray;
   greater(a: Operand, b: Operand): NDArray;
   greaterEqual(a: Operand, b: Operand): NDArray;
   less(a: Operand, b: Operand): NDArray;
@@ -384,6 +385,16 @@ export abstract class NDArray {
    */
   astype(dtype: DType): NDArray {
     return m().astype(this, dtype);
+  }
+  /**
+   * The same bytes as another dtype (numpy's x.view): the last axis scales by the ratio of the widths.
+   *
+   * @example
+   * array([1], { dtype: "float32" }).view("int32"); // [1065353216]
+   * array([1], { dtype: "float64" }).view("int32").shape; // [2]
+   */
+  view(dtype: DType): NDArray {
+    return m().view(this, dtype);
   }
   /**
    * `this > o`, broadcasting: a bool array (`np.greater`).

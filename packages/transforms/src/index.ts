@@ -5,6 +5,8 @@ export { checkpoint, checkpointPolicies, type CheckpointOptions } from "./ad/che
 export { customJvp, customVjp } from "./ad/custom.js";
 export { hessian, jacfwd, jacrev } from "./ad/jac.js";
 export { jit, type JitOptions, type Jitted, type Lowered } from "./jit/jit.js";
+export { exportOnnx } from "./export/export-onnx.js";
+export type { OnnxExportOptions } from "./export/model.js";
 export { vmap, type AxisSpec, type VmapOptions } from "./batching/vmap.js";
 export { BatchTrace, BatchTracer, vmapFlat } from "./batching/batch-trace.js";
 export { batchRules } from "./batching/rules.js";

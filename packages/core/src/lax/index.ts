@@ -676,6 +676,19 @@ export function iota(dtype: DType, shape: readonly number[], dimension = 0): NDA
   return bind1("iota", [], { dtype: d, shape: checkArrayShape(shape, d, "iota"), dimension });
 }
 /**
+ * bitcastConvertType(x, newDtype): x's bytes read as newDtype (JAX's lax.bitcast_convert_type):
+ * same width, same shape; to a narrower dtype a trailing axis of the ratio is added
+ * (float64[3] → int32[3, 2], low word first: little-endian); to a wider one the last axis,
+ * which must be the ratio, is dropped. Not differentiable (a zero derivative); bool refused.
+ *
+ * @example
+ * lax.bitcastConvertType(array([1], { dtype: "float32" }), "int32"); // [1065353216]
+ * lax.bitcastConvertType(array([1, 2], { dtype: "float64" }), "int32").shape; // [2, 2]
+ */
+export function bitcastConvertType(x: Operand, newDtype: DType): NDArray {
+  return bind1("bitcast_convert_type", [asArray(x, "bitcast_convert_type")], { new_dtype: checkDType(newDtype, "bitcast_convert_type") });
+}
+/**
  * Sort every operand along `dimension` by the first.
  * `operands` share a shape; the result is one array per operand, in ascending order of the first
  * along `dimension` (default the last), stably; NaN sorts last.

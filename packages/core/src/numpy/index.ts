@@ -8,6 +8,7 @@ import { checkOptions } from "../options.js";
 import * as ew from "./elementwise.js";
 import { matmul } from "./linalg.js";
 import * as red from "./reductions.js";
+import * as bits from "./bits.js";
 import { reshape, transpose } from "./shape.js";
 
 export * from "./creation.js";
@@ -96,6 +97,7 @@ installArrayMethods({
   reshape,
   transpose,
   astype,
+  view: bits.view,
   greater: ew.greater,
   greaterEqual: ew.greaterEqual,
   less: ew.less,
@@ -110,3 +112,4 @@ export { cholesky, det, inv, lu, slogdet, solve, triangularSolve } from "./facto
 export * from "./functional.js";
 export * from "./unique.js";
 export * from "./bitwise.js";
+export { copysign, nextafter, signbit, view } from "./bits.js";

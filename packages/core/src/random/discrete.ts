@@ -60,34 +60,46 @@ const fromU32 = (f: NDArray): NDArray => lax.convertElementType(lax.select(lax.g
 
 /**
  * Integers uniform in [minval, maxval), by JAX's algorithm (random.randint with int32): the
- * bounds clip to int32 (a maxval above the range makes INT32_MAX reachable), maxval ≤ minval
- * gives minval everywhere, and two 32-bit draws from split(key) are reduced modulo the span
- * with uint32 arithmetic, so the values match JAX's bit for bit. Bounds must be integers.
+ * bounds clip to int32 (a number maxval above the range makes INT32_MAX reachable), maxval ≤
+ * minval gives minval there, and two 32-bit draws from split(key) are reduced modulo the span
+ * with uint32 arithmetic, so the values match JAX's bit for bit. The bounds are integers or
+ * integer arrays broadcastable to `shape` (one span per element).
  *
  * @example
  * const r = random.randint(random.key(0), [100], 0, 10);
  * r.dtype; // "int32"
  * np.all(r.ge(0).mul(r.lt(10))).item(); // true
+ * random.randint(random.key(0), [2], array([0, 10], { dtype: "int32" }), array([1, 11], { dtype: "int32" })); // [0, 10]
  */
-export function randint(k: PRNGKey, shape: readonly number[], minval: number, maxval: number): NDArray {
+export function randint(k: PRNGKey, shape: readonly number[], minval: number | NDArray, maxval: number | NDArray): NDArray {
   const kk = checkKey(k, "random.randint");
   const s = checkArrayShape(shape, "int32", "random.randint");
-  for (const [name, v] of [["minval", minval], ["maxval", maxval]] as const) {
-    if (typeof v !== "number" || !Number.isInteger(v)) throw new ArgumentError(`random.randint: ${name} must be an integer, got ${describeValue(v)}`);
-  }
-  const clip = (v: number) => Math.min(Math.max(v, INT32_MIN), INT32_MAX);
-  const lo = clip(minval);
-  const hi = clip(maxval);
-  const span = hi <= lo ? 1 : hi - lo + (maxval > INT32_MAX ? 1 : 0);
+  const bound = (name: string, v: number | NDArray): NDArray => {
+    if (typeof v === "number") {
+      if (!Number.isInteger(v)) throw new ArgumentError(`random.randint: ${name} must be an integer, got ${describeValue(v)}`);
+      return lax.convertElementType(Math.min(Math.max(v, INT32_MIN), INT32_MAX), "float64");
+    }
+    if (!(v instanceof NDArray)) throw new ArgumentError(`random.randint: ${name} must be an integer or an integer array, got ${describeValue(v)}`);
+    if (v.dtype !== "int32" && v.dtype !== "int16" && v.dtype !== "int8" && v.dtype !== "uint8") throw new DTypeError(`random.randint: ${name} must hold int32 (or narrower) integers, got ${v.dtype}`);
+    checkBroadcastsTo(s, [v.shape], `random.randint: ${name}`);
+    return lax.broadcastInDim(lax.convertElementType(v, "float64"), s, v.shape.map((_, i) => s.length - v.ndim + i));
+  };
+  const lo = bound("minval", minval);
+  const hi = bound("maxval", maxval);
+  const full = (v: NDArray): NDArray => (v.ndim === s.length ? v : lax.broadcastInDim(v, s, []));
+  // spans in float64 (exact below 2^33); a number maxval past INT32_MAX adds one
+  const over = typeof maxval === "number" && maxval > INT32_MAX ? 1 : 0;
+  const span = full(lax.select(lax.le(hi, lo), lax.convertElementType(1, "float64"), lax.add(lax.sub(hi, lo), over)));
   // (a · 2^32 + b) mod span, with 2^32 mod span computed as ((2^16 mod span)^2) mod span
-  const multiplier = ((2 ** 16 % span) ** 2) % span;
+  const m16 = lax.rem(lax.convertElementType(2 ** 16, "float64"), span);
+  const multiplier = lax.rem(lax.mul(m16, m16), span);
   const [k1, k2] = split(kk);
   const higher = lax.rem(u32(bits(k1!, s)), span);
   const lower = lax.rem(u32(bits(k2!, s)), span);
   // uint32 products and sums wrap modulo 2^32, as JAX's do: int32 arithmetic has the same bits
-  const wrapped = lax.add(lax.mul(fromU32(higher), multiplier | 0), fromU32(lower));
+  const wrapped = lax.add(lax.mul(fromU32(higher), fromU32(multiplier)), fromU32(lower));
   const offset = lax.rem(u32(wrapped), span);
-  return lax.convertElementType(lax.add(offset, lo), "int32");
+  return lax.convertElementType(lax.add(offset, full(lo)), "int32");
 }
 
 /**

@@ -24,6 +24,7 @@ import {
 } from "@jaxts/core";
 import { checkCallable } from "../ad/args.js";
 import { type AnyFn, call, type LooseArgs } from "../ad/types.js";
+import { type OnnxExportOptions, stagedToOnnx } from "../export/model.js";
 
 export interface JitOptions {
   /** Positions of arguments that are not traced: their values are part of the cache key. */
@@ -81,6 +82,8 @@ export interface Lowered {
   readonly steps: readonly Step[];
   /** The optimized jaxpr and the program it runs as, in text. */
   asText(): string;
+  /** The staged program as ONNX ModelProto bytes (see exportOnnx). */
+  toOnnx(options?: OnnxExportOptions): Uint8Array;
 }
 
 /** A jitted function: call it, or `lower` it to see what it compiles to. */
@@ -152,6 +155,13 @@ export function jit<F extends AnyFn>(f: F, opts?: JitOptions): Jitted<F> {
   };
   const lower = (...args: unknown[]): Lowered => {
     const { staged } = stage(args);
+    const toOnnx = (options?: OnnxExportOptions): Uint8Array => {
+      const positions = staticPositions(statics, args.length, name);
+      const inputPaths = tree.flattenWithPaths(args.map((a, i) => (positions.includes(i) ? null : a)), where)[1];
+      const outLeaves = Array.from({ length: staged.outDef.numLeaves }, (_, i) => i);
+      const outputPaths = tree.flattenWithPaths(tree.unflatten(staged.outDef, outLeaves), where)[1];
+      return stagedToOnnx({ jaxpr: staged.jaxpr, consts: staged.consts, inputPaths, outputPaths, fnName: name }, options);
+    };
     const exe = executableOf(staged.jaxpr);
     // The hoisted constants are the first inputs of the staged jaxpr.
     const closed = new ClosedJaxpr(staged.jaxpr, []);
@@ -166,6 +176,7 @@ export function jit<F extends AnyFn>(f: F, opts?: JitOptions): Jitted<F> {
           String(optimized),
           ...describeProgram(exe, config.get().backend),
         ].join("\n"),
+      toOnnx,
     };
   };
   return Object.assign(jitted as (...args: LooseArgs<F>) => ReturnType<F>, { lower: lower as (...args: LooseArgs<F>) => Lowered });

@@ -1,0 +1,33 @@
+// exportOnnx(f, ...exampleArgs, options?): stage f with jit on the example arguments and
+// write the staged program as an ONNX model.
+import { ArgumentError, NDArray, tree } from "@jaxts/core";
+import type { AnyFn, LooseArgs } from "../ad/types.js";
+import { jit } from "../jit/jit.js";
+import type { OnnxExportOptions } from "./model.js";
+
+/** A trailing plain object holding no array is the options (then checked: an unknown key is
+ * an error naming the nearest option); an example argument is a pytree of arrays, so
+ * `{ W, b }` is never mistaken for options. Pass scalars in such a tree as arrays. */
+function isOptions(x: unknown): x is OnnxExportOptions {
+  if (!tree.isPlainObject(x)) return false;
+  return !tree.leaves(x as tree.PyTree).some((l) => l instanceof NDArray);
+}
+
+/**
+ * The ONNX ModelProto bytes of `f` staged on example arguments (their shapes and dtypes;
+ * values do not matter). Inputs and outputs are named by pytree path (`params.W0`), the
+ * function's captured constants become initializers.
+ *
+ * ```ts
+ * const bytes = exportOnnx((params, x) => predict(params, x), params, xBatch, { opset: 18 });
+ * const session = await ort.InferenceSession.create(bytes);
+ * ```
+ */
+export function exportOnnx<F extends AnyFn>(f: F, ...argsAndOptions: [...LooseArgs<F>] | [...LooseArgs<F>, OnnxExportOptions]): Uint8Array {
+  if (typeof f !== "function") throw new ArgumentError(`exportOnnx: expected a function to export, got ${f === null ? "null" : typeof f}`);
+  const last = argsAndOptions[argsAndOptions.length - 1];
+  const hasOptions = argsAndOptions.length > 0 && isOptions(last);
+  const args = hasOptions ? argsAndOptions.slice(0, -1) : argsAndOptions;
+  const lowered = jit(f).lower(...(args as LooseArgs<F>));
+  return lowered.toOnnx(hasOptions ? last : undefined);
+}
