@@ -378,7 +378,8 @@ describe("a primitive without a complex kernel raises a DTypeError naming it and
       () => np.max(x), () => np.sort(x), () => np.floor(x), () => np.maximum(x, x), () => np.less(x, x), () => np.argmax(x),
       () => np.arctan2(x, x), () => np.arcsin(x), () => lax.erf(x), () => np.median(x), () => np.linalg.norm(x),
       () => np.linalg.inv(c128(randC(4, 1), [2, 2])), () => lax.iota("complex64", [3]), () => np.clip(x, 0, 1), () => np.round(x),
-      () => lax.fft(x, "RFFT", [2]), () => np.histogram(x), () => np.nanmean(x),
+      () => lax.fft(x, "RFFT", [2]), () => np.histogram(x), () => np.nanmean(x), () => np.array([1, 2], { dtype: "float32" }).view("complex64"),
+      () => x.view("float32"), () => np.signbit(x),
     ]) {
       expect(f).toThrow(DTypeError);
     }

@@ -11,6 +11,7 @@ import * as linearRegression from "../examples/linear-regression.js";
 import * as logisticRegression from "../examples/logistic-regression.js";
 import * as mlpDigits from "../examples/mlp-digits.js";
 import * as newtonHessian from "../examples/newton-hessian.js";
+import * as onnxExport from "../examples/onnx-export.js";
 import * as perExampleGradients from "../examples/per-example-gradients.js";
 import * as propertyTestGradients from "../examples/property-test-gradients.js";
 import * as rnnScan from "../examples/rnn-scan.js";
@@ -86,5 +87,13 @@ describe("the examples, at their small sizes", () => {
     const { result } = run(propertyTestGradients.main);
     expect(result.caught?.cause).toMatch(/^checkGrads: argument 0, mode rev, order 1/);
     expect(result.caught?.counterexample).toMatch(/^Counterexample/);
+  });
+
+  it("ONNX export: the jitted training step runs in ONNX Runtime with jaxts's losses, and the exported forward pass predicts", async () => {
+    const lines: string[] = [];
+    const result = await onnxExport.main({ small: true, print: (l) => lines.push(l) });
+    expect(result.steps).toBe(20);
+    expect(result.maxLossDifference).toBeLessThan(1e-5);
+    expect(result.accuracy).toBeGreaterThan(0.8);
   });
 });

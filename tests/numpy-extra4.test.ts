@@ -2,9 +2,10 @@
 // poly, unique and the array API's unique* functions, lexsort, partition and argpartition, and
 // the bitwise functions. Values against numpy's documented results (hand-checked), derivatives
 // against finite differences, vmap against a loop, jit against eager.
-import { array, type NDArray, np } from "@jaxts/core";
+import { array, lax, type NDArray, np } from "@jaxts/core";
 import { grad, jit, vmap } from "@jaxts/transforms";
 import { checkGrads } from "@jaxts/transforms/testing";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 const vals = (x: NDArray): number[] => Array.from(x.toTypedArray(), Number);
@@ -256,6 +257,78 @@ describe("JAX's named-tuple results", () => {
   });
 });
 
+describe("bits of floats: bitcastConvertType, view, signbit, copysign, nextafter", () => {
+  /** An independent reference: C's nextafter through a DataView of the bits. */
+  function nextafterRef(x: number, y: number, bytes: 4 | 8): number {
+    if (Number.isNaN(x) || Number.isNaN(y)) return Number.NaN;
+    if (x === y) return y;
+    if (x === 0) return (y > 0 ? 1 : -1) * (bytes === 8 ? 5e-324 : 2 ** -149);
+    const dv = new DataView(new ArrayBuffer(8));
+    if (bytes === 4) {
+      dv.setFloat32(0, x);
+      dv.setInt32(0, dv.getInt32(0) + ((y > x) === (x > 0) ? 1 : -1));
+      return dv.getFloat32(0);
+    }
+    dv.setFloat64(0, x);
+    dv.setBigInt64(0, dv.getBigInt64(0) + ((y > x) === (x > 0) ? 1n : -1n));
+    return dv.getFloat64(0);
+  }
+
+  it("bitcastConvertType reads the same bytes (little-endian words), adding or dropping the trailing axis", () => {
+    expect(vals(lax.bitcastConvertType(array([1, -2], { dtype: "float32" }), "int32"))).toEqual([1065353216, -1073741824]);
+    const w = lax.bitcastConvertType(f64([1, -2]), "int32");
+    expect(w.shape).toEqual([2, 2]);
+    expect(vals(w)).toEqual([0, 1072693248, 0, -1073741824]);
+    expect(vals(lax.bitcastConvertType(w, "float64"))).toEqual([1, -2]);
+    expect(vals(lax.bitcastConvertType(array([15360], { dtype: "int16" }), "float16"))).toEqual([1]);
+    expect(() => lax.bitcastConvertType(i32([1, 2, 3]), "float64")).toThrow(/last axis of 2/);
+    expect(() => lax.bitcastConvertType(array([true]), "uint8")).toThrow(/bool/);
+    // not differentiable: a zero derivative, as in JAX
+    expect(vals(grad((t: NDArray) => np.sum(lax.bitcastConvertType(lax.bitcastConvertType(t, "int32"), "float32").mul(t)))(array([2], { dtype: "float32" })))).toEqual([2]);
+    expect(vmap((t: NDArray) => lax.bitcastConvertType(t, "int32"))(f64([1, -2])).shape).toEqual([2, 2]);
+    expect(vals(jit((t: NDArray) => lax.bitcastConvertType(t, "int32"))(array([1], { dtype: "float32" })))).toEqual([1065353216]);
+  });
+
+  it("x.view scales the last axis as numpy's view does", () => {
+    const v = f64([1, -2]).view("int32");
+    expect([v.shape, vals(v)]).toEqual([[4], [0, 1072693248, 0, -1073741824]]);
+    expect(vals(v.view("float64"))).toEqual([1, -2]);
+    expect(array([1, 2, 3, 4], { dtype: "float32" }).view("float64").shape).toEqual([2]);
+    expect(array([7], { dtype: "uint32" }).view("int32").dtype).toBe("int32");
+    expect(() => array([1, 2, 3], { dtype: "float32" }).view("float64")).toThrow(/multiple of 2/);
+    expect(() => array(1, { dtype: "float64" }).view("float32")).toThrow(/0-d/);
+  });
+
+  it("signbit sees −0 and negative NaN bits; copysign takes the sign bit", () => {
+    const negNaN = lax.bitcastConvertType(i32([-4194304]), "float32");
+    expect(vals(np.signbit(np.concatenate([array([-1, 0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY], { dtype: "float32" }), negNaN])))).toEqual([1, 0, 1, 0, 0, 1, 1]);
+    expect(vals(np.signbit(f64([-1, 0, -0, -5e-324, 5e-324])))).toEqual([1, 0, 1, 1, 0]);
+    expect(vals(np.signbit(array([-1, 0, 3], { dtype: "int8" })))).toEqual([1, 0, 0]);
+    expect(vals(np.signbit(array([0.5, -0.5], { dtype: "float16" })))).toEqual([0, 1]);
+    const c = np.copysign(f64([1, -2, 3, 0]), f64([-0, 5, -1, -1]));
+    expect(vals(c).map((v) => (Object.is(v, -0) ? "-0" : v))).toEqual([-1, 2, -3, "-0"]);
+    expect(np.copysign(i32([1]), i32([-1])).dtype).toBe("float32");
+    checkGrads((t: NDArray) => np.sum(np.copysign(t, f64([-1, 2, -3])).mul(t)), [f64([0.5, -1.5, 2])]);
+  });
+
+  it("nextafter steps one float toward the target, for float64, float32 and the halves", () => {
+    const xs = [1, 1, 0, 0, -1, Number.POSITIVE_INFINITY, 3.4028234663852886e38, Number.NaN, 2, -0, 1e-310, 2 ** 53, -5e-324];
+    const ys = [2, 0, 1, -1, -2, 0, Number.POSITIVE_INFINITY, 1, 2, 1, 0, 0, 0];
+    expect(vals(np.nextafter(f64(xs), f64(ys)))).toEqual(xs.map((x, i) => nextafterRef(x, ys[i]!, 8)));
+    const x32 = Array.from(array(xs, { dtype: "float32" }).toTypedArray(), Number);
+    expect(vals(np.nextafter(array(xs, { dtype: "float32" }), array(ys, { dtype: "float32" })))).toEqual(x32.map((x, i) => nextafterRef(x, ys[i]!, 4)));
+    fc.assert(
+      fc.property(fc.double({ noNaN: true }), fc.double({ noNaN: true }), (x, y) => {
+        expect(vals(np.nextafter(f64([x]), f64([y])))[0]).toBe(nextafterRef(x, y, 8));
+      }),
+      { numRuns: 200 },
+    );
+    expect(vals(np.nextafter(array([1, 0], { dtype: "float16" }), array([2, -1], { dtype: "float16" })))).toEqual([1 + 2 ** -10, -(2 ** -24)]);
+    expect(vals(np.nextafter(array([1], { dtype: "bfloat16" }), array([0], { dtype: "bfloat16" })))).toEqual([1 - 2 ** -8]);
+    expect(vals(jit((a: NDArray, b: NDArray) => np.nextafter(a, b))(f64([1]), f64([2])))).toEqual([1 + 2 ** -52]);
+  });
+});
+
 describe("bitwise functions", () => {
   it("and, or, xor, not on integers (two's complement) and booleans; floats are refused", () => {
     expect(vals(np.bitwiseAnd(i32([12, -1, 7]), 10))).toEqual([8, 10, 2]);
@@ -267,5 +340,32 @@ describe("bitwise functions", () => {
     expect(() => np.bitwiseAnd(f64([1.5]), 1)).toThrow(/float64/);
     expect(() => np.invert(f64([1]))).toThrow(/floats/);
     expect(vals(jit((a: NDArray) => np.bitwiseXor(a, 3))(i32([1, 2])))).toEqual([2, 1]);
+  });
+
+  it("shifts: left wraps to the width, right is arithmetic on signed and logical on unsigned, counts past the width saturate", () => {
+    expect(vals(np.rightShift(i32([-8, -7, 7, -1, -2147483648, 100]), i32([1, 1, 1, 40, 31, 32])))).toEqual([-4, -4, 3, -1, -1, 0]);
+    expect(vals(np.rightShift(array([200, 255, 128], { dtype: "uint8" }), array([1, 4, 8], { dtype: "uint8" })))).toEqual([100, 15, 0]);
+    expect(vals(np.bitwiseRightShift(array([-128, -1, 64], { dtype: "int8" }), array([1, 7, 9], { dtype: "int8" })))).toEqual([-64, -1, 0]);
+    expect(vals(np.leftShift(i32([1, -1, 3]), i32([3, 31, 32])))).toEqual([8, -2147483648, 0]);
+    expect(vals(np.bitwiseLeftShift(array([1, 200], { dtype: "uint8" }), array([7, 1], { dtype: "uint8" })))).toEqual([128, 144]);
+    // arithmetic right shift is floor division by 2^n, for every n in [0, 31]
+    const xs = [-1000003, -17, -1, 0, 5, 123456789];
+    for (let n = 0; n < 32; n++) expect(vals(np.rightShift(i32(xs), n)), `n = ${n}`).toEqual(xs.map((v) => Math.floor(v / 2 ** n)));
+    expect(vals(np.leftShift(array([true]), 1))).toEqual([2]);
+    expect(() => np.leftShift(array([true]), array([true]))).toThrow(/bool/);
+    expect(() => np.rightShift(f64([1]), 1)).toThrow(/float64/);
+  });
+
+  it("bitwiseCount counts the 1 bits of |x| (numpy's rule) as uint8, for every integer width", () => {
+    const c = np.bitwiseCount(i32([0, 1, 7, -1, -2147483648, 2147483647, 255]));
+    expect([c.dtype, vals(c)]).toEqual(["uint8", [0, 1, 3, 1, 1, 31, 8]]);
+    expect(vals(np.bitwiseCount(array([-128, 127, -1], { dtype: "int8" })))).toEqual([1, 7, 1]);
+    expect(vals(np.bitwiseCount(array([4294967295, 65535], { dtype: "uint32" })))).toEqual([32, 16]);
+    expect(vals(np.bitwiseCount(array([-32768, -1], { dtype: "int16" })))).toEqual([1, 1]);
+    expect(vals(np.bitwiseCount(array([true, false])))).toEqual([1, 0]);
+    const popcount = (v: number): number => Math.abs(v).toString(2).split("").filter((b) => b === "1").length;
+    const xs = Array.from({ length: 64 }, (_, k) => Math.round(Math.sin(k * 12.9898) * 2 ** 30));
+    expect(vals(np.bitwiseCount(i32(xs)))).toEqual(xs.map(popcount));
+    expect(vals(jit((a: NDArray) => np.bitwiseCount(a))(i32(xs)))).toEqual(xs.map(popcount));
   });
 });

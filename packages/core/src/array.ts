@@ -44,6 +44,7 @@ export interface ArrayMethods {
   reshape(a: Operand, shape: readonly number[]): NDArray;
   transpose(a: Operand, axes?: readonly number[]): NDArray;
   astype(a: Operand, dtype: DType): NDArray;
+  view(a: Operand, dtype: DType): NDArray;
   greater(a: Operand, b: Operand): NDArray;
   greaterEqual(a: Operand, b: Operand): NDArray;
   less(a: Operand, b: Operand): NDArray;
@@ -69,7 +70,12 @@ export function bufferOf(c: ConcreteArray): TypedArray {
 
 export abstract class NDArray {
   abstract get aval(): ShapedArray;
-  /** The concrete value behind this array, or a ConcretizationError naming `what` asked for it. */
+  /**
+   * The concrete value behind this array, or a ConcretizationError naming `what` asked for it.
+   *
+   * @example
+   * array([1, 2]).concrete("example").toString(); // "[1. 2.]"
+   */
   abstract concrete(what: string): ConcreteArray;
 
   get shape(): readonly number[] {
@@ -88,8 +94,13 @@ export abstract class NDArray {
     return this.aval.weakType;
   }
 
-  /** The one element of a size-1 array: a number, a boolean (bool arrays), or `{ re, im }`
-   * (complex arrays). */
+  /**
+   * The single element of a size-1 array as a JS number (a boolean for bool arrays, `{ re, im }`
+   * for complex ones); an ArgumentError for any other size, a ConcretizationError under `jit`.
+   *
+   * @example
+   * np.sum(array([1, 2, 3])).item(); // 6
+   */
   item(): number | boolean | Complex {
     const c = this.concrete("item()");
     if (c.size !== 1) {
@@ -115,14 +126,23 @@ export abstract class NDArray {
         : "using an array as a JS value (`x + y`, `x == y`; to print it use a template string or String(x))",
     );
   }
-  /** The value of a size-1 array, as `Number(x)` gives it (see Symbol.toPrimitive). */
+  /**
+   * The value of a size-1 array, as `Number(x)` gives it (see Symbol.toPrimitive).
+   *
+   * @example
+   * Number(array([2.5])); // 2.5
+   */
   valueOf(): number | boolean {
     return jsScalarOf(this, "valueOf()");
   }
   /** A copy of the elements. float16 and bfloat16 come back as a Float32Array of their
    * values (exact: every half is a float32), since JS has no 16-bit float array. complex64
    * and complex128 come back as their storage: a Float32Array or Float64Array of interleaved
-   * (re, im) pairs, twice as long as the array has elements. */
+   * (re, im) pairs, twice as long as the array has elements.
+   *
+   * @example
+   * array([1, 2], { dtype: "int32" }).toTypedArray(); // Int32Array [1, 2]
+   */
   toTypedArray(): TypedArray {
     const c = this.concrete("toTypedArray()");
     const data = bufferOf(c);
@@ -131,6 +151,13 @@ export abstract class NDArray {
     decodeHalves(c.dtype, data as Uint16Array, out);
     return out;
   }
+  /**
+   * The elements as nested JS arrays of `shape` (numbers; booleans for bool arrays); a 0-d array
+   * gives its number.
+   *
+   * @example
+   * array([[1, 2], [3, 4]]).toArray(); // [[1, 2], [3, 4]]
+   */
   toArray(): NestedArray {
     const c = this.concrete("toArray()");
     const data = isHalf(c.dtype) ? this.toTypedArray() : bufferOf(c);
@@ -154,93 +181,283 @@ export abstract class NDArray {
     return build(0);
   }
 
+  /**
+   * `this + o` with numpy broadcasting and promotion (`np.add`).
+   *
+   * @example
+   * array([1, 2]).add(array([[10], [20]])); // [[11, 12], [21, 22]]
+   */
   add(o: Operand): NDArray {
     return m().add(this, o);
   }
+  /**
+   * `this - o`, broadcasting and promoting (`np.subtract`).
+   *
+   * @example
+   * array([5, 7]).sub(1); // [4, 6]
+   */
   sub(o: Operand): NDArray {
     return m().subtract(this, o);
   }
+  /**
+   * `this · o`, elementwise, broadcasting and promoting (`np.multiply`; `matmul` is the matrix product).
+   *
+   * @example
+   * array([1, 2]).mul(3); // [3, 6]
+   */
   mul(o: Operand): NDArray {
     return m().multiply(this, o);
   }
+  /**
+   * `this / o`, true division, broadcasting (`np.divide`; integers give a float).
+   *
+   * @example
+   * array([1, 3]).div(2); // [0.5, 1.5]
+   */
   div(o: Operand): NDArray {
     return m().divide(this, o);
   }
+  /**
+   * `this ^ o`, broadcasting and promoting (`np.power`).
+   *
+   * @example
+   * array([2, 3]).pow(2); // [4, 9]
+   */
   pow(o: Operand): NDArray {
     return m().power(this, o);
   }
+  /**
+   * `-this` (`np.negative`).
+   *
+   * @example
+   * array([1, -2]).neg(); // [-1, 2]
+   */
   neg(): NDArray {
     return m().negative(this);
   }
+  /**
+   * `e^this`, elementwise (`np.exp`; integers give a float).
+   *
+   * @example
+   * array([0, 1]).exp(); // [1, 2.7183]
+   */
   exp(): NDArray {
     return m().exp(this);
   }
+  /**
+   * The natural logarithm, elementwise (`np.log`).
+   *
+   * @example
+   * array([1, Math.E]).log(); // [0, 1]
+   */
   log(): NDArray {
     return m().log(this);
   }
+  /**
+   * The sine, elementwise (`np.sin`).
+   *
+   * @example
+   * array([0, Math.PI / 2]).sin(); // [0, 1]
+   */
   sin(): NDArray {
     return m().sin(this);
   }
+  /**
+   * The cosine, elementwise (`np.cos`).
+   *
+   * @example
+   * array([0, Math.PI]).cos(); // [1, -1]
+   */
   cos(): NDArray {
     return m().cos(this);
   }
+  /**
+   * The hyperbolic tangent, elementwise (`np.tanh`).
+   *
+   * @example
+   * array([0, 1]).tanh(); // [0, 0.7616]
+   */
   tanh(): NDArray {
     return m().tanh(this);
   }
+  /**
+   * The square root, elementwise (`np.sqrt`).
+   *
+   * @example
+   * array([4, 9]).sqrt(); // [2, 3]
+   */
   sqrt(): NDArray {
     return m().sqrt(this);
   }
+  /**
+   * `|this|`, elementwise (`np.abs`).
+   *
+   * @example
+   * array([-2, 3]).abs(); // [2, 3]
+   */
   abs(): NDArray {
     return m().abs(this);
   }
+  /**
+   * `this²`, elementwise (`np.square`).
+   *
+   * @example
+   * array([3, -2]).square(); // [9, 4]
+   */
   square(): NDArray {
     return m().square(this);
   }
+  /**
+   * The matrix product (`np.matmul`): `[..., n, k] @ [..., k, m] → [..., n, m]`, batch dimensions
+   * broadcast; a 1-d operand is a vector.
+   *
+   * @example
+   * array([[1, 2], [3, 4]]).matmul(array([1, 1])); // [3, 7]
+   */
   matmul(o: Operand): NDArray {
     return m().matmul(this, o);
   }
+  /**
+   * The sum over `axis` (all axes by default; `keepdims` keeps them as size 1), as `np.sum`.
+   *
+   * @example
+   * const x = array([[1, 2], [3, 4]]);
+   * x.sum().item(); // 10
+   * x.sum({ axis: 0 }); // [4, 6]
+   * x.sum({ axis: 1, keepdims: true }); // [[3], [7]]
+   */
   sum(opts?: ReduceOptions): NDArray {
     return m().sum(this, opts);
   }
+  /**
+   * The mean over `axis` (all by default), as `np.mean`; integers give a float.
+   *
+   * @example
+   * array([[1, 2], [3, 4]]).mean({ axis: 1 }); // [1.5, 3.5]
+   */
   mean(opts?: ReduceOptions): NDArray {
     return m().mean(this, opts);
   }
+  /**
+   * The maximum over `axis` (all by default), as `np.max`.
+   *
+   * @example
+   * array([[1, 5], [3, 2]]).max({ axis: 0 }); // [3, 5]
+   */
   max(opts?: ReduceOptions): NDArray {
     return m().max(this, opts);
   }
+  /**
+   * The minimum over `axis` (all by default), as `np.min`.
+   *
+   * @example
+   * array([[1, 5], [3, 2]]).min({ axis: 0 }); // [1, 2]
+   */
   min(opts?: ReduceOptions): NDArray {
     return m().min(this, opts);
   }
+  /**
+   * The index of the largest element (of the flattened array, or along `axis`), as `np.argmax`; int32.
+   *
+   * @example
+   * array([[1, 9], [7, 2]]).argmax({ axis: 1 }); // [1, 0]
+   * array([[1, 9], [7, 2]]).argmax().item(); // 1
+   */
   argmax(opts?: { readonly axis?: number; readonly keepdims?: boolean }): NDArray {
     return m().argmax(this, opts);
   }
+  /**
+   * The same elements in row-major order with a new shape (one entry may be -1), as `np.reshape`.
+   *
+   * @example
+   * arange(6).reshape([2, -1]).shape; // [2, 3]
+   */
   reshape(shape: readonly number[]): NDArray {
     return m().reshape(this, shape);
   }
+  /**
+   * The axes permuted (reversed by default), as `np.transpose`.
+   *
+   * @example
+   * zeros([2, 3, 4]).transpose().shape; // [4, 3, 2]
+   * zeros([2, 3, 4]).transpose([0, 2, 1]).shape; // [2, 4, 3]
+   */
   transpose(axes?: readonly number[]): NDArray {
     return m().transpose(this, axes);
   }
   get T(): NDArray {
     return m().transpose(this);
   }
+  /**
+   * The elements converted to `dtype` (floats to integers truncate), as `np.astype`.
+   *
+   * @example
+   * array([1.7, -1.7]).astype("int32"); // [1, -1]
+   */
   astype(dtype: DType): NDArray {
     return m().astype(this, dtype);
   }
+  /**
+   * The same bytes as another dtype (numpy's x.view): the last axis scales by the ratio of the widths.
+   *
+   * @example
+   * array([1], { dtype: "float32" }).view("int32"); // [1065353216]
+   * array([1], { dtype: "float64" }).view("int32").shape; // [2]
+   */
+  view(dtype: DType): NDArray {
+    return m().view(this, dtype);
+  }
+  /**
+   * `this > o`, broadcasting: a bool array (`np.greater`).
+   *
+   * @example
+   * array([1, 3]).gt(2); // [false, true]
+   */
   gt(o: Operand): NDArray {
     return m().greater(this, o);
   }
+  /**
+   * `this ≥ o`, broadcasting: a bool array (`np.greaterEqual`).
+   *
+   * @example
+   * array([1, 2]).ge(2); // [false, true]
+   */
   ge(o: Operand): NDArray {
     return m().greaterEqual(this, o);
   }
+  /**
+   * `this < o`, broadcasting: a bool array (`np.less`).
+   *
+   * @example
+   * array([1, 3]).lt(2); // [true, false]
+   */
   lt(o: Operand): NDArray {
     return m().less(this, o);
   }
+  /**
+   * `this ≤ o`, broadcasting: a bool array (`np.lessEqual`).
+   *
+   * @example
+   * array([2, 3]).le(2); // [true, false]
+   */
   le(o: Operand): NDArray {
     return m().lessEqual(this, o);
   }
+  /**
+   * `this == o`, broadcasting: a bool array (`np.equal`; NaN is unequal to itself).
+   *
+   * @example
+   * array([1, 2]).eq(2); // [false, true]
+   */
   eq(o: Operand): NDArray {
     return m().equal(this, o);
   }
+  /**
+   * `this != o`, broadcasting: a bool array (`np.notEqual`).
+   *
+   * @example
+   * array([1, 2]).ne(2); // [true, false]
+   */
   ne(o: Operand): NDArray {
     return m().notEqual(this, o);
   }
@@ -280,9 +497,22 @@ export class ConcreteArray extends NDArray {
   get aval(): ShapedArray {
     return this.#aval;
   }
+  /**
+   * This array itself: it has a value.
+   *
+   * @example
+   * const x = array([1, 2]);
+   * x.concrete("example") === x; // true
+   */
   concrete(): ConcreteArray {
     return this;
   }
+  /**
+   * The elements as numpy prints them (`[[1. 2.]\n [3. 4.]]`; a 0-d array as its scalar).
+   *
+   * @example
+   * String(array([[1, 2], [3, 4]])); // "[[1. 2.]\n [3. 4.]]"
+   */
   override toString(): string {
     return formatArray(this);
   }

@@ -47,13 +47,38 @@ function readOnly(c: Config): Config {
   });
 }
 
+/**
+ * Global settings: `defaultFloat` (the dtype of JS numbers and of `array([1.5])`: "float32", or
+ * "float64"), `debugNans` (throw a FloatingPointError at the first primitive that makes a NaN),
+ * `backend` ("js" or "wasm") and `threads` (the wasm backend's worker threads).
+ *
+ * @example
+ * config.set({ defaultFloat: "float64" });
+ * array([1.5]).dtype; // "float64"
+ * config.set({ defaultFloat: "float32" });
+ * config.get().defaultFloat; // "float32"
+ */
 export const config = {
-  /** The current settings, frozen: change them with `config.set`. */
+  /**
+   * The current settings, frozen: change them with `config.set`.
+   *
+   * @example
+   * config.get().defaultFloat; // "float32"
+   */
   get(): Config {
     // The backend shown is the one that runs: the default can change when a backend registers.
     if (snapshot.backend !== activeBackend().name) setCurrent({ ...current, backend: activeBackend().name });
     return snapshot;
   },
+  /**
+   * Changes the settings named in `update` (the others stay); unknown names and invalid values
+   * are an ArgumentError, and nothing changes.
+   *
+   * @example
+   * config.set({ debugNans: true });
+   * config.get().debugNans; // true
+   * config.set({ debugNans: false });
+   */
   set(update: Partial<Config>): void {
     const checked = checkOptions(update, "config.set", configSpec);
     // An option given as undefined means "not given": keep the current value.
@@ -77,5 +102,7 @@ function setCurrent(next: Config): void {
   snapshot = readOnly(current);
 }
 
+/** The default float dtype (`config.get().defaultFloat`), without a snapshot: read on every
+ * JS-number conversion. */
 export const defaultFloat = (): DType => current.defaultFloat;
 export const debugNansEnabled = (): boolean => current.debugNans;

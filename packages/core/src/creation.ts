@@ -13,7 +13,13 @@ import { checkOptions } from "./options.js";
 import { describeValue } from "./shape.js";
 
 /** A rank-0 array from a JS literal; a number that does not fit an integer dtype is an
- * OverflowError (as JAX's for a Python int), a fraction truncates. */
+ * OverflowError (as JAX's for a Python int), a fraction truncates. `{ re, im }` makes a complex
+ * scalar.
+ *
+ * @example
+ * scalar(3).dtype; // "float32"
+ * scalar(3, "int32").item(); // 3
+ */
 export function scalar(v: number | boolean | Complex, dtype?: DType, weakType = false, where = "scalar"): ConcreteArray {
   if (typeof v !== "number" && typeof v !== "boolean" && !isComplexValue(v)) throw new ArgumentError(`${where}: expected a number, a boolean or { re, im }, got ${describe(v)}`);
   if (typeof weakType !== "boolean") throw new ArgumentError(`${where}: weakType must be a boolean, got ${describe(weakType)}`);
@@ -43,7 +49,13 @@ function describe(x: unknown): string {
 
 /** An NDArray for an operand position: arrays pass through, JS numbers become weakly
  * typed scalars (int32 for int32-sized integers, else the default float: jsNumberDType, the
- * rule numpy's promotion and jit use too, so `f(5)` and `jit(f)(5)` agree), booleans bool scalars. */
+ * rule numpy's promotion and jit use too, so `f(5)` and `jit(f)(5)` agree), booleans bool scalars.
+ * `where` names the calling function in errors.
+ *
+ * @example
+ * asArray(2, "example").dtype; // "int32"
+ * asArray(2.5, "example").weakType; // true
+ */
 export function asArray(x: unknown, where: string): NDArray {
   if (x instanceof NDArray) return x;
   if (typeof x === "number") return scalar(x, jsNumberDType(x, defaultFloat()), true);
@@ -99,7 +111,20 @@ function anyComplex(data: NestedArray): boolean {
   return Array.isArray(data) ? data.some(anyComplex) : isComplexValue(data);
 }
 
-/** `array(data, { dtype })`: from a number, boolean, nested JS array, typed array or NDArray. */
+/**
+ * `array(data, { dtype })`: from a number, boolean, nested JS array, typed array or NDArray.
+ * Numbers become the default float (float32) unless `dtype` says otherwise; booleans become
+ * bool; `{ re, im }` elements make a complex64 array (complex128 under a float64 default); a
+ * typed array keeps its dtype (Int32Array → int32, ...); an NDArray passes through
+ * (converted if `dtype` differs). Nested lists must be rectangular (else a ShapeError).
+ *
+ * @example
+ * array([[1, 2], [3, 4]]).shape; // [2, 2]
+ * array([1, 2]).dtype; // "float32"
+ * array([1, 2], { dtype: "int32" }).dtype; // "int32"
+ * array(new Int32Array([1, 2])).dtype; // "int32"
+ * array([{ re: 1, im: 2 }]).dtype; // "complex64"
+ */
 export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "array", { dtype: "dtype" });
   const dtype = opts.dtype === undefined ? undefined : checkDType(opts.dtype, "array");

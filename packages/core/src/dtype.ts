@@ -14,10 +14,27 @@ export const DTYPES: readonly DType[] = [
  * twice as long as the array has elements. */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
 
+/**
+ * Whether `x` is the name of a dtype jaxts supports.
+ *
+ * @example
+ * import { isDType } from "@jaxts/core";
+ *
+ * isDType("float32"); // true
+ * isDType("int64"); // false
+ */
 export function isDType(x: unknown): x is DType {
   return typeof x === "string" && (DTYPES as readonly string[]).includes(x);
 }
 
+/**
+ * `x` as a DType, or a DTypeError naming `where` and listing the supported dtypes.
+ *
+ * @example
+ * import { checkDType } from "@jaxts/core";
+ *
+ * checkDType("int32", "example"); // "int32"
+ */
 export function checkDType(x: unknown, where: string): DType {
   if (!isDType(x)) {
     const given = typeof x === "string" ? JSON.stringify(x) : describeValue(x);
@@ -26,9 +43,21 @@ export function checkDType(x: unknown, where: string): DType {
   return x;
 }
 
-/** The real floating-point dtypes (complex ones are not: see isComplex, isInexact). */
+/**
+ * Whether `d` is a real floating dtype (float16, bfloat16, float32, float64; complex ones are
+ * not: see isComplex, isInexact).
+ *
+ * @example
+ * isFloat("bfloat16"); // true
+ * isFloat("int32"); // false
+ */
 export const isFloat = (d: DType): boolean => d === "float32" || d === "float64" || d === "float16" || d === "bfloat16";
-/** The 16-bit floats: stored as bit patterns, computed in float32. */
+/**
+ * The 16-bit floats: stored as bit patterns, computed in float32.
+ *
+ * @example
+ * isHalf("float16"); // true
+ */
 export const isHalf = (d: DType): d is "float16" | "bfloat16" => d === "float16" || d === "bfloat16";
 export const isComplex = (d: DType): d is "complex64" | "complex128" => d === "complex64" || d === "complex128";
 /** Floats and complex numbers: numpy's `inexact`, the dtypes that carry derivatives. */
@@ -38,7 +67,20 @@ export const isInexact = (d: DType): boolean => isFloat(d) || isComplex(d);
 export const complexOf = (d: DType): "complex64" | "complex128" => (d === "float64" || d === "complex128" ? "complex128" : "complex64");
 /** The real dtype of a complex dtype's parts (float32 or float64); a real dtype is its own. */
 export const realPartOf = (d: DType): DType => (d === "complex64" ? "float32" : d === "complex128" ? "float64" : d);
+/**
+ * Whether `d` is an integer dtype, signed or unsigned (bool is not).
+ *
+ * @example
+ * isInteger("uint8"); // true
+ * isInteger("bool"); // false
+ */
 export const isInteger = (d: DType): boolean => d === "int32" || d === "int8" || d === "int16" || d === "uint8" || d === "uint32";
+/**
+ * Whether `d` is an unsigned integer dtype (uint8, uint32).
+ *
+ * @example
+ * isUnsigned("uint32"); // true
+ */
 export const isUnsigned = (d: DType): boolean => d === "uint8" || d === "uint32";
 /** The dtypes every backend and the compiled jit program implement natively; the others run
  * on the js backend's kernels (see backend/js/index.ts). */
@@ -74,7 +116,13 @@ export function shortName(d: DType): string {
   }
 }
 
-/** Bytes per element of each dtype's storage. */
+/**
+ * Bytes per element of each dtype's storage.
+ *
+ * @example
+ * itemSize("float64"); // 8
+ * itemSize("bfloat16"); // 2
+ */
 export function itemSize(d: DType): number {
   switch (d) {
     case "complex128":
@@ -511,7 +559,13 @@ export function resultTypeOf(infos: readonly TypeInfo[], defaultFloat: DType): T
   return { dtype: top, weakType: false };
 }
 
-/** The join of two types (resultTypeOf of the pair). */
+/**
+ * The join of two types (resultTypeOf of the pair).
+ *
+ * @example
+ * promoteTypes({ dtype: "int32", weakType: false }, { dtype: "float32", weakType: true }).dtype; // "float32"
+ * promoteTypes({ dtype: "int32", weakType: false }, { dtype: "float16", weakType: false }).dtype; // "float16"
+ */
 export function promoteTypes(a: TypeInfo, b: TypeInfo, defaultFloat: DType = "float32"): TypeInfo {
   return resultTypeOf([checkTypeInfo(a), checkTypeInfo(b)], defaultFloat);
 }

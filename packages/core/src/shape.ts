@@ -1,8 +1,10 @@
 // Shape algebra: sizes, strides, broadcasting, axis normalisation.
 import { AxisError, ArgumentError, ShapeError } from "./errors.js";
 
+/** The number of elements of an array of `shape` (1 for `[]`). */
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** Row-major strides, in elements: `[3, 4] → [4, 1]`. */
 export function stridesOf(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length);
   let acc = 1;
@@ -13,6 +15,7 @@ export function stridesOf(shape: readonly number[]): number[] {
   return s;
 }
 
+/** A shape as error messages print it: `[2, 3]`. */
 export const fmtShape = (s: readonly number[]): string => `[${s.join(", ")}]`;
 
 /** numpy broadcasting of several shapes; `where` names the operation in the error. */
@@ -32,6 +35,7 @@ export function broadcastShapes(where: string, ...shapes: readonly (readonly num
   return out;
 }
 
+/** `axis` in [0, ndim), negative axes counted from the end; an AxisError naming `where` otherwise. */
 export function normalizeAxis(axis: number, ndim: number, where: string): number {
   if (!Number.isInteger(axis)) throw new AxisError(`${where}: axis must be an integer, got ${describeValue(axis)}`);
   if (axis < -ndim || axis >= ndim) {

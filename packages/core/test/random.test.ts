@@ -231,6 +231,26 @@ describe("randint", () => {
     }
   });
 
+  it("randint takes array bounds broadcast to the shape, one span per element, with the same arithmetic", () => {
+    const k = random.key(4);
+    const [k1, k2] = random.split(k);
+    const hi = u32(random.bits(k1!, [2, 3]));
+    const lo = u32(random.bits(k2!, [2, 3]));
+    const mins = [0, -7, 100];
+    const maxs = [[5, 20, 1000003], [1, -7, 90]];
+    const want = hi.map((h, i) => {
+      const [a, b] = [mins[i % 3]!, maxs[Math.floor(i / 3)]![i % 3]!];
+      if (b <= a) return a;
+      const span = BigInt(b - a);
+      const mult = (BigInt(2 ** 16) % span) ** 2n % span;
+      return Number(((((BigInt(h) % span) * mult) % 2n ** 32n + (BigInt(lo[i]!) % span)) % 2n ** 32n) % span) + a;
+    });
+    const got = random.randint(k, [2, 3], array(mins, { dtype: "int32" }), array(maxs, { dtype: "int32" }));
+    expect([got.dtype, values(got)]).toEqual(["int32", want]);
+    expect(() => random.randint(k, [2, 3], array([1, 2], { dtype: "int32" }), 5)).toThrow(/broadcast/);
+    expect(() => random.randint(k, [3], array([0.5, 1, 2]), 5)).toThrow(/int32/);
+  });
+
   it("randint with minval > maxval returns minval everywhere, as JAX", () => {
     expect(values(random.randint(random.key(0), [4], 5, 2))).toEqual([5, 5, 5, 5]);
     expect(values(random.randint(random.key(0), [3], 7, 7))).toEqual([7, 7, 7]);

@@ -47,6 +47,8 @@ const EXAMPLES: { readonly [P in NonElementwise]: Example<P> } = {
   dot_general: (dtype) => ({ specs: [[[2, 3, 4], dtype], [[2, 4, 5], dtype]], params: { dimension_numbers: [[[2], [1]], [[0], [0]]] } }),
   iota: (dtype) => ({ specs: [], params: { dtype, shape: [3, 4, 5], dimension: 1 } }),
   sort: (dtype) => ({ specs: [[[6, 7], dtype], [[6, 7], "float32"]], params: { dimension: 1, num_keys: 1 } }),
+  // to a same-width dtype (bool has no bits to reinterpret: its rule refuses it)
+  bitcast_convert_type: (dtype) => ({ specs: [[[3, 4], dtype]], params: { new_dtype: dtype === "float64" ? "float64" : dtype === "float32" ? "int32" : "float32" } }),
   threefry2x32: (dtype) => ({ specs: [[[9], dtype], [[9], dtype], [[9], dtype], [[9], dtype]], params: {} }),
   // The complex-number primitives take or give complex values only, which run on the js
   // kernels (backend/js/complex.ts): wasm must decline them (checked below).

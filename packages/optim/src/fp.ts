@@ -26,7 +26,18 @@ export const transformationMonoid: Monoid<AnyTransformation> = {
   empty: identity() as AnyTransformation,
 };
 
-/** One transformation from a list, in order (identity for an empty list). */
+/**
+ * One transformation from a list, in order (identity for an empty list).
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { scale, scaleByLearningRate } from "@jaxts/optim";
+ * import { chainAll } from "@jaxts/optim/fp";
+ *
+ * const tx = chainAll([scale(2), scaleByLearningRate(0.1)]);
+ * const [u] = tx.update([array([1])], tx.init([array([0])]));
+ * u; // [[-0.2]]
+ */
 export const chainAll: (txs: readonly AnyTransformation[]) => AnyTransformation = concatAllOf(transformationMonoid);
 
 /** Gradient pytrees summed leaf by leaf (gradient accumulation): concatAll over micro-batch gradients. */

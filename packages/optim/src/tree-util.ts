@@ -195,28 +195,83 @@ const leafArray = (l: unknown, where: string): NDArray => asArray(l, where);
 const leafwise = (where: string, f: (...xs: NDArray[]) => NDArray, ...trees: unknown[]): unknown =>
   tree.map((...ls: unknown[]) => f(...ls.map((l) => leafArray(l, where))), trees[0], ...trees.slice(1));
 
-/** x + y (+ more trees), leafwise. */
+/**
+ * x + y (+ more trees), leafwise.
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeAdd } from "@jaxts/optim";
+ *
+ * treeAdd({ w: array([1, 2]) }, { w: array([10, 20]) }); // { w: [11, 22] }
+ */
 export const treeAdd = (x: unknown, y: unknown, ...others: unknown[]): unknown =>
   leafwise("treeAdd", (...ls) => ls.reduce((a, b) => np.add(a, b)), x, y, ...others);
 
-/** x − y, leafwise. */
+/**
+ * x − y, leafwise.
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeSub } from "@jaxts/optim";
+ *
+ * treeSub([array([5])], [array([2])]); // [[3]]
+ */
 export const treeSub = (x: unknown, y: unknown): unknown => leafwise("treeSub", np.subtract, x, y);
 
-/** x · y, leafwise. */
+/**
+ * x · y, leafwise.
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeMul } from "@jaxts/optim";
+ *
+ * treeMul([array([2, 3])], [array([4, 5])]); // [[8, 15]]
+ */
 export const treeMul = (x: unknown, y: unknown): unknown => leafwise("treeMul", np.multiply, x, y);
 
-/** x / y, leafwise. */
+/**
+ * x / y, leafwise.
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeDiv } from "@jaxts/optim";
+ *
+ * treeDiv([array([1, 3])], [array([2, 2])]); // [[0.5, 1.5]]
+ */
 export const treeDiv = (x: unknown, y: unknown): unknown => leafwise("treeDiv", np.divide, x, y);
 
-/** scalar · t (optax's tree_scale). */
+/**
+ * scalar · t (optax's tree_scale).
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeScale } from "@jaxts/optim";
+ *
+ * treeScale(0.5, [array([2, 4])]); // [[1, 2]]
+ */
 export const treeScale = (scalar: Operand, t: unknown): unknown => leafwise("treeScale", (x) => np.multiply(scalar, x), t);
 
-/** x + scalar · y (optax's tree_add_scale). */
+/**
+ * x + scalar · y (optax's tree_add_scale).
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeAddScale } from "@jaxts/optim";
+ *
+ * treeAddScale([array([1])], -0.1, [array([10])]); // [[0]]
+ */
 export const treeAddScale = (x: unknown, scalar: Operand, y: unknown): unknown =>
   leafwise("treeAddScale", (a, b) => np.add(a, np.multiply(scalar, b)), x, y);
 
 /** Σ x·y over every element of every leaf: the inner product of two trees of one structure
- * and matching leaf shapes (0 for trees with no leaves). */
+ * and matching leaf shapes (0 for trees with no leaves).
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeVdot } from "@jaxts/optim";
+ *
+ * treeVdot({ a: array([1, 2]), b: array(3) }, { a: array([3, 4]), b: array(2) }); // 17
+ */
 export function treeVdot(x: unknown, y: unknown): NDArray {
   const [, [xs, ys]] = flattenTogether("treeVdot", x, y);
   const dots = xs!.map((a, i) => {
@@ -229,7 +284,15 @@ export function treeVdot(x: unknown, y: unknown): NDArray {
   return dots.length === 0 ? asArray(0, "treeVdot") : dots.reduce((a, b) => np.add(a, b));
 }
 
-/** The sum of every element of every leaf (0 for a tree with no leaves). */
+/**
+ * The sum of every element of every leaf (0 for a tree with no leaves).
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeSum } from "@jaxts/optim";
+ *
+ * treeSum({ a: array([1, 2]), b: array([[3]]) }); // 6
+ */
 export function treeSum(t: unknown): NDArray {
   const sums = arrayLeaves(t).map((x) => np.sum(x));
   return sums.length === 0 ? asArray(0, "treeSum") : sums.reduce((a, b) => np.add(a, b));
@@ -242,13 +305,36 @@ function treeExtremum(t: unknown, reduce: (x: NDArray) => NDArray, combine: (a: 
 }
 
 /** The largest element over every leaf (-Infinity when every leaf is empty). Unlike optax, an
- * integer tree gives an integer (optax's -inf initializer promotes it to float). */
+ * integer tree gives an integer (optax's -inf initializer promotes it to float).
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeMax } from "@jaxts/optim";
+ *
+ * treeMax({ a: array([1, 7]), b: array([3]) }); // 7
+ */
 export const treeMax = (t: unknown): NDArray => treeExtremum(t, (x) => np.max(x), np.maximum, Number.NEGATIVE_INFINITY, "treeMax");
 
-/** The smallest element over every leaf (+Infinity when every leaf is empty). */
+/**
+ * The smallest element over every leaf (+Infinity when every leaf is empty).
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeMin } from "@jaxts/optim";
+ *
+ * treeMin({ a: array([1, 7]), b: array([-3]) }); // -3
+ */
 export const treeMin = (t: unknown): NDArray => treeExtremum(t, (x) => np.min(x), np.minimum, Number.POSITIVE_INFINITY, "treeMin");
 
-/** The number of elements over every leaf (a JS number leaf counts 1). */
+/**
+ * The number of elements over every leaf (a JS number leaf counts 1).
+ *
+ * @example
+ * import { zeros } from "@jaxts/core";
+ * import { treeSize } from "@jaxts/optim";
+ *
+ * treeSize({ w: zeros([3, 4]), b: zeros([4]) }); // 16
+ */
 export const treeSize = (t: unknown): number => arrayLeaves(t).reduce((n, x) => n + x.size, 0);
 
 export interface TreeNormOptions {
@@ -259,7 +345,15 @@ export interface TreeNormOptions {
 }
 
 /** The vector norm of every element of the tree taken together: (Σ|x|^ord)^(1/ord) for ord 1
- * and 2, max |x| for ord Infinity (optax's tree_norm). */
+ * and 2, max |x| for ord Infinity (optax's tree_norm).
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeNorm } from "@jaxts/optim";
+ *
+ * treeNorm({ a: array([3]), b: array([4]) }); // 5
+ * treeNorm({ a: array([3]), b: array([-4]) }, { ord: "inf" }); // 4
+ */
 export function treeNorm(t: unknown, opts: TreeNormOptions = {}): NDArray {
   checkOptions(opts, "treeNorm", { ord: "any", squared: "boolean" });
   const ord = opts.ord ?? 2;
@@ -279,20 +373,43 @@ export interface TreeDTypeOptions {
   readonly dtype?: DType;
 }
 
-/** A tree of one structure with every leaf zeros of that leaf's shape. */
+/**
+ * A tree of one structure with every leaf zeros of that leaf's shape.
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeZerosLike } from "@jaxts/optim";
+ *
+ * treeZerosLike({ w: array([1, 2]) }); // { w: [0, 0] }
+ */
 export function treeZerosLike(t: unknown, opts: TreeDTypeOptions = {}): unknown {
   checkOptions(opts, "treeZerosLike", { dtype: "dtype" });
   return leafwise("treeZerosLike", (x) => np.zerosLike(x, opts.dtype ?? x.dtype), t);
 }
 
-/** A tree of one structure with every leaf ones of that leaf's shape. */
+/**
+ * A tree of one structure with every leaf ones of that leaf's shape.
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeOnesLike } from "@jaxts/optim";
+ *
+ * treeOnesLike([array([5, 6])]); // [[1, 1]]
+ */
 export function treeOnesLike(t: unknown, opts: TreeDTypeOptions = {}): unknown {
   checkOptions(opts, "treeOnesLike", { dtype: "dtype" });
   return leafwise("treeOnesLike", (x) => np.onesLike(x, opts.dtype ?? x.dtype), t);
 }
 
 /** A tree of one structure with every leaf filled with `fillValue` (a number, or an array
- * broadcasting to each leaf's shape), in the leaf's dtype unless `dtype` is given. */
+ * broadcasting to each leaf's shape), in the leaf's dtype unless `dtype` is given.
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeFullLike } from "@jaxts/optim";
+ *
+ * treeFullLike([array([5, 6])], 7); // [[7, 7]]
+ */
 export function treeFullLike(t: unknown, fillValue: Operand, opts: TreeDTypeOptions = {}): unknown {
   checkOptions(opts, "treeFullLike", { dtype: "dtype" });
   if (typeof fillValue !== "number" && !(fillValue instanceof NDArray)) throw new ArgumentError(`treeFullLike: fillValue must be a number or an NDArray, got ${describe(fillValue)}`);
@@ -306,7 +423,15 @@ export interface TreeClipOptions {
   readonly maxValue?: Operand | null;
 }
 
-/** Every leaf clipped to [minValue, maxValue]. */
+/**
+ * Every leaf clipped to [minValue, maxValue].
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeClip } from "@jaxts/optim";
+ *
+ * treeClip([array([-2, 0.5, 3])], { minValue: -1, maxValue: 1 }); // [[-1, 0.5, 1]]
+ */
 export function treeClip(t: unknown, opts: TreeClipOptions = {}): unknown {
   checkOptions(opts, "treeClip", { minValue: "any", maxValue: "any" });
   for (const name of ["minValue", "maxValue"] as const) {
@@ -319,7 +444,14 @@ export function treeClip(t: unknown, opts: TreeClipOptions = {}): unknown {
 }
 
 /** Leafwise where(condition, x, y): `condition` (a boolean or a bool array) broadcasts
- * against every leaf. */
+ * against every leaf.
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeWhere } from "@jaxts/optim";
+ *
+ * treeWhere(array([true, false]), [array([1, 2])], [array([10, 20])]); // [[1, 20]]
+ */
 export function treeWhere(condition: Operand | boolean, x: unknown, y: unknown): unknown {
   const cond = asArray(condition, "treeWhere");
   return leafwise("treeWhere", (a, b) => np.where(cond, a, b), x, y);
@@ -332,7 +464,14 @@ export interface TreeAllcloseOptions {
 }
 
 /** Whether every leaf of `a` is close to the same leaf of `b` (np.allclose's rule), as a
- * bool scalar array. */
+ * bool scalar array.
+ *
+ * @example
+ * import { array } from "@jaxts/core";
+ * import { treeAllclose } from "@jaxts/optim";
+ *
+ * treeAllclose({ w: array([1, 2]) }, { w: array([1, 2.0000001]) }); // true
+ */
 export function treeAllclose(a: unknown, b: unknown, opts: TreeAllcloseOptions = {}): NDArray {
   checkOptions(opts, "treeAllclose", { rtol: "number", atol: "number", equalNan: "boolean" });
   const [, [as, bs]] = flattenTogether("treeAllclose", a, b);

@@ -19,5 +19,14 @@ export { Zero, type Tangent } from "./ad/zero.js";
 export { jvpRules } from "./ad/jvp-rules/index.js";
 export { transposeRules, type LinearPrim } from "./ad/transpose-rules.js";
 import { lax } from "@jaxts/core";
-/** The identity whose derivative is zero (re-exported from lax). */
+/**
+ * The identity whose derivative is zero (re-exported from lax): what it wraps is a constant
+ * to differentiation.
+ *
+ * @example
+ * import { type NDArray } from "@jaxts/core";
+ * import { grad, stopGradient } from "@jaxts/transforms";
+ *
+ * grad((x: NDArray) => x.mul(stopGradient(x)))(3).item(); // 3 (not 6)
+ */
 export const stopGradient = lax.stopGradient;

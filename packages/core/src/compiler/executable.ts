@@ -93,6 +93,7 @@ function compile(source: Jaxpr): Executable {
 
 /** The lowering of steps to a program: compileProgram, replaceable (internals) to test what a failing lowering does. */
 let lower: typeof compileProgram = compileProgram;
+/** Replaces the lowering of compiled programs (`undefined` restores compileProgram): for tests of a failing lowering. */
 export function setLowering(f: typeof compileProgram | undefined): void {
   lower = f ?? compileProgram;
 }

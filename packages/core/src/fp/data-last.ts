@@ -7,7 +7,16 @@ import * as np from "../numpy/index.js";
 /** `f(x, ...rest)` as `(...rest) => (x) => f(x, ...rest)`. */
 export type DataLast<F> = F extends (x: infer X, ...rest: infer R) => infer O ? (...rest: R) => (x: X) => O : never;
 
-/** Moves the data argument of `f` last: `dataLast(np.add)(1)(x)` is `np.add(x, 1)`. */
+/**
+ * Moves the data argument of `f` last: `dataLast(np.add)(1)(x)` is `np.add(x, 1)`.
+ *
+ * @example
+ * import { array, np } from "@jaxts/core";
+ * import { dataLast } from "@jaxts/core/fp";
+ * import { pipe } from "fp-ts/function";
+ *
+ * pipe(array([1, 2]), dataLast(np.add)(1), dataLast(np.multiply)(10)); // [20, 30]
+ */
 export function dataLast<X, R extends readonly unknown[], O>(f: (x: X, ...rest: R) => O): (...rest: R) => (x: X) => O {
   return (...rest) =>
     (x) =>

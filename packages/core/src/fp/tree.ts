@@ -45,7 +45,16 @@ function flat<A>(t: Tree<A>, where: string): [A[], string[], tree.TreeDef] {
 }
 const rebuild = <B>(def: tree.TreeDef, leaves: readonly B[]): Tree<B> => tree.unflatten(def, leaves) as Tree<B>;
 
-/** map(f)(t): f applied to every leaf, same structure (data-last, for pipe). */
+/**
+ * map(f)(t): f applied to every leaf, same structure (data-last, for pipe).
+ *
+ * @example
+ * import { array, type NDArray } from "@jaxts/core";
+ * import { tree } from "@jaxts/core/fp";
+ * import { pipe } from "fp-ts/function";
+ *
+ * pipe({ w: array([1, 2]) }, tree.map((x: NDArray) => x.mul(2))); // { w: [2, 4] }
+ */
 export const map =
   <A, B>(f: (a: A) => B) =>
   (t: Tree<A>): Tree<B> => {
@@ -53,7 +62,14 @@ export const map =
     return rebuild(def, leaves.map((a) => f(a)));
   };
 
-/** mapWithIndex(f)(t): f(path, leaf) for every leaf; paths as tree.leafPaths writes them (`.W`, `[0].b`). */
+/**
+ * mapWithIndex(f)(t): f(path, leaf) for every leaf; paths as tree.leafPaths writes them (`.W`, `[0].b`).
+ *
+ * @example
+ * import { tree } from "@jaxts/core/fp";
+ *
+ * tree.mapWithIndex((path, x: number) => `${path}=${x}`)({ a: 1, b: [2] }); // { a: ".a=1", b: [".b[0]=2"] }
+ */
 export const mapWithIndex =
   <A, B>(f: (path: string, a: A) => B) =>
   (t: Tree<A>): Tree<B> => {
@@ -64,7 +80,14 @@ export const mapWithIndex =
     );
   };
 
-/** reduceWithIndex(b, f)(t): the leaves folded left to right in flatten order, with their paths. */
+/**
+ * reduceWithIndex(b, f)(t): the leaves folded left to right in flatten order, with their paths.
+ *
+ * @example
+ * import { tree } from "@jaxts/core/fp";
+ *
+ * tree.reduceWithIndex(0, (_path, acc: number, x: number) => acc + x)({ a: 1, b: [2, 3] }); // 6
+ */
 export const reduceWithIndex =
   <A, B>(b: B, f: (path: string, acc: B, a: A) => B) =>
   (t: Tree<A>): B => {
@@ -123,7 +146,16 @@ export const Traversable: Functor1<URI> & FunctorWithIndex1<URI, string> & Folda
       traverseLeaves(F)(t, f)) as TraversableWithIndex1<URI, string>["traverseWithIndex"],
 };
 
-/** Two trees of one structure combined leaf by leaf with S (a TreeStructureError, naming the path, otherwise). */
+/**
+ * Two trees of one structure combined leaf by leaf with S (a TreeStructureError, naming the path, otherwise).
+ *
+ * @example
+ * import { array, type NDArray, np } from "@jaxts/core";
+ * import { tree } from "@jaxts/core/fp";
+ *
+ * const S = tree.getSemigroup<NDArray>({ concat: (x, y) => np.maximum(x, y) });
+ * S.concat({ w: array([1, 5]) }, { w: array([3, 2]) }); // { w: [3, 5] }
+ */
 export function getSemigroup<A>(S: Semigroup<A>): Semigroup<Tree<A>> {
   return { concat: (x, y) => tree.map((a, b) => S.concat(a as A, b as A), x, y) as Tree<A> };
 }

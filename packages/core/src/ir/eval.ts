@@ -9,12 +9,31 @@ import { type Atom, type ClosedJaxpr, type Eqn, type Jaxpr, Literal, type Var } 
 import type { PrimitiveName } from "../primitives/params.js";
 import { VarEnv } from "./var-env.js";
 
+/**
+ * A jaxpr literal (a constant written inline) as a concrete array of its type.
+ *
+ * @example
+ * import { array, type Literal, literalArray, makeJaxpr, type NDArray } from "@jaxts/core";
+ *
+ * const eqn = makeJaxpr((x: NDArray) => x.mul(2))(array([1])).jaxpr.eqns[0]!;
+ * literalArray(eqn.inputs[1] as Literal).item(); // 2
+ */
 export function literalArray(l: Literal): ConcreteArray {
   const data = allocate(l.aval.dtype, 1);
   data[0] = toStorage(l.value, l.aval.dtype);
   return new ConcreteArray(l.aval, data);
 }
 
+/**
+ * One equation applied to `args` (its primitive bound with its params under the current trace):
+ * the building block of jaxpr interpreters.
+ *
+ * @example
+ * import { array, bindEqn, makeJaxpr, type NDArray } from "@jaxts/core";
+ *
+ * const eqn = makeJaxpr((x: NDArray) => x.neg())(array([1])).jaxpr.eqns[0]!;
+ * bindEqn(eqn, [array([5])])[0]; // [-5]
+ */
 export function bindEqn<P extends PrimitiveName>(eqn: Eqn<P>, args: readonly NDArray[]): NDArray[] {
   return bind(eqn.primitive, args, eqn.params);
 }
@@ -37,6 +56,16 @@ function deadAfter(jaxpr: Jaxpr): Var[][] {
   return dead;
 }
 
+/**
+ * `jaxpr` evaluated on flat `consts` and `args` (in the order of its const and input vars), under
+ * the current trace: the flat outputs.
+ *
+ * @example
+ * import { array, evalJaxprFlat, makeJaxpr, type NDArray } from "@jaxts/core";
+ *
+ * const closed = makeJaxpr((x: NDArray) => x.add(1))(array([1]));
+ * evalJaxprFlat(closed.jaxpr, closed.consts, [array([41])])[0]; // [42]
+ */
 export function evalJaxprFlat(jaxpr: Jaxpr, consts: readonly NDArray[], args: readonly NDArray[]): NDArray[] {
   if (args.length !== jaxpr.inVars.length || consts.length !== jaxpr.constVars.length) {
     throw new ArgumentError(

@@ -61,6 +61,14 @@ export class ClosedJaxpr {
   get outAvals(): ShapedArray[] {
     return this.jaxpr.outAvals;
   }
+  /**
+   * The jaxpr as JAX prints it (`printJaxpr`).
+   *
+   * @example
+   * import { array, makeJaxpr, type NDArray } from "@jaxts/core";
+   *
+   * `${makeJaxpr((x: NDArray) => x.neg())(array([1]))}`; // "{ lambda ; a:f32[1]. let\n    b:f32[1] = neg a\n  in (b,) }"
+   */
   toString(): string {
     return printJaxpr(this.jaxpr);
   }
@@ -139,6 +147,14 @@ function usedVars(jaxpr: Jaxpr): Set<Var> {
   return used;
 }
 
+/**
+ * The jaxpr as JAX prints it (each line after the first starts with `indent`).
+ *
+ * @example
+ * import { array, makeJaxpr, type NDArray, printJaxpr } from "@jaxts/core";
+ *
+ * printJaxpr(makeJaxpr((x: NDArray) => x.neg())(array([1])).jaxpr); // "{ lambda ; a:f32[1]. let\n    b:f32[1] = neg a\n  in (b,) }"
+ */
 export function printJaxpr(jaxpr: Jaxpr, indent = ""): string {
   if (!(jaxpr instanceof Jaxpr)) throw new ArgumentError("printJaxpr: expected a Jaxpr (such as makeJaxpr(f)(...args).jaxpr)");
   if (typeof indent !== "string") throw new ArgumentError("printJaxpr: the indent must be a string");

@@ -21,7 +21,12 @@ import { ClosedJaxpr } from "./jaxpr.js";
 export type NumberLeaves = "eager" | "float";
 
 /** Flatten pytree arguments into arrays; a leaf that is not an array, number or boolean is
- * an ArgumentError naming its path and type. */
+ * an ArgumentError naming its path and type.
+ *
+ * @example
+ * const [leaves, def] = flattenArgs([{ w: array([1, 2]), b: 3 }], "example");
+ * leaves.length; // 2
+ */
 export function flattenArgs(args: readonly PyTree[], where: string, numbers: NumberLeaves = "float"): [NDArray[], TreeDef] {
   const [leaves, def] = flatten([...args], where);
   const arrays = leaves.map((l, i) => {
@@ -41,7 +46,12 @@ function argPath(path: string): string {
   return m[2] === "" ? m[1]! : `${m[1]} at ${m[2]}`;
 }
 
-/** An array, number or boolean leaf as an NDArray; anything else an ArgumentError naming `where` and the type. */
+/**
+ * An array, number or boolean leaf as an NDArray; anything else an ArgumentError naming `where` and the type.
+ *
+ * @example
+ * leafToArray(2, "example").dtype; // "float32"
+ */
 export function leafToArray(l: unknown, where: string, numbers: NumberLeaves = "float"): NDArray {
   if (typeof l === "number") return scalar(l, numbers === "eager" ? jsNumberDType(l, defaultFloat()) : defaultFloat(), true);
   if (isArrayLeaf(l)) return asArray(l, where);
@@ -66,6 +76,15 @@ export function describeLeaf(l: unknown): string {
 /** The arguments of `f`, where a JS number may stand for an NDArray (it becomes a weak scalar). */
 export type ArgsOrNumbers<A extends unknown[]> = { [K in keyof A]: A[K] extends NDArray ? A[K] | number : A[K] };
 
+/**
+ * `f` traced to a jaxpr (JAX's `make_jaxpr`): returns a function of example arguments (arrays,
+ * numbers or pytrees of them; only their shapes and dtypes matter) that gives the ClosedJaxpr,
+ * which prints as JAX prints it.
+ *
+ * @example
+ * const closed = makeJaxpr((x: NDArray) => np.sin(x).mul(2))(array([1, 2]));
+ * String(closed); // "{ lambda ; a:f32[2]. let\n    b:f32[2] = sin a\n    c:f32[2] = mul b 2.0:f32[]\n  in (c,) }"
+ */
 export function makeJaxpr<A extends unknown[]>(f: (...args: A) => PyTree) {
   if (typeof f !== "function") throw new ArgumentError(`makeJaxpr: expected a function to trace, got ${describeValue(f)}`);
   return (...args: ArgsOrNumbers<A>): ClosedJaxpr => {
@@ -89,7 +108,12 @@ function unflattenArgs(def: TreeDef, leaves: readonly NDArray[]): unknown[] {
 }
 
 /** Run a closed jaxpr on flat arguments; returns the flat outputs. A JS number takes the
- * dtype of the input it is given for (it is weakly typed). */
+ * dtype of the input it is given for (it is weakly typed).
+ *
+ * @example
+ * const closed = makeJaxpr((x: NDArray) => x.mul(2))(array([1, 2]));
+ * evalJaxpr(closed, array([3, 4]))[0]; // [6, 8]
+ */
 export function evalJaxpr(closed: ClosedJaxpr, ...args: (NDArray | number)[]): NDArray[] {
   if (!(closed instanceof ClosedJaxpr)) throw new ArgumentError(`evalJaxpr: expected a ClosedJaxpr from makeJaxpr(f)(...args), got ${describeValue(closed)}`);
   const inVars = closed.jaxpr.inVars;

@@ -14,6 +14,7 @@ export interface VarLayout {
   readonly span: number;
 }
 
+/** The id range of the variables of `jaxpr` (sub-jaxprs included), which sizes a VarEnv. */
 export function varLayout(jaxpr: Jaxpr): VarLayout {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;

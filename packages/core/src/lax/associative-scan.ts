@@ -42,6 +42,11 @@ function interleave(even: NDArray, odd: NDArray, axis: number): NDArray {
  * along `axis` (0 by default), for an associative `fn` of two arrays (or two equal-length
  * lists of arrays, when `elems` is a list) that acts elementwise along the axis. With
  * `reverse`, the prefixes run from the end.
+ * Runs in O(log n) depth (a parallel prefix), where `scan` is sequential.
+ *
+ * @example
+ * lax.associativeScan(lax.add, array([1, 2, 3, 4])); // [1, 3, 6, 10]
+ * lax.associativeScan(lax.max, array([3, 1, 4, 1, 5]), { reverse: true }); // [5, 5, 5, 5, 5]
  */
 export function associativeScan<E extends Elems>(fn: (a: E, b: E) => E, elems: E, opts: { readonly reverse?: boolean; readonly axis?: number } = {}): E {
   checkOptions(opts, "associativeScan", { reverse: "boolean", axis: "integer" });

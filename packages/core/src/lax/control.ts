@@ -157,7 +157,13 @@ export function joinBranchConsts(traced: readonly { readonly jaxpr: Jaxpr; reado
 }
 
 /** `cond(pred, trueFn, falseFn, ...operands)`: `trueFn(...operands)` if pred else `falseFn(...operands)`.
- * Both branches are traced (they must return the same types); only one runs. */
+ * Both branches are traced (they must return the same types); only one runs.
+ *
+ * @example
+ * const f = (x: NDArray) => lax.cond(x.gt(0), (y: NDArray) => y.mul(2), (y: NDArray) => y.neg(), x);
+ * f(array(3)).item(); // 6
+ * f(array(-3)).item(); // 3
+ */
 export function cond<R>(pred: NDArray | number | boolean, trueFn: (...operands: never[]) => R, falseFn: (...operands: never[]) => R, ...operands: unknown[]): R {
   checkFn("cond", trueFn, "trueFn");
   checkFn("cond", falseFn, "falseFn");
@@ -168,7 +174,13 @@ export function cond<R>(pred: NDArray | number | boolean, trueFn: (...operands: 
 }
 
 /** `switch(index, branches, ...operands)`: `branches[index](...operands)`, the index clamped
- * into range as JAX does. */
+ * into range as JAX does.
+ *
+ * @example
+ * const branches = [(x: NDArray) => x.add(1), (x: NDArray) => x.mul(10)];
+ * lax.switch(1, branches, array(2)).item(); // 20
+ * lax.switch(5, branches, array(2)).item(); // 20
+ */
 export function switch_<R>(index: NDArray | number, branches: readonly ((...operands: never[]) => R)[], ...operands: unknown[]): R {
   if (!Array.isArray(branches) || branches.length === 0) throw new ArgumentError("switch: branches must be a non-empty list of functions");
   branches.forEach((b, i) => checkFn("switch", b, `branches[${i}]`));
@@ -182,7 +194,12 @@ export function switch_<R>(index: NDArray | number, branches: readonly ((...oper
 export { switch_ as switch };
 
 /** `whileLoop(condFn, bodyFn, init)`: `while (condFn(carry)) carry = bodyFn(carry)`.
- * Forward-mode differentiable; for reverse mode use `scan` or `forLoop` with static bounds. */
+ * Forward-mode differentiable; for reverse mode use `scan` or `forLoop` with static bounds.
+ * The carry is any pytree of arrays and numbers; its structure, shapes and dtypes stay fixed.
+ *
+ * @example
+ * lax.whileLoop((x) => x.lt(100), (x) => x.mul(2), array(1)).item(); // 128
+ */
 export function whileLoop<const I>(condFn: (carry: NoInfer<Traced<I>>) => NDArray | boolean, bodyFn: (carry: NoInfer<Traced<I>>) => unknown, init: I): Traced<I> {
   checkFn("whileLoop", condFn, "condFn");
   checkFn("whileLoop", bodyFn, "bodyFn");
@@ -220,6 +237,12 @@ export interface ScanOptions {
  * `scan(f, init, xs, { length, reverse, unroll })` → `[carry, ys]`, where
  * `f(carry, x) → [carry, y]` runs over the leading axis of every leaf of `xs` and the ys are
  * stacked along a new leading axis. `xs` may be null when `length` is given.
+ *
+ * @example
+ * // running sums: the carry is the total so far, y each partial sum
+ * const [total, partial] = lax.scan((c, x) => [c.add(x), c.add(x)], array(0), array([1, 2, 3, 4]));
+ * total; // 10
+ * partial; // [1, 3, 6, 10]
  */
 export function scan<const I, const X, Y>(
   f: (carry: NoInfer<Traced<I>>, x: NoInfer<Traced<X>>) => readonly [unknown, Y],
@@ -302,6 +325,9 @@ function staticBound(x: unknown, which: string): number | null {
  * `forLoop(lower, upper, bodyFn, init)` (JAX's `fori_loop`): `carry = bodyFn(i, carry)` for
  * i = lower … upper − 1. With static bounds it is a `scan` (reverse-differentiable), with
  * traced bounds a `whileLoop`.
+ *
+ * @example
+ * lax.forLoop(0, 5, (i, acc) => acc.add(i), array(0)).item(); // 10
  */
 export function forLoop<const I>(lower: NDArray | number, upper: NDArray | number, bodyFn: (i: NDArray, carry: NoInfer<Traced<I>>) => unknown, init: I): Traced<I> {
   checkFn("forLoop", bodyFn, "bodyFn");
@@ -325,7 +351,11 @@ export function forLoop<const I>(lower: NDArray | number, upper: NDArray | numbe
 }
 
 /** `map(f, xs)`: `f` applied to every slice of `xs` along its leading axis, results stacked
- * (a scan without a carry: one body, not a JS loop). */
+ * (a scan without a carry: one body, not a JS loop).
+ *
+ * @example
+ * lax.map((row) => row.sum(), array([[1, 2], [3, 4]])); // [3, 7]
+ */
 export function map<const X, Y>(f: (x: NoInfer<Traced<X>>) => Y, xs: X): Traced<Y> {
   checkFn("map", f, "f");
   return scan((_: null, x: Traced<X>) => [null, f(x)] as const, null, xs)[1];

@@ -131,7 +131,20 @@ function windowsOf(x: NDArray, axes: readonly number[], sizes: readonly number[]
   return { patches: y, outs };
 }
 
-/** convGeneralDilated(lhs, rhs, windowStrides, padding, { lhsDilation, rhsDilation, dimensionNumbers, featureGroupCount, batchGroupCount }). */
+/**
+ * convGeneralDilated(lhs, rhs, windowStrides, padding, { lhsDilation, rhsDilation, dimensionNumbers, featureGroupCount, batchGroupCount }).
+ * An N-d convolution (1 to 3 spatial dimensions) of `lhs` with the kernel `rhs`, as XLA's:
+ * `padding` is "SAME", "VALID" or a `[low, high]` pair per spatial dimension; `lhsDilation`
+ * inserts holes in the input (a transposed convolution), `rhsDilation` in the kernel (atrous);
+ * `dimensionNumbers` names the layouts (default `["NCHW", "OIHW", "NCHW"]`); feature and batch
+ * groups as XLA. Operands share a float dtype.
+ *
+ * @example
+ * const x = ones([1, 1, 4, 4]); // N C H W
+ * const k = ones([2, 1, 3, 3]); // O I H W
+ * lax.convGeneralDilated(x, k, [1, 1], "VALID").shape; // [1, 2, 2, 2]
+ * lax.convGeneralDilated(x, k, [2, 2], "SAME", { rhsDilation: [2, 2] }).shape; // [1, 2, 2, 2]
+ */
 export function convGeneralDilated(lhs: Operand, rhs: Operand, windowStrides: readonly number[], padding: ConvPadding, opts: ConvOptions = {}): NDArray {
   const where = "convGeneralDilated";
   checkOptions(opts, where, { lhsDilation: "integerList", rhsDilation: "integerList", dimensionNumbers: "any", featureGroupCount: "integer", batchGroupCount: "integer" });
@@ -198,7 +211,12 @@ export function convGeneralDilated(lhs: Operand, rhs: Operand, windowStrides: re
   return transpose(canon, inverse);
 }
 
-/** conv(lhs, rhs, windowStrides, padding): convGeneralDilated in NCHW / OIHW layouts. */
+/**
+ * conv(lhs, rhs, windowStrides, padding): convGeneralDilated in NCHW / OIHW layouts.
+ *
+ * @example
+ * lax.conv(ones([1, 1, 3, 3]), ones([1, 1, 2, 2]), [1, 1], "VALID"); // [[[[4, 4], [4, 4]]]]
+ */
 export const conv = (lhs: Operand, rhs: Operand, windowStrides: readonly number[], padding: ConvPadding): NDArray => convGeneralDilated(lhs, rhs, windowStrides, padding);
 
 /** JAX's _conv_transpose_padding: the padding that makes a transposed convolution the
@@ -218,7 +236,14 @@ function transposePadding(k: number, s: number, padding: "SAME" | "VALID"): [num
 
 /** convTranspose(lhs, rhs, strides, padding, { rhsDilation, dimensionNumbers, transposeKernel }):
  * the fractionally strided convolution, with JAX's defaults (NHWC / HWIO layouts, the kernel
- * used as it is unless transposeKernel flips it and swaps its features). */
+ * used as it is unless transposeKernel flips it and swaps its features).
+ * `strides` upsample: with "SAME" padding each spatial size is multiplied by its stride.
+ *
+ * @example
+ * const x = ones([1, 2, 2, 1]); // N H W C
+ * const k = ones([3, 3, 1, 4]); // H W I O
+ * lax.convTranspose(x, k, [2, 2], "SAME").shape; // [1, 4, 4, 4]
+ */
 export function convTranspose(
   lhs: Operand,
   rhs: Operand,
@@ -251,7 +276,14 @@ export function convTranspose(
 export type WindowReduction = "sum" | "max" | "min";
 
 /** reduceWindow(x, init, computation, windowDimensions, windowStrides, padding, { baseDilation, windowDilation }):
- * the sum, max or min over every window of x (padding and dilation holes hold `init`). */
+ * the sum, max or min over every window of x (padding and dilation holes hold `init`).
+ * `windowStrides` defaults to 1 per dimension; `computation` may also be `lax.add`, `lax.max`
+ * or `lax.min`. The result has `x`'s dtype.
+ *
+ * @example
+ * // 2×2 max pooling with stride 2
+ * lax.reduceWindow(array([[1, 2, 3, 4], [5, 6, 7, 8]]), -Infinity, "max", [2, 2], [2, 2]); // [[6, 8]]
+ */
 export function reduceWindow(
   x: Operand,
   initValue: number,

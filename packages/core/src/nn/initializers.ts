@@ -44,13 +44,32 @@ function filledWith(value: number, where: string): Initializer {
   };
 }
 
-/** An array of zeros (the key is ignored). */
+/**
+ * An array of zeros (the key is ignored).
+ *
+ * The initializer of all zeros (biases).
+ *
+ * @example
+ * nn.initializers.zeros(random.key(0), [2]); // [0, 0]
+ */
 export const zeros: Initializer = filledWith(0, "initializers.zeros");
 
-/** An array of ones (the key is ignored). */
+/**
+ * An array of ones (the key is ignored).
+ *
+ * The initializer of all ones (scales).
+ *
+ * @example
+ * nn.initializers.ones(random.key(0), [2]); // [1, 1]
+ */
 export const ones: Initializer = filledWith(1, "initializers.ones");
 
-/** Arrays full of `value` (a number, or an array broadcasting to the shape). */
+/**
+ * Arrays full of `value` (a number, or an array broadcasting to the shape).
+ *
+ * @example
+ * nn.initializers.constant(0.1)(random.key(0), [2]); // [0.1, 0.1]
+ */
 export function constant(value: Operand, opts: DTypeOptions = {}): Initializer {
   checkOptions(opts, "initializers.constant", { dtype: "dtype" });
   if (typeof value !== "number" && !(value instanceof NDArray)) throw new ArgumentError(`initializers.constant: value must be a number or an NDArray, got ${describeValue(value)}`);
@@ -60,7 +79,13 @@ export function constant(value: Operand, opts: DTypeOptions = {}): Initializer {
   };
 }
 
-/** Uniform in [0, scale) (default scale 0.01). */
+/**
+ * Uniform in [0, scale) (default scale 0.01).
+ *
+ * @example
+ * const w = nn.initializers.uniform({ scale: 0.5 })(random.key(0), [100]);
+ * np.all(w.ge(0).mul(w.lt(0.5))).item(); // true
+ */
 export function uniform(opts: DTypeOptions & { readonly scale?: number } = {}): Initializer {
   checkOptions(opts, "initializers.uniform", { scale: "number", dtype: "dtype" });
   const scale = opts.scale ?? 1e-2;
@@ -70,7 +95,12 @@ export function uniform(opts: DTypeOptions & { readonly scale?: number } = {}): 
   };
 }
 
-/** Normal with mean 0 and standard deviation `stddev` (default 0.01). */
+/**
+ * Normal with mean 0 and standard deviation `stddev` (default 0.01).
+ *
+ * @example
+ * nn.initializers.normal({ stddev: 0.02 })(random.key(0), [3, 4]).shape; // [3, 4]
+ */
 export function normal(opts: DTypeOptions & { readonly stddev?: number } = {}): Initializer {
   checkOptions(opts, "initializers.normal", { stddev: "number", dtype: "dtype" });
   const stddev = opts.stddev ?? 1e-2;
@@ -112,7 +142,12 @@ export interface TruncatedNormalOptions extends DTypeOptions {
 }
 
 /** A normal of standard deviation `stddev` truncated to (lower·stddev, upper·stddev). As in
- * JAX, the stddev is of the untruncated distribution (no correction; varianceScaling has one). */
+ * JAX, the stddev is of the untruncated distribution (no correction; varianceScaling has one).
+ *
+ * @example
+ * const w = nn.initializers.truncatedNormal({ stddev: 1 })(random.key(0), [100]);
+ * np.all(np.abs(w).le(2)).item(); // true
+ */
 export function truncatedNormal(opts: TruncatedNormalOptions = {}): Initializer {
   checkOptions(opts, "initializers.truncatedNormal", { stddev: "number", dtype: "dtype", lower: "number", upper: "number" });
   const stddev = opts.stddev ?? 1e-2;
@@ -140,6 +175,10 @@ const FAN_SPEC = { inAxis: "integers", outAxis: "integers", batchAxis: "integers
  * and batchAxis form the receptive field (a convolution's spatial axes), whose size multiplies
  * both fans. A dense [in, out] kernel has fans [in, out]; an HWIO kernel [3, 3, 16, 32] has
  * [144, 288].
+ *
+ * @example
+ * nn.initializers.computeFans([784, 128]); // [784, 128]
+ * nn.initializers.computeFans([3, 3, 16, 32]); // [144, 288]
  */
 export function computeFans(shape: readonly number[], opts: Omit<FanOptions, "dtype"> = {}): [number, number] {
   const where = "initializers.computeFans";
@@ -231,21 +270,75 @@ const preset =
     return varianceScaling(scale, mode, distribution, opts);
   };
 
-/** Glorot (Xavier) uniform: variance 1 / fan_avg, uniform. */
+/**
+ * Glorot (Xavier) uniform: variance 1 / fan_avg, uniform.
+ *
+ * @example
+ * nn.initializers.glorotUniform()(random.key(0), [784, 128]).shape; // [784, 128]
+ */
 export const glorotUniform = preset("glorotUniform", 1, "fan_avg", "uniform");
-/** Glorot (Xavier) normal: variance 1 / fan_avg, truncated normal. */
+/**
+ * Glorot (Xavier) normal: variance 1 / fan_avg, truncated normal.
+ *
+ * @example
+ * nn.initializers.glorotNormal()(random.key(0), [784, 128]).shape; // [784, 128]
+ */
 export const glorotNormal = preset("glorotNormal", 1, "fan_avg", "truncated_normal");
-/** LeCun uniform: variance 1 / fan_in, uniform. */
+/**
+ * LeCun uniform: variance 1 / fan_in, uniform.
+ *
+ * @example
+ * nn.initializers.lecunUniform()(random.key(0), [64, 10]).shape; // [64, 10]
+ */
 export const lecunUniform = preset("lecunUniform", 1, "fan_in", "uniform");
-/** LeCun normal: variance 1 / fan_in, truncated normal. */
+/**
+ * LeCun normal: variance 1 / fan_in, truncated normal.
+ *
+ * @example
+ * nn.initializers.lecunNormal()(random.key(0), [64, 10]).shape; // [64, 10]
+ */
 export const lecunNormal = preset("lecunNormal", 1, "fan_in", "truncated_normal");
-/** He (Kaiming) uniform: variance 2 / fan_in, uniform. */
+/**
+ * He (Kaiming) uniform: variance 2 / fan_in, uniform.
+ *
+ * @example
+ * nn.initializers.heUniform()(random.key(0), [64, 10]).shape; // [64, 10]
+ */
 export const heUniform = preset("heUniform", 2, "fan_in", "uniform");
-/** He (Kaiming) normal: variance 2 / fan_in, truncated normal. */
+/**
+ * He (Kaiming) normal: variance 2 / fan_in, truncated normal.
+ *
+ * @example
+ * nn.initializers.heNormal()(random.key(0), [64, 10]).shape; // [64, 10]
+ */
 export const heNormal = preset("heNormal", 2, "fan_in", "truncated_normal");
+/**
+ * The same initializer as `glorotUniform` (its other name).
+ *
+ * @example
+ * nn.initializers.xavierUniform()(random.key(0), [4, 4]).shape; // [4, 4]
+ */
 export const xavierUniform = glorotUniform;
+/**
+ * The same initializer as `glorotNormal` (its other name).
+ *
+ * @example
+ * nn.initializers.xavierNormal()(random.key(0), [4, 4]).shape; // [4, 4]
+ */
 export const xavierNormal = glorotNormal;
+/**
+ * The same initializer as `heUniform` (its other name).
+ *
+ * @example
+ * nn.initializers.kaimingUniform()(random.key(0), [4, 4]).shape; // [4, 4]
+ */
 export const kaimingUniform = heUniform;
+/**
+ * The same initializer as `heNormal` (its other name).
+ *
+ * @example
+ * nn.initializers.kaimingNormal()(random.key(0), [4, 4]).shape; // [4, 4]
+ */
 export const kaimingNormal = heNormal;
 
 export interface OrthogonalOptions extends DTypeOptions {
@@ -293,6 +386,9 @@ export function orthogonal(opts: OrthogonalOptions = {}): Initializer {
  * Delta-orthogonal convolution kernels (Xiao et al.), as JAX: a [..spatial, in, out] kernel
  * (3-, 4- or 5-D) that is zero except at the spatial centre, which holds an orthogonal
  * [in, out] matrix (in ≤ out) times `scale`.
+ *
+ * @example
+ * nn.initializers.deltaOrthogonal()(random.key(0), [3, 3, 4, 4]).shape; // [3, 3, 4, 4]
  */
 export function deltaOrthogonal(opts: OrthogonalOptions = {}): Initializer {
   const where = "initializers.deltaOrthogonal";

@@ -11,6 +11,12 @@ import { toFloat } from "../numpy/promote.js";
 import { checkOptions } from "../options.js";
 import { describeValue, normalizeAxes } from "../shape.js";
 
+/**
+ * The same function as `np.logsumexp`: `log(Σ exp(x))` over `axis`, computed stably.
+ *
+ * @example
+ * nn.logsumexp(array([0, 0])); // 0.6931
+ */
 export const logsumexp = np.logsumexp;
 
 /** The axes a normaliser reduces over: the last one by default, every one for `null` (JAX's axis=None). */
@@ -30,7 +36,14 @@ function shiftOf(a: NDArray, axes: readonly number[]): NDArray {
   return lax.stopGradient(m);
 }
 
-/** softmax along `axis` (default -1), shifted by the (non-differentiated) max. */
+/**
+ * softmax along `axis` (default -1), shifted by the (non-differentiated) max.
+ *
+ * The result has `x`'s shape; each slice along `axis` sums to 1. Integers become the default float.
+ *
+ * @example
+ * nn.softmax(array([1, 1, 2])); // [0.2119, 0.2119, 0.5761]
+ */
 export function softmax(x: Operand, opts: SoftmaxOptions = {}): NDArray {
   checkOptions(opts, "softmax", { axis: "axes" });
   const a = toFloat(x, "softmax");
@@ -40,6 +53,12 @@ export function softmax(x: Operand, opts: SoftmaxOptions = {}): NDArray {
   return np.divide(e, np.sum(e, { axis: axes, keepdims: true }));
 }
 
+/**
+ * `log(softmax(x))` along `axis` (default -1), computed stably: `x - max - log Σ exp(x - max)`.
+ *
+ * @example
+ * nn.logSoftmax(array([0, 0])); // [-0.6931, -0.6931]
+ */
 export function logSoftmax(x: Operand, opts: SoftmaxOptions = {}): NDArray {
   checkOptions(opts, "logSoftmax", { axis: "axes" });
   const a = toFloat(x, "logSoftmax");
@@ -48,7 +67,12 @@ export function logSoftmax(x: Operand, opts: SoftmaxOptions = {}): NDArray {
   return np.subtract(shifted, np.log(np.sum(lax.exp(shifted), { axis: axes, keepdims: true })));
 }
 
-/** oneHot(labels, numClasses): a new last axis with 1 at each label (default float dtype). */
+/**
+ * oneHot(labels, numClasses): a new last axis with 1 at each label (default float dtype).
+ *
+ * @example
+ * nn.oneHot(array([0, 2], { dtype: "int32" }), 3); // [[1, 0, 0], [0, 0, 1]]
+ */
 export function oneHot(x: Operand, numClasses: number, opts: { readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "oneHot", { dtype: "dtype" });
   if (!Number.isInteger(numClasses) || numClasses < 0) throw new ArgumentError(`oneHot: numClasses must be a non-negative integer, got ${describeValue(numClasses)}`);
@@ -77,7 +101,12 @@ function arrayOption(name: string, value: unknown): NDArray | undefined {
   throw new ArgumentError(`standardize: option \`${name}\` must be a number or an NDArray, got ${describeValue(value)}`);
 }
 
-/** (x − mean)·rsqrt(variance + epsilon), the mean and variance over `axis` unless given. */
+/**
+ * (x − mean)·rsqrt(variance + epsilon), the mean and variance over `axis` unless given.
+ *
+ * @example
+ * nn.standardize(array([1, 2, 3])); // [-1.2247, 0, 1.2247]
+ */
 export function standardize(x: Operand, opts: StandardizeOptions = {}): NDArray {
   checkOptions(opts, "standardize", { axis: "axes", mean: "any", variance: "any", epsilon: "number", algorithm: ["fast", "stable"] });
   const a = toFloat(x, "standardize");

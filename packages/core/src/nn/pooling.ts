@@ -43,14 +43,28 @@ function pool(where: string, inputs: Operand, init: number, op: lax.WindowReduct
   return single ? squeeze(y, { axis: 0 }) : y;
 }
 
-/** maxPool(inputs, windowShape, { strides, padding }): the maximum over each window (padding counts as −Inf). */
+/**
+ * maxPool(inputs, windowShape, { strides, padding }): the maximum over each window (padding counts as −Inf).
+ *
+ * `inputs` is `[N, ...spatial, C]` (or without the batch axis), as flax's pooling; `strides`
+ * default to 1 per window dimension; `padding` "VALID" (default), "SAME" or explicit pairs.
+ *
+ * @example
+ * const x = array([[1, 2, 3, 4], [5, 6, 7, 8]]).reshape([1, 2, 4, 1]); // N H W C
+ * nn.maxPool(x, [2, 2], { strides: [2, 2] }).reshape([-1]); // [6, 8]
+ */
 export function maxPool(inputs: Operand, windowShape: readonly number[], opts: PoolOptions = {}): NDArray {
   checkOptions(opts, "maxPool", { strides: "integerList", padding: "any" });
   return pool("maxPool", inputs, Number.NEGATIVE_INFINITY, "max", windowShape, opts);
 }
 
 /** avgPool(inputs, windowShape, { strides, padding, countIncludePad }): the mean over each window;
- * padded elements count as zeros (countIncludePad, the default) or are left out of the mean. */
+ * padded elements count as zeros (countIncludePad, the default) or are left out of the mean.
+ *
+ * @example
+ * const x = array([[1, 2, 3, 4], [5, 6, 7, 8]]).reshape([1, 2, 4, 1]); // N H W C
+ * nn.avgPool(x, [2, 2], { strides: [2, 2] }).reshape([-1]); // [3.5, 5.5]
+ */
 export function avgPool(inputs: Operand, windowShape: readonly number[], opts: PoolOptions & { readonly countIncludePad?: boolean } = {}): NDArray {
   checkOptions(opts, "avgPool", { strides: "integerList", padding: "any", countIncludePad: "boolean" });
   const x = asArray(inputs, "avgPool");

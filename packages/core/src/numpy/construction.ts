@@ -31,7 +31,12 @@ const checkInt = (v: unknown, where: string, what: string): number => {
   return v;
 };
 
-/** tri(n, m?, { k, dtype }): ones at and below the k-th diagonal (j ≤ i + k), zeros above. */
+/**
+ * tri(n, m?, { k, dtype }): ones at and below the k-th diagonal (j ≤ i + k), zeros above.
+ *
+ * @example
+ * np.tri(3); // [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
+ */
 export function tri(n: number, m?: number, opts: { readonly k?: number; readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "tri", { k: "integer", dtype: "dtype" });
   const cols = m ?? n;
@@ -50,14 +55,25 @@ function triangle(where: string, m: Operand, keep: (i: number, j: number) => boo
 }
 const whereMask = (mask: NDArray, a: NDArray): NDArray => where(mask, a, zerosLike(a));
 
-/** tril(m, { k }): m with the elements above the k-th diagonal zeroed (over the last two axes). */
+/**
+ * tril(m, { k }): m with the elements above the k-th diagonal zeroed (over the last two axes).
+ *
+ * @example
+ * np.tril(array([[1, 2], [3, 4]])); // [[1, 0], [3, 4]]
+ */
 export function tril(m: Operand, opts: { readonly k?: number } = {}): NDArray {
   checkOptions(opts, "tril", { k: "integer" });
   const k = opts.k ?? 0;
   return triangle("tril", m, (i, j) => j <= i + k);
 }
 
-/** triu(m, { k }): m with the elements below the k-th diagonal zeroed (over the last two axes). */
+/**
+ * triu(m, { k }): m with the elements below the k-th diagonal zeroed (over the last two axes).
+ *
+ * @example
+ * np.triu(array([[1, 2], [3, 4]])); // [[1, 2], [0, 4]]
+ * np.triu(array([[1, 2], [3, 4]]), { k: 1 }); // [[0, 2], [0, 0]]
+ */
 export function triu(m: Operand, opts: { readonly k?: number } = {}): NDArray {
   checkOptions(opts, "triu", { k: "integer" });
   const k = opts.k ?? 0;
@@ -65,7 +81,12 @@ export function triu(m: Operand, opts: { readonly k?: number } = {}): NDArray {
 }
 
 /** diagonal(a, { offset, axis1, axis2 }): the offset-th diagonal of the planes of axes
- * (axis1, axis2), as a new last axis (numpy's layout). */
+ * (axis1, axis2), as a new last axis (numpy's layout).
+ *
+ * @example
+ * np.diagonal(array([[1, 2], [3, 4]])); // [1, 4]
+ * np.diagonal(array([[1, 2], [3, 4]]), { offset: 1 }); // [2]
+ */
 export function diagonal(a: Operand, opts: { readonly offset?: number; readonly axis1?: number; readonly axis2?: number } = {}): NDArray {
   checkOptions(opts, "diagonal", { offset: "integer", axis1: "integer", axis2: "integer" });
   const x = asArray(a, "diagonal");
@@ -87,14 +108,25 @@ export function diagonal(a: Operand, opts: { readonly offset?: number; readonly 
   return squeeze(takeAlongAxis(block, index, -1), { axis: -1 });
 }
 
-/** trace(a, { offset, axis1, axis2, dtype }): the sum of the offset-th diagonal. */
+/**
+ * trace(a, { offset, axis1, axis2, dtype }): the sum of the offset-th diagonal.
+ *
+ * @example
+ * np.trace(array([[1, 2], [3, 4]])); // 5
+ */
 export function trace(a: Operand, opts: { readonly offset?: number; readonly axis1?: number; readonly axis2?: number; readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "trace", { offset: "integer", axis1: "integer", axis2: "integer", dtype: "dtype" });
   const { dtype, ...rest } = opts;
   return sum(diagonal(a, rest), { axis: -1, ...(dtype === undefined ? {} : { dtype }) });
 }
 
-/** diag(v, { k }): a 1-D v placed on the k-th diagonal of a square matrix; a 2-D v's k-th diagonal. */
+/**
+ * diag(v, { k }): a 1-D v placed on the k-th diagonal of a square matrix; a 2-D v's k-th diagonal.
+ *
+ * @example
+ * np.diag(array([1, 2])); // [[1, 0], [0, 2]]
+ * np.diag(array([[1, 2], [3, 4]])); // [1, 4]
+ */
 export function diag(v: Operand, opts: { readonly k?: number } = {}): NDArray {
   checkOptions(opts, "diag", { k: "integer" });
   const x = asArray(v, "diag");
@@ -109,7 +141,14 @@ export function diag(v: Operand, opts: { readonly k?: number } = {}): NDArray {
   return whereMask(mask2(n, n, (i, j) => j - i === k), spread);
 }
 
-/** diagflat(v, { k }): the flattened v on the k-th diagonal of a square matrix. */
+/**
+ * diagflat(v, { k }): the flattened v on the k-th diagonal of a square matrix.
+ *
+ * A matrix with the flattened `v` on diagonal `k`.
+ *
+ * @example
+ * np.diagflat(array([[1, 2]])); // [[1, 0], [0, 2]]
+ */
 export const diagflat = (v: Operand, opts: { readonly k?: number } = {}): NDArray => diag(ravel(asArray(v, "diagflat")), opts);
 
 export interface MeshgridOptions {
@@ -121,7 +160,14 @@ export interface MeshgridOptions {
   readonly copy?: boolean;
 }
 
-/** meshgrid(x1, x2, …, { indexing, sparse }): coordinate arrays of the grid the 1-D inputs span. */
+/**
+ * meshgrid(x1, x2, …, { indexing, sparse }): coordinate arrays of the grid the 1-D inputs span.
+ *
+ * @example
+ * const [X, Y] = np.meshgrid(array([1, 2, 3]), array([10, 20]));
+ * X; // [[1, 2, 3], [1, 2, 3]]
+ * Y; // [[10, 10, 10], [20, 20, 20]]
+ */
 export function meshgrid(...args: readonly (Operand | MeshgridOptions)[]): NDArray[] {
   const last = args[args.length - 1];
   const hasOpts = last !== undefined && tree.isPlainObject(last);
@@ -140,7 +186,15 @@ export function meshgrid(...args: readonly (Operand | MeshgridOptions)[]): NDArr
   });
 }
 
-/** indices(dimensions, { dtype, sparse }): the index grid of a shape, stacked ([n, ...dims]) or, sparse, one broadcastable array per axis. */
+/**
+ * indices(dimensions, { dtype, sparse }): the index grid of a shape, stacked ([n, ...dims]) or, sparse, one broadcastable array per axis.
+ *
+ * @example
+ * (np.indices([2, 3]) as NDArray).shape; // [2, 2, 3]
+ * const [rows, cols] = np.indices([2, 2], { sparse: true }) as NDArray[];
+ * rows; // [[0], [1]]
+ * cols; // [[0, 1]]
+ */
 export function indices(dimensions: readonly number[], opts: { readonly dtype?: DType; readonly sparse?: boolean } = {}): NDArray | NDArray[] {
   checkOptions(opts, "indices", { dtype: "dtype", sparse: "boolean" });
   if (!Array.isArray(dimensions)) throw new ArgumentError(`indices: dimensions must be a list of sizes, got ${describeValue(dimensions)}`);
@@ -150,7 +204,12 @@ export function indices(dimensions: readonly number[], opts: { readonly dtype?: 
   return opts.sparse === true ? axes : dims.length === 0 ? reshape(arange(0, undefined, 1, d), [0]) : stack(axes.map((a) => broadcastTo(a, dims)));
 }
 
-/** logspace(start, stop, num, { endpoint, base, dtype }): base ** linspace(start, stop, num). */
+/**
+ * logspace(start, stop, num, { endpoint, base, dtype }): base ** linspace(start, stop, num).
+ *
+ * @example
+ * np.logspace(0, 2, 3); // [1, 10, 100]
+ */
 export function logspace(start: number, stop: number, num = 50, opts: { readonly endpoint?: boolean; readonly base?: number; readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "logspace", { endpoint: "boolean", base: "number", dtype: "dtype" });
   const d = opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "logspace");
@@ -159,7 +218,11 @@ export function logspace(start: number, stop: number, num = 50, opts: { readonly
 }
 
 /** geomspace(start, stop, num, { endpoint, dtype }): a geometric progression from start to stop
- * (both of one sign, neither zero), with the endpoints exactly start and stop. */
+ * (both of one sign, neither zero), with the endpoints exactly start and stop.
+ *
+ * @example
+ * np.geomspace(1, 1000, 4); // [1, 10, 100, 1000]
+ */
 export function geomspace(start: number, stop: number, num = 50, opts: { readonly endpoint?: boolean; readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "geomspace", { endpoint: "boolean", dtype: "dtype" });
   if (typeof start !== "number" || typeof stop !== "number" || !Number.isFinite(start) || !Number.isFinite(stop)) {

@@ -40,7 +40,13 @@ function operands(where: string, a: Operand, v: Operand): [NDArray, NDArray] {
 
 const modeOf = (opts: { readonly mode?: Mode }, where: string, fallback: Mode): Mode => checkOptions(opts, where, { mode: ["full", "same", "valid"] }).mode ?? fallback;
 
-/** convolve(a, v, { mode }): the discrete linear convolution of two 1-D arrays ("full" by default). */
+/**
+ * convolve(a, v, { mode }): the discrete linear convolution of two 1-D arrays ("full" by default).
+ *
+ * @example
+ * np.convolve(array([1, 2, 3]), array([0, 1, 0.5])); // [0, 1, 2.5, 4, 1.5]
+ * np.convolve(array([1, 2, 3]), array([0, 1, 0.5]), { mode: "same" }); // [1, 2.5, 4]
+ */
 export function convolve(a: Operand, v: Operand, opts: { readonly mode?: Mode } = {}): NDArray {
   const mode = modeOf(opts, "convolve", "full");
   let [x, y] = operands("convolve", a, v);
@@ -48,7 +54,12 @@ export function convolve(a: Operand, v: Operand, opts: { readonly mode?: Mode } 
   return slide(x, flip(y), mode);
 }
 
-/** correlate(a, v, { mode }): the cross-correlation c[k] = Σ_n a[n + k]·v[n] of two 1-D arrays ("valid" by default). */
+/**
+ * correlate(a, v, { mode }): the cross-correlation c[k] = Σ_n a[n + k]·v[n] of two 1-D arrays ("valid" by default).
+ *
+ * @example
+ * np.correlate(array([1, 2, 3]), array([0, 1, 0.5])); // [3.5]
+ */
 export function correlate(a: Operand, v: Operand, opts: { readonly mode?: Mode } = {}): NDArray {
   const mode = modeOf(opts, "correlate", "valid");
   const [x, y0] = operands("correlate", a, v);

@@ -18,7 +18,11 @@ import { realFloatOf } from "./promote.js";
 /** bincount(x, { weights, length, minlength }): how often each integer occurs (weighted);
  * `length` bins, by default max(x, minlength − 1) + 1 (which needs x's values: give `length`
  * under jit). As in JAX (numpy raises instead), negative values count in bin 0, and values
- * at or past `length` are dropped. */
+ * at or past `length` are dropped.
+ *
+ * @example
+ * np.bincount(array([0, 1, 1, 3], { dtype: "int32" })); // [1, 2, 0, 1]
+ */
 export function bincount(x: Operand, opts: { readonly weights?: Operand; readonly length?: number; readonly minlength?: number } = {}): NDArray {
   checkOptions(opts, "bincount", { weights: "any", length: "integer", minlength: "integer" });
   const a = asArray(x, "bincount");
@@ -37,7 +41,14 @@ export function bincount(x: Operand, opts: { readonly weights?: Operand; readonl
   return lax.scatterAdd(lax.broadcastInDim(lax.convertElementType(0, w.dtype), [length], []), idx, w);
 }
 
-/** histogram(a, { bins, range, weights, density }) → [counts, binEdges]: numpy's bins (the last one closed on the right). */
+/**
+ * histogram(a, { bins, range, weights, density }) → [counts, binEdges]: numpy's bins (the last one closed on the right).
+ *
+ * @example
+ * const [counts, edges] = np.histogram(array([1, 2, 2, 3]), { bins: 2 });
+ * counts; // [1, 3]
+ * edges; // [1, 2, 3]
+ */
 export function histogram(
   a: Operand,
   opts: { readonly bins?: number | Operand; readonly range?: readonly [number, number]; readonly weights?: Operand; readonly density?: boolean } = {},
@@ -70,7 +81,12 @@ export function histogram(
   return [divide(counts, multiply(sum(counts), diff(edges))), edges];
 }
 
-/** interp(x, xp, fp, { left, right }): piecewise-linear interpolation of (xp, fp), xp increasing; outside, fp's ends (or left / right). */
+/**
+ * interp(x, xp, fp, { left, right }): piecewise-linear interpolation of (xp, fp), xp increasing; outside, fp's ends (or left / right).
+ *
+ * @example
+ * np.interp(array([0.5, 1.5]), array([0, 1, 2]), array([0, 10, 0])); // [5, 5]
+ */
 export function interp(x: Operand, xp: Operand, fp: Operand, opts: { readonly left?: number; readonly right?: number } = {}): NDArray {
   checkOptions(opts, "interp", { left: "number", right: "number" });
   let [xs, xps, fps] = [asArray(x, "interp"), asArray(xp, "interp"), asArray(fp, "interp")];
@@ -103,7 +119,12 @@ export function interp(x: Operand, xp: Operand, fp: Operand, opts: { readonly le
   return where(less(xs, lo), left, where(greater(xs, hi), right, inner));
 }
 
-/** isin(element, testElements, { invert }): whether each element occurs in testElements. */
+/**
+ * isin(element, testElements, { invert }): whether each element occurs in testElements.
+ *
+ * @example
+ * np.isin(array([1, 2, 3]), array([2, 4])); // [false, true, false]
+ */
 export function isin(element: Operand, testElements: Operand, opts: { readonly invert?: boolean } = {}): NDArray {
   checkOptions(opts, "isin", { invert: "boolean" });
   const e = asArray(element, "isin");
@@ -112,7 +133,12 @@ export function isin(element: Operand, testElements: Operand, opts: { readonly i
   return opts.invert === true ? logicalNot(found) : found;
 }
 
-/** trapezoid(y, { x, dx, axis }): the integral of y by the trapezoidal rule (samples at x, or dx apart). */
+/**
+ * trapezoid(y, { x, dx, axis }): the integral of y by the trapezoidal rule (samples at x, or dx apart).
+ *
+ * @example
+ * np.trapezoid(array([1, 2, 3])); // 4
+ */
 export function trapezoid(y: Operand, opts: { readonly x?: Operand; readonly dx?: number; readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "trapezoid", { x: "any", dx: "number", axis: "integer" });
   const a = realFloatOf(y, "trapezoid");

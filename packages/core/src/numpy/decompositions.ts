@@ -146,7 +146,13 @@ export interface QrOptions {
 }
 
 /** lax.linalg.qr(x, { fullMatrices }) → [q, r] with x = q·r, q orthonormal columns, r upper
- * triangular (Householder, as LAPACK: R's diagonal may be negative). */
+ * triangular (Householder, as LAPACK: R's diagonal may be negative).
+ *
+ * @example
+ * const [q, r] = lax.linalg.qr(array([[3, 0], [4, 5]]));
+ * q.shape; // [2, 2]
+ * np.allclose(np.matmul(q, r), array([[3, 0], [4, 5]]), { atol: 1e-5 }).item(); // true
+ */
 export function qr(x: Operand, opts: QrOptions = {}): [NDArray, NDArray] {
   checkOptions(opts, "lax.linalg.qr", { fullMatrices: "boolean" });
   return qrWithJvp(floatMatrices(x, "lax.linalg.qr", false), opts.fullMatrices ?? true);
@@ -217,7 +223,13 @@ export function symmetricPart(a: NDArray, lower: boolean, symmetrize: boolean): 
 
 /** lax.linalg.eigh(x, { lower, symmetrizeInput, sortEigenvalues }) → [v, w]: x = v·diag(w)·vᵀ,
  * v's columns orthonormal eigenvectors (signs arbitrary). Cyclic Jacobi: eigenvalues within a
- * few ε·‖x‖ in float32 and float64. */
+ * few ε·‖x‖ in float32 and float64.
+ *
+ * @example
+ * const [v, w] = lax.linalg.eigh(array([[2, 1], [1, 2]]));
+ * w; // [1, 3]
+ * v.shape; // [2, 2]
+ */
 export function eigh(x: Operand, opts: EighOptions = {}): [NDArray, NDArray] {
   checkOptions(opts, "lax.linalg.eigh", { lower: "boolean", symmetrizeInput: "boolean", sortEigenvalues: "boolean" });
   const a = floatMatrices(x, "lax.linalg.eigh", true);
@@ -327,7 +339,12 @@ export interface SvdOptions {
 
 /** lax.linalg.svd(x, { fullMatrices, computeUv }) → [u, s, vh] with x = u·diag(s)·vh, s
  * descending and ≥ 0 (or s alone with computeUv: false). One-sided Jacobi: singular values
- * within a few ε·‖x‖ in float32 and float64. */
+ * within a few ε·‖x‖ in float32 and float64.
+ *
+ * @example
+ * const [u, s, vh] = lax.linalg.svd(array([[3, 0], [0, -2]]));
+ * s; // [3, 2]
+ */
 export function svd(x: Operand, opts: SvdOptions & { readonly computeUv: false }): NDArray;
 export function svd(x: Operand, opts?: SvdOptions & { readonly computeUv?: true }): [NDArray, NDArray, NDArray];
 export function svd(x: Operand, opts?: SvdOptions): NDArray | [NDArray, NDArray, NDArray];

@@ -18,7 +18,13 @@ export interface DiffOptions {
   readonly append?: Operand;
 }
 
-/** diff(a, n, { axis, prepend, append }): the n-th discrete difference a[i+1] − a[i] along `axis` (the last by default). */
+/**
+ * diff(a, n, { axis, prepend, append }): the n-th discrete difference a[i+1] − a[i] along `axis` (the last by default).
+ *
+ * @example
+ * np.diff(array([1, 4, 9, 16])); // [3, 5, 7]
+ * np.diff(array([1, 4, 9, 16]), 2); // [2, 2]
+ */
 export function diff(a: Operand, n = 1, opts: DiffOptions = {}): NDArray {
   checkOptions(opts, "diff", { axis: "integer", prepend: "any", append: "any" });
   if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`diff: the order n must be a non-negative integer, got ${describeValue(n)}`);
@@ -46,7 +52,12 @@ export function diff(a: Operand, n = 1, opts: DiffOptions = {}): NDArray {
   return x;
 }
 
-/** ediff1d(ary, { toEnd, toBegin }): differences of the flattened array, with values prepended/appended. */
+/**
+ * ediff1d(ary, { toEnd, toBegin }): differences of the flattened array, with values prepended/appended.
+ *
+ * @example
+ * np.ediff1d(array([1, 2, 4]), { toBegin: 0 }); // [0, 1, 2]
+ */
 export function ediff1d(ary: Operand, opts: { readonly toEnd?: Operand; readonly toBegin?: Operand } = {}): NDArray {
   checkOptions(opts, "ediff1d", { toEnd: "any", toBegin: "any" });
   const x = ravel(asArray(ary, "ediff1d"));
@@ -71,6 +82,9 @@ export interface GradientOptions {
  * central differences inside (for uneven coordinates, numpy's three-point weights) and first-order
  * one-sided differences at both ends. `spacing` is nothing (unit steps), one step or coordinate
  * array for every axis, or one per axis. Returns one array for one axis, else one per axis.
+ *
+ * @example
+ * np.gradient(array([1, 4, 9, 16])); // [3, 4, 6, 7]
  */
 export function gradient(f: Operand, ...rest: readonly (GradientSpacing | GradientOptions)[]): NDArray | NDArray[] {
   const last = rest[rest.length - 1];
@@ -139,7 +153,12 @@ export interface UnwrapOptions {
   readonly period?: number;
 }
 
-/** unwrap(p, { discont, axis, period }): p with every jump between neighbours larger than `discont` replaced by its complement modulo `period` (phase unwrapping), as numpy and JAX compute it. */
+/**
+ * unwrap(p, { discont, axis, period }): p with every jump between neighbours larger than `discont` replaced by its complement modulo `period` (phase unwrapping), as numpy and JAX compute it.
+ *
+ * @example
+ * np.unwrap(array([0, 3, 6.5])); // [0, 3, 0.2168]
+ */
 export function unwrap(p: Operand, opts: UnwrapOptions = {}): NDArray {
   const o = checkOptions(opts, "unwrap", { discont: "number", axis: "integer", period: "number" });
   const x = toFloat(p, "unwrap");

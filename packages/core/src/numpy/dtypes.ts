@@ -19,7 +19,13 @@ export interface IInfo {
   readonly max: number;
 }
 
-/** The machine limits of an integer dtype (bool is not one: a DTypeError, as numpy's ValueError). */
+/**
+ * The machine limits of an integer dtype (bool is not one: a DTypeError, as numpy's ValueError).
+ *
+ * @example
+ * np.iinfo("int8").max; // 127
+ * np.iinfo("uint32").max; // 4294967295
+ */
 export function iinfo(dtype: DType | NDArray): IInfo {
   const d = dtypeArg(dtype, "iinfo");
   if (!isInteger(d)) throw new DTypeError(`iinfo: invalid integer data type ${JSON.stringify(d)}`);
@@ -68,7 +74,13 @@ const LAYOUT: { readonly [d: string]: readonly [number, number] } = {
   float64: [52, 11],
 };
 
-/** The machine limits of a float dtype, from its layout (mantissa and exponent bits). */
+/**
+ * The machine limits of a float dtype, from its layout (mantissa and exponent bits).
+ *
+ * @example
+ * np.finfo("float32").eps; // 1.1920928955078125e-7
+ * np.finfo("float16").max; // 65504
+ */
 export function finfo(dtype: DType | NDArray): FInfo {
   // a complex dtype's finfo is its parts' (numpy's and JAX's)
   const d = realPartOf(dtypeArg(dtype, "finfo"));
@@ -101,7 +113,13 @@ export function finfo(dtype: DType | NDArray): FInfo {
   });
 }
 
-/** jnp.promote_types: the dtype two (strongly typed) dtypes promote to, on JAX's lattice. */
+/**
+ * jnp.promote_types: the dtype two (strongly typed) dtypes promote to, on JAX's lattice.
+ *
+ * @example
+ * np.promoteTypes("int32", "float16"); // "float16"
+ * np.promoteTypes("uint8", "int8"); // "int16"
+ */
 export function promoteTypes(a: DType | NDArray, b: DType | NDArray): DType {
   const x = dtypeArg(a, "promoteTypes");
   const y = dtypeArg(b, "promoteTypes");
@@ -140,6 +158,11 @@ const CASTINGS: readonly Casting[] = ["no", "equiv", "safe", "same_kind", "unsaf
  * jnp.can_cast(from, to, casting = "safe"), numpy's rules: "safe" when every value of `from`
  * is exactly a value of `to`, "same_kind" also within a kind or to a higher one (float64 to
  * float16, uint32 to int8; not float to int), "unsafe" always, "no"/"equiv" only the same dtype.
+ *
+ * @example
+ * np.canCast("int8", "int32"); // true
+ * np.canCast("float32", "int32"); // false
+ * np.canCast("float64", "float16", "same_kind"); // true
  */
 export function canCast(from: DType | NDArray, to: DType, casting: Casting = "safe"): boolean {
   const f = dtypeArg(from, "canCast");

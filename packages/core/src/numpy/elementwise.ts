@@ -26,19 +26,76 @@ const numericUnary =
     op(asArray(x, name));
 
 // On bools numpy's add is logical or and multiply logical and (jnp.add does the same).
+/**
+ * `x + y` with numpy broadcasting and JAX's type promotion (a JS number is weakly typed: it
+ * takes the array's dtype); logical or on bools.
+ *
+ * @example
+ * np.add(array([1, 2]), 1); // [2, 3]
+ * np.add(array([[1], [2]]), array([10, 20])); // [[11, 21], [12, 22]]
+ * np.add(array([1], { dtype: "int32" }), array([0.5])).dtype; // "float32"
+ */
 export const add = binary("add", (a, b) => (a.dtype === "bool" ? lax.bitwiseOr(a, b) : lax.add(a, b)));
+/**
+ * `x - y`, broadcasting and promoting.
+ *
+ * @example
+ * np.subtract(array([5, 7]), array([1, 2])); // [4, 5]
+ */
 export const subtract = binary("subtract", lax.sub);
+/**
+ * `x · y`, elementwise, broadcasting and promoting (logical and on bools).
+ *
+ * @example
+ * np.multiply(array([1, 2]), array([[1], [10]])); // [[1, 2], [10, 20]]
+ */
 export const multiply = binary("multiply", (a, b) => (a.dtype === "bool" ? lax.bitwiseAnd(a, b) : lax.mul(a, b)));
+/**
+ * True division `x / y`, broadcasting; integer operands give the default float.
+ *
+ * @example
+ * np.divide(array([1, 3], { dtype: "int32" }), 2); // [0.5, 1.5]
+ */
 export const divide = binary("divide", lax.div, "float");
+/**
+ * The elementwise maximum, broadcasting and promoting; NaN propagates.
+ *
+ * @example
+ * np.maximum(array([1, 5]), 3); // [3, 5]
+ */
 export const maximum = binary("maximum", lax.max);
+/**
+ * The elementwise minimum, broadcasting and promoting; NaN propagates.
+ *
+ * @example
+ * np.minimum(array([1, 5]), 3); // [1, 3]
+ */
 export const minimum = binary("minimum", lax.min);
+/**
+ * The angle of the point `(x2, x1)` = `atan2(x1, x2)` in (-π, π], broadcasting; a float result.
+ *
+ * @example
+ * np.arctan2(array([1, -1]), array([0, 0])); // [1.5708, -1.5708]
+ */
 export const arctan2 = binary("arctan2", lax.atan2, "float");
+/**
+ * The remainder with the sign of the divisor (numpy's `%`, Python's `mod`), broadcasting.
+ *
+ * @example
+ * np.remainder(array([7, -7]), 3); // [1, 2]
+ */
 export const remainder = binary("remainder", (a, b) => {
   // numpy's sign convention: the result takes the divisor's sign.
   const r = lax.rem(a, b);
   const fix = lax.bitwiseAnd(lax.ne(r, 0), lax.ne(lax.lt(r, 0), lax.lt(b, 0)));
   return lax.select(fix, lax.add(r, b), r);
 });
+/**
+ * `floor(x / y)` (Python's `//`), broadcasting; integers stay integers.
+ *
+ * @example
+ * np.floorDivide(array([7, -7], { dtype: "int32" }), 2); // [3, -4]
+ */
 export const floorDivide = binary("floorDivide", (a, b) => (isFloat(a.dtype) ? lax.floor(lax.div(a, b)) : lax.div(lax.sub(a, remainder(a, b)), b)));
 
 /** The exponent when it is a JS integer (JAX's power checks for a concrete integer with
@@ -47,7 +104,13 @@ export const floorDivide = binary("floorDivide", (a, b) => (isFloat(a.dtype) ? l
 const concreteIntExponent = (y: Operand): number | undefined => (typeof y === "number" && Number.isInteger(y) ? y : undefined);
 
 /** x ** y. A concrete integer exponent becomes integer_pow (exact, defined for negative x);
- * an integer base with a negative one is a DTypeError, as in JAX (not a silent float). */
+ * an integer base with a negative one is a DTypeError, as in JAX (not a silent float).
+ *
+ * @example
+ * np.power(array([2, 3]), 2); // [4, 9]
+ * np.power(array([4]), 0.5); // [2]
+ * np.power(array([2], { dtype: "int32" }), 3).dtype; // "int32"
+ */
 export function power(x: Operand, y: Operand): NDArray {
   const e = concreteIntExponent(y);
   if (e !== undefined) {
@@ -62,32 +125,181 @@ export function power(x: Operand, y: Operand): NDArray {
   return lax.pow(a!, b!);
 }
 
+/**
+ * `-x`, elementwise.
+ *
+ * @example
+ * np.negative(array([1, -2])); // [-1, 2]
+ */
 export const negative = numericUnary("negative", lax.neg);
+/**
+ * `x` itself (numpy's unary `+`), for numeric dtypes.
+ *
+ * @example
+ * np.positive(array([-1])); // [-1]
+ */
 export const positive = numericUnary("positive", (a) => a);
+/**
+ * `|x|`, elementwise, same dtype (also exported as `absolute`).
+ *
+ * @example
+ * np.abs(array([-2, 3])); // [2, 3]
+ */
 export const abs = numericUnary("abs", lax.abs);
+/**
+ * The same function as `abs`.
+ *
+ * @example
+ * np.absolute(array([-2])); // [2]
+ */
 export const absolute = abs;
+/**
+ * -1, 0 or 1 by the sign of each element (NaN stays NaN), same dtype.
+ *
+ * @example
+ * np.sign(array([-3, 0, 2])); // [-1, 0, 1]
+ */
 export const sign = numericUnary("sign", lax.sign);
+/**
+ * `x²`, elementwise, same dtype.
+ *
+ * @example
+ * np.square(array([3, -2])); // [9, 4]
+ */
 export const square = numericUnary("square", lax.square);
+/**
+ * The square root, elementwise; integers give the default float; NaN below 0.
+ *
+ * @example
+ * np.sqrt(array([4, 2])); // [2, 1.4142]
+ */
 export const sqrt = floatUnary("sqrt", lax.sqrt);
+/**
+ * `e^x`, elementwise; integers give the default float.
+ *
+ * @example
+ * np.exp(array([0, 1])); // [1, 2.7183]
+ */
 export const exp = floatUnary("exp", lax.exp);
+/**
+ * `e^x - 1`, accurate near 0, elementwise.
+ *
+ * @example
+ * np.expm1(array([0, 1])); // [0, 1.7183]
+ */
 export const expm1 = floatUnary("expm1", lax.expm1);
+/**
+ * The natural logarithm, elementwise (`log 0 = -Infinity`, NaN below 0).
+ *
+ * @example
+ * np.log(array([1, Math.E])); // [0, 1]
+ */
 export const log = floatUnary("log", lax.log);
+/**
+ * `log(1 + x)`, accurate near 0, elementwise.
+ *
+ * @example
+ * np.log1p(array([0, Math.E - 1])); // [0, 1]
+ */
 export const log1p = floatUnary("log1p", lax.log1p);
+/**
+ * The base-2 logarithm, elementwise.
+ *
+ * @example
+ * np.log2(array([1, 8])); // [0, 3]
+ */
 export const log2 = floatUnary("log2", (a) => lax.div(lax.log(a), Math.LN2));
+/**
+ * The base-10 logarithm, elementwise.
+ *
+ * @example
+ * np.log10(array([1, 1000])); // [0, 3]
+ */
 export const log10 = floatUnary("log10", (a) => lax.div(lax.log(a), Math.LN10));
+/**
+ * The sine (radians), elementwise; integers give the default float.
+ *
+ * @example
+ * np.sin(array([0, Math.PI / 2])); // [0, 1]
+ */
 export const sin = floatUnary("sin", lax.sin);
+/**
+ * The cosine (radians), elementwise.
+ *
+ * @example
+ * np.cos(array([0, Math.PI])); // [1, -1]
+ */
 export const cos = floatUnary("cos", lax.cos);
+/**
+ * The tangent (radians), elementwise.
+ *
+ * @example
+ * np.tan(array([0, Math.PI / 4])); // [0, 1]
+ */
 export const tan = floatUnary("tan", lax.tan);
+/**
+ * The hyperbolic tangent, elementwise.
+ *
+ * @example
+ * np.tanh(array([0, 1])); // [0, 0.7616]
+ */
 export const tanh = floatUnary("tanh", lax.tanh);
+/**
+ * The hyperbolic sine, elementwise.
+ *
+ * @example
+ * np.sinh(array([0, 1])); // [0, 1.1752]
+ */
 export const sinh = floatUnary("sinh", lax.sinh);
+/**
+ * The hyperbolic cosine, elementwise.
+ *
+ * @example
+ * np.cosh(array([0, 1])); // [1, 1.5431]
+ */
 export const cosh = floatUnary("cosh", lax.cosh);
+/**
+ * The inverse sine in [-π/2, π/2], elementwise (NaN outside [-1, 1]).
+ *
+ * @example
+ * np.arcsin(array([0, 1])); // [0, 1.5708]
+ */
 export const arcsin = floatUnary("arcsin", lax.asin);
+/**
+ * The inverse cosine in [0, π], elementwise (NaN outside [-1, 1]).
+ *
+ * @example
+ * np.arccos(array([1, -1])); // [0, 3.1416]
+ */
 export const arccos = floatUnary("arccos", lax.acos);
+/**
+ * The inverse tangent in (-π/2, π/2), elementwise.
+ *
+ * @example
+ * np.arctan(array([0, 1])); // [0, 0.7854]
+ */
 export const arctan = floatUnary("arctan", lax.atan);
+/**
+ * The largest integer ≤ x, elementwise (float result).
+ *
+ * @example
+ * np.floor(array([1.5, -1.5])); // [1, -2]
+ */
 export const floor = floatUnary("floor", lax.floor);
+/**
+ * The smallest integer ≥ x, elementwise (float result).
+ *
+ * @example
+ * np.ceil(array([1.5, -1.5])); // [2, -1]
+ */
 export const ceil = floatUnary("ceil", lax.ceil);
 /** round(x, { decimals }): to the nearest multiple of 10^−decimals, halves to even (as JAX:
- * x·10^d rounded, then divided by 10^d; decimals may be negative). */
+ * x·10^d rounded, then divided by 10^d; decimals may be negative).
+ *
+ * @example
+ * np.round(array([0.5, 1.5, 2.5])); // [0, 2, 2]
+ * np.round(array([1.234]), { decimals: 2 }); // [1.23]
+ */
 export function round(x: Operand, opts: { readonly decimals?: number } = {}): NDArray {
   checkOptions(opts, "round", { decimals: "integer" });
   const a = toFloat(x, "round");
@@ -96,36 +308,121 @@ export function round(x: Operand, opts: { readonly decimals?: number } = {}): ND
   const factor = lax.convertElementType(10 ** d, a.dtype, a.weakType);
   return lax.div(lax.round(lax.mul(a, factor)), factor);
 }
+/**
+ * `1 / x`, elementwise (float result).
+ *
+ * @example
+ * np.reciprocal(array([2, 4])); // [0.5, 0.25]
+ */
 export const reciprocal = floatUnary("reciprocal", (a) => lax.div(1, a));
 
+/**
+ * `x > y`, broadcasting and promoting: a bool array.
+ *
+ * @example
+ * np.greater(array([1, 3]), 2); // [false, true]
+ */
 export const greater = binary("greater", lax.gt);
+/**
+ * `x ≥ y`, broadcasting and promoting: a bool array.
+ *
+ * @example
+ * np.greaterEqual(array([1, 2]), 2); // [false, true]
+ */
 export const greaterEqual = binary("greaterEqual", lax.ge);
+/**
+ * `x < y`, broadcasting and promoting: a bool array.
+ *
+ * @example
+ * np.less(array([1, 3]), 2); // [true, false]
+ */
 export const less = binary("less", lax.lt);
+/**
+ * `x ≤ y`, broadcasting and promoting: a bool array.
+ *
+ * @example
+ * np.lessEqual(array([2, 3]), 2); // [true, false]
+ */
 export const lessEqual = binary("lessEqual", lax.le);
+/**
+ * `x == y`, broadcasting and promoting: a bool array (NaN is unequal to everything).
+ *
+ * @example
+ * np.equal(array([1, NaN]), array([1, NaN])); // [true, false]
+ */
 export const equal = binary("equal", lax.eq);
+/**
+ * `x != y`, broadcasting and promoting: a bool array.
+ *
+ * @example
+ * np.notEqual(array([1, 2]), 1); // [false, true]
+ */
 export const notEqual = binary("notEqual", lax.ne);
 
 const toBool = (x: Operand, name: string): NDArray => {
   const a = asArray(x, name);
   return a.dtype === "bool" ? a : lax.ne(a, 0);
 };
+/**
+ * Logical and of the truth values (nonzero is true), broadcasting: a bool array.
+ *
+ * @example
+ * np.logicalAnd(array([1, 0, 2]), array([true, true, false])); // [true, false, false]
+ */
 export const logicalAnd = (x: Operand, y: Operand): NDArray => binary("logicalAnd", lax.bitwiseAnd)(toBool(x, "logicalAnd"), toBool(y, "logicalAnd"));
+/**
+ * Logical or of the truth values (nonzero is true), broadcasting: a bool array.
+ *
+ * @example
+ * np.logicalOr(array([1, 0]), array([0, 0])); // [true, false]
+ */
 export const logicalOr = (x: Operand, y: Operand): NDArray => binary("logicalOr", lax.bitwiseOr)(toBool(x, "logicalOr"), toBool(y, "logicalOr"));
+/**
+ * Logical not of the truth values (nonzero is true): a bool array.
+ *
+ * @example
+ * np.logicalNot(array([0, 3])); // [true, false]
+ */
 export const logicalNot = (x: Operand): NDArray => lax.not(toBool(x, "logicalNot"));
 
+/**
+ * Whether each element is NaN: a bool array (false for integers and bools).
+ *
+ * @example
+ * np.isnan(array([1, NaN])); // [false, true]
+ */
 export const isnan = (x: Operand): NDArray => {
   const a = asArray(x, "isnan");
   return lax.ne(a, a);
 };
+/**
+ * Whether each element is finite (not ±Infinity, not NaN): a bool array.
+ *
+ * @example
+ * np.isfinite(array([1, Infinity, NaN])); // [true, false, false]
+ */
 export const isfinite = (x: Operand): NDArray => {
   const a = asArray(x, "isfinite");
   // a complex number is finite when both its parts are
   if (isComplex(a.dtype)) return lax.bitwiseAnd(lax.isFinite(lax.real(a)), lax.isFinite(lax.imag(a)));
   return isFloat(a.dtype) ? lax.isFinite(a) : lax.eq(a, a);
 };
+/**
+ * Whether each element is +Infinity or -Infinity: a bool array.
+ *
+ * @example
+ * np.isinf(array([1, -Infinity, NaN])); // [false, true, false]
+ */
 export const isinf = (x: Operand): NDArray => logicalAnd(logicalNot(isfinite(x)), logicalNot(isnan(x)));
 
-/** where(cond, x, y): x where cond holds, else y (broadcast together). */
+/**
+ * where(cond, x, y): x where cond holds, else y (broadcast together).
+ *
+ * @example
+ * np.where(array([true, false]), array([1, 2]), 0); // [1, 0]
+ * const x = array([-1, 2]);
+ * np.where(x.gt(0), x, x.neg()); // [1, 2]
+ */
 export function where(cond: Operand, x: Operand, y: Operand): NDArray {
   const c = toBool(cond, "where");
   const [a, b] = promoteArgs("where", [x, y]);
@@ -134,7 +431,13 @@ export function where(cond: Operand, x: Operand, y: Operand): NDArray {
   return lax.select(broadcastTo(c, shape, true), broadcastTo(a!, shape, !bothScalar), broadcastTo(b!, shape, true));
 }
 
-/** clip(x, lo, hi) = minimum(maximum(x, lo), hi); a bound may be omitted. */
+/**
+ * clip(x, lo, hi) = minimum(maximum(x, lo), hi); a bound may be omitted.
+ *
+ * @example
+ * np.clip(array([-2, 0.5, 3]), -1, 1); // [-1, 0.5, 1]
+ * np.clip(array([-2, 3]), null, 0); // [-2, 0]
+ */
 export function clip(x: Operand, lo?: Operand | null, hi?: Operand | null): NDArray {
   let r = asArray(x, "clip");
   if (lo !== undefined && lo !== null) r = maximum(r, lo);
@@ -144,7 +447,12 @@ export function clip(x: Operand, lo?: Operand | null, hi?: Operand | null): NDAr
 
 /** nanToNum(x, { nan, posinf, neginf }): NaN, +Inf and −Inf replaced by finite values (by default
  * 0 and the dtype's largest and lowest finite values); integer and bool arrays are returned as
- * they are. */
+ * they are.
+ *
+ * @example
+ * np.nanToNum(array([NaN, 1])); // [0, 1]
+ * np.nanToNum(array([Infinity]), { posinf: 9 }); // [9]
+ */
 export function nanToNum(x: Operand, opts: { readonly copy?: boolean; readonly nan?: number; readonly posinf?: number; readonly neginf?: number } = {}): NDArray {
   checkOptions(opts, "nanToNum", { copy: "boolean", nan: "number", posinf: "number", neginf: "number" });
   const a = asArray(x, "nanToNum");

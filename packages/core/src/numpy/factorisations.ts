@@ -37,7 +37,12 @@ const colIndex = (n: number, m: number) => lax.iota("int32", [n, m], 1);
 const column = (a: NDArray, j: number) => squeeze(lax.slice(a, a.shape.map(() => 0).map((z, k) => (k === a.ndim - 1 ? j : z)), a.shape.map((d, k) => (k === a.ndim - 1 ? j + 1 : d))), { axis: -1 });
 const row = (a: NDArray, i: number) => squeeze(lax.slice(a, a.shape.map(() => 0).map((z, k) => (k === a.ndim - 2 ? i : z)), a.shape.map((d, k) => (k === a.ndim - 2 ? i + 1 : d))), { axis: -2 });
 
-/** cholesky(a, { symmetrizeInput }): the lower-triangular L with a = L·Lᵀ (NaN where a is not positive definite). */
+/**
+ * cholesky(a, { symmetrizeInput }): the lower-triangular L with a = L·Lᵀ (NaN where a is not positive definite).
+ *
+ * @example
+ * np.linalg.cholesky(array([[4, 2], [2, 2]])); // [[2, 0], [1, 1]]
+ */
 export function cholesky(a: Operand, opts: { readonly symmetrizeInput?: boolean } = {}): NDArray {
   checkOptions(opts, "cholesky", { symmetrizeInput: "boolean" });
   let x = squareOf(a, "cholesky");
@@ -93,7 +98,13 @@ const lowerPart = (a: NDArray): NDArray => {
   return where(greaterEqual(rowIndex(n, n), colIndex(n, n)), a, 0);
 };
 
-/** lax.linalg.triangularSolve(a, b, { leftSide, lower, transposeA, unitDiagonal }): x with op(a)·x = b or x·op(a) = b. */
+/**
+ * lax.linalg.triangularSolve(a, b, { leftSide, lower, transposeA, unitDiagonal }): x with op(a)·x = b or x·op(a) = b.
+ *
+ * @example
+ * // a·x = b for a lower-triangular a
+ * np.triangularSolve(array([[2, 0], [1, 1]]), array([[2], [3]]), { leftSide: true, lower: true }); // [[1], [2]]
+ */
 export function triangularSolve(a: Operand, b: Operand, opts: TriangularSolveOptions = {}): NDArray {
   checkOptions(opts, "triangularSolve", { leftSide: "boolean", lower: "boolean", transposeA: "boolean", conjugateA: "boolean", unitDiagonal: "boolean" });
   let t = squareOf(a, "triangularSolve");
@@ -128,7 +139,14 @@ export function triangularSolve(a: Operand, b: Operand, opts: TriangularSolveOpt
 }
 
 /** lax.linalg.lu(a) → [lu, pivots, permutation]: P·a = L·U with partial pivoting; L (unit
- * lower) and U share `lu`; pivots[k] is the row swapped with row k at step k. */
+ * lower) and U share `lu`; pivots[k] is the row swapped with row k at step k.
+ *
+ * @example
+ * const [lu, pivots, permutation] = np.lu(array([[1, 2], [3, 4]]));
+ * lu; // [[3, 4], [0.3333, 0.6667]]
+ * pivots; // [1, 1]
+ * permutation; // [1, 0]
+ */
 export function lu(a: Operand): [NDArray, NDArray, NDArray] {
   let x = squareOf(a, "lu");
   const n = x.shape[x.ndim - 1]!;
@@ -170,7 +188,12 @@ function unpack(packed: NDArray): [NDArray, NDArray] {
   return [L, U];
 }
 
-/** solve(a, b): x with a·x = b (b a vector [..., n] or matrices [..., n, k]). */
+/**
+ * solve(a, b): x with a·x = b (b a vector [..., n] or matrices [..., n, k]).
+ *
+ * @example
+ * np.linalg.solve(array([[2, 0], [0, 4]]), array([2, 8])); // [1, 2]
+ */
 export function solve(a: Operand, b: Operand): NDArray {
   const x = squareOf(a, "solve");
   let rhs = floatOf(b, "solve");
@@ -187,7 +210,12 @@ export function solve(a: Operand, b: Operand): NDArray {
   return vector ? squeeze(out, { axis: -1 }) : out;
 }
 
-/** inv(a): the inverse (solve against the identity). */
+/**
+ * inv(a): the inverse (solve against the identity).
+ *
+ * @example
+ * np.linalg.inv(array([[2, 0], [0, 4]])); // [[0.5, 0], [0, 0.25]]
+ */
 export function inv(a: Operand): NDArray {
   const x = squareOf(a, "inv");
   const n = x.shape[x.ndim - 1]!;
@@ -202,7 +230,14 @@ function permutationSign(pivots: NDArray, dtype: NDArray["dtype"]): NDArray {
 }
 
 /** slogdet(a) → [sign, log|det a|]. */
-/** slogdet(a) → [sign, logabsdet] (JAX's SlogdetResult: also .sign and .logabsdet): det = sign·e^logabsdet. */
+/**
+ * slogdet(a) → [sign, logabsdet] (JAX's SlogdetResult: also .sign and .logabsdet): det = sign·e^logabsdet.
+ *
+ * @example
+ * const { sign, logabsdet } = np.linalg.slogdet(array([[0, 2], [3, 0]]));
+ * sign; // -1
+ * logabsdet; // 1.7918
+ */
 export function slogdet(a: Operand): NamedTuple<readonly [NDArray, NDArray], { readonly sign: NDArray; readonly logabsdet: NDArray }> {
   const x = squareOf(a, "slogdet");
   const [packed, pivots] = lu(x);
@@ -211,7 +246,12 @@ export function slogdet(a: Operand): NamedTuple<readonly [NDArray, NDArray], { r
   return namedTuple(["sign", "logabsdet"], [s, sum(log(abs(d)), { axis: -1 })]);
 }
 
-/** det(a): the determinant (the product of U's diagonal, signed by the permutation). */
+/**
+ * det(a): the determinant (the product of U's diagonal, signed by the permutation).
+ *
+ * @example
+ * np.linalg.det(array([[1, 2], [3, 4]])); // -2
+ */
 export function det(a: Operand): NDArray {
   const x = squareOf(a, "det");
   const [packed, pivots] = lu(x);

@@ -15,6 +15,9 @@ import { broadcastTo } from "./promote.js";
  * `shape`, in `dtype`, default float), as numpy calls it; its result, broadcast to `shape`.
  * JAX maps fn over scalar indices with vmap instead: the results agree for every fn built from
  * elementwise operations, which is what fromfunction is for.
+ *
+ * @example
+ * np.fromfunction((i, j) => i.mul(10).add(j), [2, 3]); // [[0, 1, 2], [10, 11, 12]]
  */
 export function fromfunction(fn: (...indices: NDArray[]) => Operand, shape: readonly number[], opts: { readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "fromfunction", { dtype: "dtype" });
@@ -38,6 +41,10 @@ export type Piece = ((x: NDArray) => Operand) | number | boolean | NDArray;
  * hold, the last. The result has x's shape and dtype. As in JAX, every function is evaluated on
  * the whole of x and the results are selected, so a piece must be defined (if not meaningful)
  * everywhere — guard its input as with `where` (see the sharp bits on NaN gradients).
+ *
+ * @example
+ * const x = array([-1, 2]);
+ * np.piecewise(x, [x.lt(0), x.ge(0)], [(v) => v.neg(), (v) => v.mul(2)]); // [1, 4]
  */
 export function piecewise(x: Operand, condlist: readonly Operand[] | Operand, funclist: readonly Piece[]): NDArray {
   const a = asArray(x, "piecewise");

@@ -8,6 +8,7 @@ import { checkOptions } from "../options.js";
 import * as ew from "./elementwise.js";
 import { matmul } from "./linalg.js";
 import * as red from "./reductions.js";
+import * as bits from "./bits.js";
 import { reshape, transpose } from "./shape.js";
 
 export * from "./creation.js";
@@ -54,11 +55,23 @@ export { resultType } from "./promote.js";
 export { type Casting, canCast, type FInfo, finfo, type IInfo, iinfo, promoteTypes } from "./dtypes.js";
 
 /** jnp.asarray(x, { dtype }): an NDArray passes through unchanged, anything else is converted
- * as by `array` (the second argument is an options object, as everywhere in np). */
+ * as by `array` (the second argument is an options object, as everywhere in np).
+ *
+ * @example
+ * const x = array([1, 2]);
+ * np.asarray(x) === x; // true
+ * np.asarray([1, 2], { dtype: "int32" }).dtype; // "int32"
+ */
 export function asarray(x: ArrayData, opts?: { readonly dtype?: DType }): NDArray {
   return array(x, checkOptions(opts, "asarray", { dtype: "dtype" }));
 }
 
+/**
+ * `x` converted to `dtype` (floats to integers truncate toward zero); same shape.
+ *
+ * @example
+ * np.astype(array([1.9, -1.9]), "int32"); // [1, -1]
+ */
 export function astype(x: Operand, dtype: DType): NDArray {
   return lax.convertElementType(asArray(x, "astype"), checkDType(dtype, "astype"));
 }
@@ -87,6 +100,7 @@ installArrayMethods({
   reshape,
   transpose,
   astype,
+  view: bits.view,
   greater: ew.greater,
   greaterEqual: ew.greaterEqual,
   less: ew.less,
@@ -101,3 +115,4 @@ export { cholesky, det, inv, lu, slogdet, solve, triangularSolve } from "./facto
 export * from "./functional.js";
 export * from "./unique.js";
 export * from "./bitwise.js";
+export { copysign, nextafter, signbit, view } from "./bits.js";

@@ -108,7 +108,13 @@ export interface TakeOptions {
   readonly fillValue?: number | boolean;
 }
 
-/** take(x, indices, { axis, mode, fillValue }): JAX's np.take; see the file header for modes. */
+/**
+ * take(x, indices, { axis, mode, fillValue }): JAX's np.take; see the file header for modes.
+ *
+ * @example
+ * np.take(array([10, 20, 30]), array([2, 0], { dtype: "int32" })); // [30, 10]
+ * np.take(array([[1, 2], [3, 4]]), [1], { axis: 1 }); // [[2], [4]]
+ */
 export function take(x: Operand, indices: IndexLike, opts: TakeOptions = {}): NDArray {
   const o = checkOptions(opts, "take", { axis: "integerOrNull", mode: ["fill", "clip", "wrap"], fillValue: "any" });
   let a = asArray(x, "take");
@@ -136,7 +142,13 @@ export interface TakeAlongAxisOptions {
   readonly fillValue?: number | boolean;
 }
 
-/** takeAlongAxis(x, indices, axis, { mode, fillValue }): out[..., i, ...] = x[..., indices[..., i, ...], ...]. */
+/**
+ * takeAlongAxis(x, indices, axis, { mode, fillValue }): out[..., i, ...] = x[..., indices[..., i, ...], ...].
+ *
+ * @example
+ * const x = array([[3, 1], [2, 4]]);
+ * np.takeAlongAxis(x, np.argsort(x, { axis: 1 }), 1); // [[1, 3], [2, 4]]
+ */
 export function takeAlongAxis(x: Operand, indices: IndexLike, axis: number, opts: TakeAlongAxisOptions = {}): NDArray {
   const o = checkOptions(opts, "takeAlongAxis", { mode: ["fill", "clip"], fillValue: "any" });
   const a = asArray(x, "takeAlongAxis");
@@ -166,7 +178,12 @@ export function takeAlongAxis(x: Operand, indices: IndexLike, axis: number, opts
   return lax.select(inRange(bi, n), got, fillScalar(a.dtype, o.fillValue, "takeAlongAxis"));
 }
 
-/** Static slice: starts and limits per axis (negative counts from the end), optional strides. */
+/**
+ * Static slice: starts and limits per axis (negative counts from the end), optional strides.
+ *
+ * @example
+ * np.slice(arange(10), [2], [8], { strides: [2] }); // [2, 4, 6]
+ */
 export function slice(x: Operand, starts: readonly number[], limits: readonly number[], opts: { readonly strides?: readonly number[] } = {}): NDArray {
   checkOptions(opts, "slice", { strides: "integerList" });
   const a = asArray(x, "slice");
@@ -206,7 +223,14 @@ export interface AtUpdateOptions {
 }
 
 /** Functional updates along axis 0: `at(x, i).set(v)`, `.add(v)` return new arrays, `.get()`
- * reads. Negative indices count from the end; see the file header for out-of-range modes. */
+ * reads. Negative indices count from the end; see the file header for out-of-range modes.
+ *
+ * @example
+ * const x = zeros([3]);
+ * np.at(x, 1).set(5); // [0, 5, 0]
+ * np.at(x, -1).add(2); // [0, 0, 2]
+ * np.at(array([10, 20]), 1).get(); // 20
+ */
 export function at(x: Operand, index: IndexLike) {
   const a = asArray(x, "at");
   if (a.ndim === 0) throw new ArgumentError("at: cannot index a rank-0 array");

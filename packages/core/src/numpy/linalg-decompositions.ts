@@ -28,7 +28,13 @@ function matrices(x: Operand, where_: string, square: boolean): NDArray {
 export type QRResult = NamedTuple<readonly [NDArray, NDArray], { readonly Q: NDArray; readonly R: NDArray }>;
 
 /** qr(a, { mode }): "reduced" (default: Q [..., m, k], R [..., k, n]), "complete" (Q [..., m, m],
- * R [..., m, n]) or "r" (R alone, reduced), k = min(m, n). */
+ * R [..., m, n]) or "r" (R alone, reduced), k = min(m, n).
+ *
+ * @example
+ * const { Q, R } = np.linalg.qr(array([[3, 0], [4, 5]]));
+ * np.allclose(np.matmul(Q, R), array([[3, 0], [4, 5]]), { atol: 1e-5 }).item(); // true
+ * np.linalg.qr(ones([5, 3]), { mode: "r" }).shape; // [3, 3]
+ */
 export function qr(a: Operand, opts: { readonly mode: "r" }): NDArray;
 export function qr(a: Operand, opts?: { readonly mode?: "reduced" | "complete" }): QRResult;
 export function qr(a: Operand, opts?: { readonly mode?: "reduced" | "complete" | "r" }): QRResult | NDArray;
@@ -48,14 +54,26 @@ export interface NpEighOptions {
   readonly symmetrizeInput?: boolean;
 }
 
-/** eigh(a, { UPLO, symmetrizeInput }) → { eigenvalues (ascending), eigenvectors (columns) }. */
+/**
+ * eigh(a, { UPLO, symmetrizeInput }) → { eigenvalues (ascending), eigenvectors (columns) }.
+ *
+ * @example
+ * const { eigenvalues, eigenvectors } = np.linalg.eigh(array([[2, 1], [1, 2]]));
+ * eigenvalues; // [1, 3]
+ * eigenvectors.shape; // [2, 2]
+ */
 export function eigh(a: Operand, opts: NpEighOptions = {}): EighResult {
   const o = checkOptions(opts, "linalg.eigh", { UPLO: ["L", "U"], symmetrizeInput: "boolean" });
   const [v, w] = dec.eigh(matrices(a, "linalg.eigh", true), { lower: o.UPLO !== "U", symmetrizeInput: o.symmetrizeInput ?? true });
   return namedTuple(["eigenvalues", "eigenvectors"], [w, v]);
 }
 
-/** eigvalsh(a, { UPLO, symmetrizeInput }): the eigenvalues of symmetric a, ascending. */
+/**
+ * eigvalsh(a, { UPLO, symmetrizeInput }): the eigenvalues of symmetric a, ascending.
+ *
+ * @example
+ * np.linalg.eigvalsh(array([[2, 0], [0, 1]])); // [1, 2]
+ */
 export function eigvalsh(a: Operand, opts: NpEighOptions = {}): NDArray {
   checkOptions(opts, "linalg.eigvalsh", { UPLO: ["L", "U"], symmetrizeInput: "boolean" });
   return eigh(a, opts).eigenvalues;
@@ -74,7 +92,13 @@ export interface NpSvdOptions {
 }
 
 /** svd(a, { fullMatrices, computeUv, hermitian }) → { U, S, Vh } with a = U·diag(S)·Vh, S
- * descending (or S alone with computeUv: false). */
+ * descending (or S alone with computeUv: false).
+ *
+ * @example
+ * const { U, S, Vh } = np.linalg.svd(array([[3, 0], [0, -2]]));
+ * S; // [3, 2]
+ * np.linalg.svd(ones([4, 3]), { computeUv: false }).shape; // [3]
+ */
 export function svd(a: Operand, opts: NpSvdOptions & { readonly computeUv: false }): NDArray;
 export function svd(a: Operand, opts?: NpSvdOptions & { readonly computeUv?: true }): SVDResult;
 export function svd(a: Operand, opts?: NpSvdOptions): SVDResult | NDArray;
@@ -99,7 +123,12 @@ function hermitianSvd(x: NDArray, computeUv: boolean): SVDResult | NDArray {
   return namedTuple(["U", "S", "Vh"], [u, s, mT(multiply(u, expandDims(signs, -2)))]);
 }
 
-/** svdvals(x): the singular values, descending. */
+/**
+ * svdvals(x): the singular values, descending.
+ *
+ * @example
+ * np.linalg.svdvals(array([[0, 2], [1, 0]])); // [2, 1]
+ */
 export function svdvals(x: Operand): NDArray {
   return dec.svd(matrices(x, "linalg.svdvals", false), { computeUv: false });
 }
@@ -110,6 +139,11 @@ export function svdvals(x: Operand): NDArray {
  * (rcond defaults to ε·max(m, n); a negative rcond means ε). As JAX, resid = ‖b − a·x‖² per
  * column is always returned ([1] for a vector b), rank is an int32 scalar and s the singular
  * values.
+ *
+ * @example
+ * // the line through (0, 1), (1, 3), (2, 5): y = 2x + 1
+ * const [coef] = np.linalg.lstsq(array([[0, 1], [1, 1], [2, 1]]), array([1, 3, 5]));
+ * coef; // [2, 1]
  */
 export function lstsq(a: Operand, b: Operand, opts: { readonly rcond?: number } = {}): [NDArray, NDArray, NDArray, NDArray] {
   const where_ = "linalg.lstsq";
@@ -150,6 +184,9 @@ function relativeCutoff(s: NDArray, rtol: Operand): NDArray {
  * pinv(a, { rtol, hermitian }): the Moore–Penrose pseudo-inverse [..., n, m] through the SVD,
  * singular values ≤ rtol·s₀ treated as zero (rtol defaults to 10·max(m, n)·ε, as JAX). The
  * derivative is JAX's (Golub & Pereyra), valid where the rank does not change.
+ *
+ * @example
+ * np.linalg.pinv(array([[2, 0], [0, 0]])); // [[0.5, 0], [0, 0]]
  */
 export function pinv(a: Operand, opts: { readonly rtol?: Operand; readonly hermitian?: boolean } = {}): NDArray {
   const o = checkOptions(opts, "linalg.pinv", { rtol: "any", hermitian: "boolean" });
@@ -199,7 +236,11 @@ function pinvWithJvp(a: NDArray, rtol: Operand, hermitian: boolean): NDArray {
 
 /** matrixRank(M, { rtol }): the number of singular values above rtol·s₀ (rtol defaults to
  * max(m, n)·ε; an array rtol is per matrix of the batch); a vector's rank is 1 unless it is all
- * zero. */
+ * zero.
+ *
+ * @example
+ * np.linalg.matrixRank(array([[1, 2], [2, 4]])); // 1
+ */
 export function matrixRank(M: Operand, opts: { readonly rtol?: Operand } = {}): NDArray {
   const o = checkOptions(opts, "linalg.matrixRank", { rtol: "any" });
   const x = toFloat(M, "linalg.matrixRank");

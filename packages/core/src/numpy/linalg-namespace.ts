@@ -22,7 +22,14 @@ import { realFloatOf } from "./promote.js";
 const floatOf = realFloatOf;
 
 export type VectorOrd = number;
-/** vectorNorm(x, { ord, axis, keepdims }): (Σ|x|^ord)^(1/ord) over `axis` (all axes by default); ord ±Infinity for the largest/smallest |x|, 0 for the count of non-zeros. */
+/**
+ * vectorNorm(x, { ord, axis, keepdims }): (Σ|x|^ord)^(1/ord) over `axis` (all axes by default); ord ±Infinity for the largest/smallest |x|, 0 for the count of non-zeros.
+ *
+ * @example
+ * np.linalg.vectorNorm(array([3, 4])); // 5
+ * np.linalg.vectorNorm(array([3, -4]), { ord: 1 }); // 7
+ * np.linalg.vectorNorm(array([[3, 4], [6, 8]]), { axis: 1 }); // [5, 10]
+ */
 export function vectorNorm(x: Operand, opts: { readonly ord?: number; readonly axis?: number | readonly number[]; readonly keepdims?: boolean } = {}): NDArray {
   checkOptions(opts, "vectorNorm", { ord: "number", axis: "axes", keepdims: "boolean" });
   const a = floatOf(x, "vectorNorm");
@@ -37,7 +44,13 @@ export function vectorNorm(x: Operand, opts: { readonly ord?: number; readonly a
   return power(sum(power(m, ord), red), 1 / ord);
 }
 
-/** matrixNorm(x, { ord, keepdims }): over the last two axes — "fro" (default), "nuc", 1, −1, 2, −2, Infinity, −Infinity. */
+/**
+ * matrixNorm(x, { ord, keepdims }): over the last two axes — "fro" (default), "nuc", 1, −1, 2, −2, Infinity, −Infinity.
+ *
+ * @example
+ * np.linalg.matrixNorm(array([[3, 0], [0, 4]])); // 5
+ * np.linalg.matrixNorm(array([[3, 0], [0, 4]]), { ord: "nuc" }); // 7
+ */
 export function matrixNorm(x: Operand, opts: { readonly ord?: number | "fro" | "nuc"; readonly keepdims?: boolean } = {}): NDArray {
   checkOptions(opts, "matrixNorm", { ord: "any", keepdims: "boolean" });
   const a = floatOf(x, "matrixNorm");
@@ -68,7 +81,12 @@ function normOverAxes(where: string, a: NDArray, ord: unknown, [r, c]: readonly 
 }
 
 /** norm(x, { ord, axis, keepdims }): numpy.linalg.norm — a vector norm over one axis (or the
- * flattened array), a matrix norm over two. */
+ * flattened array), a matrix norm over two.
+ *
+ * @example
+ * np.linalg.norm(array([3, 4])); // 5
+ * np.linalg.norm(array([[1, 2], [3, 4]]), { ord: "fro" }); // 5.4772
+ */
 export function norm(x: Operand, opts: { readonly ord?: number | "fro" | "nuc"; readonly axis?: number | readonly number[]; readonly keepdims?: boolean } = {}): NDArray {
   checkOptions(opts, "norm", { ord: "any", axis: "axes", keepdims: "boolean" });
   const a = floatOf(x, "norm");
@@ -91,7 +109,12 @@ export function norm(x: Operand, opts: { readonly ord?: number | "fro" | "nuc"; 
   throw new ArgumentError(`norm: axis must name 1 or 2 axes, got ${axes.length}`);
 }
 
-/** cross(a, b, { axis }): the 3-vector cross product along `axis` (the last by default); 2-vectors give the z component. */
+/**
+ * cross(a, b, { axis }): the 3-vector cross product along `axis` (the last by default); 2-vectors give the z component.
+ *
+ * @example
+ * np.cross(array([1, 0, 0]), array([0, 1, 0])); // [0, 0, 1]
+ */
 export function cross(a: Operand, b: Operand, opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "cross", { axis: "integer" });
   let [x, y] = promoteDTypes("cross", [a, b]);
@@ -111,7 +134,13 @@ export function cross(a: Operand, b: Operand, opts: { readonly axis?: number } =
   return moveaxis(stacked, -1, normalizeAxis(ax, stacked.ndim, "cross"));
 }
 
-/** tensordot(a, b, axes): contraction over the last `axes` axes of a and the first of b, or over explicit axis lists. */
+/**
+ * tensordot(a, b, axes): contraction over the last `axes` axes of a and the first of b, or over explicit axis lists.
+ *
+ * @example
+ * np.tensordot(ones([2, 3, 4]), ones([3, 4, 5])).shape; // [2, 5]
+ * np.tensordot(array([1, 2]), array([3, 4]), 1); // 11
+ */
 export function tensordot(a: Operand, b: Operand, axes: number | readonly [readonly number[], readonly number[]] = 2): NDArray {
   const [x, y] = promoteDTypes("tensordot", [a, b]);
   let [ax, bx]: [number[], number[]] = [[], []];
@@ -133,7 +162,12 @@ export function tensordot(a: Operand, b: Operand, axes: number | readonly [reado
   return lax.dotGeneral(xc, yc, [[ax, bx], [[], []]]);
 }
 
-/** multiDot(arrays): the product of a chain of matrices (1-D ends as row / column vectors), multiplied in the cheapest order. */
+/**
+ * multiDot(arrays): the product of a chain of matrices (1-D ends as row / column vectors), multiplied in the cheapest order.
+ *
+ * @example
+ * np.linalg.multiDot([ones([10, 100]), ones([100, 5]), ones([5, 50])]).shape; // [10, 50]
+ */
 export function multiDot(arrays: readonly Operand[]): NDArray {
   if (!Array.isArray(arrays) || arrays.length < 2) throw new ArgumentError("multiDot: expected a list of at least two arrays");
   const ms = arrays.map((x) => asArray(x, "multiDot"));
@@ -167,7 +201,13 @@ export function multiDot(arrays: readonly Operand[]): NDArray {
   return out;
 }
 
-/** matrixPower(a, n): a multiplied by itself n times (over the last two axes), by repeated squaring; a negative n powers the inverse. */
+/**
+ * matrixPower(a, n): a multiplied by itself n times (over the last two axes), by repeated squaring; a negative n powers the inverse.
+ *
+ * @example
+ * np.linalg.matrixPower(array([[1, 1], [0, 1]]), 3); // [[1, 3], [0, 1]]
+ * np.linalg.matrixPower(array([[2, 0], [0, 4]]), -1); // [[0.5, 0], [0, 0.25]]
+ */
 export function matrixPower(a: Operand, n: number): NDArray {
   const x = asArray(a, "matrixPower");
   if (x.ndim < 2 || x.shape[x.ndim - 1] !== x.shape[x.ndim - 2]) throw new ShapeError(`matrixPower: expected square matrices in the last two axes, got ${fmtShape(x.shape)}`);
@@ -185,7 +225,12 @@ export function matrixPower(a: Operand, n: number): NDArray {
 /** numpy.linalg, as far as jaxts has it. */
 export const linalg = { norm, vectorNorm, matrixNorm, cross, outer, tensordot, multiDot, matrixPower, trace, diagonal, matmul, matrixTranspose, cholesky, solve, inv, det, slogdet, qr, eigh, eigvalsh, svd, svdvals, lstsq, pinv, matrixRank };
 
-/** matrixTranspose(x): x with its last two axes swapped. */
+/**
+ * matrixTranspose(x): x with its last two axes swapped.
+ *
+ * @example
+ * np.matrixTranspose(zeros([5, 2, 3])).shape; // [5, 3, 2]
+ */
 export function matrixTranspose(x: Operand): NDArray {
   const a = asArray(x, "matrixTranspose");
   if (a.ndim < 2) throw new ShapeError(`matrixTranspose: expected at least 2 dimensions, got ${fmtShape(a.shape)}`);

@@ -16,6 +16,15 @@ function operands(where: string, x: Operand, y: Operand): [NDArray, NDArray] {
   return [a!, b!];
 }
 
+/**
+ * The matrix product, numpy's `@`: `[..., n, k] @ [..., k, m] → [..., n, m]` with batch
+ * dimensions broadcast; a 1-d first operand is a row vector, a 1-d second a column vector
+ * (that dimension is dropped from the result). Dtypes promote.
+ *
+ * @example
+ * np.matmul(array([[1, 2], [3, 4]]), array([[1], [1]])); // [[3], [7]]
+ * np.matmul(ones([8, 2, 3]), ones([3, 4])).shape; // [8, 2, 4]
+ */
 export function matmul(x: Operand, y: Operand): NDArray {
   const [a0, b0] = [asArray(x, "matmul"), asArray(y, "matmul")];
   if (a0.ndim === 0 || b0.ndim === 0) {
@@ -43,7 +52,13 @@ export function matmul(x: Operand, y: Operand): NDArray {
   return shape.length === out.ndim ? out : reshape(out, shape);
 }
 
-/** numpy's dot: inner product, matrix product, or contraction of a's last axis with b's second-to-last. */
+/**
+ * numpy's dot: inner product, matrix product, or contraction of a's last axis with b's second-to-last.
+ *
+ * @example
+ * np.dot(array([1, 2]), array([3, 4])); // 11
+ * np.dot(array([[1, 2], [3, 4]]), array([1, 1])); // [3, 7]
+ */
 export function dot(x: Operand, y: Operand): NDArray {
   const [a, b] = operands("dot", x, y);
   if (a.ndim === 0 || b.ndim === 0) return lax.mul(a, b);
@@ -53,17 +68,37 @@ export function dot(x: Operand, y: Operand): NDArray {
   return lax.dotGeneral(a, b, [[[ca], [cb]], [[], []]]);
 }
 
-/** vdot(x, y) = Σ conj(x)·y over the flattened arrays (conjugating x, as numpy and JAX). */
+/**
+ * The dot product of the flattened operands, with the first conjugated (as numpy and JAX):
+ * Σ conj(x)·y.
+ *
+ * @example
+ * np.vdot(array([[1, 2], [3, 4]]), array([[1, 1], [1, 1]])); // 10
+ */
 export const vdot = (x: Operand, y: Operand): NDArray => {
   const a = asArray(x, "vdot");
   return dot(reshape(isComplex(a.dtype) ? lax.conj(a) : a, [-1]), reshape(y, [-1]));
 };
+/**
+ * The sum of products over the last axes of `x` and `y`; the result's shape is the other axes
+ * of `x`, then of `y`.
+ *
+ * @example
+ * np.inner(array([1, 2]), array([3, 4])); // 11
+ * np.inner(ones([2, 3]), ones([4, 3])).shape; // [2, 4]
+ */
 export const inner = (x: Operand, y: Operand): NDArray => {
   const [a, b] = operands("inner", x, y);
   if (a.ndim === 0 || b.ndim === 0) return lax.mul(a, b);
   return lax.dotGeneral(a, b, [[[a.ndim - 1], [b.ndim - 1]], [[], []]]);
 };
 
+/**
+ * The outer product of the flattened operands: `out[i, j] = x[i] · y[j]`.
+ *
+ * @example
+ * np.outer(array([1, 2]), array([1, 10, 100])); // [[1, 10, 100], [2, 20, 200]]
+ */
 export function outer(x: Operand, y: Operand): NDArray {
   const [a, b] = operands("outer", x, y);
   const [fa, fb] = [reshape(a, [a.size, 1]), reshape(b, [1, b.size])];
@@ -118,6 +153,15 @@ function sumUnused(x: NDArray, labels: string, keep: string): [NDArray, string] 
   return [lax.reduceSum(x, drop), [...labels].filter((_, i) => !drop.includes(i)).join("")];
 }
 
+/**
+ * Einstein summation over the operands as numpy's `einsum(subscripts, ...)`: repeated letters
+ * are multiplied along, letters missing from the output (after `->`) are summed.
+ *
+ * @example
+ * np.einsum("ij,jk->ik", ones([2, 3]), ones([3, 4])).shape; // [2, 4]
+ * np.einsum("ii", array([[1, 2], [3, 4]])); // 5
+ * np.einsum("i,i->", array([1, 2]), array([3, 4])); // 11
+ */
 export function einsum(subscripts: string, ...xs: Operand[]): NDArray {
   const { inputs, output } = parseEinsum(subscripts, xs.length);
   const arrays = promoteDTypes("einsum", xs);
@@ -155,7 +199,12 @@ export function einsum(subscripts: string, ...xs: Operand[]): NDArray {
   return transpose(acc, [...output].map((c) => labels.indexOf(c)));
 }
 
-/** kron(a, b): the Kronecker product — blocks a[i, j, …]·b, laid out as a's elements are. */
+/**
+ * kron(a, b): the Kronecker product — blocks a[i, j, …]·b, laid out as a's elements are.
+ *
+ * @example
+ * np.kron(array([1, 2]), array([1, 10])); // [1, 10, 2, 20]
+ */
 export function kron(a: Operand, b: Operand): NDArray {
   const [x, y] = operands("kron", a, b);
   const nd = Math.max(x.ndim, y.ndim);

@@ -17,7 +17,12 @@ const sliceAlong = (a: NDArray, axis: number, lo: number, hi: number): NDArray =
   );
 
 /** roll(a, shift, { axis }): elements shifted along `axis` (or the flattened array), wrapping
- * around; `shift` and `axis` may be lists of the same length (each pair applied in turn). */
+ * around; `shift` and `axis` may be lists of the same length (each pair applied in turn).
+ *
+ * @example
+ * np.roll(array([1, 2, 3, 4]), 1); // [4, 1, 2, 3]
+ * np.roll(array([[1, 2], [3, 4]]), -1, { axis: 1 }); // [[2, 1], [4, 3]]
+ */
 export function roll(a: Operand, shift: number | readonly number[], opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
   checkOptions(opts, "roll", { axis: "axes" });
   const x = asArray(a, "roll");
@@ -46,7 +51,11 @@ export function roll(a: Operand, shift: number | readonly number[], opts: { read
 }
 
 /** rot90(m, { k, axes }): m rotated by 90° k times in the plane of `axes`, from the first axis
- * towards the second (numpy's direction). */
+ * towards the second (numpy's direction).
+ *
+ * @example
+ * np.rot90(array([[1, 2], [3, 4]])); // [[2, 4], [1, 3]]
+ */
 export function rot90(m: Operand, opts: { readonly k?: number; readonly axes?: readonly [number, number] } = {}): NDArray {
   checkOptions(opts, "rot90", { k: "integer", axes: "integerList" });
   const x = asArray(m, "rot90");
@@ -63,7 +72,11 @@ export function rot90(m: Operand, opts: { readonly k?: number; readonly axes?: r
 }
 
 /** arraySplit(a, sectionsOrIndices, { axis }): like split, but n sections need not divide the
- * axis: the first (length mod n) sections get one element more. */
+ * axis: the first (length mod n) sections get one element more.
+ *
+ * @example
+ * np.arraySplit(arange(5), 2).map((p) => p.toArray()); // [[0, 1, 2], [3, 4]]
+ */
 export function arraySplit(a: Operand, sectionsOrIndices: number | readonly number[], opts: { readonly axis?: number } = {}): NDArray[] {
   checkOptions(opts, "arraySplit", { axis: "integer" });
   const x = asArray(a, "arraySplit");
@@ -86,14 +99,34 @@ const directional = (where: string, axisOf: (ndim: number) => number, minRank: n
   if (x.ndim < minRank) throw new ShapeError(`${where}: the array must have at least ${minRank} dimension${minRank === 1 ? "" : "s"}, got ${fmtShape(x.shape)}`);
   return split(x, sectionsOrIndices, { axis: axisOf(x.ndim) });
 };
-/** hsplit: split along axis 1 (axis 0 for a 1-D array). */
+/**
+ * hsplit: split along axis 1 (axis 0 for a 1-D array).
+ *
+ * @example
+ * np.hsplit(arange(4), 2).map((p) => p.toArray()); // [[0, 1], [2, 3]]
+ */
 export const hsplit = directional("hsplit", (nd) => (nd === 1 ? 0 : 1), 1);
-/** vsplit: split along axis 0 (at least 2-D). */
+/**
+ * vsplit: split along axis 0 (at least 2-D).
+ *
+ * @example
+ * np.vsplit(array([[1, 2], [3, 4]]), 2).map((p) => p.toArray()); // [[[1, 2]], [[3, 4]]]
+ */
 export const vsplit = directional("vsplit", () => 0, 2);
-/** dsplit: split along axis 2 (at least 3-D). */
+/**
+ * dsplit: split along axis 2 (at least 3-D).
+ *
+ * @example
+ * np.dsplit(zeros([1, 2, 4]), 2).map((p) => p.shape); // [[1, 2, 2], [1, 2, 2]]
+ */
 export const dsplit = directional("dsplit", () => 2, 3);
 
-/** unstack(x, { axis }): the slices of x along `axis`, each without that axis. */
+/**
+ * unstack(x, { axis }): the slices of x along `axis`, each without that axis.
+ *
+ * @example
+ * np.unstack(array([[1, 2], [3, 4]])).map((r) => r.toArray()); // [[1, 2], [3, 4]]
+ */
 export function unstack(x: Operand, opts: { readonly axis?: number } = {}): NDArray[] {
   checkOptions(opts, "unstack", { axis: "integer" });
   const a = asArray(x, "unstack");
@@ -115,18 +148,43 @@ const arraysOf = (where: string, xs: readonly Operand[]): NDArray[] => {
   return Array.from(xs, (x) => asArray(x, where));
 };
 
-/** hstack: concatenate along axis 1 (along axis 0 when the arrays are 1-D). */
+/**
+ * hstack: concatenate along axis 1 (along axis 0 when the arrays are 1-D).
+ *
+ * @example
+ * np.hstack([array([1, 2]), array([3])]); // [1, 2, 3]
+ * np.hstack([array([[1], [2]]), array([[3], [4]])]); // [[1, 3], [2, 4]]
+ */
 export function hstack(xs: readonly Operand[]): NDArray {
   const arrays = arraysOf("hstack", xs).map((a) => atLeast(a, 1));
   return concatenate(arrays, { axis: arrays[0]!.ndim === 1 ? 0 : 1 });
 }
 
-/** vstack: concatenate along axis 0, 1-D arrays taken as rows. */
+/**
+ * vstack: concatenate along axis 0, 1-D arrays taken as rows.
+ *
+ * The arrays stacked as rows: 1-d arrays become rows of a matrix, others join along axis 0.
+ *
+ * @example
+ * np.vstack([array([1, 2]), array([3, 4])]); // [[1, 2], [3, 4]]
+ */
 export const vstack = (xs: readonly Operand[]): NDArray => concatenate(arraysOf("vstack", xs).map((a) => atLeast(a, 2)), { axis: 0 });
 
-/** dstack: concatenate along axis 2 (depth), after making every array at least 3-D. */
+/**
+ * dstack: concatenate along axis 2 (depth), after making every array at least 3-D.
+ *
+ * The arrays joined along axis 2 (depth), each first made at least 3-d.
+ *
+ * @example
+ * np.dstack([array([1, 2]), array([3, 4])]); // [[[1, 3], [2, 4]]]
+ */
 export const dstack = (xs: readonly Operand[]): NDArray => concatenate(arraysOf("dstack", xs).map((a) => atLeast(a, 3)), { axis: 2 });
 
-/** columnStack: 1-D arrays become columns, then concatenate along axis 1. */
+/**
+ * columnStack: 1-D arrays become columns, then concatenate along axis 1.
+ *
+ * @example
+ * np.columnStack([array([1, 2]), array([3, 4])]); // [[1, 3], [2, 4]]
+ */
 export const columnStack = (xs: readonly Operand[]): NDArray =>
   concatenate(arraysOf("columnStack", xs).map((a) => (a.ndim < 2 ? reshape(a, [a.size, 1]) : a)), { axis: 1 });

@@ -59,7 +59,13 @@ function source(mode: "edge" | "wrap" | "reflect" | "symmetric", i: number, n: n
   }
 }
 
-/** pad(array, padWidth, { mode, constantValues }): the array with borders added, numpy's way. */
+/**
+ * pad(array, padWidth, { mode, constantValues }): the array with borders added, numpy's way.
+ *
+ * @example
+ * np.pad(array([1, 2]), 1); // [0, 1, 2, 0]
+ * np.pad(array([1, 2]), [1, 2], { mode: "edge" }); // [1, 1, 2, 2, 2]
+ */
 export function pad(array: Operand, padWidth: PadWidth, opts: { readonly mode?: PadMode; readonly constantValues?: number } = {}): NDArray {
   checkOptions(opts, "pad", { mode: ["constant", "edge", "wrap", "reflect", "symmetric", "maximum", "minimum", "mean"], constantValues: "number" });
   const x = asArray(array, "pad");

@@ -31,7 +31,12 @@ const order = (m: unknown, where: string): number => {
   return m;
 };
 
-/** polyval(p, x): p[0]·x^(n−1) + … + p[n−1], by Horner's scheme, elementwise over x. */
+/**
+ * polyval(p, x): p[0]·x^(n−1) + … + p[n−1], by Horner's scheme, elementwise over x.
+ *
+ * @example
+ * np.polyval(array([1, 0, -1]), array([2, 3])); // [3, 8]
+ */
 export function polyval(p: Operand, x: Operand): NDArray {
   const [c0, x0] = promoteDTypes("polyval", [p, x]);
   const c = coefficients(c0!, "polyval");
@@ -43,7 +48,12 @@ export function polyval(p: Operand, x: Operand): NDArray {
   return y;
 }
 
-/** polyder(p, { m }): the coefficients of the m-th derivative. */
+/**
+ * polyder(p, { m }): the coefficients of the m-th derivative.
+ *
+ * @example
+ * np.polyder(array([1, 2, 3])); // [2, 2]
+ */
 export function polyder(p: Operand, opts: { readonly m?: number } = {}): NDArray {
   checkOptions(opts, "polyder", { m: "integer" });
   let c = coefficients(p, "polyder");
@@ -56,7 +66,12 @@ export function polyder(p: Operand, opts: { readonly m?: number } = {}): NDArray
   return c;
 }
 
-/** polyint(p, { m, k }): the coefficients of the m-th antiderivative, with integration constants k (one per order, 0 by default). */
+/**
+ * polyint(p, { m, k }): the coefficients of the m-th antiderivative, with integration constants k (one per order, 0 by default).
+ *
+ * @example
+ * np.polyint(array([3, 2])); // [1.5, 2, 0]
+ */
 export function polyint(p: Operand, opts: { readonly m?: number; readonly k?: number | readonly number[] } = {}): NDArray {
   checkOptions(opts, "polyint", { m: "integer", k: "any" });
   const m = order(opts.m ?? 1, "polyint");
@@ -77,6 +92,9 @@ export function polyint(p: Operand, opts: { readonly m?: number; readonly k?: nu
  * with the given roots (a 1-D array); for a square matrix, of its characteristic polynomial
  * det(λI − A), by the Faddeev–LeVerrier recurrence (exact in exact arithmetic; numpy goes
  * through the eigenvalues instead, equal up to rounding).
+ *
+ * @example
+ * np.poly(array([1, 2])); // [1, -3, 2]
  */
 export function poly(seqOfZeros: Operand): NDArray {
   let a = asArray(seqOfZeros, "poly");
@@ -107,7 +125,12 @@ function characteristic(a: NDArray): NDArray {
   return stack(coeffs);
 }
 
-/** vander(x, N, { increasing }): the Vandermonde matrix of a 1-D x, columns x^(N−1) … x^0 (or increasing powers). */
+/**
+ * vander(x, N, { increasing }): the Vandermonde matrix of a 1-D x, columns x^(N−1) … x^0 (or increasing powers).
+ *
+ * @example
+ * np.vander(array([1, 2, 3]), 3); // [[1, 1, 1], [4, 2, 1], [9, 3, 1]]
+ */
 export function vander(x: Operand, n?: number, opts: { readonly increasing?: boolean } = {}): NDArray {
   checkOptions(opts, "vander", { increasing: "boolean" });
   const v = asArray(x, "vander");
@@ -139,6 +162,9 @@ export interface PolyfitOptions {
  * polyfit(x, y, deg, { rcond, full, w, cov }): the least-squares polynomial of degree deg through
  * (x, y), coefficients highest power first (y may be 2-D: one fit per column), as numpy and JAX
  * compute it — the Vandermonde matrix with its columns scaled to unit norm, then lstsq.
+ *
+ * @example
+ * np.polyfit(array([0, 1, 2]), array([1, 3, 5]), 1); // [2, 1]
  */
 export function polyfit(x: Operand, y: Operand, deg: number, opts: PolyfitOptions = {}): NDArray | NDArray[] {
   const o = checkOptions(opts, "polyfit", { rcond: "number", full: "boolean", w: "any", cov: "any" });

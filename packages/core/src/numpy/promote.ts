@@ -20,6 +20,10 @@ function typeInfo(x: Operand | DType, where: string): TypeInfo {
 /**
  * jnp.result_type: the dtype (and weak type) that operands promote to together, on JAX's
  * lattice; arrays, JS numbers (weakly typed), booleans and dtype names (strongly typed).
+ *
+ * @example
+ * np.resultType(array([1], { dtype: "int8" }), 2.5).dtype; // "float32"
+ * np.resultType("uint8", "int8").dtype; // "int16"
  */
 export function resultType(...xs: (Operand | DType)[]): TypeInfo {
   return resultTypeIn("resultType", xs);

@@ -84,26 +84,67 @@ function quantileOf(name: string, a: Operand, q: Operand, opts: QuantileOptions,
   return out;
 }
 
+/**
+ * The `q`-th quantiles (q in [0, 1], a number or an array, whose shape leads the result's)
+ * over `axis` (the flattened array when omitted); `method` interpolates between order
+ * statistics: "linear" (default), "lower", "higher", "nearest", "midpoint". Float result.
+ *
+ * @example
+ * np.quantile(array([1, 2, 3, 4]), 0.5); // 2.5
+ * np.quantile(array([1, 2, 3, 4]), array([0, 1])); // [1, 4]
+ * np.quantile(array([1, 2, 3, 4]), 0.5, { method: "lower" }); // 2
+ */
 export function quantile(a: Operand, q: Operand, opts: QuantileOptions = {}): NDArray {
   checkOptions(opts, "quantile", SPEC);
   return quantileOf("quantile", a, q, opts, false);
 }
+/**
+ * `quantile` of the elements that are not NaN.
+ *
+ * @example
+ * np.nanquantile(array([1, NaN, 3]), 0.5); // 2
+ */
 export function nanquantile(a: Operand, q: Operand, opts: QuantileOptions = {}): NDArray {
   checkOptions(opts, "nanquantile", SPEC);
   return quantileOf("nanquantile", a, q, opts, true);
 }
+/**
+ * `quantile` with `q` in percent (0 to 100).
+ *
+ * @example
+ * np.percentile(array([1, 2, 3, 4]), 25); // 1.75
+ */
 export function percentile(a: Operand, q: Operand, opts: QuantileOptions = {}): NDArray {
   checkOptions(opts, "percentile", SPEC);
   return quantileOf("percentile", a, divide(asArray(q, "percentile"), 100), opts, false);
 }
+/**
+ * `percentile` of the elements that are not NaN.
+ *
+ * @example
+ * np.nanpercentile(array([1, NaN, 3]), 50); // 2
+ */
 export function nanpercentile(a: Operand, q: Operand, opts: QuantileOptions = {}): NDArray {
   checkOptions(opts, "nanpercentile", SPEC);
   return quantileOf("nanpercentile", a, divide(asArray(q, "nanpercentile"), 100), opts, true);
 }
+/**
+ * The median over `axis` (the flattened array when omitted): `quantile(a, 0.5)`.
+ *
+ * @example
+ * np.median(array([3, 1, 2])); // 2
+ * np.median(array([[1, 2], [3, 5]]), { axis: 1 }); // [1.5, 4]
+ */
 export function median(a: Operand, opts: Omit<QuantileOptions, "method"> = {}): NDArray {
   checkOptions(opts, "median", { axis: "integer", keepdims: "boolean" });
   return quantileOf("median", a, 0.5, opts, false);
 }
+/**
+ * The median of the elements that are not NaN.
+ *
+ * @example
+ * np.nanmedian(array([1, NaN, 3, 4])); // 3
+ */
 export function nanmedian(a: Operand, opts: Omit<QuantileOptions, "method"> = {}): NDArray {
   checkOptions(opts, "nanmedian", { axis: "integer", keepdims: "boolean" });
   return quantileOf("nanmedian", a, 0.5, opts, true);

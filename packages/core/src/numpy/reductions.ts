@@ -59,33 +59,87 @@ function reduceIn(name: string, op: (x: NDArray, axes: readonly number[]) => NDA
   return lax.convertElementType(reduceBy(name, op, lax.convertElementType(a, "float32"), opts), d);
 }
 
+/**
+ * The sum over `axis` (a number, a list, or all axes when omitted; `keepdims` keeps them as
+ * size 1). bool and the narrow integers accumulate in 32 bits (int32; uint32 for uint8), as
+ * JAX; `dtype` chooses.
+ *
+ * @example
+ * const x = array([[1, 2], [3, 4]]);
+ * np.sum(x); // 10
+ * np.sum(x, { axis: 0 }); // [4, 6]
+ * np.sum(array([true, true, false])); // 2
+ */
 export function sum(x: Operand, opts?: SumOptions): NDArray {
   checkOptions(opts, "sum", SUM);
   return reduceIn("sum", lax.reduceSum, asArray(x, "sum"), opts);
 }
+/**
+ * The product over `axis` (all axes when omitted), accumulating as `sum` does.
+ *
+ * @example
+ * np.prod(array([[1, 2], [3, 4]]), { axis: 1 }); // [2, 12]
+ */
 export function prod(x: Operand, opts?: SumOptions): NDArray {
   checkOptions(opts, "prod", SUM);
   return reduceIn("prod", lax.reduceProd, asArray(x, "prod"), opts);
 }
+/**
+ * The maximum over `axis` (all axes when omitted); NaN propagates; an empty reduction is an error.
+ *
+ * @example
+ * np.max(array([[1, 5], [3, 2]])); // 5
+ * np.max(array([[1, 5], [3, 2]]), { axis: 1, keepdims: true }); // [[5], [3]]
+ */
 export const max = (x: Operand, opts?: ReduceOptions): NDArray => {
   checkOptions(opts, "max", REDUCE);
   return reduceBy("max", lax.reduceMax, asArray(x, "max"), opts, true);
 };
+/**
+ * The minimum over `axis` (all axes when omitted); NaN propagates.
+ *
+ * @example
+ * np.min(array([[1, 5], [3, 2]]), { axis: 0 }); // [1, 2]
+ */
 export const min = (x: Operand, opts?: ReduceOptions): NDArray => {
   checkOptions(opts, "min", REDUCE);
   return reduceBy("min", lax.reduceMin, asArray(x, "min"), opts, true);
 };
+/**
+ * The same function as `max`.
+ *
+ * @example
+ * np.amax(array([1, 5, 3])); // 5
+ */
 export const amax = max;
+/**
+ * The same function as `min`.
+ *
+ * @example
+ * np.amin(array([1, 5, 3])); // 1
+ */
 export const amin = min;
 
 const toBoolArray = (x: Operand, name: string): NDArray => {
   const a = asArray(x, name);
   return a.dtype === "bool" ? a : lax.ne(a, 0);
 };
+/**
+ * Whether every element (over `axis`, or all) is truthy: a bool array.
+ *
+ * @example
+ * np.all(array([[true, false], [true, true]]), { axis: 1 }); // [false, true]
+ */
 export const all = (x: Operand, opts?: ReduceOptions): NDArray => {
   checkOptions(opts, "all", REDUCE);
   return reduceBy("all", lax.reduceAnd, toBoolArray(x, "all"), opts);
 };
+/**
+ * Whether some element (over `axis`, or all) is truthy: a bool array.
+ *
+ * @example
+ * np.any(array([0, 0, 3])); // true
+ */
 export const any = (x: Operand, opts?: ReduceOptions): NDArray => {
   checkOptions(opts, "any", REDUCE);
   return reduceBy("any", lax.reduceOr, toBoolArray(x, "any"), opts);
@@ -100,6 +154,13 @@ function upcastHalf(a: NDArray, f: (a: NDArray) => NDArray): NDArray {
   return isHalf(a.dtype) ? lax.convertElementType(f(lax.convertElementType(a, "float32", a.weakType)), a.dtype, a.weakType) : f(a);
 }
 
+/**
+ * The arithmetic mean over `axis` (all axes when omitted); integers and bools give the default float.
+ *
+ * @example
+ * np.mean(array([[1, 2], [3, 4]])); // 2.5
+ * np.mean(array([[1, 2], [3, 4]]), { axis: 0 }); // [2, 3]
+ */
 export function mean(x: Operand, opts?: ReduceOptions): NDArray {
   checkOptions(opts, "mean", REDUCE);
   return upcastHalf(toFloat(x, "mean"), (a) => {
@@ -108,6 +169,14 @@ export function mean(x: Operand, opts?: ReduceOptions): NDArray {
   });
 }
 
+/**
+ * The variance `mean(|x - mean(x)|²)` over `axis`, divided by `n - ddof` (default ddof 0); also
+ * exported as `np.var`.
+ *
+ * @example
+ * np.variance(array([1, 2, 3, 4])); // 1.25
+ * np.variance(array([1, 2, 3, 4]), { ddof: 1 }); // 1.6667
+ */
 export function variance(x: Operand, opts?: VarOptions): NDArray {
   checkOptions(opts, "variance", VAR);
   return upcastHalf(toFloat(x, "var"), (a) => varianceOf(a, opts));
@@ -121,6 +190,12 @@ function varianceOf(a: NDArray, opts: VarOptions | undefined): NDArray {
   const sq = isComplex(a.dtype) ? lax.add(lax.square(lax.real(centered)), lax.square(lax.imag(centered))) : lax.square(centered);
   return lax.div(sum(sq, { axis: axes, keepdims: opts?.keepdims ?? false }), n);
 }
+/**
+ * The standard deviation, `√variance` (same options: `axis`, `keepdims`, `ddof`).
+ *
+ * @example
+ * np.std(array([1, 2, 3, 4])); // 1.1180
+ */
 export const std = (x: Operand, opts?: VarOptions): NDArray => {
   checkOptions(opts, "std", VAR);
   return lax.sqrt(variance(x, opts));
@@ -144,16 +219,35 @@ function argReduce(name: "argmax" | "argmin", x: Operand, opts?: ArgReduceOption
   // keepdims keeps the input's rank: every reduced axis (all of them without `axis`) becomes 1.
   return lax.reshape(out, input.shape.map((d, i) => (opts.axis === undefined || i === axis ? 1 : d)));
 }
+/**
+ * The index of the largest element (of the flattened array, or along `axis`; the first on ties;
+ * NaN counts as largest), int32.
+ *
+ * @example
+ * np.argmax(array([1, 9, 3])); // 1
+ * np.argmax(array([[1, 9], [7, 2]]), { axis: 0 }); // [1, 0]
+ */
 export const argmax = (x: Operand, opts?: ArgReduceOptions): NDArray => {
   checkOptions(opts, "argmax", ARG_REDUCE);
   return argReduce("argmax", x, opts);
 };
+/**
+ * The index of the smallest element (of the flattened array, or along `axis`; the first on ties), int32.
+ *
+ * @example
+ * np.argmin(array([[1, 9], [7, 2]]), { axis: 1 }); // [0, 1]
+ */
 export const argmin = (x: Operand, opts?: ArgReduceOptions): NDArray => {
   checkOptions(opts, "argmin", ARG_REDUCE);
   return argReduce("argmin", x, opts);
 };
 
-/** log(sum(exp(x))) computed stably: the max is subtracted (and not differentiated). */
+/**
+ * log(sum(exp(x))) computed stably: the max is subtracted (and not differentiated).
+ *
+ * @example
+ * np.logsumexp(array([1000, 1000])); // 1000.693
+ */
 export function logsumexp(x: Operand, opts?: ReduceOptions): NDArray {
   checkOptions(opts, "logsumexp", REDUCE);
   const a = toFloat(x, "logsumexp");
@@ -165,7 +259,12 @@ export function logsumexp(x: Operand, opts?: ReduceOptions): NDArray {
   return keep(out, a.shape, axes, opts?.keepdims);
 }
 
-/** Cumulative sum; without an axis the array is flattened first (numpy). */
+/**
+ * Cumulative sum; without an axis the array is flattened first (numpy).
+ *
+ * @example
+ * np.cumsum(array([[1, 2], [3, 4]]), { axis: 1 }); // [[1, 3], [3, 7]]
+ */
 export function cumsum(x: Operand, opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "cumsum", { axis: "integer" });
   let a = asArray(x, "cumsum");

@@ -12,7 +12,12 @@ import { reshape } from "./shape.js";
 import { take } from "./indexing.js";
 
 /** searchsorted(a, v, { side, sorter }): for each element of v, where it would be inserted into
- * the sorted 1-D a to keep it sorted — before equal elements ("left") or after ("right"). */
+ * the sorted 1-D a to keep it sorted — before equal elements ("left") or after ("right").
+ *
+ * @example
+ * np.searchsorted(array([1, 3, 5]), array([0, 3, 6])); // [0, 1, 3]
+ * np.searchsorted(array([1, 3, 5]), 3, { side: "right" }); // 2
+ */
 export function searchsorted(a: Operand, v: Operand, opts: { readonly side?: "left" | "right"; readonly sorter?: Operand } = {}): NDArray {
   checkOptions(opts, "searchsorted", { side: ["left", "right"], sorter: "any" });
   let [s, x] = promoteDTypes("searchsorted", [a, v]);
@@ -27,7 +32,11 @@ export function searchsorted(a: Operand, v: Operand, opts: { readonly side?: "le
 }
 
 /** digitize(x, bins, { right }): the index of the bin of each x in monotonic bins (increasing
- * or decreasing), numpy's convention for which edge belongs to which bin. */
+ * or decreasing), numpy's convention for which edge belongs to which bin.
+ *
+ * @example
+ * np.digitize(array([0.5, 1.5, 2.5]), array([1, 2])); // [0, 1, 2]
+ */
 export function digitize(x: Operand, bins: Operand, opts: { readonly right?: boolean } = {}): NDArray {
   checkOptions(opts, "digitize", { right: "boolean" });
   const b = asArray(bins, "digitize");
@@ -42,7 +51,13 @@ export function digitize(x: Operand, bins: Operand, opts: { readonly right?: boo
   return where(reshape(increasing, []), up, down);
 }
 
-/** select(condlist, choicelist, default): choicelist[i] where condlist[i] is the first that holds, else `default`. */
+/**
+ * select(condlist, choicelist, default): choicelist[i] where condlist[i] is the first that holds, else `default`.
+ *
+ * @example
+ * const x = array([-2, 0, 3]);
+ * np.select([x.lt(0), x.gt(0)], [x.neg(), x.mul(10)], -1); // [2, -1, 30]
+ */
 export function select(condlist: readonly Operand[], choicelist: readonly Operand[], defaultValue: Operand = 0): NDArray {
   if (!Array.isArray(condlist) || !Array.isArray(choicelist)) throw new ArgumentError("select: condlist and choicelist must be lists");
   if (condlist.length !== choicelist.length) throw new ArgumentError(`select: condlist and choicelist must have the same length, got ${condlist.length} and ${choicelist.length}`);

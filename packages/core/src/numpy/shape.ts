@@ -7,7 +7,12 @@ import { broadcastShapes, checkIntList, checkShape, describeValue, fmtShape, nor
 import { checkOptions } from "../options.js";
 import { broadcastTo as bcast, castTo, resultTypeIn } from "./promote.js";
 
-/** reshape(x, shape) with at most one -1 inferred. */
+/**
+ * reshape(x, shape) with at most one -1 inferred.
+ *
+ * @example
+ * np.reshape(arange(6), [3, -1]); // [[0, 1], [2, 3], [4, 5]]
+ */
 export function reshape(x: Operand, shape: readonly number[] | number): NDArray {
   const a = asArray(x, "reshape");
   const s = typeof shape === "number" ? [shape] : checkIntList(shape, "reshape", "the new shape");
@@ -26,8 +31,21 @@ export function reshape(x: Operand, shape: readonly number[] | number): NDArray 
   return s.join() === a.shape.join() ? a : lax.reshape(a, s);
 }
 
+/**
+ * The elements as a 1-d array, in row-major order (`reshape(x, [-1])`).
+ *
+ * @example
+ * np.ravel(array([[1, 2], [3, 4]])); // [1, 2, 3, 4]
+ */
 export const ravel = (x: Operand): NDArray => reshape(asArray(x, "ravel"), [-1]);
 
+/**
+ * The axes of `x` permuted by `axes` (reversed when omitted); same dtype.
+ *
+ * @example
+ * np.transpose(array([[1, 2, 3]])); // [[1], [2], [3]]
+ * np.transpose(zeros([2, 3, 4]), [1, 0, 2]).shape; // [3, 2, 4]
+ */
 export function transpose(x: Operand, axes?: readonly number[]): NDArray {
   const a = asArray(x, "transpose");
   if (axes !== undefined) checkIntList(axes, "transpose", "axes");
@@ -38,6 +56,12 @@ export function transpose(x: Operand, axes?: readonly number[]): NDArray {
   return perm.every((p, i) => p === i) ? a : lax.transpose(a, perm);
 }
 
+/**
+ * `x` with `axis1` and `axis2` exchanged (negative axes count from the end).
+ *
+ * @example
+ * np.swapaxes(zeros([2, 3, 4]), 0, -1).shape; // [4, 3, 2]
+ */
 export function swapaxes(x: Operand, axis1: number, axis2: number): NDArray {
   const a = asArray(x, "swapaxes");
   const i = normalizeAxis(axis1, a.ndim, "swapaxes");
@@ -46,6 +70,12 @@ export function swapaxes(x: Operand, axis1: number, axis2: number): NDArray {
   return transpose(a, perm);
 }
 
+/**
+ * `x` with axis `source` moved to position `destination`, the others in order.
+ *
+ * @example
+ * np.moveaxis(zeros([2, 3, 4]), 0, -1).shape; // [3, 4, 2]
+ */
 export function moveaxis(x: Operand, source: number, destination: number): NDArray {
   const a = asArray(x, "moveaxis");
   const s = normalizeAxis(source, a.ndim, "moveaxis");
@@ -55,6 +85,13 @@ export function moveaxis(x: Operand, source: number, destination: number): NDArr
   return transpose(a, perm);
 }
 
+/**
+ * `x` with new axes of size 1 inserted at `axis` (positions in the result).
+ *
+ * @example
+ * np.expandDims(array([1, 2]), 0).shape; // [1, 2]
+ * np.expandDims(array([1, 2]), [0, 2]).shape; // [1, 2, 1]
+ */
 export function expandDims(x: Operand, axis: number | readonly number[]): NDArray {
   const a = asArray(x, "expandDims");
   const list = typeof axis === "number" ? [axis] : checkIntList(axis, "expandDims", "axis");
@@ -66,6 +103,13 @@ export function expandDims(x: Operand, axis: number | readonly number[]): NDArra
   return lax.reshape(a, shape);
 }
 
+/**
+ * `x` without its axes of size 1 (all of them, or those in `axis`, which must have size 1).
+ *
+ * @example
+ * np.squeeze(zeros([1, 3, 1])).shape; // [3]
+ * np.squeeze(zeros([1, 3, 1]), { axis: 0 }).shape; // [3, 1]
+ */
 export function squeeze(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
   checkOptions(opts, "squeeze", { axis: "axes" });
   const a = asArray(x, "squeeze");
@@ -74,6 +118,12 @@ export function squeeze(x: Operand, opts: { readonly axis?: number | readonly nu
   return axes.length === 0 ? a : lax.squeeze(a, axes);
 }
 
+/**
+ * `x` broadcast to `shape` by numpy's rules (trailing dimensions align; size 1 stretches).
+ *
+ * @example
+ * np.broadcastTo(array([1, 2]), [2, 2]); // [[1, 2], [1, 2]]
+ */
 export function broadcastTo(x: Operand, shape: readonly number[]): NDArray {
   const a = asArray(x, "broadcastTo");
   const s = checkShape(shape, "broadcastTo");
@@ -82,12 +132,26 @@ export function broadcastTo(x: Operand, shape: readonly number[]): NDArray {
   return bcast(a, s);
 }
 
+/**
+ * The operands broadcast to their common shape.
+ *
+ * @example
+ * np.broadcastArrays(array([[1], [2]]), array([10, 20, 30])).map((a) => a.shape); // [[2, 3], [2, 3]]
+ */
 export function broadcastArrays(...xs: Operand[]): NDArray[] {
   const arrays = xs.map((x) => asArray(x, "broadcastArrays"));
   const shape = broadcastShapes("broadcastArrays", ...arrays.map((a) => a.shape));
   return arrays.map((a) => bcast(a, shape));
 }
 
+/**
+ * The arrays joined along an existing `axis` (default 0); they must agree on every other
+ * dimension; dtypes promote.
+ *
+ * @example
+ * np.concatenate([array([[1, 2]]), array([[3, 4]])]); // [[1, 2], [3, 4]]
+ * np.concatenate([array([[1], [2]]), array([[3], [4]])], { axis: 1 }); // [[1, 3], [2, 4]]
+ */
 export function concatenate(xs: readonly Operand[], opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "concatenate", { axis: "integer" });
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("concatenate: expected a non-empty list of arrays");
@@ -99,6 +163,13 @@ export function concatenate(xs: readonly Operand[], opts: { readonly axis?: numb
   return arrays.length === 1 ? arrays[0]! : lax.concatenate(arrays, axis);
 }
 
+/**
+ * The arrays (all of one shape) joined along a new `axis` (default 0).
+ *
+ * @example
+ * np.stack([array([1, 2]), array([3, 4])]); // [[1, 2], [3, 4]]
+ * np.stack([array([1, 2]), array([3, 4])], { axis: 1 }); // [[1, 3], [2, 4]]
+ */
 export function stack(xs: readonly Operand[], opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "stack", { axis: "integer" });
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("stack: expected a non-empty list of arrays");
@@ -111,7 +182,13 @@ export function stack(xs: readonly Operand[], opts: { readonly axis?: number } =
   return concatenate(arrays.map((a) => expandDims(a, axis)), { axis });
 }
 
-/** split(x, sections | indices, { axis }) → list of arrays. */
+/**
+ * split(x, sections | indices, { axis }) → list of arrays.
+ *
+ * @example
+ * np.split(arange(6), 3).map((p) => p.toArray()); // [[0, 1], [2, 3], [4, 5]]
+ * np.split(arange(6), [1, 4]).map((p) => p.shape[0]); // [1, 3, 2]
+ */
 export function split(x: Operand, indicesOrSections: number | readonly number[], opts: { readonly axis?: number } = {}): NDArray[] {
   checkOptions(opts, "split", { axis: "integer" });
   const a = asArray(x, "split");
@@ -135,12 +212,26 @@ export function split(x: Operand, indicesOrSections: number | readonly number[],
   });
 }
 
+/**
+ * `x` reversed along `axis` (all axes when omitted).
+ *
+ * @example
+ * np.flip(array([[1, 2], [3, 4]])); // [[4, 3], [2, 1]]
+ * np.flip(array([[1, 2], [3, 4]]), { axis: 1 }); // [[2, 1], [4, 3]]
+ */
 export function flip(x: Operand, opts: { readonly axis?: number | readonly number[] } = {}): NDArray {
   checkOptions(opts, "flip", { axis: "axes" });
   const a = asArray(x, "flip");
   return lax.rev(a, normalizeAxes(opts.axis, a.ndim, "flip"));
 }
 
+/**
+ * `x` repeated `reps` times along each axis (`reps` is aligned with the trailing axes).
+ *
+ * @example
+ * np.tile(array([1, 2]), 2); // [1, 2, 1, 2]
+ * np.tile(array([1, 2]), [2, 1]); // [[1, 2], [1, 2]]
+ */
 export function tile(x: Operand, reps: number | readonly number[]): NDArray {
   let a = asArray(x, "tile");
   const r = typeof reps === "number" ? [reps] : checkIntList(reps, "tile", "reps");
@@ -154,6 +245,13 @@ export function tile(x: Operand, reps: number | readonly number[]): NDArray {
   return lax.reshape(b, a.shape.map((d, i) => d * reps2[i]!));
 }
 
+/**
+ * Each element repeated `repeats` times along `axis` (of the flattened array when omitted).
+ *
+ * @example
+ * np.repeat(array([1, 2]), 2); // [1, 1, 2, 2]
+ * np.repeat(array([[1, 2]]), 2, { axis: 0 }); // [[1, 2], [1, 2]]
+ */
 export function repeat(x: Operand, repeats: number, opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "repeat", { axis: "integer" });
   let a = asArray(x, "repeat");

@@ -12,6 +12,14 @@ import { describeValue, fmtShape } from "../shape.js";
 import { takeAlongAxis } from "./indexing.js";
 import { ravel, reshape } from "./shape.js";
 
+/**
+ * `x` sorted ascending along `axis` (default the last; `null` sorts the flattened array);
+ * NaN last.
+ *
+ * @example
+ * np.sort(array([3, 1, NaN, 2])); // [1, 2, 3, NaN]
+ * np.sort(array([[3, 1], [2, 4]]), { axis: 0 }); // [[2, 1], [3, 4]]
+ */
 export function sort(x: Operand, opts: { readonly axis?: number | null } = {}): NDArray {
   checkOptions(opts, "sort", { axis: "integerOrNull" });
   let a = asArray(x, "sort");
@@ -20,6 +28,13 @@ export function sort(x: Operand, opts: { readonly axis?: number | null } = {}): 
   return lax.sort([a], { dimension: normalizeAxis(opts.axis ?? -1, a.ndim, "sort") })[0]!;
 }
 
+/**
+ * The indices that sort `x` along `axis` (default the last; `null`: the flattened array),
+ * stably; int32.
+ *
+ * @example
+ * np.argsort(array([3, 1, 2])); // [1, 2, 0]
+ */
 export function argsort(x: Operand, opts: { readonly axis?: number | null } = {}): NDArray {
   checkOptions(opts, "argsort", { axis: "integerOrNull" });
   let a = asArray(x, "argsort");
@@ -36,6 +51,13 @@ export interface CloseOptions {
 }
 const CLOSE = { rtol: "number", atol: "number", equalNan: "boolean" } as const;
 
+/**
+ * Whether `|x - y| ≤ atol + rtol·|y|` elementwise (defaults rtol 1e-5, atol 1e-8; NaNs are
+ * equal only with `equalNan`): a bool array of the broadcast shape.
+ *
+ * @example
+ * np.isclose(array([1, 1.1]), 1); // [true, false]
+ */
 export function isclose(x: Operand, y: Operand, opts: CloseOptions = {}): NDArray {
   checkOptions(opts, "isclose", CLOSE);
   const [a, b] = promoteArgs("isclose", [x, y], "float");
@@ -45,6 +67,12 @@ export function isclose(x: Operand, y: Operand, opts: CloseOptions = {}): NDArra
   return opts.equalNan ? logicalOr(res, logicalAnd(isnan(a!), isnan(b!))) : res;
 }
 
+/**
+ * Whether `isclose` holds everywhere: a bool scalar.
+ *
+ * @example
+ * np.allclose(array([1, 2]), array([1, 2.000001])).item(); // true
+ */
 export function allclose(x: Operand, y: Operand, opts: CloseOptions = {}): NDArray {
   checkOptions(opts, "allclose", CLOSE);
   const [a, b] = promoteArgs("allclose", [x, y], "float");
@@ -57,6 +85,10 @@ export { less };
  * lexsort(keys, { axis }): the stable order that sorts by the last key, then the one before it,
  * and so on (numpy's convention: the primary key is last). `keys` is a list of arrays of one
  * shape, or a 2-D array whose rows are the keys. Returns int32 indices along `axis`.
+ *
+ * @example
+ * // sort by the last key (surname), then by the first (age)
+ * np.lexsort([array([30, 20, 10]), array([2, 1, 2])]); // [1, 2, 0]
  */
 export function lexsort(keys: readonly Operand[] | Operand, opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "lexsort", { axis: "integer" });
@@ -92,6 +124,9 @@ function checkKth(kth: unknown, n: number, where: string): number {
  * sorted axis moved there, the smaller ones before it and the larger ones after. As JAX lays it
  * out: the first kth + 1 in ascending order, the rest in descending order (NaN sort last, as in
  * numpy's sort).
+ *
+ * @example
+ * np.partition(array([5, 1, 4, 2, 3]), 2).toArray(); // [1, 2, 3, 5, 4]
  */
 export function partition(a: Operand, kth: number, opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "partition", { axis: "integer" });
@@ -110,6 +145,9 @@ export function partition(a: Operand, kth: number, opts: { readonly axis?: numbe
  * argpartition(a, kth, { axis }): indices that partition `a` (see partition): as JAX returns
  * them, the first kth + 1 are those of the smallest values in ascending order of value, the rest
  * those of the other values in ascending order of index.
+ *
+ * @example
+ * np.argpartition(array([5, 1, 4, 2, 3]), 2).toArray(); // [1, 3, 4, 0, 2]
  */
 export function argpartition(a: Operand, kth: number, opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "argpartition", { axis: "integer" });

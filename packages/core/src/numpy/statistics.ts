@@ -22,7 +22,12 @@ export interface AverageOptions {
   readonly keepdims?: boolean;
 }
 
-/** average(a, { axis, weights, returned, keepdims }): the weighted mean (the mean without weights). */
+/**
+ * average(a, { axis, weights, returned, keepdims }): the weighted mean (the mean without weights).
+ *
+ * @example
+ * np.average(array([1, 2, 3]), { weights: array([3, 1, 0]) }); // 1.25
+ */
 export function average(a: Operand, opts: AverageOptions = {}): NDArray | [NDArray, NDArray] {
   checkOptions(opts, "average", { axis: "axes", weights: "any", returned: "boolean", keepdims: "boolean" });
   const x = asFloat(a, "average");
@@ -70,7 +75,12 @@ function asRows(x: Operand, rowvar: boolean, where: string): NDArray {
   return !rowvar && two.shape[0] !== 1 ? transpose(two) : two;
 }
 
-/** cov(m, { y, rowvar, bias, ddof, fweights, aweights }): the covariance matrix (a scalar for one variable). */
+/**
+ * cov(m, { y, rowvar, bias, ddof, fweights, aweights }): the covariance matrix (a scalar for one variable).
+ *
+ * @example
+ * np.cov(array([[1, 2, 3], [2, 4, 6]])); // [[1, 2], [2, 4]]
+ */
 export function cov(m: Operand, opts: CovOptions = {}): NDArray {
   checkOptions(opts, "cov", { y: "any", rowvar: "boolean", bias: "boolean", ddof: "integer", fweights: "any", aweights: "any" });
   const rowvar = opts.rowvar ?? true;
@@ -100,7 +110,12 @@ export function cov(m: Operand, opts: CovOptions = {}): NDArray {
   return squeeze(divide(matmul(multiply(centred, w), transpose(centred)), fact));
 }
 
-/** corrcoef(x, { y, rowvar }): Pearson correlation coefficients, clipped to [−1, 1]. */
+/**
+ * corrcoef(x, { y, rowvar }): Pearson correlation coefficients, clipped to [−1, 1].
+ *
+ * @example
+ * np.corrcoef(array([[1, 2, 3], [3, 2, 1]])); // [[1, -1], [-1, 1]]
+ */
 export function corrcoef(x: Operand, opts: { readonly y?: Operand; readonly rowvar?: boolean } = {}): NDArray {
   checkOptions(opts, "corrcoef", { y: "any", rowvar: "boolean" });
   const c = cov(x, opts);

@@ -37,6 +37,9 @@ type NoExtras = UniqueOptions & { readonly returnIndex?: false; readonly returnI
  * unique(ar, { returnIndex, returnInverse, returnCounts, axis, equalNan, size, fillValue }):
  * the sorted unique values; with any return flag, [values, ...the requested extras] in
  * numpy's order (index, inverse, counts).
+ *
+ * @example
+ * np.unique(array([3, 1, 3, 2])); // [1, 2, 3]
  */
 export function unique(ar: Operand, opts?: NoExtras): NDArray;
 export function unique(ar: Operand, opts: UniqueOptions): NDArray[];
@@ -50,24 +53,47 @@ export function unique(ar: Operand, opts: UniqueOptions = {}): NDArray | NDArray
 type Sized = { readonly size?: number; readonly fillValue?: Operand };
 const SIZED = { size: "integer", fillValue: "any" } as const;
 
-/** uniqueValues(x, { size, fillValue }): the sorted unique values of the flattened x (NaNs distinct, as the array API says). */
+/**
+ * uniqueValues(x, { size, fillValue }): the sorted unique values of the flattened x (NaNs distinct, as the array API says).
+ *
+ * @example
+ * np.uniqueValues(array([3, 1, 3])); // [1, 3]
+ */
 export function uniqueValues(x: Operand, opts: Sized = {}): NDArray {
   return uniqueParts(x, { ...checkOptions(opts, "uniqueValues", SIZED), equalNan: false }, "uniqueValues").values;
 }
 
-/** uniqueCounts(x, { size, fillValue }) → [values, counts], also as .values / .counts. */
+/**
+ * uniqueCounts(x, { size, fillValue }) → [values, counts], also as .values / .counts.
+ *
+ * @example
+ * const { values, counts } = np.uniqueCounts(array([3, 1, 3]));
+ * counts; // [1, 2]
+ */
 export function uniqueCounts(x: Operand, opts: Sized = {}): NamedTuple<readonly [NDArray, NDArray], { readonly values: NDArray; readonly counts: NDArray }> {
   const p = uniqueParts(x, { ...checkOptions(opts, "uniqueCounts", SIZED), equalNan: false }, "uniqueCounts");
   return namedTuple(["values", "counts"], [p.values, p.counts()]);
 }
 
-/** uniqueInverse(x, { size, fillValue }) → [values, inverseIndices] (inverse in x's shape), also by name. */
+/**
+ * uniqueInverse(x, { size, fillValue }) → [values, inverseIndices] (inverse in x's shape), also by name.
+ *
+ * @example
+ * const { values, inverseIndices } = np.uniqueInverse(array([3, 1, 3]));
+ * inverseIndices; // [1, 0, 1]
+ */
 export function uniqueInverse(x: Operand, opts: Sized = {}): NamedTuple<readonly [NDArray, NDArray], { readonly values: NDArray; readonly inverseIndices: NDArray }> {
   const p = uniqueParts(x, { ...checkOptions(opts, "uniqueInverse", SIZED), equalNan: false }, "uniqueInverse");
   return namedTuple(["values", "inverseIndices"], [p.values, p.inverse()]);
 }
 
-/** uniqueAll(x, { size, fillValue }) → [values, indices, inverseIndices, counts], also by name. */
+/**
+ * uniqueAll(x, { size, fillValue }) → [values, indices, inverseIndices, counts], also by name.
+ *
+ * @example
+ * const { values, indices, inverseIndices, counts } = np.uniqueAll(array([3, 1, 3]));
+ * indices; // [1, 0]
+ */
 export function uniqueAll(
   x: Operand,
   opts: Sized = {},

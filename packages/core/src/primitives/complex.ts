@@ -24,7 +24,8 @@ export const complexPrims: readonly PrimitiveName[] = [
 ];
 const complexSet = new Set<PrimitiveName>(complexPrims);
 
-/** A DTypeError unless `prim` takes complex values, when an operand or iota's dtype is complex.
+/** A DTypeError unless `prim` takes complex values, when an operand, or the dtype iota or
+ * bitcast_convert_type makes, is complex.
  * Runs for every primitive applied, so the common case (no complex operand) is a few pointer
  * comparisons: no set lookup, and no read of params objects of every shape. */
 export function checkComplexSupport(prim: PrimitiveName, avals: readonly ShapedArray[], params: unknown): void {
@@ -37,6 +38,9 @@ export function checkComplexSupport(prim: PrimitiveName, avals: readonly ShapedA
   if (prim === "iota") {
     const d = (params as ParamsOf<"iota">).dtype;
     if (isComplex(d)) throw new DTypeError(`iota: not supported for dtype ${d}`);
+  } else if (prim === "bitcast_convert_type") {
+    const d = (params as ParamsOf<"bitcast_convert_type">).new_dtype;
+    if (isComplex(d)) throw new DTypeError(`bitcast_convert_type: not supported for dtype ${d}`);
   }
 }
 

@@ -23,6 +23,7 @@ export function unstackedAval(where: string, a: ShapedArray, length: number): Sh
   return new ShapedArray(a.shape.slice(1), a.dtype, a.weakType);
 }
 
+/** `a` with a leading axis of `length`: the type of a scan's stacked outputs. */
 export const stackedAval = (a: ShapedArray, length: number): ShapedArray => new ShapedArray([length, ...a.shape], a.dtype, a.weakType);
 
 function checkIndex(where: string, a: ShapedArray | undefined, dtype: "int32" | "bool"): void {

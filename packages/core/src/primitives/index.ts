@@ -23,6 +23,7 @@ export const abstractEvalRules: AbstractEvalTable<PrimitiveName> = {
   ...complexAbstractEval,
 };
 
+/** The output types of `prim` applied to inputs of types `avals` (its shape and dtype rules). */
 export function abstractEval<P extends PrimitiveName>(prim: P, avals: readonly ShapedArray[], params: ParamsOf<P>): ShapedArray[] {
   const rule: AbstractEvalTable<P>[P] = abstractEvalRules[prim];
   checkComplexSupport(prim, avals, params);

@@ -2,16 +2,19 @@
 // higher-order primitives that carry sub-jaxprs.
 import { sameShape, ShapedArray } from "../aval.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
+import { itemSize } from "../dtype.js";
 import { describeValue, fmtShape } from "../shape.js";
 import { checkAxes } from "./reduce.js";
 import type { AbstractEvalTable } from "./types.js";
 import type { Jaxpr } from "../ir/jaxpr.js";
 
-export type MiscPrim = "iota" | "sort" | "threefry2x32";
+export type MiscPrim = "iota" | "sort" | "threefry2x32" | "bitcast_convert_type";
 export type ControlFlowPrim = "cond" | "while" | "scan";
 export type HigherOrderPrim = "custom_jvp_call" | "custom_vjp_call" | "custom_lin" | "checkpoint" | "pjit" | ControlFlowPrim;
 export const higherOrderPrims: readonly HigherOrderPrim[] = ["custom_jvp_call", "custom_vjp_call", "custom_lin", "checkpoint", "pjit", "cond", "while", "scan"];
 
+/** The input types of a call of `jaxpr` (by `prim`), checked against `avals`; a type error names
+ * the primitive and both lists of types. */
 export function checkCallArgs(prim: string, jaxpr: Jaxpr, avals: readonly ShapedArray[]): ShapedArray[] {
   const want = jaxpr.inAvals;
   if (want.length !== avals.length || want.some((w, i) => !w.equals(avals[i]!))) {
@@ -43,6 +46,17 @@ export const miscAbstractEval: AbstractEvalTable<MiscPrim | Exclude<HigherOrderP
       if (!sameShape(a.shape, first.shape)) throw new ShapeError(`threefry2x32: operands must share a shape, got ${first.str()} and ${a.str()}`);
     }
     return [avals[2]!, avals[3]!];
+  },
+  bitcast_convert_type: ([x], { new_dtype }) => {
+    const from = x!.dtype;
+    if (from === "bool" || new_dtype === "bool") throw new DTypeError(`bitcast_convert_type: bool has no bit pattern to reinterpret (from ${from} to ${new_dtype})`);
+    const [a, b] = [itemSize(from), itemSize(new_dtype)];
+    if (a === b) return [new ShapedArray(x!.shape, new_dtype)];
+    if (a > b) return [new ShapedArray([...x!.shape, a / b], new_dtype)];
+    if (x!.shape.at(-1) !== b / a) {
+      throw new ShapeError(`bitcast_convert_type: ${from} to the wider ${new_dtype} needs a last axis of ${b / a} (its ${b / a} ${from}s make one ${new_dtype}), got shape ${fmtShape(x!.shape)}`);
+    }
+    return [new ShapedArray(x!.shape.slice(0, -1), new_dtype)];
   },
   custom_jvp_call: (avals, { call_jaxpr }) => checkCallArgs("custom_jvp_call", call_jaxpr, avals),
   custom_vjp_call: (avals, { call_jaxpr }) => checkCallArgs("custom_vjp_call", call_jaxpr, avals),

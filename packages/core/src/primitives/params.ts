@@ -79,6 +79,9 @@ export interface PrimitiveParams {
   /** select_n(pred, onFalse, onTrue), as in JAX. */
   select_n: NoParams;
   convert_element_type: { readonly new_dtype: DType; readonly weak_type: boolean };
+  /** The same bytes read as another dtype (lax.bitcast_convert_type): a wider dtype drops a
+   * trailing axis of the ratio's size, a narrower one adds it. */
+  bitcast_convert_type: { readonly new_dtype: DType };
   // reductions
   reduce_sum: { readonly axes: Axes };
   reduce_max: { readonly axes: Axes };

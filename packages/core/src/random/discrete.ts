@@ -13,12 +13,25 @@ import { tiny, u32ToFloat, uniform } from "./floats.js";
 import { bits, checkKey, type PRNGKey, split } from "./keys.js";
 import { checkBroadcastsTo, floatDType } from "./params.js";
 
+/**
+ * Booleans that are true with probability `p` (default 0.5; an array of probabilities
+ * broadcasts against `shape`, which defaults to `p`'s shape).
+ *
+ * @example
+ * random.bernoulli(random.key(0), 0.3, [4]).dtype; // "bool"
+ * random.bernoulli(random.key(0), array([0, 1])); // [false, true]
+ */
 export function bernoulli(k: PRNGKey, p: Operand = 0.5, shape?: readonly number[]): NDArray {
   const pa = asArray(p, "random.bernoulli");
   return np.less(uniform(checkKey(k, "random.bernoulli"), shape ?? pa.shape, { dtype: pa.dtype === "float64" ? "float64" : defaultFloat() }), pa);
 }
 
-/** -1 or +1 with probability ½ each (JAX's default dtype is its default int, int32 here). */
+/**
+ * -1 or +1 with probability ½ each (JAX's default dtype is its default int, int32 here).
+ *
+ * @example
+ * np.all(np.abs(random.rademacher(random.key(0), [10])).eq(1)).item(); // true
+ */
 export function rademacher(k: PRNGKey, shape: readonly number[] = [], dtype: DType = "int32"): NDArray {
   const kk = checkKey(k, "random.rademacher");
   if (dtype !== "int32" && dtype !== "float32" && dtype !== "float64") {
@@ -29,7 +42,12 @@ export function rademacher(k: PRNGKey, shape: readonly number[] = [], dtype: DTy
   return lax.sub(lax.mul(b, 2), 1);
 }
 
-/** Gumbel(0, 1) samples: -log(-log u) with u uniform in [tiny, 1), as JAX's default ("low") mode. */
+/**
+ * Gumbel(0, 1) samples: -log(-log u) with u uniform in [tiny, 1), as JAX's default ("low") mode.
+ *
+ * @example
+ * random.gumbel(random.key(0), [3]).shape; // [3]
+ */
 export function gumbel(k: PRNGKey, shape: readonly number[] = [], dtype?: DType): NDArray {
   const d = floatDType(dtype, "random.gumbel");
   const u = uniform(checkKey(k, "random.gumbel"), shape, { minval: tiny(d), maxval: 1, dtype: d });
@@ -42,32 +60,54 @@ const fromU32 = (f: NDArray): NDArray => lax.convertElementType(lax.select(lax.g
 
 /**
  * Integers uniform in [minval, maxval), by JAX's algorithm (random.randint with int32): the
- * bounds clip to int32 (a maxval above the range makes INT32_MAX reachable), maxval ≤ minval
- * gives minval everywhere, and two 32-bit draws from split(key) are reduced modulo the span
- * with uint32 arithmetic, so the values match JAX's bit for bit. Bounds must be integers.
+ * bounds clip to int32 (a number maxval above the range makes INT32_MAX reachable), maxval ≤
+ * minval gives minval there, and two 32-bit draws from split(key) are reduced modulo the span
+ * with uint32 arithmetic, so the values match JAX's bit for bit. The bounds are integers or
+ * integer arrays broadcastable to `shape` (one span per element).
+ *
+ * @example
+ * const r = random.randint(random.key(0), [100], 0, 10);
+ * r.dtype; // "int32"
+ * np.all(r.ge(0).mul(r.lt(10))).item(); // true
+ * random.randint(random.key(0), [2], array([0, 10], { dtype: "int32" }), array([1, 11], { dtype: "int32" })); // [0, 10]
  */
-export function randint(k: PRNGKey, shape: readonly number[], minval: number, maxval: number): NDArray {
+export function randint(k: PRNGKey, shape: readonly number[], minval: number | NDArray, maxval: number | NDArray): NDArray {
   const kk = checkKey(k, "random.randint");
   const s = checkArrayShape(shape, "int32", "random.randint");
-  for (const [name, v] of [["minval", minval], ["maxval", maxval]] as const) {
-    if (typeof v !== "number" || !Number.isInteger(v)) throw new ArgumentError(`random.randint: ${name} must be an integer, got ${describeValue(v)}`);
-  }
-  const clip = (v: number) => Math.min(Math.max(v, INT32_MIN), INT32_MAX);
-  const lo = clip(minval);
-  const hi = clip(maxval);
-  const span = hi <= lo ? 1 : hi - lo + (maxval > INT32_MAX ? 1 : 0);
+  const bound = (name: string, v: number | NDArray): NDArray => {
+    if (typeof v === "number") {
+      if (!Number.isInteger(v)) throw new ArgumentError(`random.randint: ${name} must be an integer, got ${describeValue(v)}`);
+      return lax.convertElementType(Math.min(Math.max(v, INT32_MIN), INT32_MAX), "float64");
+    }
+    if (!(v instanceof NDArray)) throw new ArgumentError(`random.randint: ${name} must be an integer or an integer array, got ${describeValue(v)}`);
+    if (v.dtype !== "int32" && v.dtype !== "int16" && v.dtype !== "int8" && v.dtype !== "uint8") throw new DTypeError(`random.randint: ${name} must hold int32 (or narrower) integers, got ${v.dtype}`);
+    checkBroadcastsTo(s, [v.shape], `random.randint: ${name}`);
+    return lax.broadcastInDim(lax.convertElementType(v, "float64"), s, v.shape.map((_, i) => s.length - v.ndim + i));
+  };
+  const lo = bound("minval", minval);
+  const hi = bound("maxval", maxval);
+  const full = (v: NDArray): NDArray => (v.ndim === s.length ? v : lax.broadcastInDim(v, s, []));
+  // spans in float64 (exact below 2^33); a number maxval past INT32_MAX adds one
+  const over = typeof maxval === "number" && maxval > INT32_MAX ? 1 : 0;
+  const span = full(lax.select(lax.le(hi, lo), lax.convertElementType(1, "float64"), lax.add(lax.sub(hi, lo), over)));
   // (a · 2^32 + b) mod span, with 2^32 mod span computed as ((2^16 mod span)^2) mod span
-  const multiplier = ((2 ** 16 % span) ** 2) % span;
+  const m16 = lax.rem(lax.convertElementType(2 ** 16, "float64"), span);
+  const multiplier = lax.rem(lax.mul(m16, m16), span);
   const [k1, k2] = split(kk);
   const higher = lax.rem(u32(bits(k1!, s)), span);
   const lower = lax.rem(u32(bits(k2!, s)), span);
   // uint32 products and sums wrap modulo 2^32, as JAX's do: int32 arithmetic has the same bits
-  const wrapped = lax.add(lax.mul(fromU32(higher), multiplier | 0), fromU32(lower));
+  const wrapped = lax.add(lax.mul(fromU32(higher), fromU32(multiplier)), fromU32(lower));
   const offset = lax.rem(u32(wrapped), span);
-  return lax.convertElementType(lax.add(offset, lo), "int32");
+  return lax.convertElementType(lax.add(offset, full(lo)), "int32");
 }
 
-/** A random permutation of arange(n), or of x's first axis. */
+/**
+ * A random permutation of arange(n), or of x's first axis.
+ *
+ * @example
+ * np.sort(random.permutation(random.key(0), 5)); // [0, 1, 2, 3, 4]
+ */
 export function permutation(k: PRNGKey, x: number | NDArray): NDArray {
   const kk = checkKey(k, "random.permutation");
   if (typeof x === "number" ? !Number.isInteger(x) || x < 0 : !(x instanceof NDArray) || x.ndim === 0) {
@@ -113,6 +153,9 @@ export interface CategoricalOptions {
  * Class indices drawn from unnormalised log-probabilities along `axis` (Gumbel-max; without
  * replacement, Gumbel-top-k). The result has `shape`, which must end with the batch shape
  * (logits' shape without `axis`); its leading axes are independent draws.
+ *
+ * @example
+ * random.categorical(random.key(0), array([0, 100, 0])).item(); // 1
  */
 export function categorical(k: PRNGKey, logits: NDArray, opts: CategoricalOptions = {}): NDArray {
   const o = checkOptions(opts, "random.categorical", { axis: "integer", shape: "integerList", replace: "boolean" });
@@ -157,6 +200,9 @@ export interface ChoiceOptions {
  * Entries of `a` (or of arange(a) for an integer) drawn along `axis`, with or without
  * replacement, uniformly or with probabilities `p`, as JAX's choice. The result has `shape`
  * for an integer `a`, else a's shape with `axis` replaced by `shape`.
+ *
+ * @example
+ * random.choice(random.key(0), 10, [3], { replace: false }).shape; // [3]
  */
 export function choice(k: PRNGKey, a: number | NDArray, shape: readonly number[] = [], opts: ChoiceOptions = {}): NDArray {
   const where = "random.choice";

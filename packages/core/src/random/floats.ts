@@ -26,7 +26,13 @@ export function unitFloats(k: NDArray, shape: readonly number[], d: DType): NDAr
   return lax.add(top, lax.mul(lax.convertElementType(lax.shiftRightLogical(lax.reshape(w1, shape), 12), "float64"), 2 ** -52));
 }
 
-/** Uniform floats in [minval, maxval); the bounds broadcast against `shape`. */
+/**
+ * Uniform floats in [minval, maxval); the bounds broadcast against `shape`.
+ *
+ * @example
+ * const u = random.uniform(random.key(0), [1000], { minval: -1, maxval: 1 });
+ * np.all(u.ge(-1).mul(u.lt(1))).item(); // true
+ */
 export function uniform(
   k: PRNGKey,
   shape: readonly number[] = [],
@@ -42,7 +48,14 @@ export function uniform(
   return np.maximum(lo, np.add(np.multiply(f, np.subtract(hi, lo)), lo));
 }
 
-/** Standard normal samples: √2 · erfinv(u) for u uniform in (-1, 1), as JAX. */
+/**
+ * Standard normal samples: √2 · erfinv(u) for u uniform in (-1, 1), as JAX.
+ *
+ * @example
+ * const z = random.normal(random.key(0), [10000]);
+ * z.dtype; // "float32"
+ * np.abs(np.mean(z)).lt(0.05).item(); // true
+ */
 export function normal(k: PRNGKey, shape: readonly number[] = [], dtype?: DType): NDArray {
   const d = floatDType(dtype, "random.normal");
   const lo = d === "float32" ? -1 + 2 ** -24 : -1 + 2 ** -53;

@@ -135,19 +135,31 @@ function gammaLike(name: string, k: PRNGKey, a: Operand, shape: readonly number[
 /**
  * Gamma(a, 1) samples, density x^{a−1} e^{−x} / Γ(a) on x > 0. The shape defaults to a's.
  * Differentiable in `a` by implicit reparameterisation (as JAX), so jit, vmap and grad compose.
+ *
+ * @example
+ * np.all(random.gamma(random.key(0), 2, [100]).gt(0)).item(); // true
  */
 export function gamma(k: PRNGKey, a: Operand, shape?: readonly number[] | null, dtype?: DType): NDArray {
   return gammaLike("gamma", k, a, shape, dtype, false);
 }
 
 /** log of Gamma(a, 1) samples, drawn in log space so that tiny samples (a ≪ 1) keep their
- * precision: exp(loggamma(k, a)) ≈ gamma(k, a). Differentiable in `a`. */
+ * precision: exp(loggamma(k, a)) ≈ gamma(k, a). Differentiable in `a`.
+ *
+ * @example
+ * random.loggamma(random.key(0), 0.1, [3]).shape; // [3]
+ */
 export function loggamma(k: PRNGKey, a: Operand, shape?: readonly number[] | null, dtype?: DType): NDArray {
   return gammaLike("loggamma", k, a, shape, dtype, true);
 }
 
 /** Beta(a, b) on [0, 1]: Ga / (Ga + Gb) from two log-space gamma draws, scaled by their max
- * so that neither underflows. Differentiable in a and b. */
+ * so that neither underflows. Differentiable in a and b.
+ *
+ * @example
+ * const b = random.beta(random.key(0), 2, 5, [100]);
+ * np.all(b.ge(0).mul(b.le(1))).item(); // true
+ */
 export function beta(k: PRNGKey, a: Operand, b: Operand, shape?: readonly number[] | null, dtype?: DType): NDArray {
   const where = "random.beta";
   const d = floatDType(dtype, where);
@@ -167,6 +179,11 @@ export function beta(k: PRNGKey, a: Operand, b: Operand, shape?: readonly number
 /**
  * Dirichlet(alpha) over the last axis of `alpha` (the categories): the softmax of log-space
  * gamma draws. The result has shape `shape` + [K], `shape` defaulting to alpha's leading axes.
+ *
+ * @example
+ * const p = random.dirichlet(random.key(0), array([1, 1, 1]), [4]);
+ * p.shape; // [4, 3]
+ * np.allclose(np.sum(p, { axis: -1 }), 1).item(); // true
  */
 export function dirichlet(k: PRNGKey, alpha: Operand, shape?: readonly number[] | null, dtype?: DType): NDArray {
   const where = "random.dirichlet";
@@ -185,7 +202,12 @@ export function dirichlet(k: PRNGKey, alpha: Operand, shape?: readonly number[] 
   return lax.div(e, lax.broadcastInDim(lax.reduceSum(e, [batch.length]), full, batch.map((_, i) => i)));
 }
 
-/** Chi-square(df): 2 · Gamma(df/2), drawn in log space. Differentiable in df. */
+/**
+ * Chi-square(df): 2 · Gamma(df/2), drawn in log space. Differentiable in df.
+ *
+ * @example
+ * np.all(random.chisquare(random.key(0), 3, [100]).ge(0)).item(); // true
+ */
 export function chisquare(k: PRNGKey, df: Operand, shape?: readonly number[] | null, dtype?: DType): NDArray {
   const where = "random.chisquare";
   const d = floatDType(dtype, where);
@@ -195,7 +217,12 @@ export function chisquare(k: PRNGKey, df: Operand, shape?: readonly number[] | n
   return lax.mul(lax.exp(gammaWithGrad(kk, np.broadcastTo(lax.mul(dfp, 0.5), s), true, where)), 2);
 }
 
-/** Student's t(df): z · √((df/2) / g) with z normal and g ~ Gamma(df/2). Differentiable in df. */
+/**
+ * Student's t(df): z · √((df/2) / g) with z normal and g ~ Gamma(df/2). Differentiable in df.
+ *
+ * @example
+ * random.t(random.key(0), 5, [3]).shape; // [3]
+ */
 export function t(k: PRNGKey, df: Operand, shape?: readonly number[] | null, dtype?: DType): NDArray {
   const where = "random.t";
   const d = floatDType(dtype, where);
@@ -209,7 +236,12 @@ export function t(k: PRNGKey, df: Operand, shape?: readonly number[] | null, dty
   return lax.mul(z, lax.sqrt(lax.div(half, g)));
 }
 
-/** Generalized normal with density ∝ exp(−|x|^p): r · g^(1/p), g ~ Gamma(1/p), r = ±1. */
+/**
+ * Generalized normal with density ∝ exp(−|x|^p): r · g^(1/p), g ~ Gamma(1/p), r = ±1.
+ *
+ * @example
+ * random.generalizedNormal(random.key(0), 2, [3]).shape; // [3]
+ */
 export function generalizedNormal(k: PRNGKey, p: Operand, shape: readonly number[] = [], dtype?: DType): NDArray {
   const where = "random.generalizedNormal";
   const d = floatDType(dtype, where);
@@ -225,6 +257,11 @@ export function generalizedNormal(k: PRNGKey, p: Operand, shape: readonly number
 /**
  * Points uniform in the unit ℓp ball of dimension `d` (Barthe, Guédon, Mendelson and Naor):
  * g / (‖g‖_p^p + e)^(1/p) with g generalized-normal and e exponential. Shape `shape` + [d].
+ *
+ * @example
+ * const v = random.ball(random.key(0), 3, [100]);
+ * v.shape; // [100, 3]
+ * np.all(np.sum(v.square(), { axis: -1 }).le(1)).item(); // true
  */
 export function ball(k: PRNGKey, d: number, shape: readonly number[] = [], opts: { readonly p?: number; readonly dtype?: DType } = {}): NDArray {
   const where = "random.ball";

@@ -23,7 +23,12 @@ import { describeValue } from "../shape.js";
 export type PRNGKey = NDArray;
 
 /** A key from an integer seed in the int64 or uint64 range (JAX raises OverflowError
- * outside it); negative seeds are taken modulo 2^64, as JAX's int64 seeds are. */
+ * outside it); negative seeds are taken modulo 2^64, as JAX's int64 seeds are.
+ *
+ * @example
+ * const k = random.key(0);
+ * k.shape; // [2]
+ */
 export function key(seed: number): PRNGKey {
   if (typeof seed !== "number" || !Number.isInteger(seed)) throw new ArgumentError(`random.key: the seed must be an integer, got ${describeValue(seed)}`);
   if (seed < -(2 ** 63) || seed >= 2 ** 64) {
@@ -53,7 +58,12 @@ export function blocks(k: NDArray, n: number): [NDArray, NDArray] {
 }
 
 /** `num` new keys from one (JAX returns them stacked; a list destructures the same way).
- * Key i is the threefry block at counter i, so it equals foldIn(k, i) (JAX's partitionable split). */
+ * Key i is the threefry block at counter i, so it equals foldIn(k, i) (JAX's partitionable split).
+ *
+ * @example
+ * const [k1, k2] = random.split(random.key(0));
+ * random.split(random.key(0), 3).length; // 3
+ */
 export function split(k: PRNGKey, num = 2): PRNGKey[] {
   const kk = checkKey(k, "random.split");
   if (!Number.isInteger(num) || num < 1) throw new ArgumentError(`random.split: num must be a positive integer, got ${describeValue(num)}`);
@@ -63,6 +73,15 @@ export function split(k: PRNGKey, num = 2): PRNGKey[] {
   return Array.from({ length: num }, (_, i) => lax.reshape(lax.slice(keys, [i, 0], [i + 1, 2]), [2]));
 }
 
+/**
+ * A new key derived from `k` and the integer `data` (a step number, a layer index): the same
+ * inputs always give the same key, different data give independent keys.
+ *
+ * @example
+ * const k = random.key(0);
+ * const perStep = random.foldIn(k, 7);
+ * np.all(random.keyData(perStep).eq(random.keyData(random.foldIn(k, 7)))).item(); // true
+ */
 export function foldIn(k: PRNGKey, data: number): PRNGKey {
   const kk = checkKey(k, "random.foldIn");
   if (!Number.isInteger(data)) throw new ArgumentError(`random.foldIn: data must be an integer, got ${describeValue(data)}`);
@@ -72,7 +91,11 @@ export function foldIn(k: PRNGKey, data: number): PRNGKey {
 }
 
 /** Raw uint32 bits (as int32) of the given shape: the XOR of each block's two words (JAX's
- * 32-bit random_bits with jax_threefry_partitionable). */
+ * 32-bit random_bits with jax_threefry_partitionable).
+ *
+ * @example
+ * random.bits(random.key(0), [4]).dtype; // "int32"
+ */
 export function bits(k: PRNGKey, shape: readonly number[]): NDArray {
   const kk = checkKey(k, "random.bits");
   const s = checkArrayShape(shape, "int32", "random.bits");
@@ -93,6 +116,9 @@ function checkKeyData(x: unknown, where: string): NDArray {
  * The uint32 words (stored as int32) under a key or keys, shape [..., 2], as
  * `jax.random.key_data`. A list of keys (what `split` returns) gives them stacked, [n, 2],
  * as JAX's stacked split does. jaxts keys already are their data, so this checks and returns it.
+ *
+ * @example
+ * random.keyData(random.key(0)).shape; // [2]
  */
 export function keyData(keys: PRNGKey | readonly PRNGKey[]): NDArray {
   if (Array.isArray(keys)) {
@@ -107,6 +133,10 @@ export function keyData(keys: PRNGKey | readonly PRNGKey[]): NDArray {
  * Keys from their data (uint32 words as int32, trailing axis 2), as `jax.random.wrap_key_data`:
  * `wrapKeyData(keyData(k))` is `k`. A batch of key data [n, 2] stays one array; map a sampler
  * over it with `vmap`. Only JAX's default implementation, threefry2x32, exists.
+ *
+ * @example
+ * const k = random.wrapKeyData(random.keyData(random.key(42)));
+ * random.normal(k, [3]).shape; // [3]
  */
 export function wrapKeyData(data: NDArray, opts: { readonly impl?: "threefry2x32" } = {}): PRNGKey {
   checkOptions(opts, "random.wrapKeyData", { impl: ["threefry2x32"] });

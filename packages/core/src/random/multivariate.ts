@@ -64,6 +64,9 @@ export interface MultivariateNormalOptions {
  * Samples of N(mean, cov): mean [..., n], cov [..., n, n] (positive definite). The result has
  * shape `shape` + [n], `shape` defaulting to the broadcast of mean's and cov's batch shapes.
  * Differentiable in mean and cov.
+ *
+ * @example
+ * random.multivariateNormal(random.key(0), zeros([2]), eye(2), [5]).shape; // [5, 2]
  */
 export function multivariateNormal(k: PRNGKey, mean: Operand, cov: Operand, shape?: readonly number[] | null, opts: MultivariateNormalOptions = {}): NDArray {
   const where = "random.multivariateNormal";

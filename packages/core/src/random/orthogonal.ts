@@ -20,6 +20,10 @@ function dimension(v: unknown, name: string, where: string): number {
  * orthogonal(key, n, shape?, dtype?, { m }): samples [...shape, n, m] (m defaults to n) from
  * the Haar measure: square ones are uniform on O(n); with n ≠ m the columns (n > m) or rows
  * (n < m) are orthonormal.
+ *
+ * @example
+ * const q = random.orthogonal(random.key(0), 3);
+ * np.allclose(np.matmul(q, q.transpose()), eye(3), { atol: 1e-5 }).item(); // true
  */
 export function orthogonal(k: PRNGKey, n: number, shape: readonly number[] = [], dtype?: DType, opts: { readonly m?: number } = {}): NDArray {
   const where = "random.orthogonal";

@@ -68,6 +68,10 @@ function transformedRejection(k: NDArray, lam: NDArray): NDArray {
  * Poisson(lam) counts, int32 by default (JAX's default int). The rate is taken in float32,
  * as JAX; lam = 0 gives 0, and a negative or NaN rate gives -1, as JAX's loops do. The shape
  * defaults to lam's. Not differentiable (the result is an integer).
+ *
+ * @example
+ * const n = random.poisson(random.key(0), 3, [100]);
+ * n.dtype; // "int32"
  */
 export function poisson(k: PRNGKey, lam: Operand, shape?: readonly number[] | null, dtype: DType = "int32"): NDArray {
   const where = "random.poisson";

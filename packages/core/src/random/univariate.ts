@@ -9,35 +9,60 @@ import { eps, epsneg, normal, tiny, uniform } from "./floats.js";
 import { checkKey, type PRNGKey } from "./keys.js";
 import { floatDType, floatParam, sampleShape } from "./params.js";
 
-/** Exponential(1): -log(1 - u), so that u = 0 gives 0 and never log(0). */
+/**
+ * Exponential(1): -log(1 - u), so that u = 0 gives 0 and never log(0).
+ *
+ * @example
+ * np.all(random.exponential(random.key(0), [100]).ge(0)).item(); // true
+ */
 export function exponential(k: PRNGKey, shape: readonly number[] = [], dtype?: DType): NDArray {
   const d = floatDType(dtype, "random.exponential");
   const u = uniform(checkKey(k, "random.exponential"), shape, { dtype: d });
   return lax.neg(lax.log1p(lax.neg(u)));
 }
 
-/** Laplace(0, 1): sign(u) · log(1 - |u|) for u uniform in (-1, 1). */
+/**
+ * Laplace(0, 1): sign(u) · log(1 - |u|) for u uniform in (-1, 1).
+ *
+ * @example
+ * random.laplace(random.key(0), [2, 3]).shape; // [2, 3]
+ */
 export function laplace(k: PRNGKey, shape: readonly number[] = [], dtype?: DType): NDArray {
   const d = floatDType(dtype, "random.laplace");
   const u = uniform(checkKey(k, "random.laplace"), shape, { minval: -1 + epsneg(d), maxval: 1, dtype: d });
   return lax.mul(lax.sign(u), lax.log1p(lax.neg(lax.abs(u))));
 }
 
-/** Logistic(0, 1): the logit of u uniform in [tiny, 1). */
+/**
+ * Logistic(0, 1): the logit of u uniform in [tiny, 1).
+ *
+ * @example
+ * random.logistic(random.key(0), [5]).dtype; // "float32"
+ */
 export function logistic(k: PRNGKey, shape: readonly number[] = [], dtype?: DType): NDArray {
   const d = floatDType(dtype, "random.logistic");
   const u = uniform(checkKey(k, "random.logistic"), shape, { minval: tiny(d), maxval: 1, dtype: d });
   return lax.sub(lax.log(u), lax.log1p(lax.neg(u)));
 }
 
-/** Standard Cauchy: tan(π (u - ½)) for u uniform in [eps, 1), so never ±tan(π/2). */
+/**
+ * Standard Cauchy: tan(π (u - ½)) for u uniform in [eps, 1), so never ±tan(π/2).
+ *
+ * @example
+ * random.cauchy(random.key(0), [5]).shape; // [5]
+ */
 export function cauchy(k: PRNGKey, shape: readonly number[] = [], dtype?: DType): NDArray {
   const d = floatDType(dtype, "random.cauchy");
   const u = uniform(checkKey(k, "random.cauchy"), shape, { minval: eps(d), maxval: 1, dtype: d });
   return lax.tan(lax.mul(lax.sub(u, 0.5), Math.PI));
 }
 
-/** Maxwell-Boltzmann (chi with 3 degrees of freedom): the norm of three standard normals. */
+/**
+ * Maxwell-Boltzmann (chi with 3 degrees of freedom): the norm of three standard normals.
+ *
+ * @example
+ * np.all(random.maxwell(random.key(0), [100]).ge(0)).item(); // true
+ */
 export function maxwell(k: PRNGKey, shape: readonly number[] = [], dtype?: DType): NDArray {
   const d = floatDType(dtype, "random.maxwell");
   const s = checkArrayShape(shape, d, "random.maxwell");
@@ -48,6 +73,9 @@ export function maxwell(k: PRNGKey, shape: readonly number[] = [], dtype?: DType
 /**
  * Weibull(scale, concentration) on (0, ∞): the inverse CDF scale · (-log(1 - u))^(1/c).
  * Note JAX's argument order, scale before concentration. Differentiable in both.
+ *
+ * @example
+ * np.all(random.weibullMin(random.key(0), 1, 2, [100]).ge(0)).item(); // true
  */
 export function weibullMin(k: PRNGKey, scale: Operand, concentration: Operand, shape: readonly number[] = [], dtype?: DType): NDArray {
   const where = "random.weibullMin";
@@ -63,6 +91,10 @@ export function weibullMin(k: PRNGKey, scale: Operand, concentration: Operand, s
  * Standard normal truncated to (lower, upper): √2 · erfinv(u) for u uniform between
  * erf(lower/√2) and erf(upper/√2) (the inverse CDF), clamped to the open interval against
  * rounding. Differentiable in the bounds. The shape defaults to the bounds' broadcast shape.
+ *
+ * @example
+ * const z = random.truncatedNormal(random.key(0), -1, 1, [1000]);
+ * np.all(np.abs(z).le(1)).item(); // true
  */
 export function truncatedNormal(k: PRNGKey, lower: Operand, upper: Operand, shape?: readonly number[] | null, dtype?: DType): NDArray {
   const where = "random.truncatedNormal";

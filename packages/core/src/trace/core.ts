@@ -27,6 +27,7 @@ export abstract class Tracer extends NDArray {
 
 let current: Trace | undefined;
 
+/** The trace that primitives bind under now (the innermost active transformation, or eager evaluation). */
 export function currentTrace(): Trace {
   if (current === undefined) throw new TracerLeakError("internal: no current trace");
   return current;
@@ -47,6 +48,7 @@ export function withTrace<T>(t: Trace, f: () => T): T {
   }
 }
 
+/** A TracerLeakError, naming `prim`, when `x` is a tracer of a transformation that has already returned. */
 export function checkNotLeaked(x: NDArray, prim: string): void {
   if (x instanceof Tracer && !x.trace.active) {
     throw new TracerLeakError(
@@ -101,6 +103,7 @@ export function forwardTo<P extends PrimitiveName>(t: Trace, prim: P, args: read
   }
 }
 
+/** `bind` for a primitive with one result: that result. */
 export function bind1<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray {
   return bind(prim, args, params)[0]!;
 }

@@ -25,10 +25,21 @@ export class TreeDef {
     this.numLeaves =
       node.kind === "leaf" ? 1 : node.kind === "none" ? 0 : node.children.reduce((n, c) => n + c.numLeaves, 0);
   }
+  /**
+   * Whether two structures are the same (same nesting, keys and number of leaves).
+   *
+   * @example
+   * tree.structure([1, [2]]).equals(tree.structure([0, [0]])); // true
+   */
   equals(o: TreeDef): boolean {
     return o instanceof TreeDef && firstDifference(this, o, "") === undefined;
   }
-  /** A text that is equal for two structures exactly when they are equal (keys escaped). */
+  /**
+   * A text that is equal for two structures exactly when they are equal (keys escaped).
+   *
+   * @example
+   * String(tree.structure({ x: [1, 2], y: null })); // "{x: [*, *], y: null}"
+   */
   toString(): string {
     const n = this.node;
     switch (n.kind) {
@@ -49,6 +60,14 @@ const leafDef = new TreeDef({ kind: "leaf" });
 /** Deeper nesting than this is a TreeStructureError rather than a stack overflow. */
 export const MAX_TREE_DEPTH = 1000;
 
+/**
+ * Whether `x` is an object literal (its prototype is Object.prototype or null): the objects a
+ * pytree descends into, unlike class instances, which are leaves.
+ *
+ * @example
+ * tree.isPlainObject({ w: 1 }); // true
+ * tree.isPlainObject(array([1])); // false
+ */
 export function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== "object") return false;
   const proto = Object.getPrototypeOf(x);
@@ -137,7 +156,14 @@ function walkTree(t: PyTree, where: string, leaf: (x: unknown, keys: readonly Ke
   return walk(t);
 }
 
-/** The leaves of `t` in order, and its structure. `where` names the caller in errors. */
+/**
+ * The leaves of `t` in order, and its structure. `where` names the caller in errors.
+ *
+ * @example
+ * const [leaves, def] = tree.flatten({ b: [1, 2], a: array([3]) });
+ * leaves.length; // 3
+ * String(def); // "{a: *, b: [*, *]}"
+ */
 export function flatten(t: PyTree, where = "tree.flatten"): [Leaf[], TreeDef] {
   const leaves: Leaf[] = [];
   const def = walkTree(t, where, (x) => leaves.push(x));
@@ -145,7 +171,12 @@ export function flatten(t: PyTree, where = "tree.flatten"): [Leaf[], TreeDef] {
 }
 
 /** flatten, also giving each leaf's path (`.W`, `[0].b`, ...), for error messages. `isLeaf`
- * (JAX's is_leaf) makes more nodes leaves: arrays or objects it accepts are not descended into. */
+ * (JAX's is_leaf) makes more nodes leaves: arrays or objects it accepts are not descended into.
+ *
+ * @example
+ * const [, paths] = tree.flattenWithPaths({ w: array([1]), layers: [{ b: 2 }] });
+ * paths; // [".layers[0].b", ".w"]
+ */
 export function flattenWithPaths(t: PyTree, where = "tree.flatten", isLeaf?: (x: unknown) => boolean): [Leaf[], string[], TreeDef] {
   const leaves: Leaf[] = [];
   const paths: string[] = [];
@@ -172,6 +203,14 @@ function describe(x: unknown): string {
   return typeof x;
 }
 
+/**
+ * The pytree of structure `def` (from `flatten` or `structure`) with `leaves` in flattening
+ * order; the number of leaves must match.
+ *
+ * @example
+ * const def = tree.structure({ w: 0, b: 0 });
+ * tree.unflatten(def, [1, 2]); // the pytree { b: 1, w: 2 } (keys flatten in sorted order)
+ */
 export function unflatten(def: TreeDef, leaves: readonly Leaf[]): PyTree {
   checkTreeDef(def, "tree.unflatten");
   if (!Array.isArray(leaves)) throw new ArgumentError(`tree.unflatten: the leaves must be an array, got ${describe(leaves)}`);
@@ -195,7 +234,20 @@ export function unflatten(def: TreeDef, leaves: readonly Leaf[]): PyTree {
   return build(def);
 }
 
+/**
+ * The leaves of `t` in flattening order (object keys sorted, arrays in order; null and
+ * undefined are empty nodes).
+ *
+ * @example
+ * tree.leaves({ b: 2, a: [1, null] }); // [1, 2]
+ */
 export const leaves = (t: PyTree): Leaf[] => flatten(t)[0];
+/**
+ * The structure of `t` (a TreeDef): equal for two pytrees exactly when they differ only in leaves.
+ *
+ * @example
+ * tree.structure({ a: 1, b: [2, 3] }).equals(tree.structure({ b: [0, 0], a: 0 })); // true
+ */
 export const structure = (t: PyTree): TreeDef => flatten(t)[1];
 
 /** The path of the first place two structures differ, or undefined when equal. */
@@ -220,7 +272,12 @@ function firstDifference(a: TreeDef, b: TreeDef, path: string): string | undefin
   return undefined;
 }
 
-/** Throw a TreeStructureError naming the path where `b` departs from `a`. */
+/**
+ * Throw a TreeStructureError naming the path where `b` departs from `a`.
+ *
+ * @example
+ * tree.assertSameStructure(tree.structure([1, 2]), tree.structure([3, 4]), "example"); // passes: same structure
+ */
 export function assertSameStructure(a: TreeDef, b: TreeDef, where: string, names: readonly [string, string] = ["first", "second"]): void {
   checkTreeDef(a, "tree.assertSameStructure");
   checkTreeDef(b, "tree.assertSameStructure");
@@ -233,12 +290,23 @@ export function assertSameStructure(a: TreeDef, b: TreeDef, where: string, names
   }
 }
 
-/** Paths of every leaf, in flattening order: `.W`, `[0].b`, ... */
+/**
+ * Paths of every leaf, in flattening order: `.W`, `[0].b`, ...
+ *
+ * @example
+ * tree.leafPaths({ w: 1, b: [2, 3] }); // [".b[0]", ".b[1]", ".w"]
+ */
 export function leafPaths(t: PyTree): string[] {
   return flattenWithPaths(t, "tree.leafPaths")[1];
 }
 
-/** Apply `f` leaf-wise over `t` and trees of the same structure. */
+/**
+ * Apply `f` leaf-wise over `t` and trees of the same structure.
+ *
+ * @example
+ * tree.map((x) => (x as NDArray).mul(2), { w: array([1, 2]) }); // { w: [2, 4] }
+ * tree.map((a, b) => (a as number) + (b as number), [1, 2], [10, 20]); // [11, 22]
+ */
 export function map<R = unknown>(f: (...leaves: Leaf[]) => R, t: PyTree, ...rest: PyTree[]): PyTree {
   if (typeof f !== "function") {
     throw new ArgumentError(`tree.map: the first argument must be the function to apply, got ${f === null ? "null" : typeof f}`);

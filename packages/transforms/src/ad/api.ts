@@ -135,8 +135,12 @@ export function vjp<A extends unknown[], R>(f: (...args: A) => R, ...primals: Lo
  * pytree, e.g. metrics) through: `[out, vjpFn, aux]`.
  *
  * @example
- * const [loss, pullback, metrics] = vjpWithAux((p) => [lossOf(p), { acc: accuracyOf(p) }], params);
- * const [g] = pullback(1);
+ * import { array, type NDArray, np } from "@jaxts/core";
+ * import { vjpWithAux } from "@jaxts/transforms";
+ *
+ * const w = array([1, 2]);
+ * const [loss, pullback, metrics] = vjpWithAux((p: NDArray) => [np.sum(p.square()), { norm: np.max(p.abs()) }], w);
+ * pullback(1)[0]; // [2, 4]
  */
 export function vjpWithAux<A extends unknown[], R>(f: (...args: A) => R, ...primals: Loosen<A>): [unknown, (ct: unknown) => unknown[], unknown] {
   const r = linearizeTree("vjpWithAux", f, primals, true);

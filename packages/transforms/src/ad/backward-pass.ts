@@ -20,6 +20,8 @@ export interface BackwardOptions {
   readonly consumeResiduals?: boolean;
 }
 
+/** Transposes the linear `jaxpr`: pulls the output cotangents `cts` back through its equations
+ * in reverse (each by its transpose rule, reading `residuals`) to one cotangent per input. */
 export function backwardPass(jaxpr: Jaxpr, residuals: NDArray[], cts: readonly Tangent[], opts: BackwardOptions = {}): Tangent[] {
   // Plain loops and one map per role: this runs once per grad call, and at small sizes the
   // bookkeeping here is a visible share of an eager step.

@@ -129,9 +129,10 @@ export interface CheckpointOptions {
  * Values and gradients are unchanged.
  *
  * @example
- * import { type NDArray, np } from "@jaxts/core";
+ * import { array, type NDArray, np } from "@jaxts/core";
  * import { checkpoint, grad, savedResiduals } from "@jaxts/transforms";
  *
+ * const x0 = array([0.5, 1]);
  * const block = checkpoint((x: NDArray) => np.tanh(np.tanh(x)));
  * grad((x: NDArray) => np.sum(block(block(x))))(x0);
  * savedResiduals((x: NDArray) => np.sum(block(block(x))), x0); // the blocks' inputs only

@@ -86,10 +86,10 @@ export function jacfwd<F extends AnyFn>(f: F, opts: GradOptions = {}) {
  * outputs than inputs. Shapes as for `jacfwd`: `[...outputShape, ...inputShape]`.
  *
  * @example
- * import { array, np } from "@jaxts/core";
+ * import { array, type NDArray, np } from "@jaxts/core";
  * import { jacrev } from "@jaxts/transforms";
  *
- * jacrev((x) => np.square(x).mul(array([1, 2])))(array([1, 1])); // [[2, 0], [0, 4]]
+ * jacrev((x: NDArray) => np.square(x).mul(array([1, 2])))(array([1, 1])); // [[2, 0], [0, 4]]
  */
 export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
   checkOptions<GradOptions>(opts, "jacrev", gradOptionSpec);
@@ -115,10 +115,10 @@ export function jacrev<F extends AnyFn>(f: F, opts: GradOptions = {}) {
  * array of shape `[...I, ...I]` in the argument's dtype.
  *
  * @example
- * import { array, np } from "@jaxts/core";
+ * import { array, type NDArray, np } from "@jaxts/core";
  * import { hessian } from "@jaxts/transforms";
  *
- * hessian((x) => np.sum(x.pow(3)))(array([1, 2])); // [[6, 0], [0, 12]]
+ * hessian((x: NDArray) => np.sum(x.pow(3)))(array([1, 2])); // [[6, 0], [0, 12]]
  */
 export function hessian<F extends AnyFn>(f: F, opts: GradOptions = {}) {
   checkOptions<GradOptions>(opts, "hessian", gradOptionSpec);

@@ -85,6 +85,8 @@ export interface Linearized {
 
 const differentiable = (x: NDArray): boolean => isInexact(x.dtype);
 
+/** `f` on flat primals, split by partial evaluation into the primal outputs (computed now) and
+ * a linear jaxpr of the tangents with its residuals: the core of linearize, vjp and grad. */
 export function linearizeFlat(
   f: (args: readonly NDArray[]) => readonly NDArray[],
   primals: readonly NDArray[],

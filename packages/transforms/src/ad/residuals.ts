@@ -20,7 +20,10 @@ export interface SavedResidual {
  * bytes and where it came from (an argument, the output of a primitive, a constant).
  *
  * @example
- * savedResiduals((x: NDArray) => np.sum(np.sin(x)), array([1, 2])); // [{ aval: "f32[2]", bytes: 8, source: "output of cos" }]
+ * import { array, type NDArray, np } from "@jaxts/core";
+ * import { savedResiduals } from "@jaxts/transforms";
+ *
+ * savedResiduals((x: NDArray) => np.sum(np.sin(x)), array([1, 2])).map((r) => `${r.aval} ${r.bytes} B, ${r.source}`); // ["f32[2] 8 B, output of cos"]
  */
 export function savedResiduals<A extends unknown[], R>(f: (...args: A) => R, ...args: Loosen<A>): SavedResidual[] {
   checkCallable("savedResiduals", f);
@@ -34,7 +37,15 @@ export function savedResiduals<A extends unknown[], R>(f: (...args: A) => R, ...
   });
 }
 
-/** One line per residual, like jax.ad_checkpoint.print_saved_residuals; returned, not printed. */
+/**
+ * One line per residual, like jax.ad_checkpoint.print_saved_residuals; returned, not printed.
+ *
+ * @example
+ * import { array, np, type NDArray } from "@jaxts/core";
+ * import { printSavedResiduals } from "@jaxts/transforms";
+ *
+ * printSavedResiduals((x: NDArray) => np.sum(np.sin(x)), array([1, 2])); // "f32[2] output of cos"
+ */
 export function printSavedResiduals<A extends unknown[], R>(f: (...args: A) => R, ...args: Loosen<A>): string {
   return savedResiduals(f, ...args)
     .map((r) => `${r.aval} ${r.source}`)

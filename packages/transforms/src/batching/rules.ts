@@ -202,6 +202,8 @@ export const batchRules: Table<PrimitiveName> = {
     return [outs, outs.map(() => 0)];
   },
   threefry2x32: elementwiseRule("threefry2x32", false),
+  // the batch axis in front, away from the trailing axis a bitcast may add or drop
+  bitcast_convert_type: (vals, dims, params, size) => [bind("bitcast_convert_type", allAtFront(vals, dims, size), params), [0]],
   custom_jvp_call: (vals, dims, params, size) => {
     const { jaxpr, consts } = batchJaxpr(params.call_jaxpr, size);
     const jvp: CustomJvpRule = (primals, tangents) => {

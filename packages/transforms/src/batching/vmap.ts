@@ -68,7 +68,10 @@ function normalize(axis: number, rank: number, where: string, what: string): num
  *
  * vmap((row: NDArray) => np.sum(row))(array([[1, 2], [3, 4]])); // [3, 7]
  * // per-example gradients: parameters shared, examples mapped
- * const perExample = vmap(grad(loss), { inAxes: [null, 0, 0] })(params, xs, ys);
+ * const loss = (w: NDArray, x: NDArray, y: NDArray) => np.square(np.dot(w, x).sub(y));
+ * const xs = array([[1, 0], [0, 1], [1, 1]]);
+ * const perExample = vmap(grad(loss), { inAxes: [null, 0, 0] })(array([1, 1]), xs, array([0, 0, 0]));
+ * perExample; // [[2, 0], [0, 2], [4, 4]]
  */
 export function vmap<F extends AnyFn>(f: F, opts: VmapOptions = {}): (...args: LooseArgs<F>) => ReturnType<F> {
   checkCallable("vmap", f);

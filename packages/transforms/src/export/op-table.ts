@@ -19,4 +19,5 @@ export const onnxRules: RuleTable<PrimitiveName> = {
   conj: { unsupported: "complex numbers have no ONNX form here" },
   complex: { unsupported: "complex numbers have no ONNX form here" },
   fft: { unsupported: "the FFT produces complex values, which have no ONNX form here (ONNX's DFT is not lowered)" },
+  bitcast_convert_type: { unsupported: "ONNX (opsets 18–21) has no operator that reinterprets bits (np.signbit, copysign, nextafter and x.view use it)" },
 };

@@ -15,7 +15,15 @@ export interface ShapeArbOptions {
   readonly maxDim?: number;
 }
 
-/** Shapes of rank minRank..maxRank (default 0..3) with dims minDim..maxDim (default 1..4). */
+/**
+ * Shapes of rank minRank..maxRank (default 0..3) with dims minDim..maxDim (default 1..4).
+ *
+ * @example
+ * import * as fc from "fast-check";
+ * import { shapeArb } from "@jaxts/transforms/testing";
+ *
+ * fc.assert(fc.property(shapeArb({ maxRank: 2 }), (s) => s.length <= 2));
+ */
 export function shapeArb(opts: ShapeArbOptions = {}): fc.Arbitrary<number[]> {
   checkOptions(opts, "shapeArb", { minRank: "integer", maxRank: "integer", minDim: "integer", maxDim: "integer" });
   checkRange("shapeArb", opts.minDim ?? 1, opts.maxDim ?? 4, "minDim and maxDim", true);
@@ -31,7 +39,16 @@ export interface ArrayArbOptions {
   readonly max?: number;
 }
 
-/** NDArrays of the given (or random) shape with values in [min, max] (default [-2, 2]). */
+/**
+ * NDArrays of the given (or random) shape with values in [min, max] (default [-2, 2]).
+ *
+ * @example
+ * import * as fc from "fast-check";
+ * import { np } from "@jaxts/core";
+ * import { arrayArb } from "@jaxts/transforms/testing";
+ *
+ * fc.assert(fc.property(arrayArb({ shape: [3] }), (x) => np.all(np.abs(x).le(2)).item() === true));
+ */
 export function arrayArb(opts: ArrayArbOptions = {}): fc.Arbitrary<NDArray> {
   checkOptions(opts, "arrayArb", { shape: "any", dtype: "dtype", min: "number", max: "number" });
   const dtype = checkDType(opts.dtype ?? "float64", "arrayArb");
@@ -64,7 +81,16 @@ export interface PytreeArbOptions {
   readonly maxChildren?: number;
 }
 
-/** Pytrees (nested arrays and objects) whose leaves come from `leaf` (default arrayArb()). */
+/**
+ * Pytrees (nested arrays and objects) whose leaves come from `leaf` (default arrayArb()).
+ *
+ * @example
+ * import * as fc from "fast-check";
+ * import { tree } from "@jaxts/core";
+ * import { pytreeArb } from "@jaxts/transforms/testing";
+ *
+ * fc.assert(fc.property(pytreeArb(), (t) => tree.leaves(t).length >= 0));
+ */
 export function pytreeArb(leaf: fc.Arbitrary<unknown> = arrayArb(), opts: PytreeArbOptions = {}): fc.Arbitrary<unknown> {
   if (!(leaf instanceof fc.Arbitrary)) throw new ArgumentError("pytreeArb: the leaf must be a fast-check arbitrary (such as arrayArb())");
   checkOptions(opts, "pytreeArb", { maxDepth: "integer", maxChildren: "integer" });

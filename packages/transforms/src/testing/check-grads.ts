@@ -184,6 +184,12 @@ function checkOrder(f: AnyFn, args: readonly unknown[], order: number, opts: Che
  * checkGrads(f, args, { order, modes, eps, atol, rtol }): throws a GradientCheckError naming the
  * argument, the mode, the order, both values and the worst element when a derivative of f
  * disagrees with central finite differences computed in float64.
+ *
+ * @example
+ * import { np } from "@jaxts/core";
+ * import { checkGrads } from "@jaxts/transforms/testing";
+ *
+ * checkGrads(np.sin, [0.3], { order: 2 }); // passes: both orders agree with finite differences
  */
 export function checkGrads(f: AnyFn, args: readonly unknown[], opts: CheckGradsOptions = {}): void {
   runCheckGrads(f, args, opts);

@@ -45,7 +45,8 @@ function runJs<P extends FirstOrderPrim>(
   outAvals: readonly ShapedArray[],
   outputs: readonly TypedArray[],
 ): void {
-  if (involvesHalves(inAvals, outAvals, params)) {
+  // A bitcast reads and writes the stored bits themselves, halves included.
+  if (prim !== "bitcast_convert_type" && involvesHalves(inAvals, outAvals, params)) {
     runWithHalvesWidened(runKernel, prim, inputs, inAvals, params, outAvals, outputs);
     return;
   }

@@ -59,6 +59,10 @@ export const miscKernels: KernelTable<MiscPrim> = {
       }
     }
   },
+  // The bytes as they are in memory: little-endian, as on every engine jaxts runs on (and JAX's CPUs).
+  bitcast_convert_type: ([x], _avals, _p, _o, [out]) => {
+    new Uint8Array(out!.buffer, out!.byteOffset, out!.byteLength).set(new Uint8Array(x!.buffer, x!.byteOffset, x!.byteLength));
+  },
   threefry2x32: ([k0, k1, x0, x1], _avals, _p, [out], [y0, y1]) => {
     const n = out!.size;
     for (let i = 0; i < n; i++) {

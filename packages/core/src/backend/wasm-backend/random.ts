@@ -108,6 +108,15 @@ defineWasmKernel("iota", {
   },
 });
 
+// A bitcast moves no value through arithmetic: the bytes are copied as they are (no wasm code).
+defineWasmKernel("bitcast_convert_type", {
+  supports: ([x], { new_dtype }) => x!.dtype !== "bool" && new_dtype !== "bool",
+  run([x], _avals, _p, _o, [out]) {
+    countCall("bitcast_convert_type");
+    new Uint8Array(out!.buffer, out!.byteOffset, out!.byteLength).set(new Uint8Array(x!.buffer, x!.byteOffset, x!.byteLength));
+  },
+});
+
 defineWasmKernel("threefry2x32", {
   supports: (avals) => avals.length === 4 && avals.every((av) => av.dtype === "int32") && avals[0]!.size >= minSize.threefry && fitsArena(avals[0]!.size * 24 + 96),
   run([k0, k1, x0, x1], _avals, _p, _o, [y0, y1]) {

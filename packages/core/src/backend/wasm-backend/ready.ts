@@ -28,6 +28,12 @@ let pending: Promise<void> | undefined;
  * Await it once before the first computation in a browser (`await ready()`), where large
  * modules cannot be compiled synchronously on the main thread; in Node it is optional.
  * Calling it again returns the same promise; it resolves at once without WebAssembly.
+ *
+ * @example
+ * import { array, ready } from "@jaxts/core";
+ *
+ * await ready(); // the kernel modules are compiled: the first computation does not wait
+ * array([1, 2]).add(1); // [2, 3]
  */
 export function ready(): Promise<void> {
   pending ??= prepare();

@@ -26,6 +26,8 @@
  * @example An f32x4 kernel `scale(ptr, n, a)`: x[i] *= a for n floats at byte address ptr
  * (n a multiple of 4 here; a real kernel adds a scalar tail loop).
  * ```ts
+ * import { exportedFunction, instantiateWasm, ModuleBuilder, newWasmMemory } from "./index.js";
+ *
  * const m = new ModuleBuilder().importMemory("env", "mem", { initial: 1 });
  * m.addFunction("scale", { params: { ptr: "i32", n: "i32", a: "f32" }, export: true }, (b, { ptr, n, a }) => {
  *   const va = b.newLocal("v128", "va");

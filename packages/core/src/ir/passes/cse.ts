@@ -6,6 +6,8 @@
 import { ShapedArray, sameType } from "../../aval.js";
 import { type Atom, Eqn, Jaxpr, Literal, type Var } from "../jaxpr.js";
 
+/** Common-subexpression elimination: equations with the same primitive, params and inputs
+ * are computed once, and later uses read the first result. */
 export function cseJaxpr(jaxpr: Jaxpr): Jaxpr {
   const subst = new Map<Var, Atom>();
   const read = (a: Atom): Atom => (a instanceof Literal ? a : (subst.get(a) ?? a));

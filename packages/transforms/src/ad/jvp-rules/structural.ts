@@ -23,7 +23,7 @@ const chooserJvp =
 type StructuralPrim =
   | "reduce_sum" | "reduce_max" | "reduce_min" | "reduce_prod" | "reduce_and" | "reduce_or" | "argmax" | "argmin" | "cumsum"
   | "broadcast_in_dim" | "reshape" | "transpose" | "squeeze" | "rev" | "slice" | "concatenate" | "pad"
-  | "gather" | "scatter_add" | "dot_general" | "sort" | "iota" | "threefry2x32"
+  | "gather" | "scatter_add" | "dot_general" | "sort" | "iota" | "threefry2x32" | "bitcast_convert_type"
 ;
 
 /** Product over the leading axis as a balanced tree of elementwise multiplications. */
@@ -87,4 +87,6 @@ export const structuralJvpRules: JvpTable<StructuralPrim> = {
   },
   iota: zeroJvp("iota"),
   threefry2x32: zeroJvp("threefry2x32"),
+  // bits reinterpreted: no derivative (as in JAX)
+  bitcast_convert_type: zeroJvp("bitcast_convert_type"),
 };

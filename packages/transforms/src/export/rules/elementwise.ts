@@ -4,7 +4,7 @@
 // NaN in comparisons of bool), the difference is composed away here rather than left to the
 // runtime. float64 forms of tan/sinh/cosh/atan/asin/acos are composed from operators ONNX
 // Runtime's CPU provider implements in float64 (it has float32 kernels only for those).
-import type { DType } from "@jaxts/core";
+import { type DType, DTypeError } from "@jaxts/core";
 import type { GraphBuilder } from "../graph-builder.js";
 import { OnnxDataType } from "../onnx/proto.js";
 import { cast, castOnnx, isFloatDType, type RuleTable, type Val, where } from "../rule-types.js";
@@ -27,6 +27,39 @@ const binaryOp =
 const f64 = (x: Val): boolean => x.aval.dtype === "float64";
 const one = (b: GraphBuilder, x: Val): string => b.scalar(1, x.aval.dtype);
 const zero = (b: GraphBuilder, x: Val): string => b.scalar(0, x.aval.dtype);
+
+/**
+ * erf⁻¹ as the js backend computes it (scalar/js-math.ts): Giles' single-precision
+ * approximation in w = −log((1 − y)(1 + y)), one polynomial below w = 5 and one above, then
+ * two Newton steps on erf(x) = y; ±1 → ±inf, |y| > 1 → NaN. In float32 (halves through it):
+ * the Newton steps need Erf, which ONNX Runtime's CPU provider has in float32 only, so float64
+ * is refused rather than computed to float32 accuracy.
+ */
+function erfInv(b: GraphBuilder, [x]: readonly Val[]): string[] {
+  const d = x!.aval.dtype;
+  if (d === "float64") throw new DTypeError("exportOnnx: erf_inv on float64 has no ONNX form here (ONNX Runtime's CPU provider has no float64 Erf for the Newton steps); compute it in float32");
+  const y = d === "float32" ? x!.name : cast(b, x!.name, "float32");
+  const c = (v: number): string => b.scalar(v, "float32");
+  const w = b.op("Neg", [b.op("Log", [b.op("Mul", [b.op("Sub", [c(1), y]), b.op("Add", [c(1), y])])])]);
+  const horner = (t: string, coeffs: readonly number[]): string => {
+    let p = c(coeffs[0]!);
+    for (const k of coeffs.slice(1)) p = b.op("Add", [c(k), b.op("Mul", [p, t])]);
+    return p;
+  };
+  const lowP = horner(b.op("Sub", [w, c(2.5)]), [2.81022636e-8, 3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941]);
+  const highP = horner(b.op("Sub", [b.op("Sqrt", [w]), c(3)]), [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]);
+  let r = b.op("Mul", [where(b, b.op("Less", [w, c(5)]), lowP, highP), y]);
+  for (let k = 0; k < 2; k++) {
+    const err = b.op("Sub", [b.op("Erf", [r]), y]);
+    const slope = b.op("Mul", [c(2 / Math.sqrt(Math.PI)), b.op("Exp", [b.op("Neg", [b.op("Mul", [r, r])])])]);
+    r = b.op("Sub", [r, b.op("Div", [err, slope])]);
+  }
+  // the edges, as the js reference: ±1 → ±inf, outside [−1, 1] (and NaN) → NaN
+  const ay = b.op("Abs", [y]);
+  const inf = b.op("Mul", [b.op("Sign", [y]), c(Number.POSITIVE_INFINITY)]);
+  r = where(b, b.op("Equal", [ay, c(1)]), inf, where(b, b.op("Not", [b.op("LessOrEqual", [ay, c(1)])]), c(Number.NaN), r));
+  return [d === "float32" ? r : cast(b, r, d)];
+}
 
 /** expm1 without exp(x) - 1's cancellation near 0 (Kahan: (u - 1)·x / log u with u = e^x). */
 function expm1(b: GraphBuilder, x: Val): string {
@@ -257,7 +290,7 @@ export const elementwiseRules: RuleTable<ElementwiseName> = {
   rsqrt: (b, [x]) => [b.op("Div", [one(b, x!), b.op("Sqrt", [x!.name])])],
   abs: unaryOp("Abs"),
   erf: unaryOp("Erf"),
-  erf_inv: { unsupported: "ONNX has no inverse error function operator" },
+  erf_inv: erfInv,
   square: (b, [x]) => [b.op("Mul", [x!.name, x!.name])],
   integer_pow: (b, [x], { y }) => [integerPow(b, x!, y)],
   stop_gradient: unaryOp("Identity"),
