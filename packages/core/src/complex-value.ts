@@ -7,7 +7,13 @@ export interface Complex {
   readonly im: number;
 }
 
-/** Whether `x` is a `{ re, im }` object with two numeric parts (and nothing that makes it an array). */
+/**
+ * Whether `x` is a `{ re, im }` object with two numeric parts (the JS form of a complex number).
+ *
+ * @example
+ * isComplexValue({ re: 1, im: 2 }); // true
+ * isComplexValue(3); // false
+ */
 export function isComplexValue(x: unknown): x is Complex {
   if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
   const o = x as { re?: unknown; im?: unknown };

@@ -59,13 +59,37 @@ export const isFloat = (d: DType): boolean => d === "float32" || d === "float64"
  * isHalf("float16"); // true
  */
 export const isHalf = (d: DType): d is "float16" | "bfloat16" => d === "float16" || d === "bfloat16";
+/**
+ * Whether `d` is a complex dtype (complex64, complex128).
+ *
+ * @example
+ * isComplex("complex64"); // true
+ * isComplex("float64"); // false
+ */
 export const isComplex = (d: DType): d is "complex64" | "complex128" => d === "complex64" || d === "complex128";
-/** Floats and complex numbers: numpy's `inexact`, the dtypes that carry derivatives. */
+/**
+ * Floats and complex numbers: numpy's `inexact`, the dtypes that carry derivatives.
+ *
+ * @example
+ * isInexact("complex128"); // true
+ * isInexact("int32"); // false
+ */
 export const isInexact = (d: DType): boolean => isFloat(d) || isComplex(d);
-/** The complex dtype with a real dtype's precision (complex128 for float64, else complex64), as
- * JAX's `_complex_dtype`; a complex dtype is its own. */
+/**
+ * The complex dtype with a real dtype's precision (complex128 for float64, else complex64), as
+ * JAX's `_complex_dtype`; a complex dtype is its own.
+ *
+ * @example
+ * complexOf("float64"); // "complex128"
+ * complexOf("float32"); // "complex64"
+ */
 export const complexOf = (d: DType): "complex64" | "complex128" => (d === "float64" || d === "complex128" ? "complex128" : "complex64");
-/** The real dtype of a complex dtype's parts (float32 or float64); a real dtype is its own. */
+/**
+ * The real dtype of a complex dtype's parts (float32 or float64); a real dtype is its own.
+ *
+ * @example
+ * realPartOf("complex64"); // "float32"
+ */
 export const realPartOf = (d: DType): DType => (d === "complex64" ? "float32" : d === "complex128" ? "float64" : d);
 /**
  * Whether `d` is an integer dtype, signed or unsigned (bool is not).

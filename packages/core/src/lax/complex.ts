@@ -9,17 +9,33 @@ import { describeValue } from "../shape.js";
 import { bind1 } from "../trace/core.js";
 import { binaryOperands, convertElementType } from "./index.js";
 
-/** The real part of a complex array (real → float, as lax.real). */
+/**
+ * The real part of a complex array (complex64 → float32, complex128 → float64).
+ *
+ * @example
+ * lax.real(array([{ re: 1, im: 2 }])); // [1.]
+ */
 export function real(x: Operand): NDArray {
   return bind1("real", [asArray(x, "real")], noParams);
 }
 
-/** The imaginary part of a complex array. */
+/**
+ * The imaginary part of a complex array.
+ *
+ * @example
+ * lax.imag(array([{ re: 1, im: 2 }])); // [2.]
+ */
 export function imag(x: Operand): NDArray {
   return bind1("imag", [asArray(x, "imag")], noParams);
 }
 
-/** The complex conjugate; a real operand becomes complex first (as lax.conj: the result is always complex). */
+/**
+ * The complex conjugate; a real operand becomes complex first (as lax.conj: the result is
+ * always complex).
+ *
+ * @example
+ * lax.conj(array([{ re: 1, im: 2 }])); // [1.-2.j]
+ */
 export function conj(x: Operand): NDArray {
   const a = asArray(x, "conj");
   if (isComplex(a.dtype)) return bind1("conj", [a], noParams);
@@ -27,7 +43,13 @@ export function conj(x: Operand): NDArray {
   return convertElementType(a, complexOf(a.dtype), a.weakType);
 }
 
-/** x + iy from real x and y of one dtype (float32 → complex64, float64 → complex128). */
+/**
+ * x + iy from real x and y of one dtype (float32 → complex64, float64 → complex128). With two
+ * JS numbers the result is a weak complex, which takes a float operand's precision.
+ *
+ * @example
+ * lax.complex(array([1, 2]), array([3, 4])); // [1.+3.j 2.+4.j]
+ */
 export function complex(x: Operand, y: Operand): NDArray {
   return bind1("complex", binaryOperands("complex", x, y), noParams);
 }
@@ -40,6 +62,10 @@ const FFT_TYPES: readonly FftType[] = ["FFT", "IFFT", "RFFT", "IRFFT"];
  * complex); RFFT takes a real input and keeps the last axis's n//2 + 1 outputs; IRFFT
  * inverts it, with the last fft length giving the real output's length. IFFT and IRFFT are
  * normalised by 1/Π n. Any length runs (radix-2, else Bluestein), in float64 on the js kernels.
+ *
+ * @example
+ * lax.fft(array([1, 0, 0, 0]), "FFT", [4]); // [1.+0.j 1.+0.j 1.+0.j 1.+0.j]
+ * lax.fft(array([1, 2, 3]), "RFFT", [3]).shape; // [2]
  */
 export function fft(x: Operand, fftType: FftType, fftLengths: readonly number[]): NDArray {
   if (!FFT_TYPES.includes(fftType)) throw new ArgumentError(`fft: unknown FFT type ${describeValue(fftType)}; expected one of ${FFT_TYPES.join(", ")}`);

@@ -105,22 +105,91 @@ function manyAxes(name: string, type: FftType, defaultAxes: readonly number[] | 
   };
 }
 
-/** fft(a, { n, axis, norm }): the 1-D discrete Fourier transform along `axis` (default −1). */
+/**
+ * fft(a, { n, axis, norm }): the 1-D discrete Fourier transform along `axis` (default −1),
+ * X_k = Σ_j a_j e^{−2πi jk/n}; `n` crops or zero-pads the axis, `norm` is "backward" (the
+ * default), "ortho" or "forward".
+ *
+ * @example
+ * np.fft.fft(array([1, 2, 3, 4])); // [10.+0.j -2.+2.j -2.+0.j -2.-2.j]
+ */
 export const fft = oneAxis("fft", "FFT");
-/** ifft(a, { n, axis, norm }): its inverse. */
+/**
+ * ifft(a, { n, axis, norm }): the inverse of fft (divided by n under the default norm).
+ *
+ * @example
+ * np.fft.ifft(np.fft.fft(array([1, 2, 3]))); // [1.+0.j 2.+0.j 3.+0.j] (to rounding)
+ */
 export const ifft = oneAxis("ifft", "IFFT");
-/** rfft(a, { n, axis, norm }): the transform of a real input, n//2 + 1 outputs. */
+/**
+ * rfft(a, { n, axis, norm }): the transform of a real input, its n//2 + 1 non-redundant outputs.
+ *
+ * @example
+ * np.fft.rfft(array([1, 2, 3, 4])); // [10.+0.j -2.+2.j -2.+0.j]
+ */
 export const rfft = oneAxis("rfft", "RFFT");
-/** irfft(a, { n, axis, norm }): back to n real values (default n = 2(m − 1)). */
+/**
+ * irfft(a, { n, axis, norm }): back to n real values (n = 2(m − 1) by default, for m inputs).
+ *
+ * @example
+ * np.fft.irfft(np.fft.rfft(array([1, 2, 3, 4]))); // [1. 2. 3. 4.]
+ */
 export const irfft = oneAxis("irfft", "IRFFT");
+/**
+ * fft2(a, { s, axes, norm }): the transform over the last two axes (or `axes`).
+ *
+ * @example
+ * np.fft.fft2(ones([2, 2])); // [[4.+0.j 0.+0.j] [0.+0.j 0.+0.j]]
+ */
 export const fft2 = manyAxes("fft2", "FFT", [-2, -1]);
+/**
+ * ifft2(a, { s, axes, norm }): the inverse of fft2.
+ *
+ * @example
+ * np.fft.ifft2(np.fft.fft2(ones([2, 2]))); // ones, as complex
+ */
 export const ifft2 = manyAxes("ifft2", "IFFT", [-2, -1]);
+/**
+ * rfft2(a, { s, axes, norm }): rfft over the last axis after fft over the one before.
+ *
+ * @example
+ * np.fft.rfft2(ones([2, 4])).shape; // [2, 3]
+ */
 export const rfft2 = manyAxes("rfft2", "RFFT", [-2, -1]);
+/**
+ * irfft2(a, { s, axes, norm }): the inverse of rfft2 (give `s` for an odd last length).
+ *
+ * @example
+ * np.fft.irfft2(np.fft.rfft2(ones([2, 4]))).shape; // [2, 4]
+ */
 export const irfft2 = manyAxes("irfft2", "IRFFT", [-2, -1]);
-/** fftn(a, { s, axes, norm }): over `axes` (default: the last len(s), or all). */
+/**
+ * fftn(a, { s, axes, norm }): over `axes` (default: the last len(s), or all of them).
+ *
+ * @example
+ * np.fft.fftn(ones([2, 2, 2])).shape; // [2, 2, 2]
+ */
 export const fftn = manyAxes("fftn", "FFT", null);
+/**
+ * ifftn(a, { s, axes, norm }): the inverse of fftn.
+ *
+ * @example
+ * np.fft.ifftn(np.fft.fftn(ones([2, 3]))).shape; // [2, 3]
+ */
 export const ifftn = manyAxes("ifftn", "IFFT", null);
+/**
+ * rfftn(a, { s, axes, norm }): fftn of a real input, the last axis halved to n//2 + 1.
+ *
+ * @example
+ * np.fft.rfftn(ones([2, 3, 6])).shape; // [2, 3, 4]
+ */
 export const rfftn = manyAxes("rfftn", "RFFT", null);
+/**
+ * irfftn(a, { s, axes, norm }): the inverse of rfftn.
+ *
+ * @example
+ * np.fft.irfftn(np.fft.rfftn(ones([2, 6]))).shape; // [2, 6]
+ */
 export const irfftn = manyAxes("irfftn", "IRFFT", null);
 
 function checkFreqArgs(name: string, n: number, d: number): void {
@@ -128,7 +197,12 @@ function checkFreqArgs(name: string, n: number, d: number): void {
   if (typeof d !== "number") throw new ArgumentError(`${name}: d must be a number, got ${describeValue(d)}`);
 }
 
-/** fftfreq(n, d = 1, { dtype }): the frequencies of fft's outputs, [0, 1, …, −1] / (d·n). */
+/**
+ * fftfreq(n, d = 1, { dtype }): the frequencies of fft's outputs, [0, 1, …, −1] / (d·n).
+ *
+ * @example
+ * np.fft.fftfreq(4); // [ 0.    0.25 -0.5  -0.25]
+ */
 export function fftfreq(n: number, d = 1, opts: { readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "fftfreq", { dtype: "dtype" });
   checkFreqArgs("fftfreq", n, d);
@@ -138,7 +212,12 @@ export function fftfreq(n: number, d = 1, opts: { readonly dtype?: DType } = {})
   return array(Array.from({ length: n }, (_, i) => (((i + half) % n) - half) / (d * n)), { dtype });
 }
 
-/** rfftfreq(n, d = 1, { dtype }): the frequencies of rfft's outputs, [0, 1, …, n//2] / (d·n). */
+/**
+ * rfftfreq(n, d = 1, { dtype }): the frequencies of rfft's outputs, [0, 1, …, n//2] / (d·n).
+ *
+ * @example
+ * np.fft.rfftfreq(4); // [0.   0.25 0.5 ]
+ */
 export function rfftfreq(n: number, d = 1, opts: { readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "rfftfreq", { dtype: "dtype" });
   checkFreqArgs("rfftfreq", n, d);
@@ -155,12 +234,22 @@ function shiftBy(name: string, x: Operand, axes: number | readonly number[] | nu
   return roll(a, shifts, { axis: list });
 }
 
-/** fftshift(x, { axes }): the zero frequency moved to the centre (every axis by default). */
+/**
+ * fftshift(x, { axes }): the zero frequency moved to the centre (every axis by default).
+ *
+ * @example
+ * np.fft.fftshift(np.fft.fftfreq(4)); // [-0.5  -0.25  0.    0.25]
+ */
 export function fftshift(x: Operand, opts: { readonly axes?: number | readonly number[] | null } = {}): NDArray {
   checkOptions(opts, "fftshift", { axes: "axes" });
   return shiftBy("fftshift", x, opts.axes, 1);
 }
-/** ifftshift(x, { axes }): fftshift's inverse. */
+/**
+ * ifftshift(x, { axes }): fftshift's inverse.
+ *
+ * @example
+ * np.fft.ifftshift(np.fft.fftshift(arange(5))); // [0 1 2 3 4]
+ */
 export function ifftshift(x: Operand, opts: { readonly axes?: number | readonly number[] | null } = {}): NDArray {
   checkOptions(opts, "ifftshift", { axes: "axes" });
   return shiftBy("ifftshift", x, opts.axes, -1);

@@ -103,6 +103,9 @@ function rootsWithJvp(c: NDArray, zeros: NDArray): NDArray {
  * degree is len(p) − 1 and each leading zero turns one root into NaN, as JAX's
  * `strip_zeros=False` (which works under jit). Each trailing zero coefficient gives a root of
  * exactly 0.
+ *
+ * @example
+ * np.roots(array([1, -3, 2])); // [2.+0.j 1.+0.j] (in some order)
  */
 export function roots(p: Operand, opts: { readonly stripZeros?: boolean } = {}): NDArray {
   checkOptions(opts, "roots", { stripZeros: "boolean" });
