@@ -13,7 +13,7 @@ import { binaryOperands, convertElementType } from "./index.js";
  * The real part of a complex array (complex64 → float32, complex128 → float64).
  *
  * @example
- * lax.real(array([{ re: 1, im: 2 }])); // [1.]
+ * lax.real(array([{ re: 1, im: 2 }])); // [1]
  */
 export function real(x: Operand): NDArray {
   return bind1("real", [asArray(x, "real")], noParams);
@@ -23,7 +23,7 @@ export function real(x: Operand): NDArray {
  * The imaginary part of a complex array.
  *
  * @example
- * lax.imag(array([{ re: 1, im: 2 }])); // [2.]
+ * lax.imag(array([{ re: 1, im: 2 }])); // [2]
  */
 export function imag(x: Operand): NDArray {
   return bind1("imag", [asArray(x, "imag")], noParams);
@@ -34,7 +34,7 @@ export function imag(x: Operand): NDArray {
  * always complex).
  *
  * @example
- * lax.conj(array([{ re: 1, im: 2 }])); // [1.-2.j]
+ * lax.conj(array([{ re: 1, im: 2 }])); // [{ re: 1, im: -2 }]
  */
 export function conj(x: Operand): NDArray {
   const a = asArray(x, "conj");
@@ -48,7 +48,7 @@ export function conj(x: Operand): NDArray {
  * JS numbers the result is a weak complex, which takes a float operand's precision.
  *
  * @example
- * lax.complex(array([1, 2]), array([3, 4])); // [1.+3.j 2.+4.j]
+ * lax.complex(array([1, 2]), array([3, 4])); // [{ re: 1, im: 3 }, { re: 2, im: 4 }]
  */
 export function complex(x: Operand, y: Operand): NDArray {
   return bind1("complex", binaryOperands("complex", x, y), noParams);
@@ -64,7 +64,7 @@ const FFT_TYPES: readonly FftType[] = ["FFT", "IFFT", "RFFT", "IRFFT"];
  * normalised by 1/Π n. Any length runs (radix-2, else Bluestein), in float64 on the js kernels.
  *
  * @example
- * lax.fft(array([1, 0, 0, 0]), "FFT", [4]); // [1.+0.j 1.+0.j 1.+0.j 1.+0.j]
+ * lax.fft(array([1, 0, 0, 0]), "FFT", [4]); // [{ re: 1, im: 0 }, { re: 1, im: 0 }, { re: 1, im: 0 }, { re: 1, im: 0 }]
  * lax.fft(array([1, 2, 3]), "RFFT", [3]).shape; // [2]
  */
 export function fft(x: Operand, fftType: FftType, fftLengths: readonly number[]): NDArray {

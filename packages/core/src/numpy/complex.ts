@@ -11,7 +11,7 @@ import { toFloat } from "./promote.js";
  * The real part (a real array is returned as it is).
  *
  * @example
- * np.real(array([{ re: 1, im: 2 }])); // [1.]
+ * np.real(array([{ re: 1, im: 2 }])); // [1]
  */
 export function real(x: Operand): NDArray {
   const a = asArray(x, "real");
@@ -22,7 +22,7 @@ export function real(x: Operand): NDArray {
  * The imaginary part (zeros of a real array's dtype).
  *
  * @example
- * np.imag(array([{ re: 1, im: 2 }])); // [2.]
+ * np.imag(array([{ re: 1, im: 2 }])); // [2]
  */
 export function imag(x: Operand): NDArray {
   const a = asArray(x, "imag");
@@ -34,7 +34,7 @@ export function imag(x: Operand): NDArray {
  * The complex conjugate (a real array is returned as it is, as jnp.conjugate).
  *
  * @example
- * np.conjugate(array([{ re: 1, im: 2 }])); // [1.-2.j]
+ * np.conjugate(array([{ re: 1, im: 2 }])); // [{ re: 1, im: -2 }]
  */
 export function conjugate(x: Operand): NDArray {
   const a = asArray(x, "conjugate");
@@ -44,7 +44,7 @@ export function conjugate(x: Operand): NDArray {
  * The complex conjugate: np.conjugate's short name.
  *
  * @example
- * np.conj(array([{ re: 0, im: 1 }])); // [0.-1.j]
+ * np.conj(array([{ re: 0, im: 1 }])); // [{ re: 0, im: -1 }]
  */
 export const conj = conjugate;
 
@@ -52,7 +52,7 @@ export const conj = conjugate;
  * angle(z, { deg }): the argument atan2(imag z, real z), in radians or degrees (real inputs: 0 or π).
  *
  * @example
- * np.angle(array([{ re: 0, im: 1 }]), { deg: true }); // [90.]
+ * np.angle(array([{ re: 0, im: 1 }]), { deg: true }); // [90]
  */
 export function angle(z: Operand, opts: { readonly deg?: boolean } = {}): NDArray {
   checkOptions(opts, "angle", { deg: "boolean" });

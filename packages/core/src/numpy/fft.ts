@@ -111,35 +111,35 @@ function manyAxes(name: string, type: FftType, defaultAxes: readonly number[] | 
  * default), "ortho" or "forward".
  *
  * @example
- * np.fft.fft(array([1, 2, 3, 4])); // [10.+0.j -2.+2.j -2.+0.j -2.-2.j]
+ * np.fft.fft(array([1, 2, 3, 4])); // [{ re: 10, im: 0 }, { re: -2, im: 2 }, { re: -2, im: 0 }, { re: -2, im: -2 }]
  */
 export const fft = oneAxis("fft", "FFT");
 /**
  * ifft(a, { n, axis, norm }): the inverse of fft (divided by n under the default norm).
  *
  * @example
- * np.fft.ifft(np.fft.fft(array([1, 2, 3]))); // [1.+0.j 2.+0.j 3.+0.j] (to rounding)
+ * np.fft.ifft(np.fft.fft(array([1, 2, 3]))); // ≈ [{ re: 1, im: 0 }, { re: 2, im: 0 }, { re: 3, im: 0 }]
  */
 export const ifft = oneAxis("ifft", "IFFT");
 /**
  * rfft(a, { n, axis, norm }): the transform of a real input, its n//2 + 1 non-redundant outputs.
  *
  * @example
- * np.fft.rfft(array([1, 2, 3, 4])); // [10.+0.j -2.+2.j -2.+0.j]
+ * np.fft.rfft(array([1, 2, 3, 4])); // [{ re: 10, im: 0 }, { re: -2, im: 2 }, { re: -2, im: 0 }]
  */
 export const rfft = oneAxis("rfft", "RFFT");
 /**
  * irfft(a, { n, axis, norm }): back to n real values (n = 2(m − 1) by default, for m inputs).
  *
  * @example
- * np.fft.irfft(np.fft.rfft(array([1, 2, 3, 4]))); // [1. 2. 3. 4.]
+ * np.fft.irfft(np.fft.rfft(array([1, 2, 3, 4]))); // ≈ [1, 2, 3, 4]
  */
 export const irfft = oneAxis("irfft", "IRFFT");
 /**
  * fft2(a, { s, axes, norm }): the transform over the last two axes (or `axes`).
  *
  * @example
- * np.fft.fft2(ones([2, 2])); // [[4.+0.j 0.+0.j] [0.+0.j 0.+0.j]]
+ * np.fft.fft2(ones([2, 2])); // [[{ re: 4, im: 0 }, { re: 0, im: 0 }], [{ re: 0, im: 0 }, { re: 0, im: 0 }]]
  */
 export const fft2 = manyAxes("fft2", "FFT", [-2, -1]);
 /**
@@ -201,7 +201,7 @@ function checkFreqArgs(name: string, n: number, d: number): void {
  * fftfreq(n, d = 1, { dtype }): the frequencies of fft's outputs, [0, 1, …, −1] / (d·n).
  *
  * @example
- * np.fft.fftfreq(4); // [ 0.    0.25 -0.5  -0.25]
+ * np.fft.fftfreq(4); // [0, 0.25, -0.5, -0.25]
  */
 export function fftfreq(n: number, d = 1, opts: { readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "fftfreq", { dtype: "dtype" });
@@ -216,7 +216,7 @@ export function fftfreq(n: number, d = 1, opts: { readonly dtype?: DType } = {})
  * rfftfreq(n, d = 1, { dtype }): the frequencies of rfft's outputs, [0, 1, …, n//2] / (d·n).
  *
  * @example
- * np.fft.rfftfreq(4); // [0.   0.25 0.5 ]
+ * np.fft.rfftfreq(4); // [0, 0.25, 0.5]
  */
 export function rfftfreq(n: number, d = 1, opts: { readonly dtype?: DType } = {}): NDArray {
   checkOptions(opts, "rfftfreq", { dtype: "dtype" });
@@ -238,7 +238,7 @@ function shiftBy(name: string, x: Operand, axes: number | readonly number[] | nu
  * fftshift(x, { axes }): the zero frequency moved to the centre (every axis by default).
  *
  * @example
- * np.fft.fftshift(np.fft.fftfreq(4)); // [-0.5  -0.25  0.    0.25]
+ * np.fft.fftshift(np.fft.fftfreq(4)); // [-0.5, -0.25, 0, 0.25]
  */
 export function fftshift(x: Operand, opts: { readonly axes?: number | readonly number[] | null } = {}): NDArray {
   checkOptions(opts, "fftshift", { axes: "axes" });
@@ -248,7 +248,7 @@ export function fftshift(x: Operand, opts: { readonly axes?: number | readonly n
  * ifftshift(x, { axes }): fftshift's inverse.
  *
  * @example
- * np.fft.ifftshift(np.fft.fftshift(arange(5))); // [0 1 2 3 4]
+ * np.fft.ifftshift(np.fft.fftshift(arange(5))); // [0, 1, 2, 3, 4]
  */
 export function ifftshift(x: Operand, opts: { readonly axes?: number | readonly number[] | null } = {}): NDArray {
   checkOptions(opts, "ifftshift", { axes: "axes" });

@@ -102,10 +102,10 @@ function rootsWithJvp(c: NDArray, zeros: NDArray): NDArray {
  * With `stripZeros` (needs a concrete p) leading zeros are dropped, as JAX's; without it the
  * degree is len(p) − 1 and each leading zero turns one root into NaN, as JAX's
  * `strip_zeros=False` (which works under jit). Each trailing zero coefficient gives a root of
- * exactly 0.
+ * exactly 0. The roots come in no particular order (numpy's and JAX's neither).
  *
  * @example
- * np.roots(array([1, -3, 2])); // [2.+0.j 1.+0.j] (in some order)
+ * np.roots(array([1, -3, 2])); // ≈ [{ re: 2, im: 0 }, { re: 1, im: 0 }]
  */
 export function roots(p: Operand, opts: { readonly stripZeros?: boolean } = {}): NDArray {
   checkOptions(opts, "roots", { stripZeros: "boolean" });
