@@ -15,13 +15,18 @@ function isOptions(x: unknown): x is OnnxExportOptions {
 
 /**
  * The ONNX ModelProto bytes of `f` staged on example arguments (their shapes and dtypes;
- * values do not matter). Inputs and outputs are named by pytree path (`params.W0`), the
- * function's captured constants become initializers.
+ * values do not matter). Inputs and outputs are named by pytree path (`params.w`), the
+ * function's captured constants become initializers. Options: `opset` (18–21, default 18),
+ * `name`, `inputNames`, `outputNames`. Run the bytes with ONNX Runtime
+ * (`await ort.InferenceSession.create(bytes)`), on a CPU or a GPU.
  *
- * ```ts
- * const bytes = exportOnnx((params, x) => predict(params, x), params, xBatch, { opset: 18 });
- * const session = await ort.InferenceSession.create(bytes);
- * ```
+ * @example
+ * import { array, type NDArray, np } from "@jaxts/core";
+ * import { exportOnnx } from "@jaxts/transforms";
+ * const predict = (p: { w: NDArray; b: NDArray }, x: NDArray) => np.tanh(np.matmul(x, p.w).add(p.b));
+ * const params = { w: array([[0.5], [-1]]), b: array([0.1]) };
+ * const bytes = exportOnnx(predict, params, array([[1, 2]]), { inputNames: ["params", "x"] });
+ * bytes instanceof Uint8Array; // true
  */
 export function exportOnnx<F extends AnyFn>(f: F, ...argsAndOptions: [...LooseArgs<F>] | [...LooseArgs<F>, OnnxExportOptions]): Uint8Array {
   if (typeof f !== "function") throw new ArgumentError(`exportOnnx: expected a function to export, got ${f === null ? "null" : typeof f}`);
