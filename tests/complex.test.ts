@@ -9,6 +9,7 @@ import {
 } from "@jaxts/core";
 import { grad, jacfwd, jacrev, jit, jvp, valueAndGrad, vjp, vmap } from "@jaxts/transforms";
 import { checkGrads } from "@jaxts/transforms/testing";
+import { adam, applyUpdates, clipByGlobalNorm } from "@jaxts/optim";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 type C = Complex;
@@ -589,5 +590,34 @@ describe("np.roots", () => {
     rvals(g).forEach((v, i) => expect(v).toBeCloseTo([-3 / 4, -1 / 2, 0, 0][i]!, 12));
     checkGrads((q: NDArray) => np.sum(np.abs(np.roots(q)).mul(np.arange(3))), [f64([1, 0.5, 2, -1])], { order: 2 });
     checkGrads((q: NDArray) => np.sum(np.real(np.roots(q).mul(np.roots(q)))), [f64([1, -6, 11, -6])], { order: 2 });
+  });
+});
+
+describe("optimizers on complex parameters", () => {
+  it("Adam's second moment is |g|² (real), as Optax's, and descent on conj(grad) converges", () => {
+    const target = np.array([{ re: 1, im: 2 }, { re: -0.5, im: 0.25 }]);
+    const loss = (p: { z: NDArray }) => np.sum(np.real(np.multiply(np.subtract(p.z, target), np.conj(np.subtract(p.z, target)))));
+    let params = { z: np.array([{ re: 0, im: 0 }, { re: 0, im: 0 }]) };
+    const opt = adam(0.1);
+    let state = opt.init(params);
+    for (let i = 0; i < 300; i++) {
+      // JAX's grad of a real function of z is ∂f/∂x − i∂f/∂y: descend along its conjugate
+      const g = grad(loss)(params);
+      const [u, s] = opt.update({ z: np.conj(g.z) }, state, params);
+      params = applyUpdates(params, u);
+      state = s;
+    }
+    expect(loss(params).item()).toBeLessThan(1e-8);
+    const nu = (state as unknown as [{ nu: { z: NDArray } }])[0].nu.z;
+    expect(rvals(np.imag(nu)).every((v) => v === 0)).toBe(true);
+    expect(rvals(np.real(nu)).every((v) => v > 0)).toBe(true);
+  });
+
+  it("global-norm clipping measures complex gradients by |g|", () => {
+    const g = { z: np.array([{ re: 3, im: 4 }]) };
+    const [u] = clipByGlobalNorm(1).update(g, clipByGlobalNorm(1).init(g));
+    const c = (u.z as NDArray).item() as { re: number; im: number };
+    expect(c.re).toBeCloseTo(0.6, 6);
+    expect(c.im).toBeCloseTo(0.8, 6);
   });
 });

@@ -2,7 +2,7 @@
 // global norm of the whole update tree.
 import { lax, np } from "@jaxts/core";
 import { type EmptyState, emptyState, type GradientTransformation, transformation } from "./base.js";
-import { checkHyper, globalNorm, type Hyper, hyperLike, mapArrays, negate } from "./tree-util.js";
+import { absSquare, checkHyper, globalNorm, type Hyper, hyperLike, mapArrays, negate } from "./tree-util.js";
 
 /**
  * Clips every element into `[-maxDelta, maxDelta]`: `u ← clip(g, -δ, δ)`.
@@ -33,7 +33,7 @@ export function clip(maxDelta: Hyper): GradientTransformation<EmptyState> {
 export function clipByBlockRms(threshold: Hyper): GradientTransformation<EmptyState> {
   checkHyper("clipByBlockRms", "threshold", threshold);
   return transformation("clipByBlockRms", emptyState, (updates, state) => [
-    mapArrays((g) => np.divide(g, np.maximum(1, np.divide(np.sqrt(np.mean(np.square(g))), hyperLike(threshold, g)))), updates),
+    mapArrays((g) => np.divide(g, np.maximum(1, np.divide(np.sqrt(np.mean(absSquare(g))), hyperLike(threshold, g)))), updates),
     state,
   ]);
 }

@@ -2,7 +2,7 @@
 // with, and (at the end) the public tree utilities of optax.tree_utils (treeAdd, treeNorm,
 // ...). Nothing here reads an array's value back to JS, so every transformation stays
 // traceable (and so jit-able).
-import { ArgumentError, asArray, checkOptions, type DType, fmtShape, isFloat, JaxtsError, lax, NDArray, np, type Operand, ShapeError, tree } from "@jaxts/core";
+import { ArgumentError, asArray, checkOptions, type DType, fmtShape, isComplex, isFloat, JaxtsError, lax, NDArray, np, type Operand, ShapeError, tree } from "@jaxts/core";
 
 /** A numeric hyperparameter: a JS number, or a scalar array (e.g. from injectHyperparams). */
 export type Hyper = number | NDArray;
@@ -104,10 +104,16 @@ export function safeIncrement(count: NDArray): NDArray {
 /** A fresh step counter: an int32 scalar 0. */
 export const zeroCount = (): NDArray => np.zeros([], "int32");
 
-/** (1 - decay) · g^order + decay · m, leafwise: an exponential moving average of g^order. */
+/** |x|², elementwise: x² for reals, x·conj(x) (its real part) for complex values, as Optax's abs_sq. */
+export function absSquare(x: NDArray): NDArray {
+  return isComplex(x.dtype) ? np.real(np.multiply(x, np.conj(x))) : np.square(x);
+}
+
+/** (1 - decay) · g^order + decay · m, leafwise: an exponential moving average of g (order 1) or of
+ * |g|² (order 2: Optax's per-element norm, so complex gradients give a real second moment). */
 export function updateMoment(updates: unknown, moments: unknown, decay: Hyper, order: 1 | 2): unknown {
   return mapArrays(
-    (g, m) => np.add(np.multiply(hyperLike(oneMinus(decay), g), order === 1 ? g : np.square(g)), np.multiply(hyperLike(decay, m), m)),
+    (g, m) => np.add(np.multiply(hyperLike(oneMinus(decay), g), order === 1 ? g : absSquare(g)), np.multiply(hyperLike(decay, m), m)),
     updates,
     moments,
   );
@@ -123,14 +129,14 @@ export function biasCorrection(moments: unknown, decay: Hyper, count: NDArray): 
 
 /** sqrt(Σ x²) over every leaf of the tree (0 for a tree with no leaves). */
 export function globalNorm(t: unknown): NDArray {
-  const squares = arrayLeaves(t).map((x) => np.sum(np.square(x)));
+  const squares = arrayLeaves(t).map((x) => np.sum(absSquare(x)));
   if (squares.length === 0) return asArray(0, "globalNorm");
   return np.sqrt(squares.reduce((a, b) => np.add(a, b)));
 }
 
 /** max(‖x‖, minNorm), written so that its gradient at x = 0 is 0, not NaN (optax's safe_norm). */
 export function safeNorm(x: NDArray, minNorm: Hyper): NDArray {
-  const norm = np.sqrt(np.sum(np.square(x)));
+  const norm = np.sqrt(np.sum(absSquare(x)));
   const small = np.lessEqual(norm, minNorm);
   const safeX = np.where(small, np.onesLike(x), x);
   return np.where(small, hyperLike(minNorm, norm), np.sqrt(np.sum(np.square(safeX))));
