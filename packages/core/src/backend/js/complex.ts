@@ -7,6 +7,7 @@
 // Which primitives accept complex operands at all is decided before any kernel runs
 // (primitives/complex.ts); the wasm backend and the compiled jit program decline complex
 // values, so these kernels are the only implementation.
+import type { KernelRun } from "./types.js";
 import { ShapedArray } from "../../aval.js";
 import { allocate, type DType, isComplex, realPartOf, type TypedArray } from "../../dtype.js";
 import type { ParamsOf } from "../../primitives/params.js";
@@ -17,14 +18,7 @@ import {
 } from "./complex-math.js";
 import { fftKernel } from "./fft-axes.js";
 
-type Run = <P extends FirstOrderPrim>(
-  prim: P,
-  inputs: readonly TypedArray[],
-  inAvals: readonly ShapedArray[],
-  params: ParamsOf<P>,
-  outAvals: readonly ShapedArray[],
-  outputs: readonly TypedArray[],
-) => void;
+type Run = KernelRun;
 
 /** Whether a call touches a complex value: an operand, a result, or a cast's target. */
 export function involvesComplex(inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): boolean {

@@ -7,6 +7,7 @@
 //      the last axis extended to its Hermitian-symmetric full spectrum (X_{n−k} = conj X_k; the
 //      imaginary parts of the DC and Nyquist terms are ignored, as numpy's and XLA's c2r do)
 //      and transformed back to real values.
+import type { KernelRun } from "./types.js";
 import type { ShapedArray } from "../../aval.js";
 import type { TypedArray } from "../../dtype.js";
 import { isComplex } from "../../dtype.js";
@@ -71,10 +72,8 @@ function resizeLast(re: Float64Array, im: Float64Array, shape: readonly number[]
   return [outRe, outIm];
 }
 
-type Run = unknown;
-
 export function fftKernel(
-  _run: Run,
+  _run: KernelRun,
   [x]: readonly TypedArray[],
   [xa]: readonly ShapedArray[],
   { fft_type, fft_lengths }: ParamsOf<"fft">,

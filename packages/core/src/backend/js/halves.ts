@@ -3,6 +3,7 @@
 // computes the halves on CPU (one float32 operation, one rounding per primitive). Every
 // primitive therefore works on halves with no kernel of its own. A cast is the exception:
 // it runs to float64 and rounds once from the exact value (no double rounding through f32).
+import type { KernelRun } from "./types.js";
 import { ShapedArray } from "../../aval.js";
 import { allocate, type DType, isHalf, type TypedArray } from "../../dtype.js";
 import { decodeHalves, encodeHalves, encodeHalvesFromFloat32 } from "../../half.js";
@@ -30,14 +31,7 @@ function widenParams<P extends FirstOrderPrim>(params: ParamsOf<P>, to: DType): 
   return out as ParamsOf<P>;
 }
 
-type Run = <P extends FirstOrderPrim>(
-  prim: P,
-  inputs: readonly TypedArray[],
-  inAvals: readonly ShapedArray[],
-  params: ParamsOf<P>,
-  outAvals: readonly ShapedArray[],
-  outputs: readonly TypedArray[],
-) => void;
+type Run = KernelRun;
 
 /** Runs `prim` through `run` with its halves widened (see the file comment). */
 export function runWithHalvesWidened<P extends FirstOrderPrim>(

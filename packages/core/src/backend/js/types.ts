@@ -17,6 +17,17 @@ export type Kernel<P extends FirstOrderPrim> = (
   outputs: readonly TypedArray[],
 ) => void;
 
+/** Runs any first-order primitive's kernel by name: what the wrappers for halves and complex
+ * values call back into after converting their operands. */
+export type KernelRun = <P extends FirstOrderPrim>(
+  prim: P,
+  inputs: readonly TypedArray[],
+  inAvals: readonly ShapedArray[],
+  params: ParamsOf<P>,
+  outAvals: readonly ShapedArray[],
+  outputs: readonly TypedArray[],
+) => void;
+
 export type KernelTable<Ps extends FirstOrderPrim> = { readonly [P in Ps]: Kernel<P> };
 
 /** A kernel that reads no params (fits any primitive). */
