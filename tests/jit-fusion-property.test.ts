@@ -78,7 +78,30 @@ function run(ops: readonly Op[], outs: readonly number[], x: NDArray, row: NDArr
   return [...new Set(outs.map((o) => o % vals.length))].map((o) => vals[o]!);
 }
 
+function expectSameRun(ops: readonly Op[], outs: readonly number[], x: NDArray, row: NDArray): void {
+    config.set({ backend: "js" });
+    const want = run(ops, outs, x, row);
+    config.set({ backend: "wasm" });
+    const got = jit((a: NDArray, b: NDArray) => run(ops, outs, a, b))(x, row);
+    expect(got.map((g) => g.shape)).toEqual(want.map((w) => w.shape));
+    got.forEach((g, i) => {
+      const [gv, wv] = [g.toTypedArray(), want[i]!.toTypedArray()];
+      for (let j = 0; j < gv.length; j++) {
+        const [a, b] = [Number(gv[j]), Number(wv[j])];
+        if (Number.isNaN(b)) expect(a).toBeNaN();
+        else expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(b)));
+      }
+    });
+}
+
 describe("jit on the wasm backend equals eager js on random elementwise programs", () => {
+  // Scalars and four-element rows: the groups small enough to run as js loops over the arena
+  // (outputs over dying operands included), mixed with wasm kernels reading them splatted.
+  test.prop([programArb], { numRuns: 150 })("programs over scalars and short rows give the reference values", ([p, ops]) => {
+    const rand = (k: number, n: number) => Array.from({ length: n }, (_, i) => Math.cos((i + 1) * 0.917 + p.seed * 0.011 + k) * 2);
+    expectSameRun(ops, p.outs, array(rand(1, 1)[0]!, { dtype: "float32" }), array(rand(2, 4), { dtype: "float32" }));
+  });
+
   test.prop([programArb], { numRuns: 300 })("fused programs give the reference values", ([p, ops]) => {
     const rand = (k: number, n: number) => Array.from({ length: n }, (_, i) => Math.sin((i + 1) * 0.731 + p.seed * 0.013 + k) * 2);
     const x = array(rand(1, p.rows * p.cols), { dtype: "float32" }).reshape([p.rows, p.cols]);

@@ -25,10 +25,26 @@ export class Arena {
   /** Where `reset` starts: above the regions of the compiled programs now running. */
   #base = 0;
   #bytes: Uint8Array;
+  /** `memory.buffer`, kept here: the getter is not free (a shared memory's makes a new
+   * object), and only `reserve` on this thread ever grows the memory. */
+  #buffer: ArrayBufferLike;
+  #f64: Float64Array;
 
   constructor(initialPages = 16, shared = wasmFeatures().threads) {
     [this.memory, this.shared] = newArenaMemory(initialPages, shared);
-    this.#bytes = new Uint8Array(this.memory.buffer);
+    this.#buffer = this.memory.buffer;
+    this.#bytes = new Uint8Array(this.#buffer);
+    this.#f64 = new Float64Array(this.#buffer);
+  }
+
+  /** The memory's current buffer (replaced when the memory grows). */
+  get buffer(): ArrayBufferLike {
+    return this.#buffer;
+  }
+
+  /** The whole memory as float64 (for reading kernels' f64 scratch without a new view). */
+  get f64(): Float64Array {
+    return this.#f64;
   }
 
   /** Forget every reservation above the base (call at the start of each kernel call). */
@@ -59,10 +75,12 @@ export class Arena {
   reserve(bytes: number): number {
     const at = (this.#top + 15) & ~15;
     const end = at + bytes;
-    if (end > this.memory.buffer.byteLength) {
-      const pages = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
+    if (end > this.#buffer.byteLength) {
+      const pages = Math.ceil((end - this.#buffer.byteLength) / PAGE);
       this.memory.grow(pages);
-      this.#bytes = new Uint8Array(this.memory.buffer);
+      this.#buffer = this.memory.buffer;
+      this.#bytes = new Uint8Array(this.#buffer);
+      this.#f64 = new Float64Array(this.#buffer);
     }
     this.#top = end;
     return at;
@@ -83,7 +101,7 @@ export class Arena {
   /** A typed view of the arena of `like`'s type and length at byte offset `at`. */
   view(at: number, like: TypedArray): TypedArray {
     const Ctor = like.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => TypedArray;
-    return new Ctor(this.memory.buffer, at, like.length);
+    return new Ctor(this.#buffer, at, like.length);
   }
 }
 
