@@ -7,8 +7,9 @@
 //   floor, ceil, round of them); elsewhere they run in f64 lanes (as js computes) and round at
 //   the end, so e.g. f32 rsqrt = 1/√x rounds once, like js.
 // - intrinsics with a vector emitter run it (f32 root: the f32x4 emitter; else the f64x2 one;
-//   f32 sinh cosh tan atan asin acos pow: f64x2 versions accurate to f32); the others (erf_inv
-//   atan2 rem, and f64 erf tan sinh cosh atan asin acos pow) call the js function per lane
+//   f32 sinh cosh tan atan asin acos pow: f64x2 versions accurate to f32; f64 erf: js's own
+//   erf vectorised, bit for bit); the others (erf_inv atan2 rem, and f64 tan sinh cosh atan
+//   asin acos pow) call the js function per lane
 //   through an import, so they equal js exactly; sin/cos/tan lanes beyond SIN_COS_BOUND (and ±Inf) are
 //   redone the same way.
 // Kernel signature: (p0, s0, p1, s1, …, po, steps): operand k at byte offset pk advancing sk
@@ -19,7 +20,7 @@ import type { FunctionBuilder, FunctionRef, Local, WasmExportedFunction, WasmMem
 import { exportedFunction, instantiateWasm, ModuleBuilder } from "../wasm/index.js";
 import { compileWasm } from "../wasm/js-api.js";
 import {
-  emitCosF64, emitErfF32, emitExpF32, emitExpF64, emitExpm1F64, emitLog1pF64, emitLogF32, emitLogF64,
+  emitCosF64, emitErfF32, emitErfF64, emitExpF32, emitExpF64, emitExpm1F64, emitLog1pF64, emitLogF32, emitLogF64,
   emitLogisticF32, emitLogisticF64, emitSinF64, emitTanhF32, emitTanhF64, SIN_COS_BOUND,
 } from "../wasm-backend/vector-math.js";
 import { emitAcosF64ForF32, emitAsinF64ForF32, emitAtanF64ForF32 } from "../wasm-backend/vector-math.js";
@@ -43,7 +44,7 @@ export const STEP_BYTES: { readonly [T in ScalarType]: number } = { f32: 16, f64
 const F32_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = { exp: emitExpF32, log: emitLogF32, tanh: emitTanhF32, logistic: emitLogisticF32, erf: emitErfF32 };
 /** f64x2 emitters (f32 values promoted run them too). */
 const F64_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = {
-  exp: emitExpF64, log: emitLogF64, log1p: emitLog1pF64, expm1: emitExpm1F64, tanh: emitTanhF64, logistic: emitLogisticF64, sin: emitSinF64, cos: emitCosF64,
+  exp: emitExpF64, log: emitLogF64, log1p: emitLog1pF64, expm1: emitExpm1F64, tanh: emitTanhF64, logistic: emitLogisticF64, sin: emitSinF64, cos: emitCosF64, erf: emitErfF64,
 };
 
 /** f64x2 emitters accurate to f32 precision only: used for f32 nodes (on promoted lanes). */

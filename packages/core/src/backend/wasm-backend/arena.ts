@@ -9,11 +9,18 @@
 // it with `arenaMemoryLimits()` (the one switch between shared and not) and is instantiated
 // with `instantiateOnArena` (which also lets `ready()` compile it asynchronously first).
 import type { TypedArray } from "../../dtype.js";
+import { ERF_TABLE } from "../scalar/erf-table.js";
 import type { MemoryLimits, ModuleBuilder } from "../wasm/module-builder.js";
 import { wasmFeatures } from "../wasm/features.js";
 import { compileWasm, instantiateWasm, newWasmMemory, type WasmInstance, type WasmMemory, type WasmModule } from "../wasm/js-api.js";
 
 const PAGE = 65536;
+
+/** Byte offset of float64 erf's coefficient table (../scalar/erf-table.ts), which the arena
+ * keeps at its bottom for the vector erf (vector-math.ts emitErfF64) to read. */
+export const ERF_TABLE_AT = 16;
+/** Where reservations start: above the tables, whole SIMD steps. */
+const TABLES_END = (ERF_TABLE_AT + ERF_TABLE.byteLength + 63) & ~63;
 /** 2 GiB: the most a 32-bit memory can address safely from JS as unsigned offsets. */
 const MAX_PAGES = 32768;
 
@@ -35,6 +42,8 @@ export class Arena {
     this.#buffer = this.memory.buffer;
     this.#bytes = new Uint8Array(this.#buffer);
     this.#f64 = new Float64Array(this.#buffer);
+    this.#f64.set(ERF_TABLE, ERF_TABLE_AT / 8);
+    this.#top = this.#base = TABLES_END;
   }
 
   /** The memory's current buffer (replaced when the memory grows). */
