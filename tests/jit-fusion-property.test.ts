@@ -1,5 +1,5 @@
 // Property: any program of elementwise operations, numpy broadcasts (scalars and rows) and
-// reductions gives the same values under jit on the wasm backend (fused kernels, fused sums,
+// reductions (full, over rows, over columns) gives the same values under jit on the wasm backend (fused kernels, fused sums,
 // rows read in place, the arena plan) as evaluated eagerly on the js reference backend.
 // The programs are random DAGs, so the fusion planner meets shared operands, values read by
 // several clusters, sums read back by later operations, and outputs taken from the middle.
@@ -15,6 +15,7 @@ type Op =
   | { readonly k: "binary"; readonly fn: number; readonly a: number; readonly b: number }
   | { readonly k: "sum"; readonly a: number }
   | { readonly k: "sum0"; readonly a: number }
+  | { readonly k: "sum1"; readonly a: number }
   | { readonly k: "pick"; readonly a: number; readonly at: number };
 
 const UNARY: readonly ((x: NDArray) => NDArray)[] = [
@@ -39,6 +40,7 @@ const opArb = (i: number): fc.Arbitrary<Op> => {
     fc.record({ k: fc.constant("binary" as const), fn: fc.nat({ max: BINARY.length - 1 }), a: prev, b: prev }),
     fc.record({ k: fc.constant("sum" as const), a: prev }),
     fc.record({ k: fc.constant("sum0" as const), a: prev }),
+    fc.record({ k: fc.constant("sum1" as const), a: prev }),
     // one element as a scalar: a [1] slice reshaped to rank 0 (a re-view of a kernel's result)
     fc.record({ k: fc.constant("pick" as const), a: prev, at: fc.nat() }),
   );
@@ -66,6 +68,10 @@ function run(ops: readonly Op[], outs: readonly number[], x: NDArray, row: NDArr
         break;
       case "sum0":
         vals.push(a.ndim === 2 ? np.sum(a, { axis: 0 }).mul(0.1) : a.mul(0.5));
+        break;
+      case "sum1":
+        // a row sum, broadcast back against the matrix (fused when a row is whole SIMD steps)
+        vals.push(a.ndim === 2 ? np.sum(a, { axis: 1, keepdims: true }).mul(0.1) : a.mul(0.25));
         break;
       case "pick": {
         const flat = np.ravel(a);

@@ -115,6 +115,40 @@ describe("jit fusion on the wasm backend", () => {
     for (let i = 0; i < got.length; i += 997) expect(got[i]).toBeCloseTo(want[i]!, 6);
   });
 
+  it("a sum over trailing axes (rows of whole SIMD steps) fuses into its operand's kernel, one result per row, the same across thread counts; other sums stay separate", () => {
+    config.set({ backend: "wasm", threads: 2 });
+    // 1024 rows of 512: big enough to split across the pool (by whole rows)
+    const x = array(Array.from({ length: 1024 * 512 }, (_, i) => Math.sin(i * 0.0071) * 4), { dtype: "float32" }).reshape([1024, 512]);
+    const softmaxDenominator = (a: NDArray) => np.sum(np.exp(a.mul(0.5)), { axis: -1 });
+    const f = jit((a: NDArray) => [softmaxDenominator(a), np.tanh(a)]);
+    const lowered = f.lower(x);
+    expect(lowered.steps).toHaveLength(1);
+    const g = lowered.steps[0]!.kind === "fused" ? lowered.steps[0]!.group : undefined;
+    expect(g!.perRow).toBe(true);
+    expect(g!.sumSteps).toBe(128);
+    expect(lowered.asText()).toMatch(/fused kernel over float32\[1024,512\]: equations [0-9 ]+ \(mul exp reduce_sum tanh\);.*threaded/);
+    const [rows, t] = f(x) as NDArray[];
+    expect(rows!.shape).toEqual([1024]);
+    const want = softmaxDenominator(x).toTypedArray();
+    const got = rows!.toTypedArray();
+    for (let i = 0; i < 1024; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(2e-6 * Math.abs(want[i]!));
+    expect(bits(t!)).toEqual(bits(np.tanh(x)));
+    config.set({ threads: 1 });
+    expect(Array.from((f(x) as NDArray[])[0]!.toTypedArray())).toEqual(Array.from(got));
+    // float64, two trailing axes of one row kind; a row of 6 (not whole steps) and a sum over
+    // the leading axis run as their own reductions
+    const y = array(Array.from({ length: 5 * 4 * 6 }, (_, i) => Math.cos(i * 0.3)), { dtype: "float64" }).reshape([5, 4, 6]);
+    const h = jit((a: NDArray) => [np.sum(a.mul(a), { axis: [1, 2] }), np.sum(np.exp(a), { axis: 2 }), np.sum(np.exp(a), { axis: 0 })]);
+    const hs = h.lower(y).steps;
+    const fused = hs.filter((st) => st.kind === "fused");
+    expect(fused.map((st) => (st.kind === "fused" ? st.group.sums.length : 0))).toEqual([1]);
+    (h(y) as NDArray[]).forEach((r, i) => {
+      const e = [np.sum(y.mul(y), { axis: [1, 2] }), np.sum(np.exp(y), { axis: 2 }), np.sum(np.exp(y), { axis: 0 })][i]!;
+      const [a, b] = [r.toTypedArray(), e.toTypedArray()];
+      for (let k = 0; k < b.length; k++) expect(Math.abs(a[k]! - b[k]!)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(b[k]!)));
+    });
+  });
+
   it("a bias added by broadcasting along rows is read in place by the fused kernel (no broadcast copy), also when the kernel is split across threads", () => {
     config.set({ backend: "wasm", threads: 2 });
     for (const [rows, cols] of [[8, 12], [600, 512]] as const) {

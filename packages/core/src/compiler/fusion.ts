@@ -12,6 +12,7 @@
 import { sameShape } from "../aval.js";
 import { arg, type Expr, lit, stored, substitute } from "../backend/scalar/expr.js";
 import { exprOf, scalarType } from "../backend/scalar/primitives.js";
+import { SUM_BLOCK } from "../backend/scalar/wasm.js";
 import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
 import { type ElementwisePrim, isElementwisePrim } from "../primitives/elementwise.js";
 import type { ParamsOf } from "../primitives/params.js";
@@ -34,9 +35,15 @@ export interface FusedGroup {
   readonly roots: readonly Expr[];
   /** Every member's own expression (its value before the store's rounding). */
   readonly members: readonly Expr[];
-  /** Full reductions fused in: `out` (rank 0) is the sum of every element of `of` (a member's
-   * stored value), accumulated in float64 by the kernel in blocks and added up in order. */
+  /** Reductions fused in: `out` is the sum of the elements of `of` (a member's stored value),
+   * accumulated in float64 by the kernel in blocks of `sumSteps` steps: full sums (`out` rank
+   * 0: the blocks added up in order), or row sums (`perRow`: over trailing axes of a whole
+   * number of steps, one block per row, `out` holding one sum per row). */
   readonly sums: readonly { readonly out: Var; readonly of: Expr }[];
+  /** Steps per block of the sums (SUM_BLOCK for full sums, the row's for row sums; 0 without sums). */
+  readonly sumSteps: number;
+  /** Whether the sums are row sums (one result per block) rather than full sums. */
+  readonly perRow: boolean;
 }
 
 export type Step = { readonly kind: "eqn"; readonly eqn: Eqn } | { readonly kind: "fused"; readonly group: FusedGroup };
@@ -85,7 +92,14 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   const programOuts = new Set(jaxpr.outs.filter((a): a is Var => !(a instanceof Literal)));
   const consumers = eqns.map((eqn) => [...new Set(eqn.outVars.flatMap((v) => readers.get(v) ?? []))]);
   const shapeOf = eqns.map((eqn) => (eqn.outVars.length === 1 && (fits(eqn, eqn.outVars[0]!.aval.shape) || isRowBroadcast(eqn)) ? eqn.outVars[0]!.aval.shape : undefined));
-  const summed = eqns.map((eqn) => isFullSum(eqn));
+  const sumKind = eqns.map((eqn) => sumStepsOf(eqn));
+  const summed = sumKind.map((q) => q !== undefined);
+  /** The block size of the sums in each cluster (by root), if any: one kind per kernel. */
+  const kindOf = new Map<number, number>();
+  eqns.forEach((_, k) => {
+    if (sumKind[k] !== undefined) kindOf.set(k, sumKind[k]!);
+  });
+  const compatible = (a: number, b: number): boolean => kindOf.get(a) === undefined || kindOf.get(b) === undefined || kindOf.get(a) === kindOf.get(b);
 
   // Clusters: union-find over equation indices, with each root's members.
   const parent = Array.from({ length: n }, (_, k) => k);
@@ -132,6 +146,8 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
     parent[gone] = keep;
     members[keep] = [...members[keep]!, ...members[gone]!].sort((x, y) => x - y);
     members[gone] = [];
+    const kind = kindOf.get(keep) ?? kindOf.get(gone);
+    if (kind !== undefined) kindOf.set(keep, kind);
   };
   eqns.forEach((eqn, k) => {
     // A full sum joins its operand's cluster; an elementwise equation, its operands' of its shape.
@@ -142,7 +158,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
       const p = producer.get(a);
       if (p === undefined || shapeOf[p] === undefined || !sameShape(shapeOf[p]!, shape)) continue;
       const [ck, cp] = [find(k), find(p)];
-      if (ck === cp || pathVia(cp, ck) || pathVia(ck, cp) || readsOwnSum(ck, cp)) continue;
+      if (ck === cp || !compatible(ck, cp) || pathVia(cp, ck) || pathVia(ck, cp) || readsOwnSum(ck, cp)) continue;
       merge(ck, cp);
     }
   });
@@ -153,7 +169,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
     const sibs = ks.filter((k) => shapeOf[k] !== undefined && sameShape(shapeOf[k]!, v.aval.shape));
     for (let i = 1; i < sibs.length; i++) {
       const [a, b] = [find(sibs[0]!), find(sibs[i]!)];
-      if (a === b || pathVia(a, b) || pathVia(b, a) || readsOwnSum(a, b)) continue;
+      if (a === b || !compatible(a, b) || pathVia(a, b) || pathVia(b, a) || readsOwnSum(a, b)) continue;
       merge(a, b);
     }
   }
@@ -185,11 +201,20 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   return steps;
 }
 
-/** A reduce_sum of a float array over every axis (to rank 0): fusable into its operand's kernel. */
-function isFullSum(eqn: Eqn): boolean {
-  if (eqn.primitive !== "reduce_sum") return false;
+/**
+ * A reduce_sum of a float array that a kernel over its operand can accumulate: over every axis
+ * (a full sum: blocks of SUM_BLOCK steps), or over trailing axes whose elements make whole
+ * steps (a row sum: one block per row of rowSize / 4 steps). The block size, or undefined.
+ */
+function sumStepsOf(eqn: Eqn): number | undefined {
+  if (eqn.primitive !== "reduce_sum") return undefined;
   const x = eqn.inputs[0]!.aval;
-  return x.ndim > 0 && (x.dtype === "float32" || x.dtype === "float64") && eqn.outVars[0]!.aval.ndim === 0;
+  if (x.ndim === 0 || (x.dtype !== "float32" && x.dtype !== "float64")) return undefined;
+  const axes = [...(eqn.params as ParamsOf<"reduce_sum">).axes].sort((a, b) => a - b);
+  if (axes.length === x.ndim) return SUM_BLOCK;
+  const row = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  const trailing = axes.every((a, i) => a === x.ndim - axes.length + i);
+  return trailing && row > 0 && row % 4 === 0 ? row / 4 : undefined;
 }
 
 function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readonly number[], readers: ReadonlyMap<Var, number[]>, programOuts: ReadonlySet<Var>): FusedGroup {
@@ -224,8 +249,13 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     return e;
   };
   const sums: { out: Var; of: Expr }[] = [];
+  let sumSteps = 0;
+  let perRow = false;
   for (const eqn of eqns) {
-    if (isFullSum(eqn)) {
+    const q = sumStepsOf(eqn);
+    if (q !== undefined) {
+      sumSteps = q;
+      perRow = eqn.outVars[0]!.aval.ndim > 0;
       // its operand is a member (the plan only merges a sum into its operand's cluster)
       sums.push({ out: eqn.outVars[0]!, of: rounded.get(eqn.inputs[0] as Var)! });
       continue;
@@ -244,8 +274,8 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     rounded.set(v, stored(e));
   }
   const outputs = eqns
-    .filter((e) => !isFullSum(e))
+    .filter((e) => sumStepsOf(e) === undefined)
     .map((e) => e.outVars[0]!)
     .filter((v) => programOuts.has(v) || (readers.get(v) ?? []).some((k) => !indices.has(k)));
-  return { eqns, shape, inputs, periods, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums };
+  return { eqns, shape, inputs, periods, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums, sumSteps, perRow };
 }

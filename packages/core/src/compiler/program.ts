@@ -119,7 +119,7 @@ function kernelKey(g: FusedGroup): string {
   const roots = g.roots.map(visit);
   const sums = g.sums.map((x) => visit(x.of));
   for (const m of g.members) visit(m);
-  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}`).join(",")}|${roots.join(",")}|${sums.join(",")}|${parts.join(";")}`;
+  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumSteps}|${parts.join(";")}`;
 }
 
 /** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
@@ -129,7 +129,7 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
   const key = kernelKey(g);
   let k = fusedKernels.get(key);
   if (k === undefined) {
-    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods);
+    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sums.length > 0 ? g.sumSteps : SUM_BLOCK);
     fusedKernels.set(key, k);
   }
   return k;
@@ -368,10 +368,12 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const nout = g.outputs.length;
         const outAt = outs.slice(0, nout).map((i) => slotAt[i]!);
         const sumOuts = outs.slice(nout);
-        // Fused sums: each writes 4 f64 lane sums per block of SUM_BLOCK steps into scratch
+        // Fused sums: each writes 4 f64 lane sums per block of `sumSteps` steps into scratch
         // above the region; they are added up here, block by block, in order, so the result
-        // does not depend on how the steps were split across threads.
-        const blocks = Math.ceil(nsteps / SUM_BLOCK);
+        // does not depend on how the steps were split across threads. A row sum's blocks are
+        // its rows: each gives one result.
+        const sumSteps = g.sums.length > 0 ? g.sumSteps : SUM_BLOCK;
+        const blocks = Math.ceil(nsteps / sumSteps);
         const periodic = g.periods.some((q) => q > 0);
         const args = new Array<number>(2 * ins.length + nout + sumOuts.length + (sumOuts.length > 0 ? 1 : 0) + (periodic ? 1 : 0));
         if (periodic) args[args.length - 1] = 0; // `first`: the global index of the first step
@@ -414,16 +416,21 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
             });
             args[2 * ins.length + nout + sumOuts.length] = size;
           }
-          if (kernel.parallel !== undefined && nsteps >= PARALLEL_STEPS) parallelFor(kernel.parallel, nsteps, args, sumOuts.length > 0 ? SUM_BLOCK : 1);
+          if (kernel.parallel !== undefined && nsteps >= PARALLEL_STEPS) parallelFor(kernel.parallel, nsteps, args, sumOuts.length > 0 ? sumSteps : 1);
           else kernel.run(...args, nsteps);
           if (sumOuts.length === 0) return;
           refresh(f);
+          const v = arena().f64;
           sumOuts.forEach((o, j) => {
-            const v = arena().f64;
             const [from, to] = [partials[j]! / 8, partials[j]! / 8 + blocks * 4];
-            let total = 0;
-            for (let k = from; k < to; k += 4) total += v[k]! + v[k + 1]! + (v[k + 2]! + v[k + 3]!);
-            f.vals[o]![0] = total;
+            const out = f.vals[o]!;
+            if (g.perRow) {
+              for (let k = from, r = 0; k < to; k += 4, r++) out[r] = v[k]! + v[k + 1]! + (v[k + 2]! + v[k + 3]!);
+            } else {
+              let total = 0;
+              for (let k = from; k < to; k += 4) total += v[k]! + v[k + 1]! + (v[k + 2]! + v[k + 3]!);
+              out[0] = total;
+            }
             scalarSplat(f, o);
           });
         };

@@ -497,6 +497,7 @@ export function wasmFused(
   rounded: readonly Expr[] = [],
   sums: readonly Expr[] = [],
   periods: readonly number[] = [],
+  sumSteps = SUM_BLOCK,
 ): ElementwiseKernel {
   // The wasm lowering knows f32, f64, i32 and bool lanes; the other integer types run on the
   // js kernels (the wasm backend declines them and programs holding them are not compiled).
@@ -505,8 +506,9 @@ export function wasmFused(
   // First with every intrinsic importable, to learn which ones the lowering really calls per
   // lane (most have vector emitters); then for real with only those imports, so that a
   // kernel with none can run on the worker pool (workers have no js functions to import).
-  const used = assembleFused(roots, argTypes, rounded, sums, periods, undefined).used;
-  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, used);
+  if (!Number.isInteger(sumSteps) || sumSteps < 1) throw new Error(`internal: a fused kernel's sum block must be a whole number of steps, got ${sumSteps}`);
+  const used = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, undefined).used;
+  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, used);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here
   // rather than ahead of time by ready().
   const module = compileWasm(m.build());
@@ -523,6 +525,7 @@ function assembleFused(
   rounded: readonly Expr[],
   sums: readonly Expr[],
   periods: readonly number[],
+  sumSteps: number,
   allowed: ReadonlySet<string> | undefined,
 ): { m: ModuleBuilder; fns: Record<string, (...xs: number[]) => number>; used: Set<string> } {
   // The import must match the arena's memory (shared where the worker pool runs).
@@ -567,8 +570,9 @@ function assembleFused(
     const ptrs = argTypes.map((_, k) => ((periods[k] ?? 0) > 0 ? b.newLocal("i32", `q${k}`) : locals[`p${k}`]!));
     const outs = roots.map((_, r) => locals[`po${r}`]!);
     const i = b.newLocal("i32", "i");
-    // Sums: per block of SUM_BLOCK steps, the f64 lane sums (elements 4i+k, k = 0..3) are
-    // stored as 4 f64 at ps + 32·block; a mask drops the elements at or past `limit`.
+    // Sums: per block of `sumSteps` steps (SUM_BLOCK, or a row), the f64 lane sums (elements
+    // 4i+k, k = 0..3) are stored as 4 f64 at ps + 32·block; a mask drops the elements at or
+    // past `limit`.
     const acc = sums.map(() => ({ lo: b.newLocal("v128", "sum_lo"), hi: b.newLocal("v128", "sum_hi") }));
     const lanes = b.newLocal("v128", "lanes");
     const limitV = b.newLocal("v128", "limit");
@@ -604,7 +608,7 @@ function assembleFused(
         sums.forEach((e, j) => lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, mask));
         b.local.set(lanes, () => b.i32x4.add(lanes, () => b.v128.const("i32x4", [4, 4, 4, 4])));
         b.local.set(inBlock, () => b.i32.add(inBlock, 1));
-        b.if(() => b.i32.eq(inBlock, SUM_BLOCK), flush);
+        b.if(() => b.i32.eq(inBlock, sumSteps), flush);
       }
       for (const u of lowering.usedImports) used.add(u);
       argTypes.forEach((_, k) => {
@@ -621,8 +625,8 @@ function assembleFused(
       kernel,
       ...argTypes.flatMap((_, k) => [() => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(start, locals[`s${k}`]!)), locals[`s${k}`]!]),
       ...roots.map((e, r) => () => b.i32.add(locals[`po${r}`]!, () => b.i32.mul(start, STEP_BYTES[e.t]))),
-      // (start is a multiple of SUM_BLOCK when there are sums: parallelFor's grain)
-      ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, SUM_BLOCK), 32))),
+      // (start is a multiple of sumSteps when there are sums: parallelFor's grain)
+      ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, sumSteps), 32))),
       ...(sums.length > 0 ? [() => b.i32.sub(locals.limit!, () => b.i32.mul(start, 4))] : []),
       ...(periodic ? [() => b.i32.add(locals.first!, start)] : []),
       () => b.i32.sub(locals.end!, start),
