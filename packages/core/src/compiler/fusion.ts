@@ -35,16 +35,32 @@ export interface FusedGroup {
   readonly roots: readonly Expr[];
   /** Every member's own expression (its value before the store's rounding). */
   readonly members: readonly Expr[];
-  /** Reductions fused in: `out` is the sum of the elements of `of` (a member's stored value),
-   * accumulated in float64 by the kernel in blocks of `sumSteps` steps: full sums (`out` rank
-   * 0: the blocks added up in order), or row sums (`perRow`: over trailing axes of a whole
-   * number of steps, one block per row, `out` holding one sum per row). */
+  /** Reductions fused in: `out` is the sum of elements of `of` (a member's stored value),
+   * accumulated in float64 by the kernel in blocks, as `sumKind` says. */
   readonly sums: readonly { readonly out: Var; readonly of: Expr }[];
-  /** Steps per block of the sums (SUM_BLOCK for full sums, the row's for row sums; 0 without sums). */
-  readonly sumSteps: number;
-  /** Whether the sums are row sums (one result per block) rather than full sums. */
-  readonly perRow: boolean;
+  /** How the group's sums (all of one kind) are taken; undefined without sums. */
+  readonly sumKind: SumKind | undefined;
 }
+
+/**
+ * How a kernel accumulates a fused reduce_sum, in float64, in blocks of `steps` steps whose
+ * partial sums are added up in order afterwards (so a result does not depend on how the steps
+ * were split across threads, the split falling on block boundaries):
+ * - "full": every axis (rank-0 result): blocks of SUM_BLOCK steps, 4 lane sums each;
+ * - "rows": the trailing axes, each row a whole number of steps: one block per row, whose 4
+ *   lane sums give that row's result;
+ * - "cols": the leading axes, the kept trailing part (`cols` steps) a whole number of steps:
+ *   blocks of whole rows, each with its own partial sum per column (the kernel adds into
+ *   memory), the blocks added up per column.
+ */
+export interface SumKind {
+  readonly mode: "full" | "rows" | "cols";
+  readonly steps: number;
+  /** Steps per row of kept elements ("cols" only; else 0). */
+  readonly cols: number;
+}
+
+const sameKind = (a: SumKind, b: SumKind): boolean => a.mode === b.mode && a.steps === b.steps && a.cols === b.cols;
 
 export type Step = { readonly kind: "eqn"; readonly eqn: Eqn } | { readonly kind: "fused"; readonly group: FusedGroup };
 
@@ -92,14 +108,17 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   const programOuts = new Set(jaxpr.outs.filter((a): a is Var => !(a instanceof Literal)));
   const consumers = eqns.map((eqn) => [...new Set(eqn.outVars.flatMap((v) => readers.get(v) ?? []))]);
   const shapeOf = eqns.map((eqn) => (eqn.outVars.length === 1 && (fits(eqn, eqn.outVars[0]!.aval.shape) || isRowBroadcast(eqn)) ? eqn.outVars[0]!.aval.shape : undefined));
-  const sumKind = eqns.map((eqn) => sumStepsOf(eqn));
-  const summed = sumKind.map((q) => q !== undefined);
-  /** The block size of the sums in each cluster (by root), if any: one kind per kernel. */
-  const kindOf = new Map<number, number>();
+  const sumKinds = eqns.map((eqn) => sumKindOf(eqn));
+  const summed = sumKinds.map((q) => q !== undefined);
+  /** The kind of the sums in each cluster (by root), if any: one kind per kernel. */
+  const kindOf = new Map<number, SumKind>();
   eqns.forEach((_, k) => {
-    if (sumKind[k] !== undefined) kindOf.set(k, sumKind[k]!);
+    if (sumKinds[k] !== undefined) kindOf.set(k, sumKinds[k]!);
   });
-  const compatible = (a: number, b: number): boolean => kindOf.get(a) === undefined || kindOf.get(b) === undefined || kindOf.get(a) === kindOf.get(b);
+  const compatible = (a: number, b: number): boolean => {
+    const [ka, kb] = [kindOf.get(a), kindOf.get(b)];
+    return ka === undefined || kb === undefined || sameKind(ka, kb);
+  };
 
   // Clusters: union-find over equation indices, with each root's members.
   const parent = Array.from({ length: n }, (_, k) => k);
@@ -202,19 +221,25 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
 }
 
 /**
- * A reduce_sum of a float array that a kernel over its operand can accumulate: over every axis
- * (a full sum: blocks of SUM_BLOCK steps), or over trailing axes whose elements make whole
- * steps (a row sum: one block per row of rowSize / 4 steps). The block size, or undefined.
+ * How a kernel over its operand can accumulate this reduce_sum of a float array (SumKind), or
+ * undefined: over every axis; over trailing axes whose rows are whole steps; over leading
+ * axes whose kept part is whole steps.
  */
-function sumStepsOf(eqn: Eqn): number | undefined {
+function sumKindOf(eqn: Eqn): SumKind | undefined {
   if (eqn.primitive !== "reduce_sum") return undefined;
   const x = eqn.inputs[0]!.aval;
-  if (x.ndim === 0 || (x.dtype !== "float32" && x.dtype !== "float64")) return undefined;
+  if (x.ndim === 0 || x.size === 0 || (x.dtype !== "float32" && x.dtype !== "float64")) return undefined;
   const axes = [...(eqn.params as ParamsOf<"reduce_sum">).axes].sort((a, b) => a - b);
-  if (axes.length === x.ndim) return SUM_BLOCK;
-  const row = axes.reduce((p, a) => p * x.shape[a]!, 1);
-  const trailing = axes.every((a, i) => a === x.ndim - axes.length + i);
-  return trailing && row > 0 && row % 4 === 0 ? row / 4 : undefined;
+  if (axes.length === 0) return undefined;
+  if (axes.length === x.ndim) return { mode: "full", steps: SUM_BLOCK, cols: 0 };
+  const reduced = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  const kept = x.size / reduced;
+  if (axes.every((a, i) => a === x.ndim - axes.length + i) && reduced % 4 === 0) return { mode: "rows", steps: reduced / 4, cols: 0 };
+  if (axes.every((a, i) => a === i) && kept % 4 === 0) {
+    const cols = kept / 4;
+    return { mode: "cols", steps: cols * Math.max(1, Math.round(SUM_BLOCK / cols)), cols };
+  }
+  return undefined;
 }
 
 function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readonly number[], readers: ReadonlyMap<Var, number[]>, programOuts: ReadonlySet<Var>): FusedGroup {
@@ -249,13 +274,11 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     return e;
   };
   const sums: { out: Var; of: Expr }[] = [];
-  let sumSteps = 0;
-  let perRow = false;
+  let sumKind: SumKind | undefined;
   for (const eqn of eqns) {
-    const q = sumStepsOf(eqn);
+    const q = sumKindOf(eqn);
     if (q !== undefined) {
-      sumSteps = q;
-      perRow = eqn.outVars[0]!.aval.ndim > 0;
+      sumKind = q;
       // its operand is a member (the plan only merges a sum into its operand's cluster)
       sums.push({ out: eqn.outVars[0]!, of: rounded.get(eqn.inputs[0] as Var)! });
       continue;
@@ -274,8 +297,8 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     rounded.set(v, stored(e));
   }
   const outputs = eqns
-    .filter((e) => sumStepsOf(e) === undefined)
+    .filter((e) => sumKindOf(e) === undefined)
     .map((e) => e.outVars[0]!)
     .filter((v) => programOuts.has(v) || (readers.get(v) ?? []).some((k) => !indices.has(k)));
-  return { eqns, shape, inputs, periods, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums, sumSteps, perRow };
+  return { eqns, shape, inputs, periods, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums, sumKind };
 }

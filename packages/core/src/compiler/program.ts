@@ -119,7 +119,7 @@ function kernelKey(g: FusedGroup): string {
   const roots = g.roots.map(visit);
   const sums = g.sums.map((x) => visit(x.of));
   for (const m of g.members) visit(m);
-  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumSteps}|${parts.join(";")}`;
+  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumKind?.mode}:${g.sumKind?.steps}:${g.sumKind?.cols}|${parts.join(";")}`;
 }
 
 /** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
@@ -129,7 +129,7 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
   const key = kernelKey(g);
   let k = fusedKernels.get(key);
   if (k === undefined) {
-    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sums.length > 0 ? g.sumSteps : SUM_BLOCK);
+    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0);
     fusedKernels.set(key, k);
   }
   return k;
@@ -368,12 +368,15 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const nout = g.outputs.length;
         const outAt = outs.slice(0, nout).map((i) => slotAt[i]!);
         const sumOuts = outs.slice(nout);
-        // Fused sums: each writes 4 f64 lane sums per block of `sumSteps` steps into scratch
-        // above the region; they are added up here, block by block, in order, so the result
-        // does not depend on how the steps were split across threads. A row sum's blocks are
-        // its rows: each gives one result.
-        const sumSteps = g.sums.length > 0 ? g.sumSteps : SUM_BLOCK;
+        // Fused sums (fusion.ts SumKind): each writes per block of `sumSteps` steps 4 f64 lane
+        // sums (a full or row sum) or a row of f64 column sums (a column sum) into scratch above
+        // the region; they are added up here, block by block, in order, so the result does not
+        // depend on how the steps were split across threads.
+        const kind = g.sumKind ?? { mode: "full", steps: SUM_BLOCK, cols: 0 };
+        const sumSteps = kind.steps;
         const blocks = Math.ceil(nsteps / sumSteps);
+        /** f64 partials per block: 4 lanes, or 4 per step of a row for column sums. */
+        const perBlock = kind.mode === "cols" ? 4 * kind.cols : 4;
         const periodic = g.periods.some((q) => q > 0);
         const args = new Array<number>(2 * ins.length + nout + sumOuts.length + (sumOuts.length > 0 ? 1 : 0) + (periodic ? 1 : 0));
         if (periodic) args[args.length - 1] = 0; // `first`: the global index of the first step
@@ -410,7 +413,9 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
           if (sumOuts.length > 0) {
             const a = arena();
             a.reset();
-            partials = sumOuts.map(() => a.reserve(blocks * 32));
+            partials = sumOuts.map(() => a.reserve(blocks * perBlock * 8));
+            // (column sums add into their partials: they start at zero)
+            if (kind.mode === "cols") for (const at of partials) a.f64.fill(0, at / 8, at / 8 + blocks * perBlock);
             partials.forEach((at, j) => {
               args[2 * ins.length + nout + j] = at;
             });
@@ -422,10 +427,16 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
           refresh(f);
           const v = arena().f64;
           sumOuts.forEach((o, j) => {
-            const [from, to] = [partials[j]! / 8, partials[j]! / 8 + blocks * 4];
+            const [from, to] = [partials[j]! / 8, partials[j]! / 8 + blocks * perBlock];
             const out = f.vals[o]!;
-            if (g.perRow) {
+            if (kind.mode === "rows") {
               for (let k = from, r = 0; k < to; k += 4, r++) out[r] = v[k]! + v[k + 1]! + (v[k + 2]! + v[k + 3]!);
+            } else if (kind.mode === "cols") {
+              for (let c = 0; c < perBlock; c++) {
+                let total = 0;
+                for (let k = from + c; k < to; k += perBlock) total += v[k]!;
+                out[c] = total;
+              }
             } else {
               let total = 0;
               for (let k = from; k < to; k += 4) total += v[k]! + v[k + 1]! + (v[k + 2]! + v[k + 3]!);

@@ -498,6 +498,7 @@ export function wasmFused(
   sums: readonly Expr[] = [],
   periods: readonly number[] = [],
   sumSteps = SUM_BLOCK,
+  colSteps = 0,
 ): ElementwiseKernel {
   // The wasm lowering knows f32, f64, i32 and bool lanes; the other integer types run on the
   // js kernels (the wasm backend declines them and programs holding them are not compiled).
@@ -507,8 +508,9 @@ export function wasmFused(
   // lane (most have vector emitters); then for real with only those imports, so that a
   // kernel with none can run on the worker pool (workers have no js functions to import).
   if (!Number.isInteger(sumSteps) || sumSteps < 1) throw new Error(`internal: a fused kernel's sum block must be a whole number of steps, got ${sumSteps}`);
-  const used = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, undefined).used;
-  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, used);
+  if (colSteps > 0 && sumSteps % colSteps !== 0) throw new Error(`internal: a column-sum block (${sumSteps} steps) must be whole rows of ${colSteps} steps`);
+  const used = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, undefined).used;
+  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, used);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here
   // rather than ahead of time by ready().
   const module = compileWasm(m.build());
@@ -526,6 +528,7 @@ function assembleFused(
   sums: readonly Expr[],
   periods: readonly number[],
   sumSteps: number,
+  colSteps: number,
   allowed: ReadonlySet<string> | undefined,
 ): { m: ModuleBuilder; fns: Record<string, (...xs: number[]) => number>; used: Set<string> } {
   // The import must match the arena's memory (shared where the worker pool runs).
@@ -578,6 +581,7 @@ function assembleFused(
     const limitV = b.newLocal("v128", "limit");
     const mask = b.newLocal("v128", "mask");
     const inBlock = b.newLocal("i32", "in_block");
+    const inRow = b.newLocal("i32", "in_row");
     const flush = (): void => {
       sums.forEach((_, j) => {
         const ps = locals[`ps${j}`]!;
@@ -603,7 +607,32 @@ function assembleFused(
       });
       const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports);
       roots.forEach((e, r) => lowering.store(lowering.value(e), e.t, outs[r]!));
-      if (sums.length > 0) {
+      if (sums.length > 0 && colSteps > 0) {
+        // Column sums: this step's 4 columns of the block's partial sums, at ps, are loaded,
+        // added to and stored back; ps walks a row of partials, back to its start at each
+        // row's end, and on to the next block's partials at each block's end.
+        b.local.set(mask, () => b.i32x4.lt_s(lanes, limitV));
+        sums.forEach((e, j) => {
+          const ps = locals[`ps${j}`]!;
+          b.local.set(acc[j]!.lo, () => b.v128.load(ps));
+          b.local.set(acc[j]!.hi, () => b.v128.load(ps, { offset: 16 }));
+          lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, mask);
+          b.v128.store(ps, acc[j]!.lo);
+          b.v128.store(ps, acc[j]!.hi, { offset: 16 });
+          b.local.set(ps, () => b.i32.add(ps, 32));
+        });
+        b.local.set(lanes, () => b.i32x4.add(lanes, () => b.v128.const("i32x4", [4, 4, 4, 4])));
+        b.local.set(inRow, () => b.i32.add(inRow, 1));
+        b.if(() => b.i32.eq(inRow, colSteps), () => {
+          b.local.set(inRow, () => b.i32.const(0));
+          sums.forEach((_, j) => b.local.set(locals[`ps${j}`]!, () => b.i32.sub(locals[`ps${j}`]!, colSteps * 32)));
+        });
+        b.local.set(inBlock, () => b.i32.add(inBlock, 1));
+        b.if(() => b.i32.eq(inBlock, sumSteps), () => {
+          b.local.set(inBlock, () => b.i32.const(0));
+          sums.forEach((_, j) => b.local.set(locals[`ps${j}`]!, () => b.i32.add(locals[`ps${j}`]!, colSteps * 32)));
+        });
+      } else if (sums.length > 0) {
         b.local.set(mask, () => b.i32x4.lt_s(lanes, limitV));
         sums.forEach((e, j) => lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, mask));
         b.local.set(lanes, () => b.i32x4.add(lanes, () => b.v128.const("i32x4", [4, 4, 4, 4])));
@@ -616,7 +645,7 @@ function assembleFused(
       });
       roots.forEach((e, r) => b.local.set(outs[r]!, () => b.i32.add(outs[r]!, STEP_BYTES[e.t])));
     });
-    if (sums.length > 0) b.if(() => b.i32.ne(inBlock, 0), flush);
+    if (sums.length > 0 && colSteps === 0) b.if(() => b.i32.ne(inBlock, 0), flush);
   });
   // range(start, end, …): the same loop over steps [start, end) (pointers advanced by start).
   m.addFunction("range", { params: rangeParams, export: true }, (b, locals) => {
@@ -626,7 +655,8 @@ function assembleFused(
       ...argTypes.flatMap((_, k) => [() => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(start, locals[`s${k}`]!)), locals[`s${k}`]!]),
       ...roots.map((e, r) => () => b.i32.add(locals[`po${r}`]!, () => b.i32.mul(start, STEP_BYTES[e.t]))),
       // (start is a multiple of sumSteps when there are sums: parallelFor's grain)
-      ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, sumSteps), 32))),
+      // (a block's partials: 32 bytes, or a row of them for column sums)
+      ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, sumSteps), 32 * Math.max(colSteps, 1)))),
       ...(sums.length > 0 ? [() => b.i32.sub(locals.limit!, () => b.i32.mul(start, 4))] : []),
       ...(periodic ? [() => b.i32.add(locals.first!, start)] : []),
       () => b.i32.sub(locals.end!, start),
