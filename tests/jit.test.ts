@@ -137,6 +137,21 @@ describe("jit and the configuration", () => {
       config.set({ defaultFloat: "float32" });
     }
   });
+  it("grad and jvp of a jit-ted function follow defaultFloat too (the cached JVP and transpose rewrites key on it)", () => {
+    const jf = jit((x: NDArray) => np.sum(x.mul(np.array(0.1)).add(np.array([1, 2]))));
+    const x = array([1, 2], { dtype: "int32" }).astype("float32");
+    try {
+      config.set({ defaultFloat: "float32" });
+      expect(grad(jf)(x).dtype).toBe("float32");
+      config.set({ defaultFloat: "float64" });
+      const x64 = array([1, 2], { dtype: "float64" });
+      const g = grad(jf)(x64);
+      expect(g.dtype).toBe("float64");
+      expect(Array.from(g.toTypedArray())).toEqual([0.1, 0.1]);
+    } finally {
+      config.set({ defaultFloat: "float32" });
+    }
+  });
 });
 
 describe("jit's cache key is injective", () => {
