@@ -32,11 +32,11 @@ const unary = (p: UnaryPrim) => (x: Operand): NDArray => bind1(p, [asArray(x, p)
  * b.dtype; // "int32"
  */
 export function binaryOperands(where: string, x: Operand, y: Operand): [NDArray, NDArray] {
-  if (typeof x === "number" && typeof y !== "number") return [scalar(x, asArray(y, where).dtype, true), asArray(y, where)];
-  if (typeof y === "number" && typeof x !== "number") return [asArray(x, where), scalar(y, asArray(x, where).dtype, true)];
+  if (typeof x === "number" && typeof y !== "number") return [scalar(x, asArray(y, where).dtype, true, where), asArray(y, where)];
+  if (typeof y === "number" && typeof x !== "number") return [asArray(x, where), scalar(y, asArray(x, where).dtype, true, where)];
   if (typeof x === "number" && typeof y === "number" && jsNumberDType(x, defaultFloat()) !== jsNumberDType(y, defaultFloat())) {
     // two JS numbers, one fractional: both weak floats (an int32 and a float never mix in lax)
-    return [scalar(x, defaultFloat(), true), scalar(y, defaultFloat(), true)];
+    return [scalar(x, defaultFloat(), true, where), scalar(y, defaultFloat(), true, where)];
   }
   return [asArray(x, where), asArray(y, where)];
 }
