@@ -14,7 +14,7 @@ import { ravel, reshape } from "./shape.js";
 
 /**
  * `x` sorted ascending along `axis` (default the last; `null` sorts the flattened array);
- * NaN last.
+ * NaN last; complex values by real part, then imaginary part (as JAX and numpy).
  *
  * @example
  * np.sort(array([3, 1, NaN, 2])); // [1, 2, 3, NaN]

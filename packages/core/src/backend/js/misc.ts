@@ -32,20 +32,28 @@ export const miscKernels: KernelTable<MiscPrim> = {
     const n = shape[dimension]!;
     for (let i = 0; i < res.length; i++) res[i] = Math.floor(i / stride) % n;
   },
-  sort: (inputs, avals, { dimension }, _o, outs) => {
+  sort: (inputs, avals, { dimension, num_keys }, _o, outs) => {
     const shape = avals[0]!.shape;
     const n = shape[dimension]!;
     const inner = sizeOf(shape.slice(dimension + 1));
     const outer = sizeOf(shape.slice(0, dimension));
-    const keys = inputs[0]!;
+    // The first num_keys operands order the rest lexicographically (a complex key arrives
+    // here as its real and imaginary parts: backend/js/complex.ts).
+    const keys = inputs.slice(0, Math.max(1, num_keys));
     const perm = Array.from({ length: n }, (_, i) => i);
     // NaNs sort last, as in numpy; the sort is stable.
     const cmp = (base: number) => (i: number, j: number) => {
-      const a = keys[base + i * inner]!;
-      const b = keys[base + j * inner]!;
-      if (Number.isNaN(a)) return Number.isNaN(b) ? i - j : 1;
-      if (Number.isNaN(b)) return -1;
-      return a < b ? -1 : a > b ? 1 : i - j;
+      for (const key of keys) {
+        const a = key[base + i * inner]!;
+        const b = key[base + j * inner]!;
+        if (Number.isNaN(a)) {
+          if (Number.isNaN(b)) continue;
+          return 1;
+        }
+        if (Number.isNaN(b)) return -1;
+        if (a !== b) return a < b ? -1 : 1;
+      }
+      return i - j;
     };
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
