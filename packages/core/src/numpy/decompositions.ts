@@ -75,7 +75,7 @@ function matrixScale(a: NDArray): NDArray {
  * reflection at all (τ = 0) for a column that is already zero below the diagonal (so the
  * identity factors as I·I). R = Hₖᴴ⋯H₁ᴴ·a and Q = H₁⋯Hₖ.
  */
-function householderQr(a: NDArray, full: boolean): [NDArray, NDArray] {
+export function householderQr(a: NDArray, full: boolean): [NDArray, NDArray] {
   const m = a.shape[a.ndim - 2]!;
   const n = a.shape[a.ndim - 1]!;
   const k = Math.min(m, n);

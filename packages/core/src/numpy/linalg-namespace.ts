@@ -14,6 +14,7 @@ import { abs, multiply, power, sqrt, subtract } from "./elementwise.js";
 import { matmul, outer } from "./linalg.js";
 import { cholesky, det, inv, slogdet, solve } from "./factorisations.js";
 import { eigh, eigvalsh, lstsq, matrixRank, pinv, qr, spectralNorm, svd, svdvals } from "./linalg-decompositions.js";
+import { eigGeneral, eigvals } from "./eig.js";
 import { promoteDTypes } from "./promote.js";
 import { max, min, sum } from "./reductions.js";
 import { moveaxis, reshape, transpose } from "./shape.js";
@@ -223,7 +224,7 @@ export function matrixPower(a: Operand, n: number): NDArray {
 }
 
 /** numpy.linalg, as far as jaxts has it. */
-export const linalg = { norm, vectorNorm, matrixNorm, cross, outer, tensordot, multiDot, matrixPower, trace, diagonal, matmul, matrixTranspose, cholesky, solve, inv, det, slogdet, qr, eigh, eigvalsh, svd, svdvals, lstsq, pinv, matrixRank };
+export const linalg = { norm, vectorNorm, matrixNorm, cross, outer, tensordot, multiDot, matrixPower, trace, diagonal, matmul, matrixTranspose, cholesky, solve, inv, det, slogdet, qr, eigh, eigvalsh, eig: eigGeneral, eigvals, svd, svdvals, lstsq, pinv, matrixRank };
 
 /**
  * matrixTranspose(x): x with its last two axes swapped.
