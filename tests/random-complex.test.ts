@@ -81,12 +81,18 @@ describe("random.normal with a complex dtype (JAX's complex normal)", () => {
     expect(Math.abs(np.mean(re.mul(im)).item() as number)).toBeLessThan(se);
   });
 
-  it("vmap over keys equals a loop; jit equals eager; the other samplers still refuse complex dtypes", () => {
+  it("vmap over keys equals a loop; jit equals eager; orthogonal is unitary; the other samplers still refuse complex dtypes", () => {
     const ks = random.split(random.key(2), 3);
     const batched = vmap((kk: NDArray) => random.normal(kk, [4], "complex64"))(np.stack(ks));
     expect(nums(batched)).toEqual(ks.flatMap((kk) => nums(random.normal(kk, [4], "complex64"))));
     expect(nums(jit((kk: NDArray) => random.normal(kk, [3], "complex128"))(ks[0]!))).toEqual(nums(random.normal(ks[0]!, [3], "complex128")));
     expect(() => random.uniform(random.key(0), [2], { dtype: "complex64" })).toThrow(/float/);
+    // orthogonal with a complex dtype samples the unitary group (JAX's): Q·Qᴴ = I
+    const q = random.orthogonal(random.key(6), 4, [2], "complex128");
+    expect(q.dtype).toBe("complex128");
+    const qqh = np.matmul(q, np.conj(np.swapaxes(q, -1, -2)));
+    expect(np.max(np.abs(qqh.sub(np.eye(4, 4, { dtype: "complex128" })))).item()).toBeLessThan(1e-14);
+    expect(np.max(np.abs(np.imag(q))).item()).toBeGreaterThan(0.1);
     expect(() => random.exponential(random.key(0), [2], "complex64")).toThrow(/float/);
   });
 });
