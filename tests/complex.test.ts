@@ -376,7 +376,7 @@ describe("a primitive without a complex kernel raises a DTypeError naming it and
   it("through the public functions, too (no silent real part)", () => {
     const x = np.array([{ re: 1, im: 2 }, { re: -1, im: 0 }]);
     for (const f of [
-      () => np.floor(x), () => lax.lt(x, x), () => np.argmax(x), () => lax.erf(x), () => np.median(x), () => np.linalg.norm(x),
+      () => np.floor(x), () => lax.lt(x, x), () => np.argmax(x), () => lax.erf(x), () => np.median(x),
       () => lax.iota("complex64", [3]), () => np.clip(x, 0, 1), () => np.round(x),
       () => lax.fft(x, "RFFT", [2]), () => np.histogram(x), () => np.nanmean(x), () => np.array([1, 2], { dtype: "float32" }).view("complex64"),
       () => x.view("float32"), () => np.signbit(x),

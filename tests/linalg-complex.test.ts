@@ -218,6 +218,23 @@ describe("complex qr, eigh and svd", () => {
     expect(np.linalg.matrixRank(np.matmul(randc(72, [4, 2]), randc(73, [2, 4]))).item()).toBe(2);
   });
 
+  it("norms of complex vectors and matrices are real: |z| entrywise, singular values for 2 and nuc", () => {
+    const z = randc(75, [6]);
+    const mags = Array.from(np.abs(z).toTypedArray(), Number);
+    expect(np.linalg.norm(z).dtype).toBe("float64");
+    expect(np.linalg.norm(z).item()).toBeCloseTo(Math.sqrt(mags.reduce((a, b) => a + b * b, 0)), 14);
+    expect(np.linalg.vectorNorm(z, { ord: 1 }).item()).toBeCloseTo(mags.reduce((a, b) => a + b, 0), 14);
+    expect(np.linalg.vectorNorm(z, { ord: Number.POSITIVE_INFINITY }).item()).toBe(Math.max(...mags));
+    expect(np.linalg.vectorNorm(z, { ord: 0 }).item()).toBe(6);
+    const m = randc(76, [4, 3]);
+    const s = Array.from(np.linalg.svdvals(m).toTypedArray(), Number);
+    expect(np.linalg.matrixNorm(m).item()).toBeCloseTo(Math.sqrt(s.reduce((a, b) => a + b * b, 0)), 13);
+    expect(np.linalg.matrixNorm(m, { ord: 2 }).item()).toBeCloseTo(s[0]!, 13);
+    expect(np.linalg.matrixNorm(m, { ord: "nuc" }).item()).toBeCloseTo(s.reduce((a, b) => a + b, 0), 13);
+    checkGrads((u: NDArray) => np.linalg.norm(u), [m], { order: 2 });
+    checkGrads((u: NDArray) => np.linalg.matrixNorm(u, { ord: "nuc" }), [m], { order: 1 });
+  });
+
   it("derivatives: checkGrads (complex128, fwd and rev) through phase-independent losses", () => {
     const x0 = randc(80, [3, 3]).mul(0.7);
     const t0 = randc(81, [4, 3]).mul(0.7);
