@@ -79,6 +79,19 @@ describe("complex values are ordered lexicographically, as JAX orders them", () 
     expect(sorted[4]!.re).toBeNaN();
   });
 
+  it("what JAX builds on the lexicographic sort works on complex values: unique, searchsorted, lexsort, cummax, nanmax", () => {
+    const order = zs.map((_, i) => i).sort((i, j) => (lexLess(zs[i]!, zs[j]!) ? -1 : lexLess(zs[j]!, zs[i]!) ? 1 : i - j));
+    const sortedZ = order.map((i) => zs[i]!);
+    const distinct = sortedZ.filter((v, i) => i === 0 || !lexEq(v, sortedZ[i - 1]!));
+    expect(cvals(np.unique(z))).toEqual(distinct);
+    // left insertion points: how many sorted values are lexicographically smaller
+    expect(Array.from(np.searchsorted(np.sort(z), w).toTypedArray(), Number)).toEqual(ws.map((v) => sortedZ.filter((s) => lexLess(s, v)).length));
+    expect(Array.from(np.lexsort([z]).toTypedArray(), Number)).toEqual(order);
+    let best = zs[0]!;
+    expect(cvals(np.cummax(z))).toEqual(zs.map((v) => (best = lexLess(best, v) ? v : best)));
+    expect(cvals(np.nanmax(z))).toEqual([zs.reduce((a, v) => (lexLess(a, v) ? v : a))]);
+  });
+
   it("lax.sort with numKeys > 1 orders by the keys in turn (real operands)", () => {
     const a = np.array([2, 1, 2, 1, 0]);
     const b = np.array([5, 7, 3, 6, 9]);
@@ -97,11 +110,15 @@ describe("complex values are ordered lexicographically, as JAX orders them", () 
     expect(bools(np.less(z, 1))).toEqual(zs.map((a) => lexLess(a, { re: 1, im: 0 })));
   });
 
-  it("lax.lt / le / gt / ge, argmax and argmin refuse complex operands, as JAX's do", () => {
+  it("lax.lt / le / gt / ge, argmax, argmin, clip, topK and partition refuse complex operands, as JAX's do", () => {
     for (const f of [lax.lt, lax.le, lax.gt, lax.ge]) expect(() => f(z, w)).toThrow(/refuses complex too/);
     expect(() => np.argmax(z)).toThrow(DTypeError);
     expect(() => np.argmin(z)).toThrow(/argmin: not supported for complex.*JAX refuses it too/);
     expect(() => np.clip(z, 0, 1)).toThrow(DTypeError);
+    // JAX's top_k, partition and argpartition refuse complex values too
+    expect(() => lax.topK(z, 2)).toThrow(/topK: not supported for complex/);
+    expect(() => np.partition(z, 1)).toThrow(DTypeError);
+    expect(() => np.argpartition(z, 1)).toThrow(DTypeError);
   });
 
   it("derivatives: max/min send the tangent to the chosen operand (half each on a tie), reductions to the extremum", () => {

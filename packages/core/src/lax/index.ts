@@ -725,6 +725,7 @@ export function sort(operands: readonly NDArray[], opts: { readonly dimension?: 
 export function topK(operand: Operand, k: number): [NDArray, NDArray] {
   const x = asArray(operand, "topK");
   if (x.ndim === 0) throw new ShapeError("topK: the operand must have at least one dimension");
+  if (isComplex(x.dtype)) throw new DTypeError(`topK: not supported for complex operands (${x.aval.str()}), as JAX's top_k; lax.sort orders complex values`);
   const n = x.shape[x.ndim - 1]!;
   if (!Number.isInteger(k) || k < 0 || k > n) throw new ArgumentError(`topK: k must be an integer in [0, ${n}] (the last axis), got ${describeValue(k)}`);
   // an ascending key for a descending order: −x for floats (NaN first: −Inf, ahead of equal
