@@ -89,6 +89,10 @@ describe("lax.linalg.eig / np.linalg.eig / np.linalg.eigvals: values", () => {
     expectSameMultiset(cvals(np.linalg.eigvals(tri)), [1, -3, 0.5].map((re) => ({ re, im: 0 })), 1e-15);
     // a Jordan block: the double eigenvalue to √ε, as any backward-stable solver
     expectSameMultiset(cvals(np.linalg.eigvals(array([[1, 1], [1e-30, 1]], { dtype: "float64" }))), [{ re: 1, im: 0 }, { re: 1, im: 0 }], 1e-7);
+    // a matrix with a NaN: the iteration cannot converge, and the result is NaN (JAX's failure value)
+    const bad = np.linalg.eig(array([[1, Number.NaN], [0, 2]], { dtype: "float64" }));
+    expect(np.all(np.isnan(bad.eigenvalues)).item()).toBe(true);
+    expect(np.all(np.isnan(bad.eigenvectors)).item()).toBe(true);
     // zero and empty matrices
     expect(cvals(np.linalg.eigvals(np.zeros([3, 3])))).toEqual([0, 1, 2].map(() => ({ re: 0, im: 0 })));
     expect(np.linalg.eigvals(np.zeros([0, 0])).shape).toEqual([0]);

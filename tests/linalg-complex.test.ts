@@ -131,6 +131,7 @@ describe("complex factorisations: cholesky, triangularSolve, lu, solve, inv, det
     checkGrads((u: NDArray) => np.sum(np.imag(np.linalg.inv(u.add(eyeC(3).mul(2))))), [x0], { order: 2 });
     checkGrads((u: NDArray) => np.real(np.linalg.det(u)).add(np.imag(np.linalg.det(u))), [x0], { order: 2 });
     checkGrads((u: NDArray) => np.linalg.slogdet(u.add(eyeC(3))).logabsdet, [x0], { order: 1 });
+    checkGrads((u: NDArray) => np.sum(np.real(lax.linalg.lu(u.add(eyeC(3).mul(2)))[0].mul(np.arange(9).reshape([3, 3])))), [x0], { order: 1 });
     checkGrads((u: NDArray, v: NDArray) => np.sum(np.abs(lax.linalg.triangularSolve(u.add(eyeC(3).mul(3)), v, { leftSide: true, lower: true, transposeA: true, conjugateA: true }))), [x0, b0], { order: 1 });
   });
 });
@@ -179,6 +180,20 @@ describe("complex qr, eigh and svd", () => {
       expect(ww.dtype).toBe(dtype === "complex128" ? "float64" : "float32");
       expect(maxAbs(np.matmul(np.matmul(vv, vv.mul(0).add(np.expandDims(ww.astype(dtype), -2)).mul(eyeC(6, dtype))), H(vv)).sub(hh))).toBeLessThan(40 * 6 * eps * normOf(hh));
     }
+  });
+
+  it("eigh reads one triangle when asked (the other conjugated), and svd's hermitian option goes through eigh", () => {
+    const x = randc(45, [4, 4]);
+    const herm = x.add(H(x));
+    // the strict upper triangle replaced by garbage: lower: true must not read it
+    const garbage = np.where(np.triu(np.ones([4, 4]), { k: 1 }).gt(0), randc(46, [4, 4]), herm);
+    const [, wLower] = lax.linalg.eigh(garbage, { symmetrizeInput: false, lower: true });
+    const [, wFull] = lax.linalg.eigh(herm);
+    expect(maxAbs(wLower.sub(wFull))).toBeLessThan(1e-13);
+    const { U, S, Vh } = np.linalg.svd(herm, { hermitian: true });
+    expect(S.dtype).toBe("float64");
+    expect(maxAbs(np.matmul(U.mul(np.expandDims(S.astype("complex128"), 0)), Vh).sub(herm))).toBeLessThan(1e-13);
+    expect(maxAbs(S.sub(np.linalg.svd(herm, { computeUv: false })))).toBeLessThan(1e-13);
   });
 
   it("svd: real descending singular values, unitary U and V, U·S·Vᴴ = A; known singular values", () => {
