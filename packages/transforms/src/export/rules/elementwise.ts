@@ -4,7 +4,7 @@
 // NaN in comparisons of bool), the difference is composed away here rather than left to the
 // runtime. float64 forms of tan/sinh/cosh/atan/asin/acos/erf are composed from operators ONNX
 // Runtime's CPU provider implements in float64 (it has float32 kernels only for those).
-import { type DType } from "@jaxts/core";
+import type { DType } from "@jaxts/core";
 import type { GraphBuilder } from "../graph-builder.js";
 import { OnnxDataType } from "../onnx/proto.js";
 import { cast, castOnnx, isFloatDType, type RuleTable, type Val, where } from "../rule-types.js";
