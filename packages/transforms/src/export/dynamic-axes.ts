@@ -1,0 +1,107 @@
+// The dynamicAxes option: which input axes are symbolic sizes, checked against the graph's
+// inputs, and the sizes the program is traced at to learn how its shapes depend on them.
+import { ArgumentError, tree } from "@jaxts/core";
+
+/**
+ * Symbolic input dimensions, keyed by graph input name (`x`, `params.W0`) or by a top-level
+ * argument's name (then every leaf under it): `{ x: { 0: "batch" } }` names axis 0 of `x`
+ * `batch`; `{ x: [0] }` names it `x_dim0`. Inputs sharing a name share the size. Axes may be
+ * negative (from the end). Outputs' dynamic dimensions follow from the inputs'.
+ */
+export type DynamicAxes = Readonly<Record<string, Readonly<Record<number, string>> | readonly number[]>>;
+
+/** One symbolic input dimension. */
+export interface DynamicDim {
+  readonly input: number;
+  readonly axis: number;
+  readonly symbol: number;
+}
+
+export interface DynamicSymbol {
+  readonly name: string;
+  /** Its size in the example arguments. */
+  readonly exampleSize: number;
+  /** Where it was first named: `x axis 0`. */
+  readonly at: string;
+}
+
+export interface DynamicPlan {
+  readonly symbols: readonly DynamicSymbol[];
+  readonly dims: readonly DynamicDim[];
+}
+
+function axesOf(key: string, spec: unknown, where: string): [number, string][] {
+  if (Array.isArray(spec)) {
+    return spec.map((a: unknown) => {
+      if (!Number.isInteger(a)) throw new ArgumentError(`${where}: dynamicAxes.${key} lists ${String(a)}, which is not an axis (an integer)`);
+      return [a as number, `${key}_dim${a as number}`];
+    });
+  }
+  if (!tree.isPlainObject(spec)) throw new ArgumentError(`${where}: dynamicAxes.${key} must map axes to names ({ 0: "batch" }) or list axes ([0])`);
+  return Object.entries(spec as Record<string, unknown>).map(([a, name]) => {
+    const axis = Number(a);
+    if (!Number.isInteger(axis) || a.trim() === "") throw new ArgumentError(`${where}: dynamicAxes.${key} has the key "${a}", which is not an axis (an integer)`);
+    if (typeof name !== "string" || name.length === 0) throw new ArgumentError(`${where}: dynamicAxes.${key}[${a}] must be a non-empty name, got ${JSON.stringify(name)}`);
+    if (/^\d+$/.test(name)) throw new ArgumentError(`${where}: dynamicAxes.${key}[${a}] is "${name}"; a dimension's name must not be a number`);
+    return [axis, name];
+  });
+}
+
+const list = (names: readonly string[]): string => (names.length <= 12 ? names.join(", ") : `${names.slice(0, 12).join(", ")}, … (${names.length} in all)`);
+
+/** The option resolved against the graph inputs (their names and example shapes). */
+export function resolveDynamicAxes(option: unknown, inputs: readonly string[], shapes: readonly (readonly number[])[], where: string): DynamicPlan {
+  if (!tree.isPlainObject(option)) throw new ArgumentError(`${where}: dynamicAxes must be an object like { x: { 0: "batch" } }`);
+  const symbols: DynamicSymbol[] = [];
+  const dims: DynamicDim[] = [];
+  for (const [key, spec] of Object.entries(option as Record<string, unknown>)) {
+    const matched = inputs.flatMap((n, i) => (n === key || n.startsWith(`${key}.`) ? [i] : []));
+    if (matched.length === 0) {
+      throw new ArgumentError(`${where}: dynamicAxes names "${key}", which is not an input; the inputs are ${list(inputs)} (outputs' dynamic dimensions follow from the inputs')`);
+    }
+    for (const [given, name] of axesOf(key, spec, where)) {
+      for (const input of matched) {
+        const shape = shapes[input]!;
+        const at = (a: number) => `${inputs[input]} axis ${a}`;
+        if (given < -shape.length || given >= shape.length) {
+          throw new ArgumentError(`${where}: dynamicAxes.${key} makes axis ${given} of input ${inputs[input]} dynamic, but its example shape [${shape.join(", ")}] has ${shape.length} axes`);
+        }
+        const axis = given < 0 ? given + shape.length : given;
+        const size = shape[axis]!;
+        let s = symbols.findIndex((x) => x.name === name);
+        if (s < 0) s = symbols.push({ name, exampleSize: size, at: at(axis) }) - 1;
+        const sym = symbols[s]!;
+        if (sym.exampleSize !== size) {
+          throw new ArgumentError(`${where}: dynamicAxes gives ${sym.at} and ${at(axis)} the same name "${name}", but their example sizes differ (${sym.exampleSize} and ${size})`);
+        }
+        const known = dims.find((d) => d.input === input && d.axis === axis);
+        if (known === undefined) dims.push({ input, axis, symbol: s });
+        else if (known.symbol !== s) throw new ArgumentError(`${where}: dynamicAxes names ${at(axis)} both "${symbols[known.symbol]!.name}" and "${name}"`);
+      }
+    }
+  }
+  return { symbols, dims };
+}
+
+/**
+ * The sizes of every symbol at each trace: the base (the example's size, or a fresh one when
+ * that is 0 or 1, where broadcasting treats sizes specially), then one trace per symbol with
+ * only that symbol moved, then one with all moved to third sizes. Two points fix each
+ * symbol's slope; the last trace checks that every size is affine (no B², no B1·B2). Moved
+ * sizes are larger than every input dimension, so none coincides with a static size.
+ */
+export function traceSizes(plan: DynamicPlan, shapes: readonly (readonly number[])[]): number[][] {
+  const top = Math.max(2, ...shapes.flat(), ...plan.symbols.map((s) => s.exampleSize));
+  const k = plan.symbols.length;
+  const moved = plan.symbols.map((_, j) => top + 3 + j);
+  const third = plan.symbols.map((_, j) => top + 3 + k + j);
+  const base = plan.symbols.map((s, j) => (s.exampleSize >= 2 ? s.exampleSize : top + 3 + 2 * k + j));
+  return [base, ...plan.symbols.map((_, j) => base.map((b, i) => (i === j ? moved[j]! : b))), third];
+}
+
+/** The input shapes at one trace's sizes. */
+export function shapesAt(plan: DynamicPlan, shapes: readonly (readonly number[])[], sizes: readonly number[]): number[][] {
+  const out = shapes.map((s) => [...s]);
+  for (const d of plan.dims) out[d.input]![d.axis] = sizes[d.symbol]!;
+  return out;
+}

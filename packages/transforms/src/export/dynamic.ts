@@ -1,0 +1,260 @@
+// dynamicAxes: the program is lowered once per traced size (traceSizes), with no constants
+// shared, so the graphs have the same nodes and names when only sizes change. They are then
+// merged into one graph: a constant that differs between them is computed in the graph from
+// Shape(input) — as an affine function of the symbolic sizes (Reshape and Expand targets,
+// Slice ends, Range limits, loop trip counts), or as the reciprocal of one (a mean's 1/n) —
+// and declared shapes that differ get symbolic dimensions. Anything else that changes with
+// the sizes (the graph's structure, an attribute, a constant that is no such function of
+// them) is refused with an error naming the equation it came from: tracing at a few sizes
+// cannot vouch for it at the others.
+import { type Eqn, Literal, ShapeError } from "@jaxts/core";
+import { type Affine, affineText, fitAffine, fitReciprocal } from "./affine.js";
+import { tensorValues } from "./dtypes.js";
+import type { DynamicPlan } from "./dynamic-axes.js";
+import { GraphBuilder, type ModelContext } from "./graph-builder.js";
+import { type AttributeProto, type Dimension, type GraphProto, type NodeProto, OnnxDataType, type TensorProto, type ValueInfoProto } from "./onnx/proto.js";
+import { castOnnx } from "./rule-types.js";
+
+/** One trace's lowered main graph (initializers included) and the context that built it. */
+export interface LoweredTrace {
+  readonly graph: GraphProto;
+  readonly ctx: ModelContext;
+}
+
+const FLOATS: ReadonlySet<number> = new Set([OnnxDataType.FLOAT, OnnxDataType.DOUBLE]);
+
+/** `mul (f32[64,10], 64.0) → f32[64,10]`: an equation as the error messages name it. */
+export function describeEqn(eqn: Eqn | undefined): string {
+  if (eqn === undefined) return "the graph's inputs, outputs or captured constants";
+  const ins = eqn.inputs.map((a) => (a instanceof Literal ? String(a.value) : a.aval.str()));
+  return `the equation ${eqn.primitive} (${ins.join(", ")}) → ${eqn.outVars.map((v) => v.aval.str()).join(", ")}`;
+}
+
+class Merger {
+  readonly #names: readonly string[];
+  constructor(
+    readonly traces: readonly LoweredTrace[],
+    readonly sizes: readonly (readonly number[])[],
+    readonly plan: DynamicPlan,
+    readonly where: string,
+  ) {
+    this.#names = plan.symbols.map((s) => s.name);
+  }
+
+  #at(t: number): string {
+    return this.plan.symbols.map((s, j) => `${s.name} = ${this.sizes[t]![j]}`).join(", ");
+  }
+
+  /** The program differs between traces beyond its constants and shapes. */
+  changed(t: number, what: string, origin: string | undefined): ShapeError {
+    const from = describeEqn(origin === undefined ? undefined : this.traces[0]!.ctx.origins.get(origin));
+    return new ShapeError(
+      `${this.where}: with dynamicAxes, the program changes with the dynamic sizes beyond its shapes: the graphs traced at ${this.#at(0)} and at ${this.#at(t)} differ in ${what} (from ${from}); export it without dynamicAxes`,
+    );
+  }
+
+  /** A constant or shape that depends on the sizes in a way the graph cannot compute. */
+  notAffine(what: string, origin: string | undefined, seen: string, hint = "export it without dynamicAxes"): ShapeError {
+    const eqn = origin === undefined ? undefined : this.traces[0]!.ctx.origins.get(origin);
+    const from = eqn === undefined ? "" : ` from ${describeEqn(eqn)}`;
+    const example = `${this.#names.length === 1 ? "" : "each of "}${this.#names.join(", ")}`;
+    return new ShapeError(
+      `${this.where}: with dynamicAxes, ${what}${from} depends on ${this.#names.join(", ")} in a way the exported graph cannot compute (${seen}). Only sizes affine in ${example} (like 2·${this.#names[0]} + 1, not products or powers) and their reciprocals (a mean's 1/n) are computed from the inputs' shapes; ${hint}`,
+    );
+  }
+
+  seenText(values: readonly (string | number)[]): string {
+    return values.map((v, t) => `${v} at ${this.#at(t)}`).join("; ");
+  }
+
+  /** A dimension across traces: its size, or its symbolic name. */
+  dimension(values: readonly number[], what: string): Dimension {
+    if (values.every((v) => v === values[0])) return { dim_value: values[0]! };
+    const f = fitAffine(values, this.sizes);
+    if (f === undefined) throw this.notAffine(what, undefined, this.seenText(values));
+    return { dim_param: affineText(f, this.#names) };
+  }
+
+  valueInfo(infos: readonly ValueInfoProto[]): ValueInfoProto {
+    const base = infos[0]!;
+    const dims = base.type.tensor_type.shape.dim;
+    infos.forEach((info, t) => {
+      const d = info.type.tensor_type;
+      if (info.name !== base.name || d.elem_type !== base.type.tensor_type.elem_type || d.shape.dim.length !== dims.length) throw this.changed(t, `the value ${info.name}`, undefined);
+    });
+    const merged = dims.map((_, i) => this.dimension(infos.map((info) => dimValue(info.type.tensor_type.shape.dim[i]!)), `the shape of ${base.name}`));
+    return { ...base, type: { tensor_type: { ...base.type.tensor_type, shape: { dim: merged } } } };
+  }
+
+  attribute(attrs: readonly AttributeProto[], node: NodeProto): AttributeProto {
+    const a = attrs[0]!;
+    attrs.forEach((b, t) => {
+      if (b.name !== a.name || b.type !== a.type) throw this.changed(t, `the attributes of ${node.op_type} node ${node.name}`, node.name);
+      if (a.g === undefined && attributeKey(a) !== attributeKey(b)) throw this.changed(t, `the ${a.name} attribute of ${node.op_type} node ${node.name}`, node.name);
+    });
+    return a.g === undefined ? a : { ...a, g: this.graph(attrs.map((b) => b.g!)) };
+  }
+
+  node(nodes: readonly NodeProto[]): NodeProto {
+    const n = nodes[0]!;
+    nodes.forEach((m, t) => {
+      const same = m.op_type === n.op_type && sameList(m.input, n.input) && sameList(m.output, n.output) && m.attribute.length === n.attribute.length;
+      if (!same) throw this.changed(t, `node ${n.op_type} ${n.name} (${m.op_type} ${m.name} in the other)`, n.name);
+    });
+    return { ...n, attribute: n.attribute.map((_, i) => this.attribute(nodes.map((m) => m.attribute[i]!), n)) };
+  }
+
+  /** Nodes and declared shapes of one graph (the main one or a subgraph) across traces. */
+  graph(graphs: readonly GraphProto[], mergeInputs = true): GraphProto {
+    const g = graphs[0]!;
+    graphs.forEach((h, t) => {
+      if (h.node.length !== g.node.length || h.input.length !== g.input.length || h.output.length !== g.output.length) {
+        const first = g.node.findIndex((n, i) => h.node[i]?.op_type !== n.op_type);
+        throw this.changed(t, `their nodes (${g.node.length} and ${h.node.length})`, g.node[Math.max(first, 0)]?.name);
+      }
+    });
+    return {
+      ...g,
+      node: g.node.map((_, i) => this.node(graphs.map((h) => h.node[i]!))),
+      input: mergeInputs ? g.input.map((_, i) => this.valueInfo(graphs.map((h) => h.input[i]!))) : g.input,
+      output: g.output.map((_, i) => this.valueInfo(graphs.map((h) => h.output[i]!))),
+    };
+  }
+}
+
+const dimValue = (d: Dimension): number => ("dim_value" in d ? d.dim_value : Number.NaN);
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const attributeKey = (a: AttributeProto): string => JSON.stringify([a.i, a.f, a.ints, a.floats, a.s === undefined ? undefined : Array.from(a.s)]);
+
+/** Emits, at the top of the merged graph, the computations that replace size-dependent constants. */
+class Prologue {
+  readonly b: GraphBuilder;
+  readonly #symbols = new Map<number, string>();
+  constructor(
+    ctx: ModelContext,
+    readonly plan: DynamicPlan,
+    readonly inputNames: readonly string[],
+  ) {
+    this.b = new GraphBuilder(ctx);
+  }
+
+  /** Symbol j's size, an int64 scalar read from the first input axis that has it. */
+  symbol(j: number): string {
+    let v = this.#symbols.get(j);
+    if (v === undefined) {
+      const d = this.plan.dims.find((x) => x.symbol === j)!;
+      const shape = this.b.op("Shape", [this.inputNames[d.input]!], { start: { int: d.axis }, end: { int: d.axis + 1 } });
+      v = this.b.op("Squeeze", [shape, this.b.int64s([0])]);
+      this.#symbols.set(j, v);
+    }
+    return v;
+  }
+
+  /** An int64 tensor whose element i is fits[i] of the symbols. */
+  affine(fits: readonly Affine[], dims: readonly number[]): string {
+    const c = (values: readonly number[]) => this.b.ctx.constant(OnnxDataType.INT64, dims, values, "a dynamic size");
+    let acc = c(fits.map((f) => f.constant));
+    this.plan.symbols.forEach((_, j) => {
+      if (fits.every((f) => f.coeffs[j] === 0)) return;
+      acc = this.b.op("Add", [acc, this.b.op("Mul", [c(fits.map((f) => f.coeffs[j]!)), this.symbol(j)])]);
+    });
+    return acc;
+  }
+
+  /** Defines `name` (a former initializer) as `value`. */
+  define(name: string, value: string): void {
+    this.b.node("Identity", [value], {}, [name]);
+  }
+}
+
+/** A constant that differs between traces, computed in the graph instead (or refused). */
+function generalizeConstant(m: Merger, pro: Prologue, tensors: readonly TensorProto[]): void {
+  const t0 = tensors[0]!;
+  const type = t0.data_type;
+  const values = tensors.map((t) => tensorValues(type, t.raw_data));
+  const captured = t0.name.startsWith("captured");
+  const what = captured ? "an array the function builds from a dynamic size (np.arange(n), array([...]), a captured constant)" : "a constant";
+  const hint = captured ? "build it with traced operations from the inputs (lax.iota, np.onesLike), or export without dynamicAxes" : undefined;
+  const refuse = (detail: (string | number)[]) => m.notAffine(what, t0.name, m.seenText(detail), hint);
+  const show = (vs: readonly number[]) => (vs.length <= 4 ? `[${vs.join(", ")}]` : `[${vs.slice(0, 4).join(", ")}, …]`);
+  if (captured) throw refuse(tensors.map((t) => `shape [${t.dims.join(", ")}]`));
+  if (type === OnnxDataType.BOOL) throw refuse(values.map(show));
+  const sameDims = tensors.every((t) => sameList(t.dims.map(String), t0.dims.map(String)));
+  if (!sameDims) {
+    // A filled literal (every element one value) whose shape follows the sizes: Expand it.
+    const fill = values[0]![0];
+    if (fill === undefined || !values.every((vs) => vs.every((v) => Object.is(v, fill))) || tensors.some((t) => t.dims.length !== t0.dims.length)) throw refuse(tensors.map((t) => `shape [${t.dims.join(", ")}]`));
+    const dims = t0.dims.map((_, i) => {
+      const f = fitAffine(tensors.map((t) => t.dims[i]!), m.sizes);
+      if (f === undefined) throw refuse(tensors.map((t) => `shape [${t.dims.join(", ")}]`));
+      return f;
+    });
+    pro.define(t0.name, pro.b.op("Expand", [pro.b.ctx.constant(type, [], [fill], "a fill value"), pro.affine(dims, [dims.length])]));
+    return;
+  }
+  const n = values[0]!.length;
+  const column = (i: number) => values.map((vs) => vs[i]!);
+  const affine = Array.from({ length: n }, (_, i) => fitAffine(column(i), m.sizes));
+  if (affine.every((f) => f !== undefined)) {
+    const v = pro.affine(affine, t0.dims);
+    pro.define(t0.name, type === OnnxDataType.INT64 ? v : castOnnx(pro.b, v, type));
+    return;
+  }
+  if (FLOATS.has(type)) {
+    const round = type === OnnxDataType.FLOAT ? Math.fround : (x: number) => x;
+    const reciprocal = Array.from({ length: n }, (_, i) => fitReciprocal(column(i), m.sizes, round));
+    if (reciprocal.every((f) => f !== undefined)) {
+      const denominator = castOnnx(pro.b, pro.affine(reciprocal, t0.dims), type);
+      pro.define(t0.name, pro.b.op("Div", [pro.b.ctx.constant(type, [], [1], "one"), denominator]));
+      return;
+    }
+  }
+  throw refuse(values.map(show));
+}
+
+/**
+ * One graph valid at every size of the symbols, from the graphs lowered at `sizes` (trace 0
+ * is the base): size-dependent constants computed from Shape(input), declared shapes
+ * symbolic. The inputs' dynamic axes are named by the plan.
+ */
+export function mergeTraces(traces: readonly LoweredTrace[], sizes: readonly (readonly number[])[], plan: DynamicPlan, inputNames: readonly string[], where: string): GraphProto {
+  const m = new Merger(traces, sizes, plan, where);
+  const graphs = traces.map((t) => t.graph);
+  const merged = m.graph(graphs, false);
+  const base = graphs[0]!;
+  const pro = new Prologue(traces[0]!.ctx, plan, inputNames);
+  const original = [...base.initializer];
+  graphs.forEach((g, k) => {
+    if (g.initializer.length !== original.length) throw m.changed(k, `their number of constants (${original.length} and ${g.initializer.length})`, undefined);
+  });
+  const replaced = new Set<string>();
+  original.forEach((t0, i) => {
+    const tensors = graphs.map((g) => g.initializer[i]!);
+    tensors.forEach((t, k) => {
+      if (t.name !== t0.name || t.data_type !== t0.data_type) throw m.changed(k, `their constants (${t0.name} and ${t.name})`, t0.name);
+    });
+    const same = tensors.every((t) => sameList(t.dims.map(String), t0.dims.map(String)) && sameBytes(t.raw_data, t0.raw_data));
+    if (same) return;
+    generalizeConstant(m, pro, tensors);
+    replaced.add(t0.name);
+  });
+  const inputs = base.input.map((info, i) => {
+    const dim = info.type.tensor_type.shape.dim.map((d, axis): Dimension => {
+      const dyn = plan.dims.find((x) => x.input === i && x.axis === axis);
+      return dyn === undefined ? d : { dim_param: plan.symbols[dyn.symbol]!.name };
+    });
+    return { ...info, type: { tensor_type: { ...info.type.tensor_type, shape: { dim } } } };
+  });
+  return {
+    ...merged,
+    node: [...pro.b.nodes, ...merged.node],
+    initializer: traces[0]!.ctx.initializers.filter((t) => !replaced.has(t.name)),
+    input: inputs,
+  };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,157 @@
+// exportOnnx with dynamicAxes: one exported model runs in onnxruntime-node at batch sizes
+// other than the example's (smaller, larger, 1) and equals jaxts run at that size — a forward
+// pass, a loss with its gradient through a batch mean, a vmapped per-example gradient, a scan
+// over a dynamic length, a whole Adam training step. What the graph cannot compute from the
+// inputs' shapes is refused with a ShapeError naming the equation, and the option is checked.
+import { array, lax, type NDArray, nn, np, random, ShapeError, ArgumentError, tree } from "@jaxts/core";
+import { adam, applyUpdates } from "@jaxts/optim";
+import { exportOnnx, grad, jit, valueAndGrad, vmap } from "@jaxts/transforms";
+import { describe, expect, it } from "vitest";
+import { expectTensorClose, runModel, session, type Tolerance } from "./onnx-helpers.js";
+
+type Params = { W0: NDArray; b0: NDArray; W1: NDArray; b1: NDArray };
+const [k0, k1] = random.split(random.key(0), 2);
+const params: Params = { W0: random.uniform(k0!, [8, 16], { minval: -0.5, maxval: 0.5 }), b0: random.uniform(k1!, [16]), W1: random.uniform(k1!, [16, 3], { minval: -0.5, maxval: 0.5 }), b1: np.zeros([3]) };
+const logits = (p: Params, x: NDArray) => nn.relu(x.matmul(p.W0).add(p.b0)).matmul(p.W1).add(p.b1);
+const loss = (p: Params, x: NDArray, y: NDArray) => np.mean(np.sum(nn.logSoftmax(logits(p, x)).mul(nn.oneHot(y, 3)), { axis: 1 })).mul(-1);
+const xs = (n: number, seed = n) => random.normal(random.key(seed), [n, 8]);
+const ys = (n: number) => array(Array.from({ length: n }, (_, i) => (i * 7) % 3), { dtype: "int32" });
+const TOL: Tolerance = { rtol: 1e-5, atol: 1e-6 };
+
+/** The exported model run on `args` equals `f` run by jaxts on them (values, dtypes, shapes). */
+async function expectModelEquals(bytes: Uint8Array, f: (...a: never[]) => unknown, args: readonly unknown[], where: string, tol = TOL): Promise<void> {
+  const want = tree.leaves(f(...(args as never[])) as tree.PyTree) as NDArray[];
+  const got = await runModel(bytes, tree.leaves([...args] as tree.PyTree) as NDArray[]);
+  expect(got.length).toBe(want.length);
+  got.forEach((g, i) => expectTensorClose(g, want[i]!, `${where} output ${i}`, tol));
+}
+
+const shapesOf = async (bytes: Uint8Array) => {
+  const s = await session(bytes);
+  const shape = (m: (typeof s.inputMetadata)[number]) => (m.isTensor ? [...m.shape] : []);
+  return { inputs: s.inputMetadata.map(shape), outputs: s.outputMetadata.map(shape) };
+};
+
+describe("exportOnnx with dynamicAxes runs at other batch sizes", () => {
+  it("an MLP's forward pass: one model for batches of 1, 5, 64 and 300", async () => {
+    const bytes = exportOnnx(logits, params, xs(5), { inputNames: ["params", "x"], dynamicAxes: { x: { 0: "batch" } } });
+    const { inputs, outputs } = await shapesOf(bytes);
+    expect(inputs.at(-1)).toEqual(["batch", 8]);
+    expect(outputs).toEqual([["batch", 3]]);
+    for (const n of [1, 5, 64, 300]) await expectModelEquals(bytes, logits, [params, xs(n)], `batch ${n}`);
+  });
+
+  it("a loss and its gradient through a batch mean (1/batch computed in the graph)", async () => {
+    const f = valueAndGrad(loss);
+    const bytes = exportOnnx(f, params, xs(6), ys(6), { inputNames: ["params", "x", "y"], dynamicAxes: { x: { 0: "batch" }, y: { 0: "batch" } } });
+    for (const n of [1, 2, 6, 7, 129]) await expectModelEquals(bytes, f, [params, xs(n), ys(n)], `batch ${n}`);
+  });
+
+  it("a whole Adam training step, fed back into itself at a batch size other than the example's", async () => {
+    const opt = adam(0.05);
+    const step = (p: Params, s: ReturnType<typeof opt.init>, x: NDArray, y: NDArray) => {
+      const [l, g] = valueAndGrad(loss)(p, x, y);
+      const [u, s2] = opt.update(g, s, p);
+      return [l, applyUpdates(p, u), s2] as const;
+    };
+    const s0 = opt.init(params);
+    const bytes = exportOnnx(step, params, s0, xs(4), ys(4), { dynamicAxes: { input2: { 0: "batch" }, input3: { 0: "batch" } } });
+    let state: [Params, typeof s0] = [params, s0];
+    const jstep = jit(step);
+    for (let i = 0; i < 3; i++) {
+      const args = [state[0], state[1], xs(33, i), ys(33)] as const;
+      await expectModelEquals(bytes, step, [...args], `step ${i}`);
+      const [, p, s] = jstep(...args);
+      state = [p, s];
+    }
+  });
+
+  it("a vmapped per-example gradient (batching along the dynamic axis)", async () => {
+    const perExample = vmap(grad((p: Params, xi: NDArray) => np.sum(np.tanh(logits(p, xi)))), { inAxes: [null, 0] });
+    const bytes = exportOnnx(perExample, params, xs(3), { inputNames: ["params", "x"], dynamicAxes: { x: { 0: "batch" } } });
+    const { outputs } = await shapesOf(bytes);
+    expect(outputs[0]).toEqual(["batch", 8, 16]);
+    for (const n of [1, 3, 20]) await expectModelEquals(bytes, perExample, [params, xs(n)], `batch ${n}`);
+  });
+
+  it("a scan over a dynamic length (the loop's trip count from the input's shape), and a variance's 1/(n − 1)", async () => {
+    const ema = (v: NDArray) => lax.scan((c: NDArray, e: NDArray) => [c.mul(0.9).add(e), c] as [NDArray, NDArray], np.zeros([8]), v)[1];
+    const bytes = exportOnnx(ema, xs(4), { dynamicAxes: { input0: { 0: "time" } } });
+    for (const n of [1, 4, 25]) await expectModelEquals(bytes, ema, [xs(n)], `time ${n}`);
+    const spread = (v: NDArray) => np.var(v, { axis: 0, ddof: 1 });
+    const vb = exportOnnx(spread, xs(4), { dynamicAxes: { input0: [0] } });
+    for (const n of [2, 4, 50]) await expectModelEquals(vb, spread, [xs(n)], `rows ${n}`);
+  });
+
+  it("two symbols (batch and features), slices and padding that follow them", async () => {
+    const f = (v: NDArray) => {
+      const both = np.concatenate([np.pad(v, [[1, 0], [0, 2]]), np.pad(np.flip(v, { axis: 0 }).mul(2), [[1, 0], [0, 2]])], { axis: 1 });
+      const firstRow = lax.slice(v, [0, 0], [1, v.shape[1]!]).reshape([-1]);
+      return np.sum(both, { axis: 0 }).add(np.pad(firstRow, [[0, v.shape[1]! + 4]]));
+    };
+    const bytes = exportOnnx(f, xs(3), { dynamicAxes: { input0: { 0: "batch", 1: "features" } } });
+    const { outputs } = await shapesOf(bytes);
+    expect(outputs[0]).toEqual(["2*features+4"]);
+    for (const [n, m] of [[3, 8], [1, 2], [10, 5]] as const) await expectModelEquals(bytes, f, [random.normal(random.key(n), [n, m])], `${n}×${m}`);
+  });
+
+  it("a key to all leaves of a pytree argument; lower().toOnnx takes the option too", async () => {
+    const batchLoss = (p: Params, b: { x: NDArray; y: NDArray }) => loss(p, b.x, b.y);
+    const bytes = jit(batchLoss).lower(params, { x: xs(5), y: ys(5) }).toOnnx({ inputNames: ["params", "batch"], dynamicAxes: { batch: { 0: "n" } } });
+    const { inputs } = await shapesOf(bytes);
+    expect(inputs.slice(-2)).toEqual([["n", 8], ["n"]]);
+    for (const n of [2, 40]) await expectModelEquals(bytes, batchLoss, [params, { x: xs(n), y: ys(n) }], `n ${n}`);
+  });
+});
+
+describe("exportOnnx with dynamicAxes refuses what the graph cannot compute from shapes", () => {
+  const x = xs(5);
+  const dyn = { dynamicAxes: { input0: { 0: "batch" } } };
+  it("a value that is not affine in the batch size (batch²) names the equation", () => {
+    const f = (v: NDArray) => v.mul(v.shape[0]! ** 2);
+    expect(() => exportOnnx(f, x, dyn)).toThrow(ShapeError);
+    expect(() => exportOnnx(f, x, dyn)).toThrow(/the equation mul \(f32\[5,8\], 25\).*depends on batch.*25\] at batch = 5/);
+  });
+  it("a product of two dynamic sizes (flattening batch × time) is refused", () => {
+    expect(() => exportOnnx((v: NDArray) => v.reshape([-1]).sum(), x.reshape([5, 2, 4]), { dynamicAxes: { input0: { 0: "b", 1: "t" } } })).toThrow(/the equation reshape .*not products/);
+  });
+  it("a program whose structure depends on the size is refused", () => {
+    const f = (v: NDArray) => (v.shape[0]! % 2 === 0 ? v.sum() : v.mul(2).sum());
+    expect(() => exportOnnx(f, x, dyn)).toThrow(/the program changes with the dynamic sizes beyond its shapes/);
+  });
+  it("an array built from the size outside traced operations (np.arange(n)) is refused with the fix", async () => {
+    expect(() => exportOnnx((v: NDArray) => v.add(np.arange(v.shape[0]!).reshape([-1, 1])), x, dyn)).toThrow(/builds from a dynamic size.*lax\.iota/);
+    // the traced form exports
+    const f = (v: NDArray) => v.add(lax.iota("float32", [v.shape[0]!, 1]));
+    const bytes = exportOnnx(f, x, dyn);
+    await expectModelEquals(bytes, f, [xs(9)], "iota");
+  });
+});
+
+describe("the dynamicAxes option is checked", () => {
+  const x = xs(5);
+  const f = (v: NDArray, w: NDArray) => v.sum().add(w.sum());
+  const e = (o: unknown) => () => exportOnnx(f, x, xs(4), { dynamicAxes: o } as never);
+  it("unknown input names list the inputs", () => {
+    expect(e({ z: { 0: "b" } })).toThrow(ArgumentError);
+    expect(e({ z: { 0: "b" } })).toThrow(/dynamicAxes names "z", which is not an input; the inputs are input0, input1/);
+  });
+  it("axes out of range name the input and its shape", () => {
+    expect(e({ input0: { 2: "b" } })).toThrow(/makes axis 2 of input input0 dynamic, but its example shape \[5, 8\] has 2 axes/);
+    expect(e({ input0: { x: "b" } })).toThrow(/key "x", which is not an axis/);
+    expect(e({ input0: [1.5] })).toThrow(/lists 1.5, which is not an axis/);
+  });
+  it("one name on axes of different example sizes, and two names on one axis, conflict", () => {
+    expect(e({ input0: { 0: "b" }, input1: { 0: "b" } })).toThrow(/input0 axis 0 and input1 axis 0 the same name "b", but their example sizes differ \(5 and 4\)/);
+    expect(e({ input0: { 0: "b", [-2]: "c" } })).toThrow(/names input0 axis 0 both "b" and "c"/);
+  });
+  it("names must be non-empty strings, not numbers; the option must be an object", () => {
+    expect(e({ input0: { 0: "" } })).toThrow(/non-empty name/);
+    expect(e({ input0: { 0: "12" } })).toThrow(/must not be a number/);
+    expect(e([0])).toThrow(/dynamicAxes must be an object/);
+  });
+  it("an empty option is a static export", async () => {
+    const bytes = exportOnnx(f, x, xs(4), { dynamicAxes: {} });
+    expect((await shapesOf(bytes)).inputs).toEqual([[5, 8], [4, 8]]);
+  });
+});
