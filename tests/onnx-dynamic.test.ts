@@ -6,7 +6,10 @@
 import { array, lax, type NDArray, nn, np, random, ShapeError, ArgumentError, tree } from "@jaxts/core";
 import { adam, applyUpdates } from "@jaxts/optim";
 import { exportOnnx, grad, jit, valueAndGrad, vmap } from "@jaxts/transforms";
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
+import { traceSizes } from "../packages/transforms/src/export/dynamic-axes.js";
+import { evaluate, fitReciprocal, fitSizes, type SizeFunction } from "../packages/transforms/src/export/size-functions.js";
 import { expectTensorClose, runModel, session, type Tolerance } from "./onnx-helpers.js";
 
 type Params = { W0: NDArray; b0: NDArray; W1: NDArray; b1: NDArray };
@@ -95,6 +98,18 @@ describe("exportOnnx with dynamicAxes runs at other batch sizes", () => {
     for (const [n, m] of [[3, 8], [1, 2], [10, 5]] as const) await expectModelEquals(bytes, f, [random.normal(random.key(n), [n, m])], `${n}×${m}`);
   });
 
+  it("products of sizes: batch × time flattened, a mean over both (1/(batch·time)), and back", async () => {
+    const f = (v: NDArray) => {
+      const [b, t, c] = v.shape as [number, number, number];
+      const flat = v.reshape([b * t, c]);
+      return [np.mean(flat, { axis: 0 }), np.tanh(flat).reshape([b, t, c]).sum({ axis: 1 }), flat.reshape([-1])];
+    };
+    const bytes = exportOnnx(f, random.normal(random.key(1), [3, 5, 2]), { dynamicAxes: { input0: { 0: "batch", 1: "time" } } });
+    const { outputs } = await shapesOf(bytes);
+    expect(outputs).toEqual([[2], ["batch", 2], ["2*batch*time"]]);
+    for (const [b, t] of [[3, 5], [1, 1], [7, 2], [2, 30]] as const) await expectModelEquals(bytes, f, [random.normal(random.key(b * t), [b, t, 2])], `${b}×${t}`);
+  });
+
   it("a key to all leaves of a pytree argument; lower().toOnnx takes the option too", async () => {
     const batchLoss = (p: Params, b: { x: NDArray; y: NDArray }) => loss(p, b.x, b.y);
     const bytes = jit(batchLoss).lower(params, { x: xs(5), y: ys(5) }).toOnnx({ inputNames: ["params", "batch"], dynamicAxes: { batch: { 0: "n" } } });
@@ -112,8 +127,9 @@ describe("exportOnnx with dynamicAxes refuses what the graph cannot compute from
     expect(() => exportOnnx(f, x, dyn)).toThrow(ShapeError);
     expect(() => exportOnnx(f, x, dyn)).toThrow(/the equation mul \(f32\[5,8\], 25\).*depends on batch.*25\] at batch = 5/);
   });
-  it("a product of two dynamic sizes (flattening batch × time) is refused", () => {
-    expect(() => exportOnnx((v: NDArray) => v.reshape([-1]).sum(), x.reshape([5, 2, 4]), { dynamicAxes: { input0: { 0: "b", 1: "t" } } })).toThrow(/the equation reshape .*not products/);
+  it("a power of one size among two is refused, naming both", () => {
+    const f = (v: NDArray) => v.mul(v.shape[0]! * v.shape[0]! * v.shape[1]!);
+    expect(() => exportOnnx(f, x, { dynamicAxes: { input0: { 0: "b", 1: "t" } } })).toThrow(/depends on b, t .*products of distinct ones.*not b²/);
   });
   it("a program whose structure depends on the size is refused", () => {
     const f = (v: NDArray) => (v.shape[0]! % 2 === 0 ? v.sum() : v.mul(2).sum());
@@ -153,5 +169,39 @@ describe("the dynamicAxes option is checked", () => {
   it("an empty option is a static export", async () => {
     const bytes = exportOnnx(f, x, xs(4), { dynamicAxes: {} });
     expect((await shapesOf(bytes)).inputs).toEqual([[5, 8], [4, 8]]);
+  });
+});
+
+describe("sizes are fitted from the traces exactly, or not at all", () => {
+  const designArb = fc
+    .record({ examples: fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 3 }), dims: fc.array(fc.integer({ min: 1, max: 70 }), { maxLength: 4 }) })
+    .map(({ examples, dims }) => traceSizes({ symbols: examples.map((n, j) => ({ name: `s${j}`, exampleSize: n, at: "" })), dims: [] }, [dims]));
+  const fnArb = (k: number) =>
+    fc.record({
+      constant: fc.integer({ min: -50, max: 50 }),
+      terms: fc.array(fc.record({ symbols: fc.uniqueArray(fc.nat({ max: k - 1 }), { minLength: 1, maxLength: Math.min(k, 3) }), coeff: fc.integer({ min: -6, max: 6 }) }), { maxLength: 4 }),
+    });
+  const sameAt = (f: SizeFunction, g: SizeFunction, at: readonly number[]) => evaluate(f, at) === evaluate(g, at);
+
+  test.prop([designArb.chain((d) => fc.tuple(fc.constant(d), fnArb(d.base.length), fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 3, maxLength: 3 })))])(
+    "a sum of products of distinct sizes is recovered: it agrees at sizes never traced",
+    ([d, f, elsewhere]) => {
+      const fit = fitSizes(d.sizes.map((at) => evaluate(f, at)), d);
+      expect(fit).toBeDefined();
+      expect(sameAt(fit!, f, elsewhere.slice(0, d.base.length))).toBe(true);
+    },
+  );
+  test.prop([designArb.chain((d) => fc.tuple(fc.constant(d), fnArb(d.base.length), fc.nat({ max: d.base.length - 1 }), fc.integer({ min: 1, max: 5 })))])(
+    "a square of a size (plus anything fitted) is refused",
+    ([d, f, j, c]) => {
+      expect(fitSizes(d.sizes.map((at) => evaluate(f, at) + c * at[j]! * at[j]!), d)).toBeUndefined();
+    },
+  );
+  test.prop([designArb, fc.integer({ min: 1, max: 9 }), fc.integer({ min: -1, max: 5 })])("a mean's scale 1/(a·n + b) in float32 is recovered; a non-reciprocal is refused", (d, a, b) => {
+    const n = (at: readonly number[]) => a * at[0]! + b;
+    const fit = fitReciprocal(d.sizes.map((at) => Math.fround(1 / n(at))), d, Math.fround);
+    expect(fit).toBeDefined();
+    expect(evaluate(fit!, [1000, 7, 7])).toBe(n([1000]));
+    expect(fitReciprocal(d.sizes.map((at) => Math.fround(1 / (n(at) * n(at)))), d, Math.fround)).toBeUndefined();
   });
 });

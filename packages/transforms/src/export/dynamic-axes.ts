@@ -1,6 +1,7 @@
 // The dynamicAxes option: which input axes are symbolic sizes, checked against the graph's
 // inputs, and the sizes the program is traced at to learn how its shapes depend on them.
 import { ArgumentError, tree } from "@jaxts/core";
+import { MAX_DEGREE, type TraceDesign } from "./size-functions.js";
 
 /**
  * Symbolic input dimensions, keyed by graph input name (`x`, `params.W0`) or by a top-level
@@ -83,20 +84,34 @@ export function resolveDynamicAxes(option: unknown, inputs: readonly string[], s
   return { symbols, dims };
 }
 
+/** Every subset of {0, …, k − 1} with at most `max` elements, smallest first ([] first). */
+function subsetsUpTo(k: number, max: number): number[][] {
+  let level: number[][] = [[]];
+  const all: number[][] = [[]];
+  for (let d = 1; d <= Math.min(k, max); d++) {
+    level = level.flatMap((S) => Array.from({ length: k }, (_, j) => j).filter((j) => j > (S.at(-1) ?? -1)).map((j) => [...S, j]));
+    all.push(...level);
+  }
+  return all;
+}
+
 /**
- * The sizes of every symbol at each trace: the base (the example's size, or a fresh one when
- * that is 0 or 1, where broadcasting treats sizes specially), then one trace per symbol with
- * only that symbol moved, then one with all moved to third sizes. Two points fix each
- * symbol's slope; the last trace checks that every size is affine (no B², no B1·B2). Moved
- * sizes are larger than every input dimension, so none coincides with a static size.
+ * Where the program is traced: the base sizes (the example's, or a fresh size where that is 0
+ * or 1, which broadcasting treats specially), one trace per subset of up to MAX_DEGREE symbols
+ * moved together (which fixes a multilinear fit: batch, batch·time), and one with all moved to
+ * third sizes, which checks it (a batch² or a Math.max(batch, 16) seen at three sizes is no
+ * such function). Moved sizes are larger than every input dimension, so none coincides with a
+ * static size.
  */
-export function traceSizes(plan: DynamicPlan, shapes: readonly (readonly number[])[]): number[][] {
+export function traceSizes(plan: DynamicPlan, shapes: readonly (readonly number[])[]): TraceDesign {
   const top = Math.max(2, ...shapes.flat(), ...plan.symbols.map((s) => s.exampleSize));
   const k = plan.symbols.length;
   const moved = plan.symbols.map((_, j) => top + 3 + j);
   const third = plan.symbols.map((_, j) => top + 3 + k + j);
   const base = plan.symbols.map((s, j) => (s.exampleSize >= 2 ? s.exampleSize : top + 3 + 2 * k + j));
-  return [base, ...plan.symbols.map((_, j) => base.map((b, i) => (i === j ? moved[j]! : b))), third];
+  const subsets = subsetsUpTo(k, MAX_DEGREE);
+  const sizes = [...subsets.map((S) => base.map((b, j) => (S.includes(j) ? moved[j]! : b))), third];
+  return { base, moved, subsets, sizes };
 }
 
 /** The input shapes at one trace's sizes. */

@@ -1,19 +1,19 @@
 // dynamicAxes: the program is lowered once per traced size (traceSizes), with no constants
 // shared, so the graphs have the same nodes and names when only sizes change. They are then
 // merged into one graph: a constant that differs between them is computed in the graph from
-// Shape(input) — as an affine function of the symbolic sizes (Reshape and Expand targets,
-// Slice ends, Range limits, loop trip counts), or as the reciprocal of one (a mean's 1/n) —
+// Shape(input) — as a function of the symbolic sizes (size-functions.ts: Reshape and Expand
+// targets, Slice ends, Range limits, loop trip counts), or the reciprocal of one (a mean's 1/n) —
 // and declared shapes that differ get symbolic dimensions. Anything else that changes with
 // the sizes (the graph's structure, an attribute, a constant that is no such function of
 // them) is refused with an error naming the equation it came from: tracing at a few sizes
 // cannot vouch for it at the others.
 import { type Eqn, Literal, ShapeError } from "@jaxts/core";
-import { type Affine, affineText, fitAffine, fitReciprocal } from "./affine.js";
 import { tensorValues } from "./dtypes.js";
 import type { DynamicPlan } from "./dynamic-axes.js";
 import { GraphBuilder, type ModelContext } from "./graph-builder.js";
 import { type AttributeProto, type Dimension, type GraphProto, type NodeProto, OnnxDataType, type TensorProto, type ValueInfoProto } from "./onnx/proto.js";
 import { castOnnx } from "./rule-types.js";
+import { fitReciprocal, fitSizes, type SizeFunction, sizeText, type TraceDesign } from "./size-functions.js";
 
 /** One trace's lowered main graph (initializers included) and the context that built it. */
 export interface LoweredTrace {
@@ -34,7 +34,7 @@ class Merger {
   readonly #names: readonly string[];
   constructor(
     readonly traces: readonly LoweredTrace[],
-    readonly sizes: readonly (readonly number[])[],
+    readonly design: TraceDesign,
     readonly plan: DynamicPlan,
     readonly where: string,
   ) {
@@ -42,7 +42,7 @@ class Merger {
   }
 
   #at(t: number): string {
-    return this.plan.symbols.map((s, j) => `${s.name} = ${this.sizes[t]![j]}`).join(", ");
+    return this.plan.symbols.map((s, j) => `${s.name} = ${this.design.sizes[t]![j]}`).join(", ");
   }
 
   /** The program differs between traces beyond its constants and shapes. */
@@ -57,9 +57,13 @@ class Merger {
   notAffine(what: string, origin: string | undefined, seen: string, hint = "export it without dynamicAxes"): ShapeError {
     const eqn = origin === undefined ? undefined : this.traces[0]!.ctx.origins.get(origin);
     const from = eqn === undefined ? "" : ` from ${describeEqn(eqn)}`;
-    const example = `${this.#names.length === 1 ? "" : "each of "}${this.#names.join(", ")}`;
+    const n = this.#names;
+    const allowed =
+      n.length === 1
+        ? `affine in ${n[0]} (like 2·${n[0]} + 1, not ${n[0]}²)`
+        : `made of sums of ${n.join(", ")} and products of distinct ones (like 2·${n[0]} + ${n[0]}·${n[1]} + 1, not ${n[0]}²)`;
     return new ShapeError(
-      `${this.where}: with dynamicAxes, ${what}${from} depends on ${this.#names.join(", ")} in a way the exported graph cannot compute (${seen}). Only sizes affine in ${example} (like 2·${this.#names[0]} + 1, not products or powers) and their reciprocals (a mean's 1/n) are computed from the inputs' shapes; ${hint}`,
+      `${this.where}: with dynamicAxes, ${what}${from} depends on ${n.join(", ")} in a way the exported graph cannot compute (${seen}). Only sizes ${allowed} and their reciprocals (a mean's 1/n) are computed from the inputs' shapes; ${hint}`,
     );
   }
 
@@ -70,9 +74,9 @@ class Merger {
   /** A dimension across traces: its size, or its symbolic name. */
   dimension(values: readonly number[], what: string): Dimension {
     if (values.every((v) => v === values[0])) return { dim_value: values[0]! };
-    const f = fitAffine(values, this.sizes);
+    const f = fitSizes(values, this.design);
     if (f === undefined) throw this.notAffine(what, undefined, this.seenText(values));
-    return { dim_param: affineText(f, this.#names) };
+    return { dim_param: sizeText(f, this.#names) };
   }
 
   valueInfo(infos: readonly ValueInfoProto[]): ValueInfoProto {
@@ -130,6 +134,7 @@ const attributeKey = (a: AttributeProto): string => JSON.stringify([a.i, a.f, a.
 class Prologue {
   readonly b: GraphBuilder;
   readonly #symbols = new Map<number, string>();
+  readonly #products = new Map<string, string>();
   constructor(
     ctx: ModelContext,
     readonly plan: DynamicPlan,
@@ -150,14 +155,27 @@ class Prologue {
     return v;
   }
 
-  /** An int64 tensor whose element i is fits[i] of the symbols. */
-  affine(fits: readonly Affine[], dims: readonly number[]): string {
+  /** Π_{j ∈ symbols} size_j, an int64 scalar. */
+  product(symbols: readonly number[]): string {
+    const key = symbols.join(",");
+    let v = this.#products.get(key);
+    if (v === undefined) {
+      v = symbols.length === 1 ? this.symbol(symbols[0]!) : this.b.op("Mul", [this.product(symbols.slice(0, -1)), this.symbol(symbols.at(-1)!)]);
+      this.#products.set(key, v);
+    }
+    return v;
+  }
+
+  /** An int64 tensor of shape `dims` whose element i is fits[i] of the sizes. */
+  sizes(fits: readonly SizeFunction[], dims: readonly number[]): string {
     const c = (values: readonly number[]) => this.b.ctx.constant(OnnxDataType.INT64, dims, values, "a dynamic size");
     let acc = c(fits.map((f) => f.constant));
-    this.plan.symbols.forEach((_, j) => {
-      if (fits.every((f) => f.coeffs[j] === 0)) return;
-      acc = this.b.op("Add", [acc, this.b.op("Mul", [c(fits.map((f) => f.coeffs[j]!)), this.symbol(j)])]);
-    });
+    const monomials = new Map<string, readonly number[]>();
+    for (const f of fits) for (const t of f.terms) monomials.set(t.symbols.join(","), t.symbols);
+    for (const [key, symbols] of monomials) {
+      const coeffs = fits.map((f) => f.terms.find((t) => t.symbols.join(",") === key)?.coeff ?? 0);
+      acc = this.b.op("Add", [acc, this.b.op("Mul", [c(coeffs), this.product(symbols)])]);
+    }
     return acc;
   }
 
@@ -185,26 +203,26 @@ function generalizeConstant(m: Merger, pro: Prologue, tensors: readonly TensorPr
     const fill = values[0]![0];
     if (fill === undefined || !values.every((vs) => vs.every((v) => Object.is(v, fill))) || tensors.some((t) => t.dims.length !== t0.dims.length)) throw refuse(tensors.map((t) => `shape [${t.dims.join(", ")}]`));
     const dims = t0.dims.map((_, i) => {
-      const f = fitAffine(tensors.map((t) => t.dims[i]!), m.sizes);
+      const f = fitSizes(tensors.map((t) => t.dims[i]!), m.design);
       if (f === undefined) throw refuse(tensors.map((t) => `shape [${t.dims.join(", ")}]`));
       return f;
     });
-    pro.define(t0.name, pro.b.op("Expand", [pro.b.ctx.constant(type, [], [fill], "a fill value"), pro.affine(dims, [dims.length])]));
+    pro.define(t0.name, pro.b.op("Expand", [pro.b.ctx.constant(type, [], [fill], "a fill value"), pro.sizes(dims, [dims.length])]));
     return;
   }
   const n = values[0]!.length;
   const column = (i: number) => values.map((vs) => vs[i]!);
-  const affine = Array.from({ length: n }, (_, i) => fitAffine(column(i), m.sizes));
-  if (affine.every((f) => f !== undefined)) {
-    const v = pro.affine(affine, t0.dims);
+  const fits = Array.from({ length: n }, (_, i) => fitSizes(column(i), m.design));
+  if (fits.every((f) => f !== undefined)) {
+    const v = pro.sizes(fits, t0.dims);
     pro.define(t0.name, type === OnnxDataType.INT64 ? v : castOnnx(pro.b, v, type));
     return;
   }
   if (FLOATS.has(type)) {
     const round = type === OnnxDataType.FLOAT ? Math.fround : (x: number) => x;
-    const reciprocal = Array.from({ length: n }, (_, i) => fitReciprocal(column(i), m.sizes, round));
+    const reciprocal = Array.from({ length: n }, (_, i) => fitReciprocal(column(i), m.design, round));
     if (reciprocal.every((f) => f !== undefined)) {
-      const denominator = castOnnx(pro.b, pro.affine(reciprocal, t0.dims), type);
+      const denominator = castOnnx(pro.b, pro.sizes(reciprocal, t0.dims), type);
       pro.define(t0.name, pro.b.op("Div", [pro.b.ctx.constant(type, [], [1], "one"), denominator]));
       return;
     }
@@ -213,12 +231,12 @@ function generalizeConstant(m: Merger, pro: Prologue, tensors: readonly TensorPr
 }
 
 /**
- * One graph valid at every size of the symbols, from the graphs lowered at `sizes` (trace 0
- * is the base): size-dependent constants computed from Shape(input), declared shapes
+ * One graph valid at every size of the symbols, from the graphs lowered at `design.sizes`
+ * (trace 0 is the base): size-dependent constants computed from Shape(input), declared shapes
  * symbolic. The inputs' dynamic axes are named by the plan.
  */
-export function mergeTraces(traces: readonly LoweredTrace[], sizes: readonly (readonly number[])[], plan: DynamicPlan, inputNames: readonly string[], where: string): GraphProto {
-  const m = new Merger(traces, sizes, plan, where);
+export function mergeTraces(traces: readonly LoweredTrace[], design: TraceDesign, plan: DynamicPlan, inputNames: readonly string[], where: string): GraphProto {
+  const m = new Merger(traces, design, plan, where);
   const graphs = traces.map((t) => t.graph);
   const merged = m.graph(graphs, false);
   const base = graphs[0]!;

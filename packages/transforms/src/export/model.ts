@@ -112,13 +112,13 @@ function dynamicGraph(p: StagedProgram, option: unknown, opset: number, graphNam
   const plan = resolveDynamicAxes(option, names, shapes, where);
   if (p.restage === undefined) throw new ArgumentError(`${where}: dynamicAxes needs the function to trace again at other sizes; export it with exportOnnx or jit(f).lower(...).toOnnx`);
   const restage = p.restage;
-  const sizes = traceSizes(plan, shapes);
-  const traces = sizes.map((at) => {
+  const design = traceSizes(plan, shapes);
+  const traces = design.sizes.map((at) => {
     const q = restage(shapesAt(plan, shapes, at));
     const ctx = new ModelContext(opset, false);
     return { graph: lowerProgram(q, ctx, graphName, argNames, outNames), ctx };
   });
-  return mergeTraces(traces, sizes, plan, names, where);
+  return mergeTraces(traces, design, plan, names, where);
 }
 
 /** The ONNX ModelProto bytes of a staged program. */
