@@ -54,7 +54,7 @@ class Merger {
   }
 
   /** A constant or shape that depends on the sizes in a way the graph cannot compute. */
-  notAffine(what: string, origin: string | undefined, seen: string, hint = "export it without dynamicAxes"): ShapeError {
+  notComputable(what: string, origin: string | undefined, seen: string, hint = "export it without dynamicAxes"): ShapeError {
     const eqn = origin === undefined ? undefined : this.traces[0]!.ctx.origins.get(origin);
     const from = eqn === undefined ? "" : ` from ${describeEqn(eqn)}`;
     const n = this.#names;
@@ -75,7 +75,7 @@ class Merger {
   dimension(values: readonly number[], what: string): Dimension {
     if (values.every((v) => v === values[0])) return { dim_value: values[0]! };
     const f = fitSizes(values, this.design);
-    if (f === undefined) throw this.notAffine(what, undefined, this.seenText(values));
+    if (f === undefined) throw this.notComputable(what, undefined, this.seenText(values));
     return { dim_param: sizeText(f, this.#names) };
   }
 
@@ -193,10 +193,9 @@ function generalizeConstant(m: Merger, pro: Prologue, tensors: readonly TensorPr
   const captured = t0.name.startsWith("captured");
   const what = captured ? "an array the function builds from a dynamic size (np.arange(n), array([...]), a captured constant)" : "a constant";
   const hint = captured ? "build it with traced operations from the inputs (lax.iota, np.onesLike), or export without dynamicAxes" : undefined;
-  const refuse = (detail: (string | number)[]) => m.notAffine(what, t0.name, m.seenText(detail), hint);
+  const refuse = (detail: (string | number)[]) => m.notComputable(what, t0.name, m.seenText(detail), hint);
   const show = (vs: readonly number[]) => (vs.length <= 4 ? `[${vs.join(", ")}]` : `[${vs.slice(0, 4).join(", ")}, …]`);
   if (captured) throw refuse(tensors.map((t) => `shape [${t.dims.join(", ")}]`));
-  if (type === OnnxDataType.BOOL) throw refuse(values.map(show));
   const sameDims = tensors.every((t) => sameList(t.dims.map(String), t0.dims.map(String)));
   if (!sameDims) {
     // A filled literal (every element one value) whose shape follows the sizes: Expand it.
@@ -210,6 +209,7 @@ function generalizeConstant(m: Merger, pro: Prologue, tensors: readonly TensorPr
     pro.define(t0.name, pro.b.op("Expand", [pro.b.ctx.constant(type, [], [fill], "a fill value"), pro.sizes(dims, [dims.length])]));
     return;
   }
+  if (type === OnnxDataType.BOOL) throw refuse(values.map(show));
   const n = values[0]!.length;
   const column = (i: number) => values.map((vs) => vs[i]!);
   const fits = Array.from({ length: n }, (_, i) => fitSizes(column(i), m.design));
