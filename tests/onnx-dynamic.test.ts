@@ -110,6 +110,22 @@ describe("exportOnnx with dynamicAxes runs at other batch sizes", () => {
     for (const [b, t] of [[3, 5], [1, 1], [7, 2], [2, 30]] as const) await expectModelEquals(bytes, f, [random.normal(random.key(b * t), [b, t, 2])], `${b}×${t}`);
   });
 
+  const alongN: [string, (v: NDArray) => NDArray][] = [
+    ["vmap of cond", vmap((v: NDArray) => lax.cond(lax.gt(v.sum(), 0), (u: NDArray) => u.mul(2), (u: NDArray) => np.cos(u), v))],
+    ["whileLoop carrying [n, 3]", (v) => lax.whileLoop((c: [NDArray, NDArray]) => lax.lt(c[0], 3), (c: [NDArray, NDArray]) => [c[0].add(1), np.sin(c[1])] as [NDArray, NDArray], [np.zeros([]), v] as [NDArray, NDArray])[1]],
+    ["sort along n", (v) => np.sort(v, { axis: 0 })],
+    ["topK over n", (v) => lax.topK(v.T, 2)[0]],
+    ["gather with indices clamped to n", (v) => np.take(v, np.argmax(v, { axis: 0 }), { axis: 0 })],
+    ["reverse cumsum", (v) => np.flip(np.cumsum(v, { axis: 0 }), { axis: 0 })],
+    ["grad of a max over n", grad((v: NDArray) => np.max(v, { axis: 0 }).sum())],
+  ];
+  for (const [name, f] of alongN) {
+    it(`${name}: one model at n = 2, 5 and 8`, async () => {
+      const bytes = exportOnnx(f, random.normal(random.key(1), [5, 3]), { dynamicAxes: { input0: { 0: "n" } } });
+      for (const n of [2, 5, 8]) await expectModelEquals(bytes, f, [random.normal(random.key(n), [n, 3])], `n ${n}`);
+    });
+  }
+
   it("a key to all leaves of a pytree argument; lower().toOnnx takes the option too", async () => {
     const batchLoss = (p: Params, b: { x: NDArray; y: NDArray }) => loss(p, b.x, b.y);
     const bytes = jit(batchLoss).lower(params, { x: xs(5), y: ys(5) }).toOnnx({ inputNames: ["params", "batch"], dynamicAxes: { batch: { 0: "n" } } });
