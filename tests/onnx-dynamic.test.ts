@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { traceSizes } from "../packages/transforms/src/export/dynamic-axes.js";
 import { evaluate, fitReciprocal, fitSizes, type SizeFunction } from "../packages/transforms/src/export/size-functions.js";
 import { expectTensorClose, runModel, session, type Tolerance } from "./onnx-helpers.js";
+import { BASIC_BINARY, BASIC_UNARY, MORE_BINARY, MORE_UNARY, type ProgramSpace, programArb, programInputs, runProgram } from "./random-programs.js";
 
 type Params = { W0: NDArray; b0: NDArray; W1: NDArray; b1: NDArray };
 const [k0, k1] = random.split(random.key(0), 2);
@@ -151,6 +152,11 @@ describe("exportOnnx with dynamicAxes refuses what the graph cannot compute from
     const f = (v: NDArray) => (v.shape[0]! % 2 === 0 ? v.sum() : v.mul(2).sum());
     expect(() => exportOnnx(f, x, dyn)).toThrow(/the program changes with the dynamic sizes beyond its shapes/);
   });
+  it("a program that takes another path when the size equals a static one (rows = cols) is refused", () => {
+    // x + m broadcasts only when x has as many rows as m: traced at 3 rows it takes the other branch
+    const f = (v: NDArray, m: NDArray) => (v.shape[0] === m.shape[0] ? v.add(m) : v.mul(0.5));
+    expect(() => exportOnnx(f, random.normal(random.key(2), [3, 2]), np.ones([2, 2]), dyn)).toThrow(/changes with the dynamic sizes beyond its shapes: the graphs traced at batch = 3 and at batch = 2 differ/);
+  });
   it("an array built from the size outside traced operations (np.arange(n)) is refused with the fix", async () => {
     expect(() => exportOnnx((v: NDArray) => v.add(np.arange(v.shape[0]!).reshape([-1, 1])), x, dyn)).toThrow(/builds from a dynamic size.*lax\.iota/);
     // the traced form exports
@@ -220,4 +226,20 @@ describe("sizes are fitted from the traces exactly, or not at all", () => {
     expect(evaluate(fit!, [1000, 7, 7])).toBe(n([1000]));
     expect(fitReciprocal(d.sizes.map((at) => Math.fround(1 / (n(at) * n(at)))), d, Math.fround)).toBeUndefined();
   });
+});
+
+// Random programs (the shared generator) exported once with rows or columns dynamic, run at
+// other sizes. Left out: single-element picks (their index depends on the size) and m as an
+// operand of elementwise ops (whether x and m broadcast depends on rows = cols: such a
+// program is refused, tested above).
+const space: ProgramSpace = { kinds: ["unary", "binary", "sum", "sum0", "matmul"], unary: [...BASIC_UNARY, ...MORE_UNARY], binary: [...BASIC_BINARY, ...MORE_BINARY], cols: [2, 4, 6], matrixOperand: false };
+describe("random programs exported with dynamic rows or columns equal jaxts at other sizes", () => {
+  test.prop([programArb(space), fc.boolean(), fc.constantFrom(1, 2, 7)], { numRuns: 25 })("values, dtypes and shapes", async ([p, ops], byRows, other) => {
+    const f = (a: NDArray, b: NDArray, c: NDArray) => runProgram(space, ops, p.outs, a, b, c);
+    // columns are one size shared by x's axis 1, the row and both axes of m
+    const dynamicAxes = byRows ? { input0: { 0: "rows" } } : { input0: { 1: "cols" }, input1: { 0: "cols" }, input2: { 0: "cols", 1: "cols" } };
+    const bytes = exportOnnx(f, ...programInputs(p), { dynamicAxes });
+    const at = byRows ? { ...p, rows: other } : { ...p, cols: other };
+    await expectModelEquals(bytes, f, programInputs(at), byRows ? `rows ${other}` : `cols ${other}`, { rtol: 1e-4, atol: 1e-5 });
+  }, 120_000);
 });

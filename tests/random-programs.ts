@@ -49,6 +49,10 @@ export interface ProgramSpace {
   readonly unary: readonly ((x: NDArray) => NDArray)[];
   readonly binary: readonly ((x: NDArray, y: NDArray) => NDArray)[];
   readonly cols: readonly number[];
+  /** Whether operations may take m itself as an operand (default true; matmuls always
+   * multiply by it). Without it, no operation's path depends on the sizes: every value is
+   * [rows, cols], [cols] or a scalar, which always broadcast together. */
+  readonly matrixOperand?: boolean;
 }
 
 export interface ProgramShape {
@@ -60,8 +64,8 @@ export interface ProgramShape {
   readonly outs: readonly number[];
 }
 
-/** The values a program starts from: [x, row], and m when it multiplies by it. */
-const inputCount = (space: ProgramSpace): number => (space.kinds.includes("matmul") ? 3 : 2);
+/** The values a program starts from: [x, row], and m when operations may read it. */
+const inputCount = (space: ProgramSpace): number => (space.kinds.includes("matmul") && space.matrixOperand !== false ? 3 : 2);
 
 function opArb(space: ProgramSpace, i: number): fc.Arbitrary<Op> {
   const prev = fc.nat({ max: i - 1 });

@@ -95,22 +95,39 @@ function subsetsUpTo(k: number, max: number): number[][] {
   return all;
 }
 
+/** At most this many extra traces check the sizes where the program might change. */
+const MAX_CHECKS = 24;
+
 /**
  * Where the program is traced: the base sizes (the example's, or a fresh size where that is 0
  * or 1, which broadcasting treats specially), one trace per subset of up to MAX_DEGREE symbols
  * moved together (which fixes a multilinear fit: batch, batch·time), and one with all moved to
- * third sizes, which checks it (a batch² or a Math.max(batch, 16) seen at three sizes is no
- * such function). Moved sizes are larger than every input dimension, so none coincides with a
- * static size.
+ * third sizes, which checks it (a batch² seen at three sizes is no such function). Moved sizes
+ * are larger than every static dimension. Then checks at the sizes where a program's
+ * JavaScript or numpy broadcasting may take another path: each symbol at each static
+ * dimension ≥ 2 of the inputs and captured constants (`a.shape[0] === b.shape[0] ? …`), and
+ * all symbols at one size. A program that changes there is refused rather than exported with
+ * a graph that is wrong at those sizes.
  */
-export function traceSizes(plan: DynamicPlan, shapes: readonly (readonly number[])[]): TraceDesign {
-  const top = Math.max(2, ...shapes.flat(), ...plan.symbols.map((s) => s.exampleSize));
+export function traceSizes(plan: DynamicPlan, shapes: readonly (readonly number[])[], constShapes: readonly (readonly number[])[] = []): TraceDesign {
+  const statics = new Set<number>();
+  shapes.forEach((shape, i) => {
+    shape.forEach((d, axis) => {
+      if (!plan.dims.some((x) => x.input === i && x.axis === axis)) statics.add(d);
+    });
+  });
+  for (const shape of constShapes) for (const d of shape) statics.add(d);
+  const top = Math.max(2, ...statics, ...plan.symbols.map((s) => s.exampleSize));
   const k = plan.symbols.length;
   const moved = plan.symbols.map((_, j) => top + 3 + j);
   const third = plan.symbols.map((_, j) => top + 3 + k + j);
   const base = plan.symbols.map((s, j) => (s.exampleSize >= 2 ? s.exampleSize : top + 3 + 2 * k + j));
   const subsets = subsetsUpTo(k, MAX_DEGREE);
-  const sizes = [...subsets.map((S) => base.map((b, j) => (S.includes(j) ? moved[j]! : b))), third];
+  const checks: number[][] = [];
+  const ascending = [...statics].filter((d) => d >= 2).sort((a, b) => a - b);
+  for (const c of ascending) base.forEach((b, j) => c !== b && checks.push(base.map((x, i) => (i === j ? c : x))));
+  if (k >= 2) checks.unshift(base.map(() => top + 3 + 3 * k));
+  const sizes = [...subsets.map((S) => base.map((b, j) => (S.includes(j) ? moved[j]! : b))), third, ...checks.slice(0, MAX_CHECKS)];
   return { base, moved, subsets, sizes };
 }
 

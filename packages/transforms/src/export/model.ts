@@ -112,7 +112,7 @@ function dynamicGraph(p: StagedProgram, option: unknown, opset: number, graphNam
   const plan = resolveDynamicAxes(option, names, shapes, where);
   if (p.restage === undefined) throw new ArgumentError(`${where}: dynamicAxes needs the function to trace again at other sizes; export it with exportOnnx or jit(f).lower(...).toOnnx`);
   const restage = p.restage;
-  const design = traceSizes(plan, shapes);
+  const design = traceSizes(plan, shapes, p.consts.map((c) => c.shape));
   const traces = design.sizes.map((at) => {
     const q = restage(shapesAt(plan, shapes, at));
     const ctx = new ModelContext(opset, false);

@@ -13,8 +13,8 @@ export interface SizeFunction {
 /**
  * Where the program is traced (see traceSizes): `sizes[t]` holds every symbol's size at trace
  * t. Trace 0 is the base; trace t in 1 … subsets.length − 1 moves the symbols `subsets[t]` to
- * their `moved` sizes (every subset of up to MAX_DEGREE symbols); the last trace moves all to
- * third sizes, which checks the fit.
+ * their `moved` sizes (every subset of up to MAX_DEGREE symbols), which determine the fit; the
+ * traces after those (all symbols at third sizes, then sizes where programs may change) check it.
  */
 export interface TraceDesign {
   readonly base: readonly number[];
