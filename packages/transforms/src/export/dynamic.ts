@@ -263,12 +263,36 @@ export function mergeTraces(traces: readonly LoweredTrace[], design: TraceDesign
     });
     return { ...info, type: { tensor_type: { ...info.type.tensor_type, shape: { dim } } } };
   });
-  return {
+  return shareConstants({
     ...merged,
     node: [...pro.b.nodes, ...merged.node],
     initializer: traces[0]!.ctx.initializers.filter((t) => !replaced.has(t.name)),
     input: inputs,
-  };
+  });
+}
+
+/** The graph with equal small constants stored once (the traces were lowered without sharing
+ * them, so that every trace made the same constants in the same order). */
+function shareConstants(g: GraphProto): GraphProto {
+  const first = new Map<string, string>();
+  const renamed = new Map<string, string>();
+  const kept = g.initializer.filter((t) => {
+    if (t.raw_data.length > 64) return true;
+    const key = `${t.data_type}|${t.dims.join(",")}|${t.raw_data.join(",")}`;
+    const known = first.get(key);
+    if (known === undefined) first.set(key, t.name);
+    else renamed.set(t.name, known);
+    return known === undefined;
+  });
+  const rename = (graph: GraphProto): GraphProto => ({
+    ...graph,
+    node: graph.node.map((n) => ({
+      ...n,
+      input: n.input.map((i) => renamed.get(i) ?? i),
+      attribute: n.attribute.map((a) => (a.g === undefined ? a : { ...a, g: rename(a.g) })),
+    })),
+  });
+  return { ...rename(g), initializer: kept };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
