@@ -127,6 +127,14 @@ describe("exportOnnx with dynamicAxes runs at other batch sizes", () => {
     });
   }
 
+  it("dropout: the random bits (threefry counters over batch·features) equal jaxts's at other batch sizes", async () => {
+    const dropout = (k: NDArray, v: NDArray) => np.where(random.bernoulli(k, 0.7, v.shape), v.div(0.7), 0);
+    for (const features of [8, 3]) {
+      const bytes = exportOnnx(dropout, random.key(3), random.normal(random.key(1), [5, features]), { dynamicAxes: { input1: { 0: "batch" } } });
+      for (const n of [1, 4, 9]) await expectModelEquals(bytes, dropout, [random.key(n), random.normal(random.key(n), [n, features])], `batch ${n}`, { rtol: 0, atol: 0 });
+    }
+  });
+
   it("a key to all leaves of a pytree argument; lower().toOnnx takes the option too", async () => {
     const batchLoss = (p: Params, b: { x: NDArray; y: NDArray }) => loss(p, b.x, b.y);
     const bytes = jit(batchLoss).lower(params, { x: xs(5), y: ys(5) }).toOnnx({ inputNames: ["params", "batch"], dynamicAxes: { batch: { 0: "n" } } });
@@ -156,6 +164,11 @@ describe("exportOnnx with dynamicAxes refuses what the graph cannot compute from
     // x + m broadcasts only when x has as many rows as m: traced at 3 rows it takes the other branch
     const f = (v: NDArray, m: NDArray) => (v.shape[0] === m.shape[0] ? v.add(m) : v.mul(0.5));
     expect(() => exportOnnx(f, random.normal(random.key(2), [3, 2]), np.ones([2, 2]), dyn)).toThrow(/changes with the dynamic sizes beyond its shapes: the graphs traced at batch = 3 and at batch = 2 differ/);
+  });
+  it("a function that cannot run at another size says at which size and why", () => {
+    const f = (v: NDArray, w: NDArray) => v.matmul(w);
+    // w's rows are not dynamic, so x's columns cannot change
+    expect(() => exportOnnx(f, xs(5), np.ones([8, 2]), { dynamicAxes: { input0: { 1: "features" } } })).toThrow(/traced again at other sizes, and at features = 11 it failed: .*matmul/);
   });
   it("an array built from the size outside traced operations (np.arange(n)) is refused with the fix", async () => {
     expect(() => exportOnnx((v: NDArray) => v.add(np.arange(v.shape[0]!).reshape([-1, 1])), x, dyn)).toThrow(/builds from a dynamic size.*lax\.iota/);

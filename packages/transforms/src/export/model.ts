@@ -1,7 +1,7 @@
 // A staged program (a jaxpr, its captured constants, the pytree paths of its inputs and
 // outputs) as an ONNX ModelProto: constants become initializers, inputs and outputs get
 // their pytree names, the body is lowered equation by equation.
-import { ArgumentError, checkOptions, type DType, isFloat, type Jaxpr, type NDArray, type OptionSpec, Tracer, tree } from "@jaxts/core";
+import { ArgumentError, checkOptions, type DType, isFloat, type Jaxpr, type NDArray, type OptionSpec, ShapeError, Tracer, tree } from "@jaxts/core";
 import { computeDType, onnxType, tensorBytes } from "./dtypes.js";
 import { mergeTraces } from "./dynamic.js";
 import { type DynamicAxes, resolveDynamicAxes, shapesAt, traceSizes } from "./dynamic-axes.js";
@@ -114,7 +114,14 @@ function dynamicGraph(p: StagedProgram, option: unknown, opset: number, graphNam
   const restage = p.restage;
   const design = traceSizes(plan, shapes, p.consts.map((c) => c.shape));
   const traces = design.sizes.map((at) => {
-    const q = restage(shapesAt(plan, shapes, at));
+    let q: StagedProgram;
+    try {
+      q = restage(shapesAt(plan, shapes, at));
+    } catch (e) {
+      // The function cannot run at a size other than the example's: say which and why.
+      const sizes = plan.symbols.map((s, j) => `${s.name} = ${at[j]}`).join(", ");
+      throw new ShapeError(`${where}: with dynamicAxes the function is traced again at other sizes, and at ${sizes} it failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
     const ctx = new ModelContext(opset, false);
     return { graph: lowerProgram(q, ctx, graphName, argNames, outNames), ctx };
   });
