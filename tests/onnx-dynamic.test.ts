@@ -127,6 +127,20 @@ describe("exportOnnx with dynamicAxes runs at other batch sizes", () => {
     });
   }
 
+  it("a convolution and max pooling over a dynamic batch; the convolution over dynamic height and width", async () => {
+    const cnn = (img: NDArray, k: NDArray) => nn.maxPool(np.tanh(lax.convGeneralDilated(img, k, [1, 1], "VALID", { dimensionNumbers: ["NHWC", "HWIO", "NHWC"] })), [2, 2], { strides: [2, 2] }).mean({ axis: [1, 2] });
+    const k = random.normal(random.key(9), [3, 3, 2, 4]);
+    const bytes = exportOnnx(cnn, random.normal(random.key(1), [2, 6, 7, 2]), k, { dynamicAxes: { input0: { 0: "n" } } });
+    for (const n of [1, 2, 5]) await expectModelEquals(bytes, cnn, [random.normal(random.key(n), [n, 6, 7, 2]), k], `n ${n}`);
+    // The convolution's spatial sizes too (its window index arrays are affine in their
+    // indices); pooling with stride 2 has floor((h − 2)/2) rows, which is no such function.
+    const conv = (img: NDArray) => lax.convGeneralDilated(img, k, [1, 1], "VALID", { dimensionNumbers: ["NHWC", "HWIO", "NHWC"] });
+    const hw = exportOnnx(conv, random.normal(random.key(1), [2, 6, 7, 2]), { dynamicAxes: { input0: { 0: "n", 1: "h", 2: "w" } } });
+    expect((await shapesOf(hw)).outputs[0]).toEqual(["n", "h-2", "w-2", 4]);
+    for (const [n, h, w] of [[2, 6, 7], [1, 4, 4], [3, 10, 5]] as const) await expectModelEquals(hw, conv, [random.normal(random.key(h * w), [n, h, w, 2])], `${n}×${h}×${w}`);
+    expect(() => exportOnnx(cnn, random.normal(random.key(1), [2, 6, 7, 2]), k, { dynamicAxes: { input0: { 2: "w" } } })).toThrow(/depends on w in a way the exported graph cannot compute \(shape \[2, 2\]/);
+  });
+
   it("dropout: the random bits (threefry counters over batch·features) equal jaxts's at other batch sizes", async () => {
     const dropout = (k: NDArray, v: NDArray) => np.where(random.bernoulli(k, 0.7, v.shape), v.div(0.7), 0);
     for (const features of [8, 3]) {
@@ -165,17 +179,23 @@ describe("exportOnnx with dynamicAxes refuses what the graph cannot compute from
     const f = (v: NDArray, m: NDArray) => (v.shape[0] === m.shape[0] ? v.add(m) : v.mul(0.5));
     expect(() => exportOnnx(f, random.normal(random.key(2), [3, 2]), np.ones([2, 2]), dyn)).toThrow(/changes with the dynamic sizes beyond its shapes: the graphs traced at batch = 3 and at batch = 2 differ/);
   });
+  it("a size clamped in JavaScript (Math.min(batch, 4)) is refused: the checks at batch = 2 and 3 see it", () => {
+    const f = (v: NDArray) => lax.slice(v, [0, 0], [Math.min(v.shape[0]!, 4), 8]).sum({ axis: 0 });
+    expect(() => exportOnnx(f, x, dyn)).toThrow(/depends on batch in a way the exported graph cannot compute/);
+  });
   it("a function that cannot run at another size says at which size and why", () => {
     const f = (v: NDArray, w: NDArray) => v.matmul(w);
     // w's rows are not dynamic, so x's columns cannot change
     expect(() => exportOnnx(f, xs(5), np.ones([8, 2]), { dynamicAxes: { input0: { 1: "features" } } })).toThrow(/traced again at other sizes, and at features = 11 it failed: .*matmul/);
   });
-  it("an array built from the size outside traced operations (np.arange(n)) is refused with the fix", async () => {
-    expect(() => exportOnnx((v: NDArray) => v.add(np.arange(v.shape[0]!).reshape([-1, 1])), x, dyn)).toThrow(/builds from a dynamic size.*lax\.iota/);
-    // the traced form exports
+  it("arrays built in JavaScript from a size: index arrays (np.arange(n), a fill) are computed in the graph, others refused", async () => {
+    const squares = (v: NDArray) => v.add(array(Array.from({ length: v.shape[0]! }, (_, i) => [i * i]), { dtype: "float32" }));
+    expect(() => exportOnnx(squares, x, dyn)).toThrow(/builds from a dynamic size.*holding \[0, 1, 4, 9, …\].*lax\.iota/);
+    const ranges = (v: NDArray) => v.add(np.arange(v.shape[0]!).reshape([-1, 1])).add(np.arange(2 * v.shape[0]! + 1, 1, -2).reshape([-1, 1])).add(np.full([v.shape[0]!, 1], 0.5));
+    const bytes = exportOnnx(ranges, x, dyn);
+    for (const n of [1, 9]) await expectModelEquals(bytes, ranges, [xs(n)], `arange ${n}`);
     const f = (v: NDArray) => v.add(lax.iota("float32", [v.shape[0]!, 1]));
-    const bytes = exportOnnx(f, x, dyn);
-    await expectModelEquals(bytes, f, [xs(9)], "iota");
+    await expectModelEquals(exportOnnx(f, x, dyn), f, [xs(9)], "iota");
   });
 });
 

@@ -104,10 +104,12 @@ const MAX_CHECKS = 24;
  * moved together (which fixes a multilinear fit: batch, batch·time), and one with all moved to
  * third sizes, which checks it (a batch² seen at three sizes is no such function). Moved sizes
  * are larger than every static dimension. Then checks at the sizes where a program's
- * JavaScript or numpy broadcasting may take another path: each symbol at each static
- * dimension ≥ 2 of the inputs and captured constants (`a.shape[0] === b.shape[0] ? …`), and
- * all symbols at one size. A program that changes there is refused rather than exported with
- * a graph that is wrong at those sizes.
+ * JavaScript or numpy broadcasting may take another path: each symbol at 2 and 3 (below the
+ * example's, where `Math.min(n, 4)` shows) and at each static dimension ≥ 2 of the inputs
+ * and captured constants (`a.shape[0] === b.shape[0] ? …`), and all symbols at one size. A
+ * program that changes there is refused rather than exported with a graph that is wrong at
+ * those sizes; one that cannot run there (a convolution wider than the input) is not checked
+ * there.
  */
 export function traceSizes(plan: DynamicPlan, shapes: readonly (readonly number[])[], constShapes: readonly (readonly number[])[] = []): TraceDesign {
   const statics = new Set<number>();
@@ -124,11 +126,11 @@ export function traceSizes(plan: DynamicPlan, shapes: readonly (readonly number[
   const base = plan.symbols.map((s, j) => (s.exampleSize >= 2 ? s.exampleSize : top + 3 + 2 * k + j));
   const subsets = subsetsUpTo(k, MAX_DEGREE);
   const checks: number[][] = [];
-  const ascending = [...statics].filter((d) => d >= 2).sort((a, b) => a - b);
+  const ascending = [...new Set([2, 3, ...statics])].filter((d) => d >= 2).sort((a, b) => a - b);
   for (const c of ascending) base.forEach((b, j) => c !== b && checks.push(base.map((x, i) => (i === j ? c : x))));
   if (k >= 2) checks.unshift(base.map(() => top + 3 + 3 * k));
   const sizes = [...subsets.map((S) => base.map((b, j) => (S.includes(j) ? moved[j]! : b))), third, ...checks.slice(0, MAX_CHECKS)];
-  return { base, moved, subsets, sizes };
+  return { base, moved, subsets, sizes, required: subsets.length + 1 };
 }
 
 /** The input shapes at one trace's sizes. */

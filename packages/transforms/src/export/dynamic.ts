@@ -67,8 +67,10 @@ class Merger {
     );
   }
 
+  /** What was seen at the first few traces (enough to show the dependence). */
   seenText(values: readonly (string | number)[]): string {
-    return values.map((v, t) => `${v} at ${this.#at(t)}`).join("; ");
+    const shown = values.slice(0, 4).map((v, t) => `${v} at ${this.#at(t)}`);
+    return values.length > 4 ? `${shown.join("; ")}; …` : shown.join("; ");
   }
 
   /** A dimension across traces: its size, or its symbolic name. */
@@ -185,28 +187,79 @@ class Prologue {
   }
 }
 
+/** An array's elements as a + Σ_k c_k·i_k over its multi-index i (the index arrays jaxts
+ * builds in JavaScript for pooling windows, np.arange), with integer a and c; a coefficient is
+ * undefined along an axis of fewer than two elements. */
+function indexAffine(values: readonly number[], dims: readonly number[]): { a: number | undefined; c: (number | undefined)[] } | undefined {
+  if (values.length === 0) return { a: undefined, c: dims.map(() => undefined) };
+  const strides = dims.map((_, k) => dims.slice(k + 1).reduce((p, d) => p * d, 1));
+  const a = values[0]!;
+  const c = dims.map((d, k) => (d >= 2 ? values[strides[k]!]! - a : undefined));
+  if (!Number.isInteger(a) || c.some((x) => x !== undefined && !Number.isInteger(x))) return undefined;
+  for (let flat = 0; flat < values.length; flat++) {
+    let rest = flat;
+    let want = a;
+    for (let k = 0; k < dims.length; k++) {
+      const i = Math.floor(rest / strides[k]!);
+      rest -= i * strides[k]!;
+      want += (c[k] ?? 0) * i;
+    }
+    if (values[flat] !== want) return undefined;
+  }
+  return { a, c };
+}
+
+const ONE: SizeFunction = { constant: 1, terms: [] };
+
+/** An array whose shape follows the sizes: every element one value (an Expand), or an index
+ * array a + Σ c_k·i_k with a, c and the shape functions of the sizes (Ranges, broadcast). */
+function shapedConstant(m: Merger, pro: Prologue, tensors: readonly TensorProto[], values: readonly (readonly number[])[]): string | undefined {
+  const t0 = tensors[0]!;
+  const rank = t0.dims.length;
+  if (tensors.some((t) => t.dims.length !== rank)) return undefined;
+  const dims: SizeFunction[] = [];
+  for (let k = 0; k < rank; k++) {
+    const f = fitSizes(tensors.map((t) => t.dims[k]!), m.design);
+    if (f === undefined) return undefined;
+    dims.push(f);
+  }
+  const shape = pro.sizes(dims, [rank]);
+  const fill = values[0]![0];
+  if (fill !== undefined && values.every((vs) => vs.every((v) => Object.is(v, fill)))) {
+    return pro.b.op("Expand", [pro.b.ctx.constant(t0.data_type, [], [fill], "a fill value"), shape]);
+  }
+  const forms = tensors.map((t, i) => indexAffine(values[i]!, t.dims));
+  if (forms.some((f) => f === undefined)) return undefined;
+  // (an axis that never has two elements has no coefficient: 0)
+  const fit = (vs: readonly (number | undefined)[]) => (vs.every((v) => v === undefined) ? { constant: 0, terms: [] } : fitSizes(vs, m.design));
+  const a = fit(forms.map((f) => f!.a));
+  const c = t0.dims.map((_, k) => fit(forms.map((f) => f!.c[k])));
+  if (a === undefined || c.some((f) => f === undefined)) return undefined;
+  let acc = pro.sizes([a], []);
+  c.forEach((ck, k) => {
+    if (ck!.terms.length === 0 && ck!.constant === 0) return;
+    const range = pro.b.op("Range", [pro.b.int64(0), pro.sizes([dims[k]!], []), pro.b.int64(1)]);
+    const along = pro.b.op("Reshape", [pro.b.op("Mul", [range, pro.sizes([ck!], [])]), pro.sizes(dims.map((f, i) => (i === k ? f : ONE)), [rank])], { allowzero: { int: 1 } });
+    acc = pro.b.op("Add", [acc, along]);
+  });
+  const full = pro.b.op("Expand", [acc, shape]);
+  return t0.data_type === OnnxDataType.INT64 ? full : castOnnx(pro.b, full, t0.data_type);
+}
+
 /** A constant that differs between traces, computed in the graph instead (or refused). */
 function generalizeConstant(m: Merger, pro: Prologue, tensors: readonly TensorProto[]): void {
   const t0 = tensors[0]!;
   const type = t0.data_type;
   const values = tensors.map((t) => tensorValues(type, t.raw_data));
   const captured = t0.name.startsWith("captured");
-  const what = captured ? "an array the function builds from a dynamic size (np.arange(n), array([...]), a captured constant)" : "a constant";
+  const what = captured ? "an array the function builds from a dynamic size (array([...]), a captured constant)" : "a constant";
   const hint = captured ? "build it with traced operations from the inputs (lax.iota, np.onesLike), or export without dynamicAxes" : undefined;
   const refuse = (detail: (string | number)[]) => m.notComputable(what, t0.name, m.seenText(detail), hint);
   const show = (vs: readonly number[]) => (vs.length <= 4 ? `[${vs.join(", ")}]` : `[${vs.slice(0, 4).join(", ")}, …]`);
-  if (captured) throw refuse(tensors.map((t) => `shape [${t.dims.join(", ")}]`));
-  const sameDims = tensors.every((t) => sameList(t.dims.map(String), t0.dims.map(String)));
-  if (!sameDims) {
-    // A filled literal (every element one value) whose shape follows the sizes: Expand it.
-    const fill = values[0]![0];
-    if (fill === undefined || !values.every((vs) => vs.every((v) => Object.is(v, fill))) || tensors.some((t) => t.dims.length !== t0.dims.length)) throw refuse(tensors.map((t) => `shape [${t.dims.join(", ")}]`));
-    const dims = t0.dims.map((_, i) => {
-      const f = fitSizes(tensors.map((t) => t.dims[i]!), m.design);
-      if (f === undefined) throw refuse(tensors.map((t) => `shape [${t.dims.join(", ")}]`));
-      return f;
-    });
-    pro.define(t0.name, pro.b.op("Expand", [pro.b.ctx.constant(type, [], [fill], "a fill value"), pro.sizes(dims, [dims.length])]));
+  if (!tensors.every((t) => sameList(t.dims.map(String), t0.dims.map(String)))) {
+    const v = type === OnnxDataType.BOOL ? undefined : shapedConstant(m, pro, tensors, values);
+    if (v === undefined) throw refuse(tensors.map((t, i) => `shape [${t.dims.join(", ")}] holding ${show(values[i]!)}`));
+    pro.define(t0.name, v);
     return;
   }
   if (type === OnnxDataType.BOOL) throw refuse(values.map(show));

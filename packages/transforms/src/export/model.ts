@@ -113,19 +113,22 @@ function dynamicGraph(p: StagedProgram, option: unknown, opset: number, graphNam
   if (p.restage === undefined) throw new ArgumentError(`${where}: dynamicAxes needs the function to trace again at other sizes; export it with exportOnnx or jit(f).lower(...).toOnnx`);
   const restage = p.restage;
   const design = traceSizes(plan, shapes, p.consts.map((c) => c.shape));
-  const traces = design.sizes.map((at) => {
-    let q: StagedProgram;
+  const traced: { readonly at: readonly number[]; readonly q: StagedProgram }[] = [];
+  design.sizes.forEach((at, t) => {
     try {
-      q = restage(shapesAt(plan, shapes, at));
+      traced.push({ at, q: restage(shapesAt(plan, shapes, at)) });
     } catch (e) {
-      // The function cannot run at a size other than the example's: say which and why.
+      // A check the function cannot run at needs no graph; a size the fit needs does.
+      if (t >= design.required) return;
       const sizes = plan.symbols.map((s, j) => `${s.name} = ${at[j]}`).join(", ");
       throw new ShapeError(`${where}: with dynamicAxes the function is traced again at other sizes, and at ${sizes} it failed: ${e instanceof Error ? e.message : String(e)}`);
     }
+  });
+  const traces = traced.map(({ q }) => {
     const ctx = new ModelContext(opset, false);
     return { graph: lowerProgram(q, ctx, graphName, argNames, outNames), ctx };
   });
-  return mergeTraces(traces, design, plan, names, where);
+  return mergeTraces(traces, { ...design, sizes: traced.map(({ at }) => at) }, plan, names, where);
 }
 
 /** The ONNX ModelProto bytes of a staged program. */

@@ -21,6 +21,9 @@ export interface TraceDesign {
   readonly moved: readonly number[];
   readonly subsets: readonly (readonly number[])[];
   readonly sizes: readonly (readonly number[])[];
+  /** The traces the program must trace at (the fit's, and the third sizes); the later checks
+   * are skipped where the function cannot run. */
+  readonly required: number;
 }
 
 /** Products of at most this many distinct symbols are fitted (so at most 1 + k + C(k,2) +
@@ -36,8 +39,11 @@ export function evaluate(f: SizeFunction, sizes: readonly number[]): number {
 const isSubset = (a: readonly number[], b: readonly number[]): boolean => a.every((j) => b.includes(j));
 
 /** The multilinear function with integer coefficients through `values` (one per trace), or
- * undefined when there is none (then the last trace, or an integrality check, disagrees). */
-export function fitSizes(values: readonly number[], d: TraceDesign): SizeFunction | undefined {
+ * undefined when there is none (then the last trace, or an integrality check, disagrees). A
+ * check trace's value may be undefined: unconstrained there (a coefficient of an axis that
+ * has fewer than two elements at that trace). */
+export function fitSizes(values: readonly (number | undefined)[], d: TraceDesign): SizeFunction | undefined {
+  if (values.slice(0, d.subsets.length).some((v) => v === undefined)) return undefined;
   // In the basis Π (s_j − base_j), coefficient a_S is the alternating sum of the values over
   // the subsets of S (inclusion–exclusion), divided by the moves' product.
   const shifted = d.subsets.map((S) => {
@@ -59,7 +65,7 @@ export function fitSizes(values: readonly number[], d: TraceDesign): SizeFunctio
     constant: coeffs[0]!,
     terms: d.subsets.flatMap((S, s) => (s === 0 || coeffs[s] === 0 ? [] : [{ symbols: S, coeff: coeffs[s]! }])),
   };
-  return values.every((v, t) => evaluate(f, d.sizes[t]!) === v) ? f : undefined;
+  return values.every((v, t) => v === undefined || evaluate(f, d.sizes[t]!) === v) ? f : undefined;
 }
 
 export const isConstant = (f: SizeFunction): boolean => f.terms.length === 0;
