@@ -276,3 +276,26 @@ describe("random programs exported with dynamic rows or columns equal jaxts at o
     await expectModelEquals(bytes, f, programInputs(at), byRows ? `rows ${other}` : `cols ${other}`, { rtol: 1e-4, atol: 1e-5 });
   }, 120_000);
 });
+
+// With every kind of operation (single-element picks, m as an operand), a program's path or
+// constants may depend on the sizes in ways the graph cannot follow: then the export must
+// refuse. What it exports must be right at the other sizes — never a silent wrong answer.
+// (Sizes of 2 and more: at 1, where numpy broadcasting takes other paths, the sizes are not
+// checked; the README says so.)
+const anySpace: ProgramSpace = { ...space, kinds: ["unary", "binary", "sum", "sum0", "pick", "matmul"], matrixOperand: true };
+describe("random programs with size-dependent paths: refused with a ShapeError, or right at other sizes", () => {
+  test.prop([programArb(anySpace), fc.boolean(), fc.constantFrom(2, 3, 4, 7)], { numRuns: 40 })("never a wrong model", async ([p, ops], byRows, other) => {
+    const f = (a: NDArray, b: NDArray, c: NDArray) => runProgram(anySpace, ops, p.outs, a, b, c);
+    const dynamicAxes = byRows ? { input0: { 0: "rows" } } : { input0: { 1: "cols" }, input1: { 0: "cols" }, input2: { 0: "cols", 1: "cols" } };
+    let bytes: Uint8Array;
+    try {
+      bytes = exportOnnx(f, ...programInputs(p), { dynamicAxes });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ShapeError);
+      expect(String(e)).toMatch(/with dynamicAxes, (the program changes with the dynamic sizes|a constant .* depends on)/);
+      return;
+    }
+    const at = byRows ? { ...p, rows: other } : { ...p, cols: other };
+    await expectModelEquals(bytes, f, programInputs(at), byRows ? `rows ${other}` : `cols ${other}`, { rtol: 1e-4, atol: 1e-5 });
+  }, 120_000);
+});
