@@ -115,6 +115,69 @@ describe("jit fusion on the wasm backend", () => {
     for (let i = 0; i < got.length; i += 997) expect(got[i]).toBeCloseTo(want[i]!, 6);
   });
 
+  it("a sum over trailing axes (rows of whole SIMD steps) fuses into its operand's kernel, one result per row, the same across thread counts; other sums stay separate", () => {
+    config.set({ backend: "wasm", threads: 2 });
+    // 1024 rows of 512: big enough to split across the pool (by whole rows)
+    const x = array(Array.from({ length: 1024 * 512 }, (_, i) => Math.sin(i * 0.0071) * 4), { dtype: "float32" }).reshape([1024, 512]);
+    const softmaxDenominator = (a: NDArray) => np.sum(np.exp(a.mul(0.5)), { axis: -1 });
+    const f = jit((a: NDArray) => [softmaxDenominator(a), np.tanh(a)]);
+    const lowered = f.lower(x);
+    expect(lowered.steps).toHaveLength(1);
+    const g = lowered.steps[0]!.kind === "fused" ? lowered.steps[0]!.group : undefined;
+    expect(g!.sumKind).toEqual({ mode: "rows", steps: 128, cols: 0 });
+    expect(lowered.asText()).toMatch(/fused kernel over float32\[1024,512\]: equations [0-9 ]+ \(mul exp reduce_sum tanh\);.*threaded/);
+    const [rows, t] = f(x) as NDArray[];
+    expect(rows!.shape).toEqual([1024]);
+    const want = softmaxDenominator(x).toTypedArray();
+    const got = rows!.toTypedArray();
+    for (let i = 0; i < 1024; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(2e-6 * Math.abs(want[i]!));
+    expect(bits(t!)).toEqual(bits(np.tanh(x)));
+    config.set({ threads: 1 });
+    expect(Array.from((f(x) as NDArray[])[0]!.toTypedArray())).toEqual(Array.from(got));
+    // float64: two trailing axes (rows of 24), the leading axis (columns: 24 kept), each in
+    // its own kernel (one kind of sum per kernel); a row of 6 (not whole steps) runs as its
+    // own reduction
+    const y = array(Array.from({ length: 5 * 4 * 6 }, (_, i) => Math.cos(i * 0.3)), { dtype: "float64" }).reshape([5, 4, 6]);
+    const h = jit((a: NDArray) => [np.sum(a.mul(a), { axis: [1, 2] }), np.sum(np.exp(a), { axis: 2 }), np.sum(np.exp(a), { axis: 0 })]);
+    const hs = h.lower(y).steps;
+    const kinds = hs.flatMap((st) => (st.kind === "fused" ? [st.group.sumKind?.mode] : []));
+    expect(kinds.sort()).toEqual(["cols", "rows"]);
+    (h(y) as NDArray[]).forEach((r, i) => {
+      const e = [np.sum(y.mul(y), { axis: [1, 2] }), np.sum(np.exp(y), { axis: 2 }), np.sum(np.exp(y), { axis: 0 })][i]!;
+      const [a, b] = [r.toTypedArray(), e.toTypedArray()];
+      for (let k = 0; k < b.length; k++) expect(Math.abs(a[k]! - b[k]!)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(b[k]!)));
+    });
+  });
+
+  it("a sum over leading axes (a bias gradient) fuses into its operand's kernel, column by column, the same across thread counts", () => {
+    config.set({ backend: "wasm", threads: 2 });
+    // the backward pass of relu(x·W + b) for b: sum over the batch of the masked cotangent
+    const [rows, cols] = [2048, 96];
+    const z = array(Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.013) * 3), { dtype: "float32" }).reshape([rows, cols]);
+    const ct = array(Array.from({ length: rows * cols }, (_, i) => Math.cos(i * 0.007)), { dtype: "float32" }).reshape([rows, cols]);
+    const biasGrad = (a: NDArray, g: NDArray) => np.sum(np.where(np.greater(a, 0), g, 0), { axis: 0 });
+    const f = jit(biasGrad);
+    const steps = f.lower(z, ct).steps;
+    expect(steps).toHaveLength(1);
+    expect(steps[0]!.kind === "fused" ? steps[0]!.group.sumKind : undefined).toEqual({ mode: "cols", steps: 1032, cols: 24 });
+    expect(f.lower(z, ct).asText()).toMatch(/threaded/);
+    const got = f(z, ct).toTypedArray();
+    const want = biasGrad(z, ct).toTypedArray();
+    expect(got.length).toBe(cols);
+    for (let c = 0; c < cols; c++) expect(Math.abs(got[c]! - want[c]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want[c]!)));
+    config.set({ threads: 1 });
+    expect(Array.from(f(z, ct).toTypedArray())).toEqual(Array.from(got));
+    // two leading axes of a rank-3 array, float64, against a float64 loop
+    const x3 = array(Array.from({ length: 3 * 5 * 8 }, (_, i) => Math.sin(i * 0.7)), { dtype: "float64" }).reshape([3, 5, 8]);
+    const s3 = jit((a: NDArray) => np.sum(np.exp(a), { axis: [0, 1] }))(x3).toTypedArray();
+    const xs = x3.toTypedArray();
+    for (let c = 0; c < 8; c++) {
+      let t = 0;
+      for (let r = 0; r < 15; r++) t += Math.exp(xs[r * 8 + c]!);
+      expect(Math.abs(s3[c]! - t)).toBeLessThanOrEqual(1e-14 * t);
+    }
+  });
+
   it("a bias added by broadcasting along rows is read in place by the fused kernel (no broadcast copy), also when the kernel is split across threads", () => {
     config.set({ backend: "wasm", threads: 2 });
     for (const [rows, cols] of [[8, 12], [600, 512]] as const) {

@@ -1,5 +1,5 @@
 // jit stages a function once per signature and composes with differentiation.
-import { array, ArgumentError, makeJaxpr, type NDArray, nn, np, tree, TreeStructureError } from "@jaxts/core";
+import { array, ArgumentError, config, makeJaxpr, type NDArray, nn, np, tree, TreeStructureError } from "@jaxts/core";
 import { adam, applyUpdates, sgd } from "@jaxts/optim";
 import { grad, jit, valueAndGrad, vjp } from "@jaxts/transforms";
 import { describe, expect, it } from "vitest";
@@ -111,6 +111,46 @@ describe("jit", () => {
     const notFn = 42 as unknown as (x: NDArray) => NDArray;
     expect(() => jit(notFn)).toThrow(ArgumentError);
     expect(() => jit(notFn)).toThrow(/expected a function.*number/);
+  });
+});
+
+describe("jit and the configuration", () => {
+  it("retraces when defaultFloat changes: numbers and new float arrays inside take the new default (as JAX's cache keys on x64)", () => {
+    let traces = 0;
+    const f = (x: NDArray) => {
+      traces++;
+      return x.astype("int32").add(np.array(0.1));
+    };
+    const jf = jit(f);
+    const x = array([1, 2], { dtype: "int32" });
+    try {
+      config.set({ defaultFloat: "float32" });
+      expect(jf(x).dtype).toBe("float32");
+      config.set({ defaultFloat: "float64" });
+      const got = jf(x);
+      expect(got.dtype).toBe("float64");
+      expect(Array.from(got.toTypedArray())).toEqual([1.1, 2.1]);
+      config.set({ defaultFloat: "float32" });
+      expect(jf(x).dtype).toBe("float32");
+      expect(traces).toBe(2); // f32, f64, then f32 again from the cache
+    } finally {
+      config.set({ defaultFloat: "float32" });
+    }
+  });
+  it("grad and jvp of a jit-ted function follow defaultFloat too (the cached JVP and transpose rewrites key on it)", () => {
+    const jf = jit((x: NDArray) => np.sum(x.mul(np.array(0.1)).add(np.array([1, 2]))));
+    const x = array([1, 2], { dtype: "int32" }).astype("float32");
+    try {
+      config.set({ defaultFloat: "float32" });
+      expect(grad(jf)(x).dtype).toBe("float32");
+      config.set({ defaultFloat: "float64" });
+      const x64 = array([1, 2], { dtype: "float64" });
+      const g = grad(jf)(x64);
+      expect(g.dtype).toBe("float64");
+      expect(Array.from(g.toTypedArray())).toEqual([0.1, 0.1]);
+    } finally {
+      config.set({ defaultFloat: "float32" });
+    }
   });
 });
 

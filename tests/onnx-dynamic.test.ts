@@ -265,9 +265,11 @@ describe("sizes are fitted from the traces exactly, or not at all", () => {
 // other sizes. Left out: single-element picks (their index depends on the size) and m as an
 // operand of elementwise ops (whether x and m broadcast depends on rows = cols: such a
 // program is refused, tested above).
-const space: ProgramSpace = { kinds: ["unary", "binary", "sum", "sum0", "matmul"], unary: [...BASIC_UNARY, ...MORE_UNARY], binary: [...BASIC_BINARY, ...MORE_BINARY], cols: [2, 4, 6], matrixOperand: false };
+const space: ProgramSpace = { kinds: ["unary", "binary", "sum", "sum0", "sum1", "matmul"], unary: [...BASIC_UNARY, ...MORE_UNARY], binary: [...BASIC_BINARY, ...MORE_BINARY], cols: [2, 4, 6], matrixOperand: false };
 describe("random programs exported with dynamic rows or columns equal jaxts at other sizes", () => {
-  test.prop([programArb(space), fc.boolean(), fc.constantFrom(1, 2, 7)], { numRuns: 25 })("values, dtypes and shapes", async ([p, ops], byRows, other) => {
+  test.prop([programArb(space), fc.boolean(), fc.constantFrom(1, 2, 7)], { numRuns: 25 })("values, dtypes and shapes", async ([p, ops], byRows, size) => {
+    // (not 1 column: a row sum [rows, 1] then has as many columns as m has rows, and is multiplied)
+    const other = !byRows && size === 1 ? 3 : size;
     const f = (a: NDArray, b: NDArray, c: NDArray) => runProgram(space, ops, p.outs, a, b, c);
     // columns are one size shared by x's axis 1, the row and both axes of m
     const dynamicAxes = byRows ? { input0: { 0: "rows" } } : { input0: { 1: "cols" }, input1: { 0: "cols" }, input2: { 0: "cols", 1: "cols" } };
@@ -282,7 +284,7 @@ describe("random programs exported with dynamic rows or columns equal jaxts at o
 // refuse. What it exports must be right at the other sizes — never a silent wrong answer.
 // (Sizes of 2 and more: at 1, where numpy broadcasting takes other paths, the sizes are not
 // checked; the README says so.)
-const anySpace: ProgramSpace = { ...space, kinds: ["unary", "binary", "sum", "sum0", "pick", "matmul"], matrixOperand: true };
+const anySpace: ProgramSpace = { ...space, kinds: ["unary", "binary", "sum", "sum0", "sum1", "pick", "matmul"], matrixOperand: true };
 describe("random programs with size-dependent paths: refused with a ShapeError, or right at other sizes", () => {
   test.prop([programArb(anySpace), fc.boolean(), fc.constantFrom(2, 3, 4, 7)], { numRuns: 40 })("never a wrong model", async ([p, ops], byRows, other) => {
     const f = (a: NDArray, b: NDArray, c: NDArray) => runProgram(anySpace, ops, p.outs, a, b, c);

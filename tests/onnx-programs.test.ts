@@ -65,7 +65,7 @@ describe("transformed programs in ONNX Runtime equal jaxts", () => {
 // Random programs (the fusion property test's generator, with matmuls, softmax, cumsum and
 // atan2 added).
 const space: ProgramSpace = {
-  kinds: ["unary", "binary", "sum", "sum0", "pick", "matmul"],
+  kinds: ["unary", "binary", "sum", "sum0", "sum1", "pick", "matmul"],
   unary: [...BASIC_UNARY, ...MORE_UNARY],
   binary: [...BASIC_BINARY, ...MORE_BINARY],
   cols: [2, 4, 6],

@@ -1,6 +1,6 @@
 // A whole training step — valueAndGrad → opt.update → applyUpdates — is pure, so it can be
 // jit-ted as one function and gives the same numbers as the eager step.
-import { config, NDArray, nn, np, random, tree } from "@jaxts/core";
+import { compileCount, config, makeJaxpr, NDArray, nn, np, random, tree } from "@jaxts/core";
 import { adam, adamw, applyUpdates, chain, clipByGlobalNorm, type GradientTransformation, injectHyperparams, lamb, sgd, schedules } from "@jaxts/optim";
 import { softmaxCrossEntropyWithIntegerLabels } from "@jaxts/optim/losses";
 import { jit, valueAndGrad } from "@jaxts/transforms";
@@ -79,5 +79,36 @@ describe("a jit-ted training step", () => {
     expect(leaves.length).toBeGreaterThan(0);
     expect(leaves.every((l) => l instanceof NDArray)).toBe(true);
     expect(leaves.some((l) => (l as NDArray).dtype === "int32" && (l as NDArray).ndim === 0)).toBe(true);
+  });
+});
+
+describe("an eager Adam step", () => {
+  it("runs compiled (staged once per tree and shapes), equals the same step traced, and adds no nested program to a jit-ted step", () => {
+    config.set({ backend: "wasm" });
+    try {
+      const params = { w: np.linspace(-1, 1, 300).reshape([20, 15]), b: np.linspace(0, 1, 15) };
+      const grads = tree.map((p: NDArray) => np.sin(p.mul(3)), params) as typeof params;
+      const opt = adam(0.01);
+      const s0 = opt.init(params);
+      const [u1, s1] = opt.update(grads, s0);
+      const compiles = compileCount();
+      const [u2] = opt.update(grads, s1);
+      expect(compileCount()).toBe(compiles); // the second eager step reuses the first's program
+      // the same two steps, traced inside a user's jit: the same numbers
+      const traced = jit((g: typeof params, s: ReturnType<typeof opt.init>) => {
+        const [a, t] = opt.update(g, s);
+        const [b] = opt.update(g, t);
+        return [a, b];
+      })(grads, s0) as [typeof params, typeof params];
+      for (const k of ["w", "b"] as const) {
+        expect(Array.from(u1[k].toTypedArray())).toEqual(Array.from(traced[0][k].toTypedArray()));
+        expect(Array.from(u2[k].toTypedArray())).toEqual(Array.from(traced[1][k].toTypedArray()));
+      }
+      // inside a user's trace the update is plain code: one program, fusable across it
+      const jaxpr = makeJaxpr((g: typeof params, s: ReturnType<typeof opt.init>) => opt.update(g, s))(grads, s0);
+      expect(String(jaxpr)).not.toContain("pjit");
+    } finally {
+      config.set({ backend: "js" });
+    }
   });
 });

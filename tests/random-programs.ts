@@ -13,9 +13,11 @@ export type Op =
   | { readonly k: "sum"; readonly a: number }
   /** a matrix's column sums (a row), scaled; anything else halved */
   | { readonly k: "sum0"; readonly a: number }
+  /** a matrix's row sums kept as a column (broadcast back against it), scaled; anything else quartered */
+  | { readonly k: "sum1"; readonly a: number }
   /** one element as a scalar: a [1] slice of the flattened value reshaped to rank 0 */
   | { readonly k: "pick"; readonly a: number; readonly at: number }
-  /** value @ m, scaled (scalars pass through) */
+  /** value @ m, scaled (values whose last axis is not cols pass through) */
   | { readonly k: "matmul"; readonly a: number };
 
 export type OpKind = Op["k"];
@@ -51,7 +53,7 @@ export interface ProgramSpace {
   readonly cols: readonly number[];
   /** Whether operations may take m itself as an operand (default true; matmuls always
    * multiply by it). Without it, no operation's path depends on the sizes: every value is
-   * [rows, cols], [cols] or a scalar, which always broadcast together. */
+   * [rows, cols], [rows, 1], [cols] or a scalar, which always broadcast together. */
   readonly matrixOperand?: boolean;
 }
 
@@ -74,6 +76,7 @@ function opArb(space: ProgramSpace, i: number): fc.Arbitrary<Op> {
     binary: fc.record({ k: fc.constant("binary" as const), fn: fc.nat({ max: space.binary.length - 1 }), a: prev, b: prev }),
     sum: fc.record({ k: fc.constant("sum" as const), a: prev }),
     sum0: fc.record({ k: fc.constant("sum0" as const), a: prev }),
+    sum1: fc.record({ k: fc.constant("sum1" as const), a: prev }),
     pick: fc.record({ k: fc.constant("pick" as const), a: prev, at: fc.nat() }),
     matmul: fc.record({ k: fc.constant("matmul" as const), a: prev }),
   };
@@ -98,8 +101,8 @@ export function runProgram(space: ProgramSpace, ops: readonly Op[], outs: readon
         break;
       case "binary": {
         const b = vals[op.b]!;
-        // Values are [rows, cols], [cols], scalars, or m's [cols, cols], which a matrix of
-        // another row count does not broadcast against: then the op is a halving instead.
+        // Values are [rows, cols], [rows, 1], [cols], scalars, or m's [cols, cols], which a
+        // matrix of another row count does not broadcast against: then the op is a halving.
         const ok = a.ndim < 2 || b.ndim < 2 || a.shape[0] === b.shape[0];
         vals.push(ok ? space.binary[op.fn]!(a, b) : a.mul(0.5));
         break;
@@ -110,6 +113,10 @@ export function runProgram(space: ProgramSpace, ops: readonly Op[], outs: readon
       case "sum0":
         vals.push(a.ndim === 2 ? np.sum(a, { axis: 0 }).mul(0.1) : a.mul(0.5));
         break;
+      case "sum1":
+        // a row sum, broadcast back against the matrix (fused when a row is whole SIMD steps)
+        vals.push(a.ndim === 2 ? np.sum(a, { axis: 1, keepdims: true }).mul(0.1) : a.mul(0.25));
+        break;
       case "pick": {
         const flat = np.ravel(a);
         const i = op.at % flat.size;
@@ -117,7 +124,8 @@ export function runProgram(space: ProgramSpace, ops: readonly Op[], outs: readon
         break;
       }
       case "matmul":
-        vals.push(a.ndim >= 1 ? np.matmul(a, m).mul(0.2) : a);
+        // values whose last axis is cols (a column [rows, 1] or a scalar passes through)
+        vals.push(a.ndim >= 1 && a.shape[a.ndim - 1] === m.shape[0] ? np.matmul(a, m).mul(0.2) : a);
         break;
     }
   }

@@ -25,6 +25,7 @@ import {
   zerosLikeTree,
 } from "./tree-util.js";
 import { type MaskedState, type MaskOrFn, masked } from "./wrappers.js";
+import { compiledWhenEager, numberKey } from "./compiled.js";
 
 /**
  * Scales by a scalar: `u ← s·g`.
@@ -252,24 +253,30 @@ export function scaleByAdam(opts: ScaleByAdamOptions = {}): GradientTransformati
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, muDtype, nesterov = false } = opts;
   for (const [name, v] of [["b1", b1], ["b2", b2], ["eps", eps], ["epsRoot", epsRoot]] as const) checkHyper("scaleByAdam", name, v);
   checkFloatDtype("scaleByAdam", "muDtype", muDtype);
+  const plain = (updates: unknown, state: ScaleByAdamState): readonly [unknown, ScaleByAdamState] => {
+    const mu = updateMoment(updates, state.mu, b1, 1);
+    const nu = updateMoment(updates, state.nu, b2, 2);
+    const count = safeIncrement(state.count);
+    const muHat = nesterov
+      ? mapArrays(
+          (m, g) => np.add(np.multiply(hyperLike(b1, m), m), np.multiply(hyperLike(oneMinus(b1), g), g)),
+          biasCorrection(mu, b1, safeIncrement(count)),
+          biasCorrection(updates, b1, count),
+        )
+      : biasCorrection(mu, b1, count);
+    const nuHat = biasCorrection(nu, b2, count);
+    const out = mapArrays((m, v) => np.divide(m, np.add(np.sqrt(np.add(v, hyperLike(epsRoot, v))), hyperLike(eps, v))), muHat, nuHat);
+    return [out, { count, mu: castTree(mu, muDtype), nu }];
+  };
+  // Numbers only: an array hyperparameter (injectHyperparams passes them) stays eager.
+  const hypers = [b1, b2, eps, epsRoot];
+  const step = hypers.every((h) => typeof h === "number")
+    ? compiledWhenEager(`scaleByAdam:${hypers.map((h) => numberKey(h as number)).join(",")}:${muDtype ?? ""}:${nesterov}`, plain)
+    : plain;
   return transformation(
     "scaleByAdam",
     (params) => ({ count: zeroCount(), mu: zerosLikeTree(params, muDtype), nu: zerosLikeTree(params) }),
-    (updates, state) => {
-      const mu = updateMoment(updates, state.mu, b1, 1);
-      const nu = updateMoment(updates, state.nu, b2, 2);
-      const count = safeIncrement(state.count);
-      const muHat = nesterov
-        ? mapArrays(
-            (m, g) => np.add(np.multiply(hyperLike(b1, m), m), np.multiply(hyperLike(oneMinus(b1), g), g)),
-            biasCorrection(mu, b1, safeIncrement(count)),
-            biasCorrection(updates, b1, count),
-          )
-        : biasCorrection(mu, b1, count);
-      const nuHat = biasCorrection(nu, b2, count);
-      const out = mapArrays((m, v) => np.divide(m, np.add(np.sqrt(np.add(v, hyperLike(epsRoot, v))), hyperLike(eps, v))), muHat, nuHat);
-      return [out, { count, mu: castTree(mu, muDtype), nu }];
-    },
+    (updates, state) => step(updates, state),
   );
 }
 

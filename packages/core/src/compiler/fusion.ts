@@ -12,6 +12,7 @@
 import { sameShape } from "../aval.js";
 import { arg, type Expr, lit, stored, substitute } from "../backend/scalar/expr.js";
 import { exprOf, scalarType } from "../backend/scalar/primitives.js";
+import { SUM_BLOCK } from "../backend/scalar/wasm.js";
 import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
 import { type ElementwisePrim, isElementwisePrim } from "../primitives/elementwise.js";
 import type { ParamsOf } from "../primitives/params.js";
@@ -34,10 +35,32 @@ export interface FusedGroup {
   readonly roots: readonly Expr[];
   /** Every member's own expression (its value before the store's rounding). */
   readonly members: readonly Expr[];
-  /** Full reductions fused in: `out` (rank 0) is the sum of every element of `of` (a member's
-   * stored value), accumulated in float64 by the kernel in blocks and added up in order. */
+  /** Reductions fused in: `out` is the sum of elements of `of` (a member's stored value),
+   * accumulated in float64 by the kernel in blocks, as `sumKind` says. */
   readonly sums: readonly { readonly out: Var; readonly of: Expr }[];
+  /** How the group's sums (all of one kind) are taken; undefined without sums. */
+  readonly sumKind: SumKind | undefined;
 }
+
+/**
+ * How a kernel accumulates a fused reduce_sum, in float64, in blocks of `steps` steps whose
+ * partial sums are added up in order afterwards (so a result does not depend on how the steps
+ * were split across threads, the split falling on block boundaries):
+ * - "full": every axis (rank-0 result): blocks of SUM_BLOCK steps, 4 lane sums each;
+ * - "rows": the trailing axes, each row a whole number of steps: one block per row, whose 4
+ *   lane sums give that row's result;
+ * - "cols": the leading axes, the kept trailing part (`cols` steps) a whole number of steps:
+ *   blocks of whole rows, each with its own partial sum per column (the kernel adds into
+ *   memory), the blocks added up per column.
+ */
+export interface SumKind {
+  readonly mode: "full" | "rows" | "cols";
+  readonly steps: number;
+  /** Steps per row of kept elements ("cols" only; else 0). */
+  readonly cols: number;
+}
+
+const sameKind = (a: SumKind, b: SumKind): boolean => a.mode === b.mode && a.steps === b.steps && a.cols === b.cols;
 
 export type Step = { readonly kind: "eqn"; readonly eqn: Eqn } | { readonly kind: "fused"; readonly group: FusedGroup };
 
@@ -85,7 +108,17 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   const programOuts = new Set(jaxpr.outs.filter((a): a is Var => !(a instanceof Literal)));
   const consumers = eqns.map((eqn) => [...new Set(eqn.outVars.flatMap((v) => readers.get(v) ?? []))]);
   const shapeOf = eqns.map((eqn) => (eqn.outVars.length === 1 && (fits(eqn, eqn.outVars[0]!.aval.shape) || isRowBroadcast(eqn)) ? eqn.outVars[0]!.aval.shape : undefined));
-  const summed = eqns.map((eqn) => isFullSum(eqn));
+  const sumKinds = eqns.map((eqn) => sumKindOf(eqn));
+  const summed = sumKinds.map((q) => q !== undefined);
+  /** The kind of the sums in each cluster (by root), if any: one kind per kernel. */
+  const kindOf = new Map<number, SumKind>();
+  eqns.forEach((_, k) => {
+    if (sumKinds[k] !== undefined) kindOf.set(k, sumKinds[k]!);
+  });
+  const compatible = (a: number, b: number): boolean => {
+    const [ka, kb] = [kindOf.get(a), kindOf.get(b)];
+    return ka === undefined || kb === undefined || sameKind(ka, kb);
+  };
 
   // Clusters: union-find over equation indices, with each root's members.
   const parent = Array.from({ length: n }, (_, k) => k);
@@ -132,6 +165,8 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
     parent[gone] = keep;
     members[keep] = [...members[keep]!, ...members[gone]!].sort((x, y) => x - y);
     members[gone] = [];
+    const kind = kindOf.get(keep) ?? kindOf.get(gone);
+    if (kind !== undefined) kindOf.set(keep, kind);
   };
   eqns.forEach((eqn, k) => {
     // A full sum joins its operand's cluster; an elementwise equation, its operands' of its shape.
@@ -142,7 +177,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
       const p = producer.get(a);
       if (p === undefined || shapeOf[p] === undefined || !sameShape(shapeOf[p]!, shape)) continue;
       const [ck, cp] = [find(k), find(p)];
-      if (ck === cp || pathVia(cp, ck) || pathVia(ck, cp) || readsOwnSum(ck, cp)) continue;
+      if (ck === cp || !compatible(ck, cp) || pathVia(cp, ck) || pathVia(ck, cp) || readsOwnSum(ck, cp)) continue;
       merge(ck, cp);
     }
   });
@@ -153,7 +188,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
     const sibs = ks.filter((k) => shapeOf[k] !== undefined && sameShape(shapeOf[k]!, v.aval.shape));
     for (let i = 1; i < sibs.length; i++) {
       const [a, b] = [find(sibs[0]!), find(sibs[i]!)];
-      if (a === b || pathVia(a, b) || pathVia(b, a) || readsOwnSum(a, b)) continue;
+      if (a === b || !compatible(a, b) || pathVia(a, b) || pathVia(b, a) || readsOwnSum(a, b)) continue;
       merge(a, b);
     }
   }
@@ -185,11 +220,26 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   return steps;
 }
 
-/** A reduce_sum of a float array over every axis (to rank 0): fusable into its operand's kernel. */
-function isFullSum(eqn: Eqn): boolean {
-  if (eqn.primitive !== "reduce_sum") return false;
+/**
+ * How a kernel over its operand can accumulate this reduce_sum of a float array (SumKind), or
+ * undefined: over every axis; over trailing axes whose rows are whole steps; over leading
+ * axes whose kept part is whole steps.
+ */
+function sumKindOf(eqn: Eqn): SumKind | undefined {
+  if (eqn.primitive !== "reduce_sum") return undefined;
   const x = eqn.inputs[0]!.aval;
-  return x.ndim > 0 && (x.dtype === "float32" || x.dtype === "float64") && eqn.outVars[0]!.aval.ndim === 0;
+  if (x.ndim === 0 || x.size === 0 || (x.dtype !== "float32" && x.dtype !== "float64")) return undefined;
+  const axes = [...(eqn.params as ParamsOf<"reduce_sum">).axes].sort((a, b) => a - b);
+  if (axes.length === 0) return undefined;
+  if (axes.length === x.ndim) return { mode: "full", steps: SUM_BLOCK, cols: 0 };
+  const reduced = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  const kept = x.size / reduced;
+  if (axes.every((a, i) => a === x.ndim - axes.length + i) && reduced % 4 === 0) return { mode: "rows", steps: reduced / 4, cols: 0 };
+  if (axes.every((a, i) => a === i) && kept % 4 === 0) {
+    const cols = kept / 4;
+    return { mode: "cols", steps: cols * Math.max(1, Math.round(SUM_BLOCK / cols)), cols };
+  }
+  return undefined;
 }
 
 function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readonly number[], readers: ReadonlyMap<Var, number[]>, programOuts: ReadonlySet<Var>): FusedGroup {
@@ -224,8 +274,11 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     return e;
   };
   const sums: { out: Var; of: Expr }[] = [];
+  let sumKind: SumKind | undefined;
   for (const eqn of eqns) {
-    if (isFullSum(eqn)) {
+    const q = sumKindOf(eqn);
+    if (q !== undefined) {
+      sumKind = q;
       // its operand is a member (the plan only merges a sum into its operand's cluster)
       sums.push({ out: eqn.outVars[0]!, of: rounded.get(eqn.inputs[0] as Var)! });
       continue;
@@ -244,8 +297,8 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     rounded.set(v, stored(e));
   }
   const outputs = eqns
-    .filter((e) => !isFullSum(e))
+    .filter((e) => sumKindOf(e) === undefined)
     .map((e) => e.outVars[0]!)
     .filter((v) => programOuts.has(v) || (readers.get(v) ?? []).some((k) => !indices.has(k)));
-  return { eqns, shape, inputs, periods, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums };
+  return { eqns, shape, inputs, periods, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums, sumKind };
 }

@@ -21,16 +21,18 @@ import { ConcreteArray, bufferOf, type NDArray } from "../array.js";
 import type { ShapedArray } from "../aval.js";
 import { type Backend, type BackendBuffer, type FirstOrderPrim, isPureReview } from "../backend/backend.js";
 import { jsBackend } from "../backend/js/index.js";
-import { scalarType } from "../backend/scalar/primitives.js";
-import { children, type Expr } from "../backend/scalar/expr.js";
+import { exprOf, scalarType } from "../backend/scalar/primitives.js";
+import { type JsElementwise, jsElementwise, jsElementwiseRoots } from "../backend/scalar/js.js";
+import { arity, children, type Expr } from "../backend/scalar/expr.js";
 import { type ElementwiseKernel, STEP_BYTES, SUM_BLOCK, wasmFused } from "../backend/scalar/wasm.js";
 import { arena } from "../backend/wasm-backend/arena.js";
 import { PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
 import { parallelFor, threadCount } from "../backend/wasm-backend/threads/pool.js";
-import { allocate, type TypedArray, typedView } from "../dtype.js";
+import { allocate, isComplex, type TypedArray, typedView } from "../dtype.js";
 import { literalArray } from "../ir/eval.js";
 import { type Atom, type Eqn, type Jaxpr, Literal } from "../ir/jaxpr.js";
 import { type HigherOrderPrim, higherOrderPrims } from "../primitives/misc.js";
+import { isElementwisePrim } from "../primitives/elementwise.js";
 import type { ParamsOf } from "../primitives/params.js";
 import { bind } from "../trace/core.js";
 import { type BufferProgram, runCond, runScan, runWhile, type SubProgram } from "./control.js";
@@ -62,6 +64,9 @@ interface Frame {
   base: number;
   /** The memory buffer the arena views are over (a grow replaces it). */
   buffer: ArrayBufferLike;
+  /** For each one-element value in the arena, a view of its slot's first four elements
+   * (fused kernels read a rank-0 operand as a whole SIMD step: lanes 1–3 repeat lane 0). */
+  readonly lanes: (TypedArray | undefined)[];
 }
 
 type Instr = (f: Frame) => void;
@@ -71,11 +76,6 @@ const stepBytes = (aval: ShapedArray): number => STEP_BYTES[scalarType(aval.dtyp
  * step of four f64 (a rank-0 value is splatted over a step before a fused kernel reads it). */
 const slotBytes = (aval: ShapedArray): number => Math.max((Math.ceil(aval.size / 4) * stepBytes(aval) + 15) & ~15, 32);
 
-/** Fills lanes 1–3 of a rank-0 value's slot with lane 0 (fused kernels read a step). */
-const splat = (view: TypedArray): void => {
-  const full = new (view.constructor as new (b: ArrayBufferLike, o: number, n: number) => TypedArray)(view.buffer, view.byteOffset, 4);
-  full.fill(view[0]!);
-};
 
 /**
  * The structure of a fused kernel as a string: its expression DAG (each distinct node once,
@@ -119,7 +119,7 @@ function kernelKey(g: FusedGroup): string {
   const roots = g.roots.map(visit);
   const sums = g.sums.map((x) => visit(x.of));
   for (const m of g.members) visit(m);
-  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}`).join(",")}|${roots.join(",")}|${sums.join(",")}|${parts.join(";")}`;
+  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumKind?.mode}:${g.sumKind?.steps}:${g.sumKind?.cols}|${parts.join(";")}`;
 }
 
 /** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
@@ -129,7 +129,7 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
   const key = kernelKey(g);
   let k = fusedKernels.get(key);
   if (k === undefined) {
-    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods);
+    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0);
     fusedKernels.set(key, k);
   }
   return k;
@@ -168,6 +168,19 @@ class SlotAllocator {
       }
     }
   }
+}
+
+/** Fused groups of at most this many elements (and no sums) run as js loops. */
+const JS_GROUP_MAX = 4;
+
+/** The js loop of a small elementwise equation on plain dtypes (not complex or half, which
+ * the js backend widens or splits first), or undefined for anything else. */
+function directJsLoop<P extends FirstOrderPrim>(prim: P, inAvals: readonly ShapedArray[], params: ParamsOf<P>, outAvals: readonly ShapedArray[]): JsElementwise | undefined {
+  if (!isElementwisePrim(prim) || outAvals.length !== 1 || outAvals[0]!.size > JS_GROUP_MAX) return undefined;
+  const plain = (a: ShapedArray): boolean => !isComplex(a.dtype) && a.dtype !== "float16" && a.dtype !== "bfloat16";
+  if (!inAvals.every(plain) || !plain(outAvals[0]!)) return undefined;
+  const e = exprOf(prim, inAvals.map((a) => a.dtype), params as ParamsOf<typeof prim>);
+  return jsElementwise(e, Math.max(arity(e), inAvals.length));
 }
 
 function backendFor<P extends FirstOrderPrim>(active: Backend, prim: P, inAvals: readonly ShapedArray[], params: ParamsOf<P>): Backend {
@@ -325,7 +338,8 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   // through a re-view of rank 0 (a [1] slice reshaped to a scalar): every non-fused writer of
   // one fills the whole step (its slot holds at least one).
   const scalarSplat = (f: Frame, i: number): void => {
-    if (avals[i]!.size === 1 && slotAt[i]! >= 0) splat(f.vals[i]!);
+    const v = f.lanes[i];
+    if (v !== undefined) v[1] = v[2] = v[3] = v[0]!;
   };
   const kernels = new Map<FusedGroup, ElementwiseKernel>();
   const kernelOf = (g: FusedGroup): ElementwiseKernel => {
@@ -354,13 +368,40 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const nout = g.outputs.length;
         const outAt = outs.slice(0, nout).map((i) => slotAt[i]!);
         const sumOuts = outs.slice(nout);
-        // Fused sums: each writes 4 f64 lane sums per block of SUM_BLOCK steps into scratch
-        // above the region; they are added up here, block by block, in order, so the result
-        // does not depend on how the steps were split across threads.
-        const blocks = Math.ceil(nsteps / SUM_BLOCK);
+        // Fused sums (fusion.ts SumKind): each writes per block of `sumSteps` steps 4 f64 lane
+        // sums (a full or row sum) or a row of f64 column sums (a column sum) into scratch above
+        // the region; they are added up here, block by block, in order, so the result does not
+        // depend on how the steps were split across threads.
+        const kind = g.sumKind ?? { mode: "full", steps: SUM_BLOCK, cols: 0 };
+        const sumSteps = kind.steps;
+        const blocks = Math.ceil(nsteps / sumSteps);
+        /** f64 partials per block: 4 lanes, or 4 per step of a row for column sums. */
+        const perBlock = kind.mode === "cols" ? 4 * kind.cols : 4;
         const periodic = g.periods.some((q) => q > 0);
         const args = new Array<number>(2 * ins.length + nout + sumOuts.length + (sumOuts.length > 0 ? 1 : 0) + (periodic ? 1 : 0));
         if (periodic) args[args.length - 1] = 0; // `first`: the global index of the first step
+        if (size <= JS_GROUP_MAX && sumOuts.length === 0 && !periodic) {
+          // A group of a few elements (the scalars of a loop body, an optimizer's step count)
+          // runs as js loops over the same arena views: a wasm call and its argument
+          // marshalling cost more than the arithmetic.
+          const loops = jsElementwiseRoots(g.roots);
+          const scalar = ins.map((i) => avals[i]!.ndim === 0);
+          const inBufs = new Array<TypedArray>(ins.length);
+          // The plan may put the last root over a dying operand, which the loops (a node at a
+          // time, not a step at a time) could read after the store: then they write temporaries.
+          const aliased = outAt.some((o) => o >= 0 && inAt.includes(o));
+          const temps = aliased ? outs.slice(0, nout).map((o) => allocate(avals[o]!.dtype, size)) : [];
+          const outBufs = new Array<TypedArray>(nout);
+          return (f) => {
+            for (let j = 0; j < ins.length; j++) inBufs[j] = f.vals[ins[j]!]!;
+            for (let j = 0; j < nout; j++) outBufs[j] = aliased ? temps[j]! : f.vals[outs[j]!]!;
+            loops(inBufs, scalar, outBufs);
+            for (let j = 0; j < nout; j++) {
+              if (aliased) f.vals[outs[j]!]!.set(temps[j]! as never);
+              scalarSplat(f, outs[j]!);
+            }
+          };
+        }
         return (f) => {
           const kernel = kernelOf(g);
           for (let j = 0; j < ins.length; j++) {
@@ -372,21 +413,35 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
           if (sumOuts.length > 0) {
             const a = arena();
             a.reset();
-            partials = sumOuts.map(() => a.reserve(blocks * 32));
+            partials = sumOuts.map(() => a.reserve(blocks * perBlock * 8));
+            // (column sums add into their partials: they start at zero)
+            if (kind.mode === "cols") for (const at of partials) a.f64.fill(0, at / 8, at / 8 + blocks * perBlock);
             partials.forEach((at, j) => {
               args[2 * ins.length + nout + j] = at;
             });
             args[2 * ins.length + nout + sumOuts.length] = size;
           }
-          if (kernel.parallel !== undefined && nsteps >= PARALLEL_STEPS) parallelFor(kernel.parallel, nsteps, args, sumOuts.length > 0 ? SUM_BLOCK : 1);
+          if (kernel.parallel !== undefined && nsteps >= PARALLEL_STEPS) parallelFor(kernel.parallel, nsteps, args, sumOuts.length > 0 ? sumSteps : 1);
           else kernel.run(...args, nsteps);
           if (sumOuts.length === 0) return;
           refresh(f);
+          const v = arena().f64;
           sumOuts.forEach((o, j) => {
-            const v = new Float64Array(arena().memory.buffer, partials[j]!, blocks * 4);
-            let total = 0;
-            for (let k = 0; k < v.length; k += 4) total += v[k]! + v[k + 1]! + (v[k + 2]! + v[k + 3]!);
-            f.vals[o]![0] = total;
+            const [from, to] = [partials[j]! / 8, partials[j]! / 8 + blocks * perBlock];
+            const out = f.vals[o]!;
+            if (kind.mode === "rows") {
+              for (let k = from, r = 0; k < to; k += 4, r++) out[r] = v[k]! + v[k + 1]! + (v[k + 2]! + v[k + 3]!);
+            } else if (kind.mode === "cols") {
+              for (let c = 0; c < perBlock; c++) {
+                let total = 0;
+                for (let k = from + c; k < to; k += perBlock) total += v[k]!;
+                out[c] = total;
+              }
+            } else {
+              let total = 0;
+              for (let k = from; k < to; k += 4) total += v[k]! + v[k + 1]! + (v[k + 2]! + v[k + 3]!);
+              out[0] = total;
+            }
             scalarSplat(f, o);
           });
         };
@@ -401,10 +456,15 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const inBufs = new Array<BackendBuffer>(ins.length);
         const outBufs = new Array<BackendBuffer>(outs.length);
         const host = outs.map((o) => slotAt[o]! < 0);
+        // A small elementwise equation on js runs its loop directly (chosen here, once):
+        // the dispatch around a kernel call is most of its cost at these sizes.
+        const direct = on === jsBackend ? directJsLoop(prim, inAvals, params, outAvals) : undefined;
+        const scalar = inAvals.map((a) => a.ndim === 0);
         const once = (f: Frame): void => {
           for (let j = 0; j < ins.length; j++) inBufs[j] = f.vals[ins[j]!]!;
           for (let j = 0; j < outs.length; j++) outBufs[j] = host[j] ? allocate(outAvals[j]!.dtype, outAvals[j]!.size) : f.vals[outs[j]!]!;
-          on.run(prim, inBufs, inAvals, params, outAvals, outBufs);
+          if (direct !== undefined) direct(inBufs, scalar, outBufs[0]!);
+          else on.run(prim, inBufs, inAvals, params, outAvals, outBufs);
         };
         return (f) => {
           retryOnGrow(f, once);
@@ -428,7 +488,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         };
         return (f) => {
           retryOnGrow(f, once);
-          const mem = arena().memory.buffer;
+          const mem = arena().buffer;
           res.forEach((data, j) => {
             const o = outs[j]!;
             if (slotAt[o]! >= 0) {
@@ -446,6 +506,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     for (const i of arenaValues) {
       const a = avals[i]!;
       f.vals[i] = typedView(a.dtype, f.buffer, f.base + slotAt[i]!, a.size);
+      if (a.size === 1 && !isComplex(a.dtype)) f.lanes[i] = typedView(a.dtype, f.buffer, f.base + slotAt[i]!, 4);
     }
   };
   /**
@@ -460,15 +521,15 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     try {
       once(f);
     } catch (e) {
-      if (arena().memory.buffer === before) throw e;
+      if (arena().buffer === before) throw e;
     }
-    if (arena().memory.buffer !== before) {
+    if (arena().buffer !== before) {
       refresh(f);
       once(f);
     }
   }
   function refresh(f: Frame): void {
-    const buffer = arena().memory.buffer;
+    const buffer = arena().buffer;
     if (buffer !== f.buffer) {
       f.buffer = buffer;
       bindViews(f);
@@ -486,8 +547,8 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     // A frame's views are reused while the region and the memory stay where they were (a
     // loop body runs at the same base every iteration); a re-entrant call gets its own.
     let f = running ? undefined : cached;
-    if (f === undefined || f.base !== base || f.buffer !== a.memory.buffer) {
-      f = { vals: new Array<TypedArray>(n), base, buffer: a.memory.buffer };
+    if (f === undefined || f.base !== base || f.buffer !== a.buffer) {
+      f = { vals: new Array<TypedArray>(n), base, buffer: a.buffer, lanes: new Array<TypedArray | undefined>(n) };
       bindViews(f);
       if (!running) cached = f;
     }

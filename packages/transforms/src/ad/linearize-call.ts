@@ -4,6 +4,7 @@
 import { evalJaxprFlat, type NDArray, type tree } from "@jaxts/core";
 import { expectPair, flattenOutputs, splitAux } from "./args.js";
 import { backwardPass } from "./backward-pass.js";
+import { compiledBackwardPass } from "./compiled-backward.js";
 import { type Linearized, linearizeFlat } from "./linearize.js";
 import { type AnyFn, call } from "./types.js";
 import { instantiate, type Tangent, Zero } from "./zero.js";
@@ -58,5 +59,10 @@ export function evalLinearized(lin: Linearized, tangents: readonly Tangent[]): T
 export function pullBack(lin: Linearized, cts: readonly Tangent[], consume: boolean): Tangent[] {
   const all = lin.primalsOut.map((o, i) => cts[i] ?? new Zero(o.aval));
   const live = all.filter((_, i) => !lin.outZero[i]);
+  const compiled = compiledBackwardPass(lin.jaxpr, lin.residuals, live);
+  if (compiled !== undefined) {
+    if (consume) lin.residuals.length = 0;
+    return compiled;
+  }
   return backwardPass(lin.jaxpr, consume ? lin.residuals : [...lin.residuals], live, { consumeResiduals: consume });
 }

@@ -8,6 +8,7 @@ import {
   checkOptions,
   ClosedJaxpr,
   config,
+  defaultFloat,
   describeProgram,
   executableOf,
   FloatingPointError,
@@ -124,7 +125,11 @@ export function jit<F extends AnyFn>(f: F, opts?: JitOptions): Jitted<F> {
     const dynamic = args.map((a, i) => (positions.includes(i) ? null : a));
     // Numbers become arrays as numpy operands do, so jit(f)(5) computes what f(5) does.
     const [flat, inDef] = flattenArgs(dynamic, where, "eager");
+    // defaultFloat decides the dtype of every number and float array made while tracing, so a
+    // program staged under one setting is not the program under the other (as JAX's cache
+    // keys on its x64 flag).
     const key = [
+      defaultFloat(),
       String(inDef),
       flat.map((x) => `${x.aval.str()}${x.weakType ? "w" : ""}`).join(";"),
       positions.map((p) => staticKey(args[p], where)).join("|"),

@@ -125,3 +125,65 @@ export function jsElementwise(e: Expr, nArgs: number): JsElementwise {
     }
   };
 }
+
+/** Runs several expressions over the same operands: `outs[j]` gets every element of root j. */
+export type JsElementwiseRoots = (inputs: readonly TypedArray[], scalar: readonly boolean[], outs: readonly TypedArray[]) => void;
+
+/**
+ * The js lowering of a fused group (compiler/fusion.ts): several roots sharing nodes, each
+ * node computed once per chunk, each root stored straight into its result (which rounds as
+ * the group's own `stored` conversions say). The rest is jsElementwise's: float64 scratch
+ * chunks, rank-0 operands filled into a chunk. A root that is a leaf, or the same node as an
+ * earlier root, is copied after the loop.
+ */
+export function jsElementwiseRoots(roots: readonly Expr[]): JsElementwiseRoots {
+  const seen = new Set<Expr>();
+  const nodes: Expr[] = [];
+  for (const r of roots) for (const n of postOrder(r)) if (!seen.has(n)) (seen.add(n), nodes.push(n));
+  const index = new Map(nodes.map((n, i) => [n, i] as const));
+  const slot = (c: Expr): number => index.get(c)!;
+  const steps = nodes.flatMap((n, i) => stepOf(n, i, slot) ?? []);
+  /** The root each computed node is stored into (its first), or −1 (a scratch chunk). */
+  const storeOf = nodes.map(() => -1);
+  const copies: { readonly to: number; readonly from: Expr }[] = [];
+  roots.forEach((r, j) => {
+    const i = slot(r);
+    if (isLeaf(r) || storeOf[i]! >= 0) copies.push({ to: j, from: r });
+    else storeOf[i] = j;
+  });
+  const argNodes = nodes.map((n, i) => [n, i] as const).filter(([n]) => n.k === "arg");
+  const constChunks = nodes.flatMap((n, i) => (n.k === "const" ? [[i, new Float64Array(CHUNK).fill(n.value)] as const] : []));
+  const scratchNodes = nodes.map((n, i) => i).filter((i) => !isLeaf(nodes[i]!) && storeOf[i]! < 0);
+  const arrays: Arr[] = new Array(nodes.length);
+  const offsets: number[] = new Array(nodes.length).fill(0);
+  return (inputs, scalar, outs) => {
+    const total = outs[0]!.length;
+    for (const [n, i] of argNodes) {
+      const k = n.k === "arg" ? n.index : 0;
+      arrays[i] = scalar[k] ? scratchChunk(nodes.length + k).fill(inputs[k]![0]!, 0, Math.min(CHUNK, total)) : inputs[k]!;
+    }
+    for (const [i, chunk] of constChunks) arrays[i] = chunk;
+    scratchNodes.forEach((node, t) => {
+      arrays[node] = scratchChunk(t);
+    });
+    storeOf.forEach((j, i) => {
+      if (j >= 0) arrays[i] = outs[j]!;
+    });
+    for (let start = 0; start < total; start += CHUNK) {
+      const n = Math.min(CHUNK, total - start);
+      for (const [n2, i] of argNodes) offsets[i] = n2.k === "arg" && !scalar[n2.index] ? start : 0;
+      storeOf.forEach((j, i) => {
+        if (j >= 0) offsets[i] = start;
+      });
+      for (const s of steps) s(arrays, offsets, n);
+    }
+    for (const { to, from } of copies) {
+      const out = outs[to]!;
+      if (from.k === "const") out.fill(from.value);
+      else if (from.k === "arg") {
+        if (scalar[from.index]) out.fill(inputs[from.index]![0]!);
+        else out.set(inputs[from.index]! as never);
+      } else out.set(outs[storeOf[slot(from)]!]! as never);
+    }
+  };
+}

@@ -7,8 +7,9 @@
 //   floor, ceil, round of them); elsewhere they run in f64 lanes (as js computes) and round at
 //   the end, so e.g. f32 rsqrt = 1/√x rounds once, like js.
 // - intrinsics with a vector emitter run it (f32 root: the f32x4 emitter; else the f64x2 one;
-//   f32 sinh cosh tan atan asin acos pow: f64x2 versions accurate to f32); the others (erf_inv
-//   atan2 rem, and f64 erf tan sinh cosh atan asin acos pow) call the js function per lane
+//   f32 sinh cosh tan atan asin acos pow: f64x2 versions accurate to f32; f64 erf: js's own
+//   erf vectorised, bit for bit); the others (erf_inv atan2 rem, and f64 tan sinh cosh atan
+//   asin acos pow) call the js function per lane
 //   through an import, so they equal js exactly; sin/cos/tan lanes beyond SIN_COS_BOUND (and ±Inf) are
 //   redone the same way.
 // Kernel signature: (p0, s0, p1, s1, …, po, steps): operand k at byte offset pk advancing sk
@@ -19,7 +20,7 @@ import type { FunctionBuilder, FunctionRef, Local, WasmExportedFunction, WasmMem
 import { exportedFunction, instantiateWasm, ModuleBuilder } from "../wasm/index.js";
 import { compileWasm } from "../wasm/js-api.js";
 import {
-  emitCosF64, emitErfF32, emitExpF32, emitExpF64, emitExpm1F64, emitLog1pF64, emitLogF32, emitLogF64,
+  emitCosF64, emitErfF32, emitErfF64, emitExpF32, emitExpF64, emitExpm1F64, emitLog1pF64, emitLogF32, emitLogF64,
   emitLogisticF32, emitLogisticF64, emitSinF64, emitTanhF32, emitTanhF64, SIN_COS_BOUND,
 } from "../wasm-backend/vector-math.js";
 import { emitAcosF64ForF32, emitAsinF64ForF32, emitAtanF64ForF32 } from "../wasm-backend/vector-math.js";
@@ -43,7 +44,7 @@ export const STEP_BYTES: { readonly [T in ScalarType]: number } = { f32: 16, f64
 const F32_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = { exp: emitExpF32, log: emitLogF32, tanh: emitTanhF32, logistic: emitLogisticF32, erf: emitErfF32 };
 /** f64x2 emitters (f32 values promoted run them too). */
 const F64_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = {
-  exp: emitExpF64, log: emitLogF64, log1p: emitLog1pF64, expm1: emitExpm1F64, tanh: emitTanhF64, logistic: emitLogisticF64, sin: emitSinF64, cos: emitCosF64,
+  exp: emitExpF64, log: emitLogF64, log1p: emitLog1pF64, expm1: emitExpm1F64, tanh: emitTanhF64, logistic: emitLogisticF64, sin: emitSinF64, cos: emitCosF64, erf: emitErfF64,
 };
 
 /** f64x2 emitters accurate to f32 precision only: used for f32 nodes (on promoted lanes). */
@@ -496,6 +497,8 @@ export function wasmFused(
   rounded: readonly Expr[] = [],
   sums: readonly Expr[] = [],
   periods: readonly number[] = [],
+  sumSteps = SUM_BLOCK,
+  colSteps = 0,
 ): ElementwiseKernel {
   // The wasm lowering knows f32, f64, i32 and bool lanes; the other integer types run on the
   // js kernels (the wasm backend declines them and programs holding them are not compiled).
@@ -504,8 +507,10 @@ export function wasmFused(
   // First with every intrinsic importable, to learn which ones the lowering really calls per
   // lane (most have vector emitters); then for real with only those imports, so that a
   // kernel with none can run on the worker pool (workers have no js functions to import).
-  const used = assembleFused(roots, argTypes, rounded, sums, periods, undefined).used;
-  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, used);
+  if (!Number.isInteger(sumSteps) || sumSteps < 1) throw new Error(`internal: a fused kernel's sum block must be a whole number of steps, got ${sumSteps}`);
+  if (colSteps > 0 && sumSteps % colSteps !== 0) throw new Error(`internal: a column-sum block (${sumSteps} steps) must be whole rows of ${colSteps} steps`);
+  const used = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, undefined).used;
+  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, used);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here
   // rather than ahead of time by ready().
   const module = compileWasm(m.build());
@@ -522,6 +527,8 @@ function assembleFused(
   rounded: readonly Expr[],
   sums: readonly Expr[],
   periods: readonly number[],
+  sumSteps: number,
+  colSteps: number,
   allowed: ReadonlySet<string> | undefined,
 ): { m: ModuleBuilder; fns: Record<string, (...xs: number[]) => number>; used: Set<string> } {
   // The import must match the arena's memory (shared where the worker pool runs).
@@ -566,13 +573,15 @@ function assembleFused(
     const ptrs = argTypes.map((_, k) => ((periods[k] ?? 0) > 0 ? b.newLocal("i32", `q${k}`) : locals[`p${k}`]!));
     const outs = roots.map((_, r) => locals[`po${r}`]!);
     const i = b.newLocal("i32", "i");
-    // Sums: per block of SUM_BLOCK steps, the f64 lane sums (elements 4i+k, k = 0..3) are
-    // stored as 4 f64 at ps + 32·block; a mask drops the elements at or past `limit`.
+    // Sums: per block of `sumSteps` steps (SUM_BLOCK, or a row), the f64 lane sums (elements
+    // 4i+k, k = 0..3) are stored as 4 f64 at ps + 32·block; a mask drops the elements at or
+    // past `limit`.
     const acc = sums.map(() => ({ lo: b.newLocal("v128", "sum_lo"), hi: b.newLocal("v128", "sum_hi") }));
     const lanes = b.newLocal("v128", "lanes");
     const limitV = b.newLocal("v128", "limit");
     const mask = b.newLocal("v128", "mask");
     const inBlock = b.newLocal("i32", "in_block");
+    const inRow = b.newLocal("i32", "in_row");
     const flush = (): void => {
       sums.forEach((_, j) => {
         const ps = locals[`ps${j}`]!;
@@ -598,12 +607,37 @@ function assembleFused(
       });
       const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports);
       roots.forEach((e, r) => lowering.store(lowering.value(e), e.t, outs[r]!));
-      if (sums.length > 0) {
+      if (sums.length > 0 && colSteps > 0) {
+        // Column sums: this step's 4 columns of the block's partial sums, at ps, are loaded,
+        // added to and stored back; ps walks a row of partials, back to its start at each
+        // row's end, and on to the next block's partials at each block's end.
+        b.local.set(mask, () => b.i32x4.lt_s(lanes, limitV));
+        sums.forEach((e, j) => {
+          const ps = locals[`ps${j}`]!;
+          b.local.set(acc[j]!.lo, () => b.v128.load(ps));
+          b.local.set(acc[j]!.hi, () => b.v128.load(ps, { offset: 16 }));
+          lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, mask);
+          b.v128.store(ps, acc[j]!.lo);
+          b.v128.store(ps, acc[j]!.hi, { offset: 16 });
+          b.local.set(ps, () => b.i32.add(ps, 32));
+        });
+        b.local.set(lanes, () => b.i32x4.add(lanes, () => b.v128.const("i32x4", [4, 4, 4, 4])));
+        b.local.set(inRow, () => b.i32.add(inRow, 1));
+        b.if(() => b.i32.eq(inRow, colSteps), () => {
+          b.local.set(inRow, () => b.i32.const(0));
+          sums.forEach((_, j) => b.local.set(locals[`ps${j}`]!, () => b.i32.sub(locals[`ps${j}`]!, colSteps * 32)));
+        });
+        b.local.set(inBlock, () => b.i32.add(inBlock, 1));
+        b.if(() => b.i32.eq(inBlock, sumSteps), () => {
+          b.local.set(inBlock, () => b.i32.const(0));
+          sums.forEach((_, j) => b.local.set(locals[`ps${j}`]!, () => b.i32.add(locals[`ps${j}`]!, colSteps * 32)));
+        });
+      } else if (sums.length > 0) {
         b.local.set(mask, () => b.i32x4.lt_s(lanes, limitV));
         sums.forEach((e, j) => lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, mask));
         b.local.set(lanes, () => b.i32x4.add(lanes, () => b.v128.const("i32x4", [4, 4, 4, 4])));
         b.local.set(inBlock, () => b.i32.add(inBlock, 1));
-        b.if(() => b.i32.eq(inBlock, SUM_BLOCK), flush);
+        b.if(() => b.i32.eq(inBlock, sumSteps), flush);
       }
       for (const u of lowering.usedImports) used.add(u);
       argTypes.forEach((_, k) => {
@@ -611,7 +645,7 @@ function assembleFused(
       });
       roots.forEach((e, r) => b.local.set(outs[r]!, () => b.i32.add(outs[r]!, STEP_BYTES[e.t])));
     });
-    if (sums.length > 0) b.if(() => b.i32.ne(inBlock, 0), flush);
+    if (sums.length > 0 && colSteps === 0) b.if(() => b.i32.ne(inBlock, 0), flush);
   });
   // range(start, end, …): the same loop over steps [start, end) (pointers advanced by start).
   m.addFunction("range", { params: rangeParams, export: true }, (b, locals) => {
@@ -620,8 +654,9 @@ function assembleFused(
       kernel,
       ...argTypes.flatMap((_, k) => [() => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(start, locals[`s${k}`]!)), locals[`s${k}`]!]),
       ...roots.map((e, r) => () => b.i32.add(locals[`po${r}`]!, () => b.i32.mul(start, STEP_BYTES[e.t]))),
-      // (start is a multiple of SUM_BLOCK when there are sums: parallelFor's grain)
-      ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, SUM_BLOCK), 32))),
+      // (start is a multiple of sumSteps when there are sums: parallelFor's grain)
+      // (a block's partials: 32 bytes, or a row of them for column sums)
+      ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, sumSteps), 32 * Math.max(colSteps, 1)))),
       ...(sums.length > 0 ? [() => b.i32.sub(locals.limit!, () => b.i32.mul(start, 4))] : []),
       ...(periodic ? [() => b.i32.add(locals.first!, start)] : []),
       () => b.i32.sub(locals.end!, start),

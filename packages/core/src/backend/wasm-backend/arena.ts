@@ -9,11 +9,18 @@
 // it with `arenaMemoryLimits()` (the one switch between shared and not) and is instantiated
 // with `instantiateOnArena` (which also lets `ready()` compile it asynchronously first).
 import type { TypedArray } from "../../dtype.js";
+import { ERF_TABLE } from "../scalar/erf-table.js";
 import type { MemoryLimits, ModuleBuilder } from "../wasm/module-builder.js";
 import { wasmFeatures } from "../wasm/features.js";
 import { compileWasm, instantiateWasm, newWasmMemory, type WasmInstance, type WasmMemory, type WasmModule } from "../wasm/js-api.js";
 
 const PAGE = 65536;
+
+/** Byte offset of float64 erf's coefficient table (../scalar/erf-table.ts), which the arena
+ * keeps at its bottom for the vector erf (vector-math.ts emitErfF64) to read. */
+export const ERF_TABLE_AT = 16;
+/** Where reservations start: above the tables, whole SIMD steps. */
+const TABLES_END = (ERF_TABLE_AT + ERF_TABLE.byteLength + 63) & ~63;
 /** 2 GiB: the most a 32-bit memory can address safely from JS as unsigned offsets. */
 const MAX_PAGES = 32768;
 
@@ -25,10 +32,28 @@ export class Arena {
   /** Where `reset` starts: above the regions of the compiled programs now running. */
   #base = 0;
   #bytes: Uint8Array;
+  /** `memory.buffer`, kept here: the getter is not free (a shared memory's makes a new
+   * object), and only `reserve` on this thread ever grows the memory. */
+  #buffer: ArrayBufferLike;
+  #f64: Float64Array;
 
   constructor(initialPages = 16, shared = wasmFeatures().threads) {
     [this.memory, this.shared] = newArenaMemory(initialPages, shared);
-    this.#bytes = new Uint8Array(this.memory.buffer);
+    this.#buffer = this.memory.buffer;
+    this.#bytes = new Uint8Array(this.#buffer);
+    this.#f64 = new Float64Array(this.#buffer);
+    this.#f64.set(ERF_TABLE, ERF_TABLE_AT / 8);
+    this.#top = this.#base = TABLES_END;
+  }
+
+  /** The memory's current buffer (replaced when the memory grows). */
+  get buffer(): ArrayBufferLike {
+    return this.#buffer;
+  }
+
+  /** The whole memory as float64 (for reading kernels' f64 scratch without a new view). */
+  get f64(): Float64Array {
+    return this.#f64;
   }
 
   /** Forget every reservation above the base (call at the start of each kernel call). */
@@ -59,10 +84,12 @@ export class Arena {
   reserve(bytes: number): number {
     const at = (this.#top + 15) & ~15;
     const end = at + bytes;
-    if (end > this.memory.buffer.byteLength) {
-      const pages = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
+    if (end > this.#buffer.byteLength) {
+      const pages = Math.ceil((end - this.#buffer.byteLength) / PAGE);
       this.memory.grow(pages);
-      this.#bytes = new Uint8Array(this.memory.buffer);
+      this.#buffer = this.memory.buffer;
+      this.#bytes = new Uint8Array(this.#buffer);
+      this.#f64 = new Float64Array(this.#buffer);
     }
     this.#top = end;
     return at;
@@ -83,7 +110,7 @@ export class Arena {
   /** A typed view of the arena of `like`'s type and length at byte offset `at`. */
   view(at: number, like: TypedArray): TypedArray {
     const Ctor = like.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => TypedArray;
-    return new Ctor(this.memory.buffer, at, like.length);
+    return new Ctor(this.#buffer, at, like.length);
   }
 }
 

@@ -446,7 +446,7 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   // A compiled program's values are arena views below this call's scratch: they are read (and
   // C is written) in place, saving the copies in and out (most of a product's fixed cost).
   const floor = mem.reserve(0);
-  const buffer = mem.memory.buffer;
+  const buffer = mem.buffer;
   const aIn = resident(rowsData, buffer, floor);
   const bIn = resident(colsData, buffer, floor);
   const cIn = !transposed && mp === M && ldc === N && resident(out, buffer, floor) && !overlaps(out, aIn ? rowsData : undefined) && !overlaps(out, bIn ? colsData : undefined);
@@ -464,7 +464,7 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   const cScratch = cIn ? 0 : mem.reserve(mp * ldc * elem);
   // Views after every reserve: a grow replaces the buffer (and detaches an unshared one: the
   // resident operands' bytes stay at their offsets, read by wasm, never through old views).
-  const v = viewsOf(mem.memory.buffer);
+  const v = viewsOf(mem.buffer);
   const heap = dtype === "float32" ? v.f32 : v.f64;
   if (!aIn) heap.set(rowsData, aRaw / elem);
   if (!bIn) heap.set(colsData, bRaw / elem);

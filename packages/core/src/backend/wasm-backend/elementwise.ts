@@ -48,7 +48,7 @@ export function copyIn(data: TypedArray, aval: ShapedArray, steps: number): [at:
   if (aval.ndim === 0) {
     const at = a.reserve(Math.max(step, 16));
     const Ctor = data.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => TypedArray;
-    new Ctor(a.memory.buffer, at, 4).fill(data[0]!);
+    new Ctor(a.buffer, at, 4).fill(data[0]!);
     return [at, 0];
   }
   const at = a.reserve(Math.max(steps * step, 16));

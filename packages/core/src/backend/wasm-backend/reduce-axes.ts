@@ -71,7 +71,7 @@ export function reduceAnyAxes(kind: AxesReduction, x: TypedArray, xa: ShapedArra
   if (kind === "sum") {
     const po = a.reserve(rows * 8);
     wasmFn(`sum_${suffix}`)(px, rows, n, po);
-    out.set(new Float64Array(a.memory.buffer, po, rows));
+    out.set(new Float64Array(a.buffer, po, rows));
     return;
   }
   const po = a.reserve(rows * es);
@@ -156,7 +156,7 @@ function argReduce(kind: "argmax" | "argmin", x: TypedArray, xa: ShapedArray, ax
   const rows = out.length;
   const po = a.reserve(rows * 4);
   argFn(dt === "float32" ? "f32" : "f64")(px, rows, xa.shape[axis]!, po);
-  out.set(new Int32Array(a.memory.buffer, po, rows));
+  out.set(new Int32Array(a.buffer, po, rows));
 }
 
 for (const kind of ["argmax", "argmin"] as const) {

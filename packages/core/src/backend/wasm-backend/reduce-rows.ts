@@ -235,7 +235,7 @@ export function argRows(op: "max" | "min", dt: "int32" | "bool", px: number, n: 
   const a = arena();
   const po = a.reserve(rows * 4);
   fn(`arg_${op}_${SHORT[dt]}`)(px, rows, n, po);
-  out.set(new Int32Array(a.memory.buffer, po, rows));
+  out.set(new Int32Array(a.buffer, po, rows));
 }
 
 export const isRowDType = (op: RowOp, x: ShapedArray): x is ShapedArray & { dtype: DataDType } => (ROW_DTYPES[op] as readonly string[]).includes(x.dtype);

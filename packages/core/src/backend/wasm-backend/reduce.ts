@@ -57,7 +57,7 @@ defineWasmKernel(
     const po = a.reserve(rows * 8);
     runRows(xa.dtype === "float32" ? "sum_f32" : "sum_f64", px, rows, n, po);
     // Float64 → the output dtype (a Float32Array store rounds to nearest even).
-    out.set(new Float64Array(a.memory.buffer, po, rows));
+    out.set(new Float64Array(a.buffer, po, rows));
   }),
 );
 

@@ -73,7 +73,7 @@ export function lazyModule(build: (m: ModuleBuilder) => readonly string[]): (nam
 
 /** The f64 rows at byte offset `at` of the arena, stored into `out` (typed-array conversion). */
 export function outFromF64(at: number, out: TypedArray): void {
-  out.set(new Float64Array(arena().memory.buffer, at, out.length));
+  out.set(new Float64Array(arena().buffer, at, out.length));
 }
 
 /**

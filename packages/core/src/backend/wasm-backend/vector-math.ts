@@ -14,7 +14,7 @@
 //   sin, cos      1 ulp (via f64)                                           2 ulp   (|x| > SIN_COS_BOUND: exact, per lane)
 //   tanh          2 ulp                                                     4 ulp
 //   logistic      2 ulp                                                     2 ulp
-//   erf           1 ulp                                                     exact   (per-lane call of js's erf, itself within 1 ulp of the true value)
+//   erf           1 ulp                                                     exact   (js's erf vectorised, same operations: itself within 1 ulp of the true value)
 //   tan, sinh,    1 ulp (f64x2 formulas accurate to f32 only: *ForF32 below)  exact   (per-lane call of Math.*)
 //   cosh, atan,
 //   asin, acos,
@@ -22,6 +22,11 @@
 // The other intrinsics (erf_inv atan2 rem) have no vector version yet: the kernels call the
 // js function per lane, so they are exact.
 import type { FunctionBuilder, Local } from "../wasm/index.js";
+import { ERF_STRIDE, ERF_TABLE, ERF_TERMS } from "../scalar/erf-table.js";
+import { ERF_TABLE_AT } from "./arena.js";
+
+/** Rows of the erf table (k = 0..24). */
+const ERF_ROWS = ERF_TABLE.length / ERF_STRIDE;
 
 type V = Local<"v128">;
 
@@ -455,6 +460,42 @@ function emitErfSeriesF64(b: FunctionBuilder, x: V): void {
 
 /** erf x on f32x4 (the f64 series on promoted lanes, rounded once to f32). Max error: 1 ulp against js's erf (measured in wasm-math.test.ts). */
 export const emitErfF32 = viaF64(emitErfSeriesF64);
+
+/**
+ * erf x on f64x2, bit for bit js's erf (../scalar/js-math.ts): the same Taylor expansion
+ * about c = k/4 with k = Math.round(4|x|) (round half up: floor, then +1 from a fraction of
+ * ½), the same table (kept in the arena at ERF_TABLE_AT, one row per lane loaded as
+ * v128.load64_splat/load64_lane: a gather of two rows), the same Horner order and rounding
+ * (no fused multiply-add). |x| ≥ 6 → ±1, NaN and ±0 → x, x's sign on the rest.
+ */
+export function emitErfF64(b: FunctionBuilder, x: V): void {
+  const ax = b.newLocal("v128", "erf_ax");
+  const v = b.newLocal("v128", "erf_v");
+  const k = b.newLocal("v128", "erf_k");
+  const h = b.newLocal("v128", "erf_h");
+  const acc = b.newLocal("v128", "erf_s");
+  const row0 = b.newLocal("i32", "erf_row0");
+  const row1 = b.newLocal("i32", "erf_row1");
+  b.local.set(ax, () => b.f64x2.abs(x));
+  b.local.set(v, () => b.f64x2.mul(ax, () => f64s(b, 4)));
+  b.local.set(k, () => b.f64x2.floor(v));
+  b.local.set(k, () => b.f64x2.add(k, () => b.v128.and(() => b.f64x2.ge(() => b.f64x2.sub(v, k), () => f64s(b, 0.5)), () => f64s(b, 1))));
+  // (lanes past the table, |x| ≥ 6 or NaN, read row 24 and are replaced below)
+  b.local.set(k, () => b.f64x2.min(k, () => f64s(b, ERF_ROWS - 1)));
+  b.local.set(h, () => b.f64x2.sub(ax, () => b.f64x2.mul(k, () => f64s(b, 0.25))));
+  const rowOf = (lane: number) => () =>
+    b.i32.add(() => b.i32.mul(() => b.i32x4.extract_lane(lane, () => b.i32x4.trunc_sat_f64x2_s_zero(k)), ERF_STRIDE * 8), ERF_TABLE_AT);
+  b.local.set(row0, rowOf(0));
+  b.local.set(row1, rowOf(1));
+  /** Column j of each lane's row. */
+  const column = (j: number) => () => b.v128.load64_lane(1, row1, () => b.v128.load64_splat(row0, { offset: 8 * j }), { offset: 8 * j });
+  b.local.set(acc, column(1 + ERF_TERMS));
+  for (let n = ERF_TERMS - 1; n >= 1; n--) b.local.set(acc, () => b.f64x2.add(() => b.f64x2.mul(acc, h), column(1 + n)));
+  b.local.set(acc, () => b.f64x2.add(column(0), () => b.f64x2.add(column(1), () => b.f64x2.mul(acc, h))));
+  b.local.set(acc, () => b.v128.bitselect(() => f64s(b, 1), acc, () => b.f64x2.ge(ax, () => f64s(b, 6))));
+  b.local.set(acc, () => b.v128.bitselect(x, acc, () => b.v128.or(() => b.f64x2.ne(x, x), () => b.f64x2.eq(x, () => f64s(b, 0)))));
+  b.v128.or(acc, () => b.v128.and(x, () => i64s(b, -0x8000000000000000n)));
+}
 
 // f64x2 versions accurate enough for f32 results (a few 1e-16 relative, rounded once to f32:
 // within 1 ulp there). The f32 kernels run them on promoted lanes; f64 kernels do not use them.
