@@ -178,6 +178,36 @@ describe("jit fusion on the wasm backend", () => {
     }
   });
 
+  it("a value broadcast along columns (keepdims) is read in place, one element per row, splatted: softmax is two kernels after its max, equal to eager; bool, int32 and float64 operands too", () => {
+    config.set({ backend: "wasm", threads: 2 });
+    const softmax = (a: NDArray) => {
+      const e = np.exp(a.sub(np.max(a, { axis: -1, keepdims: true })));
+      return e.div(np.sum(e, { axis: -1, keepdims: true }));
+    };
+    // 2048 rows of 256: the second kernel splits across the pool
+    const x = array(Array.from({ length: 2048 * 256 }, (_, i) => Math.sin(i * 0.0137) * 6), { dtype: "float32" }).reshape([2048, 256]);
+    const lowered = jit(softmax).lower(x);
+    const fused = lowered.steps.filter((st) => st.kind === "fused");
+    expect(fused).toHaveLength(2);
+    expect(lowered.steps.some((st) => st.kind === "eqn" && st.eqn.primitive === "broadcast_in_dim")).toBe(false);
+    for (const st of fused) if (st.kind === "fused") expect(st.group.repeats.filter((r) => r > 0)).toEqual([64]);
+    expect(lowered.asText()).toMatch(/broadcast_in_dim div\); 2 inputs, 1 output; threaded/);
+    const [got, want] = [jit(softmax)(x).toTypedArray(), softmax(x).toTypedArray()];
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / Math.max(1e-30, want[i]!));
+    expect(worst).toBeLessThanOrEqual(1e-6);
+    // a row mask, an int32 row scale and a float64 row offset, each broadcast over 8 columns
+    const rows = 37;
+    const mask = array(Array.from({ length: rows }, (_, i) => i % 3 === 0), { dtype: "bool" }).reshape([rows, 1]);
+    const scale = array(Array.from({ length: rows }, (_, i) => i - 10), { dtype: "int32" }).reshape([rows, 1]);
+    const offset = array(Array.from({ length: rows }, (_, i) => i * 0.25), { dtype: "float64" }).reshape([rows, 1]);
+    const y = array(Array.from({ length: rows * 8 }, (_, i) => Math.cos(i)), { dtype: "float64" }).reshape([rows, 8]);
+    const g = (m: NDArray, k: NDArray, o: NDArray, v: NDArray) => np.where(m, v.mul(k.astype("float64")).add(o), v.sub(o));
+    const steps = jit(g).lower(mask, scale, offset, y).steps;
+    expect(steps.filter((st) => st.kind === "fused")).toHaveLength(1);
+    expect(bits(jit(g)(mask, scale, offset, y))).toEqual(bits(g(mask, scale, offset, y)));
+  });
+
   it("a bias added by broadcasting along rows is read in place by the fused kernel (no broadcast copy), also when the kernel is split across threads", () => {
     config.set({ backend: "wasm", threads: 2 });
     for (const [rows, cols] of [[8, 12], [600, 512]] as const) {

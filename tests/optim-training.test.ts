@@ -87,7 +87,7 @@ describe("an eager Adam step", () => {
     config.set({ backend: "wasm" });
     try {
       const params = { w: np.linspace(-1, 1, 300).reshape([20, 15]), b: np.linspace(0, 1, 15) };
-      const grads = tree.map((p: NDArray) => np.sin(p.mul(3)), params) as typeof params;
+      const grads = tree.map((p) => np.sin((p as NDArray).mul(3)), params) as typeof params;
       const opt = adam(0.01);
       const s0 = opt.init(params);
       const [u1, s1] = opt.update(grads, s0);

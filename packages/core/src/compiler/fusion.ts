@@ -29,6 +29,10 @@ export interface FusedGroup {
    * (`broadcast_in_dim` of a trailing block of the group's shape) folded into the index
    * arithmetic instead of materialised. */
   readonly periods: readonly number[];
+  /** Per input, 0, or the steps each of its elements covers when it is read one element per
+   * step, splatted: a column broadcast (`broadcast_in_dim` along trailing axes of a whole
+   * number of steps) folded into the index arithmetic instead of materialised. */
+  readonly repeats: readonly number[];
   /** The values the rest of the program reads, in the order of `roots`. */
   readonly outputs: readonly Var[];
   /** The scalar expression of each output over `arg(k)` = inputs[k]. */
@@ -79,6 +83,26 @@ export function isRowBroadcast(eqn: Eqn): boolean {
   return dims.every((d, i) => d === lead + i) && x.aval.shape.every((n, i) => n === out[lead + i]);
 }
 
+/**
+ * The steps each element covers when the kernel reads this broadcast in place, or 0: a
+ * `broadcast_in_dim` of x (rank ≥ 1) to `shape` that keeps x's leading axes in place and
+ * repeats each of x's elements over the trailing ones (x's trailing axes, if any, of size 1),
+ * C = their size being a whole number of steps: element i of the result is x[i div C].
+ */
+export function columnBroadcastSteps(eqn: Eqn): number {
+  if (eqn.primitive !== "broadcast_in_dim") return 0;
+  const x = eqn.inputs[0]!;
+  if (x instanceof Literal || x.aval.ndim === 0) return 0;
+  const out = eqn.outVars[0]!.aval.shape;
+  const dims = (eqn.params as ParamsOf<"broadcast_in_dim">).broadcast_dimensions;
+  if (!dims.every((d, i) => d === i)) return 0;
+  let kept = 0;
+  while (kept < x.aval.ndim && x.aval.shape[kept] === out[kept] && out[kept] !== 1) kept++;
+  if (!x.aval.shape.slice(kept).every((n) => n === 1)) return 0;
+  const inner = out.slice(kept).reduce((a, b) => a * b, 1);
+  return inner > 0 && inner % 4 === 0 && x.aval.size * inner === out.reduce((a, b) => a * b, 1) ? inner / 4 : 0;
+}
+
 /** Can `eqn` be part of a group of shape `shape` (its operands full or rank 0)? */
 function fits(eqn: Eqn, shape: readonly number[]): boolean {
   if (!isElementwisePrim(eqn.primitive) || eqn.outVars.length !== 1) return false;
@@ -107,7 +131,8 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   });
   const programOuts = new Set(jaxpr.outs.filter((a): a is Var => !(a instanceof Literal)));
   const consumers = eqns.map((eqn) => [...new Set(eqn.outVars.flatMap((v) => readers.get(v) ?? []))]);
-  const shapeOf = eqns.map((eqn) => (eqn.outVars.length === 1 && (fits(eqn, eqn.outVars[0]!.aval.shape) || isRowBroadcast(eqn)) ? eqn.outVars[0]!.aval.shape : undefined));
+  const folded = (eqn: Eqn): boolean => isRowBroadcast(eqn) || columnBroadcastSteps(eqn) > 0;
+  const shapeOf = eqns.map((eqn) => (eqn.outVars.length === 1 && (fits(eqn, eqn.outVars[0]!.aval.shape) || folded(eqn)) ? eqn.outVars[0]!.aval.shape : undefined));
   const sumKinds = eqns.map((eqn) => sumKindOf(eqn));
   const summed = sumKinds.map((q) => q !== undefined);
   /** The kind of the sums in each cluster (by root), if any: one kind per kernel. */
@@ -171,7 +196,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   eqns.forEach((eqn, k) => {
     // A full sum joins its operand's cluster; an elementwise equation, its operands' of its shape.
     const shape = summed[k] ? eqn.inputs[0]!.aval.shape : shapeOf[k];
-    if (shape === undefined || isRowBroadcast(eqn)) return;
+    if (shape === undefined || folded(eqn)) return;
     for (const a of summed[k] ? eqn.inputs.slice(0, 1) : eqn.inputs) {
       if (a instanceof Literal) continue;
       const p = producer.get(a);
@@ -245,6 +270,8 @@ function sumKindOf(eqn: Eqn): SumKind | undefined {
 function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readonly number[], readers: ReadonlyMap<Var, number[]>, programOuts: ReadonlySet<Var>): FusedGroup {
   const inputs: Var[] = [];
   const periods: number[] = [];
+  const repeats: number[] = [];
+  const repeatedLeaf = new Map<Var, { readonly e: Expr; readonly steps: number }>();
   const leaf = new Map<Var, Expr>();
   const periodicLeaf = new Map<Var, Expr>();
   const raw = new Map<Var, Expr>();
@@ -258,6 +285,7 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
       e = arg(inputs.length, scalarType(a.aval.dtype));
       inputs.push(a);
       periods.push(0);
+      repeats.push(0);
       leaf.set(a, e);
     }
     return e;
@@ -269,8 +297,20 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
       e = arg(inputs.length, scalarType(x.aval.dtype));
       inputs.push(x);
       periods.push(x.aval.size / 4);
+      repeats.push(0);
       periodicLeaf.set(x, e);
     }
+    return e;
+  };
+  /** The operand of a folded column broadcast: one element per `steps` steps, splatted. */
+  const repeated = (x: Var, steps: number): Expr => {
+    const known = repeatedLeaf.get(x);
+    if (known !== undefined && known.steps === steps) return known.e;
+    const e = arg(inputs.length, scalarType(x.aval.dtype));
+    inputs.push(x);
+    periods.push(0);
+    repeats.push(steps);
+    repeatedLeaf.set(x, { e, steps });
     return e;
   };
   const sums: { out: Var; of: Expr }[] = [];
@@ -284,6 +324,13 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
       continue;
     }
     const v = eqn.outVars[0]!;
+    const columns = columnBroadcastSteps(eqn);
+    if (columns > 0) {
+      const x = repeated(eqn.inputs[0] as Var, columns);
+      raw.set(v, x);
+      rounded.set(v, x);
+      continue;
+    }
     if (isRowBroadcast(eqn)) {
       const x = periodic(eqn.inputs[0] as Var);
       raw.set(v, x);
@@ -300,5 +347,5 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     .filter((e) => sumKindOf(e) === undefined)
     .map((e) => e.outVars[0]!)
     .filter((v) => programOuts.has(v) || (readers.get(v) ?? []).some((k) => !indices.has(k)));
-  return { eqns, shape, inputs, periods, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums, sumKind };
+  return { eqns, shape, inputs, periods, repeats, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums, sumKind };
 }

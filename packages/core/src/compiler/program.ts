@@ -119,7 +119,7 @@ function kernelKey(g: FusedGroup): string {
   const roots = g.roots.map(visit);
   const sums = g.sums.map((x) => visit(x.of));
   for (const m of g.members) visit(m);
-  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumKind?.mode}:${g.sumKind?.steps}:${g.sumKind?.cols}|${parts.join(";")}`;
+  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}/${g.repeats[k]}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumKind?.mode}:${g.sumKind?.steps}:${g.sumKind?.cols}|${parts.join(";")}`;
 }
 
 /** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
@@ -129,7 +129,7 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
   const key = kernelKey(g);
   let k = fusedKernels.get(key);
   if (k === undefined) {
-    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0);
+    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0, g.repeats);
     fusedKernels.set(key, k);
   }
   return k;
@@ -363,8 +363,8 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const size = g.shape.reduce((a, b) => a * b, 1);
         const nsteps = Math.ceil(size / 4);
         const inAt = ins.map((i) => slotAt[i]!);
-        // (a rank-0 operand is splatted; a periodic one is indexed by the kernel itself)
-        const strides = ins.map((i, j) => (avals[i]!.ndim === 0 || g.periods[j]! > 0 ? 0 : stepBytes(avals[i]!)));
+        // (a rank-0 operand is splatted; a periodic or repeated one is indexed by the kernel itself)
+        const strides = ins.map((i, j) => (avals[i]!.ndim === 0 || g.periods[j]! > 0 || g.repeats[j]! > 0 ? 0 : stepBytes(avals[i]!)));
         const nout = g.outputs.length;
         const outAt = outs.slice(0, nout).map((i) => slotAt[i]!);
         const sumOuts = outs.slice(nout);
@@ -377,7 +377,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const blocks = Math.ceil(nsteps / sumSteps);
         /** f64 partials per block: 4 lanes, or 4 per step of a row for column sums. */
         const perBlock = kind.mode === "cols" ? 4 * kind.cols : 4;
-        const periodic = g.periods.some((q) => q > 0);
+        const periodic = g.periods.some((q) => q > 0) || g.repeats.some((r) => r > 0);
         const args = new Array<number>(2 * ins.length + nout + sumOuts.length + (sumOuts.length > 0 ? 1 : 0) + (periodic ? 1 : 0));
         if (periodic) args[args.length - 1] = 0; // `first`: the global index of the first step
         if (size <= JS_GROUP_MAX && sumOuts.length === 0 && !periodic) {

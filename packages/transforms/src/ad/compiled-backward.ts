@@ -42,20 +42,22 @@ const CORE: ReadonlySet<string> = new Set(["float32", "float64", "int32", "bool"
 export const compiledBackwardStats = { compiled: 0, tooBig: 0 };
 
 function eligible(jaxpr: Jaxpr, residuals: readonly NDArray[], cts: readonly Tangent[]): cts is readonly NDArray[] {
+  // Cheapest first: most backward passes (nested ones, small ones) stop at the first tests.
   if (currentTrace() !== evalTrace) return false;
+  const eqns = jaxpr.eqns;
+  let big = false;
+  for (let i = 0; i < eqns.length && !big; i++) for (const v of eqns[i]!.outVars) if (v.aval.size >= BIG) big = true;
+  if (!big) return false;
   const c = config.get();
   if (c.backend !== "wasm" || c.debugNans) return false;
-  if (!residuals.every((r) => r instanceof ConcreteArray)) return false;
-  if (!cts.every((t) => !isZero(t) && (t as unknown) instanceof ConcreteArray)) return false;
-  let big = false;
-  for (const eqn of jaxpr.eqns) {
+  for (const r of residuals) if (!(r instanceof ConcreteArray)) return false;
+  for (const t of cts) if (isZero(t) || !((t as unknown) instanceof ConcreteArray)) return false;
+  for (const eqn of eqns) {
     if (higherOrder.has(eqn.primitive)) return false;
-    for (const a of [...eqn.inputs, ...eqn.outVars]) {
-      if (!CORE.has(a.aval.dtype)) return false;
-      if (a.aval.size >= BIG) big = true;
-    }
+    for (const a of eqn.inputs) if (!CORE.has(a.aval.dtype)) return false;
+    for (const v of eqn.outVars) if (!CORE.has(v.aval.dtype)) return false;
   }
-  return big;
+  return true;
 }
 
 /**

@@ -39,6 +39,8 @@ export const SUM_BLOCK = 1024;
 
 /** Bytes of one step (4 elements) of an array of each type. */
 export const STEP_BYTES: { readonly [T in ScalarType]: number } = { f32: 16, f64: 32, i32: 16, bool: 4, i16: 8, i8: 4, u32: 16, u8: 4 };
+/** Bytes of one element of each type. */
+const ELEMENT_BYTES: { readonly [T in ScalarType]: number } = { f32: 4, f64: 8, i32: 4, bool: 1, i16: 2, i8: 1, u32: 4, u8: 1 };
 
 /** f32x4 emitters used at an f32 root. */
 const F32_EMIT: { readonly [K in UnaryIntrinsic]?: Emit } = { exp: emitExpF32, log: emitLogF32, tanh: emitTanhF32, logistic: emitLogisticF32, erf: emitErfF32 };
@@ -98,6 +100,8 @@ class Lowering {
     private readonly ptrs: readonly Local<"i32">[],
     private readonly argTypes: readonly ScalarType[],
     private readonly imports: ReadonlyMap<string, FunctionRef>,
+    /** Operands read one element per step, splatted (a column broadcast folded in). */
+    private readonly splatted: readonly boolean[] = [],
   ) {}
 
   private v128(): V {
@@ -186,6 +190,28 @@ class Lowering {
     if (v !== undefined) return v;
     const b = this.b;
     const p = this.ptrs[index]!;
+    if (this.splatted[index] === true) {
+      switch (this.argTypes[index]!) {
+        case "f32":
+          v = { k: "f32", v: this.set(() => b.v128.load32_splat(p)) };
+          break;
+        case "f64": {
+          const x = this.set(() => b.v128.load64_splat(p));
+          v = { k: "f64", lo: x, hi: x };
+          break;
+        }
+        case "i32":
+          v = { k: "i32", v: this.set(() => b.v128.load32_splat(p)) };
+          break;
+        case "bool":
+          v = { k: "i32", v: this.set(() => b.i32x4.extend_low_i16x8_u(() => b.i16x8.extend_low_i8x16_u(() => b.v128.load8_splat(p)))) };
+          break;
+        default:
+          throw new Error(`internal: no wasm lowering for ${this.argTypes[index]} operands`);
+      }
+      this.argVals.set(index, v);
+      return v;
+    }
     switch (this.argTypes[index]!) {
       case "f32":
         v = { k: "f32", v: this.set(() => b.v128.load(p)) };
@@ -499,6 +525,7 @@ export function wasmFused(
   periods: readonly number[] = [],
   sumSteps = SUM_BLOCK,
   colSteps = 0,
+  repeats: readonly number[] = [],
 ): ElementwiseKernel {
   // The wasm lowering knows f32, f64, i32 and bool lanes; the other integer types run on the
   // js kernels (the wasm backend declines them and programs holding them are not compiled).
@@ -509,8 +536,8 @@ export function wasmFused(
   // kernel with none can run on the worker pool (workers have no js functions to import).
   if (!Number.isInteger(sumSteps) || sumSteps < 1) throw new Error(`internal: a fused kernel's sum block must be a whole number of steps, got ${sumSteps}`);
   if (colSteps > 0 && sumSteps % colSteps !== 0) throw new Error(`internal: a column-sum block (${sumSteps} steps) must be whole rows of ${colSteps} steps`);
-  const used = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, undefined).used;
-  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, used);
+  const used = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, repeats, undefined).used;
+  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, repeats, used);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here
   // rather than ahead of time by ready().
   const module = compileWasm(m.build());
@@ -529,6 +556,7 @@ function assembleFused(
   periods: readonly number[],
   sumSteps: number,
   colSteps: number,
+  repeats: readonly number[],
   allowed: ReadonlySet<string> | undefined,
 ): { m: ModuleBuilder; fns: Record<string, (...xs: number[]) => number>; used: Set<string> } {
   // The import must match the arena's memory (shared where the worker pool runs).
@@ -563,14 +591,18 @@ function assembleFused(
   if (sums.length > 0) params.limit = "i32";
   // Periodic operands (a row broadcast folded in): operand k's step i is its step
   // (first + i) mod periods[k]; `first` is the global index of this call's first step.
-  const periodic = periods.some((q) => q > 0);
+  // Repeated operands (a column broadcast folded in): operand k's element for step i is its
+  // element (first + i) div repeats[k], splatted over the step.
+  const periodic = periods.some((q) => q > 0) || repeats.some((r) => r > 0);
   if (periodic) params.first = "i32";
+  const splatted = argTypes.map((_, k) => (repeats[k] ?? 0) > 0);
   const rootSet = new Set([...roots, ...rounded, ...sums]);
   const used = new Set<string>();
   const kernelParams: Record<string, "i32"> = { ...params, steps: "i32" };
   const rangeParams: Record<string, "i32"> = { start: "i32", end: "i32", ...params };
   const kernel = m.addFunction("kernel", { params: kernelParams, export: true }, (b, locals) => {
-    const ptrs = argTypes.map((_, k) => ((periods[k] ?? 0) > 0 ? b.newLocal("i32", `q${k}`) : locals[`p${k}`]!));
+    const indexed = (k: number): boolean => (periods[k] ?? 0) > 0 || (repeats[k] ?? 0) > 0;
+    const ptrs = argTypes.map((_, k) => (indexed(k) ? b.newLocal("i32", `q${k}`) : locals[`p${k}`]!));
     const outs = roots.map((_, r) => locals[`po${r}`]!);
     const i = b.newLocal("i32", "i");
     // Sums: per block of `sumSteps` steps (SUM_BLOCK, or a row), the f64 lane sums (elements
@@ -605,7 +637,10 @@ function assembleFused(
       periods.forEach((q, k) => {
         if (q > 0) b.local.set(ptrs[k]!, () => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(() => b.i32.rem_u(() => b.i32.add(locals.first!, i), q), STEP_BYTES[argTypes[k]!])));
       });
-      const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports);
+      repeats.forEach((r, k) => {
+        if (r > 0) b.local.set(ptrs[k]!, () => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(() => b.i32.div_u(() => b.i32.add(locals.first!, i), r), ELEMENT_BYTES[argTypes[k]!])));
+      });
+      const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports, splatted);
       roots.forEach((e, r) => lowering.store(lowering.value(e), e.t, outs[r]!));
       if (sums.length > 0 && colSteps > 0) {
         // Column sums: this step's 4 columns of the block's partial sums, at ps, are loaded,
@@ -641,7 +676,7 @@ function assembleFused(
       }
       for (const u of lowering.usedImports) used.add(u);
       argTypes.forEach((_, k) => {
-        if ((periods[k] ?? 0) === 0) b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, locals[`s${k}`]!));
+        if (!indexed(k)) b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, locals[`s${k}`]!));
       });
       roots.forEach((e, r) => b.local.set(outs[r]!, () => b.i32.add(outs[r]!, STEP_BYTES[e.t])));
     });
