@@ -1,8 +1,10 @@
 // exportOnnx with dynamicAxes: one exported model runs in onnxruntime-node at batch sizes
 // other than the example's (smaller, larger, 1) and equals jaxts run at that size — a forward
 // pass, a loss with its gradient through a batch mean, a vmapped per-example gradient, a scan
-// over a dynamic length, a whole Adam training step. What the graph cannot compute from the
-// inputs' shapes is refused with a ShapeError naming the equation, and the option is checked.
+// over a dynamic length, a whole Adam training step, convolutions, dropout, control flow and
+// random programs. What the graph cannot compute from the inputs' shapes is refused with a
+// ShapeError naming the equation (never a model that is wrong at other sizes), the option
+// is checked, and the size fits are property-tested.
 import { array, lax, type NDArray, nn, np, random, ShapeError, ArgumentError, tree } from "@jaxts/core";
 import { adam, applyUpdates } from "@jaxts/optim";
 import { exportOnnx, grad, jit, valueAndGrad, vmap } from "@jaxts/transforms";
@@ -51,7 +53,7 @@ describe("exportOnnx with dynamicAxes runs at other batch sizes", () => {
     for (const n of [1, 2, 6, 7, 129]) await expectModelEquals(bytes, f, [params, xs(n), ys(n)], `batch ${n}`);
   });
 
-  it("a whole Adam training step, fed back into itself at a batch size other than the example's", async () => {
+  it("a whole Adam training step at a batch size other than the example's, three steps along jaxts's trajectory", async () => {
     const opt = adam(0.05);
     const step = (p: Params, s: ReturnType<typeof opt.init>, x: NDArray, y: NDArray) => {
       const [l, g] = valueAndGrad(loss)(p, x, y);
