@@ -364,8 +364,8 @@ describe("a primitive without a complex kernel raises a DTypeError naming it and
 
   it("the list of refused primitives is the complement of complexPrims", () => {
     expect(unsupported.length).toBeGreaterThan(20);
-    expect(unsupported).toContain("max");
-    expect(unsupported).toContain("sort");
+    expect(unsupported).toContain("argmax");
+    expect(unsupported).toContain("lt");
   });
 
   it.each(unsupported)("%s refuses complex64 operands", (prim) => {
@@ -376,9 +376,8 @@ describe("a primitive without a complex kernel raises a DTypeError naming it and
   it("through the public functions, too (no silent real part)", () => {
     const x = np.array([{ re: 1, im: 2 }, { re: -1, im: 0 }]);
     for (const f of [
-      () => np.max(x), () => np.sort(x), () => np.floor(x), () => np.maximum(x, x), () => np.less(x, x), () => np.argmax(x),
-      () => np.arctan2(x, x), () => np.arcsin(x), () => lax.erf(x), () => np.median(x), () => np.linalg.norm(x),
-      () => np.linalg.inv(c128(randC(4, 1), [2, 2])), () => lax.iota("complex64", [3]), () => np.clip(x, 0, 1), () => np.round(x),
+      () => np.floor(x), () => lax.lt(x, x), () => np.argmax(x), () => lax.erf(x), () => np.median(x),
+      () => lax.iota("complex64", [3]), () => np.clip(x, 0, 1), () => np.round(x),
       () => lax.fft(x, "RFFT", [2]), () => np.histogram(x), () => np.nanmean(x), () => np.array([1, 2], { dtype: "float32" }).view("complex64"),
       () => x.view("float32"), () => np.signbit(x),
     ]) {

@@ -289,7 +289,7 @@ describe("lax.linalg.eigh / np.linalg.eigh / eigvalsh", () => {
     expect(() => lax.linalg.eigh(f64([[1, 2, 3], [4, 5, 6]]))).toThrow(/square matrices \[\.\.\., n, n\], got \[2, 3\]/);
     expect(() => np.linalg.eigh(f64([1, 2]))).toThrow(/at least 2 dimensions\), got \[2\]/);
     expect(() => lax.linalg.eigh(array([[1, 0], [0, 1]], { dtype: "int32" }))).toThrow(DTypeError);
-    expect(() => lax.linalg.qr(array([[1, 0], [0, 1]], { dtype: "int32" }))).toThrow(/floating-point dtype \(float32 or float64\), got int32/);
+    expect(() => lax.linalg.qr(array([[1, 0], [0, 1]], { dtype: "int32" }))).toThrow(/floating-point or complex dtype \(float32, float64, complex64, complex128\), got int32/);
     expect(() => lax.linalg.svd(array([1, 2, 3], { dtype: "float32" }))).toThrow(ShapeError);
     // np.linalg promotes integers, as jnp.linalg
     expect(np.linalg.eigvalsh(array([[2, 1], [1, 2]], { dtype: "int32" })).dtype).toBe("float32");

@@ -151,6 +151,14 @@ describe("casts to int32 saturate and literals that do not fit are errors (JAX)"
     expect(new core.OverflowError("x")).toBeInstanceOf(core.JaxtsError);
   });
 
+  it("a JS number that does not fit a narrow integer operand's dtype is an OverflowError naming the operation it was passed to", () => {
+    const x = array([1, 2], { dtype: "uint8" });
+    expect(() => np.add(x, 300)).toThrow(/^add: the number 300 does not fit in uint8/);
+    expect(() => x.mul(-1)).toThrow(/^multiply: the number -1 does not fit in uint8/);
+    expect(() => np.where(np.greater(x, 1), x, 256)).toThrow(core.OverflowError);
+    expect(() => core.lax.add(array([1], { dtype: "int8" }), 200)).toThrow(/add: the number 200 does not fit in int8/);
+  });
+
   it("a JS integer outside int32 is a weak float, never wrapped: with an int32 array the result is float (eager and jit alike)", () => {
     const x = array([1, 2], { dtype: "int32" });
     const y = np.add(x, 3e9);

@@ -32,11 +32,11 @@ const unary = (p: UnaryPrim) => (x: Operand): NDArray => bind1(p, [asArray(x, p)
  * b.dtype; // "int32"
  */
 export function binaryOperands(where: string, x: Operand, y: Operand): [NDArray, NDArray] {
-  if (typeof x === "number" && typeof y !== "number") return [scalar(x, asArray(y, where).dtype, true), asArray(y, where)];
-  if (typeof y === "number" && typeof x !== "number") return [asArray(x, where), scalar(y, asArray(x, where).dtype, true)];
+  if (typeof x === "number" && typeof y !== "number") return [scalar(x, asArray(y, where).dtype, true, where), asArray(y, where)];
+  if (typeof y === "number" && typeof x !== "number") return [asArray(x, where), scalar(y, asArray(x, where).dtype, true, where)];
   if (typeof x === "number" && typeof y === "number" && jsNumberDType(x, defaultFloat()) !== jsNumberDType(y, defaultFloat())) {
     // two JS numbers, one fractional: both weak floats (an int32 and a float never mix in lax)
-    return [scalar(x, defaultFloat(), true), scalar(y, defaultFloat(), true)];
+    return [scalar(x, defaultFloat(), true, where), scalar(y, defaultFloat(), true, where)];
   }
   return [asArray(x, where), asArray(y, where)];
 }
@@ -308,14 +308,15 @@ export const rem = binary("rem");
  */
 export const pow = binary("pow");
 /**
- * The elementwise maximum; NaN propagates; same shapes and dtypes.
+ * The elementwise maximum; NaN propagates; same shapes and dtypes. Complex operands are
+ * ordered by real part, then imaginary part (x where it is greater, else y: JAX's lowering).
  *
  * @example
  * lax.max(array([1, 5]), array([3, 2])); // [3, 5]
  */
 export const max = binary("max");
 /**
- * The elementwise minimum; NaN propagates; same shapes and dtypes.
+ * The elementwise minimum; NaN propagates; same shapes and dtypes (complex: lexicographic, as max).
  *
  * @example
  * lax.min(array([1, 5]), array([3, 2])); // [1, 2]
@@ -323,6 +324,7 @@ export const max = binary("max");
 export const min = binary("min");
 /**
  * The angle of the point `(x, y)` = `atan2(y, x)` in (-π, π], elementwise (first operand `y`).
+ * Complex operands give StableHLO's complex atan2, −i·log((x + iy) / √(x² + y²)).
  *
  * @example
  * lax.atan2(array([1, 0]), array([0, -1])); // [1.5708, 3.1416]
@@ -693,20 +695,23 @@ export function bitcastConvertType(x: Operand, newDtype: DType): NDArray {
   return bind1("bitcast_convert_type", [asArray(x, "bitcast_convert_type")], { new_dtype: checkDType(newDtype, "bitcast_convert_type") });
 }
 /**
- * Sort every operand along `dimension` by the first.
- * `operands` share a shape; the result is one array per operand, in ascending order of the first
- * along `dimension` (default the last), stably; NaN sorts last.
+ * Sort every operand along `dimension` by the first `numKeys` (default 1), lexicographically.
+ * `operands` share a shape; the result is one array per operand, in ascending order of the keys
+ * along `dimension` (default the last), stably; NaN sorts last; a complex key orders by its real
+ * part, then its imaginary part (JAX's order).
  *
  * @example
  * const [keys, vals] = lax.sort([array([3, 1, 2]), array([30, 10, 20])]);
  * vals; // [10, 20, 30]
  */
-export function sort(operands: readonly NDArray[], opts: { readonly dimension?: number } = {}): NDArray[] {
-  checkOptions(opts, "lax.sort", { dimension: "integer" });
+export function sort(operands: readonly NDArray[], opts: { readonly dimension?: number; readonly numKeys?: number } = {}): NDArray[] {
+  checkOptions(opts, "lax.sort", { dimension: "integer", numKeys: "integer" });
   if (!Array.isArray(operands) || operands.length === 0) throw new ArgumentError("sort: expected a non-empty list of operands");
   const arrays = Array.from(operands, (x) => asArray(x, "sort"));
-  const dimension = normalizeAxis(checkOptions(opts, "lax.sort", { dimension: "integer" }).dimension ?? -1, arrays[0]!.ndim, "sort");
-  return bind("sort", arrays, { dimension, num_keys: 1 });
+  const dimension = normalizeAxis(opts.dimension ?? -1, arrays[0]!.ndim, "sort");
+  const numKeys = opts.numKeys ?? 1;
+  if (numKeys < 1 || numKeys > arrays.length) throw new ArgumentError(`sort: numKeys must be between 1 and the number of operands (${arrays.length}), got ${numKeys}`);
+  return bind("sort", arrays, { dimension, num_keys: numKeys });
 }
 /**
  * topK(operand, k) → [values, indices]: the k largest elements along the last axis, largest
@@ -720,6 +725,7 @@ export function sort(operands: readonly NDArray[], opts: { readonly dimension?: 
 export function topK(operand: Operand, k: number): [NDArray, NDArray] {
   const x = asArray(operand, "topK");
   if (x.ndim === 0) throw new ShapeError("topK: the operand must have at least one dimension");
+  if (isComplex(x.dtype)) throw new DTypeError(`topK: not supported for complex operands (${x.aval.str()}), as JAX's top_k; lax.sort orders complex values`);
   const n = x.shape[x.ndim - 1]!;
   if (!Number.isInteger(k) || k < 0 || k > n) throw new ArgumentError(`topK: k must be an integer in [0, ${n}] (the last axis), got ${describeValue(k)}`);
   // an ascending key for a descending order: −x for floats (NaN first: −Inf, ahead of equal
@@ -752,5 +758,6 @@ export type { PrimitiveName };
 export { cond, forLoop, map, scan, switch, whileLoop, type ScanOptions, type Traced } from "./control.js";
 export { associativeScan } from "./associative-scan.js";
 export { complex, conj, fft, imag, real } from "./complex.js";
+export { acosh, asinh, atanh } from "./hyperbolic.js";
 export type { FftType } from "../primitives/params.js";
 export { conv, convGeneralDilated, convTranspose, reduceWindow, type ConvDimensionNumbers, type ConvOptions, type ConvPadding, type WindowReduction } from "./convolution.js";

@@ -58,14 +58,16 @@ export const multiply = binary("multiply", (a, b) => (a.dtype === "bool" ? lax.b
  */
 export const divide = binary("divide", lax.div, "float");
 /**
- * The elementwise maximum, broadcasting and promoting; NaN propagates.
+ * The elementwise maximum, broadcasting and promoting; NaN propagates. Complex values are
+ * ordered as JAX orders them: by real part, then by imaginary part.
  *
  * @example
  * np.maximum(array([1, 5]), 3); // [3, 5]
  */
 export const maximum = binary("maximum", lax.max);
 /**
- * The elementwise minimum, broadcasting and promoting; NaN propagates.
+ * The elementwise minimum, broadcasting and promoting; NaN propagates. Complex values are
+ * ordered by real part, then by imaginary part (JAX's order).
  *
  * @example
  * np.minimum(array([1, 5]), 3); // [1, 3]
@@ -73,6 +75,7 @@ export const maximum = binary("maximum", lax.max);
 export const minimum = binary("minimum", lax.min);
 /**
  * The angle of the point `(x2, x1)` = `atan2(x1, x2)` in (-π, π], broadcasting; a float result.
+ * Complex operands are accepted, as JAX's: −i·log((x2 + i·x1) / √(x1² + x2²)) (StableHLO's atan2).
  *
  * @example
  * np.arctan2(array([1, -1]), array([0, 0])); // [1.5708, -1.5708]
@@ -259,26 +262,52 @@ export const sinh = floatUnary("sinh", lax.sinh);
  */
 export const cosh = floatUnary("cosh", lax.cosh);
 /**
- * The inverse sine in [-π/2, π/2], elementwise (NaN outside [-1, 1]).
+ * The inverse sine in [-π/2, π/2], elementwise (NaN outside [-1, 1]); a complex x takes the
+ * principal branch (cuts on the real axis beyond ±1, as numpy and JAX).
  *
  * @example
  * np.arcsin(array([0, 1])); // [0, 1.5708]
  */
 export const arcsin = floatUnary("arcsin", lax.asin);
 /**
- * The inverse cosine in [0, π], elementwise (NaN outside [-1, 1]).
+ * The inverse cosine in [0, π], elementwise (NaN outside [-1, 1]); a complex x takes the
+ * principal branch (real part in [0, π], cuts on the real axis beyond ±1).
  *
  * @example
  * np.arccos(array([1, -1])); // [0, 3.1416]
  */
 export const arccos = floatUnary("arccos", lax.acos);
 /**
- * The inverse tangent in (-π/2, π/2), elementwise.
+ * The inverse tangent in (-π/2, π/2), elementwise; a complex x takes the principal branch
+ * (cuts on the imaginary axis beyond ±i).
  *
  * @example
  * np.arctan(array([0, 1])); // [0, 0.7854]
  */
 export const arctan = floatUnary("arctan", lax.atan);
+/**
+ * The inverse hyperbolic sine, elementwise (complex: cuts on the imaginary axis beyond ±i).
+ *
+ * @example
+ * np.arcsinh(array([0, 1])); // [0, 0.8814]
+ */
+export const arcsinh = floatUnary("arcsinh", lax.asinh);
+/**
+ * The inverse hyperbolic cosine, elementwise: NaN below 1 (complex: real part ≥ 0, cut on the
+ * real axis below 1).
+ *
+ * @example
+ * np.arccosh(array([1, 2])); // [0, 1.317]
+ */
+export const arccosh = floatUnary("arccosh", lax.acosh);
+/**
+ * The inverse hyperbolic tangent, elementwise: ±inf at ±1, NaN beyond (complex: cuts on the
+ * real axis beyond ±1).
+ *
+ * @example
+ * np.arctanh(array([0, 0.5])); // [0, 0.5493]
+ */
+export const arctanh = floatUnary("arctanh", lax.atanh);
 /**
  * The largest integer ≤ x, elementwise (float result).
  *
@@ -316,34 +345,45 @@ export function round(x: Operand, opts: { readonly decimals?: number } = {}): ND
  */
 export const reciprocal = floatUnary("reciprocal", (a) => lax.div(1, a));
 
+/** An order comparison that also takes complex operands, ordered as jnp's comparisons order
+ * them: by the real parts, and by the imaginary parts where the real parts are equal. */
+const lexicographic =
+  (cmp: Bin): Bin =>
+  (a, b) => {
+    if (!isComplex(a.dtype)) return cmp(a, b);
+    const [ra, rb] = [lax.real(a), lax.real(b)];
+    return lax.select(lax.eq(ra, rb), cmp(lax.imag(a), lax.imag(b)), cmp(ra, rb));
+  };
+
 /**
- * `x > y`, broadcasting and promoting: a bool array.
+ * `x > y`, broadcasting and promoting: a bool array. Complex values compare by real part,
+ * then by imaginary part (as jnp's comparisons; lax.gt refuses them).
  *
  * @example
  * np.greater(array([1, 3]), 2); // [false, true]
  */
-export const greater = binary("greater", lax.gt);
+export const greater = binary("greater", lexicographic(lax.gt));
 /**
- * `x ≥ y`, broadcasting and promoting: a bool array.
+ * `x ≥ y`, broadcasting and promoting: a bool array (complex: by real part, then imaginary).
  *
  * @example
  * np.greaterEqual(array([1, 2]), 2); // [false, true]
  */
-export const greaterEqual = binary("greaterEqual", lax.ge);
+export const greaterEqual = binary("greaterEqual", lexicographic(lax.ge));
 /**
- * `x < y`, broadcasting and promoting: a bool array.
+ * `x < y`, broadcasting and promoting: a bool array (complex: by real part, then imaginary).
  *
  * @example
  * np.less(array([1, 3]), 2); // [true, false]
  */
-export const less = binary("less", lax.lt);
+export const less = binary("less", lexicographic(lax.lt));
 /**
- * `x ≤ y`, broadcasting and promoting: a bool array.
+ * `x ≤ y`, broadcasting and promoting: a bool array (complex: by real part, then imaginary).
  *
  * @example
  * np.lessEqual(array([2, 3]), 2); // [true, false]
  */
-export const lessEqual = binary("lessEqual", lax.le);
+export const lessEqual = binary("lessEqual", lexicographic(lax.le));
 /**
  * `x == y`, broadcasting and promoting: a bool array (NaN is unequal to everything).
  *
@@ -432,7 +472,8 @@ export function where(cond: Operand, x: Operand, y: Operand): NDArray {
 }
 
 /**
- * clip(x, lo, hi) = minimum(maximum(x, lo), hi); a bound may be omitted.
+ * clip(x, lo, hi) = minimum(maximum(x, lo), hi); a bound may be omitted. Complex values are
+ * refused (as JAX refuses them, although maximum and minimum order them).
  *
  * @example
  * np.clip(array([-2, 0.5, 3]), -1, 1); // [-1, 0.5, 1]
@@ -440,6 +481,11 @@ export function where(cond: Operand, x: Operand, y: Operand): NDArray {
  */
 export function clip(x: Operand, lo?: Operand | null, hi?: Operand | null): NDArray {
   let r = asArray(x, "clip");
+  for (const v of [r, lo, hi]) {
+    if (v !== undefined && v !== null && isComplex(asArray(v, "clip").dtype)) {
+      throw new DTypeError("clip: complex values have no ordering to clip by (JAX refuses them too); clip np.real / np.imag instead");
+    }
+  }
   if (lo !== undefined && lo !== null) r = maximum(r, lo);
   if (hi !== undefined && hi !== null) r = minimum(r, hi);
   return r;

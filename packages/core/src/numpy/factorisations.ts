@@ -9,6 +9,7 @@
 import { type NamedTuple, namedTuple } from "./named-tuple.js";
 import type { NDArray, Operand } from "../array.js";
 import { ShapeError } from "../errors.js";
+import { isComplex } from "../dtype.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { fmtShape } from "../shape.js";
@@ -20,9 +21,9 @@ import { matmul } from "./linalg.js";
 import { prod, sum } from "./reductions.js";
 import { broadcastTo, expandDims, flip, reshape, squeeze } from "./shape.js";
 import { matrixTranspose } from "./linalg-namespace.js";
-import { realFloatOf } from "./promote.js";
+import { conjIf, inexactOf, mH } from "./hermitian.js";
 
-const floatOf = realFloatOf;
+const floatOf = inexactOf;
 
 function squareOf(x: Operand, where_: string): NDArray {
   const a = floatOf(x, where_);
@@ -38,7 +39,8 @@ const column = (a: NDArray, j: number) => squeeze(lax.slice(a, a.shape.map(() =>
 const row = (a: NDArray, i: number) => squeeze(lax.slice(a, a.shape.map(() => 0).map((z, k) => (k === a.ndim - 2 ? i : z)), a.shape.map((d, k) => (k === a.ndim - 2 ? i + 1 : d))), { axis: -2 });
 
 /**
- * cholesky(a, { symmetrizeInput }): the lower-triangular L with a = L·Lᵀ (NaN where a is not positive definite).
+ * cholesky(a, { symmetrizeInput }): the lower-triangular L with a = L·Lᴴ (L·Lᵀ for real a; NaN
+ * where a is not positive definite). Complex a must be Hermitian; L's diagonal is real.
  *
  * @example
  * np.linalg.cholesky(array([[4, 2], [2, 2]])); // [[2, 0], [1, 1]]
@@ -46,14 +48,16 @@ const row = (a: NDArray, i: number) => squeeze(lax.slice(a, a.shape.map(() => 0)
 export function cholesky(a: Operand, opts: { readonly symmetrizeInput?: boolean } = {}): NDArray {
   checkOptions(opts, "cholesky", { symmetrizeInput: "boolean" });
   let x = squareOf(a, "cholesky");
-  if (opts.symmetrizeInput !== false) x = divide(add(x, matrixTranspose(x)), 2);
+  if (opts.symmetrizeInput !== false) x = divide(add(x, mH(x)), 2);
   const n = x.shape[x.ndim - 1]!;
   const ci = colIndex(n, n);
   let L = multiply(x, 0);
   for (let j = 0; j < n; j++) {
-    // c = a[:, j] − L[:, :j]·L[j, :j]ᵀ (the columns of L from j on are still zero)
-    const c = subtract(column(x, j), squeeze(matmul(L, expandDims(row(L, j), -1)), { axis: -1 }));
-    const d = sqrt(reshape(lax.slice(c, c.shape.map(() => 0).map((z, k) => (k === c.ndim - 1 ? j : z)), c.shape.map((s, k) => (k === c.ndim - 1 ? j + 1 : s))), c.shape.slice(0, -1)));
+    // c = a[:, j] − L[:, :j]·L[j, :j]ᴴ (the columns of L from j on are still zero)
+    const c = subtract(column(x, j), squeeze(matmul(L, expandDims(conjIf(row(L, j)), -1)), { axis: -1 }));
+    const cjj = reshape(lax.slice(c, c.shape.map(() => 0).map((z, k) => (k === c.ndim - 1 ? j : z)), c.shape.map((s, k) => (k === c.ndim - 1 ? j + 1 : s))), c.shape.slice(0, -1));
+    // a Hermitian matrix's pivot is real: its real part's root (NaN when not positive)
+    const d = isComplex(cjj.dtype) ? lax.convertElementType(sqrt(lax.real(cjj)), cjj.dtype) : sqrt(cjj);
     const dCol = expandDims(d, -1);
     const ii = lax.iota("int32", [n], 0);
     const col = where(greater(ii, j), divide(c, dCol), where(equal(ii, j), broadcastTo(dCol, c.shape), 0));
@@ -69,7 +73,7 @@ export interface TriangularSolveOptions {
   readonly lower?: boolean;
   /** op(a) = aᵀ. */
   readonly transposeA?: boolean;
-  /** Accepted for JAX compatibility: jaxts has no complex numbers yet, so conjugation is the identity. */
+  /** Conjugate a's entries (with transposeA: op(a) = aᴴ); no effect on real a. */
   readonly conjugateA?: boolean;
   /** The diagonal of a is taken as ones (and not read). */
   readonly unitDiagonal?: boolean;
@@ -99,7 +103,8 @@ const lowerPart = (a: NDArray): NDArray => {
 };
 
 /**
- * lax.linalg.triangularSolve(a, b, { leftSide, lower, transposeA, unitDiagonal }): x with op(a)·x = b or x·op(a) = b.
+ * lax.linalg.triangularSolve(a, b, { leftSide, lower, transposeA, conjugateA, unitDiagonal }): x with op(a)·x = b or
+ * x·op(a) = b, op(a) being a, aᵀ, conj(a) or aᴴ.
  *
  * @example
  * // a·x = b for a lower-triangular a
@@ -116,6 +121,7 @@ export function triangularSolve(a: Operand, b: Operand, opts: TriangularSolveOpt
   const unit = opts.unitDiagonal ?? false;
   // Only one triangle counts; op(a) = aᵀ swaps which.
   t = lower ? lowerPart(t) : matrixTranspose(lowerPart(matrixTranspose(t)));
+  if (opts.conjugateA === true) t = conjIf(t);
   if (opts.transposeA === true) {
     t = matrixTranspose(t);
     lower = !lower;
@@ -156,9 +162,10 @@ export function lu(a: Operand): [NDArray, NDArray, NDArray] {
   let perm = broadcastTo(ii, [...batch, n]);
   const pivots: NDArray[] = [];
   for (let k = 0; k < n; k++) {
-    // the pivot: the largest |a[i, k]| for i ≥ k
+    // the pivot: the largest |a[i, k]| for i ≥ k (|Re| + |Im| for complex a, as LAPACK's izamax)
     const col = column(x, k);
-    const p = lax.argmax(where(greaterEqual(ii, k), abs(col), -1), col.ndim - 1);
+    const size = isComplex(col.dtype) ? add(abs(lax.real(col)), abs(lax.imag(col))) : abs(col);
+    const p = lax.argmax(where(greaterEqual(ii, k), size, -1), col.ndim - 1);
     pivots.push(p);
     // swap rows k and p: row i reads row idx[i]
     const pc = expandDims(p, -1);
@@ -229,9 +236,9 @@ function permutationSign(pivots: NDArray, dtype: NDArray["dtype"]): NDArray {
   return lax.convertElementType(subtract(1, multiply(2, lax.rem(swaps, 2))), dtype);
 }
 
-/** slogdet(a) → [sign, log|det a|]. */
 /**
- * slogdet(a) → [sign, logabsdet] (JAX's SlogdetResult: also .sign and .logabsdet): det = sign·e^logabsdet.
+ * slogdet(a) → [sign, logabsdet] (JAX's SlogdetResult: also .sign and .logabsdet): det = sign·e^logabsdet;
+ * for complex a the sign is the complex unit det/|det| and logabsdet is real.
  *
  * @example
  * const { sign, logabsdet } = np.linalg.slogdet(array([[0, 2], [3, 0]]));

@@ -5,6 +5,9 @@
 // accuracy (backward error of a few ulps of ‖A‖ in float32 as in float64) and because a round
 // is a handful of whole-matrix operations. Nothing here is differentiated: eigh and svd carry
 // JAX's derivative rules (decompositions.ts).
+// Complex (Hermitian) matrices use the same rotations after a phase: with a_pq = |a_pq|·e^{iφ},
+// the unitary diag(1, e^{−iφ}) makes the pair's 2×2 block real, so the real rotation's c and s
+// apply, and the pair's columns combine as c·x_p − s·e^{−iφ}·x_q and c·x_q + s·e^{iφ}·x_p.
 import type { NDArray } from "../array.js";
 import { array } from "../creation.js";
 import * as lax from "../lax/index.js";
@@ -12,11 +15,16 @@ import { abs, add, divide, equal, greater, less, multiply, negative, sqrt, subtr
 import { matmul } from "./linalg.js";
 import { max, sum } from "./reductions.js";
 import { expandDims, reshape, swapaxes } from "./shape.js";
+import { isComplex } from "../dtype.js";
+import { abs2, conjIf } from "./hermitian.js";
 
 /** LAPACK's cap on Jacobi sweeps (dgesvj's NSWEEP); convergence takes 5–12 in practice. */
 const MAX_SWEEPS = 30;
 
-const epsilon = (x: NDArray): number => (x.dtype === "float64" ? 2 ** -52 : 2 ** -23);
+/** The real part (x itself when real): diagonals of Hermitian matrices are real. */
+const realPart = (x: NDArray): NDArray => (isComplex(x.dtype) ? lax.real(x) : x);
+
+const epsilon = (x: NDArray): number => (x.dtype === "float64" || x.dtype === "complex128" ? 2 ** -52 : 2 ** -23);
 
 interface Schedule {
   /** partner[r, i]: the index paired with i in round r. */
@@ -68,6 +76,22 @@ function schurRotation(app: NDArray, aqq: NDArray, apq: NDArray): [NDArray, NDAr
 /** Per index i, the signed sine that rotates i's pair: (J)[π(i), i] = −sv[i]. */
 const signedSine = (first: NDArray, s: NDArray): NDArray => where(first, s, negative(s));
 
+/** The rotation of a pair whose coupling g = a_pq (or x_pᴴx_q) may be complex: [c, sv] with
+ * sv the coefficient of the partner's column, s·e^{−iφ} for p and −s·e^{iφ} for q (e^{iφ} =
+ * g/|g|, 1 where g = 0); for real g, the real rotation unchanged. */
+function pairRotation(app: NDArray, aqq: NDArray, g: NDArray, first: NDArray): [NDArray, NDArray] {
+  if (!isComplex(g.dtype)) {
+    const [c, s] = schurRotation(app, aqq, g);
+    return [c, signedSine(first, s)];
+  }
+  const mag = lax.sqrt(abs2(g));
+  const [c, s] = schurRotation(app, aqq, mag);
+  const phase = divide(conjIf(g), lax.convertElementType(where(equal(mag, 0), 1, mag), g.dtype)); // e^{−iφ}
+  const unit = where(equal(mag, 0), lax.convertElementType(1, g.dtype), phase);
+  const sc = lax.convertElementType(s, g.dtype);
+  return [lax.convertElementType(c, g.dtype), where(first, multiply(sc, unit), negative(multiply(sc, conjIf(unit))))];
+}
+
 /** Columns of x [..., k, n] rotated by the round's J: x·J, column j = c_j x_j − sv_j x_π(j). */
 function rotateColumns(x: NDArray, partner: NDArray, c: NDArray, sv: NDArray): NDArray {
   const swapped = lax.gather(x, partner, { axis: x.ndim - 1 });
@@ -81,13 +105,14 @@ const firstView = (v: NDArray, partner: NDArray, first: NDArray): NDArray => whe
 function offAndTotal(a: NDArray): [NDArray, NDArray] {
   const n = a.shape[a.ndim - 1]!;
   const diag = lax.eq(lax.iota("int32", [n, n], 0), lax.iota("int32", [n, n], 1));
-  const sq = multiply(a, a);
+  const sq = abs2(a);
   return [sum(where(diag, 0, sq)), sum(sq)];
 }
 
 /**
- * Two-sided Jacobi on symmetric matrices a [..., n, n] (n even; pad odd sizes with a zero row
- * and column, which no rotation touches) → [a rotated to diagonal, V] with a = V·diag·Vᵀ.
+ * Two-sided Jacobi on symmetric (or Hermitian) matrices a [..., n, n] (n even; pad odd sizes
+ * with a zero row and column, which no rotation touches) → [a rotated to diagonal, V] with
+ * a = V·diag·Vᴴ.
  * Each rotation sets its (p, q) entries to exactly zero, so rounding in the off-diagonal part
  * stays relative to that part: the sweeps go on until it is below ε·‖a‖_F (Weyl: every
  * eigenvalue is then within that of the diagonal).
@@ -103,10 +128,10 @@ export function jacobiEigen(a: NDArray): [NDArray, NDArray] {
     const d = lax.gather(flat, lax.mul(rows, n + 1), { axis: batch.length });
     const dPartner = lax.gather(d, pr, { axis: batch.length });
     const offDiag = lax.gather(flat, lax.add(lax.mul(rows, n), pr), { axis: batch.length }); // x[i, π(i)]
-    const [c, s] = schurRotation(where(fr, d, dPartner), where(fr, dPartner, d), firstView(offDiag, pr, fr));
-    const sv = signedSine(fr, s);
-    // Jᵀ·x rotates rows as x·J rotates columns: transpose, rotate, transpose back, rotate.
-    const rowsDone = swapaxes(rotateColumns(swapaxes(x, -1, -2), pr, c, sv), -1, -2);
+    const [dp, dq] = [realPart(where(fr, d, dPartner)), realPart(where(fr, dPartner, d))];
+    const [c, sv] = pairRotation(dp, dq, firstView(offDiag, pr, fr), fr);
+    // Jᴴ·x rotates rows as x·J rotates columns: conjugate-transpose, rotate, back, rotate.
+    const rowsDone = swapaxes(conjIf(rotateColumns(conjIf(swapaxes(x, -1, -2)), pr, c, sv)), -1, -2);
     const both = rotateColumns(rowsDone, pr, c, sv);
     const eliminated = equal(expandDims(pr, -1), lax.iota("int32", [n, n], 1));
     return [[where(eliminated, 0, both), rotateColumns(v, pr, c, sv)], null] as const;
@@ -119,7 +144,7 @@ export function jacobiEigen(a: NDArray): [NDArray, NDArray] {
     ([sweep, x, v]: readonly [NDArray, NDArray, NDArray]) => {
       const [[x1, v1]] = lax.scan(round, [x, v] as const, [partner, first] as const);
       // rounding breaks the exact symmetry the next sweep's pair values assume
-      const sym = divide(add(x1, swapaxes(x1, -1, -2)), 2);
+      const sym = divide(add(x1, conjIf(swapaxes(x1, -1, -2))), 2);
       return [lax.add(sweep, 1), sym, v1] as const;
     },
     [array(0, { dtype: "int32" }), a, lax.broadcastInDim(lax.convertElementType(lax.eq(lax.iota("int32", [n, n], 0), lax.iota("int32", [n, n], 1)), a.dtype), a.shape, [a.ndim - 2, a.ndim - 1])] as const,
@@ -141,11 +166,10 @@ export function jacobiColumns(w: NDArray, withV: boolean): [NDArray, NDArray | n
   const tol = Math.sqrt(m) * epsilon(w);
   const round = ([x, v]: readonly [NDArray, NDArray], [pr, fr]: readonly [NDArray, NDArray]) => {
     const swapped = lax.gather(x, pr, { axis: x.ndim - 1 });
-    const norms = sum(multiply(x, x), { axis: -2 });
-    const dots = sum(multiply(x, swapped), { axis: -2 });
+    const norms = sum(abs2(x), { axis: -2 });
+    const dots = sum(multiply(conjIf(x), swapped), { axis: -2 }); // x_iᴴ·x_π(i)
     const normsPartner = lax.gather(norms, pr, { axis: batch.length });
-    const [c, s] = schurRotation(where(fr, norms, normsPartner), where(fr, normsPartner, norms), firstView(dots, pr, fr));
-    const sv = signedSine(fr, s);
+    const [c, sv] = pairRotation(where(fr, norms, normsPartner), where(fr, normsPartner, norms), firstView(dots, pr, fr), fr);
     const x1 = subtract(multiply(x, expandDims(c, -2)), multiply(swapped, expandDims(sv, -2)));
     return [[x1, withV ? rotateColumns(v, pr, c, sv) : v], null] as const;
   };
@@ -153,11 +177,11 @@ export function jacobiColumns(w: NDArray, withV: boolean): [NDArray, NDArray | n
   const eye = lax.convertElementType(onDiagonal, w.dtype);
   const [, w1, v1] = lax.whileLoop(
     ([sweep, x]: readonly [NDArray, NDArray, NDArray]) => {
-      const g = matmul(swapaxes(x, -1, -2), x);
+      const g = matmul(conjIf(swapaxes(x, -1, -2)), x);
       const flat = reshape(g, [...batch, n * n]);
-      const d = lax.gather(flat, lax.mul(lax.iota("int32", [n], 0), n + 1), { axis: batch.length });
+      const d = realPart(lax.gather(flat, lax.mul(lax.iota("int32", [n], 0), n + 1), { axis: batch.length }));
       const scale = multiply(expandDims(d, -1), expandDims(d, -2));
-      const offDiag = where(onDiagonal, 0, multiply(g, g));
+      const offDiag = where(onDiagonal, 0, abs2(g));
       const worst = max(where(greater(scale, 0), divide(offDiag, where(greater(scale, 0), scale, 1)), 0));
       return lax.bitwiseAnd(lax.lt(sweep, MAX_SWEEPS), greater(worst, tol * tol));
     },

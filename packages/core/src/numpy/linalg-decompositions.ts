@@ -2,6 +2,7 @@
 // float; JAX's namedtuples as objects with JAX's field names) and what is built on them:
 // eigvalsh, svdvals, lstsq, pinv (with JAX's JVP) and matrixRank.
 import type { NDArray, Operand } from "../array.js";
+import { realPartOf } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -16,9 +17,9 @@ import { any, max, sum } from "./reductions.js";
 import { argsort } from "./sorting.js";
 import { broadcastTo, expandDims, reshape } from "./shape.js";
 import { type NamedTuple, namedTuple } from "./named-tuple.js";
+import { abs2, mH } from "./hermitian.js";
 
-const epsOf = (x: NDArray): number => (x.dtype === "float64" ? 2 ** -52 : 2 ** -23);
-const mT = (x: NDArray): NDArray => lax.transpose(x, [...x.shape.map((_, i) => i).slice(0, -2), x.ndim - 1, x.ndim - 2]);
+const epsOf = (x: NDArray): number => (x.dtype === "float64" || x.dtype === "complex128" ? 2 ** -52 : 2 ** -23);
 
 function matrices(x: Operand, where_: string, square: boolean): NDArray {
   return dec.floatMatrices(toFloat(x, where_), where_, square);
@@ -112,7 +113,7 @@ export function svd(a: Operand, opts: NpSvdOptions = {}): SVDResult | NDArray {
   return namedTuple(["U", "S", "Vh"], [u, s, vh]);
 }
 
-/** As JAX: a = V·diag(w)·Vᵀ gives s = |w| (descending), U = V, Vh = (U·sign(w))ᵀ. */
+/** As JAX: a = V·diag(w)·Vᴴ gives s = |w| (descending), U = V, Vh = (U·sign(w))ᴴ. */
 function hermitianSvd(x: NDArray, computeUv: boolean): SVDResult | NDArray {
   const [v, w] = dec.eigh(x);
   const order = argsort(negative(abs(w)), { axis: -1 });
@@ -120,7 +121,7 @@ function hermitianSvd(x: NDArray, computeUv: boolean): SVDResult | NDArray {
   if (!computeUv) return s;
   const u = takeAlongAxis(v, broadcastTo(expandDims(order, -2), v.shape), -1);
   const signs = where(less(takeAlongAxis(w, order, -1), 0), -1, 1);
-  return namedTuple(["U", "S", "Vh"], [u, s, mT(multiply(u, expandDims(signs, -2)))]);
+  return namedTuple(["U", "S", "Vh"], [u, s, mH(multiply(u, expandDims(signs, -2)))]);
 }
 
 /**
@@ -159,16 +160,16 @@ export function lstsq(a: Operand, b: Operand, opts: { readonly rcond?: number } 
   const rcond = o.rcond === undefined ? eps * Math.max(m, n) : o.rcond < 0 ? eps : o.rcond;
   if (x!.size === 0) {
     const sol = lax.broadcastInDim(lax.convertElementType(0, x!.dtype), [n, y!.shape[1]!], []);
-    return [vector ? reshape(sol, [n]) : sol, sum(multiply(y!, y!), { axis: 0 }), lax.convertElementType(0, "int32"), lax.broadcastInDim(lax.convertElementType(0, x!.dtype), [0], [])];
+    return [vector ? reshape(sol, [n]) : sol, sum(abs2(y!), { axis: 0 }), lax.convertElementType(0, "int32"), lax.broadcastInDim(lax.convertElementType(0, realPartOf(x!.dtype)), [0], [])];
   }
   const [u, s, vt] = dec.svd(x!, { fullMatrices: false });
   const s0 = lax.slice(s, [0], [1]);
   const keep = greaterEqual(s, multiply(s0, rcond));
   const rank = sum(lax.convertElementType(keep, "int32"));
   const sInv = where(keep, divide(1, where(keep, s, 1)), 0);
-  const sol = matmul(mT(vt), multiply(expandDims(sInv, -1), matmul(mT(u), y!)));
+  const sol = matmul(mH(vt), multiply(expandDims(sInv, -1), matmul(mH(u), y!)));
   const r = subtract(y!, matmul(x!, sol));
-  const resid = sum(multiply(r, r), { axis: 0 });
+  const resid = sum(abs2(r), { axis: 0 });
   return [vector ? reshape(sol, [n]) : sol, resid, rank, s];
 }
 
@@ -200,7 +201,7 @@ export function pinv(a: Operand, opts: { readonly rtol?: Operand; readonly hermi
 function pinvValue(x: NDArray, rtol: Operand, hermitian: boolean): NDArray {
   const { U: u, S: s, Vh: vh } = svd(x, { fullMatrices: false, hermitian }) as SVDResult;
   const kept = where(greater(s, relativeCutoff(s, rtol)), s, Number.POSITIVE_INFINITY);
-  return matmul(mT(vh), divide(mT(u), expandDims(kept, -1)));
+  return matmul(mH(vh), divide(mH(u), expandDims(kept, -1)));
 }
 
 function pinvWithJvp(a: NDArray, rtol: Operand, hermitian: boolean): NDArray {
@@ -211,19 +212,19 @@ function pinvWithJvp(a: NDArray, rtol: Operand, hermitian: boolean): NDArray {
       let dx = tangents[0]!;
       const p = pinvWithJvp(x, rtol, hermitian);
       if (hermitian) {
-        // the hermitian SVD reads (a + aᵀ)/2, and so must the derivative
-        x = divide(add(x, mT(x)), 2);
-        dx = divide(add(dx, mT(dx)), 2);
+        // the hermitian SVD reads (a + aᴴ)/2, and so must the derivative
+        x = divide(add(x, mH(x)), 2);
+        dx = divide(add(dx, mH(dx)), 2);
       }
       const [m, n] = x.shape.slice(-2) as [number, number];
       let dp: NDArray;
       if (m >= n) {
-        const s = matmul(matmul(p, mT(p)), mT(dx));
-        const t = matmul(matmul(mT(dx), mT(p)), p);
+        const s = matmul(matmul(p, mH(p)), mH(dx));
+        const t = matmul(matmul(mH(dx), mH(p)), p);
         dp = add(subtract(add(subtract(negative(matmul(matmul(p, dx), p)), matmul(matmul(s, x), p)), s), matmul(matmul(p, x), t)), t);
       } else {
-        const s = matmul(p, matmul(mT(p), mT(dx)));
-        const t = matmul(mT(dx), matmul(mT(p), p));
+        const s = matmul(p, matmul(mH(p), mH(dx)));
+        const t = matmul(mH(dx), matmul(mH(p), p));
         dp = add(subtract(add(subtract(negative(matmul(p, matmul(dx, p))), matmul(s, matmul(x, p))), s), matmul(p, matmul(x, t))), t);
       }
       return [[p], [dp]];

@@ -36,7 +36,7 @@ export function resultTypeIn(where: string, xs: readonly (Operand | DType)[]): T
 }
 
 export function castTo(x: Operand, t: TypeInfo, where: string): NDArray {
-  if (typeof x === "number") return scalar(x, t.dtype, t.weakType);
+  if (typeof x === "number") return scalar(x, t.dtype, t.weakType, where);
   const a = asArray(x, where);
   return a.dtype === t.dtype ? a : lax.convertElementType(a, t.dtype, t.weakType);
 }
@@ -66,7 +66,7 @@ export function promoteArgs(where: string, xs: readonly Operand[], minDType?: "f
 /** A float version of x (ints and bools become the default float; complex values stay complex,
  * so a function without a complex rule raises on them instead of dropping the imaginary part). */
 export function toFloat(x: Operand, where: string): NDArray {
-  const a = typeof x === "number" ? scalar(x, defaultFloat(), true) : asArray(x, where);
+  const a = typeof x === "number" ? scalar(x, defaultFloat(), true, where) : asArray(x, where);
   return isInexact(a.dtype) ? a : lax.convertElementType(a, defaultFloat(), a.weakType);
 }
 

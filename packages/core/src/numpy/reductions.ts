@@ -86,6 +86,7 @@ export function prod(x: Operand, opts?: SumOptions): NDArray {
 }
 /**
  * The maximum over `axis` (all axes when omitted); NaN propagates; an empty reduction is an error.
+ * Complex values are ordered by real part, then imaginary part (JAX's lexicographic max).
  *
  * @example
  * np.max(array([[1, 5], [3, 2]])); // 5
@@ -221,7 +222,7 @@ function argReduce(name: "argmax" | "argmin", x: Operand, opts?: ArgReduceOption
 }
 /**
  * The index of the largest element (of the flattened array, or along `axis`; the first on ties;
- * NaN counts as largest), int32.
+ * NaN counts as largest), int32. Complex input is refused, as JAX refuses it.
  *
  * @example
  * np.argmax(array([1, 9, 3])); // 1

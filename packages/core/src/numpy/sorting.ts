@@ -7,14 +7,15 @@ import { checkOptions } from "../options.js";
 import { abs, isnan, less, lessEqual, logicalAnd, logicalOr, subtract } from "./elementwise.js";
 import { promoteArgs } from "./promote.js";
 import { all } from "./reductions.js";
-import { ArgumentError, ShapeError } from "../errors.js";
+import { isComplex } from "../dtype.js";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import { describeValue, fmtShape } from "../shape.js";
 import { takeAlongAxis } from "./indexing.js";
 import { ravel, reshape } from "./shape.js";
 
 /**
  * `x` sorted ascending along `axis` (default the last; `null` sorts the flattened array);
- * NaN last.
+ * NaN last; complex values by real part, then imaginary part (as JAX and numpy).
  *
  * @example
  * np.sort(array([3, 1, NaN, 2])); // [1, 2, 3, NaN]
@@ -132,6 +133,8 @@ export function partition(a: Operand, kth: number, opts: { readonly axis?: numbe
   checkOptions(opts, "partition", { axis: "integer" });
   const x = asArray(a, "partition");
   if (x.ndim === 0) throw new ShapeError("partition: the array must have at least 1 dimension, got a scalar");
+  // JAX builds it on lax.top_k, which refuses complex values
+  if (isComplex(x.dtype)) throw new DTypeError(`partition: not supported for complex input (${x.aval.str()}), as in JAX; np.sort orders complex values`);
   const axis = normalizeAxis(opts.axis ?? -1, x.ndim, "partition");
   const n = x.shape[axis]!;
   const k = checkKth(kth, n, "partition");
@@ -153,6 +156,8 @@ export function argpartition(a: Operand, kth: number, opts: { readonly axis?: nu
   checkOptions(opts, "argpartition", { axis: "integer" });
   const x = asArray(a, "argpartition");
   if (x.ndim === 0) throw new ShapeError("argpartition: the array must have at least 1 dimension, got a scalar");
+  // JAX builds it on lax.top_k, which refuses complex values
+  if (isComplex(x.dtype)) throw new DTypeError(`argpartition: not supported for complex input (${x.aval.str()}), as in JAX; np.sort orders complex values`);
   const axis = normalizeAxis(opts.axis ?? -1, x.ndim, "argpartition");
   const n = x.shape[axis]!;
   const k = checkKth(kth, n, "argpartition");

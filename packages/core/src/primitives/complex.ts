@@ -14,15 +14,26 @@ export type ComplexPrim = "real" | "imag" | "conj" | "complex" | "fft";
 /** The primitives that accept complex operands (or produce complex results from a dtype
  * param); every other one raises on them. Kept in one list so the README can name it. */
 export const complexPrims: readonly PrimitiveName[] = [
-  "neg", "sign", "exp", "log", "sin", "cos", "tanh", "sqrt", "rsqrt", "tan", "sinh", "cosh", "expm1", "log1p",
+  "neg", "sign", "exp", "log", "sin", "cos", "tanh", "sqrt", "rsqrt", "tan", "sinh", "cosh", "expm1", "log1p", "asin", "acos", "atan",
   "abs", "square", "integer_pow", "stop_gradient",
-  "add", "sub", "mul", "div", "pow", "eq", "ne", "select_n", "convert_element_type",
-  "reduce_sum", "reduce_prod", "cumsum",
+  "add", "sub", "mul", "div", "pow", "atan2", "eq", "ne", "select_n", "convert_element_type",
+  "reduce_sum", "reduce_prod", "cumsum", "max", "min", "reduce_max", "reduce_min", "sort",
   "broadcast_in_dim", "reshape", "transpose", "squeeze", "rev", "concatenate", "pad", "slice", "gather", "scatter_add",
   "dot_general", "real", "imag", "conj", "complex", "fft",
   "custom_jvp_call", "custom_vjp_call", "custom_lin", "checkpoint", "pjit", "cond", "while", "scan",
 ];
 const complexSet = new Set<PrimitiveName>(complexPrims);
+
+/** Why JAX refuses some of these too, and what it offers instead. */
+const REFUSED_AS_JAX: { readonly [P in PrimitiveName]?: string } = {
+  lt: "; JAX's lax.lt refuses complex too: np.less orders complex values lexicographically",
+  le: "; JAX's lax.le refuses complex too: np.lessEqual orders complex values lexicographically",
+  gt: "; JAX's lax.gt refuses complex too: np.greater orders complex values lexicographically",
+  ge: "; JAX's lax.ge refuses complex too: np.greaterEqual orders complex values lexicographically",
+  argmax: "; JAX refuses it too (its argmax compares with lax.gt): use np.argsort, or argmax of np.real / np.abs",
+  argmin: "; JAX refuses it too (its argmin compares with lax.lt): use np.argsort, or argmin of np.real / np.abs",
+  rem: "; JAX's lax.rem refuses complex too",
+};
 
 /** A DTypeError unless `prim` takes complex values, when an operand, or the dtype iota or
  * bitcast_convert_type makes, is complex.
@@ -33,7 +44,7 @@ export function checkComplexSupport(prim: PrimitiveName, avals: readonly ShapedA
     const a = avals[i]!;
     if (a.dtype !== "complex64" && a.dtype !== "complex128") continue;
     if (complexSet.has(prim)) return;
-    throw new DTypeError(`${prim}: not supported for complex operands, got ${a.str()} (${a.dtype})`);
+    throw new DTypeError(`${prim}: not supported for complex operands, got ${a.str()} (${a.dtype})${REFUSED_AS_JAX[prim] ?? ""}`);
   }
   if (prim === "iota") {
     const d = (params as ParamsOf<"iota">).dtype;

@@ -91,10 +91,10 @@ function table<Ps extends string>(names: readonly Ps[], rule: (p: Ps) => ShapeOn
   return Object.fromEntries(names.map((n) => [n, rule(n)])) as Record<Ps, ShapeOnlyRule>;
 }
 
-// exp, log, sin, cos, tan, tanh, sinh, cosh, sqrt, rsqrt, expm1 and log1p take complex operands too (the others are refused before
+// exp, log, sin, cos, tan, tanh, sinh, cosh, sqrt, rsqrt, expm1, log1p, asin, acos and atan take complex operands too (the others are refused before
 // their rule runs: primitives/complex.ts).
 const floatOrComplex = (d: DType): boolean => isFloat(d) || isComplex(d);
-const COMPLEX_UNARY = new Set<string>(["exp", "log", "sin", "cos", "tanh", "sqrt", "rsqrt", "tan", "sinh", "cosh", "expm1", "log1p"]);
+const COMPLEX_UNARY = new Set<string>(["exp", "log", "sin", "cos", "tanh", "sqrt", "rsqrt", "tan", "sinh", "cosh", "expm1", "log1p", "asin", "acos", "atan"]);
 
 export const elementwiseAbstractEval: AbstractEvalTable<ElementwisePrim> = {
   ...table(unaryFloatPrims, (p) => (COMPLEX_UNARY.has(p) ? unaryRule(p, floatOrComplex, "a floating-point or complex") : unaryRule(p, isFloat, "a floating-point"))),
@@ -106,10 +106,8 @@ export const elementwiseAbstractEval: AbstractEvalTable<ElementwisePrim> = {
     return [isComplex(a.dtype) ? new ShapedArray(a.shape, realPartOf(a.dtype), a.weakType) : a];
   },
   ...table(arithmeticPrims, (p) =>
-    p === "pow"
+    p === "pow" || p === "atan2"
       ? binaryRule(p, floatOrComplex, "floating-point or complex")
-      : p === "atan2"
-      ? binaryRule(p, isFloat, "floating-point")
       : // max and min order bools too (False < True), as lax.max_p accepts any dtype.
         p === "max" || p === "min"
         ? binaryRule(p, any, "any")

@@ -10,7 +10,7 @@ import * as np from "../numpy/index.js";
 import { checkOptions } from "../options.js";
 import { describeValue, fmtShape, normalizeAxis } from "../shape.js";
 import { tiny, u32ToFloat, uniform } from "./floats.js";
-import { bits, checkKey, type PRNGKey, split } from "./keys.js";
+import { checkKey, type PRNGKey, randomWords, split } from "./keys.js";
 import { checkBroadcastsTo, floatDType } from "./params.js";
 
 /**
@@ -94,8 +94,8 @@ export function randint(k: PRNGKey, shape: readonly number[], minval: number | N
   const m16 = lax.rem(lax.convertElementType(2 ** 16, "float64"), span);
   const multiplier = lax.rem(lax.mul(m16, m16), span);
   const [k1, k2] = split(kk);
-  const higher = lax.rem(u32(bits(k1!, s)), span);
-  const lower = lax.rem(u32(bits(k2!, s)), span);
+  const higher = lax.rem(u32(randomWords(k1!, s)), span);
+  const lower = lax.rem(u32(randomWords(k2!, s)), span);
   // uint32 products and sums wrap modulo 2^32, as JAX's do: int32 arithmetic has the same bits
   const wrapped = lax.add(lax.mul(fromU32(higher), fromU32(multiplier)), fromU32(lower));
   const offset = lax.rem(u32(wrapped), span);
@@ -127,7 +127,7 @@ function shuffledIndices(k: NDArray, n: number): NDArray {
   for (let r = 0; r < rounds; r++) {
     const [next, sub] = split(current);
     current = next!;
-    perm = lax.sort([u32ToFloat(bits(sub!, [n]), "float64"), perm], { dimension: 0 })[1]!;
+    perm = lax.sort([u32ToFloat(randomWords(sub!, [n]), "float64"), perm], { dimension: 0 })[1]!;
   }
   return perm;
 }

@@ -1,11 +1,11 @@
 // Uniform and normal floats: the two samplers every continuous distribution is built on.
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
-import { checkArrayShape, type DType } from "../dtype.js";
+import { checkArrayShape, type DType, isComplex, realPartOf } from "../dtype.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
 import { checkOptions } from "../options.js";
-import { bits, blocks, checkKey, type PRNGKey } from "./keys.js";
+import { blocks, checkKey, type PRNGKey, randomWords, split } from "./keys.js";
 import { floatDType } from "./params.js";
 
 /** uint32 words stored as int32, as floats holding their unsigned value. */
@@ -18,7 +18,7 @@ export const u32ToFloat = (x: NDArray, d: DType): NDArray => {
  * the top 52 of 64 (float64, the 64 bits being (word0 << 32) | word1). */
 export function unitFloats(k: NDArray, shape: readonly number[], d: DType): NDArray {
   if (d === "float32") {
-    const b = bits(k, shape);
+    const b = randomWords(k, shape);
     return lax.mul(lax.convertElementType(lax.shiftRightLogical(b, 9), "float32"), 2 ** -23);
   }
   const [w0, w1] = blocks(k, shape.reduce((a, b) => a * b, 1));
@@ -49,17 +49,30 @@ export function uniform(
 }
 
 /**
- * Standard normal samples: √2 · erfinv(u) for u uniform in (-1, 1), as JAX.
+ * Standard normal samples: √2 · erfinv(u) for u uniform in (-1, 1), as JAX. A complex dtype
+ * gives standard complex normals, as JAX's: real and imaginary parts independent N(0, ½),
+ * drawn from the two keys of split(k), so E|z|² = 1.
  *
  * @example
  * const z = random.normal(random.key(0), [10000]);
  * z.dtype; // "float32"
  * np.abs(np.mean(z)).lt(0.05).item(); // true
+ * random.normal(random.key(0), [2], "complex64").dtype; // "complex64"
  */
 export function normal(k: PRNGKey, shape: readonly number[] = [], dtype?: DType): NDArray {
-  const d = floatDType(dtype, "random.normal");
+  const kk = checkKey(k, "random.normal");
+  if (dtype !== undefined && isComplex(dtype)) {
+    const part = realPartOf(dtype);
+    const [kRe, kIm] = split(kk);
+    const z = lax.complex(normalReal(kRe!, shape, part), normalReal(kIm!, shape, part));
+    return lax.div(z, lax.convertElementType(Math.SQRT2, dtype));
+  }
+  return normalReal(kk, shape, floatDType(dtype, "random.normal"));
+}
+
+function normalReal(k: PRNGKey, shape: readonly number[], d: DType): NDArray {
   const lo = d === "float32" ? -1 + 2 ** -24 : -1 + 2 ** -53;
-  const u = uniform(checkKey(k, "random.normal"), shape, { minval: lo, maxval: 1, dtype: d });
+  const u = uniform(k, shape, { minval: lo, maxval: 1, dtype: d });
   return lax.mul(lax.erfInv(u), Math.SQRT2);
 }
 

@@ -90,17 +90,29 @@ export function foldIn(k: PRNGKey, data: number): PRNGKey {
   return lax.concatenate([y0, y1], 0);
 }
 
-/** Raw uint32 bits (as int32) of the given shape: the XOR of each block's two words (JAX's
- * 32-bit random_bits with jax_threefry_partitionable).
- *
- * @example
- * random.bits(random.key(0), [4]).dtype; // "int32"
- */
-export function bits(k: PRNGKey, shape: readonly number[]): NDArray {
-  const kk = checkKey(k, "random.bits");
-  const s = checkArrayShape(shape, "int32", "random.bits");
+/** The random uint32 words of the given shape, stored as int32 (what the samplers compute
+ * with): the XOR of each block's two words (JAX's 32-bit random_bits with
+ * jax_threefry_partitionable). */
+export function randomWords(k: PRNGKey, shape: readonly number[], where = "random.bits"): NDArray {
+  const kk = checkKey(k, where);
+  const s = checkArrayShape(shape, "int32", where);
   const [w0, w1] = blocks(kk, s.reduce((a, b) => a * b, 1));
   return lax.reshape(lax.bitwiseXor(w0, w1), s);
+}
+
+/**
+ * Raw random bits of the given shape as unsigned integers, JAX's `random.bits`: uint32 by
+ * default (the XOR of each threefry block's two words, bit for bit JAX's), or uint8 (those
+ * words' low 8 bits, as JAX narrows them).
+ *
+ * @example
+ * random.bits(random.key(0), [4]).dtype; // "uint32"
+ * random.bits(random.key(0), [4], { dtype: "uint8" }).dtype; // "uint8"
+ */
+export function bits(k: PRNGKey, shape: readonly number[], opts: { readonly dtype?: "uint32" | "uint8" } = {}): NDArray {
+  checkOptions(opts, "random.bits", { dtype: ["uint32", "uint8"] });
+  const words = lax.bitcastConvertType(randomWords(k, shape), "uint32");
+  return opts.dtype === "uint8" ? lax.convertElementType(words, "uint8") : words;
 }
 
 /** Key data must be int32 words with a trailing axis of 2 (threefry-2x32's key size). */

@@ -1,8 +1,9 @@
 // Haar-distributed orthogonal matrices, as JAX's random.orthogonal: the Q of a Gaussian
 // matrix's QR with each column's sign set by R's diagonal (without that correction the
-// distribution depends on the QR's sign convention and is not uniform).
+// distribution depends on the QR's sign convention and is not uniform). A complex dtype
+// samples the unitary group U(n) the same way, from complex normals.
 import type { NDArray } from "../array.js";
-import { checkArrayShape, type DType } from "../dtype.js";
+import { checkArrayShape, type DType, isComplex } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import * as np from "../numpy/index.js";
 import { checkOptions } from "../options.js";
@@ -18,8 +19,8 @@ function dimension(v: unknown, name: string, where: string): number {
 
 /**
  * orthogonal(key, n, shape?, dtype?, { m }): samples [...shape, n, m] (m defaults to n) from
- * the Haar measure: square ones are uniform on O(n); with n ≠ m the columns (n > m) or rows
- * (n < m) are orthonormal.
+ * the Haar measure: square ones are uniform on O(n) (on the unitary group U(n) for a complex
+ * dtype, as JAX's); with n ≠ m the columns (n > m) or rows (n < m) are orthonormal.
  *
  * @example
  * const q = random.orthogonal(random.key(0), 3);
@@ -29,7 +30,7 @@ export function orthogonal(k: PRNGKey, n: number, shape: readonly number[] = [],
   const where = "random.orthogonal";
   checkOptions(opts, where, { m: "integer" });
   const kk = checkKey(k, where);
-  const d = floatDType(dtype, where);
+  const d = dtype !== undefined && isComplex(dtype) ? dtype : floatDType(dtype, where);
   const rows = dimension(n, "n", where);
   const cols = opts.m === undefined ? rows : dimension(opts.m, "m", where);
   const batch = checkArrayShape(shape, d, where);

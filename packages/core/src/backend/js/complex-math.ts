@@ -189,3 +189,76 @@ export function crsqrt(a: number, b: number, out: Pair): void {
   csqrt(a, b, out);
   cdiv(1, 0, out[0]!, out[1]!, out);
 }
+
+// The inverse trigonometric functions, with the principal branches and branch cuts of C99
+// and numpy (which XLA's complex asin/acos/atan follow): asin and acos are cut along the real
+// axis outside [−1, 1], atan along the imaginary axis outside [−i, i]; a signed zero
+// imaginary (real) part says which side of the cut a point lies on. asin and acos are
+// Kahan's formulas ("Branch cuts for complex elementary functions", 1987), which need no
+// logarithm of a sum that could cancel.
+
+/** asin z = atan(x / Re(√(1−z)·√(1+z))) + i·asinh(Im(conj(√(1−z))·√(1+z))). */
+export function casin(a: number, b: number, out: Pair): void {
+  csqrt(1 - a, -b, out);
+  const [pr, pi] = [out[0]!, out[1]!];
+  csqrt(1 + a, b, out);
+  const [qr, qi] = [out[0]!, out[1]!];
+  out[0] = Math.atan2(a, pr * qr - pi * qi);
+  out[1] = Math.asinh(pr * qi - pi * qr);
+}
+
+/** acos z = 2·atan(Re √(1−z) / Re √(1+z)) + i·asinh(Im(conj(√(1+z))·√(1−z))). */
+export function cacos(a: number, b: number, out: Pair): void {
+  csqrt(1 - a, -b, out);
+  const [pr, pi] = [out[0]!, out[1]!];
+  csqrt(1 + a, b, out);
+  const [qr, qi] = [out[0]!, out[1]!];
+  out[0] = 2 * Math.atan2(pr, qr);
+  out[1] = Math.asinh(qr * pi - qi * pr);
+}
+
+/** atanh z = ½·log((1 + z)/(1 − z)), written as Kahan does so that neither part cancels:
+ * Re = ¼·log1p(4a / ((1 − a)² + b²)) for a ≥ 0 (oddness gives a < 0),
+ * Im = ½·atan2(2b, (1 − a)(1 + a) − b²). Far from the
+ * origin (|z| > 1e100, where the squares would overflow) Re = a/|z|² and Im = ±π/2, the sign
+ * of b (of a signed zero too) choosing the side of the cut. */
+export function catanh(a: number, b: number, out: Pair): void {
+  if (a < 0) {
+    // atanh is odd (signed zeros included); for a < 0, 4a/d would be near −1 inside log1p
+    catanh(-a, -b, out);
+    out[0] = -out[0]!;
+    out[1] = -out[1]!;
+    return;
+  }
+  const h = Math.hypot(a, b);
+  if (h > 1e100 && Number.isFinite(h)) {
+    out[0] = a / h / h;
+    out[1] = b < 0 || Object.is(b, -0) ? -Math.PI / 2 : Math.PI / 2;
+    return;
+  }
+  const d = (1 - a) * (1 - a) + b * b;
+  out[0] = 0.25 * Math.log1p((4 * a) / d);
+  out[1] = 0.5 * Math.atan2(2 * b, (1 - a) * (1 + a) - b * b);
+}
+
+/** atan z = −i·atanh(iz), as C99 defines it (multiplying by ±i is exact). */
+export function catan(a: number, b: number, out: Pair): void {
+  catanh(-b, a, out);
+  const p = out[0]!;
+  out[0] = out[1]!;
+  out[1] = -p;
+}
+
+/** atan2(y, x) of complex operands, as StableHLO defines it: −i·log((x + iy) / √(x² + y²)).
+ * For real y and x this is the angle of the point (x, y). */
+export function catan2(a: number, b: number, c: number, d: number, out: Pair): void {
+  // x² + y² and its principal square root
+  csqrt(c * c - d * d + (a * a - b * b), 2 * (c * d + a * b), out);
+  const [sr, si] = [out[0]!, out[1]!];
+  // (x + iy) / √(x² + y²), with iy = (−b, a)
+  cdiv(c - b, d + a, sr, si, out);
+  clog(out[0]!, out[1]!, out);
+  const re = out[0]!;
+  out[0] = out[1]!;
+  out[1] = -re;
+}

@@ -14,7 +14,7 @@ import type { ParamsOf } from "../../primitives/params.js";
 import { stridesOf } from "../../shape.js";
 import type { FirstOrderPrim } from "../backend.js";
 import {
-  ccos, ccosh, cdiv, cexp, cexpm1, cintpow, clog, clog1p, cmul, cpow, crsqrt, csign, csin, csinh, csqrt, ctan, ctanh, type Pair,
+  cacos, casin, catan, catan2, ccos, ccosh, cdiv, cexp, cexpm1, cintpow, clog, clog1p, cmul, cpow, crsqrt, csign, csin, csinh, csqrt, ctan, ctanh, type Pair,
 } from "./complex-math.js";
 import { fftKernel } from "./fft-axes.js";
 
@@ -252,10 +252,91 @@ const dotGeneral: ComplexKernel = (run, [x, y], [xa, ya], params: ParamsOf<"dot_
   }
 };
 
+/** Whether (a, b) is picked over (c, d) by JAX's complex max (`greater`) or min: the real parts
+ * decide, the imaginary parts break a tie (mlir's min/max lowering on complex values). A NaN
+ * part compares false, so the other operand is picked, as that lowering's select does. */
+const lexPicks = (greater: boolean, a: number, b: number, c: number, d: number): boolean =>
+  a === c ? (greater ? b > d : b < d) : greater ? a > c : a < c;
+
+/** max / min: x where it is lexicographically greater (smaller), else y. */
+const lexChoose =
+  (greater: boolean): ComplexKernel =>
+  (_run, [x, y], [xa, ya], _p, _outs, [res]) => {
+    const n = res!.length >> 1;
+    const sx = xa!.ndim === 0 && n !== 1 ? 0 : 2;
+    const sy = ya!.ndim === 0 && n !== 1 ? 0 : 2;
+    for (let i = 0; i < n; i++) {
+      const [a, b, c, d] = [x![sx * i]!, x![sx * i + 1]!, y![sy * i]!, y![sy * i + 1]!];
+      const pickX = lexPicks(greater, a, b, c, d);
+      res![2 * i] = pickX ? a : c;
+      res![2 * i + 1] = pickX ? b : d;
+    }
+  };
+
+/** reduce_max / reduce_min: XLA's reduction from its identity (∓inf + 0i), folding each
+ * element in with the binary max / min above (accumulator first). */
+const lexReduce =
+  (greater: boolean): ComplexKernel =>
+  (_run, [x], [xa], { axes }: ParamsOf<"reduce_max">, [oa], [res]) => {
+    const shape = xa!.shape;
+    const outStrides = stridesOf(oa!.shape);
+    const strideIn: number[] = [];
+    let k = 0;
+    for (let i = 0; i < shape.length; i++) strideIn.push(axes.includes(i) ? 0 : outStrides[k++]!);
+    const acc = new Float64Array(2 * oa!.size);
+    for (let i = 0; i < oa!.size; i++) acc[2 * i] = greater ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    const idx = new Array<number>(shape.length).fill(0);
+    for (let flat = 0; flat < xa!.size; flat++) {
+      let o = 0;
+      for (let d = 0; d < shape.length; d++) o += idx[d]! * strideIn[d]!;
+      const [c, d] = [x![2 * flat]!, x![2 * flat + 1]!];
+      if (!lexPicks(greater, acc[2 * o]!, acc[2 * o + 1]!, c, d)) {
+        acc[2 * o] = c;
+        acc[2 * o + 1] = d;
+      }
+      for (let j = shape.length - 1; j >= 0; j--) {
+        if (++idx[j]! < shape[j]!) break;
+        idx[j] = 0;
+      }
+    }
+    for (let i = 0; i < acc.length; i++) res![i] = acc[i]!;
+  };
+
+/** sort: each complex operand split into its two parts, a complex key becoming two keys
+ * (real part, then imaginary part: JAX's lexicographic order), sorted by the real kernel. */
+const sortComplex: ComplexKernel = (run, inputs, inAvals, { dimension, num_keys }: ParamsOf<"sort">, _outs, outputs) => {
+  const xs: TypedArray[] = [];
+  const avals: ShapedArray[] = [];
+  let keys = 0;
+  inAvals.forEach((a, i) => {
+    const parts = isComplex(a.dtype) ? [part(inputs[i]!, a.dtype, 0), part(inputs[i]!, a.dtype, 1)] : [inputs[i]!];
+    for (const p of parts) {
+      xs.push(p);
+      avals.push(realAval(a));
+      if (i < num_keys) keys++;
+    }
+  });
+  const ys = avals.map((a) => allocate(a.dtype, a.size));
+  run("sort", xs, avals, { dimension, num_keys: keys }, avals, ys);
+  let j = 0;
+  inAvals.forEach((a, i) => {
+    if (isComplex(a.dtype)) {
+      interleave(ys[j]!, ys[j + 1]!, outputs[i]!);
+      j += 2;
+    } else outputs[i]!.set(ys[j++]!);
+  });
+};
+
 const COMPLEX_KERNELS: { readonly [P in FirstOrderPrim]?: ComplexKernel } = {
+  max: lexChoose(true),
+  min: lexChoose(false),
+  reduce_max: lexReduce(true),
+  reduce_min: lexReduce(false),
+  sort: sortComplex,
   mul: binary(cmul),
   div: binary(cdiv),
   pow: binary(cpow),
+  atan2: binary(catan2),
   exp: unary(cexp),
   log: unary(clog),
   sin: unary(csin),
@@ -264,6 +345,9 @@ const COMPLEX_KERNELS: { readonly [P in FirstOrderPrim]?: ComplexKernel } = {
   sqrt: unary(csqrt),
   rsqrt: unary(crsqrt),
   tan: unary(ctan),
+  asin: unary(casin),
+  acos: unary(cacos),
+  atan: unary(catan),
   sinh: unary(csinh),
   cosh: unary(ccosh),
   expm1: unary(cexpm1),

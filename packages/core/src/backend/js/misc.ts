@@ -1,6 +1,7 @@
 // Reference kernels of iota, sort and the threefry-2x32 block cipher (JAX's PRNG core).
 import type { MiscPrim } from "../../primitives/misc.js";
 import { sizeOf, stridesOf } from "../../shape.js";
+import type { TypedArray } from "../../dtype.js";
 import type { KernelTable } from "./types.js";
 
 const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
@@ -25,6 +26,26 @@ export function threefry2x32Block(k0: number, k1: number, x0: number, x1: number
   return [a, b];
 }
 
+type Comparator = (base: number) => (i: number, j: number) => number;
+
+/** Lexicographically by several keys, each ascending with NaN last; ties by position (stable). */
+const manyKeys =
+  (keys: readonly TypedArray[], inner: number): Comparator =>
+  (base) =>
+  (i, j) => {
+    for (const key of keys) {
+      const a = key[base + i * inner]!;
+      const b = key[base + j * inner]!;
+      if (Number.isNaN(a)) {
+        if (Number.isNaN(b)) continue;
+        return 1;
+      }
+      if (Number.isNaN(b)) return -1;
+      if (a !== b) return a < b ? -1 : 1;
+    }
+    return i - j;
+  };
+
 export const miscKernels: KernelTable<MiscPrim> = {
   iota: (_in, _avals, { shape, dimension }, _o, [out]) => {
     const res = out!;
@@ -32,21 +53,24 @@ export const miscKernels: KernelTable<MiscPrim> = {
     const n = shape[dimension]!;
     for (let i = 0; i < res.length; i++) res[i] = Math.floor(i / stride) % n;
   },
-  sort: (inputs, avals, { dimension }, _o, outs) => {
+  sort: (inputs, avals, { dimension, num_keys }, _o, outs) => {
     const shape = avals[0]!.shape;
     const n = shape[dimension]!;
     const inner = sizeOf(shape.slice(dimension + 1));
     const outer = sizeOf(shape.slice(0, dimension));
-    const keys = inputs[0]!;
     const perm = Array.from({ length: n }, (_, i) => i);
-    // NaNs sort last, as in numpy; the sort is stable.
-    const cmp = (base: number) => (i: number, j: number) => {
+    // NaNs sort last, as in numpy; the sort is stable. The first num_keys operands order the
+    // rest lexicographically (a complex key arrives here as its real and imaginary parts:
+    // backend/js/complex.ts); one key, the common case, keeps its own comparator.
+    const keys = inputs[0]!;
+    const oneKey = (base: number) => (i: number, j: number) => {
       const a = keys[base + i * inner]!;
       const b = keys[base + j * inner]!;
       if (Number.isNaN(a)) return Number.isNaN(b) ? i - j : 1;
       if (Number.isNaN(b)) return -1;
       return a < b ? -1 : a > b ? 1 : i - j;
     };
+    const cmp = num_keys <= 1 ? oneKey : manyKeys(inputs.slice(0, num_keys), inner);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const base = o * n * inner + j;

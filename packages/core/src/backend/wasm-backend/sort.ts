@@ -274,7 +274,9 @@ export const radixFrom = { n: 256 };
 const prod = (xs: readonly number[]): number => xs.reduce((p, c) => p * c, 1);
 
 defineWasmKernel("sort", {
-  supports: (avals) =>
+  // one sort key only (several keys, as a complex key split in two, run on the js kernel)
+  supports: (avals, { num_keys }) =>
+    num_keys <= 1 &&
     avals.length > 0 &&
     avals.every((a) => isDataDType(a.dtype)) &&
     avals[0]!.size >= minSize.sort &&
