@@ -1,25 +1,44 @@
 // Running exported ONNX models in onnxruntime-node and comparing them with jaxts: values
 // within a stated tolerance, and dtypes and shapes exactly.
 import { type NDArray, tree } from "@jaxts/core";
+import { float16Bits, float16Value } from "../packages/core/src/half.js";
 import { exportOnnx, type OnnxExportOptions } from "@jaxts/transforms";
 import * as ort from "onnxruntime-node";
 import { expect } from "vitest";
 
-/** An NDArray as an ONNX Runtime tensor (the dtypes' names coincide). */
+/** An NDArray as an ONNX Runtime tensor (the dtypes' names coincide; float16 travels as its
+ * bit patterns). onnxruntime-node has no bfloat16 tensor type, so bfloat16 values cannot be fed. */
 export function toOrt(x: NDArray): ort.Tensor {
   const data = x.toTypedArray();
+  const dims = [...x.shape];
   switch (x.dtype) {
     case "float32":
-      return new ort.Tensor("float32", data as Float32Array, [...x.shape]);
+      return new ort.Tensor("float32", data as Float32Array, dims);
     case "float64":
-      return new ort.Tensor("float64", data as Float64Array, [...x.shape]);
+      return new ort.Tensor("float64", data as Float64Array, dims);
     case "int32":
-      return new ort.Tensor("int32", data as Int32Array, [...x.shape]);
+      return new ort.Tensor("int32", data as Int32Array, dims);
+    case "int16":
+      return new ort.Tensor("int16", data as Int16Array, dims);
+    case "int8":
+      return new ort.Tensor("int8", data as Int8Array, dims);
+    case "uint8":
+      return new ort.Tensor("uint8", data as Uint8Array, dims);
+    case "uint32":
+      return new ort.Tensor("uint32", data as Uint32Array, dims);
+    case "float16":
+      return new ort.Tensor("float16", Uint16Array.from(data, (v) => float16Bits(v)), dims);
     case "bool":
-      return new ort.Tensor("bool", Uint8Array.from(data), [...x.shape]);
+      return new ort.Tensor("bool", Uint8Array.from(data), dims);
     default:
-      throw new Error(`toOrt: feed ${x.dtype} through a float32 or int32 input and convert inside the function`);
+      throw new Error(`toOrt: onnxruntime-node has no ${x.dtype} tensor; feed it through another dtype and convert inside the function`);
   }
+}
+
+/** An ONNX Runtime tensor's elements as numbers (float16 bit patterns decoded). */
+export function ortValues(t: ort.Tensor): ArrayLike<number> {
+  if (t.type === "float16") return Array.from(t.data as Uint16Array, (bits) => float16Value(bits));
+  return t.data as ArrayLike<number>;
 }
 
 const sessions = new WeakMap<Uint8Array, Promise<ort.InferenceSession>>();
@@ -63,7 +82,7 @@ export function expectTensorClose(got: ort.Tensor, want: NDArray, where: string,
   expect(got.type, `${where}: dtype`).toBe(want.dtype);
   expect([...got.dims], `${where}: shape`).toEqual([...want.shape]);
   const w = want.toTypedArray();
-  const g = got.data as ArrayLike<number>;
+  const g = ortValues(got);
   const { rtol, atol } = { ...defaultTolerance(want.dtype), ...tol };
   let worst = -1;
   let worstErr = 0;

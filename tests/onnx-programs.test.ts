@@ -6,11 +6,12 @@ import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { array, lax, type NDArray, nn, np, random, tree } from "@jaxts/core";
 import { adam, applyUpdates } from "@jaxts/optim";
-import { fc, test } from "@fast-check/vitest";
+import { test } from "@fast-check/vitest";
 import { exportOnnx, grad, hessian, jit, jvp, valueAndGrad, vmap } from "@jaxts/transforms";
 import type * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { expectOnnxMatchesJaxts, expectTensorClose, session, toOrt } from "./onnx-helpers.js";
+import { BASIC_BINARY, BASIC_UNARY, MORE_BINARY, MORE_UNARY, type ProgramSpace, programArb, programInputs, runProgram } from "./random-programs.js";
 
 const f32 = (v: number[]) => array(v, { dtype: "float32" });
 const wave = (n: number, k: number) => f32(Array.from({ length: n }, (_, i) => Math.sin((i + 1) * 0.731 + k) * 2));
@@ -61,79 +62,19 @@ describe("transformed programs in ONNX Runtime equal jaxts", () => {
   });
 });
 
-// Random programs: a DAG over [x (rows×cols), row (cols), m (cols×cols)] of elementwise
-// ops with broadcasting, reductions, transposes and matmuls.
-type Op =
-  | { readonly k: "unary"; readonly fn: number; readonly a: number }
-  | { readonly k: "binary"; readonly fn: number; readonly a: number; readonly b: number }
-  | { readonly k: "sum"; readonly a: number }
-  | { readonly k: "matmul"; readonly a: number };
-
-const UNARY: readonly ((x: NDArray) => NDArray)[] = [
-  (x) => np.tanh(x),
-  (x) => np.exp(x.mul(0.1)),
-  (x) => np.negative(x),
-  (x) => np.sqrt(np.abs(x)),
-  (x) => x.mul(x),
-  (x) => nn.relu(x),
-  (x) => nn.softmax(x.ndim === 0 ? x.reshape([1]) : x, { axis: -1 }).reshape(x.shape),
-  (x) => np.cumsum(x.ndim === 0 ? x.reshape([1]) : x, { axis: 0 }).reshape(x.shape),
-];
-const BINARY: readonly ((x: NDArray, y: NDArray) => NDArray)[] = [
-  (x, y) => x.add(y),
-  (x, y) => x.mul(y),
-  (x, y) => x.sub(y),
-  (x, y) => np.maximum(x, y),
-  (x, y) => np.where(np.greater(x, y), x, y.mul(0.5)),
-  (x, y) => np.arctan2(x, y),
-];
-
-const opArb = (i: number): fc.Arbitrary<Op> => {
-  const prev = fc.nat({ max: i - 1 });
-  return fc.oneof(
-    fc.record({ k: fc.constant("unary" as const), fn: fc.nat({ max: UNARY.length - 1 }), a: prev }),
-    fc.record({ k: fc.constant("binary" as const), fn: fc.nat({ max: BINARY.length - 1 }), a: prev, b: prev }),
-    fc.record({ k: fc.constant("sum" as const), a: prev }),
-    fc.record({ k: fc.constant("matmul" as const), a: prev }),
-  );
+// Random programs (the fusion property test's generator, with matmuls, softmax, cumsum and
+// atan2 added).
+const space: ProgramSpace = {
+  kinds: ["unary", "binary", "sum", "sum0", "sum1", "pick", "matmul"],
+  unary: [...BASIC_UNARY, ...MORE_UNARY],
+  binary: [...BASIC_BINARY, ...MORE_BINARY],
+  cols: [2, 4, 6],
 };
 
-function run(ops: readonly Op[], outs: readonly number[], x: NDArray, row: NDArray, m: NDArray): NDArray[] {
-  const vals: NDArray[] = [x, row, m];
-  for (const op of ops) {
-    const a = vals[op.a]!;
-    switch (op.k) {
-      case "unary":
-        vals.push(UNARY[op.fn]!(a));
-        break;
-      case "binary": {
-        const b = vals[op.b]!;
-        // operands broadcast when their shapes do (scalars, rows against matrices)
-        const ok = a.ndim === 0 || b.ndim === 0 || (a.shape[a.ndim - 1] === b.shape[b.ndim - 1] && (a.ndim === 1 || b.ndim === 1 || a.shape[0] === b.shape[0]));
-        vals.push(ok ? BINARY[op.fn]!(a, b) : a.mul(0.5));
-        break;
-      }
-      case "sum":
-        vals.push(a.ndim === 2 ? np.sum(a, { axis: 0 }).mul(0.1) : np.sum(a).mul(0.01));
-        break;
-      case "matmul":
-        vals.push(a.ndim >= 1 ? np.matmul(a, m).mul(0.2) : a);
-        break;
-    }
-  }
-  return [...new Set(outs.map((o) => o % vals.length))].map((o) => vals[o]!);
-}
-
-const programArb = fc
-  .record({ rows: fc.constantFrom(1, 3, 5), cols: fc.constantFrom(2, 4, 6), n: fc.integer({ min: 2, max: 10 }), seed: fc.nat(), outs: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }) })
-  .chain((p) => fc.tuple(fc.constant(p), fc.tuple(...Array.from({ length: p.n }, (_, i) => opArb(i + 3)))));
-
 describe("random programs in ONNX Runtime equal jaxts", () => {
-  test.prop([programArb], { numRuns: 40 })("values, dtypes and shapes", async ([p, ops]) => {
-    const x = wave(p.rows * p.cols, p.seed).reshape([p.rows, p.cols]);
-    const row = wave(p.cols, p.seed + 1);
-    const m = wave(p.cols * p.cols, p.seed + 2).reshape([p.cols, p.cols]);
-    const f = (a: NDArray, b: NDArray, c: NDArray) => run(ops, p.outs, a, b, c);
+  test.prop([programArb(space)], { numRuns: 40 })("values, dtypes and shapes", async ([p, ops]) => {
+    const [x, row, m] = programInputs(p);
+    const f = (a: NDArray, b: NDArray, c: NDArray) => runProgram(space, ops, p.outs, a, b, c);
     await expectOnnxMatchesJaxts(f, [x, row, m], { tol: { rtol: 1e-4, atol: 1e-5 } });
   }, 120_000);
 });

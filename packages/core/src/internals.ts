@@ -28,3 +28,5 @@ export { jsBackend, jsKernels } from "./backend/js/index.js";
 export { applyPrimitive } from "./trace/eval-trace.js";
 export { wasmBackend, defineWasmKernel, wasmPrimitives, type WasmKernel, arena, Arena } from "./backend/wasm-backend/index.js";
 export { warningCount } from "./warn.js";
+// The js backend's float64 erf table, so an exporter can compute erf exactly as jaxts does.
+export { ERF_STRIDE, ERF_TABLE, ERF_TERMS } from "./backend/scalar/erf-table.js";

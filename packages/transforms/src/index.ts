@@ -7,6 +7,7 @@ export { hessian, jacfwd, jacrev } from "./ad/jac.js";
 export { jit, type JitOptions, type Jitted, type Lowered } from "./jit/jit.js";
 export { exportOnnx } from "./export/export-onnx.js";
 export type { OnnxExportOptions } from "./export/model.js";
+export type { DynamicAxes } from "./export/dynamic-axes.js";
 export { vmap, type AxisSpec, type VmapOptions } from "./batching/vmap.js";
 export { BatchTrace, BatchTracer, vmapFlat } from "./batching/batch-trace.js";
 export { batchRules } from "./batching/rules.js";

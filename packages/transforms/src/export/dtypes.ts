@@ -74,3 +74,30 @@ export function tensorBytes(t: OnnxDataType, values: ArrayLike<number>, where: s
 }
 
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** A constant's elements read back from its bytes (int64 as numbers: the exporter's int64
+ * constants are sizes and indices, far inside ±2^53, or INT64_MIN, which a double holds). */
+export function tensorValues(t: OnnxDataType, raw: Uint8Array): number[] {
+  const buf = raw.slice().buffer;
+  switch (t) {
+    case OnnxDataType.FLOAT:
+      return Array.from(new Float32Array(buf));
+    case OnnxDataType.DOUBLE:
+      return Array.from(new Float64Array(buf));
+    case OnnxDataType.INT32:
+      return Array.from(new Int32Array(buf));
+    case OnnxDataType.UINT32:
+      return Array.from(new Uint32Array(buf));
+    case OnnxDataType.INT16:
+      return Array.from(new Int16Array(buf));
+    case OnnxDataType.INT8:
+      return Array.from(new Int8Array(buf));
+    case OnnxDataType.UINT8:
+    case OnnxDataType.BOOL:
+      return Array.from(new Uint8Array(buf));
+    case OnnxDataType.INT64:
+      return Array.from(new BigInt64Array(buf), Number);
+    default:
+      throw new DTypeError(`exportOnnx: constants of ONNX element type ${t} cannot be read back`);
+  }
+}

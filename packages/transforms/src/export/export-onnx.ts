@@ -17,8 +17,10 @@ function isOptions(x: unknown): x is OnnxExportOptions {
  * The ONNX ModelProto bytes of `f` staged on example arguments (their shapes and dtypes;
  * values do not matter). Inputs and outputs are named by pytree path (`params.w`), the
  * function's captured constants become initializers. Options: `opset` (18–21, default 18),
- * `name`, `inputNames`, `outputNames`. Run the bytes with ONNX Runtime
- * (`await ort.InferenceSession.create(bytes)`), on a CPU or a GPU.
+ * `name`, `inputNames`, `outputNames`, and `dynamicAxes` (`{ x: { 0: "batch" } }`: that axis
+ * of input `x` is a symbolic size; the model then runs at any batch size — a ShapeError names
+ * the equation when the program depends on the size in a way the graph cannot compute). Run
+ * the bytes with ONNX Runtime (`await ort.InferenceSession.create(bytes)`), on a CPU or a GPU.
  *
  * @example
  * import { array, type NDArray, np } from "@jaxts/core";
@@ -27,6 +29,8 @@ function isOptions(x: unknown): x is OnnxExportOptions {
  * const params = { w: array([[0.5], [-1]]), b: array([0.1]) };
  * const bytes = exportOnnx(predict, params, array([[1, 2]]), { inputNames: ["params", "x"] });
  * bytes instanceof Uint8Array; // true
+ * // one model for every batch size: x is [batch, 2], the output [batch, 1]
+ * exportOnnx(predict, params, array([[1, 2]]), { inputNames: ["params", "x"], dynamicAxes: { x: { 0: "batch" } } });
  */
 export function exportOnnx<F extends AnyFn>(f: F, ...argsAndOptions: [...LooseArgs<F>] | [...LooseArgs<F>, OnnxExportOptions]): Uint8Array {
   if (typeof f !== "function") throw new ArgumentError(`exportOnnx: expected a function to export, got ${f === null ? "null" : typeof f}`);

@@ -1,7 +1,7 @@
 // Builds ONNX graphs node by node: fresh value names (unique across the model and its
 // subgraphs, as ONNX requires), attributes, and constants shared through the top graph's
 // initializers (subgraphs read them from the outer scope).
-import { type DType, isFloat } from "@jaxts/core";
+import { type DType, type Eqn, isFloat } from "@jaxts/core";
 import { computeDType, onnxType, tensorBytes } from "./dtypes.js";
 import { type AttributeProto, AttributeType, type GraphProto, type NodeProto, OnnxDataType, type TensorProto, type ValueInfoProto } from "./onnx/proto.js";
 
@@ -23,13 +23,28 @@ function attributeProto(name: string, a: Attr): AttributeProto {
   return { name, type: AttributeType.GRAPH, g: a.graph };
 }
 
-/** What every graph of one model shares: the name counter, the opset, the constants. */
+/** What every graph of one model shares: the name counter, the opset, the constants, and
+ * which equation each node and constant came from (for errors about the exported graph). */
 export class ModelContext {
   #next = 0;
   readonly initializers: TensorProto[] = [];
   readonly #constants = new Map<string, string>();
   readonly #taken = new Set<string>();
-  constructor(readonly opset: number) {}
+  /** The equation being lowered (the innermost, inside calls and loops). */
+  origin: Eqn | undefined;
+  /** Node and constant names → the equation they were made for. */
+  readonly origins = new Map<string, Eqn>();
+  /** `shareConstants: false` gives every constant its own initializer, so traces at different
+   * sizes produce the same names in the same order (dynamicAxes compares them). */
+  constructor(
+    readonly opset: number,
+    readonly shareConstants = true,
+  ) {}
+
+  /** Records that `name` was made for the equation being lowered. */
+  noteOrigin(name: string): void {
+    if (this.origin !== undefined) this.origins.set(name, this.origin);
+  }
 
   /** Reserve a name chosen by the user (graph inputs and outputs). */
   reserve(name: string): string {
@@ -48,14 +63,16 @@ export class ModelContext {
   /** A constant tensor, stored once per distinct (type, shape, values). */
   constant(type: OnnxDataType, dims: readonly number[], values: ArrayLike<number>, where: string): string {
     const raw = tensorBytes(type, values, where);
-    const key = `${type}|${dims.join(",")}|${raw.length <= 64 ? Array.from(raw).join(",") : ""}`;
-    if (raw.length <= 64) {
+    const shared = this.shareConstants && raw.length <= 64;
+    const key = `${type}|${dims.join(",")}|${shared ? Array.from(raw).join(",") : ""}`;
+    if (shared) {
       const known = this.#constants.get(key);
       if (known !== undefined) return known;
     }
     const name = this.fresh("const");
     this.initializers.push({ name, dims: [...dims], data_type: type, raw_data: raw });
-    if (raw.length <= 64) this.#constants.set(key, name);
+    this.noteOrigin(name);
+    if (shared) this.#constants.set(key, name);
     return name;
   }
 
@@ -75,8 +92,10 @@ export class GraphBuilder {
   /** Append a node; returns its output names (fresh unless given). */
   node(op: string, inputs: readonly string[], attrs: Readonly<Record<string, Attr>> = {}, outputs: number | readonly string[] = 1): string[] {
     const outs = typeof outputs === "number" ? Array.from({ length: outputs }, () => this.ctx.fresh(op.toLowerCase())) : [...outputs];
+    const name = this.ctx.fresh(`n_${op}`);
+    this.ctx.noteOrigin(name);
     this.nodes.push({
-      name: this.ctx.fresh(`n_${op}`),
+      name,
       op_type: op,
       input: inputs,
       output: outs,

@@ -66,10 +66,13 @@ export function lowerJaxpr(b: GraphBuilder, jaxpr: Jaxpr, inputs: readonly strin
     if (name === undefined) throw new JaxtsError("exportOnnx: internal error: a variable is read before it is defined");
     return name;
   };
+  const outer = b.ctx.origin;
   for (const eqn of jaxpr.eqns) {
+    b.ctx.origin = eqn;
     const ins = eqn.inputs.map((a) => ({ name: read(a), aval: a.aval }));
     const outs = lowerEqn(b, eqn, ins);
     eqn.outVars.forEach((v, i) => env.set(v, outs[i]!));
   }
+  b.ctx.origin = outer;
   return jaxpr.outs.map(read);
 }

@@ -16,16 +16,18 @@ import {
   hoistConsts,
   type Jaxpr,
   leafToArray,
-  type NDArray,
+  NDArray,
+  sameShape,
   type OptionSpec,
   type Step,
   Tracer,
   traceToJaxpr,
   tree,
+  zeros,
 } from "@jaxts/core";
 import { checkCallable } from "../ad/args.js";
 import { type AnyFn, call, type LooseArgs } from "../ad/types.js";
-import { type OnnxExportOptions, stagedToOnnx } from "../export/model.js";
+import { type OnnxExportOptions, type StagedProgram, stagedToOnnx } from "../export/model.js";
 
 export interface JitOptions {
   /** Positions of arguments that are not traced: their values are part of the cache key. */
@@ -162,10 +164,19 @@ export function jit<F extends AnyFn>(f: F, opts?: JitOptions): Jitted<F> {
     const { staged } = stage(args);
     const toOnnx = (options?: OnnxExportOptions): Uint8Array => {
       const positions = staticPositions(statics, args.length, name);
-      const inputPaths = tree.flattenWithPaths(args.map((a, i) => (positions.includes(i) ? null : a)), where)[1];
-      const outLeaves = Array.from({ length: staged.outDef.numLeaves }, (_, i) => i);
-      const outputPaths = tree.flattenWithPaths(tree.unflatten(staged.outDef, outLeaves), where)[1];
-      return stagedToOnnx({ jaxpr: staged.jaxpr, consts: staged.consts, inputPaths, outputPaths, fnName: name }, options);
+      const [leaves, inputPaths, inDef] = tree.flattenWithPaths(args.map((a, i) => (positions.includes(i) ? null : a)), where);
+      const program = (s: Staged): StagedProgram => {
+        const outLeaves = Array.from({ length: s.outDef.numLeaves }, (_, i) => i);
+        const outputPaths = tree.flattenWithPaths(tree.unflatten(s.outDef, outLeaves), where)[1];
+        return { jaxpr: s.jaxpr, consts: s.consts, inputPaths, outputPaths, fnName: name, restage };
+      };
+      // dynamicAxes traces again with array arguments of other shapes (zeros: values do not matter).
+      const restage = (shapes: readonly (readonly number[])[]): StagedProgram => {
+        const moved = leaves.map((l, i) => (l instanceof NDArray && !sameShape(l.shape, shapes[i]!) ? zeros(shapes[i]!, l.dtype) : l));
+        const rebuilt = tree.unflatten(inDef, moved) as unknown[];
+        return program(stage(args.map((a, i) => (positions.includes(i) ? a : rebuilt[i]))).staged);
+      };
+      return stagedToOnnx(program(staged), options);
     };
     const exe = executableOf(staged.jaxpr);
     // The hoisted constants are the first inputs of the staged jaxpr.

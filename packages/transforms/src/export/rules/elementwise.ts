@@ -2,12 +2,13 @@
 // semantics (packages/core/src/backend/scalar/primitives.ts): where an ONNX operator differs
 // (sign of NaN and -0, integer division by zero, shifts past 31, float → int saturation,
 // NaN in comparisons of bool), the difference is composed away here rather than left to the
-// runtime. float64 forms of tan/sinh/cosh/atan/asin/acos are composed from operators ONNX
+// runtime. float64 forms of tan/sinh/cosh/atan/asin/acos/erf are composed from operators ONNX
 // Runtime's CPU provider implements in float64 (it has float32 kernels only for those).
-import { type DType, DTypeError } from "@jaxts/core";
+import type { DType } from "@jaxts/core";
 import type { GraphBuilder } from "../graph-builder.js";
 import { OnnxDataType } from "../onnx/proto.js";
 import { cast, castOnnx, isFloatDType, type RuleTable, type Val, where } from "../rule-types.js";
+import { erf64 } from "./erf64.js";
 
 type ElementwiseName =
   | "neg" | "sign" | "floor" | "ceil" | "round" | "is_finite" | "not" | "exp" | "log" | "expm1" | "log1p"
@@ -28,18 +29,23 @@ const f64 = (x: Val): boolean => x.aval.dtype === "float64";
 const one = (b: GraphBuilder, x: Val): string => b.scalar(1, x.aval.dtype);
 const zero = (b: GraphBuilder, x: Val): string => b.scalar(0, x.aval.dtype);
 
+/** erf: ONNX's Erf, or in float64 the composition of erf64.ts (ONNX Runtime's CPU provider
+ * has no float64 Erf). */
+function erf(b: GraphBuilder, x: string, d: DType): string {
+  return d === "float64" ? erf64(b, x) : b.op("Erf", [x]);
+}
+
 /**
  * erf⁻¹ as the js backend computes it (scalar/js-math.ts): Giles' single-precision
  * approximation in w = −log((1 − y)(1 + y)), one polynomial below w = 5 and one above, then
- * two Newton steps on erf(x) = y; ±1 → ±inf, |y| > 1 → NaN. In float32 (halves through it):
- * the Newton steps need Erf, which ONNX Runtime's CPU provider has in float32 only, so float64
- * is refused rather than computed to float32 accuracy.
+ * two Newton steps on erf(x) = y; ±1 → ±inf, |y| > 1 → NaN. In float64 as the reference
+ * computes it (its Newton steps on the float64 erf composition), halves through float32.
  */
 function erfInv(b: GraphBuilder, [x]: readonly Val[]): string[] {
   const d = x!.aval.dtype;
-  if (d === "float64") throw new DTypeError("exportOnnx: erf_inv on float64 has no ONNX form here (ONNX Runtime's CPU provider has no float64 Erf for the Newton steps); compute it in float32");
-  const y = d === "float32" ? x!.name : cast(b, x!.name, "float32");
-  const c = (v: number): string => b.scalar(v, "float32");
+  const work: DType = d === "float64" ? "float64" : "float32";
+  const y = d === work ? x!.name : cast(b, x!.name, work);
+  const c = (v: number): string => b.scalar(v, work);
   const w = b.op("Neg", [b.op("Log", [b.op("Mul", [b.op("Sub", [c(1), y]), b.op("Add", [c(1), y])])])]);
   const horner = (t: string, coeffs: readonly number[]): string => {
     let p = c(coeffs[0]!);
@@ -50,7 +56,7 @@ function erfInv(b: GraphBuilder, [x]: readonly Val[]): string[] {
   const highP = horner(b.op("Sub", [b.op("Sqrt", [w]), c(3)]), [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]);
   let r = b.op("Mul", [where(b, b.op("Less", [w, c(5)]), lowP, highP), y]);
   for (let k = 0; k < 2; k++) {
-    const err = b.op("Sub", [b.op("Erf", [r]), y]);
+    const err = b.op("Sub", [erf(b, r, work), y]);
     const slope = b.op("Mul", [c(2 / Math.sqrt(Math.PI)), b.op("Exp", [b.op("Neg", [b.op("Mul", [r, r])])])]);
     r = b.op("Sub", [r, b.op("Div", [err, slope])]);
   }
@@ -58,7 +64,7 @@ function erfInv(b: GraphBuilder, [x]: readonly Val[]): string[] {
   const ay = b.op("Abs", [y]);
   const inf = b.op("Mul", [b.op("Sign", [y]), c(Number.POSITIVE_INFINITY)]);
   r = where(b, b.op("Equal", [ay, c(1)]), inf, where(b, b.op("Not", [b.op("LessOrEqual", [ay, c(1)])]), c(Number.NaN), r));
-  return [d === "float32" ? r : cast(b, r, d)];
+  return [d === work ? r : cast(b, r, d)];
 }
 
 /** expm1 without exp(x) - 1's cancellation near 0 (Kahan: (u - 1)·x / log u with u = e^x). */
@@ -289,7 +295,7 @@ export const elementwiseRules: RuleTable<ElementwiseName> = {
   sqrt: unaryOp("Sqrt"),
   rsqrt: (b, [x]) => [b.op("Div", [one(b, x!), b.op("Sqrt", [x!.name])])],
   abs: unaryOp("Abs"),
-  erf: unaryOp("Erf"),
+  erf: (b, [x]) => [erf(b, x!.name, x!.aval.dtype)],
   erf_inv: erfInv,
   square: (b, [x]) => [b.op("Mul", [x!.name, x!.name])],
   integer_pow: (b, [x], { y }) => [integerPow(b, x!, y)],

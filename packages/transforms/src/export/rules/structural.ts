@@ -13,6 +13,10 @@ type StructuralName =
 /** "Past the start" for a reversing Slice (exactly -2^63, which ONNX clamps). */
 export const INT64_MIN = -(2 ** 63);
 
+/** Reshape's allowzero: a 0 in the target is a size, not "copy the input's dimension". Set
+ * always (targets never hold -1), so a graph whose sizes are dynamic is right where one is 0. */
+const ALLOW_ZERO = { allowzero: { int: 1 } } as const;
+
 /** ReduceX over `axes` (no axes: the operand itself; ONNX would reduce over all of them). */
 function reduce(b: GraphBuilder, op: string, x: string, axes: readonly number[]): string {
   if (axes.length === 0) return b.op("Identity", [x]);
@@ -74,8 +78,7 @@ function broadcastInDim(b: GraphBuilder, x: Val, shape: readonly number[], dims:
 
 function reshape(b: GraphBuilder, x: string, from: readonly number[], to: readonly number[]): string {
   if (from.length === to.length && from.every((d, i) => d === to[i])) return x;
-  // allowzero: a 0 in the target is a size, not "copy the input's dimension".
-  return b.op("Reshape", [x, b.int64s(to)], to.includes(0) ? { allowzero: { int: 1 } } : {});
+  return b.op("Reshape", [x, b.int64s(to)], ALLOW_ZERO);
 }
 
 function slice(b: GraphBuilder, x: string, starts: readonly number[], ends: readonly number[], axes: readonly number[], steps?: readonly number[]): string {
@@ -178,7 +181,7 @@ export const structuralRules: RuleTable<StructuralName> = {
   argmin: argExtremum("ArgMin"),
   cumsum: (b, [x], { axis, reverse }) => [backFromInt64(b, b.op("CumSum", [viaInt64(b, x!), b.int64(axis)], { reverse: { int: reverse ? 1 : 0 } }), x!.aval.dtype)],
   broadcast_in_dim: (b, [x], { shape, broadcast_dimensions }) => [broadcastInDim(b, x!, shape, broadcast_dimensions)],
-  reshape: (b, [x], { new_sizes }) => [b.op("Reshape", [x!.name, b.int64s(new_sizes)], new_sizes.includes(0) ? { allowzero: { int: 1 } } : {})],
+  reshape: (b, [x], { new_sizes }) => [b.op("Reshape", [x!.name, b.int64s(new_sizes)], ALLOW_ZERO)],
   transpose: (b, [x], { permutation }) => [b.op("Transpose", [x!.name], { perm: { ints: permutation } })],
   squeeze: (b, [x], { dimensions }) => [dimensions.length === 0 ? b.op("Identity", [x!.name]) : b.op("Squeeze", [x!.name, b.int64s(dimensions)])],
   rev: (b, [x], { dimensions }) => [
