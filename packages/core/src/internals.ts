@@ -16,7 +16,7 @@ export { typecheckJaxpr, JaxprTypeError, dceJaxpr, type DceResult, cseJaxpr, sim
 export { executableOf, compileCount, describeProgram, setCheckPasses, setLowering, type Executable } from "./compiler/executable.js";
 export { planFusion, type FusedGroup, type Step } from "./compiler/fusion.js";
 export { defaultFloat } from "./config.js";
-export { isDType, checkDType, allocate } from "./dtype.js";
+export { isDType, checkDType, allocate, allocateForOverwrite, setPoisonUnwritten } from "./dtype.js";
 export { joinBranchConsts } from "./lax/control.js";
 export { stackedAval, unstackedAval } from "./primitives/control.js";
 export type { ControlFlowPrim } from "./primitives/misc.js";

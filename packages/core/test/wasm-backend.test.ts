@@ -1,4 +1,4 @@
-import { array, config, np, wasmBackend, wasmPrimitives, Arena } from "@jaxts/core";
+import { allocateForOverwrite, array, config, np, setPoisonUnwritten, wasmBackend, wasmPrimitives, Arena } from "@jaxts/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { wasmFeatures } from "../src/backend/wasm/features.js";
 import { ERF_TABLE_AT } from "../src/backend/wasm-backend/arena.js";
@@ -45,5 +45,29 @@ describe("the wasm arena", () => {
     expect(a.reserve(8)).toBe(at);
     expect(at).toBeGreaterThanOrEqual(ERF_TABLE_AT + ERF_TABLE.byteLength);
     expect(Array.from(a.f64.subarray(ERF_TABLE_AT / 8, ERF_TABLE_AT / 8 + ERF_TABLE.length))).toEqual(Array.from(ERF_TABLE));
+  });
+});
+
+describe("buffers handed out to be overwritten", () => {
+  it("start poisoned (0xFF bytes: NaN, −1) in the test suites, at every size, and hold what is written into them", () => {
+    for (const size of [3, 1000, 70_000]) {
+      const f = allocateForOverwrite("float32", size);
+      expect(f.length).toBe(size);
+      expect(Number.isNaN(f[0]!) && Number.isNaN(f[size - 1]!)).toBe(true);
+      const i = allocateForOverwrite("int32", size);
+      expect(i[size - 1]).toBe(-1);
+      f.fill(2.5);
+      expect(f[size - 1]).toBe(2.5);
+    }
+    const c = allocateForOverwrite("complex64", 40_000);
+    expect(c.length).toBe(80_000);
+    setPoisonUnwritten(false);
+    try {
+      const big = allocateForOverwrite("float64", 100_000);
+      expect(big.length).toBe(100_000);
+      expect(big.byteOffset % 8).toBe(0);
+    } finally {
+      setPoisonUnwritten(true);
+    }
   });
 });

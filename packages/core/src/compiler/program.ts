@@ -28,7 +28,7 @@ import { type ElementwiseKernel, STEP_BYTES, SUM_BLOCK, wasmFused } from "../bac
 import { arena } from "../backend/wasm-backend/arena.js";
 import { PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
 import { parallelFor, threadCount } from "../backend/wasm-backend/threads/pool.js";
-import { allocate, isComplex, type TypedArray, typedView } from "../dtype.js";
+import { allocate, allocateForOverwrite, isComplex, type TypedArray, typedView } from "../dtype.js";
 import { literalArray } from "../ir/eval.js";
 import { type Atom, type Eqn, type Jaxpr, Literal } from "../ir/jaxpr.js";
 import { type HigherOrderPrim, higherOrderPrims } from "../primitives/misc.js";
@@ -582,7 +582,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
           return target;
         }
         if (atom instanceof Literal || k0 >= 0 || slotAt[o]! < 0) return data;
-        const out = allocate(atom.aval.dtype, atom.aval.size);
+        const out = allocateForOverwrite(atom.aval.dtype, atom.aval.size);
         out.set(data as never);
         return out;
       });

@@ -4,7 +4,7 @@
 // runs on js for that call (sizes below a kernel's measured threshold, where js is cheaper).
 // It covers every first-order primitive, so it is the default wherever WebAssembly SIMD exists.
 import type { ShapedArray } from "../../aval.js";
-import { allocate, isCoreDType, isDType, type TypedArray } from "../../dtype.js";
+import { allocateForOverwrite, isCoreDType, isDType, type TypedArray } from "../../dtype.js";
 import type { ParamsOf } from "../../primitives/params.js";
 import type { Backend, BackendBuffer, FirstOrderPrim } from "../backend.js";
 import { wasmFeatures } from "../wasm/features.js";
@@ -58,7 +58,9 @@ export const wasmBackend: Backend = {
   run(prim, inputs, inAvals, params, outAvals, outputs) {
     kernelOf(prim)!.run(inputs, inAvals, params, outAvals, outputs);
   },
-  allocate: (aval: ShapedArray): BackendBuffer => allocate(aval.dtype, aval.size),
+  // (every kernel writes every element of its outputs, so they start unzeroed; the test
+  // suites poison them to hold every kernel to that)
+  allocate: (aval: ShapedArray): BackendBuffer => allocateForOverwrite(aval.dtype, aval.size),
   upload: (data) => data,
   download: (buffer) => buffer,
 };
