@@ -3,7 +3,7 @@
 // `x instanceof NDArray` holds inside transformed functions.
 import type { ShapedArray } from "./aval.js";
 import type { Complex } from "./complex-value.js";
-import { complexElementOf, type DType, elementOf, isComplex, isFloat, isHalf, type TypedArray, valuesOf } from "./dtype.js";
+import { allocateForOverwrite, complexElementOf, type DType, elementOf, isComplex, isFloat, isHalf, type TypedArray, valuesOf } from "./dtype.js";
 import { decodeHalves } from "./half.js";
 import { ArgumentError, DTypeError, JaxtsError } from "./errors.js";
 import { alignDecimals, complexCells, formatComplexScalar, formatElement, formatScalar } from "./format.js";
@@ -146,7 +146,14 @@ export abstract class NDArray {
   toTypedArray(): TypedArray {
     const c = this.concrete("toTypedArray()");
     const data = bufferOf(c);
-    if (!isHalf(c.dtype)) return data.slice();
+    if (!isHalf(c.dtype)) {
+      // A big copy goes into a buffer of its own that is not zeroed first (it is overwritten
+      // at once); a small one is a slice (never a view of the slabs small arrays share).
+      if (data.byteLength < 1 << 16) return data.slice();
+      const out = allocateForOverwrite(c.dtype, c.size);
+      out.set(data as never);
+      return out;
+    }
     const out = new Float32Array(data.length);
     decodeHalves(c.dtype, data as Uint16Array, out);
     return out;
