@@ -68,6 +68,19 @@ describe("copies handed out", () => {
     expect(b[0]).toBe(1);
   });
 
+  it("toTypedArray() of a big array (a buffer of its own, not zeroed first) is a full, independent copy", () => {
+    for (const dtype of ["float32", "float64", "int32", "complex64"] as const) {
+      const x = np.arange(70_000).astype(dtype);
+      const a = x.toTypedArray();
+      expect(a.buffer.byteLength).toBe(a.byteLength); // no other array's bytes reachable through .buffer
+      const b = x.toTypedArray();
+      a.fill(-7);
+      const stride = dtype === "complex64" ? 2 : 1;
+      expect([b[0], b[stride * 69_999]]).toEqual([0, 69_999]);
+      expect(Number(x.toTypedArray()[stride * 12_345])).toBe(12_345);
+    }
+  });
+
   it("a reshaped view's toTypedArray() does not alias its source", () => {
     const x = array([[1, 2], [3, 4]]);
     const y = x.reshape([4]);
