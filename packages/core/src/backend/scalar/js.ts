@@ -80,49 +80,16 @@ function scalarOperandLoop(e: Expr): ((inputs: readonly TypedArray[], scalar: re
   };
 }
 
-/** Compile `e` (over `nArgs` operands) into a js loop nest. */
-export function jsElementwise(e: Expr, nArgs: number): JsElementwise {
-  const nodes = postOrder(e);
-  const index = new Map(nodes.map((n, i) => [n, i] as const));
-  const slot = (c: Expr): number => index.get(c)!;
-  const steps = nodes.flatMap((n, i) => stepOf(n, i, slot) ?? []);
-  const root = nodes.length - 1;
-  const argNodes = nodes.map((n, i) => [n, i] as const).filter(([n]) => n.k === "arg");
-  const consts = nodes.map((n, i) => [n, i] as const).filter(([n]) => n.k === "const");
-  const constChunks = new Map(consts.map(([n, i]) => [i, new Float64Array(CHUNK).fill(n.k === "const" ? n.value : 0)]));
-  // A root leaf: a copy (stop_gradient) or a fill.
-  if (e.k === "arg" || e.k === "const") {
-    return (inputs, scalar, res) => {
-      if (e.k === "const") res.fill(e.value);
-      else if (scalar[e.index]) res.fill(inputs[e.index]![0]!);
-      else res.set(inputs[e.index]! as never);
-    };
-  }
-  const interior = nodes.map((_n, i) => i).filter((i) => i < root && nodes[i]!.k !== "arg" && nodes[i]!.k !== "const");
-  const arrays: Arr[] = new Array(nodes.length);
-  const offsets: number[] = new Array(nodes.length).fill(0);
+/** Compile `e` (over `nArgs` operands) into a js loop nest: jsElementwiseRoots of one root,
+ * after the one-loop form of a binary node with a rank-0 or constant operand. */
+export function jsElementwise(e: Expr, _nArgs: number): JsElementwise {
+  const loops = jsElementwiseRoots([e]);
   const withScalar = scalarOperandLoop(e);
+  const outs: TypedArray[] = [];
   return (inputs, scalar, res) => {
     if (withScalar?.(inputs, scalar, res)) return;
-    const total = res.length;
-    let whole = interior.length === 0 && consts.length === 0;
-    for (let a = 0; a < nArgs; a++) if (scalar[a]) whole = false;
-    for (const [n, i] of argNodes) {
-      const k = n.k === "arg" ? n.index : 0;
-      arrays[i] = scalar[k] ? scratchChunk(nodes.length + k).fill(inputs[k]![0]!, 0, Math.min(CHUNK, total)) : inputs[k]!;
-    }
-    for (const [i, chunk] of constChunks) arrays[i] = chunk;
-    interior.forEach((node, t) => {
-      arrays[node] = scratchChunk(t);
-    });
-    arrays[root] = res;
-    const step = whole ? Math.max(total, 1) : CHUNK;
-    for (let start = 0; start < total; start += step) {
-      const n = Math.min(step, total - start);
-      for (const [n2, i] of argNodes) offsets[i] = n2.k === "arg" && !scalar[n2.index] ? start : 0;
-      offsets[root] = start;
-      for (const s of steps) s(arrays, offsets, n);
-    }
+    outs[0] = res;
+    loops(inputs, scalar, outs);
   };
 }
 
@@ -151,31 +118,44 @@ export function jsElementwiseRoots(roots: readonly Expr[]): JsElementwiseRoots {
     if (isLeaf(r) || storeOf[i]! >= 0) copies.push({ to: j, from: r });
     else storeOf[i] = j;
   });
-  const argNodes = nodes.map((n, i) => [n, i] as const).filter(([n]) => n.k === "arg");
+  // Per call only plain loops over these precomputed index lists: at scalar sizes this
+  // setup is most of an eager primitive's cost.
+  /** Operand leaves: node index and operand index. */
+  const argNode: number[] = [];
+  const argIndex: number[] = [];
+  nodes.forEach((n, i) => {
+    if (n.k === "arg") {
+      argNode.push(i);
+      argIndex.push(n.index);
+    }
+  });
   const constChunks = nodes.flatMap((n, i) => (n.k === "const" ? [[i, new Float64Array(CHUNK).fill(n.value)] as const] : []));
-  const scratchNodes = nodes.map((n, i) => i).filter((i) => !isLeaf(nodes[i]!) && storeOf[i]! < 0);
+  const scratchNodes = nodes.map((_n, i) => i).filter((i) => !isLeaf(nodes[i]!) && storeOf[i]! < 0);
+  /** Nodes stored straight into a result, and which. */
+  const storedNode = storeOf.flatMap((j, i) => (j >= 0 ? [i] : []));
+  const storedRoot = storedNode.map((i) => storeOf[i]!);
   const arrays: Arr[] = new Array(nodes.length);
   const offsets: number[] = new Array(nodes.length).fill(0);
+  for (const [i, chunk] of constChunks) arrays[i] = chunk;
   return (inputs, scalar, outs) => {
     const total = outs[0]!.length;
-    for (const [n, i] of argNodes) {
-      const k = n.k === "arg" ? n.index : 0;
-      arrays[i] = scalar[k] ? scratchChunk(nodes.length + k).fill(inputs[k]![0]!, 0, Math.min(CHUNK, total)) : inputs[k]!;
+    // One node over full operands runs as one loop over the whole arrays (no chunks).
+    let whole = scratchNodes.length === 0 && constChunks.length === 0;
+    for (let a = 0; a < argNode.length; a++) {
+      const k = argIndex[a]!;
+      if (scalar[k]) {
+        whole = false;
+        arrays[argNode[a]!] = scratchChunk(nodes.length + k).fill(inputs[k]![0]!, 0, Math.min(CHUNK, total));
+      } else arrays[argNode[a]!] = inputs[k]!;
     }
-    for (const [i, chunk] of constChunks) arrays[i] = chunk;
-    scratchNodes.forEach((node, t) => {
-      arrays[node] = scratchChunk(t);
-    });
-    storeOf.forEach((j, i) => {
-      if (j >= 0) arrays[i] = outs[j]!;
-    });
-    for (let start = 0; start < total; start += CHUNK) {
-      const n = Math.min(CHUNK, total - start);
-      for (const [n2, i] of argNodes) offsets[i] = n2.k === "arg" && !scalar[n2.index] ? start : 0;
-      storeOf.forEach((j, i) => {
-        if (j >= 0) offsets[i] = start;
-      });
-      for (const s of steps) s(arrays, offsets, n);
+    for (let t = 0; t < scratchNodes.length; t++) arrays[scratchNodes[t]!] = scratchChunk(t);
+    for (let r = 0; r < storedNode.length; r++) arrays[storedNode[r]!] = outs[storedRoot[r]!]!;
+    const step = whole ? Math.max(total, 1) : CHUNK;
+    for (let start = 0; start < total; start += step) {
+      const n = Math.min(step, total - start);
+      for (let a = 0; a < argNode.length; a++) offsets[argNode[a]!] = scalar[argIndex[a]!] ? 0 : start;
+      for (let r = 0; r < storedNode.length; r++) offsets[storedNode[r]!] = start;
+      for (let q = 0; q < steps.length; q++) steps[q]!(arrays, offsets, n);
     }
     for (const { to, from } of copies) {
       const out = outs[to]!;
