@@ -194,30 +194,49 @@ const conj: ComplexKernel = (_run, [x], _ins, _p, _outs, [res]) => {
 const integerPow: ComplexKernel = (run, inputs, ins, { y }: ParamsOf<"integer_pow">, outs, outputs) =>
   unary((a, b, out) => cintpow(a, b, y, out))(run, inputs, ins, undefined as never, outs, outputs);
 
-/** Products along `axes`, accumulated in float64 from 1 + 0i. */
-const reduceProd: ComplexKernel = (_run, [x], [xa], { axes }: ParamsOf<"reduce_prod">, [oa], [res]) => {
-  const shape = xa!.shape;
-  const outStrides = stridesOf(oa!.shape);
+/**
+ * A reduction of complex `x` (of aval `xa`) along `axes` into `res` (of aval `oa`): each output
+ * element starts at `init` and takes every input element in row-major order through
+ * `fold(acc, at, re, im)`, which updates the float64 accumulator pair at acc[at], acc[at + 1].
+ */
+function reduceComplex(
+  x: TypedArray,
+  xa: ShapedArray,
+  axes: readonly number[],
+  oa: ShapedArray,
+  res: TypedArray,
+  init: readonly [number, number],
+  fold: (acc: Float64Array, at: number, re: number, im: number) => void,
+): void {
+  const shape = xa.shape;
+  const outStrides = stridesOf(oa.shape);
   // each input axis's stride in the output (0 for a reduced axis)
   const strideIn: number[] = [];
   let k = 0;
   for (let i = 0; i < shape.length; i++) strideIn.push(axes.includes(i) ? 0 : outStrides[k++]!);
-  const acc = new Float64Array(2 * oa!.size);
-  for (let i = 0; i < oa!.size; i++) acc[2 * i] = 1;
+  const acc = new Float64Array(2 * oa.size);
+  for (let i = 0; i < oa.size; i++) [acc[2 * i], acc[2 * i + 1]] = init;
   const idx = new Array<number>(shape.length).fill(0);
-  const out = new Float64Array(2);
-  for (let flat = 0; flat < xa!.size; flat++) {
+  for (let flat = 0; flat < xa.size; flat++) {
     let o = 0;
     for (let d = 0; d < shape.length; d++) o += idx[d]! * strideIn[d]!;
-    cmul(acc[2 * o]!, acc[2 * o + 1]!, x![2 * flat]!, x![2 * flat + 1]!, out);
-    acc[2 * o] = out[0]!;
-    acc[2 * o + 1] = out[1]!;
+    fold(acc, 2 * o, x[2 * flat]!, x[2 * flat + 1]!);
     for (let d = shape.length - 1; d >= 0; d--) {
       if (++idx[d]! < shape[d]!) break;
       idx[d] = 0;
     }
   }
-  for (let i = 0; i < acc.length; i++) res![i] = acc[i]!;
+  for (let i = 0; i < acc.length; i++) res[i] = acc[i]!;
+}
+
+/** Products along `axes`, accumulated in float64 from 1 + 0i. */
+const reduceProd: ComplexKernel = (_run, [x], [xa], { axes }: ParamsOf<"reduce_prod">, [oa], [res]) => {
+  const out = new Float64Array(2);
+  reduceComplex(x!, xa!, axes, oa!, res!, [1, 0], (acc, at, re, im) => {
+    cmul(acc[at]!, acc[at + 1]!, re, im, out);
+    acc[at] = out[0]!;
+    acc[at + 1] = out[1]!;
+  });
 };
 
 /** (a + bi)(c + di) contracted as four real dot_generals in float64: (ac − bd) + (ad + bc)i. */
@@ -277,30 +296,13 @@ const lexChoose =
  * element in with the binary max / min above (accumulator first). */
 const lexReduce =
   (greater: boolean): ComplexKernel =>
-  (_run, [x], [xa], { axes }: ParamsOf<"reduce_max">, [oa], [res]) => {
-    const shape = xa!.shape;
-    const outStrides = stridesOf(oa!.shape);
-    const strideIn: number[] = [];
-    let k = 0;
-    for (let i = 0; i < shape.length; i++) strideIn.push(axes.includes(i) ? 0 : outStrides[k++]!);
-    const acc = new Float64Array(2 * oa!.size);
-    for (let i = 0; i < oa!.size; i++) acc[2 * i] = greater ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-    const idx = new Array<number>(shape.length).fill(0);
-    for (let flat = 0; flat < xa!.size; flat++) {
-      let o = 0;
-      for (let d = 0; d < shape.length; d++) o += idx[d]! * strideIn[d]!;
-      const [c, d] = [x![2 * flat]!, x![2 * flat + 1]!];
-      if (!lexPicks(greater, acc[2 * o]!, acc[2 * o + 1]!, c, d)) {
-        acc[2 * o] = c;
-        acc[2 * o + 1] = d;
+  (_run, [x], [xa], { axes }: ParamsOf<"reduce_max">, [oa], [res]) =>
+    reduceComplex(x!, xa!, axes, oa!, res!, [greater ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY, 0], (acc, at, re, im) => {
+      if (!lexPicks(greater, acc[at]!, acc[at + 1]!, re, im)) {
+        acc[at] = re;
+        acc[at + 1] = im;
       }
-      for (let j = shape.length - 1; j >= 0; j--) {
-        if (++idx[j]! < shape[j]!) break;
-        idx[j] = 0;
-      }
-    }
-    for (let i = 0; i < acc.length; i++) res![i] = acc[i]!;
-  };
+    });
 
 /** sort: each complex operand split into its two parts, a complex key becoming two keys
  * (real part, then imaginary part: JAX's lexicographic order), sorted by the real kernel. */
