@@ -465,7 +465,9 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const scalar = inAvals.map((a) => a.ndim === 0);
         const once = (f: Frame): void => {
           for (let j = 0; j < ins.length; j++) inBufs[j] = f.vals[ins[j]!]!;
-          for (let j = 0; j < outs.length; j++) outBufs[j] = host[j] ? allocate(outAvals[j]!.dtype, outAvals[j]!.size) : f.vals[outs[j]!]!;
+          // (a wasm kernel writes every element of a fresh result, as eager code relies on
+          // too: it starts unzeroed; the js kernels get zeroed buffers, as their backend gives)
+          for (let j = 0; j < outs.length; j++) outBufs[j] = host[j] ? (on === jsBackend ? allocate : allocateForOverwrite)(outAvals[j]!.dtype, outAvals[j]!.size) : f.vals[outs[j]!]!;
           if (direct !== undefined) direct(inBufs, scalar, outBufs[0]!);
           else on.run(prim, inBufs, inAvals, params, outAvals, outBufs);
         };
