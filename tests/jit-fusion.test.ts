@@ -4,6 +4,7 @@
 // bit (at sizes where eager runs every primitive on wasm), and lower().asText() shows it.
 import { array, config, lax, type NDArray, nn, np } from "@jaxts/core";
 import { threadPoolStats } from "../packages/core/src/backend/wasm-backend/index.js";
+import { dotGeneralWasmStats } from "../packages/core/src/backend/wasm-backend/dot-general.js";
 import { fc, test } from "@fast-check/vitest";
 import { grad, jit, valueAndGrad } from "@jaxts/transforms";
 import { afterEach, describe, expect, it } from "vitest";
@@ -225,6 +226,27 @@ describe("jit fusion on the wasm backend", () => {
     const x10 = array(Array.from({ length: 30 }, (_, i) => i - 15), { dtype: "float32" }).reshape([3, 10]);
     const b10 = array(Array.from({ length: 10 }, (_, i) => i), { dtype: "float32" });
     expect(bits(jit((a: NDArray, c: NDArray) => a.add(c).mul(2))(x10, b10))).toEqual(bits(x10.add(b10).mul(2)));
+  });
+
+  it("a layer's bias add and relu run as the matmul's epilogue (inside the product, per chunk of rows), on one thread or split, equal to eager bit for bit", () => {
+    config.set({ backend: "wasm", threads: 2 });
+    const layer = (a: NDArray, w: NDArray, c: NDArray) => nn.relu(np.matmul(a, w).add(c));
+    const data2 = (rows: number, cols: number, seed: number) =>
+      array(Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37 + seed)), { dtype: "float32" }).reshape([rows, cols]);
+    // 128·256·64 multiply-adds run on one thread; 256·512·256 split across the pool
+    for (const [m, k, n] of [[128, 256, 64], [256, 512, 256]] as const) {
+      const [x, w, b] = [data2(m, k, 1), data2(k, n, 2).mul(0.1), data2(1, n, 3).reshape([n])];
+      const lowered = jit(layer).lower(x, w, b);
+      expect(lowered.asText()).toMatch(/\(dot_general\); step 1 is its epilogue/);
+      expect(lowered.asText()).toMatch(/epilogue of step 0: runs inside the product/);
+      const before = dotGeneralWasmStats.epilogues;
+      expect(bits(jit(layer)(x, w, b))).toEqual(bits(layer(x, w, b)));
+      expect(dotGeneralWasmStats.epilogues).toBe(before + 1);
+    }
+    // rows not a multiple of the 4-row tile: no epilogue, the kernel runs after the product
+    const [x, w, b] = [data2(30, 64, 4), data2(64, 32, 5), data2(1, 32, 6).reshape([32])];
+    expect(jit(layer).lower(x, w, b).asText()).not.toMatch(/epilogue/);
+    expect(bits(jit(layer)(x, w, b))).toEqual(bits(layer(x, w, b)));
   });
 
   it("a kernel with a fused sum never writes a result over an operand the sum still reads (found by the random-program property)", () => {

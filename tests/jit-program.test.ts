@@ -50,6 +50,21 @@ describe("the compiled program on the wasm backend", () => {
     }
   });
 
+  it("a fused kernel over forty big operands splits across threads like any other (its arguments all reach the workers)", () => {
+    config.set({ backend: "wasm" });
+    const xs = Array.from({ length: 40 }, (_, k) => data(1 << 17, k));
+    const f = jit((...as: NDArray[]) => as.reduce((acc, a, k) => acc.add(a.mul(k + 1))));
+    const got = f(...xs).toTypedArray();
+    const cols = xs.map((x) => x.toTypedArray());
+    for (const i of [0, 1, 77777, (1 << 17) - 1]) {
+      let want = 0;
+      cols.forEach((c, k) => {
+        want += Number(c[i]) * (k + 1);
+      });
+      expect(Number(got[i])).toBeCloseTo(want, 2);
+    }
+  });
+
   it("a call's results stay what they were when later calls reuse the arena", () => {
     config.set({ backend: "wasm" });
     const f = jit((a: NDArray) => {

@@ -8,6 +8,8 @@ import { decodeHalves } from "./half.js";
 import { ArgumentError, DTypeError, JaxtsError } from "./errors.js";
 import { alignDecimals, complexCells, formatComplexScalar, formatElement, formatScalar } from "./format.js";
 import { sizeOf } from "./shape.js";
+import type { Var } from "./ir/jaxpr.js";
+import type { PrimitiveName } from "./primitives/params.js";
 
 export type Operand = NDArray | number;
 /** Nested JS lists of elements: numbers, booleans, or `{ re, im }` objects for complex dtypes. */
@@ -486,20 +488,65 @@ function jsScalarOf(x: NDArray, what: string): number | boolean {
 }
 
 let readBuffer: (c: ConcreteArray) => TypedArray;
+let readDeferred: (c: ConcreteArray) => Deferred | undefined;
+
+/**
+ * How a deferred array's value is computed: the primitive that makes it, over arrays that
+ * may be deferred themselves (compiler/deferred.ts builds and runs the program). Eager
+ * elementwise primitives on big arrays return deferred arrays, so a chain of them runs as
+ * one fused kernel when its value is first read.
+ */
+export interface Deferred {
+  readonly primitive: PrimitiveName;
+  readonly params: unknown;
+  readonly args: readonly ConcreteArray[];
+  /** The variable that names this array's value in the programs that compute it. */
+  readonly outVar: Var;
+  /** An upper bound on the deferred equations behind this array (this one included). */
+  readonly pending: number;
+  /** An upper bound on the computed arrays those equations read. */
+  readonly leaves: number;
+}
+
+/** The computation behind `c` if its value has not been computed yet, else undefined. */
+export function deferredOf(c: ConcreteArray): Deferred | undefined {
+  return readDeferred(c);
+}
+
+let evaluateDeferred: (c: ConcreteArray) => TypedArray = () => {
+  throw new JaxtsError("internal: no evaluator for deferred arrays is installed");
+};
+/** Installs the function that computes a deferred array's value (compiler/deferred.ts). */
+export function installDeferredEvaluator(f: (c: ConcreteArray) => TypedArray): void {
+  evaluateDeferred = f;
+}
 
 /** An array with a value. Its row-major buffer is private to this array (and to arrays
  * that share it as a pure re-view, like reshape): kernels read it through `bufferOf`,
  * nothing writes it after construction, and public accessors return copies. */
 export class ConcreteArray extends NDArray {
   readonly #aval: ShapedArray;
-  readonly #data: TypedArray;
+  // Exactly one of the two is set: the value, or how to compute it (compiler/deferred.ts);
+  // the first read computes it, and from then on the array holds its value.
+  #data: TypedArray | undefined;
+  #deferred: Deferred | undefined;
   static {
-    readBuffer = (c) => c.#data;
+    readBuffer = (c) => {
+      if (c.#data === undefined) {
+        c.#data = evaluateDeferred(c);
+        c.#deferred = undefined;
+      }
+      return c.#data;
+    };
+    readDeferred = (c) => c.#deferred;
   }
-  constructor(aval: ShapedArray, data: TypedArray) {
+  constructor(aval: ShapedArray, data: TypedArray);
+  constructor(aval: ShapedArray, data: undefined, deferred: Deferred);
+  constructor(aval: ShapedArray, data: TypedArray | undefined, deferred?: Deferred) {
     super();
     this.#aval = aval;
     this.#data = data;
+    this.#deferred = deferred;
   }
   get aval(): ShapedArray {
     return this.#aval;

@@ -13,7 +13,9 @@ export { broadcastShapes, normalizeAxes, normalizeAxis, sizeOf, stridesOf, fmtSh
 export { sameShape } from "./aval.js";
 export { VarEnv, varLayout, type VarLayout } from "./ir/var-env.js";
 export { typecheckJaxpr, JaxprTypeError, dceJaxpr, type DceResult, cseJaxpr, simplifyJaxpr, optimizeJaxpr, subJaxprs } from "./ir/passes/index.js";
-export { executableOf, compileCount, describeProgram, setCheckPasses, setLowering, type Executable } from "./compiler/executable.js";
+export { executableOf, compileCount, describeProgram, setCheckPasses, setLowering, stagedProgram, type Executable } from "./compiler/executable.js";
+export { DEFER_MIN, deferredStats, inlineDeferred } from "./compiler/deferred.js";
+export { deferredOf } from "./array.js";
 export { planFusion, type FusedGroup, type Step } from "./compiler/fusion.js";
 export { defaultFloat } from "./config.js";
 export { isDType, checkDType, allocate, allocateForOverwrite, setPoisonUnwritten } from "./dtype.js";

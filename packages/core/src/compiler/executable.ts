@@ -12,7 +12,7 @@ import type { Backend } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
 import { debugNansEnabled } from "../config.js";
 import { evalJaxprFlat } from "../ir/eval.js";
-import type { Jaxpr } from "../ir/jaxpr.js";
+import { type Atom, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
 import { optimizeJaxpr, typecheckJaxpr } from "../ir/passes/index.js";
 import { subJaxprs } from "../ir/passes/sub-jaxprs.js";
 import { type DType, isCoreDType, isDType } from "../dtype.js";
@@ -91,6 +91,57 @@ function compile(source: Jaxpr): Executable {
   };
 }
 
+/**
+ * The program of a jaxpr staged to run once (a deferred eager chain, an eager backward pass),
+ * from a cache keyed by the jaxpr's structure: such jaxprs are staged afresh on every call
+ * but repeat (a training loop's steps), and passes, planning and lowering cost more than
+ * running a small program. Only first-order jaxprs of the core dtypes come here. Undefined
+ * when the program could not be lowered (see `lowering`).
+ */
+export function stagedProgram(jaxpr: Jaxpr): Program | undefined {
+  const key = structureKey(jaxpr);
+  let program = stagedPrograms.get(key);
+  if (program !== undefined) {
+    // (most recently used last: the oldest entry goes first when the cache is full)
+    stagedPrograms.delete(key);
+    stagedPrograms.set(key, program);
+    return program;
+  }
+  const optimized = optimizeJaxpr(jaxpr);
+  if (checkPasses) typecheckJaxpr(optimized);
+  try {
+    program = lower(optimized, planFusion(optimized), wasmBackendOf(), (j) => executableOf(j).program);
+  } catch (e) {
+    // A failing lowering is a compiler bug: the tests see it; users get the caller's
+    // equation-by-equation path, as for executables.
+    if (checkPasses) throw e;
+    return undefined;
+  }
+  stagedPrograms.set(key, program);
+  if (stagedPrograms.size > STAGED_PROGRAMS) stagedPrograms.delete(stagedPrograms.keys().next().value!);
+  return program;
+}
+const STAGED_PROGRAMS = 256;
+const stagedPrograms = new Map<string, Program>();
+
+/** A string equal for two first-order jaxprs exactly when they compute the same thing the
+ * same way: variables numbered by first definition, every aval, literal and parameter. */
+function structureKey(jaxpr: Jaxpr): string {
+  const ids = new Map<Var, number>();
+  const name = (a: Atom): string => (a instanceof Literal ? `${numberKey(a.value)}:${a.aval.str()}${a.aval.weakType ? "w" : ""}` : `v${ids.get(a) ?? "?"}`);
+  const define = (v: Var): string => {
+    ids.set(v, ids.size);
+    return `${v.aval.str()}${v.aval.weakType ? "w" : ""}`;
+  };
+  const parts = [[...jaxpr.constVars, ...jaxpr.inVars].map(define).join(",")];
+  for (const e of jaxpr.eqns) parts.push(`${e.primitive}${JSON.stringify(e.params, paramKey)}(${e.inputs.map(name).join(",")})${e.outVars.map(define).join(",")}`);
+  parts.push(jaxpr.outs.map(name).join(","));
+  return parts.join(";");
+}
+/** Numbers as keys: −0, NaN and the infinities kept apart (JSON would merge them). */
+const numberKey = (x: number): string => (Object.is(x, -0) ? "-0" : String(x));
+const paramKey = (_: string, v: unknown): unknown => (typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0)) ? `#${numberKey(v)}` : v);
+
 /** The lowering of steps to a program: compileProgram, replaceable (internals) to test what a failing lowering does. */
 let lower: typeof compileProgram = compileProgram;
 /** Replaces the lowering of compiled programs (`undefined` restores compileProgram): for tests of a failing lowering. */
@@ -160,13 +211,15 @@ export function describeProgram(exe: Executable, backend: string): string[] {
   ];
   exe.steps.forEach((step, k) => {
     if (step.kind === "eqn") {
-      lines.push(`#   ${k}: equation ${index.get(step.eqn)} (${step.eqn.primitive})`);
+      const next = exe.steps[k + 1];
+      const epilogue = next !== undefined && exe.program.epilogue(next) ? `; step ${k + 1} is its epilogue` : "";
+      lines.push(`#   ${k}: equation ${index.get(step.eqn)} (${step.eqn.primitive})${epilogue}`);
       return;
     }
     const g = step.group;
     const shape = `${(g.outputs[0] ?? g.eqns[0]!.outVars[0]!).aval.dtype}[${g.shape.join(",")}]`;
     lines.push(
-      `#   ${k}: fused kernel over ${shape}: equations ${g.eqns.map((e) => index.get(e)).join(" ")} (${g.eqns.map((e) => e.primitive).join(" ")}); ${g.inputs.length} input${g.inputs.length === 1 ? "" : "s"}, ${g.outputs.length} output${g.outputs.length === 1 ? "" : "s"}${exe.program.threaded(step) ? "; threaded" : ""}`,
+      `#   ${k}: fused kernel over ${shape}: equations ${g.eqns.map((e) => index.get(e)).join(" ")} (${g.eqns.map((e) => e.primitive).join(" ")}); ${g.inputs.length} input${g.inputs.length === 1 ? "" : "s"}, ${g.outputs.length} output${g.outputs.length === 1 ? "" : "s"}${exe.program.threaded(step) ? "; threaded" : ""}${exe.program.epilogue(step) ? `; epilogue of step ${k - 1}: runs inside the product, over each chunk of rows it finishes` : ""}`,
     );
   });
   return lines;

@@ -103,6 +103,11 @@ export function columnBroadcastSteps(eqn: Eqn): number {
   return inner > 0 && inner % 4 === 0 && x.aval.size * inner === out.reduce((a, b) => a * b, 1) ? inner / 4 : 0;
 }
 
+/** A broadcast of a scalar (rank 0) to a whole array: the kernel reads the scalar splatted. */
+export function isScalarBroadcast(eqn: Eqn): boolean {
+  return eqn.primitive === "broadcast_in_dim" && eqn.inputs[0]!.aval.ndim === 0 && eqn.outVars[0]!.aval.ndim > 0;
+}
+
 /** Can `eqn` be part of a group of shape `shape` (its operands full or rank 0)? */
 function fits(eqn: Eqn, shape: readonly number[]): boolean {
   if (!isElementwisePrim(eqn.primitive) || eqn.outVars.length !== 1) return false;
@@ -131,7 +136,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   });
   const programOuts = new Set(jaxpr.outs.filter((a): a is Var => !(a instanceof Literal)));
   const consumers = eqns.map((eqn) => [...new Set(eqn.outVars.flatMap((v) => readers.get(v) ?? []))]);
-  const folded = (eqn: Eqn): boolean => isRowBroadcast(eqn) || columnBroadcastSteps(eqn) > 0;
+  const folded = (eqn: Eqn): boolean => isRowBroadcast(eqn) || columnBroadcastSteps(eqn) > 0 || isScalarBroadcast(eqn);
   const shapeOf = eqns.map((eqn) => (eqn.outVars.length === 1 && (fits(eqn, eqn.outVars[0]!.aval.shape) || folded(eqn)) ? eqn.outVars[0]!.aval.shape : undefined));
   const sumKinds = eqns.map((eqn) => sumKindOf(eqn));
   const summed = sumKinds.map((q) => q !== undefined);
@@ -324,6 +329,12 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
       continue;
     }
     const v = eqn.outVars[0]!;
+    if (isScalarBroadcast(eqn)) {
+      const x = operand(eqn.inputs[0]!);
+      raw.set(v, x);
+      rounded.set(v, x);
+      continue;
+    }
     const columns = columnBroadcastSteps(eqn);
     if (columns > 0) {
       const x = repeated(eqn.inputs[0] as Var, columns);

@@ -18,7 +18,7 @@
 // the arena, the inputs' buffers are only read, and a later call cannot change an earlier
 // call's results. A pure re-view (reshape, …) shares its operand's home: it costs nothing.
 import { ConcreteArray, bufferOf, type NDArray } from "../array.js";
-import type { ShapedArray } from "../aval.js";
+import { sameShape, type ShapedArray } from "../aval.js";
 import { type Backend, type BackendBuffer, type FirstOrderPrim, isPureReview } from "../backend/backend.js";
 import { jsBackend } from "../backend/js/index.js";
 import { exprOf, scalarType } from "../backend/scalar/primitives.js";
@@ -26,6 +26,7 @@ import { type JsElementwise, jsElementwise, jsElementwiseRoots } from "../backen
 import { arity, children, type Expr } from "../backend/scalar/expr.js";
 import { type ElementwiseKernel, STEP_BYTES, SUM_BLOCK, wasmFused } from "../backend/scalar/wasm.js";
 import { arena } from "../backend/wasm-backend/arena.js";
+import { epilogueFits, withDotEpilogue } from "../backend/wasm-backend/dot-general.js";
 import { PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
 import { parallelFor, threadCount } from "../backend/wasm-backend/threads/pool.js";
 import { allocate, allocateForOverwrite, isComplex, type TypedArray, typedView } from "../dtype.js";
@@ -55,6 +56,9 @@ export interface Program extends BufferProgram {
   run(args: readonly NDArray[]): NDArray[];
   /** Whether fused step `k` splits across the worker pool (it may once its kernel is built). */
   threaded(step: Step): boolean;
+  /** Whether a fused step runs as the epilogue of the product before it (inside the product's
+   * threads, over each chunk of rows as it is finished) where that product's layout allows. */
+  epilogue(step: Step): boolean;
 }
 
 /** The run-time state of one call: each value's buffer (an arena view or a host array). */
@@ -67,6 +71,8 @@ interface Frame {
   /** For each one-element value in the arena, a view of its slot's first four elements
    * (fused kernels read a rank-0 operand as a whole SIMD step: lanes 1–3 repeat lane 0). */
   readonly lanes: (TypedArray | undefined)[];
+  /** The step whose kernel already ran as the epilogue of a product, or −1. */
+  done: number;
 }
 
 type Instr = (f: Frame) => void;
@@ -344,6 +350,22 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     const v = f.lanes[i];
     if (v !== undefined) v[1] = v[2] = v[3] = v[0]!;
   };
+  // Epilogues: a fused step right after a product, over the product's result (read one step
+  // per step, no sums), runs inside the product (dot-general.ts withDotEpilogue) where the
+  // product's layout allows it: over each chunk of rows of C as soon as it is computed.
+  const epilogueOf = new Map<number, FusedGroup>();
+  steps.forEach((step, k) => {
+    const next = steps[k + 1];
+    if (kinds[k] !== "kernel" || step.kind !== "eqn" || step.eqn.primitive !== "dot_general" || next?.kind !== "fused") return;
+    const g = next.group;
+    const d = step.eqn.outVars[0]!;
+    const j = g.inputs.indexOf(d);
+    if (j < 0 || g.sums.length > 0 || g.periods[j]! > 0 || g.repeats[j]! > 0 || !sameShape(g.shape, d.aval.shape)) return;
+    const [la, ra] = step.eqn.inputs.map((a) => a.aval) as [ShapedArray, ShapedArray];
+    const params = step.eqn.params as ParamsOf<"dot_general">;
+    if (backendFor(backend, "dot_general", [la, ra], params) !== backend || !epilogueFits(la, ra, params)) return;
+    epilogueOf.set(k, g);
+  });
   const kernels = new Map<FusedGroup, ElementwiseKernel>();
   const kernelOf = (g: FusedGroup): ElementwiseKernel => {
     let k = kernels.get(g);
@@ -353,6 +375,8 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     }
     return k;
   };
+  /** Per fused group, how its kernel's arguments are written for a frame (for epilogues). */
+  const epilogueArgs = new Map<FusedGroup, (f: Frame) => number[]>();
   const instrs: Instr[] = steps.map((step, k): Instr => {
     const ins = stepIns[k]!;
     const outs = stepOuts[k]!;
@@ -405,13 +429,22 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
             }
           };
         }
-        return (f) => {
-          const kernel = kernelOf(g);
+        const fill = (f: Frame): number[] => {
           for (let j = 0; j < ins.length; j++) {
             args[2 * j] = f.base + inAt[j]!;
             args[2 * j + 1] = strides[j]!;
           }
           for (let j = 0; j < nout; j++) args[2 * ins.length + j] = f.base + outAt[j]!;
+          return args;
+        };
+        epilogueArgs.set(g, fill);
+        return (f) => {
+          if (f.done === k) {
+            f.done = -1; // (it ran inside the product before it)
+            return;
+          }
+          const kernel = kernelOf(g);
+          fill(f);
           let partials: number[] = [];
           if (sumOuts.length > 0) {
             const a = arena();
@@ -463,12 +496,17 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         // the dispatch around a kernel call is most of its cost at these sizes.
         const direct = on === jsBackend ? directJsLoop(prim, inAvals, params, outAvals) : undefined;
         const scalar = inAvals.map((a) => a.ndim === 0);
+        const epilogue = epilogueOf.get(k);
         const once = (f: Frame): void => {
           for (let j = 0; j < ins.length; j++) inBufs[j] = f.vals[ins[j]!]!;
           // (a wasm kernel writes every element of a fresh result, as eager code relies on
           // too: it starts unzeroed; the js kernels get zeroed buffers, as their backend gives)
           for (let j = 0; j < outs.length; j++) outBufs[j] = host[j] ? (on === jsBackend ? allocate : allocateForOverwrite)(outAvals[j]!.dtype, outAvals[j]!.size) : f.vals[outs[j]!]!;
-          if (direct !== undefined) direct(inBufs, scalar, outBufs[0]!);
+          const parallel = epilogue === undefined ? undefined : kernelOf(epilogue).parallel;
+          if (parallel !== undefined) {
+            const ran = withDotEpilogue({ kernel: parallel, args: epilogueArgs.get(epilogue!)!(f).slice() }, () => on.run(prim, inBufs, inAvals, params, outAvals, outBufs));
+            f.done = ran ? k + 1 : -1;
+          } else if (direct !== undefined) direct(inBufs, scalar, outBufs[0]!);
           else on.run(prim, inBufs, inAvals, params, outAvals, outBufs);
         };
         return (f) => {
@@ -553,10 +591,11 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     // loop body runs at the same base every iteration); a re-entrant call gets its own.
     let f = running ? undefined : cached;
     if (f === undefined || f.base !== base || f.buffer !== a.buffer) {
-      f = { vals: new Array<TypedArray>(n), base, buffer: a.buffer, lanes: new Array<TypedArray | undefined>(n) };
+      f = { vals: new Array<TypedArray>(n), base, buffer: a.buffer, lanes: new Array<TypedArray | undefined>(n), done: -1 };
       bindViews(f);
       if (!running) cached = f;
     }
+    f.done = -1;
     const outer = running;
     running = true;
     try {
@@ -612,6 +651,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     plan: { arenaBytes: alloc.top, valueBytes, arenaValues: new Set(arenaValues.map(root)).size, inPlace },
     run,
     call,
+    epilogue: (step) => step.kind === "fused" && [...epilogueOf.values()].includes(step.group) && kernelOf(step.group).parallel !== undefined,
     threaded: (step) => {
       if (step.kind !== "fused" || threadCount() < 2) return false;
       const size = step.group.shape.reduce((a, b) => a * b, 1);

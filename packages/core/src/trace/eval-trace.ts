@@ -9,6 +9,7 @@ import "../backend/wasm-backend/index.js";
 import { debugNansEnabled } from "../config.js";
 import { isComplex, isFloat, isHalf, valuesOf } from "../dtype.js";
 import { JaxtsError, NotDifferentiableError, TracerLeakError } from "../errors.js";
+import { anyDeferred, deferPrimitive, runWithDeferred } from "../compiler/deferred.js";
 import { evalSubJaxpr, executableOf } from "../compiler/executable.js";
 import { condImpl, scanImpl, whileImpl } from "../ir/control-eval.js";
 import { abstractEval } from "../primitives/index.js";
@@ -78,12 +79,18 @@ export function applyPrimitive<P extends FirstOrderPrim>(prim: P, args: readonly
   // overhead is the whole cost (see PERF-NOTES, "eager overhead").
   const n = args.length;
   const inAvals = new Array<ShapedArray>(n);
-  const inputs = new Array<BackendBuffer>(n);
-  for (let i = 0; i < n; i++) {
-    inAvals[i] = args[i]!.aval;
-    inputs[i] = bufferOf(args[i]!);
-  }
+  for (let i = 0; i < n; i++) inAvals[i] = args[i]!.aval;
   const outAvals = abstractEval(prim, inAvals, params);
+  // Big elementwise results are deferred, and what reads deferred operands runs in one
+  // program with them (compiler/deferred.ts): a chain of eager primitives becomes one kernel.
+  const deferred = deferPrimitive(prim, args, inAvals, params, outAvals);
+  if (deferred !== undefined) return [deferred];
+  if (anyDeferred(args)) {
+    const results = runWithDeferred(prim, args, params, outAvals);
+    if (results !== undefined) return results;
+  }
+  const inputs = new Array<BackendBuffer>(n);
+  for (let i = 0; i < n; i++) inputs[i] = bufferOf(args[i]!);
   const m = outAvals.length;
   const outs = new Array<ConcreteArray>(m);
   if (isPureReview(prim, inAvals, params, outAvals)) {

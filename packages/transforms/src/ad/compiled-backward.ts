@@ -3,9 +3,10 @@
 // rule (each filled, copied out of the wasm arena and later collected); staged into a jaxpr
 // and run as one program it becomes a few fused kernels over a planned arena, exactly as
 // `jit(grad(f))` runs. It is the same backward pass: the jaxpr is traced from backwardPass
-// itself, over the residuals and cotangents as inputs (nothing is baked in, nothing is
-// cached but the kernels, which are cached by structure), so values equal the interpreted
-// pass's up to the fused sums' float64 accumulation, as under jit.
+// itself, over the residuals and cotangents as inputs (nothing is baked in; the program is
+// cached by the jaxpr's structure, so a training loop plans it once), so values equal the
+// interpreted pass's up to the fused sums' float64 accumulation, as under jit. Residuals
+// still deferred (core's compiler/deferred.ts) are computed inside the program.
 //
 // Only where it pays and nothing else can differ: at the top level (no outer transformation
 // would see the staged program instead of values), on the wasm backend, without debugNans
@@ -18,9 +19,10 @@ import {
   config,
   currentTrace,
   evalTrace,
-  executableOf,
   higherOrderPrims,
   hoistConsts,
+  inlineDeferred,
+  stagedProgram,
   type Jaxpr,
   type NDArray,
   traceToJaxpr,
@@ -78,13 +80,19 @@ export function compiledBackwardPass(jaxpr: Jaxpr, residuals: readonly NDArray[]
     [...residuals.map((r) => r.aval), ...cts.map((t) => t.aval)],
     "vjp",
   );
-  const exe = executableOf(hoistConsts(staged));
-  if (exe.lowering._tag === "Right" && exe.lowering.right.plan.arenaBytes > MAX_ARENA_BYTES) {
+  // Deferred residuals (core's compiler/deferred.ts) are computed inside the program, where
+  // they are read, instead of each in an array of its own first.
+  const hoisted = hoistConsts(staged);
+  const inlined = inlineDeferred(hoisted, [...consts, ...residuals, ...cts]);
+  // (its program is cached by structure: a training loop stages the same pass every step)
+  const program = stagedProgram(inlined.jaxpr);
+  if (program === undefined) return undefined;
+  if (program.plan.arenaBytes > MAX_ARENA_BYTES) {
     compiledBackwardStats.tooBig++;
     return undefined;
   }
   compiledBackwardStats.compiled++;
-  const results = exe.run([...consts, ...residuals, ...cts]);
+  const results = program.run(inlined.args);
   let k = 0;
   return zero.map((z, i) => (z ? new Zero(jaxpr.inVars[i]!.aval) : results[k++]!));
 }

@@ -633,13 +633,20 @@ function assembleFused(
         b.local.set(a.hi, () => b.v128.const("f64x2", [0, 0]));
       }
     }
+    // Periodic and repeated operands are walked with a counter each (no division per step):
+    // phase[k] counts the steps of the current period (or of the current element's repeat).
+    const phase = argTypes.map((_, k) => (indexed(k) ? b.newLocal("i32", `ph${k}`) : undefined));
+    periods.forEach((q, k) => {
+      if (q <= 0) return;
+      b.local.set(phase[k]!, () => b.i32.rem_u(locals.first!, q));
+      b.local.set(ptrs[k]!, () => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(phase[k]!, STEP_BYTES[argTypes[k]!])));
+    });
+    repeats.forEach((r, k) => {
+      if (r <= 0) return;
+      b.local.set(phase[k]!, () => b.i32.rem_u(locals.first!, r));
+      b.local.set(ptrs[k]!, () => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(() => b.i32.div_u(locals.first!, r), ELEMENT_BYTES[argTypes[k]!])));
+    });
     b.forRange(i, 0, locals.steps!, () => {
-      periods.forEach((q, k) => {
-        if (q > 0) b.local.set(ptrs[k]!, () => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(() => b.i32.rem_u(() => b.i32.add(locals.first!, i), q), STEP_BYTES[argTypes[k]!])));
-      });
-      repeats.forEach((r, k) => {
-        if (r > 0) b.local.set(ptrs[k]!, () => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(() => b.i32.div_u(() => b.i32.add(locals.first!, i), r), ELEMENT_BYTES[argTypes[k]!])));
-      });
       const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports, splatted);
       roots.forEach((e, r) => lowering.store(lowering.value(e), e.t, outs[r]!));
       if (sums.length > 0 && colSteps > 0) {
@@ -676,7 +683,26 @@ function assembleFused(
       }
       for (const u of lowering.usedImports) used.add(u);
       argTypes.forEach((_, k) => {
-        if (!indexed(k)) b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, locals[`s${k}`]!));
+        if (!indexed(k)) {
+          b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, locals[`s${k}`]!));
+          return;
+        }
+        const [q, r, ph, ptr] = [periods[k] ?? 0, repeats[k] ?? 0, phase[k]!, ptrs[k]!];
+        b.local.set(ph, () => b.i32.add(ph, 1));
+        if (q > 0) {
+          // the next step of the period; back to its first at the period's end
+          b.local.set(ptr, () => b.i32.add(ptr, STEP_BYTES[argTypes[k]!]));
+          b.if(() => b.i32.eq(ph, q), () => {
+            b.local.set(ph, () => b.i32.const(0));
+            b.local.set(ptr, locals[`p${k}`]!);
+          });
+        } else {
+          // the next element once this one has covered its r steps
+          b.if(() => b.i32.eq(ph, r), () => {
+            b.local.set(ph, () => b.i32.const(0));
+            b.local.set(ptr, () => b.i32.add(ptr, ELEMENT_BYTES[argTypes[k]!]));
+          });
+        }
       });
       roots.forEach((e, r) => b.local.set(outs[r]!, () => b.i32.add(outs[r]!, STEP_BYTES[e.t])));
     });

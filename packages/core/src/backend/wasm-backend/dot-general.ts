@@ -73,8 +73,9 @@ const GEMM_GRAIN = 8;
  * batch element) below which `supports` declines (0: every size, for tests);
  * `parallelMinMacs` the size from which a product is split across threads (0: always, for
  * tests); `calls` counts kernel runs, `inPlace` those that read an operand or wrote C where
- * it already was in the arena (a compiled program's values). */
-export const dotGeneralWasmStats = { minMacs: DEFAULT_MIN_MACS, parallelMinMacs: DEFAULT_PARALLEL_MIN_MACS, calls: 0, inPlace: 0 };
+ * it already was in the arena (a compiled program's values), `epilogues` those that ran a
+ * fused epilogue (withDotEpilogue). */
+export const dotGeneralWasmStats = { minMacs: DEFAULT_MIN_MACS, parallelMinMacs: DEFAULT_PARALLEL_MIN_MACS, calls: 0, inPlace: 0, epilogues: 0 };
 
 type DimNums = ParamsOf<"dot_general">["dimension_numbers"];
 type I32 = Local<"i32">;
@@ -419,6 +420,9 @@ function copyOut(c: Floats, ldc: number, m: number, n: number, transposed: boole
 
 function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [[lc, rc], [lb, rb]]: DimNums, out: Floats): void {
   dotGeneralWasmStats.calls++;
+  // (taken at once: it is this product's, not one a kernel below might run)
+  const epi = pendingEpilogue;
+  pendingEpilogue = undefined;
   const dtype = la.dtype as FloatDType;
   const elem = dtype === "float32" ? 4 : 8;
   const nr = PANEL_ROW_BYTES / elem;
@@ -483,15 +487,62 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
     const cAt = cIn ? cOffset + t * M * N * elem : cScratch;
     const packArgs = [bSrc, bLanes, bT.contiguousPanels, bT.ks, bT.kStride, K, bAt];
     const gemmArgs = [aAt, bAt, cAt, panels, K, aSrc, aLanes, aT.contiguousPanels, aT.ks, aT.kStride];
+    // An epilogue runs over each chunk's rows of C as soon as they are done (N steps of 4
+    // elements per 4-row tile), while they are still in cache, on the thread that made them.
+    const then = epi !== undefined && cIn && batch === 1 ? { kernel: epi.kernel, scale: N / 4 * MR, args: epi.args } : undefined;
     if (split) {
       parallelFor(k.packB, panels, packArgs);
-      parallelFor(k.gemmTiles, tiles, gemmArgs, GEMM_GRAIN);
+      parallelFor(k.gemmTiles, tiles, gemmArgs, GEMM_GRAIN, then);
     } else {
       k.packB.fn(0, panels, ...packArgs);
       k.gemmTiles.fn(0, tiles, ...gemmArgs);
+      then?.kernel.fn(0, tiles * then.scale, ...then.args);
+    }
+    if (then !== undefined) {
+      epilogueRan = true;
+      dotGeneralWasmStats.epilogues++;
     }
     if (!cIn) copyOut(c, ldc, M, N, transposed, out, t * M * N);
   }
+}
+
+/** A fused elementwise kernel over a product's result C (steps of 4 elements, row-major), its
+ * range form and arguments, run by the product itself over each chunk of rows it finishes. */
+export interface DotEpilogue {
+  readonly kernel: ParallelKernel;
+  readonly args: readonly number[];
+}
+let pendingEpilogue: DotEpilogue | undefined;
+let epilogueRan = false;
+
+/**
+ * Runs `run` (which applies one dot_general on this backend) with `epilogue` handed to that
+ * product; returns whether the product ran it. It does where C is written in place in the
+ * arena (a compiled program's value) with whole tiles and panels (epilogueFits), and no
+ * batch dims; otherwise the caller runs the epilogue itself afterwards.
+ */
+export function withDotEpilogue(epilogue: DotEpilogue, run: () => void): boolean {
+  pendingEpilogue = epilogue;
+  epilogueRan = false;
+  try {
+    run();
+  } finally {
+    pendingEpilogue = undefined;
+  }
+  return epilogueRan;
+}
+
+/** Whether a product of these operands can run an epilogue (see withDotEpilogue): on this
+ * backend, without batch dims, M a multiple of 4 and N of the panel width, not computed
+ * transposed. */
+export function epilogueFits(la: ShapedArray, ra: ShapedArray, params: ParamsOf<"dot_general">): boolean {
+  const [[lc], [lb]] = params.dimension_numbers;
+  if (lb.length > 0 || (la.dtype !== "float32" && la.dtype !== "float64") || !supports([la, ra], params)) return false;
+  const K = sizeOver(la.shape, lc);
+  const [M, N] = [la.size / K, ra.size / K];
+  const nr = PANEL_ROW_BYTES / (la.dtype === "float32" ? 4 : 8);
+  const transposed = roundUp(N, MR) * roundUp(M, nr) < roundUp(M, MR) * roundUp(N, nr);
+  return !transposed && M % MR === 0 && N % nr === 0;
 }
 
 /** Whether `x` is a view of the arena's memory lying wholly below `floor` (this call's scratch). */

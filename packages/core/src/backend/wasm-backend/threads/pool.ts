@@ -32,7 +32,7 @@
 import type { WasmExportedFunction, WasmInstance, WasmModule } from "../../wasm/js-api.js";
 import { exportedFunction } from "../../wasm/js-api.js";
 import { arena } from "../arena.js";
-import { ARGS_BYTE, CHUNK, CHUNKS, CMD, CONTROL_BYTES, FAILED, KERNEL, MAX_ARGS, MAX_WORKERS, NARGS, NEXT, PENDING, RAN, READY, RECEIVE, RUN, SEQ, SLOT, TOTAL, WORKER_SOURCE } from "./protocol.js";
+import { ARGS_BYTE, CHUNK, CHUNKS, CMD, CONTROL_BYTES, FAILED, KERNEL, MAX_ARGS, MAX_WORKERS, NARGS, NEXT, PENDING, RAN, READY, RECEIVE, RUN, SEQ, SLOT, THEN, THEN_NARGS, THEN_SCALE, TOTAL, WORKER_SOURCE } from "./protocol.js";
 
 /** A kernel that can be split: a wasm export taking (start, end, ...args), which computes the
  * part [start, end) of its work; disjoint parts may run at the same time on different threads. */
@@ -259,6 +259,14 @@ function installMissing(ctl: Int32Array, members: readonly PoolWorker[]): void {
  * batch waits for at most one of its chunks; few enough that a chunk stays worth a call. */
 const CHUNKS_PER_THREAD = 8;
 
+/** A kernel run after parallelFor's on each chunk: `kernel(start·scale, end·scale, ...args)`
+ * once `kernel(start, end, …)` is done (a product's epilogue over the rows just computed). */
+export interface ThenKernel {
+  readonly kernel: ParallelKernel;
+  readonly scale: number;
+  readonly args: readonly number[];
+}
+
 /**
  * Runs `kernel(start, end, ...args)` over [0, n) in chunks (multiples of `grain`, except the
  * last) claimed by the calling thread and the pool's workers, and returns when all are done.
@@ -266,23 +274,29 @@ const CHUNKS_PER_THREAD = 8;
  * only work that pays: waking a sleeping worker costs ~30 µs (a worker still polling after
  * its last chunk answers in ~1-3 µs), so the whole should be worth well over 100 µs.
  */
-export function parallelFor(kernel: ParallelKernel, n: number, args: readonly number[], grain = 1): void {
+export function parallelFor(kernel: ParallelKernel, n: number, args: readonly number[], grain = 1, then?: ThenKernel): void {
   const units = Math.ceil(n / grain);
   const members = units > 1 ? team() : [];
   const helpers = Math.min(members.length, units - 1);
-  if (helpers <= 0 || control === undefined || argsView === undefined) {
+  const nargs = args.length + (then?.args.length ?? 0);
+  // (a kernel with more arguments than the control block holds runs on this thread alone)
+  if (helpers <= 0 || control === undefined || argsView === undefined || nargs > MAX_ARGS) {
     kernel.fn(0, n, ...args);
+    then?.kernel.fn(0, n * then.scale, ...then.args);
     return;
   }
-  if (args.length > MAX_ARGS) throw new Error(`internal: parallelFor passes at most ${MAX_ARGS} arguments, got ${args.length}`);
   const ctl = control;
   const crew = members.slice(0, helpers);
   installMissing(ctl, crew);
   const chunks = Math.min(units, (helpers + 1) * CHUNKS_PER_THREAD);
   const chunk = Math.ceil(units / chunks) * grain;
   argsView.set(args);
+  if (then !== undefined) argsView.set(then.args, args.length);
   Atomics.store(ctl, NARGS, args.length);
   Atomics.store(ctl, KERNEL, kernel.id);
+  Atomics.store(ctl, THEN, then?.kernel.id ?? -1);
+  Atomics.store(ctl, THEN_SCALE, then?.scale ?? 0);
+  Atomics.store(ctl, THEN_NARGS, then?.args.length ?? 0);
   Atomics.store(ctl, TOTAL, n);
   Atomics.store(ctl, CHUNK, chunk);
   Atomics.store(ctl, CHUNKS, Math.ceil(n / chunk));
@@ -292,7 +306,11 @@ export function parallelFor(kernel: ParallelKernel, n: number, args: readonly nu
   const total = Math.ceil(n / chunk);
   let failed = false;
   try {
-    for (let c = Atomics.add(ctl, NEXT, 1); c < total; c = Atomics.add(ctl, NEXT, 1)) kernel.fn(c * chunk, Math.min(n, (c + 1) * chunk), ...args);
+    for (let c = Atomics.add(ctl, NEXT, 1); c < total; c = Atomics.add(ctl, NEXT, 1)) {
+      const [start, end] = [c * chunk, Math.min(n, (c + 1) * chunk)];
+      kernel.fn(start, end, ...args);
+      then?.kernel.fn(start * then.scale, end * then.scale, ...then.args);
+    }
   } finally {
     // The workers use the arena until they are done: never return (or throw) before. (After
     // a throw here, the workers run out the remaining chunks; the result is discarded.)

@@ -16,6 +16,12 @@ export const CHUNKS = 3;
 export const CHUNK = 4;
 export const TOTAL = 5;
 export const KERNEL = 6;
+/** Words 7-9: a second kernel run after the first on each chunk, or −1 (an epilogue: a
+ * product's fused elementwise consumer over the rows its chunk just finished), the units of
+ * its range per unit of the first's, and how many arguments it takes (after the first's). */
+export const THEN = 7;
+export const THEN_SCALE = 8;
+export const THEN_NARGS = 9;
 /** Each worker w owns SLOT words from (w + 1)·SLOT. */
 export const SLOT = 16;
 /** Offsets within a worker's slot. */
@@ -29,7 +35,8 @@ export const FAILED = 4;
 export const RUN = 1;
 export const RECEIVE = 2;
 export const MAX_WORKERS = 63;
-export const MAX_ARGS = 32;
+/** Kernel arguments a batch can pass: a fused kernel takes two per operand and one per result. */
+export const MAX_ARGS = 512;
 export const ARGS_BYTE = (MAX_WORKERS + 1) * SLOT * 4;
 export const CONTROL_BYTES = ARGS_BYTE + MAX_ARGS * 8;
 /** How long (µs) a worker polls for its next command before it blocks in Atomics.wait: kernels
@@ -41,6 +48,7 @@ export const WORKER_SPIN_US = 50;
 /** The worker's program: Node (worker_threads, eval) or a browser (Blob URL). Plain JS. */
 export const WORKER_SOURCE = `"use strict";
 const PENDING = ${PENDING}, NARGS = ${NARGS}, NEXT = ${NEXT}, CHUNKS = ${CHUNKS}, CHUNK = ${CHUNK}, TOTAL = ${TOTAL}, KERNEL = ${KERNEL}, SLOT = ${SLOT};
+const THEN = ${THEN}, THEN_SCALE = ${THEN_SCALE}, THEN_NARGS = ${THEN_NARGS};
 const SEQ = ${SEQ}, CMD = ${CMD}, READY = ${READY}, RAN = ${RAN}, FAILED = ${FAILED};
 const RUN = ${RUN}, RECEIVE = ${RECEIVE}, ARGS_BYTE = ${ARGS_BYTE}, SPIN_MS = ${WORKER_SPIN_US / 1000};
 let ctl, args, base, memory, seen = 0;
@@ -61,11 +69,19 @@ function run() {
   const fn = fns[ctl[KERNEL]];
   const a = [0, 0];
   for (let i = 0; i < n; i++) a.push(args[i]);
+  const then = ctl[THEN] >= 0 ? fns[ctl[THEN]] : undefined, scale = ctl[THEN_SCALE];
+  const b = [0, 0];
+  if (then !== undefined) for (let i = 0, m = ctl[THEN_NARGS]; i < m; i++) b.push(args[n + i]);
   try {
     for (let c = Atomics.add(ctl, NEXT, 1); c < chunks; c = Atomics.add(ctl, NEXT, 1)) {
       a[0] = c * chunk;
       a[1] = Math.min(total, a[0] + chunk);
       fn(...a);
+      if (then !== undefined) {
+        b[0] = a[0] * scale;
+        b[1] = a[1] * scale;
+        then(...b);
+      }
       Atomics.add(ctl, base + RAN, 1);
     }
   } catch (e) {

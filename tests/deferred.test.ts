@@ -1,0 +1,153 @@
+// Eager elementwise primitives over big arrays on the wasm backend are deferred (core's
+// compiler/deferred.ts): a chain of them runs as one fused program when its value is first
+// read. What a user relies on: nothing observable changes — the values are those of the
+// primitives run one by one (the js backend here), read as often as wanted; inputs are never
+// touched; control flow on values, debugNans, jit and grad all work on deferred arrays; and
+// no chain grows without bound.
+import { array, type ConcreteArray, config, DEFER_MIN, deferredOf, deferredStats, type NDArray, nn, np } from "@jaxts/core";
+import { grad, jit, valueAndGrad } from "@jaxts/transforms";
+import { afterEach, describe, expect, it } from "vitest";
+
+afterEach(() => config.set({ backend: "js", debugNans: false }));
+
+const N = DEFER_MIN * 2;
+const data = (seed: number, n = N): NDArray => array(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 2));
+const isDeferred = (x: NDArray): boolean => deferredOf(x as ConcreteArray) !== undefined;
+
+/** `run` on the js backend (every primitive at once) and on wasm (deferred). */
+function bothWays<T>(run: () => T): { wasm: T; js: T; programs: number } {
+  config.set({ backend: "js" });
+  const js = run();
+  config.set({ backend: "wasm" });
+  const before = deferredStats.programs;
+  const wasm = run();
+  return { wasm, js, programs: deferredStats.programs - before };
+}
+
+function close(a: NDArray, b: NDArray, tol: number): void {
+  expect(a.shape).toEqual(b.shape);
+  expect(a.dtype).toBe(b.dtype);
+  const [x, y] = [a.toTypedArray(), b.toTypedArray()];
+  let worst = 0;
+  for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(Number(x[i]) - Number(y[i])) / Math.max(1, Math.abs(Number(y[i]))));
+  expect(worst).toBeLessThanOrEqual(tol);
+}
+
+describe("eager elementwise chains over big arrays run as one program when read", () => {
+  it("tanh(x)·σ(x) + ½x² is deferred until read, then equals the primitives run one by one", () => {
+    const x = data(1);
+    const { wasm, js, programs } = bothWays(() => {
+      const y = np.tanh(x).mul(nn.sigmoid(x)).add(np.square(x).mul(0.5));
+      if (config.get().backend === "wasm") expect(isDeferred(y)).toBe(true);
+      return y;
+    });
+    expect(programs).toBe(0); // nothing ran yet
+    close(wasm, js, 2e-6);
+    expect(isDeferred(wasm)).toBe(false);
+  });
+
+  it("the sum of a chain is one program that makes no array of the chain's size", () => {
+    const x = data(2);
+    const { wasm, js, programs } = bothWays(() => np.sum(np.exp(x.mul(-0.5)).mul(x)));
+    expect(programs).toBe(1);
+    expect(isDeferred(wasm)).toBe(false);
+    close(wasm, js, 1e-6);
+  });
+
+  it("a deferred value reads the same every time, and its inputs are never changed", () => {
+    config.set({ backend: "wasm" });
+    const x = data(3);
+    const before = x.toTypedArray().slice();
+    const y = np.sin(x).add(1);
+    const first = y.toTypedArray().slice();
+    expect(y.toTypedArray()).toEqual(first);
+    expect(String(y.reshape([2, N / 2]).shape)).toBe(`2,${N / 2}`);
+    expect(x.toTypedArray()).toEqual(before);
+  });
+
+  it("a value shared by two chains is right in both (each recomputes it or reads it)", () => {
+    const x = data(4);
+    const { wasm, js } = bothWays(() => {
+      const t = np.tanh(x);
+      const a = t.mul(2);
+      const b = t.add(x);
+      return [np.sum(a), b, t];
+    });
+    close(wasm[0]!, js[0]!, 1e-6);
+    close(wasm[1]!, js[1]!, 2e-6);
+    close(wasm[2]!, js[2]!, 2e-6);
+  });
+
+  it("a loop of 200 updates does not build an unbounded chain", () => {
+    const x = data(5);
+    const { wasm, js } = bothWays(() => {
+      let y = x;
+      for (let i = 0; i < 200; i++) y = y.mul(0.999).add(0.001);
+      return y;
+    });
+    close(wasm, js, 1e-5);
+  });
+
+  it("control flow on a deferred value's elements works as on any array", () => {
+    config.set({ backend: "wasm" });
+    const x = data(6);
+    const y = np.abs(x).add(1);
+    expect(isDeferred(y)).toBe(true);
+    const m = Number(np.min(y).item());
+    expect(m).toBeGreaterThanOrEqual(1);
+    const z = m > 0.5 ? y.mul(2) : y;
+    expect(Number(np.min(z).item())).toBeCloseTo(2 * m, 5);
+  });
+
+  it("row and column broadcasts feed a chain in place: a bias add and a per-row scale", () => {
+    const x = data(7).reshape([512, 256]);
+    const [b, s] = [data(8, 256), data(9, 512).reshape([512, 1])];
+    const { wasm, js } = bothWays(() => nn.relu(x.add(b)).mul(s));
+    close(wasm, js, 1e-6);
+  });
+
+  it("a chain read by a matmul runs with it, and matches", () => {
+    const [x, w] = [data(10).reshape([256, 512]), data(11, 512 * 64).reshape([512, 64]).mul(0.05)];
+    const { wasm, js } = bothWays(() => np.matmul(nn.relu(x.mul(1.5)), w));
+    close(wasm, js, 1e-4);
+  });
+
+  it("jit and grad take deferred arrays", () => {
+    const x = data(12);
+    const f = (v: NDArray) => np.sum(np.tanh(v).mul(v));
+    const { wasm, js } = bothWays(() => {
+      const d = x.mul(0.5).add(0.25);
+      return [jit(f)(d), grad(f)(d) as NDArray];
+    });
+    close(wasm[0]!, js[0]!, 1e-5);
+    close(wasm[1]!, js[1]!, 2e-6);
+  });
+
+  it("eager valueAndGrad over a big array runs its forward chain and backward pass as two programs", () => {
+    const x = data(13);
+    const f = (v: NDArray) => np.sum(np.tanh(v).mul(nn.sigmoid(v)).add(np.square(v).mul(0.5)));
+    const { wasm, js, programs } = bothWays(() => valueAndGrad(f)(x));
+    // the value's sum is one program; the residuals are computed inside the compiled backward pass
+    expect(programs).toBe(1);
+    close(wasm[0], js[0], 1e-6);
+    close(wasm[1] as NDArray, js[1] as NDArray, 2e-6);
+  });
+
+  it("float64 chains are deferred too, and match", () => {
+    const x = data(14).astype("float64");
+    const { wasm, js } = bothWays(() => np.log1p(np.exp(x.mul(-1))).add(np.cos(x)));
+    close(wasm, js, 1e-13);
+  });
+
+  it("under debugNans nothing is deferred: the primitive that makes a NaN is named at once", () => {
+    config.set({ backend: "wasm", debugNans: true });
+    const x = data(15);
+    expect(isDeferred(np.sin(x))).toBe(false);
+    expect(() => np.log(x)).toThrow(/debugNans: primitive `log`/);
+  });
+
+  it("small arrays run at once, as before", () => {
+    config.set({ backend: "wasm" });
+    expect(isDeferred(data(16, 1000).mul(2))).toBe(false);
+  });
+});
