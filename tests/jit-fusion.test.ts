@@ -228,6 +228,29 @@ describe("jit fusion on the wasm backend", () => {
     expect(bits(jit((a: NDArray, c: NDArray) => a.add(c).mul(2))(x10, b10))).toEqual(bits(x10.add(b10).mul(2)));
   });
 
+  it("a transpose or slice read by a fused kernel is read in place through strides (never copied), equal to eager bit for bit", () => {
+    config.set({ backend: "wasm", threads: 2 });
+    const mk = (shape: number[], seed: number, dtype: "float32" | "float64" | "int32" = "float32") =>
+      array(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (dtype === "int32" ? (i * 7 + seed) % 23 : Math.sin(i * 0.37 + seed))), { dtype }).reshape(shape);
+    const strided = (steps: readonly { kind: string }[]) =>
+      steps.flatMap((st) => (st.kind === "fused" ? (st as unknown as { group: { strided: readonly unknown[] } }).group.strided.filter((r) => r !== undefined) : []));
+    const cases: [string, (...a: NDArray[]) => NDArray, NDArray[]][] = [
+      ["a 2-D transpose (lanes a row apart)", (a, b) => np.tanh(a.T).mul(b).add(1), [mk([64, 48], 1), mk([48, 64], 2)]],
+      ["a square transpose of an operand that dies with the kernel", (a) => np.tanh(a.T).add(a), [mk([32, 32], 3)]],
+      ["3-D slices with a step", (z) => np.exp(lax.slice(z, [1, 2, 4], [3, 40, 24], [1, 3, 1])).mul(lax.slice(z, [0, 1, 0], [2, 39, 20], [1, 3, 1])), [mk([3, 40, 24], 4)]],
+      ["a slice with a step along rows (lanes two apart)", (a) => lax.slice(a, [0, 1], [8, 17], [1, 2]).mul(3), [mk([8, 20], 5)]],
+      ["a 3-D transpose in float64", (a) => np.sin(lax.transpose(a, [2, 0, 1])).add(0.5), [mk([4, 8, 6], 6, "float64")]],
+      ["an int32 slice cast to float", (a) => lax.slice(a, [2, 0], [10, 12]).astype("float32").mul(0.5), [mk([12, 12], 7, "int32")]],
+      ["a big transpose split across threads", (a, b) => np.tanh(a.T).add(b), [mk([1024, 512], 8), mk([512, 1024], 9)]],
+    ];
+    for (const [what, f, args] of cases) {
+      const lowered = jit(f).lower(...args);
+      expect(lowered.steps.filter((st) => st.kind === "fused"), what).toHaveLength(1);
+      expect(strided(lowered.steps).length, what).toBeGreaterThan(0);
+      expect(bits(jit(f)(...args)), what).toEqual(bits(f(...args)));
+    }
+  });
+
   it("a layer's bias add and relu run as the matmul's epilogue (inside the product, per chunk of rows), on one thread or split, equal to eager bit for bit", () => {
     config.set({ backend: "wasm", threads: 2 });
     const layer = (a: NDArray, w: NDArray, c: NDArray) => nn.relu(np.matmul(a, w).add(c));

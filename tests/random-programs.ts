@@ -18,7 +18,10 @@ export type Op =
   /** one element as a scalar: a [1] slice of the flattened value reshaped to rank 0 */
   | { readonly k: "pick"; readonly a: number; readonly at: number }
   /** value @ m, scaled (values whose last axis is not cols pass through) */
-  | { readonly k: "matmul"; readonly a: number };
+  | { readonly k: "matmul"; readonly a: number }
+  /** a matrix's elements moved by layout ops (a shape-keeping rotation, strided slice or
+   * transpose; see runProgram); anything else passes through */
+  | { readonly k: "layout"; readonly a: number; readonly by: number };
 
 export type OpKind = Op["k"];
 
@@ -79,6 +82,7 @@ function opArb(space: ProgramSpace, i: number): fc.Arbitrary<Op> {
     sum1: fc.record({ k: fc.constant("sum1" as const), a: prev }),
     pick: fc.record({ k: fc.constant("pick" as const), a: prev, at: fc.nat() }),
     matmul: fc.record({ k: fc.constant("matmul" as const), a: prev }),
+    layout: fc.record({ k: fc.constant("layout" as const), a: prev, by: fc.nat({ max: 23 }) }),
   };
   return fc.oneof(...space.kinds.map((k) => arbs[k]));
 }
@@ -121,6 +125,26 @@ export function runProgram(space: ProgramSpace, ops: readonly Op[], outs: readon
         const flat = np.ravel(a);
         const i = op.at % flat.size;
         vals.push(lax.slice(flat, [i], [i + 1]).reshape([]));
+        break;
+      }
+      case "layout": {
+        if (a.ndim !== 2) {
+          vals.push(a);
+          break;
+        }
+        const [r, c] = a.shape as [number, number];
+        const twice = np.concatenate([a, a], { axis: 1 });
+        const s = 1 + (op.by % (c - 1 || 1));
+        switch (op.by % 3) {
+          case 0: // the columns rotated by s: a slice of the doubled rows
+            vals.push(lax.slice(twice, [0, s], [r, s + c]));
+            break;
+          case 1: // every other element of the doubled rows from s: a slice with a step of 2
+            vals.push(lax.slice(twice, [0, s % 2], [r, (s % 2) + 2 * c - 1], [1, 2]));
+            break;
+          default: // blocks of 4 columns transposed against the rows, an op applied, shape restored
+            vals.push(c % 4 === 0 ? np.tanh(a.reshape([r, c / 4, 4]).transpose([1, 0, 2])).reshape([r, c]) : np.tanh(a));
+        }
         break;
       }
       case "matmul":

@@ -12,7 +12,7 @@ import type { Backend } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
 import { debugNansEnabled } from "../config.js";
 import { evalJaxprFlat } from "../ir/eval.js";
-import { type Atom, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
+import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
 import { optimizeJaxpr, typecheckJaxpr } from "../ir/passes/index.js";
 import { subJaxprs } from "../ir/passes/sub-jaxprs.js";
 import { type DType, isCoreDType, isDType } from "../dtype.js";
@@ -195,7 +195,23 @@ export function evalSubJaxpr(jaxpr: Jaxpr, args: readonly NDArray[]): NDArray[] 
  * The program an executable runs on `backend`, one line per step: single equations by their
  * index in the optimized jaxpr, fused kernels with the equations they hold.
  */
-export function describeProgram(exe: Executable, backend: string): string[] {
+export function describeProgram(exe: Executable, backend: string, indent = ""): string[] {
+  return describeOne(exe, backend).map((line) => (indent === "" ? line : line.replace(/^# /, `# ${indent}`)));
+}
+
+/** The programs of a step's sub-jaxprs (loop bodies, branches, calls), indented under it: each
+ * is optimized and compiled on its own when it runs. */
+function describeSubPrograms(eqn: Eqn, backend: string, k: number): string[] {
+  return subJaxprs(eqn).flatMap((sub, j) => {
+    const exe = executableOf(sub);
+    return [
+      `#     step ${k} (${eqn.primitive}) sub-jaxpr ${j}: ${exe.optimized.eqns.length} equations after the passes, from ${sub.eqns.length}`,
+      ...describeProgram(exe, backend, "      "),
+    ];
+  });
+}
+
+function describeOne(exe: Executable, backend: string): string[] {
   if (backend !== "wasm") return [`# program (${backend} backend): the ${exe.optimized.eqns.length} equations run one by one on its kernels (fusion needs the wasm backend)`];
   if (!usesOnlyCoreDTypes(exe.optimized)) {
     return [`# program (wasm backend): the ${exe.optimized.eqns.length} equations run one by one (a value of a dtype other than float32, float64, int32 or bool runs on the js kernels, outside the compiled program)`];
@@ -214,6 +230,7 @@ export function describeProgram(exe: Executable, backend: string): string[] {
       const next = exe.steps[k + 1];
       const epilogue = next !== undefined && exe.program.epilogue(next) ? `; step ${k + 1} is its epilogue` : "";
       lines.push(`#   ${k}: equation ${index.get(step.eqn)} (${step.eqn.primitive})${epilogue}`);
+      lines.push(...describeSubPrograms(step.eqn, backend, k));
       return;
     }
     const g = step.group;

@@ -33,6 +33,9 @@ export interface FusedGroup {
    * step, splatted: a column broadcast (`broadcast_in_dim` along trailing axes of a whole
    * number of steps) folded into the index arithmetic instead of materialised. */
   readonly repeats: readonly number[];
+  /** Per input, undefined, or how the kernel reads it in place when it is the operand of a
+   * transpose or slice folded in (see StridedRead). */
+  readonly strided: readonly (StridedRead | undefined)[];
   /** The values the rest of the program reads, in the order of `roots`. */
   readonly outputs: readonly Var[];
   /** The scalar expression of each output over `arg(k)` = inputs[k]. */
@@ -103,6 +106,35 @@ export function columnBroadcastSteps(eqn: Eqn): number {
   return inner > 0 && inner % 4 === 0 && x.aval.size * inner === out.reduce((a, b) => a * b, 1) ? inner / 4 : 0;
 }
 
+/**
+ * How a fused kernel reads a layout op's operand in place, with index arithmetic instead of a
+ * copy: element (i₀, …, iᵣ₋₁) of the result is x's element `base + Σ i_d·strides[d]` (x
+ * row-major). Made for a transpose or a slice whose result's rows are whole steps (the last
+ * axis a multiple of 4, so a step never straddles two rows) over 4- or 8-byte elements.
+ */
+export interface StridedRead {
+  readonly base: number;
+  readonly strides: readonly number[];
+}
+
+const STRIDED_DTYPES: ReadonlySet<string> = new Set(["float32", "float64", "int32"]);
+
+/** The strided read that replaces this transpose or slice in a fused kernel, or undefined. */
+export function stridedRead(eqn: Eqn): StridedRead | undefined {
+  if (eqn.primitive !== "transpose" && eqn.primitive !== "slice") return undefined;
+  const x = eqn.inputs[0]!;
+  const out = eqn.outVars[0]!.aval;
+  if (x instanceof Literal || out.ndim === 0 || out.size === 0 || out.shape[out.ndim - 1]! % 4 !== 0 || !STRIDED_DTYPES.has(out.dtype)) return undefined;
+  const xStrides: number[] = [];
+  for (let d = x.aval.ndim - 1, s = 1; d >= 0; s *= x.aval.shape[d]!, d--) xStrides[d] = s;
+  if (eqn.primitive === "transpose") {
+    const perm = (eqn.params as ParamsOf<"transpose">).permutation;
+    return { base: 0, strides: perm.map((a) => xStrides[a]!) };
+  }
+  const { start_indices: start, strides } = eqn.params as ParamsOf<"slice">;
+  return { base: start.reduce((acc, i, d) => acc + i * xStrides[d]!, 0), strides: xStrides.map((s, d) => s * (strides?.[d] ?? 1)) };
+}
+
 /** A broadcast of a scalar (rank 0) to a whole array: the kernel reads the scalar splatted. */
 export function isScalarBroadcast(eqn: Eqn): boolean {
   return eqn.primitive === "broadcast_in_dim" && eqn.inputs[0]!.aval.ndim === 0 && eqn.outVars[0]!.aval.ndim > 0;
@@ -136,8 +168,9 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   });
   const programOuts = new Set(jaxpr.outs.filter((a): a is Var => !(a instanceof Literal)));
   const consumers = eqns.map((eqn) => [...new Set(eqn.outVars.flatMap((v) => readers.get(v) ?? []))]);
-  const folded = (eqn: Eqn): boolean => isRowBroadcast(eqn) || columnBroadcastSteps(eqn) > 0 || isScalarBroadcast(eqn);
-  const shapeOf = eqns.map((eqn) => (eqn.outVars.length === 1 && (fits(eqn, eqn.outVars[0]!.aval.shape) || folded(eqn)) ? eqn.outVars[0]!.aval.shape : undefined));
+  const strided = eqns.map((eqn) => stridedRead(eqn) !== undefined);
+  const folded = (eqn: Eqn, k: number): boolean => isRowBroadcast(eqn) || columnBroadcastSteps(eqn) > 0 || isScalarBroadcast(eqn) || strided[k]!;
+  const shapeOf = eqns.map((eqn, k) => (eqn.outVars.length === 1 && (fits(eqn, eqn.outVars[0]!.aval.shape) || folded(eqn, k)) ? eqn.outVars[0]!.aval.shape : undefined));
   const sumKinds = eqns.map((eqn) => sumKindOf(eqn));
   const summed = sumKinds.map((q) => q !== undefined);
   /** The kind of the sums in each cluster (by root), if any: one kind per kernel. */
@@ -179,13 +212,15 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   };
   /** Whether clusters a and b together would read a sum they compute (a kernel cannot use its
    * own reduction). */
+  // (nor the operand of a transpose or slice it reads in place: that is read from memory at
+  // other positions than the step's, so it must be computed before the kernel runs)
   const readsOwnSum = (a: number, b: number): boolean => {
     const inside = (k: number | undefined): boolean => k !== undefined && (find(k) === a || find(k) === b);
     for (const k of [...members[a]!, ...members[b]!]) {
       for (const x of eqns[k]!.inputs) {
         if (x instanceof Literal) continue;
         const p = producer.get(x);
-        if (inside(p) && summed[p!]) return true;
+        if (inside(p) && (summed[p!] || strided[k]!)) return true;
       }
     }
     return false;
@@ -201,7 +236,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   eqns.forEach((eqn, k) => {
     // A full sum joins its operand's cluster; an elementwise equation, its operands' of its shape.
     const shape = summed[k] ? eqn.inputs[0]!.aval.shape : shapeOf[k];
-    if (shape === undefined || folded(eqn)) return;
+    if (shape === undefined || folded(eqn, k)) return;
     for (const a of summed[k] ? eqn.inputs.slice(0, 1) : eqn.inputs) {
       if (a instanceof Literal) continue;
       const p = producer.get(a);
@@ -276,6 +311,7 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
   const inputs: Var[] = [];
   const periods: number[] = [];
   const repeats: number[] = [];
+  const stridedInputs: (StridedRead | undefined)[] = [];
   const repeatedLeaf = new Map<Var, { readonly e: Expr; readonly steps: number }>();
   const leaf = new Map<Var, Expr>();
   const periodicLeaf = new Map<Var, Expr>();
@@ -291,6 +327,7 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
       inputs.push(a);
       periods.push(0);
       repeats.push(0);
+      stridedInputs.push(undefined);
       leaf.set(a, e);
     }
     return e;
@@ -303,6 +340,7 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
       inputs.push(x);
       periods.push(x.aval.size / 4);
       repeats.push(0);
+      stridedInputs.push(undefined);
       periodicLeaf.set(x, e);
     }
     return e;
@@ -315,7 +353,17 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     inputs.push(x);
     periods.push(0);
     repeats.push(steps);
+    stridedInputs.push(undefined);
     repeatedLeaf.set(x, { e, steps });
+    return e;
+  };
+  /** The operand of a folded transpose or slice: read through its strides (one input per read). */
+  const stridedLeaf = (x: Var, read: StridedRead): Expr => {
+    const e = arg(inputs.length, scalarType(x.aval.dtype));
+    inputs.push(x);
+    periods.push(0);
+    repeats.push(0);
+    stridedInputs.push(read);
     return e;
   };
   const sums: { out: Var; of: Expr }[] = [];
@@ -329,6 +377,13 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
       continue;
     }
     const v = eqn.outVars[0]!;
+    const read = stridedRead(eqn);
+    if (read !== undefined) {
+      const x = stridedLeaf(eqn.inputs[0] as Var, read);
+      raw.set(v, x);
+      rounded.set(v, x);
+      continue;
+    }
     if (isScalarBroadcast(eqn)) {
       const x = operand(eqn.inputs[0]!);
       raw.set(v, x);
@@ -358,5 +413,5 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     .filter((e) => sumKindOf(e) === undefined)
     .map((e) => e.outVars[0]!)
     .filter((v) => programOuts.has(v) || (readers.get(v) ?? []).some((k) => !indices.has(k)));
-  return { eqns, shape, inputs, periods, repeats, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums, sumKind };
+  return { eqns, shape, inputs, periods, repeats, strided: stridedInputs, outputs, roots: outputs.map((v) => raw.get(v)!), members: [...raw.values()], sums, sumKind };
 }

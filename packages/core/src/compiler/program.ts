@@ -29,7 +29,7 @@ import { arena } from "../backend/wasm-backend/arena.js";
 import { epilogueFits, withDotEpilogue } from "../backend/wasm-backend/dot-general.js";
 import { PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
 import { parallelFor, threadCount } from "../backend/wasm-backend/threads/pool.js";
-import { allocate, allocateForOverwrite, isComplex, type TypedArray, typedView } from "../dtype.js";
+import { allocate, allocateForOverwrite, isComplex, itemSize, type TypedArray, typedView } from "../dtype.js";
 import { literalArray } from "../ir/eval.js";
 import { type Atom, type Eqn, type Jaxpr, Literal } from "../ir/jaxpr.js";
 import { type HigherOrderPrim, higherOrderPrims } from "../primitives/misc.js";
@@ -125,7 +125,8 @@ function kernelKey(g: FusedGroup): string {
   const roots = g.roots.map(visit);
   const sums = g.sums.map((x) => visit(x.of));
   for (const m of g.members) visit(m);
-  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}/${g.repeats[k]}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumKind?.mode}:${g.sumKind?.steps}:${g.sumKind?.cols}|${parts.join(";")}`;
+  const read = (k: number): string => (g.strided[k] === undefined ? "" : `/[${g.shape.join(",")}]@${g.strided[k]!.strides.join(",")}`);
+  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}/${g.repeats[k]}${read(k)}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumKind?.mode}:${g.sumKind?.steps}:${g.sumKind?.cols}|${parts.join(";")}`;
 }
 
 /** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
@@ -135,7 +136,8 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
   const key = kernelKey(g);
   let k = fusedKernels.get(key);
   if (k === undefined) {
-    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0, g.repeats);
+    const strided = g.strided.map((st) => (st === undefined ? undefined : { shape: g.shape, strides: st.strides }));
+    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0, g.repeats, strided);
     fusedKernels.set(key, k);
   }
   return k;
@@ -313,7 +315,9 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     // (a fused step's outputs are its roots, then its sums). The sums are accumulated after the
     // roots are stored, re-reading their operands: a kernel with sums overwrites none.
     const last = step.kind === "fused" && step.group.sums.length === 0 ? step.group.outputs.length - 1 : -1;
-    const reuse = last >= 0 ? dying.filter((d) => avals[d]!.size === avals[root(outs[last]!)]!.size) : [];
+    // (never over an operand read through strides: its elements are read at other positions)
+    const stridedIns = step.kind === "fused" ? new Set(step.group.inputs.filter((_, j) => step.group.strided[j] !== undefined).map((v) => root(index.get(v)!))) : new Set<number>();
+    const reuse = last >= 0 ? dying.filter((d) => avals[d]!.size === avals[root(outs[last]!)]!.size && !stridedIns.has(d)) : [];
     outs.forEach((o, j) => {
       const g = root(o);
       if (!inArena[g] || slots.has(g) || fromHost[g]) return;
@@ -389,9 +393,10 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const g = (step as { group: FusedGroup }).group;
         const size = g.shape.reduce((a, b) => a * b, 1);
         const nsteps = Math.ceil(size / 4);
-        const inAt = ins.map((i) => slotAt[i]!);
-        // (a rank-0 operand is splatted; a periodic or repeated one is indexed by the kernel itself)
-        const strides = ins.map((i, j) => (avals[i]!.ndim === 0 || g.periods[j]! > 0 || g.repeats[j]! > 0 ? 0 : stepBytes(avals[i]!)));
+        // (a strided operand is read from its first element on: `base` elements into its slot)
+        const inAt = ins.map((i, j) => slotAt[i]! + (g.strided[j]?.base ?? 0) * itemSize(avals[i]!.dtype));
+        // (a rank-0 operand is splatted; a periodic, repeated or strided one is indexed by the kernel itself)
+        const strides = ins.map((i, j) => (avals[i]!.ndim === 0 || g.periods[j]! > 0 || g.repeats[j]! > 0 || g.strided[j] !== undefined ? 0 : stepBytes(avals[i]!)));
         const nout = g.outputs.length;
         const outAt = outs.slice(0, nout).map((i) => slotAt[i]!);
         const sumOuts = outs.slice(nout);
@@ -404,7 +409,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const blocks = Math.ceil(nsteps / sumSteps);
         /** f64 partials per block: 4 lanes, or 4 per step of a row for column sums. */
         const perBlock = kind.mode === "cols" ? 4 * kind.cols : 4;
-        const periodic = g.periods.some((q) => q > 0) || g.repeats.some((r) => r > 0);
+        const periodic = g.periods.some((q) => q > 0) || g.repeats.some((r) => r > 0) || g.strided.some((st) => st !== undefined);
         const args = new Array<number>(2 * ins.length + nout + sumOuts.length + (sumOuts.length > 0 ? 1 : 0) + (periodic ? 1 : 0));
         if (periodic) args[args.length - 1] = 0; // `first`: the global index of the first step
         if (size <= JS_GROUP_MAX && g.eqns.length <= JS_GROUP_EQNS && sumOuts.length === 0 && !periodic) {

@@ -102,7 +102,26 @@ class Lowering {
     private readonly imports: ReadonlyMap<string, FunctionRef>,
     /** Operands read one element per step, splatted (a column broadcast folded in). */
     private readonly splatted: readonly boolean[] = [],
+    /** Per operand, 0, or the bytes between the 4 elements of a step of an operand read
+     * through strides (a transpose or slice folded in; 4 bytes apart: one plain load). */
+    private readonly laneBytes: readonly number[] = [],
   ) {}
+
+  /** The 4 elements of a step at p, p + d, p + 2d, p + 3d (d = laneBytes > element size). */
+  private gather(index: number, p: Local<"i32">, d: number): Val {
+    const b = this.b;
+    const t = this.argTypes[index]!;
+    if (t === "f64") {
+      const half = (at: number) => this.set(() => b.v128.load64_lane(1, p, () => b.v128.load64_zero(p, { offset: at }), { offset: at + d }));
+      return { k: "f64", lo: half(0), hi: half(2 * d) };
+    }
+    let v = this.set(() => b.v128.load32_zero(p));
+    for (let j = 1; j < 4; j++) {
+      const prev = v;
+      v = this.set(() => b.v128.load32_lane(j, p, prev, { offset: j * d }));
+    }
+    return t === "f32" ? { k: "f32", v } : { k: "i32", v };
+  }
 
   private v128(): V {
     return this.b.newLocal("v128");
@@ -209,6 +228,12 @@ class Lowering {
         default:
           throw new Error(`internal: no wasm lowering for ${this.argTypes[index]} operands`);
       }
+      this.argVals.set(index, v);
+      return v;
+    }
+    const d = this.laneBytes[index] ?? 0;
+    if (d > 0 && d !== ELEMENT_BYTES[this.argTypes[index]!]) {
+      v = this.gather(index, p, d);
       this.argVals.set(index, v);
       return v;
     }
@@ -490,6 +515,13 @@ class Lowering {
   }
 }
 
+/** An operand read through strides over the kernel's shape (a transpose or slice folded in):
+ * element (i₀, …) is at p + Σ i_d·strides[d] elements; the last axis a multiple of 4. */
+export interface StridedOperand {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+}
+
 /** A compiled elementwise kernel: call with (p0, s0, …, po, steps). */
 export type WasmElementwise = WasmExportedFunction;
 
@@ -526,6 +558,7 @@ export function wasmFused(
   sumSteps = SUM_BLOCK,
   colSteps = 0,
   repeats: readonly number[] = [],
+  strided: readonly (StridedOperand | undefined)[] = [],
 ): ElementwiseKernel {
   // The wasm lowering knows f32, f64, i32 and bool lanes; the other integer types run on the
   // js kernels (the wasm backend declines them and programs holding them are not compiled).
@@ -536,8 +569,14 @@ export function wasmFused(
   // kernel with none can run on the worker pool (workers have no js functions to import).
   if (!Number.isInteger(sumSteps) || sumSteps < 1) throw new Error(`internal: a fused kernel's sum block must be a whole number of steps, got ${sumSteps}`);
   if (colSteps > 0 && sumSteps % colSteps !== 0) throw new Error(`internal: a column-sum block (${sumSteps} steps) must be whole rows of ${colSteps} steps`);
-  const used = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, repeats, undefined).used;
-  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, repeats, used);
+  for (const [k, st] of strided.entries()) {
+    if (st === undefined) continue;
+    const last = st.shape[st.shape.length - 1]!;
+    if (last % 4 !== 0 || st.strides.length !== st.shape.length || !st.strides.every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`internal: operand ${k}'s strided read needs rows of whole steps and non-negative strides`);
+    if (argTypes[k] !== "f32" && argTypes[k] !== "f64" && argTypes[k] !== "i32") throw new Error(`internal: a strided read of ${argTypes[k]} operands`);
+  }
+  const used = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, repeats, strided, undefined).used;
+  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, repeats, strided, used);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here
   // rather than ahead of time by ready().
   const module = compileWasm(m.build());
@@ -557,6 +596,7 @@ function assembleFused(
   sumSteps: number,
   colSteps: number,
   repeats: readonly number[],
+  strided: readonly (StridedOperand | undefined)[],
   allowed: ReadonlySet<string> | undefined,
 ): { m: ModuleBuilder; fns: Record<string, (...xs: number[]) => number>; used: Set<string> } {
   // The import must match the arena's memory (shared where the worker pool runs).
@@ -593,7 +633,9 @@ function assembleFused(
   // (first + i) mod periods[k]; `first` is the global index of this call's first step.
   // Repeated operands (a column broadcast folded in): operand k's element for step i is its
   // element (first + i) div repeats[k], splatted over the step.
-  const periodic = periods.some((q) => q > 0) || repeats.some((r) => r > 0);
+  // Strided operands (a transpose or slice folded in) are read through their strides from
+  // the group's coordinates, which the kernel keeps in counters from `first` on.
+  const periodic = periods.some((q) => q > 0) || repeats.some((r) => r > 0) || strided.some((st) => st !== undefined);
   if (periodic) params.first = "i32";
   const splatted = argTypes.map((_, k) => (repeats[k] ?? 0) > 0);
   const rootSet = new Set([...roots, ...rounded, ...sums]);
@@ -601,7 +643,7 @@ function assembleFused(
   const kernelParams: Record<string, "i32"> = { ...params, steps: "i32" };
   const rangeParams: Record<string, "i32"> = { start: "i32", end: "i32", ...params };
   const kernel = m.addFunction("kernel", { params: kernelParams, export: true }, (b, locals) => {
-    const indexed = (k: number): boolean => (periods[k] ?? 0) > 0 || (repeats[k] ?? 0) > 0;
+    const indexed = (k: number): boolean => (periods[k] ?? 0) > 0 || (repeats[k] ?? 0) > 0 || strided[k] !== undefined;
     const ptrs = argTypes.map((_, k) => (indexed(k) ? b.newLocal("i32", `q${k}`) : locals[`p${k}`]!));
     const outs = roots.map((_, r) => locals[`po${r}`]!);
     const i = b.newLocal("i32", "i");
@@ -646,8 +688,29 @@ function assembleFused(
       b.local.set(phase[k]!, () => b.i32.rem_u(locals.first!, r));
       b.local.set(ptrs[k]!, () => b.i32.add(locals[`p${k}`]!, () => b.i32.mul(() => b.i32.div_u(locals.first!, r), ELEMENT_BYTES[argTypes[k]!])));
     });
+    // Strided operands: the coordinates of the step's first element (shared by all of them;
+    // every strided operand has the group's shape), from first·4, and each operand's pointer.
+    const shape = strided.find((st) => st !== undefined)?.shape ?? [];
+    const coords = shape.map((_, d) => b.newLocal("i32", `c${d}`));
+    if (shape.length > 0) {
+      const rest = b.newLocal("i32", "rest");
+      b.local.set(rest, () => b.i32.shl(locals.first!, 2));
+      for (let d = shape.length - 1; d >= 0; d--) {
+        b.local.set(coords[d]!, () => b.i32.rem_u(rest, shape[d]!));
+        b.local.set(rest, () => b.i32.div_u(rest, shape[d]!));
+      }
+      strided.forEach((st, k) => {
+        if (st === undefined) return;
+        const e = ELEMENT_BYTES[argTypes[k]!];
+        b.local.set(ptrs[k]!, locals[`p${k}`]!);
+        st.strides.forEach((sd, d) => {
+          if (sd !== 0) b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, () => b.i32.mul(coords[d]!, sd * e)));
+        });
+      });
+    }
     b.forRange(i, 0, locals.steps!, () => {
-      const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports, splatted);
+      const laneBytes = argTypes.map((t, k) => (strided[k] === undefined ? 0 : strided[k]!.strides[strided[k]!.strides.length - 1]! * ELEMENT_BYTES[t]));
+      const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports, splatted, laneBytes);
       roots.forEach((e, r) => lowering.store(lowering.value(e), e.t, outs[r]!));
       if (sums.length > 0 && colSteps > 0) {
         // Column sums: this step's 4 columns of the block's partial sums, at ps, are loaded,
@@ -687,6 +750,7 @@ function assembleFused(
           b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, locals[`s${k}`]!));
           return;
         }
+        if (strided[k] !== undefined) return; // (advanced with the coordinates below)
         const [q, r, ph, ptr] = [periods[k] ?? 0, repeats[k] ?? 0, phase[k]!, ptrs[k]!];
         b.local.set(ph, () => b.i32.add(ph, 1));
         if (q > 0) {
@@ -705,6 +769,31 @@ function assembleFused(
         }
       });
       roots.forEach((e, r) => b.local.set(outs[r]!, () => b.i32.add(outs[r]!, STEP_BYTES[e.t])));
+      if (shape.length > 0) {
+        // The next step: 4 elements on along the last axis; at a row's end, carry into the
+        // axes before it, each strided pointer moving by its stride there minus the span of
+        // the axis that wrapped.
+        const r = shape.length - 1;
+        const move = (d: number, delta: (st: StridedOperand) => number): void => {
+          strided.forEach((st, k) => {
+            if (st === undefined) return;
+            const bytes = delta(st) * ELEMENT_BYTES[argTypes[k]!];
+            if (bytes !== 0) b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, bytes));
+          });
+        };
+        move(r, (st) => 4 * st.strides[r]!);
+        b.local.set(coords[r]!, () => b.i32.add(coords[r]!, 4));
+        const carry = (d: number): void => {
+          // coordinate d + 1 reached its end: back to 0, and one on along d
+          b.if(() => b.i32.eq(coords[d + 1]!, shape[d + 1]!), () => {
+            b.local.set(coords[d + 1]!, () => b.i32.const(0));
+            move(d, (st) => st.strides[d]! - shape[d + 1]! * st.strides[d + 1]!);
+            b.local.set(coords[d]!, () => b.i32.add(coords[d]!, 1));
+            if (d > 0) carry(d - 1);
+          });
+        };
+        if (r > 0) carry(r - 1);
+      }
     });
     if (sums.length > 0 && colSteps === 0) b.if(() => b.i32.ne(inBlock, 0), flush);
   });
