@@ -3,7 +3,7 @@
 // What a user relies on: the gradients are those of the interpreted pass (within the fused
 // sums' rounding), symbolic zeros stay zeros, and nothing changes where it must not (js,
 // debugNans, under an outer transformation, around a user's custom backward function).
-import { array, config, type NDArray, nn, np } from "@jaxts/core";
+import { array, config, fusedKernelCount, type NDArray, nn, np } from "@jaxts/core";
 import { customVjp, grad, jvp, valueAndGrad, vjp } from "@jaxts/transforms";
 import { afterEach, describe, expect, it } from "vitest";
 import { compiledBackwardStats } from "../packages/transforms/src/ad/compiled-backward.js";
@@ -50,6 +50,19 @@ describe("eager reverse mode over big arrays runs its backward pass compiled", (
     const { compiled, interpreted, used } = bothWays(() => grad(loss)(params) as typeof params);
     expect(used).toBe(1);
     for (const k of ["w", "b", "v"] as const) close(compiled[k], interpreted[k], 1e-12);
+  });
+
+  it("a loss weighted by a number that changes every step reuses the compiled pass: no kernel is built again, and the gradients follow the number", () => {
+    const x = data(12);
+    const step = (alpha: number) => grad((v: NDArray) => np.sum(np.tanh(v).mul(alpha).add(np.square(v).mul(alpha * 0.3))))(x) as NDArray;
+    config.set({ backend: "wasm" });
+    step(1.25);
+    const kernels = fusedKernelCount();
+    const got = [1.5, 1.75, 2.125].map(step);
+    expect(fusedKernelCount()).toBe(kernels);
+    config.set({ backend: "js" });
+    const want = [1.5, 1.75, 2.125].map(step);
+    got.forEach((g, i) => close(g, want[i]!, 1e-6));
   });
 
   it("an input the output does not depend on gets zeros, as in the interpreted pass", () => {

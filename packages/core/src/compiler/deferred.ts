@@ -25,8 +25,8 @@ import type { FirstOrderPrim } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
 import { debugNansEnabled } from "../config.js";
 import { isCoreDType, type TypedArray } from "../dtype.js";
-import { evalJaxprFlat } from "../ir/eval.js";
-import { type Atom, Eqn, Jaxpr, Var } from "../ir/jaxpr.js";
+import { evalJaxprFlat, literalArray } from "../ir/eval.js";
+import { type Atom, Eqn, Jaxpr, Literal, Var } from "../ir/jaxpr.js";
 import { isElementwisePrim } from "../primitives/elementwise.js";
 import type { ParamsOf } from "../primitives/params.js";
 import { stagedProgram, usesOnlyCoreDTypes } from "./executable.js";
@@ -172,6 +172,36 @@ function evaluate(c: ConcreteArray): TypedArray {
   return bufferOf(result as ConcreteArray);
 }
 installDeferredEvaluator(evaluate);
+
+/** Float constants every program is likely to hold (and the passes simplify with): kept. */
+const COMMON_CONSTANTS: ReadonlySet<number> = new Set([0, 1, -1, 2, 0.5]);
+
+/**
+ * `jaxpr` with its other float scalar literals made inputs (their values returned, to be
+ * passed after `args`), for a jaxpr staged afresh on every call whose constants may change
+ * between calls (an eager backward pass over a loss weighted by a number the loop changes):
+ * with the values baked in, each new value would compile new kernels, which are never freed.
+ */
+export function hoistLiterals(jaxpr: Jaxpr, args: readonly NDArray[]): { readonly jaxpr: Jaxpr; readonly args: readonly NDArray[] } {
+  const vars: Var[] = [];
+  const values: NDArray[] = [];
+  const hoisted = new Map<string, Var>();
+  const sub = (a: Atom): Atom => {
+    if (!(a instanceof Literal) || (a.aval.dtype !== "float32" && a.aval.dtype !== "float64") || COMMON_CONSTANTS.has(a.value)) return a;
+    const key = `${a.aval.dtype}/${a.aval.weakType}/${Object.is(a.value, -0) ? "-0" : String(a.value)}`;
+    let v = hoisted.get(key);
+    if (v === undefined) {
+      v = new Var(a.aval);
+      hoisted.set(key, v);
+      vars.push(v);
+      values.push(literalArray(a));
+    }
+    return v;
+  };
+  const eqns = jaxpr.eqns.map((e) => (e.inputs.some((a) => a instanceof Literal) ? new Eqn(e.primitive, e.inputs.map(sub), e.params, e.outVars) : e));
+  if (vars.length === 0) return { jaxpr, args };
+  return { jaxpr: new Jaxpr(jaxpr.constVars, [...jaxpr.inVars, ...vars], eqns, jaxpr.outs.map(sub)), args: [...args, ...values] };
+}
 
 /**
  * `jaxpr` over `args` with the deferred ones' equations put in front of it: the staged

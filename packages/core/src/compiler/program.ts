@@ -132,6 +132,8 @@ function kernelKey(g: FusedGroup): string {
 /** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
  * to the same kernels, which are then assembled and compiled once. */
 const fusedKernels = new Map<string, ElementwiseKernel>();
+/** How many distinct fused kernels have been built so far (tests: a cache hit builds none). */
+export const fusedKernelCount = (): number => fusedKernels.size;
 function fusedKernel(g: FusedGroup): ElementwiseKernel {
   const key = kernelKey(g);
   let k = fusedKernels.get(key);

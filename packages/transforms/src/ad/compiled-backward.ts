@@ -21,6 +21,7 @@ import {
   evalTrace,
   higherOrderPrims,
   hoistConsts,
+  hoistLiterals,
   inlineDeferred,
   stagedProgram,
   type Jaxpr,
@@ -83,7 +84,9 @@ export function compiledBackwardPass(jaxpr: Jaxpr, residuals: readonly NDArray[]
   // Deferred residuals (core's compiler/deferred.ts) are computed inside the program, where
   // they are read, instead of each in an array of its own first.
   const hoisted = hoistConsts(staged);
-  const inlined = inlineDeferred(hoisted, [...consts, ...residuals, ...cts]);
+  const withResiduals = inlineDeferred(hoisted, [...consts, ...residuals, ...cts]);
+  // (constants that may change from call to call are inputs, so a new value reuses the program)
+  const inlined = hoistLiterals(withResiduals.jaxpr, withResiduals.args);
   // (its program is cached by structure: a training loop stages the same pass every step)
   const program = stagedProgram(inlined.jaxpr);
   if (program === undefined) return undefined;
