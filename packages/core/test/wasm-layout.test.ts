@@ -80,8 +80,8 @@ describe.each(DTYPES)("wasm layout kernels on %s equal js bit for bit", (dtype) 
     for (const [inShape, shape, dims] of cases) sameOnBoth("broadcast_in_dim", () => lax.broadcastInDim(arr(inShape, dtype, 1), shape, dims));
   });
 
-  it("transpose: every permutation of rank-2, rank-3 and rank-4 shapes, incl. empty ones", () => {
-    for (const shape of [[3, 5], [2, 3, 4], [1, 6, 5], [2, 0, 3], [2, 3, 2, 5], [17, 33]]) {
+  it("transpose: every permutation of rank-2, rank-3 and rank-4 shapes, incl. empty ones, whole and ragged 4×4 blocks and tiles, batched", () => {
+    for (const shape of [[3, 5], [2, 3, 4], [1, 6, 5], [2, 0, 3], [2, 3, 2, 5], [17, 33], [4, 4], [37, 70], [64, 64], [3, 40, 36], [2, 5, 8, 12]]) {
       for (const perm of permutations(shape.length)) {
         if (perm.every((p, i) => p === i)) continue;
         sameOnBoth("transpose", () => lax.transpose(arr(shape, dtype, 2), perm));

@@ -97,6 +97,79 @@ function emitCopy(b: FunctionBuilder, es: ElemBytes, n: Local<"i32">[], s: Local
   level(0);
 }
 
+/** i32 lanes → the byte indices of an i8x16.shuffle (lanes 4–7 are the second operand's). */
+const lanes32 = (ls: readonly number[]): number[] => ls.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+
+/**
+ * transpose4(src, dst, rows, cols, sRow, dRow, nb, sb, db): for each of nb batches (byte
+ * strides sb, db), out[a·dRow + z·4] = in[z·sRow + a·4] for a < rows, z < cols (4-byte
+ * elements, byte strides): a transpose, source-contiguous along a and destination-contiguous
+ * along z. Whole 4×4 blocks go through registers (4 loads, 8 shuffles, 4 stores); the
+ * ragged edges element by element. Raw bytes are moved, so results equal js bit for bit.
+ */
+function emitTranspose4(b: FunctionBuilder, p: Record<"src" | "dst" | "rows" | "cols" | "sRow" | "dRow" | "nb" | "sb" | "db", Local<"i32">>): void {
+  const names = ["t", "a", "z", "a0", "aEnd", "zEnd", "at", "zt", "atEnd", "ztEnd", "from", "to", "bsrc", "bdst"] as const;
+  const l = Object.fromEntries(names.map((n) => [n, b.newLocal("i32", n)])) as Record<(typeof names)[number], Local<"i32">>;
+  const { t, a, z, a0, aEnd, zEnd, at, zt, atEnd, ztEnd, from, to } = l;
+  const [src, dst] = [l.bsrc, l.bdst];
+  const v = [0, 1, 2, 3].map((k) => b.newLocal("v128", `v${k}`));
+  const w = [0, 1, 2, 3].map((k) => b.newLocal("v128", `w${k}`));
+  const minI = (x: () => void, y: Local<"i32">): void => {
+    b.select(x, y, () => b.i32.lt_u(x, y));
+  };
+  /** One element: out[a, z] = in[z, a]. */
+  const element = (): void => {
+    b.i32.store(
+      () => b.i32.add(dst, () => b.i32.add(() => b.i32.mul(a, p.dRow), () => b.i32.shl(z, 2))),
+      () => b.i32.load(() => b.i32.add(src, () => b.i32.add(() => b.i32.mul(z, p.sRow), () => b.i32.shl(a, 2))), { align: 1 }),
+      { align: 1 },
+    );
+  };
+  /** The 4×4 block at (a, z): v_r = in[z + r, a .. a + 3], out[a + c, z .. z + 3] = lane c of each v_r. */
+  const block = (): void => {
+    b.local.set(from, () => b.i32.add(src, () => b.i32.add(() => b.i32.mul(z, p.sRow), () => b.i32.shl(a, 2))));
+    v.forEach((vr, r) => {
+      b.local.set(vr, () => b.v128.load(from, { align: 1 }));
+      if (r < 3) b.local.set(from, () => b.i32.add(from, p.sRow));
+    });
+    b.local.set(w[0]!, () => b.i8x16.shuffle(lanes32([0, 4, 1, 5]), v[0]!, v[1]!));
+    b.local.set(w[1]!, () => b.i8x16.shuffle(lanes32([2, 6, 3, 7]), v[0]!, v[1]!));
+    b.local.set(w[2]!, () => b.i8x16.shuffle(lanes32([0, 4, 1, 5]), v[2]!, v[3]!));
+    b.local.set(w[3]!, () => b.i8x16.shuffle(lanes32([2, 6, 3, 7]), v[2]!, v[3]!));
+    b.local.set(to, () => b.i32.add(dst, () => b.i32.add(() => b.i32.mul(a, p.dRow), () => b.i32.shl(z, 2))));
+    const rows: [number, number, number[]][] = [[0, 2, [0, 1, 4, 5]], [0, 2, [2, 3, 6, 7]], [1, 3, [0, 1, 4, 5]], [1, 3, [2, 3, 6, 7]]];
+    rows.forEach(([x, y, ls], c) => {
+      b.v128.store(to, () => b.i8x16.shuffle(lanes32(ls), w[x]!, w[y]!), { align: 1 });
+      if (c < 3) b.local.set(to, () => b.i32.add(to, p.dRow));
+    });
+  };
+  b.local.set(aEnd, () => b.i32.and(p.rows, ~3));
+  b.local.set(zEnd, () => b.i32.and(p.cols, ~3));
+  b.forRange(t, 0, p.nb, () => {
+    b.local.set(src, () => b.i32.add(p.src, () => b.i32.mul(t, p.sb)));
+    b.local.set(dst, () => b.i32.add(p.dst, () => b.i32.mul(t, p.db)));
+    // Whole blocks, in tiles of TILE×TILE elements (TILE source rows of TILE·4 bytes: a few
+    // KiB), so the source rows a tile reads stay in L1 across its blocks instead of evicting
+    // each other (rows a power of two apart fall into the same cache sets).
+    b.forRange(at, 0, aEnd, () => {
+      b.local.set(atEnd, () => minI(() => b.i32.add(at, TILE), aEnd));
+      b.forRange(zt, 0, zEnd, () => {
+        b.local.set(ztEnd, () => minI(() => b.i32.add(zt, TILE), zEnd));
+        b.forRange(a, at, atEnd, () => b.forRange(z, zt, ztEnd, block, 4), 4);
+      }, TILE);
+    }, TILE);
+    // the columns past the last whole block, for the rows of whole blocks
+    b.forRange(a0, 0, aEnd, () => {
+      b.forRange(z, zEnd, p.cols, () => b.forRange(a, a0, () => b.i32.add(a0, 4), element));
+    }, 4);
+    // the rows past the last whole block
+    b.forRange(a, aEnd, p.rows, () => b.forRange(z, 0, p.cols, element));
+  });
+}
+
+/** Elements per side of the transpose's tiles. */
+const TILE = 32;
+
 const copyFns = lazyModule((m) => {
   const params: Record<string, "i32"> = { src: "i32", dst: "i32" };
   for (let k = 0; k < RANK; k++) Object.assign(params, { [`n${k}`]: "i32", [`s${k}`]: "i32", [`d${k}`]: "i32" });
@@ -108,7 +181,9 @@ const copyFns = lazyModule((m) => {
       emitCopy(b, es, axes.map((k) => get(`n${k}`)), axes.map((k) => get(`s${k}`)), axes.map((k) => get(`d${k}`)), get("src"), get("dst"));
     });
   }
-  return sizes.map((es) => `copy${es}`);
+  const tparams = { src: "i32", dst: "i32", rows: "i32", cols: "i32", sRow: "i32", dRow: "i32", nb: "i32", sb: "i32", db: "i32" } as const;
+  m.addFunction("transpose4", { params: tparams, export: true }, (b, locals) => emitTranspose4(b, locals));
+  return [...sizes.map((es) => `copy${es}`), "transpose4"];
 });
 const copyFn = (es: ElemBytes): WasmExportedFunction => copyFns(`copy${es}`);
 
@@ -150,6 +225,13 @@ function normalize({ n, s, d }: Box): Box | undefined {
 export function runCopy(es: ElemBytes, src: number, dst: number, box: Box): void {
   if (box.n.some((c) => c === 0)) return;
   const nb = normalize(box)!;
+  // A transpose of 4-byte elements (the last axis strided in the source, the one before it
+  // contiguous there), at most one batch axis around it: 4×4 blocks through registers.
+  const [x, y] = [RANK - 2, RANK - 1];
+  if (es === 4 && nb.d[y] === 1 && nb.s[y] !== 1 && nb.s[x] === 1 && nb.n[x]! >= 4 && nb.n[y]! >= 4 && nb.n.slice(0, x - 1).every((c) => c === 1)) {
+    copyFns("transpose4")(src, dst, nb.n[x]!, nb.n[y]!, nb.s[y]! * 4, nb.d[x]! * 4, nb.n[x - 1]!, nb.s[x - 1]! * 4, nb.d[x - 1]! * 4);
+    return;
+  }
   const args: number[] = [src, dst];
   for (let k = 0; k < RANK; k++) args.push(nb.n[k]!, nb.s[k]! * es, nb.d[k]! * es);
   copyFn(es)(...args);
