@@ -160,6 +160,34 @@ describe("simplifyJaxpr", () => {
     expect(prims(dceJaxpr(simplifyJaxpr(twice.jaxpr), undefined, true).jaxpr)).toEqual(["dot_general", "transpose"]);
   });
 
+  it("a transpose that only moves size-1 axes becomes a reshape; one past size-1 axes or unit-axis reshapes of a product still swaps it (a Hessian's program has no transpose)", () => {
+    const t = np.arange(12).astype("float32").reshape([3, 1, 4]);
+    const moved = makeJaxpr((a: NDArray) => lax.transpose(a, [1, 0, 2]))(t);
+    const simple = simplifyJaxpr(moved.jaxpr);
+    expect(prims(simple)).toEqual(["reshape"]);
+    expect(run(moved, simple, t)).toEqual(run(moved, moved.jaxpr, t));
+    // [a1, z0, 1, 1] → [z0, 1, a1, 1]: the free axes swapped, size-1 axes aside
+    const a = np.arange(12).astype("float32").reshape([3, 4]);
+    const z = np.arange(15).astype("float32").reshape([5, 1, 3, 1]);
+    const prod = makeJaxpr((p: NDArray, q: NDArray) => lax.transpose(lax.dotGeneral(p, q, [[[0], [2]], [[], []]]), [1, 2, 0, 3]))(a, z);
+    const swapped = dceJaxpr(simplifyJaxpr(prod.jaxpr), undefined, true).jaxpr;
+    expect(prims(swapped)).toEqual(["dot_general", "reshape"]);
+    typecheckJaxpr(swapped);
+    expect(run(prod, swapped, a, z)).toEqual(run(prod, prod.jaxpr, a, z));
+    // through reshapes that only drop size-1 axes
+    const through = makeJaxpr((p: NDArray, q: NDArray) => lax.transpose(lax.dotGeneral(p, q, [[[0], [2]], [[], []]]).reshape([4, 5]), [1, 0]))(a, z);
+    const t2 = dceJaxpr(simplifyJaxpr(through.jaxpr), undefined, true).jaxpr;
+    expect(prims(t2)).not.toContain("transpose");
+    expect(run(through, t2, a, z)).toEqual(run(through, through.jaxpr, a, z));
+    // the Hessian of Σ tanh(A·x): its staged program transposes products three times; none is left
+    const A = np.arange(36).astype("float32").reshape([6, 6]).mul(0.05);
+    const h = hessian((v: NDArray) => np.sum(np.tanh(np.matmul(A, v))));
+    const v0 = np.arange(6).astype("float32").mul(0.1);
+    expect(prims(optimizeJaxpr(makeJaxpr(h)(v0).jaxpr))).not.toContain("transpose");
+    const lowered = jit(h).lower(v0);
+    expect(prims(lowered.optimized.jaxpr)).not.toContain("transpose");
+  });
+
   it("keeps float x + 0 (−0 + 0 is +0) but drops x + (−0) and integer x + 0", () => {
     expect(prims(simplifyJaxpr(makeJaxpr((a: NDArray) => lax.add(a, 0))(x).jaxpr))).toEqual(["add"]);
     expect(prims(simplifyJaxpr(makeJaxpr((a: NDArray) => lax.add(a, -0))(x).jaxpr))).toEqual([]);

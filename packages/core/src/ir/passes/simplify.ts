@@ -5,9 +5,10 @@
 //   shape, `broadcast_in_dim` to x's own shape in order, `transpose` by the identity
 //   permutation, and `transpose` of a `transpose` (composed into one, or removed);
 // - a `transpose` that swaps a `dot_general`'s free axes (lhs free ↔ rhs free, batch axes in
-//   place) is the `dot_general` with its operands swapped, when nothing else reads the
-//   product: (A·B)ᵀ = Bᵀ·Aᵀ costs no transpose pass (backward passes produce it for every
-//   weight gradient);
+//   place; size-1 axes aside, and through reshapes that only add or drop size-1 axes) is the
+//   `dot_general` with its operands swapped, when nothing else reads the product: (A·B)ᵀ =
+//   Bᵀ·Aᵀ costs no transpose pass (backward passes produce it for every weight gradient);
+// - a `transpose` that only moves size-1 axes is a `reshape` (the elements keep their order);
 // - constant folding: an equation whose inputs are all literals and whose result is rank 0
 //   is computed now and becomes a literal; an elementwise equation whose inputs are literals
 //   or broadcasts of literals ("splats") becomes a splat of the computed value, and the
@@ -25,7 +26,7 @@ import { higherOrderPrims } from "../../primitives/misc.js";
 import type { ParamsOf, PrimitiveName } from "../../primitives/params.js";
 import { applyPrimitive } from "../../trace/eval-trace.js";
 import { literalArray } from "../eval.js";
-import { type Atom, Eqn, Jaxpr, Literal, type Var } from "../jaxpr.js";
+import { type Atom, Eqn, Jaxpr, Literal, type Var, Var as VarOf } from "../jaxpr.js";
 
 
 /** The scalar an atom holds everywhere: a literal, or a broadcast of one (a splat). */
@@ -48,18 +49,21 @@ export function simplifyJaxpr(jaxpr: Jaxpr): Jaxpr {
     if (replacement === undefined) {
       eqns.push(eqn);
       for (const v of eqn.outVars) producer.set(v, eqn);
-    } else if (replacement instanceof Eqn) {
-      eqns.push(replacement);
-      for (const v of replacement.outVars) producer.set(v, replacement);
-    } else {
+    } else if (replacement instanceof VarOf || replacement instanceof Literal) {
       subst.set(eqn.outVars[0]!, replacement);
+    } else {
+      for (const e of replacement instanceof Eqn ? [replacement] : replacement) {
+        eqns.push(e);
+        for (const v of e.outVars) producer.set(v, e);
+      }
     }
   }
   return new Jaxpr(jaxpr.constVars, jaxpr.inVars, eqns, jaxpr.outs.map(read));
 }
 
-/** The atom that replaces a single-output equation, an equation that replaces it, or undefined. */
-function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>, uses: ReadonlyMap<Var, number>): Atom | Eqn | undefined {
+/** The atom that replaces a single-output equation, the equation (or equations, the last
+ * defining its output) that replace it, or undefined. */
+function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>, uses: Map<Var, number>): Atom | Eqn | readonly Eqn[] | undefined {
   if (eqn.outVars.length !== 1) return undefined;
   const out = eqn.outVars[0]!.aval;
   const scalarOf: ScalarOf = (a) => {
@@ -99,8 +103,11 @@ function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>, uses: ReadonlyMap<Va
     case "transpose": {
       const perm = (eqn.params as ParamsOf<"transpose">).permutation;
       if (isIdentityPerm(perm)) return keep(a);
+      // Only size-1 axes move: the elements keep their order, so it is a reshape (no copy).
+      if (a !== undefined && keepsOrder(a.aval.shape, perm)) return new Eqn("reshape", [a], { new_sizes: out.shape }, eqn.outVars);
+      const swapped = a instanceof Literal ? undefined : swappedDot(a!, perm, eqn.outVars, producer, uses);
+      if (swapped !== undefined) return swapped;
       const inner = a instanceof Literal ? undefined : producer.get(a!);
-      if (inner?.primitive === "dot_general" && uses.get(a as Var) === 1) return swappedDot(inner as Eqn<"dot_general">, perm, eqn.outVars);
       if (inner?.primitive !== "transpose") return undefined;
       // transpose(transpose(x, p), q) = transpose(x, p∘q): out axis i is x's axis p[q[i]].
       const p = (inner.params as ParamsOf<"transpose">).permutation;
@@ -114,18 +121,65 @@ function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>, uses: ReadonlyMap<Va
   }
 }
 
-/** transpose(dot_general(a, b), perm) as dot_general(b, a) when perm puts b's free axes
- * first, then a's, with the batch axes in place; else undefined. */
-function swappedDot(dot: Eqn<"dot_general">, perm: readonly number[], outVars: readonly Var[]): Eqn | undefined {
+/** Whether transposing `shape` by `perm` keeps the order of its axes larger than 1. */
+function keepsOrder(shape: readonly number[], perm: readonly number[]): boolean {
+  let last = -1;
+  for (const p of perm) {
+    if (shape[p] === 1) continue;
+    if (p < last) return false;
+    last = p;
+  }
+  return true;
+}
+
+/** Whether a reshape only adds or drops axes of size 1 (the larger axes stay, in order). */
+const unitReshape = (from: readonly number[], to: readonly number[]): boolean => {
+  const big = (s: readonly number[]) => s.filter((n) => n !== 1);
+  const [x, y] = [big(from), big(to)];
+  return x.length === y.length && x.every((n, i) => n === y[i]);
+};
+
+/**
+ * transpose(x, perm), where x is a dot_general(a, b) (possibly behind reshapes that only add
+ * or drop size-1 axes, each read once), as dot_general(b, a) when perm puts b's free axes
+ * first, then a's, with the batch axes in place (size-1 axes aside): (A·B)ᵀ = Bᵀ·Aᵀ costs no
+ * transpose pass. The swapped product, reshaped to the transpose's shape when size-1 axes
+ * moved; undefined otherwise.
+ */
+function swappedDot(x: Var, perm: readonly number[], outVars: readonly Var[], producer: ReadonlyMap<Var, Eqn>, uses: Map<Var, number>): readonly Eqn[] | undefined {
+  let v = x;
+  for (;;) {
+    const p = producer.get(v);
+    if (p === undefined || uses.get(v) !== 1) return undefined;
+    if (p.primitive === "dot_general") break;
+    if (p.primitive !== "reshape" || p.inputs[0] instanceof Literal || !unitReshape(p.inputs[0]!.aval.shape, v.aval.shape)) return undefined;
+    v = p.inputs[0] as Var;
+  }
+  const dot = producer.get(v) as Eqn<"dot_general">;
   const [[lc, rc], [lb, rb]] = dot.params.dimension_numbers;
   const [a, b] = dot.inputs as [Atom, Atom];
   const nb = lb.length;
   const lFree = a.aval.ndim - nb - lc.length;
   const rFree = b.aval.ndim - nb - rc.length;
-  // The product's axes are [batch, a's free, b's free]; the swapped one's [batch, b's free, a's free].
-  const want = [...Array(nb).keys(), ...Array.from({ length: rFree }, (_, i) => nb + lFree + i), ...Array.from({ length: lFree }, (_, i) => nb + i)];
-  if (perm.length !== want.length || perm.some((p, i) => p !== want[i])) return undefined;
-  return new Eqn("dot_general", [b, a], { dimension_numbers: [[rc, lc], [rb, lb]] }, outVars);
+  // The product's axes are [batch, a's free, b's free]; the swapped one's [batch, b's free,
+  // a's free]. Compare the orders of the axes larger than 1: those of the transpose's
+  // result, each named by the product axis it comes from (reshapes of size-1 axes keep the
+  // larger ones in order), against the swapped product's.
+  const dims = v.aval.shape;
+  const bigDims = dims.map((n, i) => i).filter((i) => dims[i] !== 1);
+  const xBig = x.aval.shape.map((n, i) => i).filter((i) => x.aval.shape[i] !== 1);
+  const label = new Map(xBig.map((i, k) => [i, bigDims[k]!]));
+  const got = perm.filter((p) => x.aval.shape[p] !== 1).map((p) => label.get(p)!);
+  const swappedOrder = [...Array(nb).keys(), ...Array.from({ length: rFree }, (_, i) => nb + lFree + i), ...Array.from({ length: lFree }, (_, i) => nb + i)];
+  const want = swappedOrder.filter((i) => dims[i] !== 1);
+  if (got.length !== want.length || got.some((g, i) => g !== want[i])) return undefined;
+  const params: ParamsOf<"dot_general"> = { dimension_numbers: [[rc, lc], [rb, lb]] };
+  const shape = swappedOrder.map((i) => dims[i]!);
+  const out = outVars[0]!;
+  if (shape.length === out.aval.ndim && shape.every((n, i) => n === out.aval.shape[i])) return [new Eqn("dot_general", [b, a], params, outVars)];
+  const product = new VarOf(new ShapedArray(shape, out.aval.dtype, out.aval.weakType));
+  uses.set(product, 1); // (read by the reshape alone: a later transpose may swap it back)
+  return [new Eqn("dot_general", [b, a], params, [product]), new Eqn("reshape", [product], { new_sizes: out.aval.shape }, outVars)];
 }
 
 const firstOrder = (p: PrimitiveName): p is FirstOrderPrim => !(higherOrderPrims as readonly string[]).includes(p);
