@@ -106,7 +106,13 @@ export type JsElementwiseRoots = (inputs: readonly TypedArray[], scalar: readonl
 export function jsElementwiseRoots(roots: readonly Expr[]): JsElementwiseRoots {
   const seen = new Set<Expr>();
   const nodes: Expr[] = [];
-  for (const r of roots) for (const n of postOrder(r)) if (!seen.has(n)) (seen.add(n), nodes.push(n));
+  for (const r of roots) {
+    for (const n of postOrder(r)) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      nodes.push(n);
+    }
+  }
   const index = new Map(nodes.map((n, i) => [n, i] as const));
   const slot = (c: Expr): number => index.get(c)!;
   const steps = nodes.flatMap((n, i) => stepOf(n, i, slot) ?? []);

@@ -774,20 +774,20 @@ function assembleFused(
         // axes before it, each strided pointer moving by its stride there minus the span of
         // the axis that wrapped.
         const r = shape.length - 1;
-        const move = (d: number, delta: (st: StridedOperand) => number): void => {
+        const move = (delta: (st: StridedOperand) => number): void => {
           strided.forEach((st, k) => {
             if (st === undefined) return;
             const bytes = delta(st) * ELEMENT_BYTES[argTypes[k]!];
             if (bytes !== 0) b.local.set(ptrs[k]!, () => b.i32.add(ptrs[k]!, bytes));
           });
         };
-        move(r, (st) => 4 * st.strides[r]!);
+        move((st) => 4 * st.strides[r]!);
         b.local.set(coords[r]!, () => b.i32.add(coords[r]!, 4));
         const carry = (d: number): void => {
           // coordinate d + 1 reached its end: back to 0, and one on along d
           b.if(() => b.i32.eq(coords[d + 1]!, shape[d + 1]!), () => {
             b.local.set(coords[d + 1]!, () => b.i32.const(0));
-            move(d, (st) => st.strides[d]! - shape[d + 1]! * st.strides[d + 1]!);
+            move((st) => st.strides[d]! - shape[d + 1]! * st.strides[d + 1]!);
             b.local.set(coords[d]!, () => b.i32.add(coords[d]!, 1));
             if (d > 0) carry(d - 1);
           });

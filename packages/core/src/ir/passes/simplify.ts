@@ -166,8 +166,8 @@ function swappedDot(x: Var, perm: readonly number[], outVars: readonly Var[], pr
   // result, each named by the product axis it comes from (reshapes of size-1 axes keep the
   // larger ones in order), against the swapped product's.
   const dims = v.aval.shape;
-  const bigDims = dims.map((n, i) => i).filter((i) => dims[i] !== 1);
-  const xBig = x.aval.shape.map((n, i) => i).filter((i) => x.aval.shape[i] !== 1);
+  const bigDims = dims.map((_, i) => i).filter((i) => dims[i] !== 1);
+  const xBig = x.aval.shape.map((_, i) => i).filter((i) => x.aval.shape[i] !== 1);
   const label = new Map(xBig.map((i, k) => [i, bigDims[k]!]));
   const got = perm.filter((p) => x.aval.shape[p] !== 1).map((p) => label.get(p)!);
   const swappedOrder = [...Array(nb).keys(), ...Array.from({ length: rFree }, (_, i) => nb + lFree + i), ...Array.from({ length: lFree }, (_, i) => nb + i)];
