@@ -6,12 +6,13 @@
 import { array, config, fusedKernelCount, type NDArray, nn, np } from "@jaxts/core";
 import { customVjp, grad, jvp, valueAndGrad, vjp } from "@jaxts/transforms";
 import { afterEach, describe, expect, it } from "vitest";
+import { BIG, bigData, expectClose } from "./big-arrays.js";
 import { compiledBackwardStats } from "../packages/transforms/src/ad/compiled-backward.js";
 
 afterEach(() => config.set({ backend: "js", debugNans: false }));
 
-const N = 1 << 17; // above the size from which the compiled pass pays
-const data = (seed: number, n = N): NDArray => array(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 2));
+const data = bigData;
+const N = BIG;
 const w3 = (x: NDArray) => np.sum(np.tanh(x).mul(nn.sigmoid(x)).add(np.square(x).mul(0.5)));
 
 /** The gradient computed with the compiled pass (wasm) and with the interpreted one (js). */
@@ -24,14 +25,7 @@ function bothWays<T>(run: () => T): { compiled: T; interpreted: T; used: number 
   return { compiled, interpreted, used: compiledBackwardStats.compiled - before };
 }
 
-const close = (a: NDArray, b: NDArray, tol: number): void => {
-  expect(a.shape).toEqual(b.shape);
-  expect(a.dtype).toBe(b.dtype);
-  const [x, y] = [a.toTypedArray(), b.toTypedArray()];
-  let worst = 0;
-  for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(Number(x[i]) - Number(y[i])) / Math.max(1, Math.abs(Number(y[i]))));
-  expect(worst).toBeLessThanOrEqual(tol);
-};
+const close = expectClose;
 
 describe("eager reverse mode over big arrays runs its backward pass compiled", () => {
   it("valueAndGrad of sum(tanh(x)·σ(x) + ½x²) over 131072 elements: compiled, and the gradient of the interpreted pass", () => {

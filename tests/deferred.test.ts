@@ -4,14 +4,17 @@
 // primitives run one by one (the js backend here), read as often as wanted; inputs are never
 // touched; control flow on values, debugNans, jit and grad all work on deferred arrays; and
 // no chain grows without bound.
-import { array, type ConcreteArray, config, DEFER_MIN, deferredOf, deferredStats, type NDArray, nn, np } from "@jaxts/core";
+import { type ConcreteArray, config, DEFER_MIN, deferredOf, deferredStats, type NDArray, nn, np } from "@jaxts/core";
 import { grad, jit, valueAndGrad } from "@jaxts/transforms";
 import { afterEach, describe, expect, it } from "vitest";
+import { BIG, bigData, expectClose } from "./big-arrays.js";
 
 afterEach(() => config.set({ backend: "js", debugNans: false }));
 
-const N = DEFER_MIN * 2;
-const data = (seed: number, n = N): NDArray => array(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 2));
+const N = BIG;
+if (N < 2 * DEFER_MIN) throw new Error("the test arrays must be above the deferral threshold");
+const data = bigData;
+const close = expectClose;
 const isDeferred = (x: NDArray): boolean => deferredOf(x as ConcreteArray) !== undefined;
 
 /** `run` on the js backend (every primitive at once) and on wasm (deferred). */
@@ -22,15 +25,6 @@ function bothWays<T>(run: () => T): { wasm: T; js: T; programs: number } {
   const before = deferredStats.programs;
   const wasm = run();
   return { wasm, js, programs: deferredStats.programs - before };
-}
-
-function close(a: NDArray, b: NDArray, tol: number): void {
-  expect(a.shape).toEqual(b.shape);
-  expect(a.dtype).toBe(b.dtype);
-  const [x, y] = [a.toTypedArray(), b.toTypedArray()];
-  let worst = 0;
-  for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(Number(x[i]) - Number(y[i])) / Math.max(1, Math.abs(Number(y[i]))));
-  expect(worst).toBeLessThanOrEqual(tol);
 }
 
 describe("eager elementwise chains over big arrays run as one program when read", () => {
