@@ -4,9 +4,11 @@
 // primitives run one by one (the js backend here), read as often as wanted; inputs are never
 // touched; control flow on values, debugNans, jit and grad all work on deferred arrays; and
 // no chain grows without bound.
-import { type ConcreteArray, config, DEFER_MIN, deferredOf, deferredStats, type NDArray, nn, np } from "@jaxts/core";
+import { array, type ConcreteArray, config, DEFER_MIN, deferredOf, deferredStats, type NDArray, nn, np } from "@jaxts/core";
 import { grad, jit, valueAndGrad } from "@jaxts/transforms";
+import { fc, test } from "@fast-check/vitest";
 import { afterEach, describe, expect, it } from "vitest";
+import { BASIC_BINARY, BASIC_UNARY, type ProgramSpace, programArb, runProgram } from "./random-programs.js";
 import { BIG, bigData, expectClose } from "./big-arrays.js";
 
 afterEach(() => config.set({ backend: "js", debugNans: false }));
@@ -144,4 +146,31 @@ describe("eager elementwise chains over big arrays run as one program when read"
     config.set({ backend: "wasm" });
     expect(isDeferred(data(16, 1000).mul(2))).toBe(false);
   });
+});
+
+describe("random eager programs over big arrays give the same values deferred (wasm) as run at once (js)", () => {
+  // Elementwise chains, row and column broadcasts, sums of every kind, single-element picks
+  // and layout ops (slices of concatenations, transposes), over 8192 rows: every matrix
+  // result (65536 elements or more) is deferred, and what reads it runs with its chain.
+  const space: ProgramSpace = { kinds: ["unary", "binary", "sum", "sum0", "sum1", "pick", "layout"], unary: BASIC_UNARY, binary: BASIC_BINARY, cols: [8, 12] };
+  const ROWS = 8192;
+  test.prop([programArb(space)], { numRuns: 20, interruptAfterTimeLimit: 50_000 })("each output matches", ([p, ops]) => {
+    const rand = (k: number, n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin((i + 1) * 0.731 + p.seed * 0.013 + k) * 2);
+    const x = array(rand(1, ROWS * p.cols)).reshape([ROWS, p.cols]);
+    const row = array(rand(2, p.cols));
+    const m = array(rand(3, p.cols * p.cols)).reshape([p.cols, p.cols]);
+    config.set({ backend: "js" });
+    const want = runProgram(space, ops, p.outs, x, row, m);
+    config.set({ backend: "wasm" });
+    const got = runProgram(space, ops, p.outs, x, row, m);
+    got.forEach((g, i) => {
+      expect(g.shape).toEqual(want[i]!.shape);
+      const [gv, wv] = [g.toTypedArray(), want[i]!.toTypedArray()];
+      for (let j = 0; j < gv.length; j++) {
+        const [a, b] = [Number(gv[j]), Number(wv[j])];
+        if (Number.isNaN(b)) expect(a).toBeNaN();
+        else expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(b)));
+      }
+    });
+  }, 60_000);
 });
