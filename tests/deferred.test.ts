@@ -6,7 +6,7 @@
 // no chain grows without bound.
 import { array, type ConcreteArray, config, DEFER_MIN, deferredOf, deferredStats, type NDArray, nn, np } from "@jaxts/core";
 import { grad, jit, valueAndGrad } from "@jaxts/transforms";
-import { fc, test } from "@fast-check/vitest";
+import { test } from "@fast-check/vitest";
 import { afterEach, describe, expect, it } from "vitest";
 import { BASIC_BINARY, BASIC_UNARY, type ProgramSpace, programArb, runProgram } from "./random-programs.js";
 import { BIG, bigData, expectClose } from "./big-arrays.js";
