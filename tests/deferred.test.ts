@@ -4,7 +4,7 @@
 // primitives run one by one (the js backend here), read as often as wanted; inputs are never
 // touched; control flow on values, debugNans, jit and grad all work on deferred arrays; and
 // no chain grows without bound.
-import { array, type ConcreteArray, config, DEFER_MIN, deferredOf, deferredStats, type NDArray, nn, np } from "@jaxts/core";
+import { array, type ConcreteArray, config, DEFER_MIN, deferredOf, deferredStats, lax, type NDArray, nn, np } from "@jaxts/core";
 import { grad, jit, valueAndGrad } from "@jaxts/transforms";
 import { test } from "@fast-check/vitest";
 import { afterEach, describe, expect, it } from "vitest";
@@ -100,6 +100,17 @@ describe("eager elementwise chains over big arrays run as one program when read"
     const [b, s] = [data(8, 256), data(9, 512).reshape([512, 1])];
     const { wasm, js } = bothWays(() => nn.relu(x.add(b)).mul(s));
     close(wasm, js, 1e-6);
+  });
+
+  it("a transpose or a slice of a big array feeds a chain without a copy of its own, and matches", () => {
+    const x = data(17).reshape([256, 512]);
+    const { wasm, js } = bothWays(() => {
+      const t = lax.transpose(x, [1, 0]);
+      if (config.get().backend === "wasm") expect(isDeferred(t)).toBe(true);
+      return [np.tanh(t).mul(2), lax.slice(x, [0, 1], [256, 512], [1, 2]).add(lax.slice(t, [0, 0], [256, 256]))];
+    });
+    close(wasm[0]!, js[0]!, 2e-6);
+    close(wasm[1]!, js[1]!, 2e-6);
   });
 
   it("a chain read by a matmul runs with it, and matches", () => {

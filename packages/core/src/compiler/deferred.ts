@@ -1,5 +1,6 @@
 // Deferred eager evaluation. On the wasm backend an eager elementwise primitive over a big
-// array does not run at once: it returns a ConcreteArray that records how to compute its
+// array (or a broadcast, transpose or slice that a fused kernel reads in place) does not run
+// at once: it returns a ConcreteArray that records how to compute its
 // value (array.ts `Deferred`). The first read of that value, or the first primitive that is
 // not elementwise to take it, stages the chain of deferred equations behind it into a small
 // jaxpr and runs it as a compiled program, exactly as `jit` runs one: the chain becomes one
@@ -30,7 +31,7 @@ import { type Atom, Eqn, Jaxpr, Literal, Var } from "../ir/jaxpr.js";
 import { isElementwisePrim } from "../primitives/elementwise.js";
 import type { ParamsOf } from "../primitives/params.js";
 import { stagedProgram, usesOnlyCoreDTypes } from "./executable.js";
-import { columnBroadcastSteps, isRowBroadcast } from "./fusion.js";
+import { columnBroadcastSteps, isRowBroadcast, stridedRead } from "./fusion.js";
 
 /** Elements from which an eager elementwise result is deferred (measured: below, staging
  * and planning a program costs more than the separate kernels and their copies). */
@@ -50,8 +51,8 @@ const deferring = (): boolean => !suspended && activeBackend().name === "wasm" &
 
 /**
  * The result of `prim` over `args`, deferred, or undefined when it runs now: an elementwise
- * primitive (or a broadcast that a fused kernel reads in place) of one big result, every
- * operand of its shape or a scalar, all of the compiled programs' dtypes.
+ * primitive of one big result, every operand of its shape or a scalar, or a broadcast,
+ * transpose or slice that a fused kernel reads in place, all of the compiled programs' dtypes.
  */
 export function deferPrimitive<P extends FirstOrderPrim>(prim: P, args: readonly ConcreteArray[], inAvals: readonly ShapedArray[], params: ParamsOf<P>, outAvals: readonly ShapedArray[]): ConcreteArray | undefined {
   if (outAvals.length !== 1) return undefined;
@@ -62,9 +63,10 @@ export function deferPrimitive<P extends FirstOrderPrim>(prim: P, args: readonly
   if (isElementwisePrim(prim)) {
     for (const a of inAvals) if (a.ndim !== 0 && !sameShape(a.shape, out.shape)) return undefined;
   } else {
-    if (prim !== "broadcast_in_dim") return undefined;
+    // (broadcasts, transposes and slices that a fused kernel reads in place)
+    if (prim !== "broadcast_in_dim" && prim !== "transpose" && prim !== "slice") return undefined;
     const probe = new Eqn(prim, [new Var(inAvals[0]!)], params, [outVar]);
-    if (!isRowBroadcast(probe) && columnBroadcastSteps(probe) === 0) return undefined;
+    if (!isRowBroadcast(probe) && columnBroadcastSteps(probe) === 0 && stridedRead(probe) === undefined) return undefined;
   }
   let pending = 1;
   let leaves = 0;
