@@ -104,3 +104,6 @@ export function complexCells(data: TypedArray, d: DType): string[] {
     return `${r.padStart(reWidth)}${" ".repeat(im.length - body.length)}${signs[i]}${body}j`;
   });
 }
+
+/** A number as a key: −0 apart from 0 (String(−0) is "0"), NaN and the infinities by name. */
+export const numberKey = (x: number): string => (Object.is(x, -0) ? "-0" : String(x));

@@ -30,6 +30,7 @@ import { evalJaxprFlat, literalArray } from "../ir/eval.js";
 import { type Atom, Eqn, Jaxpr, Literal, Var } from "../ir/jaxpr.js";
 import { isElementwisePrim } from "../primitives/elementwise.js";
 import type { ParamsOf } from "../primitives/params.js";
+import { numberKey } from "../format.js";
 import { stagedProgram, usesOnlyCoreDTypes } from "./executable.js";
 import { columnBroadcastSteps, isRowBroadcast, stridedRead } from "./fusion.js";
 
@@ -148,7 +149,9 @@ function stage(roots: readonly ConcreteArray[]): Staged {
 }
 
 /** A key equal for rank-0 arrays of one value and type (weak or not), else different. */
-const scalarKey = (a: ConcreteArray): string => `${a.aval.dtype}/${a.aval.weakType}/${Object.is(bufferOf(a)[0], -0) ? "-0" : String(bufferOf(a)[0])}`;
+const scalarKey = (a: ConcreteArray): string => valueKey(a.aval, Number(bufferOf(a)[0]));
+/** A scalar's type and value as a key (−0 apart from 0). */
+const valueKey = (aval: ShapedArray, value: number): string => `${aval.dtype}/${aval.weakType}/${numberKey(value)}`;
 
 /** Runs a jaxpr staged from deferred arrays: a compiled program over the arena, cached by
  * the jaxpr's structure (a loop stages the same chains every iteration). */
@@ -190,7 +193,7 @@ export function hoistLiterals(jaxpr: Jaxpr, args: readonly NDArray[]): { readonl
   const hoisted = new Map<string, Var>();
   const sub = (a: Atom): Atom => {
     if (!(a instanceof Literal) || (a.aval.dtype !== "float32" && a.aval.dtype !== "float64") || COMMON_CONSTANTS.has(a.value)) return a;
-    const key = `${a.aval.dtype}/${a.aval.weakType}/${Object.is(a.value, -0) ? "-0" : String(a.value)}`;
+    const key = valueKey(a.aval, a.value);
     let v = hoisted.get(key);
     if (v === undefined) {
       v = new Var(a.aval);

@@ -16,6 +16,7 @@ import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.
 import { optimizeJaxpr, typecheckJaxpr } from "../ir/passes/index.js";
 import { subJaxprs } from "../ir/passes/sub-jaxprs.js";
 import { type DType, isCoreDType, isDType } from "../dtype.js";
+import { numberKey } from "../format.js";
 import { planFusion, type Step } from "./fusion.js";
 import { compileProgram, type Program } from "./program.js";
 
@@ -138,8 +139,6 @@ function structureKey(jaxpr: Jaxpr): string {
   parts.push(jaxpr.outs.map(name).join(","));
   return parts.join(";");
 }
-/** Numbers as keys: −0, NaN and the infinities kept apart (JSON would merge them). */
-const numberKey = (x: number): string => (Object.is(x, -0) ? "-0" : String(x));
 const paramKey = (_: string, v: unknown): unknown => (typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0)) ? `#${numberKey(v)}` : v);
 
 /** The lowering of steps to a program: compileProgram, replaceable (internals) to test what a failing lowering does. */

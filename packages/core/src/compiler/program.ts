@@ -36,6 +36,7 @@ import { type HigherOrderPrim, higherOrderPrims } from "../primitives/misc.js";
 import { isElementwisePrim } from "../primitives/elementwise.js";
 import type { ParamsOf } from "../primitives/params.js";
 import { bind } from "../trace/core.js";
+import { numberKey } from "../format.js";
 import { type BufferProgram, runCond, runScan, runWhile, type SubProgram } from "./control.js";
 import type { FusedGroup, Step } from "./fusion.js";
 
@@ -102,7 +103,7 @@ function kernelKey(g: FusedGroup): string {
         own = `a${e.index}`;
         break;
       case "const":
-        own = `c${Object.is(e.value, -0) ? "-0" : String(e.value)}`;
+        own = `c${numberKey(e.value)}`;
         break;
       case "select":
         own = "s";
