@@ -21,7 +21,7 @@
 // first. Only big arrays (≥ DEFER_MIN elements) are deferred: below, a primitive's kernel
 // costs less than staging a program.
 import { type ConcreteArray, bufferOf, ConcreteArray as Concrete, deferredOf, installDeferredEvaluator, type NDArray } from "../array.js";
-import type { ShapedArray } from "../aval.js";
+import { sameShape, type ShapedArray } from "../aval.js";
 import type { FirstOrderPrim } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
 import { debugNansEnabled } from "../config.js";
@@ -43,8 +43,6 @@ const MAX_LEAVES = 16;
 
 /** Counters for tests: programs run for deferred arrays, and arrays deferred. */
 export const deferredStats = { programs: 0, deferred: 0 };
-
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((n, i) => n === b[i]);
 
 /** Whether deferral is on at all: the wasm backend (which runs compiled programs), without
  * debugNans (which checks each primitive's result as it is made). */

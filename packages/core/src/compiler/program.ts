@@ -318,9 +318,14 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     // (a fused step's outputs are its roots, then its sums). The sums are accumulated after the
     // roots are stored, re-reading their operands: a kernel with sums overwrites none.
     const last = step.kind === "fused" && step.group.sums.length === 0 ? step.group.outputs.length - 1 : -1;
-    // (never over an operand read through strides: its elements are read at other positions)
-    const stridedIns = step.kind === "fused" ? new Set(step.group.inputs.filter((_, j) => step.group.strided[j] !== undefined).map((v) => root(index.get(v)!))) : new Set<number>();
-    const reuse = last >= 0 ? dying.filter((d) => avals[d]!.size === avals[root(outs[last]!)]!.size && !stridedIns.has(d)) : [];
+    // Never over an operand read through strides (its elements are read at other positions),
+    // nor, right after a product, over one of the product's operands: the kernel may run as
+    // the product's epilogue, on each chunk of rows while other threads still read them.
+    const before = steps[k - 1];
+    const afterDot = before?.kind === "eqn" && before.eqn.primitive === "dot_general" ? before.eqn.inputs.map((a) => root(index.get(a)!)) : [];
+    const stridedIns = step.kind === "fused" ? step.group.inputs.filter((_, j) => step.group.strided[j] !== undefined).map((v) => root(index.get(v)!)) : [];
+    const keep = new Set([...stridedIns, ...afterDot]);
+    const reuse = last >= 0 ? dying.filter((d) => avals[d]!.size === avals[root(outs[last]!)]!.size && !keep.has(d)) : [];
     outs.forEach((o, j) => {
       const g = root(o);
       if (!inArena[g] || slots.has(g) || fromHost[g]) return;
