@@ -677,7 +677,7 @@ function assembleFused(
     }
     // Periodic and repeated operands are walked with a counter each (no division per step):
     // phase[k] counts the steps of the current period (or of the current element's repeat).
-    const phase = argTypes.map((_, k) => (indexed(k) ? b.newLocal("i32", `ph${k}`) : undefined));
+    const phase = argTypes.map((_, k) => ((periods[k] ?? 0) > 0 || (repeats[k] ?? 0) > 0 ? b.newLocal("i32", `ph${k}`) : undefined));
     periods.forEach((q, k) => {
       if (q <= 0) return;
       b.local.set(phase[k]!, () => b.i32.rem_u(locals.first!, q));
