@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { kernelPeakRss, sampleRss } from "./harness.js";
+import { childNodeArgs, kernelPeakRss, sampleRss } from "./harness.js";
 
 export interface FlatMemory {
   readonly steps: number;
@@ -76,7 +76,7 @@ async function childMain(steps: number): Promise<void> {
 
 /** Runs the child and returns its figures, or an error message. */
 export function flatMemory(steps = FLAT_STEPS): FlatMemory | string {
-  const args = ["--import", "tsx", "--conditions=@jaxts/source", thisFile, "--child", String(steps)];
+  const args = [...childNodeArgs(), thisFile, "--child", String(steps)];
   const child = spawnSync(process.execPath, args, { cwd: join(dirname(thisFile), ".."), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 900_000 });
   if (child.status !== 0) return `the flat-memory child failed (status ${child.status}, signal ${child.signal})`;
   try {

@@ -1,6 +1,18 @@
 // The benchmark harness: warm-up, timed rounds, medians, a numerical agreement check and
 // a plain-text table. Benchmarks report ratios side by side; they never assert a speed.
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Where this process loaded jaxts from. `pnpm bench` builds the packages and runs them from
+ * `dist/`, as a user who installs them from npm does; `--conditions=@jaxts/source` runs the
+ * TypeScript sources through tsx instead, which wraps every function in esbuild's `__name`
+ * helper and so measures slower (W4 and W6: 10–20 %) than anything a user runs.
+ */
+export const jaxtsSource: "built" | "source" = fileURLToPath(import.meta.resolve("@jaxts/core")).endsWith(".ts") ? "source" : "built";
+
+/** The node arguments a benchmark child process needs to load jaxts the way this one did. */
+export const childNodeArgs = (): string[] => ["--import", "tsx", ...(jaxtsSource === "source" ? ["--conditions=@jaxts/source"] : [])];
 
 export interface Timing {
   /** Median wall time of one call, in milliseconds. */

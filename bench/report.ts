@@ -5,7 +5,7 @@ import { loadavg, release } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchCase, JaxtsMode } from "./cases.js";
-import { defaultTiming, fmtErr, fmtMs, fmtRatio, type Outputs, type Timing } from "./harness.js";
+import { defaultTiming, fmtErr, fmtMs, fmtRatio, jaxtsSource, type Outputs, type Timing } from "./harness.js";
 import type { MemoryTable } from "./memory.js";
 import type { JaxtsRss } from "./rss.js";
 import { describeFlat, FLAT_TOLERANCE, type FlatMemory } from "./flat.js";
@@ -203,7 +203,7 @@ export function writeReport(rep: Report): string {
   L.push(
     `- Machine: ${info.cpu}, Linux ${release()}, Node ${info.node}. Shared and noisy: the same configuration moves 10–30 % between runs, and more when other jobs run (load average 1 / 5 / 15 min at the start ${load(info.loadStart)}, at the end ${load(loadavg())}; above 2 means the benchmark shared its 2 cores).`,
   );
-  L.push(`- jaxts at commit ${gitCommit()}, ${info.backend}.`);
+  L.push(`- jaxts at commit ${gitCommit()}, ${info.backend}, ${jaxtsSource === "built" ? "run from its built packages (`dist/`, what npm installs)" : "run from its TypeScript sources through tsx (`pnpm bench:source`: esbuild's `__name` wrappers make this slower than the built packages)"}.`);
   L.push(`- TensorFlow.js ${info.tfjs}; jax-js (\`@jax-js/jax\`) ${info.jaxjs}, \`init("wasm", "cpu")\`.`);
   for (const c of columns) L.push(`  - **${c.label}**: ${c.detail}`);
   for (const n of info.notes) L.push(`- Note: ${n}`);

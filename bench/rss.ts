@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { kernelPeakRss, sampledPeakRss, sampleRss } from "./harness.js";
+import { childNodeArgs, kernelPeakRss, sampledPeakRss, sampleRss } from "./harness.js";
 
 export interface JaxtsRss {
   /** RSS right after loading jaxts and the workloads, bytes. */
@@ -40,7 +40,7 @@ async function childMain(): Promise<void> {
 
 /** Runs the child and returns its figures, or an error message. */
 export function jaxtsOnlyRss(): JaxtsRss | string {
-  const args = ["--import", "tsx", "--conditions=@jaxts/source", thisFile, "--child"];
+  const args = [...childNodeArgs(), thisFile, "--child"];
   const child = spawnSync(process.execPath, args, { cwd: join(dirname(thisFile), ".."), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 300_000 });
   if (child.status !== 0) return `the jaxts-only RSS child failed (status ${child.status}, signal ${child.signal})`;
   try {

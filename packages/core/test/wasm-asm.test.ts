@@ -1,6 +1,8 @@
 // The WebAssembly assembler: every instruction table entry validates, small kernels built
 // with it compute what the same JS computes (integer, float, SIMD, saturating truncation,
 // atomics on shared memory), and misuse is a WasmAssemblyError naming function and instruction.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { ByteWriter } from "../src/backend/wasm/encoding.js";
@@ -25,6 +27,8 @@ import * as tables from "../src/backend/wasm/opcodes.js";
 import type { OpSpec } from "../src/backend/wasm/opcodes.js";
 import { JaxtsError } from "../src/errors.js";
 import { thrown } from "./helpers/thrown.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
 
 type Params = Readonly<Record<string, ValType>>;
 
@@ -127,13 +131,33 @@ describe("every instruction validates", () => {
   });
 
   it("relaxed SIMD validates exactly when the engine reports the feature", () => {
+    // (the probe first: on Node 20 it is what switches the engine's flag on)
+    const reported = wasmFeatures().relaxedSimd;
     const bytes = moduleFor("f32x4", "relaxed_madd", tables.F32X4_OPS.relaxed_madd);
-    expect(validateWasm(bytes)).toBe(wasmFeatures().relaxedSimd);
+    expect(validateWasm(bytes)).toBe(reported);
   });
 
-  it("Node 20 has SIMD and threads", () => {
+  it("Node 20 has SIMD and threads, and relaxed SIMD once jaxts has switched on V8's flag for it", () => {
     expect(wasmFeatures().simd).toBe(true);
     expect(wasmFeatures().threads).toBe(true);
+    expect(wasmFeatures().relaxedSimd).toBe(process.env.JAXTS_RELAXED_SIMD?.trim() !== "0");
+  });
+
+  it("a fresh process gets relaxed SIMD by default and keeps plain mul+add under JAXTS_RELAXED_SIMD=0", () => {
+    const script = [
+      'import { wasmFeatures } from "./packages/core/src/backend/wasm/features.ts";',
+      "console.log(JSON.stringify(wasmFeatures()));",
+    ].join("\n");
+    const features = (relaxed: string | undefined) => {
+      const env = { ...process.env };
+      if (relaxed === undefined) delete env.JAXTS_RELAXED_SIMD;
+      else env.JAXTS_RELAXED_SIMD = relaxed;
+      const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, env, encoding: "utf8", timeout: 60_000 });
+      expect(run.stderr).toBe("");
+      return JSON.parse(run.stdout.trim()) as unknown;
+    };
+    expect(features(undefined)).toEqual({ simd: true, threads: true, relaxedSimd: true });
+    expect(features("0")).toEqual({ simd: true, threads: true, relaxedSimd: false });
   });
 });
 
