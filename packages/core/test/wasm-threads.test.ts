@@ -10,7 +10,7 @@ import { arena, arenaMemoryLimits, compileOnArena } from "../src/backend/wasm-ba
 import { ModuleBuilder } from "../src/backend/wasm/index.js";
 import { dotGeneralWasmStats } from "../src/backend/wasm-backend/dot-general.js";
 import { parallelRows } from "../src/backend/wasm-backend/kernel-module.js";
-import { parallelFor, registerParallelKernel, threadPoolStats } from "../src/backend/wasm-backend/threads/pool.js";
+import { type ParallelKernel, parallelFor, registerParallelKernel, threadPoolStats } from "../src/backend/wasm-backend/threads/pool.js";
 import { thrown } from "./helpers/thrown.js";
 import { randomArray } from "./helpers/wasm.js";
 
@@ -36,6 +36,21 @@ async function untilWorkerTakesChunk(round: () => void): Promise<void> {
     round();
     if (threadPoolStats().chunksOnWorkers === before) await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A registered kernel fill(start, end, at, value): i32 words at..: word i += value + i, for i in [start, end). */
+function fillKernel(): ParallelKernel {
+  const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
+  m.addFunction("fill", { params: { start: "i32", end: "i32", at: "i32", value: "i32" }, export: true }, (b, p) => {
+    const i = b.newLocal("i32", "i");
+    const addr = b.newLocal("i32", "addr");
+    b.forRange(i, p.start, p.end, () => {
+      b.local.set(addr, () => b.i32.add(p.at, () => b.i32.shl(i, 2)));
+      b.i32.store(addr, () => b.i32.add(() => b.i32.load(addr), () => b.i32.add(p.value, i)));
+    });
+  });
+  const { module, instance } = compileOnArena(m);
+  return registerParallelKernel(module, instance, "fill");
 }
 
 describe("config.set({ threads })", () => {
@@ -134,18 +149,7 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
   });
 
   it("parallelFor runs any registered (start, end, ...args) kernel over the whole range, exactly once per index", async () => {
-    // fill(start, end, at, value): i32 words at..: word i += value + i, for i in [start, end).
-    const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
-    m.addFunction("fill", { params: { start: "i32", end: "i32", at: "i32", value: "i32" }, export: true }, (b, p) => {
-      const i = b.newLocal("i32", "i");
-      const addr = b.newLocal("i32", "addr");
-      b.forRange(i, p.start, p.end, () => {
-        b.local.set(addr, () => b.i32.add(p.at, () => b.i32.shl(i, 2)));
-        b.i32.store(addr, () => b.i32.add(() => b.i32.load(addr), () => b.i32.add(p.value, i)));
-      });
-    });
-    const { module, instance } = compileOnArena(m);
-    const fill = registerParallelKernel(module, instance, "fill");
+    const fill = fillKernel();
     config.set({ threads: 2 });
     const n = 100_003;
     const mem = arena();
@@ -175,6 +179,35 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
     words().fill(0);
     parallelFor(fill, n, [at, 7], 4);
     expect(words().findIndex((v, i) => v !== 7 + i)).toBe(-1);
+  });
+
+  it("a worker woken after the caller has run every chunk is not waited for, and batches stay exact", async () => {
+    const fill = fillKernel();
+    config.set({ threads: 2 });
+    const mem = arena();
+    mem.reset();
+    const n = 50_000;
+    const at = mem.reserve(4 * n);
+    const words = () => new Int32Array(mem.memory.buffer, at, n);
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    const before = threadPoolStats().chunksOnWorkers;
+    // Tiny batches right after the worker has gone to sleep (it polls ~50 µs, then blocks):
+    // the caller usually runs every chunk before the worker wakes, closes the batch, and
+    // returns; the late worker must then neither run a closed batch nor upset the next one.
+    for (let round = 0; round < 300; round++) {
+      if (round % 3 === 0) Atomics.wait(nap, 0, 0, 1);
+      const size = round % 5 === 4 ? n : 2 + (round % 7);
+      words().fill(0, 0, size);
+      parallelFor(fill, size, [at, round], 1);
+      const w = words();
+      for (let i = 0; i < size; i++) if (w[i] !== round + i) expect.fail(`round ${round}: word ${i} is ${w[i]}, not ${round + i}`);
+    }
+    await untilWorkerTakesChunk(() => {
+      words().fill(0);
+      parallelFor(fill, n, [at, 3], 4);
+      expect(words().findIndex((v, i) => v !== 3 + i)).toBe(-1);
+    });
+    expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
   });
 
   it("threads: 1 stops the workers and runs everything on the calling thread", () => {

@@ -57,13 +57,13 @@ const DEFAULT_MIN_MACS = 1024;
 const MIN_OUTPUTS = 16;
 
 /** From this many multiply-adds per batch element (M·N·K) on, a product is split across the
- * thread pool: 2^23 ≈ 203³, ~0.45 ms on one thread. Measured on this 2-vCPU machine (medians,
- * 1 vs 2 threads interleaved in one process): 1024³ 57.5 → 37.4 ms with the other vCPU idle;
- * with it busy (other processes) a split never gains and loses up to ~1.8× at 128³-192³
- * (0.21 → 0.36 ms) but only ~4% at 1024³. Waking a worker costs ~30 µs idle, several hundred
- * µs loaded, so each half should be worth well over that: below ~200³ the risk outweighs the
- * gain. */
-const DEFAULT_PARALLEL_MIN_MACS = 2 ** 23;
+ * thread pool: 2^20 ≈ 101³, ~70 µs on one thread. Measured on this 2-vCPU machine with the
+ * other vCPU idle (medians, `jit` of one product, 1 vs 2 threads in one process): 96³ 0.071
+ * → 0.065 ms, 112³ 0.085 → 0.067, 128³ 0.137 → 0.100, 160³ 0.238 → 0.182; 64³-80³ break
+ * even. A worker that wakes late (the other vCPU busy) no longer holds the caller up: it
+ * finds the batch closed (threads/protocol.ts, STATE), so a loaded machine costs a split
+ * little more than the dispatch itself. */
+const DEFAULT_PARALLEL_MIN_MACS = 2 ** 20;
 
 /** A split product's chunks are multiples of 8 row tiles (32 rows), so each packed B
  * micro-panel is still reused across 32+ rows before the next is loaded. */

@@ -10,12 +10,14 @@
 //   do big work never start one). Node workers are unref'd, so they never keep a finished
 //   script alive; lowering `threads` terminates the extra ones.
 // - Dispatch: the caller writes the kernel, the range, the chunk size and the arguments to
-//   the control block (./protocol.ts), bumps each helping worker's SEQ word and notifies it.
-//   Every thread, the caller included, then claims chunks with Atomics.add on NEXT and runs
-//   `kernel(start, end, ...args)` on them until none is left (a thread the OS delays simply
-//   gets fewer); a worker then decrements PENDING and polls its SEQ for ~50 µs before it
-//   blocks in Atomics.wait (so back-to-back kernels skip the ~30 µs wake-up, PERF-NOTES §3);
-//   the caller polls, then waits, for PENDING = 0.
+//   the control block (./protocol.ts), opens the batch (STATE), bumps each helping worker's
+//   SEQ word and notifies it. Every thread, the caller included, then claims chunks with
+//   Atomics.add on NEXT and runs `kernel(start, end, ...args)` on them until none is left (a
+//   thread the OS delays simply gets fewer). A worker joins the batch first, and only while
+//   it is open; the caller closes it when its own loop runs dry and waits (polls, then
+//   blocks) only for the workers that joined. So a worker woken late, on a loaded machine,
+//   never holds the caller up. A worker polls its SEQ for ~50 µs after a batch before it
+//   blocks in Atomics.wait (so back-to-back kernels skip the ~30 µs wake-up, PERF-NOTES §3).
 // - How a kernel opts in (dot-general.ts is the worked example): give its wasm module an
 //   export `kernel(start, end, ...args)` that does the part [start, end) of the work (an
 //   elementwise kernel: elements or v128 vectors start..end; a row reduction: rows
@@ -32,7 +34,7 @@
 import type { WasmExportedFunction, WasmInstance, WasmModule } from "../../wasm/js-api.js";
 import { exportedFunction } from "../../wasm/js-api.js";
 import { arena } from "../arena.js";
-import { ARGS_BYTE, CHUNK, CHUNKS, CMD, CONTROL_BYTES, FAILED, KERNEL, MAX_ARGS, MAX_WORKERS, NARGS, NEXT, PENDING, RAN, READY, RECEIVE, RUN, SEQ, SLOT, THEN, THEN_NARGS, THEN_SCALE, TOTAL, WORKER_SOURCE } from "./protocol.js";
+import { ARGS_BYTE, CHUNK, CHUNKS, CMD, CONTROL_BYTES, FAILED, KERNEL, MAX_ARGS, MAX_WORKERS, NARGS, NEXT, OPEN, PENDING, RAN, READY, RECEIVE, RUN, SEQ, SLOT, STATE, THEN, THEN_NARGS, THEN_SCALE, TOTAL, WORKER_SOURCE } from "./protocol.js";
 
 /** A kernel that can be split: a wasm export taking (start, end, ...args), which computes the
  * part [start, end) of its work; disjoint parts may run at the same time on different threads. */
@@ -226,17 +228,18 @@ function signal(ctl: Int32Array, w: PoolWorker, cmd: number): void {
  * else to do, and a wake-up costs more than this. */
 const MAIN_SPIN_MS = 0.2;
 
-/** Waits until every worker of the batch has finished (PENDING = 0). */
-function waitForWorkers(ctl: Int32Array): void {
-  let v = Atomics.load(ctl, PENDING);
+/** Waits until the word `at` is 0: every worker told to install has (PENDING), or every
+ * worker that joined the batch has left it (STATE, once OPEN is cleared). */
+function waitForWorkers(ctl: Int32Array, at = PENDING): void {
+  let v = Atomics.load(ctl, at);
   const until = performance.now() + MAIN_SPIN_MS;
   while (v !== 0 && performance.now() < until) {
-    for (let i = 0; v !== 0 && i < 64; i++) v = Atomics.load(ctl, PENDING);
+    for (let i = 0; v !== 0 && i < 64; i++) v = Atomics.load(ctl, at);
   }
   const block = blockingAllowed(ctl);
   while (v !== 0) {
-    if (block) Atomics.wait(ctl, PENDING, v, 100);
-    v = Atomics.load(ctl, PENDING);
+    if (block) Atomics.wait(ctl, at, v, 100);
+    v = Atomics.load(ctl, at);
   }
 }
 
@@ -301,7 +304,7 @@ export function parallelFor(kernel: ParallelKernel, n: number, args: readonly nu
   Atomics.store(ctl, CHUNK, chunk);
   Atomics.store(ctl, CHUNKS, Math.ceil(n / chunk));
   Atomics.store(ctl, NEXT, 0);
-  Atomics.store(ctl, PENDING, helpers);
+  Atomics.store(ctl, STATE, OPEN);
   for (const w of crew) signal(ctl, w, RUN);
   const total = Math.ceil(n / chunk);
   let failed = false;
@@ -312,9 +315,11 @@ export function parallelFor(kernel: ParallelKernel, n: number, args: readonly nu
       then?.kernel.fn(start * then.scale, end * then.scale, ...then.args);
     }
   } finally {
-    // The workers use the arena until they are done: never return (or throw) before. (After
-    // a throw here, the workers run out the remaining chunks; the result is discarded.)
-    waitForWorkers(ctl);
+    // Workers that have not joined yet never will; those that have use the arena until they
+    // leave: never return (or throw) before. (After a throw here, the joined workers run out
+    // the remaining chunks; the result is discarded.)
+    Atomics.and(ctl, STATE, ~OPEN);
+    waitForWorkers(ctl, STATE);
     for (const w of crew) failed = Atomics.exchange(ctl, SLOT * (w.id + 1) + FAILED, 0) !== 0 || failed;
   }
   if (failed) throw new Error("internal: a wasm kernel failed on a worker thread");

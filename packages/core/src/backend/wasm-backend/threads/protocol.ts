@@ -22,6 +22,13 @@ export const KERNEL = 6;
 export const THEN = 7;
 export const THEN_SCALE = 8;
 export const THEN_NARGS = 9;
+/** Word 10: the current batch's membership: OPEN while the caller still admits workers, plus
+ * how many have joined and not yet left. A worker joins (compare-and-swap, only while OPEN)
+ * before it reads the batch; the caller clears OPEN once its own chunk loop finds nothing
+ * left and then waits only for the workers that joined. So a worker the OS wakes late (a
+ * loaded machine) costs the caller nothing: it finds the batch closed and goes back to sleep. */
+export const STATE = 10;
+export const OPEN = 1 << 30;
 /** Each worker w owns SLOT words from (w + 1)·SLOT. */
 export const SLOT = 16;
 /** Offsets within a worker's slot. */
@@ -48,7 +55,7 @@ export const WORKER_SPIN_US = 50;
 /** The worker's program: Node (worker_threads, eval) or a browser (Blob URL). Plain JS. */
 export const WORKER_SOURCE = `"use strict";
 const PENDING = ${PENDING}, NARGS = ${NARGS}, NEXT = ${NEXT}, CHUNKS = ${CHUNKS}, CHUNK = ${CHUNK}, TOTAL = ${TOTAL}, KERNEL = ${KERNEL}, SLOT = ${SLOT};
-const THEN = ${THEN}, THEN_SCALE = ${THEN_SCALE}, THEN_NARGS = ${THEN_NARGS};
+const THEN = ${THEN}, THEN_SCALE = ${THEN_SCALE}, THEN_NARGS = ${THEN_NARGS}, STATE = ${STATE}, OPEN = ${OPEN};
 const SEQ = ${SEQ}, CMD = ${CMD}, READY = ${READY}, RAN = ${RAN}, FAILED = ${FAILED};
 const RUN = ${RUN}, RECEIVE = ${RECEIVE}, ARGS_BYTE = ${ARGS_BYTE}, SPIN_MS = ${WORKER_SPIN_US / 1000};
 let ctl, args, base, memory, seen = 0;
@@ -63,8 +70,22 @@ function finish() {
   if (Atomics.sub(ctl, PENDING, 1) === 1) Atomics.notify(ctl, PENDING);
 }
 
-// Claims and runs chunks of the current batch until none is left.
+// Joins the current batch if the caller still admits workers (see STATE).
+function join() {
+  for (;;) {
+    const s = Atomics.load(ctl, STATE);
+    if ((s & OPEN) === 0) return false;
+    if (Atomics.compareExchange(ctl, STATE, s, s + 1) === s) return true;
+  }
+}
+
+function leave() {
+  if (Atomics.sub(ctl, STATE, 1) === 1) Atomics.notify(ctl, STATE);
+}
+
+// Claims and runs chunks of the current batch until none is left (nothing if it has closed).
 function run() {
+  if (!join()) return;
   const n = Atomics.load(ctl, NARGS), chunks = ctl[CHUNKS], chunk = ctl[CHUNK], total = ctl[TOTAL];
   const fn = fns[ctl[KERNEL]];
   const a = [0, 0];
@@ -87,7 +108,7 @@ function run() {
   } catch (e) {
     Atomics.store(ctl, base + FAILED, 1);
   }
-  finish();
+  leave();
 }
 
 // The next value of this worker's SEQ word: polled for SPIN_MS, then waited for.
