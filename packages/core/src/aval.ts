@@ -2,10 +2,14 @@
 import { type DType, shortName } from "./dtype.js";
 import { sizeOf } from "./shape.js";
 
+/** The one shape of every rank-0 aval (scalars are most of an eager scalar program's avals). */
+const RANK0: readonly number[] = Object.freeze([]);
+
 /**
  * The abstract value of an array: its shape, dtype and whether it is weakly typed. It is what
  * a tracer knows, what jaxpr variables carry, and what `x.aval` gives.
  */
+
 export class ShapedArray {
   readonly shape: readonly number[];
   /** The number of elements (computed once: every kernel and allocation asks). */
@@ -18,7 +22,7 @@ export class ShapedArray {
     // Avals are made for every primitive application, and most shapes come from another
     // aval (already frozen, so safe to share); only a shape the caller could still mutate
     // is copied.
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    this.shape = shape.length === 0 ? RANK0 : Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.size = sizeOf(this.shape);
   }
   get ndim(): number {

@@ -203,19 +203,22 @@ export function checkElementCount(count: number, d: DType, where: string, shapeT
  */
 export function checkArrayShape(shape: unknown, d: DType, where: string): number[] {
   const s = typeof shape === "number" ? [shape] : shape;
-  if (!Array.isArray(s) || !s.every((v) => typeof v === "number" && Number.isInteger(v))) {
-    throw new ArgumentError(`${where}: a shape must be a list of integers, got ${describeValue(shape)}`);
-  }
+  const notIntegers = (): ArgumentError => new ArgumentError(`${where}: a shape must be a list of integers, got ${describeValue(shape)}`);
+  if (!Array.isArray(s)) throw notIntegers();
   const dims = s as number[];
-  const text = `[${dims.join(", ")}]`;
-  const neg = dims.findIndex((v) => v < 0);
-  if (neg >= 0) throw new ShapeError(`${where}: shape ${text} has a negative dimension (${dims[neg]} at axis ${neg})`);
-  checkElementCount(
-    dims.reduce((a, b) => a * b, 1),
-    d,
-    where,
-    text,
-  );
+  // (plain loops, holes read as undefined, and the shape's text only for an error: this
+  // runs for every broadcast)
+  for (let i = 0; i < dims.length; i++) {
+    const v = dims[i];
+    if (typeof v !== "number" || !Number.isInteger(v)) throw notIntegers();
+  }
+  let count = 1;
+  for (let i = 0; i < dims.length; i++) {
+    const v = dims[i]!;
+    if (v < 0) throw new ShapeError(`${where}: shape [${dims.join(", ")}] has a negative dimension (${v} at axis ${i})`);
+    count *= v;
+  }
+  if (!(count <= MAX_ARRAY_ELEMENTS)) checkElementCount(count, d, where, `[${dims.join(", ")}]`);
   return [...dims];
 }
 

@@ -1,7 +1,7 @@
 // JAX's promotion lattice bool < int32 < float32 < float64, with JS numbers weakly typed,
 // and the default float dtype that config.set changes.
 import { afterEach, describe, expect, it } from "vitest";
-import { arange, array, config, type DType, np, promoteTypes, zeros } from "@jaxts/core";
+import { arange, array, config, type DType, type NDArray, np, promoteTypes, zeros } from "@jaxts/core";
 
 type TypeInfo = ReturnType<typeof promoteTypes>;
 
@@ -100,6 +100,44 @@ describe("JS numbers are weakly typed", () => {
     expect(np.divide(arange(3), 2).dtype).toBe("float32");
     expect(np.divide(arange(4), 2).toArray()).toEqual([0, 0.5, 1, 1.5]);
     expect(np.mean(arange(4)).dtype).toBe("float32");
+  });
+});
+
+describe("binary operations promote as np.resultType says, whatever the operand kinds", () => {
+  // Arrays of every core dtype, strongly and weakly typed, of two shapes, and JS numbers: the
+  // common pairs take a shortcut in numpy's promotion, the rest the lattice.
+  const operands: { readonly name: string; readonly make: () => NDArray | number }[] = [
+    ...DTYPES.flatMap((d) => [
+      { name: `${d}[2]`, make: () => arr(d) },
+      { name: `${d}[]`, make: () => (d === "bool" ? array(true) : array(3, { dtype: d })) },
+    ]),
+    // (made from numbers: weakly typed)
+    { name: "weak int32[]", make: () => np.add(3, 0) },
+    { name: "weak float[]", make: () => np.add(2.5, 0) },
+    { name: "2.5", make: () => 2.5 },
+    { name: "7", make: () => 7 },
+    { name: "-0", make: () => -0 },
+  ];
+  for (const defaultFloat of ["float32", "float64"] as const) {
+    it(`add, multiply and maximum of every pair (defaultFloat ${defaultFloat})`, () => {
+      config.set({ defaultFloat });
+      for (const x of operands) {
+        for (const y of operands) {
+          if (typeof x.make() !== "object" && typeof y.make() !== "object") continue;
+          const want = np.resultType(x.make(), y.make());
+          for (const op of [np.add, np.multiply, np.maximum]) {
+            const r = op(x.make(), y.make());
+            expect({ pair: `${x.name}, ${y.name}`, dtype: r.dtype, weakType: r.weakType }).toEqual({ pair: `${x.name}, ${y.name}`, ...want });
+          }
+        }
+      }
+    });
+  }
+  it("a float array times a number rounds the number to the array's dtype, once", () => {
+    const x = array([1], { dtype: "float32" });
+    expect(x.mul(0.1).toArray()).toEqual([Math.fround(0.1)]);
+    expect(array([1], { dtype: "float64" }).mul(0.1).toArray()).toEqual([0.1]);
+    expect(Object.is(x.mul(-0).toTypedArray()[0], -0)).toBe(true);
   });
 });
 

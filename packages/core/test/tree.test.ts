@@ -75,6 +75,16 @@ describe("tree.flatten / tree.unflatten", () => {
     );
   });
 
+  it("an own __proto__ key (as JSON.parse makes) comes back as an own key, not as the prototype", () => {
+    const t = JSON.parse('{"__proto__": 1, "a": 2}') as Record<string, unknown>;
+    const [leaves, def] = tree.flatten(t);
+    const back = tree.unflatten(def, leaves.map((x) => (x as number) * 10)) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back).sort()).toEqual(["__proto__", "a"]);
+    expect(Object.getOwnPropertyDescriptor(back, "__proto__")?.value).toBe(10);
+    expect(back.a).toBe(20);
+  });
+
   it("unflatten puts new leaves in the same places (sorted-key order, not insertion order)", () => {
     const def = tree.structure({ b: 1, a: [2, null, { d: 3, c: 4 }], e: undefined });
     expect(tree.unflatten(def, ["A", "C", "D", "B"])).toEqual({ a: ["A", null, { c: "C", d: "D" }], b: "B", e: undefined });

@@ -58,9 +58,31 @@ export function promoteDTypes(where: string, xs: readonly Operand[], minDType?: 
 
 /** Promote operands to one dtype and broadcast them to one shape (scalars kept rank 0). */
 export function promoteArgs(where: string, xs: readonly Operand[], minDType?: "float"): NDArray[] {
+  if (xs.length === 2) {
+    const fast = promotePair(where, xs[0]!, xs[1]!);
+    if (fast !== undefined) return fast;
+  }
   const arrays = promoteDTypes(where, xs, minDType);
   const shape = broadcastShapes(where, ...arrays.map((a) => a.shape));
   return arrays.map((a) => broadcastTo(a, shape, true));
+}
+
+/**
+ * promoteArgs' answer for the two commonest eager pairs, without building type infos: two
+ * strongly typed float arrays of one dtype and shape (returned as they are), and a strongly
+ * typed float array with a JS number (which promotes to the array's dtype: a weak type never
+ * widens a float). Undefined for any other pair, which takes the general path.
+ */
+function promotePair(where: string, a: Operand, b: Operand): NDArray[] | undefined {
+  if (a instanceof NDArray) {
+    if (a.weakType || (a.dtype !== "float32" && a.dtype !== "float64")) return undefined;
+    if (b instanceof NDArray) return b.dtype === a.dtype && !b.weakType && sameShape(a.shape, b.shape) ? [a, b] : undefined;
+    return typeof b === "number" ? [a, scalar(b, a.dtype, false, where)] : undefined;
+  }
+  if (typeof a === "number" && b instanceof NDArray && !b.weakType && (b.dtype === "float32" || b.dtype === "float64")) {
+    return [scalar(a, b.dtype, false, where), b];
+  }
+  return undefined;
 }
 
 /** A float version of x (ints and bools become the default float; complex values stay complex,

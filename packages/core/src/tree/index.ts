@@ -227,8 +227,13 @@ export function unflatten(def: TreeDef, leaves: readonly Leaf[]): PyTree {
         return n.value;
       case "array":
         return n.children.map(build);
-      case "object":
-        return Object.fromEntries(n.keys.map((k, j) => [k, build(n.children[j]!)]));
+      case "object": {
+        // (a plain loop: Object.fromEntries over mapped pairs was a visible part of every
+        // eager valueAndGrad of a parameter object)
+        const o: Record<string, unknown> = {};
+        for (let j = 0; j < n.keys.length; j++) setOwn(o, n.keys[j]!, build(n.children[j]!));
+        return o;
+      }
     }
   };
   return build(def);
@@ -321,4 +326,10 @@ export function map<R = unknown>(f: (...leaves: Leaf[]) => R, t: PyTree, ...rest
     def,
     ls.map((l, i) => f(l, ...others.map((o) => o[i]))),
   );
+}
+
+/** o[k] = v as an own data property, `__proto__` included (which `=` would take as the prototype). */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }

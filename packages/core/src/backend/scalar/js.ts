@@ -145,11 +145,13 @@ export function jsElementwiseRoots(roots: readonly Expr[]): JsElementwiseRoots {
   for (const [i, chunk] of constChunks) arrays[i] = chunk;
   return (inputs, scalar, outs) => {
     const total = outs[0]!.length;
-    // One node over full operands runs as one loop over the whole arrays (no chunks).
-    let whole = scratchNodes.length === 0 && constChunks.length === 0;
+    // One node over full operands runs as one loop over the whole arrays (no chunks); so does
+    // a one-element result, whose rank-0 operands are read in place (no chunk filled).
+    const one = total === 1;
+    let whole = one || (scratchNodes.length === 0 && constChunks.length === 0);
     for (let a = 0; a < argNode.length; a++) {
       const k = argIndex[a]!;
-      if (scalar[k]) {
+      if (scalar[k] && !one) {
         whole = false;
         arrays[argNode[a]!] = scratchChunk(nodes.length + k).fill(inputs[k]![0]!, 0, Math.min(CHUNK, total));
       } else arrays[argNode[a]!] = inputs[k]!;

@@ -37,8 +37,11 @@ function kernelOf<P extends FirstOrderPrim>(prim: P): WasmKernel<P> | undefined 
  * float16): outputs are not shown to `supports`, so their dtype is read off the params. */
 function namesNonCoreDType(params: unknown): boolean {
   const p = params as { readonly new_dtype?: unknown; readonly dtype?: unknown; readonly index_dtype?: unknown };
-  for (const d of [p.new_dtype, p.dtype, p.index_dtype]) if (isDType(d) && !isCoreDType(d)) return true;
-  return false;
+  return nonCore(p.new_dtype) || nonCore(p.dtype) || nonCore(p.index_dtype);
+}
+
+function nonCore(d: unknown): boolean {
+  return d !== undefined && isDType(d) && !isCoreDType(d);
 }
 
 export const wasmBackend: Backend = {
