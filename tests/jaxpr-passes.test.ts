@@ -213,6 +213,26 @@ describe("cseJaxpr and optimizeJaxpr", () => {
     expect(run(closed, once, x)).toEqual(run(closed, closed.jaxpr, x));
   });
 
+  it("merges a commutative operation with its operands swapped (a·½ and ½·a), and not max or min", () => {
+    const closed = makeJaxpr((a: NDArray) => {
+      const b = np.cos(a);
+      return [lax.mul(a, b).add(lax.mul(b, a)), lax.add(a, b).mul(lax.add(b, a)), lax.max(a, b).sub(lax.max(b, a)), lax.min(a, b).sub(lax.min(b, a))];
+    })(x);
+    const once = cseJaxpr(closed.jaxpr);
+    const count = (p: string) => prims(once).filter((q) => q === p).length;
+    // (the outer add and mul of the first two results are kept: their operands differ)
+    expect([count("mul"), count("add"), count("max"), count("min")]).toEqual([2, 2, 2, 2]);
+    expect(run(closed, once, x)).toEqual(run(closed, closed.jaxpr, x));
+    // max(+0, −0) is −0 and max(−0, +0) is +0: swapping max's operands is not the same value.
+    const zeros = [array([0, -0], { dtype: "float32" }), array([-0, 0], { dtype: "float32" })];
+    const z = makeJaxpr((p: NDArray, q: NDArray) => [lax.max(p, q), lax.max(q, p)])(...zeros);
+    const kept = cseJaxpr(z.jaxpr);
+    expect(prims(kept)).toEqual(["max", "max"]);
+    const signs = (rows: number[][]) => rows.map((r) => r.map((v) => Object.is(v, -0)));
+    expect(signs(run(z, kept, ...zeros))).toEqual(signs(run(z, z.jaxpr, ...zeros)));
+    expect(signs(run(z, z.jaxpr, ...zeros))).toEqual([[true, false], [false, true]]);
+  });
+
   it("does not merge equations whose params differ", () => {
     const m = np.ones([2, 3]);
     const closed = makeJaxpr((a: NDArray) => np.sum(a, { axis: 0 }).sum().add(np.sum(a, { axis: 1 }).sum()))(m);

@@ -17,7 +17,7 @@ export function cseJaxpr(jaxpr: Jaxpr): Jaxpr {
     const eqn = new Eqn(original.primitive, original.inputs.map(read), original.params, original.outVars);
     const key = `${eqn.primitive}/${eqn.inputs.length}/${eqn.outVars.length}`;
     const candidates = seen.get(key) ?? [];
-    const twin = candidates.find((c) => sameInputs(c.inputs, eqn.inputs) && sameParams(c.params, eqn.params) && c.outVars.every((v, i) => sameType(v.aval, eqn.outVars[i]!.aval)));
+    const twin = candidates.find((c) => (sameInputs(c.inputs, eqn.inputs) || swappedInputs(eqn, c.inputs)) && sameParams(c.params, eqn.params) && c.outVars.every((v, i) => sameType(v.aval, eqn.outVars[i]!.aval)));
     if (twin !== undefined) {
       eqn.outVars.forEach((v, i) => subst.set(v, twin.outVars[i]!));
       continue;
@@ -36,6 +36,17 @@ function sameAtom(a: Atom, b: Atom): boolean {
 }
 
 const sameInputs = (a: readonly Atom[], b: readonly Atom[]): boolean => a.every((x, i) => sameAtom(x, b[i]!));
+
+/**
+ * Binary primitives whose result does not depend on operand order, bit for bit: `mul a 0.5`
+ * and `mul 0.5 a` (a gradient makes both) are one value. Not max and min: max(+0, −0) is −0
+ * and max(−0, +0) is +0 here, as in XLA.
+ */
+const COMMUTATIVE: ReadonlySet<string> = new Set(["add", "mul", "and", "or", "xor", "eq", "ne"]);
+
+/** Whether `eqn` is a commutative binary equation over `inputs` in the other order. */
+const swappedInputs = (eqn: Eqn, inputs: readonly Atom[]): boolean =>
+  COMMUTATIVE.has(eqn.primitive) && inputs.length === 2 && sameAtom(eqn.inputs[0]!, inputs[1]!) && sameAtom(eqn.inputs[1]!, inputs[0]!);
 
 /** Structural equality of params: numbers by Object.is, arrays and plain objects by their
  * entries, avals by type, anything else (jaxprs, functions) by identity. */
