@@ -224,7 +224,7 @@ describe("cseJaxpr and optimizeJaxpr", () => {
     expect([count("mul"), count("add"), count("max"), count("min")]).toEqual([2, 2, 2, 2]);
     expect(run(closed, once, x)).toEqual(run(closed, closed.jaxpr, x));
     // max(+0, −0) is −0 and max(−0, +0) is +0: swapping max's operands is not the same value.
-    const zeros = [array([0, -0], { dtype: "float32" }), array([-0, 0], { dtype: "float32" })];
+    const zeros: [NDArray, NDArray] = [array([0, -0], { dtype: "float32" }), array([-0, 0], { dtype: "float32" })];
     const z = makeJaxpr((p: NDArray, q: NDArray) => [lax.max(p, q), lax.max(q, p)])(...zeros);
     const kept = cseJaxpr(z.jaxpr);
     expect(prims(kept)).toEqual(["max", "max"]);

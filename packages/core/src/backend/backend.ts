@@ -41,6 +41,12 @@ export interface Backend {
    */
   supports<P extends FirstOrderPrim>(prim: P, inAvals: readonly ShapedArray[], params: ParamsOf<P>): boolean;
   /**
+   * A lower bound of the element counts `supports` accepts for `prim` (calls with fewer
+   * elements in every operand run on js), so eager scalar code need not ask `supports`.
+   * Absent, or 0: ask `supports`.
+   */
+  minSize?(prim: FirstOrderPrim): number;
+  /**
    * Runs `prim`, writing its results into `outputs` (one buffer per out aval, of exactly
    * its size and dtype, allocated by `allocate`, never aliasing an input, of unspecified
    * contents: a kernel writes every element). Inputs are only read. Because a kernel writes into what it is given, the

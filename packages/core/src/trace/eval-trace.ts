@@ -6,15 +6,17 @@ import { type Backend, type BackendBuffer, type FirstOrderPrim, isPureReview } f
 import { jsBackend } from "../backend/js/index.js";
 import { activeBackend } from "../backend/registry.js";
 import "../backend/wasm-backend/index.js";
+import { runOneElement } from "../backend/js/elementwise.js";
 import { debugNansEnabled } from "../config.js";
-import { isComplex, isFloat, isHalf, valuesOf } from "../dtype.js";
+import { allocate, type DType, isComplex, isFloat, isHalf, type TypedArray, valuesOf } from "../dtype.js";
 import { JaxtsError, NotDifferentiableError, TracerLeakError } from "../errors.js";
 import { anyDeferred, deferPrimitive, runWithDeferred } from "../compiler/deferred.js";
 import { evalSubJaxpr, executableOf } from "../compiler/executable.js";
 import { condImpl, scanImpl, whileImpl } from "../ir/control-eval.js";
 import { abstractEval } from "../primitives/index.js";
 import type { HigherOrderPrim } from "../primitives/misc.js";
-import type { ParamsOf, PrimitiveName } from "../primitives/params.js";
+import { type ElementwisePrim, isElementwisePrim } from "../primitives/elementwise.js";
+import { noParams, type ParamsOf, type PrimitiveName } from "../primitives/params.js";
 import { setBaseTrace, Trace, Tracer } from "./core.js";
 
 /** Raised under config.debugNans when a primitive produces a NaN. */
@@ -81,6 +83,10 @@ export function applyPrimitive<P extends FirstOrderPrim>(prim: P, args: readonly
   const inAvals = new Array<ShapedArray>(n);
   for (let i = 0; i < n; i++) inAvals[i] = args[i]!.aval;
   const outAvals = abstractEval(prim, inAvals, params);
+  if (params === noParams && outAvals.length === 1 && isElementwisePrim(prim)) {
+    const one = oneElementCall(prim, args, inAvals, outAvals[0]!);
+    if (one !== undefined) return [one];
+  }
   // Big elementwise results are deferred, and what reads deferred operands runs in one
   // program with them (compiler/deferred.ts): a chain of eager primitives becomes one kernel.
   const deferred = deferPrimitive(prim, args, inAvals, params, outAvals);
@@ -112,6 +118,27 @@ export function applyPrimitive<P extends FirstOrderPrim>(prim: P, args: readonly
   }
   return outs;
 }
+
+/**
+ * A one-element elementwise call without params (eager scalar code: most of a nested grad's
+ * primitives), run on its js loops without the deferral and dispatch above, which cost more
+ * than the operation. Undefined (the general path) for any other call, for halves and
+ * complex values, under debugNans, and when the active backend takes the call itself (the
+ * wasm kernel tests lower its size thresholds to 0).
+ */
+function oneElementCall(prim: ElementwisePrim, args: readonly ConcreteArray[], inAvals: readonly ShapedArray[], outAval: ShapedArray): ConcreteArray | undefined {
+  if (outAval.size !== 1 || !plainDType(outAval.dtype) || debugNansEnabled()) return undefined;
+  for (let i = 0; i < inAvals.length; i++) if (inAvals[i]!.size !== 1 || !plainDType(inAvals[i]!.dtype)) return undefined;
+  const active = activeBackend();
+  if (active !== jsBackend && !(1 < (active.minSize?.(prim) ?? 0)) && active.supports(prim, inAvals, noParams as ParamsOf<typeof prim>)) return undefined;
+  const inputs = new Array<TypedArray>(args.length);
+  for (let i = 0; i < args.length; i++) inputs[i] = bufferOf(args[i]!);
+  const out = allocate(outAval.dtype, 1);
+  runOneElement(prim, inputs, inAvals, out);
+  return new ConcreteArray(outAval, out);
+}
+
+const plainDType = (d: DType): boolean => !isHalf(d) && !isComplex(d);
 
 function backendFor<P extends FirstOrderPrim>(prim: P, inAvals: readonly ShapedArray[], params: ParamsOf<P>): Backend {
   const active = activeBackend();

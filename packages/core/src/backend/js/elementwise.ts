@@ -5,8 +5,9 @@
 import type { ShapedArray } from "../../aval.js";
 import { type ElementwisePrim, arithmeticPrims, bitwisePrims, comparisonPrims, shiftPrims, unaryFloatPrims, unaryNumericPrims } from "../../primitives/elementwise.js";
 import { noParams, type ParamsOf } from "../../primitives/params.js";
+import type { TypedArray } from "../../dtype.js";
 import { arity } from "../scalar/expr.js";
-import { type JsElementwise, jsElementwise } from "../scalar/js.js";
+import { type JsElementwise, type JsOneElement, jsElementwise, jsOneElement } from "../scalar/js.js";
 import { exprOf } from "../scalar/primitives.js";
 import type { Kernel, KernelTable } from "./types.js";
 
@@ -27,27 +28,49 @@ const DTYPE_CODE: { readonly [D in ShapedArray["dtype"]]: number } = {
 };
 const DTYPE_CODES = 12;
 
+/** The loops of `prim` for the operand dtypes of `inAvals` when it has no params (most calls),
+ * looked up by the dtype codes with no string built per call: at scalar sizes the lookup is a
+ * visible part of an eager op. */
+type PlainLookup = (inAvals: readonly ShapedArray[]) => JsElementwise;
+/** The one-element form of each primitive's loops without params (runOneElement). */
+const oneElementLookups = new Map<ElementwisePrim, (inAvals: readonly ShapedArray[]) => JsOneElement>();
+
 function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
   const cache = new Map<string, JsElementwise>();
-  // Calls without params (most of them) look their loop up by the operands' dtype codes, with
-  // no string built per call: at scalar sizes the lookup is a visible part of an eager op.
   const plain: (JsElementwise | undefined)[] = [];
   const make = (inAvals: readonly ShapedArray[], params: ParamsOf<P>): JsElementwise => {
     const e = exprOf(prim, inAvals.map((a: ShapedArray) => a.dtype), params);
     return jsElementwise(e, Math.max(arity(e), inAvals.length));
   };
+  // (dtype codes in base DTYPE_CODES, then the operand count, < 4): one slot per signature.
+  const codeOf = (inAvals: readonly ShapedArray[]): number => {
+    let code = 0;
+    for (let i = 0; i < inAvals.length; i++) code = code * DTYPE_CODES + DTYPE_CODE[inAvals[i]!.dtype];
+    return code * 4 + inAvals.length;
+  };
+  const lookup: PlainLookup = (inAvals) => {
+    const code = codeOf(inAvals);
+    let run = plain[code];
+    if (run === undefined) {
+      run = make(inAvals, noParams as ParamsOf<P>);
+      plain[code] = run;
+    }
+    return run;
+  };
+  const plainOne: (JsOneElement | undefined)[] = [];
+  oneElementLookups.set(prim, (inAvals) => {
+    const code = codeOf(inAvals);
+    let run = plainOne[code];
+    if (run === undefined) {
+      run = jsOneElement(exprOf(prim, inAvals.map((a: ShapedArray) => a.dtype), noParams as ParamsOf<P>));
+      plainOne[code] = run;
+    }
+    return run;
+  });
   return (inputs, inAvals, params, _outAvals, [res]) => {
     let run: JsElementwise | undefined;
     if (params === noParams) {
-      // (dtype codes in base DTYPE_CODES, then the operand count, < 4): one slot per signature.
-      let code = 0;
-      for (const a of inAvals) code = code * DTYPE_CODES + DTYPE_CODE[a.dtype];
-      code = code * 4 + inAvals.length;
-      run = plain[code];
-      if (run === undefined) {
-        run = make(inAvals, params);
-        plain[code] = run;
-      }
+      run = lookup(inAvals);
     } else {
       let key = paramsKey(params);
       for (const a of inAvals) key += a.dtype;
@@ -59,6 +82,17 @@ function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
     }
     run(inputs, inAvals.map((a) => a.ndim === 0), res!);
   };
+}
+
+/**
+ * Runs a call of `prim` without params whose operands and result all have one element (eager
+ * scalar code: most of a nested grad's primitives) straight on its js loops, into `res`:
+ * what the kernel above does, without its dispatch. With one element a rank-0 operand and a
+ * one-element array read alike (see jsElementwiseRoots), so no operand is marked rank 0. The
+ * caller checks the sizes, that params is `noParams`, and that no dtype is a half or complex.
+ */
+export function runOneElement(prim: ElementwisePrim, inputs: readonly TypedArray[], inAvals: readonly ShapedArray[], res: TypedArray): void {
+  oneElementLookups.get(prim)!(inAvals)(inputs, res);
 }
 
 function table<Ps extends ElementwisePrim>(names: readonly Ps[]): Record<Ps, Kernel<Ps>> {

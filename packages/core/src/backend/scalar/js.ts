@@ -93,17 +93,33 @@ export function jsElementwise(e: Expr, _nArgs: number): JsElementwise {
   };
 }
 
-/** Runs several expressions over the same operands: `outs[j]` gets every element of root j. */
-export type JsElementwiseRoots = (inputs: readonly TypedArray[], scalar: readonly boolean[], outs: readonly TypedArray[]) => void;
+/** Runs an expression whose operands and result all have one element (see jsElementwiseRoots). */
+export type JsOneElement = (inputs: readonly TypedArray[], res: TypedArray) => void;
 
 /**
- * The js lowering of a fused group (compiler/fusion.ts): several roots sharing nodes, each
- * node computed once per chunk, each root stored straight into its result (which rounds as
- * the group's own `stored` conversions say). The rest is jsElementwise's: float64 scratch
- * chunks, rank-0 operands filled into a chunk. A root that is a leaf, or the same node as an
- * earlier root, is copied after the loop.
+ * Compile `e` for one-element operands and a one-element result: jsElementwiseRoots' nodes
+ * and loops, run once with n = 1 at offset 0 (rank-0 and one-element operands read alike),
+ * intermediates in one-element float64 scratch, with none of the chunking.
  */
-export function jsElementwiseRoots(roots: readonly Expr[]): JsElementwiseRoots {
+export function jsOneElement(e: Expr): JsOneElement {
+  const { nodes, steps, storeOf, argNode, argIndex } = planRoots([e]);
+  const arrays: Arr[] = nodes.map((n) => (n.k === "const" ? Float64Array.of(n.value) : new Float64Array(1)));
+  const offsets: number[] = nodes.map(() => 0);
+  const root = nodes.length - 1;
+  const stored = storeOf[root] === 0;
+  return (inputs, res) => {
+    for (let a = 0; a < argNode.length; a++) arrays[argNode[a]!] = inputs[argIndex[a]!]!;
+    if (stored) arrays[root] = res;
+    for (let q = 0; q < steps.length; q++) steps[q]!(arrays, offsets, 1);
+    // (a root that is an operand or a constant: copied)
+    if (!stored) res[0] = arrays[root]![0]!;
+  };
+}
+
+/** The nodes of `roots` in evaluation order (shared nodes once), their loops, where each
+ * root's value goes (stored straight into its result, or copied after the loop), and the
+ * operand leaves (node index and operand index). */
+function planRoots(roots: readonly Expr[]) {
   const seen = new Set<Expr>();
   const nodes: Expr[] = [];
   for (const r of roots) {
@@ -124,9 +140,6 @@ export function jsElementwiseRoots(roots: readonly Expr[]): JsElementwiseRoots {
     if (isLeaf(r) || storeOf[i]! >= 0) copies.push({ to: j, from: r });
     else storeOf[i] = j;
   });
-  // Per call only plain loops over these precomputed index lists: at scalar sizes this
-  // setup is most of an eager primitive's cost.
-  /** Operand leaves: node index and operand index. */
   const argNode: number[] = [];
   const argIndex: number[] = [];
   nodes.forEach((n, i) => {
@@ -135,6 +148,23 @@ export function jsElementwiseRoots(roots: readonly Expr[]): JsElementwiseRoots {
       argIndex.push(n.index);
     }
   });
+  return { nodes, steps, storeOf, copies, slot, argNode, argIndex };
+}
+
+/** Runs several expressions over the same operands: `outs[j]` gets every element of root j. */
+export type JsElementwiseRoots = (inputs: readonly TypedArray[], scalar: readonly boolean[], outs: readonly TypedArray[]) => void;
+
+/**
+ * The js lowering of a fused group (compiler/fusion.ts): several roots sharing nodes, each
+ * node computed once per chunk, each root stored straight into its result (which rounds as
+ * the group's own `stored` conversions say). The rest is jsElementwise's: float64 scratch
+ * chunks, rank-0 operands filled into a chunk. A root that is a leaf, or the same node as an
+ * earlier root, is copied after the loop.
+ */
+export function jsElementwiseRoots(roots: readonly Expr[]): JsElementwiseRoots {
+  // Per call only plain loops over these precomputed index lists: at scalar sizes this
+  // setup is most of an eager primitive's cost.
+  const { nodes, steps, storeOf, copies, slot, argNode, argIndex } = planRoots(roots);
   const constChunks = nodes.flatMap((n, i) => (n.k === "const" ? [[i, new Float64Array(CHUNK).fill(n.value)] as const] : []));
   const scratchNodes = nodes.map((_n, i) => i).filter((i) => !isLeaf(nodes[i]!) && storeOf[i]! < 0);
   /** Nodes stored straight into a result, and which. */
@@ -151,7 +181,7 @@ export function jsElementwiseRoots(roots: readonly Expr[]): JsElementwiseRoots {
     let whole = one || (scratchNodes.length === 0 && constChunks.length === 0);
     for (let a = 0; a < argNode.length; a++) {
       const k = argIndex[a]!;
-      if (scalar[k] && !one) {
+      if (!one && scalar[k]) {
         whole = false;
         arrays[argNode[a]!] = scratchChunk(nodes.length + k).fill(inputs[k]![0]!, 0, Math.min(CHUNK, total));
       } else arrays[argNode[a]!] = inputs[k]!;

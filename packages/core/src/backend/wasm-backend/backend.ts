@@ -13,6 +13,8 @@ import { wasmFeatures } from "../wasm/features.js";
 export interface WasmKernel<P extends FirstOrderPrim> {
   /** Whether it handles these operands (dtypes, ranks, sizes where wasm pays). */
   supports(inAvals: readonly ShapedArray[], params: ParamsOf<P>): boolean;
+  /** Below this many elements in every operand `supports` says no (absent: no such bound). */
+  minSize?(): number;
   /** Write the results into `outputs` (host buffers of exactly the out avals' sizes). */
   run(inputs: readonly TypedArray[], inAvals: readonly ShapedArray[], params: ParamsOf<P>, outAvals: readonly ShapedArray[], outputs: readonly TypedArray[]): void;
 }
@@ -57,6 +59,9 @@ export const wasmBackend: Backend = {
     if (namesNonCoreDType(params)) return false;
     const k = kernelOf(prim);
     return k?.supports(inAvals, params) ?? false;
+  },
+  minSize(prim) {
+    return kernelOf(prim)?.minSize?.() ?? 0;
   },
   run(prim, inputs, inAvals, params, outAvals, outputs) {
     kernelOf(prim)!.run(inputs, inAvals, params, outAvals, outputs);

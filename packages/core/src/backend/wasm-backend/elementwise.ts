@@ -58,14 +58,16 @@ export function copyIn(data: TypedArray, aval: ShapedArray, steps: number): [at:
 
 function defineElementwise<P extends ElementwisePrim>(prim: P): void {
   const transcendental = TRANSCENDENTAL.has(prim);
+  // (read per call: tests lower the thresholds)
+  const minSize = (): number => (transcendental ? thresholds.transcendental : thresholds.arithmetic);
   defineWasmKernel(prim, {
-    // (asked for every eager elementwise call: a plain loop, the threshold read per call
-    // since tests lower it)
+    // (asked for every eager elementwise call above one element: a plain loop)
     supports: (avals) => {
       let largest = 0;
       for (let i = 0; i < avals.length; i++) if (avals[i]!.size > largest) largest = avals[i]!.size;
-      return largest >= (transcendental ? thresholds.transcendental : thresholds.arithmetic);
+      return largest >= minSize();
     },
+    minSize,
     run(inputs, inAvals, params, [outAval], [out]) {
       const kernel = kernelFor(prim, inAvals, params);
       const a = arena();
