@@ -17,8 +17,11 @@ export function checkAxes(prim: string, axes: readonly number[], ndim: number): 
   }
 }
 
-export const reducedShape = (shape: readonly number[], axes: readonly number[]): number[] =>
-  shape.filter((_, i) => !axes.includes(i));
+export function reducedShape(shape: readonly number[], axes: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) if (!axes.includes(i)) out.push(shape[i]!);
+  return out;
+}
 
 const reduceRule =
   (prim: string, ok: (d: DType) => boolean, expected: string) =>

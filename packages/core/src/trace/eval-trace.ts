@@ -6,11 +6,11 @@ import { type Backend, type BackendBuffer, type FirstOrderPrim, isPureReview } f
 import { jsBackend } from "../backend/js/index.js";
 import { activeBackend } from "../backend/registry.js";
 import "../backend/wasm-backend/index.js";
-import { runOneElement } from "../backend/js/elementwise.js";
+import { runElementwiseOnJs } from "../backend/js/elementwise.js";
 import { debugNansEnabled } from "../config.js";
 import { allocate, type DType, isComplex, isFloat, isHalf, type TypedArray, valuesOf } from "../dtype.js";
 import { JaxtsError, NotDifferentiableError, TracerLeakError } from "../errors.js";
-import { anyDeferred, deferPrimitive, runWithDeferred } from "../compiler/deferred.js";
+import { anyDeferred, DEFER_MIN, deferPrimitive, runWithDeferred } from "../compiler/deferred.js";
 import { evalSubJaxpr, executableOf } from "../compiler/executable.js";
 import { condImpl, scanImpl, whileImpl } from "../ir/control-eval.js";
 import { abstractEval } from "../primitives/index.js";
@@ -84,8 +84,8 @@ export function applyPrimitive<P extends FirstOrderPrim>(prim: P, args: readonly
   for (let i = 0; i < n; i++) inAvals[i] = args[i]!.aval;
   const outAvals = abstractEval(prim, inAvals, params);
   if (params === noParams && outAvals.length === 1 && isElementwisePrim(prim)) {
-    const one = oneElementCall(prim, args, inAvals, outAvals[0]!);
-    if (one !== undefined) return [one];
+    const small = smallElementwiseCall(prim, args, inAvals, outAvals[0]!);
+    if (small !== undefined) return [small];
   }
   // Big elementwise results are deferred, and what reads deferred operands runs in one
   // program with them (compiler/deferred.ts): a chain of eager primitives becomes one kernel.
@@ -120,21 +120,22 @@ export function applyPrimitive<P extends FirstOrderPrim>(prim: P, args: readonly
 }
 
 /**
- * A one-element elementwise call without params (eager scalar code: most of a nested grad's
- * primitives), run on its js loops without the deferral and dispatch above, which cost more
- * than the operation. Undefined (the general path) for any other call, for halves and
- * complex values, under debugNans, and when the active backend takes the call itself (the
- * wasm kernel tests lower its size thresholds to 0).
+ * An elementwise call without params that the active backend would send to js anyway (every
+ * operand below its minSize, and below DEFER_MIN, so nothing here is or becomes deferred):
+ * eager scalar code (most of a nested grad's primitives) and small vectors. It runs on its js
+ * loops without the deferral and dispatch of the general path, which cost more than the
+ * operation, and gives what that path gives. Undefined (the general path) for any other
+ * call, for halves and complex values, and under debugNans.
  */
-function oneElementCall(prim: ElementwisePrim, args: readonly ConcreteArray[], inAvals: readonly ShapedArray[], outAval: ShapedArray): ConcreteArray | undefined {
-  if (outAval.size !== 1 || !plainDType(outAval.dtype) || debugNansEnabled()) return undefined;
-  for (let i = 0; i < inAvals.length; i++) if (inAvals[i]!.size !== 1 || !plainDType(inAvals[i]!.dtype)) return undefined;
+function smallElementwiseCall(prim: ElementwisePrim, args: readonly ConcreteArray[], inAvals: readonly ShapedArray[], outAval: ShapedArray): ConcreteArray | undefined {
+  if (!plainDType(outAval.dtype) || debugNansEnabled()) return undefined;
   const active = activeBackend();
-  if (active !== jsBackend && !(1 < (active.minSize?.(prim) ?? 0)) && active.supports(prim, inAvals, noParams as ParamsOf<typeof prim>)) return undefined;
+  const below = Math.min(DEFER_MIN, active === jsBackend ? DEFER_MIN : (active.minSize?.(prim) ?? 0));
+  for (let i = 0; i < inAvals.length; i++) if (!(inAvals[i]!.size < below) || !plainDType(inAvals[i]!.dtype)) return undefined;
   const inputs = new Array<TypedArray>(args.length);
   for (let i = 0; i < args.length; i++) inputs[i] = bufferOf(args[i]!);
-  const out = allocate(outAval.dtype, 1);
-  runOneElement(prim, inputs, inAvals, out);
+  const out = allocate(outAval.dtype, outAval.size);
+  runElementwiseOnJs(prim, inputs, inAvals, out);
   return new ConcreteArray(outAval, out);
 }
 

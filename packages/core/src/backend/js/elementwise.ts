@@ -32,7 +32,8 @@ const DTYPE_CODES = 12;
  * looked up by the dtype codes with no string built per call: at scalar sizes the lookup is a
  * visible part of an eager op. */
 type PlainLookup = (inAvals: readonly ShapedArray[]) => JsElementwise;
-/** The one-element form of each primitive's loops without params (runOneElement). */
+const plainLookups = new Map<ElementwisePrim, PlainLookup>();
+/** The one-element form of each primitive's loops without params. */
 const oneElementLookups = new Map<ElementwisePrim, (inAvals: readonly ShapedArray[]) => JsOneElement>();
 
 function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
@@ -57,6 +58,7 @@ function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
     }
     return run;
   };
+  plainLookups.set(prim, lookup);
   const plainOne: (JsOneElement | undefined)[] = [];
   oneElementLookups.set(prim, (inAvals) => {
     const code = codeOf(inAvals);
@@ -85,14 +87,20 @@ function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
 }
 
 /**
- * Runs a call of `prim` without params whose operands and result all have one element (eager
- * scalar code: most of a nested grad's primitives) straight on its js loops, into `res`:
- * what the kernel above does, without its dispatch. With one element a rank-0 operand and a
- * one-element array read alike (see jsElementwiseRoots), so no operand is marked rank 0. The
- * caller checks the sizes, that params is `noParams`, and that no dtype is a half or complex.
+ * Runs a call of `prim` without params straight on its js loops, into `res`: what the kernel
+ * above does, without the backend's dispatch (eager calls below the wasm kernels' thresholds:
+ * scalar code, small vectors). A call whose result has one element runs the loops compiled
+ * for one element (a rank-0 operand and a one-element array read alike there). The caller
+ * checks that params is `noParams` and that no dtype is a half or complex.
  */
-export function runOneElement(prim: ElementwisePrim, inputs: readonly TypedArray[], inAvals: readonly ShapedArray[], res: TypedArray): void {
-  oneElementLookups.get(prim)!(inAvals)(inputs, res);
+export function runElementwiseOnJs(prim: ElementwisePrim, inputs: readonly TypedArray[], inAvals: readonly ShapedArray[], res: TypedArray): void {
+  if (res.length === 1) {
+    oneElementLookups.get(prim)!(inAvals)(inputs, res);
+    return;
+  }
+  const rank0 = new Array<boolean>(inAvals.length);
+  for (let i = 0; i < inAvals.length; i++) rank0[i] = inAvals[i]!.ndim === 0;
+  plainLookups.get(prim)!(inAvals)(inputs, rank0, res);
 }
 
 function table<Ps extends ElementwisePrim>(names: readonly Ps[]): Record<Ps, Kernel<Ps>> {
