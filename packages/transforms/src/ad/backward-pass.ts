@@ -15,6 +15,11 @@ function transposeEqn<P extends LinearPrim>(eqn: Eqn<P>, cts: readonly Tangent[]
   return rule(cts, args, eqn.params);
 }
 
+/** An equation input's role in the backward pass. */
+const LITERAL = 0;
+const LINEAR = 1;
+const PRIMAL = 2;
+
 export interface BackwardOptions {
   /** The residuals may be released after their last use (the caller keeps no reference). */
   readonly consumeResiduals?: boolean;
@@ -35,11 +40,22 @@ export function backwardPass(jaxpr: Jaxpr, residuals: NDArray[], cts: readonly T
   const consume = opts.consumeResiduals === true;
   if (consume) residuals.length = 0;
 
-  // Partial evaluation stages only equations with a linear (tangent) input.
+  // Partial evaluation stages only equations with a linear (tangent) input. Each input's
+  // role is found once here (the loops below read it): LITERAL, LINEAR, or PRIMAL (a
+  // residual); equation i's inputs start at roles[first[i]].
   const eqns = jaxpr.eqns;
-  for (const eqn of eqns) {
+  // (plain arrays of small integers: a typed array costs more to make than these loops)
+  const roles: number[] = [];
+  const first: number[] = [];
+  for (let i = 0; i < eqns.length; i++) {
+    const eqn = eqns[i]!;
+    first.push(roles.length);
     let hasLinear = false;
-    for (const a of eqn.inputs) if (!(a instanceof Literal) && linear.has(a)) hasLinear = true;
+    for (const a of eqn.inputs) {
+      const role = a instanceof Literal ? LITERAL : linear.has(a) ? LINEAR : PRIMAL;
+      roles.push(role);
+      if (role === LINEAR) hasLinear = true;
+    }
     if (!hasLinear) throw new NotDifferentiableError(`internal: equation \`${eqn.primitive}\` of a linear jaxpr has no linear input`);
     for (const v of eqn.outVars) linear.set(v, true);
   }
@@ -51,8 +67,10 @@ export function backwardPass(jaxpr: Jaxpr, residuals: NDArray[], cts: readonly T
     releaseAt = [];
     const seen = new VarEnv<true>(layout);
     for (let i = 0; i < eqns.length; i++) {
-      for (const a of eqns[i]!.inputs) {
-        if (a instanceof Literal || linear.has(a) || seen.has(a)) continue;
+      const inputs = eqns[i]!.inputs;
+      for (let k = 0; k < inputs.length; k++) {
+        const a = inputs[k]! as Var;
+        if (roles[first[i]! + k] !== PRIMAL || seen.has(a)) continue;
         seen.set(a, true);
         const list = releaseAt[i];
         if (list === undefined) releaseAt[i] = [a];
@@ -92,16 +110,17 @@ export function backwardPass(jaxpr: Jaxpr, residuals: NDArray[], cts: readonly T
         throw new NotDifferentiableError(`reverse-mode differentiation: no transpose rule for primitive \`${eqn.primitive}\``);
       }
       const inputs = eqn.inputs;
+      const at = first[i]!;
       const args = new Array<TransposeArg>(inputs.length);
       for (let k = 0; k < inputs.length; k++) {
         const a = inputs[k]!;
-        args[k] = a instanceof Literal ? literalArray(a) : linear.has(a) ? new UndefinedPrimal(a.aval) : primalEnv.get(a)!;
+        const role = roles[at + k];
+        args[k] = role === LITERAL ? literalArray(a as Literal) : role === LINEAR ? new UndefinedPrimal(a.aval) : primalEnv.get(a as Var)!;
       }
       const inCts = transposeEqn(eqn as Eqn<LinearPrim>, outCts, args);
       for (let k = 0; k < inputs.length; k++) {
-        const a = inputs[k]!;
         const ct = inCts[k];
-        if (!(a instanceof Literal) && ct !== null && ct !== undefined && linear.has(a)) accumulate(a, ct);
+        if (roles[at + k] === LINEAR && ct !== null && ct !== undefined) accumulate(inputs[k]! as Var, ct);
       }
     }
     const done = releaseAt?.[i];
