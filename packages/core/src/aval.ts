@@ -9,7 +9,6 @@ const RANK0: readonly number[] = Object.freeze([]);
  * The abstract value of an array: its shape, dtype and whether it is weakly typed. It is what
  * a tracer knows, what jaxpr variables carry, and what `x.aval` gives.
  */
-
 export class ShapedArray {
   readonly shape: readonly number[];
   /** The number of elements (computed once: every kernel and allocation asks). */

@@ -61,7 +61,7 @@ function defineElementwise<P extends ElementwisePrim>(prim: P): void {
   // (read per call: tests lower the thresholds)
   const minSize = (): number => (transcendental ? thresholds.transcendental : thresholds.arithmetic);
   defineWasmKernel(prim, {
-    // (asked for every eager elementwise call above one element: a plain loop)
+    // (asked for every eager elementwise call that minSize does not rule out: a plain loop)
     supports: (avals) => {
       let largest = 0;
       for (let i = 0; i < avals.length; i++) if (avals[i]!.size > largest) largest = avals[i]!.size;
