@@ -1,10 +1,11 @@
 // Eager elementwise calls below the wasm kernels' thresholds (scalar code: most of a nested
-// grad's primitives; small vectors) run on a shortcut of their own (eval-trace.ts's
-// smallElementwiseCall, js/elementwise.ts's runElementwiseOnJs, with loops compiled for one
-// element when the result has one). They must give what the js backend's kernels give when
-// called through the backend interface: every elementwise primitive without params, every
-// dtype signature it accepts, over special values, bit for bit (NaN as NaN), for operands of
-// rank 0, of shape [1], and of shape [3].
+// grad's primitives; small vectors) skip the backend's dispatch (eval-trace.ts's
+// smallElementwiseCall), and a one-element result runs loops compiled for one element
+// (js/elementwise.ts, scalar/js.ts's jsOneElement). Every elementwise primitive without
+// params, every dtype signature it accepts, over special values, bit for bit (NaN as NaN):
+// - three-element calls equal the js kernel called through the backend interface;
+// - one-element calls (operands of rank 0 and of shape [1]) equal element 0 of that
+//   three-element call, which runs the general chunked loops.
 import { array, type DType, type NDArray } from "@jaxts/core";
 import { describe, expect, it } from "vitest";
 import { bufferOf, ConcreteArray } from "../src/array.js";
@@ -59,25 +60,24 @@ function viaBackend(prim: string, args: readonly NDArray[]): NDArray | undefined
   return new ConcreteArray(outAvals[0]!, out);
 }
 
-describe("small elementwise calls equal the js kernels called through the backend", () => {
+describe("small elementwise calls equal the general js kernels", () => {
   const prims = elementwisePrims.filter((p) => p !== "convert_element_type");
   it.each(prims)("%s", (prim) => {
     let checked = 0;
     for (const sig of signatures(prim)) {
       for (const vals of tuples(sig)) {
-        for (const shape of [[], [1], [3]] as const) {
-          // (shape [3]: the value first, then two others of the operand's dtype)
-          const args = sig.map((d, m) => {
-            const v = vals[m]!;
-            const data = shape.length === 1 && shape[0] === 3 ? [v, VALUES[d][1]!, VALUES[d][2 % VALUES[d].length]!] : [v];
-            return array(data, { dtype: d as DType }).reshape([...shape]);
-          });
-          const want = viaBackend(prim, args);
-          if (want === undefined) break;
-          const got = bind(prim as never, args, noParams as never)[0]!;
-          expect({ prim, sig, vals, shape, dtype: got.dtype, values: elements(got) }).toEqual({ prim, sig, vals, shape, dtype: want.dtype, values: elements(want) });
-          checked++;
+        // (three elements: the value first, then two others of the operand's dtype)
+        const three = sig.map((d, m) => array([vals[m]!, VALUES[d][1]!, VALUES[d][2 % VALUES[d].length]!], { dtype: d as DType }));
+        const want = viaBackend(prim, three);
+        if (want === undefined) break; // this signature is not accepted: the next one
+        const got3 = bind(prim as never, three, noParams as never)[0]!;
+        expect({ prim, sig, vals, dtype: got3.dtype, values: elements(got3) }).toEqual({ prim, sig, vals, dtype: want.dtype, values: elements(want) });
+        for (const shape of [[], [1]] as const) {
+          const one = sig.map((d, m) => array(vals[m]!, { dtype: d as DType }).reshape([...shape]));
+          const got = bind(prim as never, one, noParams as never)[0]!;
+          expect({ prim, sig, vals, shape, dtype: got.dtype, value: elements(got)[0] }).toEqual({ prim, sig, vals, shape, dtype: want.dtype, value: elements(want)[0] });
         }
+        checked++;
       }
     }
     expect(checked).toBeGreaterThan(0);

@@ -135,7 +135,7 @@ function smallElementwiseCall(prim: ElementwisePrim, args: readonly ConcreteArra
   const inputs = new Array<TypedArray>(args.length);
   for (let i = 0; i < args.length; i++) inputs[i] = bufferOf(args[i]!);
   const out = allocate(outAval.dtype, outAval.size);
-  runElementwiseOnJs(prim, inputs, inAvals, out);
+  runElementwiseOnJs(prim, inputs, inAvals, outAval, out);
   return new ConcreteArray(outAval, out);
 }
 

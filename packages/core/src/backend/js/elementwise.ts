@@ -7,7 +7,7 @@ import { type ElementwisePrim, arithmeticPrims, bitwisePrims, comparisonPrims, s
 import { noParams, type ParamsOf } from "../../primitives/params.js";
 import type { TypedArray } from "../../dtype.js";
 import { arity } from "../scalar/expr.js";
-import { type JsElementwise, type JsOneElement, jsElementwise, jsOneElement } from "../scalar/js.js";
+import { type JsElementwise, jsElementwise, jsOneElement } from "../scalar/js.js";
 import { exprOf } from "../scalar/primitives.js";
 import type { Kernel, KernelTable } from "./types.js";
 
@@ -28,51 +28,46 @@ const DTYPE_CODE: { readonly [D in ShapedArray["dtype"]]: number } = {
 };
 const DTYPE_CODES = 12;
 
-/** The loops of `prim` for the operand dtypes of `inAvals` when it has no params (most calls),
- * looked up by the dtype codes with no string built per call: at scalar sizes the lookup is a
- * visible part of an eager op. */
-type PlainLookup = (inAvals: readonly ShapedArray[]) => JsElementwise;
-const plainLookups = new Map<ElementwisePrim, PlainLookup>();
-/** The one-element form of each primitive's loops without params. */
-const oneElementLookups = new Map<ElementwisePrim, (inAvals: readonly ShapedArray[]) => JsOneElement>();
-
-function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
-  const cache = new Map<string, JsElementwise>();
-  const plain: (JsElementwise | undefined)[] = [];
-  const make = (inAvals: readonly ShapedArray[], params: ParamsOf<P>): JsElementwise => {
-    const e = exprOf(prim, inAvals.map((a: ShapedArray) => a.dtype), params);
-    return jsElementwise(e, Math.max(arity(e), inAvals.length));
-  };
-  // (dtype codes in base DTYPE_CODES, then the operand count, < 4): one slot per signature.
-  const codeOf = (inAvals: readonly ShapedArray[]): number => {
+/**
+ * `build` memoised per operand dtype signature: dtype codes in base DTYPE_CODES, then the
+ * operand count (< 4), one array slot each. No string is built per call: at scalar sizes the
+ * lookup is a visible part of an eager op.
+ */
+function bySignature<T>(build: (inAvals: readonly ShapedArray[]) => T): (inAvals: readonly ShapedArray[]) => T {
+  const slots: (T | undefined)[] = [];
+  return (inAvals) => {
     let code = 0;
     for (let i = 0; i < inAvals.length; i++) code = code * DTYPE_CODES + DTYPE_CODE[inAvals[i]!.dtype];
-    return code * 4 + inAvals.length;
-  };
-  const lookup: PlainLookup = (inAvals) => {
-    const code = codeOf(inAvals);
-    let run = plain[code];
-    if (run === undefined) {
-      run = make(inAvals, noParams as ParamsOf<P>);
-      plain[code] = run;
+    code = code * 4 + inAvals.length;
+    let value = slots[code];
+    if (value === undefined) {
+      value = build(inAvals);
+      slots[code] = value;
     }
-    return run;
+    return value;
   };
-  plainLookups.set(prim, lookup);
-  const plainOne: (JsOneElement | undefined)[] = [];
-  oneElementLookups.set(prim, (inAvals) => {
-    const code = codeOf(inAvals);
-    let run = plainOne[code];
-    if (run === undefined) {
-      run = jsOneElement(exprOf(prim, inAvals.map((a: ShapedArray) => a.dtype), noParams as ParamsOf<P>));
-      plainOne[code] = run;
-    }
-    return run;
-  });
+}
+
+function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
+  const exprFor = (inAvals: readonly ShapedArray[], params: ParamsOf<P>) => exprOf(prim, inAvals.map((a: ShapedArray) => a.dtype), params);
+  const make = (inAvals: readonly ShapedArray[], params: ParamsOf<P>): JsElementwise => {
+    const e = exprFor(inAvals, params);
+    return jsElementwise(e, Math.max(arity(e), inAvals.length));
+  };
+  // Calls without params (most of them) look their loops up by signature; those with a
+  // one-element result (eager scalar code) run the loops compiled for one element, where a
+  // rank-0 operand and a one-element array read alike. Calls with params: by a string key.
+  const plain = bySignature((inAvals) => make(inAvals, noParams as ParamsOf<P>));
+  const oneElement = bySignature((inAvals) => jsOneElement(exprFor(inAvals, noParams as ParamsOf<P>)));
+  const cache = new Map<string, JsElementwise>();
   return (inputs, inAvals, params, _outAvals, [res]) => {
+    if (params === noParams && res!.length === 1) {
+      oneElement(inAvals)(inputs, res!);
+      return;
+    }
     let run: JsElementwise | undefined;
     if (params === noParams) {
-      run = lookup(inAvals);
+      run = plain(inAvals);
     } else {
       let key = paramsKey(params);
       for (const a of inAvals) key += a.dtype;
@@ -87,20 +82,14 @@ function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
 }
 
 /**
- * Runs a call of `prim` without params straight on its js loops, into `res`: what the kernel
- * above does, without the backend's dispatch (eager calls below the wasm kernels' thresholds:
- * scalar code, small vectors). A call whose result has one element runs the loops compiled
- * for one element (a rank-0 operand and a one-element array read alike there). The caller
- * checks that params is `noParams` and that no dtype is a half or complex.
+ * Runs a call of `prim` without params straight on its js kernel, into `res`: without the
+ * backend's dispatch (eager calls below the wasm kernels' thresholds: scalar code, small
+ * vectors). The caller checks that no dtype is a half or complex (the js backend's `run`
+ * routes those elsewhere before any kernel).
  */
-export function runElementwiseOnJs(prim: ElementwisePrim, inputs: readonly TypedArray[], inAvals: readonly ShapedArray[], res: TypedArray): void {
-  if (res.length === 1) {
-    oneElementLookups.get(prim)!(inAvals)(inputs, res);
-    return;
-  }
-  const rank0 = new Array<boolean>(inAvals.length);
-  for (let i = 0; i < inAvals.length; i++) rank0[i] = inAvals[i]!.ndim === 0;
-  plainLookups.get(prim)!(inAvals)(inputs, rank0, res);
+export function runElementwiseOnJs<P extends ElementwisePrim>(prim: P, inputs: readonly TypedArray[], inAvals: readonly ShapedArray[], outAval: ShapedArray, res: TypedArray): void {
+  const kernel: Kernel<P> = elementwiseKernels[prim];
+  kernel(inputs, inAvals, noParams as ParamsOf<P>, [outAval], [res]);
 }
 
 function table<Ps extends ElementwisePrim>(names: readonly Ps[]): Record<Ps, Kernel<Ps>> {
