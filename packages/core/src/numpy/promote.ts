@@ -77,10 +77,10 @@ function promotePair(where: string, a: Operand, b: Operand): NDArray[] | undefin
   if (a instanceof NDArray) {
     if (a.weakType || (a.dtype !== "float32" && a.dtype !== "float64")) return undefined;
     if (b instanceof NDArray) return b.dtype === a.dtype && !b.weakType && sameShape(a.shape, b.shape) ? [a, b] : undefined;
-    return typeof b === "number" ? [a, scalar(b, a.dtype, false, where)] : undefined;
+    return typeof b === "number" ? [a, castTo(b, a.aval, where)] : undefined;
   }
   if (typeof a === "number" && b instanceof NDArray && !b.weakType && (b.dtype === "float32" || b.dtype === "float64")) {
-    return [scalar(a, b.dtype, false, where), b];
+    return [castTo(a, b.aval, where), b];
   }
   return undefined;
 }
