@@ -9,6 +9,8 @@ import { valueAndGrad } from "@jaxts/transforms";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { kernelCalls, thresholds } from "../src/backend/wasm-backend/kernel-module.js";
+import { emitExpF32, emitLogF32, emitLogisticF32, emitTanhF32 } from "../src/backend/wasm-backend/vector-math.js";
+import { ModuleBuilder, wasmFeatures } from "../src/backend/wasm/index.js";
 import { exactly, maxUlp, onBoth, runEverySizeOnWasm, specialData } from "./helpers/wasm.js";
 
 const SIZES = [0, 1, 3, 4, 5, 17, 1000, 100001];
@@ -116,6 +118,19 @@ describe("wasm unary kernels", () => {
       }
     });
   }
+
+  it("f32 exp, log, tanh and logistic evaluate their polynomials with fused multiply-adds exactly when relaxed SIMD is on", () => {
+    // (JAXTS_RELAXED_SIMD=0 runs these tests unfused: `pnpm test:unfused`, a CI step)
+    const emitters = { exp: emitExpF32, log: emitLogF32, tanh: emitTanhF32, logistic: emitLogisticF32 };
+    for (const [name, emit] of Object.entries(emitters)) {
+      const m = new ModuleBuilder();
+      m.addFunction("f", { params: { x: "v128" }, results: ["v128"], export: true }, (b, { x }) => emit(b, x!));
+      const bytes = m.build();
+      // f32x4.relaxed_madd is 0xFD 0x105 (LEB128: 0x85 0x02)
+      const fused = bytes.some((v, i) => v === 0xfd && bytes[i + 1] === 0x85 && bytes[i + 2] === 0x02);
+      expect(fused, name).toBe(wasmFeatures().relaxedSimd);
+    }
+  });
 
   const ULP64 = { exp: 2, logistic: 2 } as const;
   for (const prim of Object.keys(ULP64) as (keyof typeof ULP64)[]) {

@@ -4,7 +4,8 @@
 // (±0, ±Inf, NaN, denormals, overflow and underflow) give what the js backend gives (Math.*
 // in f64, rounded to f32). Max error against the js backend, measured over the whole range by
 // the property tests (wasm-elementwise, wasm-math, wasm-scalar .test.ts); f32 exp, tanh and
-// logistic also over every f32 of their non-trivial ranges (each emitter says which):
+// logistic also over every f32 of their non-trivial ranges (each emitter says which), with and
+// without relaxed SIMD's fused multiply-add (`madd` below; f32 log too, over every positive f32):
 //
 //   function      f32 (f32x4 emitter, or the f64x2 one on promoted lanes)   f64 (f64x2)
 //   exp           1 ulp                                                     2 ulp
@@ -21,7 +22,7 @@
 //   pow
 // The other intrinsics (erf_inv atan2 rem) have no vector version yet: the kernels call the
 // js function per lane, so they are exact.
-import type { FunctionBuilder, Local } from "../wasm/index.js";
+import { type FunctionBuilder, type Local, type Operand, wasmFeatures } from "../wasm/index.js";
 import { ERF_STRIDE, ERF_TABLE, ERF_TERMS } from "../scalar/erf-table.js";
 import { ERF_TABLE_AT } from "./arena.js";
 
@@ -33,13 +34,27 @@ type V = Local<"v128">;
 const f32s = (b: FunctionBuilder, c: number): FunctionBuilder => b.v128.const("f32x4", [c, c, c, c]);
 const i32s = (b: FunctionBuilder, c: number): FunctionBuilder => b.v128.const("i32x4", [c, c, c, c]);
 
+/**
+ * a·x + c on f32x4 lanes (`a` already on the stack when undefined): one relaxed_madd where the
+ * engine has relaxed SIMD (fused on x64 and arm64: one rounding), else a mul and an add. The
+ * f32 polynomials below use it throughout; their stated bounds hold for both (the property
+ * tests run the fused form by default, and `pnpm test:unfused`, a CI step, the unfused one).
+ */
+function madd(b: FunctionBuilder, a: Operand | undefined, x: Operand, c: Operand): void {
+  if (wasmFeatures().relaxedSimd) {
+    if (a === undefined) b.f32x4.relaxed_madd(x, c);
+    else b.f32x4.relaxed_madd(a, x, c);
+    return;
+  }
+  if (a === undefined) b.f32x4.mul(x);
+  else b.f32x4.mul(a, x);
+  b.f32x4.add(c);
+}
+
 /** acc = acc·x + c, over the coefficients (highest degree first): Horner's scheme. */
 function horner(b: FunctionBuilder, x: V, coefficients: readonly number[]): void {
   f32s(b, coefficients[0]!);
-  for (const c of coefficients.slice(1)) {
-    b.f32x4.mul(x);
-    b.f32x4.add(() => f32s(b, c));
-  }
+  for (const c of coefficients.slice(1)) madd(b, undefined, x, () => f32s(b, c));
 }
 
 /**
@@ -51,14 +66,13 @@ function hornerByPairs(b: FunctionBuilder, x: V, x2: V, coefficients: readonly n
   const pair = (i: number): void => {
     const [c0, c1] = [coefficients[i]!, coefficients[i + 1]];
     if (c1 === undefined) f32s(b, c0);
-    else b.f32x4.add(() => f32s(b, c0), () => b.f32x4.mul(x, () => f32s(b, c1)));
+    else madd(b, x, () => f32s(b, c1), () => f32s(b, c0));
   };
   let i = 2 * Math.floor((coefficients.length - 1) / 2);
   pair(i);
   for (i -= 2; i >= 0; i -= 2) {
     const at = i;
-    b.f32x4.mul(x2);
-    b.f32x4.add(() => pair(at));
+    madd(b, undefined, x2, () => pair(at));
   }
 }
 
@@ -74,10 +88,11 @@ const MAGIC_BITS = 0x4b400000;
  */
 function reduceByLn2F32(b: FunctionBuilder, y: V, m: V, r: V): void {
   const n = b.newLocal("v128", "ln2_n");
-  b.local.set(m, () => b.f32x4.add(() => b.f32x4.mul(y, () => f32s(b, Math.LOG2E)), () => f32s(b, MAGIC)));
+  b.local.set(m, () => madd(b, y, () => f32s(b, Math.LOG2E), () => f32s(b, MAGIC)));
   b.local.set(n, () => b.f32x4.sub(m, () => f32s(b, MAGIC)));
-  b.local.set(r, () => b.f32x4.sub(y, () => b.f32x4.mul(n, () => f32s(b, 0.693359375))));
-  b.local.set(r, () => b.f32x4.add(r, () => b.f32x4.mul(n, () => f32s(b, 2.1219444e-4))));
+  // (n·ln2_hi is exact, so fused or not this first step rounds once)
+  b.local.set(r, () => madd(b, n, () => f32s(b, -0.693359375), y));
+  b.local.set(r, () => madd(b, n, () => f32s(b, 2.1219444e-4), r));
 }
 
 /** 2^n as f32 bits, (n + 127) << 23, for the i32x4 n in [−126, 127] that `n` emits. */
@@ -101,8 +116,7 @@ function emitExpClampedF32(b: FunctionBuilder, xc: V): void {
   b.local.set(r2, () => b.f32x4.mul(r, r));
   // 1 + (r + r²·P(r)): the 1 added last, so that r keeps all its bits.
   hornerByPairs(b, r, r2, [0.49999994, 0.16666432, 0.041668002, 0.0083741555, 0.0013843655]);
-  b.f32x4.mul(r2);
-  b.f32x4.add(r);
+  madd(b, undefined, r2, r);
   b.f32x4.add(() => f32s(b, 1));
   b.local.set(ni, () => b.i32x4.sub(m, () => i32s(b, MAGIC_BITS)));
   b.local.set(half, () => b.i32x4.shr_s(ni, 1));
@@ -182,11 +196,10 @@ export function emitTanhF32(b: FunctionBuilder, x: V): void {
   const r2 = b.newLocal("v128", "tanh_r2");
   b.local.set(r2, () => b.f32x4.mul(r, r));
   hornerByPairs(b, r, r2, [1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040]);
-  b.f32x4.mul(r2);
-  b.f32x4.add(r);
+  madd(b, undefined, r2, r);
   b.local.set(e);
   b.local.set(s, () => powerOfTwoF32(b, () => b.i32x4.sub(m, () => i32s(b, MAGIC_BITS))));
-  b.local.set(e, () => b.f32x4.add(() => b.f32x4.mul(s, e), () => b.f32x4.sub(s, () => f32s(b, 1))));
+  b.local.set(e, () => madd(b, s, e, () => b.f32x4.sub(s, () => f32s(b, 1))));
   b.f32x4.div(e, () => b.f32x4.add(e, () => f32s(b, 2)));
   b.v128.or(() => b.v128.and(x, () => i32s(b, -0x80000000)));
 }
