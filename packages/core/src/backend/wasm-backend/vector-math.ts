@@ -15,7 +15,7 @@
 //   sin, cos      1 ulp (via f64)                                           2 ulp   (|x| > SIN_COS_BOUND: exact, per lane)
 //   tanh          2 ulp                                                     4 ulp
 //   logistic      2 ulp                                                     2 ulp
-//   erf           1 ulp                                                     exact   (js's erf vectorised, same operations: itself within 1 ulp of the true value)
+//   erf           exact (the f64 one, rounded once)                         exact   (js's erf vectorised, same operations: itself within 1 ulp of the true value)
 //   tan, sinh,    1 ulp (f64x2 formulas accurate to f32 only: *ForF32 below)  exact   (per-lane call of Math.*)
 //   cosh, atan,
 //   asin, acos,
@@ -226,13 +226,13 @@ const f64s = (b: FunctionBuilder, c: number): FunctionBuilder => b.v128.const("f
 const i64s = (b: FunctionBuilder, c: bigint): FunctionBuilder => b.v128.const("i64x2", [c, c]);
 
 /**
- * acc = acc·x + c on f64x2 lanes, over the coefficients (highest degree first). `fuse`: with
- * relaxed SIMD's fused multiply-add where the engine has it (as `madd` for f32); the erf
- * series keeps separate roundings (its bound was measured so).
+ * acc = acc·x + c on f64x2 lanes, over the coefficients (highest degree first), with relaxed
+ * SIMD's fused multiply-add where the engine has it (as `madd` for f32). (f64 erf, which must
+ * equal js bit for bit, runs its own unfused Horner loop.)
  */
-function hornerF64(b: FunctionBuilder, x: V, coefficients: readonly number[], fuse = true): void {
+function hornerF64(b: FunctionBuilder, x: V, coefficients: readonly number[]): void {
   f64s(b, coefficients[0]!);
-  const fused = fuse && wasmFeatures().relaxedSimd;
+  const fused = wasmFeatures().relaxedSimd;
   for (const c of coefficients.slice(1)) {
     if (fused) {
       b.f64x2.relaxed_madd(x, () => f64s(b, c));
@@ -465,27 +465,6 @@ export function emitCosF64(b: FunctionBuilder, x: V): void {
 }
 
 /**
- * erf x to about 1e-10 absolute (enough for f32, not for f64): x clamped to ±4 (erf rounds to
- * ±1 in f32 beyond 3.92), then the Maclaurin series 2/√π · x · Σ_{n≤70} (−x²)^n/(n!(2n+1))
- * by Horner in f64 (its largest term at |x| = 4, ~3e4, costs ~1e-11 to cancellation; the
- * truncation is below 1e-15). ±0 and denormals → x·2/√π, NaN → NaN.
- */
-function emitErfSeriesF64(b: FunctionBuilder, x: V): void {
-  const xc = b.newLocal("v128", "erf_x");
-  const z = b.newLocal("v128", "erf_z");
-  b.local.set(xc, () => b.f64x2.max(() => b.f64x2.min(x, () => f64s(b, 4)), () => f64s(b, -4)));
-  b.local.set(z, () => b.f64x2.mul(xc, xc));
-  const terms: number[] = [];
-  for (let n = 0, f = 1; n <= 70; n++, f *= n) terms.push((n % 2 === 0 ? 1 : -1) / (f * (2 * n + 1)));
-  hornerF64(b, z, terms.reverse(), false);
-  b.f64x2.mul(xc);
-  b.f64x2.mul(() => f64s(b, 2 / Math.sqrt(Math.PI)));
-}
-
-/** erf x on f32x4 (the f64 series on promoted lanes, rounded once to f32). Max error: 1 ulp against js's erf (measured in wasm-math.test.ts). */
-export const emitErfF32 = viaF64(emitErfSeriesF64);
-
-/**
  * erf x on f64x2, bit for bit js's erf (../scalar/js-math.ts): the same Taylor expansion
  * about c = k/4 with k = Math.round(4|x|) (round half up: floor, then +1 from a fraction of
  * ½), the same table (kept in the arena at ERF_TABLE_AT, one row per lane loaded as
@@ -520,6 +499,10 @@ export function emitErfF64(b: FunctionBuilder, x: V): void {
   b.local.set(acc, () => b.v128.bitselect(x, acc, () => b.v128.or(() => b.f64x2.ne(x, x), () => b.f64x2.eq(x, () => f64s(b, 0)))));
   b.v128.or(acc, () => b.v128.and(x, () => i64s(b, -0x8000000000000000n)));
 }
+
+/** erf x on f32x4: emitErfF64 (js's erf, bit for bit) on promoted lanes, rounded once, so it
+ * equals the js backend's f32 erf exactly. */
+export const emitErfF32 = viaF64(emitErfF64);
 
 // f64x2 versions accurate enough for f32 results (a few 1e-16 relative, rounded once to f32:
 // within 1 ulp there). The f32 kernels run them on promoted lanes; f64 kernels do not use them.
