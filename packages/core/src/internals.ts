@@ -15,7 +15,7 @@ export { VarEnv, varLayout, type VarLayout } from "./ir/var-env.js";
 export { typecheckJaxpr, JaxprTypeError, dceJaxpr, type DceResult, cseJaxpr, simplifyJaxpr, optimizeJaxpr, subJaxprs } from "./ir/passes/index.js";
 export { executableOf, compileCount, describeProgram, setCheckPasses, setLowering, stagedProgram, type Executable } from "./compiler/executable.js";
 export { DEFER_MIN, deferredStats, hoistLiterals, inlineDeferred } from "./compiler/deferred.js";
-export { fusedKernelCount } from "./compiler/program.js";
+export { fusedKernelCount, programStats } from "./compiler/program.js";
 export { deferredOf } from "./array.js";
 export { planFusion, type FusedGroup, type Step } from "./compiler/fusion.js";
 export { defaultFloat } from "./config.js";

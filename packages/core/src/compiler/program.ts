@@ -135,6 +135,11 @@ function kernelKey(g: FusedGroup): string {
 const fusedKernels = new Map<string, ElementwiseKernel>();
 /** How many distinct fused kernels have been built so far (tests: a cache hit builds none). */
 export const fusedKernelCount = (): number => fusedKernels.size;
+
+/** Inputs smaller than this are always copied in (keeping track costs more than the copy). */
+const RESIDENT_INPUT_MIN_BYTES = 1 << 16;
+/** Counts for tests: inputs a call found still in their slots from the call before. */
+export const programStats = { residentInputs: 0 };
 function fusedKernel(g: FusedGroup): ElementwiseKernel {
   const key = kernelKey(g);
   let k = fusedKernels.get(key);
@@ -353,6 +358,14 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   const slotAt = Array.from({ length: n }, (_, i) => (inArena[root(i)] ? (slots.get(root(i))?.at ?? -1) : -1));
   const arenaValues = [...Array(n).keys()].filter((i) => slotAt[i]! >= 0);
   const hostValues = [...Array(n).keys()].filter((i) => slotAt[i]! < 0);
+  // Inputs whose slot no other value ever takes (no reuse by liveness, no kernel in place):
+  // after a call they still hold that call's input, which the next call may then keep.
+  const keepsInput = inputs.map((i) => {
+    const s = slots.get(root(i));
+    if (slotAt[i]! < 0 || s === undefined || avals[i]!.size * itemSize(avals[i]!.dtype) < RESIDENT_INPUT_MIN_BYTES) return false;
+    for (const [g, t] of slots) if (g !== root(i) && t.at < s.at + s.bytes && s.at < t.at + t.bytes) return false;
+    return true;
+  });
 
   // ---- instructions ----
   // A value of one element may be read splatted (stride 0) by a fused kernel — directly, or
@@ -594,11 +607,20 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
 
   let cached: Frame | undefined;
   let running = false;
+  // Resident inputs: the buffer each kept input slot holds (weakly: the program keeps no
+  // array alive), valid while the arena's epoch is the one read when the last call left.
+  const resident = new Array<WeakRef<TypedArray> | undefined>(inputs.length);
+  let residentEpoch = -1;
   /** Runs the program on input buffers (only read); results go into `into` when given
    * (buffers of the output sizes), else into fresh buffers (an input or a literal result is
-   * returned as it is). */
-  const call = (args: readonly TypedArray[], into?: readonly TypedArray[]): TypedArray[] => {
+   * returned as it is). `immutable`: the input buffers are arrays' own, never written (the
+   * top-level `run`); then an input still in its slot from the last call is not copied again.
+   * (Control flow passes buffers it overwrites, the loop carries, so it never says so.) */
+  const call = (args: readonly TypedArray[], into?: readonly TypedArray[], immutable = false): TypedArray[] => {
     const a = arena();
+    // (read before enter, which moves the epoch: unmoved, nobody has written the region since)
+    let intact = immutable && !running && a.epoch === residentEpoch;
+    residentEpoch = -1;
     const base = a.enter(regionBytes);
     // A frame's views are reused while the region and the memory stay where they were (a
     // loop body runs at the same base every iteration); a re-entrant call gets its own.
@@ -607,10 +629,12 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
       f = { vals: new Array<TypedArray>(n), base, buffer: a.buffer, lanes: new Array<TypedArray | undefined>(n), done: -1 };
       bindViews(f);
       if (!running) cached = f;
+      intact = false;
     }
     f.done = -1;
     const outer = running;
     running = true;
+    let completed = false;
     try {
       for (const l of literals) {
         if (slotAt[l.at]! >= 0) {
@@ -621,12 +645,18 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
       inputs.forEach((i, k) => {
         const data = args[k]!;
         if (slotAt[i]! >= 0) {
+          if (intact && resident[k]?.deref() === data) {
+            programStats.residentInputs++;
+            return;
+          }
           f.vals[i]!.set(data as never);
           scalarSplat(f, i);
+          resident[k] = immutable && keepsInput[k] ? new WeakRef(data) : undefined;
         } else f.vals[i] = data;
       });
       for (const instr of instrs) instr(f);
       refresh(f);
+      completed = true;
       return outputs.map((o, k) => {
         const atom = jaxpr.outs[k]!;
         const k0 = inputs.indexOf(o);
@@ -648,11 +678,19 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
       for (const i of hostValues) f.vals[i] = undefined as never;
       running = outer;
       a.leave(base);
+      // (a call cut short keeps nothing: its slots may hold part of anything)
+      if (!completed) resident.fill(undefined);
+      else if (f === cached) residentEpoch = a.epoch;
     }
   };
 
   const run = (args: readonly NDArray[]): NDArray[] => {
-    const outs = call(args.map((x) => bufferOf(x as ConcreteArray)));
+    // (an array's buffer is never written after it is made: `call` may keep it resident)
+    const outs = call(
+      args.map((x) => bufferOf(x as ConcreteArray)),
+      undefined,
+      true,
+    );
     return outs.map((data, k) => {
       const atom = jaxpr.outs[k]!;
       const k0 = atom instanceof Literal ? -1 : jaxpr.inVars.indexOf(atom);

@@ -36,6 +36,7 @@ export class Arena {
    * object), and only `reserve` on this thread ever grows the memory. */
   #buffer: ArrayBufferLike;
   #f64: Float64Array;
+  #epoch = 0;
 
   constructor(initialPages = 16, shared = wasmFeatures().threads) {
     [this.memory, this.shared] = newArenaMemory(initialPages, shared);
@@ -56,8 +57,18 @@ export class Arena {
     return this.#f64;
   }
 
+  /**
+   * A count of the calls that hand out memory (reset, enter, reserve): while it has not moved,
+   * nobody has been given a region to write since. A compiled program reads it after it
+   * leaves, to know on its next call that its region still holds what it left there.
+   */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
   /** Forget every reservation above the base (call at the start of each kernel call). */
   reset(): void {
+    this.#epoch++;
     this.#top = this.#base;
   }
 
@@ -68,6 +79,7 @@ export class Arena {
    * Regions nest strictly (a stack), as program calls do.
    */
   enter(bytes: number): number {
+    this.#epoch++;
     this.#top = this.#base;
     const at = this.reserve(bytes);
     this.#base = this.#top;
@@ -82,6 +94,7 @@ export class Arena {
 
   /** Reserve `bytes` (16-byte aligned, for v128 loads) and return the byte offset. */
   reserve(bytes: number): number {
+    this.#epoch++;
     const at = (this.#top + 15) & ~15;
     const end = at + bytes;
     if (end > this.#buffer.byteLength) {
