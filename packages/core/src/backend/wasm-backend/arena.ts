@@ -24,6 +24,9 @@ const TABLES_END = (ERF_TABLE_AT + ERF_TABLE.byteLength + 63) & ~63;
 /** 2 GiB: the most a 32-bit memory can address safely from JS as unsigned offsets. */
 const MAX_PAGES = 32768;
 
+/** Epochs are counted across arenas, so two arenas never show the same one. */
+let epochs = 0;
+
 export class Arena {
   readonly memory: WasmMemory;
   /** Whether `memory` is a shared memory (workers can run kernels over it). */
@@ -36,7 +39,7 @@ export class Arena {
    * object), and only `reserve` on this thread ever grows the memory. */
   #buffer: ArrayBufferLike;
   #f64: Float64Array;
-  #epoch = 0;
+  #epoch = ++epochs;
 
   constructor(initialPages = 16, shared = wasmFeatures().threads) {
     [this.memory, this.shared] = newArenaMemory(initialPages, shared);
@@ -68,7 +71,7 @@ export class Arena {
 
   /** Forget every reservation above the base (call at the start of each kernel call). */
   reset(): void {
-    this.#epoch++;
+    this.#epoch = ++epochs;
     this.#top = this.#base;
   }
 
@@ -79,7 +82,7 @@ export class Arena {
    * Regions nest strictly (a stack), as program calls do.
    */
   enter(bytes: number): number {
-    this.#epoch++;
+    this.#epoch = ++epochs;
     this.#top = this.#base;
     const at = this.reserve(bytes);
     this.#base = this.#top;
@@ -94,7 +97,7 @@ export class Arena {
 
   /** Reserve `bytes` (16-byte aligned, for v128 loads) and return the byte offset. */
   reserve(bytes: number): number {
-    this.#epoch++;
+    this.#epoch = ++epochs;
     const at = (this.#top + 15) & ~15;
     const end = at + bytes;
     if (end > this.#buffer.byteLength) {
