@@ -5,6 +5,7 @@
 // copy again.
 import { array, config, lax, type NDArray, np } from "@jaxts/core";
 import { programStats } from "../packages/core/src/internals.js";
+import { kernelModuleStats } from "../packages/core/src/backend/wasm-backend/kernel-module.js";
 import { jit } from "@jaxts/transforms";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
@@ -121,4 +122,19 @@ describe("a jitted function called again with the same big input", () => {
     // (the sequences did reuse resident inputs: the property exercised the cache)
     expect(programStats.residentInputs).toBeGreaterThan(hits);
   }, 60_000);
+});
+
+describe("a reduction step of a compiled program", () => {
+  it("reads its operand where it already lives in the arena (no copy) and equals the eager result", () => {
+    config.set({ backend: "wasm" });
+    // max is not fused (signed zeros): a kernel step over the fused kernel's result in the arena
+    const fMax = (x: NDArray): NDArray => np.max(np.tanh(x).mul(2), { axis: -1 });
+    const x = data(N, 11).reshape([64, N / 64]);
+    const text = jit(fMax).lower(x).asText();
+    expect(text).toMatch(/reduce_max/);
+    const reads = kernelModuleStats.readsInPlace;
+    const got = jit(fMax)(x);
+    expect(kernelModuleStats.readsInPlace).toBeGreaterThan(reads);
+    expect(Array.from(got.toTypedArray())).toEqual(Array.from(fMax(x).toTypedArray()));
+  });
 });

@@ -204,6 +204,24 @@ export function copyInPadded(data: TypedArray): number {
   return at;
 }
 
+/**
+ * The byte offset of `data` in the arena, for a kernel that only reads it: in place when it
+ * already lives there below this call's scratch (a compiled program's value), else a padded
+ * copy. Call right after `arena().reset()`. (Never for an operand a kernel then writes over:
+ * in place, that would be the program's own value.)
+ */
+export function readInArena(data: TypedArray): number {
+  const a = arena();
+  if (data.buffer === a.buffer && data.byteOffset + data.byteLength <= a.reserve(0)) {
+    kernelModuleStats.readsInPlace++;
+    return data.byteOffset;
+  }
+  return copyInPadded(data);
+}
+
+/** Counts for tests: operands read where they already were in the arena. */
+export const kernelModuleStats = { readsInPlace: 0 };
+
 /** Room for `length` elements of `like`'s type, rounded up to a whole v128. */
 export function reservePadded(like: TypedArray): number {
   return arena().reserve((like.byteLength + 15) & ~15);

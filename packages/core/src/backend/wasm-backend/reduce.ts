@@ -12,7 +12,7 @@ import type { ShapedArray } from "../../aval.js";
 import { arena } from "./arena.js";
 import type { TypedArray } from "../../dtype.js";
 import { defineWasmKernel, type WasmKernel } from "./backend.js";
-import { copyInPadded, countCall, runRows, thresholds } from "./kernel-module.js";
+import { countCall, readInArena, runRows, thresholds } from "./kernel-module.js";
 import { reduceAnyAxes, reduceByRows, supportsAnyAxes, supportsRows } from "./reduce-axes.js";
 
 /** The row length when `axes` are the trailing axes of `aval` (in any order), else undefined. */
@@ -43,7 +43,7 @@ function rowReduction(
       else if (n === undefined) reduceAnyAxes(kind, x!, xa!, axes, out!);
       else {
         arena().reset();
-        runRows(x!, xa!, copyInPadded(x!), out!.length, n, out!);
+        runRows(x!, xa!, readInArena(x!), out!.length, n, out!);
       }
       countCall(`reduce_${kind}`);
     },
