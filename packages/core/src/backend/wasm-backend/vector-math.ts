@@ -5,7 +5,8 @@
 // in f64, rounded to f32). Max error against the js backend, measured over the whole range by
 // the property tests (wasm-elementwise, wasm-math, wasm-scalar .test.ts); f32 exp, tanh and
 // logistic also over every f32 of their non-trivial ranges (each emitter says which), with and
-// without relaxed SIMD's fused multiply-add (`madd` below; f32 log too, over every positive f32):
+// without relaxed SIMD's fused multiply-add (`madd` below; f32 log too, over every positive f32;
+// `pnpm bench:ulp` repeats these scans):
 //
 //   function      f32 (f32x4 emitter, or the f64x2 one on promoted lanes)   f64 (f64x2)
 //   exp           1 ulp                                                     2 ulp
