@@ -14,7 +14,16 @@ import { wasmFeatures } from "../packages/core/src/backend/wasm/index.js";
 
 const CHUNK = 1 << 20;
 type Kernel = (...args: number[]) => unknown;
-const kernelOf = (fn: UnaryIntrinsic, t: "f32" | "f64"): Kernel => wasmFused([call(fn, arg(0, t))], [t], arena().memory).run as unknown as Kernel;
+
+/** A chunk of input and of output in the arena, `fn`'s kernel over them, and js's `fn`. */
+function setUp(fn: UnaryIntrinsic, t: "f32" | "f64") {
+  const a = arena();
+  const bytes = t === "f32" ? 4 : 8;
+  const pin = a.reserve(CHUNK * bytes);
+  const pout = a.reserve(CHUNK * bytes);
+  const k = wasmFused([call(fn, arg(0, t))], [t], a.memory).run as unknown as Kernel;
+  return { a, pin, pout, k, ref: scalarCalls[fn] };
+}
 
 /** [lo, hi] of |x| per function: below and above, the result is trivial (x, 0, ±1, ±Inf). */
 const F32_RANGES: Partial<Record<UnaryIntrinsic, [number, number]>> = {
@@ -26,11 +35,7 @@ const F32_RANGES: Partial<Record<UnaryIntrinsic, [number, number]>> = {
 
 function scanF32(fn: UnaryIntrinsic): void {
   const [lo, hi] = F32_RANGES[fn]!;
-  const a = arena();
-  const pin = a.reserve(CHUNK * 4);
-  const pout = a.reserve(CHUNK * 4);
-  const k = kernelOf(fn, "f32");
-  const ref = scalarCalls[fn];
+  const { a, pin, pout, k, ref } = setUp(fn, "f32");
   const bits = new Uint32Array(1);
   const asF32 = new Float32Array(bits.buffer);
   const ordered = (b: number): number => (b & 0x80000000 ? -(b & 0x7fffffff) : b);
@@ -74,11 +79,7 @@ const F64_THRESHOLDS: Partial<Record<UnaryIntrinsic, number[]>> = {
 };
 
 function scanF64(fn: UnaryIntrinsic): void {
-  const a = arena();
-  const pin = a.reserve(CHUNK * 8);
-  const pout = a.reserve(CHUNK * 8);
-  const k = kernelOf(fn, "f64");
-  const ref = scalarCalls[fn];
+  const { a, pin, pout, k, ref } = setUp(fn, "f64");
   const one = new Float64Array(1);
   const oneBits = new BigInt64Array(one.buffer);
   const ordered = (b: bigint): bigint => (b < 0n ? -(b & 0x7fffffffffffffffn) : b);

@@ -36,20 +36,22 @@ const f32s = (b: FunctionBuilder, c: number): FunctionBuilder => b.v128.const("f
 const i32s = (b: FunctionBuilder, c: number): FunctionBuilder => b.v128.const("i32x4", [c, c, c, c]);
 
 /**
- * a·x + c on f32x4 lanes (`a` already on the stack when undefined): one relaxed_madd where the
- * engine has relaxed SIMD (fused on x64 and arm64: one rounding), else a mul and an add. The
- * f32 polynomials below use it throughout; their stated bounds hold for both (the property
- * tests run the fused form by default, and `pnpm test:unfused`, a CI step, the unfused one).
+ * a·x + c on f32x4 (or f64x2) lanes (`a` already on the stack when undefined): one
+ * relaxed_madd where the engine has relaxed SIMD (fused on x64 and arm64: one rounding), else
+ * a mul and an add. The polynomials below use it throughout (not f64 erf, which must equal js
+ * bit for bit); their stated bounds hold for both (the property tests run the fused form by
+ * default, and `pnpm test:unfused`, a CI step, the unfused one).
  */
-function madd(b: FunctionBuilder, a: Operand | undefined, x: Operand, c: Operand): void {
+function madd(b: FunctionBuilder, a: Operand | undefined, x: Operand, c: Operand, lanes: "f32x4" | "f64x2" = "f32x4"): void {
+  const v = b[lanes];
   if (wasmFeatures().relaxedSimd) {
-    if (a === undefined) b.f32x4.relaxed_madd(x, c);
-    else b.f32x4.relaxed_madd(a, x, c);
+    if (a === undefined) v.relaxed_madd(x, c);
+    else v.relaxed_madd(a, x, c);
     return;
   }
-  if (a === undefined) b.f32x4.mul(x);
-  else b.f32x4.mul(a, x);
-  b.f32x4.add(c);
+  if (a === undefined) v.mul(x);
+  else v.mul(a, x);
+  v.add(c);
 }
 
 /** acc = acc·x + c, over the coefficients (highest degree first): Horner's scheme. */
@@ -233,15 +235,7 @@ const i64s = (b: FunctionBuilder, c: bigint): FunctionBuilder => b.v128.const("i
  */
 function hornerF64(b: FunctionBuilder, x: V, coefficients: readonly number[]): void {
   f64s(b, coefficients[0]!);
-  const fused = wasmFeatures().relaxedSimd;
-  for (const c of coefficients.slice(1)) {
-    if (fused) {
-      b.f64x2.relaxed_madd(x, () => f64s(b, c));
-      continue;
-    }
-    b.f64x2.mul(x);
-    b.f64x2.add(() => f64s(b, c));
-  }
+  for (const c of coefficients.slice(1)) madd(b, undefined, x, () => f64s(b, c), "f64x2");
 }
 
 /**
