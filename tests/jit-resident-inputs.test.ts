@@ -8,6 +8,8 @@ import { programStats } from "../packages/core/src/internals.js";
 import { kernelModuleStats } from "../packages/core/src/backend/wasm-backend/kernel-module.js";
 import { jit } from "@jaxts/transforms";
 import fc from "fast-check";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 
 const before = config.get().backend;
@@ -136,5 +138,27 @@ describe("a reduction step of a compiled program", () => {
     const got = jit(fMax)(x);
     expect(kernelModuleStats.readsInPlace).toBeGreaterThan(reads);
     expect(Array.from(got.toTypedArray())).toEqual(Array.from(fMax(x).toTypedArray()));
+  });
+});
+
+describe("a jitted function called in one synchronous loop on fresh big arrays", () => {
+  it("keeps none of them alive (memory stays bounded without returning to the event loop)", () => {
+    // The loop below never yields, as a training loop does not: anything the program holds
+    // on to through the job (a WeakRef does, until the job ends) is still reachable at gc().
+    setFlagsFromString("--expose-gc");
+    setFlagsFromString("--no-concurrent-array-buffer-sweeping");
+    const gc = runInNewContext("gc") as () => void;
+    config.set({ backend: "wasm" });
+    const f = jit((x: NDArray) => np.sum(x.mul(2)));
+    const n = 1 << 18; // 1 MiB of float32 per call
+    const calls = 150;
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    let total = 0;
+    for (let i = 0; i < calls; i++) total += Number(f(array(new Float32Array(n).fill(i % 3))).item());
+    gc();
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(total).toBe(2 * n * 150);
+    expect(grown).toBeLessThan(32 * n * 4);
   });
 });
