@@ -76,7 +76,7 @@ async function childMain(steps: number): Promise<void> {
 
 /** Runs the child and returns its figures, or an error message. */
 export function flatMemory(steps = FLAT_STEPS): FlatMemory | string {
-  const args = [...childNodeArgs(), thisFile, "--child", String(steps)];
+  const args = childNodeArgs(thisFile, "--child", String(steps));
   const child = spawnSync(process.execPath, args, { cwd: join(dirname(thisFile), ".."), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 900_000 });
   if (child.status !== 0) return `the flat-memory child failed (status ${child.status}, signal ${child.signal})`;
   try {

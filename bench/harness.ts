@@ -1,6 +1,8 @@
 // The benchmark harness: warm-up, timed rounds, medians, a numerical agreement check and
 // a plain-text table. Benchmarks report ratios side by side; they never assert a speed.
 import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -11,8 +13,23 @@ import { fileURLToPath } from "node:url";
  */
 export const jaxtsSource: "built" | "source" = fileURLToPath(import.meta.resolve("@jaxts/core")).endsWith(".ts") ? "source" : "built";
 
-/** The node arguments a benchmark child process needs to load jaxts the way this one did. */
-export const childNodeArgs = (): string[] => ["--import", "tsx", ...(jaxtsSource === "source" ? ["--conditions=@jaxts/source"] : [])];
+/**
+ * The node arguments that run the benchmark module `file` (a `bench/*.ts` path) as a child
+ * process loading jaxts the way this one did, followed by `args`.
+ *
+ * A built run bundles the module with its `bench/` imports by esbuild (packages stay imports,
+ * so jaxts still comes from `dist/`) into `node_modules/.cache/jaxts-bench/` and runs it under
+ * plain `node`: the children measure memory, and tsx's loader thread and its compiled sources
+ * add about 70 MiB of RSS that no jaxts user's process holds. A source run keeps tsx.
+ */
+export function childNodeArgs(file: string, ...args: string[]): string[] {
+  if (jaxtsSource === "source") return ["--import", "tsx", "--conditions=@jaxts/source", file, ...args];
+  const outfile = join(fileURLToPath(new URL("../node_modules/.cache/jaxts-bench/", import.meta.url)), `${basename(file, ".ts")}.mjs`);
+  // Loaded here, not imported: the bundled children import this module and must not load esbuild.
+  const { buildSync } = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
+  buildSync({ entryPoints: [file], outfile, bundle: true, packages: "external", platform: "node", format: "esm", target: "node20", logLevel: "error" });
+  return [outfile, ...args];
+}
 
 export interface Timing {
   /** Median wall time of one call, in milliseconds. */

@@ -160,7 +160,7 @@ const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = join(dirname(thisFile), "..");
 
 function runChild(variant: VariantName, gradFile: string): ChildResult {
-  const args = ["--expose-gc", "--no-concurrent-array-buffer-sweeping", ...childNodeArgs(), thisFile, "--child", variant, gradFile];
+  const args = ["--expose-gc", "--no-concurrent-array-buffer-sweeping", ...childNodeArgs(thisFile, "--child", variant, gradFile)];
   const child = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 300_000 });
   if (child.status !== 0) throw new Error(`memory benchmark child "${variant}" failed (status ${child.status}, signal ${child.signal})`);
   const last = child.stdout.trim().split("\n").at(-1) ?? "";

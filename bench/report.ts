@@ -225,7 +225,7 @@ export function writeReport(rep: Report): string {
     ["M — peak RSS of the whole run (all three libraries)", "≤ 250 MiB", `${mib(hwm)} MiB`, mMet(hwm), "-", "-"],
     ...(rep.jaxtsRss === undefined
       ? []
-      : [["M — peak RSS of jaxts alone (W1–W6, fresh process)", "≤ 250 MiB", `${mib(rep.jaxtsRss.peak)} MiB`, mMet(rep.jaxtsRss.peak), "-", "-"]]),
+      : [["M — peak RSS of jaxts alone (W1–W6, fresh plain-node process)", "≤ 250 MiB", `${mib(rep.jaxtsRss.peak)} MiB`, mMet(rep.jaxtsRss.peak), "-", "-"]]),
     ...(rep.flat === undefined
       ? []
       : [[`M — flat over ${rep.flat.steps.toLocaleString("en-US")} eager training steps (growth, first → last quarter)`, `flat (≤ ${mib(FLAT_TOLERANCE)} MiB)`, `${(rep.flat.growth / 2 ** 20).toFixed(1)} MiB`, rep.flat.growth <= FLAT_TOLERANCE ? "**yes**" : "no", "-", "-"]]),

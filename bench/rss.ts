@@ -40,7 +40,7 @@ async function childMain(): Promise<void> {
 
 /** Runs the child and returns its figures, or an error message. */
 export function jaxtsOnlyRss(): JaxtsRss | string {
-  const args = [...childNodeArgs(), thisFile, "--child"];
+  const args = childNodeArgs(thisFile, "--child");
   const child = spawnSync(process.execPath, args, { cwd: join(dirname(thisFile), ".."), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 300_000 });
   if (child.status !== 0) return `the jaxts-only RSS child failed (status ${child.status}, signal ${child.signal})`;
   try {
