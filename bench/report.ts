@@ -8,7 +8,7 @@ import type { BenchCase, JaxtsMode } from "./cases.js";
 import { defaultTiming, fmtErr, fmtMs, fmtRatio, jaxtsSource, type Outputs, type Timing } from "./harness.js";
 import type { MemoryTable } from "./memory.js";
 import type { JaxtsRss } from "./rss.js";
-import { describeFlat, FLAT_TOLERANCE, type FlatMemory } from "./flat.js";
+import { describeFlat, FLAT_TOLERANCE, type FlatMemory, type FlatMode } from "./flat.js";
 
 /** One column of the report: a library in a mode (and, for tfjs, a backend). */
 export interface Column {
@@ -182,8 +182,8 @@ export interface Report {
   /** RSS after loading jaxts, TensorFlow.js and jax-js, before any case ran. */
   readonly loadedRss: number | undefined;
   readonly jaxtsRss: JaxtsRss | undefined;
-  /** Memory over 100,000 eager training steps (bench/flat.ts). */
-  readonly flat: FlatMemory | undefined;
+  /** Memory over 100,000 training steps, eager and jitted (bench/flat.ts); empty when not run. */
+  readonly flat: readonly FlatMemory[];
   readonly seconds: number;
   readonly filters: readonly string[];
 }
@@ -221,14 +221,23 @@ export function writeReport(rep: Report): string {
   const hwm = rep.peakRss;
   const mLimit = 250 * 2 ** 20;
   const mMet = (b: number) => (b <= mLimit ? "**yes**" : `no: ${fmtRatio(b / mLimit)}× over`);
+  const flatRows = (mode: FlatMode): string[][] =>
+    rep.flat
+      .filter((f) => f.mode === mode)
+      .map((f) => [
+        `M — flat over ${f.steps.toLocaleString("en-US")} ${mode === "jit" ? "jitted" : "eager"} training steps (growth, first → last quarter)`,
+        `flat (≤ ${mib(FLAT_TOLERANCE)} MiB)`,
+        `${(f.growth / 2 ** 20).toFixed(1)} MiB (peak ${mib(f.peak)} MiB)`,
+        f.growth <= FLAT_TOLERANCE ? "**yes**" : "no",
+        "-",
+        "-",
+      ]);
   const mRows = [
     ["M — peak RSS of the whole run (all three libraries)", "≤ 250 MiB", `${mib(hwm)} MiB`, mMet(hwm), "-", "-"],
     ...(rep.jaxtsRss === undefined
       ? []
       : [["M — peak RSS of jaxts alone (W1–W6, fresh plain-node process)", "≤ 250 MiB", `${mib(rep.jaxtsRss.peak)} MiB`, mMet(rep.jaxtsRss.peak), "-", "-"]]),
-    ...(rep.flat === undefined
-      ? []
-      : [[`M — flat over ${rep.flat.steps.toLocaleString("en-US")} eager training steps (growth, first → last quarter)`, `flat (≤ ${mib(FLAT_TOLERANCE)} MiB)`, `${(rep.flat.growth / 2 ** 20).toFixed(1)} MiB`, rep.flat.growth <= FLAT_TOLERANCE ? "**yes**" : "no", "-", "-"]]),
+    ...flatRows("eager"),
   ];
   L.push(
     md(
@@ -242,12 +251,12 @@ export function writeReport(rep: Report): string {
   L.push(
     md(
       ["workload", "target", "jaxts today", "met?", "tfjs-wasm", "jax-js (better of eager, jit)"],
-      targetRows(results, columns, "jitTarget").map((t) => [t.id, t.text, t.today, t.met, t.tfjsWasm, t.jaxjs]),
+      [...targetRows(results, columns, "jitTarget").map((t) => [t.id, t.text, t.today, t.met, t.tfjsWasm, t.jaxjs]), ...flatRows("jit")],
     ),
   );
   L.push("");
   L.push(
-    `W5 and the jitted W2–W4 and W6j are issue 10's (the compiler); M is shared by both issues.${rep.flat === undefined ? "" : ` Flat memory: ${describeFlat(rep.flat)} (bench/flat.ts).`} M is the kernel's high-water mark (VmHWM): the whole run's process also holds TensorFlow.js and jax-js (whose wasm memories never shrink), so the second M row runs the jaxts sides alone in a fresh process.`,
+    `W5 and the jitted W2–W4 and W6j are issue 10's (the compiler); M is shared by both issues.${rep.flat.map((f) => ` Flat memory: ${describeFlat(f)} (bench/flat.ts).`).join("")} M is the kernel's high-water mark (VmHWM): the whole run's process also holds TensorFlow.js and jax-js (whose wasm memories never shrink), so the second M row runs the jaxts sides alone in a fresh process.`,
   );
   L.push("");
 

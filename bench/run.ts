@@ -12,7 +12,7 @@ import type { MemoryTable } from "./memory.js";
 import { type CaseResult, type Column, type Measured, type RunInfo, writeReport, workloadTables } from "./report.js";
 import { loadTfjs, type TF, type TfBackend } from "./tfjs.js";
 import { type JaxtsRss, jaxtsOnlyRss } from "./rss.js";
-import { describeFlat, FLAT_TOLERANCE, type FlatMemory, flatMemory } from "./flat.js";
+import { describeFlat, FLAT_TOLERANCE, type FlatMemory, flatMemory, flatModes } from "./flat.js";
 import { workloads } from "./workloads.js";
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
@@ -120,16 +120,19 @@ async function main(): Promise<void> {
     else console.log(`\nM (jaxts alone): peak RSS ${mib(jaxtsRss.peak)} MiB of a fresh process running every workload's jaxts sides ${jaxtsRss.calls / 2 / workloads.length} times (eager and jit); ${mib(jaxtsRss.baseline)} MiB after loading`);
   }
 
-  let flat: FlatMemory | string | undefined;
+  const flat: FlatMemory[] = [];
   if (runFlat) {
     const given = args.find((a) => a.startsWith("--flat-steps="))?.slice("--flat-steps=".length);
     const steps = given === undefined ? undefined : Number(given);
     if (steps !== undefined && !(Number.isInteger(steps) && steps >= 100)) throw new Error(`--flat-steps must be an integer ≥ 100, got ${JSON.stringify(given)}`);
-    flat = flatMemory(steps);
-    if (typeof flat === "string") problems.push(flat);
-    else {
-      console.log(`\nM (flat): ${describeFlat(flat)}`);
-      if (flat.growth > FLAT_TOLERANCE) problems.push(`memory is not flat: ${describeFlat(flat)}`);
+    for (const mode of flatModes) {
+      const f = flatMemory(mode, steps);
+      if (typeof f === "string") problems.push(f);
+      else {
+        flat.push(f);
+        console.log(`\nM (flat, ${mode}): ${describeFlat(f)}`);
+        if (f.growth > FLAT_TOLERANCE) problems.push(`memory is not flat: ${describeFlat(f)}`);
+      }
     }
   }
 
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   }
   if (info !== undefined && (filters.length === 0 || forceWrite)) {
-    const file = writeReport({ info, results, memory, problems, peakRss: peak, sampledRss: sampledPeakRss(), loadedRss, jaxtsRss: typeof jaxtsRss === "object" ? jaxtsRss : undefined, flat: typeof flat === "object" ? flat : undefined, seconds: (performance.now() - started) / 1000, filters });
+    const file = writeReport({ info, results, memory, problems, peakRss: peak, sampledRss: sampledPeakRss(), loadedRss, jaxtsRss: typeof jaxtsRss === "object" ? jaxtsRss : undefined, flat, seconds: (performance.now() - started) / 1000, filters });
     console.log(`\nwrote ${file}`);
   } else if (info !== undefined) console.log("\n(filtered run: BENCHMARKS.md not written; add --write to write it anyway)");
 }
