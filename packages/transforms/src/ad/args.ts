@@ -61,21 +61,42 @@ export function selectArgs(where: string, args: readonly unknown[], argnums: Arg
     defs.push(def);
     leaves.push(...ls);
   });
-  const counts = defs.map((d) => d.numLeaves);
-  const offsets = counts.map((_, k) => counts.slice(0, k).reduce((a, b) => a + b, 0));
-  const split = <T>(xs: readonly T[]): T[][] => counts.map((c, k) => xs.slice(offsets[k], offsets[k]! + c));
+  // (plain loops, no per-call closures over per-call arrays: these run at every nesting level
+  // of a higher-order derivative, on leaves of a different class at each)
+  const single = positions.length === 1;
+  const first = defs[0]!;
+  const firstAt = positions[0]!;
+  const unflattenAt = (k: number, xs: readonly unknown[], from: number): unknown => {
+    const def = defs[k]!;
+    const n = def.numLeaves;
+    const part = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) part[i] = xs[from + i];
+    return (tree.unflatten(def, part) as unknown[])[0];
+  };
   return {
     leaves,
     rebuild: (newLeaves) => {
-      const out = [...args];
-      split(newLeaves).forEach((ls, k) => {
-        out[positions[k]!] = (tree.unflatten(defs[k]!, ls) as unknown[])[0];
-      });
+      const out = args.slice();
+      if (single) {
+        out[firstAt] = (tree.unflatten(first, newLeaves) as unknown[])[0];
+        return out;
+      }
+      let from = 0;
+      for (let k = 0; k < defs.length; k++) {
+        out[positions[k]!] = unflattenAt(k, newLeaves, from);
+        from += defs[k]!.numLeaves;
+      }
       return out;
     },
     unflattenLike: (xs) => {
-      const parts = split(xs).map((ls, k) => (tree.unflatten(defs[k]!, ls) as unknown[])[0]);
-      return typeof argnums === "number" ? parts[0] : parts;
+      if (single && typeof argnums === "number") return (tree.unflatten(first, xs) as unknown[])[0];
+      const parts = new Array<unknown>(defs.length);
+      let from = 0;
+      for (let k = 0; k < defs.length; k++) {
+        parts[k] = unflattenAt(k, xs, from);
+        from += defs[k]!.numLeaves;
+      }
+      return parts;
     },
   };
 }
