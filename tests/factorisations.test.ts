@@ -80,3 +80,28 @@ describe("factorisations", () => {
     close(jit((t: NDArray) => np.inv(t))(batch), np.inv(batch), 1e-12);
   });
 });
+
+describe("solve and triangularSolve promote a and b to one inexact dtype (JAX's promote_dtypes_inexact)", () => {
+  const a = array([[2, 1], [1, 3]], { dtype: "float32" });
+  const z = (pairs: readonly [number, number][]) => array(pairs.map(([re, im]) => ({ re, im })) as never, { dtype: "complex64" });
+  it("a real a with a complex b gives the complex solution (the imaginary part is never dropped)", () => {
+    const x = np.linalg.solve(a, z([[1, 1], [2, -1]]));
+    expect(x.dtype).toBe("complex64");
+    // a⁻¹ = [[3, −1], [−1, 2]] / 5
+    const got = Array.from(x.toTypedArray());
+    [0.2, 0.8, 0.6, -0.6].forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
+    const t = np.triangularSolve(array([[2, 0], [1, 1]], { dtype: "float32" }), z([[2, 4], [3, 1]]).reshape([2, 1]), { leftSide: true, lower: true });
+    expect(t.dtype).toBe("complex64");
+    [1, 2, 2, -1].forEach((v, i) => expect(Array.from(t.toTypedArray())[i]).toBeCloseTo(v, 6));
+  });
+  it("a float32 a with a float64 b solves in float64, and integer operands in the default float", () => {
+    const b = array([1 / 3, 2 / 7], { dtype: "float64" });
+    const x = np.linalg.solve(a, b);
+    expect(x.dtype).toBe("float64");
+    close(np.matmul(a.astype("float64"), x), b, 1e-15);
+    expect(np.linalg.solve(array([[2, 0], [0, 4]]), array([2, 8])).dtype).toBe("float32");
+  });
+  it("a scalar b is a ShapeError that names the shapes it accepts", () => {
+    expect(() => np.linalg.solve(a, array(1))).toThrow(/b must be a vector \[\.\.\., n\].*got \[\] for a of \[2, 2\]/);
+  });
+});

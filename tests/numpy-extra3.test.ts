@@ -120,3 +120,28 @@ describe("topK and round with decimals", () => {
     composes((t) => lax.topK(t, 2)[0], smooth(12, 16, [3, 4]));
   });
 });
+
+describe("two-operand numpy functions compute in the wider dtype of their operands (never a silent cast down)", () => {
+  const c64 = (pairs: readonly [number, number][]) => array(pairs.map(([re, im]) => ({ re, im })) as never, { dtype: "complex64" });
+  it("histogram sums complex or float64 weights as such", () => {
+    const x = array([0.1, 0.5, 0.9], { dtype: "float32" });
+    const [c] = np.histogram(x, { bins: 2, weights: c64([[1, 1], [1, 2], [1, 3]]) });
+    expect(c.dtype).toBe("complex64");
+    expect(vals(c)).toEqual([1, 1, 2, 5]); // (1+1j), (1+2j)+(1+3j) as interleaved (re, im)
+    const [d] = np.histogram(x, { bins: 2, weights: f64([1 / 3, 1 / 3, 1 / 3]) });
+    expect(d.dtype).toBe("float64");
+    expect(vals(d)[1]).toBe(2 / 3);
+  });
+  it("interp places a float64 x at float64 precision with a float32 fp", () => {
+    const y = np.interp(f64([0.1234567891]), f64([0, 1]), array([0, 1], { dtype: "float32" }));
+    expect(y.dtype).toBe("float64");
+    expect(vals(y)[0]).toBe(0.1234567891);
+  });
+  it("cov with float64 weights of float32 observations is float64", () => {
+    const aweights = f64([1 / 3, 1 / 7, 1 / 11]);
+    const m = array([[1, 2, 4], [2, 1, 0]], { dtype: "float32" });
+    const got = np.cov(m, { aweights });
+    expect(got.dtype).toBe("float64");
+    vals(got).forEach((v, i) => expect(v).toBeCloseTo(vals(np.cov(m.astype("float64"), { aweights }))[i]!, 15));
+  });
+});

@@ -1,7 +1,7 @@
 // numpy's counting and lookup: bincount, histogram, interp, isin, trapezoid.
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
-import { isComplex, isFloat, isInteger } from "../dtype.js";
+import { isComplex, isInteger } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -13,7 +13,7 @@ import { any, max, min, sum } from "./reductions.js";
 import { searchsorted } from "./searching.js";
 import { diff } from "./differences.js";
 import { ravel, reshape } from "./shape.js";
-import { realFloatOf } from "./promote.js";
+import { promoteDTypes, realFloatOf } from "./promote.js";
 
 /** bincount(x, { weights, length, minlength }): how often each integer occurs (weighted);
  * `length` bins, by default max(x, minlength − 1) + 1 (which needs x's values: give `length`
@@ -75,8 +75,9 @@ export function histogram(
   const bin = subtract(searchsorted(edges, x, { side: "right" }), 1);
   const idx = where(equal(x, last), nb - 1, bin);
   const inside = logicalAnd(greaterEqual(x, first), lessEqual(x, last));
-  const w = opts.weights === undefined ? lax.convertElementType(inside, x.dtype) : where(inside, ravel(lax.convertElementType(asArray(opts.weights, "histogram"), x.dtype)), 0);
-  const counts = lax.scatterAdd(lax.broadcastInDim(lax.convertElementType(0, x.dtype), [nb], []), lax.convertElementType(where(inside, idx, -1), "int32"), w);
+  // (weights keep their own dtype where it is the wider: float64 or complex weights sum as such)
+  const w = opts.weights === undefined ? lax.convertElementType(inside, x.dtype) : where(inside, ravel(promoteDTypes("histogram", [x, opts.weights], "float")[1]!), 0);
+  const counts = lax.scatterAdd(lax.broadcastInDim(lax.convertElementType(0, w.dtype), [nb], []), lax.convertElementType(where(inside, idx, -1), "int32"), w);
   if (opts.density !== true) return [opts.weights === undefined ? lax.convertElementType(counts, "int32") : counts, edges];
   return [divide(counts, multiply(sum(counts), diff(edges))), edges];
 }
@@ -99,7 +100,9 @@ export function interp(x: Operand, xp: Operand, fp: Operand, opts: { readonly le
     const imagOpts = { ...(opts.left === undefined ? {} : { left: 0 }), ...(opts.right === undefined ? {} : { right: 0 }) };
     return lax.complex(interp(xs, xps, lax.real(fps), opts), interp(xs, xps, lax.imag(fps), imagOpts));
   }
-  const d = isFloat(fps.dtype) ? fps.dtype : "float32";
+  // (as JAX: x and xp promoted together, fp on its own, the arithmetic in the wider of the two,
+  // so a float64 x is never rounded to a float32 fp's precision before it is placed)
+  const d = promoteDTypes("interp", [xs, xps, fps], "float")[0]!.dtype;
   [xs, xps, fps] = [lax.convertElementType(xs, d), lax.convertElementType(xps, d), lax.convertElementType(fps, d)];
   if (xps.ndim !== 1 || fps.ndim !== 1 || xps.shape[0] !== fps.shape[0] || xps.shape[0]! < 1) {
     throw new ShapeError(`interp: xp and fp must be 1-D of the same non-zero length, got ${fmtShape(xps.shape)} and ${fmtShape(fps.shape)}`);

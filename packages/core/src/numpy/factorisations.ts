@@ -19,11 +19,22 @@ import { abs, add, divide, equal, greater, greaterEqual, log, multiply, notEqual
 import { takeAlongAxis } from "./indexing.js";
 import { matmul } from "./linalg.js";
 import { prod, sum } from "./reductions.js";
+import { promoteDTypes } from "./promote.js";
 import { broadcastTo, expandDims, flip, reshape, squeeze } from "./shape.js";
 import { matrixTranspose } from "./linalg-namespace.js";
 import { conjIf, inexactOf, mH } from "./hermitian.js";
 
 const floatOf = inexactOf;
+
+/**
+ * a and b of a solve in one inexact dtype, as JAX's promote_dtypes_inexact: the wider of the
+ * two wins, so a complex or float64 b is never cast down to a's dtype (which would drop its
+ * imaginary part or its precision); integers and bools become the default float.
+ */
+function inexactPair(a: Operand, b: Operand, where_: string): [NDArray, NDArray] {
+  const [x, y] = promoteDTypes(where_, [a, b], "float");
+  return [x!, y!];
+}
 
 function squareOf(x: Operand, where_: string): NDArray {
   const a = floatOf(x, where_);
@@ -112,9 +123,9 @@ const lowerPart = (a: NDArray): NDArray => {
  */
 export function triangularSolve(a: Operand, b: Operand, opts: TriangularSolveOptions = {}): NDArray {
   checkOptions(opts, "triangularSolve", { leftSide: "boolean", lower: "boolean", transposeA: "boolean", conjugateA: "boolean", unitDiagonal: "boolean" });
-  let t = squareOf(a, "triangularSolve");
-  let rhs = floatOf(b, "triangularSolve");
-  if (rhs.dtype !== t.dtype) rhs = lax.convertElementType(rhs, t.dtype);
+  const [a1, b1] = inexactPair(a, b, "triangularSolve");
+  let t = squareOf(a1, "triangularSolve");
+  let rhs = b1;
   if (rhs.ndim < 2) throw new ShapeError(`triangularSolve: b must have at least 2 dimensions, got ${fmtShape(rhs.shape)}`);
   const left = opts.leftSide ?? false;
   let lower = opts.lower ?? false;
@@ -202,12 +213,13 @@ function unpack(packed: NDArray): [NDArray, NDArray] {
  * np.linalg.solve(array([[2, 0], [0, 4]]), array([2, 8])); // [1, 2]
  */
 export function solve(a: Operand, b: Operand): NDArray {
-  const x = squareOf(a, "solve");
-  let rhs = floatOf(b, "solve");
-  if (rhs.dtype !== x.dtype) rhs = lax.convertElementType(rhs, x.dtype);
+  const [a1, b1] = inexactPair(a, b, "solve");
+  const x = squareOf(a1, "solve");
+  let rhs = b1;
   const vector = rhs.ndim === x.ndim - 1;
   if (vector) rhs = expandDims(rhs, -1);
   const n = x.shape[x.ndim - 1]!;
+  if (rhs.ndim < 2) throw new ShapeError(`solve: b must be a vector [..., n] (one axis fewer than a) or matrices [..., n, k], got ${fmtShape(rhs.shape)} for a of ${fmtShape(x.shape)}`);
   if (rhs.shape[rhs.ndim - 2] !== n) throw new ShapeError(`solve: a is ${n}×${n} but b has ${rhs.shape[rhs.ndim - 2]} rows (${fmtShape(rhs.shape)})`);
   const [packed, , perm] = lu(x);
   const [L, U] = unpack(packed);

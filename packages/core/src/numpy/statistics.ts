@@ -9,7 +9,7 @@ import { matmul } from "./linalg.js";
 import { mean, sum } from "./reductions.js";
 import { broadcastTo, concatenate, reshape, squeeze, transpose } from "./shape.js";
 import { diagonal } from "./construction.js";
-import { realFloatOf } from "./promote.js";
+import { realFloatOf, resultTypeIn } from "./promote.js";
 
 const asFloat = realFloatOf;
 
@@ -92,10 +92,16 @@ export function cov(m: Operand, opts: CovOptions = {}): NDArray {
     if (v === undefined) return undefined;
     const w = asFloat(v, "cov");
     if (w.ndim !== 1 || w.shape[0] !== n) throw new ShapeError(`cov: ${what} must be 1-D of length ${n} (one per observation), got ${fmtShape(w.shape)}`);
-    return lax.convertElementType(w, x.dtype);
+    return w;
   };
-  const fw = weight(opts.fweights, "fweights");
-  const aw = weight(opts.aweights, "aweights");
+  // (m and the weights in one dtype, the wider: float64 weights are never rounded to float32)
+  let fw = weight(opts.fweights, "fweights");
+  let aw = weight(opts.aweights, "aweights");
+  const dtype = resultTypeIn("cov", [x, ...(fw === undefined ? [] : [fw]), ...(aw === undefined ? [] : [aw])]).dtype;
+  const toCommon = (v: NDArray): NDArray => (v.dtype === dtype ? v : lax.convertElementType(v, dtype));
+  x = toCommon(x);
+  fw = fw === undefined ? undefined : toCommon(fw);
+  aw = aw === undefined ? undefined : toCommon(aw);
   const w = fw === undefined ? aw : aw === undefined ? fw : multiply(fw, aw);
   if (w === undefined) {
     const centred = subtract(x, mean(x, { axis: 1, keepdims: true }));
