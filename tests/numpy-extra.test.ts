@@ -4,7 +4,7 @@
 // against numbers worked out by hand (numpy's documented results), derivatives against finite
 // differences in float64 (forward and reverse, orders 1 and 2), vmap against a loop, and jit
 // against eager.
-import { array, type NDArray, np } from "@jaxts/core";
+import { array, type NDArray, np, random, ShapeError, OverflowError } from "@jaxts/core";
 import { jit, vmap } from "@jaxts/transforms";
 import { checkGrads } from "@jaxts/transforms/testing";
 import { describe, expect, it } from "vitest";
@@ -190,5 +190,36 @@ describe("differences, statistics, polynomials, convolution", () => {
     composes((t) => np.polyval(t, f64([0.5, -1])), smooth(12, 10, [3, 4]));
     composes((t) => np.diff(t, 1), smooth(12, 11, [3, 4]));
     composes((t) => np.kron(t, f64([1, 2])), smooth(12, 12, [3, 4]));
+  });
+});
+
+describe("generated sequences are cast as literals are, in every dtype", () => {
+  it("geomspace and the FFT frequencies store halves as halves (geomspace wrote raw numbers into their bits)", () => {
+    for (const dtype of ["float16", "bfloat16", "float32", "int32", "complex64"] as const) {
+      expect(np.geomspace(1, 1000, 4, { dtype }).astype("float64").toArray()).toEqual([1, 10, 100, 1000]);
+    }
+    expect(np.fft.fftfreq(4, 1, { dtype: "float16" }).astype("float64").toArray()).toEqual([0, 0.25, -0.5, -0.25]);
+    expect(np.fft.rfftfreq(4, 1, { dtype: "bfloat16" }).astype("float64").toArray()).toEqual([0, 0.25, 0.5]);
+  });
+  it("geomspace into an integer dtype that cannot hold a value is an OverflowError (it wrapped)", () => {
+    expect(() => np.geomspace(1, 1e12, 3, { dtype: "int32" })).toThrow(OverflowError);
+  });
+});
+
+describe("a function that returns a list of arrays refuses more than 2^20 of them (a longer list kills the process)", () => {
+  const huge = 2 ** 53;
+  it.each([
+    ["arraySplit", () => np.arraySplit(array([]), huge)],
+    ["split", () => np.split(np.zeros([0]), 2 ** 21)],
+    ["unstack", () => np.unstack(np.zeros([2 ** 21, 0]))],
+    ["random.split", () => random.split(random.key(0), 2 ** 21)],
+    ["vander", () => np.vander(array([], { dtype: "float32" }), 2 ** 21)],
+  ])("%s raises a ShapeError naming the limit", (_, call) => {
+    expect(call).toThrow(ShapeError);
+    expect(call).toThrow(/at most 1048576/);
+  });
+  it("up to the limit they work (empty sections of an empty axis included)", () => {
+    expect(np.arraySplit(array([1, 2, 3]), 5).map((p) => p.shape)).toEqual([[1], [1], [1], [0], [0]]);
+    expect(np.split(np.zeros([0]), 4)).toHaveLength(4);
   });
 });

@@ -5,8 +5,8 @@ import { ShapedArray } from "./aval.js";
 import { defaultFloat } from "./config.js";
 import { type Complex, isComplexValue } from "./complex-value.js";
 import {
-  allocate, castFrom, castLiteral, checkDType, complexElementOf, complexOf, type DType, dtypeOfTypedArray, elementOf, isComplex, jsNumberDType,
-  realPartOf, toStorage, type TypedArray,
+  allocate, castFrom, castLiteral, checkDType, checkElementCount, complexElementOf, complexOf, type DType, dtypeOfTypedArray, elementOf, isComplex, jsNumberDType,
+  lanesOf, realPartOf, toStorage, type TypedArray,
 } from "./dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
 import { checkOptions } from "./options.js";
@@ -169,4 +169,18 @@ export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): N
   // JS numbers are literals: one that does not fit int32 is an OverflowError, not wrapped.
   for (let i = 0; i < flat.length; i++) storeLiteral(out, i, flat[i]!, d, "array");
   return new ConcreteArray(new ShapedArray(shape, d), out);
+}
+
+/** A rank-1 array of `n` values f(0..n-1), each cast to `dtype` as a literal is (an integer
+ * that does not fit is an OverflowError, a half is stored as its bits, a complex element gets
+ * a zero imaginary part): the size is checked before anything is built, and no JS list of n
+ * numbers is ever made. Every generated sequence (arange, linspace, geomspace, the FFT
+ * frequencies) is written through here. */
+export function fromValues(n: number, f: (i: number) => number, dtype: DType, where: string): NDArray {
+  checkElementCount(n, dtype, where, `[${n}]`);
+  const data = allocate(dtype, n);
+  // (a complex element is the value with a zero imaginary part)
+  const lanes = lanesOf(dtype);
+  for (let i = 0; i < n; i++) data[lanes * i] = toStorage(castLiteral(f(i), dtype, where), dtype);
+  return new ConcreteArray(new ShapedArray([n], dtype), data);
 }

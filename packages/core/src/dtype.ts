@@ -222,6 +222,18 @@ export function checkArrayShape(shape: unknown, d: DType, where: string): number
   return [...dims];
 }
 
+/**
+ * The most arrays one call may return as a list (split's sections, unstack's slices, a key
+ * split's keys, a Vandermonde matrix's columns). Each is a JS object, and a list of tens of
+ * millions exhausts V8's heap, which kills the process (a fatal error, not an exception).
+ */
+export const MAX_LIST_ARRAYS = 2 ** 20;
+
+/** A ShapeError when `count` arrays (what `what` names) exceed MAX_LIST_ARRAYS. */
+export function checkListLength(count: number, what: string, where: string): void {
+  if (count > MAX_LIST_ARRAYS) throw new ShapeError(`${where}: would make ${count} ${what} (one array each); at most ${MAX_LIST_ARRAYS} (a list that long would exhaust the heap)`);
+}
+
 /** Storage slots per element: 2 for the complex dtypes (re, im), else 1. */
 export const lanesOf = (d: DType): number => (isComplex(d) ? 2 : 1);
 

@@ -199,3 +199,24 @@ describe("np, nn and random options objects reject unknown keys and wrong kinds"
     expect(np.linspace(0, 1, 4, { endpoint: false }).toArray()).toEqual([0, 0.25, 0.5, 0.75]);
   });
 });
+
+describe("found by the fuzz suite with FUZZ_SEED=20261203", () => {
+  it("lax.argmax / argmin with a non-integer index dtype is a DTypeError (it reached the kernels as 'internal: no complex kernel')", () => {
+    expect(() => lax.argmax(array([[false, true], [true, false]]), 0, "complex64")).toThrow(DTypeError);
+    expect(() => lax.argmin(array([1, 2]), 0, "float32")).toThrow(/index_dtype must be an integer dtype/);
+    expect(lax.argmax(array([1, 3, 2]), 0, "int16").dtype).toBe("int16");
+  });
+  it("a hole in the list given to multiDot or lexsort is a missing operand, not one skipped into a TypeError", () => {
+    expect(() => np.linalg.multiDot(new Array(3))).toThrow(ArgumentError);
+    expect(() => np.lexsort(new Array(2))).toThrow(ArgumentError);
+  });
+  it("tree.flattenWithPaths checks its isLeaf and where arguments", () => {
+    expect(() => tree.flattenWithPaths([], "f", false as never)).toThrow(/isLeaf must be a function/);
+    expect(() => tree.flattenWithPaths([], [] as never)).toThrow(ArgumentError);
+  });
+  it("nn.initializers.constant refuses a complex value for a real array instead of dropping its imaginary part", () => {
+    const z = array([{ re: 1, im: 2 }] as never, { dtype: "complex64" }).reshape([]);
+    expect(() => nn.initializers.constant(z)(random.key(0), [2])).toThrow(DTypeError);
+    expect(nn.initializers.constant(z)(random.key(0), [2], "complex64").toTypedArray()).toEqual(new Float32Array([1, 2, 1, 2]));
+  });
+});

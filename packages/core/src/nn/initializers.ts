@@ -4,8 +4,8 @@
 import { NDArray, type Operand } from "../array.js";
 import { defaultFloat } from "../config.js";
 import { asArray } from "../creation.js";
-import { checkArrayShape, checkDType, type DType } from "../dtype.js";
-import { ArgumentError, ShapeError } from "../errors.js";
+import { checkArrayShape, checkDType, type DType, isComplex } from "../dtype.js";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
 import { checkOptions } from "../options.js";
@@ -75,7 +75,10 @@ export function constant(value: Operand, opts: DTypeOptions = {}): Initializer {
   if (typeof value !== "number" && !(value instanceof NDArray)) throw new ArgumentError(`initializers.constant: value must be a number or an NDArray, got ${describeValue(value)}`);
   return (_key, shape, dtype) => {
     const d = dtypeOf(dtype, opts.dtype, "initializers.constant");
-    return np.broadcastTo(np.astype(asArray(value, "initializers.constant"), d), checkArrayShape(shape, d, "initializers.constant"));
+    const v = asArray(value, "initializers.constant");
+    // (never a cast that drops an imaginary part: the caller names a complex dtype or a real value)
+    if (isComplex(v.dtype) && !isComplex(d)) throw new DTypeError(`initializers.constant: the value ${v.aval.str()} is complex but the array is ${d}; pass a complex dtype, or np.real(value)`);
+    return np.broadcastTo(np.astype(v, d), checkArrayShape(shape, d, "initializers.constant"));
   };
 }
 

@@ -4,9 +4,9 @@
 // computed (exact, −0 and NaN included), and its derivative is the same selection.
 import { ConcreteArray, type NDArray, type Operand } from "../array.js";
 import { ShapedArray } from "../aval.js";
-import { asArray } from "../creation.js";
+import { asArray, fromValues } from "../creation.js";
 import { defaultFloat } from "../config.js";
-import { allocate, checkArrayShape, checkDType, type DType, lanesOf } from "../dtype.js";
+import { allocate, checkArrayShape, checkDType, type DType } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -236,16 +236,14 @@ export function geomspace(start: number, stop: number, num = 50, opts: { readonl
   const sign = Math.sign(start);
   const [l0, l1] = [Math.log10(Math.abs(start)), Math.log10(Math.abs(stop))];
   const div = endpoint ? num - 1 : num;
-  const values = Array.from({ length: num }, (_, i) => {
-    if (i === 0) return start;
-    if (endpoint && i === num - 1) return stop;
-    return sign * 10 ** (l0 + ((l1 - l0) * i) / div);
-  });
-  checkArrayShape([num], d, "geomspace");
-  const data = allocate(d, num);
-  const lanes = lanesOf(d);
-  values.forEach((v, i) => {
-    data[lanes * i] = v;
-  });
-  return new ConcreteArray(new ShapedArray([num], d), data);
+  return fromValues(
+    num,
+    (i) => {
+      if (i === 0) return start;
+      if (endpoint && i === num - 1) return stop;
+      return sign * 10 ** (l0 + ((l1 - l0) * i) / div);
+    },
+    d,
+    "geomspace",
+  );
 }

@@ -3,8 +3,8 @@
 import { ConcreteArray, type NDArray, type Operand } from "../array.js";
 import { ShapedArray } from "../aval.js";
 import { defaultFloat } from "../config.js";
-import { asArray, scalar } from "../creation.js";
-import { allocate, castLiteral, checkArrayShape, checkDType, checkElementCount, type DType, lanesOf, toStorage } from "../dtype.js";
+import { asArray, fromValues, scalar } from "../creation.js";
+import { allocate, checkArrayShape, checkDType, type DType, lanesOf } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -75,15 +75,6 @@ export const fullLike = (x: Operand, value: number | boolean, dtype?: DType): ND
   return filled(a.shape, value, dtype ?? a.dtype, "fullLike");
 };
 
-/** A rank-1 array of `n` values f(0..n-1): the size is checked before anything is built. */
-function fromValues(n: number, f: (i: number) => number, dtype: DType, where: string): NDArray {
-  checkElementCount(n, dtype, where, `[${n}]`);
-  const data = allocate(dtype, n);
-  // (a complex element is the value with a zero imaginary part)
-  const lanes = lanesOf(dtype);
-  for (let i = 0; i < n; i++) data[lanes * i] = toStorage(castLiteral(f(i), dtype, where), dtype);
-  return new ConcreteArray(new ShapedArray([n], dtype), data);
-}
 
 /**
  * arange(stop) | arange(start, stop, step?, dtype?): int32 when every argument is an integer.

@@ -3,8 +3,8 @@
 // and the frequency helpers.
 import type { NDArray, Operand } from "../array.js";
 import { defaultFloat } from "../config.js";
-import { array, asArray } from "../creation.js";
-import { checkArrayShape, checkDType, type DType } from "../dtype.js";
+import { asArray, fromValues } from "../creation.js";
+import { checkDType, type DType } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import type { FftType } from "../primitives/params.js";
@@ -207,9 +207,8 @@ export function fftfreq(n: number, d = 1, opts: { readonly dtype?: DType } = {})
   checkOptions(opts, "fftfreq", { dtype: "dtype" });
   checkFreqArgs("fftfreq", n, d);
   const dtype = opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "fftfreq");
-  checkArrayShape([n], dtype, "fftfreq");
   const half = Math.floor(n / 2);
-  return array(Array.from({ length: n }, (_, i) => (((i + half) % n) - half) / (d * n)), { dtype });
+  return fromValues(n, (i) => (((i + half) % n) - half) / (d * n), dtype, "fftfreq");
 }
 
 /**
@@ -222,8 +221,7 @@ export function rfftfreq(n: number, d = 1, opts: { readonly dtype?: DType } = {}
   checkOptions(opts, "rfftfreq", { dtype: "dtype" });
   checkFreqArgs("rfftfreq", n, d);
   const dtype = opts.dtype === undefined ? defaultFloat() : checkDType(opts.dtype, "rfftfreq");
-  checkArrayShape([Math.floor(n / 2) + 1], dtype, "rfftfreq");
-  return array(Array.from({ length: Math.floor(n / 2) + 1 }, (_, i) => i / (d * n)), { dtype });
+  return fromValues(Math.floor(n / 2) + 1, (i) => i / (d * n), dtype, "rfftfreq");
 }
 
 function shiftBy(name: string, x: Operand, axes: number | readonly number[] | null | undefined, sign: 1 | -1): NDArray {

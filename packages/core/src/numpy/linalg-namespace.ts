@@ -173,7 +173,8 @@ export function tensordot(a: Operand, b: Operand, axes: number | readonly [reado
  */
 export function multiDot(arrays: readonly Operand[]): NDArray {
   if (!Array.isArray(arrays) || arrays.length < 2) throw new ArgumentError("multiDot: expected a list of at least two arrays");
-  const ms = arrays.map((x) => asArray(x, "multiDot"));
+  // (Array.from, not map: a hole in the list is an operand that is missing, not one to skip)
+  const ms = Array.from(arrays, (x) => asArray(x, "multiDot"));
   const first1 = ms[0]!.ndim === 1;
   const last1 = ms[ms.length - 1]!.ndim === 1;
   const mats = ms.map((m, i) => (m.ndim === 1 ? (i === 0 ? reshape(m, [1, m.size]) : reshape(m, [m.size, 1])) : m));

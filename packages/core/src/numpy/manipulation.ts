@@ -3,6 +3,7 @@
 // reversal and transposition, so every transformation handles it.
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
+import { checkListLength } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -85,6 +86,7 @@ export function arraySplit(a: Operand, sectionsOrIndices: number | readonly numb
   if (!Number.isInteger(n) || n <= 0) throw new ArgumentError(`arraySplit: the number of sections must be a positive integer, got ${describeValue(n)}`);
   const axis = normalizeAxis(opts.axis ?? 0, x.ndim, "arraySplit");
   const len = x.shape[axis]!;
+  checkListLength(n, "sections", "arraySplit");
   const [base, extra] = [Math.floor(len / n), len % n];
   const cuts: number[] = [];
   for (let i = 1, at = 0; i < n; i++) {
@@ -132,6 +134,7 @@ export function unstack(x: Operand, opts: { readonly axis?: number } = {}): NDAr
   const a = asArray(x, "unstack");
   if (a.ndim === 0) throw new ShapeError("unstack: the array must have at least 1 dimension, got a scalar");
   const axis = normalizeAxis(opts.axis ?? 0, a.ndim, "unstack");
+  checkListLength(a.shape[axis]!, "slices", "unstack");
   return Array.from({ length: a.shape[axis]! }, (_, i) => lax.squeeze(sliceAlong(a, axis, i, i + 1), [axis]));
 }
 

@@ -3,7 +3,7 @@
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
 import { ArgumentError, ShapeError } from "../errors.js";
-import { isInteger } from "../dtype.js";
+import { checkListLength, isInteger } from "../dtype.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { describeValue, fmtShape } from "../shape.js";
@@ -137,6 +137,7 @@ export function vander(x: Operand, n?: number, opts: { readonly increasing?: boo
   if (v.ndim !== 1) throw new ShapeError(`vander: x must be a 1-D array, got ${fmtShape(v.shape)}`);
   const cols = n ?? v.shape[0]!;
   if (!Number.isInteger(cols) || cols < 0) throw new ArgumentError(`vander: N must be a non-negative integer, got ${describeValue(n)}`);
+  checkListLength(cols, "columns", "vander");
   const powers = Array.from({ length: cols }, (_, k) => (opts.increasing === true ? k : cols - 1 - k));
   // x^k by repeated products (exact for integers, as numpy's cumulative product)
   const column = (k: number): NDArray => {

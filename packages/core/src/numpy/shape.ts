@@ -1,6 +1,7 @@
 // Shape manipulation: reshape, transpose, expand/squeeze, broadcast, join and split, flip, tile.
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
+import { checkListLength } from "../dtype.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes, checkIntList, checkShape, describeValue, fmtShape, normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
@@ -196,10 +197,10 @@ export function split(x: Operand, indicesOrSections: number | readonly number[],
   const n = a.shape[axis]!;
   let cuts: number[];
   if (typeof indicesOrSections === "number") {
-    // An empty axis splits into any number of empty sections, but not into billions of arrays.
-    if (!Number.isInteger(indicesOrSections) || indicesOrSections <= 0 || n % indicesOrSections !== 0 || indicesOrSections > Math.max(n, 2 ** 20)) {
+    if (!Number.isInteger(indicesOrSections) || indicesOrSections <= 0 || n % indicesOrSections !== 0) {
       throw new ShapeError(`split: an axis of size ${n} cannot be split into ${indicesOrSections} equal sections`);
     }
+    checkListLength(indicesOrSections, "sections", "split");
     const step = n / indicesOrSections;
     cuts = Array.from({ length: indicesOrSections - 1 }, (_, i) => (i + 1) * step);
   } else cuts = checkIntList(indicesOrSections, "split", "indices_or_sections").map((c) => Math.min(Math.max(c < 0 ? c + n : c, 0), n));

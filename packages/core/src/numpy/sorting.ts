@@ -93,7 +93,8 @@ export { less };
  */
 export function lexsort(keys: readonly Operand[] | Operand, opts: { readonly axis?: number } = {}): NDArray {
   checkOptions(opts, "lexsort", { axis: "integer" });
-  const list = Array.isArray(keys) ? keys.map((k) => asArray(k as Operand, "lexsort")) : unstackRows(asArray(keys as Operand, "lexsort"));
+  // (Array.from, not map: a hole in the list is a missing key, not one to skip)
+  const list = Array.isArray(keys) ? Array.from(keys, (k) => asArray(k as Operand, "lexsort")) : unstackRows(asArray(keys as Operand, "lexsort"));
   if (list.length === 0) throw new ArgumentError("lexsort: expected at least one key");
   const shape = list[0]!.shape;
   list.forEach((k, i) => {

@@ -1,6 +1,6 @@
 // Shape and dtype rules of reductions and scans over axes.
 import { ShapedArray } from "../aval.js";
-import { type DType, isFloat } from "../dtype.js";
+import { type DType, isFloat, isInteger } from "../dtype.js";
 import { AxisError, DTypeError } from "../errors.js";
 import { describeValue } from "../shape.js";
 import type { AbstractEvalTable } from "./types.js";
@@ -37,6 +37,8 @@ const argRule =
     checkAxes(prim, axes, x!.ndim);
     if (axes.length !== 1) throw new AxisError(`${prim}: expects exactly one axis, got (${axes.join(", ")})`);
     if (x!.shape[axes[0]!] === 0) throw new AxisError(`${prim}: cannot take ${prim} over an empty axis of ${x!.str()}`);
+    // (JAX's rule: an index is an integer)
+    if (!isInteger(index_dtype)) throw new DTypeError(`${prim}: index_dtype must be an integer dtype, got ${describeValue(index_dtype)}`);
     return [new ShapedArray(reducedShape(x!.shape, axes), index_dtype)];
   };
 

@@ -7,7 +7,7 @@
 // uniforms) are (word0 << 32) | word1. Seeds are 64-bit, as JAX's: `key(s)` is [s >> 32, s & 0xFFFFFFFF].
 import { ConcreteArray, NDArray } from "../array.js";
 import { ShapedArray } from "../aval.js";
-import { checkArrayShape } from "../dtype.js";
+import { checkArrayShape, checkListLength } from "../dtype.js";
 import { ArgumentError, OverflowError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
@@ -67,7 +67,7 @@ export function blocks(k: NDArray, n: number): [NDArray, NDArray] {
 export function split(k: PRNGKey, num = 2): PRNGKey[] {
   const kk = checkKey(k, "random.split");
   if (!Number.isInteger(num) || num < 1) throw new ArgumentError(`random.split: num must be a positive integer, got ${describeValue(num)}`);
-  checkArrayShape([num, 2], "int32", "random.split");
+  checkListLength(num, "keys", "random.split");
   const [w0, w1] = blocks(kk, num);
   const keys = lax.concatenate([lax.reshape(w0, [num, 1]), lax.reshape(w1, [num, 1])], 1);
   return Array.from({ length: num }, (_, i) => lax.reshape(lax.slice(keys, [i, 0], [i + 1, 2]), [2]));

@@ -178,6 +178,8 @@ export function flatten(t: PyTree, where = "tree.flatten"): [Leaf[], TreeDef] {
  * paths; // [".layers[0].b", ".w"]
  */
 export function flattenWithPaths(t: PyTree, where = "tree.flatten", isLeaf?: (x: unknown) => boolean): [Leaf[], string[], TreeDef] {
+  if (typeof where !== "string") throw new ArgumentError(`tree.flattenWithPaths: where (the name errors give) must be a string, got ${describe(where)}`);
+  if (isLeaf !== undefined && typeof isLeaf !== "function") throw new ArgumentError(`${where}: isLeaf must be a function, got ${describe(isLeaf)}`);
   const leaves: Leaf[] = [];
   const paths: string[] = [];
   const def = walkTree(
