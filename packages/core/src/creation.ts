@@ -21,6 +21,7 @@ import { describeValue } from "./shape.js";
  * scalar(3, "int32").item(); // 3
  */
 export function scalar(v: number | boolean | Complex, dtype?: DType, weakType = false, where = "scalar"): ConcreteArray {
+  if (typeof where !== "string") throw new ArgumentError(`scalar: where (the name errors give) must be a string, got ${describe(where)}`);
   if (typeof v !== "number" && typeof v !== "boolean" && !isComplexValue(v)) throw new ArgumentError(`${where}: expected a number, a boolean or { re, im }, got ${describe(v)}`);
   if (typeof weakType !== "boolean") throw new ArgumentError(`${where}: weakType must be a boolean, got ${describe(weakType)}`);
   const d = dtype === undefined ? (typeof v === "boolean" ? "bool" : isComplexValue(v) ? complexOf(defaultFloat()) : defaultFloat()) : checkDType(dtype, where);

@@ -220,3 +220,19 @@ describe("found by the fuzz suite with FUZZ_SEED=20261203", () => {
     expect(nn.initializers.constant(z)(random.key(0), [2], "complex64").toTypedArray()).toEqual(new Float32Array([1, 2, 1, 2]));
   });
 });
+
+describe("found by the fuzz suite with FUZZ_SEED=7, 31337 and 424242", () => {
+  const z = array([{ re: 0, im: 1 }, { re: 2, im: 1 }] as never, { dtype: "complex64" });
+  it("complex values where only real ones make sense are DTypeErrors, never a dropped imaginary part", () => {
+    expect(() => random.categorical(random.key(0), z)).toThrow(DTypeError);
+    expect(() => np.digitize(z, array([0, 1]))).toThrow(/x may not be complex/);
+    expect(() => np.digitize(array([0.5]), z)).toThrow(/bins may not be complex/);
+    expect(() => np.at(array([1, 2], { dtype: "float32" }), array([0, 1], { dtype: "int32" })).add(z)).toThrow(/drop their imaginary part/);
+    expect(np.at(z, array([0], { dtype: "int32" })).add(array([{ re: 1, im: 1 }] as never, { dtype: "complex64" })).toTypedArray()).toEqual(new Float32Array([1, 2, 2, 1]));
+  });
+  it("bad arguments of lax.convertElementType, lax.associativeScan and scalar are ArgumentErrors, not TypeErrors while describing them", () => {
+    expect(() => lax.convertElementType(0, "bool", Object.create(null) as never)).toThrow(ArgumentError);
+    expect(() => lax.associativeScan(lax.add as never, undefined as never)).toThrow(ArgumentError);
+    expect(() => scalar(0, undefined, 0 as never, Object.create(null) as never)).toThrow(ArgumentError);
+  });
+});

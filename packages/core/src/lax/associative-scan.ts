@@ -7,6 +7,7 @@ import type { NDArray } from "../array.js";
 import { ConcreteArray } from "../array.js";
 import { ShapedArray } from "../aval.js";
 import { allocate } from "../dtype.js";
+import { asArray } from "../creation.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import { checkOptions } from "../options.js";
 import { describeValue, fmtShape, normalizeAxis } from "../shape.js";
@@ -52,7 +53,7 @@ export function associativeScan<E extends Elems>(fn: (a: E, b: E) => E, elems: E
   checkOptions(opts, "associativeScan", { reverse: "boolean", axis: "integer" });
   if (typeof fn !== "function") throw new ArgumentError(`associativeScan: fn must be a function, got ${describeValue(fn)}`);
   const list = Array.isArray(elems);
-  const xs = (list ? [...(elems as readonly NDArray[])] : [elems as NDArray]) as NDArray[];
+  const xs = Array.from(list ? (elems as readonly NDArray[]) : [elems as NDArray], (x) => asArray(x, "associativeScan"));
   if (xs.length === 0) throw new ArgumentError("associativeScan: elems must hold at least one array");
   const first = xs[0]!;
   if (first.ndim === 0) throw new ShapeError("associativeScan: the arrays must have at least one dimension (the axis scanned)");

@@ -430,6 +430,7 @@ export function select(pred: NDArray, onTrue: Operand, onFalse: Operand): NDArra
  */
 export function convertElementType(x: Operand, dtype: DType, weakType = false): NDArray {
   const d = checkDType(dtype, "convert_element_type");
+  if (typeof weakType !== "boolean") throw new ArgumentError(`convert_element_type: weakType must be a boolean, got ${describeValue(weakType)}`);
   // A JS number converts from its exact value (held as float64), as JAX converts a Python
   // scalar: through the default float32 it would be rounded twice, or to Infinity, silently.
   const a = typeof x === "number" ? scalar(x, "float64", true) : asArray(x, "convert_element_type");

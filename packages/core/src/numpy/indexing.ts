@@ -9,7 +9,7 @@
 // and drop; the fill is a select on top, so derivatives and batching need no extra rules.
 import { NDArray, type NestedArray, type Operand } from "../array.js";
 import { array, asArray, scalar } from "../creation.js";
-import { type DType, intRange, isInteger, isUnsigned } from "../dtype.js";
+import { type DType, intRange, isComplex, isInteger, isUnsigned } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
@@ -245,8 +245,13 @@ export function at(x: Operand, index: IndexLike) {
   const finish = (r: NDArray): NDArray => (a.dtype === "bool" ? lax.ne(r, 0) : r);
   // Updates take the array's dtype (as JAX's scatter does); only their shape broadcasts.
   // They are scattered with flat indices: [m] indices, [m, ...rest] updates.
-  const updates = (v: Operand): NDArray =>
-    reshape(lax.convertElementType(broadcastTo(castTo(v, resultTypeIn("at", [a, v]), "at"), updShape).astype(a.dtype), work), [m, ...rest]);
+  const updates = (v: Operand): NDArray => {
+    const u = typeof v === "number" ? v : asArray(v, "at");
+    if (typeof u !== "number" && isComplex(u.dtype) && !isComplex(a.dtype)) {
+      throw new DTypeError(`at: complex updates ${u.aval.str()} into a ${a.dtype} array would drop their imaginary part; update a complex array, or pass np.real(updates)`);
+    }
+    return reshape(lax.convertElementType(broadcastTo(castTo(u, resultTypeIn("at", [a, u]), "at"), updShape).astype(a.dtype), work), [m, ...rest]);
+  };
   const flatIndex = (mode: UpdateMode | undefined): NDArray => {
     const flat = reshape(idx, [m]);
     return mode === "clip" ? clampIndex(flat, n) : flat;

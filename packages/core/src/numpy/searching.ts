@@ -1,7 +1,8 @@
 // numpy's searches in sorted arrays (searchsorted, digitize) and multi-way selection (select).
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
-import { ArgumentError, ShapeError } from "../errors.js";
+import { isComplex } from "../dtype.js";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { checkOptions } from "../options.js";
 import { fmtShape } from "../shape.js";
@@ -40,6 +41,10 @@ export function searchsorted(a: Operand, v: Operand, opts: { readonly side?: "le
 export function digitize(x: Operand, bins: Operand, opts: { readonly right?: boolean } = {}): NDArray {
   checkOptions(opts, "digitize", { right: "boolean" });
   const b = asArray(bins, "digitize");
+  // (as numpy: bins are ordered, so neither they nor x may be complex; never a cast that drops the imaginary part)
+  for (const [name, v] of [["bins", b], ["x", typeof x === "number" ? undefined : asArray(x, "digitize")]] as const) {
+    if (v !== undefined && isComplex(v.dtype)) throw new DTypeError(`digitize: ${name} may not be complex, got ${v.aval.str()}`);
+  }
   if (b.ndim !== 1) throw new ShapeError(`digitize: bins must be 1-D, got ${fmtShape(b.shape)}`);
   const n = b.shape[0]!;
   if (n === 0) return lax.convertElementType(lax.mul(asArray(x, "digitize"), 0), "int32");

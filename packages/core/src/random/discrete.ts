@@ -3,7 +3,7 @@
 import { NDArray, type Operand } from "../array.js";
 import { defaultFloat } from "../config.js";
 import { asArray } from "../creation.js";
-import { checkArrayShape, type DType, INT32_MAX, INT32_MIN } from "../dtype.js";
+import { checkArrayShape, type DType, INT32_MAX, INT32_MIN, isComplex } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import * as np from "../numpy/index.js";
@@ -161,6 +161,7 @@ export function categorical(k: PRNGKey, logits: NDArray, opts: CategoricalOption
   const o = checkOptions(opts, "random.categorical", { axis: "integer", shape: "integerList", replace: "boolean" });
   const kk = checkKey(k, "random.categorical");
   const l = asArray(logits, "random.categorical");
+  if (isComplex(l.dtype)) throw new DTypeError(`random.categorical: logits must be real, got ${l.aval.str()} (its imaginary part would be dropped)`);
   if (l.ndim === 0) throw new ShapeError("random.categorical: logits must have at least one axis (the classes), got a rank-0 array");
   const axis = normalizeAxis(o.axis ?? -1, l.ndim, "random.categorical");
   const batch = l.shape.filter((_, i) => i !== axis);
