@@ -5,7 +5,7 @@
 // cumprod, cummax and cummin are made of.
 import type { NDArray } from "../array.js";
 import { ConcreteArray } from "../array.js";
-import { ShapedArray } from "../aval.js";
+import { sameShape, ShapedArray } from "../aval.js";
 import { allocate } from "../dtype.js";
 import { asArray } from "../creation.js";
 import { ArgumentError, ShapeError } from "../errors.js";
@@ -62,8 +62,12 @@ export function associativeScan<E extends Elems>(fn: (a: E, b: E) => E, elems: E
   for (const x of xs) if (x.shape[axis] !== n) throw new ShapeError(`associativeScan: every array needs ${n} elements along axis ${axis}, got ${fmtShape(x.shape)}`);
   const call = (a: NDArray[], b: NDArray[]): NDArray[] => {
     const out = fn((list ? a : a[0]!) as E, (list ? b : b[0]!) as E);
-    const r = (list ? [...(out as readonly NDArray[])] : [out as NDArray]) as NDArray[];
+    const r = Array.from(list && Array.isArray(out) ? (out as readonly NDArray[]) : [out as NDArray], (y) => asArray(y, "associativeScan"));
     if (r.length !== a.length) throw new ArgumentError(`associativeScan: fn returned ${r.length} arrays for ${a.length}`);
+    // (a result of another shape would never halve: the recursion below would not end)
+    r.forEach((y, i) => {
+      if (!sameShape(y.shape, a[i]!.shape)) throw new ShapeError(`associativeScan: fn must return arrays of its arguments' shapes, got ${fmtShape(y.shape)} for ${fmtShape(a[i]!.shape)}`);
+    });
     return r;
   };
   const rev = (ys: NDArray[]): NDArray[] => ys.map((y) => rev1(y, [axis]));
