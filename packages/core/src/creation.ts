@@ -6,7 +6,7 @@ import { defaultFloat } from "./config.js";
 import { type Complex, isComplexValue } from "./complex-value.js";
 import {
   allocate, castFrom, castLiteral, checkDType, checkElementCount, complexElementOf, complexOf, type DType, dtypeOfTypedArray, elementOf, isComplex, jsNumberDType,
-  lanesOf, realPartOf, toStorage, type TypedArray,
+  realPartOf, toStorage, type TypedArray,
 } from "./dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "./errors.js";
 import { checkOptions } from "./options.js";
@@ -180,8 +180,6 @@ export function array(data: ArrayData, opts: { readonly dtype?: DType } = {}): N
 export function fromValues(n: number, f: (i: number) => number, dtype: DType, where: string): NDArray {
   checkElementCount(n, dtype, where, `[${n}]`);
   const data = allocate(dtype, n);
-  // (a complex element is the value with a zero imaginary part)
-  const lanes = lanesOf(dtype);
-  for (let i = 0; i < n; i++) data[lanes * i] = toStorage(castLiteral(f(i), dtype, where), dtype);
+  for (let i = 0; i < n; i++) storeLiteral(data, i, f(i), dtype, where);
   return new ConcreteArray(new ShapedArray([n], dtype), data);
 }

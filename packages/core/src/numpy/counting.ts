@@ -102,8 +102,7 @@ export function interp(x: Operand, xp: Operand, fp: Operand, opts: { readonly le
   }
   // (as JAX: x and xp promoted together, fp on its own, the arithmetic in the wider of the two,
   // so a float64 x is never rounded to a float32 fp's precision before it is placed)
-  const d = promoteDTypes("interp", [xs, xps, fps], "float")[0]!.dtype;
-  [xs, xps, fps] = [lax.convertElementType(xs, d), lax.convertElementType(xps, d), lax.convertElementType(fps, d)];
+  [xs, xps, fps] = promoteDTypes("interp", [xs, xps, fps], "float") as [NDArray, NDArray, NDArray];
   if (xps.ndim !== 1 || fps.ndim !== 1 || xps.shape[0] !== fps.shape[0] || xps.shape[0]! < 1) {
     throw new ShapeError(`interp: xp and fp must be 1-D of the same non-zero length, got ${fmtShape(xps.shape)} and ${fmtShape(fps.shape)}`);
   }

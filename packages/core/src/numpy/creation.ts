@@ -75,7 +75,6 @@ export const fullLike = (x: Operand, value: number | boolean, dtype?: DType): ND
   return filled(a.shape, value, dtype ?? a.dtype, "fullLike");
 };
 
-
 /**
  * arange(stop) | arange(start, stop, step?, dtype?): int32 when every argument is an integer.
  * Values from `start` (0 when only `stop` is given) up to but excluding `stop`, by `step`.

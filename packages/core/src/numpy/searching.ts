@@ -41,13 +41,13 @@ export function searchsorted(a: Operand, v: Operand, opts: { readonly side?: "le
 export function digitize(x: Operand, bins: Operand, opts: { readonly right?: boolean } = {}): NDArray {
   checkOptions(opts, "digitize", { right: "boolean" });
   const b = asArray(bins, "digitize");
+  const xs = asArray(x, "digitize");
   // (as numpy: bins are ordered, so neither they nor x may be complex; never a cast that drops the imaginary part)
-  for (const [name, v] of [["bins", b], ["x", typeof x === "number" ? undefined : asArray(x, "digitize")]] as const) {
-    if (v !== undefined && isComplex(v.dtype)) throw new DTypeError(`digitize: ${name} may not be complex, got ${v.aval.str()}`);
-  }
+  if (isComplex(xs.dtype)) throw new DTypeError(`digitize: x may not be complex, got ${xs.aval.str()}`);
+  if (isComplex(b.dtype)) throw new DTypeError(`digitize: bins may not be complex, got ${b.aval.str()}`);
   if (b.ndim !== 1) throw new ShapeError(`digitize: bins must be 1-D, got ${fmtShape(b.shape)}`);
   const n = b.shape[0]!;
-  if (n === 0) return lax.convertElementType(lax.mul(asArray(x, "digitize"), 0), "int32");
+  if (n === 0) return lax.convertElementType(lax.mul(xs, 0), "int32");
   const side = opts.right === true ? "left" : "right";
   const up = searchsorted(b, x, { side });
   // decreasing bins: search the reversed bins, counted from the other end
