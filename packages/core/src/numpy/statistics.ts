@@ -9,7 +9,7 @@ import { matmul } from "./linalg.js";
 import { mean, sum } from "./reductions.js";
 import { broadcastTo, concatenate, reshape, squeeze, transpose } from "./shape.js";
 import { diagonal } from "./construction.js";
-import { realFloatOf, resultTypeIn } from "./promote.js";
+import { castTo, realFloatOf, resultTypeIn } from "./promote.js";
 
 const asFloat = realFloatOf;
 
@@ -97,11 +97,10 @@ export function cov(m: Operand, opts: CovOptions = {}): NDArray {
   // (m and the weights in one dtype, the wider: float64 weights are never rounded to float32)
   let fw = weight(opts.fweights, "fweights");
   let aw = weight(opts.aweights, "aweights");
-  const dtype = resultTypeIn("cov", [x, ...(fw === undefined ? [] : [fw]), ...(aw === undefined ? [] : [aw])]).dtype;
-  const toCommon = (v: NDArray): NDArray => (v.dtype === dtype ? v : lax.convertElementType(v, dtype));
-  x = toCommon(x);
-  fw = fw === undefined ? undefined : toCommon(fw);
-  aw = aw === undefined ? undefined : toCommon(aw);
+  const t = resultTypeIn("cov", [x, ...(fw === undefined ? [] : [fw]), ...(aw === undefined ? [] : [aw])]);
+  x = castTo(x, t, "cov");
+  fw = fw === undefined ? undefined : castTo(fw, t, "cov");
+  aw = aw === undefined ? undefined : castTo(aw, t, "cov");
   const w = fw === undefined ? aw : aw === undefined ? fw : multiply(fw, aw);
   if (w === undefined) {
     const centred = subtract(x, mean(x, { axis: 1, keepdims: true }));
