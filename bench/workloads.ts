@@ -43,6 +43,17 @@ function jaxjsSide(jx: JX, mode: JaxtsMode, f: (...args: JxArray[]) => JxArray[]
   };
 }
 
+
+// What is in the way of a target, for BENCHMARKS.md when a run misses it (bench/cases.ts
+// Target.inTheWay). Measured facts with their dates: a new measurement replaces them.
+/** For the targets every recent run met: what moves them. */
+const MACHINE_IN_THE_WAY =
+  "met by the same code in other runs. This machine's 2 vCPUs are shared with other jobs, and the same code moves 10–30 % between runs, sometimes 2× (bench/README.md): compare the load averages above with a run that met it.";
+const W1_IN_THE_WAY =
+  "the product runs packed, register-blocked and split across 2 threads: 82–85 GFLOP/s at 512² and 1024² in quiet runs, 50–78 in busy ones (2026-12-01 to 03), so a busy machine can take it under the bound.";
+const W1_SMALL_IN_THE_WAY =
+  "a 128² product is 0.1 ms of work: too small to split across threads with a gain (1 and 2 threads measured the same median on 2026-12-02), so it runs on one thread against tfjs-wasm's one thread. The ratio measured 1.1–2.1× across runs of unchanged code.";
+
 // ── W1: matmul n×n · n×n, GFLOP/s ─────────────────────────────────────────────────────────
 const gflops = (n: number) => ({ label: "GFLOP/s", fromMs: (ms: number) => (2 * n ** 3) / (ms * 1e6), higherIsBetter: true });
 
@@ -59,8 +70,8 @@ const w1 = (n: number): BenchCase => {
     repeat: n <= 128 ? 10 : 1,
     target:
       n === 1024
-        ? { text: `≥ 60 GFLOP/s and ${vsWasm} (jit of one matmul counts)`, mode: "best", atLeast: true, bound: (peer) => Math.max(60, 2 * (peer("tfjs-wasm") ?? 0)) }
-        : { text: `${vsWasm} (jit of one matmul counts)`, mode: "best", atLeast: true, bound: (peer) => 2 * (peer("tfjs-wasm") ?? Number.NaN) },
+        ? { text: `≥ 60 GFLOP/s and ${vsWasm} (jit of one matmul counts)`, mode: "best", atLeast: true, bound: (peer) => Math.max(60, 2 * (peer("tfjs-wasm") ?? 0)), inTheWay: W1_IN_THE_WAY }
+        : { text: `${vsWasm} (jit of one matmul counts)`, mode: "best", atLeast: true, bound: (peer) => 2 * (peer("tfjs-wasm") ?? Number.NaN), inTheWay: n <= 128 ? W1_SMALL_IN_THE_WAY : W1_IN_THE_WAY },
     jaxts: (mode) => jaxtsSide(mode, (a: NDArray, b: NDArray) => [np.matmul(a, b)], f32(aData, [n, n]), f32(bData, [n, n])),
     tfjs: (tf) => {
       const a = tf.tensor2d(aData, [n, n], "float32");
@@ -165,8 +176,15 @@ const w2: BenchCase = {
   // gradient component near ε = 1e-8 can flip its share of lr between libraries, so the updated
   // parameters are judged at 1e-3 of their scale (≈ 0.3 lr).
   tolerance: [1e-5, 1e-5, 1e-5, 1e-5, 1e-5, 1e-5, 1e-5, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3],
-  target: { text: "≤ 40 ms eager", mode: "eager", atLeast: false, bound: () => 40 },
-  jitTarget: { text: "≤ 10 ms jit", mode: "jit", atLeast: false, bound: () => 10 },
+  target: { text: "≤ 40 ms eager", mode: "eager", atLeast: false, bound: () => 40, inTheWay: MACHINE_IN_THE_WAY },
+  jitTarget: {
+    text: "≤ 10 ms jit",
+    mode: "jit",
+    atLeast: false,
+    bound: () => 10,
+    inTheWay:
+      "the step's products are 0.41 GFLOP (forward 85.6 M multiply-adds, backward 119.8 M), 6.8 ms at 60 GFLOP/s, and its 13 outputs (the loss, 6 gradients, 6 parameters: 5.4 MB) are copied out of the arena into fresh arrays and read back every call. The same build measured 9.1–21 ms over 11 isolated runs on 2026-12-02 (median 13.0): the slow calls are the ones that collect the previous calls' 10 MB of fresh buffers.",
+  },
   jaxts: (mode) => {
     const opt = adam(ADAM_LR);
     const lossAndGrad = valueAndGrad(mlp3LossJ);
@@ -246,8 +264,15 @@ const w3: BenchCase = {
   ...valueGrad,
   name: "W3-value-grad-1e6",
   workload: "W3",
-  target: { text: "≤ 15 ms eager", mode: "eager", atLeast: false, bound: () => 15 },
-  jitTarget: { text: "≤ 2 ms jit", mode: "jit", atLeast: false, bound: () => 2 },
+  target: { text: "≤ 15 ms eager", mode: "eager", atLeast: false, bound: () => 15, inTheWay: MACHINE_IN_THE_WAY },
+  jitTarget: {
+    text: "≤ 2 ms jit",
+    mode: "jit",
+    atLeast: false,
+    bound: () => 2,
+    inTheWay:
+      "the call is one fused, threaded kernel (`jit(valueAndGrad(f)).lower(x).asText()`), and that kernel alone (two exponentials and two divisions per element) measured 2.3–2.7 ms on 2 threads on 2026-12-03 (4.4–5.3 ms on one), already above the target. Each call also copies the 4 MB gradient out of the arena into a fresh array, and `toTypedArray` copies it again (0.5–1 ms each, most of it first touches of fresh pages). Both copies follow from the memory model: arrays are immutable, garbage-collected and never disposed, the arena is reused by the next call, and `toTypedArray` returns a copy the caller owns.",
+  },
   jaxjs: (jx, mode) => {
     const { numpy: jnp, nn: jnn } = jx;
     const f = (x: JxArray) => jnp.sum(jnp.tanh(x.ref).mul(jnn.sigmoid(x.ref)).add(jnp.square(x).mul(0.5)));
@@ -265,8 +290,15 @@ const w4: BenchCase = {
   tolerance: [1e-5],
   unit: { label: "µs/call", fromMs: (ms) => ms * 1000, higherIsBetter: false },
   repeat: 20,
-  target: { text: "≤ 150 µs eager", mode: "eager", atLeast: false, bound: () => 150 },
-  jitTarget: { text: "≤ 5 µs jit", mode: "jit", atLeast: false, bound: () => 5 },
+  target: {
+    text: "≤ 150 µs eager",
+    mode: "eager",
+    atLeast: false,
+    bound: () => 150,
+    inTheWay:
+      "V8 needs 3,000–5,000 calls to optimise the nested-grad code fully (about 2,000 µs per call over the first 100, 250–400 over the next 2,000, then 142–170 in an isolated process, 2026-12-02), and the 500 ms warm-up covers about 1,500 calls. Each call traces sin(x)·x³ through three nested JVPs and transposes, one small kernel per primitive; the profile is flat (no function above 4 % of the time).",
+  },
+  jitTarget: { text: "≤ 5 µs jit", mode: "jit", atLeast: false, bound: () => 5, inTheWay: MACHINE_IN_THE_WAY },
   jaxts: (mode) => {
     const f = (x: NDArray) => np.sin(x).mul(x).mul(x).mul(x);
     const d3 = grad(grad(grad(f)));
@@ -299,7 +331,13 @@ const w5: BenchCase = {
   workload: "W5",
   what: `Hessian of sum(tanh(A·x)), A f32[${N5},${N5}], x f32[${N5}] → f32[${N5},${N5}]`,
   tolerance: [1e-5],
-  jitTarget: { text: "≤ 0.2 ms jit", mode: "jit", atLeast: false, bound: () => 0.2 },
+  jitTarget: {
+    text: "≤ 0.2 ms jit",
+    mode: "jit",
+    atLeast: false,
+    bound: () => 0.2,
+    inTheWay: `the same build measured 0.160–0.180 ms in isolated runs on 2026-12-02 and 0.17–0.30 ms in full runs; ${MACHINE_IN_THE_WAY}`,
+  },
   jaxts: (mode) => {
     const a = f32(aData5, [N5, N5]);
     const h = hessian((x: NDArray) => np.sum(np.tanh(np.matmul(a, x))));
@@ -370,7 +408,14 @@ const w6: BenchCase = {
   workload: "W6",
   what: `linear regression y = 3x + 2 + noise, ${P6} points, MSE, SGD lr ${LR6}: ${STEPS6} valueAndGrad steps with updates (jit: jit(step) ×${STEPS6})`,
   tolerance: [1e-5, 1e-5, 1e-5],
-  target: { text: "≤ 4 ms eager", mode: "eager", atLeast: false, bound: () => 4 },
+  target: {
+    text: "≤ 4 ms eager",
+    mode: "eager",
+    atLeast: false,
+    bound: () => 4,
+    inTheWay:
+      "100 steps of 29 primitives each: 4 ms is 1.4 µs per primitive for tracing it under valueAndGrad, its JVP and transpose rules and its kernel. Measured 3.7–4.0 ms in isolated runs on 2026-12-02 and 4.01 in two full runs; the profile is flat (no function above 4 % of the time).",
+  },
   jaxts: (mode) => {
     const step = mode === "jit" ? jit(linStepJ) : linStepJ;
     const x = f32(x6, [P6]);
@@ -440,7 +485,7 @@ const w6j: BenchCase = {
   workload: "W6j",
   what: `the same ${STEPS6} steps inside one jit (lax.forLoop over the step)`,
   tolerance: [1e-5, 1e-5, 1e-5],
-  jitTarget: { text: "≤ 0.3 ms jit", mode: "jit", atLeast: false, bound: () => 0.3 },
+  jitTarget: { text: "≤ 0.3 ms jit", mode: "jit", atLeast: false, bound: () => 0.3, inTheWay: MACHINE_IN_THE_WAY },
   jaxts: (mode) => {
     const train = (x: NDArray, y: NDArray): NDArray[] => {
       const init = { ...zeros6(), loss: np.zeros([], "float32") };
