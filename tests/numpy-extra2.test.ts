@@ -110,6 +110,20 @@ describe("quantiles", () => {
     expect(vals(jit((qq: NDArray) => np.quantile(f64([1, 2, 3]), qq))(f64([0.5, 1.5])))).toEqual([2, Number.NaN]);
   });
 
+  it("keep a float64 q's precision over a float32 array, and the array's over a float32 q", () => {
+    // q = 0.1 + 2^-40 is not a float32: rounded to one, the interpolation weight loses it
+    const q = 0.1 + 2 ** -40;
+    const a32 = array([0, 2 ** 20], { dtype: "float32" });
+    const r = np.quantile(a32, array(q, { dtype: "float64" }));
+    expect(r.dtype).toBe("float64");
+    expect(r.item()).toBe(q * 2 ** 20);
+    expect(np.percentile(a32, array([10], { dtype: "float64" })).dtype).toBe("float64");
+    expect(np.nanquantile(array([1, 2], { dtype: "float64" }), array(0.5, { dtype: "float32" })).dtype).toBe("float64");
+    // a JS number q is weak: the array's dtype decides
+    expect(np.quantile(a32, 0.5).dtype).toBe("float32");
+    expect(() => np.quantile(a32, array({ re: 0.5, im: 0 }, { dtype: "complex64" }))).toThrow(/q must be real/);
+  });
+
   it("differentiate (the interpolation between order statistics), batch and jit", () => {
     const x = smooth(9, 4);
     checkGrads((t: NDArray) => np.sum(np.quantile(t, f64([0.1, 0.5, 0.93]))), [x], { order: 1 });

@@ -8,7 +8,8 @@ import { array, config, lax, makeJaxpr, NDArray, np, random, tree } from "@jaxts
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { anyArb, axisArb, dtypeArb, hostileTreeArb, junkArb, type Kind, ndarrayArb, numberArb, operandArb, pytreeArb, shapeArb } from "./arbitraries.js";
-import { type AnyFn, fuzzFunction, fuzzUnknownOption, RUNS, type Sig, stats } from "./harness.js";
+import { type AnyFn, fuzzFunction, fuzzMixedPrecision, fuzzUnknownOption, RUNS, type Sig, stats } from "./harness.js";
+import { narrowingStats } from "./precision.js";
 
 const keyArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 1000 }).map((s) => random.key(s)) },
@@ -139,6 +140,23 @@ describe("fuzz @jaxts/core functions: only JaxtsErrors escape, inputs unchanged,
   }
 });
 
+/**
+ * No result coarser than an operand it reads: every function of two or more array operands
+ * (or a list of them) called with well-formed inexact arrays of mixed precision, so that the
+ * narrowing check (precision.ts) sees float32 beside float64 and real beside complex in calls
+ * that succeed. The generic runs above rarely produce such a call.
+ */
+const hasTwoOperands = (sig: Sig): boolean => sig.includes("L") || sig.filter((k) => k === "A").length >= 2;
+describe("mixed precision: no result in a coarser dtype than an operand it reads", () => {
+  for (const [name, fn] of FUNCTIONS) {
+    const sig = SIGNATURES[name] ?? defaultSig(fn);
+    if (!/^(np|lax|nn|random)\./.test(name) || !hasTwoOperands(sig)) continue;
+    it(name, () => {
+      fuzzMixedPrecision(name, fn, sig);
+    });
+  }
+});
+
 /** NDArray's methods and getters, called on generated arrays. */
 const METHOD_SIGS: Readonly<Record<string, Sig>> = {
   sum: ["O"], mean: ["O"], max: ["O"], min: ["O"], argmax: ["O"], reshape: ["S"], transpose: ["X"], astype: ["D"],
@@ -202,6 +220,7 @@ describe("the fuzz suite covers the API", () => {
 afterAll(() => {
   // With the default settings this file alone makes well over 10,000 checked calls.
   if (RUNS >= 40) expect(stats.calls).toBeGreaterThanOrEqual(10_000);
+  console.log(`core fuzz: ${narrowingStats.compared} results coarser than an operand compared against that operand changed`);
   console.log(`core fuzz: ${stats.calls} calls (${stats.traced} on tracers under jit, vmap, jvp or grad), ${stats.thrown} threw, allowed failures: ${JSON.stringify(Object.fromEntries(stats.allowed))}`);
 });
 

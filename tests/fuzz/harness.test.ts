@@ -4,7 +4,7 @@
 import { ArgumentError, NDArray, np } from "@jaxts/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fuzzFunction } from "./harness.js";
+import { fuzzFunction, fuzzMixedPrecision } from "./harness.js";
 
 /** The harness's message for the first failing case (fast-check keeps it as the cause). */
 function failure(run: () => void): string {
@@ -55,5 +55,22 @@ describe("the fuzz harness", { timeout: 30_000 }, () => {
   it("fails on a function that returns an array with a malformed shape", () => {
     const malformed = (x: unknown) => (x instanceof NDArray ? Object.assign(Object.create(NDArray.prototype) as object, { aval: { shape: [2, undefined], dtype: "float32" } }) : 0);
     expect(failure(() => fuzzFunction("malformed", malformed, ["A"], undefined, 50))).toMatch(/returned a malformed array: shape \[2, undefined\]/);
+  });
+
+  // The class of np.linalg.solve casting b to a's dtype (a float64 b rounded to float32).
+  const a32 = np.array([1, 2, 3], { dtype: "float32" });
+  const b64 = np.array([0.1, 0.2, 0.3], { dtype: "float64" });
+  const operands = [fc.constant(a32), fc.constant(b64)];
+
+  it("fails on a core function whose result is coarser than a finer operand it reads", () => {
+    const castsB = (a: unknown, b: unknown) => np.add(a as NDArray, np.astype(b as NDArray, (a as NDArray).dtype));
+    expect(failure(() => fuzzMixedPrecision("np.castsB", castsB, operands, 5))).toMatch(/computed a float32 result from argument 1, a float64 array it reads: its precision was dropped/);
+  });
+
+  it("lets a core function ignore a finer extra argument, and promote the operands it reads", () => {
+    const ignoresB = (a: unknown) => np.sin(a as NDArray);
+    expect(() => fuzzMixedPrecision("np.ignoresB", ignoresB, operands, 5)).not.toThrow();
+    const promotes = (a: unknown, b: unknown) => np.add(a as NDArray, b as NDArray);
+    expect(() => fuzzMixedPrecision("np.promotes", promotes, operands, 5)).not.toThrow();
   });
 });

@@ -14,7 +14,7 @@ import { takeAlongAxis } from "./indexing.js";
 import { any, sum } from "./reductions.js";
 import { expandDims, moveaxis, ravel, reshape } from "./shape.js";
 import { sort } from "./sorting.js";
-import { realFloatOf } from "./promote.js";
+import { promoteDTypes, realFloatOf } from "./promote.js";
 
 export type QuantileMethod = "linear" | "lower" | "higher" | "nearest" | "midpoint";
 export interface QuantileOptions {
@@ -26,7 +26,12 @@ export interface QuantileOptions {
 const SPEC = { axis: "integer", method: ["linear", "lower", "higher", "nearest", "midpoint"], keepdims: "boolean" } as const;
 
 function quantileOf(name: string, a: Operand, q: Operand, opts: QuantileOptions, ignoreNan: boolean): NDArray {
-  let x = realFloatOf(a, name);
+  const q0 = asArray(q, name);
+  if (isComplex(q0.dtype)) throw new DTypeError(`${name}: q must be real, got ${q0.aval.str()}`);
+  // a and q in one float dtype (JAX's promote_dtypes_inexact): a float64 q is not rounded to
+  // a float32 a's precision, nor the other way round
+  const [a1, qa] = promoteDTypes(name, [a, q0], "float") as [NDArray, NDArray];
+  let x = realFloatOf(a1, name);
   const flat = opts.axis === undefined;
   const rank = x.ndim;
   if (flat) x = ravel(x);
@@ -34,9 +39,6 @@ function quantileOf(name: string, a: Operand, q: Operand, opts: QuantileOptions,
   // the reduced axis last; q's elements as new leading axes at the end
   const xs = sort(moveaxis(x, axis, -1));
   const n = xs.shape[xs.ndim - 1]!;
-  const q0 = asArray(q, name);
-  if (isComplex(q0.dtype)) throw new DTypeError(`${name}: q must be real, got ${q0.aval.str()}`);
-  const qa = lax.convertElementType(q0, x.dtype);
   // a q outside [0, 1] is an error when it is known now (numpy raises), and NaN when traced —
   // never a quantile clamped to the ends without a word
   if (qa instanceof ConcreteArray && valuesOf(bufferOf(qa), qa.dtype).some((v) => !(v >= 0 && v <= 1))) {
