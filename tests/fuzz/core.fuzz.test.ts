@@ -176,6 +176,18 @@ describe("fuzz NDArray methods", () => {
   }
 });
 
+describe("mixed precision: no NDArray method result coarser than an operand it reads", () => {
+  const proto = NDArray.prototype;
+  for (const k of Object.getOwnPropertyNames(proto)) {
+    const fn: unknown = Object.getOwnPropertyDescriptor(proto, k)!.value;
+    const sig = (Object.hasOwn(METHOD_SIGS, k) ? METHOD_SIGS[k] : undefined) ?? ["A"];
+    if (k === "constructor" || typeof fn !== "function" || !sig.includes("A")) continue;
+    it(`NDArray.${k}`, () => {
+      fuzzMixedPrecision(`NDArray.${k}`, fn as AnyFn, sig, RUNS, true);
+    });
+  }
+});
+
 /** Functions that walk a pytree or a nested list, given cyclic and 100,000-deep ones. */
 const HOSTILE_TREE_TARGETS: readonly [string, AnyFn, Sig][] = [
   ["tree.flatten", tree.flatten as AnyFn, [hostileTreeArb]],
