@@ -368,4 +368,11 @@ describe("bitwise functions", () => {
     expect(vals(np.bitwiseCount(i32(xs)))).toEqual(xs.map(popcount));
     expect(vals(jit((a: NDArray) => np.bitwiseCount(a))(i32(xs)))).toEqual(xs.map(popcount));
   });
+
+  it("refuse complex arrays as they refuse floats (bitwiseCount once counted the bits of |z|)", () => {
+    const z = array([{ re: 3, im: 1 }], { dtype: "complex64" });
+    expect(() => np.bitwiseCount(z)).toThrow(/bitwiseCount: expected an integer or boolean array, got complex64/);
+    expect(() => np.bitwiseAnd(z, z)).toThrow(/bitwiseAnd: expected integer or boolean arrays, got complex64/);
+    expect(() => np.bitwiseNot(z)).toThrow(/bitwiseNot: expected an integer or boolean array, got complex64/);
+  });
 });

@@ -396,6 +396,14 @@ describe("shapes, dtypes and argument checks", () => {
     expect(random.chisquare(key, f64(2), null, "float64").dtype).toBe("float64");
   });
 
+  it("refuse a complex parameter instead of dropping its imaginary part", () => {
+    const z = array([{ re: 1.5, im: 0.5 }], { dtype: "complex64" });
+    expect(() => random.generalizedNormal(key, z)).toThrow(/generalizedNormal: p must be real, got c64\[1\]/);
+    expect(() => random.weibullMin(key, 1, z)).toThrow(/weibullMin: concentration must be real/);
+    expect(() => random.multivariateNormal(key, z, np.eye(1))).toThrow(/multivariateNormal: mean must be real/);
+    expect(() => random.gamma(key, z)).toThrow(DTypeError);
+  });
+
   it("options objects reject unknown keys and wrong kinds with what was expected", () => {
     expect(() => random.ball(key, 2, [1], { q: 2 } as never)).toThrow(/did you mean `p`/);
     expect(() => random.ball(key, 2, [1], { p: "2" } as never)).toThrow(ArgumentError);

@@ -67,6 +67,12 @@ describe("the fuzz harness", { timeout: 30_000 }, () => {
     expect(failure(() => fuzzMixedPrecision("np.castsB", castsB, operands, 5))).toMatch(/computed a float32 result from argument 1, a float64 array it reads: its precision was dropped/);
   });
 
+  it("fails on a core function that truncates a float operand to an integer operand's dtype", () => {
+    const i32 = np.array([1, 2, 3], { dtype: "int32" });
+    const truncatesB = (a: unknown, b: unknown) => np.add(a as NDArray, np.astype(b as NDArray, (a as NDArray).dtype));
+    expect(failure(() => fuzzMixedPrecision("np.truncatesB", truncatesB, [fc.constant(i32), fc.constant(b64)], 5))).toMatch(/computed a int32 result from argument 1, a float64 array it reads/);
+  });
+
   it("lets a core function ignore a finer extra argument, and promote the operands it reads", () => {
     const ignoresB = (a: unknown) => np.sin(a as NDArray);
     expect(() => fuzzMixedPrecision("np.ignoresB", ignoresB, operands, 5)).not.toThrow();

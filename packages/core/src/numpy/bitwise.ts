@@ -2,7 +2,7 @@
 // DTypeError, as in JAX). Two's complement on int32, so bitwiseNot(x) = −x − 1.
 import type { NDArray, Operand } from "../array.js";
 import { asArray } from "../creation.js";
-import { isFloat } from "../dtype.js";
+import { isInexact } from "../dtype.js";
 import { DTypeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { promoteArgs } from "./promote.js";
@@ -10,7 +10,7 @@ import { promoteArgs } from "./promote.js";
 function integral(name: string, xs: readonly Operand[]): NDArray[] {
   const arrays = promoteArgs(name, xs);
   const t = arrays[0]!.dtype;
-  if (isFloat(t)) throw new DTypeError(`${name}: expected integer or boolean arrays, got ${t} (bitwise operations are not defined on floats)`);
+  if (isInexact(t)) throw new DTypeError(`${name}: expected integer or boolean arrays, got ${t} (bitwise operations are not defined on floats or complex numbers)`);
   return arrays;
 }
 
@@ -51,7 +51,7 @@ export const bitwiseXor = bitwiseBinary("bitwiseXor", lax.bitwiseXor);
  */
 export function bitwiseNot(x: Operand): NDArray {
   const a = asArray(x, "bitwiseNot");
-  if (isFloat(a.dtype)) throw new DTypeError(`bitwiseNot: expected an integer or boolean array, got ${a.dtype} (bitwise operations are not defined on floats)`);
+  if (isInexact(a.dtype)) throw new DTypeError(`bitwiseNot: expected an integer or boolean array, got ${a.dtype} (bitwise operations are not defined on floats or complex numbers)`);
   return lax.not(a);
 }
 /**
@@ -118,7 +118,7 @@ const BITS: Partial<Record<string, number>> = { int8: 8, uint8: 8, int16: 16 };
  */
 export function bitwiseCount(x: Operand): NDArray {
   const a = asArray(x, "bitwiseCount");
-  if (isFloat(a.dtype)) throw new DTypeError(`bitwiseCount: expected an integer or boolean array, got ${a.dtype}`);
+  if (isInexact(a.dtype)) throw new DTypeError(`bitwiseCount: expected an integer or boolean array, got ${a.dtype}`);
   if (a.dtype === "bool") return lax.convertElementType(a, "uint8");
   const signed = !a.dtype.startsWith("uint");
   // |x| in its own width (|min| wraps to min, whose one bit is right), zero-extended to 32 bits

@@ -3,7 +3,7 @@
 import { NDArray, type Operand } from "../array.js";
 import { defaultFloat } from "../config.js";
 import { asArray } from "../creation.js";
-import { checkArrayShape, checkDType, type DType, isHalf } from "../dtype.js";
+import { checkArrayShape, checkDType, type DType, isComplex, isHalf } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.js";
 import * as lax from "../lax/index.js";
 import { broadcastShapes, describeValue, fmtShape } from "../shape.js";
@@ -27,6 +27,8 @@ export function floatParam(x: Operand, d: DType, where: string, name: string, sa
   if (!(x instanceof NDArray) && typeof x !== "number") throw new ArgumentError(`${where}: ${name} must be an NDArray or a number, got ${describeValue(x)}`);
   const a = asArray(x, where);
   if (a.dtype === "bool") throw new DTypeError(`${where}: ${name} must be numeric, got ${a.aval.str()}`);
+  // (the samples are real: a complex parameter's imaginary part would be dropped in the cast)
+  if (isComplex(a.dtype)) throw new DTypeError(`${where}: ${name} must be real, got ${a.aval.str()}`);
   if (safeCast && a.dtype === "float64" && !a.aval.weakType && d === "float32") {
     throw new DTypeError(`${where}: cannot safely cast ${name} of dtype float64 to the sample dtype float32; pass dtype "float64" or cast ${name} first`);
   }
