@@ -100,6 +100,9 @@ function allowedClasses(name: string): string[] {
 /** The functions whose job is a cast, which may drop an imaginary part with a ComplexWarning. */
 const CASTS: readonly string[] = ["np.astype", "lax.convertElementType", "NDArray.astype"];
 const CORE_PREFIX = /^(np|lax|nn|random|tree|NDArray)\./;
+/** Functions checked for narrowing (precision.ts): @jaxts/core's and @jaxts/optim's losses
+ * (Optax computes a loss in its operands' promoted dtype). */
+const NARROWING_CHECKED = /^(np|lax|nn|random|tree|NDArray|losses)\./;
 const REAL_DTYPES = ["bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64"];
 /** Whether a real dtype name is among the arguments (or one level into an options object). */
 function namesRealDType(args: readonly unknown[]): boolean {
@@ -235,7 +238,7 @@ export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: rea
       throw new Error(`${label}(${describeArgs(args)}) returned a malformed array: ${bad}`);
     }
     // A result coarser than an operand it reads (precision.ts); a dtype the caller names wins.
-    if (label === name && CORE_PREFIX.test(name) && !CASTS.includes(name) && !namesDType(args)) {
+    if (label === name && NARROWING_CHECKED.test(name) && !CASTS.includes(name) && !namesDType(args)) {
       const narrowed = narrowing(name, thisArg, args, value, (self, next) => Reflect.apply(fn, self, next));
       if (narrowed !== undefined) throw new Error(`${label}(${describeArgs(args)}) ${narrowed}`);
     }

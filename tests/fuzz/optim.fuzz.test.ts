@@ -5,7 +5,7 @@ import * as optim from "@jaxts/optim";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { anyArb, hostileTreeArb, junkArb, maybeOptionsArb, numberArb, optionsArb, USER_FNS } from "./arbitraries.js";
-import { type AnyFn, fuzzFunction, fuzzUnknownOption, RUNS, type Sig, stats } from "./harness.js";
+import { type AnyFn, fuzzFunction, fuzzMixedPrecision, fuzzUnknownOption, RUNS, type Sig, stats } from "./harness.js";
 
 const opts = maybeOptionsArb;
 /** Learning rates and other hyperparameters: numbers, schedules, junk. */
@@ -76,6 +76,15 @@ describe("fuzz @jaxts/optim: only JaxtsErrors escape, inputs unchanged, grad sti
       // Factories get twice the runs: each also runs init/update or the schedule it returns.
       const loss = name.startsWith("losses.");
       fuzzFunction(name, fn, SIGNATURES[name] ?? OPT, undefined, loss ? RUNS : RUNS * 2, loss);
+    });
+  }
+});
+
+describe("mixed precision: no loss in a coarser dtype than an operand it reads", () => {
+  for (const [name, fn] of FUNCTIONS) {
+    if (!name.startsWith("losses.")) continue;
+    it(name, () => {
+      fuzzMixedPrecision(name, fn, SIGNATURES[name] ?? ["A", "A"]);
     });
   }
 });

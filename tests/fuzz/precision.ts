@@ -24,13 +24,14 @@ const PRECISION: Readonly<Record<string, number>> = { int32: 0, int16: 0, int8: 
 const precisionOf = (x: NDArray): number | undefined => PRECISION[x.dtype];
 
 /**
- * Operands read for something other than their value's precision, per function (argument
- * indexes, 0 the first): conditions tested for truth, indices. A result may be coarser than
- * these, as in JAX.
+ * Operands whose dtype does not decide the result's, by design, per function (argument
+ * indexes, 0 the first): conditions tested for truth, indices, and operands cast to another
+ * operand's dtype as JAX or Optax casts them. A result may be coarser than these.
  */
 const NOT_VALUES: Readonly<Record<string, readonly number[]>> = {
   "np.where": [0], // the condition
   "nn.oneHot": [0], // indices; the result's dtype is an option (default float32), as in JAX
+  "losses.sigmoidBinaryCrossEntropy": [1], // labels, cast to the logits' dtype as Optax does
 };
 
 /** Functions whose result dtype is their `dtype` argument, also when it is left out: the

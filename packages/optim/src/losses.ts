@@ -1,6 +1,6 @@
 // Loss functions (optax's losses): elementwise regression losses and numerically stable
 // classification losses written with logSoftmax / logSigmoid / logsumexp.
-import { ArgumentError, asArray, broadcastShapes, DTypeError, fmtShape, isFloat, type NDArray, nn, np, type Operand, ShapeError, checkOptions } from "@jaxts/core";
+import { ArgumentError, asArray, broadcastShapes, DTypeError, fmtShape, isComplex, isFloat, type NDArray, nn, np, type Operand, ShapeError, checkOptions } from "@jaxts/core";
 
 function floatArray(x: Operand, where: string, name: string): NDArray {
   const a = asArray(x, where);
@@ -22,6 +22,8 @@ function errors(where: string, predictions: Operand, targets: Operand | undefine
  * not the multiply inside it. */
 function checkLabelsFit(where: string, logits: NDArray, labels: Operand): void {
   const y = asArray(labels, where);
+  // (a cast or a product with real logits would drop the imaginary part)
+  if (isComplex(y.dtype)) throw new DTypeError(`${where}: labels must be real, got ${y.aval.str()}`);
   try {
     broadcastShapes(where, logits.shape, y.shape);
   } catch {

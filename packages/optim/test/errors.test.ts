@@ -1,6 +1,6 @@
 // Every error a user of @jaxts/optim can meet: its JaxtsError subclass and the words that
 // say what was expected, what was given, and where.
-import { ArgumentError, array, JaxtsError, np, ShapeError, TreeStructureError } from "@jaxts/core";
+import { ArgumentError, array, DTypeError, JaxtsError, np, ShapeError, TreeStructureError } from "@jaxts/core";
 import { describe, expect, it } from "vitest";
 import {
   adafactor,
@@ -150,6 +150,18 @@ const table: { name: string; run: () => unknown; cls: typeof JaxtsError; words: 
     run: () => losses.sigmoidBinaryCrossEntropy(np.ones([2, 3]), np.ones([3, 3])),
     cls: ShapeError,
     words: [/^sigmoidBinaryCrossEntropy: labels of shape \[3, 3\] do not broadcast against logits of shape \[2, 3\]/],
+  },
+  {
+    name: "sigmoidBinaryCrossEntropy refuses complex labels (its cast to the logits' dtype dropped their imaginary part)",
+    run: () => losses.sigmoidBinaryCrossEntropy(np.ones([2]), array([{ re: 1, im: 1 }, { re: 0, im: 0 }], { dtype: "complex64" })),
+    cls: DTypeError,
+    words: [/^sigmoidBinaryCrossEntropy: labels must be real, got c64\[2\]/],
+  },
+  {
+    name: "softmaxCrossEntropy refuses complex labels",
+    run: () => losses.softmaxCrossEntropy(np.ones([2]), array([{ re: 1, im: 1 }, { re: 0, im: 0 }], { dtype: "complex64" })),
+    cls: DTypeError,
+    words: [/^softmaxCrossEntropy: labels must be real, got c64\[2\]/],
   },
   {
     name: "squaredError with targets of another shape names the loss",
