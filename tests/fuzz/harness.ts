@@ -100,8 +100,8 @@ function allowedClasses(name: string): string[] {
 /** The functions whose job is a cast, which may drop an imaginary part with a ComplexWarning. */
 const CASTS: readonly string[] = ["np.astype", "lax.convertElementType", "NDArray.astype"];
 const CORE_PREFIX = /^(np|lax|nn|random|tree|NDArray)\./;
-/** Functions checked for narrowing (precision.ts): @jaxts/core's and @jaxts/optim's losses
- * (Optax computes a loss in its operands' promoted dtype). */
+/** Functions checked for narrowing (precision.ts) and for complex values cast to real inside:
+ * @jaxts/core's and @jaxts/optim's losses. */
 const NARROWING_CHECKED = /^(np|lax|nn|random|tree|NDArray|losses)\./;
 const REAL_DTYPES = ["bool", "int8", "int16", "int32", "uint8", "uint32", "float16", "bfloat16", "float32", "float64"];
 /** Whether a real dtype name is among the arguments (or one level into an options object). */
@@ -225,9 +225,9 @@ export function checkedCall(name: string, fn: AnyFn, thisArg: unknown, args: rea
   if (changedConfig) throw new Error(`${name} changed the configuration`);
   // A complex → real cast drops the imaginary part: only a cast the caller asked for may do it
   // (astype, or a real `dtype` argument, with JAX's ComplexWarning); a @jaxts/core function
-  // doing it inside gives a wrong answer. (@jaxts/optim casts updates to the parameters'
-  // dtypes as Optax does: not checked here.)
-  if (warningCount("ComplexWarning") > complexWarnings && CORE_PREFIX.test(name) && !CASTS.includes(name) && !namesRealDType(args)) {
+  // doing it inside gives a wrong answer; so does an @jaxts/optim loss. (@jaxts/optim casts
+  // updates to the parameters' dtypes as Optax does: not checked here.)
+  if (warningCount("ComplexWarning") > complexWarnings && NARROWING_CHECKED.test(name) && !CASTS.includes(name) && !namesRealDType(args)) {
     throw new Error(`${label}(${describeArgs(args)}) cast a complex value to a real dtype inside (a ComplexWarning): the imaginary part was dropped`);
   }
   const ms = performance.now() - t0;
