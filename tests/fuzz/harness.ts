@@ -99,7 +99,6 @@ function allowedClasses(name: string): string[] {
 
 /** The functions whose job is a cast, which may drop an imaginary part with a ComplexWarning. */
 const CASTS: readonly string[] = ["np.astype", "lax.convertElementType", "NDArray.astype"];
-const CORE_PREFIX = /^(np|lax|nn|random|tree|NDArray)\./;
 /** Functions checked for narrowing (precision.ts) and for complex values cast to real inside:
  * @jaxts/core's and @jaxts/optim's losses. */
 const NARROWING_CHECKED = /^(np|lax|nn|random|tree|NDArray|losses)\./;
