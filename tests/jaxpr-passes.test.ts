@@ -196,6 +196,16 @@ describe("simplifyJaxpr", () => {
     expect(Object.is(run(negZero, simplifyJaxpr(negZero.jaxpr), array([-0]))[0]![0], 0)).toBe(true);
   });
 
+  it("keeps complex x·1, x/1 and x + 0 (an infinite part makes the other NaN), and matches eager under jit", () => {
+    const z = array([{ re: Number.NaN, im: Number.NEGATIVE_INFINITY }, { re: Number.POSITIVE_INFINITY, im: 2 }], { dtype: "complex64" });
+    expect(prims(simplifyJaxpr(makeJaxpr((a: NDArray) => np.multiply(a, true as never))(z).jaxpr))).toContain("mul");
+    expect(prims(simplifyJaxpr(makeJaxpr((a: NDArray) => np.divide(a, 1))(z).jaxpr))).toContain("div");
+    expect(prims(simplifyJaxpr(makeJaxpr((a: NDArray) => np.add(a, 0))(z).jaxpr))).toContain("add");
+    for (const f of [(a: NDArray) => np.multiply(a, true as never), (a: NDArray) => np.divide(a, 1), (a: NDArray) => np.add(a, 0)]) {
+      expect(Array.from(jit(f)(z).toTypedArray())).toEqual(Array.from(f(z).toTypedArray()));
+    }
+  });
+
   it("folds scalar constants into literals", () => {
     const closed = makeJaxpr((a: NDArray) => a.mul(lax.add(lax.mul(array(2), 3), 1)))(x);
     const simple = simplifyJaxpr(closed.jaxpr);

@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { anyArb, axisArb, dtypeArb, hostileTreeArb, junkArb, type Kind, ndarrayArb, numberArb, operandArb, pytreeArb, shapeArb } from "./arbitraries.js";
 import { type AnyFn, fuzzFunction, fuzzMixedPrecision, fuzzUnknownOption, RUNS, type Sig, stats } from "./harness.js";
+import { jitStats } from "./jit-agrees.js";
 import { narrowingStats } from "./precision.js";
 
 const keyArb: fc.Arbitrary<unknown> = fc.oneof(
@@ -232,7 +233,7 @@ describe("the fuzz suite covers the API", () => {
 afterAll(() => {
   // With the default settings this file alone makes well over 10,000 checked calls.
   if (RUNS >= 40) expect(stats.calls).toBeGreaterThanOrEqual(10_000);
-  console.log(`core fuzz: ${narrowingStats.compared} results coarser than an operand compared against that operand changed`);
+  console.log(`core fuzz: ${narrowingStats.compared} results coarser than an operand compared against that operand changed; ${jitStats.compared} jitted calls compared with eager`);
   console.log(`core fuzz: ${stats.calls} calls (${stats.traced} on tracers under jit, vmap, jvp or grad), ${stats.thrown} threw, allowed failures: ${JSON.stringify(Object.fromEntries(stats.allowed))}`);
 });
 

@@ -20,7 +20,7 @@ export const narrowingStats = { compared: 0 };
 
 /** Significand bits per inexact dtype (complex: those of its parts); integers 0 (a float
  * operand truncated to an integer result is the same loss). */
-const PRECISION: Readonly<Record<string, number>> = { int32: 0, int16: 0, int8: 0, uint8: 0, uint32: 0, bfloat16: 8, float16: 11, float32: 24, complex64: 24, float64: 53, complex128: 53 };
+export const PRECISION: Readonly<Record<string, number>> = { int32: 0, int16: 0, int8: 0, uint8: 0, uint32: 0, bfloat16: 8, float16: 11, float32: 24, complex64: 24, float64: 53, complex128: 53 };
 const precisionOf = (x: NDArray): number | undefined => PRECISION[x.dtype];
 
 /**
@@ -69,7 +69,7 @@ function withReplaced(args: readonly unknown[], [i, j]: Slot, x: NDArray): unkno
 }
 
 /** The arrays a call returned: itself, or the arrays in a returned list or object (one level). */
-function resultArrays(value: unknown): NDArray[] {
+export function resultArrays(value: unknown): NDArray[] {
   if (value instanceof NDArray) return [value];
   if (Array.isArray(value)) return value.filter((v): v is NDArray => v instanceof NDArray);
   if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {

@@ -17,10 +17,11 @@
 // A rewrite only replaces an output by an operand whose type (shape, dtype, weak type) is
 // the output's, so the jaxpr stays well typed. An identity on floats is applied only where
 // it is exact for every value: `x + 0` is not `x` when x is −0 (−0 + 0 = +0), so `add x 0`
-// folds only for integers or a literal −0 (x + −0 = x for every x, −0 included).
+// folds only for integers or a literal −0 (x + −0 = x for every x, −0 included); on complex
+// values, mul, div and add by a literal are never identities (see rewrite).
 import { ShapedArray, sameType } from "../../aval.js";
 import type { FirstOrderPrim } from "../../backend/backend.js";
-import { isFloat } from "../../dtype.js";
+import { isComplex, isFloat } from "../../dtype.js";
 import { arithmeticPrims, bitwisePrims, comparisonPrims, isElementwisePrim, shiftPrims } from "../../primitives/elementwise.js";
 import { higherOrderPrims } from "../../primitives/misc.js";
 import type { ParamsOf, PrimitiveName } from "../../primitives/params.js";
@@ -79,12 +80,17 @@ function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>, uses: Map<Var, numbe
   const fold = (e: Eqn): Atom | Eqn | undefined => foldConstants(e, scalarOf) ?? splatOperand(e, scalarOf);
   const [a, b] = eqn.inputs;
   const keep = (x: Atom | undefined): Atom | undefined => (x !== undefined && sameType(x.aval, out) ? x : undefined);
-  const exactZero = (z: Atom): boolean => (isFloat(out.dtype) ? isLit(z, -0) : isLit(z, 0) || isLit(z, -0));
+  // Complex products and quotients mix the parts: (a+bi)·(1+0i) has real part a·1 − b·0,
+  // which is NaN when b is infinite, so `mul x 1` and `div x 1` are not x for every complex x;
+  // nor is `add x 0` (−0 + 0 = +0 in either part).
+  const complex = isComplex(out.dtype);
+  const exactZero = (z: Atom): boolean => !complex && (isFloat(out.dtype) ? isLit(z, -0) : isLit(z, 0) || isLit(z, -0));
+  const one = (x: Atom): boolean => !complex && isLit(x, 1);
   switch (eqn.primitive) {
     case "mul":
-      return (isLit(b!, 1) ? keep(a) : undefined) ?? (isLit(a!, 1) ? keep(b) : undefined) ?? fold(eqn);
+      return (one(b!) ? keep(a) : undefined) ?? (one(a!) ? keep(b) : undefined) ?? fold(eqn);
     case "div":
-      return (isLit(b!, 1) ? keep(a) : undefined) ?? fold(eqn);
+      return (one(b!) ? keep(a) : undefined) ?? fold(eqn);
     case "add":
       return (exactZero(b!) ? keep(a) : undefined) ?? (exactZero(a!) ? keep(b) : undefined) ?? fold(eqn);
     case "sub":
