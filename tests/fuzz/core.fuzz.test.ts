@@ -233,7 +233,7 @@ describe("the fuzz suite covers the API", () => {
 afterAll(() => {
   // With the default settings this file alone makes well over 10,000 checked calls.
   if (RUNS >= 40) expect(stats.calls).toBeGreaterThanOrEqual(10_000);
-  console.log(`core fuzz: ${narrowingStats.compared} results coarser than an operand compared against that operand changed; ${jitStats.compared} jitted calls compared with eager`);
+  console.log(`core fuzz: ${narrowingStats.compared} results coarser than an operand compared against that operand changed; ${jitStats.compared} jitted and ${jitStats.vmapCompared} vmapped calls compared with eager`);
   console.log(`core fuzz: ${stats.calls} calls (${stats.traced} on tracers under jit, vmap, jvp or grad), ${stats.thrown} threw, allowed failures: ${JSON.stringify(Object.fromEntries(stats.allowed))}`);
 });
 

@@ -8,7 +8,7 @@ import { grad, jit, jvp, vmap } from "@jaxts/transforms";
 import fc from "fast-check";
 import { ALLOWED_FAILURES, UNCHECKED_OPTIONS } from "./allow-list.js";
 import { anyArb, INEXACT_MIX, inexactArray, KINDS, type Kind, MIXED_SHAPES, maybeOptionsArb, operandArb, pytreeArb } from "./arbitraries.js";
-import { jitMismatch } from "./jit-agrees.js";
+import { jitMismatch, vmapMismatch } from "./jit-agrees.js";
 import { narrowing } from "./precision.js";
 
 export type AnyFn = (...args: unknown[]) => unknown;
@@ -351,9 +351,9 @@ function tracedCall(mode: Exclude<Mode, "eager">, name: string, fn: AnyFn, self:
   const run = runs[mode];
   // The allow-list and messages use the function's own name; the label says how it was called.
   const traced = checkedCall(name, run, undefined, [...all], `${mode}(${name})`);
-  if (mode === "jit" && traced.ok) {
-    const mismatch = jitMismatch(fn, all, traced.value);
-    if (mismatch !== undefined) throw new Error(`jit(${name})(${describeArgs(args)}) differs from ${name} called eagerly: ${mismatch}`);
+  if ((mode === "jit" || mode === "vmap") && traced.ok) {
+    const mismatch = (mode === "jit" ? jitMismatch : vmapMismatch)(fn, all, traced.value);
+    if (mismatch !== undefined) throw new Error(`${mode}(${name})(${describeArgs(args)}) differs from ${name} called eagerly: ${mismatch}`);
   }
 }
 
