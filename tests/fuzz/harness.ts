@@ -3,7 +3,7 @@
 // Object/Array/Function.prototype gain nothing, and a plain `grad` still works afterwards
 // (no trace state left behind) — then exercise what it returned (functions, `at()` objects,
 // gradient transformations) the same way.
-import { config, JaxtsError, NDArray, np, warningCount } from "@jaxts/core";
+import { config, type DType, JaxtsError, NDArray, np, warningCount } from "@jaxts/core";
 import { grad, jit, jvp, vmap } from "@jaxts/transforms";
 import fc from "fast-check";
 import { ALLOWED_FAILURES, UNCHECKED_OPTIONS } from "./allow-list.js";
@@ -424,14 +424,18 @@ export function fuzzFunction(name: string, fn: AnyFn, sig: Sig, thisArg?: fc.Arb
  * that succeeds is made again under `jit`, whose result must equal it.
  */
 export function fuzzMixedPrecision(name: string, fn: AnyFn, sig: Sig, runs = RUNS, method = false): void {
-  const operand = (shape: readonly number[]) => fc.tuple(fc.constantFrom(...INEXACT_MIX), fc.nat({ max: 6 })).map(([d, pick]) => inexactArray(d, shape, pick));
+  // Each call draws two dtypes and gives every operand one of them, so that most calls mix a
+  // coarser and a finer dtype.
+  const operand = (shape: readonly number[], dtypes: readonly DType[]) =>
+    fc.tuple(fc.constantFrom(...dtypes), fc.nat({ max: 6 })).map(([d, pick]) => inexactArray(d, shape, pick));
   // (a method: `this` is one more operand of the shape)
-  const arb = fc.constantFrom(...MIXED_SHAPES).chain((shape) =>
-    fc.tuple(
-      method ? operand(shape) : fc.constant(undefined),
-      fc.tuple(...sig.map((k) => (k === "A" ? operand(shape) : k === "L" ? fc.array(operand(shape), { minLength: 2, maxLength: 3 }) : typeof k === "string" ? KINDS[k] : k))),
-    ),
-  );
+  const arb = fc.tuple(fc.constantFrom(...MIXED_SHAPES), fc.constantFrom(...INEXACT_MIX), fc.constantFrom(...INEXACT_MIX)).chain(([shape, d1, d2]) => {
+    const o = () => operand(shape, [d1, d2]);
+    return fc.tuple(
+      method ? o() : fc.constant(undefined),
+      fc.tuple(...sig.map((k) => (k === "A" ? o() : k === "L" ? fc.array(o(), { minLength: 2, maxLength: 3 }) : typeof k === "string" ? KINDS[k] : k))),
+    );
+  });
   fc.assert(
     fc.property(arb, ([self, args]) => {
       // and under jit, whose result must equal the eager one (jitMismatch)
