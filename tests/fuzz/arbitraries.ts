@@ -54,11 +54,11 @@ export const ndarrayArb: fc.Arbitrary<NDArray> = fc
   .tuple(fc.constantFrom(...DTYPES), fc.constantFrom(...SHAPES), fc.nat({ max: 40 }))
   .map(([d, s, pick]) => makeArray(d, s, pick));
 
-/** Well-formed inexact arrays for the narrowing check (precision.ts): finite values, square
- * matrices diagonally dominant (so solves and factorisations succeed), dtypes from bfloat16
- * to complex128 (mostly float32 and float64). */
-export const INEXACT_MIX: readonly DType[] = ["float32", "float64", "float32", "float64", "complex64", "complex128", "float16", "int32", "int32"];
-export function inexactArray(dtype: DType, shape: readonly number[], pick: number): NDArray {
+/** Well-formed arrays for the mixed-precision property (precision.ts): finite values, square
+ * matrices diagonally dominant (so solves and factorisations succeed), dtypes int32 and
+ * float16 to complex128 (mostly float32 and float64). */
+export const MIXED_DTYPES: readonly DType[] = ["float32", "float64", "float32", "float64", "complex64", "complex128", "float16", "int32", "int32"];
+export function mixedArray(dtype: DType, shape: readonly number[], pick: number): NDArray {
   const size = shape.reduce((a, b) => a * b, 1);
   const re = (i: number) => 0.3 + ((pick + 3 * i) % 7) * 0.2 + (shape.length === 2 && i % (shape[1]! + 1) === 0 ? 2 : 0);
   if (dtype === "int32") return np.reshape(array(Int32Array.from({ length: size }, (_, i) => Math.round(re(i) * 2)), { dtype }), [...shape]);
