@@ -43,15 +43,35 @@ export interface TimingOptions {
   readonly warmupCalls: number;
   /** Keep warming up until this much time has passed as well. */
   readonly warmupMs: number;
+  /**
+   * Then, for calls shorter than `settleBelowMs`, keep warming up in windows of
+   * `settleWindowMs` (at least 3 calls) until the per-call time stops improving: a window's
+   * median not 10 % below the median two windows back (V8 still optimising shows as a
+   * steady fall), or `settleMaxMs` of warm-up in all.
+   */
+  readonly settleWindowMs: number;
+  readonly settleBelowMs: number;
+  readonly settleMaxMs: number;
   readonly minRounds: number;
   readonly maxRounds: number;
   /** Stop adding rounds past minRounds once this much time has been spent timing. */
   readonly budgetMs: number;
 }
 
-// Half a second of warm-up: a µs-scale eager call graph (W4) needs ~2000 calls before V8 has
-// optimised all of it, and a training loop runs in that steady state. The same for every library.
-export const defaultTiming: TimingOptions = { warmupCalls: 2, warmupMs: 500, minRounds: 5, maxRounds: 40, budgetMs: 1000 };
+// Warm-up to the steady state a training loop runs in, the same for every library: half a
+// second, then on until the per-call time stops falling. V8 optimises a large eager call
+// graph over thousands of calls (W4: 3,000–5,000; W6: its per-call time fell from 9 to 3.6 ms
+// between 0.5 and 0.8 s of warm-up on 2026-12-03), which half a second alone does not cover.
+export const defaultTiming: TimingOptions = {
+  warmupCalls: 2,
+  warmupMs: 500,
+  settleWindowMs: 250,
+  settleBelowMs: 50,
+  settleMaxMs: 4000,
+  minRounds: 5,
+  maxRounds: 40,
+  budgetMs: 1000,
+};
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -94,9 +114,29 @@ export function time<R>(fn: () => R, opts: TimingOptions = defaultTiming): { tim
   if (first > 5000) return { timing: { median: first, min: first, rounds: 1 }, last };
   if (first > 1000) opts = { ...opts, warmupCalls: 1, warmupMs: 0, minRounds: Math.min(opts.minRounds, 3), budgetMs: 0 };
   const warmStart = performance.now();
+  const warmCalls: number[] = [];
   for (let i = 1; i < opts.warmupCalls || performance.now() - warmStart < opts.warmupMs; i++) {
+    const t = performance.now();
     last = fn();
+    warmCalls.push(performance.now() - t);
     sampleRss();
+  }
+  if (warmCalls.length > 0 && median(warmCalls.slice(-3)) < opts.settleBelowMs) {
+    // Windows until the time per call stops falling (or the cap).
+    const windows: number[] = [];
+    while (performance.now() - warmStart < opts.settleMaxMs) {
+      const calls: number[] = [];
+      const w0 = performance.now();
+      while (calls.length < 3 || performance.now() - w0 < opts.settleWindowMs) {
+        const t = performance.now();
+        last = fn();
+        calls.push(performance.now() - t);
+        sampleRss();
+      }
+      windows.push(median(calls));
+      const k = windows.length - 1;
+      if (k >= 2 && windows[k]! > 0.9 * windows[k - 2]!) break;
+    }
   }
   const samples: number[] = [];
   const start = performance.now();

@@ -223,7 +223,7 @@ export function writeReport(rep: Report): string {
   for (const c of columns) L.push(`  - **${c.label}**: ${c.detail}`);
   for (const n of info.notes) L.push(`- Note: ${n}`);
   L.push(
-    `- Times are medians of ${defaultTiming.minRounds}–${defaultTiming.maxRounds} timed rounds (about ${defaultTiming.budgetMs / 1000} s per side) after ${defaultTiming.warmupMs} ms of warm-up (a call over 1 s: 3 rounds; over 5 s: its first call alone), float32 everywhere, results read back into JS typed arrays inside every call. Ratios are times: **jaxts / peer above 1 means jaxts is slower**. "jaxts jit / this" compares against the jit column of jaxts.`,
+    `- Times are medians of ${defaultTiming.minRounds}–${defaultTiming.maxRounds} timed rounds (about ${defaultTiming.budgetMs / 1000} s per side) after a warm-up of at least ${defaultTiming.warmupMs} ms that goes on, for calls under ${defaultTiming.settleBelowMs} ms, in windows of ${defaultTiming.settleWindowMs} ms until the time per call stops falling (a window's median not 10 % below the one two windows back; at most ${defaultTiming.settleMaxMs / 1000} s in all), the same for every library (a call over 1 s: 3 rounds; over 5 s: its first call alone), float32 everywhere, results read back into JS typed arrays inside every call. Ratios are times: **jaxts / peer above 1 means jaxts is slower**. "jaxts jit / this" compares against the jit column of jaxts.`,
   );
   L.push(
     "- Agreement: \"diff vs jaxts eager\" is the largest normwise relative difference max|a−b|/max|b| of any output against jaxts eager (each case has a tolerance; a run fails when it is exceeded); \"error vs float64\" is the same against a float64 reference in plain JS from the same float32 inputs.",
