@@ -271,7 +271,7 @@ const w3: BenchCase = {
     atLeast: false,
     bound: () => 2,
     inTheWay:
-      "the call is one fused, threaded kernel (`jit(valueAndGrad(f)).lower(x).asText()`), and that kernel alone (two exponentials and two divisions per element) measured 2.3–2.7 ms on 2 threads on 2026-12-03 (4.4–5.3 ms on one), already above the target. Each call also copies the 4 MB gradient out of the arena into a fresh array, and `toTypedArray` copies it again (0.5–1 ms each, most of it first touches of fresh pages). Both copies follow from the memory model: arrays are immutable, garbage-collected and never disposed, the arena is reused by the next call, and `toTypedArray` returns a copy the caller owns.",
+      "the call is one fused, threaded kernel (`jit(valueAndGrad(f)).lower(x).asText()`), and that kernel alone (two exponentials and two divisions per element, about 75 vector operations per 4 elements) measured 2.1–2.3 ms on 2 threads on a quiet machine on 2026-12-03 (2.3–2.7 when busy, 4.4–5.3 ms on one thread): above the target before anything else. The whole call then took 2.7–2.8 ms. Each call also copies the 4 MB gradient out of the arena into a fresh array, and `toTypedArray` copies it again. Both copies follow from the memory model: arrays are immutable, garbage-collected and never disposed, the arena is reused by the next call, and `toTypedArray` returns a copy the caller owns.",
   },
   jaxjs: (jx, mode) => {
     const { numpy: jnp, nn: jnn } = jx;
@@ -296,7 +296,7 @@ const w4: BenchCase = {
     atLeast: false,
     bound: () => 150,
     inTheWay:
-      "V8 needs 3,000–5,000 calls to optimise the nested-grad code fully (about 2,000 µs per call over the first 100, 250–400 over the next 2,000, then 142–170 in an isolated process, 2026-12-02), and the 500 ms warm-up covers about 1,500 calls. Each call traces sin(x)·x³ through three nested JVPs and transposes, one small kernel per primitive; the profile is flat (no function above 4 % of the time).",
+      "at steady state the bound is met with almost no margin: 141–145 µs per call in an isolated process after 4,000 calls, and 148–151 in full runs (2026-12-03), once the warm-up runs until the time per call stops falling (V8 needs 3,000–5,000 calls to optimise the nested-grad code: about 2,000 µs per call over the first 100, 250–400 over the next 2,000). Each call traces sin(x)·x³ through three nested JVPs and transposes, one small kernel per primitive, and the profile is flat: the largest self time, the backward pass's bookkeeping, is 14 % (20 µs).",
   },
   jitTarget: { text: "≤ 5 µs jit", mode: "jit", atLeast: false, bound: () => 5, inTheWay: MACHINE_IN_THE_WAY },
   jaxts: (mode) => {
@@ -414,7 +414,7 @@ const w6: BenchCase = {
     atLeast: false,
     bound: () => 4,
     inTheWay:
-      "100 steps of 29 primitives each: 4 ms is 1.4 µs per primitive for tracing it under valueAndGrad, its JVP and transpose rules and its kernel. Measured 3.7–4.0 ms in isolated runs on 2026-12-02 and 4.01 in two full runs; the profile is flat (no function above 4 % of the time).",
+      "100 steps of 29 primitives each: 4 ms is 1.4 µs per primitive for tracing it under valueAndGrad, its JVP and transpose rules and its kernel. At steady state (after about 8,000 steps, 0.8 s) one call took 3.3–3.6 ms in isolated processes on 2026-12-03, and 3.58–3.65 in runs of `pnpm bench`; some processes settled at about 7 ms instead, with no deoptimisation and no extra garbage collection to show for it, so the bound depends on the machine's state. The profile is flat (no function above 4 % of the time).",
   },
   jaxts: (mode) => {
     const step = mode === "jit" ? jit(linStepJ) : linStepJ;

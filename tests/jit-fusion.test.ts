@@ -89,6 +89,26 @@ describe("jit fusion on the wasm backend", () => {
     if (threadPoolStats().shared) expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
   });
 
+  it("a small fused body (run two steps per loop iteration) gives exact sums and eager's bits for every length: odd and even step counts, a partial last step, one thread or split", () => {
+    // Integer-valued elements: every partial sum is exact in f64, so a sum that read an element
+    // twice, skipped one, or took the padding past the end would show.
+    const f = jit((a: NDArray, b: NDArray) => [np.sum(a.mul(a)), np.sum(a.sub(b)), a.mul(2).add(b)]);
+    const lengths = [1, 3, 4, 5, 8, 12, 13, 4 * 1023, 4 * 1024 + 1, 4 * 2049, 4 * 2049 + 6, 4 * 4096 * 9 + 4];
+    for (const threads of [1, 2]) {
+      config.set({ backend: "wasm", threads });
+      for (const n of lengths) {
+        const av = Array.from({ length: n }, (_, i) => ((i * 7) % 23) - 11);
+        const bv = Array.from({ length: n }, (_, i) => ((i * 5) % 17) - 8);
+        const [a, b] = [array(av, { dtype: "float32" }), array(bv, { dtype: "float32" })];
+        expect(f.lower(a, b).steps.filter((s) => s.kind === "fused")).toHaveLength(1);
+        const [sq, diff, y] = f(a, b) as NDArray[];
+        expect(sq!.item()).toBe(av.reduce((s, v) => s + v * v, 0));
+        expect(diff!.item()).toBe(av.reduce((s, v, i) => s + v - bv[i]!, 0));
+        expect(bits(y!)).toEqual(bits(a.mul(2).add(b)));
+      }
+    }
+  });
+
   it("a full sum fuses into its operand's kernel, but not when the kernel itself reads the sum; results are deterministic across thread counts", () => {
     config.set({ backend: "wasm", threads: 2 });
     const big = array(Array.from({ length: (1 << 17) + 3 }, (_, i) => Math.cos(i * 0.013) * 5), { dtype: "float64" });
