@@ -62,8 +62,13 @@ describe("config.set({ threads })", () => {
     expect(config.get().threads).toBe(3);
   });
 
-  it("threads that is not an integer ≥ 1 is an ArgumentError naming config.set, and changes nothing", () => {
-    for (const bad of [0, -1, 1.5, Number.NaN]) {
+  it("threads that is not an integer from 1 to 64 is an ArgumentError naming config.set, and changes nothing (never silently capped)", () => {
+    config.set({ threads: 64 });
+    expect(config.get().threads).toBe(64);
+    config.set({ threads: initialThreads });
+    expect(initialThreads).toBeLessThanOrEqual(64);
+    expect(thrown(() => config.set({ threads: 65 })).message).toMatch(/from 1 to 64.*got 65/);
+    for (const bad of [0, -1, 1.5, Number.NaN, 65, 1000]) {
       const e = thrown(() => config.set({ threads: bad }));
       expect(e).toBeInstanceOf(ArgumentError);
       expect(e.message).toMatch(/config\.set/);

@@ -34,7 +34,7 @@
 import type { WasmExportedFunction, WasmInstance, WasmModule } from "../../wasm/js-api.js";
 import { exportedFunction } from "../../wasm/js-api.js";
 import { arena } from "../arena.js";
-import { ARGS_BYTE, CHUNK, CHUNKS, CMD, CONTROL_BYTES, FAILED, KERNEL, MAX_ARGS, MAX_WORKERS, NARGS, NEXT, OPEN, PENDING, RAN, READY, RECEIVE, RUN, SEQ, SLOT, STATE, THEN, THEN_NARGS, THEN_SCALE, TOTAL, WORKER_SOURCE } from "./protocol.js";
+import { ARGS_BYTE, CHUNK, CHUNKS, CMD, CONTROL_BYTES, FAILED, KERNEL, MAX_ARGS, MAX_THREADS, MAX_WORKERS, NARGS, NEXT, OPEN, PENDING, RAN, READY, RECEIVE, RUN, SEQ, SLOT, STATE, THEN, THEN_NARGS, THEN_SCALE, TOTAL, WORKER_SOURCE } from "./protocol.js";
 
 /** A kernel that can be split: a wasm export taking (start, end, ...args), which computes the
  * part [start, end) of its work; disjoint parts may run at the same time on different threads. */
@@ -60,13 +60,17 @@ function availableCores(): number {
   }
 }
 
-let threads = availableCores();
+// (a machine with more cores than a pool runs gets the most it runs, and config.get() says so)
+let threads = Math.min(availableCores(), MAX_THREADS);
 
 /** Threads kernels may use, counting the calling thread (config.get().threads). */
 export const threadCount = (): number => threads;
 
-/** Sets the thread count (an integer ≥ 1, checked by config.set); extra workers stop now,
- * missing ones start at the next split. */
+/** The most threads config.set accepts (the pool's control block has room for as many). */
+export const maxThreads = (): number => MAX_THREADS;
+
+/** Sets the thread count (an integer from 1 to maxThreads(), checked by config.set); extra
+ * workers stop now, missing ones start at the next split. */
 export function setThreadCount(n: number): void {
   threads = n;
   const keep = Math.max(0, Math.min(n - 1, MAX_WORKERS));

@@ -42,6 +42,8 @@ export const FAILED = 4;
 export const RUN = 1;
 export const RECEIVE = 2;
 export const MAX_WORKERS = 63;
+/** The most threads a pool runs, counting the calling one (config.set refuses more). */
+export const MAX_THREADS = MAX_WORKERS + 1;
 /** Kernel arguments a batch can pass: a fused kernel takes two per operand and one per result. */
 export const MAX_ARGS = 512;
 export const ARGS_BYTE = (MAX_WORKERS + 1) * SLOT * 4;
