@@ -29,6 +29,15 @@ function checkInteger(where: string, name: string, value: unknown): void {
   if (typeof value !== "number" || !Number.isInteger(value)) throw new ArgumentError(`${where}: ${name} must be an integer, got ${typeof value === "number" ? value : describe(value)}`);
 }
 
+/** `transitionBegin`: a step count, so an integer ≥ 0. (Optax logs a negative one and uses 0;
+ * jaxts refuses it rather than run a schedule other than the one written.) */
+function transitionBegin(where: string, value: number | undefined): number {
+  const begin = value ?? 0;
+  checkInteger(where, "transitionBegin", begin);
+  if (begin < 0) throw new ArgumentError(`${where}: transitionBegin must be an integer ≥ 0 (a step count), got ${begin}`);
+  return begin;
+}
+
 /**
  * The same value at every step.
  *
@@ -63,8 +72,7 @@ export function polynomial(initValue: number, endValue: number, power: number, t
   checkFinite(where, "endValue", endValue);
   checkFinite(where, "power", power);
   checkInteger(where, "transitionSteps", transitionSteps);
-  const begin = Math.max(0, opts.transitionBegin ?? 0);
-  checkInteger(where, "transitionBegin", begin);
+  const begin = transitionBegin(where, opts.transitionBegin);
   if (transitionSteps <= 0) return () => initValue;
   return (step) => {
     const count = np.clip(np.subtract(floatStep(step, where), begin), 0, transitionSteps);
@@ -112,9 +120,8 @@ export function exponentialDecay(
   checkInteger(where, "transitionSteps", transitionSteps);
   checkFinite(where, "decayRate", decayRate);
   if (opts.endValue !== undefined) checkFinite(where, "endValue", opts.endValue);
+  const begin = transitionBegin(where, opts.transitionBegin);
   if (transitionSteps <= 0 || decayRate === 0) return () => initValue;
-  const begin = Math.max(0, opts.transitionBegin ?? 0);
-  checkInteger(where, "transitionBegin", begin);
   const endValue = opts.endValue;
   return (step) => {
     const decreased = np.subtract(floatStep(step, where), begin);

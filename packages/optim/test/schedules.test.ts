@@ -70,6 +70,18 @@ describe("schedules: Optax's documented values and edge cases", () => {
   it("polynomial with a non-positive transition is constant", () => {
     expect(value(schedules.linear(3, 0, 0)(100))).toBe(3);
   });
+  it("a negative or fractional transitionBegin is an ArgumentError naming the schedule (never silently taken as 0)", () => {
+    for (const make of [
+      (b: number) => schedules.polynomial(1, 0, 2, 10, { transitionBegin: b }),
+      (b: number) => schedules.linear(1, 0, 10, { transitionBegin: b }),
+      (b: number) => schedules.exponentialDecay(1, 10, 0.5, { transitionBegin: b }),
+      (b: number) => schedules.exponentialDecay(1, 0, 0.5, { transitionBegin: b }),
+    ]) {
+      expect(() => make(-3)).toThrow(/transitionBegin must be an integer ≥ 0.*got -3/);
+      expect(() => make(-0.5)).toThrow(/transitionBegin must be an integer, got -0.5/);
+      expect(value(make(2)(0))).toBe(1);
+    }
+  });
   it("Optax's piecewise_constant example: 1.0, 0.1, 0.001", () => {
     const s = schedules.piecewiseConstant(1.0, { 100: 0.1, 200: 0.01 });
     expect(value(s(50))).toBeCloseTo(1, 12);
