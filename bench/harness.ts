@@ -105,34 +105,30 @@ export function kernelPeakRss(): number | null {
 
 /** Times `fn` (one call = one round); the result of the last call is returned for checking. */
 export function time<R>(fn: () => R, opts: TimingOptions = defaultTiming): { timing: Timing; last: R } {
-  const t0 = performance.now();
-  let last = fn();
-  const first = performance.now() - t0;
-  sampleRss();
+  let last: R;
+  /** One call of fn, its result kept in `last`: its time in ms. */
+  const call = (): number => {
+    const t0 = performance.now();
+    last = fn();
+    const ms = performance.now() - t0;
+    sampleRss();
+    return ms;
+  };
+  const first = call();
   // Keep the whole run near 10 minutes: a call over 5 s is timed once (its first, cold call;
   // warm-up is noise at that length), a call over 1 s gets no extra warm-up and 3 rounds.
-  if (first > 5000) return { timing: { median: first, min: first, rounds: 1 }, last };
+  if (first > 5000) return { timing: { median: first, min: first, rounds: 1 }, last: last! };
   if (first > 1000) opts = { ...opts, warmupCalls: 1, warmupMs: 0, minRounds: Math.min(opts.minRounds, 3), budgetMs: 0 };
   const warmStart = performance.now();
   const warmCalls: number[] = [];
-  for (let i = 1; i < opts.warmupCalls || performance.now() - warmStart < opts.warmupMs; i++) {
-    const t = performance.now();
-    last = fn();
-    warmCalls.push(performance.now() - t);
-    sampleRss();
-  }
+  for (let i = 1; i < opts.warmupCalls || performance.now() - warmStart < opts.warmupMs; i++) warmCalls.push(call());
   if (warmCalls.length > 0 && median(warmCalls.slice(-3)) < opts.settleBelowMs) {
     // Windows until the time per call stops falling (or the cap).
     const windows: number[] = [];
     while (performance.now() - warmStart < opts.settleMaxMs) {
       const calls: number[] = [];
       const w0 = performance.now();
-      while (calls.length < 3 || performance.now() - w0 < opts.settleWindowMs) {
-        const t = performance.now();
-        last = fn();
-        calls.push(performance.now() - t);
-        sampleRss();
-      }
+      while (calls.length < 3 || performance.now() - w0 < opts.settleWindowMs) calls.push(call());
       windows.push(median(calls));
       const k = windows.length - 1;
       if (k >= 2 && windows[k]! > 0.9 * windows[k - 2]!) break;
@@ -140,13 +136,8 @@ export function time<R>(fn: () => R, opts: TimingOptions = defaultTiming): { tim
   }
   const samples: number[] = [];
   const start = performance.now();
-  while (samples.length < opts.minRounds || (samples.length < opts.maxRounds && performance.now() - start < opts.budgetMs)) {
-    const t0 = performance.now();
-    last = fn();
-    samples.push(performance.now() - t0);
-    sampleRss();
-  }
-  return { timing: { median: median(samples), min: Math.min(...samples), rounds: samples.length }, last };
+  while (samples.length < opts.minRounds || (samples.length < opts.maxRounds && performance.now() - start < opts.budgetMs)) samples.push(call());
+  return { timing: { median: median(samples), min: Math.min(...samples), rounds: samples.length }, last: last! };
 }
 
 /** The outputs of one call, flattened to plain number arrays (read back from either library). */
