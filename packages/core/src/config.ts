@@ -1,6 +1,7 @@
 // Global configuration: the default float dtype, NaN debugging, the backend, the threads.
 import { activeBackend, selectBackend } from "./backend/registry.js";
-import { maxThreads, setThreadCount, threadCount } from "./backend/wasm-backend/threads/pool.js";
+import { setThreadCount, threadCount } from "./backend/wasm-backend/threads/pool.js";
+import { MAX_THREADS } from "./backend/wasm-backend/threads/protocol.js";
 import { checkDType, type DType } from "./dtype.js";
 import { ArgumentError } from "./errors.js";
 import { checkOptions, type OptionSpec } from "./options.js";
@@ -88,8 +89,8 @@ export const config = {
     if (d !== "float32" && d !== "float64") {
       throw new ArgumentError(`config.set: defaultFloat must be "float32" or "float64", got "${d}"`);
     }
-    if (!Number.isInteger(next.threads) || next.threads < 1 || next.threads > maxThreads()) {
-      throw new ArgumentError(`config.set: threads must be an integer from 1 to ${maxThreads()} (1: no worker threads; the pool runs at most ${maxThreads()}), got ${String(next.threads)}`);
+    if (!Number.isInteger(next.threads) || next.threads < 1 || next.threads > MAX_THREADS) {
+      throw new ArgumentError(`config.set: threads must be an integer from 1 to ${MAX_THREADS} (1: no worker threads), got ${String(next.threads)}`);
     }
     if (given.backend !== undefined) selectBackend(next.backend, "config.set(backend)");
     if (next.threads !== threadCount()) setThreadCount(next.threads);

@@ -66,14 +66,11 @@ let threads = Math.min(availableCores(), MAX_THREADS);
 /** Threads kernels may use, counting the calling thread (config.get().threads). */
 export const threadCount = (): number => threads;
 
-/** The most threads config.set accepts (the pool's control block has room for as many). */
-export const maxThreads = (): number => MAX_THREADS;
-
-/** Sets the thread count (an integer from 1 to maxThreads(), checked by config.set); extra
+/** Sets the thread count (an integer from 1 to MAX_THREADS, checked by config.set); extra
  * workers stop now, missing ones start at the next split. */
 export function setThreadCount(n: number): void {
   threads = n;
-  const keep = Math.max(0, Math.min(n - 1, MAX_WORKERS));
+  const keep = n - 1;
   while (pool.length > keep) stopWorker(pool.pop()!);
 }
 
@@ -187,7 +184,7 @@ function blockingAllowed(ctl: Int32Array): boolean {
  * worker is waited for (up to a second: its start costs ~20-40 ms, once); a browser's main
  * thread cannot wait, so a new worker joins from the first split after it is ready. */
 function team(): PoolWorker[] {
-  const want = Math.min(threads - 1, MAX_WORKERS);
+  const want = threads - 1; // (threads ≤ MAX_THREADS: config.set refuses more)
   if (want <= 0 || broken || !arena().shared) return [];
   control ??= new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
   argsView ??= new Float64Array(control.buffer, ARGS_BYTE, MAX_ARGS);

@@ -46,7 +46,7 @@ export const MAX_WORKERS = 63;
 export const MAX_THREADS = MAX_WORKERS + 1;
 /** Kernel arguments a batch can pass: a fused kernel takes two per operand and one per result. */
 export const MAX_ARGS = 512;
-export const ARGS_BYTE = (MAX_WORKERS + 1) * SLOT * 4;
+export const ARGS_BYTE = MAX_THREADS * SLOT * 4;
 export const CONTROL_BYTES = ARGS_BYTE + MAX_ARGS * 8;
 /** How long (µs) a worker polls for its next command before it blocks in Atomics.wait: kernels
  * issued back to back (a batch: B's packing then the product, or the steps of a training
