@@ -89,10 +89,12 @@ describe("jit fusion on the wasm backend", () => {
     if (threadPoolStats().shared) expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
   });
 
-  it("a small fused body (run two steps per loop iteration) gives exact sums and eager's bits for every length: odd and even step counts, a partial last step, one thread or split", () => {
+  it("a fused sum (a small body run two steps per loop iteration, or a large one) gives exact sums and eager's bits for every length: odd and even step counts, a partial last step, several sum blocks, one thread or split", () => {
     // Integer-valued elements: every partial sum is exact in f64, so a sum that read an element
-    // twice, skipped one, or took the padding past the end would show.
-    const f = jit((a: NDArray, b: NDArray) => [np.sum(a.mul(a)), np.sum(a.sub(b)), a.mul(2).add(b)]);
+    // twice, skipped one, or took the padding past the end would show. (exp(0·a) = 1 exactly:
+    // a transcendental, so that body is not unrolled.)
+    const small = jit((a: NDArray, b: NDArray) => [np.sum(a.mul(a)), np.sum(a.sub(b)), a.mul(2).add(b)]);
+    const large = jit((a: NDArray, b: NDArray) => [np.sum(np.exp(a.mul(0)).mul(a).mul(a)), np.sum(a.sub(b)), a.mul(2).add(b)]);
     const lengths = [1, 3, 4, 5, 8, 12, 13, 4 * 1023, 4 * 1024 + 1, 4 * 2049, 4 * 2049 + 6, 4 * 4096 * 9 + 4];
     for (const threads of [1, 2]) {
       config.set({ backend: "wasm", threads });
@@ -100,11 +102,13 @@ describe("jit fusion on the wasm backend", () => {
         const av = Array.from({ length: n }, (_, i) => ((i * 7) % 23) - 11);
         const bv = Array.from({ length: n }, (_, i) => ((i * 5) % 17) - 8);
         const [a, b] = [array(av, { dtype: "float32" }), array(bv, { dtype: "float32" })];
-        expect(f.lower(a, b).steps.filter((s) => s.kind === "fused")).toHaveLength(1);
-        const [sq, diff, y] = f(a, b) as NDArray[];
-        expect(sq!.item()).toBe(av.reduce((s, v) => s + v * v, 0));
-        expect(diff!.item()).toBe(av.reduce((s, v, i) => s + v - bv[i]!, 0));
-        expect(bits(y!)).toEqual(bits(a.mul(2).add(b)));
+        for (const f of [small, large]) {
+          expect(f.lower(a, b).steps.filter((s) => s.kind === "fused")).toHaveLength(1);
+          const [sq, diff, y] = f(a, b) as NDArray[];
+          expect(sq!.item()).toBe(av.reduce((s, v) => s + v * v, 0));
+          expect(diff!.item()).toBe(av.reduce((s, v, i) => s + v - bv[i]!, 0));
+          expect(bits(y!)).toEqual(bits(a.mul(2).add(b)));
+        }
       }
     }
   });

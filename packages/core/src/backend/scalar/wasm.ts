@@ -479,26 +479,33 @@ class Lowering {
     return r;
   }
 
-  /** Store the root's value (4 elements of `t`) at `po`. */
   /**
    * Adds the stored (rounded) value of `e` (an f32 or f64 node), in f64, to the accumulator
-   * lanes `lo` (elements 0, 1 of the step) and `hi` (2, 3), lanes where `mask` (i32x4) is 0
-   * adding +0.
+   * lanes `lo` (elements 0, 1 of the step) and `hi` (2, 3); with a `mask` (i32x4), lanes where
+   * it is 0 add +0 (the same sum as not adding them: an accumulator starts at +0, so it is
+   * never −0).
    */
-  accumulate(e: Expr, lo: V, hi: V, mask: V): void {
+  accumulate(e: Expr, lo: V, hi: V, mask: V | undefined): void {
     const b = this.b;
     const v = this.value(e);
     if (e.t === "f32") {
-      const masked = this.set(() => b.v128.and(this.narrow(v), mask));
-      const w = this.wide({ k: "f32", v: masked });
+      const rounded = this.narrow(v);
+      const w = this.wide({ k: "f32", v: mask === undefined ? rounded : this.set(() => b.v128.and(rounded, mask)) });
       b.local.set(lo, () => b.f64x2.add(lo, w.lo));
       b.local.set(hi, () => b.f64x2.add(hi, w.hi));
     } else {
       const w = this.wide(v);
+      if (mask === undefined) {
+        b.local.set(lo, () => b.f64x2.add(lo, w.lo));
+        b.local.set(hi, () => b.f64x2.add(hi, w.hi));
+        return;
+      }
       b.local.set(lo, () => b.f64x2.add(lo, () => b.v128.and(w.lo, () => b.i64x2.extend_low_i32x4_s(mask))));
       b.local.set(hi, () => b.f64x2.add(hi, () => b.v128.and(w.hi, () => b.i64x2.extend_high_i32x4_s(mask))));
     }
   }
+
+  /** Store the root's value (4 elements of `t`) at `po`. */
 
   store(v: Val, t: ScalarType, po: Local<"i32">): void {
     const b = this.b;
@@ -674,7 +681,7 @@ function assembleFused(
     const i = b.newLocal("i32", "i");
     // Sums: per block of `sumSteps` steps (SUM_BLOCK, or a row), the f64 lane sums (elements
     // 4i+k, k = 0..3) are stored as 4 f64 at ps + 32·block; a mask drops the elements at or
-    // past `limit`.
+    // past `limit`. (`lanes` and the block and row counters: column sums only.)
     const acc = sums.map(() => ({ lo: b.newLocal("v128", "sum_lo"), hi: b.newLocal("v128", "sum_hi") }));
     const lanes = b.newLocal("v128", "lanes");
     const limitV = b.newLocal("v128", "limit");
@@ -690,10 +697,9 @@ function assembleFused(
         b.local.set(acc[j]!.lo, () => b.v128.const("f64x2", [0, 0]));
         b.local.set(acc[j]!.hi, () => b.v128.const("f64x2", [0, 0]));
       });
-      b.local.set(inBlock, () => b.i32.const(0));
     };
     if (sums.length > 0) {
-      b.local.set(lanes, () => b.v128.const("i32x4", [0, 1, 2, 3]));
+      if (colSteps > 0) b.local.set(lanes, () => b.v128.const("i32x4", [0, 1, 2, 3]));
       b.local.set(limitV, () => b.i32x4.splat(locals.limit!));
       for (const a of acc) {
         b.local.set(a.lo, () => b.v128.const("f64x2", [0, 0]));
@@ -735,7 +741,7 @@ function assembleFused(
     }
     // One step of 4 elements: its own lowering (constants and loads re-emitted, shared
     // sub-expressions computed once), stores, sums, and the pointers moved to the next step.
-    const step = (): void => {
+    const step = (masked = false): void => {
       const laneBytes = argTypes.map((t, k) => (strided[k] === undefined ? 0 : strided[k]!.strides[strided[k]!.strides.length - 1]! * ELEMENT_BYTES[t]));
       const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports, splatted, laneBytes);
       roots.forEach((e, r) => lowering.store(lowering.value(e), e.t, outs[r]!));
@@ -765,11 +771,9 @@ function assembleFused(
           sums.forEach((_, j) => b.local.set(locals[`ps${j}`]!, () => b.i32.add(locals[`ps${j}`]!, colSteps * 32)));
         });
       } else if (sums.length > 0) {
-        b.local.set(mask, () => b.i32x4.lt_s(lanes, limitV));
-        sums.forEach((e, j) => lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, mask));
-        b.local.set(lanes, () => b.i32x4.add(lanes, () => b.v128.const("i32x4", [4, 4, 4, 4])));
-        b.local.set(inBlock, () => b.i32.add(inBlock, 1));
-        b.if(() => b.i32.eq(inBlock, sumSteps), flush);
+        // (blocks are flushed by the loop below; only a step reaching past `limit` is masked)
+        if (masked) b.local.set(mask, () => b.i32x4.lt_s(() => b.i32x4.add(() => b.i32x4.splat(() => b.i32.shl(i, 2)), () => b.v128.const("i32x4", [0, 1, 2, 3])), limitV));
+        sums.forEach((e, j) => lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, masked ? mask : undefined));
       }
       for (const u of lowering.usedImports) used.add(u);
       argTypes.forEach((_, k) => {
@@ -822,19 +826,55 @@ function assembleFused(
         if (r > 0) carry(r - 1);
       }
     };
-    if (!unroll) b.forRange(i, 0, locals.steps!, step);
-    else {
-      // A small body runs two steps per iteration (and a last odd one after the loop), so
-      // the loop's own counter, branch and stack check come once per two steps. Each element
-      // is computed by the same operations, and sums add in the same order, so results are
-      // unchanged bit for bit.
-      b.forRange(i, 0, () => b.i32.and(locals.steps!, -2), () => {
+    // Steps [i, end) unmasked. A small body runs two steps per iteration (and a last odd one
+    // after the loop), so the loop's own counter, branch and stack check come once per two
+    // steps. Each element is computed by the same operations, and sums add in the same order,
+    // so results are unchanged bit for bit.
+    const stepsUpTo = (end: Local<"i32">): void => {
+      if (!unroll) {
+        b.forRange(i, i, end, () => step());
+        return;
+      }
+      const pairsEnd = b.newLocal("i32", "pairs_end");
+      b.local.set(pairsEnd, () => b.i32.add(i, () => b.i32.and(() => b.i32.sub(end, i), -2)));
+      b.forRange(i, i, pairsEnd, () => {
         step();
         step();
       }, 2);
-      b.if(() => b.i32.and(locals.steps!, 1), step);
+      b.if(() => b.i32.lt_u(i, end), () => {
+        step();
+        b.local.set(i, () => b.i32.add(i, 1));
+      });
+    };
+    b.local.set(i, () => b.i32.const(0));
+    if (sums.length === 0 || colSteps > 0) stepsUpTo(locals.steps!);
+    else {
+      // Sums: block by block (each flushed at its end, so the partial sums do not depend on
+      // how the steps are split between calls), and within a block, the steps whose 4
+      // elements are all below `limit` with no mask and no counter, then the last one, which
+      // reaches past it (at most one per call), masked.
+      const full = b.newLocal("i32", "full");
+      const blockEnd = b.newLocal("i32", "block_end");
+      const fullEnd = b.newLocal("i32", "full_end");
+      const minS = (x: Local<"i32">, y: Local<"i32">): void => {
+        b.select(x, y, () => b.i32.lt_s(x, y));
+      };
+      b.local.set(full, () => b.i32.shr_s(locals.limit!, 2));
+      b.local.set(full, () => minS(full, locals.steps!));
+      b.local.set(full, () => b.select(full, () => b.i32.const(0), () => b.i32.gt_s(full, () => b.i32.const(0))));
+      b.block((done) => {
+        b.br_if(done, () => b.i32.ge_u(i, locals.steps!));
+        b.loop((block) => {
+          b.local.set(blockEnd, () => b.i32.add(i, sumSteps));
+          b.local.set(blockEnd, () => minS(blockEnd, locals.steps!));
+          b.local.set(fullEnd, () => minS(blockEnd, full));
+          stepsUpTo(fullEnd);
+          b.forRange(i, i, blockEnd, () => step(true));
+          flush();
+          b.br_if(block, () => b.i32.lt_u(i, locals.steps!));
+        });
+      });
     }
-    if (sums.length > 0 && colSteps === 0) b.if(() => b.i32.ne(inBlock, 0), flush);
   });
   // range(start, end, …): the same loop over steps [start, end) (pointers advanced by start).
   m.addFunction("range", { params: rangeParams, export: true }, (b, locals) => {
