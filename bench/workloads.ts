@@ -52,7 +52,7 @@ const MACHINE_IN_THE_WAY =
 const W1_IN_THE_WAY =
   "the product runs packed, register-blocked and split across 2 threads: 82–85 GFLOP/s at 512² and 1024² in quiet runs, 50–78 in busy ones (2026-12-01 to 03), so a busy machine can take it under the bound.";
 const W1_SMALL_IN_THE_WAY =
-  "a 128² product is 0.1 ms of work: too small to split across threads with a gain (1 and 2 threads measured the same median on 2026-12-02), so it runs on one thread against tfjs-wasm's one thread. The ratio measured 1.1–2.1× across runs of unchanged code.";
+  "a 128² product is 0.1 ms of work. It is split across both threads (B's packing, then C's row tiles: two hand-offs to the worker per call), yet 1 and 2 threads measured within 10 % of each other (2026-12-02 and 03, in one process, alternating): at this size the hand-offs cost about what the second core saves, so it is in effect one thread against tfjs-wasm's one. Packing B on the calling thread alone (one hand-off) made no difference either. The ratio measured 1.1–2.1× across runs of unchanged code.";
 
 // ── W1: matmul n×n · n×n, GFLOP/s ─────────────────────────────────────────────────────────
 const gflops = (n: number) => ({ label: "GFLOP/s", fromMs: (ms: number) => (2 * n ** 3) / (ms * 1e6), higherIsBetter: true });
@@ -183,7 +183,7 @@ const w2: BenchCase = {
     atLeast: false,
     bound: () => 10,
     inTheWay:
-      "the step's products are 0.41 GFLOP (forward 85.6 M multiply-adds, backward 119.8 M), 6.8 ms at 60 GFLOP/s, and its 13 outputs (the loss, 6 gradients, 6 parameters: 5.4 MB) are copied out of the arena into fresh arrays and read back every call. The same build measured 9.1–21 ms over 11 isolated runs on 2026-12-02 (median 13.0): the slow calls are the ones that collect the previous calls' 10 MB of fresh buffers.",
+      "the step's products are 0.41 GFLOP (forward 85.6 M multiply-adds, backward 119.8 M), 6.8 ms at 60 GFLOP/s, and its 13 outputs (the loss, 6 gradients, 6 parameters: 5.4 MB) are copied out of the arena into fresh arrays and read back every call: two copies into fresh memory, whose first write to each page faults (a 4 MB copy takes 0.15 ms into reused memory and 0.5–1.9 ms into fresh memory on this host, 2026-12-03; a profile of this step on a quiet machine gave the two copies 0.84 and 0.74 ms per call). The same build measured 9.1–21 ms over 11 isolated runs on 2026-12-02 (median 13.0): the slow calls are the ones that collect the previous calls' 10 MB of fresh buffers.",
   },
   jaxts: (mode) => {
     const opt = adam(ADAM_LR);
@@ -271,7 +271,7 @@ const w3: BenchCase = {
     atLeast: false,
     bound: () => 2,
     inTheWay:
-      "the call is one fused, threaded kernel (`jit(valueAndGrad(f)).lower(x).asText()`), and that kernel alone (two exponentials and two divisions per element, about 75 vector operations per 4 elements) measured 2.1–2.3 ms on 2 threads on a quiet machine on 2026-12-03 (2.3–2.7 when busy, 4.4–5.3 ms on one thread): above the target before anything else. The whole call then took 2.7–2.8 ms. Each call also copies the 4 MB gradient out of the arena into a fresh array, and `toTypedArray` copies it again. Both copies follow from the memory model: arrays are immutable, garbage-collected and never disposed, the arena is reused by the next call, and `toTypedArray` returns a copy the caller owns.",
+      "the call is one fused, threaded kernel (`jit(valueAndGrad(f)).lower(x).asText()`). Its loop runs 118 x64 instructions per 4 elements (V8's `--print-wasm-code`, 2026-12-03): 72 arithmetic (two exponential reductions and polynomials, two divisions, the gradient's products and the value's f64 sum), 25 spills and reloads (the body needs more than x64's 16 vector registers) and 13 register moves. That kernel alone measured 2.1–2.3 ms on 2 threads on a quiet machine when its loop still ran 140 instructions (a mask, a counter and a branch per step for the sum, since removed: about 10 % less time, A/B on a busy machine): about the target before anything else. Each call also copies the 4 MB gradient out of the arena into a fresh array, and `toTypedArray` copies it again. Into reused memory such a copy takes 0.15 ms; into fresh memory 0.5–1.9 ms on this host, since the first write to each new page faults (measured with plain typed arrays, 2026-12-03), so the two copies add 1–4 ms. Both follow from the memory model: arrays are immutable, garbage-collected and never disposed, the arena is reused by the next call, and `toTypedArray` returns a copy the caller owns.",
   },
   jaxjs: (jx, mode) => {
     const { numpy: jnp, nn: jnn } = jx;
