@@ -203,6 +203,17 @@ export interface Report {
   readonly filters: readonly string[];
 }
 
+/** TensorFlow.js-wasm's W4 time (µs per call) in a quiet full run (2026-12-03, 15:25 UTC). */
+const QUIET_GAUGE_US = 1525;
+
+/** TensorFlow.js-wasm's W4 time in this run (µs per call), if both were measured. */
+function machineGauge(results: readonly CaseResult[], columns: readonly Column[]): number | undefined {
+  const r = results.find((x) => x.c.workload === "W4");
+  const i = columns.findIndex((c) => c.lib === "tfjs" && c.backend === "wasm");
+  const t = r === undefined || i < 0 ? undefined : r.measured[i]?.timing;
+  return t === undefined ? undefined : t.median * 1000;
+}
+
 /** Writes BENCHMARKS.md at the repository root; returns its path. */
 export function writeReport(rep: Report): string {
   const { info, results, columns } = { ...rep, columns: rep.info.columns };
@@ -218,6 +229,12 @@ export function writeReport(rep: Report): string {
   L.push(
     `- Machine: ${info.cpu}, Linux ${release()}, Node ${info.node}. Shared and noisy: the same configuration moves 10–30 % between runs, and more when other jobs run (load average 1 / 5 / 15 min at the start ${load(info.loadStart)}, at the end ${load(loadavg())}; above 2 means the benchmark shared its 2 cores).`,
   );
+  const gauge = machineGauge(results, columns);
+  if (gauge !== undefined) {
+    L.push(
+      `- How busy the machine was: TensorFlow.js-wasm took ${gauge.toFixed(0)} µs per W4 call in this run, against ${QUIET_GAUGE_US} µs on a quiet machine (2026-12-03) and 2,000–3,900 µs in the busy runs of that day. Its code does not change between runs, so it gauges the machine: every library's times scale with it, a 2-thread jaxts more than the 1-thread peers.`,
+    );
+  }
   L.push(`- jaxts at commit ${gitCommit()}, ${info.backend}, ${jaxtsSource === "built" ? "run from its built packages (`dist/`, what npm installs)" : "run from its TypeScript sources through tsx (`pnpm bench:source`: esbuild's `__name` wrappers make this slower than the built packages)"}.`);
   L.push(`- TensorFlow.js ${info.tfjs}; jax-js (\`@jax-js/jax\`) ${info.jaxjs}, \`init("wasm", "cpu")\`.`);
   for (const c of columns) L.push(`  - **${c.label}**: ${c.detail}`);

@@ -48,7 +48,7 @@ function jaxjsSide(jx: JX, mode: JaxtsMode, f: (...args: JxArray[]) => JxArray[]
 // Target.inTheWay). Measured facts with their dates: a new measurement replaces them.
 /** For the targets every recent run met: what moves them. */
 const MACHINE_IN_THE_WAY =
-  "met by the same code in other runs. This machine's 2 vCPUs are shared with other jobs, and the same code moves 10–30 % between runs, sometimes 2× (bench/README.md): compare the load averages above with a run that met it.";
+  "met by the same code in other runs. This machine's 2 vCPUs are shared with other jobs, and the same code moves 10–30 % between runs, sometimes 2× (bench/README.md): compare the machine gauge and load averages above with a run that met it.";
 const W1_IN_THE_WAY =
   "the product runs packed, register-blocked and split across 2 threads: 82–85 GFLOP/s at 512² and 1024² in quiet runs, 50–78 in busy ones (2026-12-01 to 03), so a busy machine can take it under the bound.";
 const W1_SMALL_IN_THE_WAY =
