@@ -302,4 +302,20 @@ describe("random programs with size-dependent paths: refused with a ShapeError, 
     const at = byRows ? { ...p, rows: other } : { ...p, cols: other };
     await expectModelEquals(bytes, f, programInputs(at), byRows ? `rows ${other}` : `cols ${other}`, { rtol: 1e-4, atol: 1e-5 });
   }, 120_000);
+
+  it("a picked element whose index is i mod size is refused, even when i mod size fits size − 2 at 2, 3, 6, 9 and 10 (i ≡ 88 mod 90)", async () => {
+    // found by the property above (seed 1223698208): exported with the index fitted as cols − 2,
+    // the model read element 5 at 7 columns where jaxts reads element 4
+    const p = { rows: 1, cols: 6, n: 5, seed: 16, outs: [148520793, 728847927] };
+    const ops = [
+      { k: "unary", fn: 0, a: 0 },
+      { k: "matmul", a: 0 },
+      { k: "sum0", a: 0 },
+      { k: "unary", fn: 0, a: 0 },
+      { k: "pick", a: 0, at: 1952852038 },
+    ] as const;
+    const f = (a: NDArray, b: NDArray, c: NDArray) => runProgram(anySpace, ops, p.outs, a, b, c);
+    const dynamicAxes = { input0: { 1: "cols" }, input1: { 0: "cols" }, input2: { 0: "cols", 1: "cols" } };
+    expect(() => exportOnnx(f, ...programInputs(p), { dynamicAxes })).toThrow(/with dynamicAxes, a constant .* depends on|the program changes with the dynamic sizes/);
+  });
 });

@@ -106,7 +106,8 @@ const MAX_CHECKS = 24;
  * are larger than every static dimension. Then checks at the sizes where a program's
  * JavaScript or numpy broadcasting may take another path: each symbol at 2 and 3 (below the
  * example's, where `Math.min(n, 4)` shows) and at each static dimension ≥ 2 of the inputs
- * and captured constants (`a.shape[0] === b.shape[0] ? …`), and all symbols at one size. A
+ * and captured constants (`a.shape[0] === b.shape[0] ? …`), and all symbols at one size; and two traces at fresh primes
+ * (a size-dependent index that fits a polynomial by chance at the sizes above). A
  * program that changes there is refused rather than exported with a graph that is wrong at
  * those sizes; one that cannot run there (a convolution wider than the input) is not checked
  * there.
@@ -129,8 +130,24 @@ export function traceSizes(plan: DynamicPlan, shapes: readonly (readonly number[
   const ascending = [...new Set([2, 3, ...statics])].filter((d) => d >= 2).sort((a, b) => a - b);
   for (const c of ascending) base.forEach((b, j) => c !== b && checks.push(base.map((x, i) => (i === j ? c : x))));
   if (k >= 2) checks.unshift(base.map(() => top + 3 + 3 * k));
+  // Two traces at primes above every size so far, each symbol its own: a size-dependent
+  // index such as `i % n` can agree with a linear fit at all the sizes above by chance (i ≡ −2
+  // mod 90 fits n − 2 at 2, 3, 6, 9 and 10), but rarely also at two fresh primes.
+  let p = top + 4 + 4 * k;
+  const primes = Array.from({ length: 2 * k }, () => (p = nextPrime(p + 1)));
+  checks.unshift(base.map((_, j) => primes[j]!), base.map((_, j) => primes[k + j]!));
   const sizes = [...subsets.map((S) => base.map((b, j) => (S.includes(j) ? moved[j]! : b))), third, ...checks.slice(0, MAX_CHECKS)];
   return { base, moved, subsets, sizes, required: subsets.length + 1 };
+}
+
+/** The smallest prime ≥ n (n ≥ 2). */
+function nextPrime(n: number): number {
+  const prime = (m: number): boolean => {
+    for (let d = 2; d * d <= m; d++) if (m % d === 0) return false;
+    return true;
+  };
+  while (!prime(n)) n++;
+  return n;
 }
 
 /** The input shapes at one trace's sizes. */
