@@ -106,11 +106,11 @@ const MAX_CHECKS = 24;
  * are larger than every static dimension. Then checks at the sizes where a program's
  * JavaScript or numpy broadcasting may take another path: each symbol at 2 and 3 (below the
  * example's, where `Math.min(n, 4)` shows) and at each static dimension ≥ 2 of the inputs
- * and captured constants (`a.shape[0] === b.shape[0] ? …`), and all symbols at one size; and two traces at fresh primes
- * (a size-dependent index that fits a polynomial by chance at the sizes above). A
- * program that changes there is refused rather than exported with a graph that is wrong at
- * those sizes; one that cannot run there (a convolution wider than the input) is not checked
- * there.
+ * and captured constants (`a.shape[0] === b.shape[0] ? …`), and all symbols at one size.
+ * Then two traces at fresh primes (where a size-dependent index that fits a polynomial by
+ * chance at the other sizes shows), outside the MAX_CHECKS budget. A program that changes
+ * there is refused rather than exported with a graph that is wrong at those sizes; one that
+ * cannot run there (a convolution wider than the input) is not checked there.
  */
 export function traceSizes(plan: DynamicPlan, shapes: readonly (readonly number[])[], constShapes: readonly (readonly number[])[] = []): TraceDesign {
   const statics = new Set<number>();
@@ -135,8 +135,8 @@ export function traceSizes(plan: DynamicPlan, shapes: readonly (readonly number[
   // mod 90 fits n − 2 at 2, 3, 6, 9 and 10), but rarely also at two fresh primes.
   let p = top + 4 + 4 * k;
   const primes = Array.from({ length: 2 * k }, () => (p = nextPrime(p + 1)));
-  checks.unshift(base.map((_, j) => primes[j]!), base.map((_, j) => primes[k + j]!));
-  const sizes = [...subsets.map((S) => base.map((b, j) => (S.includes(j) ? moved[j]! : b))), third, ...checks.slice(0, MAX_CHECKS)];
+  const atPrimes = [primes.slice(0, k), primes.slice(k)];
+  const sizes = [...subsets.map((S) => base.map((b, j) => (S.includes(j) ? moved[j]! : b))), third, ...atPrimes, ...checks.slice(0, MAX_CHECKS)];
   return { base, moved, subsets, sizes, required: subsets.length + 1 };
 }
 
