@@ -82,3 +82,37 @@ describe("JS conversion of NDArray", () => {
     expect(np.sum(array([1, 2])).item()).toBe(3);
   });
 });
+
+describe("toTypedArray", () => {
+  // Array data is kept in internal buffers (slabs for small arrays, buffers with room around
+  // the data for big ones); what a caller gets must be a plain typed array of its own.
+  const sizes = [3, 200, 1500, 16384, 70000];
+  const dtypes = ["float32", "float64", "int32", "uint8", "bool", "complex64", "float16"] as const;
+  it("hands over a typed array of its own: offset 0, a buffer exactly its size, and writing it changes nothing", () => {
+    const f = jit((x: NDArray) => np.add(np.multiply(x, 2), 1));
+    for (const n of sizes) {
+      for (const dtype of dtypes) {
+        const made = np.arange(n).astype(dtype);
+        const results: [string, NDArray][] = [
+          ["array()", made],
+          ["an eager kernel", np.add(made, made)],
+          ["jit", f(made)],
+        ];
+        // (a complex64 typed array reads as interleaved parts, twice the elements)
+        if (dtype !== "complex64") results.push(["a copy of a user's typed array", array(made.toTypedArray(), { dtype })]);
+        for (const [how, a] of results) {
+          const before = a.toTypedArray();
+          const t = a.toTypedArray();
+          const what = `${dtype}[${n}] from ${how}`;
+          expect(t.byteOffset, what).toBe(0);
+          expect(t.buffer.byteLength, what).toBe(t.byteLength);
+          expect(t.length, what).toBe(dtype === "complex64" ? 2 * n : n);
+          expect(t.buffer, what).not.toBe(before.buffer);
+          t.fill(7);
+          const after = a.toTypedArray();
+          expect(after.every((v, i) => Object.is(v, before[i])), what).toBe(true);
+        }
+      }
+    }
+  });
+});

@@ -3,7 +3,7 @@
 // `x instanceof NDArray` holds inside transformed functions.
 import type { ShapedArray } from "./aval.js";
 import type { Complex } from "./complex-value.js";
-import { allocateForOverwrite, complexElementOf, type DType, elementOf, isComplex, isFloat, isHalf, type TypedArray, valuesOf } from "./dtype.js";
+import { allocateForCaller, complexElementOf, type DType, elementOf, isComplex, isFloat, isHalf, type TypedArray, valuesOf } from "./dtype.js";
 import { decodeHalves } from "./half.js";
 import { ArgumentError, DTypeError, JaxtsError } from "./errors.js";
 import { alignDecimals, complexCells, formatComplexScalar, formatElement, formatScalar } from "./format.js";
@@ -152,9 +152,7 @@ export abstract class NDArray {
       // A big copy goes into a buffer of its own that is not zeroed first (it is overwritten
       // at once); a small one is a slice (never a view of the slabs small arrays share).
       if (data.byteLength < 1 << 16) return data.slice();
-      const out = allocateForOverwrite(c.dtype, c.size);
-      out.set(data as never);
-      return out;
+      return allocateForCaller(c.dtype, c.size, (out) => out.set(data as never));
     }
     const out = new Float32Array(data.length);
     decodeHalves(c.dtype, data as Uint16Array, out);
