@@ -152,6 +152,10 @@ function start(msg) {
 function onMessage(msg) {
   if (msg.type === "start") return start(msg);
   install(msg);
+  // (every signal so far is consumed: a worker that read the SEQ of a RUN it had not taken
+  // yet and then the RECEIVE stored after it must not, back here, take that SEQ for a second
+  // RECEIVE and return to an event loop with no message in it, idle until the next install)
+  seen = Atomics.load(ctl, base + SEQ);
   finish();
   loop();
 }
