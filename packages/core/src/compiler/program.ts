@@ -578,7 +578,12 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
             if (slotAt[o]! >= 0) {
               f.vals[o]!.set(data as never);
               scalarSplat(f, o);
-            } else f.vals[o] = data.buffer === mem ? data.slice() : data;
+            } else if (data.buffer === mem) {
+              // (out of the arena into a host buffer of its own, made where every buffer is)
+              const own = allocateForOverwrite(eqn.outVars[j]!.aval.dtype, eqn.outVars[j]!.aval.size);
+              own.set(data as never);
+              f.vals[o] = own;
+            } else f.vals[o] = data;
           });
         };
       }
