@@ -152,7 +152,9 @@ export abstract class NDArray {
       // A big copy goes into a buffer of its own that is not zeroed first (it is overwritten
       // at once); a small one is a slice (never a view of the slabs small arrays share).
       if (data.byteLength < 1 << 16) return data.slice();
-      return allocateForCaller(c.dtype, c.size, (out) => out.set(data as never));
+      const out = allocateForCaller(c.dtype, c.size);
+      out.set(data as never);
+      return out;
     }
     const out = new Float32Array(data.length);
     decodeHalves(c.dtype, data as Uint16Array, out);

@@ -237,6 +237,18 @@ export function checkListLength(count: number, what: string, where: string): voi
 /** Storage slots per element: 2 for the complex dtypes (re, im), else 1. */
 export const lanesOf = (d: DType): number => (isComplex(d) ? 2 : 1);
 
+// Array data over SHIFTED_FROM bytes sits SHIFT bytes into an ArrayBuffer SHIFT bytes longer
+// at each end. glibc's memcpy copies 2 KiB to 1 MiB with `rep movsb`, which on this machine's
+// AMD EPYC runs 10-17 times slower when the destination lies 1-31 bytes (mod 4096) above the
+// source (measured 2026-12-04: 64 KiB in 21.5 µs against 1.3 µs), and that is exactly where
+// malloc puts a buffer allocated right after another of a size that is a multiple of 4 KiB
+// (its 16-byte chunk header): a kernel's result and then toTypedArray's copy of it, a user's
+// array and then array()'s copy of it. The shift moves those copies 80 bytes apart (mod 4096).
+const SHIFT = 64;
+const SHIFTED_FROM = 2048;
+/** Bytes of the ArrayBuffer that holds `bytes` of array data SHIFT bytes in. */
+const withRoom = (bytes: number): number => bytes + 2 * SHIFT;
+
 /** A zeroed buffer. Every buffer is allocated here, so the size check above is the only
  * one needed, and an engine's RangeError (allocation failure) becomes a ShapeError. */
 export function allocate(d: DType, size: number): TypedArray {
@@ -244,7 +256,7 @@ export function allocate(d: DType, size: number): TypedArray {
   const bytes = size * itemSize(d);
   if (bytes > ON_HEAP_BYTES && bytes <= POOLED_BYTES) return pooled(d, size, bytes);
   try {
-    return bytes > SHIFTED_FROM ? typedView(d, new ArrayBuffer(bytes + 2 * SHIFT), SHIFT, size) : typedArrayOf(d, size);
+    return bytes > SHIFTED_FROM ? typedView(d, new ArrayBuffer(withRoom(bytes)), SHIFT, size) : typedArrayOf(d, size);
   } catch (e) {
     if (e instanceof RangeError) throw new ShapeError(`allocate: could not allocate ${formatBytes(size * itemSize(d))} (${size} elements of ${d}): ${e.message}`);
     throw e;
@@ -263,7 +275,7 @@ export function allocate(d: DType, size: number): TypedArray {
 export function allocateForOverwrite(d: DType, size: number): TypedArray {
   checkElementCount(size, d, "allocate");
   const bytes = size * itemSize(d);
-  const unsafe = bytes >= UNINITIALISED_BYTES ? uninitialised(bytes + 2 * SHIFT) : undefined;
+  const unsafe = bytes >= UNINITIALISED_BYTES ? uninitialised(withRoom(bytes)) : undefined;
   const out = unsafe === undefined ? allocate(d, size) : typedView(d, unsafe, SHIFT, size);
   if (poisonUnwritten) new Uint8Array(out.buffer, out.byteOffset, out.byteLength).fill(0xff);
   return out;
@@ -271,27 +283,15 @@ export function allocateForOverwrite(d: DType, size: number): TypedArray {
 
 /**
  * A buffer of exactly `size` elements of `d`, from offset 0 of an ArrayBuffer of its own (what
- * a caller is handed: `toTypedArray`), which `fill` writes completely at once; uninitialised
- * memory where the host allows (see allocateForOverwrite).
+ * a caller is handed: `toTypedArray`), which the caller overwrites completely at once:
+ * uninitialised memory where the host allows, as allocateForOverwrite.
  */
-export function allocateForCaller(d: DType, size: number, fill: (out: TypedArray) => void): TypedArray {
+export function allocateForCaller(d: DType, size: number): TypedArray {
   checkElementCount(size, d, "allocate");
   const bytes = size * itemSize(d);
   const unsafe = bytes >= UNINITIALISED_BYTES ? uninitialised(bytes) : undefined;
-  const out = unsafe === undefined ? typedArrayOf(d, size) : typedView(d, unsafe, 0, size);
-  fill(out);
-  return out;
+  return unsafe === undefined ? typedArrayOf(d, size) : typedView(d, unsafe, 0, size);
 }
-
-// Array data over SHIFTED_FROM bytes sits SHIFT bytes into an ArrayBuffer SHIFT bytes longer
-// at each end. glibc's memcpy copies 2 KiB to 1 MiB with `rep movsb`, which on this machine's
-// AMD EPYC runs 10-17 times slower when the destination lies 1-31 bytes (mod 4096) above the
-// source (measured 2026-12-04: 64 KiB in 21.5 µs against 1.3 µs), and that is exactly where
-// malloc puts a buffer allocated right after another of a size that is a multiple of 4 KiB
-// (its 16-byte chunk header): a kernel's result and then toTypedArray's copy of it, a user's
-// array and then array()'s copy of it. The shift moves those copies 80 bytes apart (mod 4096).
-const SHIFT = 64;
-const SHIFTED_FROM = 2048;
 
 const UNINITIALISED_BYTES = 1 << 16;
 let poisonUnwritten = false;

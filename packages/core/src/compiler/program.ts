@@ -580,7 +580,8 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
               scalarSplat(f, o);
             } else if (data.buffer === mem) {
               // (out of the arena into a host buffer of its own, made where every buffer is)
-              const own = allocateForOverwrite(eqn.outVars[j]!.aval.dtype, eqn.outVars[j]!.aval.size);
+              const { dtype, size } = eqn.outVars[j]!.aval;
+              const own = allocateForOverwrite(dtype, size);
               own.set(data as never);
               f.vals[o] = own;
             } else f.vals[o] = data;
