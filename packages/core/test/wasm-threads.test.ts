@@ -186,6 +186,46 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
     expect(words().findIndex((v, i) => v !== 7 + i)).toBe(-1);
   });
 
+  it("parallelFor's drain is handed every chunk's range exactly once, on the calling thread, only after that chunk (run on any thread) is complete, and before parallelFor returns", async () => {
+    const fill = fillKernel();
+    config.set({ threads: 2 });
+    const mem = arena();
+    mem.reset();
+    const n = 100_003;
+    const at = mem.reserve(4 * n);
+    const words = () => new Int32Array(mem.memory.buffer, at, n);
+    const before = threadPoolStats().chunksOnWorkers;
+    // Batches of several sizes back to back (a chunk's done word from an earlier, bigger batch
+    // must not pass for this one's), each checked on its own.
+    const batch = (size: number, value: number): void => {
+      words().fill(0, 0, size);
+      const seen = new Uint8Array(size);
+      parallelFor(fill, size, [at, value], 4, undefined, (start, end) => {
+        const w = words();
+        for (let i = start; i < end; i++) {
+          if (seen[i] !== 0) expect.fail(`index ${i} drained twice`);
+          seen[i] = 1;
+          if (w[i] !== value + i) expect.fail(`index ${i} drained before its chunk was done (${w[i]}, not ${value + i})`);
+        }
+      });
+      expect(seen.indexOf(0)).toBe(-1);
+    };
+    await untilWorkerTakesChunk(() => {
+      for (const [size, value] of [[n, 5], [37, 9], [n, 11], [4096, 2], [1, 3]] as const) batch(size, value);
+    });
+    expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
+
+    // A kernel that traps on every thread is an error (never a wait for chunks no thread finished).
+    const t = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
+    t.addFunction("trap", { params: { start: "i32", end: "i32" }, export: true }, (b) => {
+      b.unreachable();
+    });
+    const trapped = compileOnArena(t);
+    const trap = registerParallelKernel(trapped.module, trapped.instance, "trap");
+    expect(() => parallelFor(trap, 1000, [], 1, undefined, () => {})).toThrow();
+    batch(n, 13);
+  });
+
   it("a worker woken after the caller has run every chunk is not waited for, and batches stay exact", async () => {
     const fill = fillKernel();
     config.set({ threads: 2 });

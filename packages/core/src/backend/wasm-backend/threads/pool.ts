@@ -18,6 +18,8 @@
 //   blocks) only for the workers that joined. So a worker woken late, on a loaded machine,
 //   never holds the caller up. A worker polls its SEQ for ~50 µs after a batch before it
 //   blocks in Atomics.wait (so back-to-back kernels skip the ~30 µs wake-up, PERF-NOTES §3).
+//   Each thread marks a chunk done (its DONE word := the batch's number) when it finishes
+//   it, so a caller's `drain` can copy a chunk's results out while the others still run.
 // - How a kernel opts in (dot-general.ts is the worked example): give its wasm module an
 //   export `kernel(start, end, ...args)` that does the part [start, end) of the work (an
 //   elementwise kernel: elements or v128 vectors start..end; a row reduction: rows
@@ -34,7 +36,7 @@
 import type { WasmExportedFunction, WasmInstance, WasmModule } from "../../wasm/js-api.js";
 import { exportedFunction } from "../../wasm/js-api.js";
 import { arena } from "../arena.js";
-import { ARGS_BYTE, CHUNK, CHUNKS, CMD, CONTROL_BYTES, FAILED, KERNEL, MAX_ARGS, MAX_THREADS, MAX_WORKERS, NARGS, NEXT, OPEN, PENDING, RAN, READY, RECEIVE, RUN, SEQ, SLOT, STATE, THEN, THEN_NARGS, THEN_SCALE, TOTAL, WORKER_SOURCE } from "./protocol.js";
+import { ARGS_BYTE, CHUNK, CHUNKS, CHUNKS_PER_THREAD, CMD, CONTROL_BYTES, DONE_BYTE, FAILED, GEN, KERNEL, MAX_ARGS, MAX_CHUNKS, MAX_THREADS, MAX_WORKERS, NARGS, NEXT, OPEN, PENDING, RAN, READY, RECEIVE, RUN, SEQ, SLOT, STATE, THEN, THEN_NARGS, THEN_SCALE, TOTAL, WORKER_SOURCE } from "./protocol.js";
 
 /** A kernel that can be split: a wasm export taking (start, end, ...args), which computes the
  * part [start, end) of its work; disjoint parts may run at the same time on different threads. */
@@ -113,6 +115,9 @@ interface PoolWorker {
 const pool: PoolWorker[] = [];
 let control: Int32Array | undefined;
 let argsView: Float64Array | undefined;
+let doneView: Int32Array | undefined;
+/** The number of the last batch (GEN). */
+let generation = 0;
 /** Set when a worker failed to start or crashed: from then on everything runs on one thread. */
 let broken = false;
 
@@ -188,6 +193,7 @@ function team(): PoolWorker[] {
   if (want <= 0 || broken || !arena().shared) return [];
   control ??= new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
   argsView ??= new Float64Array(control.buffer, ARGS_BYTE, MAX_ARGS);
+  doneView ??= new Int32Array(control.buffer, DONE_BYTE, MAX_CHUNKS);
   const ctl = control;
   const started: PoolWorker[] = [];
   while (pool.length < want) {
@@ -258,10 +264,13 @@ function installMissing(ctl: Int32Array, members: readonly PoolWorker[]): void {
   waitForWorkers(ctl);
 }
 
-/** Chunks per thread (at most; `grain` bounds them too): enough that a thread the OS delays
- * or preempts (a loaded machine) costs little, since the others take its share and the
- * batch waits for at most one of its chunks; few enough that a chunk stays worth a call. */
-const CHUNKS_PER_THREAD = 8;
+/**
+ * Called on the calling thread with each chunk's range [start, end) once that chunk's kernel
+ * (and `then`) is done, on whichever thread ran it, while the others may still run: what a
+ * chunk's results are copied out with, overlapping the copy with the rest of the work. Every
+ * range is passed exactly once, in no particular order, before parallelFor returns.
+ */
+export type Drain = (start: number, end: number) => void;
 
 /** A kernel run after parallelFor's on each chunk: `kernel(start·scale, end·scale, ...args)`
  * once `kernel(start, end, …)` is done (a product's epilogue over the rows just computed). */
@@ -278,22 +287,29 @@ export interface ThenKernel {
  * only work that pays: waking a sleeping worker costs ~30 µs (a worker still polling after
  * its last chunk answers in ~1-3 µs), so the whole should be worth well over 100 µs.
  */
-export function parallelFor(kernel: ParallelKernel, n: number, args: readonly number[], grain = 1, then?: ThenKernel): void {
+export function parallelFor(kernel: ParallelKernel, n: number, args: readonly number[], grain = 1, then?: ThenKernel, drain?: Drain): void {
   const units = Math.ceil(n / grain);
   const members = units > 1 ? team() : [];
   const helpers = Math.min(members.length, units - 1);
   const nargs = args.length + (then?.args.length ?? 0);
   // (a kernel with more arguments than the control block holds runs on this thread alone)
-  if (helpers <= 0 || control === undefined || argsView === undefined || nargs > MAX_ARGS) {
+  if (helpers <= 0 || control === undefined || argsView === undefined || doneView === undefined || nargs > MAX_ARGS) {
     kernel.fn(0, n, ...args);
     then?.kernel.fn(0, n * then.scale, ...then.args);
+    drain?.(0, n);
     return;
   }
   const ctl = control;
+  const done = doneView;
   const crew = members.slice(0, helpers);
   installMissing(ctl, crew);
   const chunks = Math.min(units, (helpers + 1) * CHUNKS_PER_THREAD);
   const chunk = Math.ceil(units / chunks) * grain;
+  const total = Math.ceil(n / chunk);
+  // (0 never numbers a batch, and this batch's words start at 0: no stale word can match)
+  generation = generation === 0x7fffffff ? 1 : generation + 1;
+  const gen = generation;
+  if (drain !== undefined) done.fill(0, 0, total);
   argsView.set(args);
   if (then !== undefined) argsView.set(then.args, args.length);
   Atomics.store(ctl, NARGS, args.length);
@@ -303,23 +319,47 @@ export function parallelFor(kernel: ParallelKernel, n: number, args: readonly nu
   Atomics.store(ctl, THEN_NARGS, then?.args.length ?? 0);
   Atomics.store(ctl, TOTAL, n);
   Atomics.store(ctl, CHUNK, chunk);
-  Atomics.store(ctl, CHUNKS, Math.ceil(n / chunk));
+  Atomics.store(ctl, CHUNKS, total);
+  Atomics.store(ctl, GEN, gen);
   Atomics.store(ctl, NEXT, 0);
   Atomics.store(ctl, STATE, OPEN);
   for (const w of crew) signal(ctl, w, RUN);
-  const total = Math.ceil(n / chunk);
+  // Chunks whose results `drain` has had (any thread's, once their DONE word says this batch).
+  const drained = drain === undefined ? undefined : new Uint8Array(total);
+  let left = total;
+  const drainReady = (): void => {
+    for (let c = 0; c < total; c++) {
+      if (drained![c] === 0 && Atomics.load(done, c) === gen) {
+        drained![c] = 1;
+        left--;
+        drain!(c * chunk, Math.min(n, (c + 1) * chunk));
+      }
+    }
+  };
   let failed = false;
   try {
     for (let c = Atomics.add(ctl, NEXT, 1); c < total; c = Atomics.add(ctl, NEXT, 1)) {
       const [start, end] = [c * chunk, Math.min(n, (c + 1) * chunk)];
       kernel.fn(start, end, ...args);
       then?.kernel.fn(start * then.scale, end * then.scale, ...then.args);
+      if (drained !== undefined) {
+        Atomics.store(done, c, gen);
+        drainReady();
+      }
     }
   } finally {
     // Workers that have not joined yet never will; those that have use the arena until they
     // leave: never return (or throw) before. (After a throw here, the joined workers run out
     // the remaining chunks; the result is discarded.)
     Atomics.and(ctl, STATE, ~OPEN);
+    // Every chunk is claimed: pass on each as it is done, until the workers have all left.
+    if (drained !== undefined) {
+      while (left > 0) {
+        const leaving = (Atomics.load(ctl, STATE) & ~OPEN) === 0;
+        drainReady();
+        if (leaving) break;
+      }
+    }
     waitForWorkers(ctl, STATE);
     for (const w of crew) failed = Atomics.exchange(ctl, SLOT * (w.id + 1) + FAILED, 0) !== 0 || failed;
   }

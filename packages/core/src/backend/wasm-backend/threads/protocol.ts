@@ -29,6 +29,10 @@ export const THEN_NARGS = 9;
  * loaded machine) costs the caller nothing: it finds the batch closed and goes back to sleep. */
 export const STATE = 10;
 export const OPEN = 1 << 30;
+/** Word 11: the current batch's number. A thread that finishes chunk c stores it in word c of
+ * the DONE block, so the caller can pass on a chunk's results while others still run
+ * (parallelFor's `drain`); the number makes a stale flag from an earlier batch mismatch. */
+export const GEN = 11;
 /** Each worker w owns SLOT words from (w + 1)·SLOT. */
 export const SLOT = 16;
 /** Offsets within a worker's slot. */
@@ -47,7 +51,15 @@ export const MAX_THREADS = MAX_WORKERS + 1;
 /** Kernel arguments a batch can pass: a fused kernel takes two per operand and one per result. */
 export const MAX_ARGS = 512;
 export const ARGS_BYTE = MAX_THREADS * SLOT * 4;
-export const CONTROL_BYTES = ARGS_BYTE + MAX_ARGS * 8;
+/** Chunks per thread (at most; `grain` bounds them too): enough that a thread the OS delays
+ * or preempts (a loaded machine) costs little, since the others take its share and the
+ * batch waits for at most one of its chunks; few enough that a chunk stays worth a call. */
+export const CHUNKS_PER_THREAD = 8;
+/** The most chunks a batch has. */
+export const MAX_CHUNKS = MAX_THREADS * CHUNKS_PER_THREAD;
+/** Int32 words, one per chunk: the batch number (GEN) of the batch whose chunk it last was, once done. */
+export const DONE_BYTE = ARGS_BYTE + MAX_ARGS * 8;
+export const CONTROL_BYTES = DONE_BYTE + MAX_CHUNKS * 4;
 /** How long (µs) a worker polls for its next command before it blocks in Atomics.wait: kernels
  * issued back to back (a batch: B's packing then the product, or the steps of a training
  * loop) then skip the wake-up (~30 µs on a quiet machine, several hundred on a loaded one),
@@ -60,7 +72,8 @@ const PENDING = ${PENDING}, NARGS = ${NARGS}, NEXT = ${NEXT}, CHUNKS = ${CHUNKS}
 const THEN = ${THEN}, THEN_SCALE = ${THEN_SCALE}, THEN_NARGS = ${THEN_NARGS}, STATE = ${STATE}, OPEN = ${OPEN};
 const SEQ = ${SEQ}, CMD = ${CMD}, READY = ${READY}, RAN = ${RAN}, FAILED = ${FAILED};
 const RUN = ${RUN}, RECEIVE = ${RECEIVE}, ARGS_BYTE = ${ARGS_BYTE}, SPIN_MS = ${WORKER_SPIN_US / 1000};
-let ctl, args, base, memory, seen = 0;
+const GEN = ${GEN}, DONE_BYTE = ${DONE_BYTE};
+let ctl, args, done, base, memory, seen = 0;
 const instances = [], fns = [];
 
 function install(msg) {
@@ -88,7 +101,7 @@ function leave() {
 // Claims and runs chunks of the current batch until none is left (nothing if it has closed).
 function run() {
   if (!join()) return;
-  const n = Atomics.load(ctl, NARGS), chunks = ctl[CHUNKS], chunk = ctl[CHUNK], total = ctl[TOTAL];
+  const n = Atomics.load(ctl, NARGS), chunks = ctl[CHUNKS], chunk = ctl[CHUNK], total = ctl[TOTAL], gen = ctl[GEN];
   const fn = fns[ctl[KERNEL]];
   const a = [0, 0];
   for (let i = 0; i < n; i++) a.push(args[i]);
@@ -105,6 +118,7 @@ function run() {
         b[1] = a[1] * scale;
         then(...b);
       }
+      Atomics.store(done, c, gen);
       Atomics.add(ctl, base + RAN, 1);
     }
   } catch (e) {
@@ -140,6 +154,7 @@ function loop() {
 function start(msg) {
   ctl = new Int32Array(msg.control);
   args = new Float64Array(msg.control, ARGS_BYTE);
+  done = new Int32Array(msg.control, DONE_BYTE);
   base = SLOT * (msg.id + 1);
   memory = msg.memory;
   install(msg);
