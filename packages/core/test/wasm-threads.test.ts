@@ -105,6 +105,26 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
     }
   });
 
+  it("a split product's result, copied out a chunk of rows at a time as the chunks finish, is exactly the js result: ragged rows and columns, batches, f32 and f64", async () => {
+    dotGeneralWasmStats.parallelMinMacs = 0;
+    for (const dtype of ["float32", "float64"] as const) {
+      // (small integers: every partial sum is exact, so any row copied early, late or twice shows)
+      const cases: [NDArray, NDArray][] = [
+        [randomArray([67, 129], dtype, 3, true), randomArray([129, 45], dtype, 4, true)],
+        [randomArray([130, 64], dtype, 5, true), randomArray([64, 24], dtype, 6, true)],
+        [randomArray([3, 41, 20], dtype, 7, true), randomArray([3, 20, 37], dtype, 8, true)],
+      ];
+      for (const [a, b] of cases) {
+        config.set({ backend: "js" });
+        const want = np.matmul(a, b).toTypedArray();
+        await untilWorkerTakesChunk(() => {
+          expect(withThreads(2, () => np.matmul(a, b)), `${dtype} ${a.shape}·${b.shape}`).toEqual(want);
+        });
+        expect(withThreads(1, () => np.matmul(a, b))).toEqual(want);
+      }
+    }
+  });
+
   it("with threads: 2 part of a big product runs on a worker (its chunk counter moves)", async () => {
     const a = randomArray([256, 256], "float32", 8);
     const before = threadPoolStats().chunksOnWorkers;

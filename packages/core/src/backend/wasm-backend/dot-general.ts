@@ -36,7 +36,7 @@ import { arena, arenaMemoryLimits, compileOnArena } from "./arena.js";
 import { defineWasmKernel } from "./backend.js";
 import { runIntDot, supportsIntDot } from "./dot-int.js";
 import { onReady } from "./ready.js";
-import { type ParallelKernel, parallelFor, registerParallelKernel } from "./threads/pool.js";
+import { type Drain, type ParallelKernel, parallelFor, registerParallelKernel } from "./threads/pool.js";
 
 /** Rows of the micro-tile. */
 const MR = 4;
@@ -411,11 +411,13 @@ const roundUp = (x: number, w: number): number => Math.ceil(x / w) * w;
 function copyOut(c: Floats, ldc: number, m: number, n: number, transposed: boolean, out: Floats, o: number): void {
   if (transposed) {
     for (let j = 0; j < n; j++) for (let i = 0, src = j * ldc; i < m; i++) out[o + i * n + j] = c[src + i]!;
-  } else if (ldc === n) {
-    out.set(c.subarray(0, m * n), o);
-  } else {
-    for (let i = 0; i < m; i++) out.set(c.subarray(i * ldc, i * ldc + n), o + i * n);
-  }
+  } else copyRows(c, ldc, 0, m, n, out, o);
+}
+
+/** Rows r0..r1 of C (row stride ldc) into rows r0..r1 of out (n columns, from element o). */
+function copyRows(c: Floats, ldc: number, r0: number, r1: number, n: number, out: Floats, o: number): void {
+  if (ldc === n) out.set(c.subarray(r0 * n, r1 * n), o + r0 * n);
+  else for (let i = r0; i < r1; i++) out.set(c.subarray(i * ldc, i * ldc + n), o + i * n);
 }
 
 function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [[lc, rc], [lb, rb]]: DimNums, out: Floats): void {
@@ -490,9 +492,17 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
     // An epilogue runs over each chunk's rows of C as soon as they are done (N steps of 4
     // elements per 4-row tile), while they are still in cache, on the thread that made them.
     const then = epi !== undefined && cIn && batch === 1 ? { kernel: epi.kernel, scale: N / 4 * MR, args: epi.args } : undefined;
+    let drained = false;
     if (split) {
       parallelFor(k.packB, panels, packArgs);
-      parallelFor(k.gemmTiles, tiles, gemmArgs, GEMM_GRAIN, then);
+      // C computed in scratch is copied out a chunk of row tiles at a time as the chunks finish
+      // (overlapping the copy with the rest of the product), where its rows are out's rows and
+      // out is no operand's bytes (a later chunk may still be packing its rows of A).
+      const o = t * M * N;
+      const drainable = !cIn && !transposed && !overlaps(out, aIn ? rowsData : undefined) && !overlaps(out, bIn ? colsData : undefined);
+      const drain: Drain | undefined = drainable ? (s, e) => copyRows(c, ldc, Math.min(MR * s, M), Math.min(MR * e, M), N, out, o) : undefined;
+      parallelFor(k.gemmTiles, tiles, gemmArgs, GEMM_GRAIN, then, drain);
+      drained = drain !== undefined;
     } else {
       k.packB.fn(0, panels, ...packArgs);
       k.gemmTiles.fn(0, tiles, ...gemmArgs);
@@ -502,7 +512,7 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
       epilogueRan = true;
       dotGeneralWasmStats.epilogues++;
     }
-    if (!cIn) copyOut(c, ldc, M, N, transposed, out, t * M * N);
+    if (!cIn && !drained) copyOut(c, ldc, M, N, transposed, out, t * M * N);
   }
 }
 
