@@ -4,6 +4,7 @@
 // bit (at sizes where eager runs every primitive on wasm), and lower().asText() shows it.
 import { array, config, lax, type NDArray, nn, np } from "@jaxts/core";
 import { threadPoolStats } from "../packages/core/src/backend/wasm-backend/index.js";
+import { programStats } from "../packages/core/src/internals.js";
 import { dotGeneralWasmStats } from "../packages/core/src/backend/wasm-backend/dot-general.js";
 import { fc, test } from "@fast-check/vitest";
 import { grad, jit, valueAndGrad } from "@jaxts/transforms";
@@ -89,7 +90,7 @@ describe("jit fusion on the wasm backend", () => {
     if (threadPoolStats().shared) expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
   });
 
-  it("results of a fused kernel split across threads equal one thread's bits and the js backend's values: several results, one returned twice, one read again later, one beside a sum, a re-view, an input, a partial last step, a loop body", () => {
+  it("results of a kernel split across threads, copied out chunk by chunk as the chunks finish, equal one thread's: several results, one returned twice, one read again later, one beside a sum, a re-view, an input, a partial last step, a loop body", () => {
     const n = (1 << 18) + 3;
     const big = array(Array.from({ length: n }, (_, i) => Math.sin(i * 0.01) * 4), { dtype: "float32" });
     const programs: [string, (x: NDArray) => NDArray[]][] = [
@@ -108,11 +109,12 @@ describe("jit fusion on the wasm backend", () => {
     // (compared as raw bits: vitest's deep equality is slow on arrays this long)
     const raw = (x: NDArray): Uint32Array => new Uint32Array((x.toTypedArray() as Float32Array).buffer);
     const firstDifference = (a: Uint32Array, b: Uint32Array): number => (a.length !== b.length ? 0 : a.findIndex((v, i) => v !== b[i]));
-    // The js backend's results (no threads): every element within 1e-5.
+    // The js backend's results (no threads, nothing drained): every element within 1e-5.
     const farFrom = (a: NDArray, b: NDArray): number => {
       const [x, y] = [a.toTypedArray() as Float32Array, b.toTypedArray() as Float32Array];
       return x.length !== y.length ? 0 : x.findIndex((v, i) => !(Math.abs(v - y[i]!) <= 1e-5 * (1 + Math.abs(y[i]!))));
     };
+    const drainedBefore = programStats.drainedResults;
     for (const [what, f] of programs) {
       config.set({ backend: "js" });
       const reference = jit(f)(big);
@@ -128,6 +130,7 @@ describe("jit fusion on the wasm backend", () => {
         two.forEach((r, k) => expect(firstDifference(r, one[k]!), `${what}: result ${k}`).toBe(-1));
       }
     }
+    if (threadPoolStats().shared) expect(programStats.drainedResults).toBeGreaterThan(drainedBefore);
   });
 
   it("a fused sum (a small body run two steps per loop iteration, or a large one) gives exact sums and eager's bits for every length: odd and even step counts, a partial last step, several sum blocks, one thread or split", () => {

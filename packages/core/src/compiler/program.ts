@@ -28,7 +28,7 @@ import { type ElementwiseKernel, STEP_BYTES, SUM_BLOCK, wasmFused } from "../bac
 import { arena } from "../backend/wasm-backend/arena.js";
 import { epilogueFits, withDotEpilogue } from "../backend/wasm-backend/dot-general.js";
 import { PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
-import { parallelFor, threadCount } from "../backend/wasm-backend/threads/pool.js";
+import { type Drain, parallelFor, threadCount } from "../backend/wasm-backend/threads/pool.js";
 import { allocate, allocateForOverwrite, isComplex, itemSize, type TypedArray, typedView } from "../dtype.js";
 import { literalArray } from "../ir/eval.js";
 import { type Atom, type Eqn, type Jaxpr, Literal } from "../ir/jaxpr.js";
@@ -74,6 +74,12 @@ interface Frame {
   readonly lanes: (TypedArray | undefined)[];
   /** The step whose kernel already ran as the epilogue of a product, or −1. */
   done: number;
+  /** Whether this call's results go into fresh buffers (no `into`): a threaded fused kernel
+   * then copies each result it makes into one chunk by chunk, as the chunks finish. */
+  draining: boolean;
+  /** Per value: the fresh buffer a threaded fused kernel has already copied it into (set
+   * during a call, taken by the call's results). */
+  readonly sinks: (TypedArray | undefined)[];
 }
 
 type Instr = (f: Frame) => void;
@@ -138,8 +144,9 @@ export const fusedKernelCount = (): number => fusedKernels.size;
 
 /** Inputs smaller than this are always copied in (keeping track costs more than the copy). */
 const RESIDENT_INPUT_MIN_BYTES = 1 << 16;
-/** Counts for tests: inputs a call found still in their slots from the call before. */
-export const programStats = { residentInputs: 0 };
+/** Counts for tests: inputs a call found still in their slots from the call before, and
+ * results returned in the buffer a threaded kernel copied them into as its chunks finished. */
+export const programStats = { residentInputs: 0, drainedResults: 0 };
 /**
  * A number per input buffer a program has kept, so a later call can tell whether it is given
  * the same buffer without holding it. Not a `WeakRef`: making or dereferencing one keeps its
@@ -373,6 +380,12 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   const slotAt = Array.from({ length: n }, (_, i) => (inArena[root(i)] ? (slots.get(root(i))?.at ?? -1) : -1));
   const arenaValues = [...Array(n).keys()].filter((i) => slotAt[i]! >= 0);
   const hostValues = [...Array(n).keys()].filter((i) => slotAt[i]! < 0);
+  // Results a fused kernel makes in the arena (not inputs, literals or re-views): the first
+  // place each is returned from can take the copy that kernel drains out as it runs.
+  const drainable = new Set<number>();
+  outputs.forEach((o, k) => {
+    if (outputs.indexOf(o) === k && !inputs.includes(o) && !(jaxpr.outs[k] instanceof Literal) && slotAt[o]! >= 0 && !isComplex(avals[o]!.dtype)) drainable.add(o);
+  });
   // Inputs whose slot no other value ever takes (no reuse by liveness, no kernel in place):
   // after a call they still hold that call's input, which the next call may then keep.
   const keepsInput = inputs.map((i) => {
@@ -479,6 +492,13 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
           return args;
         };
         epilogueArgs.set(g, fill);
+        const drainOuts = outs.slice(0, nout).filter((o) => drainable.has(o) && avals[o]!.size === size);
+        // Copies each drained result's elements of steps [s, e) (4 per step) into its sink.
+        const drainInto = (f: Frame, sinks: readonly TypedArray[]): Drain => (s, e) => {
+          refresh(f);
+          const [from, to] = [4 * s, Math.min(4 * e, size)];
+          for (let j = 0; j < drainOuts.length; j++) sinks[j]!.set(f.vals[drainOuts[j]!]!.subarray(from, to) as never, from);
+        };
         return (f) => {
           if (f.done === k) {
             f.done = -1; // (it ran inside the product before it)
@@ -498,8 +518,14 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
             });
             args[2 * ins.length + nout + sumOuts.length] = size;
           }
-          if (kernel.parallel !== undefined && nsteps >= PARALLEL_STEPS) parallelFor(kernel.parallel, nsteps, args, sumOuts.length > 0 ? sumSteps : 1);
-          else kernel.run(...args, nsteps);
+          if (kernel.parallel !== undefined && nsteps >= PARALLEL_STEPS) {
+            let drain: Drain | undefined;
+            if (f.draining && drainOuts.length > 0) {
+              const sinks = drainOuts.map((o) => (f.sinks[o] = allocateForOverwrite(avals[o]!.dtype, size)));
+              drain = drainInto(f, sinks);
+            }
+            parallelFor(kernel.parallel, nsteps, args, sumOuts.length > 0 ? sumSteps : 1, undefined, drain);
+          } else kernel.run(...args, nsteps);
           if (sumOuts.length === 0) return;
           refresh(f);
           const v = arena().f64;
@@ -647,12 +673,13 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     // loop body runs at the same base every iteration); a re-entrant call gets its own.
     let f = running ? undefined : cached;
     if (f === undefined || f.base !== base || f.buffer !== a.buffer) {
-      f = { vals: new Array<TypedArray>(n), base, buffer: a.buffer, lanes: new Array<TypedArray | undefined>(n), done: -1 };
+      f = { vals: new Array<TypedArray>(n), base, buffer: a.buffer, lanes: new Array<TypedArray | undefined>(n), done: -1, draining: false, sinks: new Array<TypedArray | undefined>(n) };
       bindViews(f);
       if (!running) cached = f;
       intact = false;
     }
     f.done = -1;
+    f.draining = into === undefined;
     const outer = running;
     running = true;
     let completed = false;
@@ -690,6 +717,12 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
           return target;
         }
         if (atom instanceof Literal || k0 >= 0 || slotAt[o]! < 0) return data;
+        const drained = f.sinks[o];
+        if (drained !== undefined) {
+          f.sinks[o] = undefined;
+          programStats.drainedResults++;
+          return drained;
+        }
         const out = allocateForOverwrite(atom.aval.dtype, atom.aval.size);
         out.set(data as never);
         return out;
@@ -697,6 +730,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     } finally {
       // Drop the host buffers (inputs, results) so the cached frame keeps nothing alive.
       for (const i of hostValues) f.vals[i] = undefined as never;
+      for (const o of drainable) f.sinks[o] = undefined;
       running = outer;
       a.leave(base);
       // (a call cut short keeps nothing: its slots may hold part of anything)
