@@ -352,12 +352,18 @@ export function parallelFor(kernel: ParallelKernel, n: number, args: readonly nu
     // leave: never return (or throw) before. (After a throw here, the joined workers run out
     // the remaining chunks; the result is discarded.)
     Atomics.and(ctl, STATE, ~OPEN);
-    // Every chunk is claimed: pass on each as it is done, until the workers have all left.
+    // Every chunk is claimed: pass on each as it is done, until the workers have all left
+    // (polling, then, past MAIN_SPIN_MS, napping 0.1 ms at a time where blocking is allowed:
+    // a worker the OS has descheduled must not be kept from a core by this loop).
     if (drained !== undefined) {
+      const until = performance.now() + MAIN_SPIN_MS;
+      const nap = blockingAllowed(ctl);
       while (left > 0) {
-        const leaving = (Atomics.load(ctl, STATE) & ~OPEN) === 0;
+        const state = Atomics.load(ctl, STATE);
+        const before = left;
         drainReady();
-        if (leaving) break;
+        if ((state & ~OPEN) === 0) break;
+        if (left === before && nap && performance.now() > until) Atomics.wait(ctl, STATE, state, 0.1);
       }
     }
     waitForWorkers(ctl, STATE);
