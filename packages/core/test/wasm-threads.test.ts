@@ -53,6 +53,16 @@ function fillKernel(): ParallelKernel {
   return registerParallelKernel(module, instance, "fill");
 }
 
+/** A registered kernel trap(start, end) that traps on whichever thread runs it. */
+function trapKernel(): ParallelKernel {
+  const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
+  m.addFunction("trap", { params: { start: "i32", end: "i32" }, export: true }, (b) => {
+    b.unreachable();
+  });
+  const { module, instance } = compileOnArena(m);
+  return registerParallelKernel(module, instance, "trap");
+}
+
 describe("config.set({ threads })", () => {
   afterEach(() => config.set({ threads: initialThreads }));
 
@@ -194,13 +204,7 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
     expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
 
     // A kernel that traps on every thread is an error, and leaves the pool working.
-    const t = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
-    t.addFunction("trap", { params: { start: "i32", end: "i32" }, export: true }, (b) => {
-      b.unreachable();
-    });
-    const trapped = compileOnArena(t);
-    const trap = registerParallelKernel(trapped.module, trapped.instance, "trap");
-    expect(() => parallelFor(trap, 1000, [])).toThrow();
+    expect(() => parallelFor(trapKernel(), 1000, [])).toThrow();
     words().fill(0);
     parallelFor(fill, n, [at, 7], 4);
     expect(words().findIndex((v, i) => v !== 7 + i)).toBe(-1);
@@ -236,13 +240,7 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
     expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
 
     // A kernel that traps on every thread is an error (never a wait for chunks no thread finished).
-    const t = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
-    t.addFunction("trap", { params: { start: "i32", end: "i32" }, export: true }, (b) => {
-      b.unreachable();
-    });
-    const trapped = compileOnArena(t);
-    const trap = registerParallelKernel(trapped.module, trapped.instance, "trap");
-    expect(() => parallelFor(trap, 1000, [], 1, undefined, () => {})).toThrow();
+    expect(() => parallelFor(trapKernel(), 1000, [], 1, undefined, () => {})).toThrow();
     batch(n, 13);
   });
 
