@@ -290,12 +290,14 @@ export function allocateForCaller(d: DType, size: number): TypedArray {
   checkElementCount(size, d, "allocate");
   const bytes = size * itemSize(d);
   const unsafe = bytes >= UNINITIALISED_BYTES ? uninitialised(bytes) : undefined;
-  return unsafe === undefined ? typedArrayOf(d, size) : typedView(d, unsafe, 0, size);
+  const out = unsafe === undefined ? typedArrayOf(d, size) : typedView(d, unsafe, 0, size);
+  if (poisonUnwritten) new Uint8Array(out.buffer).fill(0xff);
+  return out;
 }
 
 const UNINITIALISED_BYTES = 1 << 16;
 let poisonUnwritten = false;
-/** Tests: fill every allocateForOverwrite buffer with 0xFF bytes (see there). */
+/** Tests: fill every allocateForOverwrite and allocateForCaller buffer with 0xFF bytes (see there). */
 export function setPoisonUnwritten(on: boolean): void {
   poisonUnwritten = on;
 }

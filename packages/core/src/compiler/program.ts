@@ -173,6 +173,14 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
   return k;
 }
 
+/** `data` (a view of the arena) copied into a host buffer of its own, made where every
+ * array buffer is made (allocateForOverwrite: off memcpy's slow offsets, see dtype.ts). */
+function hostCopy(aval: ShapedArray, data: TypedArray): TypedArray {
+  const own = allocateForOverwrite(aval.dtype, aval.size);
+  own.set(data as never);
+  return own;
+}
+
 /** First-fit allocation of byte ranges in the region, with freed ranges merged. */
 class SlotAllocator {
   top = 0;
@@ -604,13 +612,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
             if (slotAt[o]! >= 0) {
               f.vals[o]!.set(data as never);
               scalarSplat(f, o);
-            } else if (data.buffer === mem) {
-              // (out of the arena into a host buffer of its own, made where every buffer is)
-              const { dtype, size } = eqn.outVars[j]!.aval;
-              const own = allocateForOverwrite(dtype, size);
-              own.set(data as never);
-              f.vals[o] = own;
-            } else f.vals[o] = data;
+            } else f.vals[o] = data.buffer === mem ? hostCopy(eqn.outVars[j]!.aval, data) : data;
           });
         };
       }
@@ -723,9 +725,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
           programStats.drainedResults++;
           return drained;
         }
-        const out = allocateForOverwrite(atom.aval.dtype, atom.aval.size);
-        out.set(data as never);
-        return out;
+        return hostCopy(atom.aval, data);
       });
     } finally {
       // Drop the host buffers (inputs, results) so the cached frame keeps nothing alive.
