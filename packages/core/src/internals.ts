@@ -4,6 +4,7 @@ export { Trace, Tracer, bind, bind1, bindUnder, forwardTo, swapTrace, currentTra
 export { EvalTrace, evalTrace } from "./trace/eval-trace.js";
 export { JaxprTrace, JaxprTracer, traceToJaxpr, hoistConsts } from "./trace/jaxpr-trace.js";
 export { abstractEval, abstractEvalRules, complexPrims } from "./primitives/index.js";
+export { ruleLookup, type RuleLookup } from "./rule-table.js";
 export type { PrimitiveName, PrimitiveParams, ParamsOf, NoParams, CustomJvpRule, CustomFwd, CustomBwd, CustomLinFwd, SavePolicy } from "./primitives/params.js";
 export { noParams } from "./primitives/params.js";
 export { higherOrderPrims, type HigherOrderPrim } from "./primitives/misc.js";

@@ -2,7 +2,13 @@
 import { AxisError, ArgumentError, ShapeError } from "./errors.js";
 
 /** The number of elements of an array of `shape` (1 for `[]`). */
-export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+export function sizeOf(shape: readonly number[]): number {
+  // A plain loop, not `reduce`: shapes reach here as arrays of several kinds (frozen, holey,
+  // double), and a `reduce` call site seeing them all goes megamorphic in long processes.
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
+  return n;
+}
 
 /** Row-major strides, in elements: `[3, 4] → [4, 1]`. */
 export function stridesOf(shape: readonly number[]): number[] {

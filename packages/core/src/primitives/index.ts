@@ -11,6 +11,7 @@ import type { ParamsOf, PrimitiveName } from "./params.js";
 import { reduceAbstractEval } from "./reduce.js";
 import { shapeAbstractEval } from "./shape.js";
 import type { AbstractEvalTable } from "./types.js";
+import { ruleLookup } from "../rule-table.js";
 
 export const abstractEvalRules: AbstractEvalTable<PrimitiveName> = {
   ...elementwiseAbstractEval,
@@ -23,9 +24,11 @@ export const abstractEvalRules: AbstractEvalTable<PrimitiveName> = {
   ...complexAbstractEval,
 };
 
+const abstractEvalLookup = ruleLookup(() => abstractEvalRules);
+
 /** The output types of `prim` applied to inputs of types `avals` (its shape and dtype rules). */
 export function abstractEval<P extends PrimitiveName>(prim: P, avals: readonly ShapedArray[], params: ParamsOf<P>): ShapedArray[] {
-  const rule: AbstractEvalTable<P>[P] = abstractEvalRules[prim];
+  const rule: AbstractEvalTable<P>[P] = abstractEvalLookup.get(prim);
   checkComplexSupport(prim, avals, params);
   return rule(avals, params);
 }

@@ -54,7 +54,8 @@ export class EvalTrace extends Trace {
     super(null, "eager evaluation");
   }
   processPrimitive<P extends PrimitiveName>(prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
-    for (const a of args) {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
       if (a instanceof ConcreteArray) continue;
       const from = a instanceof Tracer ? a.trace.transform : "unknown";
       throw new TracerLeakError(`${prim}: got a tracer from ${from} outside of its transformation`);

@@ -2,16 +2,18 @@
 // each linear equation's output cotangents are pulled back through its transpose rule.
 // Cotangents are freed as soon as they are consumed, and (when the caller hands over
 // ownership) each residual is released right after its last use.
-import { type Eqn, type Jaxpr, Literal, literalArray, type NDArray, NotDifferentiableError, type PrimitiveName, type Var, VarEnv, varLayout } from "@jaxts/core";
+import { type Eqn, type Jaxpr, Literal, literalArray, type NDArray, NotDifferentiableError, type PrimitiveName, ruleLookup, type Var, VarEnv, varLayout } from "@jaxts/core";
 import { type LinearPrim, type TransposeArg, transposeRules, UndefinedPrimal } from "./transpose-rules.js";
 import { addTangents, type Tangent, Zero } from "./zero.js";
 
+const transposeLookup = ruleLookup(() => transposeRules);
+
 export function isLinearPrim(p: PrimitiveName): p is LinearPrim {
-  return p in transposeRules;
+  return transposeLookup.has(p);
 }
 
 function transposeEqn<P extends LinearPrim>(eqn: Eqn<P>, cts: readonly Tangent[], args: readonly TransposeArg[]): (Tangent | null)[] {
-  const rule: (typeof transposeRules)[P] = transposeRules[eqn.primitive];
+  const rule: (typeof transposeRules)[P] = transposeLookup.get(eqn.primitive);
   return rule(cts, args, eqn.params);
 }
 

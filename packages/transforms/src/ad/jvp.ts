@@ -12,11 +12,14 @@ import {
   Tracer,
   forwardTo,
   checkNotLeaked,
+  ruleLookup,
   swapTrace,
   withTrace,
 } from "@jaxts/core";
 import { jvpRules } from "./jvp-rules/index.js";
 import { isZero, type Tangent, Zero } from "./zero.js";
+
+const jvpLookup = ruleLookup(() => jvpRules);
 
 export class JvpTracer extends Tracer {
   constructor(
@@ -66,7 +69,7 @@ export class JvpTrace extends Trace {
     }
     const parent = this.parent!;
     if (allZero) return forwardTo(parent, prim, primals, params);
-    const rule: (typeof jvpRules)[P] = jvpRules[prim];
+    const rule: (typeof jvpRules)[P] = jvpLookup.get(prim);
     const prev = swapTrace(parent);
     let outs: NDArray[];
     let outTangents: Tangent[];

@@ -20,6 +20,7 @@ import {
   traceToJaxpr,
   withTrace,
   Var,
+  ruleLookup,
 } from "@jaxts/core";
 import { PartialEvalTrace } from "./linearize.js";
 import { pjitPartialEval } from "./pjit-rules.js";
@@ -220,9 +221,11 @@ export const partialEvalRules: { readonly [P in SplitPrim]: PartialEvalRule<P> }
   pjit: (trace, args, params) => pjitPartialEval(trace, args, params),
 };
 
+const partialEvalLookup = ruleLookup(() => partialEvalRules);
+
 /** Split an equation with some unknown operands by its rule (see the rules above). */
 export function partialEvalSplit<P extends SplitPrim>(trace: PartialEvalTrace, prim: P, args: readonly NDArray[], params: ParamsOf<P>): NDArray[] {
-  const rule: (typeof partialEvalRules)[P] = partialEvalRules[prim];
+  const rule: (typeof partialEvalRules)[P] = partialEvalLookup.get(prim);
   return rule(trace, args, params);
 }
 

@@ -14,8 +14,11 @@ import {
   Tracer,
   bind,
   withTrace,
+  ruleLookup,
 } from "@jaxts/core";
 import { batchRules } from "./rules.js";
+
+const batchLookup = ruleLookup(() => batchRules);
 
 export type BatchDim = number | null;
 
@@ -65,7 +68,7 @@ export class BatchTrace extends Trace {
     }
     const parent = this.parent!;
     if (dims.every((d) => d === null)) return withTrace(parent, () => bind(prim, vals, params));
-    const rule: (typeof batchRules)[P] = batchRules[prim];
+    const rule: (typeof batchRules)[P] = batchLookup.get(prim);
     const [outs, outDims] = withTrace(parent, () => rule(vals, dims, params, this.axisSize));
     return outs.map((o, i) => this.pack(o, outDims[i]!));
   }

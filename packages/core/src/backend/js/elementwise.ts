@@ -10,6 +10,7 @@ import { arity } from "../scalar/expr.js";
 import { type JsElementwise, jsElementwise, jsOneElement } from "../scalar/js.js";
 import { exprOf } from "../scalar/primitives.js";
 import type { Kernel, KernelTable } from "./types.js";
+import { ruleLookup } from "../../rule-table.js";
 
 /** What besides the operand dtypes selects a different expression (integer_pow's y, the target dtype). */
 export function paramsKey(params: unknown): string {
@@ -19,13 +20,25 @@ export function paramsKey(params: unknown): string {
   return key;
 }
 
-const DTYPE_CODE: { readonly [D in ShapedArray["dtype"]]: number } = {
-  float32: 0, float64: 1, int32: 2, bool: 3, int16: 4, int8: 5, uint32: 6, uint8: 7,
-  // Widened to float32 before a kernel runs (./halves.ts); codes kept distinct all the same.
-  float16: 8, bfloat16: 9,
-  // Run on the complex kernels (./complex.ts); codes kept distinct all the same.
-  complex64: 10, complex128: 11,
-};
+/** A number per dtype (a switch, not an object indexed by the dtype's name: see rule-table.ts). */
+function dtypeCode(d: ShapedArray["dtype"]): number {
+  switch (d) {
+    case "float32": return 0;
+    case "float64": return 1;
+    case "int32": return 2;
+    case "bool": return 3;
+    case "int16": return 4;
+    case "int8": return 5;
+    case "uint32": return 6;
+    case "uint8": return 7;
+    // Widened to float32 before a kernel runs (./halves.ts); codes kept distinct all the same.
+    case "float16": return 8;
+    case "bfloat16": return 9;
+    // Run on the complex kernels (./complex.ts); codes kept distinct all the same.
+    case "complex64": return 10;
+    case "complex128": return 11;
+  }
+}
 const DTYPE_CODES = 12;
 
 /**
@@ -37,7 +50,7 @@ function bySignature<T>(build: (inAvals: readonly ShapedArray[]) => T): (inAvals
   const slots: (T | undefined)[] = [];
   return (inAvals) => {
     let code = 0;
-    for (let i = 0; i < inAvals.length; i++) code = code * DTYPE_CODES + DTYPE_CODE[inAvals[i]!.dtype];
+    for (let i = 0; i < inAvals.length; i++) code = code * DTYPE_CODES + dtypeCode(inAvals[i]!.dtype);
     code = code * 4 + inAvals.length;
     let value = slots[code];
     if (value === undefined) {
@@ -60,7 +73,8 @@ function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
   const plain = bySignature((inAvals) => make(inAvals, noParams as ParamsOf<P>));
   const oneElement = bySignature((inAvals) => jsOneElement(exprFor(inAvals, noParams as ParamsOf<P>)));
   const cache = new Map<string, JsElementwise>();
-  return (inputs, inAvals, params, _outAvals, [res]) => {
+  return (inputs, inAvals, params, _outAvals, outs) => {
+    const res = outs[0];
     if (params === noParams && res!.length === 1) {
       oneElement(inAvals)(inputs, res!);
       return;
@@ -88,7 +102,7 @@ function kernelOf<P extends ElementwisePrim>(prim: P): Kernel<P> {
  * routes those elsewhere before any kernel).
  */
 export function runElementwiseOnJs<P extends ElementwisePrim>(prim: P, inputs: readonly TypedArray[], inAvals: readonly ShapedArray[], outAval: ShapedArray, res: TypedArray): void {
-  const kernel: Kernel<P> = elementwiseKernels[prim];
+  const kernel: Kernel<P> = elementwiseKernelLookup.get(prim);
   kernel(inputs, inAvals, noParams as ParamsOf<P>, [outAval], [res]);
 }
 
@@ -105,5 +119,6 @@ export const elementwiseKernels: KernelTable<ElementwisePrim> = {
   ...table(comparisonPrims),
   ...table(["not", "is_finite", "select_n", "convert_element_type"] as const),
 };
+const elementwiseKernelLookup = ruleLookup(() => elementwiseKernels);
 
 export { erf, erfInv } from "../scalar/js-math.js";

@@ -7,13 +7,16 @@ import type { KernelRun } from "./types.js";
 import { ShapedArray } from "../../aval.js";
 import { allocate, type DType, isHalf, type TypedArray } from "../../dtype.js";
 import { decodeHalves, encodeHalves, encodeHalvesFromFloat32 } from "../../half.js";
-import type { ParamsOf } from "../../primitives/params.js";
+import { noParams, type ParamsOf } from "../../primitives/params.js";
 import type { FirstOrderPrim } from "../backend.js";
 
 /** Whether a call touches a half: an operand, a result, or a dtype named in its params. */
 export function involvesHalves(inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[], params: unknown): boolean {
   for (const a of inAvals) if (isHalf(a.dtype)) return true;
   for (const a of outAvals) if (isHalf(a.dtype)) return true;
+  // (most calls: no params to read, and reading fields of every primitive's params object
+  // at this one site would make it megamorphic)
+  if (params === noParams) return false;
   const p = params as { readonly new_dtype?: unknown; readonly dtype?: unknown };
   return p.new_dtype === "float16" || p.new_dtype === "bfloat16" || p.dtype === "float16" || p.dtype === "bfloat16";
 }

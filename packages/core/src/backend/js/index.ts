@@ -14,6 +14,7 @@ import { miscKernels } from "./misc.js";
 import { reduceKernels } from "./reduce.js";
 import { shapeKernels } from "./shape.js";
 import type { Kernel, KernelTable } from "./types.js";
+import { ruleLookup } from "../../rule-table.js";
 
 export const jsKernels: KernelTable<FirstOrderPrim> = {
   ...elementwiseKernels,
@@ -30,6 +31,7 @@ export const jsKernels: KernelTable<FirstOrderPrim> = {
   complex: complexOnly("complex"),
   fft: complexOnly("fft"),
 };
+const jsKernelLookup = ruleLookup(() => jsKernels);
 
 function complexOnly(prim: string): Kernel<FirstOrderPrim> {
   return () => {
@@ -65,7 +67,7 @@ function runKernel<P extends FirstOrderPrim>(
     runComplex(runKernel, prim, inputs, inAvals, params, outAvals, outputs);
     return;
   }
-  const kernel: Kernel<P> = jsKernels[prim];
+  const kernel: Kernel<P> = jsKernelLookup.get(prim);
   kernel(inputs, inAvals, params, outAvals, outputs);
 }
 

@@ -5,7 +5,7 @@
 // It covers every first-order primitive, so it is the default wherever WebAssembly SIMD exists.
 import type { ShapedArray } from "../../aval.js";
 import { allocateForOverwrite, isCoreDType, isDType, type TypedArray } from "../../dtype.js";
-import type { ParamsOf } from "../../primitives/params.js";
+import { noParams, type ParamsOf } from "../../primitives/params.js";
 import type { Backend, BackendBuffer, FirstOrderPrim } from "../backend.js";
 import { wasmFeatures } from "../wasm/features.js";
 
@@ -19,25 +19,29 @@ export interface WasmKernel<P extends FirstOrderPrim> {
   run(inputs: readonly TypedArray[], inAvals: readonly ShapedArray[], params: ParamsOf<P>, outAvals: readonly ShapedArray[], outputs: readonly TypedArray[]): void;
 }
 
-type KernelTable = { [P in FirstOrderPrim]?: WasmKernel<P> };
-const kernels: KernelTable = {};
+// (a Map, not an object indexed by name: see rule-table.ts)
+const kernels = new Map<FirstOrderPrim, WasmKernel<FirstOrderPrim>>();
 
 /** Register the wasm kernel of `prim` (one per primitive; a second is an internal error). */
 export function defineWasmKernel<P extends FirstOrderPrim>(prim: P, kernel: WasmKernel<P>): void {
-  if (kernels[prim] !== undefined) throw new Error(`internal: wasm kernel for ${prim} defined twice`);
-  (kernels as { [Q in P]?: WasmKernel<Q> })[prim] = kernel;
+  if (kernels.has(prim)) throw new Error(`internal: wasm kernel for ${prim} defined twice`);
+  kernels.set(prim, kernel as WasmKernel<FirstOrderPrim>);
 }
 
 /** The primitives the wasm backend implements today (for the README and tests). */
-export const wasmPrimitives = (): FirstOrderPrim[] => Object.keys(kernels) as FirstOrderPrim[];
+export const wasmPrimitives = (): FirstOrderPrim[] => [...kernels.keys()];
 
 function kernelOf<P extends FirstOrderPrim>(prim: P): WasmKernel<P> | undefined {
-  return kernels[prim] as WasmKernel<P> | undefined;
+  // (defineWasmKernel stores each primitive's own kernel under its name)
+  return kernels.get(prim) as WasmKernel<P> | undefined;
 }
 
 /** Whether params name a result dtype the wasm kernels lack (a cast to uint8, an iota of
  * float16): outputs are not shown to `supports`, so their dtype is read off the params. */
 function namesNonCoreDType(params: unknown): boolean {
+  // (most calls: no params to read, and reading fields of every primitive's params object
+  // at this one site would make it megamorphic)
+  if (params === noParams) return false;
   const p = params as { readonly new_dtype?: unknown; readonly dtype?: unknown; readonly index_dtype?: unknown };
   return nonCore(p.new_dtype) || nonCore(p.dtype) || nonCore(p.index_dtype);
 }
