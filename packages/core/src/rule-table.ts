@@ -1,10 +1,15 @@
 // Lookup of a rule table by primitive name on the per-primitive paths (bind, JVP, transpose,
 // abstract evaluation, kernels).
 
+import { ArgumentError } from "./errors.js";
+
 /** A table's rules by name, read through a Map (see `ruleLookup`). */
 export interface RuleLookup<T extends object> {
   get<K extends keyof T & string>(name: K): T[K];
   has(name: string): name is keyof T & string;
+  /** `get`, for a name that came from outside (a primitive passed to `bind`): a name the
+   * table lacks is an ArgumentError naming `where` and the name, not a missing function. */
+  require<K extends keyof T & string>(name: K, where: string): T[K];
 }
 
 /**
@@ -23,5 +28,14 @@ export function ruleLookup<T extends object>(of: () => T): RuleLookup<T> {
   return {
     get: <K extends keyof T & string>(name: K): T[K] => entries().get(name) as T[K],
     has: (name: string): name is keyof T & string => entries().has(name),
+    require: <K extends keyof T & string>(name: K, where: string): T[K] => {
+      const rule = entries().get(name);
+      if (rule === undefined) throw unknownName(name, where);
+      return rule as T[K];
+    },
   };
+}
+
+function unknownName(name: unknown, where: string): ArgumentError {
+  return new ArgumentError(`${where}: unknown primitive ${JSON.stringify(String(name))}: expected the name of one of jaxts's primitives (such as "add" or "dot_general")`);
 }

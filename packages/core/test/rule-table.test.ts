@@ -1,7 +1,8 @@
 // Rule tables read by primitive name through a Map (src/rule-table.ts): what the dispatch of
 // bind, the JVP, transpose, batching and the kernels relies on.
 import { describe, expect, it } from "vitest";
-import { abstractEvalRules, ruleLookup } from "@jaxts/core";
+import { abstractEvalRules, ArgumentError, array, bind, type NDArray, type PrimitiveName, ruleLookup } from "@jaxts/core";
+import { grad, jit, vmap } from "@jaxts/transforms";
 import { jsKernels } from "../src/backend/js/index.js";
 
 describe("a rule table read by name", () => {
@@ -26,5 +27,18 @@ describe("a rule table read by name", () => {
     expect(lookup.get("a")).toBe(1);
     expect(lookup.get("b")).toBe(2);
     expect(lookup.has("c")).toBe(false);
+  });
+});
+
+describe("bind given a name that is no primitive", () => {
+  it("throws an ArgumentError naming it, eagerly and under jit, grad and vmap, for names every object inherits too", () => {
+    const x = array([1, 2]);
+    for (const name of ["no_such_primitive", "toString", "constructor", "__proto__", "hasOwnProperty"]) {
+      const f = (a: NDArray): NDArray => bind(name as PrimitiveName, [a], {} as never)[0]!;
+      for (const run of [f, jit(f), vmap(f), grad((a: NDArray) => f(a).sum())]) {
+        expect(() => run(x)).toThrow(ArgumentError);
+        expect(() => run(x)).toThrow(`unknown primitive "${name}"`);
+      }
+    }
   });
 });

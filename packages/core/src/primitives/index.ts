@@ -28,7 +28,7 @@ const abstractEvalLookup = ruleLookup(() => abstractEvalRules);
 
 /** The output types of `prim` applied to inputs of types `avals` (its shape and dtype rules). */
 export function abstractEval<P extends PrimitiveName>(prim: P, avals: readonly ShapedArray[], params: ParamsOf<P>): ShapedArray[] {
-  const rule: AbstractEvalTable<P>[P] = abstractEvalLookup.get(prim);
+  const rule: AbstractEvalTable<P>[P] = abstractEvalLookup.require(prim, "bind");
   checkComplexSupport(prim, avals, params);
   return rule(avals, params);
 }

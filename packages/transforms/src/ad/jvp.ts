@@ -69,7 +69,7 @@ export class JvpTrace extends Trace {
     }
     const parent = this.parent!;
     if (allZero) return forwardTo(parent, prim, primals, params);
-    const rule: (typeof jvpRules)[P] = jvpLookup.get(prim);
+    const rule: (typeof jvpRules)[P] = jvpLookup.require(prim, "jvp");
     const prev = swapTrace(parent);
     let outs: NDArray[];
     let outTangents: Tangent[];

@@ -68,7 +68,7 @@ export class BatchTrace extends Trace {
     }
     const parent = this.parent!;
     if (dims.every((d) => d === null)) return withTrace(parent, () => bind(prim, vals, params));
-    const rule: (typeof batchRules)[P] = batchLookup.get(prim);
+    const rule: (typeof batchRules)[P] = batchLookup.require(prim, "vmap");
     const [outs, outDims] = withTrace(parent, () => rule(vals, dims, params, this.axisSize));
     return outs.map((o, i) => this.pack(o, outDims[i]!));
   }

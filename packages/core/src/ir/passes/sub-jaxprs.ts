@@ -3,6 +3,7 @@
 import type { HigherOrderPrim } from "../../primitives/misc.js";
 import type { ParamsOf, PrimitiveName } from "../../primitives/params.js";
 import type { Eqn, Jaxpr } from "../jaxpr.js";
+import { ruleLookup } from "../../rule-table.js";
 
 type SubJaxprs = { readonly [P in HigherOrderPrim]: (params: ParamsOf<P>) => readonly Jaxpr[] };
 
@@ -17,12 +18,13 @@ const table: SubJaxprs = {
   scan: (p) => [p.jaxpr],
 };
 
-const isHigherOrder = (p: PrimitiveName): p is HigherOrderPrim => p in table;
+// (a lookup of the table's own entries: `p in table` would also find what every object inherits)
+const lookup = ruleLookup(() => table);
 
 /** The sub-jaxprs of `eqn` (none for a first-order primitive). */
 export function subJaxprs(eqn: Eqn): readonly Jaxpr[] {
-  const prim = eqn.primitive;
-  if (!isHigherOrder(prim)) return [];
-  const get = table[prim] as (params: ParamsOf<typeof prim>) => readonly Jaxpr[];
+  const prim: PrimitiveName = eqn.primitive;
+  if (!lookup.has(prim)) return [];
+  const get = lookup.get(prim) as (params: ParamsOf<typeof prim>) => readonly Jaxpr[];
   return get(eqn.params as ParamsOf<typeof prim>);
 }
