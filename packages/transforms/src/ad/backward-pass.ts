@@ -12,8 +12,10 @@ export function isLinearPrim(p: PrimitiveName): p is LinearPrim {
   return transposeLookup.has(p);
 }
 
+/** Pulls `cts` back through `eqn`'s transpose rule (one lookup: this runs for every equation). */
 function transposeEqn<P extends LinearPrim>(eqn: Eqn<P>, cts: readonly Tangent[], args: readonly TransposeArg[]): (Tangent | null)[] {
-  const rule: (typeof transposeRules)[P] = transposeLookup.get(eqn.primitive);
+  const rule: (typeof transposeRules)[P] | undefined = transposeLookup.get(eqn.primitive);
+  if (rule === undefined) throw new NotDifferentiableError(`reverse-mode differentiation: no transpose rule for primitive \`${eqn.primitive}\``);
   return rule(cts, args, eqn.params);
 }
 
@@ -108,9 +110,6 @@ export function backwardPass(jaxpr: Jaxpr, residuals: NDArray[], cts: readonly T
       }
     }
     if (anyNonZero) {
-      if (!isLinearPrim(eqn.primitive)) {
-        throw new NotDifferentiableError(`reverse-mode differentiation: no transpose rule for primitive \`${eqn.primitive}\``);
-      }
       const inputs = eqn.inputs;
       const at = first[i]!;
       const args = new Array<TransposeArg>(inputs.length);
