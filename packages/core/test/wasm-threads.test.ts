@@ -53,6 +53,17 @@ function fillKernel(): ParallelKernel {
   return registerParallelKernel(module, instance, "fill");
 }
 
+/** Two threads, the fill kernel and n fresh i32 words in the arena (at `at`), read through
+ * `words()` (a new view each time: the memory may have grown). */
+function fillSetup(n: number): { fill: ParallelKernel; at: number; words: () => Int32Array } {
+  const fill = fillKernel();
+  config.set({ threads: 2 });
+  const mem = arena();
+  mem.reset();
+  const at = mem.reserve(4 * n);
+  return { fill, at, words: () => new Int32Array(mem.memory.buffer, at, n) };
+}
+
 /** A registered kernel trap(start, end) that traps on whichever thread runs it. */
 function trapKernel(): ParallelKernel {
   const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
@@ -184,13 +195,8 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
   });
 
   it("parallelFor runs any registered (start, end, ...args) kernel over the whole range, exactly once per index", async () => {
-    const fill = fillKernel();
-    config.set({ threads: 2 });
     const n = 100_003;
-    const mem = arena();
-    mem.reset();
-    const at = mem.reserve(4 * n);
-    const words = () => new Int32Array(mem.memory.buffer, at, n);
+    const { fill, at, words } = fillSetup(n);
     words().fill(0);
     const before = threadPoolStats().chunksOnWorkers;
     // On a busy machine a worker may not get a chunk in one round (the calling thread takes
@@ -211,13 +217,8 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
   });
 
   it("parallelFor's drain is handed every chunk's range exactly once, on the calling thread, only after that chunk (run on any thread) is complete, and before parallelFor returns", async () => {
-    const fill = fillKernel();
-    config.set({ threads: 2 });
-    const mem = arena();
-    mem.reset();
     const n = 100_003;
-    const at = mem.reserve(4 * n);
-    const words = () => new Int32Array(mem.memory.buffer, at, n);
+    const { fill, at, words } = fillSetup(n);
     const before = threadPoolStats().chunksOnWorkers;
     // Batches of several sizes back to back (a chunk's done word from an earlier, bigger batch
     // must not pass for this one's), each checked on its own.
@@ -245,13 +246,8 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
   });
 
   it("a worker woken after the caller has run every chunk is not waited for, and batches stay exact", async () => {
-    const fill = fillKernel();
-    config.set({ threads: 2 });
-    const mem = arena();
-    mem.reset();
     const n = 50_000;
-    const at = mem.reserve(4 * n);
-    const words = () => new Int32Array(mem.memory.buffer, at, n);
+    const { fill, at, words } = fillSetup(n);
     const nap = new Int32Array(new SharedArrayBuffer(4));
     const before = threadPoolStats().chunksOnWorkers;
     // Tiny batches right after the worker has gone to sleep (it polls ~50 µs, then blocks):
