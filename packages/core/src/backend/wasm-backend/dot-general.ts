@@ -33,6 +33,7 @@ import type { ParamsOf } from "../../primitives/params.js";
 import { stridesOf } from "../../shape.js";
 import { exportedFunction, type FunctionBuilder, type FunctionRef, type Local, ModuleBuilder, type Operand, wasmFeatures } from "../wasm/index.js";
 import { arena, arenaMemoryLimits, compileOnArena } from "./arena.js";
+import { emitTransposeRegisters4 } from "./layout.js";
 import { defineWasmKernel } from "./backend.js";
 import { runIntDot, supportsIntDot } from "./dot-int.js";
 import { onReady } from "./ready.js";
@@ -186,13 +187,17 @@ function defineGemmTiles(m: ModuleBuilder, name: string, gemm: FunctionRef, pack
  * lanes (lane w of panel p starts at src + lanes[p·width + w], i32 byte offsets), writes
  * k-major rows of `width` elements to dst: row k holds each lane's element at byte offset
  * ks[k] (an i32 table), or k·kStride when ks is 0. `contiguous`: the lanes of a panel are
- * adjacent elements (only lanes[p·width] is read) and each row is one 16/32-byte copy. */
+ * adjacent elements (only lanes[p·width] is read) and each row is one 16/32-byte copy.
+ * Otherwise, for f32 lanes that are each contiguous along k (kStride 4: a row-major A, or B
+ * in A·Bᵀ), 4 steps of k go at once: 4 vector loads and a register transpose per 4 lanes
+ * (measured at 128² f32: A's packing 5.5 → 2.4 µs of a 120 µs product). */
 function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, contiguous: boolean): FunctionRef {
   const params = { src: "i32", lanes: "i32", panels: "i32", ks: "i32", kStride: "i32", k: "i32", dst: "i32" } as const;
   return m.addFunction(name, { params }, (b, p) => {
     const [q, j, kk, kp, kEnd] = ["q", "j", "kk", "kp", "kEnd"].map((n) => b.newLocal("i32", n)) as [I32, I32, I32, I32, I32];
     const lane = Array.from({ length: contiguous ? 1 : width }, (_, w) => b.newLocal("i32", `l${w}`));
     const rowBytes = width * elem;
+    const transposes = !contiguous && elem === 4 && width % 4 === 0 ? { v: [0, 1, 2, 3].map((r) => b.newLocal("v128", `v${r}`)), w: [0, 1, 2, 3].map((r) => b.newLocal("v128", `w${r}`)) } : undefined;
     const copyRow = () => {
       if (contiguous) {
         for (let o = 0; o < rowBytes; o += 16) b.v128.store(p.dst, () => b.v128.load(() => b.i32.add(lane[0]!, kk), { offset: o, align: elem }), { offset: o });
@@ -210,7 +215,26 @@ function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, 
         () => b.i32.eqz(p.ks),
         () => {
           b.local.set(kk, 0);
-          b.forRange(j, 0, p.k, () => {
+          b.local.set(j, 0);
+          // f32 lanes each contiguous along k (a row-major A, a Bᵀ): 4 steps of k at a time,
+          // each group of 4 lanes loaded as 4 vectors and transposed in registers.
+          if (transposes !== undefined) {
+            b.if(
+              () => b.i32.eq(p.kStride, 4),
+              () => {
+                b.local.set(kEnd, () => b.i32.and(p.k, ~3));
+                b.forRange(j, 0, kEnd, () => {
+                  for (let g = 0; g < width; g += 4) {
+                    transposes.v.forEach((vr, r) => b.local.set(vr, () => b.v128.load(() => b.i32.add(lane[g + r]!, kk), { align: 4 })));
+                    emitTransposeRegisters4(b, transposes.v, transposes.w, (c, value) => b.v128.store(p.dst, value, { offset: c * rowBytes + g * 4, align: 4 }));
+                  }
+                  b.local.set(p.dst, () => b.i32.add(p.dst, 4 * rowBytes));
+                  b.local.set(kk, () => b.i32.add(kk, 16));
+                }, 4);
+              },
+            );
+          }
+          b.forRange(j, j, p.k, () => {
             copyRow();
             b.local.set(kk, () => b.i32.add(kk, p.kStride));
           });

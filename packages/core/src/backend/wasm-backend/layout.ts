@@ -101,6 +101,20 @@ function emitCopy(b: FunctionBuilder, es: ElemBytes, n: Local<"i32">[], s: Local
 const lanes32 = (ls: readonly number[]): number[] => ls.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
 
 /**
+ * Transposes the 4×4 block of 32-bit lanes held in v (v[r] = row r) through the scratch
+ * locals w (8 shuffles) and hands each column c to `store(c, value)`, in order c = 0..3:
+ * `value` pushes [v[0][c], v[1][c], v[2][c], v[3][c]].
+ */
+export function emitTransposeRegisters4(b: FunctionBuilder, v: readonly Local<"v128">[], w: readonly Local<"v128">[], store: (c: number, value: () => void) => void): void {
+  b.local.set(w[0]!, () => b.i8x16.shuffle(lanes32([0, 4, 1, 5]), v[0]!, v[1]!));
+  b.local.set(w[1]!, () => b.i8x16.shuffle(lanes32([2, 6, 3, 7]), v[0]!, v[1]!));
+  b.local.set(w[2]!, () => b.i8x16.shuffle(lanes32([0, 4, 1, 5]), v[2]!, v[3]!));
+  b.local.set(w[3]!, () => b.i8x16.shuffle(lanes32([2, 6, 3, 7]), v[2]!, v[3]!));
+  const columns: [number, number, number[]][] = [[0, 2, [0, 1, 4, 5]], [0, 2, [2, 3, 6, 7]], [1, 3, [0, 1, 4, 5]], [1, 3, [2, 3, 6, 7]]];
+  columns.forEach(([x, y, ls], c) => store(c, () => b.i8x16.shuffle(lanes32(ls), w[x]!, w[y]!)));
+}
+
+/**
  * transpose4(src, dst, rows, cols, sRow, dRow, nb, sb, db): for each of nb batches (byte
  * strides sb, db), out[a·dRow + z·4] = in[z·sRow + a·4] for a < rows, z < cols (4-byte
  * elements, byte strides): a transpose, source-contiguous along a and destination-contiguous
@@ -132,14 +146,9 @@ function emitTranspose4(b: FunctionBuilder, p: Record<"src" | "dst" | "rows" | "
       b.local.set(vr, () => b.v128.load(from, { align: 1 }));
       if (r < 3) b.local.set(from, () => b.i32.add(from, p.sRow));
     });
-    b.local.set(w[0]!, () => b.i8x16.shuffle(lanes32([0, 4, 1, 5]), v[0]!, v[1]!));
-    b.local.set(w[1]!, () => b.i8x16.shuffle(lanes32([2, 6, 3, 7]), v[0]!, v[1]!));
-    b.local.set(w[2]!, () => b.i8x16.shuffle(lanes32([0, 4, 1, 5]), v[2]!, v[3]!));
-    b.local.set(w[3]!, () => b.i8x16.shuffle(lanes32([2, 6, 3, 7]), v[2]!, v[3]!));
     b.local.set(to, () => b.i32.add(dst, () => b.i32.add(() => b.i32.mul(a, p.dRow), () => b.i32.shl(z, 2))));
-    const rows: [number, number, number[]][] = [[0, 2, [0, 1, 4, 5]], [0, 2, [2, 3, 6, 7]], [1, 3, [0, 1, 4, 5]], [1, 3, [2, 3, 6, 7]]];
-    rows.forEach(([x, y, ls], c) => {
-      b.v128.store(to, () => b.i8x16.shuffle(lanes32(ls), w[x]!, w[y]!), { align: 1 });
+    emitTransposeRegisters4(b, v, w, (c, value) => {
+      b.v128.store(to, value, { align: 1 });
       if (c < 3) b.local.set(to, () => b.i32.add(to, p.dRow));
     });
   };
