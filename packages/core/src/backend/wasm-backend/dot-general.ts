@@ -183,21 +183,29 @@ function defineGemmTiles(m: ModuleBuilder, name: string, gemm: FunctionRef, pack
   });
 }
 
+/** i8x16.shuffle byte indices taking 64-bit lane c of each of two f64x2 operands: the columns
+ * of the 2×2 block [v0; v1]. */
+const LANES64 = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23],
+  [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31],
+] as const;
+
 /** pack(src, lanes, panels, ks, kStride, k, dst): for each of `panels` panels of `width`
  * lanes (lane w of panel p starts at src + lanes[p·width + w], i32 byte offsets), writes
  * k-major rows of `width` elements to dst: row k holds each lane's element at byte offset
  * ks[k] (an i32 table), or k·kStride when ks is 0. `contiguous`: the lanes of a panel are
  * adjacent elements (only lanes[p·width] is read) and each row is one 16/32-byte copy.
- * Otherwise, for f32 lanes that are each contiguous along k (kStride 4: a row-major A, or B
- * in A·Bᵀ), 4 steps of k go at once: 4 vector loads and a register transpose per 4 lanes
- * (measured at 128² f32: A's packing 5.5 → 2.4 µs of a 120 µs product). */
+ * Otherwise, for lanes that are each contiguous along k (kStride = elem: a row-major A, or B
+ * in A·Bᵀ), 16/elem steps of k go at once: as many vector loads and a register transpose per
+ * group of as many lanes (measured at 128² f32: A's packing 5.5 → 2.4 µs of a 120 µs product). */
 function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, contiguous: boolean): FunctionRef {
   const params = { src: "i32", lanes: "i32", panels: "i32", ks: "i32", kStride: "i32", k: "i32", dst: "i32" } as const;
   return m.addFunction(name, { params }, (b, p) => {
     const [q, j, kk, kp, kEnd] = ["q", "j", "kk", "kp", "kEnd"].map((n) => b.newLocal("i32", n)) as [I32, I32, I32, I32, I32];
     const lane = Array.from({ length: contiguous ? 1 : width }, (_, w) => b.newLocal("i32", `l${w}`));
     const rowBytes = width * elem;
-    const transposes = !contiguous && elem === 4 && width % 4 === 0 ? { v: [0, 1, 2, 3].map((r) => b.newLocal("v128", `v${r}`)), w: [0, 1, 2, 3].map((r) => b.newLocal("v128", `w${r}`)) } : undefined;
+    const L = 16 / elem;
+    const transposes = contiguous || width % L !== 0 ? undefined : { v: Array.from({ length: L }, (_, r) => b.newLocal("v128", `v${r}`)), w: L === 4 ? Array.from({ length: 4 }, (_, r) => b.newLocal("v128", `w${r}`)) : [] };
     const copyRow = () => {
       if (contiguous) {
         for (let o = 0; o < rowBytes; o += 16) b.v128.store(p.dst, () => b.v128.load(() => b.i32.add(lane[0]!, kk), { offset: o, align: elem }), { offset: o });
@@ -216,21 +224,26 @@ function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, 
         () => {
           b.local.set(kk, 0);
           b.local.set(j, 0);
-          // f32 lanes each contiguous along k (a row-major A, a Bᵀ): 4 steps of k at a time,
-          // each group of 4 lanes loaded as 4 vectors and transposed in registers.
+          // Lanes each contiguous along k (a row-major A, a Bᵀ): L = 16/elem steps of k at a
+          // time (4 for f32, 2 for f64), each group of L lanes loaded as L vectors and
+          // transposed in registers.
           if (transposes !== undefined) {
             b.if(
-              () => b.i32.eq(p.kStride, 4),
+              () => b.i32.eq(p.kStride, elem),
               () => {
-                b.local.set(kEnd, () => b.i32.and(p.k, ~3));
+                b.local.set(kEnd, () => b.i32.and(p.k, -L));
                 b.forRange(j, 0, kEnd, () => {
-                  for (let g = 0; g < width; g += 4) {
-                    transposes.v.forEach((vr, r) => b.local.set(vr, () => b.v128.load(() => b.i32.add(lane[g + r]!, kk), { align: 4 })));
-                    emitTransposeRegisters4(b, transposes.v, transposes.w, (c, value) => b.v128.store(p.dst, value, { offset: c * rowBytes + g * 4, align: 4 }));
+                  for (let g = 0; g < width; g += L) {
+                    transposes.v.forEach((vr, r) => b.local.set(vr, () => b.v128.load(() => b.i32.add(lane[g + r]!, kk), { align: elem })));
+                    const store = (c: number, value: () => void): void => {
+                      b.v128.store(p.dst, value, { offset: c * rowBytes + g * elem, align: elem });
+                    };
+                    if (L === 4) emitTransposeRegisters4(b, transposes.v, transposes.w, store);
+                    else [0, 1].forEach((c) => store(c, () => b.i8x16.shuffle(LANES64[c]!, transposes.v[0]!, transposes.v[1]!)));
                   }
-                  b.local.set(p.dst, () => b.i32.add(p.dst, 4 * rowBytes));
+                  b.local.set(p.dst, () => b.i32.add(p.dst, L * rowBytes));
                   b.local.set(kk, () => b.i32.add(kk, 16));
-                }, 4);
+                }, L);
               },
             );
           }
