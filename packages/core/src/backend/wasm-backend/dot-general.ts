@@ -420,18 +420,32 @@ function operandOf(aval: ShapedArray, batchDims: readonly number[], contractDims
  * last lane: padded lanes only feed discarded cells of C) and k table to the arena; returns
  * the k stride (bytes; the table is used only when the offsets are uneven), and how many
  * leading panels have adjacent lanes. */
-function writeTables(x: Side, elem: number, i32: Int32Array, lanesAt: number, ksAt: number): { readonly ks: number; readonly kStride: number; readonly contiguousPanels: number } {
-  const at = lanesAt >> 2;
-  const n = writeOffsets(x.shape, x.strides, x.freeDims, elem, i32, at);
-  const last = i32[at + n - 1]!;
-  for (let i = n; i < x.padded; i++) i32[at + i] = last;
-  const K = writeOffsets(x.shape, x.strides, x.contractDims, elem, i32, ksAt >> 2);
-  const kStride = strideOf(i32, ksAt >> 2, K);
-  return {
-    ks: kStride === undefined ? ksAt : 0,
-    kStride: kStride ?? 0,
-    contiguousPanels: strideOf(i32, at, n) === elem ? Math.floor(n / x.width) : 0,
-  };
+/** An operand's offset tables, built once per product shape (see planOf): `lanes` (byte
+ * offsets of its free indices, padded to whole panels with the last) and `ks` (of its
+ * contracting indices, needed only when they are not evenly spaced: kStride undefined). */
+interface Tables {
+  readonly lanes: Int32Array;
+  readonly ks: Int32Array;
+  readonly kStride: number | undefined;
+  readonly contiguousPanels: number;
+}
+
+function tablesOf(x: Side, elem: number): Tables {
+  const lanes = new Int32Array(x.padded);
+  const n = writeOffsets(x.shape, x.strides, x.freeDims, elem, lanes, 0);
+  lanes.fill(lanes[n - 1]!, n);
+  const ks = new Int32Array(sizeOver(x.shape, x.contractDims));
+  const K = writeOffsets(x.shape, x.strides, x.contractDims, elem, ks, 0);
+  const kStride = strideOf(ks, 0, K);
+  return { lanes, ks, kStride, contiguousPanels: strideOf(lanes, 0, n) === elem ? Math.floor(n / x.width) : 0 };
+}
+
+/** Writes `t` into the arena (lanes at byte lanesAt, ks at ksAt when needed); returns the pack
+ * arguments: the ks table's address or 0, the k stride, the contiguous panels. */
+function writeTables(t: Tables, i32: Int32Array, lanesAt: number, ksAt: number): { readonly ks: number; readonly kStride: number; readonly contiguousPanels: number } {
+  i32.set(t.lanes, lanesAt >> 2);
+  if (t.kStride === undefined) i32.set(t.ks, ksAt >> 2);
+  return { ks: t.kStride === undefined ? ksAt : 0, kStride: t.kStride ?? 0, contiguousPanels: t.contiguousPanels };
 }
 
 /** Element offsets of each batch index (one 0 without batch dims). */
@@ -472,7 +486,74 @@ function copyRows(c: Floats, ldc: number, r0: number, r1: number, n: number, out
 }
 const COMPACT_ROWS = 8;
 
-function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [[lc, rc], [lb, rb]]: DimNums, out: Floats): void {
+/** Everything about a product that its shapes and dimension numbers decide: sizes, whether
+ * it is computed transposed, each operand's side and offset tables (see planOf). */
+interface DotPlan {
+  readonly batch: number;
+  readonly K: number;
+  readonly M: number;
+  readonly N: number;
+  readonly transposed: boolean;
+  readonly rows: Side;
+  readonly cols: Side;
+  readonly rowsTables: Tables;
+  readonly colsTables: Tables;
+  readonly rowsBatch: Int32Array | undefined;
+  readonly colsBatch: Int32Array | undefined;
+}
+
+/** The plans made for each left operand's aval (the last PLANS_PER_AVAL, one per right aval
+ * and dimension numbers): a compiled program passes the same aval objects at every call, so
+ * its products skip the planning (about 3 µs a product at 100²; one aval can feed several
+ * products, as A feeds A·x and A·X in a Hessian); eager calls make new avals and plan each
+ * time. */
+const plans = new WeakMap<ShapedArray, { readonly ra: ShapedArray; readonly dims: DimNums; readonly plan: DotPlan | undefined }[]>();
+const PLANS_PER_AVAL = 4;
+
+function planOf(la: ShapedArray, ra: ShapedArray, dims: DimNums): DotPlan | undefined {
+  let list = plans.get(la);
+  if (list === undefined) plans.set(la, (list = []));
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
+    if (e.ra === ra && e.dims === dims) return e.plan;
+  }
+  const plan = makePlan(la, ra, dims);
+  if (list.length === PLANS_PER_AVAL) list.shift();
+  list.push({ ra, dims, plan });
+  return plan;
+}
+
+/** The plan of a product with every size nonzero, else undefined (see runDotGeneral). */
+function makePlan(la: ShapedArray, ra: ShapedArray, [[lc, rc], [lb, rb]]: DimNums): DotPlan | undefined {
+  const elem = la.dtype === "float32" ? 4 : 8;
+  const nr = PANEL_ROW_BYTES / elem;
+  const batch = sizeOver(la.shape, lb);
+  const K = sizeOver(la.shape, lc);
+  const M = batch * K === 0 ? 0 : la.size / (batch * K);
+  const N = batch * K === 0 ? 0 : ra.size / (batch * K);
+  if (K === 0 || M === 0 || N === 0 || batch === 0) return undefined;
+  // Cᵀ = Bᵀ·Aᵀ pads less when N is the small side (a matrix·vector product pads N = 1 to a
+  // 4-row tile instead of an 8-column panel): the packing reads either operand either way.
+  const transposed = roundUp(N, MR) * roundUp(M, nr) < roundUp(M, MR) * roundUp(N, nr);
+  const [rowsAval, rowsBatch, rowsContract, colsAval, colsBatch, colsContract] = transposed ? ([ra, rb, rc, la, lb, lc] as const) : ([la, lb, lc, ra, rb, rc] as const);
+  const rows = operandOf(rowsAval, rowsBatch, rowsContract, MR);
+  const cols = operandOf(colsAval, colsBatch, colsContract, nr);
+  return {
+    batch,
+    K,
+    M,
+    N,
+    transposed,
+    rows,
+    cols,
+    rowsTables: tablesOf(rows, elem),
+    colsTables: tablesOf(cols, elem),
+    rowsBatch: rowsBatch.length === 0 ? undefined : batchOffsets(rows),
+    colsBatch: colsBatch.length === 0 ? undefined : batchOffsets(cols),
+  };
+}
+
+function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, dims: DimNums, out: Floats): void {
   dotGeneralWasmStats.calls++;
   // (taken at once: it is this product's, not one a kernel below might run)
   const epi = pendingEpilogue;
@@ -480,23 +561,14 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   const dtype = la.dtype as FloatDType;
   const elem = dtype === "float32" ? 4 : 8;
   const nr = PANEL_ROW_BYTES / elem;
-  const batch = sizeOver(la.shape, lb);
-  const K = sizeOver(la.shape, lc);
-  const M = batch * K === 0 ? 0 : la.size / (batch * K);
-  const N = batch * K === 0 ? 0 : ra.size / (batch * K);
-  if (K === 0) {
-    out.fill(0);
+  const plan = planOf(la, ra, dims);
+  if (plan === undefined) {
+    // (a zero K gives zeros; any other zero size, nothing to write)
+    if (sizeOver(la.shape, dims[0][0]) === 0) out.fill(0);
     return;
   }
-  if (M === 0 || N === 0 || batch === 0) return;
-  // Cᵀ = Bᵀ·Aᵀ pads less when N is the small side (a matrix·vector product pads N = 1 to a
-  // 4-row tile instead of an 8-column panel): the packing reads either operand either way.
-  const transposed = roundUp(N, MR) * roundUp(M, nr) < roundUp(M, MR) * roundUp(N, nr);
-  const [rowsAval, rowsData, rowsBatch, rowsContract, colsAval, colsData, colsBatch, colsContract] = transposed
-    ? ([ra, b, rb, rc, la, a, lb, lc] as const)
-    : ([la, a, lb, lc, ra, b, rb, rc] as const);
-  const rows = operandOf(rowsAval, rowsBatch, rowsContract, MR);
-  const cols = operandOf(colsAval, colsBatch, colsContract, nr);
+  const { batch, K, M, N, transposed, rows, cols } = plan;
+  const [rowsData, colsData] = transposed ? [b, a] : [a, b];
   const [mp, ldc] = [rows.padded, cols.padded];
   const k = kernelsOf(dtype);
   const mem = arena();
@@ -526,10 +598,9 @@ function runDotGeneral(a: Floats, b: Floats, la: ShapedArray, ra: ShapedArray, [
   const heap = dtype === "float32" ? v.f32 : v.f64;
   if (!aIn) heap.set(rowsData, aRaw / elem);
   if (!bIn) heap.set(colsData, bRaw / elem);
-  const aT = writeTables(rows, elem, v.i32, aLanes, aKs);
-  const bT = writeTables(cols, elem, v.i32, bLanes, bKs);
-  const aBatch = rowsBatch.length === 0 ? undefined : batchOffsets(rows);
-  const bBatch = colsBatch.length === 0 ? undefined : batchOffsets(cols);
+  const aT = writeTables(plan.rowsTables, v.i32, aLanes, aKs);
+  const bT = writeTables(plan.colsTables, v.i32, bLanes, bKs);
+  const [aBatch, bBatch] = [plan.rowsBatch, plan.colsBatch];
   const c = heap.subarray(cScratch / elem, cScratch / elem + mp * ldc);
   const [tiles, panels] = [mp / MR, ldc / nr];
   // Above the threshold, B's panels and then C's row tiles are split across the thread pool
