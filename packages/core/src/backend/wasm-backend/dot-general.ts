@@ -512,7 +512,10 @@ const PLANS_PER_AVAL = 4;
 
 function planOf(la: ShapedArray, ra: ShapedArray, dims: DimNums): DotPlan | undefined {
   let list = plans.get(la);
-  if (list === undefined) plans.set(la, (list = []));
+  if (list === undefined) {
+    list = [];
+    plans.set(la, list);
+  }
   for (let i = 0; i < list.length; i++) {
     const e = list[i]!;
     if (e.ra === ra && e.dims === dims) return e.plan;
