@@ -33,7 +33,7 @@ import type { ParamsOf } from "../../primitives/params.js";
 import { stridesOf } from "../../shape.js";
 import { exportedFunction, type FunctionBuilder, type FunctionRef, type Local, ModuleBuilder, type Operand, wasmFeatures } from "../wasm/index.js";
 import { arena, arenaMemoryLimits, compileOnArena } from "./arena.js";
-import { emitTransposeRegisters4, runCopy } from "./layout.js";
+import { emitTransposeRegisters, runCopy } from "./layout.js";
 import { defineWasmKernel } from "./backend.js";
 import { runIntDot, supportsIntDot } from "./dot-int.js";
 import { onReady } from "./ready.js";
@@ -183,13 +183,6 @@ function defineGemmTiles(m: ModuleBuilder, name: string, gemm: FunctionRef, pack
   });
 }
 
-/** i8x16.shuffle byte indices taking 64-bit lane c of each of two f64x2 operands: the columns
- * of the 2×2 block [v0; v1]. */
-const LANES64 = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23],
-  [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31],
-] as const;
-
 /** pack(src, lanes, panels, ks, kStride, k, dst): for each of `panels` panels of `width`
  * lanes (lane w of panel p starts at src + lanes[p·width + w], i32 byte offsets), writes
  * k-major rows of `width` elements to dst: row k holds each lane's element at byte offset
@@ -235,11 +228,7 @@ function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, 
                 b.forRange(j, 0, kEnd, () => {
                   for (let g = 0; g < width; g += L) {
                     transposes.v.forEach((vr, r) => b.local.set(vr, () => b.v128.load(() => b.i32.add(lane[g + r]!, kk), { align: elem })));
-                    const store = (c: number, value: () => void): void => {
-                      b.v128.store(p.dst, value, { offset: c * rowBytes + g * elem, align: elem });
-                    };
-                    if (L === 4) emitTransposeRegisters4(b, transposes.v, transposes.w, store);
-                    else [0, 1].forEach((c) => store(c, () => b.i8x16.shuffle(LANES64[c]!, transposes.v[0]!, transposes.v[1]!)));
+                    emitTransposeRegisters(b, transposes.v, transposes.w, (c, value) => b.v128.store(p.dst, value, { offset: c * rowBytes + g * elem, align: elem }));
                   }
                   b.local.set(p.dst, () => b.i32.add(p.dst, L * rowBytes));
                   b.local.set(kk, () => b.i32.add(kk, 16));
@@ -416,13 +405,11 @@ function operandOf(aval: ShapedArray, batchDims: readonly number[], contractDims
   };
 }
 
-/** Writes an operand's lane table (byte offsets, padded to whole panels by repeating the
- * last lane: padded lanes only feed discarded cells of C) and k table to the arena; returns
- * the k stride (bytes; the table is used only when the offsets are uneven), and how many
- * leading panels have adjacent lanes. */
-/** An operand's offset tables, built once per product shape (see planOf): `lanes` (byte
- * offsets of its free indices, padded to whole panels with the last) and `ks` (of its
- * contracting indices, needed only when they are not evenly spaced: kStride undefined). */
+/** An operand's offset tables, built once per product shape (see planOf): `lanes`, the byte
+ * offsets of its free indices, padded to whole panels by repeating the last lane (padded
+ * lanes only feed discarded cells of C); `ks`, those of its contracting indices, read only
+ * when they are unevenly spaced (kStride undefined); and how many leading panels have
+ * adjacent lanes. */
 interface Tables {
   readonly lanes: Int32Array;
   readonly ks: Int32Array;

@@ -99,13 +99,19 @@ function emitCopy(b: FunctionBuilder, es: ElemBytes, n: Local<"i32">[], s: Local
 
 /** i32 lanes → the byte indices of an i8x16.shuffle (lanes 4–7 are the second operand's). */
 const lanes32 = (ls: readonly number[]): number[] => ls.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+/** i64 lanes → the byte indices of an i8x16.shuffle (lanes 2–3 are the second operand's). */
+const lanes64 = (ls: readonly number[]): number[] => lanes32(ls.flatMap((l) => [2 * l, 2 * l + 1]));
 
 /**
- * Transposes the 4×4 block of 32-bit lanes held in v (v[r] = row r) through the scratch
- * locals w (8 shuffles) and hands each column c to `store(c, value)`, in order c = 0..3:
- * `value` pushes [v[0][c], v[1][c], v[2][c], v[3][c]].
+ * Transposes the square block held in v (v[r] = row r): 4×4 32-bit lanes through the scratch
+ * locals w (4 of them, 8 shuffles), or 2×2 64-bit lanes (2 shuffles, w unused). Hands each
+ * column c to `store(c, value)`, in order: `value` pushes [v[0][c], v[1][c], ...].
  */
-export function emitTransposeRegisters4(b: FunctionBuilder, v: readonly Local<"v128">[], w: readonly Local<"v128">[], store: (c: number, value: () => void) => void): void {
+export function emitTransposeRegisters(b: FunctionBuilder, v: readonly Local<"v128">[], w: readonly Local<"v128">[], store: (c: number, value: () => void) => void): void {
+  if (v.length === 2) {
+    [0, 1].forEach((c) => store(c, () => b.i8x16.shuffle(lanes64([c, c + 2]), v[0]!, v[1]!)));
+    return;
+  }
   b.local.set(w[0]!, () => b.i8x16.shuffle(lanes32([0, 4, 1, 5]), v[0]!, v[1]!));
   b.local.set(w[1]!, () => b.i8x16.shuffle(lanes32([2, 6, 3, 7]), v[0]!, v[1]!));
   b.local.set(w[2]!, () => b.i8x16.shuffle(lanes32([0, 4, 1, 5]), v[2]!, v[3]!));
@@ -147,7 +153,7 @@ function emitTranspose4(b: FunctionBuilder, p: Record<"src" | "dst" | "rows" | "
       if (r < 3) b.local.set(from, () => b.i32.add(from, p.sRow));
     });
     b.local.set(to, () => b.i32.add(dst, () => b.i32.add(() => b.i32.mul(a, p.dRow), () => b.i32.shl(z, 2))));
-    emitTransposeRegisters4(b, v, w, (c, value) => {
+    emitTransposeRegisters(b, v, w, (c, value) => {
       b.v128.store(to, value, { align: 1 });
       if (c < 3) b.local.set(to, () => b.i32.add(to, p.dRow));
     });
