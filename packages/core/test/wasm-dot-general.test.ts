@@ -298,6 +298,28 @@ describe("the wasm dot_general kernel", () => {
     expect(dotGeneralWasmStats.inPlace).toBeGreaterThan(before);
   });
 
+  it("a compiled program whose products share an operand gives the js result at every call, with new values each call, also when one operand feeds more products than the per-operand plans kept", () => {
+    // A feeds five distinct products (more than PLANS_PER_AVAL), with N = 20, 12 and 28
+    // padded to whole panels (rows copied out of padded C); small integers keep every sum
+    // exact.
+    const f = (a: NDArray, x: NDArray, y: NDArray, z: NDArray): NDArray[] => [
+      np.matmul(a, x),
+      np.matmul(a, y),
+      lax.dotGeneral(a, z, [[[0], [0]], [[], []]]),
+      np.matmul(a, np.matmul(a, x)),
+      lax.dotGeneral(a, x, [[[0], [0]], [[], []]]).mul(2),
+    ];
+    const g = jit(f);
+    for (let call = 0; call < 5; call++) {
+      const args = [randomArray([24, 24], "float32", 40 + call, true), randomArray([24, 20], "float32", 50 + call, true), randomArray([24, 12], "float32", 60 + call, true), randomArray([24, 28], "float32", 70 + call, true)] as const;
+      const want = onJs(() => f(...args).map((r) => r.toTypedArray()));
+      config.set({ backend: "wasm" });
+      const before = dotGeneralWasmStats.calls;
+      expect(g(...args).map((r) => r.toTypedArray())).toEqual(want);
+      expect(dotGeneralWasmStats.calls - before).toBe(5);
+    }
+  });
+
   it("writes zeros into a reused buffer when K is 0", () => {
     const out = new Float64Array(12).fill(7);
     const la = new ShapedArray([4, 0], "float64", false);
