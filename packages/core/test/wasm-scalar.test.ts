@@ -5,7 +5,8 @@
 // sizes that end mid-vector, are covered. The js loops need no runtime code generation.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { arena, array, bind1, type DType, DTypeError, lax, type NDArray, type TypedArray } from "@jaxts/core";
+import { arena, array, bind1, config, type DType, DTypeError, lax, type NDArray, type TypedArray } from "@jaxts/core";
+import { jit } from "@jaxts/transforms";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { arithmeticPrims, bitwisePrims, comparisonPrims, type ElementwisePrim, shiftPrims, unaryFloatPrims, unaryNumericPrims } from "../src/primitives/elementwise.js";
@@ -135,6 +136,76 @@ describe("every elementwise primitive runs on wasm for every dtype and equals js
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+describe("f64 pow runs as a vector kernel and equals js bit for bit", () => {
+  const f64 = (xs: ArrayLike<number>): NDArray => array(Float64Array.from(xs), { dtype: "float64" });
+  const agree = (xs: ArrayLike<number>, ys: ArrayLike<number>): void => expectAgree("pow", () => bind1("pow", [f64(xs), f64(ys)], {}));
+  // A deterministic stream in [0, 1).
+  const stream = (seed: number): (() => number) => {
+    let s = seed;
+    return () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return s / 2 ** 32;
+    };
+  };
+
+  it("for positive bases from 1e-300 to 1e300 and exponents up to ±2^31, including bases next to 1", () => {
+    const u = stream(7);
+    const n = 60000;
+    const xs = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 + (u() - 0.5) * 2 ** -(10 + (i % 40)) : Math.exp((u() - 0.5) * 1380)));
+    const ys = Array.from({ length: n }, (_, i) => {
+      const r = u();
+      return i % 5 === 0 ? Math.round((r - 0.5) * 80) : i % 5 === 1 ? (r - 0.5) * 8 : i % 5 === 2 ? (r - 0.5) * 2 ** (1 + (i % 31)) : (r - 0.5) * 40;
+    });
+    agree(xs, ys);
+  });
+
+  it("where y·log2 x crosses into overflow, underflow and the denormal results", () => {
+    const u = stream(11);
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (const target of [1000, 1019, 1020, 1021, 1023.5, 1024, 1025, -1000, -1019, -1020, -1021, -1022, -1023, -1050, -1074, -1075, -1076]) {
+      for (let i = 0; i < 200; i++) {
+        const x = Math.exp((u() - 0.5) * 60) + 1.5;
+        xs.push(x);
+        ys.push((target + (u() - 0.5) * 2) / Math.log2(x));
+      }
+    }
+    agree(xs, ys);
+  });
+
+  it("for fdlibm's shortcuts (y = ±0, ±1, 2, ½) and its special values, alone and beside ordinary lanes in one step", () => {
+    const xsSpecial = [0, -0, 1, -1, 2, -2, 0.5, 1e-310, -1e-310, 5e-324, Infinity, -Infinity, NaN, 1.7976931348623157e308, 3, -3.5, 10];
+    const ysSpecial = [0, -0, 1, -1, 2, -2, 0.5, -0.5, 3, -3, 1.5, Infinity, -Infinity, NaN, 2 ** 31, 2 ** 31 + 0.5, -(2 ** 31) - 1, 2 ** 64, 1e300, 1e-300];
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (const x of xsSpecial) {
+      for (const y of ysSpecial) {
+        // the pair in each lane of a step, the others ordinary
+        for (let lane = 0; lane < 4; lane++) {
+          for (let k = 0; k < 4; k++) {
+            xs.push(k === lane ? x : 1.25 + k);
+            ys.push(k === lane ? y : 0.75 - k);
+          }
+        }
+      }
+    }
+    agree(xs, ys);
+  });
+
+  it("compiled into a fused kernel under jit as well", () => {
+    const u = stream(3);
+    const xs = Array.from({ length: 4099 }, () => Math.exp((u() - 0.5) * 20));
+    const ys = Array.from({ length: 4099 }, () => (u() - 0.5) * 30);
+    const f = (x: NDArray, y: NDArray): NDArray => lax.pow(x, y).mul(2).add(1);
+    config.set({ backend: "js" });
+    const ref = f(f64(xs), f64(ys)).toTypedArray();
+    config.set({ backend: "wasm" });
+    const got = jit(f)(f64(xs), f64(ys)).toTypedArray();
+    config.set({ backend: "js" });
+    expect(exactly(got)).toEqual(exactly(ref));
   });
 });
 

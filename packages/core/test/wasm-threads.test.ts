@@ -5,7 +5,9 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ArgumentError, config, lax, type NDArray, np } from "@jaxts/core";
+import { ArgumentError, array, config, lax, type NDArray, np } from "@jaxts/core";
+import { scalarCalls, scalarCalls2 } from "../src/backend/scalar/js-loops.js";
+import { WORKER_INTRINSICS } from "../src/backend/wasm-backend/threads/protocol.js";
 import { arena, arenaMemoryLimits, compileOnArena } from "../src/backend/wasm-backend/arena.js";
 import { ModuleBuilder } from "../src/backend/wasm/index.js";
 import { dotGeneralWasmStats } from "../src/backend/wasm-backend/dot-general.js";
@@ -267,6 +269,44 @@ describe.runIf(arena().shared)("the wasm thread pool", () => {
       expect(words().findIndex((v, i) => v !== 3 + i)).toBe(-1);
     });
     expect(threadPoolStats().chunksOnWorkers).toBeGreaterThan(before);
+  });
+
+  it("elementwise kernels that call Math's functions per lane (f64 pow's special lanes, f64 tan, atan2, rem) split across threads and equal js bit for bit", async () => {
+    // PARALLEL_STEPS steps of 4 elements and more: 2^17 + 3 elements
+    const n = (1 << 17) + 3;
+    const base = Float64Array.from({ length: n }, (_, i) => (i % 17 === 0 ? -1.5 : 0.25 + (i % 997) / 97));
+    const expo = Float64Array.from({ length: n }, (_, i) => (i % 13 === 0 ? 1e300 : ((i * 7919) % 2001) / 100 - 10));
+    const cases = [
+      ["float64", (x: NDArray, y: NDArray) => lax.pow(x, y)],
+      ["float64", (x: NDArray, y: NDArray) => lax.atan2(x, y)],
+      ["float64", (x: NDArray) => np.tan(x)],
+      ["float32", (x: NDArray, y: NDArray) => lax.rem(x, y)],
+      ["float32", (x: NDArray, y: NDArray) => lax.atan2(x, y)],
+    ] as const;
+    for (const [dtype, g] of cases) {
+      const [x, y] = [array(base, { dtype }), array(expo, { dtype })];
+      const f = (): NDArray => g(x, y);
+      config.set({ backend: "js" });
+      const ref = f().toTypedArray();
+      const before = threadPoolStats().chunksOnWorkers;
+      await untilWorkerTakesChunk(() => {
+        const got = withThreads(2, f);
+        const at = ref.findIndex((v, i) => !Object.is(v, got[i]));
+        expect(at, `${dtype} ${g}: first difference`).toBe(-1);
+      });
+      expect(threadPoolStats().chunksOnWorkers, `${dtype} ${g}`).toBeGreaterThan(before);
+    }
+  });
+
+  it("a worker's per-lane intrinsics are the calling thread's functions: the same bits on special and ordinary values", () => {
+    const values = [0, -0, 1, -1, 0.5, 2, -2.5, 1e-310, 1e300, -1e300, 710, -745, Math.PI / 2, Infinity, -Infinity, NaN, 3.7, 1e6 + 0.5];
+    for (const [name, source] of Object.entries(WORKER_INTRINSICS)) {
+      // (the worker evaluates this source text; a test may evaluate it the same way)
+      const inWorker = new Function(`return ${source};`)() as (a: number, b?: number) => number;
+      const [kind, fn] = [name.slice(2, 3), name.slice(4)];
+      const here = kind === "u" ? (a: number) => scalarCalls[fn as keyof typeof scalarCalls](a) : (a: number, b: number) => scalarCalls2[fn as keyof typeof scalarCalls2](a, b);
+      for (const a of values) for (const b of values) expect(Object.is(inWorker(a, b), here(a, b)), `${name}(${a}, ${b})`).toBe(true);
+    }
   });
 
   it("threads: 1 stops the workers and runs everything on the calling thread", () => {

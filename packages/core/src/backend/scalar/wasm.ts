@@ -7,11 +7,11 @@
 //   floor, ceil, round of them); elsewhere they run in f64 lanes (as js computes) and round at
 //   the end, so e.g. f32 rsqrt = 1/√x rounds once, like js.
 // - intrinsics with a vector emitter run it (f32 root: the f32x4 emitter; else the f64x2 one;
-//   f32 sinh cosh tan atan asin acos pow: f64x2 versions accurate to f32; f64 erf: js's own
-//   erf vectorised, bit for bit); the others (erf_inv atan2 rem, and f64 tan sinh cosh atan
-//   asin acos pow) call the js function per lane
-//   through an import, so they equal js exactly; sin/cos/tan lanes beyond SIN_COS_BOUND (and ±Inf) are
-//   redone the same way.
+//   f32 sinh cosh tan atan asin acos pow: f64x2 versions accurate to f32; f64 erf and pow:
+//   js's own formulas vectorised, bit for bit); the others (erf_inv atan2 rem, and f64 tan
+//   sinh cosh atan asin acos) call the js function per lane through an import, so they equal
+//   js exactly; sin/cos/tan lanes beyond SIN_COS_BOUND (and ±Inf), and f64 pow's special
+//   lanes (emitPowF64), are redone the same way (the whole step of 4).
 // Kernel signature: (p0, s0, p1, s1, …, po, steps): operand k at byte offset pk advancing sk
 // bytes per step (0 for a splatted rank-0 operand), the result at po, `steps` steps of 4
 // elements (operands and result padded to whole steps). A fused kernel (`wasmFused`) has
@@ -24,10 +24,11 @@ import {
   emitLogisticF32, emitLogisticF64, emitSinF64, emitTanhF32, emitTanhF64, SIN_COS_BOUND,
 } from "../wasm-backend/vector-math.js";
 import { emitAcosF64ForF32, emitAsinF64ForF32, emitAtanF64ForF32 } from "../wasm-backend/vector-math.js";
-import { emitCoshF64ForF32, emitPowF64ForF32, emitSinhF64ForF32, emitTanF64ForF32 } from "../wasm-backend/vector-math.js";
+import { emitCoshF64ForF32, emitPowF64, emitPowF64ForF32, emitSinhF64ForF32, emitTanF64ForF32 } from "../wasm-backend/vector-math.js";
 import { type BinaryIntrinsic, type Expr, postOrder, type ScalarType, type UnaryIntrinsic } from "./expr.js";
 import { arena, arenaMemoryLimits } from "../wasm-backend/arena.js";
 import { type ParallelKernel, registerParallelKernel } from "../wasm-backend/threads/pool.js";
+import { workerCanImport } from "../wasm-backend/threads/protocol.js";
 import { scalarCalls, scalarCalls2 } from "./js-loops.js";
 
 type V = Local<"v128">;
@@ -296,7 +297,16 @@ class Lowering {
         const fn = this.imports.get(`b_${n.fn}`)!;
         const [x, y] = [this.wide(this.value(n.a)), this.wide(this.value(n.b))];
         if (n.fn === "pow" && n.t === "f32") return { k: "f64", lo: this.set(() => emitPowF64ForF32(b, x.lo, y.lo)), hi: this.set(() => emitPowF64ForF32(b, x.hi, y.hi)) };
-        return { k: "f64", lo: this.perLane2(fn, x.lo, y.lo), hi: this.perLane2(fn, x.hi, y.hi) };
+        if (n.fn !== "pow") return { k: "f64", lo: this.perLane2(fn, x.lo, y.lo), hi: this.perLane2(fn, x.hi, y.hi) };
+        // f64 pow: the vector path, and the whole step through js's pow when a lane needs it.
+        const [slo, shi] = [this.v128(), this.v128()];
+        const lo = this.set(() => emitPowF64(b, x.lo, y.lo, slo));
+        const hi = this.set(() => emitPowF64(b, x.hi, y.hi, shi));
+        b.if(() => b.v128.any_true(() => b.v128.or(slo, shi)), () => {
+          b.local.set(lo, this.perLane2(fn, x.lo, y.lo));
+          b.local.set(hi, this.perLane2(fn, x.hi, y.hi));
+        });
+        return { k: "f64", lo, hi };
       }
     }
   }
@@ -573,7 +583,8 @@ export function wasmFused(
   for (const root of [...roots, ...sums]) for (const n of postOrder(root)) if (!WASM_TYPES.has(n.t)) throw new Error(`internal: no wasm lowering for ${n.t} values`);
   // First with every intrinsic importable, to learn which ones the lowering really calls per
   // lane (most have vector emitters); then for real with only those imports, so that a
-  // kernel with none can run on the worker pool (workers have no js functions to import).
+  // kernel with none, or only Math's (WORKER_INTRINSICS: workers have those too), can run on
+  // the worker pool.
   if (!Number.isInteger(sumSteps) || sumSteps < 1) throw new Error(`internal: a fused kernel's sum block must be a whole number of steps, got ${sumSteps}`);
   if (colSteps > 0 && sumSteps % colSteps !== 0) throw new Error(`internal: a column-sum block (${sumSteps} steps) must be whole rows of ${colSteps} steps`);
   for (const [k, st] of strided.entries()) {
@@ -589,7 +600,7 @@ export function wasmFused(
   // rather than ahead of time by ready().
   const module = compileWasm(m.build());
   const instance = instantiateWasm(module, { env: { mem: memory }, m: fns });
-  const parallel = used.size === 0 && arena().shared ? registerParallelKernel(module, instance, "range") : undefined;
+  const parallel = workerCanImport(used) && arena().shared ? registerParallelKernel(module, instance, "range") : undefined;
   return { run: exportedFunction(instance, "kernel"), parallel };
 }
 

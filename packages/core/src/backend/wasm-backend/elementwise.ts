@@ -11,6 +11,7 @@ import type { TypedArray } from "../../dtype.js";
 import { type ElementwisePrim, arithmeticPrims, bitwisePrims, comparisonPrims, shiftPrims, unaryFloatPrims, unaryNumericPrims } from "../../primitives/elementwise.js";
 import type { ParamsOf } from "../../primitives/params.js";
 import { paramsKey } from "../js/elementwise.js";
+import { postOrder } from "../scalar/expr.js";
 import { exprOf, scalarType } from "../scalar/primitives.js";
 import { type ElementwiseKernel, STEP_BYTES, wasmFused } from "../scalar/wasm.js";
 import { parallelFor } from "./threads/pool.js";
@@ -27,15 +28,24 @@ const TRANSCENDENTAL: ReadonlySet<string> = new Set([
 /** Steps (of 4 elements) from which a transcendental kernel is split across threads. */
 export const PARALLEL_STEPS = 1 << 15;
 
-const kernels = new Map<string, ElementwiseKernel>();
+/** A primitive's kernel for some operand dtypes and params, and whether its expression calls
+ * an intrinsic (a transcendental per element: worth splitting, like TRANSCENDENTAL's; e.g.
+ * f64 integer_pow beyond cubes is a pow). */
+interface Compiled {
+  readonly kernel: ElementwiseKernel;
+  readonly calls: boolean;
+}
 
-function kernelFor<P extends ElementwisePrim>(prim: P, inAvals: readonly ShapedArray[], params: ParamsOf<P>): ElementwiseKernel {
+const kernels = new Map<string, Compiled>();
+
+function kernelFor<P extends ElementwisePrim>(prim: P, inAvals: readonly ShapedArray[], params: ParamsOf<P>): Compiled {
   let key = `${prim}${paramsKey(params)}`;
   for (const a of inAvals) key += a.dtype;
   let k = kernels.get(key);
   if (k === undefined) {
     const dtypes = inAvals.map((a) => a.dtype);
-    k = wasmFused([exprOf(prim, dtypes, params)], dtypes.map(scalarType), arena().memory);
+    const expr = exprOf(prim, dtypes, params);
+    k = { kernel: wasmFused([expr], dtypes.map(scalarType), arena().memory), calls: postOrder(expr).some((n) => n.k === "call" || n.k === "call2") };
     kernels.set(key, k);
   }
   return k;
@@ -69,7 +79,7 @@ function defineElementwise<P extends ElementwisePrim>(prim: P): void {
     },
     minSize,
     run(inputs, inAvals, params, [outAval], [out]) {
-      const kernel = kernelFor(prim, inAvals, params);
+      const { kernel, calls } = kernelFor(prim, inAvals, params);
       const a = arena();
       a.reset();
       const steps = Math.ceil(out!.length / 4);
@@ -82,7 +92,7 @@ function defineElementwise<P extends ElementwisePrim>(prim: P): void {
       const po = a.reserve(Math.max(steps * STEP_BYTES[scalarType(outAval!.dtype)], 16));
       // A big transcendental kernel splits across the worker pool (PARALLEL_STEPS); the
       // memory-bound arithmetic ones gain nothing from a second core here.
-      if (kernel.parallel !== undefined && TRANSCENDENTAL.has(prim) && steps >= PARALLEL_STEPS) parallelFor(kernel.parallel, steps, [...args, po]);
+      if (kernel.parallel !== undefined && (transcendental || calls) && steps >= PARALLEL_STEPS) parallelFor(kernel.parallel, steps, [...args, po]);
       else kernel.run(...args, po, steps);
       a.copyOut(po, out!);
       countCall(prim);

@@ -19,8 +19,9 @@
 //   erf           exact (the f64 one, rounded once)                         exact   (js's erf vectorised, same operations: itself within 1 ulp of the true value)
 //   tan, sinh,    1 ulp (f64x2 formulas accurate to f32 only: *ForF32 below)  exact   (per-lane call of Math.*)
 //   cosh, atan,
-//   asin, acos,
-//   pow
+//   asin, acos
+//   pow           1 ulp (f64x2 formula accurate to f32 only)                exact   (js's own formula vectorised, bit
+//                                                                                   for bit; special lanes per lane: emitPowF64)
 // The other intrinsics (erf_inv atan2 rem) have no vector version yet: the kernels call the
 // js function per lane, so they are exact.
 import { type FunctionBuilder, type Local, type Operand, wasmFeatures } from "../wasm/index.js";
@@ -572,6 +573,137 @@ export function emitPowF64ForF32(b: FunctionBuilder, x: V, y: V): void {
     ),
   );
   b.v128.bitselect(() => f64s(b, 1), r, () => b.f64x2.eq(y, () => f64s(b, 0)));
+}
+
+// x ** y on f64x2 as the js backend computes it (V8's Math.pow: fdlibm's __ieee754_pow), for
+// the lanes its main path covers, with the same operations in the same order (no fused
+// multiply-add): so bit for bit. log2 x is computed as t1 + t2 (t1 with 32 zero low bits)
+// from s = (m − b)/(m + b), b = 1 or 1.5 by m's interval, and 2^(y·log2 x) from the sum
+// p_h + p_l split at its nearest integer. Constants: fdlibm's.
+const POW_L = [0.5999999999999946, 0.4285714285785502, 0.33333332981837743, 0.272728123808534, 0.23066074577556175, 0.20697501780033842];
+const POW_P = [0.16666666666666602, -0.0027777777777015593, 0.00006613756321437934, -0.0000016533902205465252, 4.1381367970572385e-8];
+const POW_DP_H = 0.5849624872207642; // log2 1.5, 32 zero low bits
+const POW_DP_L = 1.350039202129749e-8; // its tail
+const POW_CP = 0.9617966939259756; // 2/(3 ln 2)
+const POW_CP_H = 0.9617967009544373; // as f32
+const POW_CP_L = -7.028461650952758e-9;
+const POW_LG2 = 0.6931471805599453;
+const POW_LG2_H = 0.6931471824645996; // 32 zero low bits
+const POW_LG2_L = -1.904654299957768e-9;
+/** |y·log2 x| from which a lane goes per lane: overflow, underflow and denormal results. */
+const POW_Z_BOUND = 1020;
+const HIGH_HALF = -0x100000000n; // 0xFFFFFFFF_00000000
+
+/**
+ * x ** y on f64x2 for positive normal x, |y| ≤ 2^31 (up to fdlibm's high-word test) and
+ * |y·log2 x| < 1020, and for y = ±0, ±1, 2 (any x) and ½ (x ≥ +0) as fdlibm's shortcuts
+ * (1, x, 1/x, x·x, √x): equal to js bit for bit there. Sets `special` to the lanes outside
+ * (x ≤ 0, x denormal, ±Inf or NaN; y huge, ±Inf or NaN; results near overflow or in the
+ * denormal range), which the caller recomputes with js's pow.
+ */
+export function emitPowF64(b: FunctionBuilder, x: V, y: V, special: V): void {
+  const v = (name: string): V => b.newLocal("v128", `pow_${name}`);
+  const [ix, n, j, big, k1, ax, bp, u, w, ss, sh, th, tl, sl, s2, r, ph, pl, zh, zl, t, t1, t2, z, az, tt] = [
+    "ix", "n", "j", "big", "k1", "ax", "bp", "u", "w", "ss", "sh", "th", "tl", "sl", "s2", "r", "ph", "pl", "zh", "zl", "t", "t1", "t2", "z", "az", "tt",
+  ].map(v) as [V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V];
+  const low0 = (e: Operand): FunctionBuilder => b.v128.and(e, () => i64s(b, HIGH_HALF));
+  const magic = 6755399441055744;
+  // m = x's mantissa in [1, 2); past √3 (j ≥ 0xBB67A) it is halved and n counts one more.
+  b.local.set(ix, () => b.i64x2.shr_u(x, 32));
+  b.local.set(j, () => b.v128.and(ix, () => i64s(b, 0xfffffn)));
+  b.local.set(big, () => b.i64x2.gt_s(j, () => i64s(b, 0xbb679n)));
+  b.local.set(k1, () => b.v128.andnot(() => b.i64x2.gt_s(j, () => i64s(b, 0x3988en)), big));
+  b.local.set(n, () => b.i64x2.sub(() => b.i64x2.sub(() => b.i64x2.shr_u(ix, 20), () => i64s(b, 0x3ffn)), big));
+  b.local.set(ix, () => b.i64x2.sub(() => b.v128.or(j, () => i64s(b, 0x3ff00000n)), () => b.v128.and(big, () => i64s(b, 0x100000n))));
+  b.local.set(ax, () => b.v128.or(() => b.i64x2.shl(ix, 32), () => b.v128.and(x, () => i64s(b, 0xffffffffn))));
+  b.local.set(bp, () => b.v128.bitselect(() => f64s(b, 1.5), () => f64s(b, 1), k1));
+  // s = u·w = (m − b)/(m + b) as s_h + s_l.
+  b.local.set(u, () => b.f64x2.sub(ax, bp));
+  b.local.set(w, () => b.f64x2.div(() => f64s(b, 1), () => b.f64x2.add(ax, bp)));
+  b.local.set(ss, () => b.f64x2.mul(u, w));
+  b.local.set(sh, () => low0(ss));
+  b.local.set(th, () =>
+    b.i64x2.shl(() => b.i64x2.add(() => b.i64x2.add(() => b.v128.or(() => b.i64x2.shr_u(ix, 1), () => i64s(b, 0x20000000n)), () => i64s(b, 0x80000n)), () => b.v128.and(k1, () => i64s(b, 0x40000n))), 32),
+  );
+  b.local.set(tl, () => b.f64x2.sub(ax, () => b.f64x2.sub(th, bp)));
+  b.local.set(sl, () => b.f64x2.mul(w, () => b.f64x2.sub(() => b.f64x2.sub(u, () => b.f64x2.mul(sh, th)), () => b.f64x2.mul(sh, tl))));
+  // log m (scaled by 3/2) = s·(3 + s² + r) as u + w, then times 2/(3 ln 2), plus log2 b and n.
+  b.local.set(s2, () => b.f64x2.mul(ss, ss));
+  b.local.set(r, () => b.f64x2.mul(() => b.f64x2.mul(s2, s2), () => polyF64(b, s2, POW_L)));
+  b.local.set(r, () => b.f64x2.add(r, () => b.f64x2.mul(sl, () => b.f64x2.add(sh, ss))));
+  b.local.set(s2, () => b.f64x2.mul(sh, sh));
+  b.local.set(th, () => low0(() => b.f64x2.add(() => b.f64x2.add(() => f64s(b, 3), s2), r)));
+  b.local.set(tl, () => b.f64x2.sub(r, () => b.f64x2.sub(() => b.f64x2.sub(th, () => f64s(b, 3)), s2)));
+  b.local.set(u, () => b.f64x2.mul(sh, th));
+  b.local.set(w, () => b.f64x2.add(() => b.f64x2.mul(sl, th), () => b.f64x2.mul(tl, ss)));
+  b.local.set(ph, () => low0(() => b.f64x2.add(u, w)));
+  b.local.set(pl, () => b.f64x2.sub(w, () => b.f64x2.sub(ph, u)));
+  b.local.set(zh, () => b.f64x2.mul(() => f64s(b, POW_CP_H), ph));
+  b.local.set(zl, () =>
+    b.f64x2.add(() => b.f64x2.add(() => b.f64x2.mul(() => f64s(b, POW_CP_L), ph), () => b.f64x2.mul(pl, () => f64s(b, POW_CP))), () => b.v128.and(k1, () => f64s(b, POW_DP_L))),
+  );
+  b.local.set(t, () => b.f64x2.sub(() => b.i64x2.add(n, () => f64s(b, magic)), () => f64s(b, magic)));
+  b.local.set(tt, () => b.v128.and(k1, () => f64s(b, POW_DP_H)));
+  b.local.set(t1, () => low0(() => b.f64x2.add(() => b.f64x2.add(() => b.f64x2.add(zh, zl), tt), t)));
+  b.local.set(t2, () => b.f64x2.sub(zl, () => b.f64x2.sub(() => b.f64x2.sub(() => b.f64x2.sub(t1, t), tt), zh)));
+  // y·log2 x = p_h + p_l with y split at its 32 high bits.
+  b.local.set(u, () => low0(y));
+  b.local.set(pl, () => b.f64x2.add(() => b.f64x2.mul(() => b.f64x2.sub(y, u), t1), () => b.f64x2.mul(y, t2)));
+  b.local.set(ph, () => b.f64x2.mul(u, t1));
+  b.local.set(z, () => b.f64x2.add(pl, ph));
+  b.local.set(az, () => b.f64x2.abs(z));
+  // n = the integer nearest z, halves away from 0, where |z|'s high word is above ½'s.
+  b.local.set(tt, () =>
+    b.v128.and(
+      () => b.v128.or(() => b.f64x2.floor(() => b.f64x2.add(az, () => f64s(b, 0.5))), () => b.v128.and(z, () => i64s(b, -0x8000000000000000n))),
+      () => b.i64x2.gt_s(() => b.i64x2.shr_u(az, 32), () => i64s(b, 0x3fe00000n)),
+    ),
+  );
+  b.local.set(ph, () => b.f64x2.sub(ph, tt));
+  // 2^(p_h + p_l) = 1 + z + z·t1/(2 − t1) − …, fdlibm's rational form, then times 2^n.
+  b.local.set(t, () => low0(() => b.f64x2.add(pl, ph)));
+  b.local.set(u, () => b.f64x2.mul(t, () => f64s(b, POW_LG2_H)));
+  b.local.set(w, () => b.f64x2.add(() => b.f64x2.mul(() => b.f64x2.sub(pl, () => b.f64x2.sub(t, ph)), () => f64s(b, POW_LG2)), () => b.f64x2.mul(t, () => f64s(b, POW_LG2_L))));
+  b.local.set(z, () => b.f64x2.add(u, w));
+  b.local.set(w, () => b.f64x2.sub(w, () => b.f64x2.sub(z, u)));
+  b.local.set(t, () => b.f64x2.mul(z, z));
+  b.local.set(t1, () => b.f64x2.sub(z, () => b.f64x2.mul(t, () => polyF64(b, t, POW_P))));
+  b.local.set(r, () =>
+    b.f64x2.div(() => b.f64x2.mul(z, t1), () => b.f64x2.sub(() => b.f64x2.sub(t1, () => f64s(b, 2)), () => b.f64x2.add(w, () => b.f64x2.mul(z, w)))),
+  );
+  b.local.set(z, () => b.f64x2.sub(() => f64s(b, 1), () => b.f64x2.sub(r, z)));
+  b.local.set(z, () => b.i64x2.add(z, () => b.i64x2.shl(() => b.i64x2.sub(() => b.f64x2.add(tt, () => f64s(b, magic)), () => f64s(b, magic)), 52)));
+  // The lanes the main path covers, and fdlibm's shortcuts.
+  const eqY = (c: number): FunctionBuilder => b.f64x2.eq(y, () => f64s(b, c));
+  const shortcut = b.newLocal("v128", "pow_short");
+  b.local.set(shortcut, () => b.v128.or(() => b.v128.or(() => eqY(0), () => eqY(1)), () => b.v128.or(() => eqY(-1), () => eqY(2))));
+  b.local.set(t, () => b.v128.and(() => eqY(0.5), () => b.i64x2.ge_s(x, () => i64s(b, 0n))));
+  b.local.set(special, () =>
+    b.v128.andnot(
+      () =>
+        b.v128.not(() =>
+          b.v128.and(
+            () => b.v128.and(() => b.i64x2.ge_s(x, () => i64s(b, 0x10000000000000n)), () => b.i64x2.lt_s(x, () => i64s(b, 0x7ff0000000000000n))),
+            () => b.v128.and(() => b.i64x2.le_s(() => b.i64x2.shr_u(() => b.f64x2.abs(y), 32), () => i64s(b, 0x41e00000n)), () => b.f64x2.lt(az, () => f64s(b, POW_Z_BOUND))),
+          ),
+        ),
+      () => b.v128.or(shortcut, t),
+    ),
+  );
+  b.local.set(z, () => b.v128.bitselect(() => b.f64x2.sqrt(x), z, t));
+  b.local.set(z, () => b.v128.bitselect(() => b.f64x2.mul(x, x), z, () => eqY(2)));
+  b.local.set(z, () => b.v128.bitselect(() => b.f64x2.div(() => f64s(b, 1), x), z, () => eqY(-1)));
+  b.local.set(z, () => b.v128.bitselect(x, z, () => eqY(1)));
+  b.v128.bitselect(() => f64s(b, 1), z, () => eqY(0));
+}
+
+/** Σ c_k·s^k (coefficients lowest degree first) by Horner's scheme, unfused: c_0 + s·(c_1 + s·(…)). */
+function polyF64(b: FunctionBuilder, s: V, coefficients: readonly number[]): void {
+  const at = (i: number): void => {
+    if (i === coefficients.length - 1) f64s(b, coefficients[i]!);
+    else b.f64x2.add(() => f64s(b, coefficients[i]!), () => b.f64x2.mul(s, () => at(i + 1)));
+  };
+  at(0);
 }
 
 /** fdlibm's atan polynomial: atan t for |t| ≤ 7/16 (t − t·(s1 + s2), odd and even coefficients by z² = t⁴). */

@@ -4,6 +4,8 @@
 // both start it, with no extra build output to locate. It receives the compiled modules and
 // the shared memory by message (or workerData in Node) and instantiates them itself.
 
+import type { BinaryIntrinsic, UnaryIntrinsic } from "../../scalar/expr.js";
+
 /** Word 0: how many workers of the current batch have not finished yet. */
 export const PENDING = 0;
 /** Word 1: how many kernel arguments (f64, from ARGS_BYTE) the current batch passes. */
@@ -66,6 +68,27 @@ export const CONTROL_BYTES = DONE_BYTE + MAX_CHUNKS * 4;
  * while an idle worker sleeps and burns nothing. */
 export const WORKER_SPIN_US = 50;
 
+/**
+ * The per-lane intrinsics a worker gives its kernels to import (the wasm lowering calls these
+ * for the lanes it has no vector formula for: ../../scalar/wasm.ts), as source text, since the
+ * worker is plain JS: those of js-loops.ts's scalarCalls and scalarCalls2 that are Math
+ * functions or operators (the same functions in every realm, so the same bits). logistic, erf
+ * and erf_inv are jaxts's own: a kernel that calls them per lane runs on the calling thread.
+ */
+export const WORKER_INTRINSICS = {
+  "m.u_exp": "Math.exp", "m.u_log": "Math.log", "m.u_log1p": "Math.log1p", "m.u_expm1": "Math.expm1", "m.u_sin": "Math.sin",
+  "m.u_cos": "Math.cos", "m.u_tan": "Math.tan", "m.u_asin": "Math.asin", "m.u_acos": "Math.acos", "m.u_atan": "Math.atan",
+  "m.u_sinh": "Math.sinh", "m.u_cosh": "Math.cosh", "m.u_tanh": "Math.tanh",
+  "m.b_pow": "(a, b) => a ** b", "m.b_atan2": "Math.atan2", "m.b_rem": "(a, b) => a % b",
+} as const satisfies Partial<Record<`m.u_${UnaryIntrinsic}` | `m.b_${BinaryIntrinsic}`, string>>;
+
+/** Whether a worker can instantiate a kernel that imports these (`module.field`) functions. */
+export const workerCanImport = (imports: Iterable<string>): boolean => [...imports].every((name) => Object.hasOwn(WORKER_INTRINSICS, name));
+
+const workerIntrinsics = Object.entries(WORKER_INTRINSICS)
+  .map(([name, source]) => `${JSON.stringify(name.slice(2))}: ${source}`)
+  .join(", ");
+
 /** The worker's program: Node (worker_threads, eval) or a browser (Blob URL). Plain JS. */
 export const WORKER_SOURCE = `"use strict";
 const PENDING = ${PENDING}, NARGS = ${NARGS}, NEXT = ${NEXT}, CHUNKS = ${CHUNKS}, CHUNK = ${CHUNK}, TOTAL = ${TOTAL}, KERNEL = ${KERNEL}, SLOT = ${SLOT};
@@ -75,9 +98,10 @@ const RUN = ${RUN}, RECEIVE = ${RECEIVE}, ARGS_BYTE = ${ARGS_BYTE}, SPIN_MS = ${
 const GEN = ${GEN}, DONE_BYTE = ${DONE_BYTE};
 let ctl, args, done, base, memory, seen = 0;
 const instances = [], fns = [];
+const intrinsics = { ${workerIntrinsics} };
 
 function install(msg) {
-  for (const [i, mod] of msg.modules) instances[i] = new WebAssembly.Instance(mod, { env: { mem: memory } });
+  for (const [i, mod] of msg.modules) instances[i] = new WebAssembly.Instance(mod, { env: { mem: memory }, m: intrinsics });
   for (const [k, i, name] of msg.kernels) fns[k] = instances[i].exports[name];
 }
 
