@@ -27,10 +27,9 @@ const same = (a: NDArray, b: NDArray): void => {
 };
 
 const N = 1 << 15;
-// (scalar results: no kernel writes its result over an input's slot, so both inputs can stay)
 const fEager = (x: NDArray, y: NDArray): NDArray => np.sum(np.tanh(x).mul(y)).sub(np.sum(y.mul(y)));
 const gEager = (x: NDArray): NDArray => np.sum(np.exp(x.mul(-0.5)).sub(x));
-// (an elementwise result: its kernel writes it over a dying input's slot, which is then not kept)
+// (an elementwise result, which could have taken a dying input's slot: inputs keep theirs)
 const hEager = (x: NDArray, y: NDArray): NDArray => np.tanh(x).mul(y).add(1);
 
 describe("a jitted function called again with the same big input", () => {
@@ -44,6 +43,19 @@ describe("a jitted function called again with the same big input", () => {
     expect(programStats.residentInputs - hits).toBe(2);
     same(first, fEager(x, y));
     same(again, fEager(x, y));
+  });
+
+  it("keeps inputs whose last reader makes a result of their size (a call's arguments are left intact, as in JAX)", () => {
+    config.set({ backend: "wasm" });
+    const h = jit(hEager);
+    const [x, y] = [data(N, 12), data(N, 13)];
+    const want = hEager(x, y);
+    same(h(x, y), want);
+    expect(h.lower(x, y).asText()).toMatch(/0 kernels in place/);
+    const hits = programStats.residentInputs;
+    same(h(x, y), want);
+    same(h(x, y), want);
+    expect(programStats.residentInputs - hits).toBe(4);
   });
 
   it("copies again after an eager kernel, another program or a new array, and stays right", () => {

@@ -342,9 +342,13 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   // Host values a fused kernel reads are copied in at the start.
   for (let i = 0; i < n; i++) if (root(i) === i && fromHost[i] && inArena[i] && !slots.has(i)) place(i, slotBytes(avals[i]!));
   // Groups defined by host values still get their slot at the start; kernel results at their step.
+  // The inputs' slots are theirs for the whole call, as JAX leaves a call's arguments intact:
+  // an input still in its slot is not copied in again when the next call passes the same
+  // array (a dataset, or parameters a step is called on again).
+  const inputGroups = new Set(inputs.map(root));
   const freed = new Set<number>();
   steps.forEach((_, k) => {
-    const dying = [...new Set(stepIns[k]!.map(root))].filter((g) => lastUse[g] === k && slots.has(g) && !freed.has(g));
+    const dying = [...new Set(stepIns[k]!.map(root))].filter((g) => lastUse[g] === k && slots.has(g) && !freed.has(g) && !inputGroups.has(g));
     // In place: a fused kernel stores its roots in order, each after computing it, and loads
     // operands lazily, so only its last root may overwrite an operand, and only a full one
     // (a rank-0 operand is re-read every step).
