@@ -575,8 +575,9 @@ export function emitPowF64ForF32(b: FunctionBuilder, x: V, y: V): void {
   b.v128.bitselect(() => f64s(b, 1), r, () => b.f64x2.eq(y, () => f64s(b, 0)));
 }
 
-// x ** y on f64x2 as the js backend computes it (V8's Math.pow: fdlibm's __ieee754_pow), for
-// the lanes its main path covers, with the same operations in the same order (no fused
+// x ** y on f64x2 as the js backend computes it (V8's Math.pow: fdlibm's
+// __ieee754_pow; an engine with another pow, such as a C library's, may differ by 1 ulp),
+// for the lanes its main path covers, with the same operations in the same order (no fused
 // multiply-add): so bit for bit. log2 x is computed as t1 + t2 (t1 with 32 zero low bits)
 // from s = (m − b)/(m + b), b = 1 or 1.5 by m's interval, and 2^(y·log2 x) from the sum
 // p_h + p_l split at its nearest integer. Constants: fdlibm's.
