@@ -6,6 +6,7 @@
 import { array, config, lax, type NDArray, np } from "@jaxts/core";
 import { programStats } from "../packages/core/src/internals.js";
 import { kernelModuleStats } from "../packages/core/src/backend/wasm-backend/kernel-module.js";
+import { dotGeneralWasmStats } from "../packages/core/src/backend/wasm-backend/dot-general.js";
 import { jit } from "@jaxts/transforms";
 import fc from "fast-check";
 import { setFlagsFromString } from "node:v8";
@@ -56,6 +57,23 @@ describe("a jitted function called again with the same big input", () => {
     same(h(x, y), want);
     same(h(x, y), want);
     expect(programStats.residentInputs - hits).toBe(4);
+  });
+
+  it("keeps a product's operands that are the call's inputs, which the product then reads where they are", () => {
+    config.set({ backend: "wasm" });
+    const f = (a: NDArray, b: NDArray): NDArray => np.matmul(a, b);
+    const g = jit(f);
+    const [a, b, c] = [data(128 * 128, 14).reshape([128, 128]), data(128 * 128, 15).reshape([128, 128]), data(128 * 128, 16).reshape([128, 128])];
+    const want = f(a, b).toTypedArray();
+    expect(g(a, b).toTypedArray()).toEqual(want);
+    const [hits, inPlace] = [programStats.residentInputs, dotGeneralWasmStats.inPlace];
+    expect(g(a, b).toTypedArray()).toEqual(want);
+    expect(programStats.residentInputs - hits).toBe(2);
+    expect(dotGeneralWasmStats.inPlace).toBeGreaterThan(inPlace);
+    // a new right operand: copied in, the left one kept
+    const hits2 = programStats.residentInputs;
+    expect(g(a, c).toTypedArray()).toEqual(f(a, c).toTypedArray());
+    expect(programStats.residentInputs - hits2).toBe(1);
   });
 
   it("copies again after an eager kernel, another program or a new array, and stays right", () => {

@@ -324,6 +324,13 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   steps.forEach((_, k) => {
     if (kinds[k] === "kernel") for (const o of stepOuts[k]!) if (!isOutput[root(o)]) inArena[root(o)] = true;
   });
+  // A product reads operands that live in the arena where they are: the program's inputs it
+  // reads get a slot too, so that a call passing the same array again (weights, a dataset)
+  // finds it there instead of the product copying it in at every call.
+  const programInputs = new Set(inputs.map(root));
+  steps.forEach((step, k) => {
+    if (kinds[k] === "kernel" && step.kind === "eqn" && step.eqn.primitive === "dot_general") for (const i of stepIns[k]!) if (programInputs.has(root(i))) inArena[root(i)] = true;
+  });
   const lastUse = new Array<number>(n).fill(-1);
   steps.forEach((_, k) => {
     for (const i of stepIns[k]!) lastUse[root(i)] = Math.max(lastUse[root(i)]!, k);
@@ -345,10 +352,9 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   // The inputs' slots are theirs for the whole call, as JAX leaves a call's arguments intact:
   // an input still in its slot is not copied in again when the next call passes the same
   // array (a dataset, or parameters a step is called on again).
-  const inputGroups = new Set(inputs.map(root));
   const freed = new Set<number>();
   steps.forEach((_, k) => {
-    const dying = [...new Set(stepIns[k]!.map(root))].filter((g) => lastUse[g] === k && slots.has(g) && !freed.has(g) && !inputGroups.has(g));
+    const dying = [...new Set(stepIns[k]!.map(root))].filter((g) => lastUse[g] === k && slots.has(g) && !freed.has(g) && !programInputs.has(g));
     // In place: a fused kernel stores its roots in order, each after computing it, and loads
     // operands lazily, so only its last root may overwrite an operand, and only a full one
     // (a rank-0 operand is re-read every step).
