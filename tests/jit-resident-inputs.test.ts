@@ -98,6 +98,32 @@ describe("a jitted function called again with the same big input", () => {
     expect(programStats.residentInputs - hits).toBe(1);
   });
 
+  it("a scan's body keeps the loop's constants in their slots from one iteration to the next (the carry it copies every time)", () => {
+    config.set({ backend: "wasm" });
+    const n = 160; // a 160×160 float32 weight: 100 KB, kept
+    const w = data(n * n, 17).reshape([n, n]).mul(0.05);
+    const xs = data(8 * n, 18).reshape([8, n]);
+    const rnn = (wt: NDArray, h0: NDArray, seq: NDArray): NDArray => {
+      const [h, ys] = lax.scan((h: NDArray, x: NDArray) => {
+        const hn = np.tanh(np.matmul(wt, h).add(x));
+        return [hn, np.sum(hn)] as const;
+      }, h0, seq);
+      return np.sum(ys).add(np.sum(h));
+    };
+    const h0 = data(n, 19).mul(0.1);
+    const want = rnn(w, h0, xs).item() as number;
+    const f = jit(rnn);
+    expect(f(w, h0, xs).item()).toBeCloseTo(want, 4);
+    const hits = programStats.residentInputs;
+    expect(f(w, h0, xs).item()).toBeCloseTo(want, 4);
+    // 8 iterations: the first copies the weight in, the other 7 find it there (and the
+    // program itself keeps it between calls: one more)
+    expect(programStats.residentInputs - hits).toBeGreaterThanOrEqual(7);
+    // a new weight of the same shape: the body copies it once, then keeps it
+    const w2 = w.mul(-1);
+    expect(f(w2, h0, xs).item()).toBeCloseTo(rnn(w2, h0, xs).item() as number, 4);
+  });
+
   it("is never kept by a loop body, whose carry buffers are rewritten every iteration", () => {
     config.set({ backend: "wasm" });
     const body = (_: unknown, c: NDArray): NDArray => c.mul(0.5).add(np.cos(c));

@@ -11,7 +11,9 @@ import type { ParamsOf } from "../primitives/params.js";
 /** What control flow needs of a compiled body: run it on buffers, writing its results into
  * `into` (buffers of exactly its output sizes) or, without `into`, into fresh ones. */
 export interface BufferProgram {
-  call(ins: readonly TypedArray[], into?: readonly TypedArray[]): TypedArray[];
+  /** `immutable`: per input, whether its buffer stays unwritten from one call to the next (a
+   * loop's constants), so that the body may keep it in its slot instead of copying it again. */
+  call(ins: readonly TypedArray[], into?: readonly TypedArray[], immutable?: readonly boolean[]): TypedArray[];
 }
 
 export type SubProgram = (jaxpr: Jaxpr) => BufferProgram;
@@ -32,6 +34,8 @@ export function runScan(sub: SubProgram, p: ParamsOf<"scan">, ins: readonly Type
   const ys = yAvals.map((a) => allocate(a.dtype, a.size * length));
   const args: TypedArray[] = [...consts, ...carry, ...xs];
   const into: TypedArray[] = [...next, ...ys];
+  // (the constants are the same buffers at every iteration, never written: the body keeps them)
+  const constant = args.map((_, k) => k < num_consts);
   for (let k = 0; k < length; k++) {
     const i = reverse ? length - 1 - k : k;
     for (let j = 0; j < num_carry; j++) {
@@ -46,7 +50,7 @@ export function runScan(sub: SubProgram, p: ParamsOf<"scan">, ins: readonly Type
       const m = yAvals[j]!.size;
       into[num_carry + j] = y.subarray(i * m, (i + 1) * m);
     });
-    body.call(args, into);
+    body.call(args, into, constant);
     [carry, next] = [next, carry];
   }
   return [...carry, ...ys];

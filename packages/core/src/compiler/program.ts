@@ -672,13 +672,15 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   let residentEpoch = -1;
   /** Runs the program on input buffers (only read); results go into `into` when given
    * (buffers of the output sizes), else into fresh buffers (an input or a literal result is
-   * returned as it is). `immutable`: the input buffers are arrays' own, never written (the
-   * top-level `run`); then an input still in its slot from the last call is not copied again.
-   * (Control flow passes buffers it overwrites, the loop carries, so it never says so.) */
-  const call = (args: readonly TypedArray[], into?: readonly TypedArray[], immutable = false): TypedArray[] => {
+   * returned as it is). `immutable` (for all inputs, or per input): the input buffers are
+   * never written while they may be passed again (arrays' own, for the top-level `run`; a
+   * loop's constants, for its body); then an input still in its slot from the last call is
+   * not copied again. (The buffers a loop carries are overwritten: never immutable.) */
+  const call = (args: readonly TypedArray[], into?: readonly TypedArray[], immutable: boolean | readonly boolean[] = false): TypedArray[] => {
     const a = arena();
+    const kept = (k: number): boolean => immutable === true || (immutable !== false && immutable[k] === true);
     // (read before enter, which moves the epoch: unmoved, nobody has written the region since)
-    let intact = immutable && !running && a.epoch === residentEpoch;
+    let intact = immutable !== false && !running && a.epoch === residentEpoch;
     residentEpoch = -1;
     const base = a.enter(regionBytes);
     // A frame's views are reused while the region and the memory stay where they were (a
@@ -705,13 +707,13 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
       inputs.forEach((i, k) => {
         const data = args[k]!;
         if (slotAt[i]! >= 0) {
-          if (intact && resident[k] !== 0 && residentIds.get(data) === resident[k]) {
+          if (intact && resident[k] !== 0 && kept(k) && residentIds.get(data) === resident[k]) {
             programStats.residentInputs++;
             return;
           }
           f.vals[i]!.set(data as never);
           scalarSplat(f, i);
-          resident[k] = immutable && keepsInput[k] ? bufferId(data) : 0;
+          resident[k] = kept(k) && keepsInput[k] ? bufferId(data) : 0;
         } else f.vals[i] = data;
       });
       for (const instr of instrs) instr(f);
