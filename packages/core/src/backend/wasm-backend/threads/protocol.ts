@@ -79,7 +79,7 @@ export const WORKER_INTRINSICS = {
   "m.u_exp": "Math.exp", "m.u_log": "Math.log", "m.u_log1p": "Math.log1p", "m.u_expm1": "Math.expm1", "m.u_sin": "Math.sin",
   "m.u_cos": "Math.cos", "m.u_tan": "Math.tan", "m.u_asin": "Math.asin", "m.u_acos": "Math.acos", "m.u_atan": "Math.atan",
   "m.u_sinh": "Math.sinh", "m.u_cosh": "Math.cosh", "m.u_tanh": "Math.tanh",
-  "m.b_pow": "(a, b) => a ** b", "m.b_atan2": "Math.atan2", "m.b_rem": "(a, b) => a % b",
+  "m.b_pow": "Math.pow", "m.b_atan2": "Math.atan2", "m.b_rem": "(a, b) => a % b",
 } as const satisfies Partial<Record<`m.u_${UnaryIntrinsic}` | `m.b_${BinaryIntrinsic}`, string>>;
 
 /** Whether a worker can instantiate a kernel that imports these (`module.field`) functions. */
