@@ -32,6 +32,11 @@ const fEager = (x: NDArray, y: NDArray): NDArray => np.sum(np.tanh(x).mul(y)).su
 const gEager = (x: NDArray): NDArray => np.sum(np.exp(x.mul(-0.5)).sub(x));
 // (an elementwise result, which could have taken a dying input's slot: inputs keep theirs)
 const hEager = (x: NDArray, y: NDArray): NDArray => np.tanh(x).mul(y).add(1);
+// (a scan whose body reads x, a constant of the loop, at every step: kept in the body's slot)
+const sEager = (x: NDArray, y: NDArray): NDArray => {
+  const [c] = lax.scan((c: NDArray, row: NDArray) => [c.add(np.sum(np.tanh(x).mul(np.sum(row).mul(1e-3)))), np.sum(row)] as const, np.zeros([]), y.reshape([8, N / 8]));
+  return c;
+};
 
 describe("a jitted function called again with the same big input", () => {
   it("skips copying it in and still gives the eager result", () => {
@@ -138,9 +143,9 @@ describe("a jitted function called again with the same big input", () => {
     }
   });
 
-  it("any interleaving of three programs, eager kernels and repeated or fresh arrays gives the eager results", () => {
+  it("any interleaving of four programs (one a scan over a loop constant), eager kernels and repeated or fresh arrays gives the eager results", () => {
     config.set({ backend: "wasm" });
-    const [f, g, h] = [jit(fEager), jit(gEager), jit(hEager)];
+    const [f, g, h, sc] = [jit(fEager), jit(gEager), jit(hEager), jit(sEager)];
     const pool = [data(N, 7), data(N, 8), data(N, 9)];
     // Every expected result computed up front, so that checking one touches no arena: only
     // the sequence's own steps run between two calls (a call right after a call of the same
@@ -149,6 +154,7 @@ describe("a jitted function called again with the same big input", () => {
     const wantF = pool.map((x) => pool.map((y) => read(fEager(x, y))));
     const wantG = pool.map((x) => read(gEager(x)));
     const wantH = pool.map((x) => pool.map((y) => read(hEager(x, y))));
+    const wantS = pool.map((x) => pool.map((y) => read(sEager(x, y))));
     const close = (got: NDArray, want: Float32Array): boolean => {
       const p = read(got);
       for (let i = 0; i < p.length; i++) if (!(Math.abs(p[i]! - want[i]!) <= 1e-5 * (1 + Math.abs(want[i]!)))) return false;
@@ -160,6 +166,7 @@ describe("a jitted function called again with the same big input", () => {
       fc.record({ k: fc.constant("f" as const), x: arg, y: arg }),
       fc.record({ k: fc.constant("g" as const), x: arg, y: arg }),
       fc.record({ k: fc.constant("h" as const), x: arg, y: arg }),
+      fc.record({ k: fc.constant("s" as const), x: arg, y: arg }),
       fc.record({ k: fc.constant("eager" as const), x: arg, y: arg }),
     );
     const hits = programStats.residentInputs;
@@ -171,6 +178,7 @@ describe("a jitted function called again with the same big input", () => {
           if (k === "f" && !close(f(u, v), wantF[x.a]![y.a]!)) return false;
           if (k === "g" && !close(g(u), wantG[x.a]!)) return false;
           if (k === "h" && !close(h(u, v), wantH[x.a]![y.a]!)) return false;
+          if (k === "s" && !close(sc(u, v), wantS[x.a]![y.a]!)) return false;
           if (k === "eager") np.cos(u).add(1).toTypedArray();
         }
         return true;
