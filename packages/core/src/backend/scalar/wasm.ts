@@ -302,10 +302,7 @@ class Lowering {
         const [slo, shi] = [this.v128(), this.v128()];
         const lo = this.set(() => emitPowF64(b, x.lo, y.lo, slo));
         const hi = this.set(() => emitPowF64(b, x.hi, y.hi, shi));
-        b.if(() => b.v128.any_true(() => b.v128.or(slo, shi)), () => {
-          b.local.set(lo, this.perLane2(fn, x.lo, y.lo));
-          b.local.set(hi, this.perLane2(fn, x.hi, y.hi));
-        });
+        this.redoStepWhere(() => b.v128.or(slo, shi), lo, hi, (h) => this.perLane2(fn, x[h], y[h]));
         return { k: "f64", lo, hi };
       }
     }
@@ -459,12 +456,19 @@ class Lowering {
       const beyond = (h: V): void => {
         b.v128.not(() => b.f64x2.le(() => b.f64x2.abs(h), () => b.v128.const("f64x2", [SIN_COS_BOUND, SIN_COS_BOUND])));
       };
-      b.if(() => b.v128.any_true(() => b.v128.or(() => beyond(x.lo), () => beyond(x.hi))), () => {
-        b.local.set(lo, this.perLane(fn, x.lo));
-        b.local.set(hi, this.perLane(fn, x.hi));
-      });
+      this.redoStepWhere(() => b.v128.or(() => beyond(x.lo), () => beyond(x.hi)), lo, hi, (h) => this.perLane(fn, x[h]));
     }
     return { k: "f64", lo, hi };
+  }
+
+  /** Recomputes a step's two f64 halves `lo` and `hi` with `perLane` (the js function per
+   * lane, exact) when any lane of the mask that `mask` pushes is set. */
+  private redoStepWhere(mask: () => void, lo: V, hi: V, perLane: (half: "lo" | "hi") => V): void {
+    const b = this.b;
+    b.if(() => b.v128.any_true(mask), () => {
+      b.local.set(lo, perLane("lo"));
+      b.local.set(hi, perLane("hi"));
+    });
   }
 
   private perLane(fn: FunctionRef, x: V): V {

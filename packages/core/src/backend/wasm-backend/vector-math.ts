@@ -603,10 +603,9 @@ const HIGH_HALF = -0x100000000n; // 0xFFFFFFFF_00000000
  * denormal range), which the caller recomputes with js's pow.
  */
 export function emitPowF64(b: FunctionBuilder, x: V, y: V, special: V): void {
-  const v = (name: string): V => b.newLocal("v128", `pow_${name}`);
-  const [ix, n, j, big, k1, ax, bp, u, w, ss, sh, th, tl, sl, s2, r, ph, pl, zh, zl, t, t1, t2, z, az, tt] = [
-    "ix", "n", "j", "big", "k1", "ax", "bp", "u", "w", "ss", "sh", "th", "tl", "sl", "s2", "r", "ph", "pl", "zh", "zl", "t", "t1", "t2", "z", "az", "tt",
-  ].map(v) as [V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V, V];
+  const [ix, n, j, big, k1, ax, bp, dph, u, w, ss, sh, th, tl, sl, s2, r, ph, pl, zh, zl, t, t1, t2, y1, z, az, tt] = newLocals(b, "pow", [
+    "ix", "n", "j", "big", "k1", "ax", "bp", "dph", "u", "w", "ss", "sh", "th", "tl", "sl", "s2", "r", "ph", "pl", "zh", "zl", "t", "t1", "t2", "y1", "z", "az", "tt",
+  ] as const);
   const low0 = (e: Operand): FunctionBuilder => b.v128.and(e, () => i64s(b, HIGH_HALF));
   const magic = 6755399441055744;
   // m = x's mantissa in [1, 2); past √3 (j ≥ 0xBB67A) it is halved and n counts one more.
@@ -630,7 +629,7 @@ export function emitPowF64(b: FunctionBuilder, x: V, y: V, special: V): void {
   b.local.set(sl, () => b.f64x2.mul(w, () => b.f64x2.sub(() => b.f64x2.sub(u, () => b.f64x2.mul(sh, th)), () => b.f64x2.mul(sh, tl))));
   // log m (scaled by 3/2) = s·(3 + s² + r) as u + w, then times 2/(3 ln 2), plus log2 b and n.
   b.local.set(s2, () => b.f64x2.mul(ss, ss));
-  b.local.set(r, () => b.f64x2.mul(() => b.f64x2.mul(s2, s2), () => polyF64(b, s2, POW_L)));
+  b.local.set(r, () => b.f64x2.mul(() => b.f64x2.mul(s2, s2), () => polyUnfusedF64(b, s2, POW_L)));
   b.local.set(r, () => b.f64x2.add(r, () => b.f64x2.mul(sl, () => b.f64x2.add(sh, ss))));
   b.local.set(s2, () => b.f64x2.mul(sh, sh));
   b.local.set(th, () => low0(() => b.f64x2.add(() => b.f64x2.add(() => f64s(b, 3), s2), r)));
@@ -644,13 +643,13 @@ export function emitPowF64(b: FunctionBuilder, x: V, y: V, special: V): void {
     b.f64x2.add(() => b.f64x2.add(() => b.f64x2.mul(() => f64s(b, POW_CP_L), ph), () => b.f64x2.mul(pl, () => f64s(b, POW_CP))), () => b.v128.and(k1, () => f64s(b, POW_DP_L))),
   );
   b.local.set(t, () => b.f64x2.sub(() => b.i64x2.add(n, () => f64s(b, magic)), () => f64s(b, magic)));
-  b.local.set(tt, () => b.v128.and(k1, () => f64s(b, POW_DP_H)));
-  b.local.set(t1, () => low0(() => b.f64x2.add(() => b.f64x2.add(() => b.f64x2.add(zh, zl), tt), t)));
-  b.local.set(t2, () => b.f64x2.sub(zl, () => b.f64x2.sub(() => b.f64x2.sub(() => b.f64x2.sub(t1, t), tt), zh)));
+  b.local.set(dph, () => b.v128.and(k1, () => f64s(b, POW_DP_H)));
+  b.local.set(t1, () => low0(() => b.f64x2.add(() => b.f64x2.add(() => b.f64x2.add(zh, zl), dph), t)));
+  b.local.set(t2, () => b.f64x2.sub(zl, () => b.f64x2.sub(() => b.f64x2.sub(() => b.f64x2.sub(t1, t), dph), zh)));
   // y·log2 x = p_h + p_l with y split at its 32 high bits.
-  b.local.set(u, () => low0(y));
-  b.local.set(pl, () => b.f64x2.add(() => b.f64x2.mul(() => b.f64x2.sub(y, u), t1), () => b.f64x2.mul(y, t2)));
-  b.local.set(ph, () => b.f64x2.mul(u, t1));
+  b.local.set(y1, () => low0(y));
+  b.local.set(pl, () => b.f64x2.add(() => b.f64x2.mul(() => b.f64x2.sub(y, y1), t1), () => b.f64x2.mul(y, t2)));
+  b.local.set(ph, () => b.f64x2.mul(y1, t1));
   b.local.set(z, () => b.f64x2.add(pl, ph));
   b.local.set(az, () => b.f64x2.abs(z));
   // n = the integer nearest z, halves away from 0, where |z|'s high word is above ½'s.
@@ -668,7 +667,7 @@ export function emitPowF64(b: FunctionBuilder, x: V, y: V, special: V): void {
   b.local.set(z, () => b.f64x2.add(u, w));
   b.local.set(w, () => b.f64x2.sub(w, () => b.f64x2.sub(z, u)));
   b.local.set(t, () => b.f64x2.mul(z, z));
-  b.local.set(t1, () => b.f64x2.sub(z, () => b.f64x2.mul(t, () => polyF64(b, t, POW_P))));
+  b.local.set(t1, () => b.f64x2.sub(z, () => b.f64x2.mul(t, () => polyUnfusedF64(b, t, POW_P))));
   b.local.set(r, () =>
     b.f64x2.div(() => b.f64x2.mul(z, t1), () => b.f64x2.sub(() => b.f64x2.sub(t1, () => f64s(b, 2)), () => b.f64x2.add(w, () => b.f64x2.mul(z, w)))),
   );
@@ -698,8 +697,15 @@ export function emitPowF64(b: FunctionBuilder, x: V, y: V, special: V): void {
   b.v128.bitselect(() => f64s(b, 1), z, () => eqY(0));
 }
 
-/** Σ c_k·s^k (coefficients lowest degree first) by Horner's scheme, unfused: c_0 + s·(c_1 + s·(…)). */
-function polyF64(b: FunctionBuilder, s: V, coefficients: readonly number[]): void {
+/** A v128 local per name (named prefix_name), in order. */
+function newLocals<const T extends readonly string[]>(b: FunctionBuilder, prefix: string, names: T): { readonly [K in keyof T]: V } {
+  return names.map((name) => b.newLocal("v128", `${prefix}_${name}`)) as unknown as { readonly [K in keyof T]: V };
+}
+
+/** Σ c_k·s^k (coefficients lowest degree first) by Horner's scheme with a separate multiply
+ * and add at every step, c_0 + s·(c_1 + s·(…)): the roundings of C's own expression, for
+ * formulas that must equal js bit for bit (hornerF64 may fuse). */
+function polyUnfusedF64(b: FunctionBuilder, s: V, coefficients: readonly number[]): void {
   const at = (i: number): void => {
     if (i === coefficients.length - 1) f64s(b, coefficients[i]!);
     else b.f64x2.add(() => f64s(b, coefficients[i]!), () => b.f64x2.mul(s, () => at(i + 1)));
