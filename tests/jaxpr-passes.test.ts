@@ -21,6 +21,7 @@ import {
 } from "@jaxts/core";
 import { checkpoint, grad, hessian, jit, jvp, vjp, vmap } from "@jaxts/transforms";
 import { describe, expect, it } from "vitest";
+import { fc, test } from "@fast-check/vitest";
 
 const x = array([0.5, 1.5, -2.0]);
 const f = (a: NDArray) => np.sum(np.sin(a).mul(a));
@@ -160,6 +161,43 @@ describe("simplifyJaxpr", () => {
     expect(prims(dceJaxpr(simplifyJaxpr(twice.jaxpr), undefined, true).jaxpr)).toEqual(["dot_general", "transpose"]);
   });
 
+  it("a matrix product reads a transposed operand untransposed (x·wᵀ and xᵀ·w): no transpose is left unless something else reads it", () => {
+    const xm = np.arange(6).astype("float32").reshape([2, 3]).mul(0.5);
+    const w = np.arange(12).astype("float32").reshape([4, 3]).sub(5);
+    const xwT = makeJaxpr((p: NDArray, q: NDArray) => np.matmul(p, np.transpose(q)))(xm, w);
+    const folded = dceJaxpr(simplifyJaxpr(xwT.jaxpr), undefined, true).jaxpr;
+    expect(prims(folded)).toEqual(["dot_general"]);
+    expect((folded.eqns[0]!.params as { dimension_numbers: unknown }).dimension_numbers).toEqual([[[1], [1]], [[], []]]);
+    typecheckJaxpr(folded);
+    expect(run(xwT, folded, xm, w)).toEqual(run(xwT, xwT.jaxpr, xm, w));
+    // both operands, batched: (bᵀ per batch)·(c with its batch axis last)
+    const bt = np.arange(24).astype("float32").reshape([2, 3, 4]).mul(0.25);
+    const c = np.arange(30).astype("float32").reshape([3, 5, 2]).sub(7);
+    const both = makeJaxpr((p: NDArray, q: NDArray) => lax.dotGeneral(lax.transpose(p, [0, 2, 1]), lax.transpose(q, [2, 0, 1]), [[[2], [1]], [[0], [0]]]))(bt, c);
+    const both2 = dceJaxpr(simplifyJaxpr(both.jaxpr), undefined, true).jaxpr;
+    expect(prims(both2)).toEqual(["dot_general"]);
+    typecheckJaxpr(both2);
+    expect(run(both, both2, bt, c)).toEqual(run(both, both.jaxpr, bt, c));
+    // a transpose that reorders an operand's free axes changes the product's axes: kept
+    const f3 = np.arange(24).astype("float32").reshape([2, 3, 4]);
+    const reorder = makeJaxpr((p: NDArray, q: NDArray) => lax.dotGeneral(lax.transpose(p, [1, 0, 2]), q, [[[2], [0]], [[], []]]))(f3, w.reshape([4, 3]));
+    expect(prims(dceJaxpr(simplifyJaxpr(reorder.jaxpr), undefined, true).jaxpr)).toEqual(["transpose", "dot_general"]);
+    // a transpose read elsewhere too stays for that reader; the product still reads w itself
+    const shared = makeJaxpr((p: NDArray, q: NDArray) => {
+      const qT = np.transpose(q);
+      return [np.matmul(p, qT), qT];
+    })(xm, w);
+    const s2 = dceJaxpr(simplifyJaxpr(shared.jaxpr), undefined, true).jaxpr;
+    expect(prims(s2).sort()).toEqual(["dot_general", "transpose"]);
+    expect(s2.eqns.find((e) => e.primitive === "dot_general")!.inputs[1]).toBe(shared.jaxpr.inVars[1]);
+    expect(run(shared, s2, xm, w)).toEqual(run(shared, shared.jaxpr, xm, w));
+    // under jit: the lowered program has the product alone, and equals eager
+    const lin = (p: NDArray, q: NDArray) => np.matmul(p, np.transpose(q));
+    const lowered = jit(lin).lower(xm, w);
+    expect(prims(lowered.optimized.jaxpr)).toEqual(["dot_general"]);
+    expect(Array.from(jit(lin)(xm, w).toTypedArray())).toEqual(Array.from(lin(xm, w).toTypedArray()));
+  });
+
   it("a transpose that only moves size-1 axes becomes a reshape; one past size-1 axes or unit-axis reshapes of a product still swaps it (a Hessian's program has no transpose)", () => {
     const t = np.arange(12).astype("float32").reshape([3, 1, 4]);
     const moved = makeJaxpr((a: NDArray) => lax.transpose(a, [1, 0, 2]))(t);
@@ -211,6 +249,69 @@ describe("simplifyJaxpr", () => {
     const simple = simplifyJaxpr(closed.jaxpr);
     expect(prims(simple)).toEqual(["mul"]);
     expect(run(closed, simple, x)).toEqual(run(closed, closed.jaxpr, x));
+  });
+});
+
+/** A permutation of 0..n−1 from fast-check's draws (one per position, Fisher–Yates). */
+const permutationOf = (n: number, draws: readonly number[]): number[] => {
+  const p = [...Array(n).keys()];
+  for (let i = n - 1; i > 0; i--) {
+    const j = draws[i]! % (i + 1);
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  return p;
+};
+
+describe("a product of transposed operands", () => {
+  // Each operand is stored in one layout and transposed by `perm` before a dot_general whose
+  // axes (batch, free, contracting) sit anywhere: simplified, the product reads the stored
+  // layout with its dimension numbers renamed, wherever that leaves its axes in place.
+  const side = fc.record({ free: fc.integer({ min: 0, max: 2 }), order: fc.array(fc.nat(), { minLength: 6, maxLength: 6 }), perm: fc.array(fc.nat(), { minLength: 6, maxLength: 6 }) });
+  const space = fc.record({ batch: fc.integer({ min: 0, max: 1 }), contract: fc.integer({ min: 1, max: 2 }), lhs: side, rhs: side });
+  test.prop([space], { numRuns: 200 })("gives the unsimplified program's values bit for bit, and folds every transpose that keeps the free axes' order", ({ batch, contract, lhs, rhs }) => {
+    const sizes = { batch: [2], contract: [3, 2] };
+    const build = (s: typeof lhs, freeSizes: readonly number[]) => {
+      // roles in logical axis order: b (batch), f (free, in order), k (contracting, in order)
+      const roles = [...Array(batch).fill("b"), ...Array(s.free).fill("f"), ...Array(contract).fill("k")] as string[];
+      const order = permutationOf(roles.length, s.order);
+      const logicalRoles = order.map((i) => roles[i]!);
+      // the free axes keep their relative order (the product's axes follow them)
+      let [f, k, b] = [0, 0, 0];
+      const logicalShape: number[] = [];
+      const axisOf = { b: [] as number[], k: [] as number[] };
+      logicalRoles.forEach((r, d) => {
+        if (r === "b") {
+          axisOf.b.push(d);
+          logicalShape.push(sizes.batch[b++]!);
+        } else if (r === "k") {
+          axisOf.k.push(d);
+          logicalShape.push(sizes.contract[k++]!);
+        } else logicalShape.push(freeSizes[f++]!);
+      });
+      const perm = permutationOf(roles.length, s.perm);
+      // stored axis perm[d] is logical axis d
+      const stored = new Array<number>(roles.length);
+      perm.forEach((p, d) => (stored[p] = logicalShape[d]!));
+      const count = stored.reduce((a, n) => a * n, 1);
+      const data = np.arange(count).astype("float32").mul(0.5).sub(count / 4).reshape(stored);
+      return { data, perm, axisOf };
+    };
+    const l = build(lhs, [4, 5]);
+    const r = build(rhs, [3, 2]);
+    // k axes pair in order (sizes match by construction); b axes likewise
+    const dims: [[number[], number[]], [number[], number[]]] = [[l.axisOf.k, r.axisOf.k], [l.axisOf.b, r.axisOf.b]];
+    const closed = makeJaxpr((p: NDArray, q: NDArray) => lax.dotGeneral(lax.transpose(p, l.perm), lax.transpose(q, r.perm), dims))(l.data, r.data);
+    const simple = dceJaxpr(simplifyJaxpr(closed.jaxpr), undefined, true).jaxpr;
+    typecheckJaxpr(simple);
+    expect(run(closed, simple, l.data, r.data)).toEqual(run(closed, closed.jaxpr, l.data, r.data));
+    // free axes in order (stored axis of each logical free axis increasing): that transpose is gone
+    const keepsFree = (s: { perm: number[]; axisOf: { b: number[]; k: number[] } }) => {
+      const named = new Set([...s.axisOf.b, ...s.axisOf.k]);
+      const free = s.perm.filter((_, d) => !named.has(d));
+      return free.every((a, i) => i === 0 || a > free[i - 1]!);
+    };
+    const expected = [l, r].filter((s) => !keepsFree(s) && !s.perm.every((p, i) => p === i)).length;
+    expect(prims(simple).filter((p) => p === "transpose").length).toBe(expected);
   });
 });
 

@@ -9,6 +9,8 @@
 //   `dot_general` with its operands swapped, when nothing else reads the product: (A·B)ᵀ =
 //   Bᵀ·Aᵀ costs no transpose pass (backward passes produce it for every weight gradient);
 // - a `transpose` that only moves size-1 axes is a `reshape` (the elements keep their order);
+// - a `dot_general` operand that is a `transpose` whose free axes keep their order is read
+//   untransposed, the transpose folded into the dimension numbers (x·yᵀ, xᵀ·y);
 // - constant folding: an equation whose inputs are all literals and whose result is rank 0
 //   is computed now and becomes a literal; an elementwise equation whose inputs are literals
 //   or broadcasts of literals ("splats") becomes a splat of the computed value, and the
@@ -122,9 +124,45 @@ function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>, uses: Map<Var, numbe
       if (isIdentityPerm(composed)) return keep(x);
       return new Eqn("transpose", [x], { permutation: composed }, eqn.outVars);
     }
+    case "dot_general":
+      return transposedOperands(eqn as Eqn<"dot_general">, producer, uses) ?? fold(eqn);
     default:
       return fold(eqn);
   }
+}
+
+/**
+ * dot_general(transpose(x, perm), …) as dot_general(x, …) with the operand's contracting and
+ * batch axes renamed through perm, when its free axes keep their order (so the product's axes
+ * are unchanged): xᵀ·y and x·yᵀ read x and y where they are, as a backward pass's products
+ * do, instead of a transpose pass first (the transpose stays for its other readers, if any).
+ * Either operand, or both; undefined when neither folds.
+ */
+function transposedOperands(eqn: Eqn<"dot_general">, producer: ReadonlyMap<Var, Eqn>, uses: Map<Var, number>): Eqn | undefined {
+  const [[lc, rc], [lb, rb]] = eqn.params.dimension_numbers;
+  const sides = [
+    [eqn.inputs[0]!, lc, lb],
+    [eqn.inputs[1]!, rc, rb],
+  ] as const;
+  const folded = sides.map(([operand, contract, batch]) => {
+    const t = operand instanceof Literal ? undefined : producer.get(operand);
+    if (t?.primitive !== "transpose" || t.inputs[0] instanceof Literal) return undefined;
+    // Operand axis d is x's axis perm[d].
+    const perm = (t.params as ParamsOf<"transpose">).permutation;
+    const named = new Set([...contract, ...batch]);
+    const free = perm.filter((_, d) => !named.has(d));
+    if (free.some((axis, i) => i > 0 && axis < free[i - 1]!)) return undefined;
+    return { from: operand as Var, x: t.inputs[0]!, contract: contract.map((d) => perm[d]!), batch: batch.map((d) => perm[d]!) };
+  });
+  if (folded.every((f) => f === undefined)) return undefined;
+  for (const f of folded) {
+    if (f === undefined) continue;
+    uses.set(f.from, (uses.get(f.from) ?? 1) - 1);
+    uses.set(f.x, (uses.get(f.x) ?? 0) + 1);
+  }
+  const [l, r] = folded;
+  const params: ParamsOf<"dot_general"> = { dimension_numbers: [[l?.contract ?? lc, r?.contract ?? rc], [l?.batch ?? lb, r?.batch ?? rb]] };
+  return new Eqn("dot_general", [l?.x ?? eqn.inputs[0]!, r?.x ?? eqn.inputs[1]!], params, eqn.outVars);
 }
 
 /** Whether transposing `shape` by `perm` keeps the order of its axes larger than 1. */
