@@ -38,6 +38,17 @@ const sEager = (x: NDArray, y: NDArray): NDArray => {
   return c;
 };
 
+// (a whileLoop whose body reads x, a constant of the loop, at every step, and whose
+// condition runs kernels of its own: kept in the body's slot, the condition running above it)
+const wEager = (x: NDArray, y: NDArray): NDArray => {
+  const [, c] = lax.whileLoop(
+    ([i, c]: [NDArray, NDArray]) => np.logicalAnd(i.lt(5), np.sum(np.cos(y).mul(c)).lt(1e30)),
+    ([i, c]: [NDArray, NDArray]) => [i.add(1), c.mul(0.5).add(np.tanh(x.mul(c.add(1))))] as [NDArray, NDArray],
+    [array(0, { dtype: "int32" }), y],
+  );
+  return c;
+};
+
 describe("a jitted function called again with the same big input", () => {
   it("skips copying it in and still gives the eager result", () => {
     config.set({ backend: "wasm" });
@@ -129,6 +140,36 @@ describe("a jitted function called again with the same big input", () => {
     expect(f(w2, h0, xs).item()).toBeCloseTo(rnn(w2, h0, xs).item() as number, 4);
   });
 
+  it("a whileLoop's body keeps its constants in their slots from one iteration to the next while its condition runs kernels above them", () => {
+    config.set({ backend: "wasm" });
+    const n = 160; // a 160×160 float32 weight: 100 KB, kept
+    const w = data(n * n, 21).reshape([n, n]).mul(0.05);
+    const h0 = data(n, 22).mul(0.1);
+    // the condition has a product of its own (scratch reserved while the body's region is kept)
+    const power = (wt: NDArray, v0: NDArray): NDArray => {
+      const [, v] = lax.whileLoop(
+        ([i, v]: [NDArray, NDArray]) => np.logicalAnd(i.lt(8), np.sum(np.matmul(wt, v)).lt(1e30)),
+        ([i, v]: [NDArray, NDArray]) => [i.add(1), np.tanh(np.matmul(wt, v).add(v))] as [NDArray, NDArray],
+        [array(0, { dtype: "int32" }), v0],
+      );
+      return v;
+    };
+    const want = power(w, h0).toTypedArray();
+    const f = jit(power);
+    const close = (got: NDArray, ref: ArrayLike<number>) => {
+      const g = got.toTypedArray();
+      for (let i = 0; i < n; i++) expect(g[i]!).toBeCloseTo(ref[i]!, 5);
+    };
+    close(f(w, h0), want);
+    const hits = programStats.residentInputs;
+    close(f(w, h0), want);
+    // 8 iterations: the first copies the weight into the body's slot, the other 7 find it there
+    expect(programStats.residentInputs - hits).toBeGreaterThanOrEqual(7);
+    // a new weight of the same shape: copied once, then kept; the values follow it
+    const w2 = w.mul(-1);
+    close(f(w2, h0), power(w2, h0).toTypedArray());
+  });
+
   it("is never kept by a loop body, whose carry buffers are rewritten every iteration", () => {
     config.set({ backend: "wasm" });
     const body = (_: unknown, c: NDArray): NDArray => c.mul(0.5).add(np.cos(c));
@@ -143,9 +184,9 @@ describe("a jitted function called again with the same big input", () => {
     }
   });
 
-  it("any interleaving of four programs (one a scan over a loop constant), eager kernels and repeated or fresh arrays gives the eager results", () => {
+  it("any interleaving of five programs (a scan and a whileLoop over a loop constant), eager kernels and repeated or fresh arrays gives the eager results", () => {
     config.set({ backend: "wasm" });
-    const [f, g, h, sc] = [jit(fEager), jit(gEager), jit(hEager), jit(sEager)];
+    const [f, g, h, sc, wl] = [jit(fEager), jit(gEager), jit(hEager), jit(sEager), jit(wEager)];
     const pool = [data(N, 7), data(N, 8), data(N, 9)];
     // Every expected result computed up front, so that checking one touches no arena: only
     // the sequence's own steps run between two calls (a call right after a call of the same
@@ -155,6 +196,7 @@ describe("a jitted function called again with the same big input", () => {
     const wantG = pool.map((x) => read(gEager(x)));
     const wantH = pool.map((x) => pool.map((y) => read(hEager(x, y))));
     const wantS = pool.map((x) => pool.map((y) => read(sEager(x, y))));
+    const wantW = pool.map((x) => pool.map((y) => read(wEager(x, y))));
     const close = (got: NDArray, want: Float32Array): boolean => {
       const p = read(got);
       for (let i = 0; i < p.length; i++) if (!(Math.abs(p[i]! - want[i]!) <= 1e-5 * (1 + Math.abs(want[i]!)))) return false;
@@ -167,6 +209,7 @@ describe("a jitted function called again with the same big input", () => {
       fc.record({ k: fc.constant("g" as const), x: arg, y: arg }),
       fc.record({ k: fc.constant("h" as const), x: arg, y: arg }),
       fc.record({ k: fc.constant("s" as const), x: arg, y: arg }),
+      fc.record({ k: fc.constant("w" as const), x: arg, y: arg }),
       fc.record({ k: fc.constant("eager" as const), x: arg, y: arg }),
     );
     const hits = programStats.residentInputs;
@@ -179,6 +222,7 @@ describe("a jitted function called again with the same big input", () => {
           if (k === "g" && !close(g(u), wantG[x.a]!)) return false;
           if (k === "h" && !close(h(u, v), wantH[x.a]![y.a]!)) return false;
           if (k === "s" && !close(sc(u, v), wantS[x.a]![y.a]!)) return false;
+          if (k === "w" && !close(wl(u, v), wantW[x.a]![y.a]!)) return false;
           if (k === "eager") np.cos(u).add(1).toTypedArray();
         }
         return true;

@@ -1,4 +1,5 @@
 import { allocateForOverwrite, array, config, np, setPoisonUnwritten, wasmBackend, wasmPrimitives, Arena } from "@jaxts/core";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { wasmFeatures } from "../src/backend/wasm/features.js";
 import { ERF_TABLE_AT } from "../src/backend/wasm-backend/arena.js";
@@ -45,6 +46,64 @@ describe("the wasm arena", () => {
     expect(a.reserve(8)).toBe(at);
     expect(at).toBeGreaterThanOrEqual(ERF_TABLE_AT + ERF_TABLE.byteLength);
     expect(Array.from(a.f64.subarray(ERF_TABLE_AT / 8, ERF_TABLE_AT / 8 + ERF_TABLE.length))).toEqual(Array.from(ERF_TABLE));
+  });
+});
+
+describe("the wasm arena's record of where memory was handed out", () => {
+  it("answers whether anything since an epoch started below a byte, as the list of every reservation does", () => {
+    // Random sequences of reserve, reset, enter, skip and leave, against a brute-force model:
+    // every reservation (its epoch and start) kept.
+    const op = fc.oneof(
+      fc.record({ k: fc.constant("reserve" as const), n: fc.nat(3000) }),
+      fc.record({ k: fc.constant("reset" as const), n: fc.constant(0) }),
+      fc.record({ k: fc.constant("enter" as const), n: fc.nat(3000) }),
+      fc.record({ k: fc.constant("skip" as const), n: fc.nat(3000) }),
+      fc.record({ k: fc.constant("leave" as const), n: fc.constant(0) }),
+      fc.record({ k: fc.constant("ask" as const), n: fc.nat(8000), e: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 20, maxLength: 400, size: "max" }), (ops) => {
+        const a = new Arena(1);
+        const all: { epoch: number; at: number }[] = [];
+        const regions: number[] = [];
+        const epochs: number[] = [a.epoch];
+        for (const o of ops) {
+          const { k, n } = o;
+          if (k === "reserve") {
+            const at = a.reserve(n);
+            all.push({ epoch: a.epoch, at });
+          } else if (k === "reset") a.reset();
+          else if (k === "enter") {
+            const at = a.enter(n);
+            all.push({ epoch: a.epoch, at });
+            regions.push(at);
+          } else if (k === "skip") regions.push(a.skip(n));
+          else if (k === "leave") {
+            const at = regions.pop();
+            if (at !== undefined) a.leave(at);
+          } else {
+            const since = epochs[("e" in o ? o.e : 0) % epochs.length]!;
+            const end = n;
+            const want = all.every((h) => h.epoch <= since || h.at >= end);
+            if (a.untouchedBelow(since, end) !== want) return false;
+          }
+          epochs.push(a.epoch);
+        }
+        return !a.untouchedBelow(-1, 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("past the most reservations it remembers, says 'touched' for any earlier epoch (never 'untouched' wrongly)", () => {
+    const a = new Arena(1);
+    const e0 = a.epoch;
+    const first = a.reserve(16);
+    for (let i = 0; i < 300; i++) a.reserve(16);
+    expect(a.untouchedBelow(e0, first)).toBe(false);
+    const e1 = a.epoch;
+    a.reserve(16);
+    expect(a.untouchedBelow(e1, first)).toBe(true);
   });
 });
 

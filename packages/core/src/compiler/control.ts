@@ -14,6 +14,9 @@ export interface BufferProgram {
   /** `immutable`: per input, whether its buffer stays unwritten from one call to the next (a
    * loop's constants), so that the body may keep it in its slot instead of copying it again. */
   call(ins: readonly TypedArray[], into?: readonly TypedArray[], immutable?: readonly boolean[]): TypedArray[];
+  /** Runs `f` with this program's region kept as it is (programs `f` calls take regions above
+   * it), so that its next call finds the constants it keeps still there. */
+  keepingRegion<T>(f: () => T): T;
 }
 
 export type SubProgram = (jaxpr: Jaxpr) => BufferProgram;
@@ -64,10 +67,13 @@ export function runWhile(sub: SubProgram, p: ParamsOf<"while">, ins: readonly Ty
   let carry = own(ins.slice(p.cond_nconsts + p.body_nconsts));
   let next = p.body_jaxpr.outAvals.map(fresh);
   const flag = [fresh(p.cond_jaxpr.outAvals[0]!)];
+  // (the body's constants are the same buffers at every iteration, never written: the body
+  // keeps them in its region, which the condition runs above)
+  const constant = [...bodyConsts.map(() => true), ...carry.map(() => false)];
   for (;;) {
-    cond.call([...condConsts, ...carry], flag);
+    body.keepingRegion(() => cond.call([...condConsts, ...carry], flag));
     if (flag[0]![0] === 0) return carry;
-    body.call([...bodyConsts, ...carry], next);
+    body.call([...bodyConsts, ...carry], next, constant);
     [carry, next] = [next, carry];
   }
 }

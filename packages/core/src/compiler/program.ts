@@ -667,9 +667,11 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   let cached: Frame | undefined;
   let running = false;
   // Resident inputs: the id (`bufferId`) of the buffer each kept input slot holds, 0 for
-  // none, valid while the arena's epoch is the one read when the last call left.
+  // none, valid while nothing has been handed out below the end of the region since the last
+  // call left (arena.untouchedBelow: the epoch it read then, and that end).
   const resident = new Array<number>(inputs.length).fill(0);
   let residentEpoch = -1;
+  let residentEnd = 0;
   /** Runs the program on input buffers (only read); results go into `into` when given
    * (buffers of the output sizes), else into fresh buffers (an input or a literal result is
    * returned as it is). `immutable` (for all inputs, or per input): the input buffers are
@@ -679,8 +681,8 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   const call = (args: readonly TypedArray[], into?: readonly TypedArray[], immutable: boolean | readonly boolean[] = false): TypedArray[] => {
     const a = arena();
     const kept = (k: number): boolean => immutable === true || (immutable !== false && immutable[k] === true);
-    // (read before enter, which moves the epoch: unmoved, nobody has written the region since)
-    let intact = immutable !== false && !running && a.epoch === residentEpoch;
+    // (asked before enter, which hands the region out again)
+    let intact = immutable !== false && !running && a.untouchedBelow(residentEpoch, residentEnd);
     residentEpoch = -1;
     const base = a.enter(regionBytes);
     // A frame's views are reused while the region and the memory stay where they were (a
@@ -747,7 +749,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
       a.leave(base);
       // (a call cut short keeps nothing: its slots may hold part of anything)
       if (!completed) resident.fill(0);
-      else if (f === cached) residentEpoch = a.epoch;
+      else if (f === cached) [residentEpoch, residentEnd] = [a.epoch, base + regionBytes];
     }
   };
 
@@ -769,6 +771,15 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     plan: { arenaBytes: alloc.top, valueBytes, arenaValues: new Set(arenaValues.map(root)).size, inPlace },
     run,
     call,
+    keepingRegion: <T>(f: () => T): T => {
+      const a = arena();
+      const at = a.skip(regionBytes);
+      try {
+        return f();
+      } finally {
+        a.leave(at);
+      }
+    },
     epilogue: (step) => step.kind === "fused" && [...epilogueOf.values()].includes(step.group) && kernelOf(step.group).parallel !== undefined,
     threaded: (step) => {
       if (step.kind !== "fused" || threadCount() < 2) return false;

@@ -24,6 +24,9 @@ const TABLES_END = (ERF_TABLE_AT + ERF_TABLE.byteLength + 63) & ~63;
 /** 2 GiB: the most a 32-bit memory can address safely from JS as unsigned offsets. */
 const MAX_PAGES = 32768;
 
+/** Reservations `untouchedBelow` remembers at most (rising starts: about the nesting depth). */
+const MAX_HANDED = 256;
+
 /** Epochs are counted across arenas, so two arenas never show the same one. */
 let epochs = 0;
 
@@ -61,12 +64,54 @@ export class Arena {
   }
 
   /**
-   * A count of the calls that hand out memory (reset, enter, reserve): while it has not moved,
-   * nobody has been given a region to write since. A compiled program reads it after it
-   * leaves, to know on its next call that its region still holds what it left there.
+   * Where memory was handed out, for `untouchedBelow`: the epochs of reservations (rising)
+   * and their starts, each start below every later one (a reservation drops the entries it
+   * starts at or below: they add nothing to the lowest start since any epoch).
+   */
+  #handedEpochs: number[] = [];
+  #handedAt: number[] = [];
+
+  /**
+   * A count of the calls that hand out memory (reset, enter, reserve). A compiled program
+   * reads it after it leaves, to ask on its next call (`untouchedBelow`) whether its region
+   * still holds what it left there.
    */
   get epoch(): number {
     return this.#epoch;
+  }
+
+  /**
+   * Whether nothing handed out since `epoch` (an `epoch` read earlier; negative: never)
+   * starts below byte `end`: then nobody has been given memory below `end` to write since,
+   * and what was left there is still there. (Memory is only written where it was handed out.)
+   */
+  untouchedBelow(epoch: number, end: number): boolean {
+    if (epoch < 0) return false;
+    const epochs = this.#handedEpochs;
+    // the first entry after `epoch`: its start is the lowest of every one since
+    let [lo, hi] = [0, epochs.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (epochs[mid]! > epoch) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo === epochs.length || this.#handedAt[lo]! >= end;
+  }
+
+  /** Records a reservation at `at` (the current epoch's). */
+  #handOut(at: number): void {
+    const [epochs, starts] = [this.#handedEpochs, this.#handedAt];
+    while (starts.length > 0 && starts[starts.length - 1]! >= at) {
+      starts.pop();
+      epochs.pop();
+    }
+    if (starts.length === MAX_HANDED) {
+      // (forgetting the low ones would be unsafe: collapse to "all of it was handed out now")
+      starts.length = epochs.length = 0;
+      at = 0;
+    }
+    starts.push(at);
+    epochs.push(this.#epoch);
   }
 
   /** Forget every reservation above the base (call at the start of each kernel call). */
@@ -89,6 +134,17 @@ export class Arena {
     return at;
   }
 
+  /**
+   * Keeps the next `bytes` as they are: regions entered until `leave(at)` (with the `at`
+   * returned) start above them. Nothing is handed out, so whoever left values there (a loop
+   * body between iterations: compiler/control.ts) finds them again (`untouchedBelow`).
+   */
+  skip(bytes: number): number {
+    const at = (this.#base + 15) & ~15;
+    this.#base = this.#top = at + bytes;
+    return at;
+  }
+
   /** Ends the region that `enter` returned `at` for (and every region above it). */
   leave(at: number): void {
     this.#base = at;
@@ -108,6 +164,7 @@ export class Arena {
       this.#f64 = new Float64Array(this.#buffer);
     }
     this.#top = end;
+    this.#handOut(at);
     return at;
   }
 

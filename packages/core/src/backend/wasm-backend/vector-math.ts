@@ -588,7 +588,7 @@ const POW_DP_L = 1.350039202129749e-8; // its tail
 const POW_CP = 0.9617966939259756; // 2/(3 ln 2)
 const POW_CP_H = 0.9617967009544373; // as f32
 const POW_CP_L = -7.028461650952758e-9;
-const POW_LG2 = 0.6931471805599453;
+const POW_LG2 = Math.LN2;
 const POW_LG2_H = 0.6931471824645996; // 32 zero low bits
 const POW_LG2_L = -1.904654299957768e-9;
 /** |y·log2 x| from which a lane goes per lane: overflow, underflow and denormal results. */
