@@ -3,45 +3,71 @@
 // means jaxts is slower). A filter keeps the cases whose name contains it (`pnpm bench W1`);
 // `pnpm bench memory` runs the memory benchmark (bench/memory.ts). A run without filters (or
 // with `--write`) also writes BENCHMARKS.md at the repository root (bench/report.ts).
+import { type ChildProcess, spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
-import { config } from "@jaxts/core";
-import { type BenchCase, cases, isNotAvailable, type JaxtsMode, type Side } from "./cases.js";
-import { defaultTiming, fmtErr, fmtMs, fmtRatio, formatTable, kernelPeakRss, sampledPeakRss, sampleRss, relativeErrors, time } from "./harness.js";
-import { type JaxJsSetup, loadJaxJs } from "./jaxjs.js";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BenchCase, JaxtsMode } from "./cases.js";
+import { childNodeArgs, defaultTiming, fmtErr, fmtMs, fmtRatio, formatTable, kernelPeakRss, sampledPeakRss, sampleRss, relativeErrors } from "./harness.js";
 import type { MemoryTable } from "./memory.js";
-import { type CaseResult, type Column, type Measured, type RunInfo, writeReport, workloadTables } from "./report.js";
-import { loadTfjs, type TF, type TfBackend } from "./tfjs.js";
+import { type CaseResult, type Column, type Measured, type ProcessMemory, type RunInfo, writeReport, workloadTables } from "./report.js";
 import { type JaxtsRss, jaxtsOnlyRss } from "./rss.js";
 import { describeFlat, FLAT_TOLERANCE, type FlatMemory, flatMemory, flatModes } from "./flat.js";
+import { allCases, type Library, type Loaded, type Reply, type Request } from "./sides.js";
 import { workloads } from "./workloads.js";
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
-function measure(makeSide: () => Side | { readonly na: string }, repeat: number): Measured {
-  let side: Side | undefined;
-  const rssBefore = sampleRss();
-  try {
-    const made = makeSide();
-    if (isNotAvailable(made)) return { na: made.na };
-    side = made;
-    const s = side;
-    const fn = repeat <= 1 ? s.run : () => {
-      let out = s.run();
-      for (let i = 1; i < repeat; i++) out = s.run();
-      return out;
-    };
-    const { timing, last } = time(fn, defaultTiming);
-    const perCall = { median: timing.median / repeat, min: timing.min / repeat, rounds: timing.rounds };
-    return { timing: perCall, outputs: last, rssGrowth: sampleRss() - rssBefore };
-  } catch (e) {
-    return { error: e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : String(e) };
-  } finally {
-    side?.dispose();
+const isMemoryFilter = (f: string) => f === "memory" || f === "mem";
+
+/** A library's process (bench/sides.ts): asked for one side at a time. */
+class LibraryProcess {
+  readonly #proc: ChildProcess;
+  #waiting: ((r: Reply) => void) | undefined;
+  #failed: string | undefined;
+  readonly loaded: Promise<Loaded>;
+
+  constructor(readonly library: Library) {
+    const file = join(dirname(fileURLToPath(import.meta.url)), "sides.ts");
+    this.#proc = spawn(process.execPath, childNodeArgs(file, "--library", library), {
+      cwd: join(dirname(fileURLToPath(import.meta.url)), ".."),
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      serialization: "advanced",
+    });
+    this.#proc.on("message", (r: Reply) => {
+      const w = this.#waiting;
+      this.#waiting = undefined;
+      w?.(r);
+    });
+    this.#proc.on("exit", (code, signal) => {
+      this.#failed = `the ${library} process ended (status ${code}, signal ${signal})`;
+      const w = this.#waiting;
+      this.#waiting = undefined;
+      w?.({ kind: "measured", measured: { error: this.#failed }, leaked: 0 });
+    });
+    this.loaded = new Promise((resolve) => {
+      this.#waiting = (r) => resolve(r as Loaded);
+    });
+  }
+
+  ask(req: Request): Promise<Reply> {
+    if (this.#failed !== undefined) return Promise.resolve({ kind: "measured", measured: { error: this.#failed }, leaked: 0 });
+    return new Promise((resolve) => {
+      this.#waiting = resolve;
+      this.#proc.send(req);
+    });
+  }
+
+  async memory(): Promise<ProcessMemory | undefined> {
+    const r = await this.ask({ kind: "memory" });
+    const loaded = await this.loaded;
+    return r.kind === "memory" ? { label: this.library, loaded: loaded.rss, peak: r.peak, sampled: r.sampled } : undefined;
+  }
+
+  close(): void {
+    if (this.#proc.connected) this.#proc.disconnect();
   }
 }
-
-const isMemoryFilter = (f: string) => f === "memory" || f === "mem";
-const allCases: readonly BenchCase[] = [...cases, ...workloads];
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -62,21 +88,19 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   const problems: string[] = [];
   let info: RunInfo | undefined;
-  let loadedRss: number | undefined;
+  const processes: ProcessMemory[] = [];
   if (selected.length > 0) {
-    const setup = await loadTfjs();
-    const tf = setup.tf;
-    const jaxjs = await loadJaxJs();
-    loadedRss = sampleRss();
-    const notes = [...setup.notes, ...(jaxjs.note === undefined ? [] : [jaxjs.note])];
+    const procs = { jaxts: new LibraryProcess("jaxts"), tfjs: new LibraryProcess("tfjs"), "jax-js": new LibraryProcess("jax-js") };
+    const [jx, tfs, jj] = await Promise.all([procs.jaxts.loaded, procs.tfjs.loaded, procs["jax-js"].loaded]);
+    const notes = [...tfs.notes, ...jj.notes];
     const columns: Column[] = [
-      { label: "jaxts", lib: "jaxts", mode: "eager", detail: `${backendText()}, eager` },
+      { label: "jaxts", lib: "jaxts", mode: "eager", detail: `${jx.detail}, eager` },
       { label: "jaxts jit", lib: "jaxts", mode: "jit", detail: "jit: the compiled program (fused SIMD kernels with their sums, an arena plan, compiled loops)" },
-      ...setup.backends.map((b): Column => ({ label: b.label, lib: "tfjs", mode: "eager", detail: b.detail, backend: b.name })),
-      ...(jaxjs.jx === null
+      ...tfs.backends.map((b): Column => ({ label: b.label, lib: "tfjs", mode: "eager", detail: b.detail, backend: b.name })),
+      ...(!jj.available
         ? []
         : [
-            { label: "jax-js", lib: "jax-js", mode: "eager", detail: jaxjs.detail } satisfies Column,
+            { label: "jax-js", lib: "jax-js", mode: "eager", detail: jj.detail } satisfies Column,
             { label: "jax-js jit", lib: "jax-js", mode: "jit", detail: "jit (fused wasm kernels)" } satisfies Column,
           ]),
     ];
@@ -84,23 +108,31 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       node: process.version,
       cpu: `${cpus()[0]?.model ?? "?"} × ${cpus().length}`,
-      backend: backendText(),
-      tfjs: tf.version.tfjs,
-      jaxjs: jaxjs.version,
+      backend: jx.detail,
+      tfjs: tfs.version,
+      jaxjs: jj.version,
       columns,
       notes,
       loadStart,
     };
-    console.log(`jaxts vs TensorFlow.js ${tf.version.tfjs} vs jax-js ${jaxjs.version} — ${info.date.slice(0, 10)}, Node ${process.version}, ${info.cpu}`);
+    console.log(`jaxts vs TensorFlow.js ${tfs.version} vs jax-js ${jj.version} — ${info.date.slice(0, 10)}, Node ${process.version}, ${info.cpu}`);
     for (const c of columns) console.log(`  ${c.label}: ${c.detail}`);
     for (const n of notes) console.log(`  note: ${n}`);
     console.log(
-      `  timing: median of ${defaultTiming.minRounds}–${defaultTiming.maxRounds} rounds (~${defaultTiming.budgetMs} ms each side) after warm-up; float32 everywhere; results read back to JS inside each round\n`,
+      `  timing: median of ${defaultTiming.minRounds}–${defaultTiming.maxRounds} rounds (~${defaultTiming.budgetMs} ms each side) after warm-up; float32 everywhere; results read back to JS inside each round; each library in a process of its own\n`,
     );
 
-    for (const c of selected) {
-      results.push(await runCase(c, columns, tf, setup.backends, jaxjs, problems));
-      console.error(`  done ${c.name}`);
+    try {
+      for (const c of selected) {
+        results.push(await runCase(c, columns, procs, problems));
+        console.error(`  done ${c.name}`);
+      }
+      for (const p of [procs.jaxts, procs.tfjs, procs["jax-js"]]) {
+        const m = await p.memory();
+        if (m !== undefined) processes.push(m);
+      }
+    } finally {
+      for (const p of Object.values(procs)) p.close();
     }
     printSummary(results, columns);
     for (const t of workloadTables(results, columns)) console.log(`\n${t.title}\n${formatTable(t.header, t.rows)}`);
@@ -136,23 +168,18 @@ async function main(): Promise<void> {
     }
   }
 
-  const peak = kernelPeakRss() ?? sampledPeakRss();
-  console.log(`M (whole run): peak RSS of this benchmark process ${mib(peak)} MiB (VmHWM; largest sample between calls ${mib(sampledPeakRss())} MiB); ${loadedRss === undefined ? "" : `${mib(loadedRss)} MiB after loading the three libraries; `}target ≤ 250 MiB`);
+  sampleRss();
+  processes.push({ label: "orchestrator", loaded: 0, peak: kernelPeakRss() ?? sampledPeakRss(), sampled: sampledPeakRss() });
+  for (const p of processes) console.log(`M (${p.label} process): peak RSS ${mib(p.peak)} MiB (VmHWM; largest sample between calls ${mib(p.sampled)} MiB)${p.loaded > 0 ? `; ${mib(p.loaded)} MiB after loading` : ""}${p.label === "jaxts" ? "; target ≤ 250 MiB" : ""}`);
   if (problems.length > 0) {
     console.log("\nproblems:");
     for (const p of problems) console.log(`  ${p}`);
     process.exitCode = 1;
   }
   if (info !== undefined && (filters.length === 0 || forceWrite)) {
-    const file = writeReport({ info, results, memory, problems, peakRss: peak, sampledRss: sampledPeakRss(), loadedRss, jaxtsRss: typeof jaxtsRss === "object" ? jaxtsRss : undefined, flat, seconds: (performance.now() - started) / 1000, filters });
+    const file = writeReport({ info, results, memory, problems, processes, jaxtsRss: typeof jaxtsRss === "object" ? jaxtsRss : undefined, flat, seconds: (performance.now() - started) / 1000, filters });
     console.log(`\nwrote ${file}`);
   } else if (info !== undefined) console.log("\n(filtered run: BENCHMARKS.md not written; add --write to write it anyway)");
-}
-
-/** The jaxts backend this run measures (the default, or JAXTS_BACKEND). */
-function backendText(): string {
-  const { backend, threads } = config.get() as { backend: string; threads?: number };
-  return backend === "wasm" ? `wasm backend (WebAssembly SIMD kernels${threads === undefined ? "" : `, ${threads} thread${threads === 1 ? "" : "s"}`})` : `${backend} backend (plain JS kernels)`;
 }
 
 function printSummary(results: readonly CaseResult[], columns: readonly Column[]): void {
@@ -181,29 +208,20 @@ function printSummary(results: readonly CaseResult[], columns: readonly Column[]
   console.log(formatTable(["case", ...columns.map((c) => c.label)], results.map((r) => [r.c.name, ...r.accuracy])));
 }
 
-async function runCase(c: BenchCase, columns: readonly Column[], tf: TF, backends: readonly TfBackend[], jaxjs: JaxJsSetup, problems: string[]): Promise<CaseResult> {
-  const repeat = c.repeat ?? 1;
+async function runCase(c: BenchCase, columns: readonly Column[], procs: Record<Library, LibraryProcess>, problems: string[]): Promise<CaseResult> {
   const measured: Measured[] = [];
   for (const col of columns) {
-    if (col.lib === "jaxts") measured.push(measure(() => c.jaxts(col.mode), repeat));
-    else if (col.lib === "tfjs") {
-      const b = backends.find((x) => x.name === col.backend)!;
-      await tf.setBackend(b.name);
-      const before = tf.memory().numTensors;
-      measured.push(measure(() => c.tfjs(tf), repeat));
-      const leaked = tf.memory().numTensors - before;
-      if (leaked !== 0) problems.push(`${c.name} ${b.label}: ${leaked} tensors left undisposed`);
-    } else {
-      const jx = jaxjs.jx!;
-      const mode: JaxtsMode = col.mode;
-      measured.push(c.jaxjs === undefined ? { na: "not written for the older cases (a–f)" } : measure(() => c.jaxjs!(jx, mode), repeat));
-    }
+    const mode: JaxtsMode = col.mode;
+    const r = await procs[col.lib].ask({ kind: "measure", name: c.name, mode, ...(col.backend === undefined ? {} : { backend: col.backend }) });
+    if (r.kind !== "measured") throw new Error(`internal: the ${col.lib} process answered ${r.kind}`);
+    measured.push(r.measured);
+    if (r.leaked !== 0) problems.push(`${c.name} ${col.label}: ${r.leaked} tensors left undisposed`);
   }
   measured.forEach((m, i) => {
     if (m.error !== undefined) problems.push(`${c.name} ${columns[i]!.label}: ${m.error}`);
   });
   const rss = measured.map((m, i) => `${columns[i]!.label} ${m.rssGrowth === undefined ? "-" : `${m.rssGrowth >= 0 ? "+" : ""}${(m.rssGrowth / 2 ** 20).toFixed(0)}`}`);
-  console.error(`  ${c.name}: RSS growth MiB: ${rss.join(", ")}; RSS now ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB`);
+  console.error(`  ${c.name}: RSS growth MiB: ${rss.join(", ")}`);
 
   // Agreement with jaxts eager, output by output, each against its own tolerance.
   const eager = measured[0]!;
