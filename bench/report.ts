@@ -170,7 +170,7 @@ function targetRows(results: readonly CaseResult[], columns: readonly Column[], 
 
 /** What is in the way when the jaxts process's peak passes 250 MiB. */
 const JAXTS_PROCESS_M_IN_THE_WAY =
-  "the process runs every case's jaxts sides, eager and jit, the older cases (a–f) included; \"Sides whose RSS grew\" under \"M — peak memory\" below shows where its memory was first needed.";
+  "the process runs every case's jaxts sides, eager and jit, the older cases (a–f) included, for about a second of calls each. Most of its peak is memory already freed: after each case of the same sequence in one plain-node process (2026-12-05), the arena held at most 20 MiB, V8's heap 16–50 MiB and the ArrayBuffers not yet collected 30–97 MiB, while RSS reached 329 MiB after W4; with glibc told to hand every large freed block back to the kernel (`MALLOC_MMAP_THRESHOLD_=131072`) the same sequence peaked at 227 MiB and ended at 197, but ran the jitted value+grad at 5.4 ms instead of about 3 (each fresh result page faults again). By default glibc keeps freed blocks of a few MB for reuse, and RSS counts them. The workloads W1–W6 alone, 3 calls each, peak at the next row's figure.";
 
 /** Under a targets table: each target the run did not meet, and what is in the way. */
 function inTheWay(rows: readonly { readonly id: string; readonly unmet?: string }[]): string[] {
@@ -212,8 +212,8 @@ export interface Report {
   readonly filters: readonly string[];
 }
 
-/** TensorFlow.js-wasm's W4 time (µs per call) in a quiet full run (2026-12-03, 15:25 UTC). */
-const QUIET_GAUGE_US = 1525;
+/** TensorFlow.js-wasm's W4 time (µs per call) in a quiet full run, in its own process (2026-12-05, 03:00 UTC). */
+const QUIET_GAUGE_US = 1382;
 
 /** TensorFlow.js-wasm's W4 time in this run (µs per call), if both were measured. */
 function machineGauge(results: readonly CaseResult[], columns: readonly Column[]): number | undefined {
@@ -241,7 +241,7 @@ export function writeReport(rep: Report): string {
   const gauge = machineGauge(results, columns);
   if (gauge !== undefined) {
     L.push(
-      `- How busy the machine was: TensorFlow.js-wasm took ${gauge.toFixed(0)} µs per W4 call in this run, against ${QUIET_GAUGE_US} µs on a quiet machine (2026-12-03) and 2,000–3,900 µs in the busy runs of that day. Its code does not change between runs, so it gauges the machine: every library's times scale with it, a 2-thread jaxts more than the 1-thread peers.`,
+      `- How busy the machine was: TensorFlow.js-wasm took ${gauge.toFixed(0)} µs per W4 call in this run, against ${QUIET_GAUGE_US} µs on a quiet machine in its own process (2026-12-05; 1,525 µs when it shared one process with jaxts and jax-js, 2026-12-03, and 2,000–3,900 µs in the busy runs of that day). Its code does not change between runs, so it gauges the machine: every library's times scale with it, a 2-thread jaxts more than the 1-thread peers.`,
     );
   }
   L.push(`- jaxts at commit ${gitCommit()}, ${info.backend}, ${jaxtsSource === "built" ? "run from its built packages (`dist/`, what npm installs)" : "run from its TypeScript sources through tsx (`pnpm bench:source`: esbuild's `__name` wrappers make this slower than the built packages)"}.`);
