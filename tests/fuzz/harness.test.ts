@@ -80,3 +80,14 @@ describe("the fuzz harness", { timeout: 30_000 }, () => {
     expect(() => fuzzMixedPrecision("np.promotes", promotes, operands, 5)).not.toThrow();
   });
 });
+
+describe("the property tests' generators", () => {
+  it("reach the upper bound a property names: an array with maxLength 300 is generated past 10 elements (tests/setup.ts)", () => {
+    // fast-check 4 would otherwise cap it at 10 ("small" size): FFTs of 11 to 300 points,
+    // kernels over more than a few SIMD steps, long arena sequences would never run.
+    const lengths = fc.sample(fc.array(fc.nat(), { maxLength: 300 }), { numRuns: 300, seed: 1 }).map((a) => a.length);
+    expect(Math.max(...lengths)).toBeGreaterThan(100);
+    const floats = fc.sample(fc.float32Array({ minLength: 1, maxLength: 64 }), { numRuns: 300, seed: 2 }).map((a) => a.length);
+    expect(Math.max(...floats)).toBeGreaterThan(32);
+  });
+});
