@@ -78,6 +78,21 @@ describe("checkGrads", () => {
 });
 
 describe("arbitraries", () => {
+  it("reach the bounds a user names past 10 (rank, children), with fast-check's own default sizes", () => {
+    // (a user's suite has not set what tests/setup.ts sets: fast-check 4 then caps every
+    // length at 10 unless the arbitrary asks for its full range)
+    const saved = fc.readConfigureGlobal();
+    fc.configureGlobal({ ...saved, defaultSizeToMaxWhenMaxSpecified: false });
+    try {
+      const ranks = fc.sample(shapeArb({ maxRank: 14, maxDim: 1 }), { numRuns: 300, seed: 3 }).map((s) => s.length);
+      expect(Math.max(...ranks)).toBeGreaterThan(10);
+      const widths = fc.sample(pytreeArb(fc.constant(0), { maxChildren: 16, maxDepth: 1 }), { numRuns: 300, seed: 4 }).map((t) => (Array.isArray(t) ? t.length : 0));
+      expect(Math.max(...widths)).toBeGreaterThan(10);
+    } finally {
+      fc.configureGlobal(saved);
+    }
+  });
+
   it("shapeArb generates shapes within the rank and dimension bounds", () => {
     fc.assert(
       fc.property(shapeArb({ maxRank: 2, maxDim: 3 }), (s) => {

@@ -28,7 +28,8 @@ export function shapeArb(opts: ShapeArbOptions = {}): fc.Arbitrary<number[]> {
   checkOptions(opts, "shapeArb", { minRank: "integer", maxRank: "integer", minDim: "integer", maxDim: "integer" });
   checkRange("shapeArb", opts.minDim ?? 1, opts.maxDim ?? 4, "minDim and maxDim", true);
   checkRange("shapeArb", opts.minRank ?? 0, opts.maxRank ?? 3, "minRank and maxRank", true);
-  return fc.array(fc.integer({ min: opts.minDim ?? 1, max: opts.maxDim ?? 4 }), { minLength: opts.minRank ?? 0, maxLength: opts.maxRank ?? 3 });
+  // (size "max": fast-check 4 would otherwise stop at rank 10 whatever maxRank says)
+  return fc.array(fc.integer({ min: opts.minDim ?? 1, max: opts.maxDim ?? 4 }), { minLength: opts.minRank ?? 0, maxLength: opts.maxRank ?? 3, size: "max" });
 }
 
 export interface ArrayArbOptions {
@@ -99,8 +100,9 @@ export function pytreeArb(leaf: fc.Arbitrary<unknown> = arrayArb(), opts: Pytree
   const maxChildren = opts.maxChildren ?? 3;
   const { tree } = fc.letrec((tie) => ({
     tree: fc.oneof({ depthSize: "small", maxDepth: opts.maxDepth ?? 3, withCrossShrink: true }, leaf, tie("list"), tie("dict")),
-    list: fc.array(tie("tree"), { maxLength: maxChildren }),
-    dict: fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }).filter((k) => k !== "__proto__"), tie("tree"), { maxKeys: maxChildren }),
+    // (size "max": up to maxChildren, which fast-check 4 would otherwise cap at 10)
+    list: fc.array(tie("tree"), { maxLength: maxChildren, size: "max" }),
+    dict: fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }).filter((k) => k !== "__proto__"), tie("tree"), { maxKeys: maxChildren, size: "max" }),
   }));
   return tree;
 }
