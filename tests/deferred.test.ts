@@ -119,6 +119,18 @@ describe("eager elementwise chains over big arrays run as one program when read"
     close(wasm, js, 1e-4);
   });
 
+  it("a matmul of a big transposed operand (x·wᵀ, xᵀ·y) runs in one program with the transpose (folded into the product), and equals the product of the transpose made first", () => {
+    config.set({ backend: "wasm" });
+    const [x, w] = [data(12, 128 * 512).reshape([128, 512]), data(13).reshape([256, 512]).mul(0.05)];
+    const wT = np.array(lax.transpose(w, [1, 0]).toTypedArray()).reshape([512, 256]);
+    const before = deferredStats.programs;
+    const folded = np.matmul(x, lax.transpose(w, [1, 0]));
+    expect(deferredStats.programs - before).toBe(1);
+    expect(Array.from(folded.toTypedArray())).toEqual(Array.from(np.matmul(x, wT).toTypedArray()));
+    const y = data(14, 256 * 64).reshape([256, 64]);
+    expect(Array.from(np.matmul(lax.transpose(w, [1, 0]), y).toTypedArray())).toEqual(Array.from(np.matmul(wT, y).toTypedArray()));
+  });
+
   it("jit and grad take deferred arrays", () => {
     const x = data(12);
     const f = (v: NDArray) => np.sum(np.tanh(v).mul(v));
