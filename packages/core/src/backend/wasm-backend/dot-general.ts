@@ -171,7 +171,7 @@ function definePackRange(m: ModuleBuilder, name: string, width: number, elem: nu
 function defineGemmTiles(m: ModuleBuilder, name: string, gemm: FunctionRef, packA: FunctionRef): void {
   const params = { t0: "i32", t1: "i32", a: "i32", b: "i32", c: "i32", panels: "i32", k: "i32", src: "i32", lanes: "i32", full: "i32", ks: "i32", kStride: "i32" } as const;
   m.addFunction(name, { params, export: true }, (b, p) => {
-    const [k0, i0, iEnd, rowsEnd] = ["k0", "i0", "iEnd", "rowsEnd"].map((n) => b.newLocal("i32", n)) as [I32, I32, I32, I32];
+    const [k0, i0, iEnd, rowsEnd] = b.newLocals("i32", ["k0", "i0", "iEnd", "rowsEnd"]);
     b.call(packA, p.t0, p.t1, p.src, p.lanes, p.full, p.ks, p.kStride, p.k, p.a);
     b.local.set(rowsEnd, () => b.i32.shl(p.t1, 2));
     b.forRange(k0, 0, p.k, () => {
@@ -194,7 +194,7 @@ function defineGemmTiles(m: ModuleBuilder, name: string, gemm: FunctionRef, pack
 function definePack(m: ModuleBuilder, name: string, width: number, elem: 4 | 8, contiguous: boolean): FunctionRef {
   const params = { src: "i32", lanes: "i32", panels: "i32", ks: "i32", kStride: "i32", k: "i32", dst: "i32" } as const;
   return m.addFunction(name, { params }, (b, p) => {
-    const [q, j, kk, kp, kEnd] = ["q", "j", "kk", "kp", "kEnd"].map((n) => b.newLocal("i32", n)) as [I32, I32, I32, I32, I32];
+    const [q, j, kk, kp, kEnd] = b.newLocals("i32", ["q", "j", "kk", "kp", "kEnd"]);
     const lane = Array.from({ length: contiguous ? 1 : width }, (_, w) => b.newLocal("i32", `l${w}`));
     const rowBytes = width * elem;
     const L = 16 / elem;
@@ -265,9 +265,7 @@ function defineGemm(m: ModuleBuilder, name: string, elem: 4 | 8, madd: boolean):
     const splat = (ptr: Local, offset: number) => (elem === 4 ? b.v128.load32_splat(ptr, { offset }) : b.v128.load64_splat(ptr, { offset }));
     const aStep = MR * elem;
     const { k0, kc, i0, iEnd } = p;
-    const [jp, i, pa, paEnd, pb, pbBase, ldc, aPanel, bPanel] = ["jp", "i", "pa", "paEnd", "pb", "pbBase", "ldc", "aPanel", "bPanel"].map((n) =>
-      b.newLocal("i32", n),
-    ) as [I32, I32, I32, I32, I32, I32, I32, I32, I32];
+    const [jp, i, pa, paEnd, pb, pbBase, ldc, aPanel, bPanel] = b.newLocals("i32", ["jp", "i", "pa", "paEnd", "pb", "pbBase", "ldc", "aPanel", "bPanel"]);
     const acc = Array.from({ length: 2 * MR }, (_, n) => b.newLocal("v128", `c${n >> 1}${n & 1}`));
     const b0 = b.newLocal("v128", "b0");
     const b1 = b.newLocal("v128", "b1");

@@ -603,9 +603,11 @@ const HIGH_HALF = -0x100000000n; // 0xFFFFFFFF_00000000
  * denormal range), which the caller recomputes with js's pow.
  */
 export function emitPowF64(b: FunctionBuilder, x: V, y: V, special: V): void {
-  const [ix, n, j, big, k1, ax, bp, dph, u, w, ss, sh, th, tl, sl, s2, r, ph, pl, zh, zl, t, t1, t2, y1, z, az, tt] = newLocals(b, "pow", [
-    "ix", "n", "j", "big", "k1", "ax", "bp", "dph", "u", "w", "ss", "sh", "th", "tl", "sl", "s2", "r", "ph", "pl", "zh", "zl", "t", "t1", "t2", "y1", "z", "az", "tt",
-  ] as const);
+  const [ix, n, j, big, k1, ax, bp, dph, u, w, ss, sh, th, tl, sl, s2, r, ph, pl, zh, zl, t, t1, t2, y1, z, az, tt] = b.newLocals(
+    "v128",
+    ["ix", "n", "j", "big", "k1", "ax", "bp", "dph", "u", "w", "ss", "sh", "th", "tl", "sl", "s2", "r", "ph", "pl", "zh", "zl", "t", "t1", "t2", "y1", "z", "az", "tt"],
+    "pow_",
+  );
   const low0 = (e: Operand): FunctionBuilder => b.v128.and(e, () => i64s(b, HIGH_HALF));
   const magic = 6755399441055744;
   // m = x's mantissa in [1, 2); past √3 (j ≥ 0xBB67A) it is halved and n counts one more.
@@ -695,11 +697,6 @@ export function emitPowF64(b: FunctionBuilder, x: V, y: V, special: V): void {
   b.local.set(z, () => b.v128.bitselect(() => b.f64x2.div(() => f64s(b, 1), x), z, () => eqY(-1)));
   b.local.set(z, () => b.v128.bitselect(x, z, () => eqY(1)));
   b.v128.bitselect(() => f64s(b, 1), z, () => eqY(0));
-}
-
-/** A v128 local per name (named prefix_name), in order. */
-function newLocals<const T extends readonly string[]>(b: FunctionBuilder, prefix: string, names: T): { readonly [K in keyof T]: V } {
-  return names.map((name) => b.newLocal("v128", `${prefix}_${name}`)) as unknown as { readonly [K in keyof T]: V };
 }
 
 /** Σ c_k·s^k (coefficients lowest degree first) by Horner's scheme with a separate multiply

@@ -175,6 +175,12 @@ export class FunctionBuilder {
     return new Local(type, this.localTypes.length - 1, name, this);
   }
 
+  /** Declares one local of `type` per name (each named `${prefix}${name}`): a tuple of them,
+   * in the order of `names`, typed by its length. */
+  newLocals<T extends ValType, const N extends readonly string[]>(type: T, names: N, prefix = ""): { readonly [K in keyof N]: Local<T> } {
+    return names.map((name) => this.newLocal(type, `${prefix}${name}`)) as unknown as { readonly [K in keyof N]: Local<T> };
+  }
+
   // ---- control flow ----
 
   /** `block`: `body` gets the block's label; `br(label)` jumps past the block's end. */
