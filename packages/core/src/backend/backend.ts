@@ -101,3 +101,10 @@ function isIncreasing(dims: readonly number[]): boolean {
   for (let i = 1; i < dims.length; i++) if (dims[i]! <= dims[i - 1]!) return false;
   return true;
 }
+
+/** Whether no output has an element: a backend then runs nothing (an empty operand's other
+ * axes may be any length, and a kernel looping over one would do that much work for none). */
+export function allEmpty(outAvals: readonly ShapedArray[]): boolean {
+  for (const a of outAvals) if (a.size !== 0) return false;
+  return true;
+}

@@ -4,7 +4,7 @@
 import type { ShapedArray } from "../../aval.js";
 import { allocate, type TypedArray } from "../../dtype.js";
 import type { ParamsOf } from "../../primitives/params.js";
-import type { Backend, FirstOrderPrim } from "../backend.js";
+import { allEmpty, type Backend, type FirstOrderPrim } from "../backend.js";
 import { involvesComplex, runComplex } from "./complex.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { involvesHalves, runWithHalvesWidened } from "./halves.js";
@@ -47,6 +47,8 @@ function runJs<P extends FirstOrderPrim>(
   outAvals: readonly ShapedArray[],
   outputs: readonly TypedArray[],
 ): void {
+  // (no output element to write: nothing to run, however long an axis of an empty operand is)
+  if (allEmpty(outAvals)) return;
   // A bitcast reads and writes the stored bits themselves, halves included.
   if (prim !== "bitcast_convert_type" && involvesHalves(inAvals, outAvals, params)) {
     runWithHalvesWidened(runKernel, prim, inputs, inAvals, params, outAvals, outputs);

@@ -6,7 +6,7 @@
 import type { ShapedArray } from "../../aval.js";
 import { allocateForOverwrite, isCoreDType, isDType, type TypedArray } from "../../dtype.js";
 import { noParams, type ParamsOf } from "../../primitives/params.js";
-import type { Backend, BackendBuffer, FirstOrderPrim } from "../backend.js";
+import { allEmpty, type Backend, type BackendBuffer, type FirstOrderPrim } from "../backend.js";
 import { wasmFeatures } from "../wasm/features.js";
 
 /** One primitive's wasm implementation. */
@@ -68,6 +68,8 @@ export const wasmBackend: Backend = {
     return kernelOf(prim)?.minSize?.() ?? 0;
   },
   run(prim, inputs, inAvals, params, outAvals, outputs) {
+    // (no output element to write: nothing to run, however long an axis of an empty operand is)
+    if (allEmpty(outAvals)) return;
     kernelOf(prim)!.run(inputs, inAvals, params, outAvals, outputs);
   },
   // (every kernel writes every element of its outputs, so they start unzeroed; the test
