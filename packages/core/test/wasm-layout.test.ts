@@ -7,6 +7,7 @@ import { array, config, type DType, lax, type NDArray, type TypedArray } from "@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { kernelCalls, thresholds } from "../src/backend/wasm-backend/kernel-module.js";
 import { layoutThreshold } from "../src/backend/wasm-backend/layout.js";
+import { onBothArrays } from "./helpers/wasm.js";
 
 const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
 const saved = { ...layoutThreshold };
@@ -36,26 +37,12 @@ function arr(shape: readonly number[], dtype: DType, seed: number): NDArray {
   return array(vals, { dtype }).reshape([...shape]);
 }
 
-/** `f` on js and on wasm (which must have run `prim`'s kernel, unless the result is empty:
- * then no backend runs one, backend.ts allEmpty). */
-function onBoth(prim: string, f: () => NDArray): [js: NDArray, wasm: NDArray] {
-  config.set({ backend: "js" });
-  const ref = f();
-  config.set({ backend: "wasm" });
-  const before = kernelCalls.get(prim) ?? 0;
-  const got = f();
-  config.set({ backend: "js" });
-  const calls = kernelCalls.get(prim) ?? 0;
-  if (got.size > 0) expect(calls, `${prim} ran on wasm`).toBeGreaterThan(before);
-  else expect(calls, `${prim} ran on wasm for an empty result`).toBe(before);
-  return [ref, got];
-}
 
 const bits = (a: TypedArray): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
 
 /** `f` on js and on wasm, compared element by element with Object.is (NaN equals NaN). */
 function sameOnBoth(prim: string, f: () => NDArray): void {
-  const [ref, got] = onBoth(prim, f);
+  const [ref, got] = onBothArrays(prim, f);
   expect(got.shape).toEqual(ref.shape);
   expect(got.dtype).toBe(ref.dtype);
   expect(bits(got.toTypedArray())).toEqual(bits(ref.toTypedArray()));
@@ -191,7 +178,7 @@ describe.each(["float32", "float64"] as const)("wasm reductions over any axes on
       for (const axes of axisSubsets(3)) {
         // Infinities clipped to ±1e6 (NaN stays): sums of mixed signs, a NaN row stays NaN.
         const finite = lax.min(lax.max(arr(shape, dtype, 14), array(-1e6, { dtype })), array(1e6, { dtype }));
-        const [ref, got] = onBoth("reduce_sum", () => lax.reduceSum(finite, axes));
+        const [ref, got] = onBothArrays("reduce_sum", () => lax.reduceSum(finite, axes));
         const absSum = lax.reduceSum(lax.abs(finite), axes).toTypedArray();
         const n = axes.reduce((p, a) => p * shape[a]!, 1);
         const r = ref.toTypedArray();

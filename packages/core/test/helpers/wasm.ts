@@ -29,20 +29,26 @@ export function runEverySizeOnWasm(): void {
   afterEach(() => config.set({ backend: "js" }));
 }
 
-/** `f` evaluated on js and on wasm; the wasm side must have run `prim`'s kernel, unless its
- * result is empty (then no backend runs a kernel: backend.ts allEmpty). */
-export function onBoth(prim: string, f: () => NDArray): [js: TypedArray, wasm: TypedArray] {
+/** `f` evaluated on js and on wasm, as arrays; the wasm side must have run `prim`'s kernel,
+ * unless its result is empty (then no backend runs a kernel: backend.ts allEmpty). */
+export function onBothArrays(prim: string, f: () => NDArray): [js: NDArray, wasm: NDArray] {
   config.set({ backend: "js" });
-  const ref = f().toTypedArray();
+  const ref = f();
   config.set({ backend: "wasm" });
   const before = kernelCalls.get(prim) ?? 0;
-  const out = f();
-  const got = out.toTypedArray();
+  const got = f();
+  got.toTypedArray(); // (read on wasm: a deferred result runs now)
   config.set({ backend: "js" });
   const calls = kernelCalls.get(prim) ?? 0;
-  if (out.size > 0) expect(calls, `${prim} ran on wasm`).toBeGreaterThan(before);
+  if (got.size > 0) expect(calls, `${prim} ran on wasm`).toBeGreaterThan(before);
   else expect(calls, `${prim} ran on wasm for an empty result`).toBe(before);
   return [ref, got];
+}
+
+/** onBothArrays, read back to typed arrays. */
+export function onBoth(prim: string, f: () => NDArray): [js: TypedArray, wasm: TypedArray] {
+  const [ref, got] = onBothArrays(prim, f);
+  return [ref.toTypedArray(), got.toTypedArray()];
 }
 
 /** A float's bits as an integer ordered like the floats, so ulp distance is a difference. */

@@ -79,7 +79,6 @@ const GEMM_GRAIN = 8;
 export const dotGeneralWasmStats = { minMacs: DEFAULT_MIN_MACS, parallelMinMacs: DEFAULT_PARALLEL_MIN_MACS, calls: 0, inPlace: 0, epilogues: 0 };
 
 type DimNums = ParamsOf<"dot_general">["dimension_numbers"];
-type I32 = Local<"i32">;
 
 // ---- the module (built once, on first use) ----
 
