@@ -45,8 +45,10 @@ class LibraryProcess {
       this.#waiting = undefined;
       w?.({ kind: "measured", measured: { error: this.#failed }, leaked: 0 });
     });
+    // (a process that ends before it has loaded its library leaves that library's columns out)
+    const missing: Loaded = { kind: "loaded", version: "", detail: "", backends: [], notes: [`${library}: its process ended before loading it`], available: false, rss: 0 };
     this.loaded = new Promise((resolve) => {
-      this.#waiting = (r) => resolve(r as Loaded);
+      this.#waiting = (r) => resolve(r.kind === "loaded" ? r : missing);
     });
   }
 
