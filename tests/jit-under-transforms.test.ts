@@ -2,7 +2,7 @@
 // compiler sees whole programs: its JVP is a pjit over the JVP'd jaxpr, reverse mode splits
 // it into a known pjit run forward and a transposed pjit run backward, and vmap batches the
 // inner jaxpr. Values equal the un-jitted function's; rewrites are cached per jaxpr.
-import { array, type ClosedJaxpr, compileCount, type Eqn, makeJaxpr, type NDArray, nn, np } from "@jaxts/core";
+import { array, type ClosedJaxpr, compileCount, config, type Eqn, makeJaxpr, type NDArray, nn, np, programStats } from "@jaxts/core";
 import { checkGrads } from "@jaxts/transforms/testing";
 import { grad, hessian, jit, jvp, linearize, valueAndGrad, vjp, vmap } from "@jaxts/transforms";
 import { describe, expect, it } from "vitest";
@@ -83,6 +83,25 @@ describe("jit under transformations: pjit is not inlined", () => {
     expect(out.big.toArray()).toEqual([true, true, false]);
     const [ga] = pull({ y: array(1, { dtype: "float64" }), big: np.zerosLike(out.big), n2: np.zerosLike(out.n2) });
     expect((ga as NDArray).toArray()).toEqual([1, 2, 3]);
+  });
+
+  it("grad(jit(f)), jit(grad(f)), vmap(jit(f)) and jit(vmap(grad(f))) run compiled programs, compiled on the first call only", () => {
+    const xs = array([[0.5, 1.5, -2.0], [0.25, -1, 3]], { dtype: "float64" });
+    const compositions: [string, () => NDArray][] = [
+      ["grad(jit(f))", ((g) => () => g(x))(grad(jit(f)))],
+      ["jit(grad(f))", ((g) => () => g(x))(jit(grad(f)))],
+      ["vmap(jit(f))", ((g) => () => g(xs))(vmap(jit(f)))],
+      ["jit(vmap(grad(f)))", ((g) => () => g(xs))(jit(vmap(grad(f))))],
+    ];
+    for (const [name, call] of compositions) {
+      const first = call().toArray();
+      const [compiled, calls] = [compileCount(), programStats.calls];
+      expect(call().toArray(), name).toEqual(first);
+      expect(compileCount(), `${name} compiled again`).toBe(compiled);
+      // On wasm a pjit runs its compiled program; on js its equations run one by one.
+      if (config.get().backend === "wasm") expect(programStats.calls, `${name} ran no compiled program`).toBeGreaterThan(calls);
+      else expect(programStats.calls).toBe(calls);
+    }
   });
 
   it("the JVP, split and transpose of a jitted function are made once: a second call reuses them", () => {

@@ -25,23 +25,13 @@ export type ArithmeticPrim = (typeof arithmeticPrims)[number];
 export type BitwisePrim = (typeof bitwisePrims)[number];
 export type ShiftPrim = (typeof shiftPrims)[number];
 export type ComparisonPrim = (typeof comparisonPrims)[number];
-export type ElementwisePrim =
-  | UnaryFloatPrim
-  | UnaryNumericPrim
-  | ArithmeticPrim
-  | BitwisePrim
-  | ShiftPrim
-  | ComparisonPrim
-  | "not"
-  | "is_finite"
-  | "select_n"
-  | "convert_element_type";
-
-/** Every elementwise primitive, listed once (fusion and the jaxpr passes ask membership). */
-export const elementwisePrims: readonly ElementwisePrim[] = [
+/** Every elementwise primitive, listed once (fusion and the jaxpr passes ask membership;
+ * rule tables built from it are checked complete by their types). */
+export const elementwisePrims = [
   ...unaryFloatPrims, ...unaryNumericPrims, ...arithmeticPrims, ...bitwisePrims, ...shiftPrims, ...comparisonPrims,
   "not", "is_finite", "select_n", "convert_element_type",
-];
+] as const;
+export type ElementwisePrim = (typeof elementwisePrims)[number];
 const elementwiseSet = new Set<string>(elementwisePrims);
 export const isElementwisePrim = (p: string): p is ElementwisePrim => elementwiseSet.has(p);
 

@@ -2,51 +2,13 @@
 // the body is batched once (carries that become batched are found by a fixpoint). A
 // batched `cond` predicate runs every branch and selects per member; a batched `while`
 // predicate keeps iterating until every member is done, freezing the finished ones.
-import {
-  bind,
-  evalJaxprFlat,
-  hoistConsts,
-  type Jaxpr,
-  joinBranchConsts,
-  lax,
-  type NDArray,
-  ShapedArray,
-  traceToJaxpr,
-} from "@jaxts/core";
-import { type BatchDim, batchAtFront, moveAxis, vmapFlat, vmapRaw } from "./batch-trace.js";
+import { bind, evalJaxprFlat, hoistConsts, joinBranchConsts, lax, traceToJaxpr } from "@jaxts/core";
+import { atFront, batchedFlags, type BatchedJaxpr, batchJaxpr, outDimsOf } from "./batch-jaxpr.js";
+import { batchAtFront, moveAxis, vmapFlat } from "./batch-trace.js";
 import type { BatchRule } from "./rules.js";
 
-interface BatchedJaxpr {
-  readonly jaxpr: Jaxpr;
-  readonly consts: NDArray[];
-  readonly outBatched: boolean[];
-}
-
-const batchedAval = (a: ShapedArray, size: number): ShapedArray => new ShapedArray([size, ...a.shape], a.dtype, a.weakType);
 const or = (a: readonly boolean[], b: readonly boolean[]): boolean[] => a.map((x, i) => x || b[i]!);
 const sameFlags = (a: readonly boolean[], b: readonly boolean[]): boolean => a.every((x, i) => x === b[i]);
-const batchedFlags = (dims: readonly BatchDim[]): boolean[] => dims.map((d) => d !== null);
-
-/** `jaxpr` batched at axis 0 on the inputs marked `inBatched`; outputs batched at 0 where
- * the computation makes them so or `force` asks for it, unbatched otherwise. */
-function batchJaxprMasked(jaxpr: Jaxpr, size: number, inBatched: readonly boolean[], force: readonly boolean[]): BatchedJaxpr {
-  let outBatched: boolean[] = [];
-  const inAvals = jaxpr.inAvals.map((a, i) => (inBatched[i] ? batchedAval(a, size) : a));
-  const { jaxpr: j, consts } = traceToJaxpr(
-    (xs) => {
-      const res = vmapRaw((ys) => evalJaxprFlat(jaxpr, [], ys), xs, inBatched.map((b) => (b ? 0 : null)), size);
-      outBatched = res.map(([, d], i) => d !== null || (force[i] ?? false));
-      return res.map(([v, d], i) => (outBatched[i] ? batchAtFront(v, d, size) : v));
-    },
-    inAvals,
-    "vmap",
-  );
-  return { jaxpr: hoistConsts(j), consts, outBatched };
-}
-
-/** Operands at batch axis 0 where `batched` (broadcast if they had none), as they are otherwise. */
-const atFront = (vals: readonly NDArray[], dims: readonly BatchDim[], batched: readonly boolean[], size: number): NDArray[] =>
-  vals.map((v, i) => (batched[i] ? batchAtFront(v, dims[i]!, size) : v));
 
 export const scanBatch: BatchRule<"scan"> = (vals, dims, params, size) => {
   const { jaxpr, num_consts: nc, num_carry: ncarry } = params;
@@ -55,7 +17,7 @@ export const scanBatch: BatchRule<"scan"> = (vals, dims, params, size) => {
   let carryB = inB.slice(nc, nc + ncarry);
   let body: BatchedJaxpr;
   for (;;) {
-    body = batchJaxprMasked(jaxpr, size, [...inB.slice(0, nc), ...carryB, ...inB.slice(nc + ncarry)], [...carryB, ...Array<boolean>(nys).fill(false)]);
+    body = batchJaxpr(jaxpr, size, [...inB.slice(0, nc), ...carryB, ...inB.slice(nc + ncarry)], [...carryB, ...Array<boolean>(nys).fill(false)]);
     const next = or(carryB, body.outBatched.slice(0, ncarry));
     if (sameFlags(next, carryB)) break;
     carryB = next;
@@ -69,7 +31,7 @@ export const scanBatch: BatchRule<"scan"> = (vals, dims, params, size) => {
   });
   const outs = bind("scan", [...body.consts, ...consts, ...carry, ...xs], { ...params, jaxpr: body.jaxpr, num_consts: body.consts.length + nc });
   const ysB = body.outBatched.slice(ncarry);
-  return [outs, [...carryB.map((b) => (b ? 0 : null)), ...ysB.map((b) => (b ? 1 : null))]];
+  return [outs, [...outDimsOf(carryB), ...ysB.map((b) => (b ? 1 : null))]];
 };
 
 export const condBatch: BatchRule<"cond"> = (vals, dims, { branches }, size) => {
@@ -92,10 +54,10 @@ export const condBatch: BatchRule<"cond"> = (vals, dims, { branches }, size) => 
   }
   const opsB = batchedFlags(opDims);
   let outB = branches[0]!.outAvals.map(() => false);
-  for (const b of branches) outB = or(outB, batchJaxprMasked(b, size, opsB, outB).outBatched);
-  const { jaxprs, consts } = joinBranchConsts(branches.map((b) => batchJaxprMasked(b, size, opsB, outB)));
+  for (const b of branches) outB = or(outB, batchJaxpr(b, size, opsB, outB).outBatched);
+  const { jaxprs, consts } = joinBranchConsts(branches.map((b) => batchJaxpr(b, size, opsB, outB)));
   const outs = bind("cond", [index!, ...consts, ...atFront(ops, opDims, opsB, size)], { branches: jaxprs });
-  return [outs, outB.map((b) => (b ? 0 : null))];
+  return [outs, outDimsOf(outB)];
 };
 
 export const whileBatch: BatchRule<"while"> = (vals, dims, params, size) => {
@@ -107,13 +69,13 @@ export const whileBatch: BatchRule<"while"> = (vals, dims, params, size) => {
   let body: BatchedJaxpr;
   let cond: BatchedJaxpr;
   for (;;) {
-    cond = batchJaxprMasked(cond_jaxpr, size, [...ccB, ...carryB], [false]);
+    cond = batchJaxpr(cond_jaxpr, size, [...ccB, ...carryB], [false]);
     // A batched predicate means members stop at different times: every carry is batched.
     if (cond.outBatched[0] && !carryB.every(Boolean)) {
       carryB = carryB.map(() => true);
       continue;
     }
-    body = batchJaxprMasked(body_jaxpr, size, [...bcB, ...carryB], carryB);
+    body = batchJaxpr(body_jaxpr, size, [...bcB, ...carryB], carryB);
     const next = or(carryB, body.outBatched);
     if (sameFlags(next, carryB)) break;
     carryB = next;
@@ -121,7 +83,7 @@ export const whileBatch: BatchRule<"while"> = (vals, dims, params, size) => {
   const condConsts = atFront(vals.slice(0, ncc), dims.slice(0, ncc), ccB, size);
   const bodyConsts = atFront(vals.slice(ncc, ncc + nbc), dims.slice(ncc, ncc + nbc), bcB, size);
   const carry = atFront(vals.slice(ncc + nbc), dims.slice(ncc + nbc), carryB, size);
-  const outDims = carryB.map((b) => (b ? 0 : null));
+  const outDims = outDimsOf(carryB);
   if (!cond.outBatched[0]) {
     const outs = bind("while", [...cond.consts, ...condConsts, ...body.consts, ...bodyConsts, ...carry], {
       body_jaxpr: body.jaxpr,

@@ -6,20 +6,20 @@ import { splitAt } from "fp-ts/ReadonlyArray";
 import {
   abstractEval,
   bind,
-  hoistConsts,
+  type ComplexPrim,
+  elementwisePrims,
   lax,
   type NDArray,
   type ParamsOf,
   type PrimitiveName,
-  traceToJaxpr,
-  type Jaxpr,
-  evalJaxprFlat,
   ShapedArray,
   type CustomBwd,
   type CustomFwd,
   type CustomJvpRule,
   type CustomLinFwd,
+  type Jaxpr,
 } from "@jaxts/core";
+import { atFront, batchedAval, type BatchedJaxpr, batchedFlags, batchJaxpr, batchJaxprCached, outDimsOf } from "./batch-jaxpr.js";
 import { type BatchDim, batchAtFront, moveAxis, vmapFlat } from "./batch-trace.js";
 import { condBatch, scanBatch, whileBatch } from "./control.js";
 
@@ -31,6 +31,20 @@ export type BatchRule<P extends PrimitiveName> = (
 ) => [NDArray[], BatchDim[]];
 
 type Table<Ps extends PrimitiveName> = { readonly [P in Ps]: BatchRule<P> };
+
+/** One rule per primitive of a family listed `as const` (a tuple, so its element type is
+ * exactly the names listed): a name left out is a key missing from `batchRules`, a
+ * compile error. */
+function familyRules<const Ps extends readonly [PrimitiveName, ...PrimitiveName[]]>(
+  names: Ps,
+  rule: <P extends Ps[number]>(prim: P) => BatchRule<P>,
+): Table<Ps[number]> {
+  const table: { -readonly [P in Ps[number]]?: BatchRule<P> } = {};
+  const list: readonly Ps[number][] = names;
+  for (const p of list) table[p] = rule(p);
+  // every name of the tuple now has its rule
+  return table as Table<Ps[number]>;
+}
 
 /** Apply the primitive to each batch element and stack the results (always correct). */
 function loopRule<P extends PrimitiveName>(prim: P): BatchRule<P> {
@@ -97,35 +111,33 @@ function batched2(g: (a: readonly NDArray[], b: readonly NDArray[]) => NDArray[]
     vmapFlat((xs) => g(...splitAt(a.length)(xs)), [...a, ...b], [...a, ...b].map(() => 0), size);
 }
 
-const batchedAval = (a: ShapedArray, size: number): ShapedArray => new ShapedArray([size, ...a.shape], a.dtype, a.weakType);
-
-/** A sub-jaxpr batched at axis 0 on every input and output; constants it picks up while
- * being traced are hoisted in front of its inputs. */
-function batchJaxpr(jaxpr: Jaxpr, size: number): { jaxpr: Jaxpr; consts: NDArray[] } {
-  const inAvals = jaxpr.inAvals.map((a) => batchedAval(a, size));
-  const { jaxpr: j, consts } = traceToJaxpr((xs) => vmapFlat((ys) => evalJaxprFlat(jaxpr, [], ys), xs, xs.map(() => 0), size), inAvals, "vmap");
-  return { jaxpr: hoistConsts(j), consts };
-}
-
+/** Every operand at batch axis 0, the unbatched ones broadcast. */
 const allAtFront = (vals: readonly NDArray[], dims: readonly BatchDim[], size: number): NDArray[] => vals.map((v, i) => batchAtFront(v, dims[i]!, size));
 
-type ElementwiseNames =
-  | "neg" | "sign" | "floor" | "ceil" | "round" | "is_finite" | "not" | "exp" | "log" | "expm1" | "log1p" | "sin" | "cos"
-  | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "tanh" | "logistic" | "sqrt" | "rsqrt" | "abs" | "erf" | "erf_inv"
-  | "square" | "integer_pow" | "stop_gradient" | "add" | "sub" | "mul" | "div" | "rem" | "pow" | "max" | "min" | "atan2"
-  | "and" | "or" | "xor" | "shift_right_logical" | "shift_left" | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "select_n"
-  | "convert_element_type" | "real" | "imag" | "conj" | "complex";
-const elementwiseNames: readonly ElementwiseNames[] = [
-  "real", "imag", "conj", "complex",
-  "neg", "sign", "floor", "ceil", "round", "is_finite", "not", "exp", "log", "expm1", "log1p", "sin", "cos", "tan", "asin",
-  "acos", "atan", "sinh", "cosh", "tanh", "logistic", "sqrt", "rsqrt", "abs", "erf", "erf_inv", "square", "integer_pow",
-  "stop_gradient", "add", "sub", "mul", "div", "rem", "pow", "max", "min", "atan2", "and", "or", "xor", "shift_right_logical",
-  "shift_left", "eq", "ne", "lt", "le", "gt", "ge", "select_n", "convert_element_type",
-];
-const elementwiseRules = Object.fromEntries(elementwiseNames.map((p) => [p, elementwiseRule(p)])) as unknown as Table<ElementwiseNames>;
+/** A sub-jaxpr batched at axis 0 on every input and output (for the custom rules, whose
+ * closures see every argument batched). */
+const batchJaxprFully = (jaxpr: Jaxpr, size: number): BatchedJaxpr =>
+  batchJaxpr(jaxpr, size, jaxpr.inAvals.map(() => true), jaxpr.outs.map(() => true));
+
+/** pjit and checkpoint: the inner jaxpr batched on the batched operands only (the others,
+ * weights say, stay as they are, as JAX's batch_jaxpr), made once per pattern so that a
+ * second call binds the same jaxpr and reuses its executable. */
+function innerJaxprRule<P extends "pjit" | "checkpoint">(prim: P): BatchRule<P> {
+  return (vals, dims, params, size) => {
+    const inB = batchedFlags(dims);
+    const b = batchJaxprCached(params.jaxpr, size, inB);
+    const outs = bind(prim, [...b.consts, ...atFront(vals, dims, inB, size)], { ...params, jaxpr: b.jaxpr, num_consts: b.consts.length + params.num_consts });
+    return [outs, outDimsOf(b.outBatched)];
+  };
+}
+
+// real, imag, conj and complex map element to element too; fft (the other complex
+// primitive) has its own rule below.
+const complexPartPrims = ["real", "imag", "conj", "complex"] as const satisfies readonly ComplexPrim[];
 
 export const batchRules: Table<PrimitiveName> = {
-  ...elementwiseRules,
+  ...familyRules(elementwisePrims, elementwiseRule),
+  ...familyRules(complexPartPrims, elementwiseRule),
   // The transform acts on trailing axes: a batch axis at the front is never one of them.
   fft: unaryWithAxes("fft", (p) => p),
   reduce_sum: unaryWithAxes("reduce_sum", (p) => ({ axes: inc(p.axes) })),
@@ -205,7 +217,7 @@ export const batchRules: Table<PrimitiveName> = {
   // the batch axis in front, away from the trailing axis a bitcast may add or drop
   bitcast_convert_type: (vals, dims, params, size) => [bind("bitcast_convert_type", allAtFront(vals, dims, size), params), [0]],
   custom_jvp_call: (vals, dims, params, size) => {
-    const { jaxpr, consts } = batchJaxpr(params.call_jaxpr, size);
+    const { jaxpr, consts } = batchJaxprFully(params.call_jaxpr, size);
     const jvp: CustomJvpRule = (primals, tangents) => {
       const outs = batched2((p, t) => params.jvp(p, t).flat(), size)(primals, tangents);
       return [outs.slice(0, outs.length / 2), outs.slice(outs.length / 2)];
@@ -216,7 +228,7 @@ export const batchRules: Table<PrimitiveName> = {
     return [outs, outs.map(() => 0)];
   },
   custom_vjp_call: (vals, dims, params, size) => {
-    const { jaxpr, consts } = batchJaxpr(params.call_jaxpr, size);
+    const { jaxpr, consts } = batchJaxprFully(params.call_jaxpr, size);
     let nOut = 0;
     const fwd: CustomFwd = (primals) => {
       const outs = vmapFlat((xs) => {
@@ -243,16 +255,8 @@ export const batchRules: Table<PrimitiveName> = {
     });
     return [outs, outs.map(() => 0)];
   },
-  checkpoint: (vals, dims, params, size) => {
-    const { jaxpr, consts } = batchJaxpr(params.jaxpr, size);
-    const outs = bind("checkpoint", [...consts, ...allAtFront(vals, dims, size)], { ...params, jaxpr, num_consts: consts.length + params.num_consts });
-    return [outs, outs.map(() => 0)];
-  },
-  pjit: (vals, dims, params, size) => {
-    const { jaxpr, consts } = batchJaxpr(params.jaxpr, size);
-    const outs = bind("pjit", [...consts, ...allAtFront(vals, dims, size)], { ...params, jaxpr, num_consts: consts.length + params.num_consts });
-    return [outs, outs.map(() => 0)];
-  },
+  checkpoint: innerJaxprRule("checkpoint"),
+  pjit: innerJaxprRule("pjit"),
   cond: (vals, dims, params, size) => condBatch(vals, dims, params, size),
   while: (vals, dims, params, size) => whileBatch(vals, dims, params, size),
   scan: (vals, dims, params, size) => scanBatch(vals, dims, params, size),

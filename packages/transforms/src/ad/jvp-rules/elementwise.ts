@@ -1,6 +1,17 @@
 // JVP rules of the elementwise primitives: derivatives written with lax, so that they
 // are differentiable again (higher orders come from nesting).
-import { bind1, isComplex, isInexact, lax, type NDArray, noParams, type ParamsOf, type PrimitiveName } from "@jaxts/core";
+import {
+  bind1,
+  type ComplexPrim,
+  type ElementwisePrim,
+  isComplex,
+  isInexact,
+  lax,
+  type NDArray,
+  noParams,
+  type ParamsOf,
+  type PrimitiveName,
+} from "@jaxts/core";
 import { instantiate, isZero, mulDerivative, type Tangent, Zero } from "../zero.js";
 import { type JvpRule, type JvpTable, linearJvp, sumContributions, zeroJvp } from "./types.js";
 
@@ -35,14 +46,7 @@ const balancedEq = (x: NDArray, z: NDArray, y: NDArray): NDArray =>
 /** x with zeros replaced by ones (keeps log(x) finite where its coefficient vanishes). */
 const replaceZero = (x: NDArray): NDArray => lax.select(lax.eq(x, 0), one(x), x);
 
-type ElementwisePrim =
-  | Unary
-  | "integer_pow" | "neg" | "stop_gradient" | "sign" | "floor" | "ceil" | "round" | "is_finite" | "not"
-  | "and" | "or" | "xor" | "shift_right_logical" | "shift_left" | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
-  | "add" | "sub" | "mul" | "div" | "rem" | "pow" | "max" | "min" | "atan2" | "select_n" | "convert_element_type"
-  | "real" | "imag" | "conj" | "complex" | "fft";
-
-export const elementwiseJvpRules: JvpTable<ElementwisePrim> = {
+export const elementwiseJvpRules: JvpTable<ElementwisePrim | ComplexPrim> = {
   exp: deriv("exp", (_x, y) => y),
   log: deriv("log", (x) => lax.div(1, x)),
   expm1: deriv("expm1", (_x, y) => lax.add(y, 1)),
