@@ -3,13 +3,16 @@
 import {
   array,
   ClosedJaxpr,
+  config,
   cseJaxpr,
   dceJaxpr,
   Eqn,
   evalJaxpr,
+  executableOf,
   Jaxpr,
   JaxprTypeError,
   lax,
+  Literal,
   makeJaxpr,
   type NDArray,
   np,
@@ -55,6 +58,22 @@ describe("typecheckJaxpr", () => {
     const bad = new Jaxpr([], [a], [new Eqn("sin", [a], {}, [out])], [out]);
     expect(() => typecheckJaxpr(bad)).toThrow(JaxprTypeError);
     expect(() => typecheckJaxpr(bad)).toThrow(/equation 0 \(sin\).*f32\[4\].*f32\[3\]/);
+  });
+
+  it("config.set({ enableChecks: true }) (JAX's jax_enable_checks) type-checks every jaxpr the compiler is given; off, it does not", () => {
+    // sin declared as f32[4] over an f32[3] input: the kind of jaxpr a faulty transformation makes
+    const a = new Var(f32(3));
+    const out = new Var(f32(4));
+    const bad = () => new Jaxpr([], [a], [new Eqn("sin", [a], {}, [out])], [out]);
+    const before = config.get().enableChecks;
+    try {
+      config.set({ enableChecks: true });
+      expect(() => executableOf(bad())).toThrow(/equation 0 \(sin\).*f32\[4\].*f32\[3\]/);
+      config.set({ enableChecks: false });
+      expect(() => executableOf(bad())).not.toThrow();
+    } finally {
+      config.set({ enableChecks: before });
+    }
   });
 
   it("rejects a variable read before it is defined, and one defined twice", () => {
@@ -242,6 +261,20 @@ describe("simplifyJaxpr", () => {
     for (const f of [(a: NDArray) => np.multiply(a, true as never), (a: NDArray) => np.divide(a, 1), (a: NDArray) => np.add(a, 0)]) {
       expect(Array.from(jit(f)(z).toTypedArray())).toEqual(Array.from(f(z).toTypedArray()));
     }
+  });
+
+  it("reads a broadcast scalar constant as a rank-0 operand, leaving the broadcast dead", () => {
+    const m = np.arange(6).astype("float32").reshape([2, 3]);
+    // lax.broadcastInDim of a literal scalar to the full shape, then a binary op with a full operand
+    const closed = makeJaxpr((a: NDArray) => lax.mul(a, lax.broadcastInDim(array(2.5, { dtype: "float32" }), [2, 3], [])))(m);
+    expect(prims(closed.jaxpr)).toContain("broadcast_in_dim");
+    const simple = dceJaxpr(simplifyJaxpr(closed.jaxpr), undefined, true).jaxpr;
+    expect(prims(simple)).toEqual(["mul"]);
+    const operand = simple.eqns[0]!.inputs[1]!;
+    expect(operand).toBeInstanceOf(Literal);
+    expect(operand.aval.shape).toEqual([]);
+    typecheckJaxpr(simple);
+    expect(run(closed, simple, m)).toEqual(run(closed, closed.jaxpr, m));
   });
 
   it("folds scalar constants into literals", () => {

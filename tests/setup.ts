@@ -1,9 +1,10 @@
-// Every test run type-checks each jaxpr the compiler optimizes (a pass that breaks typing
-// fails the test that ran it, not a user's program later).
-import { setCheckPasses, setPoisonUnwritten } from "@jaxts/core";
+// Every test run type-checks each jaxpr the compiler is given and each it optimizes (a pass
+// that breaks typing fails the test that ran it, not a user's program later), and a program
+// that fails to lower throws instead of running equation by equation.
+import { config, setPoisonUnwritten } from "@jaxts/core";
 import fc from "fast-check";
 
-setCheckPasses(true);
+config.set({ enableChecks: true });
 // Buffers handed out to be overwritten start as 0xFF bytes, so a kernel that leaves an
 // element unwritten fails the test that ran it (in production they are uninitialised).
 setPoisonUnwritten(true);

@@ -18,6 +18,10 @@ export interface Config {
    * 1: no worker threads). Default: the available cores. Where shared memory is unavailable
    * (a browser page without cross-origin isolation) kernels run on one thread whatever it is. */
   readonly threads: number;
+  /** Type-check every jaxpr the compiler is given and each optimised one it makes, and throw
+   * where a program fails to lower instead of running it equation by equation (JAX's
+   * `jax_enable_checks`): slower compiles, for debugging transformations and the test suites. */
+  readonly enableChecks: boolean;
 }
 
 const configSpec: OptionSpec<Config> = {
@@ -26,12 +30,13 @@ const configSpec: OptionSpec<Config> = {
   // Which names are valid depends on what is registered: selectBackend checks.
   backend: "string",
   threads: "integer",
+  enableChecks: "boolean",
 };
 
 // Always a frozen object, so `get` can hand out the current settings without copying; the
 // copy it hands out is read-only, and a write to it is an ArgumentError pointing at `set`
 // (not a silent change of the library's state, nor a bare TypeError).
-let current: Config = Object.freeze({ defaultFloat: "float32", debugNans: false, backend: "js", threads: threadCount() });
+let current: Config = Object.freeze({ defaultFloat: "float32", debugNans: false, backend: "js", threads: threadCount(), enableChecks: false });
 let snapshot: Config = readOnly(current);
 
 function readOnly(c: Config): Config {
@@ -51,7 +56,8 @@ function readOnly(c: Config): Config {
 /**
  * Global settings: `defaultFloat` (the dtype of JS numbers and of `array([1.5])`: "float32", or
  * "float64"), `debugNans` (throw a FloatingPointError at the first primitive that makes a NaN),
- * `backend` ("js" or "wasm") and `threads` (the wasm backend's worker threads).
+ * `backend` ("js" or "wasm"), `threads` (the wasm backend's worker threads) and `enableChecks`
+ * (type-check every jaxpr the compiler sees: debugging).
  *
  * @example
  * config.set({ defaultFloat: "float64" });
@@ -107,3 +113,5 @@ function setCurrent(next: Config): void {
  * JS-number conversion. */
 export const defaultFloat = (): DType => current.defaultFloat;
 export const debugNansEnabled = (): boolean => current.debugNans;
+/** `config.get().enableChecks`, without a snapshot: read on every compile. */
+export const checksEnabled = (): boolean => current.enableChecks;

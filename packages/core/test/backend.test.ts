@@ -129,7 +129,7 @@ describe("backend selection", () => {
     expect(() => config.set({ backend: "webgpu" as BackendName, debugNans: true })).toThrow(
       /config.set\(backend\): no backend named "webgpu" is registered; registered backends: "js"/,
     );
-    expect(config.get()).toEqual({ defaultFloat: "float32", debugNans: false, backend: "js", threads });
+    expect(config.get()).toEqual({ defaultFloat: "float32", debugNans: false, backend: "js", threads, enableChecks: true });
   });
 
   it("config.set with a misspelt backend name suggests the registered one", () => {

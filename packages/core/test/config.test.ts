@@ -21,7 +21,7 @@ describe("config", () => {
     expect(() => {
       c.defaultFloat = "int32";
     }).toThrow(/read-only snapshot; change defaultFloat with config.set/);
-    expect(config.get()).toEqual({ defaultFloat: "float32", debugNans: false, backend, threads });
+    expect(config.get()).toEqual({ defaultFloat: "float32", debugNans: false, backend, threads, enableChecks: true });
   });
 
   it("a snapshot keeps its values after config.set; config.get() shows the new ones", () => {
@@ -44,7 +44,7 @@ describe("config", () => {
     expect(() => config.set({ defaultFloat: "int32" })).toThrow(/float32" or "float64/);
     expect(() => config.set({ backend: "webgpu" as "js" })).toThrow(ArgumentError);
     expect(() => config.set(5 as unknown as { debugNans: boolean })).toThrow(ArgumentError);
-    expect(config.get()).toEqual({ defaultFloat: "float32", debugNans: false, backend, threads });
+    expect(config.get()).toEqual({ defaultFloat: "float32", debugNans: false, backend, threads, enableChecks: true });
   });
 
   it("an option given as undefined keeps its value", () => {

@@ -10,7 +10,7 @@ import { pipe } from "fp-ts/function";
 import type { NDArray } from "../array.js";
 import type { Backend } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
-import { debugNansEnabled } from "../config.js";
+import { checksEnabled, debugNansEnabled } from "../config.js";
 import { evalJaxprFlat } from "../ir/eval.js";
 import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
 import { optimizeJaxpr, typecheckJaxpr } from "../ir/passes/index.js";
@@ -50,8 +50,9 @@ export function executableOf(jaxpr: Jaxpr): Executable {
 
 function compile(source: Jaxpr): Executable {
   compiles++;
+  if (checksEnabled()) typecheckJaxpr(source);
   const optimized = optimizeJaxpr(source);
-  if (checkPasses) typecheckJaxpr(optimized);
+  if (checksEnabled()) typecheckJaxpr(optimized);
   // The narrow integers and the halves have no wasm kernels, so a program that holds any of
   // them runs equation by equation (their kernels on js), never as a compiled program.
   const compilable = usesOnlyCoreDTypes(optimized);
@@ -63,13 +64,13 @@ function compile(source: Jaxpr): Executable {
     steps,
     // Lowering is a pure function of the steps; a failure (a compiler bug, not a user error)
     // leaves the interpreter, which runs every jaxpr, and shows in lower().asText(). Under
-    // setCheckPasses (the test suites) it throws instead, so no such bug goes unseen.
+    // config.enableChecks (the test suites) it throws instead, so no such bug goes unseen.
     get lowering() {
       lowering ??= E.tryCatch(
         () => lower(optimized, steps, wasmBackendOf(), (j) => executableOf(j).program),
         (e) => (e instanceof Error ? e : new Error(String(e))),
       );
-      if (checkPasses && E.isLeft(lowering)) throw lowering.left;
+      if (checksEnabled() && E.isLeft(lowering)) throw lowering.left;
       return lowering;
     },
     get program() {
@@ -108,14 +109,15 @@ export function stagedProgram(jaxpr: Jaxpr): Program | undefined {
     stagedPrograms.set(key, program);
     return program;
   }
+  if (checksEnabled()) typecheckJaxpr(jaxpr);
   const optimized = optimizeJaxpr(jaxpr);
-  if (checkPasses) typecheckJaxpr(optimized);
+  if (checksEnabled()) typecheckJaxpr(optimized);
   try {
     program = lower(optimized, planFusion(optimized), wasmBackendOf(), (j) => executableOf(j).program);
   } catch (e) {
     // A failing lowering is a compiler bug: the tests see it; users get the caller's
     // equation-by-equation path, as for executables.
-    if (checkPasses) throw e;
+    if (checksEnabled()) throw e;
     return undefined;
   }
   stagedPrograms.set(key, program);
@@ -244,8 +246,3 @@ function describeOne(exe: Executable, backend: string): string[] {
 /** How many jaxprs have been compiled so far (tests assert that a cache hit compiles nothing). */
 export const compileCount = (): number => compiles;
 
-let checkPasses = false;
-/** Type-check every optimized jaxpr (tests and debugging: a pass that breaks typing throws). */
-export function setCheckPasses(on: boolean): void {
-  checkPasses = on;
-}

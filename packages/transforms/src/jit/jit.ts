@@ -1,7 +1,9 @@
 // jit: stage a function to a jaxpr once per input signature (tree structure, shapes,
 // dtypes, weak types and static argument values) and run the staged jaxpr as one `pjit`
-// equation. The staged jaxpr is where compilation to fused kernels plugs in; today it is
-// evaluated by the backend's kernels one primitive at a time.
+// equation. Evaluating a pjit runs the jaxpr's executable (core's compiler/: optimised by the
+// jaxpr passes, fused into wasm kernels over a planned arena, compiled once per jaxpr); pjit's
+// JVP, partial-evaluation, transpose and batching rules keep it a pjit under every
+// transformation, so grad(jit(f)) and vmap(jit(f)) run compiled code too.
 import {
   ArgumentError,
   bind,
