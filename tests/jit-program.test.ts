@@ -2,8 +2,9 @@
 // intermediate in one planned arena region, reused by liveness; results that never alias
 // the arena; loop bodies compiled once they are hot.
 import { array, config, lax, type NDArray, nn, np, random } from "@jaxts/core";
-import { compileCount } from "../packages/core/src/internals.js";
+import { allocationStats, compileCount } from "../packages/core/src/internals.js";
 import { jit, valueAndGrad } from "@jaxts/transforms";
+import { adam, applyUpdates } from "@jaxts/optim";
 import { afterEach, describe, expect, it } from "vitest";
 
 afterEach(() => config.set({ backend: "js" }));
@@ -47,6 +48,71 @@ describe("the compiled program on the wasm backend", () => {
     for (const k of ["W0", "b0", "W1", "b1"] as const) {
       const [a, b] = [g[k].toTypedArray(), g0[k].toTypedArray()];
       for (let i = 0; i < a.length; i++) expect(a[i]!).toBeCloseTo(b[i]!, 5);
+    }
+  });
+
+  it("a whole MLP training step with Adam (value, gradient, update) shows matmuls with fused epilogues and an arena smaller than its intermediates, and equals the eager step", () => {
+    config.set({ backend: "wasm" });
+    const opt = adam(1e-2);
+    const trainStep = (p: Params, s: ReturnType<typeof opt.init>, x: NDArray, y: NDArray) => {
+      const [loss, g] = valueAndGrad(mlpLoss)(p, x, y);
+      const [updates, s1] = opt.update(g, s, p);
+      return { loss, params: applyUpdates(p, updates) as Params, state: s1 };
+    };
+    const p = mlpParams();
+    const s = opt.init(p);
+    const x = data(16 * 64, 1).reshape([16, 64]);
+    const y = nn.oneHot(array(Array.from({ length: 16 }, (_, i) => i % 10), { dtype: "int32" }), 10);
+    const step = jit(trainStep);
+    const text = step.lower(p, s, x, y).asText();
+    // the first layer's bias add and relu run inside its product
+    expect(text).toMatch(/\(dot_general\); step \d+ is its epilogue/);
+    expect(text).toMatch(/epilogue of step \d+: runs inside the product/);
+    const m = /# arena: (\d+) bytes for (\d+) values of (\d+) bytes/.exec(text);
+    expect(m).not.toBeNull();
+    const [arenaBytes, values, valueBytes] = [Number(m![1]), Number(m![2]), Number(m![3])];
+    expect(values).toBeGreaterThan(10);
+    expect(arenaBytes).toBeLessThan(valueBytes);
+    const got = step(p, s, x, y);
+    const want = trainStep(p, s, x, y);
+    expect(Number(got.loss.item())).toBeCloseTo(Number(want.loss.item()), 5);
+    for (const k of ["W0", "b0", "W1", "b1"] as const) {
+      const [a, b] = [got.params[k].toTypedArray(), want.params[k].toTypedArray()];
+      for (let i = 0; i < a.length; i++) expect(a[i]!).toBeCloseTo(b[i]!, 5);
+    }
+  });
+
+  it("a jitted loop, branch or nested call allocates nothing per call but the results: carries, flags and the body's results are kept from one call to the next, and earlier results stay intact", () => {
+    config.set({ backend: "wasm" });
+    const inner = jit((v: NDArray) => np.exp(v).mul(2));
+    const cases: [string, (a: NDArray) => NDArray[]][] = [
+      ["forLoop", (a) => [lax.forLoop(0, 10, (_i: NDArray, c: NDArray) => np.tanh(c.mul(1.5)).add(c.mul(0.5)), a).mul(2)]],
+      ["whileLoop", (a) => [lax.whileLoop((c: NDArray[]) => c[1]!.lt(5), (c: NDArray[]) => [c[0]!.mul(1.1), c[1]!.add(1)], [a, array(0, { dtype: "int32" })])[0]!.mul(2)]],
+      ["cond", (a) => [lax.cond(np.sum(a).gt(0), (v: NDArray) => v.mul(2), (v: NDArray) => v.mul(3), a).add(1)]],
+      ["scan", (a) => {
+        const [c, ys] = lax.scan((c: NDArray, xi: NDArray) => [c.add(xi), c.mul(xi)], a.reshape([8, 8]).mul(0.5), a.reshape([8, 8]));
+        return [ys.mul(2), c.sub(1)];
+      }],
+      ["nested jit", (a) => [inner(a).add(1)]],
+    ];
+    for (const [big, n] of [["small", 64], ["big", 1 << 17]] as const) {
+      const x = data(n, 3);
+      for (const [name, f] of cases) {
+        if (name === "scan" && big === "big") continue;
+        const g = jit(f);
+        const first = g(x).map(bits);
+        g(x.mul(-1));
+        const before = allocationStats.buffers;
+        const r = g(x);
+        expect(allocationStats.buffers - before, `${name} (${big}) allocated more than its results`).toBe(r.length);
+        expect(r.map(bits), name).toEqual(first);
+        const kept = g(x);
+        g(x.mul(0.25)); // a later call must not change an earlier call's results
+        expect(kept.map(bits), `${name}: a later call changed an earlier result`).toEqual(first);
+        const eager = f(x).map(bits);
+        const worst = Math.max(...first.map((v, i) => v.reduce((m, e, j) => Math.max(m, Math.abs(e - eager[i]![j]!)), 0)));
+        expect(worst, name).toBeLessThan(1e-4);
+      }
     }
   });
 

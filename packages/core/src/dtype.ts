@@ -249,10 +249,15 @@ const SHIFTED_FROM = 2048;
 /** Bytes of the ArrayBuffer that holds `bytes` of array data SHIFT bytes in. */
 const withRoom = (bytes: number): number => bytes + 2 * SHIFT;
 
+/** How many buffers allocate, allocateForOverwrite and allocateForCaller have handed out (tests
+ * count what a call allocates). */
+export const allocationStats = { buffers: 0 };
+
 /** A zeroed buffer. Every buffer is allocated here, so the size check above is the only
  * one needed, and an engine's RangeError (allocation failure) becomes a ShapeError. */
 export function allocate(d: DType, size: number): TypedArray {
   checkElementCount(size, d, "allocate");
+  allocationStats.buffers++;
   const bytes = size * itemSize(d);
   if (bytes > ON_HEAP_BYTES && bytes <= POOLED_BYTES) return pooled(d, size, bytes);
   try {
@@ -275,6 +280,7 @@ export function allocate(d: DType, size: number): TypedArray {
 export function allocateForOverwrite(d: DType, size: number): TypedArray {
   checkElementCount(size, d, "allocate");
   const bytes = size * itemSize(d);
+  if (bytes >= UNINITIALISED_BYTES) allocationStats.buffers++;
   const unsafe = bytes >= UNINITIALISED_BYTES ? uninitialised(withRoom(bytes)) : undefined;
   const out = unsafe === undefined ? allocate(d, size) : typedView(d, unsafe, SHIFT, size);
   if (poisonUnwritten) new Uint8Array(out.buffer, out.byteOffset, out.byteLength).fill(0xff);
@@ -288,6 +294,7 @@ export function allocateForOverwrite(d: DType, size: number): TypedArray {
  */
 export function allocateForCaller(d: DType, size: number): TypedArray {
   checkElementCount(size, d, "allocate");
+  allocationStats.buffers++;
   const bytes = size * itemSize(d);
   const unsafe = bytes >= UNINITIALISED_BYTES ? uninitialised(bytes) : undefined;
   const out = unsafe === undefined ? typedArrayOf(d, size) : typedView(d, unsafe, 0, size);

@@ -37,7 +37,7 @@ import { isElementwisePrim } from "../primitives/elementwise.js";
 import type { ParamsOf } from "../primitives/params.js";
 import { bind } from "../trace/core.js";
 import { numberKey } from "../format.js";
-import { type BufferProgram, runCond, runScan, runWhile, type SubProgram } from "./control.js";
+import { type Alloc, type BufferProgram, ReusedBuffers, runCall, runCond, runScan, runWhile, type SubProgram } from "./control.js";
 import type { FusedGroup, Step } from "./fusion.js";
 
 /** What a program's buffer plan came to (for `lower().asText()` and tests). */
@@ -74,6 +74,8 @@ interface Frame {
   readonly lanes: (TypedArray | undefined)[];
   /** The step whose kernel already ran as the epilogue of a product, or −1. */
   done: number;
+  /** The caller's buffers for this call's results (a loop's next carry, a scan's row of ys). */
+  into: readonly TypedArray[] | undefined;
   /** Whether this call's results go into fresh buffers (no `into`): a threaded fused kernel
    * then copies each result it makes into one chunk by chunk, as the chunks finish. */
   draining: boolean;
@@ -139,14 +141,22 @@ function kernelKey(g: FusedGroup): string {
 /** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
  * to the same kernels, which are then assembled and compiled once. */
 const fusedKernels = new Map<string, ElementwiseKernel>();
-/** How many distinct fused kernels have been built so far (tests: a cache hit builds none). */
-export const fusedKernelCount = (): number => fusedKernels.size;
+/** Kernels kept for programs still to be compiled; a program holds its own kernels, so an
+ * evicted one lives on in the programs that use it (a process whose shapes keep changing
+ * keeps the cache, not every kernel it ever built). */
+const FUSED_KERNELS = 1024;
+let fusedKernelsBuilt = 0;
+/** How many fused kernels have been built so far (tests: a cache hit builds none). */
+export const fusedKernelCount = (): number => fusedKernelsBuilt;
+/** How many the cache holds now (at most FUSED_KERNELS). */
+export const fusedKernelsCached = (): number => fusedKernels.size;
 
 /** Inputs smaller than this are always copied in (keeping track costs more than the copy). */
 const RESIDENT_INPUT_MIN_BYTES = 1 << 16;
-/** Counts for tests: inputs a call found still in their slots from the call before, and
- * results returned in the buffer a threaded kernel copied them into as its chunks finished. */
-export const programStats = { residentInputs: 0, drainedResults: 0 };
+/** Counts for tests: calls of compiled programs (a loop body's iterations and a nested
+ * program's calls included), inputs a call found still in their slots from the call before,
+ * and results returned in the buffer a threaded kernel copied them into as its chunks finished. */
+export const programStats = { calls: 0, residentInputs: 0, drainedResults: 0 };
 /**
  * A number per input buffer a program has kept, so a later call can tell whether it is given
  * the same buffer without holding it. Not a `WeakRef`: making or dereferencing one keeps its
@@ -165,11 +175,17 @@ function bufferId(data: TypedArray): number {
 function fusedKernel(g: FusedGroup): ElementwiseKernel {
   const key = kernelKey(g);
   let k = fusedKernels.get(key);
-  if (k === undefined) {
-    const strided = g.strided.map((st) => (st === undefined ? undefined : { shape: g.shape, strides: st.strides }));
-    k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0, g.repeats, strided);
+  if (k !== undefined) {
+    // (most recently used last: the oldest entry goes first when the cache is full)
+    fusedKernels.delete(key);
     fusedKernels.set(key, k);
+    return k;
   }
+  const strided = g.strided.map((st) => (st === undefined ? undefined : { shape: g.shape, strides: st.strides }));
+  k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0, g.repeats, strided);
+  fusedKernelsBuilt++;
+  fusedKernels.set(key, k);
+  if (fusedKernels.size > FUSED_KERNELS) fusedKernels.delete(fusedKernels.keys().next().value!);
   return k;
 }
 
@@ -241,21 +257,21 @@ const isHigherOrder = (eqn: Eqn): boolean => higherOrder.has(eqn.primitive);
 
 /** How a higher-order equation runs natively (its sub-jaxprs' programs on buffers), or
  * undefined for the ones that run through bind (custom_lin calls closures on arrays). */
-function nativeHigherOrder(eqn: Eqn, sub: SubProgram): ((ins: readonly TypedArray[]) => TypedArray[]) | undefined {
+function nativeHigherOrder(eqn: Eqn, sub: SubProgram): ((ins: readonly TypedArray[], alloc?: Alloc) => TypedArray[]) | undefined {
   switch (eqn.primitive) {
     case "scan":
-      return (ins) => runScan(sub, eqn.params as ParamsOf<"scan">, ins);
+      return (ins, alloc) => runScan(sub, eqn.params as ParamsOf<"scan">, ins, alloc);
     case "while":
-      return (ins) => runWhile(sub, eqn.params as ParamsOf<"while">, ins);
+      return (ins, alloc) => runWhile(sub, eqn.params as ParamsOf<"while">, ins, alloc);
     case "cond":
-      return (ins) => runCond(sub, eqn.params as ParamsOf<"cond">, ins);
+      return (ins, alloc) => runCond(sub, eqn.params as ParamsOf<"cond">, ins, alloc);
     case "pjit":
-      return (ins) => sub((eqn.params as ParamsOf<"pjit">).jaxpr).call(ins);
+      return (ins, alloc) => runCall(sub, (eqn.params as ParamsOf<"pjit">).jaxpr, ins, alloc);
     case "custom_jvp_call":
     case "custom_vjp_call":
-      return (ins) => sub((eqn.params as ParamsOf<"custom_jvp_call">).call_jaxpr).call(ins);
+      return (ins, alloc) => runCall(sub, (eqn.params as ParamsOf<"custom_jvp_call">).call_jaxpr, ins, alloc);
     case "checkpoint":
-      return (ins) => sub((eqn.params as ParamsOf<"checkpoint">).jaxpr).call(ins);
+      return (ins, alloc) => runCall(sub, (eqn.params as ParamsOf<"checkpoint">).jaxpr, ins, alloc);
     default:
       return undefined;
   }
@@ -287,6 +303,12 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   }
   const outputs = jaxpr.outs.map(indexOf);
   const n = avals.length;
+  // Per value: the position of the program result it is (its first, when it is several), or
+  // −1 (not a result, or a result that is also an input or a literal: never written here).
+  const resultAt = new Array<number>(n).fill(-1);
+  outputs.forEach((o, k) => {
+    if (resultAt[o] === -1 && !(jaxpr.outs[k] instanceof Literal) && !inputs.includes(o)) resultAt[o] = k;
+  });
 
   // ---- groups: a pure re-view shares its operand's buffer ----
   const parent = Array.from({ length: n }, (_, i) => i);
@@ -319,6 +341,11 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
   steps.forEach((_, k) => {
     if (kinds[k] === "fused") for (const i of [...stepIns[k]!, ...stepOuts[k]!]) inArena[root(i)] = true;
     if (kinds[k] === "higher") for (const o of stepOuts[k]!) fromHost[root(o)] = true;
+  });
+  // A loop's, branch's or call's results that the program only reads itself are copied into
+  // slots as the step ends, so the step can keep its own buffers from one call to the next.
+  steps.forEach((_, k) => {
+    if (kinds[k] === "higher") for (const o of stepOuts[k]!) if (!isOutput[root(o)]) inArena[root(o)] = true;
   });
   // Kernel results that are not program outputs are intermediates: pooled in the arena.
   steps.forEach((_, k) => {
@@ -580,13 +607,20 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         // A small elementwise equation on js runs its loop directly (chosen here, once):
         // the dispatch around a kernel call is most of its cost at these sizes.
         const direct = on === jsBackend ? directJsLoop(prim, inAvals, params, outAvals) : undefined;
+        // A program result a kernel makes goes straight into the caller's buffer for it, when
+        // there is one and the kernel writes every element (wasm kernels and js's elementwise
+        // loops do; other js kernels expect zeroed buffers).
+        const intoAt = outs.map((o) => (on !== jsBackend || isElementwisePrim(prim) ? resultAt[o]! : -1));
         const scalar = inAvals.map((a) => a.ndim === 0);
         const epilogue = epilogueOf.get(k);
         const once = (f: Frame): void => {
           for (let j = 0; j < ins.length; j++) inBufs[j] = f.vals[ins[j]!]!;
           // (a wasm kernel writes every element of a fresh result, as eager code relies on
           // too: it starts unzeroed; the js kernels get zeroed buffers, as their backend gives)
-          for (let j = 0; j < outs.length; j++) outBufs[j] = host[j] ? (on === jsBackend ? allocate : allocateForOverwrite)(outAvals[j]!.dtype, outAvals[j]!.size) : f.vals[outs[j]!]!;
+          for (let j = 0; j < outs.length; j++) {
+            const target = intoAt[j]! >= 0 ? f.into?.[intoAt[j]!] : undefined;
+            outBufs[j] = !host[j] ? f.vals[outs[j]!]! : (target ?? (on === jsBackend ? allocate : allocateForOverwrite)(outAvals[j]!.dtype, outAvals[j]!.size));
+          }
           const parallel = epilogue === undefined ? undefined : kernelOf(epilogue).parallel;
           if (parallel !== undefined) {
             const ran = withDotEpilogue({ kernel: parallel, args: epilogueArgs.get(epilogue!)!(f).slice() }, () => on.run(prim, inBufs, inAvals, params, outAvals, outBufs));
@@ -606,13 +640,18 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const eqn = (step as { eqn: Eqn }).eqn;
         const prim = eqn.primitive as HigherOrderPrim;
         const native = nativeHigherOrder(eqn, subProgram);
+        // Results that go straight into arena slots are copied there at once, so the step's
+        // own buffers can serve every run; a result that is handed out must be a fresh buffer.
+        const reused = outs.every((o) => slotAt[o]! >= 0) ? new ReusedBuffers() : undefined;
         let res: TypedArray[] = [];
         const once = (f: Frame): void => {
           const args = ins.map((i) => f.vals[i]!);
           res =
-            native !== undefined
-              ? native(args)
-              : bind(prim, ins.map((i, j) => new ConcreteArray(avals[i]!, args[j]!)), eqn.params as ParamsOf<HigherOrderPrim>).map((r) => bufferOf(r.concrete(prim)));
+            native === undefined
+              ? bind(prim, ins.map((i, j) => new ConcreteArray(avals[i]!, args[j]!)), eqn.params as ParamsOf<HigherOrderPrim>).map((r) => bufferOf(r.concrete(prim)))
+              : reused === undefined
+                ? native(args)
+                : reused.run((alloc) => native(args, alloc));
         };
         return (f) => {
           retryOnGrow(f, once);
@@ -679,6 +718,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
    * loop's constants, for its body); then an input still in its slot from the last call is
    * not copied again. (The buffers a loop carries are overwritten: never immutable.) */
   const call = (args: readonly TypedArray[], into?: readonly TypedArray[], immutable: boolean | readonly boolean[] = false): TypedArray[] => {
+    programStats.calls++;
     const a = arena();
     const kept = (k: number): boolean => immutable === true || (immutable !== false && immutable[k] === true);
     // (asked before enter, which hands the region out again)
@@ -689,12 +729,13 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     // loop body runs at the same base every iteration); a re-entrant call gets its own.
     let f = running ? undefined : cached;
     if (f === undefined || f.base !== base || f.buffer !== a.buffer) {
-      f = { vals: new Array<TypedArray>(n), base, buffer: a.buffer, lanes: new Array<TypedArray | undefined>(n), done: -1, draining: false, sinks: new Array<TypedArray | undefined>(n) };
+      f = { vals: new Array<TypedArray>(n), base, buffer: a.buffer, lanes: new Array<TypedArray | undefined>(n), done: -1, into: undefined, draining: false, sinks: new Array<TypedArray | undefined>(n) };
       bindViews(f);
       if (!running) cached = f;
       intact = false;
     }
     f.done = -1;
+    f.into = into;
     f.draining = into === undefined;
     const outer = running;
     running = true;
@@ -729,7 +770,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const data = atom instanceof Literal ? bufferOf(literalArray(atom)) : k0 >= 0 ? args[k0]! : f.vals[o]!;
         const target = into?.[k];
         if (target !== undefined) {
-          target.set(data as never);
+          if (data !== target) target.set(data as never);
           return target;
         }
         if (atom instanceof Literal || k0 >= 0 || slotAt[o]! < 0) return data;
