@@ -473,6 +473,10 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     }
     return k;
   };
+  // Every kernel is built now, while the program is lowered, not at its first run: a kernel
+  // that cannot be built (a browser main thread refusing to compile a huge module) is then a
+  // lowering failure, and the jaxpr runs equation by equation instead of the call throwing.
+  for (const step of steps) if (step.kind === "fused") kernelOf(step.group);
   /** Per fused group, how its kernel's arguments are written for a frame (for epilogues). */
   const epilogueArgs = new Map<FusedGroup, (f: Frame) => number[]>();
   const instrs: Instr[] = steps.map((step, k): Instr => {

@@ -18,7 +18,6 @@
 // several results: (p0, s0, …, po0, po1, …, steps).
 import type { FunctionBuilder, FunctionRef, Local, WasmExportedFunction, WasmMemory } from "../wasm/index.js";
 import { exportedFunction, instantiateWasm, ModuleBuilder } from "../wasm/index.js";
-import { compileWasm } from "../wasm/js-api.js";
 import {
   emitCosF64, emitErfF32, emitErfF64, emitExpF32, emitExpF64, emitExpm1F64, emitLog1pF64, emitLogF32, emitLogF64,
   emitLogisticF32, emitLogisticF64, emitSinF64, emitTanhF32, emitTanhF64, SIN_COS_BOUND,
@@ -26,7 +25,7 @@ import {
 import { emitAcosF64ForF32, emitAsinF64ForF32, emitAtanF64ForF32 } from "../wasm-backend/vector-math.js";
 import { emitCoshF64ForF32, emitPowF64, emitPowF64ForF32, emitSinhF64ForF32, emitTanF64ForF32 } from "../wasm-backend/vector-math.js";
 import { type BinaryIntrinsic, type Expr, postOrder, type ScalarType, type UnaryIntrinsic } from "./expr.js";
-import { arena, arenaMemoryLimits } from "../wasm-backend/arena.js";
+import { arena, arenaMemoryLimits, compileKernelModule } from "../wasm-backend/arena.js";
 import { type ParallelKernel, registerParallelKernel } from "../wasm-backend/threads/pool.js";
 import { workerCanImport } from "../wasm-backend/threads/protocol.js";
 import { scalarCalls, scalarCalls2 } from "./js-loops.js";
@@ -600,9 +599,13 @@ export function wasmFused(
   const used = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, repeats, strided, undefined, false).used;
   const unroll = smallBody([...roots, ...sums]);
   const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, repeats, strided, used, unroll);
-  // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here
-  // rather than ahead of time by ready().
-  const module = compileWasm(m.build());
+  // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here,
+  // synchronously, rather than ahead of time by ready(): 0.5-5 KB for one primitive, 3.3 KB
+  // (f32) and 11.6 KB (f64) for W3's fused kernel, but a long fused chain has no bound (200
+  // f64 tanh∘sin steps: 1.1 MB), and a browser's main thread refuses a module over its limit
+  // (Chromium: 8 MiB, 4 KiB before Chrome 114): the program that asked for it, which builds its
+  // kernels while it is lowered, then runs equation by equation (compiler/program.ts).
+  const module = compileKernelModule(m.build());
   const instance = instantiateWasm(module, { env: { mem: memory }, m: fns });
   const parallel = workerCanImport(used) && arena().shared ? registerParallelKernel(module, instance, "range") : undefined;
   return { run: exportedFunction(instance, "kernel"), parallel };

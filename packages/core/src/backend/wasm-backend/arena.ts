@@ -201,8 +201,22 @@ function newArenaMemory(initial: number, shared: boolean): [WasmMemory, boolean]
 }
 
 let theArena: Arena | undefined;
+/** Whether the arena, when made, is to be unshared whatever the engine offers. */
+let refuseShared = false;
 /** The process-wide arena every wasm kernel shares (kernels run one at a time). */
-export const arena = (): Arena => (theArena ??= new Arena());
+export const arena = (): Arena => (theArena ??= new Arena(16, !refuseShared && wasmFeatures().threads));
+
+/**
+ * Internal, for tests: the arena is made unshared (`on`), as where shared memory is not to be
+ * had (a browser page without cross-origin isolation): one thread, and an unshared buffer
+ * that a grow detaches. Kernels are instantiated over the arena's memory, so this has to come
+ * before its first use (a test loads a fresh copy of the modules for it: vi.resetModules);
+ * once the arena exists it throws rather than leave those kernels on another memory.
+ */
+export function refuseSharedArena(on: boolean): void {
+  if (theArena !== undefined) throw new Error("internal: the arena exists already: refuseSharedArena must come before the first kernel");
+  refuseShared = on;
+}
 
 /** The limits a module importing the arena's memory declares: shared exactly when the arena
  * is (an import must match), and no larger than its maximum. */
@@ -232,9 +246,26 @@ const keyOf = (bytes: Uint8Array): string => {
   return `${bytes.length}:${(h >>> 0).toString(16)}`;
 };
 
-/** Modules compiled synchronously or taken from `ready()`, for tests; `forbidSync` makes a
- * synchronous compile throw, as a browser main thread does for a module over its limit (Chromium: 8 MiB since Chrome 114, 4 KiB before). */
-export const arenaCompileStats = { sync: 0, precompiled: 0, forbidSync: false };
+/**
+ * For tests: kernel modules compiled synchronously (every one, on this thread: all go through
+ * compileKernelModule) and the bytes of the largest, and modules taken from `ready()`.
+ * `forbidSync` simulates a browser's main thread: a synchronous compile of a module over
+ * `syncLimit` bytes throws there, as Chromium's does (8 MiB since Chrome 114, 4 KiB before;
+ * Firefox and Safari have no limit).
+ */
+export const arenaCompileStats = { sync: 0, largestSync: 0, precompiled: 0, forbidSync: false, syncLimit: 8 * 1024 * 1024 };
+
+/** Compiles a kernel module synchronously: the one place every kernel module of the wasm
+ * backend is compiled on this thread (ready() compiles asynchronously). */
+export function compileKernelModule(bytes: Uint8Array): WasmModule {
+  const stats = arenaCompileStats;
+  stats.sync++;
+  stats.largestSync = Math.max(stats.largestSync, bytes.length);
+  if (stats.forbidSync && bytes.length > stats.syncLimit) {
+    throw new RangeError(`WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than ${stats.syncLimit} bytes (simulated: ${bytes.length} bytes)`);
+  }
+  return compileWasm(bytes);
+}
 
 /** Compiles `m` (importing the arena's memory as env.mem) and instantiates it over the arena.
  * Synchronous (Node, workers), unless `ready()` already compiled identical bytes. */
@@ -250,11 +281,11 @@ export function compileOnArena(m: ModuleBuilder): ArenaModule {
     throw new Collected();
   }
   const hit = precompiled.get(keyOf(bytes));
-  const ready = hit !== undefined && sameBytes(hit.bytes, bytes) ? hit.compiled : undefined;
-  arenaCompileStats[ready === undefined ? "sync" : "precompiled"]++;
-  if (ready !== undefined) return ready;
-  if (arenaCompileStats.forbidSync) throw new Error("internal: synchronous compilation is forbidden here (await ready() first)");
-  const module = compileWasm(bytes);
+  if (hit !== undefined && sameBytes(hit.bytes, bytes)) {
+    arenaCompileStats.precompiled++;
+    return hit.compiled;
+  }
+  const module = compileKernelModule(bytes);
   return { module, instance: instantiateWasm(module, { env: { mem: arena().memory } }) };
 }
 

@@ -30,20 +30,37 @@
 //   the thread count, so a kernel's result must not: elementwise and per-row work qualify;
 //   a single long sum should be split into a fixed number of partial sums (n = partials),
 //   combined in order afterwards, so threads 1 and 2 give the same bits.
-// - Modules reach a worker at start (Node: workerData; browser: the start message); modules
-//   registered later are posted, and the worker is told to return to its event loop once to
+// - Kernel slots: a split names its kernel by a slot of a table of KERNEL_SLOTS (the workers
+//   keep the same table), given to a registered kernel when a split first needs it. With
+//   every slot taken, the kernel least recently split gives its slot up (on this thread, and
+//   in each worker at its next install) and takes another when it is split again. So
+//   programs that generate kernels without end (jit over ever-new shapes) keep a bounded
+//   table here and in every worker, and a kernel never split never reaches a worker. Slots
+//   change only before a batch opens, never those of the batch's own kernels.
+// - Modules reach a worker at start (Node: workerData; browser: the start message); changes
+//   to the table since are posted, and the worker is told to return to its event loop once to
 //   receive them (RECEIVE) before its next kernel.
 import type { WasmExportedFunction, WasmInstance, WasmModule } from "../../wasm/js-api.js";
 import { exportedFunction } from "../../wasm/js-api.js";
 import { arena } from "../arena.js";
-import { ARGS_BYTE, CHUNK, CHUNKS, CHUNKS_PER_THREAD, CMD, CONTROL_BYTES, DONE_BYTE, FAILED, GEN, KERNEL, MAX_ARGS, MAX_CHUNKS, MAX_THREADS, MAX_WORKERS, NARGS, NEXT, OPEN, PENDING, RAN, READY, RECEIVE, RUN, SEQ, SLOT, STATE, THEN, THEN_NARGS, THEN_SCALE, TOTAL, WORKER_SOURCE } from "./protocol.js";
+import { ARGS_BYTE, BATCH, CHUNK, CHUNKS, CHUNKS_PER_THREAD, CMD, CONTROL_BYTES, DONE_BYTE, FAILED, GEN, HELD_KERNELS, HELD_MODULES, KERNEL, MAX_ARGS, MAX_CHUNKS, MAX_THREADS, MAX_WORKERS, NARGS, NEXT, OPEN, PENDING, RAN, READY, RECEIVE, RUN, SEQ, SLOT, STATE, THEN, THEN_NARGS, THEN_SCALE, TOTAL, WORKER_SOURCE } from "./protocol.js";
 
 /** A kernel that can be split: a wasm export taking (start, end, ...args), which computes the
- * part [start, end) of its work; disjoint parts may run at the same time on different threads. */
-export interface ParallelKernel {
-  readonly id: number;
-  /** The calling thread's instance of the export. */
-  readonly fn: WasmExportedFunction;
+ * part [start, end) of its work; disjoint parts may run at the same time on different threads.
+ * Made by registerParallelKernel; the pool keeps it only while it holds a slot. */
+export class ParallelKernel {
+  /** Its slot in the kernel table while it has one, else −1. */
+  slot = -1;
+  /** The pool's clock at its last split: the least recent gives its slot up first. */
+  lastSplit = 0;
+
+  constructor(
+    /** The module the workers instantiate. */
+    readonly module: WasmModule,
+    readonly name: string,
+    /** The calling thread's instance of the export. */
+    readonly fn: WasmExportedFunction,
+  ) {}
 }
 
 // ---- the thread count (config.set({ threads })) ----
@@ -78,23 +95,82 @@ export function setThreadCount(n: number): void {
 
 // ---- kernels and modules ----
 
-const modules: WasmModule[] = [];
-const moduleIndex = new Map<WasmModule, number>();
-/** [kernel id, module index, export name] */
-const kernels: [number, number, string][] = [];
+/** Kernels the table (here and in each worker) holds at most: more than a program splits in
+ * a loop, few enough that what a worker instantiates stays small. */
+export const KERNEL_SLOTS = 256;
+
+/** The kernel table: the kernel in each slot, and a number naming that placement (0: empty),
+ * new at each, by which a worker's copy is compared. */
+const slotKernels: (ParallelKernel | undefined)[] = [];
+const slotPlacements: number[] = [];
+/** The modules of the kernels in the table, each once, in slots of their own (a worker holds
+ * one instance per slot); `users`: its kernels in the table. */
+interface ModuleSlot {
+  readonly module: WasmModule;
+  readonly placement: number;
+  users: number;
+}
+const moduleSlots: (ModuleSlot | undefined)[] = [];
+const moduleSlotOf = new Map<WasmModule, number>();
+let placements = 0;
+/** Bumped at every change of the table: a worker whose copy is of this version needs nothing. */
+let tableVersion = 0;
+/** Counts splits (for lastSplit), and placements made so far (tests: a kernel given a slot again). */
+let clock = 0;
+let kernelsPlaced = 0;
 
 /** Makes `instance`'s export `name` (of `module`) splittable with parallelFor. Register once
- * per export, when its module is built. */
+ * per export, when its module is built; it costs nothing until it is split. */
 export function registerParallelKernel(module: WasmModule, instance: WasmInstance, name: string): ParallelKernel {
-  let m = moduleIndex.get(module);
-  if (m === undefined) {
-    m = modules.length;
-    modules.push(module);
-    moduleIndex.set(module, m);
+  return new ParallelKernel(module, name, exportedFunction(instance, name));
+}
+
+/** The first empty slot of `slots` below `limit`, or −1. */
+function emptySlot(slots: readonly unknown[], limit: number): number {
+  for (let i = 0; i < limit; i++) if (slots[i] === undefined) return i;
+  return -1;
+}
+
+/** Empties kernel slot `s` (and its module's slot when no other kernel there uses it). */
+function vacate(s: number): void {
+  const k = slotKernels[s]!;
+  k.slot = -1;
+  slotKernels[s] = undefined;
+  slotPlacements[s] = 0;
+  const m = moduleSlotOf.get(k.module)!;
+  const ms = moduleSlots[m]!;
+  if (--ms.users === 0) {
+    moduleSlots[m] = undefined;
+    moduleSlotOf.delete(k.module);
   }
-  const id = kernels.length;
-  kernels.push([id, m, name]);
-  return { id, fn: exportedFunction(instance, name) };
+  tableVersion++;
+}
+
+/** Gives `k` a slot if it has none: an empty one, or the least recently split kernel's
+ * (never `keep`'s: the other kernel of the same batch). */
+function place(k: ParallelKernel, keep: ParallelKernel | undefined): void {
+  if (k.slot >= 0) return;
+  let s = emptySlot(slotKernels, KERNEL_SLOTS);
+  if (s < 0) {
+    for (let i = 0; i < KERNEL_SLOTS; i++) {
+      const other = slotKernels[i]!;
+      if (other !== keep && (s < 0 || other.lastSplit < slotKernels[s]!.lastSplit)) s = i;
+    }
+    vacate(s);
+  }
+  let m = moduleSlotOf.get(k.module);
+  if (m === undefined) {
+    // (at most one module per kernel in the table: an empty module slot below KERNEL_SLOTS)
+    m = emptySlot(moduleSlots, KERNEL_SLOTS);
+    moduleSlots[m] = { module: k.module, placement: ++placements, users: 0 };
+    moduleSlotOf.set(k.module, m);
+  }
+  moduleSlots[m]!.users++;
+  slotKernels[s] = k;
+  slotPlacements[s] = ++placements;
+  k.slot = s;
+  kernelsPlaced++;
+  tableVersion++;
 }
 
 // ---- workers ----
@@ -104,12 +180,18 @@ interface WorkerHandle {
   postMessage(message: unknown): void;
 }
 
+/** The kernel table as a worker has it: its version, and the placement in each kernel and
+ * module slot (0: empty). */
+interface WorkerTable {
+  version: number;
+  readonly kernelPlacements: number[];
+  readonly modulePlacements: number[];
+}
+
 interface PoolWorker {
   readonly id: number;
   readonly handle: WorkerHandle;
-  /** How many of `modules` / `kernels` this worker has. */
-  modulesSent: number;
-  kernelsSent: number;
+  readonly table: WorkerTable;
 }
 
 const pool: PoolWorker[] = [];
@@ -120,11 +202,41 @@ let doneView: Int32Array | undefined;
 let generation = 0;
 /** Set when a worker failed to start or crashed: from then on everything runs on one thread. */
 let broken = false;
+/** Whether a split is running: parallelFor is not reentrant (a split asked for by a `drain`
+ * runs on the calling thread alone). */
+let splitting = false;
 
-type StartMessage = { type: "start"; id: number; control: SharedArrayBuffer; memory: unknown; modules: [number, WasmModule][]; kernels: [number, number, string][] };
+/** What a worker is sent of the table: module slots to drop and to instantiate
+ * ([slot, module]), kernel slots to clear and to set ([slot, module slot, export name]). */
+interface TableChanges {
+  readonly drop: number[];
+  readonly modules: [number, WasmModule][];
+  readonly clear: number[];
+  readonly kernels: [number, number, string][];
+}
+type StartMessage = TableChanges & { type: "start"; id: number; control: SharedArrayBuffer; memory: unknown };
 
-function startMessage(id: number, ctl: Int32Array): StartMessage {
-  return { type: "start", id, control: ctl.buffer as SharedArrayBuffer, memory: arena().memory, modules: modules.map((m, i) => [i, m]), kernels: kernels.slice() };
+/** The changes that bring a worker's table `w` up to this thread's (recorded as sent). */
+function changesFor(w: WorkerTable): TableChanges {
+  const changes: TableChanges = { drop: [], modules: [], clear: [], kernels: [] };
+  for (let m = 0; m < Math.max(moduleSlots.length, w.modulePlacements.length); m++) {
+    const now = moduleSlots[m];
+    const placement = now?.placement ?? 0;
+    if ((w.modulePlacements[m] ?? 0) === placement) continue;
+    if ((w.modulePlacements[m] ?? 0) !== 0) changes.drop.push(m);
+    if (now !== undefined) changes.modules.push([m, now.module]);
+    w.modulePlacements[m] = placement;
+  }
+  for (let s = 0; s < Math.max(slotKernels.length, w.kernelPlacements.length); s++) {
+    const placement = slotPlacements[s] ?? 0;
+    if ((w.kernelPlacements[s] ?? 0) === placement) continue;
+    const k = slotKernels[s];
+    if (k === undefined) changes.clear.push(s);
+    else changes.kernels.push([s, moduleSlotOf.get(k.module)!, k.name]);
+    w.kernelPlacements[s] = placement;
+  }
+  w.version = tableVersion;
+  return changes;
 }
 
 interface NodeWorker extends WorkerHandle {
@@ -138,8 +250,8 @@ let workerUrl: string | undefined;
 
 /** Starts worker `id` (Node: from the source string with eval; a browser: from a Blob URL of
  * it, which a Content-Security-Policy must allow with `worker-src blob:`). */
-function spawn(id: number, ctl: Int32Array): WorkerHandle | undefined {
-  const message = startMessage(id, ctl);
+function spawn(id: number, ctl: Int32Array, table: TableChanges): WorkerHandle | undefined {
+  const message: StartMessage = { type: "start", id, control: ctl.buffer as SharedArrayBuffer, memory: arena().memory, ...table };
   const nodeThreads = getBuiltin?.("node:worker_threads") as { Worker: NodeWorkerCtor } | undefined;
   if (nodeThreads !== undefined) {
     const w = new nodeThreads.Worker(WORKER_SOURCE, { eval: true, workerData: message, name: `jaxts-wasm-${id}` });
@@ -198,9 +310,10 @@ function team(): PoolWorker[] {
   const started: PoolWorker[] = [];
   while (pool.length < want) {
     const id = pool.length;
+    const table: WorkerTable = { version: 0, kernelPlacements: [], modulePlacements: [] };
     let handle: WorkerHandle | undefined;
     try {
-      handle = spawn(id, ctl);
+      handle = spawn(id, ctl, changesFor(table));
     } catch {
       // A Content-Security-Policy without `worker-src blob:`, or a sandbox without workers.
       handle = undefined;
@@ -209,7 +322,7 @@ function team(): PoolWorker[] {
       broken = true;
       return [];
     }
-    const w: PoolWorker = { id, handle, modulesSent: modules.length, kernelsSent: kernels.length };
+    const w: PoolWorker = { id, handle, table };
     pool.push(w);
     started.push(w);
   }
@@ -250,15 +363,13 @@ function waitForWorkers(ctl: Int32Array, at = PENDING): void {
   }
 }
 
-/** Sends each worker of the team the modules and kernels registered since it started. */
+/** Brings each worker of the team up to this thread's kernel table. */
 function installMissing(ctl: Int32Array, members: readonly PoolWorker[]): void {
-  const behind = members.filter((w) => w.kernelsSent < kernels.length);
+  const behind = members.filter((w) => w.table.version !== tableVersion);
   if (behind.length === 0) return;
   Atomics.store(ctl, PENDING, behind.length);
   for (const w of behind) {
-    w.handle.postMessage({ type: "install", modules: modules.slice(w.modulesSent).map((m, i) => [w.modulesSent + i, m]), kernels: kernels.slice(w.kernelsSent) });
-    w.modulesSent = modules.length;
-    w.kernelsSent = kernels.length;
+    w.handle.postMessage({ type: "install", ...changesFor(w.table) });
     signal(ctl, w, RECEIVE);
   }
   waitForWorkers(ctl);
@@ -289,7 +400,8 @@ export interface ThenKernel {
  */
 export function parallelFor(kernel: ParallelKernel, n: number, args: readonly number[], grain = 1, then?: ThenKernel, drain?: Drain): void {
   const units = Math.ceil(n / grain);
-  const members = units > 1 ? team() : [];
+  // (a split from inside a split, through `drain`, would overwrite the running batch)
+  const members = units > 1 && !splitting ? team() : [];
   const helpers = Math.min(members.length, units - 1);
   const nargs = args.length + (then?.args.length ?? 0);
   // (a kernel with more arguments than the control block holds runs on this thread alone)
@@ -302,6 +414,12 @@ export function parallelFor(kernel: ParallelKernel, n: number, args: readonly nu
   const ctl = control;
   const done = doneView;
   const crew = members.slice(0, helpers);
+  kernel.lastSplit = ++clock;
+  place(kernel, then?.kernel);
+  if (then !== undefined) {
+    then.kernel.lastSplit = clock;
+    place(then.kernel, kernel);
+  }
   installMissing(ctl, crew);
   const chunks = Math.min(units, (helpers + 1) * CHUNKS_PER_THREAD);
   const chunk = Math.ceil(units / chunks) * grain;
@@ -313,8 +431,8 @@ export function parallelFor(kernel: ParallelKernel, n: number, args: readonly nu
   argsView.set(args);
   if (then !== undefined) argsView.set(then.args, args.length);
   Atomics.store(ctl, NARGS, args.length);
-  Atomics.store(ctl, KERNEL, kernel.id);
-  Atomics.store(ctl, THEN, then?.kernel.id ?? -1);
+  Atomics.store(ctl, KERNEL, kernel.slot);
+  Atomics.store(ctl, THEN, then?.kernel.slot ?? -1);
   Atomics.store(ctl, THEN_SCALE, then?.scale ?? 0);
   Atomics.store(ctl, THEN_NARGS, then?.args.length ?? 0);
   Atomics.store(ctl, TOTAL, n);
@@ -322,6 +440,9 @@ export function parallelFor(kernel: ParallelKernel, n: number, args: readonly nu
   Atomics.store(ctl, CHUNKS, total);
   Atomics.store(ctl, GEN, gen);
   Atomics.store(ctl, NEXT, 0);
+  // (only the crew is up to date with the table: a worker woken late for an earlier batch
+  // that finds this one open must leave it, not run a slot it may hold another kernel in)
+  for (const w of crew) Atomics.store(ctl, SLOT * (w.id + 1) + BATCH, gen);
   Atomics.store(ctl, STATE, OPEN);
   for (const w of crew) signal(ctl, w, RUN);
   // Chunks whose results `drain` has had (any thread's, once their DONE word says this batch).
@@ -337,6 +458,7 @@ export function parallelFor(kernel: ParallelKernel, n: number, args: readonly nu
     }
   };
   let failed = false;
+  splitting = true;
   try {
     for (let c = Atomics.add(ctl, NEXT, 1); c < total; c = Atomics.add(ctl, NEXT, 1)) {
       const [start, end] = [c * chunk, Math.min(n, (c + 1) * chunk)];
@@ -352,35 +474,61 @@ export function parallelFor(kernel: ParallelKernel, n: number, args: readonly nu
     // leave: never return (or throw) before. (After a throw here, the joined workers run out
     // the remaining chunks; the result is discarded.)
     Atomics.and(ctl, STATE, ~OPEN);
-    // Every chunk is claimed: pass on each as it is done, until the workers have all left
-    // (polling, then, past MAIN_SPIN_MS, napping 0.1 ms at a time where blocking is allowed:
-    // a worker the OS has descheduled must not be kept from a core by this loop).
-    if (drained !== undefined) {
-      const until = performance.now() + MAIN_SPIN_MS;
-      const nap = blockingAllowed(ctl);
-      while (left > 0) {
-        const state = Atomics.load(ctl, STATE);
-        const before = left;
-        drainReady();
-        if ((state & ~OPEN) === 0) break;
-        if (left === before && nap && performance.now() > until) Atomics.wait(ctl, STATE, state, 0.1);
+    try {
+      // Every chunk is claimed: pass on each as it is done, until the workers have all left
+      // (polling, then, past MAIN_SPIN_MS, napping 0.1 ms at a time where blocking is allowed:
+      // a worker the OS has descheduled must not be kept from a core by this loop).
+      if (drained !== undefined) {
+        const until = performance.now() + MAIN_SPIN_MS;
+        const nap = blockingAllowed(ctl);
+        while (left > 0) {
+          const state = Atomics.load(ctl, STATE);
+          const before = left;
+          drainReady();
+          if ((state & ~OPEN) === 0) break;
+          if (left === before && nap && performance.now() > until) Atomics.wait(ctl, STATE, state, 0.1);
+        }
       }
+    } finally {
+      waitForWorkers(ctl, STATE);
+      splitting = false;
     }
-    waitForWorkers(ctl, STATE);
     for (const w of crew) failed = Atomics.exchange(ctl, SLOT * (w.id + 1) + FAILED, 0) !== 0 || failed;
   }
   if (failed) throw new Error("internal: a wasm kernel failed on a worker thread");
 }
 
-/** Inspection for tests and benchmarks: workers started and ready, and the chunks workers
- * have run so far. */
-export function threadPoolStats(): { readonly workers: number; readonly ready: number; readonly chunksOnWorkers: number; readonly shared: boolean } {
+/** What threadPoolStats reports. */
+export interface ThreadPoolStats {
+  /** Workers started, and those of them ready. */
+  readonly workers: number;
+  readonly ready: number;
+  /** Chunks workers have run so far. */
+  readonly chunksOnWorkers: number;
+  readonly shared: boolean;
+  /** Kernels and modules in this thread's kernel table (at most KERNEL_SLOTS each). */
+  readonly kernels: number;
+  readonly modules: number;
+  /** The most kernels and modules any worker holds. */
+  readonly workerKernels: number;
+  readonly workerModules: number;
+  /** Kernels given a slot so far (a kernel given one again after losing it counts again). */
+  readonly kernelsPlaced: number;
+}
+
+/** Inspection for tests and benchmarks. */
+export function threadPoolStats(): ThreadPoolStats {
   const ctl = control;
-  let ready = 0;
-  let chunks = 0;
+  let [ready, chunks, workerKernels, workerModules] = [0, 0, 0, 0];
   if (ctl !== undefined) {
-    for (const w of pool) ready += Atomics.load(ctl, SLOT * (w.id + 1) + READY);
+    for (const w of pool) {
+      const at = SLOT * (w.id + 1);
+      ready += Atomics.load(ctl, at + READY);
+      workerKernels = Math.max(workerKernels, Atomics.load(ctl, at + HELD_KERNELS));
+      workerModules = Math.max(workerModules, Atomics.load(ctl, at + HELD_MODULES));
+    }
     for (let id = 0; id < MAX_WORKERS; id++) chunks += Atomics.load(ctl, SLOT * (id + 1) + RAN);
   }
-  return { workers: pool.length, ready, chunksOnWorkers: chunks, shared: arena().shared };
+  const kernels = slotKernels.filter((k) => k !== undefined).length;
+  return { workers: pool.length, ready, chunksOnWorkers: chunks, shared: arena().shared, kernels, modules: moduleSlotOf.size, workerKernels, workerModules, kernelsPlaced };
 }

@@ -44,6 +44,14 @@ export const READY = 2;
 /** Chunks this worker has run (an inspection hook: tests check work ran on a worker). */
 export const RAN = 3;
 export const FAILED = 4;
+/** The number (GEN) of the last batch this worker was asked to run: a worker that finds
+ * another batch open (it woke late for an earlier one) leaves it, since only the batch's
+ * crew was brought up to date with the kernel table. */
+export const BATCH = 5;
+/** Kernels and modules this worker holds (an inspection hook: tests check the table stays
+ * bounded in the workers too). */
+export const HELD_KERNELS = 6;
+export const HELD_MODULES = 7;
 /** Commands. */
 export const RUN = 1;
 export const RECEIVE = 2;
@@ -93,16 +101,22 @@ const workerIntrinsics = Object.entries(WORKER_INTRINSICS)
 export const WORKER_SOURCE = `"use strict";
 const PENDING = ${PENDING}, NARGS = ${NARGS}, NEXT = ${NEXT}, CHUNKS = ${CHUNKS}, CHUNK = ${CHUNK}, TOTAL = ${TOTAL}, KERNEL = ${KERNEL}, SLOT = ${SLOT};
 const THEN = ${THEN}, THEN_SCALE = ${THEN_SCALE}, THEN_NARGS = ${THEN_NARGS}, STATE = ${STATE}, OPEN = ${OPEN};
-const SEQ = ${SEQ}, CMD = ${CMD}, READY = ${READY}, RAN = ${RAN}, FAILED = ${FAILED};
+const SEQ = ${SEQ}, CMD = ${CMD}, READY = ${READY}, RAN = ${RAN}, FAILED = ${FAILED}, BATCH = ${BATCH};
+const HELD_KERNELS = ${HELD_KERNELS}, HELD_MODULES = ${HELD_MODULES};
 const RUN = ${RUN}, RECEIVE = ${RECEIVE}, ARGS_BYTE = ${ARGS_BYTE}, SPIN_MS = ${WORKER_SPIN_US / 1000};
 const GEN = ${GEN}, DONE_BYTE = ${DONE_BYTE};
 let ctl, args, done, base, memory, seen = 0;
 const instances = [], fns = [];
 const intrinsics = { ${workerIntrinsics} };
 
+// Applies changes to the kernel table: slots emptied first (a slot may be refilled at once).
 function install(msg) {
+  for (const i of msg.drop) instances[i] = undefined;
+  for (const k of msg.clear) fns[k] = undefined;
   for (const [i, mod] of msg.modules) instances[i] = new WebAssembly.Instance(mod, { env: { mem: memory }, m: intrinsics });
   for (const [k, i, name] of msg.kernels) fns[k] = instances[i].exports[name];
+  Atomics.store(ctl, base + HELD_KERNELS, fns.filter((f) => f !== undefined).length);
+  Atomics.store(ctl, base + HELD_MODULES, instances.filter((x) => x !== undefined).length);
 }
 
 function finish() {
@@ -126,6 +140,7 @@ function leave() {
 function run() {
   if (!join()) return;
   const n = Atomics.load(ctl, NARGS), chunks = ctl[CHUNKS], chunk = ctl[CHUNK], total = ctl[TOTAL], gen = ctl[GEN];
+  if (Atomics.load(ctl, base + BATCH) !== gen) return leave();
   const fn = fns[ctl[KERNEL]];
   const a = [0, 0];
   for (let i = 0; i < n; i++) a.push(args[i]);
