@@ -266,7 +266,7 @@ export function writeReport(rep: Report): string {
     rep.flat
       .filter((f) => f.mode === mode)
       .map((f) => [
-        `M — flat over ${f.steps.toLocaleString("en-US")} ${mode === "jit" ? "jitted" : "eager"} training steps (growth, first → last quarter)`,
+        `M — flat over ${f.steps.toLocaleString("en-US")} ${mode === "jit" ? "jitted" : "eager"} training steps${mode === "eager-big" ? ` of a ${f.model} MLP, batch ${f.batch} (deferred and compiled eager code)` : ""} (growth, first → last quarter)`,
         `flat (≤ ${mib(FLAT_TOLERANCE)} MiB)`,
         `${(f.growth / 2 ** 20).toFixed(1)} MiB (peak ${mib(f.peak)} MiB)`,
         f.growth <= FLAT_TOLERANCE ? "**yes**" : "no",
@@ -279,6 +279,7 @@ export function writeReport(rep: Report): string {
       ? []
       : [["M — peak RSS of jaxts alone (W1–W6, fresh plain-node process)", "≤ 250 MiB", `${mib(rep.jaxtsRss.peak)} MiB`, mMet(rep.jaxtsRss.peak), "-", "-"]]),
     ...flatRows("eager"),
+    ...flatRows("eager-big"),
   ];
   L.push(
     md(
