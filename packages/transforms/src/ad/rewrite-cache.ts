@@ -1,6 +1,7 @@
-// Caches of rewritten jaxprs (JVP, partial evaluation, transpose of a pjit's inner jaxpr):
-// a rewrite depends only on the inner jaxpr and a pattern (which operands carry tangents,
-// are unknown, are linear) and the default float dtype, so it is made once per (jaxpr,
+// Caches of rewritten jaxprs (JVP, partial evaluation, transpose of a pjit's inner jaxpr, and
+// batching of a pjit's or checkpoint's: batching/batch-jaxpr.ts): a rewrite depends only on the
+// inner jaxpr and a pattern (which operands carry tangents, are unknown, are linear, are
+// batched, and the batch size) and the default float dtype, so it is made once per (jaxpr,
 // pattern, defaultFloat). A rewrite that
 // captured a traced value of an enclosing transformation is used once and not cached.
 import { ConcreteArray, defaultFloat, type Jaxpr, type NDArray } from "@jaxts/core";
