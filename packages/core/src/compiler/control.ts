@@ -120,12 +120,15 @@ export function runWhile(sub: SubProgram, p: ParamsOf<"while">, ins: readonly Ty
   }
 }
 
-export function runCond(sub: SubProgram, { branches }: ParamsOf<"cond">, ins: readonly TypedArray[], alloc: Alloc = freshAlloc): TypedArray[] {
+export function runCond(sub: SubProgram, { branches }: ParamsOf<"cond">, ins: readonly TypedArray[], alloc?: Alloc): TypedArray[] {
   const i = Math.min(Math.max(ins[0]![0]!, 0), branches.length - 1);
   return runCall(sub, branches[i]!, ins.slice(1), alloc);
 }
 
-/** A called jaxpr (pjit, custom rules' primal, checkpoint, a cond branch) run into buffers from `alloc`. */
-export function runCall(sub: SubProgram, jaxpr: Jaxpr, ins: readonly TypedArray[], alloc: Alloc = freshAlloc): TypedArray[] {
-  return sub(jaxpr).call(ins, jaxpr.outAvals.map((a) => alloc(a)));
+/** A called jaxpr (pjit, custom rules' primal, checkpoint, a cond branch) run into buffers from
+ * `alloc`; without it, into the fresh buffers the program makes (a threaded kernel's results
+ * then go into them chunk by chunk, as the chunks finish). */
+export function runCall(sub: SubProgram, jaxpr: Jaxpr, ins: readonly TypedArray[], alloc?: Alloc): TypedArray[] {
+  const program = sub(jaxpr);
+  return alloc === undefined ? program.call(ins) : program.call(ins, jaxpr.outAvals.map((a) => alloc(a)));
 }
