@@ -457,8 +457,12 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     if (kinds[k] !== "kernel" || step.kind !== "eqn" || step.eqn.primitive !== "dot_general" || next?.kind !== "fused") return;
     const g = next.group;
     const d = step.eqn.outVars[0]!;
-    const j = g.inputs.indexOf(d);
-    if (j < 0 || g.sums.length > 0 || g.periods[j]! > 0 || g.repeats[j]! > 0 || !sameShape(g.shape, d.aval.shape)) return;
+    // Only a kernel that reads the product's result step by step, each element at its own
+    // position: a transpose, slice or broadcast of it folded in reads rows the product may not
+    // have finished yet.
+    const reads = g.inputs.flatMap((v, i) => (v === d ? [i] : []));
+    const inOrder = (i: number): boolean => g.periods[i]! === 0 && g.repeats[i]! === 0 && g.strided[i] === undefined;
+    if (reads.length === 0 || !reads.every(inOrder) || g.sums.length > 0 || !sameShape(g.shape, d.aval.shape)) return;
     const [la, ra] = step.eqn.inputs.map((a) => a.aval) as [ShapedArray, ShapedArray];
     const params = step.eqn.params as ParamsOf<"dot_general">;
     if (backendFor(backend, "dot_general", [la, ra], params) !== backend || !epilogueFits(la, ra, params)) return;
