@@ -44,3 +44,30 @@ describe("jit on the wasm backend equals eager js on random elementwise programs
     expectSameRun(ops, p.outs, x, row, m);
   });
 });
+
+// Big programs: products and layout ops over 512×512 matrices, where kernels split across
+// threads and run as a product's epilogue on each chunk of rows it finishes (a kernel reading
+// the product's result transposed once ran there, before the rows it read were written).
+const bigSpace: ProgramSpace = { kinds: ["matmul", "layout", "unary", "binary"], unary: BASIC_UNARY, binary: BASIC_BINARY, cols: [512], rows: [512] };
+const bigPrograms = programArb(bigSpace);
+
+describe("jit on the wasm backend equals eager js on random programs over big matrices", () => {
+  test.prop([bigPrograms], { numRuns: 24 })("products, layout ops and elementwise ops on 512×512 matrices give the reference values", ([p, ops]) => {
+    const [x, row, m] = programInputs(p);
+    config.set({ backend: "js" });
+    const want = runProgram(bigSpace, ops, p.outs, x, row, m.mul(0.05));
+    config.set({ backend: "wasm", threads: 2 });
+    const got = jit((a: NDArray, b: NDArray, c: NDArray) => runProgram(bigSpace, ops, p.outs, a, b, c))(x, row, m.mul(0.05));
+    got.forEach((g, i) => {
+      const [gv, wv] = [g.toTypedArray(), want[i]!.toTypedArray()];
+      expect(g.shape).toEqual(want[i]!.shape);
+      let worst = 0;
+      for (let j = 0; j < gv.length; j++) {
+        const [a, b] = [Number(gv[j]), Number(wv[j])];
+        if (Number.isNaN(b)) expect(a).toBeNaN();
+        else worst = Math.max(worst, Math.abs(a - b) / Math.max(1, Math.abs(b)));
+      }
+      expect(worst).toBeLessThanOrEqual(1e-4);
+    });
+  }, 120_000);
+});

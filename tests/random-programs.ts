@@ -17,10 +17,10 @@ export type Op =
   | { readonly k: "sum1"; readonly a: number }
   /** one element as a scalar: a [1] slice of the flattened value reshaped to rank 0 */
   | { readonly k: "pick"; readonly a: number; readonly at: number }
-  /** value @ m, scaled (values whose last axis is not cols pass through) */
+  /** value @ (m scaled) (values whose last axis is not cols pass through) */
   | { readonly k: "matmul"; readonly a: number }
-  /** a matrix's elements moved by layout ops (a shape-keeping rotation, strided slice or
-   * transpose; see runProgram); anything else passes through */
+  /** a matrix's elements moved by layout ops (a shape-keeping rotation, strided slice,
+   * square transpose or blocked transpose; see runProgram); anything else passes through */
   | { readonly k: "layout"; readonly a: number; readonly by: number };
 
 export type OpKind = Op["k"];
@@ -54,6 +54,8 @@ export interface ProgramSpace {
   readonly unary: readonly ((x: NDArray) => NDArray)[];
   readonly binary: readonly ((x: NDArray, y: NDArray) => NDArray)[];
   readonly cols: readonly number[];
+  /** Row counts of x (default 1, 3, 5). */
+  readonly rows?: readonly number[];
   /** Whether operations may take m itself as an operand (default true; matmuls always
    * multiply by it). Without it, no operation's path depends on the sizes: every value is
    * [rows, cols], [rows, 1], [cols] or a scalar, which always broadcast together. */
@@ -90,7 +92,7 @@ function opArb(space: ProgramSpace, i: number): fc.Arbitrary<Op> {
 /** A program's sizes and its operations (2 to 10 of them). */
 export function programArb(space: ProgramSpace): fc.Arbitrary<[ProgramShape, Op[]]> {
   return fc
-    .record({ rows: fc.constantFrom(1, 3, 5), cols: fc.constantFrom(...space.cols), n: fc.integer({ min: 2, max: 10 }), seed: fc.nat(), outs: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }) })
+    .record({ rows: fc.constantFrom(...(space.rows ?? [1, 3, 5])), cols: fc.constantFrom(...space.cols), n: fc.integer({ min: 2, max: 10 }), seed: fc.nat(), outs: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }) })
     .chain((p) => fc.tuple(fc.constant(p), fc.tuple(...Array.from({ length: p.n }, (_, i) => opArb(space, i + inputCount(space))))));
 }
 
@@ -135,12 +137,15 @@ export function runProgram(space: ProgramSpace, ops: readonly Op[], outs: readon
         const [r, c] = a.shape as [number, number];
         const twice = np.concatenate([a, a], { axis: 1 });
         const s = 1 + (op.by % (c - 1 || 1));
-        switch (op.by % 3) {
+        switch (op.by % 4) {
           case 0: // the columns rotated by s: a slice of the doubled rows
             vals.push(lax.slice(twice, [0, s], [r, s + c]));
             break;
           case 1: // every other element of the doubled rows from s: a slice with a step of 2
             vals.push(lax.slice(twice, [0, s % 2], [r, (s % 2) + 2 * c - 1], [1, 2]));
+            break;
+          case 2: // a square matrix transposed (anything else through an op)
+            vals.push(r === c ? np.transpose(a).mul(0.5) : np.tanh(a));
             break;
           default: // blocks of 4 columns transposed against the rows, an op applied, shape restored
             vals.push(c % 4 === 0 ? np.tanh(a.reshape([r, c / 4, 4]).transpose([1, 0, 2])).reshape([r, c]) : np.tanh(a));
@@ -149,7 +154,7 @@ export function runProgram(space: ProgramSpace, ops: readonly Op[], outs: readon
       }
       case "matmul":
         // values whose last axis is cols (a column [rows, 1] or a scalar passes through)
-        vals.push(a.ndim >= 1 && a.shape[a.ndim - 1] === m.shape[0] ? np.matmul(a, m).mul(0.2) : a);
+        vals.push(a.ndim >= 1 && a.shape[a.ndim - 1] === m.shape[0] ? np.matmul(a, m.mul(0.2)) : a);
         break;
     }
   }
