@@ -34,7 +34,7 @@ export interface FusedGroup {
    * number of steps) folded into the index arithmetic instead of materialised. */
   readonly repeats: readonly number[];
   /** Per input, undefined, or how the kernel reads it in place when it is the operand of a
-   * transpose or slice folded in (see StridedRead). */
+   * transpose, slice or broadcast folded in (see StridedRead). */
   readonly strided: readonly (StridedRead | undefined)[];
   /** The values the rest of the program reads, in the order of `roots`. */
   readonly outputs: readonly Var[];
@@ -109,8 +109,10 @@ export function columnBroadcastSteps(eqn: Eqn): number {
 /**
  * How a fused kernel reads a layout op's operand in place, with index arithmetic instead of a
  * copy: element (i₀, …, iᵣ₋₁) of the result is x's element `base + Σ i_d·strides[d]` (x
- * row-major). Made for a transpose or a slice whose result's rows are whole steps (the last
- * axis a multiple of 4, so a step never straddles two rows) over 4- or 8-byte elements.
+ * row-major). Made for a transpose, a slice, or a broadcast (stride 0 along the axes it
+ * repeats x over) of 4- or 8-byte elements. When the result's rows are whole steps (the last
+ * axis a multiple of 4) the kernel walks one set of coordinates per step; otherwise each lane
+ * keeps its own (backend/scalar/wasm.ts laneWalk).
  */
 export interface StridedRead {
   readonly base: number;
@@ -119,14 +121,28 @@ export interface StridedRead {
 
 const STRIDED_DTYPES: ReadonlySet<string> = new Set(["float32", "float64", "int32"]);
 
-/** The strided read that replaces this transpose or slice in a fused kernel, or undefined. */
+/**
+ * The strided read that replaces this transpose, slice or broadcast in a fused kernel, or
+ * undefined (broadcasts the kernel reads by cheaper means, splatted, periodically or repeated,
+ * are not strided reads).
+ */
 export function stridedRead(eqn: Eqn): StridedRead | undefined {
-  if (eqn.primitive !== "transpose" && eqn.primitive !== "slice") return undefined;
+  if (eqn.primitive !== "transpose" && eqn.primitive !== "slice" && eqn.primitive !== "broadcast_in_dim") return undefined;
   const x = eqn.inputs[0]!;
   const out = eqn.outVars[0]!.aval;
-  if (x instanceof Literal || out.ndim === 0 || out.size === 0 || out.shape[out.ndim - 1]! % 4 !== 0 || !STRIDED_DTYPES.has(out.dtype)) return undefined;
+  if (x instanceof Literal || out.ndim === 0 || out.size === 0 || !STRIDED_DTYPES.has(out.dtype)) return undefined;
   const xStrides: number[] = [];
   for (let d = x.aval.ndim - 1, s = 1; d >= 0; s *= x.aval.shape[d]!, d--) xStrides[d] = s;
+  if (eqn.primitive === "broadcast_in_dim") {
+    if (x.aval.ndim === 0 || isRowBroadcast(eqn) || columnBroadcastSteps(eqn) > 0) return undefined;
+    // along each result axis: x's stride where x has that axis at full size, else 0
+    const dims = (eqn.params as ParamsOf<"broadcast_in_dim">).broadcast_dimensions;
+    const strides = out.shape.map(() => 0);
+    dims.forEach((d, i) => {
+      if (x.aval.shape[i] === out.shape[d] && out.shape[d]! > 1) strides[d] = xStrides[i]!;
+    });
+    return { base: 0, strides };
+  }
   if (eqn.primitive === "transpose") {
     const perm = (eqn.params as ParamsOf<"transpose">).permutation;
     return { base: 0, strides: perm.map((a) => xStrides[a]!) };
@@ -212,7 +228,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   };
   /** Whether clusters a and b together would read a sum they compute (a kernel cannot use its
    * own reduction). */
-  // (nor the operand of a transpose or slice it reads in place: that is read from memory at
+  // (nor the operand of a transpose, slice or broadcast it reads in place: that is read from memory at
   // other positions than the step's, so it must be computed before the kernel runs)
   const readsOwnSum = (a: number, b: number): boolean => {
     const inside = (k: number | undefined): boolean => k !== undefined && (find(k) === a || find(k) === b);
@@ -357,7 +373,7 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     repeatedLeaf.set(x, { e, steps });
     return e;
   };
-  /** The operand of a folded transpose or slice: read through its strides (one input per read). */
+  /** The operand of a folded transpose, slice or broadcast: read through its strides (one input per read). */
   const stridedLeaf = (x: Var, read: StridedRead): Expr => {
     const e = arg(inputs.length, scalarType(x.aval.dtype));
     inputs.push(x);
@@ -377,13 +393,6 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
       continue;
     }
     const v = eqn.outVars[0]!;
-    const read = stridedRead(eqn);
-    if (read !== undefined) {
-      const x = stridedLeaf(eqn.inputs[0] as Var, read);
-      raw.set(v, x);
-      rounded.set(v, x);
-      continue;
-    }
     if (isScalarBroadcast(eqn)) {
       const x = operand(eqn.inputs[0]!);
       raw.set(v, x);
@@ -399,6 +408,13 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     }
     if (isRowBroadcast(eqn)) {
       const x = periodic(eqn.inputs[0] as Var);
+      raw.set(v, x);
+      rounded.set(v, x);
+      continue;
+    }
+    const read = stridedRead(eqn);
+    if (read !== undefined) {
+      const x = stridedLeaf(eqn.inputs[0] as Var, read);
       raw.set(v, x);
       rounded.set(v, x);
       continue;

@@ -103,9 +103,73 @@ class Lowering {
     /** Operands read one element per step, splatted (a column broadcast folded in). */
     private readonly splatted: readonly boolean[] = [],
     /** Per operand, 0, or the bytes between the 4 elements of a step of an operand read
-     * through strides (a transpose or slice folded in; 4 bytes apart: one plain load). */
+     * through strides (a transpose, slice or broadcast folded in; 4 bytes apart: one plain load; 0: one element splatted). */
     private readonly laneBytes: readonly number[] = [],
+    /** Per operand read through strides, whether it is read lane by lane at byte offsets from
+     * its pointer (an i32x4 local: a layout op whose rows are not whole steps), or through
+     * `laneBytes` (undefined: a step's 4 elements lie in one row). */
+    private readonly laneOffsets: readonly (V | undefined)[] = [],
+    /** Per operand, whether it is read through strides at all (a stride of 0 along the last
+     * axis, a broadcast, reads one element splatted). */
+    private readonly stridedArg: readonly boolean[] = [],
+    /** With `laneOffsets`: an i32 local, 1 when this step's 4 elements lie in one row (then
+     * an operand is read as in whole-row kernels, from its first lane's offset on). */
+    private readonly inOneRow?: Local<"i32">,
   ) {}
+
+  /**
+   * An operand read lane by lane (rows not whole steps): when the step lies in one row (most
+   * steps of long rows), as a whole-row kernel reads it from the first lane's element (one
+   * load, a splat, or 4 lanes a constant stride apart); else each lane at its own offset.
+   */
+  private laneRead(index: number, p: Local<"i32">, off: V): Val {
+    const b = this.b;
+    const t = this.argTypes[index]!;
+    const d = this.laneBytes[index] ?? 0;
+    const at = b.newLocal("i32");
+    const [lo, hi] = [this.v128(), this.v128()];
+    const keep = (x: Val): void => {
+      if (x.k === "f64") {
+        b.local.set(lo, x.lo);
+        b.local.set(hi, x.hi);
+      } else b.local.set(lo, x.v);
+    };
+    b.if(this.inOneRow!, () => {
+      b.local.set(at, () => b.i32.add(p, () => b.i32x4.extract_lane(0, off)));
+      if (d === 0) keep(this.splatLoad(t, at));
+      else if (d !== ELEMENT_BYTES[t]) keep(this.gather(index, at, d));
+      else if (t === "f64") keep({ k: "f64", lo: this.set(() => b.v128.load(at, { align: 1 })), hi: this.set(() => b.v128.load(at, { offset: 16, align: 1 })) });
+      else keep({ k: t === "f32" ? "f32" : "i32", v: this.set(() => b.v128.load(at, { align: 1 })) });
+    }, () => keep(this.gatherLanes(index, p, off)));
+    return t === "f64" ? { k: "f64", lo, hi } : { k: t === "f32" ? "f32" : "i32", v: lo };
+  }
+
+  /** One element at p, splatted over the step. */
+  private splatLoad(t: ScalarType, p: Local<"i32">): Val {
+    const b = this.b;
+    if (t === "f64") {
+      const x = this.set(() => b.v128.load64_splat(p));
+      return { k: "f64", lo: x, hi: x };
+    }
+    return { k: t === "f32" ? "f32" : "i32", v: this.set(() => b.v128.load32_splat(p)) };
+  }
+
+  /** The 4 elements of a step at p + off[0], …, p + off[3] (byte offsets in an i32x4). */
+  private gatherLanes(index: number, p: Local<"i32">, off: V): Val {
+    const b = this.b;
+    const t = this.argTypes[index]!;
+    const at = (j: number) => () => b.i32.add(p, () => b.i32x4.extract_lane(j, off));
+    if (t === "f64") {
+      const half = (j: number) => this.set(() => b.v128.load64_lane(1, at(j + 1), () => b.v128.load64_zero(at(j))));
+      return { k: "f64", lo: half(0), hi: half(2) };
+    }
+    let v = this.set(() => b.v128.load32_zero(at(0)));
+    for (let j = 1; j < 4; j++) {
+      const prev = v;
+      v = this.set(() => b.v128.load32_lane(j, at(j), prev));
+    }
+    return t === "f32" ? { k: "f32", v } : { k: "i32", v };
+  }
 
   /** The 4 elements of a step at p, p + d, p + 2d, p + 3d (d = laneBytes > element size). */
   private gather(index: number, p: Local<"i32">, d: number): Val {
@@ -231,11 +295,23 @@ class Lowering {
       this.argVals.set(index, v);
       return v;
     }
+    const off = this.laneOffsets[index];
+    if (off !== undefined) {
+      v = this.laneRead(index, p, off);
+      this.argVals.set(index, v);
+      return v;
+    }
     const d = this.laneBytes[index] ?? 0;
     if (d > 0 && d !== ELEMENT_BYTES[this.argTypes[index]!]) {
       v = this.gather(index, p, d);
       this.argVals.set(index, v);
       return v;
+    }
+    if (d === 0 && this.stridedArg[index] === true) {
+      // (a stride of 0 along the last axis: the step's 4 elements are one element, splatted)
+      const one = this.splatLoad(this.argTypes[index]!, p);
+      this.argVals.set(index, one);
+      return one;
     }
     switch (this.argTypes[index]!) {
       case "f32":
@@ -535,8 +611,9 @@ class Lowering {
   }
 }
 
-/** An operand read through strides over the kernel's shape (a transpose or slice folded in):
- * element (i₀, …) is at p + Σ i_d·strides[d] elements; the last axis a multiple of 4. */
+/** An operand read through strides over the kernel's shape (a transpose, slice or broadcast
+ * folded in): element (i₀, …) is at p + Σ i_d·strides[d] elements (a last axis not a multiple
+ * of 4 is walked lane by lane: laneWalk). */
 export interface StridedOperand {
   readonly shape: readonly number[];
   readonly strides: readonly number[];
@@ -592,8 +669,8 @@ export function wasmFused(
   if (colSteps > 0 && sumSteps % colSteps !== 0) throw new Error(`internal: a column-sum block (${sumSteps} steps) must be whole rows of ${colSteps} steps`);
   for (const [k, st] of strided.entries()) {
     if (st === undefined) continue;
-    const last = st.shape[st.shape.length - 1]!;
-    if (last % 4 !== 0 || st.strides.length !== st.shape.length || !st.strides.every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`internal: operand ${k}'s strided read needs rows of whole steps and non-negative strides`);
+    if (st.shape.length === 0 || st.strides.length !== st.shape.length || !st.strides.every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`internal: operand ${k}'s strided read needs a stride per axis, each a non-negative integer`);
+    if (strided.some((o) => o !== undefined && o.shape.join() !== st.shape.join())) throw new Error("internal: a kernel's strided reads share the kernel's shape");
     if (argTypes[k] !== "f32" && argTypes[k] !== "f64" && argTypes[k] !== "i32") throw new Error(`internal: a strided read of ${argTypes[k]} operands`);
   }
   const used = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, repeats, strided, undefined, false).used;
@@ -609,6 +686,79 @@ export function wasmFused(
   const instance = instantiateWasm(module, { env: { mem: memory }, m: fns });
   const parallel = workerCanImport(used) && arena().shared ? registerParallelKernel(module, instance, "range") : undefined;
   return { run: exportedFunction(instance, "kernel"), parallel };
+}
+
+/**
+ * Lane-by-lane coordinates for strided reads over `shape` whose rows are not whole steps: an
+ * i32x4 of each lane's coordinate per axis, from element 4·first + lane on, and per strided
+ * operand (byte strides per axis) an i32x4 of its lanes' byte offsets. `advance` moves every
+ * lane 4 elements on: the last coordinate by 4, then each axis from the last wraps where it
+ * reached its size (as often as the increment it got can make it: several times along an
+ * axis shorter than 4), carrying into the axis before it. The first axis wraps too, so the
+ * lanes of the last step that lie past the end read inside the operand (and are not stored).
+ */
+function laneWalk(
+  b: FunctionBuilder,
+  shape: readonly number[],
+  byteStrides: readonly (readonly number[] | undefined)[],
+  first: Local<"i32">,
+): { offsets: (V | undefined)[]; advance: () => void; inOneRow: Local<"i32">; checkRow: () => void } {
+  const r = shape.length - 1;
+  const lanes = shape.map((_, d) => b.newLocal("v128", `lc${d}`));
+  const offsets = byteStrides.map((st, k) => (st === undefined ? undefined : b.newLocal("v128", `lo${k}`)));
+  const splat = (c: number) => (): void => {
+    b.v128.const("i32x4", [c, c, c, c]);
+  };
+  // each lane's coordinates from its element index (4·first + lane), by division per axis
+  const rest = b.newLocal("i32", "lane_rest");
+  for (let j = 0; j < 4; j++) {
+    b.local.set(rest, () => b.i32.add(() => b.i32.shl(first, 2), j));
+    for (let d = r; d >= 0; d--) {
+      b.local.set(lanes[d]!, () => b.i32x4.replace_lane(j, lanes[d]!, () => b.i32.rem_u(rest, shape[d]!)));
+      if (d > 0) b.local.set(rest, () => b.i32.div_u(rest, shape[d]!));
+    }
+  }
+  byteStrides.forEach((st, k) => {
+    if (st === undefined) return;
+    const off = offsets[k]!;
+    b.local.set(off, splat(0));
+    st.forEach((x, d) => {
+      if (x !== 0) b.local.set(off, () => b.i32x4.add(off, () => b.i32x4.mul(lanes[d]!, splat(x))));
+    });
+  });
+  // How many times each axis may need to wrap per step: the last gets +4, each one before it
+  // as many carries as the one after it wraps.
+  const wraps: number[] = [];
+  for (let d = r, inc = 4; d >= 0; d--) {
+    wraps[d] = Math.floor((shape[d]! - 1 + inc) / shape[d]!);
+    inc = wraps[d]!;
+  }
+  const mask = b.newLocal("v128", "wrap");
+  const advance = (): void => {
+    b.local.set(lanes[r]!, () => b.i32x4.add(lanes[r]!, splat(4)));
+    byteStrides.forEach((st, k) => {
+      if (st !== undefined && st[r] !== 0) b.local.set(offsets[k]!, () => b.i32x4.add(offsets[k]!, splat(4 * st[r]!)));
+    });
+    for (let d = r; d >= 0; d--) {
+      for (let w = 0; w < wraps[d]!; w++) {
+        // lanes at the axis's end: back by its size, one on along the axis before (mask = −1)
+        b.local.set(mask, () => b.i32x4.ge_s(lanes[d]!, splat(shape[d]!)));
+        b.local.set(lanes[d]!, () => b.i32x4.sub(lanes[d]!, () => b.v128.and(mask, splat(shape[d]!))));
+        if (d > 0) b.local.set(lanes[d - 1]!, () => b.i32x4.sub(lanes[d - 1]!, mask));
+        byteStrides.forEach((st, k) => {
+          if (st === undefined) return;
+          const delta = (d > 0 ? st[d - 1]! : 0) - shape[d]! * st[d]!;
+          if (delta !== 0) b.local.set(offsets[k]!, () => b.i32x4.add(offsets[k]!, () => b.v128.and(mask, splat(delta))));
+        });
+      }
+    }
+  };
+  // (lane 3 is 3 on from lane 0 along the last axis: no lane wrapped)
+  const inOneRow = b.newLocal("i32", "one_row");
+  const checkRow = (): void => {
+    b.local.set(inOneRow, () => b.i32.eq(() => b.i32x4.extract_lane(3, lanes[r]!), () => b.i32.add(() => b.i32x4.extract_lane(0, lanes[r]!), 3)));
+  };
+  return { offsets, advance, inOneRow, checkRow };
 }
 
 /**
@@ -683,7 +833,7 @@ function assembleFused(
   // (first + i) mod periods[k]; `first` is the global index of this call's first step.
   // Repeated operands (a column broadcast folded in): operand k's element for step i is its
   // element (first + i) div repeats[k], splatted over the step.
-  // Strided operands (a transpose or slice folded in) are read through their strides from
+  // Strided operands (a transpose, slice or broadcast folded in) are read through their strides from
   // the group's coordinates, which the kernel keeps in counters from `first` on.
   const periodic = periods.some((q) => q > 0) || repeats.some((r) => r > 0) || strided.some((st) => st !== undefined);
   if (periodic) params.first = "i32";
@@ -739,9 +889,15 @@ function assembleFused(
     });
     // Strided operands: the coordinates of the step's first element (shared by all of them;
     // every strided operand has the group's shape), from first·4, and each operand's pointer.
+    // When rows are not whole steps (the last axis not a multiple of 4, so a step's elements
+    // may lie in two rows or more), each lane keeps its own coordinates instead, in i32x4
+    // vectors, and each operand its 4 lanes' byte offsets (`laneWalk`).
     const shape = strided.find((st) => st !== undefined)?.shape ?? [];
-    const coords = shape.map((_, d) => b.newLocal("i32", `c${d}`));
-    if (shape.length > 0) {
+    const byLane = shape.length > 0 && shape[shape.length - 1]! % 4 !== 0;
+    const coords = byLane ? [] : shape.map((_, d) => b.newLocal("i32", `c${d}`));
+    const walk = byLane ? laneWalk(b, shape, strided.map((st, k) => (st === undefined ? undefined : st.strides.map((x) => x * ELEMENT_BYTES[argTypes[k]!]))), locals.first!) : undefined;
+    if (byLane) strided.forEach((st, k) => st !== undefined && b.local.set(ptrs[k]!, locals[`p${k}`]!));
+    if (shape.length > 0 && !byLane) {
       const rest = b.newLocal("i32", "rest");
       b.local.set(rest, () => b.i32.shl(locals.first!, 2));
       for (let d = shape.length - 1; d >= 0; d--) {
@@ -761,7 +917,8 @@ function assembleFused(
     // sub-expressions computed once), stores, sums, and the pointers moved to the next step.
     const step = (masked = false): void => {
       const laneBytes = argTypes.map((t, k) => (strided[k] === undefined ? 0 : strided[k]!.strides[strided[k]!.strides.length - 1]! * ELEMENT_BYTES[t]));
-      const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports, splatted, laneBytes);
+      if (walk !== undefined) walk.checkRow();
+      const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports, splatted, laneBytes, walk?.offsets ?? [], strided.map((st) => st !== undefined), walk?.inOneRow);
       roots.forEach((e, r) => lowering.store(lowering.value(e), e.t, outs[r]!));
       if (sums.length > 0 && colSteps > 0) {
         // Column sums: this step's 4 columns of the block's partial sums, at ps, are loaded,
@@ -818,7 +975,8 @@ function assembleFused(
         }
       });
       roots.forEach((e, r) => b.local.set(outs[r]!, () => b.i32.add(outs[r]!, STEP_BYTES[e.t])));
-      if (shape.length > 0) {
+      if (walk !== undefined) walk.advance();
+      else if (shape.length > 0) {
         // The next step: 4 elements on along the last axis; at a row's end, carry into the
         // axes before it, each strided pointer moving by its stride there minus the span of
         // the axis that wrapped.
