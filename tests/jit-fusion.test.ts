@@ -380,6 +380,53 @@ describe("jit fusion on the wasm backend", () => {
     expect(bits(jit(layer)(x, w, b))).toEqual(bits(layer(x, w, b)));
   });
 
+  it("a reduce_max or reduce_min of a fused value is folded inside the kernel (whole array or per row), equal to eager bit for bit", () => {
+    config.set({ backend: "wasm", threads: 2 });
+    const mk = (shape: number[], seed: number, dtype: "float32" | "float64" = "float32") =>
+      array(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37 + seed)), { dtype }).reshape(shape);
+    const withNaN = array(Array.from({ length: 10000 }, (_, i) => (i === 7777 ? Number.NaN : Math.sin(i))), { dtype: "float32" });
+    const cases: [string, (a: NDArray) => NDArray, NDArray, RegExp][] = [
+      ["the max of |x - c| (an error norm), split across threads", (a) => np.max(np.abs(a.sub(0.25))), mk([100000], 1), /sub abs reduce_max/],
+      ["the min of tanh(x) over an odd size", (a) => np.min(np.tanh(a)), mk([100001], 2), /tanh reduce_min/],
+      ["a row max (softmax's shift) of exp(x)", (a) => np.max(np.exp(a), { axis: -1 }), mk([300, 64], 3), /exp reduce_max/],
+      ["a row min in float64", (a) => np.min(np.sin(a), { axis: -1 }), mk([30, 16], 4, "float64"), /sin reduce_min/],
+      ["a max over a NaN", (a) => np.max(a.mul(2)), withNaN, /mul reduce_max/],
+    ];
+    for (const [what, f, x, fused] of cases) {
+      const text = jit(f).lower(x).asText();
+      expect(text, what).toMatch(/1 fused kernel/);
+      expect(text, what).toMatch(fused);
+      expect(bits(jit(f)(x)), what).toEqual(bits(f(x)));
+    }
+    // a max and a sum of one value: one kernel, one pass
+    const both = (a: NDArray) => [np.max(np.square(a), { axis: 1 }), np.sum(np.square(a), { axis: 1 })];
+    const x = mk([64, 128], 5);
+    expect(jit(both).lower(x).asText()).toMatch(/fused kernel over float32\[64,128\]: equations 0 1 2 \(square reduce_max reduce_sum\)/);
+    const [m, t] = jit(both)(x) as NDArray[];
+    expect(bits(m!)).toEqual(bits(both(x)[0]!));
+    bits(t!).forEach((v, i) => expect(v).toBeCloseTo(bits(both(x)[1]!)[i]!, 3));
+  });
+
+  test.prop([fc.array(fc.constantFrom(-2, -1, -1, -1, -0, 0), { minLength: 1, maxLength: 9000 }), fc.nat({ max: 6000 }), fc.boolean()], { numRuns: 80 })(
+    "a fused max or min of signed zeros keeps the sign the sequential fold keeps (the first zero's), over any size and split",
+    (tail, lead, rows) => {
+      // zeros of both signs after a run of negatives (so the first zero may fall in any lane,
+      // block or thread's share): the kernel records each lane's first zero
+      const values = [...Array.from({ length: lead }, () => -1), ...tail];
+      const n = rows ? values.length - (values.length % 8) : values.length;
+      if (n === 0) return;
+      const x = array(values.slice(0, n), { dtype: "float32" }).reshape(rows ? [n / 8, 8] : [n]);
+      const fs = [(a: NDArray) => np.max(a.mul(2), { axis: -1 }), (a: NDArray) => np.min(np.negative(a), { axis: -1 })];
+      for (const f of fs) {
+        config.set({ backend: "js" });
+        const want = bits(f(x)).map((v) => (Object.is(v, -0) ? "-0" : String(v)));
+        config.set({ backend: "wasm", threads: 2 });
+        const got = bits(jit(f)(x)).map((v) => (Object.is(v, -0) ? "-0" : String(v)));
+        expect(got).toEqual(want);
+      }
+    },
+  );
+
   it("a kernel reading a product's result transposed, sliced or broadcast runs after the product, not as its epilogue, and equals eager", () => {
     // As an epilogue the kernel runs on each chunk of rows as soon as the product finishes it,
     // while other threads still compute the rest: a transpose of the result read rows not yet

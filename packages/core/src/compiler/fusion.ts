@@ -42,9 +42,10 @@ export interface FusedGroup {
   readonly roots: readonly Expr[];
   /** Every member's own expression (its value before the store's rounding). */
   readonly members: readonly Expr[];
-  /** Reductions fused in: `out` is the sum of elements of `of` (a member's stored value),
-   * accumulated in float64 by the kernel in blocks, as `sumKind` says. */
-  readonly sums: readonly { readonly out: Var; readonly of: Expr }[];
+  /** Reductions fused in: `out` is the sum (or the max, or the min, as `op` says) of elements
+   * of `of` (a member's stored value), accumulated in float64 by the kernel in blocks, as
+   * `sumKind` says. */
+  readonly sums: readonly { readonly out: Var; readonly of: Expr; readonly op: FusedReduceOp }[];
   /** How the group's sums (all of one kind) are taken; undefined without sums. */
   readonly sumKind: SumKind | undefined;
 }
@@ -301,13 +302,18 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   return steps;
 }
 
+/** The reductions a fused kernel accumulates. */
+export type FusedReduceOp = "sum" | "max" | "min";
+const REDUCE_OPS: { readonly [P in string]?: FusedReduceOp } = { reduce_sum: "sum", reduce_max: "max", reduce_min: "min" };
+
 /**
- * How a kernel over its operand can accumulate this reduce_sum of a float array (SumKind), or
- * undefined: over every axis; over trailing axes whose rows are whole steps; over leading
- * axes whose kept part is whole steps.
+ * How a kernel over its operand can accumulate this reduce_sum, reduce_max or reduce_min of a
+ * float array (SumKind), or undefined: over every axis; over trailing axes whose rows are
+ * whole steps; over leading axes whose kept part is whole steps (sums only).
  */
 function sumKindOf(eqn: Eqn): SumKind | undefined {
-  if (eqn.primitive !== "reduce_sum") return undefined;
+  const op = REDUCE_OPS[eqn.primitive];
+  if (op === undefined) return undefined;
   const x = eqn.inputs[0]!.aval;
   if (x.ndim === 0 || x.size === 0 || (x.dtype !== "float32" && x.dtype !== "float64")) return undefined;
   const axes = [...(eqn.params as ParamsOf<"reduce_sum">).axes].sort((a, b) => a - b);
@@ -316,7 +322,7 @@ function sumKindOf(eqn: Eqn): SumKind | undefined {
   const reduced = axes.reduce((p, a) => p * x.shape[a]!, 1);
   const kept = x.size / reduced;
   if (axes.every((a, i) => a === x.ndim - axes.length + i) && reduced % 4 === 0) return { mode: "rows", steps: reduced / 4, cols: 0 };
-  if (axes.every((a, i) => a === i) && kept % 4 === 0) {
+  if (op === "sum" && axes.every((a, i) => a === i) && kept % 4 === 0) {
     const cols = kept / 4;
     return { mode: "cols", steps: cols * Math.max(1, Math.round(SUM_BLOCK / cols)), cols };
   }
@@ -382,14 +388,14 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     stridedInputs.push(read);
     return e;
   };
-  const sums: { out: Var; of: Expr }[] = [];
+  const sums: { out: Var; of: Expr; op: FusedReduceOp }[] = [];
   let sumKind: SumKind | undefined;
   for (const eqn of eqns) {
     const q = sumKindOf(eqn);
     if (q !== undefined) {
       sumKind = q;
       // its operand is a member (the plan only merges a sum into its operand's cluster)
-      sums.push({ out: eqn.outVars[0]!, of: rounded.get(eqn.inputs[0] as Var)! });
+      sums.push({ out: eqn.outVars[0]!, of: rounded.get(eqn.inputs[0] as Var)!, op: REDUCE_OPS[eqn.primitive]! });
       continue;
     }
     const v = eqn.outVars[0]!;

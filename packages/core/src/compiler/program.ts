@@ -24,7 +24,7 @@ import { jsBackend } from "../backend/js/index.js";
 import { exprOf, scalarType } from "../backend/scalar/primitives.js";
 import { type JsElementwise, jsElementwise, jsElementwiseRoots } from "../backend/scalar/js.js";
 import { arity, children, type Expr } from "../backend/scalar/expr.js";
-import { type ElementwiseKernel, STEP_BYTES, SUM_BLOCK, wasmFused } from "../backend/scalar/wasm.js";
+import { type ElementwiseKernel, partialBytes, STEP_BYTES, SUM_BLOCK, wasmFused } from "../backend/scalar/wasm.js";
 import { arena } from "../backend/wasm-backend/arena.js";
 import { epilogueFits, withDotEpilogue } from "../backend/wasm-backend/dot-general.js";
 import { PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
@@ -132,7 +132,7 @@ function kernelKey(g: FusedGroup): string {
     return id;
   };
   const roots = g.roots.map(visit);
-  const sums = g.sums.map((x) => visit(x.of));
+  const sums = g.sums.map((x) => `${x.op}${visit(x.of)}`);
   for (const m of g.members) visit(m);
   const read = (k: number): string => (g.strided[k] === undefined ? "" : `/[${g.shape.join(",")}]@${g.strided[k]!.strides.join(",")}`);
   return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}/${g.repeats[k]}${read(k)}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumKind?.mode}:${g.sumKind?.steps}:${g.sumKind?.cols}|${parts.join(";")}`;
@@ -182,11 +182,40 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
     return k;
   }
   const strided = g.strided.map((st) => (st === undefined ? undefined : { shape: g.shape, strides: st.strides }));
-  k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0, g.repeats, strided);
+  k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0, g.repeats, strided, g.sums.map((x) => x.op));
   fusedKernelsBuilt++;
   fusedKernels.set(key, k);
   if (fusedKernels.size > FUSED_KERNELS) fusedKernels.delete(fusedKernels.keys().next().value!);
   return k;
+}
+
+/**
+ * The max (min) of a fused kernel's partials of blocks [from, to) (12 f64 per block, in order:
+ * partialBytes), as the sequential js fold gives it: NaN if any lane saw one; else the best
+ * lane value; a zero result takes the sign of the first zero, the earliest by block, then
+ * step, then lane (element 4·step + lane of the block).
+ */
+function foldPartials(op: "max" | "min", v: Float64Array, from: number, to: number): number {
+  let best = op === "max" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  let nan = false;
+  let zero = 0;
+  let zeroAt = Number.POSITIVE_INFINITY;
+  for (let k = from; k < to; k += 12) {
+    let firstHere = Number.POSITIVE_INFINITY;
+    for (let l = 0; l < 4; l++) {
+      const x = v[k + l]!;
+      if (Number.isNaN(x)) nan = true;
+      else if (op === "max" ? x > best : x < best) best = x;
+      const at = v[k + 4 + l]!;
+      if (at >= 0 && zeroAt === Number.POSITIVE_INFINITY && 4 * at + l < firstHere) {
+        firstHere = 4 * at + l;
+        zero = v[k + 8 + l]!;
+      }
+    }
+    if (firstHere !== Number.POSITIVE_INFINITY) zeroAt = firstHere;
+  }
+  if (nan) return Number.NaN;
+  return best === 0 ? zero : best;
 }
 
 /** `data` (a view of the arena) copied into a host buffer of its own, made where every
@@ -509,8 +538,9 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const kind = g.sumKind ?? { mode: "full", steps: SUM_BLOCK, cols: 0 };
         const sumSteps = kind.steps;
         const blocks = Math.ceil(nsteps / sumSteps);
-        /** f64 partials per block: 4 lanes, or 4 per step of a row for column sums. */
-        const perBlock = kind.mode === "cols" ? 4 * kind.cols : 4;
+        /** f64 partials per block: per reduction, 4 lanes (12 for a max or min: partialBytes),
+         * or 4 per step of a row for column sums. */
+        const perBlocks = g.sums.map((x) => (partialBytes(x.op) / 8) * (kind.mode === "cols" ? kind.cols : 1));
         const periodic = g.periods.some((q) => q > 0) || g.repeats.some((r) => r > 0) || g.strided.some((st) => st !== undefined);
         const args = new Array<number>(2 * ins.length + nout + sumOuts.length + (sumOuts.length > 0 ? 1 : 0) + (periodic ? 1 : 0));
         if (periodic) args[args.length - 1] = 0; // `first`: the global index of the first step
@@ -563,9 +593,9 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
           if (sumOuts.length > 0) {
             const a = arena();
             a.reset();
-            partials = sumOuts.map(() => a.reserve(blocks * perBlock * 8));
+            partials = sumOuts.map((_, j) => a.reserve(blocks * perBlocks[j]! * 8));
             // (column sums add into their partials: they start at zero)
-            if (kind.mode === "cols") for (const at of partials) a.f64.fill(0, at / 8, at / 8 + blocks * perBlock);
+            if (kind.mode === "cols") partials.forEach((at, j) => a.f64.fill(0, at / 8, at / 8 + blocks * perBlocks[j]!));
             partials.forEach((at, j) => {
               args[2 * ins.length + nout + j] = at;
             });
@@ -583,9 +613,15 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
           refresh(f);
           const v = arena().f64;
           sumOuts.forEach((o, j) => {
+            const perBlock = perBlocks[j]!;
             const [from, to] = [partials[j]! / 8, partials[j]! / 8 + blocks * perBlock];
             const out = f.vals[o]!;
-            if (kind.mode === "rows") {
+            const op = g.sums[j]!.op;
+            if (op !== "sum") {
+              // a full max/min folds every block, a row's its own block (rows mode)
+              if (kind.mode === "rows") for (let k = from, r = 0; k < to; k += perBlock, r++) out[r] = foldPartials(op, v, k, k + perBlock);
+              else out[0] = foldPartials(op, v, from, to);
+            } else if (kind.mode === "rows") {
               for (let k = from, r = 0; k < to; k += 4, r++) out[r] = v[k]! + v[k + 1]! + (v[k + 2]! + v[k + 3]!);
             } else if (kind.mode === "cols") {
               for (let c = 0; c < perBlock; c++) {

@@ -34,6 +34,18 @@ type V = Local<"v128">;
 type Emit = (b: FunctionBuilder, x: V) => void;
 type Val = { readonly k: "f32"; readonly v: V } | { readonly k: "f64"; readonly lo: V; readonly hi: V } | { readonly k: "i32"; readonly v: V };
 
+/**
+ * A fused kernel's reductions: sums, or max/min folded as the js backend folds them (from ∓Inf,
+ * an element replacing the running value when it is greater (less) or NaN, so a NaN wins and,
+ * among equal values, the first: for a result of zero, the first zero's sign).
+ */
+export type FusedReduce = "sum" | "max" | "min";
+
+/** Bytes of one block's partials of a reduction (per step of a row, for column sums): 4 f64
+ * lane sums; for max/min, the 4 lanes' running values, then the step (as f64, −1: none) of
+ * each lane's first zero, then that zero (its sign). */
+export const partialBytes = (op: FusedReduce): number => (op === "sum" ? 32 : 96);
+
 /** Steps per partial sum of a fused kernel's sums (a split across threads is a multiple). */
 export const SUM_BLOCK = 1024;
 
@@ -594,6 +606,33 @@ class Lowering {
     }
   }
 
+  /**
+   * Folds e's 4 elements into a running max ("gt") or min ("lt") kept per lane in f64 halves,
+   * as js folds (NaN wins, ties keep the earlier), leaving lanes off `mask` alone; and records
+   * in each lane its first zero (the step `stepNo`, and the zero itself: its sign), from which
+   * the combination picks a zero result's sign as the sequential fold would.
+   */
+  fold(cmp: "gt" | "lt", e: Expr, acc: { readonly lo: V; readonly hi: V }, zero: { readonly at: readonly [V, V]; readonly val: readonly [V, V] }, stepNo: Local<"i32">, mask: V | undefined): void {
+    const b = this.b;
+    const v = this.value(e);
+    const w = this.wide(e.t === "f32" ? { k: "f32", v: this.narrow(v) } : v);
+    const step = this.set(() => b.f64x2.splat(() => b.f64.convert_i32_u(stepNo)));
+    const halves = [
+      { x: w.lo, a: acc.lo, m: mask === undefined ? undefined : this.set(() => b.i64x2.extend_low_i32x4_s(mask)) },
+      { x: w.hi, a: acc.hi, m: mask === undefined ? undefined : this.set(() => b.i64x2.extend_high_i32x4_s(mask)) },
+    ];
+    halves.forEach(({ x, a, m }, h) => {
+      // x replaces the running value where x ⋛ a or x is NaN (and the lane is on)
+      const take = this.set(() => b.v128.or(() => b.f64x2[cmp](x, a), () => b.f64x2.ne(x, x)));
+      b.local.set(a, () => b.v128.bitselect(x, a, m === undefined ? take : () => b.v128.and(take, m)));
+      const [at, val] = [zero.at[h]!, zero.val[h]!];
+      const first = this.set(() => b.v128.and(() => b.f64x2.eq(x, () => b.v128.const("f64x2", [0, 0])), () => b.f64x2.lt(at, () => b.v128.const("f64x2", [0, 0]))));
+      if (m !== undefined) b.local.set(first, () => b.v128.and(first, m));
+      b.local.set(at, () => b.v128.bitselect(step, at, first));
+      b.local.set(val, () => b.v128.bitselect(x, val, first));
+    });
+  }
+
   /** Store the root's value (4 elements of `t`) at `po`. */
 
   store(v: Val, t: ScalarType, po: Local<"i32">): void {
@@ -656,6 +695,7 @@ export function wasmFused(
   colSteps = 0,
   repeats: readonly number[] = [],
   strided: readonly (StridedOperand | undefined)[] = [],
+  sumOps: readonly FusedReduce[] = [],
 ): ElementwiseKernel {
   // The wasm lowering knows f32, f64, i32 and bool lanes; the other integer types run on the
   // js kernels (the wasm backend declines them and programs holding them are not compiled).
@@ -667,15 +707,17 @@ export function wasmFused(
   // the worker pool.
   if (!Number.isInteger(sumSteps) || sumSteps < 1) throw new Error(`internal: a fused kernel's sum block must be a whole number of steps, got ${sumSteps}`);
   if (colSteps > 0 && sumSteps % colSteps !== 0) throw new Error(`internal: a column-sum block (${sumSteps} steps) must be whole rows of ${colSteps} steps`);
+  const ops = sums.map((_, j) => sumOps[j] ?? "sum");
+  if (colSteps > 0 && ops.some((op) => op !== "sum")) throw new Error("internal: column reductions are sums only");
   for (const [k, st] of strided.entries()) {
     if (st === undefined) continue;
     if (st.shape.length === 0 || st.strides.length !== st.shape.length || !st.strides.every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`internal: operand ${k}'s strided read needs a stride per axis, each a non-negative integer`);
     if (strided.some((o) => o !== undefined && o.shape.join() !== st.shape.join())) throw new Error("internal: a kernel's strided reads share the kernel's shape");
     if (argTypes[k] !== "f32" && argTypes[k] !== "f64" && argTypes[k] !== "i32") throw new Error(`internal: a strided read of ${argTypes[k]} operands`);
   }
-  const used = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, repeats, strided, undefined, false).used;
+  const used = assembleFused(roots, argTypes, rounded, sums, ops, periods, sumSteps, colSteps, repeats, strided, undefined, false).used;
   const unroll = smallBody([...roots, ...sums]);
-  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, periods, sumSteps, colSteps, repeats, strided, used, unroll);
+  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, ops, periods, sumSteps, colSteps, repeats, strided, used, unroll);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here,
   // synchronously, rather than ahead of time by ready(): 0.5-5 KB for one primitive, 3.3 KB
   // (f32) and 11.6 KB (f64) for W3's fused kernel, but a long fused chain has no bound (200
@@ -791,6 +833,7 @@ function assembleFused(
   argTypes: readonly ScalarType[],
   rounded: readonly Expr[],
   sums: readonly Expr[],
+  ops: readonly FusedReduce[],
   periods: readonly number[],
   sumSteps: number,
   colSteps: number,
@@ -851,6 +894,22 @@ function assembleFused(
     // 4i+k, k = 0..3) are stored as 4 f64 at ps + 32·block; a mask drops the elements at or
     // past `limit`. (`lanes` and the block and row counters: column sums only.)
     const acc = sums.map(() => ({ lo: b.newLocal("v128", "sum_lo"), hi: b.newLocal("v128", "sum_hi") }));
+    // (max/min: each lane's first zero, its step (−1: none yet) and value, per half; the step
+    // counts steps from the call's first, so it orders a block's steps)
+    const zeros = ops.map((op) => (op === "sum" ? undefined : { at: [b.newLocal("v128", "z_at_lo"), b.newLocal("v128", "z_at_hi")] as const, val: [b.newLocal("v128", "z_lo"), b.newLocal("v128", "z_hi")] as const }));
+    const stepNo = b.newLocal("i32", "step_no");
+    const identity = (op: FusedReduce): number => (op === "max" ? Number.NEGATIVE_INFINITY : op === "min" ? Number.POSITIVE_INFINITY : 0);
+    const resetAcc = (j: number): void => {
+      const c = identity(ops[j]!);
+      b.local.set(acc[j]!.lo, () => b.v128.const("f64x2", [c, c]));
+      b.local.set(acc[j]!.hi, () => b.v128.const("f64x2", [c, c]));
+      const z = zeros[j];
+      if (z === undefined) return;
+      for (const h of [0, 1]) {
+        b.local.set(z.at[h]!, () => b.v128.const("f64x2", [-1, -1]));
+        b.local.set(z.val[h]!, () => b.v128.const("f64x2", [0, 0]));
+      }
+    };
     const lanes = b.newLocal("v128", "lanes");
     const limitV = b.newLocal("v128", "limit");
     const mask = b.newLocal("v128", "mask");
@@ -861,18 +920,22 @@ function assembleFused(
         const ps = locals[`ps${j}`]!;
         b.v128.store(ps, acc[j]!.lo);
         b.v128.store(ps, acc[j]!.hi, { offset: 16 });
-        b.local.set(ps, () => b.i32.add(ps, 32));
-        b.local.set(acc[j]!.lo, () => b.v128.const("f64x2", [0, 0]));
-        b.local.set(acc[j]!.hi, () => b.v128.const("f64x2", [0, 0]));
+        const z = zeros[j];
+        if (z !== undefined) {
+          b.v128.store(ps, z.at[0], { offset: 32 });
+          b.v128.store(ps, z.at[1], { offset: 48 });
+          b.v128.store(ps, z.val[0], { offset: 64 });
+          b.v128.store(ps, z.val[1], { offset: 80 });
+        }
+        b.local.set(ps, () => b.i32.add(ps, partialBytes(ops[j]!)));
+        resetAcc(j);
       });
     };
     if (sums.length > 0) {
       if (colSteps > 0) b.local.set(lanes, () => b.v128.const("i32x4", [0, 1, 2, 3]));
       b.local.set(limitV, () => b.i32x4.splat(locals.limit!));
-      for (const a of acc) {
-        b.local.set(a.lo, () => b.v128.const("f64x2", [0, 0]));
-        b.local.set(a.hi, () => b.v128.const("f64x2", [0, 0]));
-      }
+      acc.forEach((_, j) => resetAcc(j));
+      b.local.set(stepNo, () => b.i32.const(0));
     }
     // Periodic and repeated operands are walked with a counter each (no division per step):
     // phase[k] counts the steps of the current period (or of the current element's repeat).
@@ -948,7 +1011,12 @@ function assembleFused(
       } else if (sums.length > 0) {
         // (blocks are flushed by the loop below; only a step reaching past `limit` is masked)
         if (masked) b.local.set(mask, () => b.i32x4.lt_s(() => b.i32x4.add(() => b.i32x4.splat(() => b.i32.shl(i, 2)), () => b.v128.const("i32x4", [0, 1, 2, 3])), limitV));
-        sums.forEach((e, j) => lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, masked ? mask : undefined));
+        sums.forEach((e, j) => {
+          const z = zeros[j];
+          if (z === undefined) lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, masked ? mask : undefined);
+          else lowering.fold(ops[j] === "max" ? "gt" : "lt", e, acc[j]!, z, stepNo, masked ? mask : undefined);
+        });
+        if (zeros.some((z) => z !== undefined)) b.local.set(stepNo, () => b.i32.add(stepNo, 1));
       }
       for (const u of lowering.usedImports) used.add(u);
       argTypes.forEach((_, k) => {
@@ -1061,7 +1129,7 @@ function assembleFused(
       ...roots.map((e, r) => () => b.i32.add(locals[`po${r}`]!, () => b.i32.mul(start, STEP_BYTES[e.t]))),
       // (start is a multiple of sumSteps when there are sums: parallelFor's grain)
       // (a block's partials: 32 bytes, or a row of them for column sums)
-      ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, sumSteps), 32 * Math.max(colSteps, 1)))),
+      ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, sumSteps), partialBytes(ops[j]!) * Math.max(colSteps, 1)))),
       ...(sums.length > 0 ? [() => b.i32.sub(locals.limit!, () => b.i32.mul(start, 4))] : []),
       ...(periodic ? [() => b.i32.add(locals.first!, start)] : []),
       () => b.i32.sub(locals.end!, start),
