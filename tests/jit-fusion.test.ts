@@ -193,7 +193,7 @@ describe("jit fusion on the wasm backend", () => {
     const lowered = f.lower(x);
     expect(lowered.steps).toHaveLength(1);
     const g = lowered.steps[0]!.kind === "fused" ? lowered.steps[0]!.group : undefined;
-    expect(g!.sumKind).toEqual({ mode: "rows", steps: 128, cols: 0 });
+    expect(g!.sumKind).toEqual({ mode: "rows", steps: 128, cols: 0, rowLength: 512 });
     expect(lowered.asText()).toMatch(/fused kernel over float32\[1024,512\]: equations [0-9 ]+ \(mul exp reduce_sum tanh\);.*threaded/);
     const [rows, t] = f(x) as NDArray[];
     expect(rows!.shape).toEqual([1024]);
@@ -203,14 +203,14 @@ describe("jit fusion on the wasm backend", () => {
     expect(bits(t!)).toEqual(bits(np.tanh(x)));
     config.set({ threads: 1 });
     expect(Array.from((f(x) as NDArray[])[0]!.toTypedArray())).toEqual(Array.from(got));
-    // float64: two trailing axes (rows of 24), the leading axis (columns: 24 kept), each in
-    // its own kernel (one kind of sum per kernel); a row of 6 (not whole steps) runs as its
-    // own reduction
+    // float64: two trailing axes (rows of 24) and one trailing axis (rows of 6, not whole
+    // steps: blocks of two rows), each in its own kernel; the leading axis's sum of the same
+    // exp(y) (columns: 24 kept) then runs as its own reduction (one kind of sum per kernel)
     const y = array(Array.from({ length: 5 * 4 * 6 }, (_, i) => Math.cos(i * 0.3)), { dtype: "float64" }).reshape([5, 4, 6]);
     const h = jit((a: NDArray) => [np.sum(a.mul(a), { axis: [1, 2] }), np.sum(np.exp(a), { axis: 2 }), np.sum(np.exp(a), { axis: 0 })]);
     const hs = h.lower(y).steps;
     const kinds = hs.flatMap((st) => (st.kind === "fused" ? [st.group.sumKind?.mode] : []));
-    expect(kinds.sort()).toEqual(["cols", "rows"]);
+    expect(kinds.sort()).toEqual(["rows", "rows"]);
     (h(y) as NDArray[]).forEach((r, i) => {
       const e = [np.sum(y.mul(y), { axis: [1, 2] }), np.sum(np.exp(y), { axis: 2 }), np.sum(np.exp(y), { axis: 0 })][i]!;
       const [a, b] = [r.toTypedArray(), e.toTypedArray()];
@@ -228,7 +228,7 @@ describe("jit fusion on the wasm backend", () => {
     const f = jit(biasGrad);
     const steps = f.lower(z, ct).steps;
     expect(steps).toHaveLength(1);
-    expect(steps[0]!.kind === "fused" ? steps[0]!.group.sumKind : undefined).toEqual({ mode: "cols", steps: 1032, cols: 24 });
+    expect(steps[0]!.kind === "fused" ? steps[0]!.group.sumKind : undefined).toEqual({ mode: "cols", steps: 1032, cols: 24, rowLength: 0 });
     expect(f.lower(z, ct).asText()).toMatch(/threaded/);
     const got = f(z, ct).toTypedArray();
     const want = biasGrad(z, ct).toTypedArray();
@@ -378,6 +378,34 @@ describe("jit fusion on the wasm backend", () => {
     const [x, w, b] = [data2(30, 64, 4), data2(64, 32, 5), data2(1, 32, 6).reshape([32])];
     expect(jit(layer).lower(x, w, b).asText()).not.toMatch(/epilogue/);
     expect(bits(jit(layer)(x, w, b))).toEqual(bits(layer(x, w, b)));
+  });
+
+  it("a sum over rows that are not whole SIMD steps (10 classes, rows of 3, 6, 7 or 1) fuses into its operand's kernel, one result per row, the same across thread counts", () => {
+    // A block holds lcm(row, 4) elements, a few whole rows; each of its steps adds its lanes
+    // to the rows they lie in, and the kernel writes each row's sum.
+    const mk = (shape: number[], seed: number, dtype: "float32" | "float64" = "float32") =>
+      array(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37 + seed)), { dtype }).reshape(shape);
+    const cases: [string, (...a: NDArray[]) => NDArray, NDArray[], RegExp][] = [
+      ["a softmax denominator over 10 classes", (a) => np.sum(np.exp(a.mul(3)), { axis: -1 }), [mk([128, 10], 1)], /mul exp reduce_sum/],
+      ["rows of 10, an odd number of them", (a) => np.sum(np.tanh(a), { axis: -1 }), [mk([127, 10], 2)], /tanh reduce_sum/],
+      ["rows of 3, split across threads", (a) => np.sum(np.exp(a), { axis: -1 }), [mk([100001, 3], 3)], /exp reduce_sum\);.*threaded/],
+      ["rows of 7 in float64", (a) => np.sum(np.sin(a), { axis: -1 }), [mk([33, 7], 4, "float64")], /sin reduce_sum/],
+      ["two trailing axes of 2×5", (a) => np.sum(np.square(a), { axis: [1, 2] }), [mk([40, 2, 5], 5)], /square reduce_sum/],
+      ["rows of 1", (a) => np.sum(np.square(a), { axis: -1 }), [mk([41, 1], 6)], /square reduce_sum/],
+      ["a 6-wide bias added first", (a, b) => np.sum(np.tanh(a.add(b)), { axis: -1 }), [mk([5000, 6], 7), mk([6], 8)], /broadcast_in_dim add tanh reduce_sum/],
+    ];
+    for (const [what, f, args, fused] of cases) {
+      config.set({ backend: "js" });
+      const want = bits(f(...args));
+      config.set({ backend: "wasm", threads: 2 });
+      const text = jit(f).lower(...args).asText();
+      expect(text, what).toMatch(/1 fused kernel/);
+      expect(text, what).toMatch(fused);
+      const got = bits(jit(f)(...args));
+      got.forEach((g, i) => expect(Math.abs(g - want[i]!), `${what}: row ${i}`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(want[i]!))));
+      config.set({ threads: 1 });
+      expect(bits(jit(f)(...args)), what).toEqual(got);
+    }
   });
 
   it("a reduce_max or reduce_min of a fused value is folded inside the kernel (whole array or per row), equal to eager bit for bit", () => {

@@ -24,7 +24,7 @@ import { jsBackend } from "../backend/js/index.js";
 import { exprOf, scalarType } from "../backend/scalar/primitives.js";
 import { type JsElementwise, jsElementwise, jsElementwiseRoots } from "../backend/scalar/js.js";
 import { arity, children, type Expr } from "../backend/scalar/expr.js";
-import { type ElementwiseKernel, partialBytes, STEP_BYTES, SUM_BLOCK, wasmFused } from "../backend/scalar/wasm.js";
+import { type ElementwiseKernel, partialBytes, ROW_SUM_BYTES, STEP_BYTES, SUM_BLOCK, wasmFused } from "../backend/scalar/wasm.js";
 import { arena } from "../backend/wasm-backend/arena.js";
 import { epilogueFits, withDotEpilogue } from "../backend/wasm-backend/dot-general.js";
 import { PARALLEL_STEPS } from "../backend/wasm-backend/elementwise.js";
@@ -135,7 +135,7 @@ function kernelKey(g: FusedGroup): string {
   const sums = g.sums.map((x) => `${x.op}${visit(x.of)}`);
   for (const m of g.members) visit(m);
   const read = (k: number): string => (g.strided[k] === undefined ? "" : `/[${g.shape.join(",")}]@${g.strided[k]!.strides.join(",")}`);
-  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}/${g.repeats[k]}${read(k)}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumKind?.mode}:${g.sumKind?.steps}:${g.sumKind?.cols}|${parts.join(";")}`;
+  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}/${g.repeats[k]}${read(k)}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumKind?.mode}:${g.sumKind?.steps}:${g.sumKind?.cols}:${g.sumKind?.rowLength}|${parts.join(";")}`;
 }
 
 /** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
@@ -182,7 +182,7 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
     return k;
   }
   const strided = g.strided.map((st) => (st === undefined ? undefined : { shape: g.shape, strides: st.strides }));
-  k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0, g.repeats, strided, g.sums.map((x) => x.op));
+  k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0, g.repeats, strided, g.sums.map((x) => x.op), g.sumKind?.rowLength ?? 0);
   fusedKernelsBuilt++;
   fusedKernels.set(key, k);
   if (fusedKernels.size > FUSED_KERNELS) fusedKernels.delete(fusedKernels.keys().next().value!);
@@ -535,12 +535,15 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         // sums (a full or row sum) or a row of f64 column sums (a column sum) into scratch above
         // the region; they are added up here, block by block, in order, so the result does not
         // depend on how the steps were split across threads.
-        const kind = g.sumKind ?? { mode: "full", steps: SUM_BLOCK, cols: 0 };
+        const kind = g.sumKind ?? { mode: "full", steps: SUM_BLOCK, cols: 0, rowLength: 0 };
         const sumSteps = kind.steps;
         const blocks = Math.ceil(nsteps / sumSteps);
         /** f64 partials per block: per reduction, 4 lanes (12 for a max or min: partialBytes),
-         * or 4 per step of a row for column sums. */
-        const perBlocks = g.sums.map((x) => (partialBytes(x.op) / 8) * (kind.mode === "cols" ? kind.cols : 1));
+         * or 4 per step of a row for column sums, times the rows a block holds (rows that are
+         * not whole steps: lcm(length, 4) / length of them). */
+        const rowsPerBlock = kind.rowLength > 0 ? (4 * kind.steps) / kind.rowLength : 1;
+        const perRows = g.sums.map((x) => (kind.rowLength > 0 ? ROW_SUM_BYTES : partialBytes(x.op)) / 8);
+        const perBlocks = perRows.map((p) => p * (kind.mode === "cols" ? kind.cols : 1) * rowsPerBlock);
         const periodic = g.periods.some((q) => q > 0) || g.repeats.some((r) => r > 0) || g.strided.some((st) => st !== undefined);
         const args = new Array<number>(2 * ins.length + nout + sumOuts.length + (sumOuts.length > 0 ? 1 : 0) + (periodic ? 1 : 0));
         if (periodic) args[args.length - 1] = 0; // `first`: the global index of the first step
@@ -617,12 +620,13 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
             const [from, to] = [partials[j]! / 8, partials[j]! / 8 + blocks * perBlock];
             const out = f.vals[o]!;
             const op = g.sums[j]!.op;
-            if (op !== "sum") {
-              // a full max/min folds every block, a row's its own block (rows mode)
-              if (kind.mode === "rows") for (let k = from, r = 0; k < to; k += perBlock, r++) out[r] = foldPartials(op, v, k, k + perBlock);
-              else out[0] = foldPartials(op, v, from, to);
-            } else if (kind.mode === "rows") {
-              for (let k = from, r = 0; k < to; k += 4, r++) out[r] = v[k]! + v[k + 1]! + (v[k + 2]! + v[k + 3]!);
+            // (rows mode: one row's result after another; a last block's rows past the last
+            // row hold the lanes past the end, read by nobody)
+            if (kind.mode === "rows") {
+              // (the kernel wrote each row's result)
+              out.set(v.subarray(from, from + avals[o]!.size) as never);
+            } else if (op !== "sum") {
+              out[0] = foldPartials(op, v, from, to);
             } else if (kind.mode === "cols") {
               for (let c = 0; c < perBlock; c++) {
                 let total = 0;

@@ -46,6 +46,11 @@ export type FusedReduce = "sum" | "max" | "min";
  * each lane's first zero, then that zero (its sign). */
 export const partialBytes = (op: FusedReduce): number => (op === "sum" ? 32 : 96);
 
+/** Bytes of one row's result of a reduction over rows (`rowLength` > 0): the row's sum, max
+ * or min itself, in f64, its 4 lanes combined by the kernel at the row's end (a sum as
+ * (l0 + l1) + (l2 + l3); a max or min as foldLanes does). */
+export const ROW_SUM_BYTES = 8;
+
 /** Steps per partial sum of a fused kernel's sums (a split across threads is a multiple). */
 export const SUM_BLOCK = 1024;
 
@@ -696,6 +701,7 @@ export function wasmFused(
   repeats: readonly number[] = [],
   strided: readonly (StridedOperand | undefined)[] = [],
   sumOps: readonly FusedReduce[] = [],
+  rowLength = 0,
 ): ElementwiseKernel {
   // The wasm lowering knows f32, f64, i32 and bool lanes; the other integer types run on the
   // js kernels (the wasm backend declines them and programs holding them are not compiled).
@@ -709,15 +715,18 @@ export function wasmFused(
   if (colSteps > 0 && sumSteps % colSteps !== 0) throw new Error(`internal: a column-sum block (${sumSteps} steps) must be whole rows of ${colSteps} steps`);
   const ops = sums.map((_, j) => sumOps[j] ?? "sum");
   if (colSteps > 0 && ops.some((op) => op !== "sum")) throw new Error("internal: column reductions are sums only");
+  const rowsPerBlock = rowLength > 0 ? (4 * sumSteps) / rowLength : 1;
+  if (rowLength > 0 && (colSteps > 0 || !Number.isInteger(rowsPerBlock) || (rowLength % 4 === 0 && rowsPerBlock !== 1))) throw new Error(`internal: a block of ${sumSteps} steps must hold whole rows of ${rowLength} elements`);
+  if (rowLength % 4 !== 0 && ops.some((op) => op !== "sum")) throw new Error("internal: reductions over rows that are not whole steps are sums only");
   for (const [k, st] of strided.entries()) {
     if (st === undefined) continue;
     if (st.shape.length === 0 || st.strides.length !== st.shape.length || !st.strides.every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`internal: operand ${k}'s strided read needs a stride per axis, each a non-negative integer`);
     if (strided.some((o) => o !== undefined && o.shape.join() !== st.shape.join())) throw new Error("internal: a kernel's strided reads share the kernel's shape");
     if (argTypes[k] !== "f32" && argTypes[k] !== "f64" && argTypes[k] !== "i32") throw new Error(`internal: a strided read of ${argTypes[k]} operands`);
   }
-  const used = assembleFused(roots, argTypes, rounded, sums, ops, periods, sumSteps, colSteps, repeats, strided, undefined, false).used;
+  const used = assembleFused(roots, argTypes, rounded, sums, ops, rowLength, periods, sumSteps, colSteps, repeats, strided, undefined, false).used;
   const unroll = smallBody([...roots, ...sums]);
-  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, ops, periods, sumSteps, colSteps, repeats, strided, used, unroll);
+  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, ops, rowLength, periods, sumSteps, colSteps, repeats, strided, used, unroll);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here,
   // synchronously, rather than ahead of time by ready(): 0.5-5 KB for one primitive, 3.3 KB
   // (f32) and 11.6 KB (f64) for W3's fused kernel, but a long fused chain has no bound (200
@@ -728,6 +737,42 @@ export function wasmFused(
   const instance = instantiateWasm(module, { env: { mem: memory }, m: fns });
   const parallel = workerCanImport(used) && arena().shared ? registerParallelKernel(module, instance, "range") : undefined;
   return { run: exportedFunction(instance, "kernel"), parallel };
+}
+
+/**
+ * A row's max ("gt") or min ("lt") from its 4 lanes' running values and first zeros (Lowering
+ * fold), into `l.best`, as the sequential js fold gives it: NaN if a lane holds one; else the
+ * best lane value; a zero result takes the sign of the row's first zero, the earliest by step,
+ * then lane (element 4·step + lane).
+ */
+function foldLanes(
+  b: FunctionBuilder,
+  cmp: "gt" | "lt",
+  acc: { readonly lo: V; readonly hi: V },
+  zero: { readonly at: readonly [V, V]; readonly val: readonly [V, V] },
+  l: { readonly best: Local<"f64">; readonly x: Local<"f64">; readonly zero: Local<"f64">; readonly zeroAt: Local<"f64">; readonly nan: Local<"i32"> },
+): void {
+  const lane = (v: V, k: number) => (): void => {
+    b.f64x2.extract_lane(k % 2, v);
+  };
+  b.local.set(l.best, () => b.f64.const(cmp === "gt" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY));
+  b.local.set(l.nan, () => b.i32.const(0));
+  b.local.set(l.zeroAt, () => b.f64.const(Number.POSITIVE_INFINITY));
+  b.local.set(l.zero, () => b.f64.const(0));
+  for (let k = 0; k < 4; k++) {
+    const half = k < 2 ? 0 : 1;
+    b.local.set(l.x, lane(half === 0 ? acc.lo : acc.hi, k));
+    b.local.set(l.nan, () => b.i32.or(l.nan, () => b.f64.ne(l.x, l.x)));
+    b.local.set(l.best, () => b.select(l.x, l.best, () => b.f64[cmp](l.x, l.best)));
+    // this lane's first zero, if it has one and it comes before the earliest so far
+    b.local.set(l.x, lane(zero.at[half]!, k));
+    b.if(() => b.i32.and(() => b.f64.ge(l.x, () => b.f64.const(0)), () => b.f64.lt(() => b.f64.add(() => b.f64.mul(l.x, () => b.f64.const(4)), () => b.f64.const(k)), l.zeroAt)), () => {
+      b.local.set(l.zeroAt, () => b.f64.add(() => b.f64.mul(l.x, () => b.f64.const(4)), () => b.f64.const(k)));
+      b.local.set(l.zero, lane(zero.val[half]!, k));
+    });
+  }
+  b.local.set(l.best, () => b.select(l.zero, l.best, () => b.f64.eq(l.best, () => b.f64.const(0))));
+  b.local.set(l.best, () => b.select(() => b.f64.const(Number.NaN), l.best, l.nan));
 }
 
 /**
@@ -834,6 +879,7 @@ function assembleFused(
   rounded: readonly Expr[],
   sums: readonly Expr[],
   ops: readonly FusedReduce[],
+  rowLength: number,
   periods: readonly number[],
   sumSteps: number,
   colSteps: number,
@@ -893,21 +939,33 @@ function assembleFused(
     // Sums: per block of `sumSteps` steps (SUM_BLOCK, or a row), the f64 lane sums (elements
     // 4i+k, k = 0..3) are stored as 4 f64 at ps + 32·block; a mask drops the elements at or
     // past `limit`. (`lanes` and the block and row counters: column sums only.)
-    const acc = sums.map(() => ({ lo: b.newLocal("v128", "sum_lo"), hi: b.newLocal("v128", "sum_hi") }));
+    // (rows that are not whole steps, `rowLength` > 0: a block holds `rows` whole rows, each
+    // with its own accumulators, and each step of the block adds its lanes to the rows they
+    // lie in, known when the kernel is built: `rowMasks`)
+    const rows = rowLength > 0 ? (4 * sumSteps) / rowLength : 1;
+    const byRowPattern = rowLength > 0 && rowLength % 4 !== 0;
+    const accs = sums.map(() => Array.from({ length: rows }, () => ({ lo: b.newLocal("v128", "sum_lo"), hi: b.newLocal("v128", "sum_hi") })));
+    const acc = accs.map((a) => a[0]!);
     // (max/min: each lane's first zero, its step (−1: none yet) and value, per half; the step
     // counts steps from the call's first, so it orders a block's steps)
-    const zeros = ops.map((op) => (op === "sum" ? undefined : { at: [b.newLocal("v128", "z_at_lo"), b.newLocal("v128", "z_at_hi")] as const, val: [b.newLocal("v128", "z_lo"), b.newLocal("v128", "z_hi")] as const }));
+    const zeroSets = ops.map((op) =>
+      Array.from({ length: rows }, () => (op === "sum" ? undefined : { at: [b.newLocal("v128", "z_at_lo"), b.newLocal("v128", "z_at_hi")] as const, val: [b.newLocal("v128", "z_lo"), b.newLocal("v128", "z_hi")] as const })),
+    );
+    const zeros = zeroSets.map((z) => z[0]);
     const stepNo = b.newLocal("i32", "step_no");
+    const fold = { best: b.newLocal("f64", "best"), x: b.newLocal("f64", "x"), zero: b.newLocal("f64", "zero"), zeroAt: b.newLocal("f64", "zero_at"), nan: b.newLocal("i32", "nan") };
     const identity = (op: FusedReduce): number => (op === "max" ? Number.NEGATIVE_INFINITY : op === "min" ? Number.POSITIVE_INFINITY : 0);
     const resetAcc = (j: number): void => {
       const c = identity(ops[j]!);
-      b.local.set(acc[j]!.lo, () => b.v128.const("f64x2", [c, c]));
-      b.local.set(acc[j]!.hi, () => b.v128.const("f64x2", [c, c]));
-      const z = zeros[j];
-      if (z === undefined) return;
-      for (const h of [0, 1]) {
-        b.local.set(z.at[h]!, () => b.v128.const("f64x2", [-1, -1]));
-        b.local.set(z.val[h]!, () => b.v128.const("f64x2", [0, 0]));
+      for (let r = 0; r < rows; r++) {
+        b.local.set(accs[j]![r]!.lo, () => b.v128.const("f64x2", [c, c]));
+        b.local.set(accs[j]![r]!.hi, () => b.v128.const("f64x2", [c, c]));
+        const z = zeroSets[j]![r];
+        if (z === undefined) continue;
+        for (const h of [0, 1]) {
+          b.local.set(z.at[h]!, () => b.v128.const("f64x2", [-1, -1]));
+          b.local.set(z.val[h]!, () => b.v128.const("f64x2", [0, 0]));
+        }
       }
     };
     const lanes = b.newLocal("v128", "lanes");
@@ -918,16 +976,39 @@ function assembleFused(
     const flush = (): void => {
       sums.forEach((_, j) => {
         const ps = locals[`ps${j}`]!;
-        b.v128.store(ps, acc[j]!.lo);
-        b.v128.store(ps, acc[j]!.hi, { offset: 16 });
-        const z = zeros[j];
-        if (z !== undefined) {
-          b.v128.store(ps, z.at[0], { offset: 32 });
-          b.v128.store(ps, z.at[1], { offset: 48 });
-          b.v128.store(ps, z.val[0], { offset: 64 });
-          b.v128.store(ps, z.val[1], { offset: 80 });
+        if (rowLength > 0) {
+          // each row's result: a sum as (l0 + l1) + (l2 + l3), a max or min by foldLanes
+          for (let r = 0; r < rows; r++) {
+            const a = accs[j]![r]!;
+            const z = zeroSets[j]![r];
+            if (z !== undefined) {
+              foldLanes(b, ops[j] === "max" ? "gt" : "lt", a, z, fold);
+              b.f64.store(ps, fold.best, { offset: r * ROW_SUM_BYTES });
+              continue;
+            }
+            const lanes = (v: V) => (): void => {
+              b.f64.add(() => b.f64x2.extract_lane(0, v), () => b.f64x2.extract_lane(1, v));
+            };
+            b.f64.store(ps, () => b.f64.add(lanes(a.lo), lanes(a.hi)), { offset: r * ROW_SUM_BYTES });
+          }
+          b.local.set(ps, () => b.i32.add(ps, rows * ROW_SUM_BYTES));
+          resetAcc(j);
+          return;
         }
-        b.local.set(ps, () => b.i32.add(ps, partialBytes(ops[j]!)));
+        const bytes = partialBytes(ops[j]!);
+        for (let r = 0; r < rows; r++) {
+          const a = accs[j]![r]!;
+          b.v128.store(ps, a.lo, { offset: r * bytes });
+          b.v128.store(ps, a.hi, { offset: r * bytes + 16 });
+          const z = zeroSets[j]![r];
+          if (z !== undefined) {
+            b.v128.store(ps, z.at[0], { offset: r * bytes + 32 });
+            b.v128.store(ps, z.at[1], { offset: r * bytes + 48 });
+            b.v128.store(ps, z.val[0], { offset: r * bytes + 64 });
+            b.v128.store(ps, z.val[1], { offset: r * bytes + 80 });
+          }
+        }
+        b.local.set(ps, () => b.i32.add(ps, rows * bytes));
         resetAcc(j);
       });
     };
@@ -978,7 +1059,13 @@ function assembleFused(
     }
     // One step of 4 elements: its own lowering (constants and loads re-emitted, shared
     // sub-expressions computed once), stores, sums, and the pointers moved to the next step.
-    const step = (masked = false): void => {
+    /** Per step of a block of rows that are not whole steps, each row it touches and the
+     * lanes (−1/0) that lie in it. */
+    const rowMasks = Array.from({ length: byRowPattern ? sumSteps : 0 }, (_, st) => {
+      const rowOf = [0, 1, 2, 3].map((l) => Math.floor((4 * st + l) / rowLength));
+      return [...new Set(rowOf)].map((r) => ({ r, lanes: rowOf.map((x) => (x === r ? -1 : 0)) }));
+    });
+    const step = (masked = false, blockStep = -1): void => {
       const laneBytes = argTypes.map((t, k) => (strided[k] === undefined ? 0 : strided[k]!.strides[strided[k]!.strides.length - 1]! * ELEMENT_BYTES[t]));
       if (walk !== undefined) walk.checkRow();
       const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports, splatted, laneBytes, walk?.offsets ?? [], strided.map((st) => st !== undefined), walk?.inOneRow);
@@ -1012,9 +1099,21 @@ function assembleFused(
         // (blocks are flushed by the loop below; only a step reaching past `limit` is masked)
         if (masked) b.local.set(mask, () => b.i32x4.lt_s(() => b.i32x4.add(() => b.i32x4.splat(() => b.i32.shl(i, 2)), () => b.v128.const("i32x4", [0, 1, 2, 3])), limitV));
         sums.forEach((e, j) => {
-          const z = zeros[j];
-          if (z === undefined) lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, masked ? mask : undefined);
-          else lowering.fold(ops[j] === "max" ? "gt" : "lt", e, acc[j]!, z, stepNo, masked ? mask : undefined);
+          const into = (r: number, m: V | undefined): void => {
+            const z = zeroSets[j]![r];
+            if (z === undefined) lowering.accumulate(e, accs[j]![r]!.lo, accs[j]![r]!.hi, m);
+            else lowering.fold(ops[j] === "max" ? "gt" : "lt", e, accs[j]![r]!, z, stepNo, m);
+          };
+          if (blockStep < 0) into(0, masked ? mask : undefined);
+          else
+            for (const { r, lanes: on } of rowMasks[blockStep]!) {
+              // (lanes past the end lie in rows past the last, whose partials nobody reads)
+              if (on.every((x) => x !== 0)) into(r, undefined);
+              else {
+                b.local.set(mask, () => b.v128.const("i32x4", on));
+                into(r, mask);
+              }
+            }
         });
         if (zeros.some((z) => z !== undefined)) b.local.set(stepNo, () => b.i32.add(stepNo, 1));
       }
@@ -1092,7 +1191,23 @@ function assembleFused(
     };
     b.local.set(i, () => b.i32.const(0));
     if (sums.length === 0 || colSteps > 0) stepsUpTo(locals.steps!);
-    else {
+    else if (byRowPattern) {
+      // Rows that are not whole steps: block by block, each block's steps written out one by
+      // one (each adds its lanes to its own rows), those past the call's last step skipped.
+      b.block((done) => {
+        b.br_if(done, () => b.i32.ge_u(i, locals.steps!));
+        b.loop((block) => {
+          for (let st = 0; st < sumSteps; st++) {
+            b.if(() => b.i32.lt_u(i, locals.steps!), () => {
+              step(false, st);
+              b.local.set(i, () => b.i32.add(i, 1));
+            });
+          }
+          flush();
+          b.br_if(block, () => b.i32.lt_u(i, locals.steps!));
+        });
+      });
+    } else {
       // Sums: block by block (each flushed at its end, so the partial sums do not depend on
       // how the steps are split between calls), and within a block, the steps whose 4
       // elements are all below `limit` with no mask and no counter, then the last one, which
@@ -1129,7 +1244,7 @@ function assembleFused(
       ...roots.map((e, r) => () => b.i32.add(locals[`po${r}`]!, () => b.i32.mul(start, STEP_BYTES[e.t]))),
       // (start is a multiple of sumSteps when there are sums: parallelFor's grain)
       // (a block's partials: 32 bytes, or a row of them for column sums)
-      ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, sumSteps), partialBytes(ops[j]!) * Math.max(colSteps, 1)))),
+      ...sums.map((_, j) => () => b.i32.add(locals[`ps${j}`]!, () => b.i32.mul(() => b.i32.div_u(start, sumSteps), (rowLength > 0 ? ROW_SUM_BYTES * ((4 * sumSteps) / rowLength) : partialBytes(ops[j]!) * Math.max(colSteps, 1))))),
       ...(sums.length > 0 ? [() => b.i32.sub(locals.limit!, () => b.i32.mul(start, 4))] : []),
       ...(periodic ? [() => b.i32.add(locals.first!, start)] : []),
       () => b.i32.sub(locals.end!, start),
