@@ -148,6 +148,28 @@ describe("simplifyJaxpr", () => {
     expect(run(closed, simple, m)).toEqual(run(closed, closed.jaxpr, m));
   });
 
+  it("drops stop_gradient from the jaxpr a program runs (so the ops around it fuse), while gradients through jit still stop there", () => {
+    const x = np.arange(4096).astype("float32").mul(0.001);
+    const f = (a: NDArray) => np.sum(np.exp(lax.stopGradient(a.mul(2))).mul(a));
+    const closed = makeJaxpr(f)(x);
+    expect(prims(closed.jaxpr)).toContain("stop_gradient");
+    const simple = dceJaxpr(simplifyJaxpr(closed.jaxpr), undefined, true).jaxpr;
+    expect(prims(simple)).not.toContain("stop_gradient");
+    expect(run(closed, simple, x)).toEqual(run(closed, closed.jaxpr, x));
+    const before = config.get().backend;
+    config.set({ backend: "wasm" });
+    try {
+      expect(jit(f).lower(x).asText()).toMatch(/1 steps, 1 fused kernel/);
+      // d/da Σ exp(sg(2a))·a = exp(2a): the stopped branch contributes nothing
+      const g = Array.from(jit(grad(f))(x).toTypedArray());
+      const want = Array.from(np.exp(x.mul(2)).toTypedArray());
+      g.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4));
+      expect(Array.from(grad(jit(f))(x).toTypedArray())).toEqual(g);
+    } finally {
+      config.set({ backend: before });
+    }
+  });
+
   it("composes two transposes that are not inverse into one", () => {
     const t = np.arange(24).astype("float32").reshape([2, 3, 4]);
     const closed = makeJaxpr((a: NDArray) => lax.transpose(lax.transpose(a, [1, 2, 0]), [1, 2, 0]))(t);

@@ -4,6 +4,8 @@
 //   `integer_pow[y=1] x`, `convert_element_type` to x's own type, `reshape` to x's own
 //   shape, `broadcast_in_dim` to x's own shape in order, `transpose` by the identity
 //   permutation, and `transpose` of a `transpose` (composed into one, or removed);
+// - `stop_gradient x` is x (it only matters to differentiation, which works on the jaxpr a
+//   program was compiled from, never on the optimised one these passes make);
 // - a `transpose` that swaps a `dot_general`'s free axes (lhs free ↔ rhs free, batch axes in
 //   place; size-1 axes aside, and through reshapes that only add or drop size-1 axes) is the
 //   `dot_general` with its operands swapped, when nothing else reads the product: (A·B)ᵀ =
@@ -104,6 +106,8 @@ function rewrite(eqn: Eqn, producer: ReadonlyMap<Var, Eqn>, uses: Map<Var, numbe
     case "reshape":
     case "squeeze":
       return keep(a) ?? fold(eqn);
+    case "stop_gradient":
+      return keep(a);
     case "broadcast_in_dim": {
       const dims = (eqn.params as ParamsOf<"broadcast_in_dim">).broadcast_dimensions;
       return (isIdentityPerm(dims) ? keep(a) : undefined) ?? fold(eqn);
