@@ -193,7 +193,7 @@ describe("jit fusion on the wasm backend", () => {
     const lowered = f.lower(x);
     expect(lowered.steps).toHaveLength(1);
     const g = lowered.steps[0]!.kind === "fused" ? lowered.steps[0]!.group : undefined;
-    expect(g!.sumKind).toEqual({ mode: "rows", steps: 128, cols: 0, rowLength: 512 });
+    expect(g!.sumKind).toEqual({ mode: "rows", steps: 128, cols: 0, rowLength: 512, kept: 0 });
     expect(lowered.asText()).toMatch(/fused kernel over float32\[1024,512\]: equations [0-9 ]+ \(mul exp reduce_sum tanh\);.*threaded/);
     const [rows, t] = f(x) as NDArray[];
     expect(rows!.shape).toEqual([1024]);
@@ -228,7 +228,7 @@ describe("jit fusion on the wasm backend", () => {
     const f = jit(biasGrad);
     const steps = f.lower(z, ct).steps;
     expect(steps).toHaveLength(1);
-    expect(steps[0]!.kind === "fused" ? steps[0]!.group.sumKind : undefined).toEqual({ mode: "cols", steps: 1032, cols: 24, rowLength: 0 });
+    expect(steps[0]!.kind === "fused" ? steps[0]!.group.sumKind : undefined).toEqual({ mode: "cols", steps: 1032, cols: 24, rowLength: 0, kept: 0 });
     expect(f.lower(z, ct).asText()).toMatch(/threaded/);
     const got = f(z, ct).toTypedArray();
     const want = biasGrad(z, ct).toTypedArray();
@@ -403,6 +403,34 @@ describe("jit fusion on the wasm backend", () => {
       expect(text, what).toMatch(fused);
       const got = bits(jit(f)(...args));
       got.forEach((g, i) => expect(Math.abs(g - want[i]!), `${what}: row ${i}`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(want[i]!))));
+      config.set({ threads: 1 });
+      expect(bits(jit(f)(...args)), what).toEqual(got);
+    }
+  });
+
+  it("a sum over leading axes whose kept part is not whole SIMD steps (a 10-wide bias gradient) fuses into its operand's kernel, the same across thread counts", () => {
+    // The kernel sums rows of lcm(kept, 4) elements position by position; positions c,
+    // c + kept, … of such a row add up to column c.
+    const mk = (shape: number[], seed: number, dtype: "float32" | "float64" = "float32") =>
+      array(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37 + seed)), { dtype }).reshape(shape);
+    const cases: [string, (...a: NDArray[]) => NDArray, NDArray[]][] = [
+      ["a 10-wide layer's bias gradient", (a, b) => np.sum(nn.relu(a.add(b)).mul(a), { axis: 0 }), [mk([5000, 10], 7), mk([10], 8)]],
+      ["an odd number of rows of 10", (a) => np.sum(np.tanh(a), { axis: 0 }), [mk([127, 10], 1)]],
+      ["3 columns, split across threads", (a) => np.sum(np.exp(a), { axis: 0 }), [mk([100001, 3], 2)]],
+      ["7 columns in float64", (a) => np.sum(np.sin(a), { axis: 0 }), [mk([33, 7], 4, "float64")]],
+      ["two leading axes over rows of 6", (a) => np.sum(np.square(a), { axis: [0, 1] }), [mk([20, 7, 6], 5)]],
+      ["one column", (a) => np.sum(np.square(a), { axis: 0 }), [mk([41, 1], 6)]],
+    ];
+    for (const [what, f, args] of cases) {
+      config.set({ backend: "js" });
+      const want = bits(f(...args));
+      config.set({ backend: "wasm", threads: 2 });
+      const lowered = jit(f).lower(...args);
+      expect(lowered.asText(), what).toMatch(/1 steps, 1 fused kernel/);
+      expect(lowered.steps[0]!.kind === "fused" ? lowered.steps[0]!.group.sumKind?.mode : undefined, what).toBe("cols");
+      const got = bits(jit(f)(...args));
+      expect(got.length, what).toBe(want.length);
+      got.forEach((g, i) => expect(Math.abs(g - want[i]!), `${what}: column ${i}`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(want[i]!))));
       config.set({ threads: 1 });
       expect(bits(jit(f)(...args)), what).toEqual(got);
     }

@@ -57,7 +57,8 @@ export interface FusedGroup {
  * - "full": every axis (rank-0 result): blocks of SUM_BLOCK steps, 4 lane sums each;
  * - "rows": the trailing axes, each row a whole number of steps: one block per row, whose 4
  *   lane sums give that row's result;
- * - "cols": the leading axes, the kept trailing part (`cols` steps) a whole number of steps:
+ * - "cols": the leading axes, the kept trailing part (`cols` steps) a whole number of steps (or
+ *   rows of lcm(kept, 4) elements when it is not: see `kept`):
  *   blocks of whole rows, each with its own partial sum per column (the kernel adds into
  *   memory), the blocks added up per column.
  */
@@ -70,14 +71,21 @@ export interface SumKind {
    * whole number of steps (sums only), a block holds lcm(length, 4) elements, a few whole
    * rows, each step adding its lanes to their rows. Else 0. */
   readonly rowLength: number;
+  /** "cols" whose kept part is not a whole number of steps (a 10-wide bias gradient): that
+   * length. The kernel then sums rows of lcm(kept, 4) elements (`cols` steps) position by
+   * position, and the positions congruent mod kept add up to each result. Else 0. */
+  readonly kept: number;
 }
 
-const sameKind = (a: SumKind, b: SumKind): boolean => a.mode === b.mode && a.steps === b.steps && a.cols === b.cols && a.rowLength === b.rowLength;
+const sameKind = (a: SumKind, b: SumKind): boolean => a.mode === b.mode && a.steps === b.steps && a.cols === b.cols && a.rowLength === b.rowLength && a.kept === b.kept;
 
 /** The most steps a block of rows that are not whole steps may have (its steps are written
  * out one by one in the kernel): rows of 1, 2, 3, 5, 6, 7, 10 and 14 elements. */
 const MAX_ROW_BLOCK_STEPS = 8;
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+/** The longest partial rows (in steps) a column sum over a kept part that is not whole steps
+ * keeps (4 f64 per step per block; rows of lcm(kept, 4) elements, up to 4·kept). */
+const MAX_COL_STEPS = 1 << 14;
 /** The shortest rows a fused row max or min is taken over (measured: rows of 4 took 3.1 ms
  * fused against 2.5 after the kernel, rows of 16 1.1 against 1.3; 2026-12-05, 1M f32). */
 const MIN_FOLDED_ROW = 16;
@@ -330,18 +338,20 @@ function sumKindOf(eqn: Eqn): SumKind | undefined {
   if (x.ndim === 0 || x.size === 0 || (x.dtype !== "float32" && x.dtype !== "float64")) return undefined;
   const axes = [...(eqn.params as ParamsOf<"reduce_sum">).axes].sort((a, b) => a - b);
   if (axes.length === 0) return undefined;
-  if (axes.length === x.ndim) return { mode: "full", steps: SUM_BLOCK, cols: 0, rowLength: 0 };
+  if (axes.length === x.ndim) return { mode: "full", steps: SUM_BLOCK, cols: 0, rowLength: 0, kept: 0 };
   const reduced = axes.reduce((p, a) => p * x.shape[a]!, 1);
   const kept = x.size / reduced;
   const trailing = axes.every((a, i) => a === x.ndim - axes.length + i);
   // (a row max or min ends each row with a fold of its lanes that costs more than a short
   // row's own steps: fused from MIN_FOLDED_ROW elements; shorter rows reduce after the kernel)
-  if (trailing && reduced % 4 === 0 && (op === "sum" || reduced >= MIN_FOLDED_ROW)) return { mode: "rows", steps: reduced / 4, cols: 0, rowLength: reduced };
+  if (trailing && reduced % 4 === 0 && (op === "sum" || reduced >= MIN_FOLDED_ROW)) return { mode: "rows", steps: reduced / 4, cols: 0, rowLength: reduced, kept: 0 };
   const blockSteps = reduced / gcd(reduced, 4); // lcm(reduced, 4) / 4
-  if (op === "sum" && trailing && blockSteps <= MAX_ROW_BLOCK_STEPS) return { mode: "rows", steps: blockSteps, cols: 0, rowLength: reduced };
-  if (op === "sum" && axes.every((a, i) => a === i) && kept % 4 === 0) {
-    const cols = kept / 4;
-    return { mode: "cols", steps: cols * Math.max(1, Math.round(SUM_BLOCK / cols)), cols, rowLength: 0 };
+  if (op === "sum" && trailing && blockSteps <= MAX_ROW_BLOCK_STEPS) return { mode: "rows", steps: blockSteps, cols: 0, rowLength: reduced, kept: 0 };
+  if (op === "sum" && axes.every((a, i) => a === i)) {
+    // (a kept part that is not whole steps: rows of lcm(kept, 4) elements, a few kept rows)
+    const cols = kept % 4 === 0 ? kept / 4 : kept / gcd(kept, 4);
+    if (kept % 4 !== 0 && cols > MAX_COL_STEPS) return undefined;
+    return { mode: "cols", steps: cols * Math.max(1, Math.round(SUM_BLOCK / cols)), cols, rowLength: 0, kept: kept % 4 === 0 ? 0 : kept };
   }
   return undefined;
 }

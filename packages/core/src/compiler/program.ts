@@ -135,7 +135,7 @@ function kernelKey(g: FusedGroup): string {
   const sums = g.sums.map((x) => `${x.op}${visit(x.of)}`);
   for (const m of g.members) visit(m);
   const read = (k: number): string => (g.strided[k] === undefined ? "" : `/[${g.shape.join(",")}]@${g.strided[k]!.strides.join(",")}`);
-  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}/${g.repeats[k]}${read(k)}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumKind?.mode}:${g.sumKind?.steps}:${g.sumKind?.cols}:${g.sumKind?.rowLength}|${parts.join(";")}`;
+  return `${g.inputs.map((v, k) => `${v.aval.dtype}/${g.periods[k]}/${g.repeats[k]}${read(k)}`).join(",")}|${roots.join(",")}|${sums.join(",")}/${g.sumKind?.mode}:${g.sumKind?.steps}:${g.sumKind?.cols}:${g.sumKind?.rowLength}:${g.sumKind?.kept}|${parts.join(";")}`;
 }
 
 /** Fused kernels by structure: a body traced afresh on every call (eager control flow) fuses
@@ -535,7 +535,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         // sums (a full or row sum) or a row of f64 column sums (a column sum) into scratch above
         // the region; they are added up here, block by block, in order, so the result does not
         // depend on how the steps were split across threads.
-        const kind = g.sumKind ?? { mode: "full", steps: SUM_BLOCK, cols: 0, rowLength: 0 };
+        const kind = g.sumKind ?? { mode: "full", steps: SUM_BLOCK, cols: 0, rowLength: 0, kept: 0 };
         const sumSteps = kind.steps;
         const blocks = Math.ceil(nsteps / sumSteps);
         /** f64 partials per block: per reduction, 4 lanes (12 for a max or min: partialBytes),
@@ -628,9 +628,12 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
             } else if (op !== "sum") {
               out[0] = foldPartials(op, v, from, to);
             } else if (kind.mode === "cols") {
-              for (let c = 0; c < perBlock; c++) {
+              // (a kept part that is not whole steps: positions c, c + kept, … of each row of
+              // lcm(kept, 4) add up to column c)
+              const stride = kind.kept > 0 ? kind.kept : perBlock;
+              for (let c = 0; c < stride; c++) {
                 let total = 0;
-                for (let k = from + c; k < to; k += perBlock) total += v[k]!;
+                for (let p = c; p < perBlock; p += stride) for (let k = from + p; k < to; k += perBlock) total += v[k]!;
                 out[c] = total;
               }
             } else {
