@@ -12,7 +12,7 @@
 import { sameShape } from "../aval.js";
 import { arg, type Expr, lit, stored, substitute } from "../backend/scalar/expr.js";
 import { exprOf, scalarType } from "../backend/scalar/primitives.js";
-import { SUM_BLOCK } from "../backend/scalar/wasm.js";
+import { type FusedReduce, SUM_BLOCK } from "../backend/scalar/wasm.js";
 import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
 import { type ElementwisePrim, isElementwisePrim } from "../primitives/elementwise.js";
 import type { ParamsOf } from "../primitives/params.js";
@@ -45,7 +45,7 @@ export interface FusedGroup {
   /** Reductions fused in: `out` is the sum (or the max, or the min, as `op` says) of elements
    * of `of` (a member's stored value), accumulated in float64 by the kernel in blocks, as
    * `sumKind` says. */
-  readonly sums: readonly { readonly out: Var; readonly of: Expr; readonly op: FusedReduceOp }[];
+  readonly sums: readonly { readonly out: Var; readonly of: Expr; readonly op: FusedReduce }[];
   /** How the group's sums (all of one kind) are taken; undefined without sums. */
   readonly sumKind: SumKind | undefined;
 }
@@ -322,9 +322,8 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   return steps;
 }
 
-/** The reductions a fused kernel accumulates. */
-export type FusedReduceOp = "sum" | "max" | "min";
-const REDUCE_OPS: { readonly [P in string]?: FusedReduceOp } = { reduce_sum: "sum", reduce_max: "max", reduce_min: "min" };
+/** The reductions a fused kernel accumulates, by primitive. */
+const REDUCE_OPS: { readonly [P in string]?: FusedReduce } = { reduce_sum: "sum", reduce_max: "max", reduce_min: "min" };
 
 /**
  * How a kernel over its operand can accumulate this reduce_sum, reduce_max or reduce_min of a
@@ -415,7 +414,7 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     stridedInputs.push(read);
     return e;
   };
-  const sums: { out: Var; of: Expr; op: FusedReduceOp }[] = [];
+  const sums: { out: Var; of: Expr; op: FusedReduce }[] = [];
   let sumKind: SumKind | undefined;
   for (const eqn of eqns) {
     const q = sumKindOf(eqn);

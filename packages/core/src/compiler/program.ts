@@ -182,7 +182,16 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
     return k;
   }
   const strided = g.strided.map((st) => (st === undefined ? undefined : { shape: g.shape, strides: st.strides }));
-  k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, g.members, g.sums.map((x) => x.of), g.periods, g.sumKind?.steps ?? SUM_BLOCK, g.sumKind?.cols ?? 0, g.repeats, strided, g.sums.map((x) => x.op), g.sumKind?.rowLength ?? 0);
+  k = wasmFused(g.roots, g.inputs.map((v) => scalarType(v.aval.dtype)), arena().memory, {
+    rounded: g.members,
+    sums: g.sums,
+    periods: g.periods,
+    sumSteps: g.sumKind?.steps ?? SUM_BLOCK,
+    colSteps: g.sumKind?.cols ?? 0,
+    repeats: g.repeats,
+    strided,
+    rowLength: g.sumKind?.rowLength ?? 0,
+  });
   fusedKernelsBuilt++;
   fusedKernels.set(key, k);
   if (fusedKernels.size > FUSED_KERNELS) fusedKernels.delete(fusedKernels.keys().next().value!);

@@ -682,6 +682,27 @@ export function wasmElementwise(e: Expr, argTypes: readonly ScalarType[], memory
   return wasmFused([e], argTypes, memory).run;
 }
 
+/** How a fused kernel reads its operands and accumulates its reductions (wasmFused). */
+export interface FusedLayout {
+  /** Inner nodes rounded as stored (a fused equation's own result): lowered as roots are. */
+  readonly rounded?: readonly Expr[];
+  /** Reductions of member values, written as partials per block (compiler/fusion.ts SumKind). */
+  readonly sums?: readonly { readonly of: Expr; readonly op: FusedReduce }[];
+  /** Per operand, 0, or its period in steps (a row broadcast folded in). */
+  readonly periods?: readonly number[];
+  /** Steps per block of the reductions (SUM_BLOCK, a row, or whole rows). */
+  readonly sumSteps?: number;
+  /** Column sums: steps per row of kept elements (else 0). */
+  readonly colSteps?: number;
+  /** Per operand, 0, or the steps each of its elements covers (a column broadcast folded in). */
+  readonly repeats?: readonly number[];
+  /** Per operand, undefined, or its strided read (a transpose, slice or broadcast folded in). */
+  readonly strided?: readonly (StridedOperand | undefined)[];
+  /** Row reductions: the row length (the kernel writes each row's result; rows that are not
+   * whole steps in blocks of whole rows); else 0. */
+  readonly rowLength?: number;
+}
+
 /**
  * One SIMD loop computing several results from the same operands (a fused kernel of the
  * compiler): call with (p0, s0, …, po0, po1, …, steps). Shared sub-expressions of the roots
@@ -689,20 +710,9 @@ export function wasmElementwise(e: Expr, argTypes: readonly ScalarType[], memory
  * store would (a fused equation's own result, read through `stored`): they are lowered as
  * roots are, so each fused equation computes exactly what its own kernel computes.
  */
-export function wasmFused(
-  roots: readonly Expr[],
-  argTypes: readonly ScalarType[],
-  memory: WasmMemory,
-  rounded: readonly Expr[] = [],
-  sums: readonly Expr[] = [],
-  periods: readonly number[] = [],
-  sumSteps = SUM_BLOCK,
-  colSteps = 0,
-  repeats: readonly number[] = [],
-  strided: readonly (StridedOperand | undefined)[] = [],
-  sumOps: readonly FusedReduce[] = [],
-  rowLength = 0,
-): ElementwiseKernel {
+export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[], memory: WasmMemory, layout: FusedLayout = {}): ElementwiseKernel {
+  const { rounded = [], periods = [], sumSteps = SUM_BLOCK, colSteps = 0, repeats = [], strided = [], rowLength = 0 } = layout;
+  const sums = (layout.sums ?? []).map((x) => x.of);
   // The wasm lowering knows f32, f64, i32 and bool lanes; the other integer types run on the
   // js kernels (the wasm backend declines them and programs holding them are not compiled).
   for (const t of argTypes) if (!WASM_TYPES.has(t)) throw new Error(`internal: no wasm lowering for ${t} operands`);
@@ -713,7 +723,7 @@ export function wasmFused(
   // the worker pool.
   if (!Number.isInteger(sumSteps) || sumSteps < 1) throw new Error(`internal: a fused kernel's sum block must be a whole number of steps, got ${sumSteps}`);
   if (colSteps > 0 && sumSteps % colSteps !== 0) throw new Error(`internal: a column-sum block (${sumSteps} steps) must be whole rows of ${colSteps} steps`);
-  const ops = sums.map((_, j) => sumOps[j] ?? "sum");
+  const ops = (layout.sums ?? []).map((x) => x.op);
   if (colSteps > 0 && ops.some((op) => op !== "sum")) throw new Error("internal: column reductions are sums only");
   const rowsPerBlock = rowLength > 0 ? (4 * sumSteps) / rowLength : 1;
   if (rowLength > 0 && (colSteps > 0 || !Number.isInteger(rowsPerBlock) || (rowLength % 4 === 0 && rowsPerBlock !== 1))) throw new Error(`internal: a block of ${sumSteps} steps must hold whole rows of ${rowLength} elements`);
@@ -724,9 +734,10 @@ export function wasmFused(
     if (strided.some((o) => o !== undefined && o.shape.join() !== st.shape.join())) throw new Error("internal: a kernel's strided reads share the kernel's shape");
     if (argTypes[k] !== "f32" && argTypes[k] !== "f64" && argTypes[k] !== "i32") throw new Error(`internal: a strided read of ${argTypes[k]} operands`);
   }
-  const used = assembleFused(roots, argTypes, rounded, sums, ops, rowLength, periods, sumSteps, colSteps, repeats, strided, undefined, false).used;
+  const shape: Required<FusedLayout> = { rounded, sums: layout.sums ?? [], periods, sumSteps, colSteps, repeats, strided, rowLength };
+  const used = assembleFused(roots, argTypes, shape, undefined, false).used;
   const unroll = smallBody([...roots, ...sums]);
-  const { m, fns } = assembleFused(roots, argTypes, rounded, sums, ops, rowLength, periods, sumSteps, colSteps, repeats, strided, used, unroll);
+  const { m, fns } = assembleFused(roots, argTypes, shape, used, unroll);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here,
   // synchronously, rather than ahead of time by ready(): 0.5-5 KB for one primitive, 3.3 KB
   // (f32) and 11.6 KB (f64) for W3's fused kernel, but a long fused chain has no bound (200
@@ -876,18 +887,13 @@ function smallBody(exprs: readonly Expr[]): boolean {
 function assembleFused(
   roots: readonly Expr[],
   argTypes: readonly ScalarType[],
-  rounded: readonly Expr[],
-  sums: readonly Expr[],
-  ops: readonly FusedReduce[],
-  rowLength: number,
-  periods: readonly number[],
-  sumSteps: number,
-  colSteps: number,
-  repeats: readonly number[],
-  strided: readonly (StridedOperand | undefined)[],
+  layout: Required<FusedLayout>,
   allowed: ReadonlySet<string> | undefined,
   unroll: boolean,
 ): { m: ModuleBuilder; fns: Record<string, (...xs: number[]) => number>; used: Set<string> } {
+  const { rounded, periods, sumSteps, colSteps, repeats, strided, rowLength } = layout;
+  const sums = layout.sums.map((x) => x.of);
+  const ops = layout.sums.map((x) => x.op);
   // The import must match the arena's memory (shared where the worker pool runs).
   const m = new ModuleBuilder().importMemory("env", "mem", arenaMemoryLimits());
   const imports = new Map<string, FunctionRef>();
