@@ -15,6 +15,10 @@ export type Op =
   | { readonly k: "sum0"; readonly a: number }
   /** a matrix's row sums kept as a column (broadcast back against it), scaled; anything else quartered */
   | { readonly k: "sum1"; readonly a: number }
+  /** the max of a value (a scalar) */
+  | { readonly k: "max"; readonly a: number }
+  /** a matrix's row minima kept as a column (broadcast back against it); anything else negated */
+  | { readonly k: "min1"; readonly a: number }
   /** one element as a scalar: a [1] slice of the flattened value reshaped to rank 0 */
   | { readonly k: "pick"; readonly a: number; readonly at: number }
   /** value @ (m scaled) (values whose last axis is not cols pass through) */
@@ -83,6 +87,8 @@ function opArb(space: ProgramSpace, i: number): fc.Arbitrary<Op> {
     sum0: fc.record({ k: fc.constant("sum0" as const), a: prev }),
     sum1: fc.record({ k: fc.constant("sum1" as const), a: prev }),
     pick: fc.record({ k: fc.constant("pick" as const), a: prev, at: fc.nat() }),
+    max: fc.record({ k: fc.constant("max" as const), a: prev }),
+    min1: fc.record({ k: fc.constant("min1" as const), a: prev }),
     matmul: fc.record({ k: fc.constant("matmul" as const), a: prev }),
     layout: fc.record({ k: fc.constant("layout" as const), a: prev, by: fc.nat({ max: 23 }) }),
   };
@@ -122,6 +128,12 @@ export function runProgram(space: ProgramSpace, ops: readonly Op[], outs: readon
       case "sum1":
         // a row sum, broadcast back against the matrix (fused when a row is whole SIMD steps)
         vals.push(a.ndim === 2 ? np.sum(a, { axis: 1, keepdims: true }).mul(0.1) : a.mul(0.25));
+        break;
+      case "max":
+        vals.push(np.max(a));
+        break;
+      case "min1":
+        vals.push(a.ndim === 2 ? np.min(a, { axis: 1, keepdims: true }) : np.negative(a));
         break;
       case "pick": {
         const flat = np.ravel(a);
