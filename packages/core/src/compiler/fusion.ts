@@ -77,6 +77,10 @@ export interface SumKind {
   readonly kept: number;
 }
 
+/** Whether the kernel reads input `k` of `g` through index arithmetic of its own (a broadcast,
+ * transpose or slice folded in) rather than one step at a time, each element at its position. */
+export const indexedInput = (g: FusedGroup, k: number): boolean => g.periods[k]! > 0 || g.repeats[k]! > 0 || g.strided[k] !== undefined;
+
 const sameKind = (a: SumKind, b: SumKind): boolean => a.mode === b.mode && a.steps === b.steps && a.cols === b.cols && a.rowLength === b.rowLength && a.kept === b.kept;
 
 /** The most steps a block of rows that are not whole steps may have (its steps are written

@@ -38,7 +38,7 @@ import type { ParamsOf } from "../primitives/params.js";
 import { bind } from "../trace/core.js";
 import { numberKey } from "../format.js";
 import { type Alloc, type BufferProgram, ReusedBuffers, runCall, runCond, runScan, runWhile, type SubProgram } from "./control.js";
-import type { FusedGroup, Step } from "./fusion.js";
+import { type FusedGroup, indexedInput, type Step } from "./fusion.js";
 
 /** What a program's buffer plan came to (for `lower().asText()` and tests). */
 export interface PlanSummary {
@@ -499,8 +499,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
     // position: a transpose, slice or broadcast of it folded in reads rows the product may not
     // have finished yet.
     const reads = g.inputs.flatMap((v, i) => (v === d ? [i] : []));
-    const inOrder = (i: number): boolean => g.periods[i]! === 0 && g.repeats[i]! === 0 && g.strided[i] === undefined;
-    if (reads.length === 0 || !reads.every(inOrder) || g.sums.length > 0 || !sameShape(g.shape, d.aval.shape)) return;
+    if (reads.length === 0 || reads.some((i) => indexedInput(g, i)) || g.sums.length > 0 || !sameShape(g.shape, d.aval.shape)) return;
     const [la, ra] = step.eqn.inputs.map((a) => a.aval) as [ShapedArray, ShapedArray];
     const params = step.eqn.params as ParamsOf<"dot_general">;
     if (backendFor(backend, "dot_general", [la, ra], params) !== backend || !epilogueFits(la, ra, params)) return;
@@ -536,7 +535,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         // (a strided operand is read from its first element on: `base` elements into its slot)
         const inAt = ins.map((i, j) => slotAt[i]! + (g.strided[j]?.base ?? 0) * itemSize(avals[i]!.dtype));
         // (a rank-0 operand is splatted; a periodic, repeated or strided one is indexed by the kernel itself)
-        const strides = ins.map((i, j) => (avals[i]!.ndim === 0 || g.periods[j]! > 0 || g.repeats[j]! > 0 || g.strided[j] !== undefined ? 0 : stepBytes(avals[i]!)));
+        const strides = ins.map((i, j) => (avals[i]!.ndim === 0 || indexedInput(g, j) ? 0 : stepBytes(avals[i]!)));
         const nout = g.outputs.length;
         const outAt = outs.slice(0, nout).map((i) => slotAt[i]!);
         const sumOuts = outs.slice(nout);
@@ -553,7 +552,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const rowsPerBlock = kind.rowLength > 0 ? (4 * kind.steps) / kind.rowLength : 1;
         const perRows = g.sums.map((x) => (kind.rowLength > 0 ? ROW_SUM_BYTES : partialBytes(x.op)) / 8);
         const perBlocks = perRows.map((p) => p * (kind.mode === "cols" ? kind.cols : 1) * rowsPerBlock);
-        const periodic = g.periods.some((q) => q > 0) || g.repeats.some((r) => r > 0) || g.strided.some((st) => st !== undefined);
+        const periodic = g.inputs.some((_, j) => indexedInput(g, j));
         const args = new Array<number>(2 * ins.length + nout + sumOuts.length + (sumOuts.length > 0 ? 1 : 0) + (periodic ? 1 : 0));
         if (periodic) args[args.length - 1] = 0; // `first`: the global index of the first step
         if (size <= JS_GROUP_MAX && g.eqns.length <= JS_GROUP_EQNS && sumOuts.length === 0 && !periodic) {

@@ -942,22 +942,22 @@ function assembleFused(
     const ptrs = argTypes.map((_, k) => (indexed(k) ? b.newLocal("i32", `q${k}`) : locals[`p${k}`]!));
     const outs = roots.map((_, r) => locals[`po${r}`]!);
     const i = b.newLocal("i32", "i");
-    // Sums: per block of `sumSteps` steps (SUM_BLOCK, or a row), the f64 lane sums (elements
-    // 4i+k, k = 0..3) are stored as 4 f64 at ps + 32·block; a mask drops the elements at or
-    // past `limit`. (`lanes` and the block and row counters: column sums only.)
-    // (rows that are not whole steps, `rowLength` > 0: a block holds `rows` whole rows, each
-    // with its own accumulators, and each step of the block adds its lanes to the rows they
-    // lie in, known when the kernel is built: `rowMasks`)
+    // Reductions, per block of `sumSteps` steps (SUM_BLOCK, a row, or whole rows), in f64
+    // lanes (elements 4i+k, k = 0..3), written at the block's end to ps: over every axis, the
+    // block's lane partials (partialBytes); over rows (`rowLength` > 0), each row's result
+    // (ROW_SUM_BYTES); a mask drops the elements at or past `limit`. Rows that are not whole
+    // steps: a block holds `rows` whole rows, each with its own accumulators, and each step of
+    // the block adds its lanes to the rows they lie in, known when the kernel is built
+    // (`rowMasks`). Column sums add into a row of partials in memory instead (`lanes` and the
+    // block and row counters: column sums only).
     const rows = rowLength > 0 ? (4 * sumSteps) / rowLength : 1;
     const byRowPattern = rowLength > 0 && rowLength % 4 !== 0;
     const accs = sums.map(() => Array.from({ length: rows }, () => ({ lo: b.newLocal("v128", "sum_lo"), hi: b.newLocal("v128", "sum_hi") })));
-    const acc = accs.map((a) => a[0]!);
     // (max/min: each lane's first zero, its step (−1: none yet) and value, per half; the step
     // counts steps from the call's first, so it orders a block's steps)
     const zeroSets = ops.map((op) =>
       Array.from({ length: rows }, () => (op === "sum" ? undefined : { at: [b.newLocal("v128", "z_at_lo"), b.newLocal("v128", "z_at_hi")] as const, val: [b.newLocal("v128", "z_lo"), b.newLocal("v128", "z_hi")] as const })),
     );
-    const zeros = zeroSets.map((z) => z[0]);
     const stepNo = b.newLocal("i32", "step_no");
     const fold = { best: b.newLocal("f64", "best"), x: b.newLocal("f64", "x"), zero: b.newLocal("f64", "zero"), zeroAt: b.newLocal("f64", "zero_at"), nan: b.newLocal("i32", "nan") };
     const identity = (op: FusedReduce): number => (op === "max" ? Number.NEGATIVE_INFINITY : op === "min" ? Number.POSITIVE_INFINITY : 0);
@@ -1021,7 +1021,7 @@ function assembleFused(
     if (sums.length > 0) {
       if (colSteps > 0) b.local.set(lanes, () => b.v128.const("i32x4", [0, 1, 2, 3]));
       b.local.set(limitV, () => b.i32x4.splat(locals.limit!));
-      acc.forEach((_, j) => resetAcc(j));
+      sums.forEach((_, j) => resetAcc(j));
       b.local.set(stepNo, () => b.i32.const(0));
     }
     // Periodic and repeated operands are walked with a counter each (no division per step):
@@ -1083,11 +1083,12 @@ function assembleFused(
         b.local.set(mask, () => b.i32x4.lt_s(lanes, limitV));
         sums.forEach((e, j) => {
           const ps = locals[`ps${j}`]!;
-          b.local.set(acc[j]!.lo, () => b.v128.load(ps));
-          b.local.set(acc[j]!.hi, () => b.v128.load(ps, { offset: 16 }));
-          lowering.accumulate(e, acc[j]!.lo, acc[j]!.hi, mask);
-          b.v128.store(ps, acc[j]!.lo);
-          b.v128.store(ps, acc[j]!.hi, { offset: 16 });
+          const acc = accs[j]![0]!;
+          b.local.set(acc.lo, () => b.v128.load(ps));
+          b.local.set(acc.hi, () => b.v128.load(ps, { offset: 16 }));
+          lowering.accumulate(e, acc.lo, acc.hi, mask);
+          b.v128.store(ps, acc.lo);
+          b.v128.store(ps, acc.hi, { offset: 16 });
           b.local.set(ps, () => b.i32.add(ps, 32));
         });
         b.local.set(lanes, () => b.i32x4.add(lanes, () => b.v128.const("i32x4", [4, 4, 4, 4])));
@@ -1121,7 +1122,7 @@ function assembleFused(
               }
             }
         });
-        if (zeros.some((z) => z !== undefined)) b.local.set(stepNo, () => b.i32.add(stepNo, 1));
+        if (ops.some((op) => op !== "sum")) b.local.set(stepNo, () => b.i32.add(stepNo, 1));
       }
       for (const u of lowering.usedImports) used.add(u);
       argTypes.forEach((_, k) => {
