@@ -133,12 +133,14 @@ describe("jit fusion on the wasm backend", () => {
     if (threadPoolStats().shared) expect(programStats.drainedResults).toBeGreaterThan(drainedBefore);
   });
 
-  it("a fused sum (a small body run two steps per loop iteration, or a large one) gives exact sums and eager's bits for every length: odd and even step counts, a partial last step, several sum blocks, one thread or split", () => {
+  it("a fused sum (a body run two steps per loop iteration, small or with a transcendental, or one step at a time) gives exact sums and eager's bits for every length: odd and even step counts, a partial last step, several sum blocks, one thread or split", () => {
     // Integer-valued elements: every partial sum is exact in f64, so a sum that read an element
-    // twice, skipped one, or took the padding past the end would show. (exp(0·a) = 1 exactly:
-    // a transcendental, so that body is not unrolled.)
+    // twice, skipped one, or took the padding past the end would show. (exp(0·a) = 1 and
+    // cos(0·a) = 1 exactly: an inline polynomial, unrolled, and a body with a per-lane js
+    // fallback, not unrolled.)
     const small = jit((a: NDArray, b: NDArray) => [np.sum(a.mul(a)), np.sum(a.sub(b)), a.mul(2).add(b)]);
-    const large = jit((a: NDArray, b: NDArray) => [np.sum(np.exp(a.mul(0)).mul(a).mul(a)), np.sum(a.sub(b)), a.mul(2).add(b)]);
+    const withExp = jit((a: NDArray, b: NDArray) => [np.sum(np.exp(a.mul(0)).mul(a).mul(a)), np.sum(a.sub(b)), a.mul(2).add(b)]);
+    const withCall = jit((a: NDArray, b: NDArray) => [np.sum(np.cos(a.mul(0)).mul(a).mul(a)), np.sum(a.sub(b)), a.mul(2).add(b)]);
     const lengths = [1, 3, 4, 5, 8, 12, 13, 4 * 1023, 4 * 1024 + 1, 4 * 2049, 4 * 2049 + 6, 4 * 4096 * 9 + 4];
     for (const threads of [1, 2]) {
       config.set({ backend: "wasm", threads });
@@ -146,7 +148,7 @@ describe("jit fusion on the wasm backend", () => {
         const av = Array.from({ length: n }, (_, i) => ((i * 7) % 23) - 11);
         const bv = Array.from({ length: n }, (_, i) => ((i * 5) % 17) - 8);
         const [a, b] = [array(av, { dtype: "float32" }), array(bv, { dtype: "float32" })];
-        for (const f of [small, large]) {
+        for (const f of [small, withExp, withCall]) {
           expect(f.lower(a, b).steps.filter((s) => s.kind === "fused")).toHaveLength(1);
           const [sq, diff, y] = f(a, b) as NDArray[];
           expect(sq!.item()).toBe(av.reduce((s, v) => s + v * v, 0));

@@ -736,7 +736,7 @@ export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[
   }
   const shape: Required<FusedLayout> = { rounded, sums: layout.sums ?? [], periods, sumSteps, colSteps, repeats, strided, rowLength };
   const used = assembleFused(roots, argTypes, shape, undefined, false).used;
-  const unroll = smallBody([...roots, ...sums]);
+  const unroll = unrolled([...roots, ...sums], used);
   const { m, fns } = assembleFused(roots, argTypes, shape, used, unroll);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here,
   // synchronously, rather than ahead of time by ready(): 0.5-5 KB for one primitive, 3.3 KB
@@ -860,30 +860,28 @@ function laneWalk(
 }
 
 /**
- * Whether a kernel's body is small enough to unroll: at most UNROLL_MAX_NODES distinct
- * expression nodes and no transcendental. Such a body (one binary primitive's eager kernel, a
- * sum of squares, a scaled sum, a masked product) is short next to the loop's own overhead,
- * and two steps per iteration made it faster: 1e6 f32, one thread, same process, 2026-12-03,
- * medians: sum 0.51 → 0.29 ms and 0.83 → 0.52, sum of squares 0.81 → 0.52, sum of squared
- * differences 1.38 → 0.99, a·x + b 0.81 → 0.69. Bodies with a polynomial (exp, tanh,
- * logistic) gained 2–4 % and a 25-node Adam update nothing: not worth emitting twice, since
- * kernels are assembled in JS when a program is compiled and their size costs compile time.
+ * Whether a kernel runs two steps per loop iteration: unless it calls a js function per lane
+ * (the call dominates) or its body has more than UNROLL_MAX_NODES distinct expression nodes
+ * (emitted twice, the module grows, and kernels are assembled in JS while a program compiles).
+ * Small bodies (one binary primitive, a sum of squares) are short next to the loop's own
+ * counter, branch and stack check, and gained most (1e6 f32, one thread, 2026-12-03: sum 0.51
+ * → 0.29 ms, sum of squares 0.81 → 0.52, a·x + b 0.81 → 0.69). Bodies with inline
+ * transcendentals gained too, since each iteration then holds two independent chains of
+ * dependent operations (sums of 1e6 f32, one thread, medians of 3 alternating runs,
+ * 2026-12-05: σ 1.74 → 1.45 ms, tanh 1.62 → 1.41, log 3.27 → 2.57, x·σ(x) 1.84 → 1.47, exp
+ * 1.23 → 1.13, W3's value and gradient 3.9 → 3.2); an Adam update, memory-bound, the same.
  */
-const UNROLL_MAX_NODES = 16;
-function smallBody(exprs: readonly Expr[]): boolean {
+const UNROLL_MAX_NODES = 256;
+function unrolled(exprs: readonly Expr[], used: ReadonlySet<string>): boolean {
+  if (used.size > 0) return false;
   const seen = new Set<Expr>();
-  for (const e of exprs) {
-    for (const n of postOrder(e)) {
-      if (n.k === "call" || n.k === "call2") return false;
-      seen.add(n);
-    }
-  }
+  for (const e of exprs) for (const n of postOrder(e)) seen.add(n);
   return seen.size <= UNROLL_MAX_NODES;
 }
 
 /** The fused kernel's module: `kernel` and `range`, importing the intrinsics in `allowed`
  * (all when undefined); returns the ones the lowering called. `unroll`: two steps per loop
- * iteration (see smallBody). */
+ * iteration (see unrolled). */
 function assembleFused(
   roots: readonly Expr[],
   argTypes: readonly ScalarType[],
@@ -1176,10 +1174,9 @@ function assembleFused(
         if (r > 0) carry(r - 1);
       }
     };
-    // Steps [i, end) unmasked. A small body runs two steps per iteration (and a last odd one
-    // after the loop), so the loop's own counter, branch and stack check come once per two
-    // steps. Each element is computed by the same operations, and sums add in the same order,
-    // so results are unchanged bit for bit.
+    // Steps [i, end) unmasked. An unrolled body (see `unrolled`) runs two steps per iteration
+    // (and a last odd one after the loop). Each element is computed by the same operations,
+    // and sums add in the same order, so results are unchanged bit for bit.
     const stepsUpTo = (end: Local<"i32">): void => {
       if (!unroll) {
         b.forRange(i, i, end, () => step());
