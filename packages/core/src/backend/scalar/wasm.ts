@@ -18,6 +18,7 @@
 // several results: (p0, s0, …, po0, po1, …, steps).
 import type { FunctionBuilder, FunctionRef, Local, WasmExportedFunction, WasmMemory } from "../wasm/index.js";
 import { exportedFunction, instantiateWasm, ModuleBuilder } from "../wasm/index.js";
+import type { WasmModule } from "../wasm/js-api.js";
 import {
   emitCosF64, emitErfF32, emitErfF64, emitExpF32, emitExpF64, emitExpm1F64, emitLog1pF64, emitLogF32, emitLogF64,
   emitLogisticF32, emitLogisticF64, emitSinF64, emitTanhF32, emitTanhF64, SIN_COS_BOUND,
@@ -737,14 +738,24 @@ export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[
   const shape: Required<FusedLayout> = { rounded, sums: layout.sums ?? [], periods, sumSteps, colSteps, repeats, strided, rowLength };
   const used = assembleFused(roots, argTypes, shape, undefined, false).used;
   const unroll = unrolled([...roots, ...sums], used);
-  const { m, fns } = assembleFused(roots, argTypes, shape, used, unroll);
+  let { m, fns } = assembleFused(roots, argTypes, shape, used, unroll);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here,
-  // synchronously, rather than ahead of time by ready(): 0.5-5 KB for one primitive, 3.3 KB
-  // (f32) and 11.6 KB (f64) for W3's fused kernel, but a long fused chain has no bound (200
-  // f64 tanh∘sin steps: 1.1 MB), and a browser's main thread refuses a module over its limit
-  // (Chromium: 8 MiB, 4 KiB before Chrome 114): the program that asked for it, which builds its
-  // kernels while it is lowered, then runs equation by equation (compiler/program.ts).
-  const module = compileKernelModule(m.build());
+  // synchronously, rather than ahead of time by ready(): 0.5-5 KB for one primitive (twice
+  // that unrolled), 3.3 KB (f32) and 11.6 KB (f64) for W3's fused kernel run one step at a
+  // time, but a long fused chain has no bound (200 f64 tanh∘sin steps: 1.1 MB), and a
+  // browser's main thread refuses a module over its limit (Chromium: 8 MiB, 4 KiB before
+  // Chrome 114). Refused unrolled, the kernel is built again one step at a time (about half
+  // the size: every eager primitive fits 4 KiB then); refused still, the program that asked
+  // for it, which builds its kernels while it is lowered, runs equation by equation
+  // (compiler/program.ts).
+  let module: WasmModule;
+  try {
+    module = compileKernelModule(m.build());
+  } catch (e) {
+    if (!(e instanceof RangeError) || !unroll) throw e;
+    ({ m, fns } = assembleFused(roots, argTypes, shape, used, false));
+    module = compileKernelModule(m.build());
+  }
   const instance = instantiateWasm(module, { env: { mem: memory }, m: fns });
   const parallel = workerCanImport(used) && arena().shared ? registerParallelKernel(module, instance, "range") : undefined;
   return { run: exportedFunction(instance, "kernel"), parallel };
