@@ -737,8 +737,6 @@ export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[
   }
   const shape: Required<FusedLayout> = { rounded, sums: layout.sums ?? [], periods, sumSteps, colSteps, repeats, strided, rowLength };
   const used = assembleFused(roots, argTypes, shape, undefined, false).used;
-  const unroll = unrolled([...roots, ...sums], used);
-  let { m, fns } = assembleFused(roots, argTypes, shape, used, unroll);
   // Generated on demand (one per primitive and dtypes, or per fused group), so compiled here,
   // synchronously, rather than ahead of time by ready(): 0.5-5 KB for one primitive (twice
   // that unrolled), 3.3 KB (f32) and 11.6 KB (f64) for W3's fused kernel run one step at a
@@ -748,14 +746,19 @@ export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[
   // the size: every eager primitive fits 4 KiB then); refused still, the program that asked
   // for it, which builds its kernels while it is lowered, runs equation by equation
   // (compiler/program.ts).
-  let module: WasmModule;
+  const compile = (unroll: boolean): { module: WasmModule; fns: Record<string, (...xs: number[]) => number> } => {
+    const { m, fns } = assembleFused(roots, argTypes, shape, used, unroll);
+    return { module: compileKernelModule(m.build()), fns };
+  };
+  const unroll = shouldUnroll([...roots, ...sums], used);
+  let compiled: ReturnType<typeof compile>;
   try {
-    module = compileKernelModule(m.build());
+    compiled = compile(unroll);
   } catch (e) {
     if (!(e instanceof RangeError) || !unroll) throw e;
-    ({ m, fns } = assembleFused(roots, argTypes, shape, used, false));
-    module = compileKernelModule(m.build());
+    compiled = compile(false);
   }
+  const { module, fns } = compiled;
   const instance = instantiateWasm(module, { env: { mem: memory }, m: fns });
   const parallel = workerCanImport(used) && arena().shared ? registerParallelKernel(module, instance, "range") : undefined;
   return { run: exportedFunction(instance, "kernel"), parallel };
@@ -883,7 +886,7 @@ function laneWalk(
  * 1.23 → 1.13, W3's value and gradient 3.9 → 3.2); an Adam update, memory-bound, the same.
  */
 const UNROLL_MAX_NODES = 256;
-function unrolled(exprs: readonly Expr[], used: ReadonlySet<string>): boolean {
+function shouldUnroll(exprs: readonly Expr[], used: ReadonlySet<string>): boolean {
   if (used.size > 0) return false;
   const seen = new Set<Expr>();
   for (const e of exprs) for (const n of postOrder(e)) seen.add(n);
@@ -892,7 +895,7 @@ function unrolled(exprs: readonly Expr[], used: ReadonlySet<string>): boolean {
 
 /** The fused kernel's module: `kernel` and `range`, importing the intrinsics in `allowed`
  * (all when undefined); returns the ones the lowering called. `unroll`: two steps per loop
- * iteration (see unrolled). */
+ * iteration (see shouldUnroll). */
 function assembleFused(
   roots: readonly Expr[],
   argTypes: readonly ScalarType[],
@@ -1185,7 +1188,7 @@ function assembleFused(
         if (r > 0) carry(r - 1);
       }
     };
-    // Steps [i, end) unmasked. An unrolled body (see `unrolled`) runs two steps per iteration
+    // Steps [i, end) unmasked. An unrolled body (see `shouldUnroll`) runs two steps per iteration
     // (and a last odd one after the loop). Each element is computed by the same operations,
     // and sums add in the same order, so results are unchanged bit for bit.
     const stepsUpTo = (end: Local<"i32">): void => {
