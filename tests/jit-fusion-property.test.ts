@@ -1,5 +1,5 @@
 // Property: any program of elementwise operations, numpy broadcasts (scalars and rows),
-// reductions (sums full, over rows, over columns; maxima and row minima) and layout ops (slices, transposes) gives the same values under jit on the wasm backend (fused kernels, fused sums,
+// reductions (sums full, over rows, over columns; maxima and row minima; np.all, and np.any over rows) and layout ops (slices, transposes) gives the same values under jit on the wasm backend (fused kernels, fused sums,
 // rows read in place, the arena plan) as evaluated eagerly on the js reference backend.
 // The programs are random DAGs, so the fusion planner meets shared operands, values read by
 // several clusters, sums read back by later operations, and outputs taken from the middle.
@@ -11,7 +11,7 @@ import { BASIC_BINARY, BASIC_UNARY, type Op, type ProgramSpace, programArb, prog
 
 afterEach(() => config.set({ backend: "js" }));
 
-const space: ProgramSpace = { kinds: ["unary", "binary", "sum", "sum0", "sum1", "max", "min1", "pick", "layout"], unary: BASIC_UNARY, binary: BASIC_BINARY, cols: [4, 6, 8, 12, 16, 20] };
+const space: ProgramSpace = { kinds: ["unary", "binary", "sum", "sum0", "sum1", "max", "min1", "logic", "pick", "layout"], unary: BASIC_UNARY, binary: BASIC_BINARY, cols: [4, 6, 8, 12, 16, 20] };
 const programs = programArb(space);
 
 function expectSameRun(ops: readonly Op[], outs: readonly number[], x: NDArray, row: NDArray, m: NDArray): void {

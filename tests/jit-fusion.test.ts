@@ -465,6 +465,41 @@ describe("jit fusion on the wasm backend", () => {
     bits(t!).forEach((v, i) => expect(v).toBeCloseTo(bits(both(x)[1]!)[i]!, 3));
   });
 
+  it("np.all and np.any of a fused comparison are folded inside the kernel (whole array or per row), equal to eager, with no boolean array stored", () => {
+    config.set({ backend: "wasm", threads: 2 });
+    const n = 100001;
+    const values = (at: number) => array(Array.from({ length: n }, (_, i) => (i === at ? Number.NaN : Math.sin(i * 0.37))), { dtype: "float32" });
+    // every element finite but one, placed where the last lanes, the first block or the other
+    // thread's share reads it, or nowhere
+    const steps = [-1, 0, 3, 1023 * 4 + 2, 50000, n - 1];
+    const gradsFinite = (g: NDArray) => np.all(np.isfinite(g.mul(2)));
+    const anyNaN = (g: NDArray) => np.any(np.isnan(np.tanh(g)));
+    for (const at of steps) {
+      const x = values(at);
+      for (const f of [gradsFinite, anyNaN]) {
+        const text = jit(f).lower(x).asText();
+        expect(text).toMatch(/1 fused kernel/);
+        expect(text).toMatch(/equations 0 1 2 \((mul is_finite reduce_and|tanh ne reduce_or)\); 1 input, 0 outputs/);
+        const [got, want] = [jit(f)(x), f(x)];
+        expect(got.dtype).toBe("bool");
+        expect(got.item(), `NaN at ${at}`).toBe(want.item());
+        expect(want.item()).toBe(f === gradsFinite ? at < 0 : at >= 0);
+      }
+    }
+    // per row (rows of 16 and 20 elements), kept as a column and used to select
+    for (const cols of [16, 20]) {
+      // (odd rows reach ±2, even rows stay within ±1.5)
+      const x = array(Array.from({ length: 64 * cols }, (_, i) => Math.sin(i * 0.91) * (Math.floor(i / cols) % 2 === 1 ? 2 : 1.5)), { dtype: "float32" }).reshape([64, cols]);
+      const f = (a: NDArray) => [np.any(np.greater(a.mul(a), 3.9), { axis: 1 }), np.all(np.less(a, 1.8), { axis: 1, keepdims: true })];
+      expect(jit(f).lower(x).asText()).toMatch(/fused kernel over float32\[64,\d+\]: equations 0 1 2 3 4 \(mul gt reduce_or lt reduce_and\)/);
+      const got = (jit(f)(x) as NDArray[]).map((g) => Array.from(g.toTypedArray()));
+      const want = (f(x) as NDArray[]).map((g) => Array.from(g.toTypedArray()));
+      expect(got).toEqual(want);
+      expect(new Set(want[0])).toEqual(new Set([0, 1])); // (rows of both answers)
+      expect(new Set(want[1])).toEqual(new Set([0, 1]));
+    }
+  });
+
   test.prop([fc.array(fc.constantFrom(-2, -1, -1, -1, -0, 0), { minLength: 1, maxLength: 9000 }), fc.nat({ max: 6000 }), fc.boolean()], { numRuns: 80 })(
     "a fused max or min of signed zeros keeps the sign the sequential fold keeps (the first zero's), over any size and split",
     (tail, lead, rows) => {

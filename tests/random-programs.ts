@@ -19,6 +19,9 @@ export type Op =
   | { readonly k: "max"; readonly a: number }
   /** a matrix's row minima kept as a column (broadcast back against it); anything else negated */
   | { readonly k: "min1"; readonly a: number }
+  /** a matrix's rows with an element over 1 negated (np.any over rows, kept as a column);
+   * anything else halved unless every element is over −1 (np.all) */
+  | { readonly k: "logic"; readonly a: number }
   /** one element as a scalar: a [1] slice of the flattened value reshaped to rank 0 */
   | { readonly k: "pick"; readonly a: number; readonly at: number }
   /** value @ (m scaled) (values whose last axis is not cols pass through) */
@@ -89,6 +92,7 @@ function opArb(space: ProgramSpace, i: number): fc.Arbitrary<Op> {
     pick: fc.record({ k: fc.constant("pick" as const), a: prev, at: fc.nat() }),
     max: fc.record({ k: fc.constant("max" as const), a: prev }),
     min1: fc.record({ k: fc.constant("min1" as const), a: prev }),
+    logic: fc.record({ k: fc.constant("logic" as const), a: prev }),
     matmul: fc.record({ k: fc.constant("matmul" as const), a: prev }),
     layout: fc.record({ k: fc.constant("layout" as const), a: prev, by: fc.nat({ max: 23 }) }),
   };
@@ -134,6 +138,9 @@ export function runProgram(space: ProgramSpace, ops: readonly Op[], outs: readon
         break;
       case "min1":
         vals.push(a.ndim === 2 ? np.min(a, { axis: 1, keepdims: true }) : np.negative(a));
+        break;
+      case "logic":
+        vals.push(a.ndim === 2 ? np.where(np.any(np.greater(a, 1), { axis: 1, keepdims: true }), np.negative(a), a) : np.where(np.all(np.greater(a, -1)), a, a.mul(0.5)));
         break;
       case "pick": {
         const flat = np.ravel(a);

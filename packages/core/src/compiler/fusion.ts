@@ -10,7 +10,7 @@
 // gradient of a function, or an optimizer's whole update of one parameter, come out of one
 // kernel.
 import { sameShape } from "../aval.js";
-import { arg, type Expr, lit, stored, substitute } from "../backend/scalar/expr.js";
+import { arg, convert, type Expr, lit, stored, substitute } from "../backend/scalar/expr.js";
 import { exprOf, scalarType } from "../backend/scalar/primitives.js";
 import { type FusedReduce, SUM_BLOCK } from "../backend/scalar/wasm.js";
 import { type Atom, type Eqn, type Jaxpr, Literal, type Var } from "../ir/jaxpr.js";
@@ -326,19 +326,26 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   return steps;
 }
 
-/** The reductions a fused kernel accumulates, by primitive. */
-const REDUCE_OPS: { readonly [P in string]?: FusedReduce } = { reduce_sum: "sum", reduce_max: "max", reduce_min: "min" };
+/** The reductions a fused kernel accumulates, by primitive, and the operand dtypes it takes
+ * them over: a logical and (or) of bools is the min (max) of their values 0 and 1. */
+const REDUCE_OPS: { readonly [P in string]?: { readonly op: FusedReduce; readonly dtypes: readonly string[] } } = {
+  reduce_sum: { op: "sum", dtypes: ["float32", "float64"] },
+  reduce_max: { op: "max", dtypes: ["float32", "float64"] },
+  reduce_min: { op: "min", dtypes: ["float32", "float64"] },
+  reduce_and: { op: "min", dtypes: ["bool"] },
+  reduce_or: { op: "max", dtypes: ["bool"] },
+};
 
 /**
- * How a kernel over its operand can accumulate this reduce_sum, reduce_max or reduce_min of a
- * float array (SumKind), or undefined: over every axis; over trailing axes whose rows are
+ * How a kernel over its operand can accumulate this reduction (REDUCE_OPS: a sum, max or min
+ * of a float array, an and or or of a bool array) (SumKind), or undefined: over every axis; over trailing axes whose rows are
  * whole steps; over leading axes whose kept part is whole steps (sums only).
  */
 function sumKindOf(eqn: Eqn): SumKind | undefined {
-  const op = REDUCE_OPS[eqn.primitive];
-  if (op === undefined) return undefined;
+  const reduce = REDUCE_OPS[eqn.primitive];
   const x = eqn.inputs[0]!.aval;
-  if (x.ndim === 0 || x.size === 0 || (x.dtype !== "float32" && x.dtype !== "float64")) return undefined;
+  if (reduce === undefined || !reduce.dtypes.includes(x.dtype) || x.ndim === 0 || x.size === 0) return undefined;
+  const op = reduce.op;
   const axes = [...(eqn.params as ParamsOf<"reduce_sum">).axes].sort((a, b) => a - b);
   if (axes.length === 0) return undefined;
   if (axes.length === x.ndim) return { mode: "full", steps: SUM_BLOCK, cols: 0, rowLength: 0, kept: 0 };
@@ -424,8 +431,10 @@ function group(eqns: readonly Eqn[], indices: ReadonlySet<number>, shape: readon
     const q = sumKindOf(eqn);
     if (q !== undefined) {
       sumKind = q;
-      // its operand is a member (the plan only merges a sum into its operand's cluster)
-      sums.push({ out: eqn.outVars[0]!, of: rounded.get(eqn.inputs[0] as Var)!, op: REDUCE_OPS[eqn.primitive]! });
+      // its operand is a member (the plan only merges a sum into its operand's cluster); bools
+      // are reduced as the floats 0 and 1
+      const of = rounded.get(eqn.inputs[0] as Var)!;
+      sums.push({ out: eqn.outVars[0]!, of: of.t === "bool" ? convert(of, "f32", "round") : of, op: REDUCE_OPS[eqn.primitive]!.op });
       continue;
     }
     const v = eqn.outVars[0]!;
