@@ -500,15 +500,16 @@ describe("jit fusion on the wasm backend", () => {
     }
   });
 
-  test.prop([fc.array(fc.constantFrom(-2, -1, -1, -1, -0, 0), { minLength: 1, maxLength: 9000 }), fc.nat({ max: 6000 }), fc.boolean()], { numRuns: 80 })(
+  test.prop([fc.array(fc.constantFrom(-2, -1, -1, -1, -0, 0), { minLength: 1, maxLength: 9000 }), fc.nat({ max: 6000 }), fc.constantFrom(0, 8, 16, 20), fc.constantFrom("float32" as const, "float64" as const)], { numRuns: 80 })(
     "a fused max or min of signed zeros keeps the sign the sequential fold keeps (the first zero's), over any size and split",
-    (tail, lead, rows) => {
+    (tail, lead, row, dtype) => {
       // zeros of both signs after a run of negatives (so the first zero may fall in any lane,
-      // block or thread's share): the kernel records each lane's first zero
+      // step of a pair, block or thread's share): the kernel marks the step each lane's value
+      // last changed at; rows of 16 and 20 fold inside the kernel, rows of 8 after it
       const values = [...Array.from({ length: lead }, () => -1), ...tail];
-      const n = rows ? values.length - (values.length % 8) : values.length;
+      const n = row > 0 ? values.length - (values.length % row) : values.length;
       if (n === 0) return;
-      const x = array(values.slice(0, n), { dtype: "float32" }).reshape(rows ? [n / 8, 8] : [n]);
+      const x = array(values.slice(0, n), { dtype }).reshape(row > 0 ? [n / row, row] : [n]);
       const fs = [(a: NDArray) => np.max(a.mul(2), { axis: -1 }), (a: NDArray) => np.min(np.negative(a), { axis: -1 })];
       for (const f of fs) {
         config.set({ backend: "js" });

@@ -199,26 +199,28 @@ function fusedKernel(g: FusedGroup): ElementwiseKernel {
 }
 
 /**
- * The max (min) of a fused kernel's partials of blocks [from, to) (12 f64 per block, in order:
- * partialBytes), as the sequential js fold gives it: NaN if any lane saw one; else the best
- * lane value; a zero result takes the sign of the first zero, the earliest by block, then
- * step, then lane (element 4·step + lane of the block).
+ * The max (min) of a fused kernel's partials of blocks [from, to) (partialBytes: per block, 4
+ * lane values, then the step at which each last changed), as the sequential js fold gives it:
+ * NaN if any lane saw one; else the best lane value; a zero result takes the sign of the first
+ * zero: of the lanes whose value is a zero (each took it at its first zero), the earliest by
+ * block, then step, then lane (element 4·step + lane of the block).
  */
 function foldPartials(op: "max" | "min", v: Float64Array, from: number, to: number): number {
+  const per = partialBytes(op) / 8;
   let best = op === "max" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   let nan = false;
   let zero = 0;
   let zeroAt = Number.POSITIVE_INFINITY;
-  for (let k = from; k < to; k += 12) {
+  for (let k = from; k < to; k += per) {
     let firstHere = Number.POSITIVE_INFINITY;
     for (let l = 0; l < 4; l++) {
       const x = v[k + l]!;
       if (Number.isNaN(x)) nan = true;
       else if (op === "max" ? x > best : x < best) best = x;
       const at = v[k + 4 + l]!;
-      if (at >= 0 && zeroAt === Number.POSITIVE_INFINITY && 4 * at + l < firstHere) {
+      if (x === 0 && zeroAt === Number.POSITIVE_INFINITY && 4 * at + l < firstHere) {
         firstHere = 4 * at + l;
-        zero = v[k + 8 + l]!;
+        zero = x;
       }
     }
     if (firstHere !== Number.POSITIVE_INFINITY) zeroAt = firstHere;
@@ -546,7 +548,7 @@ export function compileProgram(jaxpr: Jaxpr, steps: readonly Step[], backend: Ba
         const kind = g.sumKind ?? { mode: "full", steps: SUM_BLOCK, cols: 0, rowLength: 0, kept: 0 };
         const sumSteps = kind.steps;
         const blocks = Math.ceil(nsteps / sumSteps);
-        /** f64 partials per block: per reduction, 4 lanes (12 for a max or min: partialBytes),
+        /** f64 partials per block: per reduction, 4 lanes (8 for a max or min: partialBytes),
          * or 4 per step of a row for column sums, times the rows a block holds (rows that are
          * not whole steps: lcm(length, 4) / length of them). */
         const rowsPerBlock = kind.rowLength > 0 ? (4 * kind.steps) / kind.rowLength : 1;

@@ -43,9 +43,10 @@ type Val = { readonly k: "f32"; readonly v: V } | { readonly k: "f64"; readonly 
 export type FusedReduce = "sum" | "max" | "min";
 
 /** Bytes of one block's partials of a reduction (per step of a row, for column sums): 4 f64
- * lane sums; for max/min, the 4 lanes' running values, then the step (as f64, −1: none) of
- * each lane's first zero, then that zero (its sign). */
-export const partialBytes = (op: FusedReduce): number => (op === "sum" ? 32 : 96);
+ * lane sums; for max/min, the 4 lanes' running values, then the step (as f64, −1: none) at
+ * which each lane's running value last changed (for a lane whose value is a zero: the step of
+ * its first zero, which gives a zero result its sign: see Lowering.fold). */
+export const partialBytes = (op: FusedReduce): number => (op === "sum" ? 32 : 64);
 
 /** Bytes of one row's result of a reduction over rows (`rowLength` > 0): the row's sum, max
  * or min itself, in f64, its 4 lanes combined by the kernel at the row's end (a sum as
@@ -613,15 +614,28 @@ class Lowering {
   }
 
   /**
-   * Folds e's 4 elements into a running max ("gt") or min ("lt") kept per lane in f64 halves,
-   * as js folds (NaN wins, ties keep the earlier), leaving lanes off `mask` alone; and records
-   * in each lane its first zero (the step `stepNo`, and the zero itself: its sign), from which
-   * the combination picks a zero result's sign as the sequential fold would.
+   * Folds e's 4 elements into a running max ("gt") or min ("lt") per lane, as js folds (NaN
+   * wins, ties keep the earlier), leaving lanes off `mask` alone, and marks in each lane the
+   * step (`stepNo`) at which its value last changed. A lane whose value ends a zero took it
+   * at its first zero (a later zero ties, and a value that replaced a zero would be above
+   * it), so the mark orders the lanes' first zeros, from which a zero result takes its sign
+   * as the sequential fold would (foldLanes, program.ts foldPartials). A float32 value folds
+   * in f32 lanes with its marks in i32 lanes (`narrow`; the max of float32 values is one of
+   * them, so comparing them in float32 is exact), widened by `widenFold` when the block ends;
+   * a float64 value in the f64 halves `acc` and `at`.
    */
-  fold(cmp: "gt" | "lt", e: Expr, acc: { readonly lo: V; readonly hi: V }, zero: { readonly at: readonly [V, V]; readonly val: readonly [V, V] }, stepNo: Local<"i32">, mask: V | undefined): void {
+  fold(cmp: "gt" | "lt", e: Expr, acc: { readonly lo: V; readonly hi: V }, at: readonly [V, V], narrow: { readonly val: V; readonly at: V } | undefined, stepNo: Local<"i32">, mask: V | undefined): void {
     const b = this.b;
     const v = this.value(e);
-    const w = this.wide(e.t === "f32" ? { k: "f32", v: this.narrow(v) } : v);
+    if (narrow !== undefined) {
+      const x = this.narrow(v);
+      const take = this.set(() => b.v128.or(() => b.f32x4[cmp](x, narrow.val), () => b.f32x4.ne(x, x)));
+      if (mask !== undefined) b.local.set(take, () => b.v128.and(take, mask));
+      b.local.set(narrow.val, () => b.v128.bitselect(x, narrow.val, take));
+      b.local.set(narrow.at, () => b.v128.bitselect(() => b.i32x4.splat(stepNo), narrow.at, take));
+      return;
+    }
+    const w = this.wide(v);
     const step = this.set(() => b.f64x2.splat(() => b.f64.convert_i32_u(stepNo)));
     const halves = [
       { x: w.lo, a: acc.lo, m: mask === undefined ? undefined : this.set(() => b.i64x2.extend_low_i32x4_s(mask)) },
@@ -630,12 +644,9 @@ class Lowering {
     halves.forEach(({ x, a, m }, h) => {
       // x replaces the running value where x ⋛ a or x is NaN (and the lane is on)
       const take = this.set(() => b.v128.or(() => b.f64x2[cmp](x, a), () => b.f64x2.ne(x, x)));
-      b.local.set(a, () => b.v128.bitselect(x, a, m === undefined ? take : () => b.v128.and(take, m)));
-      const [at, val] = [zero.at[h]!, zero.val[h]!];
-      const first = this.set(() => b.v128.and(() => b.f64x2.eq(x, () => b.v128.const("f64x2", [0, 0])), () => b.f64x2.lt(at, () => b.v128.const("f64x2", [0, 0]))));
-      if (m !== undefined) b.local.set(first, () => b.v128.and(first, m));
-      b.local.set(at, () => b.v128.bitselect(step, at, first));
-      b.local.set(val, () => b.v128.bitselect(x, val, first));
+      if (m !== undefined) b.local.set(take, () => b.v128.and(take, m));
+      b.local.set(a, () => b.v128.bitselect(x, a, take));
+      b.local.set(at[h]!, () => b.v128.bitselect(step, at[h]!, take));
     });
   }
 
@@ -764,18 +775,27 @@ export function wasmFused(roots: readonly Expr[], argTypes: readonly ScalarType[
   return { run: exportedFunction(instance, "kernel"), parallel };
 }
 
+/** A fused max or min's running fold (Lowering.fold): per lane, the value in the f64 halves
+ * `acc` and the step it last changed at in `at`, or, for a float32 value, both in 4 lanes
+ * (`narrow`: f32 values, i32 steps) until widenFold copies them into the halves. */
+interface FoldState {
+  readonly acc: { readonly lo: V; readonly hi: V };
+  readonly at: readonly [V, V];
+  readonly narrow: { readonly val: V; readonly at: V } | undefined;
+}
+
 /**
- * A row's max ("gt") or min ("lt") from its 4 lanes' running values and first zeros (Lowering
- * fold), into `l.best`, as the sequential js fold gives it: NaN if a lane holds one; else the
- * best lane value; a zero result takes the sign of the row's first zero, the earliest by step,
- * then lane (element 4·step + lane).
+ * A row's max ("gt") or min ("lt") from its 4 lanes' running values and marks (Lowering fold),
+ * into `l.best`, as the sequential js fold gives it: NaN if a lane holds one; else the best
+ * lane value; a zero result takes the sign of the row's first zero: of the lanes whose value
+ * is a zero, the earliest by mark (step), then lane (element 4·step + lane).
  */
 function foldLanes(
   b: FunctionBuilder,
   cmp: "gt" | "lt",
   acc: { readonly lo: V; readonly hi: V },
-  zero: { readonly at: readonly [V, V]; readonly val: readonly [V, V] },
-  l: { readonly best: Local<"f64">; readonly x: Local<"f64">; readonly zero: Local<"f64">; readonly zeroAt: Local<"f64">; readonly nan: Local<"i32"> },
+  at: readonly [V, V],
+  l: { readonly best: Local<"f64">; readonly x: Local<"f64">; readonly y: Local<"f64">; readonly zero: Local<"f64">; readonly zeroAt: Local<"f64">; readonly nan: Local<"i32"> },
 ): void {
   const lane = (v: V, k: number) => (): void => {
     b.f64x2.extract_lane(k % 2, v);
@@ -789,11 +809,11 @@ function foldLanes(
     b.local.set(l.x, lane(half === 0 ? acc.lo : acc.hi, k));
     b.local.set(l.nan, () => b.i32.or(l.nan, () => b.f64.ne(l.x, l.x)));
     b.local.set(l.best, () => b.select(l.x, l.best, () => b.f64[cmp](l.x, l.best)));
-    // this lane's first zero, if it has one and it comes before the earliest so far
-    b.local.set(l.x, lane(zero.at[half]!, k));
-    b.if(() => b.i32.and(() => b.f64.ge(l.x, () => b.f64.const(0)), () => b.f64.lt(() => b.f64.add(() => b.f64.mul(l.x, () => b.f64.const(4)), () => b.f64.const(k)), l.zeroAt)), () => {
-      b.local.set(l.zeroAt, () => b.f64.add(() => b.f64.mul(l.x, () => b.f64.const(4)), () => b.f64.const(k)));
-      b.local.set(l.zero, lane(zero.val[half]!, k));
+    // this lane's first zero, if its value is one and it comes before the earliest so far
+    b.local.set(l.y, lane(at[half]!, k));
+    b.if(() => b.i32.and(() => b.f64.eq(l.x, () => b.f64.const(0)), () => b.f64.lt(() => b.f64.add(() => b.f64.mul(l.y, () => b.f64.const(4)), () => b.f64.const(k)), l.zeroAt)), () => {
+      b.local.set(l.zeroAt, () => b.f64.add(() => b.f64.mul(l.y, () => b.f64.const(4)), () => b.f64.const(k)));
+      b.local.set(l.zero, l.x);
     });
   }
   b.local.set(l.best, () => b.select(l.zero, l.best, () => b.f64.eq(l.best, () => b.f64.const(0))));
@@ -965,24 +985,79 @@ function assembleFused(
     const rows = rowLength > 0 ? (4 * sumSteps) / rowLength : 1;
     const byRowPattern = rowLength > 0 && rowLength % 4 !== 0;
     const accs = sums.map(() => Array.from({ length: rows }, () => ({ lo: b.newLocal("v128", "sum_lo"), hi: b.newLocal("v128", "sum_hi") })));
-    // (max/min: each lane's first zero, its step (−1: none yet) and value, per half; the step
-    // counts steps from the call's first, so it orders a block's steps)
-    const zeroSets = ops.map((op) =>
-      Array.from({ length: rows }, () => (op === "sum" ? undefined : { at: [b.newLocal("v128", "z_at_lo"), b.newLocal("v128", "z_at_hi")] as const, val: [b.newLocal("v128", "z_lo"), b.newLocal("v128", "z_hi")] as const })),
+    // (max/min: the step (−1: none yet) at which each lane's value last changed, per half;
+    // the step counts steps from the call's first, so it orders a block's steps; a float32
+    // value folds in f32 lanes, its marks in i32 lanes, widened into the halves by widenFold.
+    // Unrolled, the second step of each pair folds into a fold of its own (`alt`), merged
+    // into the first at the block's end: two dependency chains instead of one, whose
+    // latency, not the arithmetic, bounds a max's loop)
+    const foldState = (j: number, acc: { readonly lo: V; readonly hi: V }): FoldState => ({
+      acc,
+      at: [b.newLocal("v128", "at_lo"), b.newLocal("v128", "at_hi")],
+      narrow: sums[j]!.t === "f32" ? { val: b.newLocal("v128", "best_f32"), at: b.newLocal("v128", "at_i32") } : undefined,
+    });
+    const marks = ops.map((op, j) =>
+      Array.from({ length: rows }, (_, r) =>
+        op === "sum" ? undefined : { main: foldState(j, accs[j]![r]!), alt: unroll ? foldState(j, { lo: b.newLocal("v128", "alt_lo"), hi: b.newLocal("v128", "alt_hi") }) : undefined },
+      ),
     );
+    /** A float32 fold's lanes and marks, widened into the f64 halves the block's end writes. */
+    const widenFold = (st: FoldState): void => {
+      const n = st.narrow;
+      if (n === undefined) return;
+      const high = (v: V) => (): void => {
+        b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v, v);
+      };
+      b.local.set(st.acc.lo, () => b.f64x2.promote_low_f32x4(n.val));
+      b.local.set(st.acc.hi, () => b.f64x2.promote_low_f32x4(high(n.val)));
+      b.local.set(st.at[0], () => b.f64x2.convert_low_i32x4_s(n.at));
+      b.local.set(st.at[1], () => b.f64x2.convert_low_i32x4_s(high(n.at)));
+    };
+    /** The fold of a block's second steps (`alt`) merged into its first's (`main`), lane by
+     * lane, as one sequential fold of both: alt's value where it is better, NaN, or equal
+     * with an earlier mark (of two zeros, the first's sign). */
+    const mergeFold = (cmp: "gt" | "lt", main: FoldState, alt: FoldState): void => {
+      const take = b.newLocal("v128", "take");
+      const merge = (x: V, xAt: V, a: V, aAt: V, f: "f32x4" | "f64x2", before: () => void): void => {
+        b.local.set(take, () => b.v128.or(() => b.v128.or(() => b[f][cmp](x, a), () => b[f].ne(x, x)), () => b.v128.and(() => b[f].eq(x, a), before)));
+        b.local.set(a, () => b.v128.bitselect(x, a, take));
+        b.local.set(aAt, () => b.v128.bitselect(xAt, aAt, take));
+      };
+      if (main.narrow !== undefined && alt.narrow !== undefined) {
+        const [m, x] = [main.narrow, alt.narrow];
+        merge(x.val, x.at, m.val, m.at, "f32x4", () => b.i32x4.lt_s(x.at, m.at));
+        return;
+      }
+      for (const h of [0, 1] as const) {
+        const [x, a] = h === 0 ? [alt.acc.lo, main.acc.lo] : [alt.acc.hi, main.acc.hi];
+        merge(x, alt.at[h], a, main.at[h], "f64x2", () => b.f64x2.lt(alt.at[h], main.at[h]));
+      }
+    };
+    /** A max or min's fold at its block's end: the alternate merged in, widened to f64. */
+    const finishFold = (j: number, mark: NonNullable<(typeof marks)[number][number]>): FoldState => {
+      if (mark.alt !== undefined) mergeFold(ops[j] === "max" ? "gt" : "lt", mark.main, mark.alt);
+      widenFold(mark.main);
+      return mark.main;
+    };
     const stepNo = b.newLocal("i32", "step_no");
-    const fold = { best: b.newLocal("f64", "best"), x: b.newLocal("f64", "x"), zero: b.newLocal("f64", "zero"), zeroAt: b.newLocal("f64", "zero_at"), nan: b.newLocal("i32", "nan") };
+    const fold = { best: b.newLocal("f64", "best"), x: b.newLocal("f64", "x"), y: b.newLocal("f64", "y"), zero: b.newLocal("f64", "zero"), zeroAt: b.newLocal("f64", "zero_at"), nan: b.newLocal("i32", "nan") };
     const identity = (op: FusedReduce): number => (op === "max" ? Number.NEGATIVE_INFINITY : op === "min" ? Number.POSITIVE_INFINITY : 0);
     const resetAcc = (j: number): void => {
       const c = identity(ops[j]!);
+      const reset = (acc: { readonly lo: V; readonly hi: V }): void => {
+        b.local.set(acc.lo, () => b.v128.const("f64x2", [c, c]));
+        b.local.set(acc.hi, () => b.v128.const("f64x2", [c, c]));
+      };
       for (let r = 0; r < rows; r++) {
-        b.local.set(accs[j]![r]!.lo, () => b.v128.const("f64x2", [c, c]));
-        b.local.set(accs[j]![r]!.hi, () => b.v128.const("f64x2", [c, c]));
-        const z = zeroSets[j]![r];
+        reset(accs[j]![r]!);
+        const z = marks[j]![r];
         if (z === undefined) continue;
-        for (const h of [0, 1]) {
-          b.local.set(z.at[h]!, () => b.v128.const("f64x2", [-1, -1]));
-          b.local.set(z.val[h]!, () => b.v128.const("f64x2", [0, 0]));
+        for (const st of z.alt === undefined ? [z.main] : [z.main, z.alt]) {
+          if (st !== z.main) reset(st.acc);
+          for (const h of [0, 1]) b.local.set(st.at[h]!, () => b.v128.const("f64x2", [-1, -1]));
+          if (st.narrow === undefined) continue;
+          b.local.set(st.narrow.val, () => b.v128.const("f32x4", [c, c, c, c]));
+          b.local.set(st.narrow.at, () => b.v128.const("i32x4", [-1, -1, -1, -1]));
         }
       }
     };
@@ -998,9 +1073,9 @@ function assembleFused(
           // each row's result: a sum as (l0 + l1) + (l2 + l3), a max or min by foldLanes
           for (let r = 0; r < rows; r++) {
             const a = accs[j]![r]!;
-            const z = zeroSets[j]![r];
+            const z = marks[j]![r];
             if (z !== undefined) {
-              foldLanes(b, ops[j] === "max" ? "gt" : "lt", a, z, fold);
+              foldLanes(b, ops[j] === "max" ? "gt" : "lt", a, finishFold(j, z).at, fold);
               b.f64.store(ps, fold.best, { offset: r * ROW_SUM_BYTES });
               continue;
             }
@@ -1016,14 +1091,13 @@ function assembleFused(
         const bytes = partialBytes(ops[j]!);
         for (let r = 0; r < rows; r++) {
           const a = accs[j]![r]!;
+          const z = marks[j]![r];
+          const at = z === undefined ? undefined : finishFold(j, z).at;
           b.v128.store(ps, a.lo, { offset: r * bytes });
           b.v128.store(ps, a.hi, { offset: r * bytes + 16 });
-          const z = zeroSets[j]![r];
-          if (z !== undefined) {
-            b.v128.store(ps, z.at[0], { offset: r * bytes + 32 });
-            b.v128.store(ps, z.at[1], { offset: r * bytes + 48 });
-            b.v128.store(ps, z.val[0], { offset: r * bytes + 64 });
-            b.v128.store(ps, z.val[1], { offset: r * bytes + 80 });
+          if (at !== undefined) {
+            b.v128.store(ps, at[0], { offset: r * bytes + 32 });
+            b.v128.store(ps, at[1], { offset: r * bytes + 48 });
           }
         }
         b.local.set(ps, () => b.i32.add(ps, rows * bytes));
@@ -1083,7 +1157,7 @@ function assembleFused(
       const rowOf = [0, 1, 2, 3].map((l) => Math.floor((4 * st + l) / rowLength));
       return [...new Set(rowOf)].map((r) => ({ r, lanes: rowOf.map((x) => (x === r ? -1 : 0)) }));
     });
-    const step = (masked = false, blockStep = -1): void => {
+    const step = (masked = false, blockStep = -1, second = false): void => {
       const laneBytes = argTypes.map((t, k) => (strided[k] === undefined ? 0 : strided[k]!.strides[strided[k]!.strides.length - 1]! * ELEMENT_BYTES[t]));
       if (walk !== undefined) walk.checkRow();
       const lowering = new Lowering(b, rootSet, ptrs, argTypes, imports, splatted, laneBytes, walk?.offsets ?? [], strided.map((st) => st !== undefined), walk?.inOneRow);
@@ -1119,9 +1193,12 @@ function assembleFused(
         if (masked) b.local.set(mask, () => b.i32x4.lt_s(() => b.i32x4.add(() => b.i32x4.splat(() => b.i32.shl(i, 2)), () => b.v128.const("i32x4", [0, 1, 2, 3])), limitV));
         sums.forEach((e, j) => {
           const into = (r: number, m: V | undefined): void => {
-            const z = zeroSets[j]![r];
+            const z = marks[j]![r];
             if (z === undefined) lowering.accumulate(e, accs[j]![r]!.lo, accs[j]![r]!.hi, m);
-            else lowering.fold(ops[j] === "max" ? "gt" : "lt", e, accs[j]![r]!, z, stepNo, m);
+            else {
+              const st = second && z.alt !== undefined ? z.alt : z.main;
+              lowering.fold(ops[j] === "max" ? "gt" : "lt", e, st.acc, st.at, st.narrow, stepNo, m);
+            }
           };
           if (blockStep < 0) into(0, masked ? mask : undefined);
           else
@@ -1190,7 +1267,8 @@ function assembleFused(
     };
     // Steps [i, end) unmasked. An unrolled body (see `shouldUnroll`) runs two steps per iteration
     // (and a last odd one after the loop). Each element is computed by the same operations,
-    // and sums add in the same order, so results are unchanged bit for bit.
+    // sums add in the same order, and a max or min folds each pair's second step apart and
+    // merges it back exactly (mergeFold), so results are unchanged bit for bit.
     const stepsUpTo = (end: Local<"i32">): void => {
       if (!unroll) {
         b.forRange(i, i, end, () => step());
@@ -1200,7 +1278,7 @@ function assembleFused(
       b.local.set(pairsEnd, () => b.i32.add(i, () => b.i32.and(() => b.i32.sub(end, i), -2)));
       b.forRange(i, i, pairsEnd, () => {
         step();
-        step();
+        step(false, -1, true);
       }, 2);
       b.if(() => b.i32.lt_u(i, end), () => {
         step();
