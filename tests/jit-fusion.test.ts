@@ -521,6 +521,26 @@ describe("jit fusion on the wasm backend", () => {
     },
   );
 
+  test.prop(
+    [
+      fc.array(fc.oneof({ arbitrary: fc.constantFrom(-1, -0, 0, 1, 0.5), weight: 40 }, { arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY), weight: 1 }), { minLength: 1, maxLength: 12000 }),
+      fc.constantFrom(0, 16, 20, 64),
+      fc.constantFrom("float32" as const, "float64" as const),
+    ],
+    { numRuns: 60 },
+  )("a fused max or min over NaNs, infinities and zeros gives the sequential fold's bits (NaN wins, the first zero's sign), whole or per row", (values, row, dtype) => {
+    const n = row > 0 ? values.length - (values.length % row) : values.length;
+    if (n === 0) return;
+    const x = array(values.slice(0, n), { dtype }).reshape(row > 0 ? [n / row, row] : [n]);
+    const show = (t: NDArray) => bits(t).map((v) => (Object.is(v, -0) ? "-0" : String(v)));
+    for (const f of [(a: NDArray) => np.max(np.negative(a), { axis: -1 }), (a: NDArray) => np.min(a.mul(3), { axis: -1 }), (a: NDArray) => np.any(np.isnan(a.add(1)), { axis: -1 })]) {
+      config.set({ backend: "js" });
+      const want = show(f(x));
+      config.set({ backend: "wasm", threads: 2 });
+      expect(show(jit(f)(x))).toEqual(want);
+    }
+  });
+
   it("a kernel reading a product's result transposed, sliced or broadcast runs after the product, not as its epilogue, and equals eager", () => {
     // As an epilogue the kernel runs on each chunk of rows as soon as the product finishes it,
     // while other threads still compute the rest: a transpose of the result read rows not yet
