@@ -90,8 +90,10 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 /** The longest partial rows (in steps) a column sum over a kept part that is not whole steps
  * keeps (4 f64 per step per block; rows of lcm(kept, 4) elements, up to 4·kept). */
 const MAX_COL_STEPS = 1 << 14;
-/** The shortest rows a fused row max or min is taken over (measured: rows of 4 took 3.1 ms
- * fused against 2.5 after the kernel, rows of 16 1.1 against 1.3; 2026-12-05, 1M f32). */
+/** The shortest rows a fused row max or min is taken over. Each row ends with a merge of its
+ * lanes, which shorter rows do not repay for every body: over 960k f32 on one thread, max(2x)
+ * over rows of 4, 8, 12 took 2.69, 1.47, 1.10 ms fused against 2.75, 1.92, 1.43 after the
+ * kernel, but max(exp x) 4.53, 3.29, 2.46 against 3.76, 2.43, 2.16 (2026-12-05). */
 const MIN_FOLDED_ROW = 16;
 
 export type Step = { readonly kind: "eqn"; readonly eqn: Eqn } | { readonly kind: "fused"; readonly group: FusedGroup };

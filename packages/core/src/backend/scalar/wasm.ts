@@ -785,39 +785,53 @@ interface FoldState {
 }
 
 /**
- * A row's max ("gt") or min ("lt") from its 4 lanes' running values and marks (Lowering fold),
- * into `l.best`, as the sequential js fold gives it: NaN if a lane holds one; else the best
- * lane value; a zero result takes the sign of the row's first zero: of the lanes whose value
- * is a zero, the earliest by mark (step), then lane (element 4·step + lane).
+ * Merges the fold in lanes `x` (values, and marks in `xAt`: i32 for "f32x4", f64 for "f64x2")
+ * into the fold in `a`/`aAt`, lane by lane, as one sequential fold over both whose marks order
+ * their elements: x's value where it is better, NaN, or equal with an earlier mark (of two
+ * zeros, the first's sign); its mark goes with it.
  */
-function foldLanes(
-  b: FunctionBuilder,
-  cmp: "gt" | "lt",
-  acc: { readonly lo: V; readonly hi: V },
-  at: readonly [V, V],
-  l: { readonly best: Local<"f64">; readonly x: Local<"f64">; readonly y: Local<"f64">; readonly zero: Local<"f64">; readonly zeroAt: Local<"f64">; readonly nan: Local<"i32"> },
-): void {
-  const lane = (v: V, k: number) => (): void => {
-    b.f64x2.extract_lane(k % 2, v);
+function mergeLanes(b: FunctionBuilder, f: "f32x4" | "f64x2", cmp: "gt" | "lt", x: V, xAt: V, a: V, aAt: V, take: V): void {
+  const earlier = (): void => {
+    if (f === "f32x4") b.i32x4.lt_s(xAt, aAt);
+    else b.f64x2.lt(xAt, aAt);
   };
-  b.local.set(l.best, () => b.f64.const(cmp === "gt" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY));
-  b.local.set(l.nan, () => b.i32.const(0));
-  b.local.set(l.zeroAt, () => b.f64.const(Number.POSITIVE_INFINITY));
-  b.local.set(l.zero, () => b.f64.const(0));
-  for (let k = 0; k < 4; k++) {
-    const half = k < 2 ? 0 : 1;
-    b.local.set(l.x, lane(half === 0 ? acc.lo : acc.hi, k));
-    b.local.set(l.nan, () => b.i32.or(l.nan, () => b.f64.ne(l.x, l.x)));
-    b.local.set(l.best, () => b.select(l.x, l.best, () => b.f64[cmp](l.x, l.best)));
-    // this lane's first zero, if its value is one and it comes before the earliest so far
-    b.local.set(l.y, lane(at[half]!, k));
-    b.if(() => b.i32.and(() => b.f64.eq(l.x, () => b.f64.const(0)), () => b.f64.lt(() => b.f64.add(() => b.f64.mul(l.y, () => b.f64.const(4)), () => b.f64.const(k)), l.zeroAt)), () => {
-      b.local.set(l.zeroAt, () => b.f64.add(() => b.f64.mul(l.y, () => b.f64.const(4)), () => b.f64.const(k)));
-      b.local.set(l.zero, l.x);
-    });
-  }
-  b.local.set(l.best, () => b.select(l.zero, l.best, () => b.f64.eq(l.best, () => b.f64.const(0))));
-  b.local.set(l.best, () => b.select(() => b.f64.const(Number.NaN), l.best, l.nan));
+  b.local.set(take, () => b.v128.or(() => b.v128.or(() => b[f][cmp](x, a), () => b[f].ne(x, x)), () => b.v128.and(() => b[f].eq(x, a), earlier)));
+  b.local.set(a, () => b.v128.bitselect(x, a, take));
+  b.local.set(aAt, () => b.v128.bitselect(xAt, aAt, take));
+}
+
+/** Scratch vectors of foldLanes. */
+interface LaneFold {
+  readonly val: V;
+  readonly pos: V;
+  readonly x: V;
+  readonly xPos: V;
+  readonly take: V;
+}
+
+/**
+ * A row's max ("gt") or min ("lt") from its 4 lanes' running values and marks (Lowering fold),
+ * into `best`, as the sequential js fold gives it: NaN if a lane holds one; else the best lane
+ * value; a zero result takes the sign of the row's first zero: of the lanes whose value is a
+ * zero, the earliest element (4·mark + lane). A tree of two vector merges (mergeLanes over
+ * the elements' positions): the lanes 2, 3 into 0, 1, then lane 1 into lane 0.
+ */
+function foldLanes(b: FunctionBuilder, cmp: "gt" | "lt", acc: { readonly lo: V; readonly hi: V }, at: readonly [V, V], best: Local<"f64">, t: LaneFold): void {
+  const position = (marks: V, lanes: [number, number]) => (): void => {
+    b.f64x2.add(() => b.f64x2.mul(marks, () => b.v128.const("f64x2", [4, 4])), () => b.v128.const("f64x2", lanes));
+  };
+  const high = (v: V) => (): void => {
+    b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v, v);
+  };
+  b.local.set(t.val, acc.lo);
+  b.local.set(t.pos, position(at[0], [0, 1]));
+  b.local.set(t.x, acc.hi);
+  b.local.set(t.xPos, position(at[1], [2, 3]));
+  mergeLanes(b, "f64x2", cmp, t.x, t.xPos, t.val, t.pos, t.take);
+  b.local.set(t.x, high(t.val));
+  b.local.set(t.xPos, high(t.pos));
+  mergeLanes(b, "f64x2", cmp, t.x, t.xPos, t.val, t.pos, t.take);
+  b.local.set(best, () => b.f64x2.extract_lane(0, t.val));
 }
 
 /**
@@ -991,6 +1005,9 @@ function assembleFused(
     // Unrolled, the second step of each pair folds into a fold of its own (`alt`), merged
     // into the first at the block's end: two dependency chains instead of one, whose
     // latency, not the arithmetic, bounds a max's loop)
+    // (a row's max or min and the scratch of its fold: foldLanes, mergeFold)
+    const best = b.newLocal("f64", "best");
+    const laneFold: LaneFold = { val: b.newLocal("v128", "lf_val"), pos: b.newLocal("v128", "lf_pos"), x: b.newLocal("v128", "lf_x"), xPos: b.newLocal("v128", "lf_x_pos"), take: b.newLocal("v128", "take") };
     const foldState = (j: number, acc: { readonly lo: V; readonly hi: V }): FoldState => ({
       acc,
       at: [b.newLocal("v128", "at_lo"), b.newLocal("v128", "at_hi")],
@@ -1017,21 +1034,12 @@ function assembleFused(
      * lane, as one sequential fold of both: alt's value where it is better, NaN, or equal
      * with an earlier mark (of two zeros, the first's sign). */
     const mergeFold = (cmp: "gt" | "lt", main: FoldState, alt: FoldState): void => {
-      const take = b.newLocal("v128", "take");
-      const merge = (x: V, xAt: V, a: V, aAt: V, f: "f32x4" | "f64x2", before: () => void): void => {
-        b.local.set(take, () => b.v128.or(() => b.v128.or(() => b[f][cmp](x, a), () => b[f].ne(x, x)), () => b.v128.and(() => b[f].eq(x, a), before)));
-        b.local.set(a, () => b.v128.bitselect(x, a, take));
-        b.local.set(aAt, () => b.v128.bitselect(xAt, aAt, take));
-      };
       if (main.narrow !== undefined && alt.narrow !== undefined) {
-        const [m, x] = [main.narrow, alt.narrow];
-        merge(x.val, x.at, m.val, m.at, "f32x4", () => b.i32x4.lt_s(x.at, m.at));
+        mergeLanes(b, "f32x4", cmp, alt.narrow.val, alt.narrow.at, main.narrow.val, main.narrow.at, laneFold.take);
         return;
       }
-      for (const h of [0, 1] as const) {
-        const [x, a] = h === 0 ? [alt.acc.lo, main.acc.lo] : [alt.acc.hi, main.acc.hi];
-        merge(x, alt.at[h], a, main.at[h], "f64x2", () => b.f64x2.lt(alt.at[h], main.at[h]));
-      }
+      mergeLanes(b, "f64x2", cmp, alt.acc.lo, alt.at[0], main.acc.lo, main.at[0], laneFold.take);
+      mergeLanes(b, "f64x2", cmp, alt.acc.hi, alt.at[1], main.acc.hi, main.at[1], laneFold.take);
     };
     /** A max or min's fold at its block's end: the alternate merged in, widened to f64. */
     const finishFold = (j: number, mark: NonNullable<(typeof marks)[number][number]>): FoldState => {
@@ -1040,7 +1048,6 @@ function assembleFused(
       return mark.main;
     };
     const stepNo = b.newLocal("i32", "step_no");
-    const fold = { best: b.newLocal("f64", "best"), x: b.newLocal("f64", "x"), y: b.newLocal("f64", "y"), zero: b.newLocal("f64", "zero"), zeroAt: b.newLocal("f64", "zero_at"), nan: b.newLocal("i32", "nan") };
     const identity = (op: FusedReduce): number => (op === "max" ? Number.NEGATIVE_INFINITY : op === "min" ? Number.POSITIVE_INFINITY : 0);
     const resetAcc = (j: number): void => {
       const c = identity(ops[j]!);
@@ -1075,8 +1082,8 @@ function assembleFused(
             const a = accs[j]![r]!;
             const z = marks[j]![r];
             if (z !== undefined) {
-              foldLanes(b, ops[j] === "max" ? "gt" : "lt", a, finishFold(j, z).at, fold);
-              b.f64.store(ps, fold.best, { offset: r * ROW_SUM_BYTES });
+              foldLanes(b, ops[j] === "max" ? "gt" : "lt", a, finishFold(j, z).at, best, laneFold);
+              b.f64.store(ps, best, { offset: r * ROW_SUM_BYTES });
               continue;
             }
             const lanes = (v: V) => (): void => {
