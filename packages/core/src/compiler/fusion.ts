@@ -345,8 +345,9 @@ const REDUCE_OPS: { readonly [P in string]?: { readonly op: FusedReduce; readonl
  */
 function sumKindOf(eqn: Eqn): SumKind | undefined {
   const reduce = REDUCE_OPS[eqn.primitive];
+  if (reduce === undefined) return undefined;
   const x = eqn.inputs[0]!.aval;
-  if (reduce === undefined || !reduce.dtypes.includes(x.dtype) || x.ndim === 0 || x.size === 0) return undefined;
+  if (!reduce.dtypes.includes(x.dtype) || x.ndim === 0 || x.size === 0) return undefined;
   const op = reduce.op;
   const axes = [...(eqn.params as ParamsOf<"reduce_sum">).axes].sort((a, b) => a - b);
   if (axes.length === 0) return undefined;
