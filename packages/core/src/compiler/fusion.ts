@@ -340,8 +340,9 @@ const REDUCE_OPS: { readonly [P in string]?: { readonly op: FusedReduce; readonl
 
 /**
  * How a kernel over its operand can accumulate this reduction (REDUCE_OPS: a sum, max or min
- * of a float array, an and or or of a bool array) (SumKind), or undefined: over every axis; over trailing axes whose rows are
- * whole steps; over leading axes whose kept part is whole steps (sums only).
+ * of a float array, an and or or of a bool array) (SumKind), or undefined: over every axis;
+ * over trailing axes whose rows are whole steps; over leading axes whose kept part is whole
+ * steps (sums only).
  */
 function sumKindOf(eqn: Eqn): SumKind | undefined {
   const reduce = REDUCE_OPS[eqn.primitive];

@@ -53,6 +53,12 @@ export const partialBytes = (op: FusedReduce): number => (op === "sum" ? 32 : 64
  * (l0 + l1) + (l2 + l3); a max or min as foldLanes does). */
 export const ROW_SUM_BYTES = 8;
 
+/** A vector's high 8 bytes moved to its low half (and kept in its high half): what an f64x2
+ * promotion or conversion of the high two 32-bit lanes reads. */
+const highHalf = (b: FunctionBuilder, v: V) => (): void => {
+  b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v, v);
+};
+
 /** Steps per partial sum of a fused kernel's sums (a split across threads is a multiple). */
 export const SUM_BLOCK = 1024;
 
@@ -235,7 +241,7 @@ class Lowering {
     if (v.k === "f64") return v;
     if (v.k !== "f32") throw new Error("internal: widening an integer value");
     const lo = this.set(() => b.f64x2.promote_low_f32x4(v.v));
-    const hi = this.set(() => b.f64x2.promote_low_f32x4(() => b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v.v, v.v)));
+    const hi = this.set(() => b.f64x2.promote_low_f32x4(highHalf(b, v.v)));
     return { lo, hi };
   }
 
@@ -507,7 +513,7 @@ class Lowering {
       return {
         k: "f64",
         lo: this.set(() => b.f64x2.convert_low_i32x4_s(x)),
-        hi: this.set(() => b.f64x2.convert_low_i32x4_s(() => b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], x, x))),
+        hi: this.set(() => b.f64x2.convert_low_i32x4_s(highHalf(b, x))),
       };
     }
     // to int32
@@ -820,16 +826,13 @@ function foldLanes(b: FunctionBuilder, cmp: "gt" | "lt", acc: { readonly lo: V; 
   const position = (marks: V, lanes: [number, number]) => (): void => {
     b.f64x2.add(() => b.f64x2.mul(marks, () => b.v128.const("f64x2", [4, 4])), () => b.v128.const("f64x2", lanes));
   };
-  const high = (v: V) => (): void => {
-    b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v, v);
-  };
   b.local.set(t.val, acc.lo);
   b.local.set(t.pos, position(at[0], [0, 1]));
   b.local.set(t.x, acc.hi);
   b.local.set(t.xPos, position(at[1], [2, 3]));
   mergeLanes(b, "f64x2", cmp, t.x, t.xPos, t.val, t.pos, t.take);
-  b.local.set(t.x, high(t.val));
-  b.local.set(t.xPos, high(t.pos));
+  b.local.set(t.x, highHalf(b, t.val));
+  b.local.set(t.xPos, highHalf(b, t.pos));
   mergeLanes(b, "f64x2", cmp, t.x, t.xPos, t.val, t.pos, t.take);
   b.local.set(best, () => b.f64x2.extract_lane(0, t.val));
 }
@@ -999,15 +1002,15 @@ function assembleFused(
     const rows = rowLength > 0 ? (4 * sumSteps) / rowLength : 1;
     const byRowPattern = rowLength > 0 && rowLength % 4 !== 0;
     const accs = sums.map(() => Array.from({ length: rows }, () => ({ lo: b.newLocal("v128", "sum_lo"), hi: b.newLocal("v128", "sum_hi") })));
+    // (a row's max or min and the scratch of its fold: foldLanes, mergeFold)
+    const best = b.newLocal("f64", "best");
+    const laneFold: LaneFold = { val: b.newLocal("v128", "lf_val"), pos: b.newLocal("v128", "lf_pos"), x: b.newLocal("v128", "lf_x"), xPos: b.newLocal("v128", "lf_x_pos"), take: b.newLocal("v128", "take") };
     // (max/min: the step (−1: none yet) at which each lane's value last changed, per half;
     // the step counts steps from the call's first, so it orders a block's steps; a float32
     // value folds in f32 lanes, its marks in i32 lanes, widened into the halves by widenFold.
     // Unrolled, the second step of each pair folds into a fold of its own (`alt`), merged
     // into the first at the block's end: two dependency chains instead of one, whose
     // latency, not the arithmetic, bounds a max's loop)
-    // (a row's max or min and the scratch of its fold: foldLanes, mergeFold)
-    const best = b.newLocal("f64", "best");
-    const laneFold: LaneFold = { val: b.newLocal("v128", "lf_val"), pos: b.newLocal("v128", "lf_pos"), x: b.newLocal("v128", "lf_x"), xPos: b.newLocal("v128", "lf_x_pos"), take: b.newLocal("v128", "take") };
     const foldState = (j: number, acc: { readonly lo: V; readonly hi: V }): FoldState => ({
       acc,
       at: [b.newLocal("v128", "at_lo"), b.newLocal("v128", "at_hi")],
@@ -1022,13 +1025,10 @@ function assembleFused(
     const widenFold = (st: FoldState): void => {
       const n = st.narrow;
       if (n === undefined) return;
-      const high = (v: V) => (): void => {
-        b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v, v);
-      };
       b.local.set(st.acc.lo, () => b.f64x2.promote_low_f32x4(n.val));
-      b.local.set(st.acc.hi, () => b.f64x2.promote_low_f32x4(high(n.val)));
+      b.local.set(st.acc.hi, () => b.f64x2.promote_low_f32x4(highHalf(b, n.val)));
       b.local.set(st.at[0], () => b.f64x2.convert_low_i32x4_s(n.at));
-      b.local.set(st.at[1], () => b.f64x2.convert_low_i32x4_s(high(n.at)));
+      b.local.set(st.at[1], () => b.f64x2.convert_low_i32x4_s(highHalf(b, n.at)));
     };
     /** The fold of a block's second steps (`alt`) merged into its first's (`main`), lane by
      * lane, as one sequential fold of both: alt's value where it is better, NaN, or equal
