@@ -1,6 +1,8 @@
 // The jit check of the fuzz harness: `jit(f)` returns what `f` returns eagerly — the same
 // dtype, weak type and shape, integers and booleans equal, floats within a few float32 ulps of
-// the result's magnitude, NaN where eager has NaN. The compiler's passes rewrite jaxprs
+// the result's magnitude, NaN where eager has NaN, and a zero where eager has one with its sign
+// (1/x tells −0 from +0, so a rewrite that loses the sign, such as `add x 0` → x, changes
+// later results). The compiler's passes rewrite jaxprs
 // (simplification, CSE, constant folding, fusion); a rewrite that is not exact for every value
 // (as `mul x 1` was not for a complex x with an infinite part) is a silent wrong answer that
 // only edge inputs show, and the fuzz generates them.
@@ -29,7 +31,7 @@ function eagerArrays(fn: (...a: unknown[]) => unknown, all: readonly unknown[]):
  * How `got` (arrays from a transformed call, `how`) differs from `want` (the eager call's),
  * or undefined: another dtype, weak type (when `weak`) or shape, integer or boolean elements that are not
  * equal, float elements further apart than a few float32 ulps of the eager result's largest
- * magnitude (NaN only where eager has NaN).
+ * magnitude (NaN only where eager has NaN), or a zero of the other sign.
  */
 function difference(want: readonly NDArray[], got: readonly NDArray[], how: string, weak = true): string | undefined {
   for (let k = 0; k < want.length; k++) {
@@ -46,6 +48,7 @@ function difference(want: readonly NDArray[], got: readonly NDArray[], how: stri
     for (let i = 0; i < ve.length; i++) {
       const [x, y] = [ve[i]!, vj[i]!];
       if (Number.isNaN(x) && Number.isNaN(y)) continue;
+      if (x === 0 && y === 0 && !Object.is(x, y)) return `${where}element ${i} is ${Object.is(x, -0) ? "-0" : "+0"} eagerly and ${Object.is(y, -0) ? "-0" : "+0"} under ${how}`;
       if (x === y || Math.abs(x - y) <= tol) continue;
       return `${where}element ${i} is ${x} eagerly and ${y} under ${how}`;
     }
