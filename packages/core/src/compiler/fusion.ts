@@ -10,6 +10,7 @@
 // gradient of a function, or an optimizer's whole update of one parameter, come out of one
 // kernel.
 import { sameShape } from "../aval.js";
+import type { DType } from "../dtype.js";
 import { arg, convert, type Expr, lit, stored, substitute } from "../backend/scalar/expr.js";
 import { exprOf, scalarType } from "../backend/scalar/primitives.js";
 import { type FusedReduce, SUM_BLOCK } from "../backend/scalar/wasm.js";
@@ -330,7 +331,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
 
 /** The reductions a fused kernel accumulates, by primitive, and the operand dtypes it takes
  * them over: a logical and (or) of bools is the min (max) of their values 0 and 1. */
-const REDUCE_OPS: { readonly [P in string]?: { readonly op: FusedReduce; readonly dtypes: readonly string[] } } = {
+const REDUCE_OPS: { readonly [P in string]?: { readonly op: FusedReduce; readonly dtypes: readonly DType[] } } = {
   reduce_sum: { op: "sum", dtypes: ["float32", "float64"] },
   reduce_max: { op: "max", dtypes: ["float32", "float64"] },
   reduce_min: { op: "min", dtypes: ["float32", "float64"] },

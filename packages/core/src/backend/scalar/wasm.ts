@@ -21,7 +21,7 @@ import { exportedFunction, instantiateWasm, ModuleBuilder } from "../wasm/index.
 import type { WasmModule } from "../wasm/js-api.js";
 import {
   emitCosF64, emitErfF32, emitErfF64, emitExpF32, emitExpF64, emitExpm1F64, emitLog1pF64, emitLogF32, emitLogF64,
-  emitLogisticF32, emitLogisticF64, emitSinF64, emitTanhF32, emitTanhF64, SIN_COS_BOUND,
+  emitLogisticF32, emitLogisticF64, emitSinF64, emitTanhF32, emitTanhF64, highHalf, SIN_COS_BOUND,
 } from "../wasm-backend/vector-math.js";
 import { emitAcosF64ForF32, emitAsinF64ForF32, emitAtanF64ForF32 } from "../wasm-backend/vector-math.js";
 import { emitCoshF64ForF32, emitPowF64, emitPowF64ForF32, emitSinhF64ForF32, emitTanF64ForF32 } from "../wasm-backend/vector-math.js";
@@ -52,12 +52,6 @@ export const partialBytes = (op: FusedReduce): number => (op === "sum" ? 32 : 64
  * or min itself, in f64, its 4 lanes combined by the kernel at the row's end (a sum as
  * (l0 + l1) + (l2 + l3); a max or min as foldLanes does). */
 export const ROW_SUM_BYTES = 8;
-
-/** A vector's high 8 bytes moved to its low half (and kept in its high half): what an f64x2
- * promotion or conversion of the high two 32-bit lanes reads. */
-const highHalf = (b: FunctionBuilder, v: V) => (): void => {
-  b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v, v);
-};
 
 /** Steps per partial sum of a fused kernel's sums (a split across threads is a multiple). */
 export const SUM_BLOCK = 1024;
@@ -628,9 +622,9 @@ class Lowering {
    * as the sequential fold would (foldLanes, program.ts foldPartials). A float32 value folds
    * in f32 lanes with its marks in i32 lanes (`narrow`; the max of float32 values is one of
    * them, so comparing them in float32 is exact), widened by `widenFold` when the block ends;
-   * a float64 value in the f64 halves `acc` and `at`.
+   * a float64 value in the f64 halves `acc` and `at` (FoldState).
    */
-  fold(cmp: "gt" | "lt", e: Expr, acc: { readonly lo: V; readonly hi: V }, at: readonly [V, V], narrow: { readonly val: V; readonly at: V } | undefined, stepNo: Local<"i32">, mask: V | undefined): void {
+  fold(cmp: "gt" | "lt", e: Expr, { acc, at, narrow }: FoldState, stepNo: Local<"i32">, mask: V | undefined): void {
     const b = this.b;
     const v = this.value(e);
     if (narrow !== undefined) {
@@ -788,6 +782,13 @@ interface FoldState {
   readonly acc: { readonly lo: V; readonly hi: V };
   readonly at: readonly [V, V];
   readonly narrow: { readonly val: V; readonly at: V } | undefined;
+}
+
+/** A fused max or min's folds of one row (or block): `main`, and, in an unrolled loop, `alt`
+ * for each pair's second step (merged into `main` by mergeFold at the block's end). */
+interface FoldPair {
+  readonly main: FoldState;
+  readonly alt: FoldState | undefined;
 }
 
 /**
@@ -1017,7 +1018,7 @@ function assembleFused(
       narrow: sums[j]!.t === "f32" ? { val: b.newLocal("v128", "best_f32"), at: b.newLocal("v128", "at_i32") } : undefined,
     });
     const marks = ops.map((op, j) =>
-      Array.from({ length: rows }, (_, r) =>
+      Array.from({ length: rows }, (_, r): FoldPair | undefined =>
         op === "sum" ? undefined : { main: foldState(j, accs[j]![r]!), alt: unroll ? foldState(j, { lo: b.newLocal("v128", "alt_lo"), hi: b.newLocal("v128", "alt_hi") }) : undefined },
       ),
     );
@@ -1042,7 +1043,7 @@ function assembleFused(
       mergeLanes(b, "f64x2", cmp, alt.acc.hi, alt.at[1], main.acc.hi, main.at[1], laneFold.take);
     };
     /** A max or min's fold at its block's end: the alternate merged in, widened to f64. */
-    const finishFold = (j: number, mark: NonNullable<(typeof marks)[number][number]>): FoldState => {
+    const finishFold = (j: number, mark: FoldPair): FoldState => {
       if (mark.alt !== undefined) mergeFold(ops[j] === "max" ? "gt" : "lt", mark.main, mark.alt);
       widenFold(mark.main);
       return mark.main;
@@ -1204,7 +1205,7 @@ function assembleFused(
             if (z === undefined) lowering.accumulate(e, accs[j]![r]!.lo, accs[j]![r]!.hi, m);
             else {
               const st = second && z.alt !== undefined ? z.alt : z.main;
-              lowering.fold(ops[j] === "max" ? "gt" : "lt", e, st.acc, st.at, st.narrow, stepNo, m);
+              lowering.fold(ops[j] === "max" ? "gt" : "lt", e, st, stepNo, m);
             }
           };
           if (blockStep < 0) into(0, masked ? mask : undefined);

@@ -33,6 +33,12 @@ const ERF_ROWS = ERF_TABLE.length / ERF_STRIDE;
 
 type V = Local<"v128">;
 
+/** A vector's high 8 bytes moved to its low half (and kept in its high half): what an f64x2
+ * promotion or conversion of the high two 32-bit lanes reads. */
+export const highHalf = (b: FunctionBuilder, v: V) => (): void => {
+  b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v, v);
+};
+
 const f32s = (b: FunctionBuilder, c: number): FunctionBuilder => b.v128.const("f32x4", [c, c, c, c]);
 const i32s = (b: FunctionBuilder, c: number): FunctionBuilder => b.v128.const("i32x4", [c, c, c, c]);
 
@@ -410,7 +416,7 @@ export function viaF64(emitF64: (b: FunctionBuilder, x: V) => void): (b: Functio
     const lo = b.newLocal("v128", "via_lo");
     const hi = b.newLocal("v128", "via_hi");
     b.local.set(lo, () => b.f64x2.promote_low_f32x4(x));
-    b.local.set(hi, () => b.f64x2.promote_low_f32x4(() => b.i8x16.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], x, x)));
+    b.local.set(hi, () => b.f64x2.promote_low_f32x4(highHalf(b, x)));
     emitF64(b, lo);
     b.f32x4.demote_f64x2_zero();
     b.local.set(lo);
