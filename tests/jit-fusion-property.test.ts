@@ -7,7 +7,7 @@ import { array, config, type NDArray } from "@jaxts/core";
 import { test } from "@fast-check/vitest";
 import { jit } from "@jaxts/transforms";
 import { afterEach, describe, expect } from "vitest";
-import { BASIC_BINARY, BASIC_UNARY, type Op, type ProgramSpace, programArb, programInputs, runProgram } from "./random-programs.js";
+import { BASIC_BINARY, BASIC_UNARY, CONTINUOUS_BINARY, type Op, type ProgramSpace, programArb, programInputs, runProgram } from "./random-programs.js";
 
 afterEach(() => config.set({ backend: "js" }));
 
@@ -48,7 +48,10 @@ describe("jit on the wasm backend equals eager js on random elementwise programs
 // Big programs: products and layout ops over 512×512 matrices, where kernels split across
 // threads and run as a product's epilogue on each chunk of rows it finishes (a kernel reading
 // the product's result transposed once ran there, before the rows it read were written).
-const bigSpace: ProgramSpace = { kinds: ["matmul", "layout", "unary", "binary"], unary: BASIC_UNARY, binary: BASIC_BINARY, cols: [512], rows: [512] };
+// (no select on a comparison: after a product of 512 terms, whose rounding differs between the
+// blocked wasm matmul and the js one, a near tie may compare either way, and the select then
+// jumps from x to y/2: seed 1475855780 found such a flip, 3e-3 apart, on elements near 0.007)
+const bigSpace: ProgramSpace = { kinds: ["matmul", "layout", "unary", "binary"], unary: BASIC_UNARY, binary: CONTINUOUS_BINARY, cols: [512], rows: [512] };
 const bigPrograms = programArb(bigSpace);
 
 describe("jit on the wasm backend equals eager js on random programs over big matrices", () => {
